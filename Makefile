@@ -1,0 +1,56 @@
+# memberdb: `make run` starts it with a private database and demo data,
+# `make test` runs every test and check.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/memberdb
+
+.PHONY: run test build generate check migrate-up migrate-down migrate-status migrate-new db-reset bench clean
+
+run: build
+	./$(BIN) dev
+
+build:
+	$(GO) build -o $(BIN) ./app
+
+generate:
+	$(GO) tool templ generate
+
+test: check
+	$(GO) test -race -timeout 20m ./...
+
+# gofmt, go vet and generated templ files that match their sources.
+check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@before=$$(git status --porcelain -- '*_templ.go'); \
+	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	after=$$(git status --porcelain -- '*_templ.go'); \
+	if [ "$$before" != "$$after" ]; then echo "generated templ files were stale; commit them:"; echo "$$after"; exit 1; fi
+
+# The migration targets use DATABASE_URL (from the environment or .env).
+migrate-up: build
+	./$(BIN) migrate up
+
+migrate-down: build
+	./$(BIN) migrate down
+
+migrate-status: build
+	./$(BIN) migrate status
+
+migrate-new:
+	@test -n "$(NAME)" || { echo "usage: make migrate-new NAME=add_something"; exit 2; }
+	@last=$$(ls migrations/*.sql | sed -E 's|migrations/([0-9]+)_.*|\1|' | sort -n | tail -1); \
+	next=$$(printf "%04d" $$((10#$$last + 1))); \
+	file=migrations/$${next}_$(NAME).sql; \
+	printf -- "-- +migrate Up\n\n-- +migrate Down\n" > $$file; echo "created $$file"
+
+# Throws away the private database of `make run`.
+db-reset:
+	rm -rf .data/postgres .data/postgres.log
+
+bench: build
+	$(GO) run ./app/bench
+
+clean:
+	rm -rf bin .data

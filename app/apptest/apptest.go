@@ -1,0 +1,150 @@
+// Package apptest runs the whole application for tests: the full router on
+// an httptest server, the package's database, and a real SMTP server.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/db/dbtest"
+	"github.com/pepalumni/memberdb/app/mail/mailtest"
+	"github.com/pepalumni/memberdb/app/server"
+)
+
+// App is a running memberdb.
+type App struct {
+	URL    string
+	Config *config.Config
+	Pool   *pgxpool.Pool
+	SMTP   *mailtest.Server
+	Server *server.Server
+}
+
+// Option changes the environment the app is configured from.
+type Option func(env map[string]string)
+
+// Env sets one configuration variable.
+func Env(key, value string) Option { return func(env map[string]string) { env[key] = value } }
+
+// Start runs the app until t ends. Call dbtest.Main from the package's
+// TestMain first.
+func Start(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	smtpServer := mailtest.Start(t)
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+
+	env := map[string]string{
+		"DATABASE_URL": dbtest.URL(),
+		"BASE_URL":     base,
+		"MAIL_SERVER":  smtpServer.Host,
+		"MAIL_PORT":    strconv.Itoa(smtpServer.Port),
+		"MAIL_TLS":     "none",
+		"MAIL_SENDER":  "PeP et al. e.V. <noreply@example.org>",
+		"APPROVE_MAIL": "board@example.org",
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := dbtest.Pool(t)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv.Handler
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+	})
+	return &App{URL: base, Config: cfg, Pool: pool, SMTP: smtpServer, Server: srv}
+}
+
+// Client returns a client with its own cookie jar that does not follow
+// redirects, so tests see every 303.
+func (a *App) Client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// Response is a read response.
+type Response struct {
+	*http.Response
+	Body string
+}
+
+// Do sends req with c and reads the whole body.
+func Do(t testing.TB, c *http.Client, req *http.Request) Response {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Response{Response: resp, Body: string(b)}
+}
+
+// Get fetches path with c; headers are pairs of name and value.
+func (a *App) Get(t testing.TB, c *http.Client, path string, headers ...string) Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, a.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setHeaders(req, headers)
+	return Do(t, c, req)
+}
+
+// PostForm posts form to path with c; headers are pairs of name and value.
+func (a *App) PostForm(t testing.TB, c *http.Client, path string, form url.Values, headers ...string) Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	setHeaders(req, headers)
+	return Do(t, c, req)
+}
+
+func setHeaders(req *http.Request, headers []string) {
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+}
+
+// testWriter sends the app's warnings and errors to the test log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

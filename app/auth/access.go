@@ -1,0 +1,133 @@
+// Package auth knows who is logged in and what they may do: users, access
+// levels and the routes they protect.
+package auth
+
+import (
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// Public marks a route anyone may use.
+const Public = ""
+
+// Registry remembers the access level of every registered route, so the
+// declared levels can be written to the database and a test can check that
+// no route was registered without saying who may use it.
+type Registry struct {
+	mu     sync.Mutex
+	routes map[string]string
+	levels map[string]bool
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{routes: map[string]string{}, levels: map[string]bool{}}
+}
+
+// Levels returns every declared access level, sorted.
+func (reg *Registry) Levels() []string {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	out := make([]string, 0, len(reg.levels))
+	for l := range reg.levels {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Declare adds levels that no route names (actions checked inside handlers).
+func (reg *Registry) Declare(levels ...string) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	for _, l := range levels {
+		reg.levels[l] = true
+	}
+}
+
+// RouteLevel returns the level of method+pattern and whether it was
+// registered through a Router at all.
+func (reg *Registry) RouteLevel(method, pattern string) (level string, ok bool) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	level, ok = reg.routes[method+" "+pattern]
+	return level, ok
+}
+
+func (reg *Registry) add(method, pattern, level string) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.routes[method+" "+pattern] = level
+	if level != Public {
+		reg.levels[level] = true
+	}
+}
+
+// Router registers routes on the root chi router together with their access
+// level. Patterns are full paths: domains use Public() or Level(), never
+// chi's Route or Mount, so the registry sees the same patterns chi does.
+type Router struct {
+	mux   chi.Router
+	reg   *Registry
+	guard func(level string) func(http.Handler) http.Handler
+}
+
+// NewRouter wraps mux; guard builds the middleware enforcing a level.
+func NewRouter(mux chi.Router, reg *Registry, guard func(level string) func(http.Handler) http.Handler) *Router {
+	return &Router{mux: mux, reg: reg, guard: guard}
+}
+
+// Public returns routes anyone may use.
+func (rt *Router) Public() Routes { return Routes{rt: rt, level: Public} }
+
+// Level returns routes that need the access level.
+func (rt *Router) Level(level string) Routes {
+	if level == Public {
+		panic("auth: Level needs a name; use Public() for open routes")
+	}
+	return Routes{rt: rt, level: level}
+}
+
+// Routes adds routes sharing one access level and middleware.
+type Routes struct {
+	rt    *Router
+	level string
+	mws   []func(http.Handler) http.Handler
+}
+
+// With adds middleware run after the access check.
+func (g Routes) With(mws ...func(http.Handler) http.Handler) Routes {
+	g.mws = append(append([]func(http.Handler) http.Handler{}, g.mws...), mws...)
+	return g
+}
+
+// Get registers a GET (and HEAD) route.
+func (g Routes) Get(pattern string, h http.HandlerFunc) { g.Method(http.MethodGet, pattern, h) }
+
+// Post registers a POST route.
+func (g Routes) Post(pattern string, h http.HandlerFunc) { g.Method(http.MethodPost, pattern, h) }
+
+// Put registers a PUT route.
+func (g Routes) Put(pattern string, h http.HandlerFunc) { g.Method(http.MethodPut, pattern, h) }
+
+// Patch registers a PATCH route.
+func (g Routes) Patch(pattern string, h http.HandlerFunc) { g.Method(http.MethodPatch, pattern, h) }
+
+// Delete registers a DELETE route.
+func (g Routes) Delete(pattern string, h http.HandlerFunc) { g.Method(http.MethodDelete, pattern, h) }
+
+// Method registers h for method and pattern.
+func (g Routes) Method(method, pattern string, h http.Handler) {
+	var handler = h
+	for i := len(g.mws) - 1; i >= 0; i-- {
+		handler = g.mws[i](handler)
+	}
+	if g.level != Public {
+		handler = g.rt.guard(g.level)(handler)
+	}
+	g.rt.reg.add(method, pattern, g.level)
+	g.rt.mux.Method(method, pattern, handler)
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/server"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("serve takes no arguments")
+	}
+	cfg, pool, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return serve(ctx, e, cfg, pool, nil)
+}
+
+// serve migrates (unless told not to), runs ready (if any) once the access
+// levels are in the database, and serves until ctx ends, then lets running
+// requests finish.
+func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, ready func() error) error {
+	if cfg.MigrateOnStart {
+		n, err := db.MigrateUp(pool)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			e.logger.Info("applied migrations", "count", n)
+		}
+	}
+	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: e.logger})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.Start(ctx, pool); err != nil {
+		return err
+	}
+	if ready != nil {
+		if err := ready(); err != nil {
+			return err
+		}
+	}
+
+	httpServer := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           srv.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.ListenAndServe() }()
+	e.logger.Info("serving", "addr", cfg.ListenAddr, "base_url", cfg.BaseURL.String(), "dev", cfg.Dev)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	e.logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}

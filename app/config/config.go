@@ -1,0 +1,187 @@
+// Package config reads memberdb's configuration from the environment (and an
+// optional .env file) once at start-up and validates it as a whole.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is everything memberdb reads from its environment.
+type Config struct {
+	DatabaseURL    string
+	BaseURL        *url.URL
+	ListenAddr     string
+	Dev            bool
+	MigrateOnStart bool
+
+	// The association, shown in the footer and in every mail.
+	OrgName      string
+	OrgEmail     string
+	OrgWebsite   string
+	OrgSignature string
+
+	Mail Mail
+
+	// TrustedProxies may set X-Forwarded-For.
+	TrustedProxies []*net.IPNet
+	// CORSOrigins may read the event JSON cross-origin.
+	CORSOrigins []string
+
+	// ApproveMail receives new membership applications.
+	ApproveMail string
+	// TUMailPattern is what force_tu_mail events require of an address.
+	TUMailPattern string
+	// LinkTTL is how long a mailed link for editing one's data stays valid.
+	LinkTTL time.Duration
+}
+
+// Mail holds the SMTP settings of the mail worker.
+type Mail struct {
+	Server   string
+	Port     int
+	Username string
+	Password string
+	Sender   string
+	TLS      string // starttls | tls | none
+}
+
+// Secure reports whether cookies must be marked Secure.
+func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// URL returns the absolute external URL of path, for links in mails.
+func (c *Config) URL(path string) string {
+	return strings.TrimRight(c.BaseURL.String(), "/") + path
+}
+
+// Load reads the environment, after loading envFile if it exists, and returns
+// every problem at once so an operator can fix them in one go.
+func Load(envFile string) (*Config, error) {
+	if err := LoadDotEnv(envFile); err != nil {
+		return nil, err
+	}
+	return FromEnv(os.Getenv)
+}
+
+// FromEnv builds a Config from a lookup function, so tests need not touch the
+// process environment.
+func FromEnv(getenv func(string) string) (*Config, error) {
+	var problems []string
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	boolean := func(key string, def bool) bool {
+		v := get(key, strconv.FormatBool(def))
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s=%q is not true or false", key, v))
+		}
+		return b
+	}
+
+	c := &Config{
+		DatabaseURL:    get("DATABASE_URL", ""),
+		ListenAddr:     get("LISTEN_ADDR", "127.0.0.1:8080"),
+		Dev:            boolean("DEV", false),
+		MigrateOnStart: boolean("MIGRATE_ON_START", true),
+		OrgName:        get("ORG_NAME", "PeP et al. e.V."),
+		OrgEmail:       get("ORG_EMAIL", "vorstand@pep-dortmund.org"),
+		OrgWebsite:     get("ORG_WEBSITE", "https://pep-dortmund.org"),
+		ApproveMail:    get("APPROVE_MAIL", ""),
+		TUMailPattern:  get("TU_MAIL_PATTERN", `^[a-z-]+\.[a-z-]+@tu-dortmund\.de$`),
+		Mail: Mail{
+			Server:   get("MAIL_SERVER", ""),
+			Username: get("MAIL_USERNAME", ""),
+			Password: getenv("MAIL_PASSWORD"),
+			Sender:   get("MAIL_SENDER", ""),
+			TLS:      strings.ToLower(get("MAIL_TLS", "starttls")),
+		},
+	}
+	c.OrgSignature = get("ORG_SIGNATURE", c.OrgName)
+	if c.ApproveMail == "" {
+		c.ApproveMail = c.OrgEmail
+	}
+	if c.Mail.Sender == "" {
+		c.Mail.Sender = fmt.Sprintf("%s <%s>", c.OrgName, c.OrgEmail)
+	}
+
+	if c.DatabaseURL == "" {
+		problems = append(problems, "DATABASE_URL is required (make run starts a private database when it is unset)")
+	}
+	base, err := url.Parse(get("BASE_URL", "http://127.0.0.1:8080"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		problems = append(problems, "BASE_URL must be an absolute http(s) URL, e.g. https://members.example.org")
+	}
+	c.BaseURL = base
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		problems = append(problems, fmt.Sprintf("LISTEN_ADDR=%q is not host:port", c.ListenAddr))
+	}
+	port, err := strconv.Atoi(get("MAIL_PORT", "587"))
+	if err != nil || port < 1 || port > 65535 {
+		problems = append(problems, "MAIL_PORT must be a port number")
+	}
+	c.Mail.Port = port
+	switch c.Mail.TLS {
+	case "starttls", "tls", "none":
+	default:
+		problems = append(problems, fmt.Sprintf("MAIL_TLS=%q must be starttls, tls or none", c.Mail.TLS))
+	}
+	if !c.Dev && c.Mail.Server == "" {
+		problems = append(problems, "MAIL_SERVER is required outside development mode (DEV=true keeps mail in the dev mailbox)")
+	}
+	for key, addr := range map[string]string{"MAIL_SENDER": c.Mail.Sender, "ORG_EMAIL": c.OrgEmail, "APPROVE_MAIL": c.ApproveMail} {
+		if _, err := mail.ParseAddress(addr); err != nil {
+			problems = append(problems, fmt.Sprintf("%s=%q is not a mail address", key, addr))
+		}
+	}
+	for _, cidr := range splitList(get("TRUSTED_PROXIES", "")) {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", cidr))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	c.CORSOrigins = splitList(get("CORS_ORIGINS", c.OrgWebsite))
+	ttl, err := time.ParseDuration(get("LINK_TTL", "30m"))
+	if err != nil || ttl <= 0 {
+		problems = append(problems, "LINK_TTL must be a duration such as 30m")
+	}
+	c.LinkTTL = ttl
+
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("configuration is invalid:\n  - %s", strings.Join(problems, "\n  - "))
+	}
+	return c, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// LoadDotEnv reads envFile into the environment if it exists; variables
+// already set win.
+func LoadDotEnv(envFile string) error {
+	if err := godotenv.Load(envFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("config: reading %s: %w", envFile, err)
+	}
+	return nil
+}

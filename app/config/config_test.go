@@ -1,0 +1,63 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y", "DEV": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != "127.0.0.1:8080" || c.BaseURL.String() != "http://127.0.0.1:8080" || c.Mail.TLS != "starttls" || c.Mail.Port != 587 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.Secure() {
+		t.Error("http BASE_URL must not give Secure cookies")
+	}
+	if got := c.URL("/edit/abc"); got != "http://127.0.0.1:8080/edit/abc" {
+		t.Errorf("URL = %q", got)
+	}
+	if !c.MigrateOnStart || c.LinkTTL.Minutes() != 30 {
+		t.Errorf("MigrateOnStart %v, LinkTTL %v", c.MigrateOnStart, c.LinkTTL)
+	}
+}
+
+func TestEveryProblemIsNamedAtOnce(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{
+		"BASE_URL":        "not a url",
+		"MAIL_TLS":        "maybe",
+		"MAIL_PORT":       "99999",
+		"DEV":             "perhaps",
+		"TRUSTED_PROXIES": "10.0.0.0/8,nonsense",
+		"MAIL_SENDER":     "Evil\r\nBcc: x@example.org",
+	}))
+	if err == nil {
+		t.Fatal("invalid configuration accepted")
+	}
+	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestMailServerRequiredOutsideDevelopment(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y"}))
+	if err == nil || !strings.Contains(err.Error(), "MAIL_SERVER") {
+		t.Fatalf("want MAIL_SERVER required in production, got %v", err)
+	}
+	c, err := FromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y", "MAIL_SERVER": "smtp.example.org",
+		"BASE_URL": "https://m.example.org", "TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Secure() || len(c.TrustedProxies) != 2 {
+		t.Fatalf("Secure %v, proxies %v", c.Secure(), c.TrustedProxies)
+	}
+}

@@ -1,0 +1,129 @@
+// Package mail writes mails to the PostgreSQL outbox inside the transaction
+// of the change that causes them; a worker delivers them. A rolled-back
+// change sends nothing, a committed one always sends.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Message is one mail to queue. The sender (From) comes from configuration.
+type Message struct {
+	// Kind says what caused the mail, e.g. "event_confirmation".
+	Kind string
+	// Related rows, shown in the admin view and used for GDPR export and
+	// anonymisation. Zero means none.
+	PersonID       int64
+	EventID        int64
+	RegistrationID int64
+
+	To, Cc, Bcc []string
+	ReplyTo     string
+	Subject     string
+	Text        string
+	HTML        string // optional alternative
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a mail.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Content     []byte
+}
+
+// ErrHeaderInjection refuses a header value with a line break.
+var ErrHeaderInjection = errors.New("mail: line break in a header value")
+
+// ErrNoRecipient refuses a mail without To.
+var ErrNoRecipient = errors.New("mail: no recipient")
+
+// Notify is the channel the worker listens on for new mail.
+const Notify = "mail_outbox"
+
+// Enqueue validates m and writes it to the outbox inside tx. The worker is
+// woken when tx commits.
+func Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
+	if err := m.validate(); err != nil {
+		return 0, err
+	}
+	const q = `
+		INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
+		                         reply_to, subject, body_text, body_html)
+		VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)
+		RETURNING id`
+	var id int64
+	err := tx.QueryRow(ctx, q, m.Kind, m.PersonID, m.EventID, m.RegistrationID,
+		nonNil(m.To), nonNil(m.Cc), nonNil(m.Bcc), m.ReplyTo, m.Subject, m.Text, m.HTML).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("mail: enqueue: %w", err)
+	}
+	for _, a := range m.Attachments {
+		const qa = `INSERT INTO mail_attachments (mail_id, filename, content_type, content) VALUES ($1, $2, $3, $4)`
+		if _, err := tx.Exec(ctx, qa, id, a.Filename, a.ContentType, a.Content); err != nil {
+			return 0, fmt.Errorf("mail: enqueue attachment: %w", err)
+		}
+	}
+	// NOTIFY is delivered only at commit, and not at all on rollback.
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", Notify); err != nil {
+		return 0, fmt.Errorf("mail: notify: %w", err)
+	}
+	return id, nil
+}
+
+func (m Message) validate() error {
+	if len(m.To) == 0 {
+		return ErrNoRecipient
+	}
+	for _, list := range [][]string{m.To, m.Cc, m.Bcc} {
+		for _, addr := range list {
+			if err := checkAddress(addr); err != nil {
+				return err
+			}
+		}
+	}
+	if m.ReplyTo != "" {
+		if err := checkAddress(m.ReplyTo); err != nil {
+			return err
+		}
+	}
+	if hasLineBreak(m.Subject) || hasLineBreak(m.Kind) {
+		return ErrHeaderInjection
+	}
+	for _, a := range m.Attachments {
+		if hasLineBreak(a.Filename) || hasLineBreak(a.ContentType) {
+			return ErrHeaderInjection
+		}
+	}
+	return nil
+}
+
+func checkAddress(addr string) error {
+	if hasLineBreak(addr) {
+		return ErrHeaderInjection
+	}
+	if _, err := mail.ParseAddress(addr); err != nil {
+		return fmt.Errorf("mail: address %q: %w", addr, err)
+	}
+	return nil
+}
+
+func hasLineBreak(s string) bool { return strings.ContainsAny(s, "\r\n") }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Address formats a display name and address safely for To or Reply-To.
+func Address(name, email string) string {
+	return (&mail.Address{Name: name, Address: email}).String()
+}

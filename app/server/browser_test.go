@@ -1,0 +1,41 @@
+package server_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+func TestBrowserHomeRendersMathWithoutConsoleErrors(t *testing.T) {
+	app := apptest.Start(t)
+	b := apptest.NewBrowser(t, 360, 740)
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="motto"] .katex`)),
+	); err != nil {
+		t.Fatalf("KaTeX did not render the motto: %v", err)
+	}
+	tex, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
+		`document.querySelector('[data-testid="motto"] .katex annotation').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tex != `e^{i\pi}+1=0` {
+		t.Fatalf("KaTeX rendered %q, want e^{i\\pi}+1=0", tex)
+	}
+	// The page must fit a 360 px phone: nothing wider than the viewport.
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if width > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone", width)
+	}
+	time.Sleep(200 * time.Millisecond) // late console messages (fonts, CSP reports)
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Fatalf("console errors: %v", errs)
+	}
+}

@@ -1,0 +1,125 @@
+// Package server wires memberdb's domains into one HTTP handler. main uses
+// it to serve, the tests to run the full router.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/assets"
+	"github.com/pepalumni/memberdb/components/home"
+	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+// Deps are what the server is built from.
+type Deps struct {
+	Config *config.Config
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+}
+
+// Server is the assembled application.
+type Server struct {
+	Handler  http.Handler
+	mux      *chi.Mux
+	Registry *auth.Registry
+	Site     *web.Site
+	Sessions *scs.SessionManager
+	store    *pgxstore.PostgresStore
+}
+
+// New builds the router with every domain's routes.
+func New(d Deps) (*Server, error) {
+	store := pgxstore.NewWithCleanupInterval(d.Pool, 10*time.Minute)
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
+	sm.Cookie.Name = "memberdb_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = d.Config.Secure()
+
+	site := &web.Site{
+		Sessions: sm,
+		Logger:   d.Logger,
+		Dev:      d.Config.Dev,
+		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
+	}
+	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site}
+	site.ShellHooks = append(site.ShellHooks, auth.ShellHook)
+	crossOrigin, err := site.CrossOrigin(d.Config.BaseURL.String())
+	if err != nil {
+		return nil, err
+	}
+
+	reg := auth.NewRegistry()
+	mux := chi.NewRouter()
+	mux.Use(middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+		middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
+			"application/javascript", "application/json", "text/csv"))
+	// The error pages show flashes and speak the user's language, so they
+	// run inside the session and language middleware too.
+	withSession := func(h http.HandlerFunc) http.HandlerFunc {
+		return sm.LoadAndSave(site.SessionReady(site.Language(h))).ServeHTTP
+	}
+	mux.NotFound(withSession(site.NotFound))
+	mux.MethodNotAllowed(withSession(site.MethodNotAllowed))
+
+	bare := auth.NewRouter(mux, reg, users.Require)
+	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
+	bare.Public().Get("/healthz", health(d.Pool))
+	bare.Public().Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, assets.Path("img/favicon.svg"), http.StatusMovedPermanently)
+	})
+
+	mux.Group(func(r chi.Router) {
+		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, users.LoadUser)
+		rt := auth.NewRouter(r, reg, users.Require)
+		rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
+			site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(d.Config.OrgName))
+		})
+		rt.Public().Post("/lang", site.SwitchLanguage)
+	})
+
+	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, store: store}, nil
+}
+
+// Start writes the declared access levels to the database; call it once
+// before serving.
+func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
+	return auth.SyncLevels(ctx, pool, s.Registry.Levels())
+}
+
+// Mux is the root router, for tests that add routes behind the middleware.
+func (s *Server) Mux() chi.Router { return s.mux }
+
+// Close stops background work of the server (session cleanup).
+func (s *Server) Close() { s.store.StopCleanup() }
+
+func health(pool *pgxpool.Pool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := pool.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unavailable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	}
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+const flashKey = "flash"
+
+// Flash keeps a message for the next page the user sees (after a redirect)
+// or the toast of the current htmx response. text is already translated.
+func (s *Site) Flash(r *http.Request, kind, text string) {
+	flashes := s.peekFlashes(r)
+	flashes = append(flashes, layout.Flash{Kind: kind, Text: text})
+	b, _ := json.Marshal(flashes)
+	s.Sessions.Put(r.Context(), flashKey, string(b))
+}
+
+func (s *Site) peekFlashes(r *http.Request) []layout.Flash {
+	var flashes []layout.Flash
+	if raw := s.Sessions.GetString(r.Context(), flashKey); raw != "" {
+		_ = json.Unmarshal([]byte(raw), &flashes)
+	}
+	return flashes
+}
+
+type sessionReadyKey struct{}
+
+// SessionReady marks requests whose session is loaded; an error page for a
+// request without one (a panic in early middleware) shows no flashes.
+func (s *Site) SessionReady(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionReadyKey{}, true)))
+	})
+}
+
+func (s *Site) popFlashes(r *http.Request) []layout.Flash {
+	if r.Context().Value(sessionReadyKey{}) == nil || !s.Sessions.Exists(r.Context(), flashKey) {
+		return nil
+	}
+	flashes := s.peekFlashes(r)
+	s.Sessions.Remove(r.Context(), flashKey)
+	return flashes
+}
+
+func toastOf(kind, text string) layout.Flash { return layout.Flash{Kind: kind, Text: text} }
+
+func itoa(i int) string { return strconv.Itoa(i) }

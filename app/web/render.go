@@ -1,0 +1,107 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+// IsFragment reports whether htmx asked for a fragment: an htmx request that
+// is neither boosted nor a history restore, which need the whole page.
+func IsFragment(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" &&
+		r.Header.Get("HX-Boosted") != "true" &&
+		r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// Render answers with content inside the page shell, or with content alone
+// when htmx asked for a fragment.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, title string, content templ.Component) {
+	if IsFragment(r) {
+		s.RenderFragment(w, r, status, content)
+		return
+	}
+	s.write(w, r, status, layout.Page(s.Shell(r, title), content))
+}
+
+// RenderFragment answers with fragment alone; pending flash messages travel
+// along as toasts in HX-Trigger.
+func (s *Site) RenderFragment(w http.ResponseWriter, r *http.Request, status int, fragment templ.Component) {
+	if flashes := s.popFlashes(r); len(flashes) > 0 {
+		SetToasts(w, flashes...)
+	}
+	s.write(w, r, status, fragment)
+}
+
+// Shell builds the page shell for r.
+func (s *Site) Shell(r *http.Request, title string) layout.Shell {
+	sh := layout.Shell{
+		Title:   title,
+		Lang:    i18n.LangOf(r.Context()),
+		Path:    r.URL.RequestURI(),
+		Dev:     s.Dev,
+		Org:     s.Org,
+		Flashes: s.popFlashes(r),
+	}
+	for _, hook := range s.ShellHooks {
+		hook(r, &sh)
+	}
+	return sh
+}
+
+// write renders into a buffer first so a template error never sends half a
+// page, and varies on HX-Request because the same URL answers both ways.
+func (s *Site) write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Add("Vary", "HX-Request")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// SetToasts adds toasts to an htmx response through HX-Trigger.
+func SetToasts(w http.ResponseWriter, toasts ...layout.Flash) {
+	payload, _ := json.Marshal(map[string]any{"showToast": map[string]any{"items": toastItems(toasts)}})
+	w.Header().Set("HX-Trigger", string(payload))
+}
+
+func toastItems(fs []layout.Flash) []map[string]string {
+	out := make([]map[string]string, len(fs))
+	for i, f := range fs {
+		out[i] = map[string]string{"kind": f.Kind, "text": f.Text}
+	}
+	return out
+}
+
+// JSON writes v as a JSON response.
+func JSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// Redirect sends the browser to url after a POST: 303, or HX-Location for
+// htmx so the target page loads without a full reload.
+func Redirect(w http.ResponseWriter, r *http.Request, url string) {
+	if IsFragment(r) {
+		w.Header().Set("HX-Redirect", url)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}

@@ -1,0 +1,24 @@
+// Package web is the thin HTTP layer every domain shares: rendering, error
+// pages, flash messages, middleware.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+// Site carries what rendering needs across domains.
+type Site struct {
+	Sessions *scs.SessionManager
+	Logger   *slog.Logger
+	Org      layout.Org
+	Dev      bool
+	// ShellHooks add the request's user-specific parts to the page shell
+	// (user name, admin link, pending applications). The accounts and
+	// membership domains register theirs when they are wired.
+	ShellHooks []func(r *http.Request, s *layout.Shell)
+}

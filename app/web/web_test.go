@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestLocalPath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/events/", "/events/"},
+		{"/admin/persons?q=a", "/admin/persons?q=a"},
+		{"", "/"},
+		{"//evil.example", "/"},
+		{`/\evil.example`, "/"},
+		{"https://evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"evil", "/"},
+		{"/ok\r\nSet-Cookie: x", "/"},
+	}
+	for _, tt := range tests {
+		if got := LocalPath(tt.in, "/"); got != tt.want {
+			t.Errorf("LocalPath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	_, loop, _ := net.ParseCIDR("127.0.0.1/32")
+	_, ten, _ := net.ParseCIDR("10.0.0.0/8")
+	trusted := []*net.IPNet{loop, ten}
+	tests := []struct {
+		name, remote, xff, want string
+		trusted                 []*net.IPNet
+	}{
+		{"no proxy configured ignores the header", "127.0.0.1:5000", "1.2.3.4", "127.0.0.1", nil},
+		{"untrusted peer ignores the header", "8.8.8.8:5000", "1.2.3.4", "8.8.8.8", trusted},
+		{"trusted proxy", "127.0.0.1:5000", "1.2.3.4", "1.2.3.4", trusted},
+		{"right-most untrusted hop wins over a forged left", "127.0.0.1:5000", "6.6.6.6, 1.2.3.4, 10.1.1.1", "1.2.3.4", trusted},
+		{"garbage falls back to the peer", "127.0.0.1:5000", "not-an-ip", "127.0.0.1", trusted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.remote
+			r.Header.Set("X-Forwarded-For", tt.xff)
+			if got := ClientIP(r, tt.trusted); got != tt.want {
+				t.Errorf("ClientIP = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWantsJSON(t *testing.T) {
+	tests := map[string]bool{
+		"application/json":                  true,
+		"application/json, text/plain, */*": true,
+		"text/html,application/xhtml+xml":   false,
+		"":                                  false,
+		"*/*":                               false,
+	}
+	for accept, want := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept", accept)
+		if got := WantsJSON(r); got != want {
+			t.Errorf("WantsJSON(%q) = %v, want %v", accept, got, want)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+// Package i18n holds the message catalogs and picks the language of a
+// request. German is the default; every key exists in English too.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Lang is a supported UI language.
+type Lang string
+
+// The languages memberdb speaks; the first is the default.
+const (
+	DE Lang = "de"
+	EN Lang = "en"
+)
+
+// Langs lists the supported languages, default first.
+var Langs = []Lang{DE, EN}
+
+// Catalog files are named <domain>.<lang>.json so each domain keeps its own
+// texts; keys are prefixed with the domain by convention.
+//
+//go:embed locales/*.json
+var files embed.FS
+
+var catalogs = mustLoad()
+
+func mustLoad() map[Lang]map[string]string {
+	out := map[Lang]map[string]string{DE: {}, EN: {}}
+	names, err := fs.Glob(files, "locales/*.json")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		parts := strings.Split(path.Base(name), ".")
+		lang := Lang(parts[len(parts)-2])
+		cat, ok := out[lang]
+		if !ok {
+			panic("i18n: unknown language in " + name)
+		}
+		b, _ := files.ReadFile(name)
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", name, err))
+		}
+		for k, v := range m {
+			if _, dup := cat[k]; dup {
+				panic(fmt.Sprintf("i18n: key %q defined twice for %s", k, lang))
+			}
+			cat[k] = v
+		}
+	}
+	return out
+}
+
+// Keys returns every key of lang's catalog, for completeness tests.
+func Keys(lang Lang) map[string]string { return catalogs[lang] }
+
+type ctxKey struct{}
+
+// WithLang stores the request's language in ctx.
+func WithLang(ctx context.Context, l Lang) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// LangOf returns the language stored in ctx, German when none is.
+func LangOf(ctx context.Context) Lang {
+	if l, ok := ctx.Value(ctxKey{}).(Lang); ok {
+		return l
+	}
+	return DE
+}
+
+// T translates key into the language of ctx; args fill fmt verbs.
+func T(ctx context.Context, key string, args ...any) string {
+	return In(LangOf(ctx), key, args...)
+}
+
+// In translates key into lang. A missing key shows itself, so it is seen
+// in review rather than rendering as an empty string.
+func In(lang Lang, key string, args ...any) string {
+	s, ok := catalogs[lang][key]
+	if !ok {
+		s, ok = catalogs[DE][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Parse returns the supported language named by s, or false.
+func Parse(s string) (Lang, bool) {
+	for _, l := range Langs {
+		if string(l) == s {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.German, language.English})
+
+// FromAcceptLanguage picks the best supported language for the header value.
+func FromAcceptLanguage(header string) Lang {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return DE
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return DE
+	}
+	return Langs[idx]
+}

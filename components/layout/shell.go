@@ -1,0 +1,36 @@
+// Package layout is the page shell every full page renders in.
+package layout
+
+import "github.com/pepalumni/memberdb/components/i18n"
+
+// Shell is what the page shell needs to know about the request.
+type Shell struct {
+	Title string
+	Lang  i18n.Lang
+	// Path is the current path: the language switcher returns to it.
+	Path string
+	// UserName is empty for anonymous visitors.
+	UserName string
+	// ShowAdmin shows the admin link (the user holds some admin level).
+	ShowAdmin bool
+	// PendingApplications is shown to users who may decide applications.
+	PendingApplications int
+	ShowApplications    bool
+	// Dev shows the development mailbox link.
+	Dev     bool
+	Flashes []Flash
+	Org     Org
+}
+
+// Org is the association, shown in the footer.
+type Org struct {
+	Name    string
+	Email   string
+	Website string
+}
+
+// Flash is a message that survived a redirect.
+type Flash struct {
+	Kind string // success | info | warning | danger
+	Text string
+}
