@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	migrate "github.com/rubenv/sql-migrate"
 
 	"github.com/pepalumni/memberdb/migrations"

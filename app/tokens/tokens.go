@@ -17,12 +17,12 @@ import (
 
 // Purposes of mailed links. A token for one purpose is refused for another.
 const (
-	PasswordReset       = "password_reset"
-	MembershipVerify    = "membership_verify"
-	MembershipEdit      = "membership_edit"
-	GDPRView            = "gdpr_view"
-	RegistrationManage  = "registration_manage"
-	RegistrationResend  = "registration_resend"
+	PasswordReset      = "password_reset"
+	MembershipVerify   = "membership_verify"
+	MembershipEdit     = "membership_edit"
+	GDPRView           = "gdpr_view"
+	RegistrationManage = "registration_manage"
+	RegistrationResend = "registration_resend"
 )
 
 // Errors of Check and Consume: unknown or altered tokens are ErrNotFound
