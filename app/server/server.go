@@ -16,6 +16,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -52,6 +53,7 @@ func New(d Deps) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = d.Config.Secure()
 
+	mailOrg := mail.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite, Signature: d.Config.OrgSignature}
 	site := &web.Site{
 		Sessions: sm,
 		Logger:   d.Logger,
@@ -92,8 +94,11 @@ func New(d Deps) (*Server, error) {
 			site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(d.Config.OrgName))
 		})
 		rt.Public().Post("/lang", site.SwitchLanguage)
+
+		// Domains: each adds its routes here (one line each).
 	})
 
+	_ = mailOrg // domains render their mails with it
 	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, store: store}, nil
 }
 
