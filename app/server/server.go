@@ -38,12 +38,15 @@ type Server struct {
 	Registry *auth.Registry
 	Site     *web.Site
 	Sessions *scs.SessionManager
-	store    *pgxstore.PostgresStore
+
+	stopCleanup func()
 }
 
 // New builds the router with every domain's routes.
 func New(d Deps) (*Server, error) {
-	store := pgxstore.NewWithCleanupInterval(d.Pool, 10*time.Minute)
+	// pgxstore's own cleanup goroutine races with StopCleanup, so expired
+	// sessions are removed by a loop of ours (sessionCleanup).
+	store := pgxstore.NewWithCleanupInterval(d.Pool, 0)
 	sm := scs.New()
 	sm.Store = store
 	sm.IdleTimeout = 30 * time.Minute
@@ -99,7 +102,14 @@ func New(d Deps) (*Server, error) {
 	})
 
 	_ = mailOrg // domains render their mails with it
-	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, store: store}, nil
+	cleanupCtx, stopCleanup := context.WithCancel(context.Background())
+	cleanupDone := make(chan struct{})
+	go func() {
+		defer close(cleanupDone)
+		sessionCleanup(cleanupCtx, d.Pool, d.Logger, 10*time.Minute)
+	}()
+	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm,
+		stopCleanup: func() { stopCleanup(); <-cleanupDone }}, nil
 }
 
 // Start writes the declared access levels to the database; call it once
@@ -112,7 +122,22 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 func (s *Server) Mux() chi.Router { return s.mux }
 
 // Close stops background work of the server (session cleanup).
-func (s *Server) Close() { s.store.StopCleanup() }
+func (s *Server) Close() { s.stopCleanup() }
+
+func sessionCleanup(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, every time.Duration) {
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if _, err := pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()"); err != nil && ctx.Err() == nil {
+				logger.Warn("removing expired sessions", "error", err)
+			}
+		}
+	}
+}
 
 func health(pool *pgxpool.Pool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
