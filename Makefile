@@ -49,8 +49,10 @@ migrate-new:
 db-reset:
 	rm -rf .data/postgres .data/postgres.log
 
+# Load test against a private PostgreSQL (fsync on) and an SMTP sink; prints a
+# markdown table. BENCHFLAGS=-quick for 2 s runs, -duration=30s, -only=read,…
 bench: build
-	$(GO) run ./app/bench
+	$(GO) run ./app/bench -bin $(BIN) $(BENCHFLAGS)
 
 clean:
 	rm -rf bin .data

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/server"
 )
 
@@ -52,6 +53,12 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 			return err
 		}
 	}
+
+	// The worker outlives ctx so that it stops only after the HTTP server
+	// has shut down (deferred), finishing the mail it is sending.
+	worker := mail.NewWorker(pool, mail.NewWorkerConfig(cfg, e.logger))
+	worker.Start(context.WithoutCancel(ctx))
+	defer worker.Stop()
 
 	httpServer := &http.Server{
 		Addr:              cfg.ListenAddr,

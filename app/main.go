@@ -31,10 +31,15 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"serve HTTP (the default); applies pending migrations unless MIGRATE_ON_START=false", runServe},
-		"dev":     {"development server: a private database in .data/postgres unless DATABASE_URL is set, demo data, DEV=true", runDev},
-		"migrate": {"migrate up|down [N]|status: apply or roll back the embedded migrations", runMigrate},
-		"seed":    {"write demo data into an empty database", runSeed},
+		"serve":         {"serve HTTP (the default); applies pending migrations unless MIGRATE_ON_START=false", runServe},
+		"dev":           {"development server: a private database in .data/postgres unless DATABASE_URL is set, demo data, DEV=true", runDev},
+		"migrate":       {"migrate up|down [N]|status: apply or roll back the embedded migrations", runMigrate},
+		"seed":          {"write demo data into an empty database", runSeed},
+		"import-legacy": {"import-legacy --from URL [--dry-run] [--merge]: move the old Flask member database in", runImportLegacy},
+		"user":          {"user create|passwd|list: manage the users who log in", runUser},
+		"role":          {"role create|grant|revoke: manage roles and their access levels", runRole},
+		"access-levels": {"list the access levels and the roles holding them", runAccessLevels},
+		"mail-worker":   {"deliver queued mail without serving HTTP (serve runs a worker too)", runMailWorker},
 	}
 }
 

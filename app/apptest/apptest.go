@@ -4,6 +4,7 @@ package apptest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,12 +13,15 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db/dbtest"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailtest"
 	"github.com/pepalumni/memberdb/app/server"
 )
@@ -29,6 +33,10 @@ type App struct {
 	Pool   *pgxpool.Pool
 	SMTP   *mailtest.Server
 	Server *server.Server
+	// Worker delivers the mails this app enqueues (and only those) to SMTP;
+	// MailConfig starts another one like it.
+	Worker     *mail.Worker
+	MailConfig mail.WorkerConfig
 }
 
 // Option changes the environment the app is configured from.
@@ -61,7 +69,8 @@ func Start(t testing.TB, opts ...Option) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := dbtest.Pool(t)
+	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
+	pool := originPool(t, origin)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger})
 	if err != nil {
@@ -72,11 +81,39 @@ func Start(t testing.TB, opts ...Option) *App {
 	}
 	ts.Config.Handler = srv.Handler
 	ts.Start()
+	mailCfg := mail.NewWorkerConfig(cfg, logger)
+	mailCfg.Origin = origin
+	mailCfg.PollInterval = 50 * time.Millisecond
+	mailCfg.RetryBase = 50 * time.Millisecond
+	worker := mail.NewWorker(pool, mailCfg)
+	worker.Start(context.Background())
 	t.Cleanup(func() {
+		worker.Stop()
 		ts.Close()
 		srv.Close()
 	})
-	return &App{URL: base, Config: cfg, Pool: pool, SMTP: smtpServer, Server: srv}
+	return &App{URL: base, Config: cfg, Pool: pool, SMTP: smtpServer, Server: srv, Worker: worker, MailConfig: mailCfg}
+}
+
+var appSeq atomic.Int64
+
+// originPool opens the package's database under an application_name of its
+// own. Mails enqueued through it carry that name as their origin and the
+// app's worker delivers only those, so the apps of one package (even in
+// parallel tests) never deliver each other's mail to the wrong SMTP server.
+func originPool(t testing.TB, origin string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dbtest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = origin
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // Client returns a client with its own cookie jar that does not follow

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
@@ -63,6 +65,12 @@ type Sessions struct {
 	Pool     *pgxpool.Pool
 	Sessions *scs.SessionManager
 	Site     *web.Site
+	// Limits slow down password guessing; DefaultLimits when nil.
+	Limits *Limits
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies []*net.IPNet
+
+	limitsOnce sync.Once
 }
 
 // LogIn starts a session for u. The token is renewed so a session id known
@@ -81,10 +89,16 @@ func (s *Sessions) LogOut(ctx context.Context) error {
 	return s.Sessions.Destroy(ctx)
 }
 
-// LoadUser puts the session's user into the request context. A session of a
-// disabled user, or from before their last password change, ends here.
+// LoadUser puts the request's user into the request context: the user of
+// HTTP Basic credentials when the request carries them (scripts reading the
+// JSON endpoints; no session is made), else the session's user. A session
+// of a disabled user, or from before their last password change, ends here.
 func (s *Sessions) LoadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, password, ok := r.BasicAuth(); ok {
+			s.basicAuth(w, r, next, name, password)
+			return
+		}
 		id := s.Sessions.GetInt64(r.Context(), sessionUserID)
 		if id == 0 {
 			next.ServeHTTP(w, r)
@@ -104,9 +118,43 @@ func (s *Sessions) LoadUser(next http.Handler) http.Handler {
 	})
 }
 
+// basicAuth serves r as the user of its Basic credentials. Wrong ones are
+// answered 401 at once, whatever the route: a script should learn that its
+// credentials are wrong rather than see a public page as anonymous.
+func (s *Sessions) basicAuth(w http.ResponseWriter, r *http.Request, next http.Handler, name, password string) {
+	c, retry, err := s.Authenticate(r.Context(), web.ClientIP(r, s.TrustedProxies), name, password)
+	switch {
+	case errors.Is(err, ErrTooManyAttempts):
+		s.Site.TooManyRequests(w, r, retry)
+		return
+	case errors.Is(err, ErrBadCredentials):
+		askForBasic(w)
+		return
+	case err != nil:
+		s.Site.ServerError(w, r, err)
+		return
+	}
+	u, _, err := s.loadUser(r.Context(), c.UserID)
+	if errors.Is(err, errNoUser) {
+		askForBasic(w)
+		return
+	}
+	if err != nil {
+		s.Site.ServerError(w, r, err)
+		return
+	}
+	next.ServeHTTP(w, r.WithContext(WithUser(r.Context(), u)))
+}
+
+// askForBasic is the 401 of the JSON endpoints.
+func askForBasic(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Basic realm="memberdb", charset="UTF-8"`)
+	web.JSON(w, http.StatusUnauthorized, map[string]string{"status": "access_denied"})
+}
+
 var errNoUser = errors.New("auth: no such active user")
 
-// LoadByID returns the active user with id and its session epoch.
+// loadUser returns the active user with id and its session epoch.
 func (s *Sessions) loadUser(ctx context.Context, id int64) (*User, int, error) {
 	const q = `
 		SELECT u.id, u.username, u.person_id, p.name, p.email, u.session_epoch,
@@ -159,8 +207,7 @@ func (s *Sessions) askToLogIn(w http.ResponseWriter, r *http.Request) {
 	login := "/login/?next=" + url.QueryEscape(r.URL.RequestURI())
 	switch {
 	case web.WantsJSON(r):
-		w.Header().Set("WWW-Authenticate", `Basic realm="memberdb", charset="UTF-8"`)
-		web.JSON(w, http.StatusUnauthorized, map[string]string{"status": "access_denied"})
+		askForBasic(w)
 	case r.Header.Get("HX-Request") == "true":
 		w.Header().Set("HX-Redirect", login)
 		s.Site.Error(w, r, http.StatusUnauthorized, "")
@@ -171,11 +218,12 @@ func (s *Sessions) askToLogIn(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ShellHook shows the user's name, logout and admin link in the page shell.
+// ShellHook shows the user's name, logout and, to users holding any access
+// level, the admin link in the page shell.
 func ShellHook(r *http.Request, sh *layout.Shell) {
 	if u := CurrentUser(r.Context()); u != nil {
 		sh.UserName = u.Name
-		sh.ShowAdmin = true
+		sh.ShowAdmin = len(u.levels) > 0
 	}
 }
 

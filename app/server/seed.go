@@ -7,16 +7,22 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // seeder writes one domain's demo data inside the seeding transaction.
 type seeder func(ctx context.Context, tx pgx.Tx, out io.Writer) error
 
 // seeders run in order; each domain adds its own.
-var seeders = []seeder{}
+var seeders = []seeder{auth.SeedAdmin, events.Seed, members.Seed}
 
 // demoLogins are printed by `make run`; domains that seed users add theirs.
-var demoLogins = []string{}
+var demoLogins = []string{
+	"log in as " + auth.DemoAdminUsername + " / " + auth.DemoAdminPassword + " (every access level)",
+}
 
 // DemoLogins returns the lines `make run` prints about demo accounts.
 func DemoLogins() []string { return demoLogins }

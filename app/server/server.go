@@ -16,7 +16,11 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/mail/mailweb"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/organisers"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -38,6 +42,8 @@ type Server struct {
 	Registry *auth.Registry
 	Site     *web.Site
 	Sessions *scs.SessionManager
+	// Users loads the request's user; tests reach its rate limits here.
+	Users *auth.Sessions
 
 	stopCleanup func()
 }
@@ -63,8 +69,9 @@ func New(d Deps) (*Server, error) {
 		Dev:      d.Config.Dev,
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
 	}
-	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site}
+	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook)
+	site.ShellHooks = append(site.ShellHooks, members.ShellHook(d.Pool))
 	crossOrigin, err := site.CrossOrigin(d.Config.BaseURL.String())
 	if err != nil {
 		return nil, err
@@ -99,6 +106,11 @@ func New(d Deps) (*Server, error) {
 		rt.Public().Post("/lang", site.SwitchLanguage)
 
 		// Domains: each adds its routes here (one line each).
+		mailweb.NewHandler(d.Pool, site, d.Config.Dev).Routes(rt)
+		auth.NewHandler(users, d.Config, mailOrg).Routes(rt)
+		organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
+		events.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt, reg)
+		members.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt)
 	})
 
 	_ = mailOrg // domains render their mails with it
@@ -108,7 +120,7 @@ func New(d Deps) (*Server, error) {
 		defer close(cleanupDone)
 		sessionCleanup(cleanupCtx, d.Pool, d.Logger, 10*time.Minute)
 	}()
-	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm,
+	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, Users: users,
 		stopCleanup: func() { stopCleanup(); <-cleanupDone }}, nil
 }
 

@@ -30,6 +30,7 @@ type Message struct {
 	// Subject is the decoded Subject header.
 	Subject string
 	// Text is the decoded text/plain body; HTML the text/html alternative.
+	// Both have their SMTP line ends (CRLF) turned into LF.
 	Text        string
 	HTML        string
 	Attachments []Attachment
@@ -258,9 +259,9 @@ func walk(msg *Message, contentType, encoding, disposition string, body io.Reade
 	case filename != "" || strings.HasPrefix(disposition, "attachment"):
 		msg.Attachments = append(msg.Attachments, Attachment{Filename: filename, ContentType: mt, Content: content})
 	case mt == "text/plain" && msg.Text == "":
-		msg.Text = string(content)
+		msg.Text = unixLines(content)
 	case mt == "text/html" && msg.HTML == "":
-		msg.HTML = string(content)
+		msg.HTML = unixLines(content)
 	}
 	return nil
 }
@@ -290,3 +291,7 @@ func (s stripNewlines) Read(p []byte) (int, error) {
 	}
 	return j, err
 }
+
+// unixLines turns the CRLF line ends SMTP requires back into the LF the
+// text was written with, so tests compare with ordinary Go strings.
+func unixLines(b []byte) string { return strings.ReplaceAll(string(b), "\r\n", "\n") }

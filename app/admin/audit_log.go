@@ -1,0 +1,191 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// levelAudit may read the audit log.
+const levelAudit = "audit_admin"
+
+// auditTables are the tables whose changes the log shows by name; their
+// rows link to their detail pages.
+var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status"}
+
+var auditList = listSpec{
+	sorts:       map[string]string{"at": "a.at", "actor": "lower(a.actor)", "table": "a.table_name", "field": "a.field"},
+	defaultSort: "at",
+	defaultDir:  "desc",
+	filters:     []string{"table", "user", "row"},
+}
+
+var auditColumns = []column{
+	{key: "at", label: "admin.audit.at", sort: "at"},
+	{key: "actor", label: "admin.audit.actor", sort: "actor"},
+	{key: "table", label: "admin.audit.table", sort: "table"},
+	{key: "row", label: "admin.audit.row"},
+	{key: "field", label: "admin.audit.field", sort: "field"},
+	{key: "old", label: "admin.audit.old"},
+	{key: "new", label: "admin.audit.new"},
+}
+
+type auditRow struct {
+	ID       int64
+	At       time.Time
+	Actor    string
+	Table    string
+	RowID    string
+	Field    string
+	OldValue *string
+	NewValue *string
+}
+
+// auditLog answers GET /admin/audit: every change, newest first, filtered
+// by table, user, row and a search over who and what.
+func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lq := parseList(r, &auditList)
+	wh := newWhere()
+	if t := lq.Filters["table"]; t != "" {
+		wh.add("a.table_name = @table", "table", t)
+	}
+	if u := lq.Filters["user"]; u != "" {
+		wh.add("a.actor = @user", "user", u)
+	}
+	if row := lq.Filters["row"]; row != "" {
+		wh.add("a.row_id = @row", "row", row)
+	}
+	if lq.Q != "" {
+		wh.add("(a.actor ILIKE @like OR a.field ILIKE @like OR a.row_id = @q OR a.old_value ILIKE @like OR a.new_value ILIKE @like)",
+			"like", likePattern(lq.Q), "q", lq.Q)
+	}
+	var total int
+	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.args).Scan(&total); err != nil {
+		h.fail(w, r, fmt.Errorf("admin: count audit log: %w", err))
+		return
+	}
+	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	q := `SELECT a.id, a.at, a.actor, a.table_name AS table, a.row_id, a.field, a.old_value, a.new_value
+		FROM audit_log a ` + wh.sql() + " ORDER BY " + lq.orderBy("a.id") + " " + wh.page(lq)
+	rows, err := h.pool.Query(ctx, q, wh.args)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: audit log: %w", err))
+		return
+	}
+	entries, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: audit log: %w", err))
+		return
+	}
+	tables := []adminui.Option{allOption(ctx)}
+	for _, t := range auditTables {
+		tables = append(tables, adminui.Option{Value: t, Label: tr(ctx, "admin."+t+".title")})
+	}
+	v := adminui.ListView{
+		Name: "audit", Title: tr(ctx, "admin.audit.title"), Action: "/admin/audit", Query: lq.Q,
+		SearchLabel: tr(ctx, "admin.audit.search"), Sort: lq.values().Get("sort"), Dir: lq.values().Get("dir"),
+		Columns: lq.columns(ctx, "/admin/audit", auditColumns), Pager: lq.pager("/admin/audit", total),
+		Empty:   tr(ctx, "admin.list.empty"),
+		Filters: []adminui.Filter{{Name: "table", Label: tr(ctx, "admin.audit.table"), Value: lq.Filters["table"], Options: tables}},
+	}
+	// The user and row filters come from links (a user's page, a row's
+	// history); they stay in the form while set.
+	for _, name := range []string{"user", "row"} {
+		if val := lq.Filters[name]; val != "" {
+			v.Filters = append(v.Filters, adminui.Filter{Name: name, Label: tr(ctx, "admin.audit."+name), Value: val,
+				Options: []adminui.Option{allOption(ctx), {Value: val, Label: val}}})
+		}
+	}
+	for _, e := range entries {
+		rowCell := adminui.Cell{Text: e.RowID}
+		if slices.Contains(auditTables, e.Table) {
+			rowCell.Href = "/admin/" + e.Table + "/" + escapePath(e.RowID)
+		}
+		he := historyEntry(ctx, e)
+		v.Rows = append(v.Rows, adminui.Row{DomID: fmt.Sprintf("audit-%d", e.ID), Cells: []adminui.Cell{
+			{Text: he.At, Small: true},
+			{Text: he.Actor},
+			{Text: he.Table},
+			rowCell,
+			{Text: he.Field},
+			{Text: he.Old, Small: true},
+			{Text: he.New, Small: true},
+		}})
+	}
+	h.renderList(w, r, v)
+}
+
+// history is a row's audit entries, newest first.
+func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.HistoryEntry, error) {
+	const q = `SELECT id, at, actor, table_name AS table, row_id, field, old_value, new_value
+		FROM audit_log WHERE table_name = $1 AND row_id = $2 ORDER BY at DESC, id DESC LIMIT 100`
+	rows, err := h.pool.Query(ctx, q, table, id)
+	if err != nil {
+		return nil, fmt.Errorf("admin: history: %w", err)
+	}
+	entries, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
+	if err != nil {
+		return nil, fmt.Errorf("admin: history: %w", err)
+	}
+	out := make([]adminui.HistoryEntry, len(entries))
+	for i, e := range entries {
+		out[i] = historyEntry(ctx, e)
+	}
+	return out, nil
+}
+
+// historyEntry words an audit row: a whole-row entry is a creation when it
+// has only a new value and a deletion when it has only an old one.
+func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
+	he := adminui.HistoryEntry{
+		At:    e.At.In(berlin).Format("2006-01-02 15:04:05"),
+		Actor: e.Actor,
+		Table: e.Table,
+		RowID: e.RowID,
+		Field: fieldName(ctx, e.Table, e.Field),
+		Old:   deref(e.OldValue, ""),
+		New:   deref(e.NewValue, ""),
+	}
+	if key := "admin." + e.Table + ".title"; hasText(ctx, key) {
+		he.Table = tr(ctx, key)
+	}
+	if e.Field == "" {
+		switch {
+		case e.OldValue == nil && e.NewValue != nil:
+			he.Field = tr(ctx, "admin.audit.created")
+		case e.NewValue == nil:
+			he.Field = tr(ctx, "admin.audit.deleted")
+		}
+	}
+	return he
+}
+
+func fieldName(ctx context.Context, table, field string) string {
+	if field == "" {
+		return ""
+	}
+	if key := "admin." + table + "." + field; hasText(ctx, key) {
+		return tr(ctx, key)
+	}
+	return field
+}
+
+func hasText(ctx context.Context, key string) bool {
+	_, ok := i18n.Keys(i18n.LangOf(ctx))[key]
+	return ok
+}
+
+func deref(s *string, def string) string {
+	if s == nil {
+		return def
+	}
+	return *s
+}

@@ -1,0 +1,227 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// shortlinkPattern is the database's check: letters, digits, - and _, with
+// at least one non-digit so a shortlink never looks like an id.
+var shortlinkPattern = regexp.MustCompile(`^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$`)
+
+// maxHTML bounds descriptions, footers and schemas.
+const maxHTML = 100_000
+
+var formalities = []string{"du", "sie"}
+
+// emptySchema is a new event's registration schema: no fields of its own.
+const emptySchema = "{\n    \"type\": \"object\",\n    \"properties\": {\n    }\n}"
+
+func (h *Handler) eventsTable() *table {
+	t := &table{
+		name: "events", sql: "events", key: "id", intID: true, versioned: true, touched: true,
+		unique:   map[string]string{"events_shortlink_key": "shortlink"},
+		summary:  "name",
+		defaults: map[string]string{"formality": "du", "registration_schema": emptySchema},
+		fields: []*field{
+			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
+			{name: "shortlink", column: "shortlink", kind: "text", inline: true, parse: shortlinkParser},
+			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false)},
+			{name: "registration_open", column: "registration_open", kind: "checkbox", inline: true, parse: boolParser, display: boolDisplay},
+			{name: "starts_at", column: "starts_at", read: localTimeSQL("starts_at"), kind: "datetime-local", parse: timeParser},
+			{name: "ends_at", column: "ends_at", read: localTimeSQL("ends_at"), kind: "datetime-local", parse: timeParser},
+			{name: "opens_at", column: "opens_at", read: localTimeSQL("opens_at"), kind: "datetime-local", parse: timeParser},
+			{name: "closes_at", column: "closes_at", read: localTimeSQL("closes_at"), kind: "datetime-local", parse: timeParser},
+			{name: "editing_closes_at", column: "editing_closes_at", read: localTimeSQL("editing_closes_at"), kind: "datetime-local", parse: timeParser},
+			{name: "formality", column: "formality", kind: "select", required: true,
+				options: enumOptions("admin.formality.", formalities, true), parse: enumParser(formalities, true),
+				display: enumDisplay("admin.formality.")},
+			{name: "notify_email", column: "notify_email", kind: "email", parse: emailParser(false)},
+			{name: "force_tu_mail", column: "force_tu_mail", kind: "checkbox", parse: boolParser, display: boolDisplay},
+			{name: "description", column: "description", kind: "html", parse: textParser(false, false, maxHTML),
+				preview: "/admin/events/preview/description", rows: 10},
+			{name: "footer", column: "footer", kind: "html", parse: textParser(false, false, maxHTML),
+				preview: "/admin/events/preview/footer", rows: 4},
+			{name: "registration_schema", column: "registration_schema", read: "jsonb_pretty(registration_schema)", kind: "schema",
+				parse: schemaParser, preview: "/admin/events/preview/registration_schema", rows: 20},
+		},
+	}
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		key, ok := t.keyArg(id)
+		if !ok {
+			return adminui.Row{}, errNotFound(t, id)
+		}
+		rows, err := q.Query(ctx, eventSelect+" WHERE e.id = $1", key)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: event row: %w", err)
+		}
+		e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[eventRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: event row: %w", mapNoRows(err))
+		}
+		return eventTableRow(ctx, t, e), nil
+	}
+	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("name") }
+	t.after = h.eventChanged
+	t.detail = h.eventDetail
+	t.consequences = h.eventConsequences
+	return t
+}
+
+// shortlinkParser accepts an empty shortlink (none) or one the event's URL
+// can carry.
+func shortlinkParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	switch {
+	case s == "":
+		return nil, "", nil
+	case len(s) > 64 || !shortlinkPattern.MatchString(s):
+		return nil, tr(ctx, "admin.events.error.shortlink"), nil
+	}
+	return s, "", nil
+}
+
+// schemaParser accepts a registration schema the form renderer supports;
+// otherwise the problems, each with its location, refuse the save.
+func schemaParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	if len(raw) > maxHTML {
+		return nil, tr(ctx, "admin.error.too_long", maxHTML), nil
+	}
+	if _, problems := parseSchema(ctx, raw); len(problems) > 0 {
+		return nil, strings.Join(problems, "; "), nil
+	}
+	return json.RawMessage(raw), "", nil
+}
+
+// eventActor is the current user as the events domain names actors.
+func eventActor(ctx context.Context) events.Actor {
+	u := auth.CurrentUser(ctx)
+	if u == nil {
+		return events.Actor{Name: "system"}
+	}
+	id := u.ID
+	return events.Actor{UserID: &id, Name: u.Username}
+}
+
+// eventChanged moves people up from the waiting list when more places
+// became free (a raised or removed max_participants).
+func (h *Handler) eventChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error {
+	old, new := before.values["max_participants"], after.values["max_participants"]
+	if ptrEq(old, new) {
+		return nil
+	}
+	raised := new == nil
+	if old != nil && new != nil {
+		o, _ := strconv.Atoi(*old)
+		n, _ := strconv.Atoi(*new)
+		raised = n > o
+	}
+	if !raised {
+		return nil
+	}
+	_, err := h.eventsSvc.FillFreePlaces(ctx, tx, intID(id), eventActor(ctx))
+	return err
+}
+
+// eventRow is one event as the list shows it.
+type eventRow struct {
+	ID               int64
+	Name             string
+	StartsAt         *time.Time
+	RegistrationOpen bool
+	Shortlink        *string
+	MaxParticipants  *int
+	Confirmed        int
+	Waiting          int
+	Version          int
+}
+
+const eventSelect = `
+	SELECT e.id, e.name, e.starts_at, e.registration_open, e.shortlink, e.max_participants, e.version,
+	       (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int AS confirmed,
+	       (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitinglist')::int AS waiting
+	FROM events e`
+
+func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
+	id := strconv.FormatInt(e.ID, 10)
+	starts := ""
+	if e.StartsAt != nil {
+		starts = e.StartsAt.In(berlin).Format("2006-01-02 15:04")
+	}
+	max := ""
+	if e.MaxParticipants != nil {
+		max = strconv.Itoa(*e.MaxParticipants)
+	}
+	return adminui.Row{
+		DomID: "events-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete",
+		Cells: []adminui.Cell{
+			{Text: id, Href: t.detailURL(id)},
+			editCell(ctx, t, id, e.Version, t.field("name"), e.Name, nil),
+			{Text: starts, Small: true},
+			editCell(ctx, t, id, e.Version, t.field("registration_open"), strconv.FormatBool(e.RegistrationOpen), nil),
+			editCell(ctx, t, id, e.Version, t.field("shortlink"), deref(e.Shortlink, ""), nil),
+			editCell(ctx, t, id, e.Version, t.field("max_participants"), max, nil),
+			{Text: strconv.Itoa(e.Confirmed), Href: "/admin/registrations?event=" + id + "&status=confirmed"},
+			{Text: strconv.Itoa(e.Waiting), Href: "/admin/registrations?event=" + id + "&status=waitinglist"},
+		},
+	}
+}
+
+// eventConsequences: an event's registrations go with it.
+func (h *Handler) eventConsequences(ctx context.Context, id string) ([]string, string, error) {
+	var regs int
+	if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1`, intID(id)).Scan(&regs); err != nil {
+		return nil, "", fmt.Errorf("admin: event consequences: %w", err)
+	}
+	list := []string{tr(ctx, "admin.events.delete.mails")}
+	if regs > 0 {
+		list = append([]string{tr(ctx, "admin.events.delete.registrations", regs)}, list...)
+	}
+	return list, "", nil
+}
+
+// eventDetail adds the event's counts, links and the duplicate action.
+func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ formState, v *adminui.DetailView) error {
+	const q = `
+		SELECT e.created_at, e.updated_at, coalesce(e.shortlink, e.id::text),
+		       count(r.id) FILTER (WHERE r.status = 'confirmed'),
+		       count(r.id) FILTER (WHERE r.status = 'waitinglist'),
+		       count(r.id) FILTER (WHERE r.status = 'pending'),
+		       count(r.id) FILTER (WHERE r.status = 'canceled')
+		FROM events e LEFT JOIN registrations r ON r.event_id = e.id
+		WHERE e.id = $1 GROUP BY e.id`
+	var (
+		created, updated                       time.Time
+		ref                                    string
+		confirmed, waiting, pending, cancelled int
+	)
+	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &ref, &confirmed, &waiting, &pending, &cancelled); err != nil {
+		return fmt.Errorf("admin: event facts: %w", err)
+	}
+	regs := "/admin/registrations?event=" + id
+	v.Facts = []adminui.Fact{
+		{Label: "ID", Value: id},
+		{Label: tr(ctx, "admin.created_at"), Value: created.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.updated_at"), Value: updated.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.status.reg.confirmed"), Value: strconv.Itoa(confirmed), Href: regs + "&status=confirmed"},
+		{Label: tr(ctx, "admin.status.reg.waitinglist"), Value: strconv.Itoa(waiting), Href: regs + "&status=waitinglist"},
+		{Label: tr(ctx, "admin.status.reg.pending"), Value: strconv.Itoa(pending), Href: regs + "&status=pending"},
+		{Label: tr(ctx, "admin.status.reg.canceled"), Value: strconv.Itoa(cancelled), Href: regs + "&status=canceled"},
+		{Label: tr(ctx, "admin.events.public_page"), Value: "/events/" + ref + "/registration/", Href: "/events/" + ref + "/registration/"},
+		{Label: tr(ctx, "admin.events.participants"), Value: "/events/" + id + "/participants/", Href: "/events/" + id + "/participants/"},
+	}
+	v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.events.duplicate"), URL: "/admin/events/" + id + "/duplicate",
+		Style: "secondary", TestID: "duplicate"})
+	return nil
+}

@@ -1,0 +1,52 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+)
+
+// duplicateEvent answers POST /admin/events/{id}/duplicate: a copy for the
+// next edition, with registration closed, no shortlink (it is unique) and
+// no registrations. The admin lands on the copy's form to adjust it.
+func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	src, ok := h.events.keyArg(rowID(r))
+	if !ok {
+		h.site.NotFound(w, r)
+		return
+	}
+	suffix := tr(ctx, "admin.events.copy_suffix")
+	var id int64
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		const q = `
+			INSERT INTO events (name, description, footer, notify_email, force_tu_mail, shortlink, max_participants,
+			                    registration_open, registration_schema, starts_at, ends_at, opens_at, closes_at,
+			                    editing_closes_at, formality)
+			SELECT name || $2, description, footer, notify_email, force_tu_mail, NULL, max_participants,
+			       false, registration_schema, starts_at, ends_at, opens_at, closes_at, editing_closes_at, formality
+			FROM events WHERE id = $1
+			RETURNING id`
+		if err := tx.QueryRow(ctx, q, src, suffix).Scan(&id); err != nil {
+			return fmt.Errorf("admin: duplicate event: %w", mapNoRows(err))
+		}
+		newID := strconv.FormatInt(id, 10)
+		var name string
+		if err := tx.QueryRow(ctx, `SELECT name FROM events WHERE id = $1`, id).Scan(&name); err != nil {
+			return fmt.Errorf("admin: duplicate event: %w", err)
+		}
+		return audit.Record(ctx, tx,
+			entry(ctx, "events", newID, "", nil, audit.Value(name)),
+			entry(ctx, "events", newID, "duplicated_from", nil, audit.Value(strconv.FormatInt(src.(int64), 10))))
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", tr(ctx, "admin.events.duplicated"))
+	http.Redirect(w, r, h.events.detailURL(strconv.FormatInt(id, 10)), http.StatusSeeOther)
+}

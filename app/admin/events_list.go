@@ -1,0 +1,82 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+var eventsList = listSpec{
+	sorts: map[string]string{
+		"id": "e.id", "name": "lower(e.name)", "starts_at": "e.starts_at", "open": "e.registration_open",
+		"shortlink": "e.shortlink", "max": "e.max_participants",
+	},
+	defaultSort: "id",
+	defaultDir:  "desc",
+	filters:     []string{"open", "when"},
+}
+
+var eventsColumns = []column{
+	{key: "id", label: "admin.id", sort: "id"},
+	{key: "name", label: "admin.events.name", sort: "name"},
+	{key: "starts_at", label: "admin.events.starts_at", sort: "starts_at"},
+	{key: "open", label: "admin.events.registration_open", sort: "open"},
+	{key: "shortlink", label: "admin.events.shortlink", sort: "shortlink"},
+	{key: "max", label: "admin.events.max_participants", sort: "max"},
+	{key: "confirmed", label: "admin.status.reg.confirmed"},
+	{key: "waiting", label: "admin.status.reg.waitinglist"},
+}
+
+// listEvents answers GET /admin/events, searchable by name and shortlink,
+// filtered by open/closed and upcoming/past.
+func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := h.events
+	lq := parseList(r, &eventsList)
+	wh := newWhere()
+	switch lq.Filters["open"] {
+	case "open":
+		wh.add("e.registration_open")
+	case "closed":
+		wh.add("NOT e.registration_open")
+	}
+	switch lq.Filters["when"] {
+	case "upcoming":
+		wh.add("coalesce(e.ends_at, e.starts_at, now()) >= now()")
+	case "past":
+		wh.add("coalesce(e.ends_at, e.starts_at) < now()")
+	}
+	if lq.Q != "" {
+		wh.add("(e.name ILIKE @like OR e.shortlink ILIKE @like)", "like", likePattern(lq.Q))
+	}
+	total, _, err := countRows(ctx, h.pool, "events e", wh, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	rows, err := h.pool.Query(ctx, eventSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("e.id")+" "+wh.page(lq), wh.args)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list events: %w", err))
+		return
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list events: %w", err))
+		return
+	}
+	v := h.listView(ctx, t, lq, total, eventsColumns)
+	v.Filters = []adminui.Filter{
+		{Name: "open", Label: tr(ctx, "admin.events.registration_open"), Value: lq.Filters["open"], Options: []adminui.Option{
+			allOption(ctx), {Value: "open", Label: tr(ctx, "admin.events.filter.open")}, {Value: "closed", Label: tr(ctx, "admin.events.filter.closed")}}},
+		{Name: "when", Label: tr(ctx, "admin.events.filter.when"), Value: lq.Filters["when"], Options: []adminui.Option{
+			allOption(ctx), {Value: "upcoming", Label: tr(ctx, "admin.events.filter.upcoming")}, {Value: "past", Label: tr(ctx, "admin.events.filter.past")}}},
+	}
+	for _, e := range list {
+		v.Rows = append(v.Rows, eventTableRow(ctx, t, e))
+	}
+	h.renderList(w, r, v)
+}

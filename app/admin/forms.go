@@ -1,0 +1,320 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/db"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// formState is what a form shows besides the stored row: typed values and
+// their problems after a refused save, current values after a conflict.
+type formState struct {
+	typed    map[string]string
+	problems map[string]string
+	current  map[string]string
+	problem  string
+	conflict string
+	version  int
+	// sections holds the problems of a detail page's other forms (a
+	// refused password, a refused set of roles), by section.
+	sections map[string]string
+}
+
+// readForm parses the table's fields of a create (create) or detail form.
+func (h *Handler) readForm(ctx context.Context, t *table, form url.Values, create bool) (map[string]any, formState, error) {
+	values := map[string]any{}
+	fs := formState{typed: map[string]string{}, problems: map[string]string{}}
+	for _, f := range t.formFields(create) {
+		raw := form.Get(f.name)
+		fs.typed[f.name] = raw
+		v, problem, err := f.parse(ctx, h.pool, raw)
+		if err != nil {
+			return nil, fs, err
+		}
+		if problem != "" {
+			fs.problems[f.name] = problem
+			continue
+		}
+		values[f.name] = v
+	}
+	return values, fs, nil
+}
+
+func (t *table) formFields(create bool) []*field {
+	var out []*field
+	for _, f := range t.fields {
+		if (create && f.editOnly) || (!create && f.createOnly) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// formView shapes the form: stored values unless typed ones are given.
+func (h *Handler) formView(ctx context.Context, t *table, action string, create bool, stored map[string]string, fs formState) (adminui.FormView, error) {
+	fv := adminui.FormView{Name: t.name, Action: action, Version: fs.version, Problem: fs.problem, Conflict: fs.conflict,
+		Submit: tr(ctx, "admin.form.save")}
+	if create {
+		fv.Submit = tr(ctx, "admin.form.create")
+		fv.Cancel = t.listURL()
+	}
+	for _, f := range t.formFields(create) {
+		value, typed := fs.typed[f.name]
+		if !typed {
+			value = stored[f.name]
+		}
+		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
+			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}
+		if cur, ok := fs.current[f.name]; ok {
+			fd.Current = orDash(f.show(ctx, cur))
+		}
+		if f.options != nil {
+			opts, err := f.options(ctx, h.pool)
+			if err != nil {
+				return fv, err
+			}
+			fd.Options = opts
+		}
+		if f.kind == "html" || f.kind == "schema" {
+			fd.Preview = h.preview(ctx, f.kind, value)
+		}
+		fv.Fields = append(fv.Fields, fd)
+	}
+	if t.extra != nil {
+		fv.Fields = append(fv.Fields, t.extra(ctx)...)
+	}
+	return fv, nil
+}
+
+func storedValues(st rowState) map[string]string {
+	out := make(map[string]string, len(st.values))
+	for k := range st.values {
+		out[k] = st.text(k)
+	}
+	return out
+}
+
+// detail answers GET /admin/{table}/{id}.
+func (h *Handler) detail(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h.renderDetail(w, r, t, rowID(r), http.StatusOK, formState{})
+	}
+}
+
+// renderDetail shows the row's page with the form in state fs.
+func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, t *table, id string, status int, fs formState) {
+	ctx := r.Context()
+	st, err := t.load(ctx, h.pool, id, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if fs.version == 0 {
+		fs.version = st.version
+	}
+	v := adminui.DetailView{Name: t.name, ListURL: t.listURL(), ListTitle: t.listTitle(ctx), DeleteURL: t.detailURL(id) + "/delete"}
+	v.Title = id
+	if t.title != nil {
+		v.Title = t.title(ctx, id, st)
+	}
+	if len(t.formFields(false)) > 0 {
+		fv, err := h.formView(ctx, t, t.detailURL(id), false, storedValues(st), fs)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Form = &fv
+	}
+	if t.detail != nil {
+		if err := t.detail(ctx, id, st, fs, &v); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if v.History, err = h.history(ctx, t.name, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.page(w, r, status, v.Title, adminui.DetailPage(v))
+}
+
+// update answers POST /admin/{table}/{id}: the detail form's save.
+func (h *Handler) update(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := rowID(r)
+		if err := r.ParseForm(); err != nil {
+			h.badForm(w, r, err)
+			return
+		}
+		values, fs, err := h.readForm(ctx, t, r.PostForm, false)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		fs.version = version
+		if len(fs.problems) > 0 {
+			fs.problem = tr(ctx, "admin.form.problems")
+			h.renderDetail(w, r, t, id, http.StatusUnprocessableEntity, fs)
+			return
+		}
+		saved, err := h.save(ctx, t, id, version, values, r.PostForm)
+		var pe *problemError
+		switch {
+		case errors.As(err, &pe):
+			fs.problems[pe.Field] = pe.Text
+			fs.problem = pe.Text
+			h.renderDetail(w, r, t, id, http.StatusUnprocessableEntity, fs)
+			return
+		case errors.Is(err, errVersion):
+			fs.version = saved.version
+			fs.conflict = tr(ctx, "admin.form.conflict")
+			fs.current = map[string]string{}
+			for _, f := range t.formFields(false) {
+				if saved.text(f.name) != fs.typed[f.name] {
+					fs.current[f.name] = saved.text(f.name)
+				}
+			}
+			h.renderDetail(w, r, t, id, http.StatusConflict, fs)
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		if t.field(t.key) != nil {
+			if v, ok := values[t.key]; ok {
+				id = v.(string)
+			}
+		}
+		h.site.Flash(r, "success", tr(ctx, "admin.saved"))
+		http.Redirect(w, r, t.detailURL(id), http.StatusSeeOther)
+	}
+}
+
+// newForm answers GET /admin/{table}/new.
+func (h *Handler) newForm(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h.renderCreate(w, r, t, http.StatusOK, formState{typed: t.defaults})
+	}
+}
+
+func (h *Handler) renderCreate(w http.ResponseWriter, r *http.Request, t *table, status int, fs formState) {
+	ctx := r.Context()
+	fv, err := h.formView(ctx, t, t.listURL()+"/new", true, nil, fs)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	title := tr(ctx, "admin."+t.name+".new")
+	h.page(w, r, status, title, adminui.CreatePage(adminui.FormPage{Title: title, ListURL: t.listURL(), ListTitle: t.listTitle(ctx), Form: fv}))
+}
+
+// create answers POST /admin/{table}/new.
+func (h *Handler) create(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if err := r.ParseForm(); err != nil {
+			h.badForm(w, r, err)
+			return
+		}
+		values, fs, err := h.readForm(ctx, t, r.PostForm, true)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if len(fs.problems) > 0 {
+			fs.problem = tr(ctx, "admin.form.problems")
+			h.renderCreate(w, r, t, http.StatusUnprocessableEntity, fs)
+			return
+		}
+		var created func(ctx context.Context, tx pgx.Tx, id string) error
+		if t.created != nil {
+			created = func(ctx context.Context, tx pgx.Tx, id string) error { return t.created(ctx, tx, id, r.PostForm) }
+		}
+		id, err := h.insert(ctx, t, values, created)
+		var pe *problemError
+		switch {
+		case errors.As(err, &pe):
+			fs.problems[pe.Field] = pe.Text
+			fs.problem = pe.Text
+			h.renderCreate(w, r, t, http.StatusUnprocessableEntity, fs)
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		h.site.Flash(r, "success", tr(ctx, "admin.created"))
+		http.Redirect(w, r, t.detailURL(id), http.StatusSeeOther)
+	}
+}
+
+// confirmDelete answers GET /admin/{table}/{id}/delete.
+func (h *Handler) confirmDelete(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h.renderDelete(w, r, t, rowID(r), http.StatusOK, "")
+	}
+}
+
+func (h *Handler) renderDelete(w http.ResponseWriter, r *http.Request, t *table, id string, status int, blocked string) {
+	ctx := r.Context()
+	st, err := t.load(ctx, h.pool, id, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := id
+	if t.title != nil {
+		name = t.title(ctx, id, st)
+	}
+	v := adminui.DeleteView{Title: tr(ctx, "admin.delete.title", name), ListURL: t.listURL(), ListTitle: t.listTitle(ctx),
+		What: tr(ctx, "admin.delete.what"), Action: t.detailURL(id) + "/delete", CancelURL: t.detailURL(id), Blocked: blocked}
+	if t.consequences != nil {
+		list, block, err := t.consequences(ctx, id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Consequences = list
+		if v.Blocked == "" {
+			v.Blocked = block
+		}
+	}
+	h.page(w, r, status, v.Title, adminui.ConfirmDelete(v))
+}
+
+// deleteRow answers POST /admin/{table}/{id}/delete. Rows other rows
+// still need are refused with the reason, never with a server error.
+func (h *Handler) deleteRow(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := rowID(r)
+		var before func(ctx context.Context, tx pgx.Tx) error
+		if t.beforeDelete != nil {
+			before = func(ctx context.Context, tx pgx.Tx) error { return t.beforeDelete(ctx, tx, id) }
+		}
+		err := h.remove(ctx, t, id, before)
+		var pe *problemError
+		switch {
+		case errors.As(err, &pe):
+			h.renderDelete(w, r, t, id, http.StatusUnprocessableEntity, pe.Text)
+			return
+		case errors.Is(err, db.ErrReferenced):
+			h.renderDelete(w, r, t, id, http.StatusConflict, tr(ctx, "admin."+t.name+".referenced"))
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		h.site.Flash(r, "success", tr(ctx, "admin.deleted"))
+		http.Redirect(w, r, t.listURL(), http.StatusSeeOther)
+	}
+}

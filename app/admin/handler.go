@@ -1,0 +1,112 @@
+// Package admin is the board's console: every table with search, sorting,
+// paging and inline editing, create/detail/delete, the role matrix, the
+// event editor with live previews and the audit log. Every change is
+// written in one transaction together with its audit entries.
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/web"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// Deps are what the console needs.
+type Deps struct {
+	Pool *pgxpool.Pool
+	Site *web.Site
+	// Events changes registration statuses by the participants' rules.
+	Events *events.Service
+}
+
+// Handler serves /admin/.
+type Handler struct {
+	pool      *pgxpool.Pool
+	site      *web.Site
+	eventsSvc *events.Service
+
+	persons       *table
+	tuStatus      *table
+	users         *table
+	roles         *table
+	accessLevels  *table
+	events        *table
+	registrations *table
+}
+
+// NewHandler builds the console and its table descriptions.
+func NewHandler(d Deps) *Handler {
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events}
+	h.persons = h.personsTable()
+	h.tuStatus = h.tuStatusTable()
+	h.users = h.usersTable()
+	h.roles = h.rolesTable()
+	h.accessLevels = h.accessLevelsTable()
+	h.events = h.eventsTable()
+	h.registrations = h.registrationsTable()
+	return h
+}
+
+// rowID is the {id} of the URL. chi matches on the escaped path when there
+// is one, so names with escaped characters (roles) are unescaped here.
+func rowID(r *http.Request) string { return pathParam(r, "id") }
+
+// pathParam is the URL parameter name, unescaped.
+func pathParam(r *http.Request, name string) string {
+	v := chi.URLParam(r, name)
+	if r.URL.RawPath != "" {
+		if un, err := url.PathUnescape(v); err == nil {
+			v = un
+		}
+	}
+	return v
+}
+
+// renderList answers a list request: the list alone for htmx (search,
+// sorting, paging), else the page with its filter form.
+func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, v adminui.ListView) {
+	if web.IsFragment(r) {
+		h.site.RenderFragment(w, r, http.StatusOK, adminui.List(v))
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, v.Title, adminui.ListPage(v))
+}
+
+// fail answers err: unknown rows 404, everything unexpected 500.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, db.ErrNotFound) {
+		h.site.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	h.site.ServerError(w, r, err)
+}
+
+// page renders a full page (or its content for htmx).
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, title string, c templ.Component) {
+	h.site.Render(w, r, status, title, c)
+}
+
+// escapePath makes a row key usable in a URL path.
+func escapePath(id string) string { return url.PathEscape(id) }
+
+// intID is a numeric row key; hooks get ids that load already accepted.
+func intID(id string) int64 {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	return n
+}
+
+func errNotFound(t *table, id string) error {
+	return fmt.Errorf("admin: %s %s: %w", t.name, id, db.ErrNotFound)
+}
+
+func mapNoRows(err error) error { return db.Map(err) }

@@ -1,0 +1,77 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// Levels of the tables other domains serve under /admin/.
+const (
+	levelMailAdmin = "mail_admin"
+)
+
+// indexEntry is one table of the index: who may open it and how its rows
+// are counted.
+type indexEntry struct {
+	name  string
+	url   string
+	level string
+	count string
+	// note counts something worth a second look (failed mails).
+	note    string
+	noteKey string
+}
+
+var indexEntries = []indexEntry{
+	{name: "persons", url: "/admin/persons", level: levelPersonAdmin, count: `SELECT count(*) FROM persons`},
+	{name: "events", url: "/admin/events", level: levelEventAdmin, count: `SELECT count(*) FROM events`},
+	{name: "registrations", url: "/admin/registrations", level: levelRegistrationAdmin, count: `SELECT count(*) FROM registrations`},
+	{name: "users", url: "/admin/users", level: levelUserAdmin, count: `SELECT count(*) FROM users`},
+	{name: "roles", url: "/admin/roles", level: levelRoleAdmin, count: `SELECT count(*) FROM roles`},
+	{name: "access_levels", url: "/admin/access_levels", level: levelAccessLevelAdmin, count: `SELECT count(*) FROM access_levels`},
+	{name: "tu_status", url: "/admin/tu_status", level: levelPersonAdmin, count: `SELECT count(*) FROM tu_status`},
+	{name: "deletion_requests", url: "/admin/deletion_requests", level: levelPersonAdmin,
+		count: `SELECT count(*) FROM deletion_requests WHERE done_at IS NULL`},
+	{name: "mail", url: "/admin/mail", level: levelMailAdmin,
+		count: `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')`,
+		note:  `SELECT count(*) FROM mail_outbox WHERE status = 'failed'`, noteKey: "admin.mail.failed"},
+	{name: "audit", url: "/admin/audit", level: levelAudit, count: `SELECT count(*) FROM audit_log`},
+}
+
+// index answers GET /admin/: the tables the user may open, with their
+// counts. Anyone logged in may see it; it lists nothing they may not open.
+func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := auth.CurrentUser(ctx)
+	if u == nil {
+		http.Redirect(w, r, "/login/?next="+url.QueryEscape("/admin/"), http.StatusSeeOther)
+		return
+	}
+	v := adminui.IndexView{Title: tr(ctx, "admin.title")}
+	for _, e := range indexEntries {
+		if !u.Has(e.level) {
+			continue
+		}
+		entry := adminui.IndexEntry{Name: e.name, Title: tr(ctx, "admin."+e.name+".title"), URL: e.url}
+		if err := h.pool.QueryRow(ctx, e.count).Scan(&entry.Count); err != nil {
+			h.fail(w, r, fmt.Errorf("admin: count %s: %w", e.name, err))
+			return
+		}
+		if e.note != "" {
+			var n int
+			if err := h.pool.QueryRow(ctx, e.note).Scan(&n); err != nil {
+				h.fail(w, r, fmt.Errorf("admin: count %s: %w", e.name, err))
+				return
+			}
+			if n > 0 {
+				entry.Note = tr(ctx, e.noteKey, n)
+			}
+		}
+		v.Entries = append(v.Entries, entry)
+	}
+	h.page(w, r, http.StatusOK, v.Title, adminui.Index(v))
+}

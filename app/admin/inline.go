@@ -1,0 +1,170 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/web"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// showRow answers GET …/{id}/row: the row as stored (Escape in an editor).
+func (h *Handler) showRow(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		row, err := t.row(r.Context(), h.pool, rowID(r))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.site.RenderFragment(w, r, http.StatusOK, adminui.TableRow(row))
+	}
+}
+
+// openCell answers GET …/{id}/fields/{field}: the cell with its editor.
+func (h *Handler) openCell(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := t.field(chi.URLParam(r, "field"))
+		if f == nil || !f.inline {
+			h.site.NotFound(w, r)
+			return
+		}
+		row, err := t.row(r.Context(), h.pool, rowID(r))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		e := editOf(row, f.name)
+		if e == nil {
+			h.site.NotFound(w, r)
+			return
+		}
+		e.Open = true
+		h.site.RenderFragment(w, r, http.StatusOK, adminui.EditCell(*e))
+	}
+}
+
+// saveCell answers POST …/{id}/fields/{field}: it saves one value if the
+// row still has the version the editor was opened with, and answers with
+// the row. A refused value comes back in the open editor (422); a row
+// changed meanwhile comes back with its current value and a note (409).
+func (h *Handler) saveCell(t *table) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := rowID(r)
+		f := t.field(chi.URLParam(r, "field"))
+		if f == nil || !f.inline {
+			h.site.NotFound(w, r)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			h.badForm(w, r, err)
+			return
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		raw := r.PostFormValue("value")
+		value, problem, err := f.parse(ctx, h.pool, raw)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if problem != "" {
+			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
+				e.Open, e.Value, e.Error, e.Version = true, raw, problem, version
+			})
+			return
+		}
+		current, err := h.save(ctx, t, id, version, map[string]any{f.name: value}, r.PostForm)
+		var pe *problemError
+		switch {
+		case errors.As(err, &pe):
+			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
+				e.Open, e.Value, e.Error, e.Version = true, raw, pe.Text, version
+			})
+			return
+		case errors.Is(err, errVersion):
+			h.cellAnswer(w, r, t, id, f, http.StatusConflict, func(e *adminui.Edit) {
+				e.Open = e.Kind != "checkbox"
+				if e.Open {
+					e.Value = raw
+				}
+				e.Conflict = orDash(f.show(ctx, current.text(f.name)))
+			})
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		if !web.IsFragment(r) {
+			web.Redirect(w, r, t.listURL())
+			return
+		}
+		h.site.Flash(r, "success", tr(ctx, "admin.saved"))
+		h.cellAnswer(w, r, t, id, f, http.StatusOK, nil)
+	}
+}
+
+// cellAnswer renders the row with the field's editor adjusted by adjust.
+func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, id string, f *field, status int, adjust func(e *adminui.Edit)) {
+	row, err := t.row(r.Context(), h.pool, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if adjust != nil {
+		if e := editOf(row, f.name); e != nil {
+			adjust(e)
+		}
+	}
+	h.site.RenderFragment(w, r, status, adminui.TableRow(row))
+}
+
+// badForm answers a body that could not be read.
+func (h *Handler) badForm(w http.ResponseWriter, r *http.Request, err error) {
+	if web.IsTooLarge(err) {
+		h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
+		return
+	}
+	h.site.Error(w, r, http.StatusBadRequest, "")
+}
+
+func editOf(row adminui.Row, field string) *adminui.Edit {
+	for i := range row.Cells {
+		if e := row.Cells[i].Edit; e != nil && e.Field == field {
+			return e
+		}
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// editCell is the cell of an inline-editable field of a row.
+func editCell(ctx context.Context, t *table, id string, version int, f *field, stored string, opts []adminui.Option) adminui.Cell {
+	base := t.detailURL(id)
+	return adminui.Cell{
+		Text: f.show(ctx, stored),
+		Edit: &adminui.Edit{
+			Field:   f.name,
+			URL:     base + "/fields/" + f.name,
+			RowURL:  base + "/row",
+			Kind:    f.kind,
+			Value:   stored,
+			Options: opts,
+			Version: version,
+			Label:   f.label(ctx, t),
+		},
+	}
+}
+
+// isNotFound reports a missing row.
+func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }

@@ -1,0 +1,227 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// levelPersonAdmin opens the persons and university relations tables.
+const levelPersonAdmin = "person_admin"
+
+var (
+	membershipStatuses = []string{"email_unverified", "pending", "confirmed", "denied", "canceled"}
+	membershipTypes    = []string{"ordentlich", "ausserordentlich"}
+	languages          = []string{"de", "en"}
+)
+
+// personalFields are the persons' fields whose values the audit log drops
+// when a person is anonymised or deleted.
+var personalFields = []string{"name", "email", "date_of_birth"}
+
+func (h *Handler) personsTable() *table {
+	t := &table{
+		name: "persons", sql: "persons", key: "id", intID: true, versioned: true, touched: true,
+		anonymised: "anonymised_at IS NOT NULL",
+		unique:     map[string]string{"persons_email_key": "email"},
+		summary:    "name",
+		defaults:   map[string]string{"language": "de"},
+		fields: []*field{
+			{name: "name", column: "name", kind: "text", required: true, inline: true, personal: true,
+				parse: textParser(true, false, maxText)},
+			{name: "email", column: "email", kind: "email", required: true, inline: true, personal: true,
+				parse: emailParser(true)},
+			{name: "email_valid", column: "email_valid", kind: "checkbox", parse: boolParser, display: boolDisplay},
+			{name: "membership_status", column: "membership_status", kind: "select", inline: true,
+				options: enumOptions("admin.status.", membershipStatuses, false),
+				parse:   enumParser(membershipStatuses, false), display: enumDisplay("admin.status.")},
+			{name: "membership_type", column: "membership_type", kind: "select", inline: true,
+				options: enumOptions("admin.type.", membershipTypes, false),
+				parse:   enumParser(membershipTypes, false), display: enumDisplay("admin.type.")},
+			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
+				options: tuStatusOptions, parse: tuStatusParser},
+			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
+			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false)},
+			{name: "language", column: "language", kind: "select", required: true,
+				options: enumOptions("admin.language.", languages, true), parse: enumParser(languages, true),
+				display: enumDisplay("admin.language.")},
+		},
+	}
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		key, ok := t.keyArg(id)
+		if !ok {
+			return adminui.Row{}, errNotFound(t, id)
+		}
+		rows, err := q.Query(ctx, personSelect+" WHERE p.id = $1", key)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: person row: %w", err)
+		}
+		p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[personRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: person row: %w", mapNoRows(err))
+		}
+		opts, err := tuStatusOptions(ctx, q)
+		if err != nil {
+			return adminui.Row{}, err
+		}
+		return personTableRow(ctx, t, p, opts), nil
+	}
+	t.title = func(ctx context.Context, id string, st rowState) string {
+		if st.anonymised {
+			return tr(ctx, "admin.persons.anonymised_title", id)
+		}
+		return st.text("name")
+	}
+	t.detail = h.personDetail
+	t.consequences = h.personConsequences
+	t.beforeDelete = forgetPerson
+	return t
+}
+
+// personRow is one person as the list shows it.
+type personRow struct {
+	ID               int64
+	Name             string
+	Email            string
+	MembershipStatus *string
+	MembershipType   *string
+	TUStatusID       *int64
+	TUName           *string
+	JoiningDate      *time.Time
+	Anonymised       bool
+	Version          int
+}
+
+const personSelect = `
+	SELECT p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
+	       t.name AS tu_name, p.joining_date, p.anonymised_at IS NOT NULL AS anonymised, p.version
+	FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
+
+func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui.Option) adminui.Row {
+	id := strconv.FormatInt(p.ID, 10)
+	tu := ""
+	if p.TUStatusID != nil {
+		tu = strconv.FormatInt(*p.TUStatusID, 10)
+	}
+	joined := ""
+	if p.JoiningDate != nil {
+		joined = p.JoiningDate.Format("2006-01-02")
+	}
+	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, tuOpts)
+	tuCell.Text = deref(p.TUName, "")
+	return adminui.Row{
+		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: p.Anonymised,
+		Cells: []adminui.Cell{
+			{Text: id, Href: t.detailURL(id)},
+			editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
+			editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
+			editCellOpts(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, "")),
+			editCellOpts(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, "")),
+			tuCell,
+			{Text: joined, Small: true},
+		},
+	}
+}
+
+// editCellOpts is editCell for fields whose choices are fixed.
+func editCellOpts(ctx context.Context, t *table, id string, version int, f *field, stored string) adminui.Cell {
+	opts, _ := f.options(ctx, nil)
+	return editCell(ctx, t, id, version, f, stored, opts)
+}
+
+// forgetPerson clears the personal values of a deleted person from the
+// audit log; that the rows changed stays recorded.
+func forgetPerson(ctx context.Context, tx pgx.Tx, id string) error {
+	const q = `
+		UPDATE audit_log
+		SET old_value = CASE WHEN old_value IS NOT NULL THEN '' END,
+		    new_value = CASE WHEN new_value IS NOT NULL THEN '' END
+		WHERE table_name = 'persons' AND row_id = $1 AND (field = '' OR field = ANY($2))`
+	if _, err := tx.Exec(ctx, q, id, personalFields); err != nil {
+		return fmt.Errorf("admin: forget person %s: %w", id, err)
+	}
+	return nil
+}
+
+// personConsequences: registrations, applications and deletion requests go
+// with a person; a person with a user account cannot be deleted.
+func (h *Handler) personConsequences(ctx context.Context, id string) ([]string, string, error) {
+	const q = `
+		SELECT (SELECT count(*) FROM registrations WHERE person_id = $1),
+		       (SELECT string_agg(username, ', ') FROM users WHERE person_id = $1)`
+	var (
+		regs  int
+		users *string
+	)
+	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&regs, &users); err != nil {
+		return nil, "", fmt.Errorf("admin: person consequences: %w", err)
+	}
+	var list []string
+	if regs > 0 {
+		list = append(list, tr(ctx, "admin.persons.delete.registrations", regs))
+	}
+	list = append(list, tr(ctx, "admin.persons.delete.history"))
+	if users != nil {
+		return list, tr(ctx, "admin.persons.referenced_by", *users), nil
+	}
+	return list, "", nil
+}
+
+// personDetail adds the person's facts, user accounts and registrations.
+func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ formState, v *adminui.DetailView) error {
+	const q = `SELECT created_at, updated_at, anonymised_at FROM persons WHERE id = $1`
+	var (
+		created, updated time.Time
+		anonymised       *time.Time
+	)
+	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &anonymised); err != nil {
+		return fmt.Errorf("admin: person facts: %w", err)
+	}
+	v.Facts = []adminui.Fact{
+		{Label: "ID", Value: id},
+		{Label: tr(ctx, "admin.created_at"), Value: created.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.updated_at"), Value: updated.In(berlin).Format("2006-01-02 15:04")},
+	}
+	if anonymised != nil {
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: anonymised.In(berlin).Format("2006-01-02 15:04")})
+	}
+	users, err := h.links(ctx, `SELECT username, '/admin/users/' || id FROM users WHERE person_id = $1 ORDER BY id`, intID(id))
+	if err != nil {
+		return err
+	}
+	regs, err := h.links(ctx, `
+		SELECT e.name || ' (' || r.status || ')', '/admin/registrations/' || r.id
+		FROM registrations r JOIN events e ON e.id = r.event_id
+		WHERE r.person_id = $1 ORDER BY r.created_at DESC`, intID(id))
+	if err != nil {
+		return err
+	}
+	v.Related = []adminui.Related{
+		{Title: tr(ctx, "admin.users.title"), Items: users, Empty: tr(ctx, "admin.persons.no_user")},
+		{Title: tr(ctx, "admin.registrations.title"), Items: regs, Empty: tr(ctx, "admin.persons.no_registrations")},
+	}
+	return nil
+}
+
+// links reads label and URL pairs for a detail page's related lists.
+func (h *Handler) links(ctx context.Context, q string, args ...any) ([]adminui.Link, error) {
+	rows, err := h.pool.Query(ctx, q+" LIMIT 200", args...)
+	if err != nil {
+		return nil, fmt.Errorf("admin: related rows: %w", err)
+	}
+	var out []adminui.Link
+	for rows.Next() {
+		var l adminui.Link
+		if err := rows.Scan(&l.Label, &l.URL); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("admin: related rows: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,165 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+var personsList = listSpec{
+	sorts: map[string]string{
+		"id": "p.id", "name": "lower(p.name)", "email": "lower(p.email)", "status": "p.membership_status",
+		"type": "p.membership_type", "tu_status": "t.position", "joining_date": "p.joining_date",
+	},
+	defaultSort: "id",
+	defaultDir:  "desc",
+	filters:     []string{"status", "type", "tu_status"},
+}
+
+// similarityRank orders similar names best first.
+const similarityRank = "greatest(word_similarity(@q, p.name), word_similarity(@q, p.email)) DESC, p.id DESC"
+
+var personsColumns = []column{
+	{key: "id", label: "admin.id", sort: "id"},
+	{key: "name", label: "admin.persons.name", sort: "name"},
+	{key: "email", label: "admin.persons.email", sort: "email"},
+	{key: "status", label: "admin.persons.membership_status", sort: "status"},
+	{key: "type", label: "admin.persons.membership_type", sort: "type"},
+	{key: "tu_status", label: "admin.persons.tu_status", sort: "tu_status"},
+	{key: "joining_date", label: "admin.persons.joining_date", sort: "joining_date"},
+}
+
+// Search tuning. A search counts at most searchCountCap matches, so a
+// term found in every address ("example.org") answers as fast as a name.
+// Terms with no match as typed are looked up by trigram word similarity:
+// "Schmitd" finds Schmidt.
+const (
+	searchCountCap      = 1000
+	similarityThreshold = "0.45"
+	maxSearchWords      = 6
+)
+
+// listPersons answers GET /admin/persons: every word of the search must
+// occur in the name or the address (trigram indexes make that fast on many
+// thousand persons); when nothing matches, similar names are shown.
+func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := h.persons
+	lq := parseList(r, &personsList)
+	var (
+		list   []personRow
+		total  int
+		capped bool
+		fuzzy  bool
+	)
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		wh := personFilters(lq)
+		if lq.Q != "" {
+			words := strings.Fields(lq.Q)
+			for i, word := range words[:min(len(words), maxSearchWords)] {
+				arg := "w" + strconv.Itoa(i)
+				wh.add("(p.name ILIKE @"+arg+" OR p.email ILIKE @"+arg+")", arg, likePattern(word))
+			}
+		}
+		var err error
+		if total, capped, err = countRows(ctx, tx, "persons p", wh, lq.Q != ""); err != nil {
+			return err
+		}
+		if total == 0 && len([]rune(lq.Q)) >= 3 {
+			fuzzy = true
+			if _, err := tx.Exec(ctx, `SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, similarityThreshold); err != nil {
+				return fmt.Errorf("admin: similarity threshold: %w", err)
+			}
+			wh = personFilters(lq)
+			wh.add("(@q <% p.name OR @q <% p.email)", "q", lq.Q)
+			if total, capped, err = countRows(ctx, tx, "persons p", wh, true); err != nil {
+				return err
+			}
+		}
+		lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+		order := lq.orderBy("p.id")
+		if fuzzy && !lq.chosen {
+			order = similarityRank
+		}
+		rows, err := tx.Query(ctx, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.args)
+		if err != nil {
+			return fmt.Errorf("admin: list persons: %w", err)
+		}
+		list, err = pgx.CollectRows(rows, pgx.RowToStructByName[personRow])
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tuOpts, err := tuStatusOptions(ctx, h.pool)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := h.listView(ctx, t, lq, total, personsColumns)
+	v.Pager.Capped = capped
+	if fuzzy && total > 0 {
+		v.Note = tr(ctx, "admin.persons.similar", lq.Q)
+	}
+	if fuzzy && !lq.chosen {
+		for i := range v.Columns {
+			v.Columns[i].Sorted = ""
+		}
+	}
+	statuses, _ := enumOptions("admin.status.", membershipStatuses, true)(ctx, nil)
+	types, _ := enumOptions("admin.type.", membershipTypes, true)(ctx, nil)
+	v.Filters = []adminui.Filter{
+		{Name: "status", Label: tr(ctx, "admin.persons.membership_status"), Value: lq.Filters["status"],
+			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, statuses...)},
+		{Name: "type", Label: tr(ctx, "admin.persons.membership_type"), Value: lq.Filters["type"],
+			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, types...)},
+		{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"), Value: lq.Filters["tu_status"],
+			Options: append([]adminui.Option{allOption(ctx)}, tuOpts[1:]...)},
+	}
+	for _, p := range list {
+		v.Rows = append(v.Rows, personTableRow(ctx, t, p, tuOpts))
+	}
+	h.renderList(w, r, v)
+}
+
+func personFilters(lq listQuery) *where {
+	wh := newWhere()
+	for _, f := range []struct{ name, column string }{{"status", "p.membership_status"}, {"type", "p.membership_type"}} {
+		switch v := lq.Filters[f.name]; v {
+		case "":
+		case "none":
+			wh.add(f.column + " IS NULL")
+		default:
+			wh.add(f.column+" = @"+f.name, f.name, v)
+		}
+	}
+	if v := lq.Filters["tu_status"]; v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		wh.add("p.tu_status_id = @tu", "tu", id)
+	}
+	return wh
+}
+
+// countRows counts the rows of from matching wh; a search stops counting
+// after searchCountCap rows and says so.
+func countRows(ctx context.Context, q querier, from string, wh *where, capped bool) (int, bool, error) {
+	sql := "SELECT count(*) FROM " + from + " " + wh.sql()
+	if capped {
+		sql = "SELECT count(*) FROM (SELECT 1 FROM " + from + " " + wh.sql() + " LIMIT " + strconv.Itoa(searchCountCap+1) + ") s"
+	}
+	var n int
+	if err := q.QueryRow(ctx, sql, wh.args).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("admin: count %s: %w", from, err)
+	}
+	if capped && n > searchCountCap {
+		return searchCountCap, true, nil
+	}
+	return n, false, nil
+}

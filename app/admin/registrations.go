@@ -1,0 +1,295 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/events/schema"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Registrations change status only through the events domain's rules: the
+// event is locked, places are counted, the waiting list moves up and the
+// participant is mailed. Confirming beyond max_participants needs the
+// explicit "over capacity" choice.
+func (h *Handler) registrationsTable() *table {
+	t := &table{
+		name: "registrations", sql: "registrations", key: "id", intID: true, versioned: true, touched: true,
+		anonymised: "EXISTS (SELECT 1 FROM persons p WHERE p.id = person_id AND p.anonymised_at IS NOT NULL)",
+		unique:     map[string]string{"registrations_event_id_person_id_key": "person"},
+		summary:    "person",
+		defaults:   map[string]string{"status": events.StatusPending},
+		fields: []*field{
+			{name: "event", column: "event_id", kind: "select", required: true, createOnly: true,
+				options: eventOptions, parse: eventParser},
+			{name: "person", column: "person_id", kind: "email", required: true, createOnly: true, parse: personParser},
+			{name: "status", column: "status", kind: "select", required: true, inline: true, audited: true,
+				options: enumOptions("admin.status.reg.", events.Statuses, true),
+				parse:   enumParser(events.Statuses, true), display: enumDisplay("admin.status.reg.")},
+			{name: "data", column: "data", read: "jsonb_pretty(data)", kind: "textarea", editOnly: true, personal: true,
+				parse: answersParser, rows: 10},
+		},
+	}
+	t.field("status").write = h.writeStatus
+	t.field("data").write = writeAnswers
+	t.lockFirst = lockRegistrationEvent
+	t.created = h.registrationCreated
+	t.extra = overCapacityField
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		key, ok := t.keyArg(id)
+		if !ok {
+			return adminui.Row{}, errNotFound(t, id)
+		}
+		rows, err := q.Query(ctx, registrationSelect+" WHERE r.id = $1", key)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", err)
+		}
+		reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registrationRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", mapNoRows(err))
+		}
+		return registrationTableRow(ctx, t, reg), nil
+	}
+	t.title = func(ctx context.Context, id string, _ rowState) string { return tr(ctx, "admin.registrations.one", id) }
+	t.detail = h.registrationDetail
+	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
+		return []string{tr(ctx, "admin.registrations.delete.place")}, "", nil
+	}
+	return t
+}
+
+// lockRegistrationEvent locks the registration's event before the
+// registration, in the order the events domain locks them.
+func lockRegistrationEvent(ctx context.Context, tx pgx.Tx, id string) error {
+	var eventID int64
+	err := tx.QueryRow(ctx, `SELECT e.id FROM events e JOIN registrations r ON r.event_id = e.id
+		WHERE r.id = $1 FOR UPDATE OF e`, intID(id)).Scan(&eventID)
+	if err != nil {
+		return fmt.Errorf("admin: lock registration's event: %w", mapNoRows(err))
+	}
+	return nil
+}
+
+// writeStatus changes the status by the events domain's rules, which also
+// write its audit entry and mails.
+func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value any, form url.Values) error {
+	over := form.Get("over_capacity") == "true"
+	_, err := h.eventsSvc.ChangeStatus(ctx, tx, intID(id), value.(string), eventActor(ctx), over)
+	if errors.Is(err, events.ErrEventFull) {
+		return &problemError{Field: "status", Text: tr(ctx, "admin.registrations.error.full")}
+	}
+	return err
+}
+
+// registrationCreated gives a new registration its chosen status through
+// the same rules as a change (it is inserted pending).
+func (h *Handler) registrationCreated(ctx context.Context, tx pgx.Tx, id string, form url.Values) error {
+	status := form.Get("status")
+	if status == "" || status == events.StatusPending {
+		return nil
+	}
+	if err := lockRegistrationEvent(ctx, tx, id); err != nil {
+		return err
+	}
+	return h.writeStatus(ctx, tx, id, status, form)
+}
+
+// overCapacityField is the explicit choice to confirm beyond the limit.
+func overCapacityField(ctx context.Context) []adminui.FormField {
+	return []adminui.FormField{{Name: "over_capacity", Kind: "checkbox", Label: tr(ctx, "admin.registrations.over_capacity"),
+		Help: tr(ctx, "admin.registrations.over_capacity.help")}}
+}
+
+// answersParser accepts a JSON object; writeAnswers checks it against the
+// event's form.
+func answersParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	var answers map[string]any
+	if err := json.Unmarshal([]byte(raw), &answers); err != nil || answers == nil {
+		return nil, tr(ctx, "admin.registrations.error.data"), nil
+	}
+	return json.RawMessage(raw), "", nil
+}
+
+// writeAnswers stores edited answers if the event's form accepts them.
+func writeAnswers(ctx context.Context, tx pgx.Tx, id string, value any, _ url.Values) error {
+	var raw []byte
+	err := tx.QueryRow(ctx, `SELECT e.registration_schema FROM events e JOIN registrations r ON r.event_id = e.id
+		WHERE r.id = $1`, intID(id)).Scan(&raw)
+	if err != nil {
+		return fmt.Errorf("admin: registration's schema: %w", mapNoRows(err))
+	}
+	fm, err := schema.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("admin: stored schema of registration %s: %w", id, err)
+	}
+	data := value.(json.RawMessage)
+	answers := map[string]any{}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&answers); err != nil {
+		return &problemError{Field: "data", Text: tr(ctx, "admin.registrations.error.data")}
+	}
+	if errs := schema.CheckAnswers(fm, normaliseNumbers(answers), i18n.LangOf(ctx)); len(errs) > 0 {
+		var texts []string
+		for path, msg := range errs {
+			if path != "" {
+				msg = path + ": " + msg
+			}
+			texts = append(texts, msg)
+		}
+		sort.Strings(texts)
+		return &problemError{Field: "data", Text: strings.Join(texts, "; ")}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE registrations SET data = $2 WHERE id = $1`, intID(id), data); err != nil {
+		return fmt.Errorf("admin: write answers: %w", err)
+	}
+	return nil
+}
+
+// normaliseNumbers types decoded numbers as the schema checker expects:
+// whole numbers as int64, others as float64.
+func normaliseNumbers(v map[string]any) map[string]any {
+	for k, x := range v {
+		switch n := x.(type) {
+		case json.Number:
+			if i, err := n.Int64(); err == nil {
+				v[k] = i
+			} else if f, err := n.Float64(); err == nil {
+				v[k] = f
+			}
+		case map[string]any:
+			v[k] = normaliseNumbers(n)
+		}
+	}
+	return v
+}
+
+// eventOptions offers the events, newest first.
+func eventOptions(ctx context.Context, q querier) ([]adminui.Option, error) {
+	rows, err := q.Query(ctx, `SELECT id::text, name || ' (#' || id || ')' FROM events ORDER BY id DESC LIMIT 500`)
+	if err != nil {
+		return nil, fmt.Errorf("admin: event options: %w", err)
+	}
+	out := []adminui.Option{{Value: "", Label: "–"}}
+	for rows.Next() {
+		var o adminui.Option
+		if err := rows.Scan(&o.Value, &o.Label); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("admin: event options: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// eventParser accepts the id of an existing event.
+func eventParser(ctx context.Context, q querier, raw string) (any, string, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+	if err != nil {
+		return nil, tr(ctx, "admin.error.required"), nil
+	}
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, id).Scan(&exists); err != nil {
+		return nil, "", fmt.Errorf("admin: event exists: %w", err)
+	}
+	if !exists {
+		return nil, tr(ctx, "admin.error.choice"), nil
+	}
+	return id, "", nil
+}
+
+// personParser finds a person by address (or id): registrations and user
+// accounts belong to persons that exist already.
+func personParser(ctx context.Context, q querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, tr(ctx, "admin.error.required"), nil
+	}
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM persons WHERE lower(email) = lower($1) OR id::text = $1 ORDER BY lower(email) = lower($1) DESC LIMIT 1`, s).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, tr(ctx, "admin.error.no_person"), nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("admin: find person: %w", err)
+	}
+	return id, "", nil
+}
+
+// registrationRow is one registration as the list shows it.
+type registrationRow struct {
+	ID          int64
+	EventID     int64
+	EventName   string
+	PersonID    int64
+	PersonName  string
+	PersonEmail string
+	Status      string
+	ConfirmedAt *time.Time
+	CreatedAt   time.Time
+	Version     int
+}
+
+const registrationSelect = `
+	SELECT r.id, r.event_id, e.name AS event_name, r.person_id, p.name AS person_name, p.email AS person_email,
+	       r.status, r.confirmed_at, r.created_at, r.version
+	FROM registrations r JOIN events e ON e.id = r.event_id JOIN persons p ON p.id = r.person_id`
+
+func registrationTableRow(ctx context.Context, t *table, reg registrationRow) adminui.Row {
+	id := strconv.FormatInt(reg.ID, 10)
+	confirmed := ""
+	if reg.ConfirmedAt != nil {
+		confirmed = reg.ConfirmedAt.In(berlin).Format("2006-01-02 15:04")
+	}
+	status := editCellOpts(ctx, t, id, reg.Version, t.field("status"), reg.Status)
+	status.Edit.OverCapacity = true
+	eventID := strconv.FormatInt(reg.EventID, 10)
+	personID := strconv.FormatInt(reg.PersonID, 10)
+	return adminui.Row{
+		DomID: "registrations-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete",
+		Cells: []adminui.Cell{
+			{Text: id, Href: t.detailURL(id)},
+			{Text: reg.EventName, Href: "/admin/events/" + eventID},
+			{Text: reg.PersonName, Href: "/admin/persons/" + personID},
+			{Text: reg.PersonEmail, Small: true},
+			status,
+			{Text: confirmed, Small: true},
+			{Text: reg.CreatedAt.In(berlin).Format("2006-01-02 15:04"), Small: true},
+		},
+	}
+}
+
+// registrationDetail adds the registration's event, person and times.
+func (h *Handler) registrationDetail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
+	rows, err := h.pool.Query(ctx, registrationSelect+" WHERE r.id = $1", intID(id))
+	if err != nil {
+		return fmt.Errorf("admin: registration facts: %w", err)
+	}
+	reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registrationRow])
+	if err != nil {
+		return fmt.Errorf("admin: registration facts: %w", mapNoRows(err))
+	}
+	v.Facts = []adminui.Fact{
+		{Label: "ID", Value: id},
+		{Label: tr(ctx, "admin.registrations.event"), Value: reg.EventName, Href: "/admin/events/" + strconv.FormatInt(reg.EventID, 10)},
+		{Label: tr(ctx, "admin.registrations.person"), Value: reg.PersonName + " <" + reg.PersonEmail + ">",
+			Href: "/admin/persons/" + strconv.FormatInt(reg.PersonID, 10)},
+		{Label: tr(ctx, "admin.created_at"), Value: reg.CreatedAt.In(berlin).Format("2006-01-02 15:04")},
+	}
+	if reg.ConfirmedAt != nil {
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.registrations.confirmed_at"),
+			Value: reg.ConfirmedAt.In(berlin).Format("2006-01-02 15:04")})
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/events"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+var registrationsList = listSpec{
+	sorts: map[string]string{
+		"id": "r.id", "event": "lower(e.name)", "person": "lower(p.name)", "email": "lower(p.email)",
+		"status": "r.status", "confirmed_at": "r.confirmed_at", "created_at": "r.created_at",
+	},
+	defaultSort: "id",
+	defaultDir:  "desc",
+	filters:     []string{"event", "status"},
+}
+
+var registrationsColumns = []column{
+	{key: "id", label: "admin.id", sort: "id"},
+	{key: "event", label: "admin.registrations.event", sort: "event"},
+	{key: "person", label: "admin.registrations.person", sort: "person"},
+	{key: "email", label: "admin.persons.email", sort: "email"},
+	{key: "status", label: "admin.registrations.status", sort: "status"},
+	{key: "confirmed_at", label: "admin.registrations.confirmed_at", sort: "confirmed_at"},
+	{key: "created_at", label: "admin.created_at", sort: "created_at"},
+}
+
+// listRegistrations answers GET /admin/registrations, filtered by event and
+// status and searched by the person's name and address.
+func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := h.registrations
+	lq := parseList(r, &registrationsList)
+	wh := newWhere()
+	if v := lq.Filters["event"]; v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		wh.add("r.event_id = @event", "event", id)
+	}
+	if v := lq.Filters["status"]; slices.Contains(events.Statuses, v) {
+		wh.add("r.status = @status", "status", v)
+	}
+	if lq.Q != "" {
+		words := strings.Fields(lq.Q)
+		for i, word := range words[:min(len(words), maxSearchWords)] {
+			arg := "w" + strconv.Itoa(i)
+			wh.add("(p.name ILIKE @"+arg+" OR p.email ILIKE @"+arg+")", arg, likePattern(word))
+		}
+	}
+	from := "registrations r JOIN events e ON e.id = r.event_id JOIN persons p ON p.id = r.person_id"
+	total, capped, err := countRows(ctx, h.pool, from, wh, lq.Q != "")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	rows, err := h.pool.Query(ctx, registrationSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("r.id")+" "+wh.page(lq), wh.args)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list registrations: %w", err))
+		return
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[registrationRow])
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list registrations: %w", err))
+		return
+	}
+	evOpts, err := eventOptions(ctx, h.pool)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	statuses, _ := enumOptions("admin.status.reg.", events.Statuses, true)(ctx, nil)
+	v := h.listView(ctx, t, lq, total, registrationsColumns)
+	v.Pager.Capped = capped
+	v.Filters = []adminui.Filter{
+		{Name: "event", Label: tr(ctx, "admin.registrations.event"), Value: lq.Filters["event"],
+			Options: append([]adminui.Option{allOption(ctx)}, evOpts[1:]...)},
+		{Name: "status", Label: tr(ctx, "admin.registrations.status"), Value: lq.Filters["status"],
+			Options: append([]adminui.Option{allOption(ctx)}, statuses...)},
+	}
+	for _, reg := range list {
+		v.Rows = append(v.Rows, registrationTableRow(ctx, t, reg))
+	}
+	h.renderList(w, r, v)
+}

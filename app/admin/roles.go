@@ -1,0 +1,135 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// roleNamePattern keeps role names readable in URLs and lists.
+var roleNamePattern = regexp.MustCompile(`^[\p{L}\p{N}_ .-]{1,64}$`)
+
+func (h *Handler) rolesTable() *table {
+	t := &table{
+		name: "roles", sql: "roles", key: "name",
+		unique:       map[string]string{"roles_pkey": "name"},
+		summary:      "name",
+		guardsAccess: true,
+		fields: []*field{
+			{name: "name", column: "name", kind: "text", required: true, parse: roleNameParser},
+		},
+	}
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		rows, err := q.Query(ctx, roleSelect+" WHERE r.name = $1", id)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: role row: %w", err)
+		}
+		role, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[roleRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: role row: %w", mapNoRows(err))
+		}
+		levels, err := names(ctx, q, `SELECT name FROM access_levels ORDER BY name`)
+		if err != nil {
+			return adminui.Row{}, err
+		}
+		return roleTableRow(t, role, levels), nil
+	}
+	t.title = func(_ context.Context, id string, _ rowState) string { return id }
+	t.detail = h.roleDetail
+	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
+		users, err := names(ctx, h.pool, `SELECT u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id
+			WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(users) == 0 {
+			return nil, "", nil
+		}
+		return []string{tr(ctx, "admin.roles.delete.users", strings.Join(users, ", "))}, "", nil
+	}
+	return t
+}
+
+func roleNameParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	switch {
+	case s == "":
+		return nil, tr(ctx, "admin.error.required"), nil
+	case !roleNamePattern.MatchString(s):
+		return nil, tr(ctx, "admin.roles.error.name"), nil
+	}
+	return s, "", nil
+}
+
+// roleRow is one role of the matrix: its grants and its users.
+type roleRow struct {
+	Name   string
+	Levels []string
+	Users  []string
+}
+
+const roleSelect = `
+	SELECT r.name,
+	       coalesce((SELECT array_agg(ral.access_level ORDER BY ral.access_level) FROM role_access_levels ral WHERE ral.role = r.name), '{}') AS levels,
+	       coalesce((SELECT array_agg(u.username ORDER BY lower(u.username)) FROM user_roles ur JOIN users u ON u.id = ur.user_id
+	                 WHERE ur.role = r.name), '{}') AS users
+	FROM roles r`
+
+// roleTableRow is a row of the matrix: the role, its users beside it, and
+// one checkbox per access level.
+func roleTableRow(t *table, role roleRow, levels []string) adminui.Row {
+	cells := []adminui.Cell{
+		{Text: role.Name, Href: t.detailURL(role.Name)},
+		{Text: strings.Join(role.Users, ", "), Small: true},
+	}
+	for _, level := range levels {
+		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(role.Name, level, checked(role.Levels, level))}})
+	}
+	return adminui.Row{DomID: "roles-" + domKey(role.Name), URL: t.detailURL(role.Name), DeleteURL: t.detailURL(role.Name) + "/delete", Cells: cells}
+}
+
+func roleLevelToggle(role, level string, granted bool) adminui.Toggle {
+	return adminui.Toggle{
+		DomID:     "rl-" + domKey(role) + "-" + domKey(level),
+		URL:       "/admin/roles/" + escapePath(role) + "/levels/" + escapePath(level),
+		Label:     role + ": " + level,
+		HideLabel: true,
+		Checked:   granted,
+	}
+}
+
+// roleDetail lists the role's users and its access levels as a form.
+func (h *Handler) roleDetail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
+	rows, err := h.pool.Query(ctx, roleSelect+" WHERE r.name = $1", id)
+	if err != nil {
+		return fmt.Errorf("admin: role detail: %w", err)
+	}
+	role, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[roleRow])
+	if err != nil {
+		return fmt.Errorf("admin: role detail: %w", mapNoRows(err))
+	}
+	levels, err := names(ctx, h.pool, `SELECT name FROM access_levels ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: h.roles.detailURL(id) + "/levels",
+		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
+	for _, l := range levels {
+		choices.Choices = append(choices.Choices, adminui.Choice{Value: l, Label: l, Checked: checked(role.Levels, l)})
+	}
+	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
+	users, err := h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
+		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
+	if err != nil {
+		return err
+	}
+	v.Related = append(v.Related, adminui.Related{Title: tr(ctx, "admin.users.title"), Items: users, Empty: tr(ctx, "admin.roles.no_users")})
+	v.Facts = []adminui.Fact{{Label: tr(ctx, "admin.roles.users"), Value: strconv.Itoa(len(role.Users))}}
+	return nil
+}

@@ -1,0 +1,159 @@
+package admin
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// querier is what both the pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// table describes one admin table for the generic parts of the console:
+// inline edits, the detail form, create and delete. Lists and detail pages
+// are written per table.
+type table struct {
+	name  string // URL segment and the audit log's table name
+	sql   string // SQL table
+	key   string // primary key column
+	intID bool   // the key is a bigint
+	// versioned rows carry a version that every edit must name.
+	versioned bool
+	// touched rows have updated_at.
+	touched bool
+	// anonymised is an SQL condition on the row: its personal values are
+	// not written to the audit log.
+	anonymised string
+	fields     []*field
+	// unique maps unique constraints to the field that broke them.
+	unique map[string]string
+	// row renders one list row from the stored data.
+	row func(ctx context.Context, q querier, id string) (adminui.Row, error)
+	// lockFirst takes locks that domain rules take before the row's own
+	// (a registration's event), so the lock order never deadlocks.
+	lockFirst func(ctx context.Context, tx pgx.Tx, id string) error
+	// after runs in the transaction of an edit, after the write.
+	after func(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error
+	// guardsAccess: changes may take away the editor's own role_admin.
+	guardsAccess bool
+	// summary names a row in the audit log when it is created or deleted.
+	summary string
+
+	// title names a row on its detail page.
+	title func(ctx context.Context, id string, st rowState) string
+	// detail adds a table's facts, sections, related rows and actions.
+	detail func(ctx context.Context, id string, st rowState, fs formState, v *adminui.DetailView) error
+	// extra form elements that are not columns (the "over capacity" choice).
+	extra func(ctx context.Context) []adminui.FormField
+	// defaults are the create form's initial values.
+	defaults map[string]string
+	// created runs in the create transaction after the insert.
+	created func(ctx context.Context, tx pgx.Tx, id string, form url.Values) error
+	// consequences says what goes with a deleted row; blocked, when not
+	// empty, why it cannot be deleted at all.
+	consequences func(ctx context.Context, id string) (list []string, blocked string, err error)
+	// beforeDelete runs in the delete transaction before the delete.
+	beforeDelete func(ctx context.Context, tx pgx.Tx, id string) error
+}
+
+func (t *table) listURL() string            { return "/admin/" + t.name }
+func (t *table) detailURL(id string) string { return "/admin/" + t.name + "/" + escapePath(id) }
+func (t *table) listTitle(ctx context.Context) string {
+	return i18n.T(ctx, "admin."+t.name+".title")
+}
+
+// field is one editable column.
+type field struct {
+	name   string // form name and the audit log's field name
+	column string
+	// read is the SQL expression giving the value as the form shows it;
+	// column::text when empty.
+	read     string
+	kind     string // input kind of adminui.FormField
+	required bool
+	inline   bool
+	// createOnly fields are set once (a user's first password); editOnly
+	// fields are not asked when creating.
+	createOnly bool
+	editOnly   bool
+	// personal values are left out of the audit log of anonymised persons;
+	// secret values never reach it.
+	personal bool
+	secret   bool
+	options  func(ctx context.Context, q querier) ([]adminui.Option, error)
+	// parse turns the submitted text into the value to store; problem is
+	// the translated message when the text is not acceptable.
+	parse func(ctx context.Context, q querier, raw string) (value any, problem string, err error)
+	// display turns a stored value into what a cell shows (enum labels).
+	display func(ctx context.Context, stored string) string
+	// write replaces the plain UPDATE for fields that domain rules change
+	// (a registration's status).
+	write func(ctx context.Context, tx pgx.Tx, id string, value any, form url.Values) error
+	// audited fields are recorded by their write (the domain's own entry).
+	audited bool
+	// preview is the URL rendering a preview of the field (html, schema).
+	preview string
+	rows    int
+}
+
+func (t *table) field(name string) *field {
+	for _, f := range t.fields {
+		if f.name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// keyArg turns a URL's id into the key's SQL argument; false when it
+// cannot name a row.
+func (t *table) keyArg(id string) (any, bool) {
+	if !t.intID {
+		return id, id != ""
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, err == nil && n > 0
+}
+
+func (f *field) readSQL() string {
+	if f.read != "" {
+		return f.read
+	}
+	return f.column + "::text"
+}
+
+func (f *field) label(ctx context.Context, t *table) string {
+	return i18n.T(ctx, "admin."+t.name+"."+f.name)
+}
+
+func (f *field) show(ctx context.Context, stored string) string {
+	if f.display != nil {
+		return f.display(ctx, stored)
+	}
+	return stored
+}
+
+// rowState is a row as stored: its version and every field's value as the
+// form shows it (nil for NULL).
+type rowState struct {
+	version    int
+	anonymised bool
+	values     map[string]*string
+}
+
+func (s rowState) text(name string) string {
+	if v := s.values[name]; v != nil {
+		return *v
+	}
+	return ""
+}

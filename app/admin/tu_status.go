@@ -1,0 +1,164 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// The university relations (tu_status) are an editable list persons
+// choose from; deleting one leaves its persons without a relation.
+func (h *Handler) tuStatusTable() *table {
+	t := &table{
+		name: "tu_status", sql: "tu_status", key: "id", intID: true, versioned: true,
+		unique:   map[string]string{"tu_status_name_key": "name"},
+		summary:  "name",
+		defaults: map[string]string{"position": "100"},
+		fields: []*field{
+			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
+			{name: "position", column: "position", kind: "number", required: true, inline: true, parse: intParser(0, true)},
+		},
+	}
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		key, ok := t.keyArg(id)
+		if !ok {
+			return adminui.Row{}, errNotFound(t, id)
+		}
+		rows, err := q.Query(ctx, tuStatusSelect+" WHERE s.id = $1", key)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", err)
+		}
+		s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tuStatusRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", mapNoRows(err))
+		}
+		return tuStatusTableRow(ctx, t, s), nil
+	}
+	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("name") }
+	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
+		var n int
+		if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE tu_status_id = $1`, intID(id)).Scan(&n); err != nil {
+			return nil, "", fmt.Errorf("admin: tu_status consequences: %w", err)
+		}
+		if n == 0 {
+			return nil, "", nil
+		}
+		return []string{tr(ctx, "admin.tu_status.delete.persons", n)}, "", nil
+	}
+	return t
+}
+
+type tuStatusRow struct {
+	ID       int64
+	Name     string
+	Position int
+	Persons  int
+	Version  int
+}
+
+const tuStatusSelect = `
+	SELECT s.id, s.name, s.position, s.version,
+	       (SELECT count(*) FROM persons p WHERE p.tu_status_id = s.id) AS persons
+	FROM tu_status s`
+
+var tuStatusList = listSpec{
+	sorts:       map[string]string{"id": "s.id", "name": "lower(s.name)", "position": "s.position"},
+	defaultSort: "position",
+	defaultDir:  "asc",
+}
+
+var tuStatusColumns = []column{
+	{key: "id", label: "admin.id", sort: "id"},
+	{key: "name", label: "admin.tu_status.name", sort: "name"},
+	{key: "position", label: "admin.tu_status.position", sort: "position"},
+	{key: "persons", label: "admin.tu_status.persons"},
+}
+
+func tuStatusTableRow(ctx context.Context, t *table, s tuStatusRow) adminui.Row {
+	id := strconv.FormatInt(s.ID, 10)
+	return adminui.Row{
+		DomID: "tu_status-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete",
+		Cells: []adminui.Cell{
+			{Text: id, Href: t.detailURL(id)},
+			editCell(ctx, t, id, s.Version, t.field("name"), s.Name, nil),
+			editCell(ctx, t, id, s.Version, t.field("position"), strconv.Itoa(s.Position), nil),
+			{Text: strconv.Itoa(s.Persons), Href: "/admin/persons?tu_status=" + id},
+		},
+	}
+}
+
+// listTUStatus answers GET /admin/tu_status.
+func (h *Handler) listTUStatus(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := h.tuStatus
+	lq := parseList(r, &tuStatusList)
+	wh := newWhere()
+	if lq.Q != "" {
+		wh.add("s.name ILIKE @like", "like", likePattern(lq.Q))
+	}
+	var total int
+	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM tu_status s "+wh.sql(), wh.args).Scan(&total); err != nil {
+		h.fail(w, r, fmt.Errorf("admin: count tu_status: %w", err))
+		return
+	}
+	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	rows, err := h.pool.Query(ctx, tuStatusSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("s.id")+" "+wh.page(lq), wh.args)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list tu_status: %w", err))
+		return
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[tuStatusRow])
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("admin: list tu_status: %w", err))
+		return
+	}
+	v := h.listView(ctx, t, lq, total, tuStatusColumns)
+	for _, s := range list {
+		v.Rows = append(v.Rows, tuStatusTableRow(ctx, t, s))
+	}
+	h.renderList(w, r, v)
+}
+
+// tuStatusOptions offers the university relations, in their order.
+func tuStatusOptions(ctx context.Context, q querier) ([]adminui.Option, error) {
+	rows, err := q.Query(ctx, `SELECT id::text, name FROM tu_status ORDER BY position, name`)
+	if err != nil {
+		return nil, fmt.Errorf("admin: tu_status options: %w", err)
+	}
+	out := []adminui.Option{{Value: "", Label: "–"}}
+	for rows.Next() {
+		var o adminui.Option
+		if err := rows.Scan(&o.Value, &o.Label); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("admin: tu_status options: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// tuStatusParser accepts the id of a university relation or nothing.
+func tuStatusParser(ctx context.Context, q querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, "", nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, tr(ctx, "admin.error.choice"), nil
+	}
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tu_status WHERE id = $1)`, id).Scan(&exists); err != nil {
+		return nil, "", fmt.Errorf("admin: tu_status exists: %w", err)
+	}
+	if !exists {
+		return nil, tr(ctx, "admin.error.choice"), nil
+	}
+	return id, "", nil
+}

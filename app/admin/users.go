@@ -1,0 +1,190 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// usernamePattern keeps user names typeable: no spaces, no markup.
+var usernamePattern = regexp.MustCompile(`^[\p{L}\p{N}._@+-]{2,64}$`)
+
+func (h *Handler) usersTable() *table {
+	t := &table{
+		name: "users", sql: "users", key: "id", intID: true, versioned: true,
+		unique:       map[string]string{"users_username_key": "username"},
+		summary:      "username",
+		guardsAccess: true,
+		fields: []*field{
+			{name: "username", column: "username", kind: "text", required: true, inline: true, parse: usernameParser},
+			{name: "person", column: "person_id", read: "(SELECT email FROM persons WHERE id = person_id)", kind: "email",
+				required: true, parse: personParser},
+			{name: "password", column: "password_hash", read: "''", kind: "password", required: true, createOnly: true,
+				secret: true, parse: passwordParser},
+		},
+	}
+	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
+		key, ok := t.keyArg(id)
+		if !ok {
+			return adminui.Row{}, errNotFound(t, id)
+		}
+		rows, err := q.Query(ctx, userSelect+" WHERE u.id = $1", key)
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: user row: %w", err)
+		}
+		u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
+		if err != nil {
+			return adminui.Row{}, fmt.Errorf("admin: user row: %w", mapNoRows(err))
+		}
+		roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
+		if err != nil {
+			return adminui.Row{}, err
+		}
+		return userTableRow(ctx, t, u, roles), nil
+	}
+	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("username") }
+	t.detail = h.userDetail
+	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
+		if u := auth.CurrentUser(ctx); u != nil && strconv.FormatInt(u.ID, 10) == id {
+			return nil, tr(ctx, "admin.users.error.self"), nil
+		}
+		return []string{tr(ctx, "admin.users.delete.person"), tr(ctx, "admin.users.delete.roles")}, "", nil
+	}
+	t.beforeDelete = func(ctx context.Context, _ pgx.Tx, id string) error {
+		if u := auth.CurrentUser(ctx); u != nil && strconv.FormatInt(u.ID, 10) == id {
+			return &problemError{Text: tr(ctx, "admin.users.error.self")}
+		}
+		return nil
+	}
+	return t
+}
+
+func usernameParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	switch {
+	case s == "":
+		return nil, tr(ctx, "admin.error.required"), nil
+	case !usernamePattern.MatchString(s):
+		return nil, tr(ctx, "admin.users.error.username"), nil
+	}
+	return s, "", nil
+}
+
+// passwordParser refuses passwords shorter than the accounts' minimum and
+// stores only the hash.
+func passwordParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	if err := auth.CheckNewPassword(raw); err != nil {
+		if errors.Is(err, auth.ErrPasswordTooShort) {
+			return nil, tr(ctx, "admin.users.error.password", auth.MinPasswordLength), nil
+		}
+		return nil, "", err
+	}
+	hash, err := auth.HashPassword(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return hash, "", nil
+}
+
+// userRow is one user as the list shows it.
+type userRow struct {
+	ID         int64
+	Username   string
+	PersonID   int64
+	PersonName string
+	Email      string
+	DisabledAt *time.Time
+	Roles      []string
+	Version    int
+}
+
+const userSelect = `
+	SELECT u.id, u.username, u.person_id, p.name AS person_name, p.email, u.disabled_at, u.version,
+	       coalesce((SELECT array_agg(ur.role ORDER BY ur.role) FROM user_roles ur WHERE ur.user_id = u.id), '{}') AS roles
+	FROM users u JOIN persons p ON p.id = u.person_id`
+
+func userTableRow(ctx context.Context, t *table, u userRow, allRoles []string) adminui.Row {
+	id := strconv.FormatInt(u.ID, 10)
+	state := adminui.Cell{Text: tr(ctx, "admin.users.active"), Badge: "success"}
+	if u.DisabledAt != nil {
+		state = adminui.Cell{Text: tr(ctx, "admin.users.disabled"), Badge: "secondary"}
+	}
+	return adminui.Row{
+		DomID: "users-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: u.DisabledAt != nil,
+		Cells: []adminui.Cell{
+			{Text: id, Href: t.detailURL(id)},
+			editCell(ctx, t, id, u.Version, t.field("username"), u.Username, nil),
+			{Text: u.PersonName, Href: "/admin/persons/" + strconv.FormatInt(u.PersonID, 10)},
+			{Text: u.Email, Small: true},
+			{Toggles: userRoleToggles(ctx, u.ID, u.Roles, allRoles)},
+			state,
+		},
+	}
+}
+
+func userRoleToggles(ctx context.Context, userID int64, held, all []string) []adminui.Toggle {
+	out := make([]adminui.Toggle, len(all))
+	for i, role := range all {
+		out[i] = userRoleToggle(userID, role, checked(held, role))
+	}
+	return out
+}
+
+func userRoleToggle(userID int64, role string, held bool) adminui.Toggle {
+	id := strconv.FormatInt(userID, 10)
+	return adminui.Toggle{
+		DomID:   "ur-" + id + "-" + domKey(role),
+		URL:     "/admin/users/" + id + "/roles/" + escapePath(role),
+		Label:   role,
+		Checked: held,
+	}
+}
+
+// userDetail adds the person, the roles, the password form and the
+// disable or enable action.
+func (h *Handler) userDetail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
+	rows, err := h.pool.Query(ctx, userSelect+" WHERE u.id = $1", intID(id))
+	if err != nil {
+		return fmt.Errorf("admin: user facts: %w", err)
+	}
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
+	if err != nil {
+		return fmt.Errorf("admin: user facts: %w", mapNoRows(err))
+	}
+	v.Facts = []adminui.Fact{
+		{Label: "ID", Value: id},
+		{Label: tr(ctx, "admin.users.person"), Value: u.PersonName + " <" + u.Email + ">", Href: "/admin/persons/" + strconv.FormatInt(u.PersonID, 10)},
+		{Label: tr(ctx, "admin.audit.title"), Value: tr(ctx, "admin.users.changes_by"), Href: "/admin/audit?user=" + u.Username},
+	}
+	if u.DisabledAt != nil {
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: u.DisabledAt.In(berlin).Format("2006-01-02 15:04")})
+	}
+	all, err := names(ctx, h.pool, `SELECT name FROM roles ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: h.users.detailURL(id) + "/roles",
+		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["role"]}
+	for _, role := range all {
+		choices.Choices = append(choices.Choices, adminui.Choice{Value: role, Label: role, Checked: checked(u.Roles, role)})
+	}
+	v.Sections = append(v.Sections, adminui.ChoicesForm(choices),
+		adminui.PasswordForm(adminui.PasswordView{Action: h.users.detailURL(id) + "/password", Error: fs.sections["password"]}))
+	if u.DisabledAt == nil {
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.disable"), URL: h.users.detailURL(id) + "/disable",
+			Style: "warning", TestID: "disable"})
+	} else {
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.enable"), URL: h.users.detailURL(id) + "/enable",
+			Style: "success", TestID: "enable"})
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package auth_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// On a phone: log in through the form, find the admin link in the menu,
+// log out again.
+func TestBrowserLoginAndLogout(t *testing.T) {
+	app := apptest.Start(t)
+	u := newUser(t, app, "richtig-geheim", "get_persons")
+	b := apptest.NewBrowser(t, 360, 740)
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+"/login/"),
+		chromedp.WaitVisible(chromedp.CSS(`#user_or_email`)),
+		chromedp.SendKeys(chromedp.CSS(`#user_or_email`), u.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "richtig-geheim"),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="nav-user"]`)),
+	); err != nil {
+		t.Fatalf("logging in: %v", err)
+	}
+	// The menu is collapsed on a phone; the admin link is inside.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`[data-toggle-nav]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-admin"]`)),
+	); err != nil {
+		t.Fatalf("the admin link does not show: %v", err)
+	}
+	name, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`[data-testid="nav-user"]`)))
+	if err != nil || name != "Test "+u.Username {
+		t.Fatalf("navigation shows %q (%v), want %q", name, err, "Test "+u.Username)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="login"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="nav-user"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="nav-admin"]`)),
+	); err != nil {
+		t.Fatalf("logging out: %v", err)
+	}
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || width > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone (%v)", width, err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Fatalf("console errors: %v", errs)
+	}
+}

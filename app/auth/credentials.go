@@ -1,0 +1,109 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Errors of Authenticate.
+var (
+	// ErrBadCredentials is the one answer for an unknown account and a wrong
+	// password.
+	ErrBadCredentials = errors.New("auth: wrong user name, email or password")
+	// ErrTooManyAttempts means the client or account failed too often.
+	ErrTooManyAttempts = errors.New("auth: too many failed attempts")
+)
+
+// credentials are what a login needs to know about a user.
+type credentials struct {
+	UserID int64
+	Hash   string
+	Epoch  int
+}
+
+// findCredentials returns the active user named userOrEmail. A user name
+// wins over a mail address when both match different users.
+func (s *Sessions) findCredentials(ctx context.Context, userOrEmail string) (credentials, error) {
+	const q = `
+		SELECT u.id, u.password_hash, u.session_epoch
+		FROM users u JOIN persons p ON p.id = u.person_id
+		WHERE u.disabled_at IS NULL AND (lower(u.username) = lower($1) OR lower(p.email) = lower($1))
+		ORDER BY lower(u.username) = lower($1) DESC, u.id
+		LIMIT 1`
+	var c credentials
+	err := s.Pool.QueryRow(ctx, q, userOrEmail).Scan(&c.UserID, &c.Hash, &c.Epoch)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, errNoUser
+	}
+	if err != nil {
+		return c, fmt.Errorf("auth: find user: %w", err)
+	}
+	return c, nil
+}
+
+// Authenticate checks a typed-in name (user name or mail address) and
+// password for client (its address). Unknown accounts take as long as wrong
+// passwords and count the same against the rate limits. A match against an
+// old or weaker hash replaces it with argon2id.
+func (s *Sessions) Authenticate(ctx context.Context, client, userOrEmail, password string) (credentials, time.Duration, error) {
+	limits := s.limits()
+	if ok, retry := limits.checkFailures(client, userOrEmail); !ok {
+		return credentials{}, retry, ErrTooManyAttempts
+	}
+	c, err := s.findCredentials(ctx, userOrEmail)
+	if errors.Is(err, errNoUser) {
+		burnTime(password)
+		limits.recordFailure(client, userOrEmail)
+		return credentials{}, 0, ErrBadCredentials
+	}
+	if err != nil {
+		return credentials{}, 0, err
+	}
+	ok, rehash, err := VerifyPassword(c.Hash, password)
+	if err != nil {
+		// A malformed stored hash is the operator's problem, not the user's.
+		s.logError(ctx, "unusable password hash", err, c.UserID)
+	}
+	if !ok {
+		limits.recordFailure(client, userOrEmail)
+		return credentials{}, 0, ErrBadCredentials
+	}
+	if rehash {
+		if err := s.rehash(ctx, c, password); err != nil {
+			s.logError(ctx, "replacing an old password hash failed", err, c.UserID)
+		}
+	}
+	return c, 0, nil
+}
+
+// rehash stores password as argon2id, unless the hash changed meanwhile.
+func (s *Sessions) rehash(ctx context.Context, c credentials, password string) error {
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	const q = `UPDATE users SET password_hash = $2, version = version + 1 WHERE id = $1 AND password_hash = $3`
+	if _, err := s.Pool.Exec(ctx, q, c.UserID, h, c.Hash); err != nil {
+		return fmt.Errorf("auth: rehash: %w", err)
+	}
+	return nil
+}
+
+func (s *Sessions) logError(ctx context.Context, msg string, err error, userID int64) {
+	if s.Site != nil && s.Site.Logger != nil {
+		s.Site.Logger.ErrorContext(ctx, msg, "user_id", userID, "error", err)
+	}
+}
+
+func (s *Sessions) limits() *Limits {
+	s.limitsOnce.Do(func() {
+		if s.Limits == nil {
+			s.Limits = DefaultLimits()
+		}
+	})
+	return s.Limits
+}

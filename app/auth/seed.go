@@ -1,0 +1,43 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Demo admin of `make run`: a fixed password, printed at start, so a
+// developer can log in at once. Only ever written into an empty database.
+const (
+	DemoAdminUsername = "admin"
+	DemoAdminPassword = "admin-demo-passwort"
+	DemoAdminRole     = "admin"
+)
+
+// SeedAdmin writes the demo admin with a role holding every access level
+// declared so far; levels are synced before seeding.
+func SeedAdmin(ctx context.Context, tx pgx.Tx, out io.Writer) error {
+	hash, err := HashPassword(DemoAdminPassword)
+	if err != nil {
+		return err
+	}
+	const q = `
+		WITH person AS (
+			INSERT INTO persons (name, email, email_valid) VALUES ('Demo Admin', 'admin@example.org', true) RETURNING id
+		), usr AS (
+			INSERT INTO users (username, password_hash, person_id) SELECT $1, $2, id FROM person RETURNING id
+		), role AS (
+			INSERT INTO roles (name) VALUES ($3) RETURNING name
+		), levels AS (
+			INSERT INTO role_access_levels (role, access_level)
+			SELECT role.name, al.name FROM role, access_levels al WHERE al.in_use
+		)
+		INSERT INTO user_roles (user_id, role) SELECT usr.id, role.name FROM usr, role`
+	if _, err := tx.Exec(ctx, q, DemoAdminUsername, hash, DemoAdminRole); err != nil {
+		return fmt.Errorf("seed admin: %w", err)
+	}
+	fmt.Fprintf(out, "demo admin: %s / %s (role %s with every access level)\n", DemoAdminUsername, DemoAdminPassword, DemoAdminRole)
+	return nil
+}

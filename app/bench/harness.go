@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/db/pgcluster"
+)
+
+// Env is everything a benchmark run talks to: a private PostgreSQL, the
+// SMTP sink and a memberdb process, all on this machine.
+type Env struct {
+	Dir     string
+	BaseURL string
+	// AppDB is memberdb's database; LimitDB the one the direct-SQL limit
+	// writes to, so the server's mail worker never sees its outbox.
+	AppDB   *pgxpool.Pool
+	LimitDB *pgxpool.Pool
+	Cluster *pgcluster.Cluster
+	Sink    *Sink
+	Server  *Process
+
+	logs []*os.File
+}
+
+// Setup starts the cluster, the sink and memberdb (binary bin, built into
+// the temp dir when empty) and waits until memberdb answers /healthz.
+// On error everything started so far is stopped again.
+func Setup(ctx context.Context, bin string, logf func(string, ...any)) (env *Env, err error) {
+	dir, err := os.MkdirTemp("", "memberdb-bench-")
+	if err != nil {
+		return nil, err
+	}
+	env = &Env{Dir: dir}
+	defer func() {
+		if err != nil {
+			env.Close()
+			env = nil
+		}
+	}()
+	// As root the server runs as the postgres user, which must reach its
+	// data directory below this one.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return env, err
+	}
+
+	if bin == "" {
+		bin = filepath.Join(dir, "memberdb")
+		logf("building %s", bin)
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./app")
+		if out, err := build.CombinedOutput(); err != nil {
+			return env, fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	} else if bin, err = filepath.Abs(bin); err != nil {
+		return env, err
+	}
+
+	pgLog, err := env.logFile("postgres.log")
+	if err != nil {
+		return env, err
+	}
+	logf("starting PostgreSQL (fsync and synchronous_commit on) in %s", dir)
+	env.Cluster, err = pgcluster.Start(ctx, filepath.Join(dir, "pg"), pgcluster.Options{Durable: true, Log: pgLog})
+	if err != nil {
+		return env, err
+	}
+	for _, name := range []string{"memberdb", "sqllimit"} {
+		if err := env.Cluster.CreateDatabase(ctx, name); err != nil {
+			return env, err
+		}
+	}
+
+	port, err := freePort()
+	if err != nil {
+		return env, err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	env.BaseURL = "http://" + addr
+	env.Sink, err = StartSink(regexp.MustCompile(regexp.QuoteMeta(env.BaseURL) + `/[^\s"<>]*`))
+	if err != nil {
+		return env, err
+	}
+
+	serverLog, err := env.logFile("memberdb.log")
+	if err != nil {
+		return env, err
+	}
+	logf("starting memberdb on %s", env.BaseURL)
+	vars := map[string]string{
+		"DATABASE_URL":    env.Cluster.URL("memberdb"),
+		"LISTEN_ADDR":     addr,
+		"BASE_URL":        env.BaseURL,
+		"DEV":             "false",
+		"MAIL_SERVER":     env.Sink.Host,
+		"MAIL_PORT":       strconv.Itoa(env.Sink.Port),
+		"MAIL_TLS":        "none",
+		"MAIL_SENDER":     "PeP et al. e.V. <noreply@example.org>",
+		"APPROVE_MAIL":    "board@example.org",
+		"CORS_ORIGINS":    env.BaseURL,
+		"TRUSTED_PROXIES": "127.0.0.1/32",
+	}
+	env.Server, err = StartProcess(bin, []string{"serve"}, dir, vars, serverLog)
+	if err != nil {
+		return env, err
+	}
+	if err := env.waitHealthy(ctx, 90*time.Second); err != nil {
+		return env, err
+	}
+	logf("memberdb is up (pid %d, log %s)", env.Server.Pid, env.ServerLog())
+
+	if env.AppDB, err = openPool(ctx, env.Cluster.URL("memberdb"), 8); err != nil {
+		return env, err
+	}
+	if env.LimitDB, err = openPool(ctx, env.Cluster.URL("sqllimit"), 64); err != nil {
+		return env, err
+	}
+	if _, err := db.MigrateUp(env.LimitDB); err != nil {
+		return env, err
+	}
+	return env, nil
+}
+
+// Close stops memberdb, the sink and PostgreSQL and removes the temp dir.
+func (e *Env) Close() {
+	if e.Server != nil {
+		e.Server.Stop(20 * time.Second)
+	}
+	if e.AppDB != nil {
+		e.AppDB.Close()
+	}
+	if e.LimitDB != nil {
+		e.LimitDB.Close()
+	}
+	if e.Sink != nil {
+		e.Sink.Close()
+	}
+	if e.Cluster != nil {
+		e.Cluster.Stop()
+	}
+	for _, f := range e.logs {
+		_ = f.Close()
+	}
+	if e.Dir != "" {
+		_ = os.RemoveAll(e.Dir)
+	}
+}
+
+// ServerLog is the path of memberdb's log, for error messages.
+func (e *Env) ServerLog() string { return filepath.Join(e.Dir, "memberdb.log") }
+
+func (e *Env) logFile(name string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(e.Dir, name), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	// The postgres user writes the server's log when we run as root.
+	_ = f.Chmod(0o666)
+	e.logs = append(e.logs, f)
+	return f, nil
+}
+
+func (e *Env) waitHealthy(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for time.Now().Before(deadline) {
+		if e.Server.Exited() {
+			return fmt.Errorf("memberdb exited during start-up; see its log:\n%s", tail(e.ServerLog(), 20))
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.BaseURL+"/healthz", nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("memberdb did not answer /healthz within %v; its log:\n%s", timeout, tail(e.ServerLog(), 20))
+}
+
+func openPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = maxConns
+	cfg.ConnConfig.RuntimeParams["application_name"] = "memberdb-bench"
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Process is a child process that dies with us: it gets SIGTERM when the
+// benchmark exits, even when the benchmark is killed.
+type Process struct {
+	Pid  int
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
+}
+
+// StartProcess runs bin with exactly the variables vars (and PATH, HOME).
+func StartProcess(bin string, args []string, dir string, vars map[string]string, log *os.File) (*Process, error) {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	p := &Process{done: make(chan struct{})}
+	started := make(chan error, 1)
+	// Pdeathsig is sent when the thread that started the child ends, so
+	// that thread stays locked to this goroutine for the child's lifetime.
+	go func() {
+		runtime.LockOSThread()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		p.cmd, p.Pid = cmd, cmd.Process.Pid
+		started <- nil
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	return p, nil
+}
+
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Stop asks the process to shut down and kills it after grace.
+func (p *Process) Stop(grace time.Duration) {
+	if p.Exited() {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tail returns the last n lines of a file, for error messages.
+func tail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "  " + strings.Join(lines, "\n  ") + "\n"
+}
+
+var errSkipped = errors.New("skipped")

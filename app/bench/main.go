@@ -1,0 +1,96 @@
+// Command bench is `make bench`: it starts a private PostgreSQL (fsync on),
+// an SMTP sink and the memberdb binary, drives memberdb over HTTP on
+// loopback with a Go load generator, measures the direct-SQL limit of a
+// registration for comparison, and prints a markdown table. It is not a
+// test: its numbers go into the README with the machine they came from.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Options are the command line.
+type Options struct {
+	Duration time.Duration
+	Clients  []int
+	Bin      string
+	Only     map[string]bool
+	Persons  int
+	Mails    int
+	Idle     time.Duration
+}
+
+// The scenarios, in the order they run.
+var scenarioNames = []string{"read", "admin", "register", "mail"}
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	var o Options
+	var quick bool
+	var clients, only string
+	flag.DurationVar(&o.Duration, "duration", 10*time.Second, "length of each timed run")
+	flag.BoolVar(&quick, "quick", false, "2 s runs, for development")
+	flag.StringVar(&clients, "clients", "16,64", "concurrent clients of each run, comma-separated")
+	flag.StringVar(&o.Bin, "bin", "", "memberdb binary (built into the temp dir when empty)")
+	flag.StringVar(&only, "only", strings.Join(scenarioNames, ","), "scenarios to run: "+strings.Join(scenarioNames, ","))
+	flag.IntVar(&o.Persons, "persons", 50_000, "persons seeded for the admin search")
+	flag.IntVar(&o.Mails, "mails", 2_000, "mails enqueued in one transaction")
+	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
+	flag.Parse()
+	if quick {
+		o.Duration = 2 * time.Second
+	}
+	for _, s := range strings.Split(clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 1024 {
+			fmt.Fprintf(os.Stderr, "bench: -clients: %q is not a number of clients (1…1024)\n", s)
+			return 2
+		}
+		o.Clients = append(o.Clients, n)
+	}
+	o.Only = map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		s = strings.TrimSpace(s)
+		if !slices.Contains(scenarioNames, s) {
+			fmt.Fprintf(os.Stderr, "bench: -only: unknown scenario %q (have %s)\n", s, strings.Join(scenarioNames, ","))
+			return 2
+		}
+		o.Only[s] = true
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+	}
+
+	env, err := Setup(ctx, o.Bin, logf)
+	if err != nil {
+		logf("set-up failed: %v", err)
+		return 1
+	}
+	defer env.Close()
+
+	b := &Bench{Env: env, Opts: o, logf: logf, Machine: ReadMachine()}
+	_ = env.AppDB.QueryRow(ctx, "SHOW server_version").Scan(&b.Machine.Postgres)
+	b.Run(ctx)
+	if ctx.Err() != nil {
+		logf("interrupted")
+		return 130
+	}
+	b.Report(os.Stdout)
+	if len(b.Failures) > 0 {
+		return 1
+	}
+	return 0
+}

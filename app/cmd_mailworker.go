@@ -1,0 +1,24 @@
+package main
+
+import (
+	"context"
+
+	"github.com/pepalumni/memberdb/app/mail"
+)
+
+// runMailWorker delivers the outbox without serving HTTP, for deployments
+// that run the worker apart from the web servers. Any number may run at
+// once; on SIGTERM it finishes the mail it is sending.
+func runMailWorker(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("mail-worker takes no arguments")
+	}
+	cfg, pool, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	wcfg := mail.NewWorkerConfig(cfg, e.logger)
+	e.logger.Info("mail worker running", "server", cfg.Mail.Server, "port", cfg.Mail.Port, "capture", wcfg.Capture)
+	return mail.NewWorker(pool, wcfg).Run(ctx)
+}

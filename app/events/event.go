@@ -1,0 +1,164 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/db"
+)
+
+// Registration statuses.
+const (
+	StatusPending     = "pending"
+	StatusConfirmed   = "confirmed"
+	StatusWaitinglist = "waitinglist"
+	StatusCanceled    = "canceled"
+)
+
+// Statuses lists every registration status in the order they are shown.
+var Statuses = []string{StatusPending, StatusConfirmed, StatusWaitinglist, StatusCanceled}
+
+// Domain errors.
+var (
+	// ErrNotFound: no such event or registration.
+	ErrNotFound = errors.New("events: not found")
+	// ErrEventFull refuses confirming beyond max_participants.
+	ErrEventFull = errors.New("events: no free place")
+	// ErrBadStatus refuses a status that does not exist.
+	ErrBadStatus = errors.New("events: unknown registration status")
+)
+
+// linkGrace is how long after an event's end the personal links work.
+const linkGrace = 30 * 24 * time.Hour
+
+// Event is a row of events with its registration counts.
+type Event struct {
+	ID                 int64      `db:"id"`
+	Name               string     `db:"name"`
+	Description        string     `db:"description"`
+	Footer             string     `db:"footer"`
+	NotifyEmail        *string    `db:"notify_email"`
+	ForceTUMail        bool       `db:"force_tu_mail"`
+	Shortlink          *string    `db:"shortlink"`
+	MaxParticipants    *int       `db:"max_participants"`
+	RegistrationOpen   bool       `db:"registration_open"`
+	RegistrationSchema []byte     `db:"registration_schema"`
+	StartsAt           *time.Time `db:"starts_at"`
+	EndsAt             *time.Time `db:"ends_at"`
+	OpensAt            *time.Time `db:"opens_at"`
+	ClosesAt           *time.Time `db:"closes_at"`
+	EditingClosesAt    *time.Time `db:"editing_closes_at"`
+	Formality          string     `db:"formality"`
+	Confirmed          int        `db:"confirmed"`
+	Waiting            int        `db:"waiting"`
+}
+
+// IsOpen reports whether registration is open at now: switched on, and
+// within opens_at and closes_at when those are set.
+func (e *Event) IsOpen(now time.Time) bool {
+	return e.RegistrationOpen &&
+		(e.OpensAt == nil || !now.Before(*e.OpensAt)) &&
+		(e.ClosesAt == nil || now.Before(*e.ClosesAt))
+}
+
+// FreePlaces is the number of places left, nil when unlimited.
+func (e *Event) FreePlaces() *int {
+	if e.MaxParticipants == nil {
+		return nil
+	}
+	free := max(*e.MaxParticipants-e.Confirmed, 0)
+	return &free
+}
+
+// Full reports whether a new confirmation would go to the waiting list.
+func (e *Event) Full() bool {
+	free := e.FreePlaces()
+	return free != nil && *free == 0
+}
+
+// EditingOpen reports whether participants may still change their answers.
+func (e *Event) EditingOpen(now time.Time) bool {
+	return e.EditingClosesAt == nil || now.Before(*e.EditingClosesAt)
+}
+
+// LinksValid reports whether personal links still work: until 30 days
+// after the end, or, for events without an end, while registration is
+// switched on.
+func (e *Event) LinksValid(now time.Time) bool {
+	if e.EndsAt != nil {
+		return now.Before(e.EndsAt.Add(linkGrace))
+	}
+	return e.RegistrationOpen
+}
+
+// LinkTTL is how long a personal link issued at now stays valid.
+func (e *Event) LinkTTL(now time.Time) time.Duration {
+	if e.EndsAt == nil {
+		return 10 * 365 * 24 * time.Hour
+	}
+	return max(e.EndsAt.Add(linkGrace).Sub(now), time.Minute)
+}
+
+// Ref is how the event's URLs name it: the shortlink when it has one.
+func (e *Event) Ref() string {
+	if e.Shortlink != nil && *e.Shortlink != "" {
+		return *e.Shortlink
+	}
+	return strconv.FormatInt(e.ID, 10)
+}
+
+// Querier runs queries: a pool or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const eventColumns = `
+	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
+	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality,
+	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int AS confirmed,
+	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitinglist')::int AS waiting`
+
+// LoadEvent finds an event by its id or its shortlink (ref as in the URL).
+// Shortlinks always contain a non-digit, so the two never collide.
+func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
+	where := "e.shortlink = $1"
+	var arg any = ref
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		where, arg = "e.id = $1", id
+	}
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events e WHERE `+where, arg)
+	if err != nil {
+		return nil, fmt.Errorf("events: load event: %w", err)
+	}
+	ev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Event])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("events: load event: %w", db.Map(err))
+	}
+	return ev, nil
+}
+
+// listEvents returns every event, ordered by when it takes place (events
+// without a date last).
+func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events e ORDER BY e.starts_at NULLS LAST, e.id`)
+	if err != nil {
+		return nil, fmt.Errorf("events: list: %w", err)
+	}
+	evs, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Event])
+	if err != nil {
+		return nil, fmt.Errorf("events: list: %w", err)
+	}
+	return evs, nil
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

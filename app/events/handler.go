@@ -1,0 +1,110 @@
+// Package events is event registration: the events list, registration
+// forms built from each event's schema, the participant's personal page
+// (confirm, edit, cancel), capacity with a waiting list that moves up, and
+// the events' public JSON.
+package events
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/ratelimit"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// LevelViewRegistration lets a user see the registration page of a closed
+// event (a preview).
+const LevelViewRegistration = "view_registration"
+
+// Handler serves the public events pages.
+type Handler struct {
+	svc    *Service
+	pool   *pgxpool.Pool
+	site   *web.Site
+	cfg    *config.Config
+	tuMail *regexp.Regexp
+
+	// Per client address: registrations and resend requests. Per typed-in
+	// address: mails about an existing registration, so nobody can flood a
+	// stranger's inbox through the forms.
+	registerByIP   *ratelimit.Limiter
+	resendByIP     *ratelimit.Limiter
+	mailsByAddress *ratelimit.Limiter
+}
+
+// NewHandler builds the handler; org signs the mails. An invalid
+// TU_MAIL_PATTERN stops the start.
+func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+	return &Handler{
+		svc:            NewService(cfg, org),
+		pool:           pool,
+		site:           site,
+		cfg:            cfg,
+		tuMail:         regexp.MustCompile(cfg.TUMailPattern),
+		registerByIP:   ratelimit.New(30, 10*time.Minute),
+		resendByIP:     ratelimit.New(10, 10*time.Minute),
+		mailsByAddress: ratelimit.New(3, time.Hour),
+	}
+}
+
+// Service is the handler's service, for tests and the admin console.
+func (h *Handler) Service() *Service { return h.svc }
+
+func (h *Handler) clientIP(r *http.Request) string { return web.ClientIP(r, h.cfg.TrustedProxies) }
+
+// eventHeader shapes what the pages show about ev.
+func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
+	return events.EventHeader{
+		Name:        ev.Name,
+		When:        when(ev, lang),
+		Description: schema.Sanitize(ev.Description),
+		Footer:      schema.Sanitize(ev.Footer),
+		FreePlaces:  ev.FreePlaces(),
+		Full:        ev.Full(),
+		Preview:     preview,
+	}
+}
+
+// personFields are the name and email fields every registration form
+// starts with.
+func (h *Handler) personFields(r *http.Request, ev *Event, values map[string]string, errs schema.Errors) []events.Field {
+	emailLabel := i18n.T(r.Context(), "events.form.email")
+	if ev.ForceTUMail {
+		emailLabel = i18n.T(r.Context(), "events.form.email.tu")
+	}
+	return []events.Field{
+		{Path: "name", ID: "f-name", Label: html.EscapeString(i18n.T(r.Context(), "events.form.name")), Widget: "text",
+			Required: true, MaxLength: "200", Autocomplete: "name", Value: values["name"], Error: errs["name"]},
+		{Path: "email", ID: "f-email", Label: html.EscapeString(emailLabel), Widget: "email",
+			Required: true, MaxLength: "254", Autocomplete: "email", Value: values["email"], Error: errs["email"]},
+	}
+}
+
+// checkPerson validates name and email of the registration form.
+func (h *Handler) checkPerson(r *http.Request, ev *Event, name, email string, errs schema.Errors) {
+	ctx := r.Context()
+	switch {
+	case name == "":
+		errs["name"] = i18n.T(ctx, "events.field.required")
+	case len([]rune(name)) > 200:
+		errs["name"] = i18n.T(ctx, "events.field.maxlength", 200)
+	}
+	switch {
+	case email == "":
+		errs["email"] = i18n.T(ctx, "events.field.required")
+	case len(email) > 254 || !schema.IsEmail(email):
+		errs["email"] = i18n.T(ctx, "events.field.email")
+	case ev.ForceTUMail && !h.tuMail.MatchString(strings.ToLower(email)):
+		errs["email"] = i18n.T(ctx, "events.form.email.tu_required")
+	}
+}

@@ -1,0 +1,63 @@
+package events
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/web"
+)
+
+// eventJSON is the public shape of an event, which the association's
+// website reads to show free places.
+type eventJSON struct {
+	ID               int64      `json:"id"`
+	Name             string     `json:"name"`
+	Description      string     `json:"description"`
+	Shortlink        *string    `json:"shortlink"`
+	MaxParticipants  *int       `json:"max_participants"`
+	FreePlaces       *int       `json:"free_places"`
+	RegistrationOpen bool       `json:"registration_open"`
+	ForceTUMail      bool       `json:"force_tu_mail"`
+	StartsAt         *time.Time `json:"starts_at"`
+	EndsAt           *time.Time `json:"ends_at"`
+	OpensAt          *time.Time `json:"opens_at"`
+	ClosesAt         *time.Time `json:"closes_at"`
+	RegistrationURL  string     `json:"registration_url"`
+}
+
+// eventJSON is GET /events/{id}/: the event with its free places (null
+// when unlimited), readable cross-origin by the configured origins only.
+func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	if origin := r.Header.Get("Origin"); origin != "" && h.allowedOrigin(origin) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+	ev, err := LoadEvent(r.Context(), h.pool, chi.URLParam(r, "id"))
+	if errors.Is(err, ErrNotFound) {
+		web.JSON(w, http.StatusNotFound, map[string]string{"status": "not_found"})
+		return
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, eventJSON{
+		ID: ev.ID, Name: ev.Name, Description: schema.Sanitize(ev.Description), Shortlink: ev.Shortlink,
+		MaxParticipants: ev.MaxParticipants, FreePlaces: ev.FreePlaces(),
+		RegistrationOpen: ev.IsOpen(time.Now()), ForceTUMail: ev.ForceTUMail,
+		StartsAt: ev.StartsAt, EndsAt: ev.EndsAt, OpensAt: ev.OpensAt, ClosesAt: ev.ClosesAt,
+		RegistrationURL: h.cfg.URL("/events/" + ev.Ref() + "/registration/"),
+	})
+}
+
+func (h *Handler) allowedOrigin(origin string) bool {
+	return slices.ContainsFunc(h.cfg.CORSOrigins, func(o string) bool {
+		return strings.EqualFold(strings.TrimRight(o, "/"), origin)
+	})
+}

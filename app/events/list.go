@@ -1,0 +1,36 @@
+package events
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// list is GET /events/.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	evs, err := listEvents(r.Context(), h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	lang := i18n.LangOf(r.Context())
+	now := time.Now()
+	v := events.ListView{ShowClosed: auth.CurrentUser(r.Context()) != nil}
+	for _, ev := range evs {
+		card := events.EventCard{
+			Name: ev.Name, URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
+		}
+		switch {
+		case !ev.IsOpen(now):
+			v.Closed = append(v.Closed, card)
+		case ev.Full():
+			v.Full = append(v.Full, card)
+		default:
+			v.Open = append(v.Open, card)
+		}
+	}
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "events.list.title"), events.ListPage(v))
+}

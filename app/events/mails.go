@@ -1,0 +1,224 @@
+package events
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Berlin on hosts without a zone database
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+//go:embed mails/*.txt
+var mailFiles embed.FS
+
+// Service changes registrations and queues the mails that go with each
+// change, inside the caller's transaction. The registration pages use it;
+// the admin console changes statuses and fills freed places through it.
+type Service struct {
+	cfg   *config.Config
+	texts *mail.Texts
+}
+
+// NewService builds the service; org signs the mails.
+func NewService(cfg *config.Config, org mail.Org) *Service {
+	sub, err := fs.Sub(mailFiles, "mails")
+	if err != nil {
+		panic(err)
+	}
+	return &Service{cfg: cfg, texts: mail.MustTexts(sub, org)}
+}
+
+// mailData is what the participant mails show. Sie picks the formal
+// German address.
+type mailData struct {
+	Sie        bool
+	Name       string
+	Email      string
+	Event      string
+	When       string
+	Link       string
+	Status     string
+	StatusText string
+	Position   int
+	Answers    []answerLine
+	Confirmed  int
+	Waiting    int
+	Max        int
+	Links      []linkLine
+}
+
+type answerLine struct{ Label, Value string }
+
+type linkLine struct{ Event, When, StatusText, Link string }
+
+// PersonalLink issues a new link to the participant's page of a
+// registration, valid as long as the event's links are.
+func (s *Service) PersonalLink(ctx context.Context, tx pgx.Tx, registrationID int64, ev *Event) (string, error) {
+	token, err := tokens.Issue(ctx, tx, tokens.Spec{
+		Purpose: tokens.RegistrationManage, SubjectID: registrationID, TTL: ev.LinkTTL(time.Now()),
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.cfg.URL("/events/registration/" + token + "/"), nil
+}
+
+// participantMail queues text name to the registration's person with a
+// fresh personal link.
+func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, name string, data mailData) error {
+	link, err := s.PersonalLink(ctx, tx, reg.ID, ev)
+	if err != nil {
+		return err
+	}
+	lang := reg.Lang()
+	data.Sie = ev.Formality == "sie"
+	data.Name = oneLine(reg.Name)
+	data.Email = reg.Email
+	data.Event = oneLine(ev.Name)
+	data.When = when(ev, lang)
+	data.Link = link
+	data.Status = reg.Status
+	data.StatusText = i18n.In(lang, "events.status."+reg.Status)
+	msg, err := s.texts.Message(lang, name, data, mail.Address(data.Name, reg.Email))
+	if err != nil {
+		return err
+	}
+	msg.Kind = "event_" + name
+	msg.PersonID, msg.EventID, msg.RegistrationID = reg.PersonID, ev.ID, reg.ID
+	if _, err := mail.Enqueue(ctx, tx, msg); err != nil {
+		return fmt.Errorf("events: %s mail: %w", name, err)
+	}
+	return nil
+}
+
+// mailStatus tells the participant the registration's new status.
+func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, position int) error {
+	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
+	if err != nil {
+		return err
+	}
+	name := map[string]string{
+		StatusConfirmed:   "registration_confirmed",
+		StatusWaitinglist: "registration_waitinglist",
+		StatusCanceled:    "registration_canceled",
+		StatusPending:     "registration_pending",
+	}[status]
+	return s.participantMail(ctx, tx, reg, ev, name, mailData{Position: position, Answers: answerLines(ev, reg, reg.Lang())})
+}
+
+func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration) error {
+	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
+	if err != nil {
+		return err
+	}
+	return s.participantMail(ctx, tx, reg, ev, "registration_moved_up", mailData{})
+}
+
+// mailState resends the link of an existing registration with its state
+// (a second registration attempt for the same event).
+func (s *Service) mailState(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {
+	pos, err := waitingPosition(ctx, tx, reg)
+	if err != nil {
+		return err
+	}
+	return s.participantMail(ctx, tx, reg, ev, "registration_state", mailData{Position: pos})
+}
+
+// mailNotify tells the event's organisers (notify_email), in German, about
+// a participant's new status.
+func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, status string) error {
+	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
+	if err != nil {
+		return err
+	}
+	if ev.NotifyEmail == nil || strings.TrimSpace(*ev.NotifyEmail) == "" {
+		return nil
+	}
+	pos, err := waitingPosition(ctx, tx, reg)
+	if err != nil {
+		return err
+	}
+	data := mailData{
+		Name: oneLine(reg.Name), Email: reg.Email, Event: oneLine(ev.Name), Status: status,
+		StatusText: i18n.In(i18n.DE, "events.status."+status), Position: pos,
+		Confirmed: ev.Confirmed, Waiting: ev.Waiting,
+		Link: s.cfg.URL("/events/" + strconv.FormatInt(ev.ID, 10) + "/participants/"),
+	}
+	if ev.MaxParticipants != nil {
+		data.Max = *ev.MaxParticipants
+	}
+	msg, err := s.texts.Message(i18n.DE, "registration_notify", data, strings.TrimSpace(*ev.NotifyEmail))
+	if err != nil {
+		return err
+	}
+	msg.Kind = "event_registration_notify"
+	msg.EventID, msg.RegistrationID = ev.ID, reg.ID
+	if _, err := mail.Enqueue(ctx, tx, msg); err != nil {
+		return fmt.Errorf("events: notify mail: %w", err)
+	}
+	return nil
+}
+
+// answerLines lists the answers for a mail: plain-text labels, booleans in
+// words. A schema that no longer parses shows no answers.
+func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
+	fm, err := schema.Parse(ev.RegistrationSchema)
+	if err != nil {
+		return nil
+	}
+	answers := reg.Answers()
+	var out []answerLine
+	for _, f := range fm.Flatten() {
+		v := schema.Lookup(answers, f.Path)
+		if v == nil {
+			continue
+		}
+		value := schema.FormatAnswer(v)
+		if b, ok := v.(bool); ok {
+			value = i18n.In(lang, "events.mail."+strconv.FormatBool(b))
+		}
+		out = append(out, answerLine{Label: f.PlainLabel(), Value: oneLine(value)})
+	}
+	return out
+}
+
+// oneLine keeps names and answers from breaking a mail's layout or its
+// subject line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// when formats when the event takes place, in lang; "" when no date is set.
+func when(ev *Event, lang i18n.Lang) string {
+	if ev.StartsAt == nil {
+		return ""
+	}
+	layout := map[i18n.Lang]string{i18n.DE: "02.01.2006, 15:04", i18n.EN: "2 Jan 2006, 15:04"}[lang]
+	dayLayout := map[i18n.Lang]string{i18n.DE: "02.01.2006", i18n.EN: "2 Jan 2006"}[lang]
+	start := ev.StartsAt.In(berlin)
+	if ev.EndsAt == nil {
+		return start.Format(layout)
+	}
+	end := ev.EndsAt.In(berlin)
+	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
+		return start.Format(layout) + "–" + end.Format("15:04")
+	}
+	return start.Format(dayLayout) + " – " + end.Format(dayLayout)
+}

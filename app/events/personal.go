@@ -1,0 +1,118 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// byToken loads the registration and event of a personal link. Unknown
+// links are ErrNotFound, links of events long over tokens.ErrExpired.
+func (h *Handler) byToken(ctx context.Context, q Querier, token string) (*Registration, *Event, error) {
+	id, err := tokens.Check(ctx, q, tokens.RegistrationManage, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := loadRegistration(ctx, q, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := LoadEvent(ctx, q, strconv.FormatInt(reg.EventID, 10))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ev.LinksValid(time.Now()) {
+		return nil, nil, tokens.ErrExpired
+	}
+	return reg, ev, nil
+}
+
+// linkError answers the errors of byToken.
+func (h *Handler) linkError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, tokens.ErrNotFound), errors.Is(err, ErrNotFound):
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "events.personal.unknown_link"))
+	case errors.Is(err, tokens.ErrExpired):
+		h.site.Error(w, r, http.StatusGone, i18n.T(r.Context(), "events.personal.expired_link"))
+	default:
+		h.site.ServerError(w, r, err)
+	}
+}
+
+// personalPage is GET /events/registration/{token}/.
+func (h *Handler) personalPage(w http.ResponseWriter, r *http.Request) {
+	reg, ev, err := h.byToken(r.Context(), h.pool, chi.URLParam(r, "token"))
+	if err != nil {
+		h.linkError(w, r, err)
+		return
+	}
+	v, err := h.personalView(r, reg, ev, nil, nil)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.renderPersonal(w, r, http.StatusOK, ev, v)
+}
+
+func (h *Handler) renderPersonal(w http.ResponseWriter, r *http.Request, status int, ev *Event, v events.PersonalView) {
+	// The link is a password: keep it out of caches and Referer headers.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	h.site.Render(w, r, status, ev.Name, events.PersonalPage(v))
+}
+
+// personalView shapes the page. values and errs are a rejected save;
+// without them the form shows the stored answers.
+func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, values url.Values, errs schema.Errors) (events.PersonalView, error) {
+	ctx := r.Context()
+	now := time.Now()
+	pos, err := waitingPosition(ctx, h.pool, reg)
+	if err != nil {
+		return events.PersonalView{}, err
+	}
+	v := events.PersonalView{
+		Event:      eventHeader(ev, i18n.LangOf(ctx), false),
+		Action:     r.URL.Path,
+		Name:       reg.Name,
+		Email:      reg.Email,
+		Status:     reg.Status,
+		Position:   pos,
+		CanConfirm: reg.Status == StatusPending || (reg.Status == StatusCanceled && ev.IsOpen(now)),
+		CanCancel:  reg.Status != StatusCanceled,
+	}
+	if reg.Status == StatusConfirmed || reg.Status == StatusWaitinglist {
+		form, err := h.answersForm(r, reg, ev, values, errs)
+		if err != nil {
+			return v, err
+		}
+		v.Answers = &form
+	}
+	return v, nil
+}
+
+func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, values url.Values, errs schema.Errors) (events.AnswersForm, error) {
+	fm, err := schema.Parse(ev.RegistrationSchema)
+	if err != nil {
+		return events.AnswersForm{}, err
+	}
+	if values == nil {
+		values = schema.Values(fm, reg.Answers())
+	}
+	editable := ev.EditingOpen(time.Now())
+	return events.AnswersForm{
+		Action:    r.URL.Path,
+		Fields:    schema.View(fm, values, errs, !editable),
+		Editable:  editable,
+		HasErrors: len(errs) > 0,
+	}, nil
+}

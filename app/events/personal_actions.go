@@ -1,0 +1,186 @@
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// errClosed refuses registering again after registration closed.
+var errClosed = errors.New("events: registration is closed")
+
+// errNotEditable refuses saving answers of a registration that was
+// cancelled meanwhile.
+var errNotEditable = errors.New("events: registration cannot be edited")
+
+// personalAction is POST /events/registration/{token}/: confirm, save
+// or cancel.
+func (h *Handler) personalAction(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	switch r.PostForm.Get("action") {
+	case "confirm":
+		h.confirm(w, r)
+	case "cancel":
+		h.cancel(w, r)
+	case "save":
+		h.save(w, r)
+	default:
+		h.site.Error(w, r, http.StatusBadRequest, "")
+	}
+}
+
+// confirm locks the event, counts confirmed places and sets confirmed or
+// waitinglist (Service.Confirm). Clicking twice, or ten requests at once,
+// change the status once and send one mail.
+func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
+	var out Outcome
+	err := pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
+		reg, ev, err := h.byToken(r.Context(), tx, chi.URLParam(r, "token"))
+		if err != nil {
+			return err
+		}
+		if reg.Status == StatusCanceled && !ev.IsOpen(time.Now()) {
+			return errClosed
+		}
+		out, err = h.svc.Confirm(r.Context(), tx, reg.ID, Participant)
+		return err
+	})
+	switch {
+	case errors.Is(err, errClosed):
+		h.site.Flash(r, "warning", i18n.T(r.Context(), "events.personal.closed"))
+	case err != nil:
+		h.linkError(w, r, err)
+		return
+	case out.Changed && out.Status == StatusConfirmed:
+		h.site.Flash(r, "success", i18n.T(r.Context(), "events.personal.confirmed"))
+	case out.Changed && out.Status == StatusWaitinglist:
+		h.site.Flash(r, "warning", i18n.T(r.Context(), "events.personal.waitinglist", out.Position))
+	}
+	web.Redirect(w, r, r.URL.Path)
+}
+
+// cancel sets canceled; a freed place goes to the waiting list's first.
+func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
+	var out Outcome
+	err := pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
+		reg, _, err := h.byToken(r.Context(), tx, chi.URLParam(r, "token"))
+		if err != nil {
+			return err
+		}
+		out, err = h.svc.Cancel(r.Context(), tx, reg.ID, Participant)
+		return err
+	})
+	if err != nil {
+		h.linkError(w, r, err)
+		return
+	}
+	if out.Changed {
+		h.site.Flash(r, "info", i18n.T(r.Context(), "events.personal.canceled"))
+	}
+	web.Redirect(w, r, r.URL.Path)
+}
+
+// save re-validates and stores changed answers.
+func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	reg, ev, err := h.byToken(ctx, h.pool, token)
+	if err != nil {
+		h.linkError(w, r, err)
+		return
+	}
+	fm, err := schema.Parse(ev.RegistrationSchema)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	if reg.Status != StatusConfirmed && reg.Status != StatusWaitinglist {
+		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.not_editable"))
+		web.Redirect(w, r, r.URL.Path)
+		return
+	}
+	if !ev.EditingOpen(time.Now()) {
+		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.editing_closed"))
+		web.Redirect(w, r, r.URL.Path)
+		return
+	}
+	answers, errs := schema.Validate(fm, r.PostForm, i18n.LangOf(ctx))
+	if len(errs) > 0 {
+		h.renderAnswers(w, r, http.StatusUnprocessableEntity, reg, ev, r.PostForm, errs)
+		return
+	}
+	data, err := json.Marshal(answers)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		var old, status string
+		err := tx.QueryRow(ctx, `SELECT data::text, status FROM registrations WHERE id = $1 FOR UPDATE`, reg.ID).Scan(&old, &status)
+		if err != nil {
+			return err
+		}
+		if status != StatusConfirmed && status != StatusWaitinglist {
+			return errNotEditable
+		}
+		const q = `UPDATE registrations SET data = $2, version = version + 1, updated_at = now() WHERE id = $1`
+		if _, err := tx.Exec(ctx, q, reg.ID, data); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{
+			Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
+			Field: "data", OldValue: audit.Value(old), NewValue: audit.Value(string(data)),
+		})
+	})
+	if errors.Is(err, errNotEditable) {
+		// Cancelled in another tab meanwhile.
+		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.not_editable"))
+		web.Redirect(w, r, r.URL.Path)
+		return
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "events.personal.saved"))
+	if !web.IsFragment(r) {
+		web.Redirect(w, r, r.URL.Path)
+		return
+	}
+	reg.Data = data
+	h.renderAnswers(w, r, http.StatusOK, reg, ev, nil, nil)
+}
+
+// renderAnswers answers htmx with the answers form alone, a plain post
+// with the whole page.
+func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, status int, reg *Registration, ev *Event, values map[string][]string, errs schema.Errors) {
+	if web.IsFragment(r) {
+		form, err := h.answersForm(r, reg, ev, values, errs)
+		if err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		h.site.RenderFragment(w, r, status, events.AnswersFormFragment(form))
+		return
+	}
+	v, err := h.personalView(r, reg, ev, values, errs)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.renderPersonal(w, r, status, ev, v)
+}

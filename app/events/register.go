@@ -1,0 +1,203 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// registrationEvent loads the event of the URL for its registration page.
+// It answers the request itself (404, or the redirect of a closed event)
+// and returns ok false then. preview is true for a closed event shown to a
+// user with view_registration.
+func (h *Handler) registrationEvent(w http.ResponseWriter, r *http.Request, allowPreview bool) (ev *Event, fm *schema.Form, preview, ok bool) {
+	ev, err := LoadEvent(r.Context(), h.pool, chi.URLParam(r, "id"))
+	if errors.Is(err, ErrNotFound) {
+		h.site.NotFound(w, r)
+		return nil, nil, false, false
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return nil, nil, false, false
+	}
+	if !ev.IsOpen(time.Now()) {
+		if !allowPreview || !auth.CurrentUser(r.Context()).Has(LevelViewRegistration) {
+			h.site.Flash(r, "warning", i18n.T(r.Context(), "events.registration.closed", ev.Name))
+			web.Redirect(w, r, "/events/")
+			return nil, nil, false, false
+		}
+		preview = true
+	}
+	fm, err = schema.Parse(ev.RegistrationSchema)
+	if err != nil {
+		h.site.ServerError(w, r, fmt.Errorf("events: event %d: stored schema: %w", ev.ID, err))
+		return nil, nil, false, false
+	}
+	return ev, fm, preview, true
+}
+
+// registrationPage is GET /events/{id}/registration/.
+func (h *Handler) registrationPage(w http.ResponseWriter, r *http.Request) {
+	ev, fm, preview, ok := h.registrationEvent(w, r, true)
+	if !ok {
+		return
+	}
+	form := events.RegistrationForm{
+		Action: r.URL.Path,
+		Fields: append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm), nil, false)...),
+	}
+	h.renderRegistration(w, r, http.StatusOK, ev, preview, form)
+}
+
+func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, status int, ev *Event, preview bool, form events.RegistrationForm) {
+	if web.IsFragment(r) {
+		h.site.RenderFragment(w, r, status, events.RegistrationFormFragment(form))
+		return
+	}
+	v := events.RegistrationView{Event: eventHeader(ev, i18n.LangOf(r.Context()), preview), Form: form}
+	h.site.Render(w, r, status, ev.Name, events.RegistrationPage(v))
+}
+
+// register is POST /events/{id}/registration/: find or create the person,
+// store a pending registration and mail the confirmation link, in one
+// transaction. Registering again for the same event changes nothing but
+// mails the link with the current state; the answer is the same.
+func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	ev, fm, _, ok := h.registrationEvent(w, r, false)
+	if !ok {
+		return
+	}
+	if allowed, retry := h.registerByIP.Allow(h.clientIP(r)); !allowed {
+		h.site.TooManyRequests(w, r, retry)
+		return
+	}
+	lang := i18n.LangOf(r.Context())
+	name := oneLine(r.PostForm.Get("name"))
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	answers, errs := schema.Validate(fm, r.PostForm, lang)
+	h.checkPerson(r, ev, name, email, errs)
+	if len(errs) > 0 {
+		form := events.RegistrationForm{
+			Action:    r.URL.Path,
+			Fields:    append(h.personFields(r, ev, map[string]string{"name": name, "email": email}, errs), schema.View(fm, r.PostForm, errs, false)...),
+			HasErrors: true,
+		}
+		h.renderRegistration(w, r, http.StatusUnprocessableEntity, ev, false, form)
+		return
+	}
+	data, err := json.Marshal(answers)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	// A repeated attempt mails the link again, but not without end: the
+	// address may be a stranger's.
+	mayMailAgain, _ := h.mailsByAddress.Allow(strings.ToLower(email))
+	err = pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
+		personID, err := findOrCreatePerson(r.Context(), tx, name, email, lang)
+		if err != nil {
+			return err
+		}
+		regID, created, err := createRegistration(r.Context(), tx, ev.ID, personID, data)
+		if err != nil {
+			return err
+		}
+		reg, err := loadRegistration(r.Context(), tx, regID, false)
+		if err != nil {
+			return err
+		}
+		if created {
+			return h.svc.mailStatus(r.Context(), tx, reg, StatusPending, 0)
+		}
+		if mayMailAgain {
+			return h.svc.mailState(r.Context(), tx, reg, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.renderRegistration(w, r, http.StatusOK, ev, false, events.RegistrationForm{Sent: true, SentTo: email})
+}
+
+// parseForm reads the posted form; false means it answered already (413
+// for a body over the limit, 400 for garbage).
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		if web.IsTooLarge(err) {
+			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
+		} else {
+			h.site.Error(w, r, http.StatusBadRequest, "")
+		}
+		return false
+	}
+	return true
+}
+
+// findOrCreatePerson returns the person with email (compared ignoring
+// case), creating it with name and lang. An existing person is left as it
+// is: anyone can type any address into a public form.
+func findOrCreatePerson(ctx context.Context, tx pgx.Tx, name, email string, lang i18n.Lang) (int64, error) {
+	const q = `
+		INSERT INTO persons (name, email, language) VALUES ($1, $2, $3)
+		ON CONFLICT (lower(email)) DO UPDATE SET email = persons.email
+		RETURNING id, xmax = 0`
+	var (
+		id       int64
+		inserted bool
+	)
+	if err := tx.QueryRow(ctx, q, name, email, string(lang)).Scan(&id, &inserted); err != nil {
+		return 0, fmt.Errorf("events: find or create person: %w", err)
+	}
+	if !inserted {
+		return id, nil
+	}
+	return id, audit.Record(ctx, tx, audit.Entry{
+		Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(id, 10),
+		NewValue: audit.Value("created by event registration"),
+	})
+}
+
+// createRegistration stores a pending registration, or finds the one the
+// person already has for the event (also one committed a moment ago by a
+// concurrent double submit).
+func createRegistration(ctx context.Context, tx pgx.Tx, eventID, personID int64, data []byte) (id int64, created bool, err error) {
+	const insert = `
+		INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, $3)
+		ON CONFLICT (event_id, person_id) DO NOTHING
+		RETURNING id`
+	err = tx.QueryRow(ctx, insert, eventID, personID, data).Scan(&id)
+	if err == nil {
+		return id, true, audit.Record(ctx, tx, audit.Entry{
+			Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(id, 10),
+			Field: "status", NewValue: audit.Value(StatusPending),
+		})
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, fmt.Errorf("events: create registration: %w", err)
+	}
+	err = tx.QueryRow(ctx, `SELECT id FROM registrations WHERE event_id = $1 AND person_id = $2`, eventID, personID).Scan(&id)
+	if err != nil {
+		return 0, false, fmt.Errorf("events: find registration: %w", err)
+	}
+	return id, false, nil
+}

@@ -1,0 +1,85 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Registration is a row of registrations with its person.
+type Registration struct {
+	ID          int64      `db:"id"`
+	EventID     int64      `db:"event_id"`
+	PersonID    int64      `db:"person_id"`
+	Status      string     `db:"status"`
+	Data        []byte     `db:"data"`
+	ConfirmedAt *time.Time `db:"confirmed_at"`
+	CanceledAt  *time.Time `db:"canceled_at"`
+	Version     int        `db:"version"`
+	Name        string     `db:"person_name"`
+	Email       string     `db:"person_email"`
+	Language    string     `db:"person_language"`
+}
+
+// Answers decodes the stored answers.
+func (r *Registration) Answers() map[string]any {
+	answers := map[string]any{}
+	_ = json.Unmarshal(r.Data, &answers)
+	return answers
+}
+
+// Lang is the language of the person's mails.
+func (r *Registration) Lang() i18n.Lang {
+	if l, ok := i18n.Parse(r.Language); ok {
+		return l
+	}
+	return i18n.DE
+}
+
+const registrationColumns = `
+	r.id, r.event_id, r.person_id, r.status, r.data, r.confirmed_at, r.canceled_at, r.version,
+	p.name AS person_name, p.email AS person_email, p.language AS person_language`
+
+// loadRegistration reads a registration; forUpdate locks its row, which
+// callers do only after locking the event row (lockEvent) so that every
+// transaction takes the locks in the same order.
+func loadRegistration(ctx context.Context, q Querier, id int64, forUpdate bool) (*Registration, error) {
+	sql := `SELECT ` + registrationColumns + ` FROM registrations r JOIN persons p ON p.id = r.person_id WHERE r.id = $1`
+	if forUpdate {
+		sql += ` FOR UPDATE OF r`
+	}
+	rows, err := q.Query(ctx, sql, id)
+	if err != nil {
+		return nil, fmt.Errorf("events: load registration: %w", err)
+	}
+	reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Registration])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("events: load registration: %w", db.Map(err))
+	}
+	return reg, nil
+}
+
+// waitingPosition is the registration's place on the waiting list, in
+// order of confirmation time.
+func waitingPosition(ctx context.Context, q Querier, reg *Registration) (int, error) {
+	if reg.Status != StatusWaitinglist || reg.ConfirmedAt == nil {
+		return 0, nil
+	}
+	const sql = `SELECT count(*) FROM registrations
+		WHERE event_id = $1 AND status = 'waitinglist' AND (confirmed_at, id) <= ($2, $3)`
+	var pos int
+	if err := q.QueryRow(ctx, sql, reg.EventID, *reg.ConfirmedAt, reg.ID).Scan(&pos); err != nil {
+		return 0, fmt.Errorf("events: waiting position: %w", err)
+	}
+	return pos, nil
+}

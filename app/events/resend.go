@@ -1,0 +1,109 @@
+package events
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// resendPage is GET /events/resend_emails/.
+func (h *Handler) resendPage(w http.ResponseWriter, r *http.Request) {
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "events.resend.title"), events.ResendPage(events.ResendView{}))
+}
+
+// resend is POST /events/resend_emails/. The answer is the same for every
+// address, known or not; a known person gets one mail with the links to
+// all their registrations whose links still work.
+func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	if email == "" || len(email) > 254 || !schema.IsEmail(email) {
+		v := events.ResendView{Email: email, Error: i18n.T(ctx, "events.field.email")}
+		h.site.Render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "events.resend.title"), events.ResendPage(v))
+		return
+	}
+	if ok, retry := h.resendByIP.Allow(h.clientIP(r)); !ok {
+		h.site.TooManyRequests(w, r, retry)
+		return
+	}
+	if ok, _ := h.mailsByAddress.Allow(strings.ToLower(email)); ok {
+		if err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return h.svc.mailLinks(ctx, tx, email) }); err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+	}
+	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "events.resend.title"), events.ResendPage(events.ResendView{Sent: true}))
+}
+
+// mailLinks queues one mail listing a personal link for every
+// registration of the person with email whose link still works; nothing
+// when there is none or the address is unknown.
+func (s *Service) mailLinks(ctx context.Context, tx pgx.Tx, email string) error {
+	const q = `SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id
+		JOIN events e ON e.id = r.event_id
+		WHERE lower(p.email) = lower($1)
+		ORDER BY e.starts_at NULLS LAST, e.id`
+	rows, err := tx.Query(ctx, q, email)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	var (
+		lines []linkLine
+		first *Registration
+		sie   bool
+	)
+	for _, id := range ids {
+		reg, err := loadRegistration(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
+		if err != nil {
+			return err
+		}
+		if !ev.LinksValid(time.Now()) {
+			continue
+		}
+		link, err := s.PersonalLink(ctx, tx, reg.ID, ev)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = reg
+		}
+		sie = sie || ev.Formality == "sie"
+		lang := reg.Lang()
+		lines = append(lines, linkLine{
+			Event: oneLine(ev.Name), When: when(ev, lang), Link: link,
+			StatusText: i18n.In(lang, "events.status."+reg.Status),
+		})
+	}
+	if first == nil {
+		return nil
+	}
+	data := mailData{Sie: sie, Name: oneLine(first.Name), Links: slices.Clip(lines)}
+	msg, err := s.texts.Message(first.Lang(), "registration_links", data, mail.Address(data.Name, first.Email))
+	if err != nil {
+		return err
+	}
+	msg.Kind = "event_registration_links"
+	msg.PersonID = first.PersonID
+	_, err = mail.Enqueue(ctx, tx, msg)
+	return err
+}

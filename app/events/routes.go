@@ -1,0 +1,28 @@
+package events
+
+import (
+	"net/http"
+
+	"github.com/pepalumni/memberdb/app/auth"
+)
+
+// Routes adds the events pages. All are public; the preview of closed
+// events checks view_registration inside the handler, so it is declared
+// here. /events/{id}/participants/ and /write_mail/ belong to the
+// organisers package.
+func (h *Handler) Routes(rt *auth.Router, reg *auth.Registry) {
+	reg.Declare(LevelViewRegistration)
+	pub := rt.Public()
+	pub.Get("/events", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/events/", http.StatusMovedPermanently)
+	})
+	pub.Get("/events/", h.list)
+	pub.Get("/events/resend_emails/", h.resendPage)
+	pub.Post("/events/resend_emails/", h.resend)
+	pub.Get("/events/registration/{token}/", h.personalPage)
+	pub.Post("/events/registration/{token}/", h.personalAction)
+	// {id} is an event's id or its shortlink.
+	pub.Get("/events/{id}/registration/", h.registrationPage)
+	pub.Post("/events/{id}/registration/", h.register)
+	pub.Get("/events/{id}/", h.eventJSON)
+}

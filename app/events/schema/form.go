@@ -1,0 +1,144 @@
+// Package schema turns an event's registration schema (JSON Schema draft 7
+// with the extra keys label, error_hint and the formats radio, multiline
+// and latex) into a form: it checks a schema before it is saved (Parse),
+// builds the ordered field tree the renderer and the organisers' tables use
+// (Form, Field, Flatten), reads and checks submitted answers (Validate,
+// CheckAnswers) and shapes the fields for the templ renderer (View).
+//
+// The same code serves the public registration page, the participant's
+// personal page, the organisers' tables and the admin console's schema
+// editor and preview, so a schema that Parse accepts renders and validates
+// the same everywhere.
+package schema
+
+import (
+	"regexp"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Widgets: how a field is rendered. Each schema construct maps to one.
+const (
+	WidgetText     = "text"     // string
+	WidgetSelect   = "select"   // string + enum
+	WidgetRadio    = "radio"    // string + enum + format radio
+	WidgetTextarea = "textarea" // string + format multiline
+	WidgetEmail    = "email"    // string + format email
+	WidgetLatex    = "latex"    // string + format latex: live KaTeX preview
+	WidgetInteger  = "integer"  // integer
+	WidgetNumber   = "number"   // number
+	WidgetCheckbox = "checkbox" // boolean
+	WidgetFieldset = "fieldset" // object with properties
+)
+
+// Form is a parsed registration schema: its fields in schema order and the
+// compiled schema the answers are checked against.
+type Form struct {
+	Fields []*Field
+	// Raw is the schema as given to Parse.
+	Raw      []byte
+	compiled *jsonschema.Schema
+}
+
+// Field is one property of the schema. Objects have Children; all other
+// fields are leaves and carry one answer.
+type Field struct {
+	// Path is the field's name in the form and its key in the answers,
+	// nested names joined with "." (languages.python).
+	Path string
+	// Name is the property's own name (python).
+	Name string
+	// Label is sanitised HTML; the name when the schema gives no label.
+	Label string
+	// Type is the JSON type: string, integer, number, boolean or object.
+	Type string
+	// Format is the schema's format: "", email, latex, multiline or radio.
+	Format string
+	// Enum lists the choices of a select or radio field.
+	Enum []string
+	// Required: the field is in its object's required list. For a boolean
+	// this is always met (false is an answer); Const true means "must tick".
+	Required bool
+	// Minimum and Maximum bound numbers; MinLength and MaxLength strings.
+	Minimum, Maximum     *float64
+	MinLength, MaxLength *int
+	// Pattern is a regular expression a non-empty string must match.
+	Pattern string
+	// ErrorHint, when set, is the message shown whenever the field is invalid.
+	ErrorHint string
+	// Default is the schema's default, typed as the field (string, int64,
+	// float64 or bool); nil when none is given.
+	Default any
+	// Const is the only allowed value (supported for booleans: true means
+	// the box must be ticked); nil when none is given.
+	Const any
+	// Children are the fields of an object, in schema order.
+	Children []*Field
+
+	pattern *regexp.Regexp
+}
+
+// Widget says how the field is rendered.
+func (f *Field) Widget() string {
+	switch f.Type {
+	case "object":
+		return WidgetFieldset
+	case "boolean":
+		return WidgetCheckbox
+	case "integer":
+		return WidgetInteger
+	case "number":
+		return WidgetNumber
+	}
+	switch {
+	case len(f.Enum) > 0 && f.Format == "radio":
+		return WidgetRadio
+	case len(f.Enum) > 0:
+		return WidgetSelect
+	case f.Format == "multiline":
+		return WidgetTextarea
+	case f.Format == "email":
+		return WidgetEmail
+	case f.Format == "latex":
+		return WidgetLatex
+	}
+	return WidgetText
+}
+
+// MustTick reports whether a checkbox must be ticked (const: true).
+func (f *Field) MustTick() bool { return f.Type == "boolean" && f.Const == true }
+
+// Flatten returns the leaf fields (every field but objects) in form order,
+// e.g. for the columns of the participants table.
+func (fm *Form) Flatten() []*Field {
+	var out []*Field
+	var walk func(fs []*Field)
+	walk = func(fs []*Field) {
+		for _, f := range fs {
+			if f.Type == "object" {
+				walk(f.Children)
+				continue
+			}
+			out = append(out, f)
+		}
+	}
+	walk(fm.Fields)
+	return out
+}
+
+// Field returns the field at path (leaf or object), nil when there is none.
+func (fm *Form) Field(path string) *Field {
+	var find func(fs []*Field) *Field
+	find = func(fs []*Field) *Field {
+		for _, f := range fs {
+			if f.Path == path {
+				return f
+			}
+			if found := find(f.Children); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	return find(fm.Fields)
+}

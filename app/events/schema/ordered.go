@@ -1,0 +1,107 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// node is a decoded JSON value that keeps the order of object keys, which
+// encoding/json's maps lose: the form shows fields in schema order.
+type node struct {
+	typ  jsonKind
+	keys []string         // object keys in document order
+	obj  map[string]*node // object members
+	arr  []*node
+	str  string
+	num  json.Number
+	b    bool
+}
+
+type jsonKind int
+
+const (
+	kindNull jsonKind = iota
+	kindObject
+	kindArray
+	kindString
+	kindNumber
+	kindBool
+)
+
+func (k jsonKind) String() string {
+	return [...]string{"null", "object", "array", "string", "number", "boolean"}[k]
+}
+
+// errDuplicateKey is returned for an object naming a key twice: which of
+// the two a validator sees is undefined, so such a schema is refused.
+type errDuplicateKey struct{ key string }
+
+func (e errDuplicateKey) Error() string { return fmt.Sprintf("duplicate key %q", e.key) }
+
+func decodeOrdered(raw []byte) (*node, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	n, err := decodeNode(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("unexpected data after the top-level value")
+	}
+	return n, nil
+}
+
+func decodeNode(dec *json.Decoder) (*node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			n := &node{typ: kindObject, obj: map[string]*node{}}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key := kt.(string)
+				val, err := decodeNode(dec)
+				if err != nil {
+					return nil, err
+				}
+				if _, dup := n.obj[key]; dup {
+					return nil, errDuplicateKey{key}
+				}
+				n.keys = append(n.keys, key)
+				n.obj[key] = val
+			}
+			_, err := dec.Token() // '}'
+			return n, err
+		case '[':
+			n := &node{typ: kindArray}
+			for dec.More() {
+				val, err := decodeNode(dec)
+				if err != nil {
+					return nil, err
+				}
+				n.arr = append(n.arr, val)
+			}
+			_, err := dec.Token() // ']'
+			return n, err
+		}
+	case string:
+		return &node{typ: kindString, str: t}, nil
+	case json.Number:
+		return &node{typ: kindNumber, num: t}, nil
+	case bool:
+		return &node{typ: kindBool, b: t}, nil
+	case nil:
+		return &node{typ: kindNull}, nil
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok)
+}

@@ -1,0 +1,179 @@
+package schema_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+func readExample(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func mustParse(t *testing.T, raw string) *schema.Form {
+	t.Helper()
+	fm, err := schema.Parse([]byte(raw))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return fm
+}
+
+func TestParseExamplesKeepsOrderAndNesting(t *testing.T) {
+	tests := []struct {
+		file       string
+		wantLeaves []string
+		wantTop    []string
+	}{
+		{
+			file:    "graduation-ceremony.json",
+			wantTop: []string{"course", "degree", "chair", "guests", "title", "valid_exam_date", "allow_contact"},
+		},
+		{
+			file:    "summer-academy.json",
+			wantTop: []string{"phone", "semester", "course", "nutrition", "intolerances", "arrival_by_myself", "comments"},
+		},
+		{
+			file: "toolbox-workshop.json",
+			wantTop: []string{"toolbox", "latex", "os", "skill", "languages", "toolbox_interests", "latex_level",
+				"latex_interests", "other_interesets", "remarks"},
+			wantLeaves: []string{"toolbox", "latex", "os", "skill", "languages.c", "languages.cpp", "languages.python",
+				"languages.javascript", "languages.java", "languages.haskell", "languages.pascal", "languages.fortran",
+				"languages.other", "toolbox_interests.git"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			fm, err := schema.Parse(readExample(t, tt.file))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			var top []string
+			for _, f := range fm.Fields {
+				top = append(top, f.Path)
+			}
+			if !slices.Equal(top, tt.wantTop) {
+				t.Errorf("fields = %v, want %v", top, tt.wantTop)
+			}
+			var leaves []string
+			for _, f := range fm.Flatten() {
+				leaves = append(leaves, f.Path)
+			}
+			if len(tt.wantLeaves) > 0 && !slices.Equal(leaves[:len(tt.wantLeaves)], tt.wantLeaves) {
+				t.Errorf("leaves = %v, want prefix %v", leaves, tt.wantLeaves)
+			}
+		})
+	}
+}
+
+func TestParseFieldDetails(t *testing.T) {
+	fm, err := schema.Parse(readExample(t, "graduation-ceremony.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guests := fm.Field("guests")
+	if guests.Widget() != schema.WidgetInteger || *guests.Minimum != 1 || *guests.Maximum != 8 ||
+		guests.Default != int64(1) || !guests.Required || guests.ErrorHint == "" {
+		t.Errorf("guests parsed as %+v", guests)
+	}
+	if w := fm.Field("title").Widget(); w != schema.WidgetLatex {
+		t.Errorf("title widget = %s, want latex", w)
+	}
+	if f := fm.Field("valid_exam_date"); !f.MustTick() || f.Widget() != schema.WidgetCheckbox {
+		t.Errorf("valid_exam_date: must tick %v, widget %s", f.MustTick(), f.Widget())
+	}
+	if l := fm.Field("allow_contact").Label; !strings.Contains(l, "<br>") || !strings.Contains(l, "<small>") {
+		t.Errorf("label HTML lost: %q", l)
+	}
+	if w := fm.Field("course").Widget(); w != schema.WidgetSelect {
+		t.Errorf("course widget = %s, want select", w)
+	}
+
+	tb, _ := schema.Parse(readExample(t, "toolbox-workshop.json"))
+	if w := tb.Field("skill").Widget(); w != schema.WidgetRadio {
+		t.Errorf("skill widget = %s, want radio", w)
+	}
+	lang := tb.Field("languages")
+	if lang.Widget() != schema.WidgetFieldset || len(lang.Children) != 9 || lang.Children[1].Label != "C++" || lang.Children[0].Label != "c" {
+		t.Errorf("languages parsed as %+v", lang)
+	}
+	sa, _ := schema.Parse(readExample(t, "summer-academy.json"))
+	if w := sa.Field("comments").Widget(); w != schema.WidgetTextarea {
+		t.Errorf("comments widget = %s, want textarea", w)
+	}
+}
+
+func TestParseRefusesWithLocation(t *testing.T) {
+	tests := []struct {
+		name, raw    string
+		wantLocation string
+		wantKey      string
+	}{
+		{"not json", `{"type": "object",`, "", "events.schema.json"},
+		{"empty", ``, "", "events.schema.json"},
+		{"not an object", `[]`, "", "events.schema.root_object"},
+		{"root type", `{"type": "string"}`, "type", "events.schema.root_object"},
+		{"meta-schema: bad type", `{"type": "object", "properties": {"a": {"type": "strin"}}}`, "properties.a.type", "events.schema.type"},
+		{"meta-schema: minimum not a number", `{"type": "object", "properties": {"a": {"type": "integer", "minimum": "1"}}}`, "properties.a.minimum", "events.schema.number"},
+		{"unsupported key", `{"type": "object", "properties": {"a": {"type": "string", "oneOf": []}}}`, "properties.a.oneOf", "events.schema.unsupported_key"},
+		{"ref refused", `{"type": "object", "properties": {"a": {"$ref": "http://example.org/x.json"}}}`, "properties.a.type", "events.schema.type"},
+		{"nested location", `{"type": "object", "properties": {"languages": {"type": "object", "properties": {"python": {"type": "array"}}}}}`,
+			"properties.languages.properties.python.type", "events.schema.type"},
+		{"unknown format", `{"type": "object", "properties": {"a": {"type": "string", "format": "date"}}}`, "properties.a.format", "events.schema.format"},
+		{"radio without enum", `{"type": "object", "properties": {"a": {"type": "string", "format": "radio"}}}`, "properties.a.format", "events.schema.radio_enum"},
+		{"bad pattern", `{"type": "object", "properties": {"a": {"type": "string", "pattern": "("}}}`, "properties.a.pattern", "events.schema.pattern"},
+		{"required names unknown field", `{"type": "object", "properties": {}, "required": ["x"]}`, "required", "events.schema.required_unknown"},
+		{"reserved name", `{"type": "object", "properties": {"email": {"type": "string"}}}`, "properties.email", "events.schema.reserved"},
+		{"dot in name", `{"type": "object", "properties": {"a.b": {"type": "string"}}}`, "properties.a.b", "events.schema.name"},
+		{"const false", `{"type": "object", "properties": {"a": {"type": "boolean", "const": false}}}`, "properties.a.const", "events.schema.const"},
+		{"default outside enum", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x"], "default": "y"}}}`, "properties.a.default", "events.schema.default"},
+		{"default out of range", `{"type": "object", "properties": {"a": {"type": "integer", "maximum": 3, "default": 4}}}`, "properties.a.default", "events.schema.default"},
+		{"min over max", `{"type": "object", "properties": {"a": {"type": "number", "minimum": 5, "maximum": 1}}}`, "properties.a.minimum", "events.schema.range"},
+		{"draft 2020", `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}`, "$schema", "events.schema.draft"},
+		{"duplicate key", `{"type": "object", "properties": {"a": {"type": "string"}, "a": {"type": "integer"}}}`, "", "events.schema.duplicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fm, err := schema.Parse([]byte(tt.raw))
+			if err == nil {
+				t.Fatalf("Parse accepted %s: %+v", tt.raw, fm)
+			}
+			var pe *schema.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is not a *ParseError", err)
+			}
+			found := false
+			for _, p := range pe.Problems {
+				if p.Location == tt.wantLocation && (p.Key == tt.wantKey || p.Key == "events.schema.meta") {
+					found = true
+				}
+				if strings.HasPrefix(p.Text(i18n.DE), "events.") {
+					t.Errorf("untranslated problem %q", p.Text(i18n.DE))
+				}
+			}
+			if !found {
+				t.Errorf("problems %+v, want %s at %q", pe.Problems, tt.wantKey, tt.wantLocation)
+			}
+		})
+	}
+}
+
+func TestParseNeverLoadsReferences(t *testing.T) {
+	for _, ref := range []string{"file:///etc/passwd", "http://127.0.0.1:1/x.json", "other.json"} {
+		raw := `{"type": "object", "properties": {"a": {"type": "string"}}, "definitions": {"x": {"$ref": "` + ref + `"}}}`
+		if _, err := schema.Parse([]byte(raw)); err == nil {
+			t.Errorf("schema with $ref %s was accepted", ref)
+		}
+	}
+}

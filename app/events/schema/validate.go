@@ -1,0 +1,334 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Errors maps a field's path to the message shown next to it.
+type Errors map[string]string
+
+// Validate reads the answers to fm's fields from submitted form values
+// (field names are the fields' paths) and checks them by the form rules and
+// against the schema. Answers are typed as the schema says: strings,
+// integers as int64, numbers as float64, booleans as bool, objects as
+// nested maps; empty optional fields are left out. errs is empty when the
+// answers may be stored; messages are in lang, or the field's error_hint.
+func Validate(fm *Form, values url.Values, lang i18n.Lang) (answers map[string]any, errs Errors) {
+	errs = Errors{}
+	answers = readObject(fm.Fields, values, errs, lang)
+	for path, msg := range CheckAnswers(fm, answers, lang) {
+		if _, seen := errs[path]; !seen {
+			errs[path] = msg
+		}
+	}
+	return answers, errs
+}
+
+func readObject(fields []*Field, values url.Values, errs Errors, lang i18n.Lang) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		if f.Type == "object" {
+			out[f.Name] = readObject(f.Children, values, errs, lang)
+			continue
+		}
+		v, prob := readField(f, values.Get(f.Path))
+		if prob.key != "" {
+			errs[f.Path] = hintOr(f, lang, prob)
+		}
+		if v != nil {
+			out[f.Name] = v
+		}
+	}
+	return out
+}
+
+// problem is a message key with its arguments, translated late so the
+// field's error_hint can win.
+type problem struct {
+	key  string
+	args []any
+}
+
+func problemOf(key string, args ...any) problem { return problem{key: key, args: args} }
+
+func hintOr(f *Field, lang i18n.Lang, p problem) string {
+	if f != nil && f.ErrorHint != "" {
+		return f.ErrorHint
+	}
+	return i18n.In(lang, p.key, p.args...)
+}
+
+// readField types one submitted value; a problem with an empty key means
+// the value is fine.
+func readField(f *Field, raw string) (any, problem) {
+	if f.Type == "boolean" {
+		checked := raw != "" && raw != "false" && raw != "0" && raw != "off"
+		if f.MustTick() && !checked {
+			return checked, problemOf("events.field.tick")
+		}
+		return checked, problem{}
+	}
+	if f.Format == "multiline" {
+		raw = strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
+	} else {
+		raw = strings.TrimSpace(raw)
+	}
+	if raw == "" {
+		if f.Required {
+			return nil, problemOf("events.field.required")
+		}
+		return nil, problem{}
+	}
+	switch f.Type {
+	case "integer":
+		i, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return nil, problemOf("events.field.integer")
+		}
+		return i, rangeProblem(f, float64(i))
+	case "number":
+		x, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, problemOf("events.field.number")
+		}
+		return x, rangeProblem(f, x)
+	}
+	return raw, stringProblem(f, raw)
+}
+
+// rangeProblem names the allowed range, so the message says what to enter.
+func rangeProblem(f *Field, x float64) problem {
+	if inRange(x, f) {
+		return problem{}
+	}
+	return rangeMessage(f)
+}
+
+func rangeMessage(f *Field) problem {
+	switch {
+	case f.Minimum != nil && f.Maximum != nil:
+		return problemOf("events.field.between", FormatAnswer(*f.Minimum), FormatAnswer(*f.Maximum))
+	case f.Minimum != nil:
+		return problemOf("events.field.min", FormatAnswer(*f.Minimum))
+	case f.Maximum != nil:
+		return problemOf("events.field.max", FormatAnswer(*f.Maximum))
+	}
+	return problemOf("events.field.invalid")
+}
+
+func stringProblem(f *Field, s string) problem {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case len(f.Enum) > 0 && !slices.Contains(f.Enum, s):
+		return problemOf("events.field.choice")
+	case f.MinLength != nil && n < *f.MinLength:
+		return problemOf("events.field.minlength", *f.MinLength)
+	case f.MaxLength != nil && n > *f.MaxLength:
+		return problemOf("events.field.maxlength", *f.MaxLength)
+	case f.pattern != nil && !f.pattern.MatchString(s):
+		return problemOf("events.field.pattern")
+	case f.Format == "email" && !IsEmail(s):
+		return problemOf("events.field.email")
+	case f.Format == "latex" && !Balanced(s):
+		return problemOf("events.field.latex")
+	}
+	return problem{}
+}
+
+// IsEmail reports whether s is a bare mail address (no display name).
+func IsEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s, "@")
+}
+
+// Balanced reports whether the $ delimiters of s pair up the way KaTeX's
+// auto-render reads them: $…$ inline, $$…$$ display, \$ a literal dollar.
+// assets/js/events.js applies the same rule in the browser.
+func Balanced(s string) bool {
+	open := ""
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == '\\':
+			i += 2
+		case s[i] != '$':
+			i++
+		case open == "$":
+			open = ""
+			i++
+		case strings.HasPrefix(s[i:], "$$"):
+			if open == "$$" {
+				open = ""
+			} else {
+				open = "$$"
+			}
+			i += 2
+		case open == "$$":
+			return false // a lone $ inside display math
+		default:
+			open = "$"
+			i++
+		}
+	}
+	return open == ""
+}
+
+// CheckAnswers validates typed answers (as Validate returns them, or as
+// stored and decoded from JSON) against the schema and the server-side
+// rules (balanced $ in latex fields). The admin console uses it for answers
+// edited directly. The result maps paths to messages; "" is the root.
+func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
+	errs := Errors{}
+	for _, f := range fm.Flatten() {
+		if f.Format != "latex" {
+			continue
+		}
+		if s, ok := lookup(answers, f.Path).(string); ok && !Balanced(s) {
+			errs[f.Path] = hintOr(f, lang, problemOf("events.field.latex"))
+		}
+	}
+	b, err := json.Marshal(answers)
+	if err != nil {
+		errs[""] = i18n.In(lang, "events.field.invalid")
+		return errs
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		errs[""] = i18n.In(lang, "events.field.invalid")
+		return errs
+	}
+	err = fm.compiled.Validate(inst)
+	var verr *jsonschema.ValidationError
+	if err == nil || !errors.As(err, &verr) {
+		return errs
+	}
+	for _, leaf := range leaves(verr) {
+		loc := strings.Join(leaf.InstanceLocation, ".")
+		f := fm.Field(loc)
+		p := problemOf("events.field.invalid")
+		switch k := leaf.ErrorKind.(type) {
+		case *kind.Required:
+			for _, missing := range k.Missing {
+				path := missing
+				if loc != "" {
+					path = loc + "." + missing
+				}
+				setOnce(errs, path, hintOr(fm.Field(path), lang, problemOf("events.field.required")))
+			}
+			continue
+		case *kind.Minimum, *kind.Maximum:
+			if f != nil {
+				p = rangeMessage(f)
+			}
+		case *kind.Pattern:
+			p = problemOf("events.field.pattern")
+		case *kind.Format:
+			p = problemOf("events.field.email")
+		case *kind.Const:
+			p = problemOf("events.field.tick")
+		case *kind.Enum:
+			p = problemOf("events.field.choice")
+		}
+		setOnce(errs, loc, hintOr(f, lang, p))
+	}
+	return errs
+}
+
+func setOnce(errs Errors, path, msg string) {
+	if _, ok := errs[path]; !ok {
+		errs[path] = msg
+	}
+}
+
+// lookup returns the answer at a dotted path, nil when absent.
+func lookup(answers map[string]any, path string) any {
+	var cur any = answers
+	for _, part := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[part]
+	}
+	return cur
+}
+
+// Lookup returns the answer to the field at path from stored answers (nil
+// when not answered), e.g. for a cell of the participants table.
+func Lookup(answers map[string]any, path string) any { return lookup(answers, path) }
+
+// Values turns stored answers back into form values, so a saved
+// registration shows in its form. Fields without an answer are left out.
+func Values(fm *Form, answers map[string]any) url.Values {
+	out := url.Values{}
+	for _, f := range fm.Flatten() {
+		v := lookup(answers, f.Path)
+		if v == nil {
+			continue
+		}
+		if s := FormatAnswer(v); s != "" {
+			if b, ok := v.(bool); ok {
+				if b {
+					out.Set(f.Path, "on")
+				}
+				continue
+			}
+			out.Set(f.Path, s)
+		}
+	}
+	return out
+}
+
+// Defaults are the form values of a new registration: the schema's
+// defaults.
+func Defaults(fm *Form) url.Values {
+	out := url.Values{}
+	for _, f := range fm.Flatten() {
+		switch d := f.Default.(type) {
+		case nil:
+		case bool:
+			if d {
+				out.Set(f.Path, "on")
+			}
+		default:
+			out.Set(f.Path, FormatAnswer(d))
+		}
+	}
+	return out
+}
+
+// FormatAnswer writes one answer as text: numbers without exponent or
+// trailing zeros, booleans as true/false.
+func FormatAnswer(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}

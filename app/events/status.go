@@ -1,0 +1,250 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+)
+
+// Actor is who changes a registration, for the audit log.
+type Actor struct {
+	UserID *int64 // nil for participants acting through their link
+	Name   string // username, or audit.ActorParticipant
+}
+
+// Participant is the actor of changes made through a personal link.
+var Participant = Actor{Name: audit.ActorParticipant}
+
+// Outcome says what a status change did.
+type Outcome struct {
+	// Changed is false when the registration already had the status (a
+	// repeated click, a concurrent request): nothing was written or mailed.
+	Changed bool
+	Status  string
+	// Position on the waiting list, when Status is waitinglist.
+	Position int
+	// MovedUp are the registrations that got a freed place.
+	MovedUp []int64
+}
+
+// capacity is the locked event row and its confirmed count.
+type capacity struct {
+	max       *int
+	confirmed int
+}
+
+func (c capacity) hasPlace() bool { return c.max == nil || c.confirmed < *c.max }
+
+// lockEvent locks the event row: every change of a registration's status
+// takes this lock first, so counting the confirmed places and writing the
+// new status cannot interleave with another confirmation.
+func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (capacity, error) {
+	var c capacity
+	err := tx.QueryRow(ctx, `SELECT max_participants FROM events WHERE id = $1 FOR UPDATE`, eventID).Scan(&c.max)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("events: lock event: %w", err)
+	}
+	err = tx.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'confirmed'`, eventID).Scan(&c.confirmed)
+	if err != nil {
+		return c, fmt.Errorf("events: count confirmed: %w", err)
+	}
+	return c, nil
+}
+
+// lockRegistration locks the event of registration id, then the
+// registration itself.
+func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, capacity, error) {
+	var eventID int64
+	err := tx.QueryRow(ctx, `SELECT event_id FROM registrations WHERE id = $1`, id).Scan(&eventID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, capacity{}, ErrNotFound
+	}
+	if err != nil {
+		return nil, capacity{}, fmt.Errorf("events: find registration: %w", err)
+	}
+	c, err := lockEvent(ctx, tx, eventID)
+	if err != nil {
+		return nil, c, err
+	}
+	reg, err := loadRegistration(ctx, tx, id, true)
+	return reg, c, err
+}
+
+// Confirm is the participant confirming a pending registration (or
+// registering again after cancelling): confirmed while places are free,
+// else the waiting list. The participant is mailed, and the organisers when
+// the event has a notify address. Confirming twice changes nothing.
+func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor) (Outcome, error) {
+	reg, c, err := lockRegistration(ctx, tx, registrationID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if reg.Status != StatusPending && reg.Status != StatusCanceled {
+		return s.outcome(ctx, tx, reg, false)
+	}
+	next := StatusWaitinglist
+	if c.hasPlace() {
+		next = StatusConfirmed
+	}
+	if err := setStatus(ctx, tx, reg, next, actor, true); err != nil {
+		return Outcome{}, err
+	}
+	out, err := s.outcome(ctx, tx, reg, true)
+	if err != nil {
+		return out, err
+	}
+	if err := s.mailStatus(ctx, tx, reg, next, out.Position); err != nil {
+		return out, err
+	}
+	return out, s.mailNotify(ctx, tx, reg, next)
+}
+
+// Cancel is the participant cancelling. A confirmed place that becomes
+// free goes to the first person on the waiting list in the same
+// transaction.
+func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor) (Outcome, error) {
+	reg, _, err := lockRegistration(ctx, tx, registrationID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if reg.Status == StatusCanceled {
+		return s.outcome(ctx, tx, reg, false)
+	}
+	wasConfirmed := reg.Status == StatusConfirmed
+	if err := setStatus(ctx, tx, reg, StatusCanceled, actor, false); err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Changed: true, Status: StatusCanceled}
+	if err := s.mailStatus(ctx, tx, reg, StatusCanceled, 0); err != nil {
+		return out, err
+	}
+	if err := s.mailNotify(ctx, tx, reg, StatusCanceled); err != nil {
+		return out, err
+	}
+	if wasConfirmed {
+		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
+	}
+	return out, err
+}
+
+// ChangeStatus sets a registration's status for the admin console. A
+// confirmation beyond max_participants fails with ErrEventFull unless
+// overCapacity is set. Leaving confirmed for pending or canceled frees a
+// place that the waiting list fills. The participant is mailed about
+// confirmed, waiting list and canceled. It returns what changed.
+func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID int64, status string, actor Actor, overCapacity bool) (Outcome, error) {
+	if !slices.Contains(Statuses, status) {
+		return Outcome{}, ErrBadStatus
+	}
+	reg, c, err := lockRegistration(ctx, tx, registrationID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if reg.Status == status {
+		return s.outcome(ctx, tx, reg, false)
+	}
+	if status == StatusConfirmed && !overCapacity && !c.hasPlace() {
+		return Outcome{}, ErrEventFull
+	}
+	wasConfirmed := reg.Status == StatusConfirmed
+	if err := setStatus(ctx, tx, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
+		return Outcome{}, err
+	}
+	out, err := s.outcome(ctx, tx, reg, true)
+	if err != nil {
+		return out, err
+	}
+	if status != StatusPending {
+		if err := s.mailStatus(ctx, tx, reg, status, out.Position); err != nil {
+			return out, err
+		}
+	}
+	// Demoting to the waiting list is a deliberate choice; filling the
+	// place at once could promote the same person again.
+	if wasConfirmed && (status == StatusCanceled || status == StatusPending) {
+		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
+	}
+	return out, err
+}
+
+// FillFreePlaces moves people from the waiting list to confirmed, in order
+// of their confirmation time, while the event has free places, and mails
+// each of them. Call it in the transaction that freed places or raised
+// max_participants; it takes the event lock itself.
+func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) ([]int64, error) {
+	c, err := lockEvent(ctx, tx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	limit := "ALL"
+	if c.max != nil {
+		free := *c.max - c.confirmed
+		if free <= 0 {
+			return nil, nil
+		}
+		limit = strconv.Itoa(free)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM registrations WHERE event_id = $1 AND status = 'waitinglist'
+		ORDER BY confirmed_at, id LIMIT `+limit, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: waiting list: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("events: waiting list: %w", err)
+	}
+	for _, id := range ids {
+		reg, err := loadRegistration(ctx, tx, id, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
+			return nil, err
+		}
+		if err := s.mailMovedUp(ctx, tx, reg); err != nil {
+			return nil, err
+		}
+		if err := s.mailNotify(ctx, tx, reg, StatusConfirmed); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// setStatus writes the status and its audit entry. stampConfirmed sets the
+// confirmation time when the registration comes from pending or canceled:
+// it orders the waiting list and the participants table, so moving up from
+// the waiting list keeps the original time. It is the clock time under the
+// event lock, not the transaction's start, so the order is the order in
+// which places were actually given.
+func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
+	const q = `UPDATE registrations SET status = $2,
+			confirmed_at = CASE WHEN $3 AND (confirmed_at IS NULL OR status IN ('pending', 'canceled')) THEN clock_timestamp() ELSE confirmed_at END,
+			canceled_at = CASE WHEN $2 = 'canceled' THEN clock_timestamp() ELSE NULL END,
+			version = version + 1, updated_at = now()
+		WHERE id = $1
+		RETURNING confirmed_at, canceled_at, version`
+	old := reg.Status
+	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version); err != nil {
+		return fmt.Errorf("events: set status: %w", err)
+	}
+	reg.Status = status
+	return audit.Record(ctx, tx, audit.Entry{
+		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
+		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),
+	})
+}
+
+func (s *Service) outcome(ctx context.Context, tx pgx.Tx, reg *Registration, changed bool) (Outcome, error) {
+	pos, err := waitingPosition(ctx, tx, reg)
+	return Outcome{Changed: changed, Status: reg.Status, Position: pos}, err
+}

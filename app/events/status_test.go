@@ -1,0 +1,163 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/mail"
+)
+
+func service(app *apptest.App) *events.Service {
+	return events.NewService(app.Config, mail.Org{Name: "PeP et al. e.V.", Signature: "PeP"})
+}
+
+func statusOf(t testing.TB, app *apptest.App, id int64) string {
+	t.Helper()
+	var s string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT status FROM registrations WHERE id = $1`, id).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCancellingMovesFirstWaitingUpAndMailsThem(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(1), notify: "orga-cancel@example.org"})
+	_, link := addRegistration(t, app, ev.id, "Holder", unique("holder")+"@example.org", "confirmed", time.Hour)
+	firstEmail := unique("first") + "@example.org"
+	first, _ := addRegistration(t, app, ev.id, "First Waiting", firstEmail, "waitinglist", 30*time.Minute)
+	second, _ := addRegistration(t, app, ev.id, "Second Waiting", unique("second")+"@example.org", "waitinglist", 10*time.Minute)
+	c := app.Client()
+
+	page := app.Get(t, c, link)
+	mustContain(t, page.Body, `data-testid="cancel-section"`, `data-testid="cancel-confirm"`)
+	if resp := post(t, app, c, link, "action", "cancel"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel = %d", resp.StatusCode)
+	}
+	if s := statusOf(t, app, first); s != "confirmed" {
+		t.Errorf("first waiting is %s, want confirmed", s)
+	}
+	if s := statusOf(t, app, second); s != "waitinglist" {
+		t.Errorf("second waiting is %s, want still waiting", s)
+	}
+	page = app.Get(t, c, link)
+	mustContain(t, page.Body, `data-status="canceled"`, `data-testid="confirm"`) // register again
+	msgs := app.SMTP.WaitTo(t, firstEmail, 1, 10*time.Second)
+	if !strings.Contains(msgs[0].Subject, "nachgerückt") || !strings.Contains(msgs[0].Text, "/events/registration/") {
+		t.Errorf("moved-up mail: %q\n%s", msgs[0].Subject, msgs[0].Text)
+	}
+	// Cancelling twice changes nothing more.
+	post(t, app, c, link, "action", "cancel")
+	if counts := statusCounts(t, app, ev.id); counts["confirmed"] != 1 || counts["waitinglist"] != 1 {
+		t.Errorf("after a second cancel: %v", counts)
+	}
+}
+
+func TestRaisingCapacityMovesSeveralUp(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(1)})
+	addRegistration(t, app, ev.id, "Holder", unique("h")+"@example.org", "confirmed", time.Hour)
+	var waiting []int64
+	var emails []string
+	for i := range 4 {
+		email := unique("wait") + "@example.org"
+		id, _ := addRegistration(t, app, ev.id, fmt.Sprintf("Waiting %d", i), email, "waitinglist", time.Duration(40-i)*time.Minute)
+		waiting = append(waiting, id)
+		emails = append(emails, email)
+	}
+	ctx := context.Background()
+	var moved []int64
+	err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE events SET max_participants = 3 WHERE id = $1`, ev.id); err != nil {
+			return err
+		}
+		var err error
+		moved, err = service(app).FillFreePlaces(ctx, tx, ev.id, events.Actor{Name: "admin"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moved) != 2 || moved[0] != waiting[0] || moved[1] != waiting[1] {
+		t.Errorf("moved %v, want the first two waiting %v", moved, waiting[:2])
+	}
+	for i, id := range waiting {
+		want := "waitinglist"
+		if i < 2 {
+			want = "confirmed"
+		}
+		if s := statusOf(t, app, id); s != want {
+			t.Errorf("waiting %d is %s, want %s", i, s, want)
+		}
+	}
+	app.SMTP.WaitTo(t, emails[0], 1, 10*time.Second)
+	app.SMTP.WaitTo(t, emails[1], 1, 10*time.Second)
+	if got := mailsTo(t, app, emails[2]); len(got) != 0 {
+		t.Errorf("the third waiting person got %v", got)
+	}
+
+	// Unlimited places move everyone up.
+	err = pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE events SET max_participants = NULL WHERE id = $1`, ev.id); err != nil {
+			return err
+		}
+		_, err := service(app).FillFreePlaces(ctx, tx, ev.id, events.Actor{Name: "admin"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts := statusCounts(t, app, ev.id); counts["confirmed"] != 5 {
+		t.Errorf("unlimited: %v, want all 5 confirmed", counts)
+	}
+}
+
+func TestChangeStatusForTheAdmin(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(1)})
+	holder, _ := addRegistration(t, app, ev.id, "Holder", unique("h")+"@example.org", "confirmed", time.Hour)
+	waiting, _ := addRegistration(t, app, ev.id, "Waiting", unique("w")+"@example.org", "waitinglist", 30*time.Minute)
+	pending, _ := addRegistration(t, app, ev.id, "Pending", unique("p")+"@example.org", "pending", 0)
+	ctx := context.Background()
+	admin := events.Actor{Name: "admin"}
+	change := func(id int64, status string, over bool) (events.Outcome, error) {
+		var out events.Outcome
+		err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+			var err error
+			out, err = service(app).ChangeStatus(ctx, tx, id, status, admin, over)
+			return err
+		})
+		return out, err
+	}
+	if _, err := change(pending, "confirmed", false); !errors.Is(err, events.ErrEventFull) {
+		t.Errorf("confirming beyond capacity: %v, want ErrEventFull", err)
+	}
+	if _, err := change(pending, "bogus", false); !errors.Is(err, events.ErrBadStatus) {
+		t.Errorf("unknown status: %v, want ErrBadStatus", err)
+	}
+	if out, err := change(pending, "confirmed", true); err != nil || !out.Changed || out.Status != "confirmed" {
+		t.Errorf("confirming over capacity on purpose: %+v, %v", out, err)
+	}
+	// Cancelling one of two confirmed on a one-place event frees nothing.
+	if out, err := change(holder, "canceled", false); err != nil || len(out.MovedUp) != 0 {
+		t.Errorf("cancel while over capacity: %+v, %v", out, err)
+	}
+	if out, err := change(pending, "canceled", false); err != nil || len(out.MovedUp) != 1 || out.MovedUp[0] != waiting {
+		t.Errorf("cancel frees a place: %+v, %v; want %d moved up", out, err, waiting)
+	}
+	var actor string
+	_ = app.Pool.QueryRow(ctx, `SELECT actor FROM audit_log WHERE row_id = $1 AND field = 'status' ORDER BY id DESC LIMIT 1`,
+		fmt.Sprint(waiting)).Scan(&actor)
+	if actor != "admin" {
+		t.Errorf("audit actor %q, want admin", actor)
+	}
+}

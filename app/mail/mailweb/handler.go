@@ -1,0 +1,40 @@
+// Package mailweb serves the mail pages: the outbox for admins and, in
+// development mode, the mailbox. It is apart from package mail because the
+// domains that enqueue mail (auth among them) must not import the router.
+package mailweb
+
+import (
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/web"
+)
+
+// LevelMailAdmin may see the outbox and send failed mails again.
+const LevelMailAdmin = "mail_admin"
+
+// Handler serves the mail pages.
+type Handler struct {
+	pool *pgxpool.Pool
+	site *web.Site
+	// dev registers the development mailbox; outside development mode it
+	// does not exist.
+	dev bool
+}
+
+// NewHandler returns the mail pages' handler.
+func NewHandler(pool *pgxpool.Pool, site *web.Site, dev bool) *Handler {
+	return &Handler{pool: pool, site: site, dev: dev}
+}
+
+// berlin is where the association lives; times are shown in its zone.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func localTime(t time.Time) string { return t.In(berlin).Format("2006-01-02 15:04") }

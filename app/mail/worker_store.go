@@ -1,0 +1,156 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// claimed is one outbox row a worker took for delivery.
+type claimed struct {
+	ID        int64
+	CreatedAt time.Time
+	ClaimedAt time.Time
+	Attempts  int
+	Message
+}
+
+// claim takes up to BatchSize due mails: queued ones whose time has come
+// and ones a dead worker left in sending. SKIP LOCKED lets concurrent
+// workers pass over each other's rows instead of waiting for them.
+func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
+	const q = `
+		UPDATE mail_outbox o SET status = 'sending', claimed_at = clock_timestamp()
+		WHERE o.id IN (
+			SELECT id FROM mail_outbox
+			WHERE ((status = 'queued' AND next_attempt_at <= now())
+			    OR (status = 'sending' AND claimed_at < now() - $1::interval))
+			  AND ($2 = '' OR origin = $2)
+			ORDER BY next_attempt_at, id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		RETURNING o.id, o.created_at, o.claimed_at, o.attempts, o.kind, o.to_addrs, o.cc_addrs, o.bcc_addrs,
+		          o.reply_to, o.subject, o.body_text, o.body_html`
+	rows, err := w.pool.Query(ctx, q, w.cfg.ClaimTimeout, w.cfg.Origin, w.cfg.BatchSize)
+	if err != nil {
+		return nil, fmt.Errorf("mail: claim: %w", err)
+	}
+	batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (claimed, error) {
+		var c claimed
+		err := row.Scan(&c.ID, &c.CreatedAt, &c.ClaimedAt, &c.Attempts, &c.Kind, &c.To, &c.Cc, &c.Bcc,
+			&c.ReplyTo, &c.Subject, &c.Text, &c.HTML)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mail: claim: %w", err)
+	}
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	return batch, w.loadAttachments(ctx, batch)
+}
+
+func (w *Worker) loadAttachments(ctx context.Context, batch []claimed) error {
+	ids := make([]int64, len(batch))
+	index := make(map[int64]int, len(batch))
+	for i, c := range batch {
+		ids[i] = c.ID
+		index[c.ID] = i
+	}
+	const q = `SELECT mail_id, filename, content_type, content FROM mail_attachments WHERE mail_id = ANY($1) ORDER BY id`
+	rows, err := w.pool.Query(ctx, q, ids)
+	if err != nil {
+		return fmt.Errorf("mail: attachments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a Attachment
+		if err := rows.Scan(&id, &a.Filename, &a.ContentType, &a.Content); err != nil {
+			return fmt.Errorf("mail: attachments: %w", err)
+		}
+		batch[index[id]].Attachments = append(batch[index[id]].Attachments, a)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("mail: attachments: %w", err)
+	}
+	return nil
+}
+
+// The updates below match on claimed_at too: if this worker was too slow
+// and another took the mail over, the other one's record wins.
+
+func (w *Worker) markSent(ctx context.Context, c claimed) error {
+	const q = `
+		UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, claimed_at = NULL
+		WHERE id = $1 AND status = 'sending' AND claimed_at = $2`
+	if _, err := w.pool.Exec(ctx, q, c.ID, c.ClaimedAt); err != nil {
+		return fmt.Errorf("mail: mark %d sent: %w", c.ID, err)
+	}
+	return nil
+}
+
+// markFailed records a failed attempt: a permanent failure, or the last
+// allowed attempt, fails the mail; otherwise it waits RetryBase doubled for
+// every earlier attempt.
+func (w *Worker) markFailed(ctx context.Context, c claimed, sendErr error, permanent bool) error {
+	attempts := c.Attempts + 1
+	status, next := "queued", time.Now().Add(w.backoff(attempts))
+	if permanent || attempts >= w.cfg.MaxAttempts {
+		status, next = "failed", time.Now()
+		w.failed.Add(1)
+	}
+	msg := sendErr.Error()
+	w.cfg.Logger.Warn("mail not delivered", "id", c.ID, "kind", c.Kind, "attempt", attempts, "status", status, "err", msg)
+	const q = `
+		WITH attempt AS (INSERT INTO mail_attempts (mail_id, error) VALUES ($1, $4))
+		UPDATE mail_outbox SET status = $3, attempts = attempts + 1, next_attempt_at = $5, last_error = $4, claimed_at = NULL
+		WHERE id = $1 AND status = 'sending' AND claimed_at = $2`
+	if _, err := w.pool.Exec(ctx, q, c.ID, c.ClaimedAt, status, msg, next); err != nil {
+		return fmt.Errorf("mail: mark %d failed: %w", c.ID, err)
+	}
+	return nil
+}
+
+// backoff is the wait after the given number of failed attempts.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.cfg.RetryBase
+	for i := 1; i < attempts && d < 24*time.Hour; i++ {
+		d *= 2
+	}
+	return d
+}
+
+// release gives mails back that were claimed but not tried because the
+// worker is shutting down.
+func (w *Worker) release(ctx context.Context, batch []claimed) error {
+	ids := make([]int64, len(batch))
+	for i, c := range batch {
+		ids[i] = c.ID
+	}
+	const q = `UPDATE mail_outbox SET status = 'queued', claimed_at = NULL WHERE id = ANY($1) AND status = 'sending'`
+	if _, err := w.pool.Exec(ctx, q, ids); err != nil {
+		return fmt.Errorf("mail: release: %w", err)
+	}
+	return nil
+}
+
+// capture moves due mails to the development mailbox instead of sending.
+func (w *Worker) capture(ctx context.Context) (int, error) {
+	const q = `
+		UPDATE mail_outbox SET status = 'captured', claimed_at = NULL
+		WHERE id IN (
+			SELECT id FROM mail_outbox
+			WHERE (status = 'queued' OR (status = 'sending' AND claimed_at < now() - $1::interval))
+			  AND ($2 = '' OR origin = $2)
+			ORDER BY id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)`
+	tag, err := w.pool.Exec(ctx, q, w.cfg.ClaimTimeout, w.cfg.Origin, w.cfg.BatchSize)
+	if err != nil {
+		return 0, fmt.Errorf("mail: capture: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -1,0 +1,112 @@
+package members
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// actorPublicForm names changes made through a public form by someone
+// not logged in (a new person created by applying).
+const actorPublicForm = "public form"
+
+// submission is what was typed into /register/, in the language it was
+// typed in.
+type submission struct {
+	name, email, membershipType string
+	lang                        i18n.Lang
+}
+
+// applyTx handles an application inside tx. Nothing about an existing
+// person changes here: the submitted name and type wait in
+// membership_applications until the address is verified. What the mail
+// says depends on the person's state.
+func (h *Handler) applyTx(ctx context.Context, tx pgx.Tx, a submission) error {
+	p, created, err := findOrCreateApplicant(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	if created {
+		err := audit.Record(ctx, tx, audit.Entry{Actor: actorPublicForm, Table: "persons",
+			RowID: strconv.FormatInt(p.ID, 10), NewValue: audit.Value("created by applying")})
+		if err != nil {
+			return err
+		}
+	}
+	switch p.MembershipStatus {
+	case StatusPending:
+		return h.send(ctx, tx, outgoing{kind: mailApplyPending, text: "apply_pending", lang: a.lang, to: p.Email,
+			personID: p.ID, data: map[string]any{"Name": p.Name}})
+	case StatusConfirmed:
+		token, err := tokens.Issue(ctx, tx, tokens.Spec{Purpose: tokens.MembershipEdit, SubjectID: p.ID, TTL: h.cfg.LinkTTL})
+		if err != nil {
+			return err
+		}
+		return h.send(ctx, tx, outgoing{kind: mailApplyMember, text: "apply_member", lang: a.lang, to: p.Email,
+			personID: p.ID, data: map[string]any{
+				"Name": p.Name, "Link": h.cfg.URL("/edit/" + token), "Validity": validity(a.lang, h.cfg.LinkTTL),
+			}})
+	case StatusDenied:
+		return h.send(ctx, tx, outgoing{kind: mailApplyDenied, text: "apply_denied", lang: a.lang, to: p.Email,
+			personID: p.ID, data: map[string]any{"Name": p.Name}})
+	}
+	// New, unverified, never applied (known from events) or a former member.
+	const q = `INSERT INTO membership_applications (person_id, name, membership_type, language)
+		VALUES ($1, $2, $3, $4) RETURNING id`
+	var applicationID int64
+	if err := tx.QueryRow(ctx, q, p.ID, a.name, a.membershipType, string(a.lang)).Scan(&applicationID); err != nil {
+		return fmt.Errorf("members: store application: %w", err)
+	}
+	token, err := tokens.Issue(ctx, tx, tokens.Spec{Purpose: tokens.MembershipVerify, SubjectID: applicationID,
+		TTL: h.cfg.LinkTTL, SingleUse: true})
+	if err != nil {
+		return err
+	}
+	return h.send(ctx, tx, outgoing{kind: mailVerify, text: "verify", lang: a.lang, to: p.Email, personID: p.ID,
+		data: map[string]any{
+			"Name":     a.name,
+			"Type":     i18n.In(a.lang, "members.type."+a.membershipType),
+			"Link":     h.cfg.URL("/edit/" + token),
+			"Validity": validity(a.lang, h.cfg.LinkTTL),
+		}})
+}
+
+// findOrCreateApplicant returns the person with the address, creating them
+// (unverified, with the submitted name and type) if there is none.
+// Concurrent identical submissions meet in the unique index on
+// lower(email): one inserts, the others wait for it and then find its row.
+func findOrCreateApplicant(ctx context.Context, tx pgx.Tx, a submission) (p Person, created bool, err error) {
+	const insert = `
+		INSERT INTO persons (name, email, membership_status, membership_type, language)
+		VALUES ($1, $2, 'email_unverified', $3, $4)
+		ON CONFLICT (lower(email)) DO NOTHING
+		RETURNING ` + personColumns
+	const existing = `SELECT ` + personColumns + ` FROM persons WHERE lower(email) = lower($1) FOR UPDATE`
+	// A row found by the conflict can be deleted before we lock it; then
+	// the insert is tried again.
+	for range 3 {
+		p, err = scanPerson(tx.QueryRow(ctx, insert, a.name, a.email, a.membershipType, string(a.lang)))
+		if err == nil {
+			return p, true, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return Person{}, false, fmt.Errorf("members: create applicant: %w", err)
+		}
+		p, err = scanPerson(tx.QueryRow(ctx, existing, a.email))
+		if err == nil {
+			return p, false, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return Person{}, false, fmt.Errorf("members: find applicant: %w", db.Map(err))
+		}
+	}
+	return Person{}, false, fmt.Errorf("members: applicant %w", db.ErrConflict)
+}

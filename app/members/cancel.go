@@ -1,0 +1,98 @@
+package members
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// errNotMember: only members can end a membership.
+var errNotMember = errors.New("members: not a member")
+
+// cancelForm is GET /edit/{token}/cancel, the second confirmation before a
+// member ends their membership.
+func (h *Handler) cancelForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	personID, err := tokens.Check(ctx, h.pool, tokens.MembershipEdit, token)
+	if err != nil {
+		h.linkProblem(w, r, kindEdit, err)
+		return
+	}
+	p, err := loadPerson(ctx, h.pool, personID, false)
+	if err != nil {
+		h.linkProblem(w, r, kindEdit, err)
+		return
+	}
+	if p.MembershipStatus != StatusConfirmed {
+		h.site.Flash(r, "info", i18n.T(ctx, "members.cancel.not_member"))
+		web.Redirect(w, r, "/edit/"+token)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.cancel.title"), views.CancelConfirm(views.CancelPage{
+		Action: "/edit/" + token + "/cancel", Back: "/edit/" + token, Name: p.Name,
+	}))
+}
+
+// cancel is POST /edit/{token}/cancel: the membership ends, the board and
+// the former member get a mail.
+func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		personID, err := tokens.Consume(ctx, tx, tokens.MembershipEdit, token)
+		if err != nil {
+			return err
+		}
+		return h.cancelTx(ctx, tx, personID)
+	})
+	switch {
+	case errors.Is(err, errNotMember):
+		h.site.Flash(r, "info", i18n.T(ctx, "members.cancel.not_member"))
+	case isLinkProblem(err):
+		h.linkProblem(w, r, kindEdit, err)
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	default:
+		h.site.Flash(r, "success", i18n.T(ctx, "members.cancel.done"))
+	}
+	web.Redirect(w, r, "/edit/"+token)
+}
+
+func (h *Handler) cancelTx(ctx context.Context, tx pgx.Tx, personID int64) error {
+	p, err := loadPerson(ctx, tx, personID, true)
+	if err != nil {
+		return err
+	}
+	if p.MembershipStatus != StatusConfirmed {
+		return errNotMember
+	}
+	const q = `UPDATE persons SET membership_status = 'canceled', version = version + 1, updated_at = now() WHERE id = $1`
+	if _, err := tx.Exec(ctx, q, p.ID); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, changed(p.ID, audit.ActorParticipant, nil,
+		field{"membership_status", p.MembershipStatus, StatusCanceled})...); err != nil {
+		return err
+	}
+	if err := h.send(ctx, tx, outgoing{kind: mailBoardCanceled, text: "board_canceled", lang: i18n.DE,
+		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
+			"Name": p.Name, "Email": p.Email, "JoiningDate": isoDate(p.JoiningDate),
+		}}); err != nil {
+		return err
+	}
+	return h.send(ctx, tx, outgoing{kind: mailCanceled, text: "canceled", lang: i18n.LangOf(ctx),
+		to: p.Email, personID: p.ID, data: map[string]any{"Name": p.Name}})
+}

@@ -1,0 +1,104 @@
+package members
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// editInput is a valid edit form.
+type editInput struct {
+	version        int
+	name           string
+	dateOfBirth    *time.Time
+	tuStatusID     *int64
+	membershipType string // "" when the person may not choose one
+	lang           i18n.Lang
+}
+
+// earliestBirth rejects typos such as 0199 for 1990.
+var earliestBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// readEditForm validates the posted edit form of p. It returns the input
+// when it is valid, and always the form to show again with its messages.
+func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus) (*editInput, views.EditForm) {
+	f := views.EditForm{
+		Name:             cleanName(r.PostFormValue("name")),
+		DateOfBirth:      strings.TrimSpace(r.PostFormValue("date_of_birth")),
+		TUStatus:         r.PostFormValue("tu_status"),
+		MembershipType:   r.PostFormValue("membership_type"),
+		Email:            p.Email,
+		JoiningDate:      isoDate(p.JoiningDate),
+		MembershipStatus: p.MembershipStatus,
+		TUStatuses:       tuOptions(tus),
+		ShowType:         p.IsMember(),
+		CanCancel:        p.MembershipStatus == StatusConfirmed,
+	}
+	in := editInput{name: f.Name}
+	var err error
+	if in.version, err = strconv.Atoi(r.PostFormValue("version")); err != nil {
+		// A form without its version is not ours; show the stored state.
+		in.version = p.Version
+	}
+	f.Version = in.version
+
+	f.NameError = checkName(ctx, f.Name)
+	if f.DateOfBirth != "" {
+		dob, err := time.Parse(time.DateOnly, f.DateOfBirth)
+		y, m, d := time.Now().Date()
+		today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		switch {
+		case err != nil || dob.Before(earliestBirth):
+			f.DateOfBirthError = i18n.T(ctx, "members.error.birth.invalid")
+		case dob.After(today):
+			f.DateOfBirthError = i18n.T(ctx, "members.error.birth.future")
+		default:
+			in.dateOfBirth = &dob
+		}
+	}
+	if f.TUStatus != "" {
+		id, err := strconv.ParseInt(f.TUStatus, 10, 64)
+		if err != nil || !hasTUStatus(tus, id) {
+			f.TUStatusError = i18n.T(ctx, "members.error.tu_status")
+		} else {
+			in.tuStatusID = &id
+		}
+	}
+	if f.ShowType {
+		f.TypeError = checkType(ctx, f.MembershipType)
+		in.membershipType = f.MembershipType
+	}
+	if f.NameError != "" || f.DateOfBirthError != "" || f.TUStatusError != "" || f.TypeError != "" {
+		return nil, f
+	}
+	return &in, f
+}
+
+func hasTUStatus(tus []tuStatus, id int64) bool {
+	for _, t := range tus {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func tuOptions(tus []tuStatus) []views.Option {
+	out := make([]views.Option, len(tus))
+	for i, t := range tus {
+		out[i] = views.Option{Value: strconv.FormatInt(t.ID, 10), Label: t.Name}
+	}
+	return out
+}
+
+func idString(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
+}

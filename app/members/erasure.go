@@ -1,0 +1,157 @@
+package members
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/components/i18n"
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// upcomingSQL counts a person's registrations ($1) for events not over yet;
+// an event without dates counts while its registration is open.
+const upcomingSQL = `
+	SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
+	WHERE r.person_id = $1 AND r.status <> 'canceled'
+	  AND (coalesce(e.ends_at, e.starts_at) > now()
+	       OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))`
+
+// erasureBlockers are the reasons (catalog keys) why the person cannot be
+// erased at once but the board must decide: members, people expected at an
+// event, and users of this system.
+func erasureBlockers(ctx context.Context, q querier, p Person) ([]string, error) {
+	var reasons []string
+	if p.MembershipStatus == StatusConfirmed {
+		reasons = append(reasons, "members.erase.reason.member")
+	}
+	var upcoming, accounts int
+	if err := q.QueryRow(ctx, upcomingSQL, p.ID).Scan(&upcoming); err != nil {
+		return nil, fmt.Errorf("members: upcoming events: %w", err)
+	}
+	if upcoming > 0 {
+		reasons = append(reasons, "members.erase.reason.events")
+	}
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE person_id = $1 AND disabled_at IS NULL`, p.ID).Scan(&accounts); err != nil {
+		return nil, fmt.Errorf("members: user accounts: %w", err)
+	}
+	if accounts > 0 {
+		reasons = append(reasons, "members.erase.reason.account")
+	}
+	return reasons, nil
+}
+
+func hasOpenDeletionRequest(ctx context.Context, q querier, personID int64) (bool, error) {
+	var open bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deletion_requests WHERE person_id = $1 AND done_at IS NULL)`,
+		personID).Scan(&open)
+	return open, err
+}
+
+// erasureForm is GET /view_data/{token}/delete: what "delete my data" will
+// do, and the button that does it.
+func (h *Handler) erasureForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	personID, err := tokens.Check(ctx, h.pool, tokens.GDPRView, token)
+	if err != nil {
+		h.linkProblem(w, r, kindGDPR, err)
+		return
+	}
+	p, err := loadPerson(ctx, h.pool, personID, false)
+	if err != nil {
+		h.linkProblem(w, r, kindGDPR, err)
+		return
+	}
+	blockers, err := erasureBlockers(ctx, h.pool, p)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	requested, err := hasOpenDeletionRequest(ctx, h.pool, p.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	e := views.Erasure{
+		Action:    "/view_data/" + token + "/delete",
+		Back:      "/view_data/" + token,
+		Immediate: len(blockers) == 0,
+		Requested: requested,
+	}
+	for _, key := range blockers {
+		e.Reasons = append(e.Reasons, i18n.T(ctx, key))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.title"), views.ErasureConfirm(e))
+}
+
+// erase is POST /view_data/{token}/delete: non-members expected at no event
+// are anonymised at once; for everyone else the board gets a request.
+func (h *Handler) erase(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	var erased bool
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		personID, err := tokens.Consume(ctx, tx, tokens.GDPRView, token)
+		if err != nil {
+			return err
+		}
+		p, err := loadPerson(ctx, tx, personID, true)
+		if err != nil {
+			return err
+		}
+		blockers, err := erasureBlockers(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if len(blockers) == 0 {
+			erased = true
+			return Anonymise(ctx, tx, p.ID, Actor{Name: audit.ActorParticipant})
+		}
+		return h.requestErasure(ctx, tx, p)
+	})
+	if isLinkProblem(err) {
+		h.linkProblem(w, r, kindGDPR, err)
+		return
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if erased {
+		h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.done.title"), views.Erased())
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.requested.title"), views.ErasureRequested())
+}
+
+// requestErasure files the person's request for the board, once.
+func (h *Handler) requestErasure(ctx context.Context, tx pgx.Tx, p Person) error {
+	const q = `INSERT INTO deletion_requests (person_id) VALUES ($1)
+		ON CONFLICT (person_id) WHERE done_at IS NULL DO NOTHING RETURNING id`
+	var id int64
+	err := tx.QueryRow(ctx, q, p.ID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("members: deletion request: %w", err)
+	}
+	if err := audit.Record(ctx, tx, audit.Entry{Actor: audit.ActorParticipant, Table: "deletion_requests",
+		RowID: strconv.FormatInt(id, 10), NewValue: audit.Value("requested")}); err != nil {
+		return err
+	}
+	return h.send(ctx, tx, outgoing{kind: mailBoardErasureReq, text: "board_erasure_request", lang: i18n.DE,
+		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
+			"Name": p.Name, "Email": p.Email, "Link": h.cfg.URL("/admin/deletion_requests"),
+		}})
+}

@@ -1,0 +1,70 @@
+package members
+
+import (
+	"context"
+	netmail "net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+const (
+	maxName    = 200
+	maxEmail   = 254
+	maxMessage = 5000
+)
+
+// checkName returns the message for an unusable name, "" when it is fine.
+func checkName(ctx context.Context, name string) string {
+	switch {
+	case name == "":
+		return i18n.T(ctx, "members.error.name.required")
+	case utf8.RuneCountInString(name) > maxName:
+		return i18n.T(ctx, "members.error.name.long", maxName)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return i18n.T(ctx, "members.error.name.invalid")
+	}
+	return ""
+}
+
+// checkEmail returns the message for an unusable address, "" when it is
+// fine. Only a bare address is accepted, no display name, and its domain
+// must have a dot.
+func checkEmail(ctx context.Context, email string) string {
+	if email == "" {
+		return i18n.T(ctx, "members.error.email.required")
+	}
+	if !validEmail(email) {
+		return i18n.T(ctx, "members.error.email.invalid")
+	}
+	return ""
+}
+
+func validEmail(email string) bool {
+	if len(email) > maxEmail {
+		return false
+	}
+	a, err := netmail.ParseAddress(email)
+	if err != nil || a.Address != email {
+		return false
+	}
+	at := strings.LastIndexByte(email, '@')
+	domain := email[at+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// checkType returns the message for a missing or unknown membership type.
+func checkType(ctx context.Context, t string) string {
+	if !validType(t) {
+		return i18n.T(ctx, "members.error.type")
+	}
+	return ""
+}
+
+// cleanName trims a name and folds inner runs of white space (line breaks
+// included) into one space.
+func cleanName(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

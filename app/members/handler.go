@@ -1,0 +1,97 @@
+// Package members is how people join the association and look after their
+// own data: applying, verifying the address, the board's decision,
+// self-service editing, GDPR access and erasure, and the JSON API of the
+// association's other tools.
+package members
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/ratelimit"
+	"github.com/pepalumni/memberdb/app/web"
+)
+
+// Access levels of this domain.
+const (
+	LevelMemberManagement = "member_management"
+	LevelPersonAdmin      = "person_admin"
+	LevelGetPersons       = "get_persons"
+	LevelGetMembers       = "get_members"
+)
+
+// gdprTTL is how long a link to see one's data stays valid.
+const gdprTTL = 24 * time.Hour
+
+//go:embed mails/*.txt
+var mailFiles embed.FS
+
+// Handler serves the membership pages.
+type Handler struct {
+	cfg   *config.Config
+	pool  *pgxpool.Pool
+	site  *web.Site
+	texts *mail.Texts
+	// Every form that mails a typed-in address counts against the client
+	// and the address, whether the address is known or not, so the limit
+	// tells nothing about who is a member.
+	byClient  *ratelimit.Limiter
+	byAddress *ratelimit.Limiter
+}
+
+// NewHandler builds the handler; org signs the mails.
+func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+	sub, err := fs.Sub(mailFiles, "mails")
+	if err != nil {
+		panic(err)
+	}
+	return &Handler{
+		cfg:   cfg,
+		pool:  pool,
+		site:  site,
+		texts: mail.MustTexts(sub, org),
+		// A stand at a fair may sign up many people from one address.
+		byClient:  ratelimit.New(60, 10*time.Minute),
+		byAddress: ratelimit.New(5, time.Hour),
+	}
+}
+
+// allowMail counts a mailing form's submission for the address; on false
+// the 429 answer is written already.
+func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string) bool {
+	if ok, retry := h.byAddress.Allow(strings.ToLower(strings.TrimSpace(email))); !ok {
+		h.site.TooManyRequests(w, r, retry)
+		return false
+	}
+	return true
+}
+
+// allowClient counts a mailing form's submission for the client; on false
+// the 429 answer is written already.
+func (h *Handler) allowClient(w http.ResponseWriter, r *http.Request) bool {
+	if ok, retry := h.byClient.Allow(web.ClientIP(r, h.cfg.TrustedProxies)); !ok {
+		h.site.TooManyRequests(w, r, retry)
+		return false
+	}
+	return true
+}
+
+// parseForm reads a posted form; on false the error answer is written.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		if web.IsTooLarge(err) {
+			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
+			return false
+		}
+		h.site.Error(w, r, http.StatusBadRequest, "")
+		return false
+	}
+	return true
+}

@@ -1,0 +1,45 @@
+package members
+
+import "github.com/pepalumni/memberdb/app/auth"
+
+// Routes registers every URL of the membership domain. The public URLs are
+// the old system's, printed on flyers and linked from the website.
+func (h *Handler) Routes(rt *auth.Router) {
+	public := rt.Public()
+
+	// Applying and verifying.
+	public.Get("/register/", h.applyForm)
+	public.Post("/register/", h.apply)
+	// Verification links (one button) and edit links (the form) share a URL.
+	public.Get("/edit/{token}", h.edit)
+	public.Post("/edit/{token}", h.editSubmit)
+	public.Get("/edit/{token}/cancel", h.cancelForm)
+	public.Post("/edit/{token}/cancel", h.cancel)
+
+	// Personal links by mail.
+	public.Get("/request_edit", h.requestForm(kindEdit))
+	public.Post("/request_edit", h.request(kindEdit))
+	public.Get("/request_gdpr_data", h.requestForm(kindGDPR))
+	public.Post("/request_gdpr_data", h.request(kindGDPR))
+
+	// GDPR access and erasure.
+	public.Get("/view_data/{token}", h.viewData)
+	public.Get("/view_data/{token}/delete", h.erasureForm)
+	public.Post("/view_data/{token}/delete", h.erase)
+
+	// The board.
+	board := rt.Level(LevelMemberManagement)
+	board.Get("/applications", h.applications)
+	board.Post("/applications/{id}/accept", h.accept)
+	board.Post("/applications/{id}/deny", h.deny)
+
+	admin := rt.Level(LevelPersonAdmin)
+	admin.Get("/admin/deletion_requests", h.deletionRequests)
+	admin.Get("/admin/deletion_requests/{id}/anonymise", h.anonymiseForm)
+	admin.Post("/admin/deletion_requests/{id}/anonymise", h.anonymise)
+
+	// JSON API of the association's other tools.
+	rt.Level(LevelGetPersons).Get("/persons", h.apiPersons)
+	rt.Level(LevelGetMembers).Get("/members/", h.apiMembers)
+	admin.Post("/persons", h.apiCreatePerson)
+}

@@ -1,0 +1,148 @@
+package organisers_test
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// loginBrowser gives the browser the session of a fresh user holding levels.
+func loginBrowser(t *testing.T, app *apptest.App, b *apptest.Browser, levels ...string) apptest.TestUser {
+	t.Helper()
+	c, u := app.ClientWith(t, levels...)
+	base, _ := url.Parse(app.URL)
+	for _, ck := range c.Jar.Cookies(base) {
+		if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: app.URL}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
+
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+func TestBrowserSearchParticipantsOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Toolbox Workshop", testSchema)
+	for i, r := range []testRegistration{
+		{Name: "Özlem Yılmaz", Data: `{"guests": 1, "title": "Julia und Rust", "languages": {"python": true, "other": "Rust"}}`},
+		{Name: "Lea Schäfer", Data: `{"guests": 2, "title": "Matlab", "languages": {"python": false, "other": "Matlab"}}`},
+		{Name: "Hannah Küppers", Data: `{"guests": 3, "title": "Pascal", "languages": {"python": true, "other": ""}}`},
+	} {
+		r.Status, r.Confirmed = "confirmed", at(i)
+		register(t, app, ev, r)
+	}
+	b := apptest.NewBrowser(t, 360, 740)
+	loginBrowser(t, app, b, "get_participants", "write_email")
+
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/events/%s/participants/", app.URL, ev.Shortlink)),
+		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
+		chromedp.SendKeys(css(`#filter-q`), "rust"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
+		`document.querySelectorAll('[data-testid="participant"]').length === 1`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the search did not narrow the list: %v", err)
+	}
+	name, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="participant"] [data-testid="name"]`)))
+	if err != nil || name != "Özlem Yılmaz" {
+		t.Errorf("found %q (%v)", name, err)
+	}
+	loc, err := chromedp.Run(b.Ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "q=rust") {
+		t.Errorf("address bar = %s (%v), want the search in it", loc, err)
+	}
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || width > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone (%v); the table should scroll by itself", width, err)
+	}
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+func TestBrowserWriteMailOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Sommerakademie", testSchema)
+	anna := register(t, app, ev, testRegistration{Name: "Anna", Status: "confirmed", Confirmed: at(1)})
+	register(t, app, ev, testRegistration{Name: "Wanda", Status: "waitinglist", Confirmed: at(2)})
+	b := apptest.NewBrowser(t, 360, 740)
+	loginBrowser(t, app, b, "get_participants", "write_email")
+
+	dir := t.TempDir()
+	big := filepath.Join(dir, "gross.bin")
+	if err := os.WriteFile(big, make([]byte, 10<<20+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	small := filepath.Join(dir, "plan.txt")
+	if err := os.WriteFile(small, []byte("Ablaufplan\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	form := fmt.Sprintf("%s/events/%d/write_mail/", app.URL, ev.ID)
+
+	// Too large: the page says so at once and does not upload.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(form),
+		chromedp.WaitVisible(css(`[data-testid="mail-form"]`)),
+		chromedp.SendKeys(css(`#mail-subject`), "Anreise"),
+		chromedp.SendKeys(css(`#mail-body`), "Wir treffen uns am Bahnhof."),
+		chromedp.SetUploadFiles(css(`#mail-attachments`), []string{big}),
+		chromedp.Click(css(`[data-testid="preview"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="error-attachments"]`)))
+	if err != nil || msg != i18n.In(i18n.EN, "organisers.mail.error.too_large", "10 MB") {
+		t.Errorf("size message %q (%v)", msg, err)
+	}
+	if n := draftCount(t, app, ev); n != 0 {
+		t.Errorf("a too large upload made %d drafts", n)
+	}
+
+	// A fitting file: preview, then send.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.SetUploadFiles(css(`#mail-attachments`), []string{small}),
+		chromedp.Click(css(`[data-testid="preview"]`)),
+		chromedp.WaitVisible(css(`[data-testid="preview-text"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	count, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="recipients"]').dataset.count`))
+	if err != nil || count != "1" {
+		t.Errorf("preview counts %q recipients (%v), want 1 (confirmed only)", count, err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(css(`[data-testid="send"]`)),
+		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	toast, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="toast"]`)))
+	if err != nil || toast != i18n.In(i18n.EN, "organisers.mail.sent", 1) {
+		t.Errorf("toast %q (%v)", toast, err)
+	}
+	m := app.SMTP.WaitTo(t, anna.Email, 1, mailWait)[0]
+	if m.Subject != "Anreise" || len(m.Attachments) != 1 || string(m.Attachments[0].Content) != "Ablaufplan\n" {
+		t.Errorf("mail %q with attachments %v", m.Subject, m.Attachments)
+	}
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || width > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone (%v)", width, err)
+	}
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}

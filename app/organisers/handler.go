@@ -1,0 +1,56 @@
+// Package organisers gives the people running an event its participant
+// list (page, JSON, CSV) and a way to write to the participants.
+package organisers
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/web"
+)
+
+//go:embed mailtexts/*.txt
+var mailFiles embed.FS
+
+// Handler serves the organiser pages.
+type Handler struct {
+	store *Store
+	site  *web.Site
+	texts *mail.Texts
+}
+
+// NewHandler builds the handler; org signs the mails to participants.
+func NewHandler(pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+	sub, err := fs.Sub(mailFiles, "mailtexts")
+	if err != nil {
+		panic(err)
+	}
+	return &Handler{store: &Store{pool: pool}, site: site, texts: mail.MustTexts(sub, org)}
+}
+
+// event loads the event named by the {id} segment (an id or a shortlink);
+// it answers 404 itself and reports false when there is none.
+func (h *Handler) event(w http.ResponseWriter, r *http.Request) (Event, bool) {
+	ev, err := h.store.EventByRef(r.Context(), chi.URLParam(r, "id"))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		h.site.Error(w, r, http.StatusNotFound, "")
+		return Event{}, false
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return Event{}, false
+	}
+	return ev, true
+}
+
+// eventPath is the base of an event's organiser URLs, keeping the id or
+// shortlink the visitor used.
+func eventPath(r *http.Request) string {
+	return "/events/" + chi.URLParam(r, "id") + "/"
+}

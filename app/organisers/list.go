@@ -1,0 +1,193 @@
+package organisers
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// participant is one row of the participant list.
+type participant struct {
+	// Number is the place in confirmation order; filtering keeps it.
+	Number  int
+	Reg     Registration
+	Name    string
+	Answers []answer
+	// data is the decoded answers, numbers kept as written.
+	data map[string]any
+}
+
+// answer is one cell: the value found at a column's path.
+type answer struct {
+	Kind answerKind
+	Text string // strings and numbers as written; JSON for odd values
+	Bool bool
+}
+
+type answerKind int
+
+const (
+	answerEmpty answerKind = iota
+	answerText
+	answerNumber
+	answerBool
+)
+
+// buildList turns registrations (already in confirmation order) into rows
+// with one answer per column.
+func buildList(cols []column, regs []Registration) []participant {
+	out := make([]participant, len(regs))
+	for i, reg := range regs {
+		data := decodeAnswers(reg.Data)
+		p := participant{Number: i + 1, Reg: reg, Name: reg.PersonName, data: data}
+		// The name as typed into the form wins, as in the old list.
+		if n, ok := data["name"].(string); ok && strings.TrimSpace(n) != "" {
+			p.Name = n
+		}
+		p.Answers = make([]answer, len(cols))
+		for j, c := range cols {
+			p.Answers[j] = answerOf(lookup(data, c.Path))
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func decodeAnswers(raw []byte) map[string]any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func lookup(data map[string]any, path []string) any {
+	var cur any = data
+	for _, key := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[key]
+	}
+	return cur
+}
+
+func answerOf(v any) answer {
+	switch v := v.(type) {
+	case nil:
+		return answer{Kind: answerEmpty}
+	case string:
+		if v == "" {
+			return answer{Kind: answerEmpty}
+		}
+		return answer{Kind: answerText, Text: v}
+	case json.Number:
+		return answer{Kind: answerNumber, Text: v.String()}
+	case bool:
+		return answer{Kind: answerBool, Bool: v}
+	default:
+		b, _ := json.Marshal(v)
+		return answer{Kind: answerText, Text: string(b)}
+	}
+}
+
+// Filter narrows the list to one status and a search text.
+type Filter struct {
+	Status string
+	Query  string
+}
+
+// apply keeps the rows matching f. The search looks at name, email and
+// every answer, ignoring case.
+func (f Filter) apply(rows []participant) []participant {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	if f.Status == "" && q == "" {
+		return rows
+	}
+	var out []participant
+	for _, p := range rows {
+		if f.Status != "" && p.Reg.Status != f.Status {
+			continue
+		}
+		if q != "" && !p.matches(q) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (p participant) matches(q string) bool {
+	if strings.Contains(strings.ToLower(p.Name), q) || strings.Contains(strings.ToLower(p.Reg.Email), q) {
+		return true
+	}
+	for _, a := range p.Answers {
+		if a.Text != "" && strings.Contains(strings.ToLower(a.Text), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// countStatuses counts rows by status.
+func countStatuses(rows []participant) map[string]int {
+	counts := map[string]int{}
+	for _, p := range rows {
+		counts[p.Reg.Status]++
+	}
+	return counts
+}
+
+// total is a column's footer: the sum of numbers or the count of ticks.
+type total struct {
+	Shown bool
+	Text  string
+}
+
+// totals adds up number columns and counts ticked checkboxes of rows.
+// Sums are exact (big.Rat), so 0.1 + 0.2 shows as 0.3.
+func totals(cols []column, rows []participant) []total {
+	out := make([]total, len(cols))
+	for j, c := range cols {
+		switch {
+		case c.summable():
+			sum := new(big.Rat)
+			allInts := true
+			for _, p := range rows {
+				if p.Answers[j].Kind != answerNumber {
+					continue
+				}
+				r, ok := new(big.Rat).SetString(p.Answers[j].Text)
+				if !ok {
+					continue
+				}
+				allInts = allInts && r.IsInt()
+				sum.Add(sum, r)
+			}
+			out[j] = total{Shown: true, Text: ratText(sum, allInts)}
+		case c.Type == "boolean":
+			n := 0
+			for _, p := range rows {
+				if a := p.Answers[j]; a.Kind == answerBool && a.Bool {
+					n++
+				}
+			}
+			out[j] = total{Shown: true, Text: strconv.Itoa(n)}
+		}
+	}
+	return out
+}
+
+func ratText(r *big.Rat, isInt bool) string {
+	if isInt {
+		return r.Num().String()
+	}
+	s := r.FloatString(6)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}

@@ -1,0 +1,178 @@
+package organisers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
+	view "github.com/pepalumni/memberdb/components/organisers"
+)
+
+// participants is GET /events/{id}/participants/: the list as a page, as
+// the old JSON for Accept: application/json, or as CSV with ?format=csv.
+func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
+	// One URL answers HTML, JSON and CSV; caches must keep them apart.
+	w.Header().Add("Vary", "Accept")
+	if r.URL.Query().Get("format") == "csv" {
+		h.participantsCSV(w, r)
+		return
+	}
+	ev, ok := h.event(w, r)
+	if !ok {
+		return
+	}
+	regs, err := h.store.Registrations(r.Context(), ev.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	if web.WantsJSON(r) {
+		web.JSON(w, http.StatusOK, legacyParticipants(regs))
+		return
+	}
+	cols, err := columnsOf(ev.Schema)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	all := buildList(cols, regs)
+	filter := filterOf(r)
+	shown := filter.apply(all)
+	vm := listView(r, ev, cols, all, shown, filter)
+	if web.IsFragment(r) {
+		h.site.RenderFragment(w, r, http.StatusOK, view.ParticipantsTable(vm))
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "organisers.participants.title", ev.Name), view.ParticipantsPage(vm))
+}
+
+func filterOf(r *http.Request) Filter {
+	q := r.URL.Query()
+	f := Filter{Query: q.Get("q")}
+	if st := q.Get("status"); isStatus(st) {
+		f.Status = st
+	}
+	return f
+}
+
+// filterQuery is f as a query string, for links keeping the filter.
+func filterQuery(f Filter) string {
+	v := url.Values{}
+	if f.Status != "" {
+		v.Set("status", f.Status)
+	}
+	if f.Query != "" {
+		v.Set("q", f.Query)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+func listView(r *http.Request, ev Event, cols []column, all, shown []participant, f Filter) view.ParticipantList {
+	lang := i18n.LangOf(r.Context())
+	base := eventPath(r)
+	vm := view.ParticipantList{
+		EventName: ev.Name,
+		Path:      base + "participants/",
+		CSVURL:    base + "participants.csv" + filterQuery(f),
+		Filter:    view.ListFilter{Status: f.Status, Query: f.Query},
+		All:       len(all),
+		Columns:   make([]view.Column, len(cols)),
+		Rows:      make([]view.Row, len(shown)),
+	}
+	if auth.CurrentUser(r.Context()).Has(LevelWriteMail) {
+		vm.MailURL = base + "write_mail/"
+	}
+	for i, c := range cols {
+		vm.Columns[i] = view.Column{Key: c.Key(), Label: c.Label, Detail: c.Detail, Numeric: c.summable()}
+	}
+	for i, p := range shown {
+		row := view.Row{
+			Number:         p.Number,
+			RegistrationID: p.Reg.ID,
+			Name:           p.Name,
+			Email:          p.Reg.Email,
+			Status:         p.Reg.Status,
+			AdminURL:       "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10),
+			Cells:          make([]view.Cell, len(p.Answers)),
+		}
+		if p.Reg.ConfirmedAt != nil {
+			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", localTime(*p.Reg.ConfirmedAt))
+		}
+		for j, a := range p.Answers {
+			row.Cells[j] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber}
+		}
+		vm.Rows[i] = row
+	}
+	for _, t := range totals(cols, shown) {
+		vm.Totals = append(vm.Totals, view.Total{Shown: t.Shown, Text: t.Text})
+	}
+	counts := countStatuses(all)
+	for _, st := range statuses {
+		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st]})
+	}
+	confirmed := Filter{Status: "confirmed"}.apply(all)
+	for i, t := range totals(cols, confirmed) {
+		if cols[i].summable() {
+			vm.ConfirmedSums = append(vm.ConfirmedSums, view.Sum{Label: cols[i].Label, Value: t.Text})
+		}
+	}
+	return vm
+}
+
+// berlin is where the association meets; times are shown in its zone.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func localTime(t time.Time) string { return t.In(berlin).Format("2006-01-02 15:04") }
+
+// legacyEntry is one registration in the old system's JSON: its table row
+// with the email filled into the answers.
+type legacyEntry struct {
+	ID         int64          `json:"id"`
+	EventID    int64          `json:"event_id"`
+	PersonID   int64          `json:"person_id"`
+	StatusName string         `json:"status_name"`
+	Data       map[string]any `json:"data"`
+	Timestamp  *time.Time     `json:"timestamp"`
+}
+
+type legacyList struct {
+	StatusName   string        `json:"status_name"`
+	Participants []legacyEntry `json:"participants"`
+}
+
+// legacyParticipants builds the JSON scripts of the old system read:
+// {"status_name": "success", "participants": [...]}. Answers go out as
+// stored (numbers as written); an email typed into the form wins over the
+// person's, as before.
+func legacyParticipants(regs []Registration) legacyList {
+	out := legacyList{StatusName: "success", Participants: make([]legacyEntry, len(regs))}
+	for i, reg := range regs {
+		data := decodeAnswers(reg.Data)
+		if _, ok := data["email"]; !ok {
+			data["email"] = reg.Email
+		}
+		var ts *time.Time
+		if reg.ConfirmedAt != nil {
+			utc := reg.ConfirmedAt.UTC()
+			ts = &utc
+		}
+		out.Participants[i] = legacyEntry{
+			ID: reg.ID, EventID: reg.EventID, PersonID: reg.PersonID, StatusName: reg.Status,
+			Data: data, Timestamp: ts,
+		}
+	}
+	return out
+}

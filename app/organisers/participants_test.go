@@ -1,0 +1,276 @@
+package organisers_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+const testSchema = `{"type": "object", "properties": {
+	"guests": {"type": "integer", "label": "Gäste<br><small>inklusive dir</small>"},
+	"title": {"type": "string", "label": "Titel der Arbeit"},
+	"languages": {"type": "object", "label": "Sprachen", "properties": {
+		"python": {"type": "boolean"},
+		"other": {"type": "string", "label": "Weitere"}
+	}},
+	"contribution": {"type": "number", "label": "Beitrag"}
+}}`
+
+func TestParticipantsAccess(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Absolventenfeier", testSchema)
+	register(t, app, ev, testRegistration{Name: "Björn Weiß", Status: "confirmed", Confirmed: at(1), Data: `{"guests": 2}`})
+	organiser, _ := app.ClientWith(t, "get_participants")
+	other, _ := app.ClientWith(t, "write_email", "view_registration")
+	byID := fmt.Sprintf("/events/%d/participants/", ev.ID)
+	byShortlink := "/events/" + ev.Shortlink + "/participants/"
+	csvByID := fmt.Sprintf("/events/%d/participants.csv", ev.ID)
+
+	tests := []struct {
+		name       string
+		client     *http.Client
+		path       string
+		headers    []string
+		wantStatus int
+		wantBody   string
+	}{
+		{"anonymous is sent to log in", anonymous(app), byID, nil, http.StatusSeeOther, ""},
+		{"anonymous JSON is refused", anonymous(app), byID, []string{"Accept", "application/json"}, http.StatusUnauthorized, `"access_denied"`},
+		{"anonymous htmx gets 401", anonymous(app), byID, []string{"HX-Request", "true"}, http.StatusUnauthorized, ""},
+		{"anonymous CSV is sent to log in", anonymous(app), csvByID, nil, http.StatusSeeOther, ""},
+		{"other levels are refused", other, byID, nil, http.StatusForbidden, "get_participants"},
+		{"other levels get no CSV", other, csvByID, nil, http.StatusForbidden, ""},
+		{"organiser by id", organiser, byID, nil, http.StatusOK, "Björn Weiß"},
+		{"organiser by shortlink", organiser, byShortlink, nil, http.StatusOK, "Björn Weiß"},
+		{"organiser CSV by shortlink", organiser, "/events/" + ev.Shortlink + "/participants.csv", nil, http.StatusOK, "Björn Weiß"},
+		{"organiser CSV through the format parameter", organiser, byID + "?format=csv", nil, http.StatusOK, "Björn Weiß"},
+		{"unknown event", organiser, "/events/999999/participants/", nil, http.StatusNotFound, ""},
+		{"unknown shortlink", organiser, "/events/no-such-event/participants/", nil, http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := app.Get(t, tt.client, tt.path, tt.headers...)
+			wantStatus(t, resp, tt.wantStatus)
+			if tt.wantStatus == http.StatusSeeOther {
+				if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login/?next=") {
+					t.Errorf("Location %q, want the login page", loc)
+				}
+			}
+			if tt.wantBody != "" {
+				wantContains(t, resp.Body, tt.wantBody)
+			}
+		})
+	}
+}
+
+func TestParticipantsOrderCountsAndSums(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Absolventenfeier 2024", testSchema)
+	other := newEvent(t, app, "Andere Veranstaltung", testSchema)
+	register(t, app, other, testRegistration{Name: "Fremde Person", Status: "confirmed", Confirmed: at(0)})
+
+	regs := map[string]createdRegistration{}
+	for _, r := range []testRegistration{
+		{Name: "Anna Albers", Status: "confirmed", Confirmed: at(10),
+			Data: `{"guests": 2, "title": "Spinketten", "languages": {"python": true, "other": "Julia"}, "contribution": 2.25}`},
+		{Name: "Bernd Brandt", Status: "waitinglist", Confirmed: at(30),
+			Data: `{"guests": 5, "title": "Quarks", "languages": {"python": false, "other": ""}, "contribution": 0}`},
+		{Name: "Clara Conrad", Status: "pending",
+			Data: `{"guests": 1, "title": "Myonen", "languages": {"python": true, "other": ""}, "contribution": 0}`},
+		{Name: "Dora Decker", Status: "confirmed", Confirmed: at(5),
+			Data: `{"guests": 3, "title": "Neutrinos", "languages": {"python": true, "other": "Rust"}, "contribution": 1.5}`},
+		{Name: "Emil Engel", Status: "canceled", Confirmed: at(20),
+			Data: `{"guests": 4, "title": "Gluonen", "languages": {"python": false, "other": ""}, "contribution": 0}`},
+	} {
+		regs[r.Name] = register(t, app, ev, r)
+	}
+	c, _ := app.ClientWith(t, "get_participants", "write_email")
+	path := fmt.Sprintf("/events/%d/participants/", ev.ID)
+
+	t.Run("confirmation order, numbered, with counts and sums", func(t *testing.T) {
+		resp := app.Get(t, c, path)
+		wantStatus(t, resp, http.StatusOK)
+		p := parsePage(t, resp.Body)
+		wantNames := []string{"Dora Decker", "Anna Albers", "Emil Engel", "Bernd Brandt", "Clara Conrad"}
+		if got := p.texts("name"); !slices.Equal(got, wantNames) {
+			t.Fatalf("names %v, want %v", got, wantNames)
+		}
+		rows := p.all("participant")
+		for i, row := range rows {
+			if num := textOf(elements(row, "th")[0]); num != strconv.Itoa(i+1) {
+				t.Errorf("row %d numbered %q", i, num)
+			}
+		}
+		if got := attr(rows[1], "data-registration"); got != strconv.FormatInt(regs["Anna Albers"].ID, 10) {
+			t.Errorf("second row is registration %s, want Anna's", got)
+		}
+		wantStatuses := []string{"confirmed", "confirmed", "canceled", "waitinglist", "pending"}
+		for i, row := range rows {
+			st := findAll(row, "status")
+			if len(st) != 1 || attr(st[0], "data-status") != wantStatuses[i] {
+				t.Errorf("row %d: status element %v, want %s", i, st, wantStatuses[i])
+			}
+		}
+		// The symbol has its status in words for screen readers.
+		wantContains(t, textOf(findAll(rows[0], "status")[0]), "✓", "bestätigt")
+		wantContains(t, textOf(findAll(rows[3], "status")[0]), "⏳", "Warteliste")
+		wantContains(t, textOf(findAll(rows[4], "status")[0]), "✉")
+		wantContains(t, textOf(findAll(rows[2], "status")[0]), "✗", "abgesagt")
+
+		for id, want := range map[string]string{
+			"count-confirmed": "bestätigt: 2", "count-waitinglist": "Warteliste: 1",
+			"count-pending": "unbestätigt: 1", "count-canceled": "abgesagt: 1", "count-all": "Alle: 5",
+		} {
+			if got := p.text(t, id); !strings.Contains(got, want) {
+				t.Errorf("%s shows %q, want %q", id, got, want)
+			}
+		}
+		sums := p.text(t, "confirmed-sums")
+		wantContains(t, sums, "Gäste: 5", "Beitrag: 3.75")
+		wantContains(t, p.text(t, "totals"), "15")
+
+		cols := p.texts("col")
+		for _, want := range []string{"Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag"} {
+			if !slices.Contains(cols, want) {
+				t.Errorf("columns %q lack %q", cols, want)
+			}
+		}
+		wantContains(t, resp.Body, "Julia", "Neutrinos", `href="/admin/registrations/`+strconv.FormatInt(regs["Dora Decker"].ID, 10)+`"`,
+			fmt.Sprintf(`href="/events/%d/write_mail/"`, ev.ID), "table-responsive")
+		wantNotContains(t, resp.Body, "Fremde Person")
+	})
+
+	t.Run("status filter keeps the numbers", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path+"?status=waitinglist").Body)
+		if got := p.texts("name"); !slices.Equal(got, []string{"Bernd Brandt"}) {
+			t.Fatalf("names %v", got)
+		}
+		if num := textOf(elements(p.all("participant")[0], "th")[0]); num != "4" {
+			t.Errorf("Bernd is number %s, want 4", num)
+		}
+		if got := p.text(t, "count-all"); !strings.Contains(got, "5") {
+			t.Errorf("counts follow the filter: %q", got)
+		}
+	})
+
+	t.Run("search looks at names, emails and answers", func(t *testing.T) {
+		for q, want := range map[string][]string{
+			"rust":                     {"Dora Decker"},
+			"ALBERS":                   {"Anna Albers"},
+			regs["Clara Conrad"].Email: {"Clara Conrad"},
+			"nobody-has-this":          nil,
+		} {
+			resp := app.Get(t, c, path+"?q="+q)
+			wantStatus(t, resp, http.StatusOK)
+			if got := parsePage(t, resp.Body).texts("name"); !slices.Equal(got, want) {
+				t.Errorf("search %q: %v, want %v", q, got, want)
+			}
+		}
+	})
+
+	t.Run("htmx gets the table alone", func(t *testing.T) {
+		resp := app.Get(t, c, path+"?q=spinketten", "HX-Request", "true")
+		wantStatus(t, resp, http.StatusOK)
+		if !strings.HasPrefix(strings.TrimSpace(resp.Body), `<div id="participants-table"`) {
+			t.Errorf("fragment starts %.80q", resp.Body)
+		}
+		wantNotContains(t, resp.Body, "<html", `data-testid="nav"`)
+		p := parsePage(t, resp.Body)
+		if got := p.texts("name"); !slices.Equal(got, []string{"Anna Albers"}) {
+			t.Errorf("names %v", got)
+		}
+		// The download follows the filter.
+		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?q=spinketten", ev.ID) {
+			t.Errorf("csv link %q", href)
+		}
+	})
+
+	t.Run("page carries the debounced search", func(t *testing.T) {
+		body := app.Get(t, c, path).Body
+		wantContains(t, body, `hx-trigger="input changed delay:300ms, search"`, `hx-push-url="true"`, `hx-target="#participants-table"`)
+	})
+
+	t.Run("no mail link without write_email", func(t *testing.T) {
+		reader, _ := app.ClientWith(t, "get_participants")
+		body := app.Get(t, reader, path).Body
+		if len(parsePage(t, body).all("write-mail")) != 0 {
+			t.Error("write-mail link shown without write_email")
+		}
+	})
+}
+
+func TestParticipantsJSON(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Exkursion", testSchema)
+	confirmed := register(t, app, ev, testRegistration{Name: "Lea Schäfer", Status: "confirmed", Confirmed: at(90),
+		Data: `{"name": "Lea S.", "guests": 4, "contribution": 5.5, "title": "Messung von $\\alpha_s$", "languages": {"python": true, "other": ""}, "submit": true}`})
+	pending := register(t, app, ev, testRegistration{Name: "Max Muster", Status: "pending",
+		Data: `{"email": "typed@example.org", "guests": 1}`})
+	c, _ := app.ClientWith(t, "get_participants")
+
+	resp := app.Get(t, c, "/events/"+ev.Shortlink+"/participants/", "Accept", "application/json")
+	wantStatus(t, resp, http.StatusOK)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !slices.Contains(resp.Header.Values("Vary"), "Accept") {
+		t.Errorf("Vary %v lacks Accept", resp.Header.Values("Vary"))
+	}
+	var got struct {
+		StatusName   string                       `json:"status_name"`
+		Participants []map[string]json.RawMessage `json:"participants"`
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.StatusName != "success" || len(got.Participants) != 2 {
+		t.Fatalf("status_name %q with %d participants", got.StatusName, len(got.Participants))
+	}
+	// The old system's as_dict of a registration row, in confirmation order.
+	for _, p := range got.Participants {
+		var keys []string
+		for k := range p {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if want := []string{"data", "event_id", "id", "person_id", "status_name", "timestamp"}; !slices.Equal(keys, want) {
+			t.Errorf("entry keys %v, want %v", keys, want)
+		}
+	}
+	first, second := got.Participants[0], got.Participants[1]
+	wantJSON(t, first["id"], strconv.FormatInt(confirmed.ID, 10))
+	wantJSON(t, first["event_id"], strconv.FormatInt(ev.ID, 10))
+	wantJSON(t, first["person_id"], strconv.FormatInt(confirmed.PersonID, 10))
+	wantJSON(t, first["status_name"], `"confirmed"`)
+	wantJSON(t, first["timestamp"], `"2024-10-01T09:30:00Z"`)
+	var data map[string]any
+	if err := json.Unmarshal(first["data"], &data); err != nil {
+		t.Fatal(err)
+	}
+	if data["email"] != confirmed.Email || data["name"] != "Lea S." || data["guests"] != 4.0 ||
+		data["contribution"] != 5.5 || data["title"] != `Messung von $\alpha_s$` || data["submit"] != true {
+		t.Errorf("data %v", data)
+	}
+	if !strings.Contains(string(first["data"]), `"guests":4`) {
+		t.Errorf("integer answer not written as an integer: %s", first["data"])
+	}
+	wantJSON(t, second["id"], strconv.FormatInt(pending.ID, 10))
+	wantJSON(t, second["status_name"], `"pending"`)
+	wantJSON(t, second["timestamp"], `null`)
+	if !strings.Contains(string(second["data"]), `"email":"typed@example.org"`) {
+		t.Errorf("an email typed into the form wins: %s", second["data"])
+	}
+}
+
+func wantJSON(t *testing.T, got json.RawMessage, want string) {
+	t.Helper()
+	if string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

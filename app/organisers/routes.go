@@ -1,0 +1,23 @@
+package organisers
+
+import "github.com/pepalumni/memberdb/app/auth"
+
+// Access levels of the organiser pages.
+const (
+	LevelParticipants = "get_participants"
+	LevelWriteMail    = "write_email"
+)
+
+// Routes registers every organiser URL with its access level. {id} is an
+// event's id or its shortlink.
+func (h *Handler) Routes(rt *auth.Router) {
+	participants := rt.Level(LevelParticipants)
+	participants.Get("/events/{id}/participants/", h.participants)
+	participants.Get("/events/{id}/participants.csv", h.participantsCSV)
+
+	write := rt.Level(LevelWriteMail)
+	write.Get("/events/{id}/write_mail/", h.writeMailForm)
+	write.Post("/events/{id}/write_mail/", h.writeMailSubmit)
+	write.Get("/events/{id}/write_mail/{draft}/", h.mailPreview)
+	write.Post("/events/{id}/write_mail/{draft}/send", h.mailSend)
+}

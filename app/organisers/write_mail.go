@@ -1,0 +1,336 @@
+package organisers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	netmail "net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
+	view "github.com/pepalumni/memberdb/components/organisers"
+)
+
+// maxAttachmentBytes limits the attachments of one mail together. The
+// body limit of web.LimitBody leaves room for the text fields above it.
+const maxAttachmentBytes = 10 << 20
+
+// Limits of the text fields.
+const (
+	maxSenderName = 100
+	maxSubject    = 200
+	maxBody       = 50000
+)
+
+// mailInput is the form as submitted.
+type mailInput struct {
+	SenderName   string
+	SenderEmail  string
+	Subject      string
+	Body         string
+	Statuses     []string
+	CopyToSender bool
+	FromDraft    string
+	KeepIDs      []int64
+}
+
+// writeMailForm is GET /events/{id}/write_mail/: the empty form, or with
+// ?draft= the draft being edited after a preview.
+func (h *Handler) writeMailForm(w http.ResponseWriter, r *http.Request) {
+	ev, ok := h.event(w, r)
+	if !ok {
+		return
+	}
+	u := auth.CurrentUser(r.Context())
+	in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{"confirmed"}, CopyToSender: true}
+	var kept []AttachmentInfo
+	if key := r.URL.Query().Get("draft"); key != "" {
+		d, atts, err := h.store.Draft(r.Context(), key, ev.ID, u.ID)
+		switch {
+		case err == nil && d.SentAt == nil:
+			in = mailInput{
+				SenderName: d.SenderName, SenderEmail: d.SenderEmail, Subject: d.Subject, Body: d.Body,
+				Statuses: d.Statuses, CopyToSender: d.CopyToSender, FromDraft: d.Key,
+			}
+			kept = atts
+			for _, a := range atts {
+				in.KeepIDs = append(in.KeepIDs, a.ID)
+			}
+		case err != nil && !errors.Is(err, ErrNotFound):
+			h.site.ServerError(w, r, err)
+			return
+		}
+	}
+	h.renderMailForm(w, r, http.StatusOK, ev, in, kept, nil, "")
+}
+
+// writeMailSubmit is POST /events/{id}/write_mail/: check the mail, keep
+// it as a draft and show the preview. Nothing is sent yet.
+func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
+	ev, ok := h.event(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	u := auth.CurrentUser(ctx)
+	// Small files stay in memory, larger ones go to temporary files that
+	// the server removes after the request.
+	err := r.ParseMultipartForm(1 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		if web.IsTooLarge(err) {
+			in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{"confirmed"}, CopyToSender: true}
+			h.renderMailForm(w, r, http.StatusRequestEntityTooLarge, ev, in, nil,
+				map[string]string{"attachments": tooLargeText(ctx)}, tooLargeText(ctx))
+			return
+		}
+		h.site.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	in := readMailInput(r)
+	errs := in.validate(ctx)
+
+	var kept []AttachmentInfo
+	if in.FromDraft != "" {
+		d, atts, err := h.store.Draft(ctx, in.FromDraft, ev.ID, u.ID)
+		switch {
+		case err == nil && d.SentAt == nil:
+			kept = atts
+		case err == nil, errors.Is(err, ErrNotFound):
+			// Sent or gone meanwhile: nothing to carry over.
+			in.FromDraft, in.KeepIDs = "", nil
+		default:
+			h.site.ServerError(w, r, err)
+			return
+		}
+	}
+	size := keptBytes(kept, in.KeepIDs)
+	files, err := readAttachments(r.MultipartForm)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	for _, f := range files {
+		size += int64(len(f.Content))
+	}
+	status := http.StatusUnprocessableEntity
+	if size > maxAttachmentBytes {
+		errs["attachments"] = tooLargeText(ctx)
+		status = http.StatusRequestEntityTooLarge
+	}
+	if len(errs) > 0 {
+		notice := ""
+		if status == http.StatusRequestEntityTooLarge {
+			notice = tooLargeText(ctx)
+		}
+		h.renderMailForm(w, r, status, ev, in, kept, errs, notice)
+		return
+	}
+	key, err := h.store.CreateDraft(ctx, Draft{
+		EventID: ev.ID, UserID: u.ID, SenderName: in.SenderName, SenderEmail: in.SenderEmail,
+		Subject: in.Subject, Body: in.Body, Statuses: in.Statuses, CopyToSender: in.CopyToSender,
+	}, files, Keep{DraftKey: in.FromDraft, IDs: in.KeepIDs})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	web.Redirect(w, r, eventPath(r)+"write_mail/"+key+"/")
+}
+
+func tooLargeText(ctx context.Context) string {
+	return i18n.T(ctx, "organisers.mail.error.too_large", sizeText(maxAttachmentBytes))
+}
+
+func readMailInput(r *http.Request) mailInput {
+	in := mailInput{
+		SenderName:   strings.TrimSpace(r.PostFormValue("sender_name")),
+		SenderEmail:  strings.TrimSpace(r.PostFormValue("sender_email")),
+		Subject:      strings.TrimSpace(r.PostFormValue("subject")),
+		Body:         strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
+		CopyToSender: r.PostFormValue("copy_to_sender") != "",
+		FromDraft:    r.PostFormValue("from_draft"),
+	}
+	seen := map[string]bool{}
+	for _, st := range r.PostForm["status"] {
+		if !seen[st] {
+			seen[st] = true
+			in.Statuses = append(in.Statuses, st)
+		}
+	}
+	for _, v := range r.PostForm["keep_attachment"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.KeepIDs = append(in.KeepIDs, id)
+		}
+	}
+	return in
+}
+
+// validate returns a message per invalid field, in the user's language.
+func (in mailInput) validate(ctx context.Context) map[string]string {
+	errs := map[string]string{}
+	t := func(key string, args ...any) string { return i18n.T(ctx, "organisers.mail.error."+key, args...) }
+	switch {
+	case in.SenderName == "":
+		errs["sender_name"] = t("sender_name_missing")
+	case hasControl(in.SenderName):
+		errs["sender_name"] = t("line_break")
+	case utf8.RuneCountInString(in.SenderName) > maxSenderName:
+		errs["sender_name"] = t("too_long", maxSenderName)
+	}
+	if a, err := netmail.ParseAddress(in.SenderEmail); err != nil || a.Address != in.SenderEmail || hasControl(in.SenderEmail) {
+		errs["sender_email"] = t("sender_email")
+	}
+	switch {
+	case in.Subject == "":
+		errs["subject"] = t("subject_missing")
+	case hasControl(in.Subject):
+		errs["subject"] = t("line_break")
+	case utf8.RuneCountInString(in.Subject) > maxSubject:
+		errs["subject"] = t("too_long", maxSubject)
+	}
+	switch {
+	case strings.TrimSpace(in.Body) == "":
+		errs["body"] = t("body_missing")
+	case utf8.RuneCountInString(in.Body) > maxBody:
+		errs["body"] = t("too_long", maxBody)
+	}
+	if len(in.Statuses) == 0 {
+		errs["statuses"] = t("statuses_missing")
+	}
+	for _, st := range in.Statuses {
+		if !isStatus(st) {
+			errs["statuses"] = t("statuses_missing")
+		}
+	}
+	return errs
+}
+
+// hasControl finds line breaks and other control characters, which would
+// let a header value start a header of its own.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
+}
+
+func keptBytes(atts []AttachmentInfo, ids []int64) int64 {
+	var n int64
+	for _, a := range atts {
+		if slices.Contains(ids, a.ID) {
+			n += a.Size
+		}
+	}
+	return n
+}
+
+// readAttachments reads the uploaded files; a file input left empty sends
+// a part without content, which is ignored.
+func readAttachments(form *multipart.Form) ([]Attachment, error) {
+	if form == nil {
+		return nil, nil
+	}
+	var out []Attachment
+	for _, fh := range form.File["attachments"] {
+		if fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, fmt.Errorf("organisers: open upload: %w", err)
+		}
+		content, err := io.ReadAll(io.LimitReader(f, maxAttachmentBytes+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("organisers: read upload: %w", err)
+		}
+		out = append(out, Attachment{
+			Filename:    cleanFilename(fh.Filename),
+			ContentType: cleanContentType(fh.Header.Get("Content-Type")),
+			Content:     content,
+		})
+	}
+	return out, nil
+}
+
+// cleanFilename keeps the last path element of an uploaded file's name,
+// without control characters, so it is safe in a mail header.
+func cleanFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 150 {
+		name = string([]rune(name)[:150])
+	}
+	if name == "" || name == "." || name == ".." {
+		return "attachment"
+	}
+	return name
+}
+
+func cleanContentType(ct string) string {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || !strings.Contains(mt, "/") {
+		return "application/octet-stream"
+	}
+	if s := mime.FormatMediaType(mt, params); s != "" {
+		return s
+	}
+	return mt
+}
+
+// sizeText shows a byte count the way people read file sizes.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+(1<<10)-1)/(1<<10), 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}
+
+func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status int, ev Event, in mailInput,
+	kept []AttachmentInfo, errs map[string]string, notice string) {
+	counts, err := h.store.StatusCounts(r.Context(), ev.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	base := eventPath(r)
+	f := view.MailForm{
+		EventName: ev.Name, Action: base + "write_mail/",
+		SenderName: in.SenderName, SenderEmail: in.SenderEmail, Subject: in.Subject, Body: in.Body,
+		CopyToSender: in.CopyToSender, FromDraft: in.FromDraft,
+		MaxSize: sizeText(maxAttachmentBytes), MaxBytes: maxAttachmentBytes,
+		Errors: errs, Notice: notice,
+	}
+	if auth.CurrentUser(r.Context()).Has(LevelParticipants) {
+		f.ParticipantsURL = base + "participants/"
+	}
+	for _, st := range statuses {
+		f.Statuses = append(f.Statuses, view.StatusOption{Status: st, Count: counts[st], Checked: slices.Contains(in.Statuses, st)})
+	}
+	for _, a := range kept {
+		f.Kept = append(f.Kept, view.KeptAttachment{
+			ID: a.ID, Filename: a.Filename, Size: sizeText(a.Size), Bytes: a.Size, Checked: slices.Contains(in.KeepIDs, a.ID),
+		})
+	}
+	h.site.Render(w, r, status, i18n.T(r.Context(), "organisers.mail.title", ev.Name), view.WriteMailPage(f))
+}

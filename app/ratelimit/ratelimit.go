@@ -1,0 +1,123 @@
+// Package ratelimit counts events per key (a client address, an account, a
+// typed-in mail address) in memory and refuses them beyond a limit.
+package ratelimit
+
+import (
+	"sync"
+	"time"
+)
+
+// maxKeys bounds memory: a flood of distinct keys (spoofed addresses, made-up
+// accounts) must not grow the map without end.
+const maxKeys = 50_000
+
+// Limiter allows n events per key within any window of length per (a sliding
+// window: the times of the last n events are kept). It is safe for
+// concurrent use.
+type Limiter struct {
+	n   int
+	per time.Duration
+	now func() time.Time
+
+	mu        sync.Mutex
+	events    map[string][]time.Time
+	lastSweep time.Time
+}
+
+// New returns a Limiter allowing n events per key within per.
+func New(n int, per time.Duration) *Limiter {
+	if n < 1 {
+		n = 1
+	}
+	return &Limiter{n: n, per: per, now: time.Now, events: make(map[string][]time.Time)}
+}
+
+// SetClock replaces the clock, for tests that must not wait a real window.
+func (l *Limiter) SetClock(now func() time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.now = now
+}
+
+// Allow records an event for key and reports whether it is within the limit.
+// A refused event is not recorded; retryAfter says when the next one will be
+// allowed.
+func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.sweep(now)
+
+	times := live(l.events[key], now.Add(-l.per))
+	if len(times) >= l.n {
+		l.events[key] = times
+		return false, times[0].Add(l.per).Sub(now)
+	}
+	if _, known := l.events[key]; !known && len(l.events) >= maxKeys {
+		l.evictSome()
+	}
+	l.events[key] = append(times, now)
+	return true, 0
+}
+
+// Check reports whether an event for key would be allowed now, without
+// recording one. Callers that count only failures check first and call
+// Allow when the attempt failed.
+func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	times := live(l.events[key], now.Add(-l.per))
+	if len(times) >= l.n {
+		return false, times[0].Add(l.per).Sub(now)
+	}
+	return true, 0
+}
+
+// Reset forgets key, for example after a successful login.
+func (l *Limiter) Reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.events, key)
+}
+
+// live drops the events at or before cutoff; times is in order.
+func live(times []time.Time, cutoff time.Time) []time.Time {
+	i := 0
+	for i < len(times) && !times[i].After(cutoff) {
+		i++
+	}
+	if i == len(times) {
+		return times[:0]
+	}
+	return times[i:]
+}
+
+// sweep forgets keys whose events have all left the window, at most once per
+// window so the cost stays proportional to the traffic.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < l.per {
+		return
+	}
+	l.lastSweep = now
+	cutoff := now.Add(-l.per)
+	for k, times := range l.events {
+		if len(live(times, cutoff)) == 0 {
+			delete(l.events, k)
+		}
+	}
+}
+
+// evictSome drops a sixteenth of the keys, in the map's random order. It
+// runs only when the map is full of keys still inside their window (a flood),
+// and dropping a batch keeps the cost per event constant.
+func (l *Limiter) evictSome() {
+	drop := len(l.events)/16 + 1
+	for k := range l.events {
+		if drop == 0 {
+			return
+		}
+		delete(l.events, k)
+		drop--
+	}
+}

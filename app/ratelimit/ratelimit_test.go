@@ -1,0 +1,128 @@
+package ratelimit
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newTestLimiter(n int, per time.Duration) (*Limiter, *clock) {
+	c := &clock{t: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)}
+	l := New(n, per)
+	l.SetClock(c.now)
+	return l, c
+}
+
+func TestAllowLimitsPerKeyAndRecovers(t *testing.T) {
+	l, c := newTestLimiter(3, time.Minute)
+	for i := range 3 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatalf("event %d refused, want allowed", i+1)
+		}
+		c.advance(10 * time.Second)
+	}
+	ok, retry := l.Allow("a")
+	if ok {
+		t.Fatal("fourth event allowed, want refused")
+	}
+	// The first event was 30 s ago, so it leaves the window in 30 s.
+	if retry != 30*time.Second {
+		t.Errorf("retryAfter = %v, want 30s", retry)
+	}
+	if ok, _ := l.Allow("b"); !ok {
+		t.Error("other key refused, want allowed")
+	}
+	c.advance(retry)
+	if ok, _ := l.Allow("a"); !ok {
+		t.Error("refused after waiting retryAfter, want allowed")
+	}
+	if ok, _ := l.Allow("a"); ok {
+		t.Error("allowed again right away, want refused (two events still in window)")
+	}
+}
+
+func TestRefusedEventsDoNotExtendTheWait(t *testing.T) {
+	l, c := newTestLimiter(1, time.Minute)
+	l.Allow("a")
+	for range 10 {
+		c.advance(5 * time.Second)
+		l.Allow("a")
+	}
+	c.advance(10 * time.Second)
+	if ok, _ := l.Allow("a"); !ok {
+		t.Error("refused one window after the only allowed event")
+	}
+}
+
+func TestCheckDoesNotCount(t *testing.T) {
+	l, c := newTestLimiter(2, time.Minute)
+	for range 5 {
+		if ok, _ := l.Check("a"); !ok {
+			t.Fatal("Check refused before any event")
+		}
+	}
+	l.Allow("a")
+	c.advance(20 * time.Second)
+	l.Allow("a")
+	ok, retry := l.Check("a")
+	if ok || retry != 40*time.Second {
+		t.Errorf("Check after two events = %v, %v; want false, 40s", ok, retry)
+	}
+}
+
+func TestResetForgetsKey(t *testing.T) {
+	l, _ := newTestLimiter(1, time.Minute)
+	l.Allow("a")
+	l.Reset("a")
+	if ok, _ := l.Allow("a"); !ok {
+		t.Error("refused after Reset")
+	}
+}
+
+func TestMemoryIsBounded(t *testing.T) {
+	l, c := newTestLimiter(2, time.Hour)
+	for i := range maxKeys + 100 {
+		l.Allow(fmt.Sprint("k", i))
+		if i%1000 == 0 {
+			c.advance(time.Millisecond)
+		}
+	}
+	if got := len(l.events); got > maxKeys {
+		t.Errorf("%d keys kept, want at most %d", got, maxKeys)
+	}
+	// Once the window has passed, a sweep forgets everything.
+	c.advance(2 * time.Hour)
+	l.Allow("fresh")
+	if got := len(l.events); got != 1 {
+		t.Errorf("%d keys after the window passed, want 1", got)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	l := New(100, time.Minute)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed := 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if ok, _ := l.Allow("shared"); ok {
+					mu.Lock()
+					allowed++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != 100 {
+		t.Errorf("%d events allowed, want exactly 100", allowed)
+	}
+}

@@ -1,0 +1,111 @@
+// Registration forms: a live KaTeX preview under every latex field. An
+// unbalanced $ or a formula KaTeX cannot typeset makes the field invalid,
+// so the browser refuses to submit; the server checks the $ again.
+(function () {
+  "use strict";
+
+  // split cuts s into text and math parts the way KaTeX's auto-render reads
+  // them ($…$ inline, $$…$$ display, \$ a literal dollar), or returns null
+  // when the dollars do not pair up. It mirrors schema.Balanced in Go.
+  function split(s) {
+    var parts = [], text = "", math = "", open = "";
+    function flushText() {
+      if (text) parts.push({ math: false, text: text });
+      text = "";
+    }
+    for (var i = 0; i < s.length;) {
+      var c = s.charAt(i);
+      if (c === "\\") {
+        var pair = s.substr(i, 2);
+        if (open) math += pair; else text += (pair === "\\$" ? "$" : pair);
+        i += 2;
+      } else if (c !== "$") {
+        if (open) math += c; else text += c;
+        i++;
+      } else if (open === "$") {
+        parts.push({ math: true, display: false, text: math });
+        math = ""; open = "";
+        i++;
+      } else if (s.substr(i, 2) === "$$") {
+        if (open === "$$") {
+          parts.push({ math: true, display: true, text: math });
+          math = ""; open = "";
+        } else {
+          flushText();
+          open = "$$";
+        }
+        i += 2;
+      } else if (open === "$$") {
+        return null;
+      } else {
+        flushText();
+        open = "$";
+        i++;
+      }
+    }
+    if (open) return null;
+    flushText();
+    return parts;
+  }
+
+  function update(input) {
+    var preview = document.getElementById(input.getAttribute("data-latex"));
+    if (!preview) return;
+    preview.textContent = "";
+    var problem = "";
+    var parts = split(input.value);
+    if (parts === null) {
+      problem = input.getAttribute("data-latex-unbalanced");
+      preview.appendChild(document.createTextNode(input.value));
+    } else {
+      parts.forEach(function (p) {
+        if (!p.math) {
+          preview.appendChild(document.createTextNode(p.text));
+          return;
+        }
+        var span = document.createElement("span");
+        try {
+          window.katex.render(p.text, span, { displayMode: p.display, throwOnError: true });
+        } catch (e) {
+          problem = (input.getAttribute("data-latex-error") || "%s").replace("%s", e.message || String(e));
+          span.className = "text-danger";
+          span.textContent = p.text;
+        }
+        preview.appendChild(span);
+      });
+    }
+    if (problem) {
+      var note = document.createElement("div");
+      note.className = "text-danger small";
+      note.setAttribute("data-testid", "latex-problem");
+      note.textContent = problem;
+      preview.appendChild(note);
+    }
+    input.setCustomValidity(problem);
+    // Leave the server's marking (e.g. a missing answer) alone; undo only
+    // our own.
+    if (problem) {
+      input.classList.add("is-invalid");
+      input.setAttribute("data-latex-marked", "");
+    } else if (input.hasAttribute("data-latex-marked")) {
+      input.classList.remove("is-invalid");
+      input.removeAttribute("data-latex-marked");
+    }
+    preview.hidden = input.value === "";
+  }
+
+  function updateAll(root) {
+    if (!window.katex) return;
+    root.querySelectorAll("[data-latex]").forEach(update);
+  }
+
+  document.addEventListener("input", function (e) {
+    if (window.katex && e.target.matches && e.target.matches("[data-latex]")) update(e.target);
+  });
+  document.addEventListener("htmx:load", function (e) { updateAll(e.target); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { updateAll(document); });
+  } else {
+    updateAll(document);
+  }
+})();

@@ -1,0 +1,286 @@
+// Package admin renders the admin console: the index, one list per table
+// with inline editing, detail and create forms, delete confirmations, the
+// role matrix, the audit log and the event editor's previews. View models
+// are plain structs shaped by app/admin before rendering.
+package admin
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
+
+// Option is one choice of a select.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label string
+	URL   string
+}
+
+// IndexEntry is one table on the admin index.
+type IndexEntry struct {
+	Name  string // stable name for tests: persons, events, …
+	Title string
+	URL   string
+	Count int
+	// Note explains the count ("3 failed"), optional.
+	Note string
+}
+
+// IndexView is the admin index: only the tables the user may open.
+type IndexView struct {
+	Title   string
+	Entries []IndexEntry
+}
+
+// Column is one list column header; SortURL is empty when the column does
+// not sort.
+type Column struct {
+	Key     string
+	Label   string
+	SortURL string
+	// Sorted is "asc" or "desc" on the column the list is sorted by.
+	Sorted string
+}
+
+// Filter is a select that narrows a list.
+type Filter struct {
+	Name    string
+	Label   string
+	Value   string
+	Options []Option // the first one usually means "all" (Value "")
+}
+
+// Pager is the paging bar under a list.
+type Pager struct {
+	Page    int
+	Pages   int
+	Total   int
+	Size    int
+	// Capped: there are more than Total rows; a search counts no further.
+	Capped  bool
+	Sizes   []int
+	PrevURL string // empty on the first page
+	NextURL string // empty on the last page
+}
+
+// ListView is one admin table's list.
+type ListView struct {
+	Name        string // table name: DOM ids and test ids
+	Title       string
+	Action      string // the list's URL
+	Query       string
+	SearchLabel string
+	Filters     []Filter
+	// Sort and Dir are kept in hidden inputs so a new search keeps the order.
+	Sort    string
+	Dir     string
+	Columns []Column
+	Rows    []Row
+	Pager   Pager
+	NewURL  string
+	NewText string
+	// Links lead to related pages (the audit log, the role matrix).
+	Links []Link
+	// Empty is the text shown when no row matches.
+	Empty string
+	// Note explains the rows shown (similar names instead of matches).
+	Note string
+}
+
+// Row is one list row; it is swapped in place after an inline edit.
+type Row struct {
+	DomID     string
+	URL       string // detail page
+	DeleteURL string // empty: no delete link
+	Muted     bool   // disabled users, anonymised persons
+	Cells     []Cell
+}
+
+// Cell is one list cell: read-only text, a link, a badge, an inline editor
+// or a set of toggles.
+type Cell struct {
+	Text  string
+	Href  string
+	Badge string // Bootstrap colour of a badge around Text
+	Small bool
+	Edit  *Edit
+	// Toggles are checkboxes that save on change (a user's roles, a role's
+	// grants).
+	Toggles []Toggle
+}
+
+// Edit makes a cell editable in place.
+type Edit struct {
+	Field string
+	// URL answers GET with the open editor and POST by saving.
+	URL string
+	// RowURL answers GET with the row as stored (Escape).
+	RowURL  string
+	Kind    string // text, email, number, select, date, checkbox
+	Value   string // stored value, or what the user typed after an error
+	Options []Option
+	Version int
+	Open    bool
+	Error   string
+	// Conflict is the current value after someone else changed the row.
+	Conflict string
+	// OverCapacity offers the explicit "over capacity" choice (status of a
+	// registration).
+	OverCapacity bool
+	Label        string // accessible name of the input
+}
+
+// Toggle is a checkbox that saves on change and is swapped in place.
+type Toggle struct {
+	DomID string
+	// HideLabel keeps the label for screen readers only (matrix cells).
+	HideLabel bool
+	URL      string
+	Label    string
+	Checked  bool
+	Disabled bool
+}
+
+// FormField is one field of a detail or create form.
+type FormField struct {
+	Name  string
+	Label string
+	// Kind: text, email, number, select, checkbox, date, datetime-local,
+	// textarea, password, html (textarea with a live preview) or schema
+	// (JSON textarea with a live preview of the registration form).
+	Kind     string
+	Value    string
+	Options  []Option
+	Required bool
+	Help     string
+	Error    string
+	// Current is the stored value when someone else changed it meanwhile.
+	Current string
+	// PreviewURL answers a POST of the field's value with its preview.
+	PreviewURL string
+	// Preview is the preview of Value, rendered with the page.
+	Preview templ.Component
+	Rows    int
+	// Wide fields take the whole row on large screens.
+	Wide bool
+}
+
+// FormView is a detail or create form.
+type FormView struct {
+	Name    string
+	Action  string
+	Version int
+	Fields  []FormField
+	// Problem is shown above the fields (a refused save).
+	Problem string
+	// Conflict explains that the row changed meanwhile.
+	Conflict string
+	Submit   string
+	Cancel   string
+}
+
+// Fact is a read-only line of a detail page.
+type Fact struct {
+	Label string
+	Value string
+	Href  string
+}
+
+// Related lists rows of other tables that belong to this one.
+type Related struct {
+	Title string
+	Items []Link
+	// More says how many were left out.
+	More int
+	Empty string
+}
+
+// HistoryEntry is one audit log line.
+type HistoryEntry struct {
+	At     string
+	Actor  string
+	Table  string
+	RowID  string
+	RowURL string
+	Field  string
+	Old    string
+	New    string
+}
+
+// Action is a button posting to URL (duplicate, disable).
+type Action struct {
+	Label  string
+	URL    string
+	Style  string // Bootstrap button colour
+	TestID string
+}
+
+// DetailView is a row's page: facts, its form, what belongs to it and its
+// history.
+type DetailView struct {
+	Name      string
+	Title     string
+	ListURL   string
+	ListTitle string
+	Facts     []Fact
+	Form      *FormView
+	Sections  []templ.Component
+	Related   []Related
+	History   []HistoryEntry
+	Actions   []Action
+	DeleteURL string
+}
+
+// FormPage is a create form with its breadcrumb.
+type FormPage struct {
+	Title     string
+	ListURL   string
+	ListTitle string
+	Form      FormView
+}
+
+// DeleteView asks to confirm a delete and says what goes with the row.
+type DeleteView struct {
+	Title        string
+	ListURL      string
+	ListTitle    string
+	What         string
+	Consequences []string
+	// Blocked explains why the row cannot be deleted; no button then.
+	Blocked   string
+	Action    string
+	CancelURL string
+}
+
+// PasswordView is the "set new password" form of a user.
+type PasswordView struct {
+	Action string
+	Value  string
+	Error  string
+}
+
+// Choice is one checkbox of a ChoicesForm.
+type Choice struct {
+	Value   string
+	Label   string
+	Checked bool
+}
+
+// ChoicesView is a plain form of checkboxes saved together (a user's
+// roles, a role's access levels); it works without JavaScript.
+type ChoicesView struct {
+	Name    string // test id and checkbox name
+	Title   string
+	Action  string
+	Choices []Choice
+	Submit  string
+	Error   string
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

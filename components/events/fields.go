@@ -1,0 +1,105 @@
+// Package events renders the events pages: the list, the registration form
+// built from an event's schema, the participant's personal page.
+package events
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
+
+// Field is one form field ready to render. Handlers (and the admin preview)
+// build it with app/events/schema.View; the components only display it.
+type Field struct {
+	// Path is the input's name, nested names joined with ".".
+	Path string
+	// ID is the element id, unique on the page.
+	ID string
+	// Label is sanitised HTML.
+	Label string
+	// Widget: text, select, radio, textarea, email, latex, integer,
+	// number, checkbox or fieldset.
+	Widget string
+	// Options of a select or radio field.
+	Options  []string
+	Required bool
+	// MustTick marks a checkbox that has to be ticked.
+	MustTick bool
+	// Attribute values; empty ones are left out.
+	Min, Max, Step       string
+	MinLength, MaxLength string
+	Autocomplete         string
+	// Value is what the user typed (or the stored answer, or the default);
+	// Checked for checkboxes.
+	Value   string
+	Checked bool
+	// Error is shown next to the field; empty when it is fine.
+	Error string
+	// Children of a fieldset.
+	Children []Field
+	// Disabled renders the field read-only (editing closed).
+	Disabled bool
+}
+
+// Invalid reports whether the field or one of its children has an error.
+func (f Field) Invalid() bool { return f.Error != "" }
+
+func (f Field) errorID() string { return f.ID + "-error" }
+
+func (f Field) previewID() string { return f.ID + "-preview" }
+
+func (f Field) optionID(i int) string { return f.ID + "-" + itoa(i) }
+
+func (f Field) describedBy() string {
+	ids := ""
+	if f.Widget == "latex" {
+		ids = f.previewID()
+	}
+	if f.Error != "" {
+		if ids != "" {
+			ids += " "
+		}
+		ids += f.errorID()
+	}
+	return ids
+}
+
+func inputType(widget string) string {
+	switch widget {
+	case "email":
+		return "email"
+	case "integer", "number":
+		return "number"
+	}
+	return "text"
+}
+
+// inputAttrs are the attributes every input, select and textarea shares;
+// optional ones appear only when set.
+func inputAttrs(f Field) templ.Attributes {
+	a := templ.Attributes{"name": f.Path, "id": f.ID}
+	set := func(k, v string) {
+		if v != "" {
+			a[k] = v
+		}
+	}
+	set("min", f.Min)
+	set("max", f.Max)
+	set("step", f.Step)
+	set("minlength", f.MinLength)
+	set("maxlength", f.MaxLength)
+	set("autocomplete", f.Autocomplete)
+	set("aria-describedby", f.describedBy())
+	if f.Error != "" {
+		a["aria-invalid"] = "true"
+	}
+	if f.Widget == "integer" || f.Widget == "number" {
+		a["inputmode"] = map[string]string{"integer": "numeric", "number": "decimal"}[f.Widget]
+	}
+	if f.Disabled {
+		a["disabled"] = true
+	}
+	return a
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

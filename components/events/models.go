@@ -1,0 +1,88 @@
+package events
+
+// EventCard is one event in the list.
+type EventCard struct {
+	Name string
+	// URL is the registration page.
+	URL  string
+	When string
+	// FreePlaces is nil when the number of places is unlimited.
+	FreePlaces *int
+}
+
+// ListView is the events list: open events with free places, open events
+// that are full (registering puts you on the waiting list), and, for
+// logged-in users, closed ones.
+type ListView struct {
+	Open       []EventCard
+	Full       []EventCard
+	Closed     []EventCard
+	ShowClosed bool
+}
+
+// EventHeader is what the registration and personal pages show about the
+// event. Description and Footer are sanitised HTML.
+type EventHeader struct {
+	Name        string
+	When        string
+	Description string
+	Footer      string
+	// FreePlaces is nil when unlimited; Full means no place is left.
+	FreePlaces *int
+	Full       bool
+	// Preview: registration is closed, shown to a user who may look.
+	Preview bool
+}
+
+// RegistrationView is the registration page.
+type RegistrationView struct {
+	Event EventHeader
+	Form  RegistrationForm
+}
+
+// RegistrationForm is the form of the registration page, or, once sent,
+// the notice to check one's mail in its place.
+type RegistrationForm struct {
+	Action string
+	// Fields are name and email, then the schema's fields.
+	Fields []Field
+	// Sent replaces the form by the "check your mail" notice.
+	Sent   bool
+	SentTo string
+	// HasErrors shows a summary above the form.
+	HasErrors bool
+}
+
+// PersonalView is a participant's page for one registration.
+type PersonalView struct {
+	Event  EventHeader
+	Action string
+	Name   string
+	Email  string
+	// Status is pending, confirmed, waitinglist or canceled.
+	Status   string
+	Position int
+	// CanConfirm shows the confirm button (pending, or registering again
+	// after cancelling while registration is open).
+	CanConfirm bool
+	CanCancel  bool
+	// Answers is the form with the stored answers; nil while pending or
+	// canceled.
+	Answers *AnswersForm
+}
+
+// AnswersForm is the participant's form of stored answers.
+type AnswersForm struct {
+	Action string
+	Fields []Field
+	// Editable is false once the event closed editing.
+	Editable  bool
+	HasErrors bool
+}
+
+// ResendView is the page asking for an address to resend links to.
+type ResendView struct {
+	Email string
+	Error string
+	Sent  bool
+}

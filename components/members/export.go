@@ -1,0 +1,94 @@
+package members
+
+import "encoding/json"
+
+// Export is everything stored about one person: the GDPR page shows it and
+// its download is this very struct as JSON. Dates are ISO 8601.
+type Export struct {
+	GeneratedAt      string               `json:"generated_at"`
+	Person           ExportPerson         `json:"person"`
+	Applications     []ExportApplication  `json:"membership_applications"`
+	Registrations    []ExportRegistration `json:"registrations"`
+	Users            []ExportUser         `json:"user_accounts"`
+	Mails            []ExportMail         `json:"mails"`
+	DeletionRequests []ExportDeletion     `json:"deletion_requests"`
+}
+
+// ExportPerson is the person row with its membership.
+type ExportPerson struct {
+	ID               int64   `json:"id"`
+	Name             string  `json:"name"`
+	Email            string  `json:"email"`
+	EmailValid       bool    `json:"email_valid"`
+	DateOfBirth      *string `json:"date_of_birth"`
+	JoiningDate      *string `json:"joining_date"`
+	MembershipStatus *string `json:"membership_status"`
+	MembershipType   *string `json:"membership_type"`
+	TUStatus         *string `json:"tu_status"`
+	Language         string  `json:"language"`
+	CreatedAt        string  `json:"created_at"`
+	UpdatedAt        string  `json:"updated_at"`
+}
+
+// ExportApplication is one submission of the membership form.
+type ExportApplication struct {
+	Name           string  `json:"name"`
+	MembershipType string  `json:"membership_type"`
+	CreatedAt      string  `json:"created_at"`
+	VerifiedAt     *string `json:"verified_at"`
+}
+
+// ExportRegistration is one event registration with its event and answers.
+type ExportRegistration struct {
+	ID          int64           `json:"id"`
+	EventID     int64           `json:"event_id"`
+	EventName   string          `json:"event_name"`
+	EventStart  *string         `json:"event_starts_at"`
+	Status      string          `json:"status"`
+	Answers     json.RawMessage `json:"answers"`
+	CreatedAt   string          `json:"created_at"`
+	ConfirmedAt *string         `json:"confirmed_at"`
+	CanceledAt  *string         `json:"canceled_at"`
+	// AnswerList is Answers flattened for the page; not exported to JSON.
+	AnswerList []Answer `json:"-"`
+}
+
+// Answer is one answered field: nested fields have their path as Label.
+type Answer struct {
+	Label string
+	Value string
+}
+
+// ExportUser is the person's login account, without the password hash.
+type ExportUser struct {
+	Username   string   `json:"username"`
+	Roles      []string `json:"roles"`
+	CreatedAt  string   `json:"created_at"`
+	DisabledAt *string  `json:"disabled_at"`
+}
+
+// ExportMail is one mail sent to or about the person.
+type ExportMail struct {
+	CreatedAt string   `json:"created_at"`
+	SentAt    *string  `json:"sent_at"`
+	Kind      string   `json:"kind"`
+	Status    string   `json:"status"`
+	To        []string `json:"to"`
+	Subject   string   `json:"subject"`
+	Text      string   `json:"text"`
+}
+
+// ExportDeletion is one request to erase the person's data.
+type ExportDeletion struct {
+	RequestedAt string  `json:"requested_at"`
+	DoneAt      *string `json:"done_at"`
+}
+
+// DataPage is the GDPR page: the export plus its links.
+type DataPage struct {
+	Export Export
+	// Download is the URL of the JSON download.
+	Download string
+	// Delete is the URL of the "delete my data" confirmation.
+	Delete string
+}

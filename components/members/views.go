@@ -1,0 +1,149 @@
+// Package members renders applying for membership, the board's decisions,
+// the self-service data pages and GDPR access and erasure.
+package members
+
+import "strconv"
+
+// Option is one choice of a radio list or select.
+type Option struct {
+	Value string
+	Label string
+}
+
+// ApplyForm is the membership application at /register/. Messages are
+// translated already; empty means the field is fine.
+type ApplyForm struct {
+	Name           string
+	Email          string
+	MembershipType string
+	NameError      string
+	EmailError     string
+	TypeError      string
+}
+
+// LinkSent is the answer to every submitted address: the same whatever is
+// known about it.
+type LinkSent struct {
+	// Validity of the mailed link, e.g. "30 Minuten" (translated).
+	Validity string
+}
+
+// RequestForm asks for an address to mail a personal link to.
+type RequestForm struct {
+	// Kind is "edit" (link to edit one's data) or "gdpr" (link to see it).
+	Kind       string
+	Email      string
+	EmailError string
+}
+
+// Action is the URL the request form posts to.
+func (f RequestForm) Action() string {
+	if f.Kind == "gdpr" {
+		return "/request_gdpr_data"
+	}
+	return "/request_edit"
+}
+
+// VerifyPage asks the applicant to confirm with one button; following the
+// mailed link alone changes nothing, since mail scanners open links.
+type VerifyPage struct {
+	Action string
+	Name   string
+	Email  string
+}
+
+// EditForm is the self-service form behind an edit link.
+type EditForm struct {
+	// Action is the link itself; the form posts back to it.
+	Action string
+	// Version guards against overwriting a change made in another tab.
+	Version        int
+	Name           string
+	DateOfBirth    string // yyyy-mm-dd or empty
+	TUStatus       string // id or empty for "no answer"
+	MembershipType string
+	// Read-only facts.
+	Email            string
+	JoiningDate      string // yyyy-mm-dd or empty
+	MembershipStatus string // raw status, translated by the template; may be empty
+	TUStatuses       []Option
+	// ShowType is set for members and applicants, who may change their type.
+	ShowType bool
+	// CanCancel is set for members, who may end their membership.
+	CanCancel bool
+	// Notice is a form-level message (e.g. changed in another tab).
+	Notice           string
+	NameError        string
+	DateOfBirthError string
+	TUStatusError    string
+	TypeError        string
+}
+
+// CancelPage is the second confirmation before ending a membership.
+type CancelPage struct {
+	Action string
+	Back   string
+	Name   string
+}
+
+// LinkProblem explains a mailed link that does not work (any more).
+type LinkProblem struct {
+	// Status is 404 (unknown link) or 410 (expired, used, or what it
+	// pointed to is gone).
+	Status int
+	// Kind is "verify", "edit" or "gdpr": it picks where a new link comes from.
+	Kind string
+}
+
+// Application is one pending application on the board's list, or the
+// outcome of a decision on it.
+type Application struct {
+	ID             int64
+	Name           string
+	Email          string
+	MembershipType string
+	AppliedAt      string // yyyy-mm-dd
+	// Status is the current status: pending until decided.
+	Status string
+	// AlreadyDecided says that someone else decided first; nothing changed.
+	AlreadyDecided bool
+	Message        string
+	MessageError   string
+}
+
+// DeletionRequest is a member's open wish to be erased, on the board's list.
+type DeletionRequest struct {
+	ID               int64
+	PersonID         int64
+	Name             string
+	Email            string
+	MembershipStatus string
+	RequestedAt      string // yyyy-mm-dd hh:mm
+	// UpcomingEvents counts registrations for events still to come.
+	UpcomingEvents int
+}
+
+// Erasure says what "delete my data" will do for this person.
+type Erasure struct {
+	Action string
+	Back   string
+	// Immediate: the data is anonymised right away; otherwise the board
+	// receives a request.
+	Immediate bool
+	// Reasons why the board must decide (translated), shown when not immediate.
+	Reasons []string
+	// Requested is set when a request is already waiting for the board.
+	Requested bool
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
+
+// orNone names the "no answer" choice in ids and test ids.
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
+}

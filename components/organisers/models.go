@@ -1,0 +1,143 @@
+// Package organisers renders the pages for the people running an event:
+// the participant list and the mail to participants.
+package organisers
+
+// Statuses are the registration statuses in the order the pages list them.
+var Statuses = []string{"confirmed", "waitinglist", "pending", "canceled"}
+
+// ParticipantList is the participants page of one event.
+type ParticipantList struct {
+	EventName string
+	// Path is the page's own URL (without query), the target of the
+	// filter form.
+	Path string
+	// CSVURL downloads the rows shown, MailURL writes to participants
+	// (empty when the user may not).
+	CSVURL  string
+	MailURL string
+	Filter  ListFilter
+	Columns []Column
+	Rows    []Row
+	// Totals has one entry per column: sums of numbers, count of ticks.
+	Totals []Total
+	// Counts are over every registration, whatever the filter.
+	Counts []StatusCount
+	All    int
+	// ConfirmedSums adds up the number answers of confirmed participants
+	// (e.g. guests coming along).
+	ConfirmedSums []Sum
+}
+
+// ListFilter is the status filter and search text.
+type ListFilter struct {
+	Status string
+	Query  string
+}
+
+// Column is an answer column; Label is plain text, Detail the whole label.
+type Column struct {
+	Key     string
+	Label   string
+	Detail  string
+	Numeric bool
+}
+
+// Row is one registration.
+type Row struct {
+	Number         int
+	RegistrationID int64
+	Name           string
+	Email          string
+	Status         string
+	ConfirmedAt    string
+	AdminURL       string
+	Cells          []Cell
+}
+
+// Cell is one answer.
+type Cell struct {
+	Text    string
+	IsBool  bool
+	Checked bool
+	Numeric bool
+}
+
+// Total is a column footer.
+type Total struct {
+	Shown bool
+	Text  string
+}
+
+// StatusCount is how many registrations have a status.
+type StatusCount struct {
+	Status string
+	Count  int
+}
+
+// Sum is the total of one number column.
+type Sum struct {
+	Label string
+	Value string
+}
+
+// MailForm is the form for writing to an event's participants.
+type MailForm struct {
+	EventName string
+	Action    string
+	// ParticipantsURL links back to the list; empty without the right.
+	ParticipantsURL string
+	SenderName      string
+	SenderEmail     string
+	Subject         string
+	Body            string
+	Statuses        []StatusOption
+	CopyToSender    bool
+	// FromDraft is the draft this form edits; its attachments in Kept can
+	// be carried over instead of uploaded again.
+	FromDraft string
+	Kept      []KeptAttachment
+	MaxSize   string
+	MaxBytes  int64
+	// Errors are messages by field: sender_name, sender_email, subject,
+	// body, statuses, attachments.
+	Errors map[string]string
+	// Notice is a message above the form (e.g. the upload was too large).
+	Notice string
+}
+
+// StatusOption is a recipients checkbox: the participants with a status.
+type StatusOption struct {
+	Status  string
+	Count   int
+	Checked bool
+}
+
+// KeptAttachment is an attachment of the draft being edited.
+type KeptAttachment struct {
+	ID       int64
+	Filename string
+	Size     string
+	Bytes    int64
+	Checked  bool
+}
+
+// MailPreview shows a draft as participants will receive it.
+type MailPreview struct {
+	EventName string
+	SendURL   string
+	EditURL   string
+	ReplyTo   string
+	// CopyTo is the sender's address when they get a copy.
+	CopyTo      string
+	Subject     string
+	Text        string
+	Attachments []AttachmentView
+	Recipients  int
+	Statuses    []string
+}
+
+// AttachmentView names an attached file.
+type AttachmentView struct {
+	Filename string
+	Size     string
+}
