@@ -227,7 +227,7 @@ func loadAccount(ctx context.Context, tx pgx.Tx, userID int64) (account, error) 
 // session of the user made before; it returns the new epoch. actor names
 // who did it in the audit log.
 func storePassword(ctx context.Context, tx pgx.Tx, userID int64, hash, actor string, actorID *int64) (int, error) {
-	const q = `UPDATE users SET password_hash = $2, session_epoch = session_epoch, version = version + 1
+	const q = `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, version = version + 1
 		WHERE id = $1 RETURNING session_epoch`
 	var epoch int
 	if err := tx.QueryRow(ctx, q, userID, hash).Scan(&epoch); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -47,6 +48,20 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 		return err
 	} else if len(body) == 0 {
 		return fmt.Errorf("the person search answered an empty fragment")
+	}
+	// One request per term, alone, says which searches are slow.
+	var slow []string
+	for _, term := range searchTerms {
+		start := time.Now()
+		if _, _, err := Get(ctx, c, base+"/admin/persons?q="+url.QueryEscape(term), header, http.StatusOK); err != nil {
+			return err
+		}
+		if d := time.Since(start); d > 30*time.Millisecond {
+			slow = append(slow, fmt.Sprintf("%q %v", term, d.Round(time.Millisecond)))
+		}
+	}
+	if len(slow) > 0 {
+		b.logf("  searches over 30 ms without load: %s", strings.Join(slow, ", "))
 	}
 	b.settle(ctx)
 	for _, clients := range b.Opts.Clients {

@@ -27,6 +27,9 @@ type Options struct {
 	Persons  int
 	Mails    int
 	Idle     time.Duration
+	// Hold keeps everything running after the scenarios until Ctrl-C, for
+	// looking at the database or profiling the server by hand.
+	Hold bool
 }
 
 // The scenarios, in the order they run.
@@ -46,6 +49,7 @@ func run() int {
 	flag.IntVar(&o.Persons, "persons", 50_000, "persons seeded for the admin search")
 	flag.IntVar(&o.Mails, "mails", 2_000, "mails enqueued in one transaction")
 	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
+	flag.BoolVar(&o.Hold, "hold", false, "after the scenarios, keep PostgreSQL and memberdb running until Ctrl-C (for psql, perf)")
 	flag.Parse()
 	if quick {
 		o.Duration = 2 * time.Second
@@ -84,6 +88,12 @@ func run() int {
 	b := &Bench{Env: env, Opts: o, logf: logf, Machine: ReadMachine()}
 	_ = env.AppDB.QueryRow(ctx, "SHOW server_version").Scan(&b.Machine.Postgres)
 	b.Run(ctx)
+	if o.Hold && ctx.Err() == nil {
+		b.Report(os.Stdout)
+		logf("holding: memberdb %s (pid %d), psql %q; Ctrl-C ends", env.BaseURL, env.Server.Pid, env.Cluster.URL("memberdb"))
+		<-ctx.Done()
+		return 0
+	}
 	if ctx.Err() != nil {
 		logf("interrupted")
 		return 130

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/db/dbtest"
 	"github.com/pepalumni/memberdb/app/legacy"
@@ -109,6 +111,24 @@ func TestImportedDataInTheApp(t *testing.T) {
 		}
 		if id := queryInt(t, pool, `SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id WHERE p.email = $1`, email); id != 61 {
 			t.Errorf("the new registration has id %d, want 61 (past the imported ids)", id)
+		}
+	})
+
+	t.Run("imported pending applications reach the board", func(t *testing.T) {
+		c, _ := app.ClientWith(t, "member_management")
+		page := app.Get(t, c, "/applications")
+		if page.StatusCode != http.StatusOK {
+			t.Fatalf("/applications = %d", page.StatusCode)
+		}
+		rows, _ := pool.Query(t.Context(), `SELECT email FROM persons WHERE membership_status = 'pending'`)
+		emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil || len(emails) != 4 {
+			t.Fatalf("pending persons %v, %v", emails, err)
+		}
+		for _, e := range emails {
+			if !strings.Contains(page.Body, e) {
+				t.Errorf("/applications does not list %s", e)
+			}
 		}
 	})
 

@@ -39,6 +39,7 @@ type NotEmptyError struct {
 	Persons, Events, Registrations, Users int
 }
 
+// Error names what the database holds.
 func (e *NotEmptyError) Error() string {
 	return fmt.Sprintf("memberdb's database already holds data (%d persons, %d events, %d registrations, %d users)",
 		e.Persons, e.Events, e.Registrations, e.Users)

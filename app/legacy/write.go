@@ -47,6 +47,7 @@ var countOrder = []string{
 	"role_access_levels", "users", "user_roles",
 }
 
+// write maps d into memberdb inside tx and fills rep.
 func write(ctx context.Context, tx pgx.Tx, d *Data, opts Options, rep *Report) error {
 	// Nobody may add rows while ids are chosen and the database is
 	// checked for emptiness; reading stays possible.

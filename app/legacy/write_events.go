@@ -124,7 +124,7 @@ func (w *writer) cleanEvent(e Event, shortlinks map[string]bool) Event {
 func (w *writer) insertEvent(ctx context.Context, e Event, id int64) error {
 	const q = `INSERT INTO events (id, name, description, footer, notify_email, force_tu_mail, shortlink,
 		max_participants, registration_open, registration_schema)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::json)`
 	_, err := w.tx.Exec(ctx, q, id, e.Name, e.Description, e.Footer, orNull(strings.TrimSpace(e.NotifyEmail)),
 		e.ForceTUMail, orNull(e.Shortlink), e.MaxParticipants, e.RegistrationOpen, e.RegistrationSchema)
 	if err != nil {

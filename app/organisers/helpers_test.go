@@ -30,7 +30,7 @@ func newEvent(t *testing.T, app *apptest.App, name, schema string) testEvent {
 	ev := testEvent{Shortlink: fmt.Sprintf("orga-%d", n)}
 	err := app.Pool.QueryRow(context.Background(), `
 		INSERT INTO events (name, shortlink, registration_open, registration_schema)
-		VALUES ($1, $2, true, $3::jsonb) RETURNING id`, name, ev.Shortlink, schema).Scan(&ev.ID)
+		VALUES ($1, $2, true, $3::json) RETURNING id`, name, ev.Shortlink, schema).Scan(&ev.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,10 @@ import (
 // participants is GET /events/{id}/participants/: the list as a page, as
 // the old JSON for Accept: application/json, or as CSV with ?format=csv.
 func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
-	// One URL answers HTML, JSON and CSV; caches must keep them apart.
+	// One URL answers HTML, JSON and CSV; caches must keep them apart, and
+	// none should keep the participants' personal data at all.
 	w.Header().Add("Vary", "Accept")
+	w.Header().Set("Cache-Control", "no-store")
 	if r.URL.Query().Get("format") == "csv" {
 		h.participantsCSV(w, r)
 		return

@@ -3,10 +3,6 @@ package organisers
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	netmail "net/mail"
 	"slices"
@@ -132,8 +128,13 @@ func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		notice := ""
-		if status == http.StatusRequestEntityTooLarge {
+		switch {
+		case status == http.StatusRequestEntityTooLarge:
 			notice = tooLargeText(ctx)
+		case len(files) > 0:
+			// A browser cannot be handed files back; say so rather than
+			// let the mail go out without them.
+			notice = i18n.T(ctx, "organisers.mail.error.reattach")
 		}
 		h.renderMailForm(w, r, status, ev, in, kept, errs, notice)
 		return
@@ -221,89 +222,6 @@ func (in mailInput) validate(ctx context.Context) map[string]string {
 // let a header value start a header of its own.
 func hasControl(s string) bool {
 	return strings.IndexFunc(s, unicode.IsControl) >= 0
-}
-
-func keptBytes(atts []AttachmentInfo, ids []int64) int64 {
-	var n int64
-	for _, a := range atts {
-		if slices.Contains(ids, a.ID) {
-			n += a.Size
-		}
-	}
-	return n
-}
-
-// readAttachments reads the uploaded files; a file input left empty sends
-// a part without content, which is ignored.
-func readAttachments(form *multipart.Form) ([]Attachment, error) {
-	if form == nil {
-		return nil, nil
-	}
-	var out []Attachment
-	for _, fh := range form.File["attachments"] {
-		if fh.Size == 0 {
-			continue
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, fmt.Errorf("organisers: open upload: %w", err)
-		}
-		content, err := io.ReadAll(io.LimitReader(f, maxAttachmentBytes+1))
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("organisers: read upload: %w", err)
-		}
-		out = append(out, Attachment{
-			Filename:    cleanFilename(fh.Filename),
-			ContentType: cleanContentType(fh.Header.Get("Content-Type")),
-			Content:     content,
-		})
-	}
-	return out, nil
-}
-
-// cleanFilename keeps the last path element of an uploaded file's name,
-// without control characters, so it is safe in a mail header.
-func cleanFilename(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 150 {
-		name = string([]rune(name)[:150])
-	}
-	if name == "" || name == "." || name == ".." {
-		return "attachment"
-	}
-	return name
-}
-
-func cleanContentType(ct string) string {
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.Contains(mt, "/") {
-		return "application/octet-stream"
-	}
-	if s := mime.FormatMediaType(mt, params); s != "" {
-		return s
-	}
-	return mt
-}
-
-// sizeText shows a byte count the way people read file sizes.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt((n+(1<<10)-1)/(1<<10), 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
 }
 
 func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status int, ev Event, in mailInput,

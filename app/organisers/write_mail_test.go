@@ -396,6 +396,14 @@ func TestWriteMailValidation(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("uploaded files must be chosen again", func(t *testing.T) {
+		fields := mailFields()
+		fields.Del("subject")
+		resp := postMultipart(t, app, c, form, fields, []upload{{Name: "plan.pdf", Content: []byte("%PDF")}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantContains(t, parsePage(t, resp.Body).text(t, "notice"), "Bitte wähle die Anhänge noch einmal aus")
+	})
 }
 
 func TestWriteMailEditDraftKeepsAttachments(t *testing.T) {

@@ -36,9 +36,10 @@ func allRoutes(t *testing.T, app *apptest.App) []route {
 	return routes
 }
 
-// pathOf fills a chi pattern with values its parameters accept: a dummy
-// id (most handlers answer 404, which is fine) or, for a parameter with a
-// regular expression, the first candidate that matches it.
+// pathOf fills a chi pattern with values its parameters accept: an id no
+// row has (handlers answer 404, which is fine, and an action with the level
+// cannot touch the test's own users), or, for a parameter with a regular
+// expression, the first candidate that matches it.
 func pathOf(t *testing.T, pattern string) string {
 	t.Helper()
 	var b strings.Builder
@@ -66,12 +67,14 @@ func pathOf(t *testing.T, pattern string) string {
 	return b.String()
 }
 
-var paramCandidates = []string{"1", "x", "abc", "2025-01-01", strings.Repeat("A", 43), "1.json"}
+const dummyID = "999999999"
+
+var paramCandidates = []string{dummyID, "x", "abc", "2025-01-01", strings.Repeat("A", 43), "1.json"}
 
 func paramValue(t *testing.T, pattern, param string) string {
 	_, expr, hasExpr := strings.Cut(param, ":")
 	if !hasExpr {
-		return "1"
+		return dummyID
 	}
 	re, err := regexp.Compile("^(?:" + expr + ")$")
 	if err != nil {
@@ -176,19 +179,11 @@ func (m *matrix) check(t *testing.T, rt route) []string {
 		return []string{"not registered through auth.Router: declare its level with Level(...) or mark it Public()"}
 	}
 	path := pathOf(t, rt.pattern)
+	if level == auth.Public {
+		return nil
+	}
 	var problems []string
 	problem := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-
-	if level == auth.Public {
-		if rt.method == http.MethodGet {
-			resp := send(t, app, app.Client(), rt.method, path)
-			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden ||
-				strings.HasPrefix(resp.Header.Get("Location"), "/login/") {
-				problem("public %s asks anonymous visitors to log in (%d)", path, resp.StatusCode)
-			}
-		}
-		return problems
-	}
 	login := "/login/?next=" + url.QueryEscape(path)
 
 	html := send(t, app, app.Client(), rt.method, path, "Accept", "text/html")

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/admin"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/events"
@@ -111,6 +112,7 @@ func New(d Deps) (*Server, error) {
 		organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
 		events.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt, reg)
 		members.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt)
+		admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: events.NewService(d.Config, mailOrg)}).Routes(rt)
 	})
 
 	_ = mailOrg // domains render their mails with it

@@ -1,0 +1,327 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+func personRowID(id int64) string { return "persons-" + strconv.FormatInt(id, 10) }
+
+func TestPersonsListSortFilterSearch(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("zqlist")
+	anna := newPerson(t, app, "Anna "+tag+"mann", "anna."+tag+"@example.org")
+	bert := newPerson(t, app, "Bert "+tag+"mann", "bert."+tag+"@example.org")
+	carl := newPerson(t, app, "Carl "+tag+"mann", "carl."+tag+"@example.org")
+	exec(t, app, `UPDATE persons SET membership_status = 'confirmed', membership_type = 'ordentlich' WHERE id = $1`, bert)
+	exec(t, app, `UPDATE persons SET membership_status = 'pending' WHERE id = $1`, carl)
+
+	tests := []struct {
+		name  string
+		query string
+		want  []int64
+	}{
+		{"search, newest first by default", "q=" + tag, []int64{carl, bert, anna}},
+		{"sort by name ascending", "q=" + tag + "&sort=name&dir=asc", []int64{anna, bert, carl}},
+		{"sort by name descending", "q=" + tag + "&sort=name&dir=desc", []int64{carl, bert, anna}},
+		{"filter by membership status", "q=" + tag + "&status=confirmed", []int64{bert}},
+		{"filter persons without status", "q=" + tag + "&status=none", []int64{anna}},
+		{"filter by type", "q=" + tag + "&type=ordentlich", []int64{bert}},
+		{"search by email", "q=" + url.QueryEscape("carl."+tag), []int64{carl}},
+		{"every word must match", "q=" + url.QueryEscape("anna "+tag), []int64{anna}},
+		{"typo-tolerant: similar names when nothing matches", "q=" + url.QueryEscape("Berd "+tag+"man"), []int64{bert}},
+		{"page size and paging", "q=" + tag + "&sort=name&dir=asc&size=10&page=1", []int64{anna, bert, carl}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := app.Get(t, c, "/admin/persons?"+tt.query, htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			if strings.Contains(resp.Body, "<html") {
+				t.Fatal("an htmx search must answer with the list alone")
+			}
+			var want []string
+			for _, id := range tt.want {
+				want = append(want, personRowID(id))
+			}
+			got := rowOrder(resp.Body)
+			if tt.name == "typo-tolerant: similar names when nothing matches" {
+				if len(got) == 0 || got[0] != want[0] {
+					t.Fatalf("rows %v, want %v first", got, want)
+				}
+				wantBody(t, resp, `data-testid="note"`)
+				return
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("rows %v, want %v", got, want)
+			}
+		})
+	}
+
+	t.Run("full page without htmx keeps the search in the form", func(t *testing.T) {
+		resp := app.Get(t, c, "/admin/persons?q="+tag+"&sort=name&dir=asc")
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "<html", `value="`+tag+`"`, `name="sort" value="name"`, `hx-push-url="true"`,
+			`hx-trigger="input changed delay:300ms, search"`, "js/admin.js")
+	})
+	t.Run("sort header links turn the direction around", func(t *testing.T) {
+		resp := app.Get(t, c, "/admin/persons?q="+tag+"&sort=name&dir=asc", htmx...)
+		wantBody(t, resp, `href="/admin/persons?dir=desc&amp;q=`+tag+`&amp;sort=name"`)
+	})
+	t.Run("paging", func(t *testing.T) {
+		for i := 0; i < 11; i++ {
+			newPerson(t, app, fmt.Sprintf("Page %s %02d", tag, i), fmt.Sprintf("page%d.%s@example.org", i, tag))
+		}
+		first := app.Get(t, c, "/admin/persons?q=page+"+tag+"&size=10&sort=name&dir=asc", htmx...)
+		if n := len(rowOrder(first.Body)); n != 10 {
+			t.Fatalf("first page has %d rows, want 10", n)
+		}
+		wantBody(t, first, "Seite 1 von 2", `data-testid="next"`)
+		second := app.Get(t, c, "/admin/persons?q=page+"+tag+"&size=10&sort=name&dir=asc&page=2", htmx...)
+		if n := len(rowOrder(second.Body)); n != 1 {
+			t.Fatalf("second page has %d rows, want 1", n)
+		}
+		wantBody(t, second, "Page "+tag+" 10")
+	})
+}
+
+func TestPersonInlineEdit(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("inline")
+	id := newPerson(t, app, "Ina Inline", tag+"@example.org")
+	other := newPerson(t, app, "Otto Other", "other."+tag+"@example.org")
+	base := fmt.Sprintf("/admin/persons/%d", id)
+	sid := strconv.FormatInt(id, 10)
+
+	t.Run("opening a cell gives its editor", func(t *testing.T) {
+		resp := app.Get(t, c, base+"/fields/name", htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-inline-edit`, `name="value" value="Ina Inline"`, `name="version" value="1"`, `data-cancel="`+base+`/row"`)
+	})
+	t.Run("Escape fetches the stored row", func(t *testing.T) {
+		resp := app.Get(t, c, base+"/row", htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `<tr id="`+personRowID(id)+`"`, "Ina Inline")
+	})
+
+	tests := []struct {
+		name, field, value string
+		version            int
+		wantStatus         int
+		wantBody           []string
+		wantStored         string // name after the request
+		column             string
+	}{
+		{"name saved", "name", "Ina Renamed", 1, 200, []string{`<tr id="` + personRowID(id) + `"`, "Ina Renamed"}, "Ina Renamed", "name"},
+		{"empty name refused, typed value kept", "name", "   ", 2, 422, []string{`data-testid="cell-error"`, "Bitte ausfüllen."}, "Ina Renamed", "name"},
+		{"bad email refused", "email", "not-an-address", 2, 422, []string{`value="not-an-address"`, "gültige E-Mail-Adresse"}, tag + "@example.org", "email"},
+		{"email of someone else refused", "email", "other." + tag + "@example.org", 2, 422, []string{"schon vergeben"}, tag + "@example.org", "email"},
+		{"stale version refused with the current value", "name", "Lost Update", 1, 409, []string{`data-testid="conflict"`, "Aktueller Wert: Ina Renamed", `value="Lost Update"`}, "Ina Renamed", "name"},
+		{"membership status saved", "membership_status", "confirmed", 2, 200, []string{"Mitglied"}, "confirmed", "coalesce(membership_status, '')"},
+		{"unknown status refused", "membership_status", "emperor", 3, 422, []string{"angebotenen Werte"}, "confirmed", "coalesce(membership_status, '')"},
+		{"membership type saved", "membership_type", "ausserordentlich", 3, 200, []string{"außerordentlich"}, "ausserordentlich", "coalesce(membership_type, '')"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
+			resp := post(t, app, c, base+"/fields/"+tt.field, url.Values{"value": {tt.value}, "version": {strconv.Itoa(tt.version)}}, htmx...)
+			wantStatus(t, resp, tt.wantStatus)
+			wantBody(t, resp, tt.wantBody...)
+			if got := scalar[string](t, app, `SELECT `+tt.column+` FROM persons WHERE id = $1`, id); got != tt.wantStored {
+				t.Errorf("stored %s = %q, want %q", tt.field, got, tt.wantStored)
+			}
+			after := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
+			if changed := after != before; changed != (tt.wantStatus == 200) {
+				t.Errorf("version %d → %d; a write must bump it, a refusal must not", before, after)
+			}
+		})
+	}
+	t.Run("university relation saved and shown by name", func(t *testing.T) {
+		tu := scalar[int64](t, app, `INSERT INTO tu_status (name, position) VALUES ($1, 99) RETURNING id`, "Rel "+tag)
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
+		resp := post(t, app, c, base+"/fields/tu_status", url.Values{"value": {strconv.FormatInt(tu, 10)}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, 200)
+		wantBody(t, resp, "Rel "+tag)
+	})
+	t.Run("success answers with a toast", func(t *testing.T) {
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
+		resp := post(t, app, c, base+"/fields/name", url.Values{"value": {"Ina Toast"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, 200)
+		if !strings.Contains(resp.Header.Get("HX-Trigger"), "Gespeichert") {
+			t.Errorf("HX-Trigger %q carries no toast", resp.Header.Get("HX-Trigger"))
+		}
+	})
+	t.Run("every change is in the audit log with old and new value", func(t *testing.T) {
+		var old, new string
+		err := app.Pool.QueryRow(t.Context(), `SELECT old_value, new_value FROM audit_log
+			WHERE table_name = 'persons' AND row_id = $1 AND field = 'name' ORDER BY id LIMIT 1`, sid).Scan(&old, &new)
+		if err != nil || old != "Ina Inline" || new != "Ina Renamed" {
+			t.Fatalf("first name entry = %q → %q (%v)", old, new, err)
+		}
+		if n := auditEntries(t, app, "persons", sid, "membership_status"); n != 1 {
+			t.Errorf("%d status entries, want 1", n)
+		}
+		actor := scalar[string](t, app, `SELECT actor FROM audit_log WHERE table_name = 'persons' AND row_id = $1 LIMIT 1`, sid)
+		if !strings.HasPrefix(actor, "user") {
+			t.Errorf("actor %q is not the logged-in user", actor)
+		}
+		if auditEntries(t, app, "persons", strconv.FormatInt(other, 10), "*") != 0 {
+			t.Error("a refused edit was recorded")
+		}
+	})
+	t.Run("saving the same value writes nothing", func(t *testing.T) {
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
+		n := auditEntries(t, app, "persons", sid, "*")
+		resp := post(t, app, c, base+"/fields/name", url.Values{"value": {"Ina Toast"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, 200)
+		if scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id) != v || auditEntries(t, app, "persons", sid, "*") != n {
+			t.Error("an unchanged value bumped the version or wrote the audit log")
+		}
+	})
+	t.Run("fields that are not inline-editable are refused", func(t *testing.T) {
+		resp := post(t, app, c, base+"/fields/date_of_birth", url.Values{"value": {"2000-01-01"}, "version": {"1"}}, htmx...)
+		wantStatus(t, resp, http.StatusNotFound)
+	})
+	t.Run("an unknown person is 404", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/persons/999999999/fields/name", url.Values{"value": {"x"}, "version": {"1"}}, htmx...)
+		wantStatus(t, resp, http.StatusNotFound)
+	})
+}
+
+func TestPersonCreateDetailAndUpdate(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("create")
+
+	t.Run("invalid input re-renders the form with messages", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/persons/new", url.Values{"name": {""}, "email": {"nope"}, "language": {"de"}, "date_of_birth": {"2999-01-01"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, `data-testid="error-name"`, `data-testid="error-email"`, `data-testid="error-date_of_birth"`, `value="nope"`)
+		if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE email = 'nope'`); n != 0 {
+			t.Fatal("a refused form created a person")
+		}
+	})
+	var id int64
+	t.Run("valid input creates the person and records it", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/persons/new", url.Values{"name": {"Neu " + tag}, "email": {tag + "@example.org"},
+			"language": {"en"}, "membership_status": {"pending"}, "date_of_birth": {"1990-05-17"}})
+		wantStatus(t, resp, http.StatusSeeOther)
+		id = scalar[int64](t, app, `SELECT id FROM persons WHERE email = $1`, tag+"@example.org")
+		if loc := resp.Header.Get("Location"); loc != fmt.Sprintf("/admin/persons/%d", id) {
+			t.Errorf("redirect to %q", loc)
+		}
+		if got := scalar[string](t, app, `SELECT language || membership_status || date_of_birth::text FROM persons WHERE id = $1`, id); got != "enpending1990-05-17" {
+			t.Errorf("stored %q", got)
+		}
+		if auditEntries(t, app, "persons", strconv.FormatInt(id, 10), "") != 1 {
+			t.Error("the creation is not in the audit log")
+		}
+	})
+	t.Run("an address in use is refused", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/persons/new", url.Values{"name": {"Twin"}, "email": {strings.ToUpper(tag) + "@EXAMPLE.ORG"}, "language": {"de"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, "schon vergeben")
+	})
+	t.Run("detail page shows the form and the history", func(t *testing.T) {
+		resp := app.Get(t, c, fmt.Sprintf("/admin/persons/%d", id))
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="detail-persons"`, `value="Neu `+tag+`"`, `data-testid="history-entry"`, "(angelegt)")
+	})
+	t.Run("detail form saves every field", func(t *testing.T) {
+		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), url.Values{"version": {"1"}, "name": {"Neu Geändert"},
+			"email": {tag + "@example.org"}, "language": {"de"}, "membership_status": {"confirmed"}, "membership_type": {"ordentlich"},
+			"joining_date": {"2024-02-29"}, "email_valid": {"true"}})
+		wantStatus(t, resp, http.StatusSeeOther)
+		got := scalar[string](t, app, `SELECT name || '|' || language || '|' || membership_status || '|' || joining_date::text || '|' ||
+			email_valid::text || '|' || coalesce(date_of_birth::text, 'null') FROM persons WHERE id = $1`, id)
+		if got != "Neu Geändert|de|confirmed|2024-02-29|true|null" {
+			t.Errorf("stored %q", got)
+		}
+	})
+	t.Run("detail form with a stale version shows the current values", func(t *testing.T) {
+		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), url.Values{"version": {"1"}, "name": {"Stale"},
+			"email": {tag + "@example.org"}, "language": {"de"}})
+		wantStatus(t, resp, http.StatusConflict)
+		wantBody(t, resp, `data-testid="form-conflict"`, `data-testid="current-name"`, "Neu Geändert", `value="Stale"`)
+		if scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id) != "Neu Geändert" {
+			t.Fatal("a stale form overwrote the person")
+		}
+	})
+}
+
+func TestPersonDelete(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("del")
+	p := newPerson(t, app, "Dora Delete", tag+"@example.org")
+	ev := newEvent(t, app, "Delete Fest "+tag, nil)
+	reg := newRegistration(t, app, ev, p, "confirmed")
+	newRegistration(t, app, newEvent(t, app, "Other "+tag, nil), p, "pending")
+	path := fmt.Sprintf("/admin/persons/%d/delete", p)
+
+	t.Run("confirmation says what goes with the person", func(t *testing.T) {
+		resp := app.Get(t, c, path)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="consequences"`, "Ihre 2 Anmeldungen", `data-testid="confirm"`)
+	})
+	t.Run("deleting removes the person and their registrations", func(t *testing.T) {
+		resp := post(t, app, c, path, nil)
+		wantStatus(t, resp, http.StatusSeeOther)
+		if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE id = $1`, p); n != 0 {
+			t.Fatal("person still there")
+		}
+		if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE id = $1`, reg); n != 0 {
+			t.Fatal("registration still there")
+		}
+	})
+	t.Run("the audit log keeps the deletion but not the person's name", func(t *testing.T) {
+		sid := strconv.FormatInt(p, 10)
+		if auditEntries(t, app, "persons", sid, "") != 1 {
+			t.Fatal("the deletion is not recorded")
+		}
+		if n := scalar[int](t, app, `SELECT count(*) FROM audit_log WHERE table_name = 'persons' AND row_id = $1
+			AND (old_value LIKE '%Dora%' OR new_value LIKE '%Dora%')`, sid); n != 0 {
+			t.Fatal("the deleted person's name stayed in the audit log")
+		}
+	})
+
+	t.Run("a person with a user account is refused with a reason, not a 500", func(t *testing.T) {
+		u := app.NewUser(t)
+		resp := app.Get(t, c, fmt.Sprintf("/admin/persons/%d/delete", u.PersonID))
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="blocked"`, u.Username)
+		notBody(t, resp, `data-testid="confirm"`)
+		del := post(t, app, c, fmt.Sprintf("/admin/persons/%d/delete", u.PersonID), nil)
+		wantStatus(t, del, http.StatusConflict)
+		wantBody(t, del, "Benutzerkonto")
+		if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE id = $1`, u.PersonID); n != 1 {
+			t.Fatal("the person was deleted")
+		}
+	})
+}
+
+func TestAnonymisedPersonEditsKeepNoPersonalValues(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	id := newPerson(t, app, "Anonym", unique("anon")+"@example.invalid")
+	exec(t, app, `UPDATE persons SET anonymised_at = now() WHERE id = $1`, id)
+	resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/name", id), url.Values{"value": {"Secret Name"}, "version": {"1"}}, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	var old, new *string
+	err := app.Pool.QueryRow(t.Context(), `SELECT old_value, new_value FROM audit_log WHERE table_name = 'persons' AND row_id = $1 AND field = 'name'`,
+		strconv.FormatInt(id, 10)).Scan(&old, &new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old != nil || new != nil {
+		t.Fatalf("audit kept %v → %v for an anonymised person", old, new)
+	}
+}

@@ -1,0 +1,198 @@
+package events_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// run fails the test with what was being done when an action fails.
+func run(t *testing.T, b *apptest.Browser, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.Ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func eval[T any](t *testing.T, b *apptest.Browser, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// clear empties an input, as selecting all and deleting would.
+func clear(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.getElementById("` + id + `").value = ""`)
+}
+
+// dismissToasts closes the toasts, which on a phone cover the bottom of
+// the page, the way a user taps their close buttons.
+func dismissToasts() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-dismiss-toast]").forEach(function (b) { b.click() })`)
+}
+
+func noConsoleErrors(t *testing.T, b *apptest.Browser) {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond)
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+func fitsPhone(t *testing.T, b *apptest.Browser) {
+	t.Helper()
+	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone", w)
+	}
+}
+
+// Register for the toolbox workshop on a phone, ticking nested
+// checkboxes; confirm through the mailed link; cancel and watch the person
+// waiting move up.
+func TestBrowserRegisterConfirmCancel(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{schema: "toolbox-workshop.json", max: places(1),
+		description: `<p>Zwei Wochen Werkzeuge: $\int_0^1 x\,dx$</p>`})
+	b := apptest.NewBrowser(t, 360, 740)
+	email := unique("browser") + "@example.org"
+	run(t, b, "fill the form",
+		chromedp.Navigate(app.URL+ev.shortRegPath()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="description"] .katex`)),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Grace Hopper"),
+		chromedp.SendKeys(chromedp.ID("f-email"), email),
+		chromedp.Click(chromedp.ID("f-toolbox")),
+		chromedp.SetValue(chromedp.ID("f-os"), "Debian/Ubuntu/Mint"),
+		chromedp.Click(chromedp.ID("f-skill-2")),
+		chromedp.Click(chromedp.ID("f-languages--python")),
+		chromedp.Click(chromedp.ID("f-languages--fortran")),
+		chromedp.SendKeys(chromedp.ID("f-languages--other"), "Rust"),
+		chromedp.Click(chromedp.ID("f-toolbox_interests--git")),
+	)
+	fitsPhone(t, b)
+	run(t, b, "submit", chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-mail"]`)))
+	noConsoleErrors(t, b)
+
+	var data []byte
+	if err := app.Pool.QueryRow(t.Context(), `SELECT data FROM registrations WHERE event_id = $1`, ev.id).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	var answers struct {
+		Toolbox   bool            `json:"toolbox"`
+		OS        string          `json:"os"`
+		Skill     string          `json:"skill"`
+		Languages map[string]any  `json:"languages"`
+		Interests map[string]bool `json:"toolbox_interests"`
+	}
+	_ = json.Unmarshal(data, &answers)
+	if !answers.Toolbox || answers.OS != "Debian/Ubuntu/Mint" || answers.Skill != "Schon mal programmiert, auch in Python" ||
+		answers.Languages["python"] != true || answers.Languages["fortran"] != true || answers.Languages["c"] != false ||
+		answers.Languages["other"] != "Rust" || !answers.Interests["git"] || answers.Interests["make"] {
+		t.Errorf("stored answers %s", data)
+	}
+
+	// Confirm with the link from the mail that arrived.
+	msgs := app.SMTP.WaitTo(t, email, 1, 10*time.Second)
+	link := linkRE.FindString(msgs[0].Text)
+	if link == "" {
+		t.Fatalf("no link in\n%s", msgs[0].Text)
+	}
+	run(t, b, "confirm",
+		chromedp.Navigate(app.URL+link),
+		chromedp.Click(chromedp.CSS(`[data-testid="confirm"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-status="confirmed"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="answers-form"]`)),
+	)
+	if checked := eval[bool](t, b, `document.getElementById("f-languages--python").checked`); !checked {
+		t.Error("the stored answers are not in the form")
+	}
+	fitsPhone(t, b)
+
+	// Someone else is waiting; cancelling gives them the place.
+	waiting, waitingLink := addRegistration(t, app, ev.id, "Waiting Person", unique("waiting")+"@example.org", "waitinglist", 0)
+	run(t, b, "cancel",
+		dismissToasts(),
+		chromedp.Click(chromedp.CSS(`[data-testid="cancel-open"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="cancel-confirm"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="cancel-confirm"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-status="canceled"]`)),
+	)
+	if s := statusOf(t, app, waiting); s != "confirmed" {
+		t.Errorf("the waiting person is %s, want confirmed", s)
+	}
+	run(t, b, "the waiting person's page",
+		chromedp.Navigate(app.URL+waitingLink),
+		chromedp.WaitVisible(chromedp.CSS(`[data-status="confirmed"]`)),
+	)
+	noConsoleErrors(t, b)
+}
+
+// $\alpha^2$ renders live under a latex field; an unbalanced $ makes the
+// browser refuse to submit.
+func TestBrowserLatexPreview(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{schema: `{"type": "object", "properties": {
+		"title": {"type": "string", "format": "latex", "label": "Titel der Arbeit"}}}`})
+	b := apptest.NewBrowser(t, 360, 740)
+	email := unique("latex") + "@example.org"
+	run(t, b, "type a formula",
+		chromedp.Navigate(app.URL+ev.regPath()),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Emmy Noether"),
+		chromedp.SendKeys(chromedp.ID("f-email"), email),
+		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2$`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-preview-title"] .katex`)),
+	)
+	tex := eval[string](t, b, `document.querySelector('[data-testid="latex-preview-title"] .katex annotation').textContent`)
+	if tex != `\alpha^2` {
+		t.Errorf("KaTeX rendered %q, want \\alpha^2", tex)
+	}
+	if valid := eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); !valid {
+		t.Error("a balanced formula marks the field invalid")
+	}
+
+	run(t, b, "break the formula",
+		clear("f-title"),
+		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-problem"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+		chromedp.Sleep(500*time.Millisecond),
+	)
+	msg := eval[string](t, b, `document.getElementById("f-title").validationMessage`)
+	if !strings.Contains(msg, "$") {
+		t.Errorf("validation message %q does not explain the $", msg)
+	}
+	if n := statusCounts(t, app, ev.id); len(n) != 0 {
+		t.Fatalf("the browser submitted an unbalanced formula: %v", n)
+	}
+	if present := eval[bool](t, b, `!!document.querySelector('[data-testid="check-mail"]')`); present {
+		t.Fatal("the form was sent")
+	}
+
+	// A KaTeX error refuses too.
+	run(t, b, "unknown command",
+		clear("f-title"),
+		chromedp.SendKeys(chromedp.ID("f-title"), `$\frac{1}$`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-problem"]`)),
+	)
+	if valid := eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); valid {
+		t.Error("a formula KaTeX cannot set is accepted")
+	}
+
+	run(t, b, "fix and send",
+		clear("f-title"),
+		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2$-Zerfälle`),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="latex-problem"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-mail"]`)),
+	)
+	fitsPhone(t, b)
+	noConsoleErrors(t, b)
+}

@@ -1,0 +1,141 @@
+package events_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// Registering again for the same event stores nothing new, answers the
+// same page and mails the link with the current state.
+func TestSecondSubmitResendsState(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(3)})
+	email := unique("twice") + "@example.org"
+	c := app.Client()
+	first := registerVia(t, app, c, ev.regPath(), "Twice", email, nil)
+	post(t, app, c, lastLink(t, app, email), "action", "confirm")
+	second := registerVia(t, app, c, ev.regPath(), "Twice Again", strings.ToUpper(email), nil)
+	if first.StatusCode != http.StatusOK || second.StatusCode != http.StatusOK {
+		t.Fatalf("statuses %d, %d", first.StatusCode, second.StatusCode)
+	}
+	if !strings.Contains(second.Body, `data-testid="check-mail"`) {
+		t.Error("the second submit does not show the check-your-mail page")
+	}
+	if n := statusCounts(t, app, ev.id); n["confirmed"] != 1 || len(n) != 1 {
+		t.Errorf("registrations %v, want the one confirmed", n)
+	}
+	kinds := mailsTo(t, app, email)
+	if len(kinds) != 3 || kinds[2] != "event_registration_state" {
+		t.Fatalf("mails %v, want pending, confirmed, state", kinds)
+	}
+	msgs := app.SMTP.WaitTo(t, email, 3, 10*time.Second)
+	var state string
+	for _, m := range msgs {
+		if strings.Contains(m.Text, "bereits") {
+			state = m.Text
+		}
+	}
+	if !strings.Contains(state, "Stand deiner Anmeldung: bestätigt") || !linkRE.MatchString(state) {
+		t.Errorf("state mail:\n%s", state)
+	}
+	// The person's name is not changed by someone typing their address.
+	var name string
+	_ = app.Pool.QueryRow(t.Context(), `SELECT name FROM persons WHERE lower(email) = lower($1)`, email).Scan(&name)
+	if name != "Twice" {
+		t.Errorf("name changed to %q", name)
+	}
+}
+
+func TestConcurrentDuplicateSubmits(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{})
+	email := unique("dup") + "@example.org"
+	var wg sync.WaitGroup
+	codes := make(chan int, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- registerVia(t, app, app.Client(), ev.regPath(), "Double Clicker", email, nil).StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != http.StatusOK {
+			t.Errorf("a duplicate submit answered %d, want 200", code)
+		}
+	}
+	var persons, regs int
+	_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM persons WHERE lower(email) = $1`, email).Scan(&persons)
+	_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM registrations WHERE event_id = $1`, ev.id).Scan(&regs)
+	if persons != 1 || regs != 1 {
+		t.Errorf("%d persons and %d registrations, want 1 and 1", persons, regs)
+	}
+	// One link mail and at most three resends: the address is not flooded.
+	if kinds := mailsTo(t, app, email); len(kinds) < 1 || len(kinds) > 4 || kinds[0] != "event_registration_pending" {
+		t.Errorf("mails %v", kinds)
+	}
+}
+
+func TestResendEmails(t *testing.T) {
+	app := apptest.Start(t)
+	open1 := createEvent(t, app, testEvent{name: "Offene Veranstaltung"})
+	open2 := createEvent(t, app, testEvent{name: "Zweite Veranstaltung", max: places(1)})
+	over := createEvent(t, app, testEvent{name: "Längst vorbei", endsAgo: dur(60 * 24 * time.Hour)})
+	email := unique("known") + "@example.org"
+	c := app.Client()
+	registerVia(t, app, c, open1.regPath(), "Known Person", email, nil)
+	var personID int64
+	_ = app.Pool.QueryRow(t.Context(), `SELECT id FROM persons WHERE email = $1`, email).Scan(&personID)
+	for _, ev := range []created{open2, over} {
+		if _, err := app.Pool.Exec(t.Context(), `INSERT INTO registrations (event_id, person_id, status, confirmed_at)
+			VALUES ($1, $2, 'confirmed', now())`, ev.id, personID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := app.Get(t, c, "/events/resend_emails/")
+	mustContain(t, page.Body, `name="email"`)
+	unknown := app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {unique("unknown") + "@example.org"}})
+	known := app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {strings.ToUpper(email)}})
+	if unknown.StatusCode != http.StatusOK || known.StatusCode != http.StatusOK {
+		t.Fatalf("statuses %d, %d", unknown.StatusCode, known.StatusCode)
+	}
+	if strip(unknown.Body) != strip(known.Body) {
+		t.Error("known and unknown addresses get different answers")
+	}
+	msgs := app.SMTP.WaitTo(t, email, 2, 10*time.Second) // the link mail and the list
+	var list string
+	for _, m := range msgs {
+		if strings.Contains(m.Subject, "Deine Anmeldungen") {
+			list = m.Text
+		}
+	}
+	if strings.Count(list, "/events/registration/") != 2 || !strings.Contains(list, "Offene Veranstaltung") ||
+		!strings.Contains(list, "Zweite Veranstaltung") || strings.Contains(list, "Längst vorbei") {
+		t.Errorf("links mail:\n%s", list)
+	}
+	if kinds := mailsTo(t, app, email); len(kinds) != 2 {
+		t.Errorf("mails %v, want the registration link and one list", kinds)
+	}
+	bad := app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {"not an address"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, `data-testid="error-email"`) {
+		t.Errorf("malformed address = %d", bad.StatusCode)
+	}
+	for i := 0; i < 10; i++ {
+		app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {unique("flood") + "@example.org"}})
+	}
+	if resp := app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {email}}); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("resend after many = %d, want 429", resp.StatusCode)
+	}
+}
+
+// strip removes what differs between any two responses (nothing here but
+// keep the comparison honest about whitespace).
+func strip(s string) string { return strings.Join(strings.Fields(s), " ") }

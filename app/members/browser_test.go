@@ -1,0 +1,96 @@
+package members_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// On a phone: apply, open the mailed link, confirm, edit one's data.
+func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	b := apptest.NewBrowser(t, 360, 740)
+	email := newAddress(t)
+	phd := tuStatusID(t, app, "Doktorandin/Doktorand")
+
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+"/register/"),
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), "Bärbel Browser"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.Click(chromedp.CSS(`[data-testid="type-ausserordentlich"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="apply-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="link-sent"]`)),
+	); err != nil {
+		t.Fatalf("applying: %v", err)
+	}
+	assertFitsPhone(t, b, "the answer to applying")
+
+	link := linkIn(t, lastMailTo(t, app, email, 1))
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+link),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verify-submit"]`)),
+	); err != nil {
+		t.Fatalf("opening the mailed link: %v", err)
+	}
+	assertFitsPhone(t, b, "the verification page")
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="verify-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="edit-form"]`)),
+	); err != nil {
+		t.Fatalf("confirming: %v", err)
+	}
+	if p := loadPerson(t, app, email); p.Status != "pending" || p.Type != "ausserordentlich" {
+		t.Fatalf("after confirming in the browser: %+v", p)
+	}
+	assertFitsPhone(t, b, "the edit page")
+
+	if err := chromedp.Do(b.Ctx,
+		chromedp.SetValue(chromedp.ID("date_of_birth"), "1995-07-14"),
+		chromedp.Click(chromedp.CSS(`[data-testid="tu-`+phd+`"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="edit-submit"]`)),
+	); err != nil {
+		t.Fatalf("editing: %v", err)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
+		`document.getElementById('toasts').textContent.includes('gespeichert')`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("no toast after saving: %v", err)
+	}
+	p := loadPerson(t, app, email)
+	if p.Birth != "1995-07-14" || p.TUStatus != phd || p.Name != "Bärbel Browser" {
+		t.Fatalf("stored after editing: %+v", p)
+	}
+
+	// A mistake shows next to the field, in place.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.SetValue(chromedp.ID("name"), ""),
+		chromedp.Click(chromedp.CSS(`[data-testid="edit-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="name-error"]`)),
+	); err != nil {
+		t.Fatalf("the empty name shows no message: %v", err)
+	}
+	if got := loadPerson(t, app, email).Name; got != "Bärbel Browser" {
+		t.Errorf("an empty name was saved: %q", got)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Fatalf("console errors: %v", errs)
+	}
+}
+
+func assertFitsPhone(t *testing.T, b *apptest.Browser, what string) {
+	t.Helper()
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if width > 360 {
+		html, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Errorf("%s is %d px wide on a 360 px phone:\n%s", what, width, strings.TrimSpace(html))
+	}
+}
