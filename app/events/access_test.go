@@ -170,4 +170,8 @@ func TestRegisterIsRateLimitedPerClient(t *testing.T) {
 	if !strings.Contains(last.Body, "warte") && !strings.Contains(last.Body, "Warte") {
 		t.Errorf("429 page does not ask to wait")
 	}
+	htmx := registerVia(t, app, c, ev.regPath(), "Spammer", unique("spam")+"@example.org", nil, "HX-Request", "true")
+	if htmx.StatusCode != http.StatusTooManyRequests || !strings.Contains(htmx.Header.Get("HX-Trigger"), "warte") {
+		t.Errorf("htmx 429 = %d, HX-Trigger %q; want a toast asking to wait", htmx.StatusCode, htmx.Header.Get("HX-Trigger"))
+	}
 }

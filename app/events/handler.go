@@ -20,6 +20,7 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
 )
 
 // LevelViewRegistration lets a user see the registration page of a closed
@@ -57,10 +58,16 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 	}
 }
 
-// Service is the handler's service, for tests and the admin console.
-func (h *Handler) Service() *Service { return h.svc }
-
 func (h *Handler) clientIP(r *http.Request) string { return web.ClientIP(r, h.cfg.TrustedProxies) }
+
+// tooMany answers 429. htmx does not swap error responses, so a form sent
+// through htmx learns it from a toast.
+func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
+	if web.IsFragment(r) {
+		web.SetToasts(w, layout.Flash{Kind: "warning", Text: i18n.T(r.Context(), "error.429.text")})
+	}
+	h.site.TooManyRequests(w, r, retry)
+}
 
 // eventHeader shapes what the pages show about ev.
 func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {

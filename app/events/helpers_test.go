@@ -46,7 +46,9 @@ func places(n int) *int { return &n }
 func dur(d time.Duration) *time.Duration { return &d }
 
 // unique makes names and addresses no other test uses.
-func unique(prefix string) string { return fmt.Sprintf("%s%d-%d", prefix, time.Now().UnixNano()%1e6, seq.Add(1)) }
+func unique(prefix string) string {
+	return fmt.Sprintf("%s%d-%d", prefix, time.Now().UnixNano()%1e6, seq.Add(1))
+}
 
 func schemaJSON(t testing.TB, s string) string {
 	t.Helper()

@@ -142,7 +142,8 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	if err != nil {
 		return err
 	}
-	if ev.NotifyEmail == nil || strings.TrimSpace(*ev.NotifyEmail) == "" {
+	// A mistyped organiser address must not block confirmations.
+	if ev.NotifyEmail == nil || !schema.IsEmail(strings.TrimSpace(*ev.NotifyEmail)) {
 		return nil
 	}
 	pos, err := waitingPosition(ctx, tx, reg)

@@ -86,7 +86,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if allowed, retry := h.registerByIP.Allow(h.clientIP(r)); !allowed {
-		h.site.TooManyRequests(w, r, retry)
+		h.tooMany(w, r, retry)
 		return
 	}
 	lang := i18n.LangOf(r.Context())

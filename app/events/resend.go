@@ -35,7 +35,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, retry := h.resendByIP.Allow(h.clientIP(r)); !ok {
-		h.site.TooManyRequests(w, r, retry)
+		h.tooMany(w, r, retry)
 		return
 	}
 	if ok, _ := h.mailsByAddress.Allow(strings.ToLower(email)); ok {

@@ -49,6 +49,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	}
 	assertFitsPhone(t, b, "the edit page")
 
+	_, _ = chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`window.__log=[]; ['htmx:afterRequest','showToast','htmx:beforeSwap','submit'].forEach(n => document.addEventListener(n, e => window.__log.push(n + ' ' + (e.detail && e.detail.xhr ? e.detail.xhr.status + ' ' + e.detail.xhr.getResponseHeader('HX-Trigger') : JSON.stringify(e.detail))))); true`))
 	if err := chromedp.Do(b.Ctx,
 		chromedp.SetValue(chromedp.ID("date_of_birth"), "1995-07-14"),
 		chromedp.Click(chromedp.CSS(`[data-testid="tu-`+phd+`"]`)),
@@ -57,9 +58,11 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 		t.Fatalf("editing: %v", err)
 	}
 	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
-		`document.getElementById('toasts').textContent.includes('gespeichert')`,
-		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("no toast after saving: %v", err)
+		`document.querySelectorAll('#toasts [data-testid="toast"]').length > 0`,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		body, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`JSON.stringify(window.__log)`))
+		t.Logf("person: %+v", loadPerson(t, app, email))
+		t.Fatalf("no toast after saving: %v\n%s", err, body)
 	}
 	p := loadPerson(t, app, email)
 	if p.Birth != "1995-07-14" || p.TUStatus != phd || p.Name != "Bärbel Browser" {

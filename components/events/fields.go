@@ -102,4 +102,12 @@ func inputAttrs(f Field) templ.Attributes {
 	return a
 }
 
+// describedBy links a fieldset to its error, when it has one.
+func describedBy(f Field) templ.Attributes {
+	if ids := f.describedBy(); ids != "" {
+		return templ.Attributes{"aria-describedby": ids}
+	}
+	return templ.Attributes{}
+}
+
 func itoa(i int) string { return strconv.Itoa(i) }

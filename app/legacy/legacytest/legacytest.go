@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,18 +24,31 @@ import (
 	"github.com/pepalumni/memberdb/app/db/dbtest"
 )
 
-// Fixture returns the path of a file in app/legacy/testdata, wherever the
-// test runs from.
-func Fixture(name string) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "testdata", name)
+// Fixture returns the path of a file in app/legacy/testdata, from whichever
+// package's folder the test runs.
+func Fixture(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "app", "legacy", "testdata", name)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("legacytest: no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }
 
 // SQLite copies legacy.sqlite to a temporary file, so a test may change it,
 // and returns its path.
 func SQLite(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile(Fixture("legacy.sqlite"))
+	b, err := os.ReadFile(Fixture(t, "legacy.sqlite"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +116,7 @@ func Target(t testing.TB) (*pgxpool.Pool, string) {
 func Postgres(t testing.TB) string {
 	t.Helper()
 	dbURL := NewDatabase(t, "legacy_src")
-	f, err := os.Open(Fixture("legacy-postgres.sql"))
+	f, err := os.Open(Fixture(t, "legacy-postgres.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,60 @@
+package events_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+func TestEventList(t *testing.T) {
+	app := apptest.Start(t)
+	later := createEvent(t, app, testEvent{name: "Später mit Plätzen", max: places(3)})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '20 days' WHERE id = $1`, later.id); err != nil {
+		t.Fatal(err)
+	}
+	sooner := createEvent(t, app, testEvent{name: "Früher unbegrenzt"})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, sooner.id); err != nil {
+		t.Fatal(err)
+	}
+	addRegistration(t, app, later.id, "One", unique("one")+"@example.org", "confirmed", time.Hour)
+	full := createEvent(t, app, testEvent{name: "Voll besetzt", max: places(1)})
+	addRegistration(t, app, full.id, "Two", unique("two")+"@example.org", "confirmed", time.Hour)
+	createEvent(t, app, testEvent{name: "Schon geschlossen", closed: true})
+
+	anon := app.Get(t, app.Client(), "/events/")
+	if anon.StatusCode != http.StatusOK {
+		t.Fatalf("GET /events/ = %d", anon.StatusCode)
+	}
+	section := func(body, group string) string {
+		_, s, _ := strings.Cut(body, `data-testid="events-`+group+`"`)
+		s, _, _ = strings.Cut(s, "</div>\n")
+		s, _, _ = strings.Cut(s, `data-testid="events-`)
+		return s
+	}
+	open := section(anon.Body, "open")
+	if i, j := strings.Index(open, "Früher unbegrenzt"), strings.Index(open, "Später mit Plätzen"); i < 0 || j < i {
+		t.Errorf("open events not listed in date order")
+	}
+	if !strings.Contains(open, "2 frei") {
+		t.Errorf("no badge with 2 free places")
+	}
+	if !strings.Contains(section(anon.Body, "full"), "Voll besetzt") {
+		t.Error("the full event is not under the waiting list")
+	}
+	if strings.Contains(anon.Body, "Schon geschlossen") {
+		t.Error("anonymous visitors see closed events")
+	}
+	mustContain(t, anon.Body, `href="/events/resend_emails/"`)
+
+	c, _ := app.ClientWith(t, "get_participants")
+	logged := app.Get(t, c, "/events/")
+	if !strings.Contains(section(logged.Body, "closed"), "Schon geschlossen") {
+		t.Error("logged-in users do not see closed events")
+	}
+	if resp := app.Get(t, app.Client(), "/events"); resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("/events = %d, want a redirect to /events/", resp.StatusCode)
+	}
+}
