@@ -18,6 +18,11 @@ func runRole(ctx context.Context, e *env, args []string) error {
 		return usagef("%s", roleUsage)
 	}
 	sub, role, levels := args[0], args[1], args[2:]
+	// "role create --all-access R" would otherwise make a role named
+	// "--all-access".
+	if strings.HasPrefix(role, "-") {
+		return usagef("the role name comes first: %s", roleUsage)
+	}
 	switch sub {
 	case "create":
 		allAccess := false

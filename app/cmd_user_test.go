@@ -67,6 +67,8 @@ func TestRoleAndUserCommands(t *testing.T) {
 		{"revoke from unknown role", "", []string{"role", "revoke", "cli_nobody", level}, 1, "unknown role"},
 		{"unknown subcommand", "", []string{"user", "delete", "x"}, 2, "unknown user command"},
 		{"role without arguments", "", []string{"role"}, 2, "role create"},
+		{"flag in place of the role", "", []string{"role", "create", "--all-access"}, 2, "the role name comes first"},
+		{"flag before the role", "", []string{"role", "create", "--all-access", "cli_flagged"}, 2, "the role name comes first"},
 	}
 	for _, st := range steps {
 		code, out, errOut := runCLI(t, st.stdin, st.args...)
@@ -77,6 +79,11 @@ func TestRoleAndUserCommands(t *testing.T) {
 		if code != st.wantCode || !strings.Contains(got, st.wantOut) {
 			t.Errorf("%s: memberdb %v = %d\nstdout: %s\nstderr: %s\nwant %d and %q", st.name, st.args, code, out, errOut, st.wantCode, st.wantOut)
 		}
+	}
+
+	var flagRoles int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM roles WHERE name LIKE '-%'`).Scan(&flagRoles); err != nil || flagRoles != 0 {
+		t.Errorf("%d roles named like a flag (%v)", flagRoles, err)
 	}
 
 	// What the commands stored.

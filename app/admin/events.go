@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,7 +54,7 @@ func (h *Handler) eventsTable() *table {
 				preview: "/admin/events/preview/description", rows: 10},
 			{name: "footer", column: "footer", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/footer", rows: 4},
-			{name: "registration_schema", column: "registration_schema", read: "jsonb_pretty(registration_schema)", kind: "schema",
+			{name: "registration_schema", column: "registration_schema", kind: "schema", formValue: indentJSON,
 				parse: schemaParser, preview: "/admin/events/preview/registration_schema", rows: 20},
 		},
 	}
@@ -74,6 +75,7 @@ func (h *Handler) eventsTable() *table {
 	}
 	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("name") }
 	t.after = h.eventChanged
+	t.check = checkEventTimes
 	t.detail = h.eventDetail
 	t.consequences = h.eventConsequences
 	return t
@@ -101,7 +103,30 @@ func schemaParser(ctx context.Context, _ querier, raw string) (any, string, erro
 	if _, problems := parseSchema(ctx, raw); len(problems) > 0 {
 		return nil, strings.Join(problems, "; "), nil
 	}
-	return json.RawMessage(raw), "", nil
+	return json.RawMessage(indentJSON(raw)), "", nil
+}
+
+// indentJSON formats a JSON document for the editor, keeping the order of
+// its keys (the order of the form's fields).
+func indentJSON(raw string) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(strings.TrimSpace(raw)), "", "    "); err != nil {
+		return raw
+	}
+	return buf.String()
+}
+
+// checkEventTimes refuses an end before its start.
+func checkEventTimes(ctx context.Context, values map[string]any) map[string]string {
+	problems := map[string]string{}
+	for _, pair := range [][2]string{{"starts_at", "ends_at"}, {"opens_at", "closes_at"}} {
+		start, ok1 := values[pair[0]].(time.Time)
+		end, ok2 := values[pair[1]].(time.Time)
+		if ok1 && ok2 && end.Before(start) {
+			problems[pair[1]] = tr(ctx, "admin.events.error.order")
+		}
+	}
+	return problems
 }
 
 // eventActor is the current user as the events domain names actors.

@@ -44,6 +44,11 @@ func (h *Handler) readForm(ctx context.Context, t *table, form url.Values, creat
 		}
 		values[f.name] = v
 	}
+	if t.check != nil && len(fs.problems) == 0 {
+		for name, problem := range t.check(ctx, values) {
+			fs.problems[name] = problem
+		}
+	}
 	return values, fs, nil
 }
 
@@ -70,6 +75,9 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		value, typed := fs.typed[f.name]
 		if !typed {
 			value = stored[f.name]
+			if f.formValue != nil && value != "" {
+				value = f.formValue(value)
+			}
 		}
 		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
 			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}

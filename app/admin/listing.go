@@ -137,9 +137,11 @@ func (lq listQuery) orderBy(tie string) string {
 	if lq.Q != "" && lq.spec.rank != "" && !lq.chosen {
 		return lq.spec.rank + " DESC, " + tie
 	}
-	dir := " ASC NULLS FIRST"
+	// PostgreSQL's default NULLS placement keeps an index usable for the
+	// order (backwards for DESC), so a page of many matches stops early.
+	dir := " ASC"
 	if lq.Dir == "desc" {
-		dir = " DESC NULLS LAST"
+		dir = " DESC"
 	}
 	return lq.spec.sorts[lq.Sort] + dir + ", " + tie + dir
 }

@@ -51,7 +51,7 @@ func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
 		words := strings.Fields(lq.Q)
 		for i, word := range words[:min(len(words), maxSearchWords)] {
 			arg := "w" + strconv.Itoa(i)
-			wh.add("(p.name ILIKE @"+arg+" OR p.email ILIKE @"+arg+")", arg, likePattern(word))
+			wh.add(personText+" ILIKE @"+arg, arg, likePattern(word))
 		}
 	}
 	from := "registrations r JOIN events e ON e.id = r.event_id JOIN persons p ON p.id = r.person_id"

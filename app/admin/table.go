@@ -53,6 +53,9 @@ type table struct {
 	title func(ctx context.Context, id string, st rowState) string
 	// detail adds a table's facts, sections, related rows and actions.
 	detail func(ctx context.Context, id string, st rowState, fs formState, v *adminui.DetailView) error
+	// check finds problems between fields of a whole form (an end before
+	// its start), by field name.
+	check func(ctx context.Context, values map[string]any) map[string]string
 	// extra form elements that are not columns (the "over capacity" choice).
 	extra func(ctx context.Context) []adminui.FormField
 	// defaults are the create form's initial values.
@@ -94,6 +97,9 @@ type field struct {
 	// parse turns the submitted text into the value to store; problem is
 	// the translated message when the text is not acceptable.
 	parse func(ctx context.Context, q querier, raw string) (value any, problem string, err error)
+	// formValue turns a stored value into what the form's input shows
+	// (a schema, indented).
+	formValue func(stored string) string
 	// display turns a stored value into what a cell shows (enum labels).
 	display func(ctx context.Context, stored string) string
 	// write replaces the plain UPDATE for fields that domain rules change

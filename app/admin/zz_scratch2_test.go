@@ -20,7 +20,7 @@ func TestScratchExplain(t *testing.T) {
 	if _, err := app.Pool.Exec(ctx, string(sql), 50000); err != nil {
 		t.Fatal(err)
 	}
-	app.Pool.Exec(ctx, "VACUUM ANALYZE persons")
+	app.Pool.Exec(ctx, "ANALYZE persons")
 	explain := func(settings, q string, args ...any) {
 		pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
 			if settings != "" {
@@ -40,11 +40,13 @@ func TestScratchExplain(t *testing.T) {
 			return nil
 		})
 	}
+	app.Pool.Exec(ctx, "CREATE INDEX IF NOT EXISTS scratch_name_trgm ON persons USING gin (name gin_trgm_ops)")
+	app.Pool.Exec(ctx, "ANALYZE persons")
 	for _, term := range strings.Split(os.Getenv("TERMS"), ",") {
 		like := "%" + term + "%"
-		off := "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
-		explain(off, `SELECT count(*) FROM (SELECT 1 FROM persons p WHERE (p.name || ' ' || p.email) ILIKE $1 LIMIT 1001) s`, like)
-		explain("", `SELECT count(*) FROM (SELECT 1 FROM persons p WHERE (p.name || ' ' || p.email) ILIKE $1 LIMIT 1001) s`, like)
-		explain(off, `SELECT p.id FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id WHERE (p.name || ' ' || p.email) ILIKE $1 ORDER BY p.id DESC LIMIT 25`, like)
+		cost := "SELECT set_config('cpu_operator_cost', '0.05', true), set_config('pg_trgm.word_similarity_threshold', '0.5', true)"
+		explain(cost, `SELECT count(*) FROM (SELECT 1 FROM persons p WHERE (p.name || ' ' || p.email) ILIKE $1 LIMIT 1001) s`, like)
+		explain(cost, `SELECT p.id FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id WHERE (p.name || ' ' || p.email) ILIKE $1 ORDER BY p.id DESC LIMIT 25`, like)
+		explain(cost, `SELECT p.id FROM persons p WHERE $1 <% p.name ORDER BY word_similarity($1, p.name) DESC, p.id DESC LIMIT 25`, term)
 	}
 }

@@ -51,16 +51,17 @@ func (s *Sessions) findCredentials(ctx context.Context, userOrEmail string) (cre
 // old or weaker hash replaces it with argon2id.
 func (s *Sessions) Authenticate(ctx context.Context, client, userOrEmail, password string) (credentials, time.Duration, error) {
 	limits := s.limits()
-	if ok, retry := limits.checkFailures(client, userOrEmail); !ok {
+	if ok, retry := limits.reserveLogin(client, userOrEmail); !ok {
 		return credentials{}, retry, ErrTooManyAttempts
 	}
 	c, err := s.findCredentials(ctx, userOrEmail)
 	if errors.Is(err, errNoUser) {
 		burnTime(password)
-		limits.recordFailure(client, userOrEmail)
 		return credentials{}, 0, ErrBadCredentials
 	}
 	if err != nil {
+		// Our failure is not the client's: it must not cost them a try.
+		limits.releaseLogin(client, userOrEmail)
 		return credentials{}, 0, err
 	}
 	ok, rehash, err := VerifyPassword(c.Hash, password)
@@ -69,9 +70,9 @@ func (s *Sessions) Authenticate(ctx context.Context, client, userOrEmail, passwo
 		s.logError(ctx, "unusable password hash", err, c.UserID)
 	}
 	if !ok {
-		limits.recordFailure(client, userOrEmail)
 		return credentials{}, 0, ErrBadCredentials
 	}
+	limits.releaseLogin(client, userOrEmail)
 	if rehash {
 		if err := s.rehash(ctx, c, password); err != nil {
 			s.logError(ctx, "replacing an old password hash failed", err, c.UserID)

@@ -36,23 +36,31 @@ func accountKey(userOrEmail string) string {
 	return strings.ToLower(strings.TrimSpace(userOrEmail))
 }
 
-// checkFailures reports whether more failed logins are allowed for the client
-// and account, without counting this attempt.
-func (l *Limits) checkFailures(client, account string) (ok bool, retryAfter time.Duration) {
-	ok1, r1 := l.LoginByClient.Check(client)
-	ok2, r2 := l.LoginByAccount.Check(accountKey(account))
-	return ok1 && ok2, max(r1, r2)
+// reserveLogin counts a login attempt against client and account before
+// the password is checked: attempts sent in parallel would all pass a check
+// made before any of them failed. A successful login gives the attempt back
+// (releaseLogin), so only failures use up the allowance.
+func (l *Limits) reserveLogin(client, account string) (ok bool, retryAfter time.Duration) {
+	client = ratelimit.ClientKey(client)
+	if ok, retry := l.LoginByClient.Allow(client); !ok {
+		return false, retry
+	}
+	if ok, retry := l.LoginByAccount.Allow(accountKey(account)); !ok {
+		l.LoginByClient.Undo(client)
+		return false, retry
+	}
+	return true, 0
 }
 
-// recordFailure counts a failed login against client and account.
-func (l *Limits) recordFailure(client, account string) {
-	l.LoginByClient.Allow(client)
-	l.LoginByAccount.Allow(accountKey(account))
+// releaseLogin takes back the attempt reserveLogin counted.
+func (l *Limits) releaseLogin(client, account string) {
+	l.LoginByClient.Undo(ratelimit.ClientKey(client))
+	l.LoginByAccount.Undo(accountKey(account))
 }
 
 // allowReset counts a reset request against client and account.
 func (l *Limits) allowReset(client, account string) (ok bool, retryAfter time.Duration) {
-	ok1, r1 := l.ResetByClient.Allow(client)
+	ok1, r1 := l.ResetByClient.Allow(ratelimit.ClientKey(client))
 	if !ok1 {
 		return false, r1
 	}

@@ -48,7 +48,7 @@ func (h *Handler) resetRequest(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "auth.reset.title"), view.ResetSentPage())
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "auth.reset.title"), view.ResetSentPage(int(ResetTTL.Minutes())))
 }
 
 // account is the user a reset link or a password change is about.
@@ -58,7 +58,6 @@ type account struct {
 	PersonID int64
 	Name     string
 	Email    string
-	Lang     i18n.Lang
 }
 
 // sendResetLink mails a new link to the account named userOrEmail, making
@@ -189,9 +188,12 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, err error)
 	h.site.Render(w, r, status, title, view.LinkProblemPage(view.LinkProblem{Status: status}))
 }
 
-// enqueue queues text name to the account's person in their language.
+// enqueue queues text name to the account's person in the language of the
+// request: the one asking for a link or setting a password is, as far as
+// anyone can tell, that person, and reads the site in the language they
+// want their mail in.
 func (h *Handler) enqueue(ctx context.Context, tx pgx.Tx, a account, name string, data any) error {
-	m, err := h.texts.Message(a.Lang, name, data, mail.Address(a.Name, a.Email))
+	m, err := h.texts.Message(i18n.LangOf(ctx), name, data, mail.Address(a.Name, a.Email))
 	if err != nil {
 		return err
 	}
@@ -204,21 +206,16 @@ func (h *Handler) enqueue(ctx context.Context, tx pgx.Tx, a account, name string
 // loadAccount returns the active user id with their person.
 func loadAccount(ctx context.Context, tx pgx.Tx, userID int64) (account, error) {
 	const q = `
-		SELECT u.id, u.username, p.id, p.name, p.email, p.language
+		SELECT u.id, u.username, p.id, p.name, p.email
 		FROM users u JOIN persons p ON p.id = u.person_id
 		WHERE u.id = $1 AND u.disabled_at IS NULL`
 	var a account
-	var lang string
-	err := tx.QueryRow(ctx, q, userID).Scan(&a.UserID, &a.Username, &a.PersonID, &a.Name, &a.Email, &lang)
+	err := tx.QueryRow(ctx, q, userID).Scan(&a.UserID, &a.Username, &a.PersonID, &a.Name, &a.Email)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, errNoUser
 	}
 	if err != nil {
 		return a, fmt.Errorf("auth: load account: %w", err)
-	}
-	a.Lang, _ = i18n.Parse(lang)
-	if a.Lang == "" {
-		a.Lang = i18n.DE
 	}
 	return a, nil
 }

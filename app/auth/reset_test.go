@@ -54,6 +54,9 @@ func TestResetAnswersTheSameForKnownAndUnknown(t *testing.T) {
 	if known.StatusCode != unknown.StatusCode || known.Body != unknown.Body {
 		t.Fatal("a known and an unknown address get different answers")
 	}
+	if !strings.Contains(known.Body, "Der Link gilt 30 Minuten.") {
+		t.Error("the answer does not say how long the link works")
+	}
 	msgs := app.SMTP.WaitTo(t, u.Email, 1, 10*time.Second)
 	if !strings.Contains(msgs[0].Subject, "Passwort zurücksetzen") {
 		t.Errorf("subject = %q, want the German reset subject", msgs[0].Subject)
@@ -238,4 +241,29 @@ func TestResetRateLimit(t *testing.T) {
 		t.Fatalf("request after an hour = %d, want 200", r.StatusCode)
 	}
 	app.SMTP.WaitTo(t, u.Email, 4, 10*time.Second)
+}
+
+// Mails speak the language the person uses on the site when they ask for
+// the link and when they set the password, not the stored default.
+func TestResetMailsSpeakTheLanguageOfTheRequest(t *testing.T) {
+	app := apptest.Start(t)
+	u := newUser(t, app, "altes-passwort")
+	c := app.Client()
+	if r := app.PostForm(t, c, "/lang", url.Values{"lang": {"en"}, "return": {"/"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switching to English = %d", r.StatusCode)
+	}
+	if r := app.PostForm(t, c, "/password_reset/", url.Values{"user_or_email": {u.Email}}); r.StatusCode != http.StatusOK {
+		t.Fatalf("reset request = %d", r.StatusCode)
+	}
+	reset := app.SMTP.WaitTo(t, u.Email, 1, 10*time.Second)[0]
+	if reset.Subject != "Reset your password" || !strings.Contains(reset.Text, "The link works for 30 minutes") {
+		t.Errorf("reset mail asked for in English: subject %q\n%s", reset.Subject, reset.Text)
+	}
+	link := resetLink.FindString(reset.Text)
+	if r := setPassword(t, app, c, link, "neues-passwort", "neues-passwort"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set password = %d", r.StatusCode)
+	}
+	if changed := app.SMTP.WaitTo(t, u.Email, 2, 10*time.Second)[1]; changed.Subject != "Your password was changed" {
+		t.Errorf("password set in English, mail subject %q", changed.Subject)
+	}
 }

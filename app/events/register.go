@@ -108,9 +108,6 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	// A repeated attempt mails the link again, but not without end: the
-	// address may be a stranger's.
-	mayMailAgain, _ := h.mailsByAddress.Allow(strings.ToLower(email))
 	err = pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
 		personID, err := findOrCreatePerson(r.Context(), tx, name, email, lang)
 		if err != nil {
@@ -127,7 +124,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		if created {
 			return h.svc.mailStatus(r.Context(), tx, reg, StatusPending, 0)
 		}
-		if mayMailAgain {
+		// A repeated attempt mails the link again, but not without end:
+		// the address may be a stranger's.
+		if ok, _ := h.mailsByAddress.Allow(strings.ToLower(email)); ok {
 			return h.svc.mailState(r.Context(), tx, reg, ev)
 		}
 		return nil

@@ -49,7 +49,6 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	}
 	assertFitsPhone(t, b, "the edit page")
 
-	_, _ = chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`window.__log=[]; ['htmx:afterRequest','showToast','htmx:beforeSwap','submit'].forEach(n => document.addEventListener(n, e => window.__log.push(n + ' ' + (e.detail && e.detail.xhr ? e.detail.xhr.status + ' ' + e.detail.xhr.getResponseHeader('HX-Trigger') : JSON.stringify(e.detail))))); true`))
 	if err := chromedp.Do(b.Ctx,
 		chromedp.SetValue(chromedp.ID("date_of_birth"), "1995-07-14"),
 		chromedp.Click(chromedp.CSS(`[data-testid="tu-`+phd+`"]`)),
@@ -57,12 +56,11 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("editing: %v", err)
 	}
+	// Headless Chromium asks for English; the toast may come in either language.
 	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
-		`document.querySelectorAll('#toasts [data-testid="toast"]').length > 0`,
+		`/saved|gespeichert/.test(document.getElementById('toasts').textContent)`,
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		body, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`JSON.stringify(window.__log)`))
-		t.Logf("person: %+v", loadPerson(t, app, email))
-		t.Fatalf("no toast after saving: %v\n%s", err, body)
+		t.Fatalf("no toast after saving: %v", err)
 	}
 	p := loadPerson(t, app, email)
 	if p.Birth != "1995-07-14" || p.TUStatus != phd || p.Name != "Bärbel Browser" {
@@ -71,7 +69,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 
 	// A mistake shows next to the field, in place.
 	if err := chromedp.Do(b.Ctx,
-		chromedp.SetValue(chromedp.ID("name"), ""),
+		chromedp.SetValue(chromedp.ID("name"), " "),
 		chromedp.Click(chromedp.CSS(`[data-testid="edit-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="name-error"]`)),
 	); err != nil {
@@ -81,8 +79,12 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 		t.Errorf("an empty name was saved: %q", got)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Fatalf("console errors: %v", errs)
+	for _, e := range b.Errors() {
+		// Chromium logs every 4xx answer; the 422 of the form is expected.
+		if !e.IsException() && strings.Contains(e.Text, "status of 422") {
+			continue
+		}
+		t.Errorf("console error: %s", e.Text)
 	}
 }
 

@@ -218,7 +218,7 @@ func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
 	if again.StatusCode != http.StatusSeeOther {
 		t.Fatalf("second cancel = %d", again.StatusCode)
 	}
-	if n := outboxCount(t, app, "membership_board_canceled", board); n != 1 {
+	if n := mailsAbout(t, app, "membership_board_canceled", id); n != 1 {
 		t.Errorf("the board got %d mails, want 1", n)
 	}
 	if page := app.Get(t, app.Client(), link+"/cancel"); page.StatusCode != http.StatusSeeOther {

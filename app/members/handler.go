@@ -17,6 +17,8 @@ import (
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
 )
 
 // Access levels of this domain.
@@ -67,7 +69,7 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 // the 429 answer is written already.
 func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string) bool {
 	if ok, retry := h.byAddress.Allow(strings.ToLower(strings.TrimSpace(email))); !ok {
-		h.site.TooManyRequests(w, r, retry)
+		h.tooMany(w, r, retry)
 		return false
 	}
 	return true
@@ -77,10 +79,19 @@ func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string
 // the 429 answer is written already.
 func (h *Handler) allowClient(w http.ResponseWriter, r *http.Request) bool {
 	if ok, retry := h.byClient.Allow(web.ClientIP(r, h.cfg.TrustedProxies)); !ok {
-		h.site.TooManyRequests(w, r, retry)
+		h.tooMany(w, r, retry)
 		return false
 	}
 	return true
+}
+
+// tooMany answers 429. htmx swaps no error answer, so a form sent with
+// htmx learns of it from a toast.
+func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
+	if web.IsFragment(r) {
+		web.SetToasts(w, layout.Flash{Kind: "warning", Text: i18n.T(r.Context(), "error.429.text")})
+	}
+	h.site.TooManyRequests(w, r, retry)
 }
 
 // parseForm reads a posted form; on false the error answer is written.

@@ -163,3 +163,15 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// mailsAbout counts the mails of a kind about a person (to anyone).
+func mailsAbout(t *testing.T, app *apptest.App, kind string, personID int64) int {
+	t.Helper()
+	var n int
+	err := app.Pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM mail_outbox WHERE kind = $1 AND person_id = $2`, kind, personID).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

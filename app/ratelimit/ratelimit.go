@@ -74,6 +74,23 @@ func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
 	return true, 0
 }
 
+// Undo takes back the latest event of key: for callers that count an
+// attempt before judging it, so parallel attempts cannot all pass a check
+// made before any of them was counted, and then find it should not count
+// (a successful login).
+func (l *Limiter) Undo(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.events[key]
+	switch len(times) {
+	case 0:
+	case 1:
+		delete(l.events, key)
+	default:
+		l.events[key] = times[:len(times)-1]
+	}
+}
+
 // Reset forgets key, for example after a successful login.
 func (l *Limiter) Reset(key string) {
 	l.mu.Lock()

@@ -126,3 +126,39 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d events allowed, want exactly 100", allowed)
 	}
 }
+
+func TestUndoTakesBackTheLatestEvent(t *testing.T) {
+	l, c := newTestLimiter(2, time.Minute)
+	l.Allow("a")
+	c.advance(10 * time.Second)
+	l.Allow("a")
+	l.Undo("a")
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("refused after one of two events was taken back")
+	}
+	if ok, retry := l.Allow("a"); ok || retry != 50*time.Second {
+		t.Errorf("Allow = %v, %v; want refused until the first event leaves the window (50s)", ok, retry)
+	}
+	l.Undo("a")
+	l.Undo("a")
+	l.Undo("a") // more than were recorded
+	if ok, _ := l.Check("a"); !ok {
+		t.Error("refused after every event was taken back")
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "::ffff:203.0.113.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"not-an-address", "not-an-address"},
+	}
+	for _, tt := range tests {
+		if got := ClientKey(tt.addr); got != tt.want {
+			t.Errorf("ClientKey(%q) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}

@@ -41,7 +41,7 @@ type Field struct {
 	Disabled bool
 }
 
-// Invalid reports whether the field or one of its children has an error.
+// Invalid reports whether the field has an error.
 func (f Field) Invalid() bool { return f.Error != "" }
 
 func (f Field) errorID() string { return f.ID + "-error" }

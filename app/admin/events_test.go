@@ -1,0 +1,305 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+func eventRowID(id int64) string { return "events-" + strconv.FormatInt(id, 10) }
+
+// eventForm is a complete, valid event form.
+func eventForm(name string, version int) url.Values {
+	v := url.Values{
+		"name": {name}, "shortlink": {""}, "max_participants": {"20"}, "registration_open": {"true"},
+		"starts_at": {"2031-06-01T18:00"}, "ends_at": {"2031-06-01T23:00"}, "opens_at": {"2031-01-01T00:00"},
+		"closes_at": {"2031-05-30T12:00"}, "editing_closes_at": {"2031-05-31T12:00"}, "formality": {"sie"},
+		"notify_email": {"orga@example.org"}, "force_tu_mail": {"true"},
+		"description": {"<p>Feier mit $E=mc^2$</p><script>alert(1)</script>"}, "footer": {"<small>Fuß</small>"},
+		"registration_schema": {`{"type": "object", "properties": {"shirt": {"type": "string", "enum": ["S", "M"], "label": "T-Shirt"}}}`},
+	}
+	if version > 0 {
+		v.Set("version", strconv.Itoa(version))
+	}
+	return v
+}
+
+func TestEventsListSortFilterSearch(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("evlist")
+	a := newEvent(t, app, "Alpha "+tag, nil)
+	b := newEvent(t, app, "Beta "+tag, intp(10))
+	z := newEvent(t, app, "Zeta "+tag, nil)
+	exec(t, app, `UPDATE events SET registration_open = false, shortlink = $2, starts_at = now() - interval '1 year' WHERE id = $1`, z, "zeta-"+tag)
+	exec(t, app, `UPDATE events SET starts_at = now() + interval '1 month' WHERE id IN ($1, $2)`, a, b)
+	p := newPerson(t, app, "Counted", unique("counted")+"@example.org")
+	newRegistration(t, app, b, p, "confirmed")
+
+	tests := []struct {
+		name, query string
+		want        []int64
+	}{
+		{"search by name, newest first", "q=" + tag, []int64{z, b, a}},
+		{"sort by name", "q=" + tag + "&sort=name&dir=asc", []int64{a, b, z}},
+		{"sort by name descending", "q=" + tag + "&sort=name&dir=desc", []int64{z, b, a}},
+		{"filter open", "q=" + tag + "&open=open&sort=name&dir=asc", []int64{a, b}},
+		{"filter closed", "q=" + tag + "&open=closed", []int64{z}},
+		{"filter past", "q=" + tag + "&when=past", []int64{z}},
+		{"filter upcoming", "q=" + tag + "&when=upcoming&sort=name&dir=asc", []int64{a, b}},
+		{"search by shortlink", "q=zeta-" + tag, []int64{z}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := app.Get(t, c, "/admin/events?"+tt.query, htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			var want []string
+			for _, id := range tt.want {
+				want = append(want, eventRowID(id))
+			}
+			if got := rowOrder(resp.Body); !slices.Equal(got, want) {
+				t.Fatalf("rows %v, want %v", got, want)
+			}
+		})
+	}
+	t.Run("counts of confirmed registrations link to them", func(t *testing.T) {
+		resp := app.Get(t, c, "/admin/events?q=Beta+"+tag, htmx...)
+		wantBody(t, resp, fmt.Sprintf(`href="/admin/registrations?event=%d&amp;status=confirmed">1</a>`, b))
+	})
+}
+
+func TestEventInlineEdit(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("evinline")
+	id := newEvent(t, app, "Inline "+tag, intp(5))
+	other := newEvent(t, app, "Other "+tag, nil)
+	exec(t, app, `UPDATE events SET shortlink = $2 WHERE id = $1`, other, "taken-"+tag)
+	base := fmt.Sprintf("/admin/events/%d", id)
+
+	tests := []struct {
+		name, field, value string
+		version, status    int
+		body               []string
+		column, stored     string
+	}{
+		{"name", "name", "Renamed " + tag, 1, 200, []string{"Renamed " + tag}, "name", "Renamed " + tag},
+		{"empty name refused", "name", "", 2, 422, []string{"Bitte ausfüllen."}, "name", "Renamed " + tag},
+		{"registration closed by unticking", "registration_open", "", 2, 200, []string{`data-testid="toggle-registration_open"`}, "registration_open::text", "false"},
+		{"registration opened by ticking", "registration_open", "true", 3, 200, []string{"checked"}, "registration_open::text", "true"},
+		{"shortlink", "shortlink", "fest-" + tag, 4, 200, []string{"fest-" + tag}, "coalesce(shortlink, '')", "fest-" + tag},
+		{"digits-only shortlink refused", "shortlink", "2024", 5, 422, []string{"keine Ziffer"}, "coalesce(shortlink, '')", "fest-" + tag},
+		{"shortlink of another event refused", "shortlink", "taken-" + tag, 5, 422, []string{"schon vergeben"}, "coalesce(shortlink, '')", "fest-" + tag},
+		{"max participants", "max_participants", "7", 5, 200, []string{">7<"}, "coalesce(max_participants::text, '')", "7"},
+		{"negative max participants refused", "max_participants", "-1", 6, 422, []string{"Mindestens 0"}, "coalesce(max_participants::text, '')", "7"},
+		{"stale version refused", "max_participants", "9", 1, 409, []string{"Aktueller Wert: 7"}, "coalesce(max_participants::text, '')", "7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"version": {strconv.Itoa(tt.version)}}
+			if tt.value != "" {
+				form.Set("value", tt.value)
+			}
+			resp := post(t, app, c, base+"/fields/"+tt.field, form, htmx...)
+			wantStatus(t, resp, tt.status)
+			wantBody(t, resp, tt.body...)
+			if got := scalar[string](t, app, `SELECT `+tt.column+` FROM events WHERE id = $1`, id); got != tt.stored {
+				t.Errorf("stored %s = %q, want %q", tt.field, got, tt.stored)
+			}
+		})
+	}
+	t.Run("each saved change is audited", func(t *testing.T) {
+		for field, want := range map[string]int{"name": 1, "registration_open": 2, "shortlink": 1, "max_participants": 1} {
+			if n := auditEntries(t, app, "events", strconv.FormatInt(id, 10), field); n != want {
+				t.Errorf("%s: %d entries, want %d", field, n, want)
+			}
+		}
+	})
+}
+
+func TestRaisingMaxParticipantsMovesTheWaitingListUp(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("raise")
+	ev := newEvent(t, app, "Raise "+tag, intp(1))
+	newRegistration(t, app, ev, newPerson(t, app, "First", "first."+tag+"@example.org"), "confirmed")
+	second := newRegistration(t, app, ev, newPerson(t, app, "Second", "second."+tag+"@example.org"), "waitinglist")
+	third := newRegistration(t, app, ev, newPerson(t, app, "Third", "third."+tag+"@example.org"), "waitinglist")
+
+	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {"2"}, "version": {"1"}}, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, second); s != "confirmed" {
+		t.Fatalf("first on the waiting list is %s, want confirmed", s)
+	}
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, third); s != "waitinglist" {
+		t.Fatalf("second on the waiting list is %s, want still waiting", s)
+	}
+	app.SMTP.WaitTo(t, "second."+tag+"@example.org", 1, 10*time.Second)
+	if n := auditEntries(t, app, "registrations", strconv.FormatInt(second, 10), "status"); n != 1 {
+		t.Errorf("moving up recorded %d status entries, want 1", n)
+	}
+
+	t.Run("lowering moves nobody", func(t *testing.T) {
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {"1"}, "version": {"2"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'confirmed'`, ev); n != 2 {
+			t.Fatalf("%d confirmed, want the 2 already confirmed", n)
+		}
+	})
+	t.Run("removing the limit confirms everyone waiting", func(t *testing.T) {
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {""}, "version": {"3"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, third); s != "confirmed" {
+			t.Fatalf("third is %s, want confirmed", s)
+		}
+	})
+}
+
+func TestEventFormAndSchemaEditor(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("evform")
+
+	var id int64
+	t.Run("create with every field", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/events/new", eventForm("Form "+tag, 0))
+		wantStatus(t, resp, http.StatusSeeOther)
+		id = scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, "Form "+tag)
+		got := scalar[string](t, app, `SELECT concat_ws('|', max_participants, registration_open::text, formality, notify_email, force_tu_mail::text,
+			to_char(starts_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI'), to_char(editing_closes_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI'),
+			registration_schema->'properties'->'shirt'->>'label') FROM events WHERE id = $1`, id)
+		if got != "20|true|sie|orga@example.org|true|2031-06-01 18:00|2031-05-31 12:00|T-Shirt" {
+			t.Fatalf("stored %q", got)
+		}
+	})
+	t.Run("detail shows the form with previews of the stored texts", func(t *testing.T) {
+		resp := app.Get(t, c, fmt.Sprintf("/admin/events/%d", id))
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="preview-description"`, "Feier mit $E=mc^2$", `data-testid="schema-form"`, "T-Shirt",
+			`value="2031-06-01T18:00"`, `hx-post="/admin/events/preview/registration_schema"`, `data-testid="duplicate"`)
+		if strings.Contains(resp.Body, "<script>alert(1)</script>") {
+			t.Fatal("the description preview is not sanitised")
+		}
+	})
+
+	schemaTests := []struct {
+		name, schema string
+		want         []string
+	}{
+		{"not JSON", `{"type": "object", "properties": {`, []string{"Kein gültiges JSON"}},
+		{"not a draft 7 schema", `{"type": "object", "properties": {"age": {"type": "integer", "minimum": "ten"}}}`, []string{"properties.age"}},
+		{"a construct the form cannot show", `{"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}`,
+			[]string{"properties.tags", "array"}},
+		{"oneOf is not supported", `{"type": "object", "oneOf": [], "properties": {}}`, []string{"oneOf"}},
+	}
+	for _, tt := range schemaTests {
+		t.Run("refused: "+tt.name, func(t *testing.T) {
+			before := scalar[string](t, app, `SELECT registration_schema::text || version FROM events WHERE id = $1`, id)
+			form := eventForm("Changed "+tag, 1)
+			form.Set("registration_schema", tt.schema)
+			resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+			wantStatus(t, resp, http.StatusUnprocessableEntity)
+			wantBody(t, resp, append([]string{`data-testid="error-registration_schema"`}, tt.want...)...)
+			if after := scalar[string](t, app, `SELECT registration_schema::text || version FROM events WHERE id = $1`, id); after != before {
+				t.Fatal("a refused schema changed the event")
+			}
+			if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name = $1`, "Changed "+tag); n != 0 {
+				t.Fatal("a refused form saved other fields")
+			}
+
+			preview := post(t, app, c, "/admin/events/preview/registration_schema", url.Values{"registration_schema": {tt.schema}}, htmx...)
+			wantStatus(t, preview, http.StatusOK)
+			wantBody(t, preview, append([]string{`data-testid="schema-problems"`}, tt.want...)...)
+		})
+	}
+	t.Run("the preview renders the form a valid schema makes", func(t *testing.T) {
+		schema := `{"type": "object", "required": ["level"], "properties": {
+			"level": {"type": "string", "enum": ["Bachelor", "Master"], "format": "radio", "label": "Abschluss $\\alpha$"},
+			"veggie": {"type": "boolean", "label": "Vegetarisch"}}}`
+		resp := post(t, app, c, "/admin/events/preview/registration_schema", url.Values{"registration_schema": {schema}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="schema-form"`, "Abschluss $\\alpha$", `type="radio"`, "Master", "Vegetarisch", `name="preview.veggie"`)
+		notBody(t, resp, "<html")
+	})
+	t.Run("the description preview is sanitised HTML", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/events/preview/description", url.Values{"description": {`<b>Fett</b> $x$ <img src=x onerror=alert(1)>`}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "<b>Fett</b> $x$")
+		notBody(t, resp, "onerror")
+	})
+	t.Run("a valid schema is saved", func(t *testing.T) {
+		form := eventForm("Form "+tag, 1)
+		form.Set("registration_schema", `{"type": "object", "properties": {"diet": {"type": "string", "format": "multiline", "label": "Ernährung"}}}`)
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+		wantStatus(t, resp, http.StatusSeeOther)
+		if got := scalar[string](t, app, `SELECT registration_schema->'properties'->'diet'->>'format' FROM events WHERE id = $1`, id); got != "multiline" {
+			t.Fatalf("stored format %q", got)
+		}
+		if auditEntries(t, app, "events", strconv.FormatInt(id, 10), "registration_schema") != 1 {
+			t.Error("the schema change is not audited")
+		}
+	})
+	t.Run("registration closing before it opens is refused", func(t *testing.T) {
+		form := eventForm("Form "+tag, 2)
+		form.Set("closes_at", "2030-01-01T00:00")
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, `data-testid="error-closes_at"`)
+	})
+}
+
+func TestDuplicateEvent(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("dup")
+	src := newEvent(t, app, "Sommerfest "+tag, intp(30))
+	exec(t, app, `UPDATE events SET shortlink = $2, description = 'Beschreibung', registration_schema = '{"type": "object", "properties": {"x": {"type": "string"}}}'
+		WHERE id = $1`, src, "sf-"+tag)
+	newRegistration(t, app, src, newPerson(t, app, "Reg", unique("dupreg")+"@example.org"), "confirmed")
+
+	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil)
+	wantStatus(t, resp, http.StatusSeeOther)
+	copyID := scalar[int64](t, app, `SELECT max(id) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+"%")
+	if copyID == src {
+		t.Fatal("no copy")
+	}
+	if loc := resp.Header.Get("Location"); loc != fmt.Sprintf("/admin/events/%d", copyID) {
+		t.Errorf("redirect to %q", loc)
+	}
+	got := scalar[string](t, app, `SELECT concat_ws('|', name, registration_open::text, coalesce(shortlink, 'none'), max_participants, description,
+		registration_schema->'properties'->'x'->>'type', (SELECT count(*) FROM registrations WHERE event_id = e.id)) FROM events e WHERE id = $1`, copyID)
+	if want := "Sommerfest " + tag + " (Kopie)|false|none|30|Beschreibung|string|0"; got != want {
+		t.Fatalf("copy is %q, want %q", got, want)
+	}
+	if auditEntries(t, app, "events", strconv.FormatInt(copyID, 10), "") != 1 {
+		t.Error("the copy is not audited")
+	}
+}
+
+func TestEventDeleteTakesItsRegistrations(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("evdel")
+	ev := newEvent(t, app, "Gone "+tag, nil)
+	for i := 0; i < 3; i++ {
+		newRegistration(t, app, ev, newPerson(t, app, "P", fmt.Sprintf("p%d.%s@example.org", i, tag)), "confirmed")
+	}
+	confirm := app.Get(t, c, fmt.Sprintf("/admin/events/%d/delete", ev))
+	wantStatus(t, confirm, http.StatusOK)
+	wantBody(t, confirm, "Alle 3 Anmeldungen werden mitgelöscht")
+	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/delete", ev), nil)
+	wantStatus(t, resp, http.StatusSeeOther)
+	if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE event_id = $1`, ev); n != 0 {
+		t.Fatalf("%d registrations left", n)
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE email LIKE $1`, "%."+tag+"@example.org"); n != 3 {
+		t.Fatalf("the persons must stay, %d left", n)
+	}
+}
