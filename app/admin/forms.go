@@ -79,6 +79,9 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 				value = f.formValue(value)
 			}
 		}
+		if f.kind == "password" {
+			value = "" // a password is never sent back to the browser
+		}
 		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
 			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}
 		if cur, ok := fs.current[f.name]; ok {

@@ -148,8 +148,8 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 		if err != nil {
 			return err
 		}
-		entries := t.changes(ctx, id, before, after)
-		if len(entries) == 0 {
+		entries, changed := t.changes(ctx, id, before, after)
+		if !changed {
 			saved = before
 			return errUnchanged
 		}
@@ -178,12 +178,16 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 	return saved, err
 }
 
-// changes are the audit entries of the fields that differ.
-func (t *table) changes(ctx context.Context, id string, before, after rowState) []audit.Entry {
-	var out []audit.Entry
+// changes are the audit entries of the fields that differ; changed is
+// also true for fields whose writes record themselves.
+func (t *table) changes(ctx context.Context, id string, before, after rowState) (out []audit.Entry, changed bool) {
 	for _, f := range t.fields {
 		old, new := before.values[f.name], after.values[f.name]
-		if ptrEq(old, new) || f.audited {
+		if ptrEq(old, new) {
+			continue
+		}
+		changed = true
+		if f.audited {
 			continue
 		}
 		if f.secret || (f.personal && (before.anonymised || after.anonymised)) {
@@ -191,7 +195,7 @@ func (t *table) changes(ctx context.Context, id string, before, after rowState) 
 		}
 		out = append(out, entry(ctx, t.name, id, f.name, old, new))
 	}
-	return out
+	return out, changed
 }
 
 func ptrEq(a, b *string) bool {
@@ -249,7 +253,8 @@ func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, e
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, t.changes(ctx, id, rowState{values: map[string]*string{}}, after)...); err != nil {
+		created, _ := t.changes(ctx, id, rowState{values: map[string]*string{}}, after)
+		if err := audit.Record(ctx, tx, created...); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, entry(ctx, t.name, id, "", nil, t.summaryOf(after, false)))

@@ -39,6 +39,10 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 		if err := userExists(ctx, tx, id); err != nil {
 			return err
 		}
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM roles WHERE name = $1`, role).Scan(&one); err != nil {
+			return fmt.Errorf("admin: role %s: %w", role, mapNoRows(err))
+		}
 		if err := setUserRole(ctx, tx, id, role, granted); err != nil {
 			return err
 		}

@@ -188,21 +188,7 @@ func Revoke(ctx context.Context, pool *pgxpool.Pool, role string, levels []strin
 			return err
 		}
 		const q = `DELETE FROM role_access_levels WHERE role = $1 AND access_level = ANY($2) RETURNING access_level`
-		rows, err := tx.Query(ctx, q, role, levels)
-		if err != nil {
-			return fmt.Errorf("auth: revoke: %w", err)
-		}
-		removed, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return fmt.Errorf("auth: revoke: %w", err)
-		}
-		for _, l := range removed {
-			if err := audit.Record(ctx, tx, audit.Entry{Actor: ActorCommandLine, Table: "role_access_levels", RowID: role,
-				Field: "access_level", OldValue: audit.Value(l)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return changeLevels(ctx, tx, q, role, levels, false)
 	})
 }
 
@@ -212,17 +198,29 @@ func grant(ctx context.Context, tx pgx.Tx, role string, levels []string) error {
 	}
 	const q = `INSERT INTO role_access_levels (role, access_level) SELECT $1, unnest($2::text[])
 		ON CONFLICT DO NOTHING RETURNING access_level`
+	return changeLevels(ctx, tx, q, role, levels, true)
+}
+
+// changeLevels runs q, which adds (granted) or removes levels of role and
+// returns those it really changed, and records each in the audit log; a
+// level the role held already, or did not hold, leaves no entry.
+func changeLevels(ctx context.Context, tx pgx.Tx, q, role string, levels []string, granted bool) error {
 	rows, err := tx.Query(ctx, q, role, levels)
 	if err != nil {
-		return fmt.Errorf("auth: grant: %w", err)
+		return fmt.Errorf("auth: change access levels of %s: %w", role, err)
 	}
-	added, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	changed, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return fmt.Errorf("auth: grant: %w", err)
+		return fmt.Errorf("auth: change access levels of %s: %w", role, err)
 	}
-	for _, l := range added {
-		if err := audit.Record(ctx, tx, audit.Entry{Actor: ActorCommandLine, Table: "role_access_levels", RowID: role,
-			Field: "access_level", NewValue: audit.Value(l)}); err != nil {
+	for _, l := range changed {
+		e := audit.Entry{Actor: ActorCommandLine, Table: "role_access_levels", RowID: role, Field: "access_level"}
+		if granted {
+			e.NewValue = audit.Value(l)
+		} else {
+			e.OldValue = audit.Value(l)
+		}
+		if err := audit.Record(ctx, tx, e); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
 	view "github.com/pepalumni/memberdb/components/auth"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -159,7 +160,7 @@ func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.site.Flash(r, "success", i18n.T(r.Context(), "auth.newpw.done"))
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	web.Redirect(w, r, "/")
 }
 
 func (h *Handler) renderNewPassword(w http.ResponseWriter, r *http.Request, status int, f view.NewPasswordForm) {

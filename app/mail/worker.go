@@ -29,9 +29,12 @@ type WorkerConfig struct {
 	PollInterval time.Duration // how often to look without a notification; default 5 s
 	ClaimTimeout time.Duration // when a mail claimed by a dead worker is taken over; default 10 min
 	RetryBase    time.Duration // first wait after a temporary failure, doubling; default 30 s
-	MaxAttempts  int           // attempts before a mail fails for good; default 12
-	SendTimeout  time.Duration // SMTP connection timeout; default 30 s
-	Logger       *slog.Logger
+	// MaxAttempts counts the first attempt too. The default, 13, is the
+	// old system's schedule: twelve retries after waits of 30 s doubling,
+	// which add up to about a day and a half.
+	MaxAttempts int
+	SendTimeout time.Duration // SMTP connection timeout; default 30 s
+	Logger      *slog.Logger
 }
 
 // NewWorkerConfig is the configuration memberdb serve and mail-worker use:
@@ -54,7 +57,7 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 		c.RetryBase = 30 * time.Second
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 12
+		c.MaxAttempts = 13
 	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = 30 * time.Second

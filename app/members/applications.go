@@ -173,7 +173,7 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	case status == StatusConfirmed:
 		err = h.send(ctx, tx, outgoing{kind: mailWelcome, text: "welcome", lang: to, to: a.Email, personID: id,
 			data: map[string]any{"Name": a.Name, "Type": i18n.In(to, "members.type."+a.MembershipType),
-				"JoiningDate": isoDate(joining), "EditLink": h.cfg.URL("/request_edit")}})
+				"JoiningDate": dateIn(to, joining), "EditLink": h.cfg.URL("/request_edit")}})
 	case message != "":
 		err = h.send(ctx, tx, outgoing{kind: mailDenied, text: "denied", lang: to, to: a.Email, personID: id,
 			data: map[string]any{"Name": a.Name, "Message": message}})

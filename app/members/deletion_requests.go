@@ -23,9 +23,7 @@ var errRequestDone = errors.New("members: deletion request already done")
 const deletionRequestSQL = `
 	SELECT d.id, p.id, p.name, p.email, coalesce(p.membership_status, ''), d.requested_at,
 	       (SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
-	        WHERE r.person_id = p.id AND r.status <> 'canceled'
-	          AND (coalesce(e.ends_at, e.starts_at) > now()
-	               OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open)))
+	        WHERE r.person_id = p.id AND ` + upcoming + `)
 	FROM deletion_requests d JOIN persons p ON p.id = d.person_id
 	WHERE d.done_at IS NULL AND p.anonymised_at IS NULL`
 

@@ -16,13 +16,16 @@ import (
 	views "github.com/pepalumni/memberdb/components/members"
 )
 
-// upcomingSQL counts a person's registrations ($1) for events not over yet;
-// an event without dates counts while its registration is open.
-const upcomingSQL = `
-	SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
-	WHERE r.person_id = $1 AND r.status <> 'canceled'
-	  AND (coalesce(e.ends_at, e.starts_at) > now()
-	       OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))`
+// upcoming is SQL true for a registration r (of event e) that still counts:
+// not canceled, for an event not over yet; an event without dates counts
+// while its registration is open.
+const upcoming = `r.status <> 'canceled'
+	AND (coalesce(e.ends_at, e.starts_at) > now()
+	     OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))`
+
+// upcomingSQL counts a person's ($1) upcoming registrations.
+const upcomingSQL = `SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
+	WHERE r.person_id = $1 AND ` + upcoming
 
 // erasureBlockers are the reasons (catalog keys) why the person cannot be
 // erased at once but the board must decide: members, people expected at an

@@ -69,3 +69,14 @@ func validity(lang i18n.Lang, d time.Duration) string {
 	}
 	return i18n.In(lang, "members.validity.minutes", m)
 }
+
+// dateIn writes a date the way lang's readers expect it in a mail.
+func dateIn(lang i18n.Lang, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	if lang == i18n.DE {
+		return t.Format("2.1.2006")
+	}
+	return t.Format("2 January 2006")
+}

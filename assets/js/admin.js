@@ -73,11 +73,20 @@
     }
   });
 
+  // A list's address leaves out empty filters, so bookmarks stay short.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.verb !== "get" || !e.detail.elt.closest("[data-admin]")) return;
+    var params = e.detail.parameters;
+    Object.keys(params).forEach(function (k) {
+      if (params[k] === "") delete params[k];
+    });
+  });
+
   // Put the cursor at the end of the opened field, not before the text.
   document.addEventListener("htmx:afterSettle", function (e) {
     var input = e.target.querySelector && e.target.querySelector("input[data-inline-input]");
     if (input && document.activeElement !== input) input.focus();
-    if (input && input.setSelectionRange && (input.type === "text" || input.type === "email")) {
+    if (input && input.type === "text") {
       var end = input.value.length;
       input.setSelectionRange(end, end);
     }

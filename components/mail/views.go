@@ -87,6 +87,18 @@ func statusClass(status string) string {
 	return "text-bg-secondary"
 }
 
+// errorClass colours the last error: red while it matters (the mail failed
+// or waits for its next attempt), grey once the mail went out after all.
+func errorClass(status string) string {
+	switch status {
+	case "failed":
+		return "text-danger"
+	case "queued", "sending":
+		return "text-warning-emphasis"
+	}
+	return "text-body-secondary"
+}
+
 // lines splits a body into lines of parts, so the page can wrap long lines
 // on a phone instead of scrolling a <pre>.
 func lines(parts []BodyPart) [][]BodyPart {

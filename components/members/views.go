@@ -2,7 +2,13 @@
 // the self-service data pages and GDPR access and erasure.
 package members
 
-import "strconv"
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
 
 // Option is one choice of a radio list or select.
 type Option struct {
@@ -146,4 +152,24 @@ func orNone(v string) string {
 		return "none"
 	}
 	return v
+}
+
+// when shows an ISO timestamp of the export as people read it, in the
+// server's time zone; dates and anything else stay as they are.
+func when(ctx context.Context, iso string) string {
+	t, err := time.Parse(time.RFC3339, iso)
+	if err != nil {
+		return iso
+	}
+	if i18n.LangOf(ctx) == i18n.DE {
+		return t.Local().Format("02.01.2006 15:04")
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+func whenPtr(ctx context.Context, iso *string) string {
+	if iso == nil {
+		return ""
+	}
+	return when(ctx, *iso)
 }

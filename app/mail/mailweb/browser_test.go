@@ -54,6 +54,14 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 		t.Errorf("address bar = %s, want the filter in it", loc)
 	}
 
+	// On a phone the mail is one block the width of the screen, not a
+	// column squeezed beside status and button columns.
+	subjectWidth, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](
+		`document.querySelector('[data-testid="mail-row"] .fw-semibold').getBoundingClientRect().width`))
+	if err != nil || subjectWidth < 280 {
+		t.Errorf("the subject gets %.0f px of a 360 px phone (%v), want nearly all of it", subjectWidth, err)
+	}
+
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`[data-testid="mail-retry"]`))); err != nil {
 		t.Fatal(err)
 	}
