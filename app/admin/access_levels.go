@@ -165,9 +165,13 @@ func (h *Handler) accessLevelDetail(ctx context.Context, id string, _ rowState, 
 		use = tr(ctx, "admin.access_levels.unused")
 	}
 	v.Facts = []adminui.Fact{{Label: tr(ctx, "admin.access_levels.in_use"), Value: use}}
-	roles, err := h.links(ctx, `SELECT role, '/admin/roles/' || role FROM role_access_levels WHERE access_level = $1 ORDER BY role`, id)
+	holders, err := names(ctx, h.pool, `SELECT role FROM role_access_levels WHERE access_level = $1 ORDER BY role`, id)
 	if err != nil {
 		return err
+	}
+	roles := make([]adminui.Link, len(holders))
+	for i, role := range holders {
+		roles[i] = adminui.Link{Label: role, URL: h.roles.detailURL(role)}
 	}
 	v.Related = []adminui.Related{{Title: tr(ctx, "admin.roles.title"), Items: roles, Empty: tr(ctx, "admin.access_levels.no_roles")}}
 	return nil

@@ -57,7 +57,10 @@ func adminRoutes(t *testing.T, app *apptest.App) []adminRoute {
 			extra(ids)
 		}
 	}
-	table("persons", "person_admin", fmt.Sprint(person), "name", nil)
+	table("persons", "person_admin", fmt.Sprint(person), "name", func(ids map[string]string) {
+		add("GET", "/admin/persons/{id}/anonymise", "person_admin", ids, nil)
+		add("POST", "/admin/persons/{id}/anonymise", "person_admin", ids, nil)
+	})
 	table("tu_status", "person_admin", fmt.Sprint(tu), "name", nil)
 	table("events", "event_admin", fmt.Sprint(event), "name", func(ids map[string]string) {
 		add("POST", "/admin/events/{id}/duplicate", "event_admin", ids, nil)

@@ -159,6 +159,8 @@ func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
 	}
 	if e.Field == "" {
 		switch {
+		case e.NewValue != nil && *e.NewValue == "anonymised":
+			he.Field = tr(ctx, "admin.audit.anonymised")
 		case e.OldValue == nil && e.NewValue != nil:
 			he.Field = tr(ctx, "admin.audit.created")
 		case e.NewValue == nil:

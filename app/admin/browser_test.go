@@ -158,7 +158,9 @@ func TestBrowserToggleRoleAccessLevel(t *testing.T) {
 		chromedp.ScrollIntoView(css(box)), chromedp.Click(css(box)))
 	waitFor(t, b, "a toast says it was granted", `Array.from(document.querySelectorAll('[data-testid="toast"]')).some(function (t) {
 		return t.textContent.includes('event_admin') })`)
-	waitFor(t, b, "the box stays ticked", `document.querySelector('`+box+`').checked`)
+	// The box is disabled while its request runs; the stored state replaces it.
+	waitFor(t, b, "the box comes back ticked", `document.querySelector('`+box+`').checked &&
+		!document.querySelector('`+box+`').disabled && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')`)
 	eventually(t, "not granted", func() bool { return granted(t, app, role, "event_admin") })
 	// On a phone the toast covers the lower right; close it as a user would.
 	do(t, b, "untick", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-dismiss-toast]").forEach(function (b) { b.click() })`),

@@ -246,6 +246,7 @@ func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ for
 		{Label: tr(ctx, "admin.events.public_page"), Value: "/events/" + ref + "/registration/", Href: "/events/" + ref + "/registration/"},
 		{Label: tr(ctx, "admin.events.participants"), Value: "/events/" + id + "/participants/", Href: "/events/" + id + "/participants/"},
 	}
+	v.Sections = append(v.Sections, adminui.EventsScript())
 	v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.events.duplicate"), URL: "/admin/events/" + id + "/duplicate",
 		Style: "secondary", TestID: "duplicate"})
 	return nil

@@ -85,7 +85,7 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
 			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}
 		if cur, ok := fs.current[f.name]; ok {
-			fd.Current = orDash(f.show(ctx, cur))
+			fd.Current = orDash(h.showValue(ctx, f, cur))
 		}
 		if f.options != nil {
 			opts, err := f.options(ctx, h.pool)

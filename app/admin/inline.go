@@ -92,7 +92,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 				if e.Open {
 					e.Value = raw
 				}
-				e.Conflict = orDash(f.show(ctx, current.text(f.name)))
+				e.Conflict = orDash(h.showValue(ctx, f, current.text(f.name)))
 			})
 			return
 		case err != nil:
@@ -168,3 +168,21 @@ func editCell(ctx context.Context, t *table, id string, version int, f *field, s
 
 // isNotFound reports a missing row.
 func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
+
+// showValue words a stored value for a message: enum labels, or the label
+// of a choice (a university relation's name instead of its id).
+func (h *Handler) showValue(ctx context.Context, f *field, stored string) string {
+	if f.display != nil || f.options == nil {
+		return f.show(ctx, stored)
+	}
+	opts, err := f.options(ctx, h.pool)
+	if err != nil {
+		return stored
+	}
+	for _, o := range opts {
+		if o.Value == stored {
+			return o.Label
+		}
+	}
+	return stored
+}

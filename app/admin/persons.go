@@ -201,6 +201,10 @@ func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ fo
 	if err != nil {
 		return err
 	}
+	if anonymised == nil {
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.anonymise"), URL: h.persons.detailURL(id) + "/anonymise",
+			Style: "warning", TestID: "anonymise", Method: "get"})
+	}
 	v.Related = []adminui.Related{
 		{Title: tr(ctx, "admin.users.title"), Items: users, Empty: tr(ctx, "admin.persons.no_user")},
 		{Title: tr(ctx, "admin.registrations.title"), Items: regs, Empty: tr(ctx, "admin.persons.no_registrations")},

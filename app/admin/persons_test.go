@@ -325,3 +325,29 @@ func TestAnonymisedPersonEditsKeepNoPersonalValues(t *testing.T) {
 		t.Fatalf("audit kept %v → %v for an anonymised person", old, new)
 	}
 }
+
+func TestAnonymisePersonFromTheConsole(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("anonc")
+	id := newPerson(t, app, "Erika Erase", tag+"@example.org")
+	path := fmt.Sprintf("/admin/persons/%d/anonymise", id)
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/name", id), url.Values{"value": {"Erika Erased"}, "version": {"1"}}, htmx...), http.StatusOK)
+
+	confirm := app.Get(t, c, path)
+	wantStatus(t, confirm, http.StatusOK)
+	wantBody(t, confirm, `data-testid="confirm"`, "Anonymisieren")
+	wantStatus(t, post(t, app, c, path, nil), http.StatusSeeOther)
+	if scalar[bool](t, app, `SELECT anonymised_at IS NULL OR name LIKE 'Erika%' FROM persons WHERE id = $1`, id) {
+		t.Fatal("not anonymised")
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM audit_log WHERE table_name = 'persons' AND row_id = $1
+		AND (old_value LIKE '%Erika%' OR new_value LIKE '%Erika%')`, strconv.FormatInt(id, 10)); n != 0 {
+		t.Fatalf("%d audit entries keep the name", n)
+	}
+	detail := app.Get(t, c, fmt.Sprintf("/admin/persons/%d", id))
+	wantBody(t, detail, "(anonymisiert)")
+	notBody(t, detail, `data-testid="anonymise"`)
+	again := app.Get(t, c, path)
+	wantBody(t, again, `data-testid="blocked"`)
+}

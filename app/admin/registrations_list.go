@@ -26,7 +26,7 @@ var registrationsList = listSpec{
 var registrationsColumns = []column{
 	{key: "id", label: "admin.id", sort: "id"},
 	{key: "event", label: "admin.registrations.event", sort: "event"},
-	{key: "person", label: "admin.registrations.person", sort: "person"},
+	{key: "person", label: "admin.registrations.person_name", sort: "person"},
 	{key: "email", label: "admin.persons.email", sort: "email"},
 	{key: "status", label: "admin.registrations.status", sort: "status"},
 	{key: "confirmed_at", label: "admin.registrations.confirmed_at", sort: "confirmed_at"},

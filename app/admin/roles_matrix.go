@@ -59,7 +59,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	v := h.listView(ctx, t, lq, total, cols)
 	levelOpts := []adminui.Option{allOption(ctx)}
 	for _, l := range levels {
-		v.Columns = append(v.Columns, adminui.Column{Key: "level-" + l, Label: l})
+		v.Columns = append(v.Columns, adminui.Column{Key: "level-" + l, Label: l, Small: true})
 		levelOpts = append(levelOpts, adminui.Option{Value: l, Label: l})
 	}
 	v.Filters = []adminui.Filter{{Name: "level", Label: tr(ctx, "admin.roles.level"), Value: lq.Filters["level"], Options: levelOpts}}

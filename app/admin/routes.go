@@ -30,6 +30,8 @@ func (h *Handler) Routes(rt *auth.Router) {
 	persons.Post("/admin/persons/{id}/fields/{field}", h.saveCell(h.persons))
 	persons.Get("/admin/persons/{id}/delete", h.confirmDelete(h.persons))
 	persons.Post("/admin/persons/{id}/delete", h.deleteRow(h.persons))
+	persons.Get("/admin/persons/{id}/anonymise", h.confirmAnonymise)
+	persons.Post("/admin/persons/{id}/anonymise", h.anonymise)
 
 	// University relations (tu_status) belong to the persons' admins.
 	persons.Get("/admin/tu_status", h.listTUStatus)

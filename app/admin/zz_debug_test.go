@@ -11,11 +11,11 @@ import (
 )
 
 func shot(t *testing.T, b *apptest.Browser, name string) {
-	buf, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile("/tmp/adminshots/"+name+".jpg", buf, 0o644)
+	os.WriteFile("/tmp/adminshots/"+name+".png", buf, 0o644)
 }
 
 func TestZZShots(t *testing.T) {

@@ -61,8 +61,9 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 }
 
 // Check reports whether an event for key would be allowed now, without
-// recording one. Callers that count only failures check first and call
-// Allow when the attempt failed.
+// recording one. It is no gate for attempts that count only when they fail:
+// parallel attempts would all pass it before the first failure is counted.
+// Count such attempts with Allow up front and Undo the ones that succeed.
 func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -41,8 +41,10 @@ type IndexView struct {
 // Column is one list column header; SortURL is empty when the column does
 // not sort.
 type Column struct {
-	Key     string
-	Label   string
+	Key   string
+	Label string
+	// Small headers suit many narrow columns (the role matrix).
+	Small   bool
 	SortURL string
 	// Sorted is "asc" or "desc" on the column the list is sorted by.
 	Sorted string
@@ -213,10 +215,12 @@ type HistoryEntry struct {
 	New    string
 }
 
-// Action is a button posting to URL (duplicate, disable).
+// Action is a button posting to URL (duplicate, disable), or a link to a
+// confirmation when Method is "get".
 type Action struct {
 	Label  string
 	URL    string
+	Method string
 	Style  string // Bootstrap button colour
 	TestID string
 }
@@ -256,6 +260,8 @@ type DeleteView struct {
 	Blocked   string
 	Action    string
 	CancelURL string
+	// Confirm labels the button; "delete for good" when empty.
+	Confirm string
 }
 
 // PasswordView is the "set new password" form of a user.

@@ -1,0 +1,61 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/members"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+)
+
+// confirmAnonymise answers GET /admin/persons/{id}/anonymise: what erasing
+// a person's data does, and the button.
+func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := rowID(r)
+	st, err := h.persons.load(ctx, h.pool, id, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := adminui.DeleteView{
+		Title: tr(ctx, "admin.persons.anonymise.title", h.persons.title(ctx, id, st)), ListURL: h.persons.listURL(),
+		ListTitle: h.persons.listTitle(ctx), What: tr(ctx, "admin.persons.anonymise.what"),
+		Action: h.persons.detailURL(id) + "/anonymise", CancelURL: h.persons.detailURL(id),
+		Confirm: tr(ctx, "admin.persons.anonymise"),
+	}
+	if st.anonymised {
+		v.Blocked = tr(ctx, "admin.persons.anonymise.already")
+	}
+	h.page(w, r, http.StatusOK, v.Title, adminui.ConfirmDelete(v))
+}
+
+// anonymise answers POST /admin/persons/{id}/anonymise with the membership
+// domain's erasure: the person's row stays for the counts, their personal
+// data and its traces in the audit log go.
+func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := rowID(r)
+	key, ok := h.persons.keyArg(id)
+	if !ok {
+		h.site.NotFound(w, r)
+		return
+	}
+	u := auth.CurrentUser(ctx)
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		return members.Anonymise(ctx, tx, key.(int64), members.Actor{UserID: &u.ID, Name: u.Username})
+	})
+	switch {
+	case errors.Is(err, members.ErrAnonymised):
+		h.site.Flash(r, "info", tr(ctx, "admin.persons.anonymise.already"))
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	default:
+		h.site.Flash(r, "success", tr(ctx, "admin.persons.anonymise.done"))
+	}
+	http.Redirect(w, r, h.persons.detailURL(id), http.StatusSeeOther)
+}
