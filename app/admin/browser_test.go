@@ -44,6 +44,14 @@ func waitFor(t *testing.T, b *apptest.Browser, what, js string) {
 	}
 }
 
+// settled waits until htmx has swapped and wired every response, so the
+// next click reaches an element htmx listens on.
+func settled(t *testing.T, b *apptest.Browser) {
+	t.Helper()
+	time.Sleep(50 * time.Millisecond)
+	waitFor(t, b, "htmx to settle", `!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)
+}
+
 func js[T any](t *testing.T, b *apptest.Browser, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr))
@@ -118,6 +126,7 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 	input := row + ` input[name="value"]`
 
 	do(t, b, "open the list", chromedp.Navigate(app.URL+"/admin/persons?q="+tag), chromedp.WaitVisible(css(row)))
+	settled(t, b)
 	do(t, b, "click the name", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
 	do(t, b, "type a new name and press Enter",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
@@ -128,12 +137,13 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 		t.Fatalf("stored %q", got)
 	}
 	waitFor(t, b, "a toast confirms", `document.querySelector('[data-testid="toast"]') !== null`)
+	settled(t, b)
 
 	do(t, b, "open it again", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
 	do(t, b, "type and press Escape", chromedp.SendKeys(css(input), " Verworfen"), chromedp.SendKeys(css(input), kb.Escape))
 	waitFor(t, b, "Escape puts the stored name back", `!document.querySelector('`+input+`') &&
 		document.querySelector('`+row+` td[data-field="name"]').textContent.trim() === 'Ina Neuname'`)
-	time.Sleep(300 * time.Millisecond)
+	settled(t, b)
 	if got := scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id); got != "Ina Neuname" {
 		t.Fatalf("Escape saved %q", got)
 	}

@@ -7,9 +7,9 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -110,3 +110,11 @@ func errNotFound(t *table, id string) error {
 }
 
 func mapNoRows(err error) error { return db.Map(err) }
+
+// tail is opts without its first ("none") choice.
+func tail(opts []adminui.Option) []adminui.Option {
+	if len(opts) == 0 {
+		return nil
+	}
+	return opts[1:]
+}

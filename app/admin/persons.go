@@ -97,10 +97,10 @@ type personRow struct {
 	Version          int
 }
 
-const personSelect = `
-	SELECT p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
-	       t.name AS tu_name, p.joining_date, p.anonymised_at IS NOT NULL AS anonymised, p.version
-	FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
+const personColumns = `p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
+	t.name AS tu_name, p.joining_date, p.anonymised_at IS NOT NULL AS anonymised, p.version`
+
+const personSelect = `SELECT ` + personColumns + ` FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
 
 func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui.Option) adminui.Row {
 	id := strconv.FormatInt(p.ID, 10)

@@ -7,8 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -21,7 +20,6 @@ var personsList = listSpec{
 	defaultDir:  "desc",
 	filters:     []string{"status", "type", "tu_status"},
 }
-
 
 var personsColumns = []column{
 	{key: "id", label: "admin.id", sort: "id"},
@@ -59,58 +57,20 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := h.persons
 	lq := parseList(r, &personsList)
-	var (
-		list   []personRow
-		total  int
-		capped bool
-		fuzzy  bool
-	)
-	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		if lq.Q != "" {
-			const q = `SELECT set_config('cpu_operator_cost', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)`
-			if _, err := tx.Exec(ctx, q, searchOperatorCost, similarityThreshold); err != nil {
-				return fmt.Errorf("admin: search settings: %w", err)
-			}
-		}
-		wh := personFilters(lq)
-		searchWords(wh, lq.Q)
-		var err error
-		if total, capped, err = countRows(ctx, tx, "persons p", wh, lq.Q != ""); err != nil {
-			return err
-		}
-		if total == 0 && len([]rune(lq.Q)) >= 3 {
-			fuzzy = true
-			lq.Page = 1
-			wh = personFilters(lq)
-			wh.add("@q <% p.name", "q", lq.Q)
-			order := "word_similarity(@q, p.name) DESC, p.id DESC"
-			if lq.chosen {
-				order = lq.orderBy("p.id")
-			}
-			rows, err := tx.Query(ctx, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.args)
-			if err != nil {
-				return fmt.Errorf("admin: similar persons: %w", err)
-			}
-			list, err = pgx.CollectRows(rows, pgx.RowToStructByName[personRow])
-			total = len(list)
-			return err
-		}
-		lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
-		rows, err := tx.Query(ctx, personSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("p.id")+" "+wh.page(lq), wh.args)
-		if err != nil {
-			return fmt.Errorf("admin: list persons: %w", err)
-		}
-		list, err = pgx.CollectRows(rows, pgx.RowToStructByName[personRow])
-		return err
-	})
+	found, err := h.findPersons(ctx, &lq)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tuOpts, err := tuStatusOptions(ctx, h.pool)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	list, total, capped, fuzzy := found.rows, found.total, found.capped, found.fuzzy
+	// The list's cells need the relations only once an editor opens; the
+	// filter needs them on the full page.
+	var tuOpts []adminui.Option
+	if !web.IsFragment(r) {
+		if tuOpts, err = tuStatusOptions(ctx, h.pool); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	v := h.listView(ctx, t, lq, total, personsColumns)
 	v.Pager.Capped = capped
@@ -130,7 +90,7 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 		{Name: "type", Label: tr(ctx, "admin.persons.membership_type"), Value: lq.Filters["type"],
 			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, types...)},
 		{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"), Value: lq.Filters["tu_status"],
-			Options: append([]adminui.Option{allOption(ctx)}, tuOpts[1:]...)},
+			Options: append([]adminui.Option{allOption(ctx)}, tail(tuOpts)...)},
 	}
 	for _, p := range list {
 		v.Rows = append(v.Rows, personTableRow(ctx, t, p, tuOpts))

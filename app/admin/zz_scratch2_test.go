@@ -20,6 +20,10 @@ func TestScratchExplain(t *testing.T) {
 	if _, err := app.Pool.Exec(ctx, string(sql), 50000); err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("NOFAST") != "" {
+		app.Pool.Exec(ctx, "ALTER INDEX persons_search_trgm_idx SET (fastupdate = off)")
+		app.Pool.Exec(ctx, "SELECT gin_clean_pending_list('persons_search_trgm_idx')")
+	}
 	app.Pool.Exec(ctx, "ANALYZE persons")
 	explain := func(settings, q string, args ...any) {
 		pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
@@ -40,13 +44,12 @@ func TestScratchExplain(t *testing.T) {
 			return nil
 		})
 	}
-	app.Pool.Exec(ctx, "CREATE INDEX IF NOT EXISTS scratch_name_trgm ON persons USING gin (name gin_trgm_ops)")
-	app.Pool.Exec(ctx, "ANALYZE persons")
 	for _, term := range strings.Split(os.Getenv("TERMS"), ",") {
 		like := "%" + term + "%"
 		cost := "SELECT set_config('cpu_operator_cost', '0.05', true), set_config('pg_trgm.word_similarity_threshold', '0.5', true)"
-		explain(cost, `SELECT count(*) FROM (SELECT 1 FROM persons p WHERE (p.name || ' ' || p.email) ILIKE $1 LIMIT 1001) s`, like)
-		explain(cost, `SELECT p.id FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id WHERE (p.name || ' ' || p.email) ILIKE $1 ORDER BY p.id DESC LIMIT 25`, like)
-		explain(cost, `SELECT p.id FROM persons p WHERE $1 <% p.name ORDER BY word_similarity($1, p.name) DESC, p.id DESC LIMIT 25`, term)
+		explain(cost, `WITH p AS MATERIALIZED (SELECT p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
+	p.joining_date, p.anonymised_at, p.version FROM persons p WHERE (p.name || ' ' || p.email) ILIKE $1 LIMIT 1001)
+		SELECT (SELECT count(*) FROM p)::int AS total, p.id, p.name, t.name FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
+		ORDER BY p.id DESC LIMIT 25 OFFSET 0`, like)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,7 +22,7 @@ var searchTerms = []string{
 // search box swaps in as one types) over many persons.
 func (b *Bench) AdminSearch(ctx context.Context) error {
 	base := b.Env.BaseURL
-	probe := NewClient(NewTransport(1), false)
+	probe := NewClient(NewTransport(1, true), false)
 	if _, _, err := Get(ctx, probe, base+"/admin/persons", nil, http.StatusOK, http.StatusSeeOther, http.StatusFound,
 		http.StatusUnauthorized, http.StatusForbidden); err != nil {
 		return probeError("/admin/persons", err)
@@ -36,7 +37,7 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tr := NewTransport(64)
+	tr := NewTransport(max(slices.Max(b.Opts.Clients), 1), b.Opts.Gzip)
 	defer tr.CloseIdleConnections()
 	c, err := admin.LogIn(ctx, tr, base)
 	if err != nil {

@@ -119,7 +119,7 @@ func (b *Bench) Report(w io.Writer) {
 	fmt.Fprintf(w, "\n### memberdb benchmark, %s\n\n", time.Now().Format("2006-01-02"))
 	fmt.Fprintf(w, "Machine: %s.  \n", b.Machine)
 	fmt.Fprintf(w, "Each run %v at the given number of concurrent clients; load generator, memberdb, PostgreSQL "+
-		"(fsync and synchronous_commit on) and SMTP sink on this machine, over loopback.\n\n", b.Opts.Duration)
+		"(fsync and synchronous_commit on) and SMTP sink on this machine, over loopback; clients ask for gzip: %v.\n\n", b.Opts.Duration, b.Opts.Gzip)
 	WriteTable(w, b.Rows)
 	if len(b.Ratios) > 0 {
 		fmt.Fprintln(w, "\nRegistrations (register + confirm) per second, memberdb over HTTP ÷ the same SQL through pgx without HTTP:")

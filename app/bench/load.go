@@ -13,15 +13,14 @@ import (
 )
 
 // NewTransport is shared by every client of a scenario: enough idle
-// connections that no client ever waits for or re-dials one.
-func NewTransport(clients int) *http.Transport {
+// connections that no client ever waits for or re-dials one. gzip asks for
+// compressed answers as browsers do (net/http decompresses transparently).
+func NewTransport(clients int, gzip bool) *http.Transport {
 	return &http.Transport{
 		MaxIdleConns:        2 * clients,
 		MaxIdleConnsPerHost: 2 * clients,
 		IdleConnTimeout:     90 * time.Second,
-		// Browsers ask for compressed pages, so the load generator does too
-		// (and net/http decompresses transparently).
-		DisableCompression: false,
+		DisableCompression:  !gzip,
 	}
 }
 

@@ -27,6 +27,8 @@ type Options struct {
 	Persons  int
 	Mails    int
 	Idle     time.Duration
+	// Gzip makes the clients ask for compressed answers, as browsers do.
+	Gzip bool
 	// Hold keeps everything running after the scenarios until Ctrl-C, for
 	// looking at the database or profiling the server by hand.
 	Hold bool
@@ -49,6 +51,7 @@ func run() int {
 	flag.IntVar(&o.Persons, "persons", 50_000, "persons seeded for the admin search")
 	flag.IntVar(&o.Mails, "mails", 2_000, "mails enqueued in one transaction")
 	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
+	flag.BoolVar(&o.Gzip, "gzip", true, "ask for gzip-compressed answers as browsers do (false shows what compression costs)")
 	flag.BoolVar(&o.Hold, "hold", false, "after the scenarios, keep PostgreSQL and memberdb running until Ctrl-C (for psql, perf)")
 	flag.Parse()
 	if quick {

@@ -35,7 +35,7 @@ func (b *Bench) Reading(ctx context.Context) error {
 		{"GET /events/{id}/ (event JSON)", fmt.Sprintf("%s/events/%d/", base, toolbox.ID),
 			http.Header{"Accept": {"application/json"}}, false},
 	}
-	probe := NewClient(NewTransport(1), false)
+	probe := NewClient(NewTransport(1, true), false)
 	for _, p := range pages {
 		if _, _, err := Get(ctx, probe, p.url, p.header, http.StatusOK); err != nil {
 			return probeError(p.name, err)
@@ -63,7 +63,7 @@ func (b *Bench) Reading(ctx context.Context) error {
 }
 
 func (b *Bench) readRun(ctx context.Context, url string, header http.Header, clients int) Result {
-	tr := NewTransport(clients)
+	tr := NewTransport(clients, b.Opts.Gzip)
 	defer tr.CloseIdleConnections()
 	c := NewClient(tr, false)
 	if header == nil {

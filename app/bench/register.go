@@ -21,6 +21,8 @@ const (
 	stepRegister     = "POST registration form"
 	stepMail         = "confirmation mail arrives"
 	stepConfirm      = "POST confirmation link"
+	// stepOutbox is part of stepMail, read from the outbox afterwards.
+	stepOutbox = "of which in the outbox (queued → sent)"
 )
 
 // confirmPath is the path of the link in the confirmation mail; the page
@@ -41,7 +43,7 @@ func (b *Bench) Registration(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c := NewClient(NewTransport(1), false)
+	c := NewClient(NewTransport(1, true), false)
 	_, _, probeErr := Get(ctx, c, fmt.Sprintf("%s/events/%d/registration/", b.Env.BaseURL, probe.ID), nil, http.StatusOK)
 	probeErr = probeError("/events/{id}/registration/", probeErr)
 	if err := CloseRegistration(ctx, b.Env.AppDB, probe.ID); err != nil {
@@ -87,8 +89,12 @@ func (b *Bench) Registration(ctx context.Context) error {
 			main := res.Row("register + confirm: "+shape.Name+" (p50/p99 end to end)", stepRegistration)
 			main.Errors = res.TotalErrors()
 			b.Rows = append(b.Rows, main)
-			for _, step := range []string{stepRegister, stepMail, stepConfirm} {
-				b.Rows = append(b.Rows, res.Row("  ↳ "+step, step))
+			for _, step := range []string{stepRegister, stepMail, stepOutbox, stepConfirm} {
+				r := res.Row("  ↳ "+step, step)
+				if step == stepOutbox {
+					r.Scenario, r.Rate = "    ↳ "+step, -1
+				}
+				b.Rows = append(b.Rows, r)
 			}
 			b.Ratios = append(b.Ratios, Ratio{Shape: shape.Name, Clients: clients, Memberdb: main.Rate, Limit: limRow.Rate})
 			ratio := 0.0
@@ -140,7 +146,7 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 	defer func() { _ = CloseRegistration(context.WithoutCancel(ctx), b.Env.AppDB, events...) }()
 
 	runCtx := ctx
-	tr := NewTransport(clients)
+	tr := NewTransport(clients, b.Opts.Gzip)
 	defer tr.CloseIdleConnections()
 	c := NewClient(tr, false)
 	base := b.Env.BaseURL
@@ -264,7 +270,28 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 	if len(problems) > 0 {
 		return res, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
-	return res, nil
+	outbox, err := b.outboxLatency(ctx, events)
+	res.Steps[stepOutbox] = outbox
+	return res, err
+}
+
+// outboxLatency reads how long the confirmation requests of the run stayed
+// in the outbox (from the registration's transaction to the worker's record
+// of sending): the part of the mail's way that is memberdb's worker.
+func (b *Bench) outboxLatency(ctx context.Context, events []int64) ([]time.Duration, error) {
+	const q = `
+		SELECT extract(epoch FROM sent_at - created_at)::float8 FROM mail_outbox
+		WHERE event_id = ANY($1) AND kind = 'event_registration_pending' AND status = 'sent'`
+	rows, err := b.Env.AppDB.Query(ctx, q, events)
+	if err != nil {
+		return nil, err
+	}
+	secs, err := pgx.CollectRows(rows, pgx.RowTo[float64])
+	out := make([]time.Duration, len(secs))
+	for i, s := range secs {
+		out[i] = time.Duration(s * float64(time.Second))
+	}
+	return out, err
 }
 
 // graduationForm is a valid answer to the graduation-ceremony schema.

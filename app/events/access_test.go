@@ -3,6 +3,7 @@ package events_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,11 @@ func TestClosedRegistration(t *testing.T) {
 				t.Fatalf("view_registration: GET closed = %d, want 200", resp.StatusCode)
 			}
 			mustContain(t, resp.Body, `data-testid="preview-banner"`, `data-testid="registration-form"`)
+			// Sending it could only end in the "closed" redirect, so it
+			// cannot be sent.
+			if button := regexp.MustCompile(`<button[^>]*data-testid="submit"[^>]*>`).FindString(resp.Body); !strings.Contains(button, "disabled") {
+				t.Errorf("the preview's submit button can be pressed: %s", button)
+			}
 			// The preview does not register anyone.
 			if post := registerVia(t, app, viewer, ev.regPath(), "Viewer", unique("viewer")+"@example.org", nil); post.StatusCode != http.StatusSeeOther {
 				t.Errorf("view_registration: POST closed = %d, want 303", post.StatusCode)

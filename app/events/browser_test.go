@@ -196,3 +196,40 @@ func TestBrowserLatexPreview(t *testing.T) {
 	fitsPhone(t, b)
 	noConsoleErrors(t, b)
 }
+
+// The server refuses an address the browser accepts (not the TU's). On a
+// phone the submit button is far below the email field; the refused form
+// must bring the field into view, or the tap seems to do nothing.
+func TestBrowserRefusedFormShowsTheProblem(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{schema: "toolbox-workshop.json", forceTU: true})
+	b := apptest.NewBrowser(t, 360, 740)
+	run(t, b, "fill the form with a private address",
+		chromedp.Navigate(app.URL+ev.regPath()),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Ada Lovelace"),
+		chromedp.SendKeys(chromedp.ID("f-email"), unique("ada")+"@example.org"),
+		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-email"]`)),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if focused := eval[string](t, b, `document.activeElement && document.activeElement.id`); focused != "f-email" {
+		t.Errorf("focus is on %q, want the refused email field", focused)
+	}
+	// The page scrolls smoothly; wait for it to arrive.
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(function () {
+		var r = document.getElementById("f-email").getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight;
+	})()`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the refused email field stays out of view: %v", err)
+	}
+	if n := statusCounts(t, app, ev.id); len(n) != 0 {
+		t.Errorf("a refused form stored %v", n)
+	}
+	// Chromium reports the 422 itself as a failed resource; anything else
+	// is a fault of the page.
+	for _, m := range b.Errors() {
+		if !strings.Contains(m.String(), "status of 422") {
+			t.Errorf("console error: %v", m)
+		}
+	}
+}

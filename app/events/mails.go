@@ -171,8 +171,9 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	return nil
 }
 
-// answerLines lists the answers for a mail: plain-text labels, booleans in
-// words. A schema that no longer parses shows no answers.
+// answerLines lists the answers for a mail: the first line of each label
+// as plain text, after the labels of the groups it is nested in, booleans
+// in words. A schema that no longer parses shows no answers.
 func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
 	fm, err := schema.Parse(ev.RegistrationSchema)
 	if err != nil {
@@ -180,17 +181,29 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
 	}
 	answers := reg.Answers()
 	var out []answerLine
-	for _, f := range fm.Flatten() {
-		v := schema.Lookup(answers, f.Path)
-		if v == nil {
-			continue
+	var walk func(fields []*schema.Field, group string)
+	walk = func(fields []*schema.Field, group string) {
+		for _, f := range fields {
+			label := f.ShortLabel()
+			if group != "" {
+				label = group + " – " + label
+			}
+			if f.Type == "object" {
+				walk(f.Children, label)
+				continue
+			}
+			v := schema.Lookup(answers, f.Path)
+			if v == nil {
+				continue
+			}
+			value := schema.FormatAnswer(v)
+			if b, ok := v.(bool); ok {
+				value = i18n.In(lang, "events.mail."+strconv.FormatBool(b))
+			}
+			out = append(out, answerLine{Label: oneLine(label), Value: oneLine(value)})
 		}
-		value := schema.FormatAnswer(v)
-		if b, ok := v.(bool); ok {
-			value = i18n.In(lang, "events.mail."+strconv.FormatBool(b))
-		}
-		out = append(out, answerLine{Label: f.PlainLabel(), Value: oneLine(value)})
 	}
+	walk(fm.Fields, "")
 	return out
 }
 

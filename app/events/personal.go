@@ -89,6 +89,8 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		Position:   pos,
 		CanConfirm: reg.Status == StatusPending || (reg.Status == StatusCanceled && ev.IsOpen(now)),
 		CanCancel:  reg.Status != StatusCanceled,
+		// Only a limited event has a waiting list to give the place to.
+		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil,
 	}
 	if reg.Status == StatusConfirmed || reg.Status == StatusWaitinglist {
 		form, err := h.answersForm(r, reg, ev, values, errs)

@@ -58,8 +58,9 @@ func (h *Handler) registrationPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := events.RegistrationForm{
-		Action: r.URL.Path,
-		Fields: append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm), nil, false)...),
+		Action:  r.URL.Path,
+		Fields:  append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm), nil, false)...),
+		Preview: preview,
 	}
 	h.renderRegistration(w, r, http.StatusOK, ev, preview, form)
 }
@@ -76,7 +77,8 @@ func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, sta
 // register is POST /events/{id}/registration/: find or create the person,
 // store a pending registration and mail the confirmation link, in one
 // transaction. Registering again for the same event changes nothing but
-// mails the link with the current state; the answer is the same.
+// mails the link with the current state; the answer is the same. A
+// cancelled registration is registered anew.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	if !h.parseForm(w, r) {
 		return
@@ -120,6 +122,14 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		reg, err := loadRegistration(r.Context(), tx, regID, false)
 		if err != nil {
 			return err
+		}
+		if !created && reg.Status == StatusCanceled {
+			if created, err = reopenCanceled(r.Context(), tx, ev.ID, regID, data); err != nil {
+				return err
+			}
+			if created {
+				reg.Status, reg.Data, reg.ConfirmedAt, reg.CanceledAt = StatusPending, data, nil, nil
+			}
 		}
 		if created {
 			return h.svc.mailStatus(r.Context(), tx, reg, StatusPending, 0)
@@ -199,4 +209,30 @@ func createRegistration(ctx context.Context, tx pgx.Tx, eventID, personID int64,
 		return 0, false, fmt.Errorf("events: find registration: %w", err)
 	}
 	return id, false, nil
+}
+
+// reopenCanceled turns the person's cancelled registration back into a
+// pending one with the answers just typed: registering again after
+// cancelling is a new registration to confirm, and the new answers must
+// not be lost. It takes the event lock first, as every status change does,
+// so it cannot deadlock with a confirmation. reopened is false when the
+// registration is not cancelled.
+func reopenCanceled(ctx context.Context, tx pgx.Tx, eventID, id int64, data []byte) (reopened bool, err error) {
+	if _, err := lockEvent(ctx, tx, eventID); err != nil {
+		return false, err
+	}
+	const q = `UPDATE registrations SET status = 'pending', data = $2, confirmed_at = NULL, canceled_at = NULL,
+			version = version + 1, updated_at = now()
+		WHERE id = $1 AND status = 'canceled'`
+	tag, err := tx.Exec(ctx, q, id, data)
+	if err != nil {
+		return false, fmt.Errorf("events: reopen registration: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return false, nil
+	}
+	return true, audit.Record(ctx, tx, audit.Entry{
+		Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(id, 10),
+		Field: "status", OldValue: audit.Value(StatusCanceled), NewValue: audit.Value(StatusPending),
+	})
 }

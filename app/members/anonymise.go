@@ -26,7 +26,8 @@ type Actor struct {
 // address are replaced, date of birth and relation to the university
 // removed, registration answers emptied, mails about them scrubbed and
 // their address taken out of every other mail, their links made useless,
-// their user account disabled, and old values in the audit log removed.
+// their user account disabled, their name and address taken off organiser
+// mail drafts, and old values in the audit log removed.
 // What is kept are the rows themselves, so counts (members per year,
 // participants per event) stay right. The erasure is recorded with when and
 // by whom, never with the old values. It returns db.ErrNotFound for an
@@ -66,8 +67,12 @@ type anonymiseStep struct{ what, sql string }
 func anonymiseSteps() []anonymiseStep {
 	const regs = `(SELECT id FROM registrations WHERE person_id = @id)`
 	const users = `(SELECT id FROM users WHERE person_id = @id)`
-	// Mails about the person: caused by them or by their registrations.
-	const about = `(person_id = @id OR registration_id IN ` + regs + `)`
+	// Mails about the person: caused by them or by their registrations, or
+	// addressed to nobody else (a mail that names no person still speaks
+	// to them).
+	about := `(person_id = @id OR registration_id IN ` + regs + `
+		OR (cardinality(to_addrs || cc_addrs || bcc_addrs) > 0 AND NOT EXISTS (
+		    SELECT 1 FROM unnest(to_addrs || cc_addrs || bcc_addrs) AS a WHERE NOT ` + addressIs("a") + `)))`
 	mentions := `EXISTS (SELECT 1 FROM unnest(to_addrs || cc_addrs || bcc_addrs || ARRAY[reply_to]) AS a WHERE ` + addressIs("a") + `)`
 	return []anonymiseStep{
 		{"links", `
@@ -108,6 +113,10 @@ func anonymiseSteps() []anonymiseStep {
 			UPDATE users SET username = 'anonymised-' || id, password_hash = '!',
 			       disabled_at = coalesce(disabled_at, now()), session_epoch = session_epoch + 1, version = version + 1
 			WHERE person_id = @id`},
+		// Drafts of organiser mails carry the sender's name and address.
+		{"mail drafts", `
+			UPDATE organiser_mail_drafts SET sender_name = @name, sender_email = @placeholder
+			WHERE user_id IN ` + users + ` OR lower(sender_email) = lower(@email)`},
 		{"audit values", `
 			UPDATE audit_log SET old_value = NULL, new_value = NULL
 			WHERE (table_name = 'persons' AND row_id = @id::bigint::text)

@@ -45,7 +45,7 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 			at time.Time
 		)
 		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.MembershipType, &at)
-		a.AppliedAt = at.Format(time.DateOnly)
+		a.AppliedAt = isoTime(at)
 		a.Status = StatusPending
 		return a, err
 	})

@@ -20,6 +20,7 @@ func (h *Handler) applyForm(w http.ResponseWriter, r *http.Request) {
 // apply is POST /register/. Its answer is the same whatever is known about
 // the address; only the mail differs (see applyTx).
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	if !h.allowClient(w, r) || !h.parseForm(w, r) {
 		return
 	}
@@ -44,7 +45,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	h.renderLinkSent(w, r, h.cfg.LinkTTL)
+	h.renderLinkSent(w, r, start, h.cfg.LinkTTL)
 }
 
 func (h *Handler) renderApplyForm(w http.ResponseWriter, r *http.Request, status int, f views.ApplyForm) {
@@ -55,9 +56,11 @@ func (h *Handler) renderApplyForm(w http.ResponseWriter, r *http.Request, status
 	h.site.Render(w, r, status, i18n.T(r.Context(), "members.apply.title"), views.ApplyPage(f))
 }
 
-// renderLinkSent is the one answer of every form that mails a link.
-func (h *Handler) renderLinkSent(w http.ResponseWriter, r *http.Request, ttl time.Duration) {
+// renderLinkSent is the one answer of every form that mails a link, given
+// no sooner than answerFloor after the form's request started.
+func (h *Handler) renderLinkSent(w http.ResponseWriter, r *http.Request, start time.Time, ttl time.Duration) {
 	ctx := r.Context()
+	evenOut(ctx, start)
 	sent := views.LinkSent{Validity: validity(i18n.LangOf(ctx), ttl)}
 	if web.IsFragment(r) {
 		h.site.RenderFragment(w, r, http.StatusOK, views.LinkSentPanel(sent))

@@ -33,7 +33,7 @@ func scanDeletionRequest(row pgx.CollectableRow) (views.DeletionRequest, error) 
 		at time.Time
 	)
 	err := row.Scan(&d.ID, &d.PersonID, &d.Name, &d.Email, &d.MembershipStatus, &at, &d.UpcomingEvents)
-	d.RequestedAt = at.Format("2006-01-02 15:04")
+	d.RequestedAt = isoTime(at)
 	return d, err
 }
 

@@ -160,20 +160,14 @@ func (h *Handler) editView(ctx context.Context, token string, p Person) (views.E
 	if err != nil {
 		return views.EditForm{}, err
 	}
-	return views.EditForm{
-		Action:           "/edit/" + token,
-		Version:          p.Version,
-		Name:             p.Name,
-		DateOfBirth:      isoDate(p.DateOfBirth),
-		TUStatus:         idString(p.TUStatusID),
-		MembershipType:   p.MembershipType,
-		Email:            p.Email,
-		JoiningDate:      isoDate(p.JoiningDate),
-		MembershipStatus: p.MembershipStatus,
-		TUStatuses:       tuOptions(tus),
-		ShowType:         p.IsMember(),
-		CanCancel:        p.MembershipStatus == StatusConfirmed,
-	}, nil
+	f := editFrame(p, tus)
+	f.Action = "/edit/" + token
+	f.Version = p.Version
+	f.Name = p.Name
+	f.DateOfBirth = isoDate(p.DateOfBirth)
+	f.TUStatus = idString(p.TUStatusID)
+	f.MembershipType = p.MembershipType
+	return f, nil
 }
 
 func (h *Handler) freshEditView(ctx context.Context, token string, personID int64) (views.EditForm, error) {

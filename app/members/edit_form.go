@@ -27,18 +27,11 @@ var earliestBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 // readEditForm validates the posted edit form of p. It returns the input
 // when it is valid, and always the form to show again with its messages.
 func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus) (*editInput, views.EditForm) {
-	f := views.EditForm{
-		Name:             cleanName(r.PostFormValue("name")),
-		DateOfBirth:      strings.TrimSpace(r.PostFormValue("date_of_birth")),
-		TUStatus:         r.PostFormValue("tu_status"),
-		MembershipType:   r.PostFormValue("membership_type"),
-		Email:            p.Email,
-		JoiningDate:      isoDate(p.JoiningDate),
-		MembershipStatus: p.MembershipStatus,
-		TUStatuses:       tuOptions(tus),
-		ShowType:         p.IsMember(),
-		CanCancel:        p.MembershipStatus == StatusConfirmed,
-	}
+	f := editFrame(p, tus)
+	f.Name = cleanName(r.PostFormValue("name"))
+	f.DateOfBirth = strings.TrimSpace(r.PostFormValue("date_of_birth"))
+	f.TUStatus = r.PostFormValue("tu_status")
+	f.MembershipType = r.PostFormValue("membership_type")
 	in := editInput{name: f.Name}
 	var err error
 	if in.version, err = strconv.Atoi(r.PostFormValue("version")); err != nil {
@@ -77,6 +70,19 @@ func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus
 		return nil, f
 	}
 	return &in, f
+}
+
+// editFrame is the edit form of p without the values of its fields: what
+// is shown read-only and which choices p has.
+func editFrame(p Person, tus []tuStatus) views.EditForm {
+	return views.EditForm{
+		Email:            p.Email,
+		JoiningDate:      isoDate(p.JoiningDate),
+		MembershipStatus: p.MembershipStatus,
+		TUStatuses:       tuOptions(tus),
+		ShowType:         p.IsMember(),
+		CanCancel:        p.MembershipStatus == StatusConfirmed,
+	}
 }
 
 func hasTUStatus(tus []tuStatus, id int64) bool {

@@ -28,11 +28,12 @@ func TestEditFormShowsWhatThePersonMayChange(t *testing.T) {
 		status               string
 		wantType, wantCancel bool
 		wantStatusText       string
+		wantJoining          string // as German readers write dates
 	}{
-		{"confirmed", true, true, "Mitglied"},
-		{"pending", true, false, "Antrag beim Vorstand"},
-		{"", false, false, "kein Mitglied"},
-		{"canceled", false, false, "ausgetreten"},
+		{"confirmed", true, true, "Mitglied", "02.02.2020"},
+		{"pending", true, false, "Antrag beim Vorstand", "–"},
+		{"", false, false, "kein Mitglied", "–"},
+		{"canceled", false, false, "ausgetreten", "–"},
 	}
 	for _, tt := range tests {
 		t.Run("status "+tt.status, func(t *testing.T) {
@@ -43,7 +44,8 @@ func TestEditFormShowsWhatThePersonMayChange(t *testing.T) {
 				t.Fatalf("edit page = %d", page.StatusCode)
 			}
 			mustContain(t, "the edit page", page.Body, `data-testid="ro-email"`, email, tt.wantStatusText,
-				`name="date_of_birth"`, `data-testid="tu-none"`, "Alumna/Alumnus")
+				`name="date_of_birth"`, `data-testid="tu-none"`, "Alumna/Alumnus",
+				`data-testid="ro-joining">`+tt.wantJoining+`<`)
 			if got := strings.Contains(page.Body, `name="membership_type"`); got != tt.wantType {
 				t.Errorf("type choice shown: %v, want %v", got, tt.wantType)
 			}

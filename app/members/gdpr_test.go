@@ -96,7 +96,12 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 	}
 	mustContain(t, "the GDPR page", page.Body, "Grete Gründlich", email, "Sommerakademie Test", "vegetarisch",
 		"adresse › stadt", "Dortmund", user.Username, "Auskunft über deine gespeicherten Daten",
-		`data-testid="gdpr-download"`, `data-testid="gdpr-delete"`)
+		`data-testid="gdpr-download"`, `data-testid="gdpr-delete"`,
+		// Dates as German readers write them; mails keep their lines.
+		">02.02.2020<", "white-space: pre-wrap")
+	if strings.Contains(page.Body, "2020-02-02") {
+		t.Errorf("the GDPR page shows an ISO date to German readers")
+	}
 
 	for _, variant := range []struct {
 		name    string
@@ -320,7 +325,8 @@ func TestErasureRequestGoesToTheBoard(t *testing.T) {
 	_ = boardUser
 	admin, adminUser := app.ClientWith(t, "person_admin")
 	list := app.Get(t, admin, "/admin/deletion_requests")
-	mustContain(t, "the requests", list.Body, "Mitglied Mara", "Gast Gustav", "Noch 1 Anmeldung")
+	mustContain(t, "the requests", list.Body, "Mitglied Mara", "Gast Gustav", "Noch 1 Anmeldung",
+		"beantragt am "+berlinToday(t)+", ")
 	var reqID int64
 	_ = app.Pool.QueryRow(context.Background(), `SELECT id FROM deletion_requests WHERE person_id = $1`, memberID).Scan(&reqID)
 	path := "/admin/deletion_requests/" + strconv.FormatInt(reqID, 10) + "/anonymise"

@@ -71,7 +71,7 @@ func TestMembershipJourney(t *testing.T) {
 	admin, _ := app.ClientWith(t, "member_management")
 	list := app.Get(t, admin, "/applications")
 	mustContain(t, "the applications page", list.Body, "Ada Lovelace", `id="application-`+strconv.FormatInt(p.ID, 10)+`"`,
-		`data-testid="nav-applications"`)
+		`data-testid="nav-applications"`, "beantragt am "+berlinToday(t))
 
 	accepted := app.PostForm(t, admin, "/applications/"+strconv.FormatInt(p.ID, 10)+"/accept", nil, "HX-Request", "true")
 	if accepted.StatusCode != http.StatusOK || !strings.Contains(accepted.Body, `data-status="confirmed"`) ||
@@ -87,6 +87,9 @@ func TestMembershipJourney(t *testing.T) {
 		t.Errorf("welcome mail subject = %q", welcome.Subject)
 	}
 	mustContain(t, "the welcome mail", welcome.Text, "Ada Lovelace", app.Config.OrgName, app.Config.OrgEmail)
+	if strings.Contains(welcome.Text, app.Config.OrgName+".") {
+		t.Errorf("the welcome mail ends a sentence after %q, which ends with a dot already:\n%s", app.Config.OrgName, welcome.Text)
+	}
 
 	var today bool
 	err := app.Pool.QueryRow(context.Background(),

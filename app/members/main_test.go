@@ -175,3 +175,14 @@ func mailsAbout(t *testing.T, app *apptest.App, kind string, personID int64) int
 	}
 	return n
 }
+
+// berlinToday is today in the association's time zone, as German readers
+// write dates.
+func berlinToday(t *testing.T) string {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return time.Now().In(loc).Format("02.01.2006")
+}

@@ -28,6 +28,7 @@ func (h *Handler) requestForm(kind string) http.HandlerFunc {
 // either way, so the form tells nobody who is known.
 func (h *Handler) request(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		if !h.allowClient(w, r) || !h.parseForm(w, r) {
 			return
 		}
@@ -52,7 +53,7 @@ func (h *Handler) request(kind string) http.HandlerFunc {
 			h.site.ServerError(w, r, err)
 			return
 		}
-		h.renderLinkSent(w, r, ttl)
+		h.renderLinkSent(w, r, start, ttl)
 	}
 }
 

@@ -146,3 +146,40 @@ func TestBrowserWriteMailOnAPhone(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 }
+
+// On a phone the table scrolls sideways; its rows must stay short enough
+// to read. Long headers once wrapped into narrow towers and email
+// addresses broke after every few letters, making each row a screen tall.
+func TestBrowserParticipantRowsStayShortOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Absolvent*innenfeier", `{"type": "object", "properties": {
+		"guests": {"type": "integer", "label": "Anzahl der Gäste (inklusive dir)"},
+		"valid_exam_date": {"type": "boolean", "label": "Meine letzte Prüfung lag im Abschlussjahrgang dieser Feier."},
+		"allow_contact": {"type": "boolean", "label": "Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden."}
+	}}`)
+	for i, name := range []string{"Ada Lovelace", "Emmy Noether"} {
+		register(t, app, ev, testRegistration{Name: name, Status: "confirmed", Confirmed: at(i),
+			Email: fmt.Sprintf("%s.%d@tu-dortmund.de", strings.ToLower(strings.ReplaceAll(name, " ", ".")), ev.ID),
+			Data:  `{"guests": 2, "valid_exam_date": true, "allow_contact": true}`})
+	}
+	b := apptest.NewBrowser(t, 360, 740)
+	loginBrowser(t, app, b, "get_participants")
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/events/%d/participants/", app.URL, ev.ID)),
+		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	tallest, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](
+		`Math.max.apply(null, Array.from(document.querySelectorAll("#participants-table tr")).map(function (r) { return r.getBoundingClientRect().height }))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tallest > 140 {
+		t.Errorf("the tallest table row is %.0f px high on a 360 px phone, want at most 140", tallest)
+	}
+	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || width > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone (%v); the table should scroll by itself", width, err)
+	}
+}

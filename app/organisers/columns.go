@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html"
-	"regexp"
 	"strings"
-
-	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/pepalumni/memberdb/app/events/schema"
 )
@@ -24,6 +20,9 @@ type column struct {
 	Detail string
 	// Type is the JSON Schema type of the field (string, integer, …).
 	Type string
+	// Latex answers may hold $…$ math, which the page typesets; in every
+	// other answer a $ is just a dollar.
+	Latex bool
 }
 
 // Key is the dotted name the registration form uses for the field.
@@ -35,6 +34,7 @@ func (c column) summable() bool { return c.Type == "integer" || c.Type == "numbe
 // schemaField is the part of a schema node the participants list needs.
 type schemaField struct {
 	Type       string          `json:"type"`
+	Format     string          `json:"format"`
 	Label      string          `json:"label"`
 	Properties json.RawMessage `json:"properties"`
 }
@@ -61,7 +61,7 @@ func columnsOf(raw []byte) ([]column, error) {
 				walk(f.Children, p, label)
 				continue
 			}
-			cols = append(cols, column{Path: p, Label: label, Detail: detail, Type: f.Type})
+			cols = append(cols, column{Path: p, Label: label, Detail: detail, Type: f.Type, Latex: f.Format == "latex"})
 		}
 	}
 	walk(form.Fields, nil, "")
@@ -99,7 +99,7 @@ func appendColumns(cols *[]column, node []byte, path []string, parentLabel strin
 		if child.Type == "object" {
 			return appendColumns(cols, raw, p, label)
 		}
-		*cols = append(*cols, column{Path: p, Label: label, Detail: detail, Type: child.Type})
+		*cols = append(*cols, column{Path: p, Label: label, Detail: detail, Type: child.Type, Latex: child.Format == "latex"})
 		return nil
 	})
 }
@@ -132,35 +132,13 @@ func eachProperty(obj json.RawMessage, fn func(name string, raw json.RawMessage)
 	return nil
 }
 
-var (
-	stripTags   = bluemonday.StrictPolicy()
-	lineBreak   = regexp.MustCompile(`(?i)<br\s*/?>`)
-	spaceRun    = regexp.MustCompile(`\s+`)
-	unsafeLabel = strings.NewReplacer("\r", " ", "\n", " ")
-)
-
 // labelText turns a schema label (admin-written HTML) into plain text: the
 // short label for headers and the whole label. Without a label the
 // field's name serves.
 func labelText(label, name string) (short, full string) {
-	if strings.TrimSpace(label) == "" {
-		return name, name
-	}
-	full = plainText(label)
-	short = plainText(lineBreak.Split(label, 2)[0])
-	if short == "" {
-		short = full
-	}
+	full = schema.PlainText(label)
 	if full == "" {
 		return name, name
 	}
-	return short, full
-}
-
-// plainText removes every tag and decodes entities; the result is text to
-// be escaped wherever it is shown.
-func plainText(s string) string {
-	s = lineBreak.ReplaceAllString(s, " ")
-	s = html.UnescapeString(stripTags.Sanitize(s))
-	return strings.TrimSpace(spaceRun.ReplaceAllString(unsafeLabel.Replace(s), " "))
+	return schema.ShortText(label), full
 }

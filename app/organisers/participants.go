@@ -36,12 +36,10 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 		web.JSON(w, http.StatusOK, legacyParticipants(regs))
 		return
 	}
-	cols, err := columnsOf(ev.Schema)
-	if err != nil {
-		h.site.ServerError(w, r, err)
+	cols, all, ok := h.rows(w, r, ev, regs)
+	if !ok {
 		return
 	}
-	all := buildList(cols, regs)
 	filter := filterOf(r)
 	shown := filter.apply(all)
 	vm := listView(r, ev, cols, all, shown, filter)
@@ -50,6 +48,17 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "organisers.participants.title", ev.Name), view.ParticipantsPage(vm))
+}
+
+// rows builds the list's columns and rows from the event's schema; it
+// answers the request itself when that fails.
+func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev Event, regs []Registration) ([]column, []participant, bool) {
+	cols, err := columnsOf(ev.Schema)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return nil, nil, false
+	}
+	return cols, buildList(cols, regs), true
 }
 
 func filterOf(r *http.Request) Filter {
@@ -88,11 +97,12 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 		Columns:   make([]view.Column, len(cols)),
 		Rows:      make([]view.Row, len(shown)),
 	}
-	if auth.CurrentUser(r.Context()).Has(LevelWriteMail) {
+	user := auth.CurrentUser(r.Context())
+	if user.Has(LevelWriteMail) {
 		vm.MailURL = base + "write_mail/"
 	}
 	for i, c := range cols {
-		vm.Columns[i] = view.Column{Key: c.Key(), Label: c.Label, Detail: c.Detail, Numeric: c.summable()}
+		vm.Columns[i] = view.Column{Key: c.Key(), Label: c.Label, Detail: c.Detail, Numeric: c.summable(), Latex: c.Latex}
 	}
 	for i, p := range shown {
 		row := view.Row{
@@ -101,14 +111,17 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 			Name:           p.Name,
 			Email:          p.Reg.Email,
 			Status:         p.Reg.Status,
-			AdminURL:       "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10),
 			Cells:          make([]view.Cell, len(p.Answers)),
+		}
+		if user.Has(levelRegistrationAdmin) {
+			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
 		}
 		if p.Reg.ConfirmedAt != nil {
 			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", localTime(*p.Reg.ConfirmedAt))
 		}
 		for j, a := range p.Answers {
-			row.Cells[j] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber}
+			row.Cells[j] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
+				Latex: cols[j].Latex}
 		}
 		vm.Rows[i] = row
 	}

@@ -23,12 +23,11 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	cols, err := columnsOf(ev.Schema)
-	if err != nil {
-		h.site.ServerError(w, r, err)
+	cols, all, ok := h.rows(w, r, ev, regs)
+	if !ok {
 		return
 	}
-	rows := filterOf(r).apply(buildList(cols, regs))
+	rows := filterOf(r).apply(all)
 	body, err := participantsCSV(i18n.LangOf(r.Context()), cols, rows)
 	if err != nil {
 		h.site.ServerError(w, r, err)

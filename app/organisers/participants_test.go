@@ -90,7 +90,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 	} {
 		regs[r.Name] = register(t, app, ev, r)
 	}
-	c, _ := app.ClientWith(t, "get_participants", "write_email")
+	c, _ := app.ClientWith(t, "get_participants", "write_email", "event_registration_admin")
 	path := fmt.Sprintf("/events/%d/participants/", ev.ID)
 
 	t.Run("confirmation order, numbered, with counts and sums", func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		}
 		// The symbol has its status in words for screen readers.
 		wantContains(t, textOf(findAll(rows[0], "status")[0]), "✓", "bestätigt")
-		wantContains(t, textOf(findAll(rows[3], "status")[0]), "⏳", "Warteliste")
+		wantContains(t, textOf(findAll(rows[3], "status")[0]), "◷", "Warteliste")
 		wantContains(t, textOf(findAll(rows[4], "status")[0]), "✉")
 		wantContains(t, textOf(findAll(rows[2], "status")[0]), "✗", "abgesagt")
 
@@ -202,6 +202,17 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			t.Error("write-mail link shown without write_email")
 		}
 	})
+
+	// An organiser without the admin console's level would only meet a
+	// refusal behind the link.
+	t.Run("no admin links without event_registration_admin", func(t *testing.T) {
+		reader, _ := app.ClientWith(t, "get_participants")
+		body := app.Get(t, reader, path).Body
+		if n := len(parsePage(t, body).all("admin-link")); n != 0 {
+			t.Errorf("%d admin links shown without event_registration_admin", n)
+		}
+		wantNotContains(t, body, `href="/admin/registrations/`)
+	})
 }
 
 func TestParticipantsJSON(t *testing.T) {
@@ -271,5 +282,39 @@ func wantJSON(t *testing.T, got json.RawMessage, want string) {
 	t.Helper()
 	if string(got) != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// KaTeX typesets $…$ on the whole page; only answers to latex fields are
+// meant as math. A price typed into a text field, or a name, stays text.
+func TestParticipantsTypesetOnlyLatexAnswers(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Absolventenfeier", `{"type": "object", "properties": {
+		"title": {"type": "string", "format": "latex", "label": "Titel"},
+		"note": {"type": "string", "label": "Anmerkung"}
+	}}`)
+	register(t, app, ev, testRegistration{Name: "Ada $x$ Lovelace", Status: "confirmed", Confirmed: at(1),
+		Data: `{"title": "Über $\\alpha$-Zerfälle", "note": "Ich zahle 5$ und 10$"}`})
+	c, _ := app.ClientWith(t, "get_participants")
+	resp := app.Get(t, c, fmt.Sprintf("/events/%d/participants/", ev.ID))
+	wantStatus(t, resp, http.StatusOK)
+	row := parsePage(t, resp.Body).all("participant")[0]
+	cells := elements(row, "td")
+	classOf := func(text string) string {
+		for _, td := range cells {
+			if strings.Contains(textOf(td), text) {
+				return attr(td, "class")
+			}
+		}
+		t.Fatalf("no cell shows %q", text)
+		return ""
+	}
+	for _, text := range []string{"Ich zahle 5$ und 10$", "Ada $x$ Lovelace", "@example.org"} {
+		if !strings.Contains(classOf(text), "no-math") {
+			t.Errorf("the cell with %q would be typeset as math", text)
+		}
+	}
+	if strings.Contains(classOf("Zerfälle"), "no-math") {
+		t.Error("the latex answer is kept from KaTeX")
 	}
 }

@@ -6,6 +6,9 @@ import "github.com/pepalumni/memberdb/app/auth"
 const (
 	LevelParticipants = "get_participants"
 	LevelWriteMail    = "write_email"
+	// levelRegistrationAdmin is the admin console's level for
+	// registrations; the list links there only for users who have it.
+	levelRegistrationAdmin = "event_registration_admin"
 )
 
 // Routes registers every organiser URL with its access level. {id} is an

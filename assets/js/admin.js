@@ -13,6 +13,9 @@
   function save(form) {
     if (form.dataset.state) return;
     form.dataset.state = "saving";
+    // An editor typed into right after it appeared may not be wired yet;
+    // process is idempotent and makes the submit go through htmx.
+    if (window.htmx) window.htmx.process(form);
     form.requestSubmit();
   }
 
@@ -36,7 +39,7 @@
       if (e.key === "Escape") {
         e.preventDefault();
         cancel(form);
-      } else if (e.key === "Enter" && e.target.tagName === "SELECT") {
+      } else if (e.key === "Enter") {
         e.preventDefault();
         save(form);
       }

@@ -103,6 +103,18 @@
     if (window.katex && e.target.matches && e.target.matches("[data-latex]")) update(e.target);
   });
   document.addEventListener("htmx:load", function (e) { updateAll(e.target); });
+
+  // A form the server refused comes back in place with its problems marked,
+  // but on a phone the submit button is far below the first of them: go
+  // there, or the tap seems to have done nothing.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (!xhr || xhr.status !== 422) return;
+    var bad = document.querySelector("#registration-form .is-invalid, #answers-form .is-invalid");
+    if (!bad) return;
+    bad.scrollIntoView({ block: "center" });
+    bad.focus({ preventScroll: true });
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { updateAll(document); });
   } else {

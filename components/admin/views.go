@@ -60,10 +60,10 @@ type Filter struct {
 
 // Pager is the paging bar under a list.
 type Pager struct {
-	Page    int
-	Pages   int
-	Total   int
-	Size    int
+	Page  int
+	Pages int
+	Total int
+	Size  int
 	// Capped: there are more than Total rows; a search counts no further.
 	Capped  bool
 	Sizes   []int
@@ -143,10 +143,10 @@ type Toggle struct {
 	DomID string
 	// HideLabel keeps the label for screen readers only (matrix cells).
 	HideLabel bool
-	URL      string
-	Label    string
-	Checked  bool
-	Disabled bool
+	URL       string
+	Label     string
+	Checked   bool
+	Disabled  bool
 }
 
 // FormField is one field of a detail or create form.
@@ -199,7 +199,7 @@ type Related struct {
 	Title string
 	Items []Link
 	// More says how many were left out.
-	More int
+	More  int
 	Empty string
 }
 

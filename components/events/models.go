@@ -51,6 +51,9 @@ type RegistrationForm struct {
 	SentTo string
 	// HasErrors shows a summary above the form.
 	HasErrors bool
+	// Preview shows a closed event's form to a user who may look; it
+	// cannot be sent.
+	Preview bool
 }
 
 // PersonalView is a participant's page for one registration.
@@ -66,6 +69,9 @@ type PersonalView struct {
 	// after cancelling while registration is open).
 	CanConfirm bool
 	CanCancel  bool
+	// CancelFreesPlace: cancelling gives a place to the waiting list, so
+	// the question before cancelling says so.
+	CancelFreesPlace bool
 	// Answers is the form with the stored answers; nil while pending or
 	// canceled.
 	Answers *AnswersForm

@@ -6,6 +6,7 @@ import (
 	"context"
 	"strconv"
 	"time"
+	_ "time/tzdata" // Europe/Berlin on hosts without a zone database
 
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -108,7 +109,7 @@ type Application struct {
 	Name           string
 	Email          string
 	MembershipType string
-	AppliedAt      string // yyyy-mm-dd
+	AppliedAt      string // RFC 3339
 	// Status is the current status: pending until decided.
 	Status string
 	// AlreadyDecided says that someone else decided first; nothing changed.
@@ -124,7 +125,7 @@ type DeletionRequest struct {
 	Name             string
 	Email            string
 	MembershipStatus string
-	RequestedAt      string // yyyy-mm-dd hh:mm
+	RequestedAt      string // RFC 3339
 	// UpcomingEvents counts registrations for events still to come.
 	UpcomingEvents int
 }
@@ -154,17 +155,27 @@ func orNone(v string) string {
 	return v
 }
 
-// when shows an ISO timestamp of the export as people read it, in the
-// server's time zone; dates and anything else stay as they are.
+// berlin is where the association lives; times are shown as its members
+// read them, whatever zone the server runs in.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// when shows an ISO timestamp of the export as people read it; anything
+// else stays as it is.
 func when(ctx context.Context, iso string) string {
 	t, err := time.Parse(time.RFC3339, iso)
 	if err != nil {
 		return iso
 	}
 	if i18n.LangOf(ctx) == i18n.DE {
-		return t.Local().Format("02.01.2006 15:04")
+		return t.In(berlin).Format("02.01.2006, 15:04")
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.In(berlin).Format("2 Jan 2006, 15:04")
 }
 
 func whenPtr(ctx context.Context, iso *string) string {
@@ -172,4 +183,21 @@ func whenPtr(ctx context.Context, iso *string) string {
 		return ""
 	}
 	return when(ctx, *iso)
+}
+
+// day shows the day of an ISO date (yyyy-mm-dd) or timestamp as people
+// read it; anything else stays as it is.
+func day(ctx context.Context, iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		ts, err := time.Parse(time.RFC3339, iso)
+		if err != nil {
+			return iso
+		}
+		t = ts.In(berlin)
+	}
+	if i18n.LangOf(ctx) == i18n.DE {
+		return t.Format("02.01.2006")
+	}
+	return t.Format("2 Jan 2006")
 }

@@ -2,6 +2,8 @@
 // the participant list and the mail to participants.
 package organisers
 
+import "unicode/utf8"
+
 // Statuses are the registration statuses in the order the pages list them.
 var Statuses = []string{"confirmed", "waitinglist", "pending", "canceled"}
 
@@ -40,7 +42,14 @@ type Column struct {
 	Label   string
 	Detail  string
 	Numeric bool
+	// Latex columns are typeset with KaTeX; other answers are shown as
+	// typed, dollars and all.
+	Latex bool
 }
+
+// wide reports whether the header is long enough to need a minimum
+// width: on a phone it would otherwise wrap into a tall, narrow column.
+func (c Column) wide() bool { return utf8.RuneCountInString(c.Label) > 16 }
 
 // Row is one registration.
 type Row struct {
@@ -50,8 +59,10 @@ type Row struct {
 	Email          string
 	Status         string
 	ConfirmedAt    string
-	AdminURL       string
-	Cells          []Cell
+	// AdminURL opens the registration in the admin console; empty when
+	// the user may not.
+	AdminURL string
+	Cells    []Cell
 }
 
 // Cell is one answer.
@@ -60,6 +71,7 @@ type Cell struct {
 	IsBool  bool
 	Checked bool
 	Numeric bool
+	Latex   bool
 }
 
 // Total is a column footer.

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"html"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -32,7 +33,34 @@ var plain = func() *bluemonday.Policy {
 	return p
 }()
 
-// PlainLabel is the field's label as plain text, for mails and CSV headers.
-func (f *Field) PlainLabel() string {
-	return strings.Join(strings.Fields(html.UnescapeString(plain.Sanitize(f.Label))), " ")
+var lineBreak = regexp.MustCompile(`(?i)<br\s*/?>`)
+
+// PlainText turns label HTML into one line of plain text: tags removed,
+// entities decoded, white space collapsed. The result is text, to be
+// escaped wherever it is shown.
+func PlainText(label string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(plain.Sanitize(label))), " ")
+}
+
+// ShortText is PlainText of the label's first line (up to the first
+// <br>): labels often put a hint on a second line, which a table header
+// or a list of answers in a mail does without. A label whose first line
+// is empty gives its whole text.
+func ShortText(label string) string {
+	if short := PlainText(lineBreak.Split(label, 2)[0]); short != "" {
+		return short
+	}
+	return PlainText(label)
+}
+
+// PlainLabel is the field's whole label as plain text.
+func (f *Field) PlainLabel() string { return PlainText(f.Label) }
+
+// ShortLabel is the first line of the field's label as plain text, for
+// mails and table headers; the field's name when the label has no text.
+func (f *Field) ShortLabel() string {
+	if short := ShortText(f.Label); short != "" {
+		return short
+	}
+	return f.Name
 }
