@@ -3,7 +3,9 @@ package admin
 import (
 	"context"
 	"fmt"
+	"github.com/pepalumni/memberdb/app/db"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -35,11 +37,19 @@ func (h *Handler) accessLevelsTable() *table {
 		}
 		l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[accessLevelRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: access level row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: access level row: %w", db.Map(err))
 		}
 		return accessLevelTableRow(ctx, t, l), nil
 	}
 	t.title = func(_ context.Context, id string, _ rowState) string { return id }
+	// A level made by hand protects nothing until the code declares it;
+	// start-up marks it in use then.
+	t.created = func(ctx context.Context, tx pgx.Tx, id string, _ url.Values) error {
+		if _, err := tx.Exec(ctx, `UPDATE access_levels SET in_use = false WHERE name = $1`, id); err != nil {
+			return fmt.Errorf("admin: new access level: %w", err)
+		}
+		return nil
+	}
 	t.detail = h.accessLevelDetail
 	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
 		rows, err := h.pool.Query(ctx, accessLevelSelect+" WHERE a.name = $1", id)
@@ -48,7 +58,7 @@ func (h *Handler) accessLevelsTable() *table {
 		}
 		l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[accessLevelRow])
 		if err != nil {
-			return nil, "", fmt.Errorf("admin: access level consequences: %w", mapNoRows(err))
+			return nil, "", fmt.Errorf("admin: access level consequences: %w", db.Map(err))
 		}
 		var list []string
 		if len(l.Roles) > 0 {
@@ -158,7 +168,7 @@ func (h *Handler) listAccessLevels(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) accessLevelDetail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
 	var inUse bool
 	if err := h.pool.QueryRow(ctx, `SELECT in_use FROM access_levels WHERE name = $1`, id).Scan(&inUse); err != nil {
-		return fmt.Errorf("admin: access level: %w", mapNoRows(err))
+		return fmt.Errorf("admin: access level: %w", db.Map(err))
 	}
 	use := tr(ctx, "admin.yes")
 	if !inUse {

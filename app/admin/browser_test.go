@@ -148,6 +148,18 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 		t.Fatalf("Escape saved %q", got)
 	}
 
+	// The opened editor has the focus with the cursor after the name; type
+	// there as a user would (SendKeys would focus it again, cursor first).
+	do(t, b, "open it", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
+	waitFor(t, b, "the editor takes the focus", `document.activeElement === document.querySelector('`+input+`')`)
+	do(t, b, "type and leave the field", chromedp.KeyEvent(" Blur"), chromedp.Click(css(`h1`)))
+	eventually(t, "leaving the field did not save", func() bool {
+		return scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id) == "Ina Neuname Blur"
+	})
+	waitFor(t, b, "the row shows the saved name", `!document.querySelector('`+input+`') &&
+		document.querySelector('`+row+` td[data-field="name"]').textContent.includes('Ina Neuname Blur')`)
+	settled(t, b)
+
 	do(t, b, "an invalid address", chromedp.Click(css(row+` td[data-field="email"]`)), chromedp.WaitVisible(css(input)),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
 		chromedp.SendKeys(css(input), "kaputt"+kb.Enter))

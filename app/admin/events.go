@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -69,7 +70,7 @@ func (h *Handler) eventsTable() *table {
 		}
 		e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[eventRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: event row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: event row: %w", db.Map(err))
 		}
 		return eventTableRow(ctx, t, e), nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/db"
 )
 
 // duplicateEvent answers POST /admin/events/{id}/duplicate: a copy for the
@@ -32,7 +33,7 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 			FROM events WHERE id = $1
 			RETURNING id`
 		if err := tx.QueryRow(ctx, q, src, suffix).Scan(&id); err != nil {
-			return fmt.Errorf("admin: duplicate event: %w", mapNoRows(err))
+			return fmt.Errorf("admin: duplicate event: %w", db.Map(err))
 		}
 		newID := strconv.FormatInt(id, 10)
 		var name string

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -27,7 +28,7 @@ func setUserRole(ctx context.Context, tx pgx.Tx, userID int64, role string, gran
 	}
 	tag, err := tx.Exec(ctx, q, userID, role)
 	if err != nil {
-		return fmt.Errorf("admin: set user role: %w", mapNoRows(err))
+		return fmt.Errorf("admin: set user role: %w", db.Map(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return nil
@@ -47,7 +48,7 @@ func setRoleLevel(ctx context.Context, tx pgx.Tx, role, level string, granted bo
 	}
 	tag, err := tx.Exec(ctx, q, role, level)
 	if err != nil {
-		return fmt.Errorf("admin: set role level: %w", mapNoRows(err))
+		return fmt.Errorf("admin: set role level: %w", db.Map(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return nil

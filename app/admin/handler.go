@@ -109,8 +109,6 @@ func errNotFound(t *table, id string) error {
 	return fmt.Errorf("admin: %s %s: %w", t.name, id, db.ErrNotFound)
 }
 
-func mapNoRows(err error) error { return db.Map(err) }
-
 // tail is opts without its first ("none") choice.
 func tail(opts []adminui.Option) []adminui.Option {
 	if len(opts) == 0 {

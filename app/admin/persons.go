@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"github.com/pepalumni/memberdb/app/db"
 	"strconv"
 	"time"
 
@@ -63,7 +64,7 @@ func (h *Handler) personsTable() *table {
 		}
 		p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[personRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: person row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: person row: %w", db.Map(err))
 		}
 		opts, err := tuStatusOptions(ctx, q)
 		if err != nil {
@@ -194,10 +195,7 @@ func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ fo
 	if err != nil {
 		return err
 	}
-	regs, err := h.links(ctx, `
-		SELECT e.name || ' (' || r.status || ')', '/admin/registrations/' || r.id
-		FROM registrations r JOIN events e ON e.id = r.event_id
-		WHERE r.person_id = $1 ORDER BY r.created_at DESC`, intID(id))
+	regs, err := h.personRegistrations(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -210,6 +208,30 @@ func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ fo
 		{Title: tr(ctx, "admin.registrations.title"), Items: regs, Empty: tr(ctx, "admin.persons.no_registrations")},
 	}
 	return nil
+}
+
+// personRegistrations links a person's registrations, named by event and
+// status.
+func (h *Handler) personRegistrations(ctx context.Context, id string) ([]adminui.Link, error) {
+	rows, err := h.pool.Query(ctx, `SELECT r.id, e.name, r.status FROM registrations r JOIN events e ON e.id = r.event_id
+		WHERE r.person_id = $1 ORDER BY r.created_at DESC LIMIT 200`, intID(id))
+	if err != nil {
+		return nil, fmt.Errorf("admin: person's registrations: %w", err)
+	}
+	var out []adminui.Link
+	for rows.Next() {
+		var (
+			regID         int64
+			event, status string
+		)
+		if err := rows.Scan(&regID, &event, &status); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("admin: person's registrations: %w", err)
+		}
+		out = append(out, adminui.Link{Label: event + " (" + tr(ctx, "admin.status.reg."+status) + ")",
+			URL: h.registrations.detailURL(strconv.FormatInt(regID, 10))})
+	}
+	return out, rows.Err()
 }
 
 // links reads label and URL pairs for a detail page's related lists.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/events/schema"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -57,7 +58,7 @@ func (h *Handler) registrationsTable() *table {
 		}
 		reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registrationRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", db.Map(err))
 		}
 		return registrationTableRow(ctx, t, reg), nil
 	}
@@ -76,7 +77,7 @@ func lockRegistrationEvent(ctx context.Context, tx pgx.Tx, id string) error {
 	err := tx.QueryRow(ctx, `SELECT e.id FROM events e JOIN registrations r ON r.event_id = e.id
 		WHERE r.id = $1 FOR UPDATE OF e`, intID(id)).Scan(&eventID)
 	if err != nil {
-		return fmt.Errorf("admin: lock registration's event: %w", mapNoRows(err))
+		return fmt.Errorf("admin: lock registration's event: %w", db.Map(err))
 	}
 	return nil
 }
@@ -127,7 +128,7 @@ func writeAnswers(ctx context.Context, tx pgx.Tx, id string, value any, _ url.Va
 	err := tx.QueryRow(ctx, `SELECT e.registration_schema FROM events e JOIN registrations r ON r.event_id = e.id
 		WHERE r.id = $1`, intID(id)).Scan(&raw)
 	if err != nil {
-		return fmt.Errorf("admin: registration's schema: %w", mapNoRows(err))
+		return fmt.Errorf("admin: registration's schema: %w", db.Map(err))
 	}
 	fm, err := schema.Parse(raw)
 	if err != nil {
@@ -278,7 +279,7 @@ func (h *Handler) registrationDetail(ctx context.Context, id string, _ rowState,
 	}
 	reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registrationRow])
 	if err != nil {
-		return fmt.Errorf("admin: registration facts: %w", mapNoRows(err))
+		return fmt.Errorf("admin: registration facts: %w", db.Map(err))
 	}
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},

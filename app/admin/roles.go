@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -32,7 +33,7 @@ func (h *Handler) rolesTable() *table {
 		}
 		role, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[roleRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: role row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: role row: %w", db.Map(err))
 		}
 		levels, err := names(ctx, q, `SELECT name FROM access_levels ORDER BY name`)
 		if err != nil {
@@ -112,7 +113,7 @@ func (h *Handler) roleDetail(ctx context.Context, id string, _ rowState, fs form
 	}
 	role, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[roleRow])
 	if err != nil {
-		return fmt.Errorf("admin: role detail: %w", mapNoRows(err))
+		return fmt.Errorf("admin: role detail: %w", db.Map(err))
 	}
 	levels, err := names(ctx, h.pool, `SELECT name FROM access_levels ORDER BY name`)
 	if err != nil {

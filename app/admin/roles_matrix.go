@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -79,10 +80,10 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var one int
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM roles WHERE name = $1 FOR UPDATE`, role).Scan(&one); err != nil {
-			return fmt.Errorf("admin: role %s: %w", role, mapNoRows(err))
+			return fmt.Errorf("admin: role %s: %w", role, db.Map(err))
 		}
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM access_levels WHERE name = $1`, level).Scan(&one); err != nil {
-			return fmt.Errorf("admin: access level %s: %w", level, mapNoRows(err))
+			return fmt.Errorf("admin: access level %s: %w", level, db.Map(err))
 		}
 		if err := setRoleLevel(ctx, tx, role, level, granted); err != nil {
 			return err
@@ -116,7 +117,7 @@ func (h *Handler) setRoleLevels(w http.ResponseWriter, r *http.Request) {
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var one int
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM roles WHERE name = $1 FOR UPDATE`, role).Scan(&one); err != nil {
-			return fmt.Errorf("admin: role %s: %w", role, mapNoRows(err))
+			return fmt.Errorf("admin: role %s: %w", role, db.Map(err))
 		}
 		all, err := names(ctx, tx, `SELECT name FROM access_levels ORDER BY name`)
 		if err != nil {

@@ -199,6 +199,9 @@ func TestAccessLevels(t *testing.T) {
 	t.Run("create", func(t *testing.T) {
 		wantStatus(t, post(t, app, c, "/admin/access_levels/new", url.Values{"name": {"Not Valid"}}), http.StatusUnprocessableEntity)
 		wantStatus(t, post(t, app, c, "/admin/access_levels/new", url.Values{"name": {level + "_x"}}), http.StatusSeeOther)
+		if scalar[bool](t, app, `SELECT in_use FROM access_levels WHERE name = $1`, level+"_x") {
+			t.Error("a level made by hand is marked in use, though no page checks it")
+		}
 	})
 	t.Run("delete names the roles that lose it", func(t *testing.T) {
 		confirm := app.Get(t, c, "/admin/access_levels/"+level+"/delete")
@@ -239,5 +242,41 @@ func TestUniversityRelations(t *testing.T) {
 	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/tu_status/%d/delete", id), nil), http.StatusSeeOther)
 	if scalar[bool](t, app, `SELECT tu_status_id IS NOT NULL FROM persons WHERE id = $1`, p) {
 		t.Fatal("the person still points at the deleted relation")
+	}
+}
+
+func TestSmallTablesSort(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "role_admin", "access_level_admin", "person_admin")
+	tag := unique("sort")
+	for _, n := range []string{"a", "b"} {
+		exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, tag+"_"+n)
+		exec(t, app, `INSERT INTO access_levels (name, in_use) VALUES ($1, false)`, tag+"_"+n)
+	}
+	tuA := scalar[int64](t, app, `INSERT INTO tu_status (name, position) VALUES ($1, 2) RETURNING id`, tag+" a")
+	tuB := scalar[int64](t, app, `INSERT INTO tu_status (name, position) VALUES ($1, 1) RETURNING id`, tag+" b")
+	exec(t, app, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, app.NewUser(t).ID, tag+"_b")
+	role := func(n string) string { return fmt.Sprintf("roles-%x", tag+"_"+n) }
+	level := func(n string) string { return fmt.Sprintf("access_levels-%x", tag+"_"+n) }
+
+	tests := []struct {
+		name, path string
+		want       []string
+	}{
+		{"roles by name", "/admin/roles?q=" + tag, []string{role("a"), role("b")}},
+		{"roles by name, descending", "/admin/roles?q=" + tag + "&sort=name&dir=desc", []string{role("b"), role("a")}},
+		{"roles by number of users", "/admin/roles?q=" + tag + "&sort=users&dir=desc", []string{role("b"), role("a")}},
+		{"access levels by name, descending", "/admin/access_levels?q=" + tag + "&sort=name&dir=desc", []string{level("b"), level("a")}},
+		{"university relations by their order", "/admin/tu_status?q=" + tag, []string{fmt.Sprintf("tu_status-%d", tuB), fmt.Sprintf("tu_status-%d", tuA)}},
+		{"university relations by name", "/admin/tu_status?q=" + tag + "&sort=name&dir=asc", []string{fmt.Sprintf("tu_status-%d", tuA), fmt.Sprintf("tu_status-%d", tuB)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := app.Get(t, c, tt.path, htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			if got := rowOrder(resp.Body); !slices.Equal(got, tt.want) {
+				t.Fatalf("rows %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -36,7 +37,7 @@ func (h *Handler) tuStatusTable() *table {
 		}
 		s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tuStatusRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", db.Map(err))
 		}
 		return tuStatusTableRow(ctx, t, s), nil
 	}

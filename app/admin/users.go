@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -43,7 +44,7 @@ func (h *Handler) usersTable() *table {
 		}
 		u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: user row: %w", mapNoRows(err))
+			return adminui.Row{}, fmt.Errorf("admin: user row: %w", db.Map(err))
 		}
 		roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
 		if err != nil {
@@ -158,7 +159,7 @@ func (h *Handler) userDetail(ctx context.Context, id string, _ rowState, fs form
 	}
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
 	if err != nil {
-		return fmt.Errorf("admin: user facts: %w", mapNoRows(err))
+		return fmt.Errorf("admin: user facts: %w", db.Map(err))
 	}
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},

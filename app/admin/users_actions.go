@@ -10,6 +10,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -18,7 +19,7 @@ import (
 func userExists(ctx context.Context, tx pgx.Tx, id int64) error {
 	var one int
 	if err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&one); err != nil {
-		return fmt.Errorf("admin: user %d: %w", id, mapNoRows(err))
+		return fmt.Errorf("admin: user %d: %w", id, db.Map(err))
 	}
 	return nil
 }
@@ -41,7 +42,7 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 		}
 		var one int
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM roles WHERE name = $1`, role).Scan(&one); err != nil {
-			return fmt.Errorf("admin: role %s: %w", role, mapNoRows(err))
+			return fmt.Errorf("admin: role %s: %w", role, db.Map(err))
 		}
 		if err := setUserRole(ctx, tx, id, role, granted); err != nil {
 			return err
@@ -173,7 +174,7 @@ func (h *Handler) setDisabled(disable bool) http.HandlerFunc {
 		err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 			var old *string
 			if err := tx.QueryRow(ctx, `SELECT to_char(disabled_at, 'YYYY-MM-DD HH24:MI:SS') FROM users WHERE id = $1 FOR UPDATE`, key).Scan(&old); err != nil {
-				return fmt.Errorf("admin: user %s: %w", idText, mapNoRows(err))
+				return fmt.Errorf("admin: user %s: %w", idText, db.Map(err))
 			}
 			if (old != nil) == disable {
 				return nil

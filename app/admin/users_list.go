@@ -24,7 +24,7 @@ var usersList = listSpec{
 var usersColumns = []column{
 	{key: "id", label: "admin.id", sort: "id"},
 	{key: "username", label: "admin.users.username", sort: "username"},
-	{key: "person", label: "admin.users.person", sort: "person"},
+	{key: "person", label: "admin.users.person_name", sort: "person"},
 	{key: "email", label: "admin.persons.email", sort: "email"},
 	{key: "roles", label: "admin.users.roles"},
 	{key: "state", label: "admin.users.state", sort: "state"},

@@ -25,7 +25,8 @@ type Bench struct {
 	Missing []string
 	// Failures are broken assertions (overbooking, lost mail) and errors.
 	Failures []string
-	Memory   struct{ Peak, Idle float64 }
+	// Memory of the server in MB: its peak and after idling.
+	Memory struct{ Peak, Idle float64 }
 }
 
 // Ratio is memberdb's registrations/s over the limit's, for one shape and
@@ -34,8 +35,6 @@ type Ratio struct {
 	Shape           string
 	Clients         int
 	Memberdb, Limit float64
-	MemberdbP99     time.Duration
-	MemberdbErrors  int
 }
 
 // Goal is one line of issue 8's goals with what was measured.

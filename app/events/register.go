@@ -129,6 +129,12 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			}
 			if created {
 				reg.Status, reg.Data, reg.ConfirmedAt, reg.CanceledAt = StatusPending, data, nil, nil
+			} else {
+				// A concurrent submit reopened it first; the state mail
+				// below tells the state it has now.
+				if reg, err = loadRegistration(r.Context(), tx, regID, false); err != nil {
+					return err
+				}
 			}
 		}
 		if created {

@@ -5,7 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 )
@@ -52,5 +56,49 @@ func TestRegisterFormAgainAfterCancelling(t *testing.T) {
 	post(t, app, c, lastLink(t, app, email), "action", "confirm")
 	if _, status := registrationOf(t, app, ev.id, email); status != "confirmed" {
 		t.Errorf("confirming the new link: %s, want confirmed", status)
+	}
+}
+
+// Several submits at once after cancelling reopen the registration once:
+// one "please confirm" mail, no error, and every later state mail tells
+// the state it has now.
+func TestConcurrentSubmitsAfterCancelling(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{})
+	email := unique("again") + "@example.org"
+	id, _ := addRegistration(t, app, ev.id, "Returner", email, "canceled", 0)
+	var wg sync.WaitGroup
+	codes := make(chan int, 10)
+	for range 10 {
+		wg.Go(func() {
+			codes <- registerVia(t, app, app.Client(), ev.regPath(), "Returner", email, nil).StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != http.StatusOK {
+			t.Errorf("a submit answered %d, want 200", code)
+		}
+	}
+	if _, status := registrationOf(t, app, ev.id, email); status != "pending" {
+		t.Errorf("status %s, want pending", status)
+	}
+	kinds := mailsTo(t, app, email)
+	if len(kinds) == 0 || kinds[0] != "event_registration_pending" || slices.Index(kinds[1:], "event_registration_pending") >= 0 {
+		t.Errorf("mails %v, want one pending mail first", kinds)
+	}
+	rows, err := app.Pool.Query(t.Context(), `SELECT body_text FROM mail_outbox WHERE registration_id = $1 AND kind = 'event_registration_state'`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bodies {
+		if strings.Contains(b, "storniert") {
+			t.Errorf("a state mail tells the old state:\n%s", b)
+		}
 	}
 }

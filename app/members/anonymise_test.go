@@ -3,6 +3,7 @@ package members_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for needle, want := range map[string]string{name: "organiser_mail_drafts", "Olgas geheime Nachricht": "mail_outbox"} {
-		if !contains(tablesContaining(t, app, needle), want) {
+		if !slices.Contains(tablesContaining(t, app, needle), want) {
 			t.Fatalf("before erasure %q is not in %s", needle, want)
 		}
 	}
@@ -63,13 +64,4 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 	if drafts != 1 {
 		t.Errorf("the organiser's draft is gone (%d left); only the sender's name and address should be", drafts)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -145,7 +145,7 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, stat
 func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, message string, u *auth.User) (views.Application, error) {
 	const q = `
 		UPDATE persons SET membership_status = $2,
-		       joining_date = CASE WHEN $2 = 'confirmed' THEN current_date ELSE joining_date END,
+		       joining_date = CASE WHEN $2 = 'confirmed' THEN $3::date ELSE joining_date END,
 		       version = version + 1, updated_at = now()
 		WHERE id = $1 AND membership_status = 'pending' AND anonymised_at IS NULL
 		RETURNING name, email, coalesce(membership_type, ''), language, joining_date`
@@ -154,7 +154,7 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 		lang    string
 		joining *time.Time
 	)
-	err := tx.QueryRow(ctx, q, id, status).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining)
+	err := tx.QueryRow(ctx, q, id, status, dayAt(time.Now())).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrAlreadyDecided
 	}

@@ -43,8 +43,7 @@ func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus
 	f.NameError = checkName(ctx, f.Name)
 	if f.DateOfBirth != "" {
 		dob, err := time.Parse(time.DateOnly, f.DateOfBirth)
-		y, m, d := time.Now().Date()
-		today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		today, _ := time.Parse(time.DateOnly, dayAt(time.Now()))
 		switch {
 		case err != nil || dob.Before(earliestBirth):
 			f.DateOfBirthError = i18n.T(ctx, "members.error.birth.invalid")

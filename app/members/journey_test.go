@@ -93,7 +93,8 @@ func TestMembershipJourney(t *testing.T) {
 
 	var today bool
 	err := app.Pool.QueryRow(context.Background(),
-		`SELECT membership_status = 'confirmed' AND joining_date = current_date FROM persons WHERE id = $1`, p.ID).Scan(&today)
+		`SELECT membership_status = 'confirmed' AND joining_date = (now() AT TIME ZONE 'Europe/Berlin')::date
+		FROM persons WHERE id = $1`, p.ID).Scan(&today)
 	if err != nil || !today {
 		t.Fatalf("after accepting: want status confirmed and joining date today (err %v)", err)
 	}

@@ -50,6 +50,11 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, kind strin
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if web.IsFragment(r) {
+		// htmx swaps no 404 or 410 into the form; a reload of the link
+		// shows this page instead of a button that does nothing.
+		w.Header().Set("HX-Refresh", "true")
+	}
 	h.site.Render(w, r, status, i18n.T(ctx, "members.link."+strconv.Itoa(status)+".title"),
 		views.LinkProblemPage(views.LinkProblem{Status: status, Kind: kind}))
 }

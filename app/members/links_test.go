@@ -142,6 +142,12 @@ func TestEditLinkIsReusableUntilItExpires(t *testing.T) {
 	if got := loadPerson(t, app, email).Name; got != "Zweitens" {
 		t.Errorf("an expired link saved the name %q", got)
 	}
+	// htmx swaps no 410 into the form: the page reloads and explains.
+	late := app.PostForm(t, app.Client(), link, editValues(p, "Zu spät"), "HX-Request", "true")
+	if late.StatusCode != http.StatusGone || late.Header.Get("HX-Refresh") != "true" {
+		t.Errorf("saving with htmx on an expired link = %d, HX-Refresh %q; want 410 and a reload",
+			late.StatusCode, late.Header.Get("HX-Refresh"))
+	}
 }
 
 // editValues is the edit form as the browser posts it, with a new name.

@@ -155,7 +155,10 @@ func TestBrowserParticipantRowsStayShortOnAPhone(t *testing.T) {
 	ev := newEvent(t, app, "Absolvent*innenfeier", `{"type": "object", "properties": {
 		"guests": {"type": "integer", "label": "Anzahl der Gäste (inklusive dir)"},
 		"valid_exam_date": {"type": "boolean", "label": "Meine letzte Prüfung lag im Abschlussjahrgang dieser Feier."},
-		"allow_contact": {"type": "boolean", "label": "Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden."}
+		"allow_contact": {"type": "boolean", "label": "Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden."},
+		"interests": {"type": "object", "label": "Mich interessiert besonders (1. Woche)", "properties": {
+			"uncertainties": {"type": "boolean", "label": "Automatisierung von Fehlerrechnung und symbolisches Rechnen"}
+		}}
 	}}`)
 	for i, name := range []string{"Ada Lovelace", "Emmy Noether"} {
 		register(t, app, ev, testRegistration{Name: name, Status: "confirmed", Confirmed: at(i),

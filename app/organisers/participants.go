@@ -23,13 +23,8 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 		h.participantsCSV(w, r)
 		return
 	}
-	ev, ok := h.event(w, r)
+	ev, regs, ok := h.registrations(w, r)
 	if !ok {
-		return
-	}
-	regs, err := h.store.Registrations(r.Context(), ev.ID)
-	if err != nil {
-		h.site.ServerError(w, r, err)
 		return
 	}
 	if web.WantsJSON(r) {
@@ -48,6 +43,21 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "organisers.participants.title", ev.Name), view.ParticipantsPage(vm))
+}
+
+// registrations loads the event of the URL and its registrations; it
+// answers the request itself when that fails.
+func (h *Handler) registrations(w http.ResponseWriter, r *http.Request) (Event, []Registration, bool) {
+	ev, ok := h.event(w, r)
+	if !ok {
+		return ev, nil, false
+	}
+	regs, err := h.store.Registrations(r.Context(), ev.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return ev, nil, false
+	}
+	return ev, regs, true
 }
 
 // rows builds the list's columns and rows from the event's schema; it

@@ -14,13 +14,8 @@ import (
 // participantsCSV is GET /events/{id}/participants.csv: the rows the page
 // shows (same filter), one column per answer, for spreadsheets.
 func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) {
-	ev, ok := h.event(w, r)
+	ev, regs, ok := h.registrations(w, r)
 	if !ok {
-		return
-	}
-	regs, err := h.store.Registrations(r.Context(), ev.ID)
-	if err != nil {
-		h.site.ServerError(w, r, err)
 		return
 	}
 	cols, all, ok := h.rows(w, r, ev, regs)

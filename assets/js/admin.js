@@ -85,11 +85,15 @@
     });
   });
 
-  // Put the cursor at the end of the opened field, not before the text.
-  document.addEventListener("htmx:afterSettle", function (e) {
-    var input = e.target.querySelector && e.target.querySelector("input[data-inline-input]");
-    if (input && document.activeElement !== input) input.focus();
-    if (input && input.type === "text") {
+  // An opened editor takes the focus with the cursor after the value, so
+  // typing adds to it; htmx:load fires on every swapped-in element.
+  document.addEventListener("htmx:load", function (e) {
+    var el = e.target;
+    var input = el.matches && el.matches("input[data-inline-input], select[data-inline-input]") ? el :
+      el.querySelector && el.querySelector("input[data-inline-input], select[data-inline-input]");
+    if (!input) return;
+    input.focus();
+    if (input.type === "text") {
       var end = input.value.length;
       input.setSelectionRange(end, end);
     }

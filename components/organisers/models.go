@@ -47,9 +47,17 @@ type Column struct {
 	Latex bool
 }
 
-// wide reports whether the header is long enough to need a minimum
-// width: on a phone it would otherwise wrap into a tall, narrow column.
-func (c Column) wide() bool { return utf8.RuneCountInString(c.Label) > 16 }
+// minWidthRem is the width a long header needs to wrap into about four
+// lines (a bold character is some 0.55rem wide), at least 9 and at most 16
+// rem; 0 for a short header, which sets its column's width itself. On a
+// phone a long header would otherwise wrap into a tall, narrow tower.
+func (c Column) minWidthRem() int {
+	n := utf8.RuneCountInString(c.Label)
+	if n <= 16 {
+		return 0
+	}
+	return min(max(9, (n*55+399)/400), 16)
+}
 
 // Row is one registration.
 type Row struct {
