@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
+	"unicode/utf16"
 
 	"github.com/a-h/templ"
 
@@ -72,7 +75,24 @@ func (s *Site) write(w http.ResponseWriter, r *http.Request, status int, c templ
 // SetToasts adds toasts to an htmx response through HX-Trigger.
 func SetToasts(w http.ResponseWriter, toasts ...layout.Flash) {
 	payload, _ := json.Marshal(map[string]any{"showToast": map[string]any{"items": toastItems(toasts)}})
-	w.Header().Set("HX-Trigger", string(payload))
+	w.Header().Set("HX-Trigger", asciiJSON(payload))
+}
+
+// asciiJSON escapes every non-ASCII rune as \uXXXX: browsers read header
+// values as Latin-1, so "Jürgen" sent raw would arrive as "JÃ¼rgen".
+// Non-ASCII can only occur inside JSON strings, where the escape is valid.
+func asciiJSON(b []byte) string {
+	var sb strings.Builder
+	for _, r := range string(b) {
+		if r < 0x80 {
+			sb.WriteRune(r)
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			fmt.Fprintf(&sb, `\u%04x`, u)
+		}
+	}
+	return sb.String()
 }
 
 func toastItems(fs []layout.Flash) []map[string]string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net"
 	"net/http/httptest"
 	"testing"
@@ -65,5 +66,25 @@ func TestWantsJSON(t *testing.T) {
 		if got := WantsJSON(r); got != want {
 			t.Errorf("WantsJSON(%q) = %v, want %v", accept, got, want)
 		}
+	}
+}
+
+func TestToastsSurviveLatin1Headers(t *testing.T) {
+	w := httptest.NewRecorder()
+	SetToasts(w, toastOf("success", "Jürgen ist jetzt Mitglied 🎉"))
+	h := w.Header().Get("HX-Trigger")
+	for _, r := range h {
+		if r >= 0x80 {
+			t.Fatalf("HX-Trigger holds non-ASCII %q: %s", r, h)
+		}
+	}
+	var got struct {
+		ShowToast struct{ Items []map[string]string } `json:"showToast"`
+	}
+	if err := json.Unmarshal([]byte(h), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.ShowToast.Items[0]["text"] != "Jürgen ist jetzt Mitglied 🎉" {
+		t.Fatalf("toast text = %q", got.ShowToast.Items[0]["text"])
 	}
 }
