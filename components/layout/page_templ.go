@@ -666,7 +666,7 @@ func Toasts(flashes []Flash) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<div id=\"toasts\" class=\"toast-container position-fixed top-0 end-0 p-3\" aria-live=\"polite\" data-testid=\"toasts\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<div id=\"toasts\" class=\"toast-container toast-area position-fixed end-0 p-3\" aria-live=\"polite\" data-testid=\"toasts\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
