@@ -7,7 +7,9 @@ import (
 	"github.com/pepalumni/memberdb/app/apptest"
 )
 
-func TestSmoke(t *testing.T) {
+// Every list, create form and the index render as full pages for a user
+// holding all the console's levels.
+func TestEveryAdminPageRenders(t *testing.T) {
 	app := apptest.Start(t)
 	c, _ := app.ClientWith(t, "person_admin", "event_admin", "event_registration_admin", "user_admin", "role_admin", "access_level_admin", "audit_admin")
 	for _, p := range []string{"/admin/", "/admin/persons", "/admin/persons/new", "/admin/events", "/admin/events/new", "/admin/registrations", "/admin/registrations/new",

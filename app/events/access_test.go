@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -179,5 +180,28 @@ func TestRegisterIsRateLimitedPerClient(t *testing.T) {
 	htmx := registerVia(t, app, c, ev.regPath(), "Spammer", unique("spam")+"@example.org", nil, "HX-Request", "true")
 	if htmx.StatusCode != http.StatusTooManyRequests || !strings.Contains(htmx.Header.Get("HX-Trigger"), "warte") {
 		t.Errorf("htmx 429 = %d, HX-Trigger %q; want a toast asking to wait", htmx.StatusCode, htmx.Header.Get("HX-Trigger"))
+	}
+}
+
+// A client with an IPv6 network has a whole /64 of addresses to pick from;
+// counting each address apart would let it register without end.
+func TestRegisterIsRateLimitedPerIPv6Network(t *testing.T) {
+	app := apptest.Start(t, apptest.Env("TRUSTED_PROXIES", "127.0.0.1/32"))
+	ev := createEvent(t, app, testEvent{})
+	c := app.Client()
+	for i := range 30 {
+		addr := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		if resp := registerVia(t, app, c, ev.regPath(), "Spammer", unique("spam")+"@example.org", nil, "X-Forwarded-For", addr); resp.StatusCode != http.StatusOK {
+			t.Fatalf("registration %d = %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := registerVia(t, app, c, ev.regPath(), "Spammer", unique("spam")+"@example.org", nil, "X-Forwarded-For", "2001:db8:1:2:ffff::1"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("31st registration from the same /64 = %d, want 429", resp.StatusCode)
+	}
+	if resp := registerVia(t, app, c, ev.regPath(), "Nachbar", unique("neighbour")+"@example.org", nil, "X-Forwarded-For", "2001:db8:1:3::1"); resp.StatusCode != http.StatusOK {
+		t.Errorf("registration from another /64 = %d, want 200", resp.StatusCode)
+	}
+	if n := statusCounts(t, app, ev.id)["pending"]; n != 31 {
+		t.Errorf("%d registrations stored, want 31", n)
 	}
 }

@@ -58,7 +58,11 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 	}
 }
 
-func (h *Handler) clientIP(r *http.Request) string { return web.ClientIP(r, h.cfg.TrustedProxies) }
+// clientKey is what the per-client limits count: the client's address,
+// or for IPv6 its /64 network, which one client can pick addresses from.
+func (h *Handler) clientKey(r *http.Request) string {
+	return ratelimit.ClientKey(web.ClientIP(r, h.cfg.TrustedProxies))
+}
 
 // tooMany answers 429. htmx does not swap error responses, so a form sent
 // through htmx learns it from a toast.

@@ -87,7 +87,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if allowed, retry := h.registerByIP.Allow(h.clientIP(r)); !allowed {
+	if allowed, retry := h.registerByIP.Allow(h.clientKey(r)); !allowed {
 		h.tooMany(w, r, retry)
 		return
 	}

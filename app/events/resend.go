@@ -34,7 +34,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 		h.site.Render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "events.resend.title"), events.ResendPage(v))
 		return
 	}
-	if ok, retry := h.resendByIP.Allow(h.clientIP(r)); !ok {
+	if ok, retry := h.resendByIP.Allow(h.clientKey(r)); !ok {
 		h.tooMany(w, r, retry)
 		return
 	}

@@ -36,6 +36,10 @@ type Attachment struct {
 	Filename    string
 	ContentType string
 	Content     []byte
+	// Blob is the SHA-256 of content stored already with CopyBlob in the
+	// same transaction; Enqueue then refers to it and ignores Content, so
+	// many mails carry one stored copy.
+	Blob []byte
 }
 
 // ErrHeaderInjection refuses a header value with a line break.
@@ -48,7 +52,8 @@ var ErrNoRecipient = errors.New("mail: no recipient")
 const Notify = "mail_outbox"
 
 // Enqueue validates m and writes it to the outbox inside tx. The worker is
-// woken when tx commits.
+// woken when tx commits. Attachment contents are stored once however many
+// mails carry them.
 func Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
 	if err := m.validate(); err != nil {
 		return 0, err
@@ -67,10 +72,9 @@ func Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue: %w", err)
 	}
-	for _, a := range m.Attachments {
-		const qa = `INSERT INTO mail_attachments (mail_id, filename, content_type, content) VALUES ($1, $2, $3, $4)`
-		if _, err := tx.Exec(ctx, qa, id, a.Filename, a.ContentType, a.Content); err != nil {
-			return 0, fmt.Errorf("mail: enqueue attachment: %w", err)
+	if len(m.Attachments) > 0 {
+		if err := attach(ctx, tx, id, m.Attachments); err != nil {
+			return 0, err
 		}
 	}
 	return id, nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/mail"
 )
 
 // AnonymisedName replaces the name of an anonymised person.
@@ -24,8 +25,9 @@ type Actor struct {
 
 // Anonymise erases the personal data of person id inside tx: name and
 // address are replaced, date of birth and relation to the university
-// removed, registration answers emptied, mails about them scrubbed and
-// their address taken out of every other mail, their links made useless,
+// removed, registration answers emptied, mails about them scrubbed (their
+// attachments deleted, and the attachment contents no other mail carries)
+// and their address taken out of every other mail, their links made useless,
 // their user account disabled, their name and address taken off organiser
 // mail drafts, and old values in the audit log removed.
 // What is kept are the rows themselves, so counts (members per year,
@@ -55,6 +57,11 @@ func Anonymise(ctx context.Context, tx pgx.Tx, id int64, by Actor) error {
 		if _, err := tx.Exec(ctx, step.sql, args); err != nil {
 			return fmt.Errorf("members: anonymise %s: %w", step.what, err)
 		}
+	}
+	// The attachments deleted above leave their content behind unless
+	// another mail still carries it.
+	if err := mail.DeleteUnusedBlobs(ctx, tx); err != nil {
+		return fmt.Errorf("members: anonymise: %w", err)
 	}
 	return audit.Record(ctx, tx, audit.Entry{UserID: by.UserID, Actor: by.Name, Table: "persons",
 		RowID: strconv.FormatInt(id, 10), NewValue: audit.Value("anonymised")})

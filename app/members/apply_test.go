@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -244,6 +245,23 @@ func TestApplyIsRateLimited(t *testing.T) {
 		}
 		if resp := applyFor(t, app, "Stand", newAddress(t), "ordentlich"); resp.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("61st submission from one client = %d, want 429", resp.StatusCode)
+		}
+	})
+	// A client with an IPv6 network has a whole /64 of addresses to pick
+	// from; counting each address apart would give it endless mails.
+	t.Run("per IPv6 network", func(t *testing.T) {
+		app := apptest.Start(t, apptest.Env("TRUSTED_PROXIES", "127.0.0.1/32"))
+		for i := range 60 {
+			addr := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+			if resp := applyFor(t, app, "Stand", newAddress(t), "ordentlich", "X-Forwarded-For", addr); resp.StatusCode != http.StatusOK {
+				t.Fatalf("submission %d = %d", i+1, resp.StatusCode)
+			}
+		}
+		if resp := applyFor(t, app, "Stand", newAddress(t), "ordentlich", "X-Forwarded-For", "2001:db8:1:2:ffff::1"); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("61st submission from the same /64 = %d, want 429", resp.StatusCode)
+		}
+		if resp := applyFor(t, app, "Stand", newAddress(t), "ordentlich", "X-Forwarded-For", "2001:db8:1:3::1"); resp.StatusCode != http.StatusOK {
+			t.Errorf("submission from another /64 = %d, want 200", resp.StatusCode)
 		}
 	})
 }

@@ -82,10 +82,11 @@ func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string
 	return true
 }
 
-// allowClient counts a mailing form's submission for the client; on false
-// the 429 answer is written already.
+// allowClient counts a mailing form's submission for the client (for IPv6
+// its /64 network, which one client can pick addresses from); on false the
+// 429 answer is written already.
 func (h *Handler) allowClient(w http.ResponseWriter, r *http.Request) bool {
-	if ok, retry := h.byClient.Allow(web.ClientIP(r, h.cfg.TrustedProxies)); !ok {
+	if ok, retry := h.byClient.Allow(ratelimit.ClientKey(web.ClientIP(r, h.cfg.TrustedProxies))); !ok {
 		h.tooMany(w, r, retry)
 		return false
 	}

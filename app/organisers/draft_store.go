@@ -229,13 +229,18 @@ func (s *Store) SendDraft(ctx context.Context, key string, eventID int64, by Sen
 		if d.CopyToSender {
 			recipients = append(recipients, Recipient{PersonID: by.PersonID, Name: d.SenderName, Email: d.SenderEmail})
 		}
+		atts, err := storeAttachments(ctx, tx, key)
+		if err != nil {
+			return err
+		}
 		for _, to := range recipients {
 			m, err := compose(d, to)
 			if err != nil {
 				return err
 			}
 			m.Kind, m.EventID, m.PersonID, m.RegistrationID = mailKind, eventID, to.PersonID, to.RegistrationID
-			if err := enqueueWithAttachments(ctx, tx, m, key); err != nil {
+			m.Attachments = atts
+			if _, err := mail.Enqueue(ctx, tx, m); err != nil {
 				return err
 			}
 		}
@@ -243,7 +248,7 @@ func (s *Store) SendDraft(ctx context.Context, key string, eventID int64, by Sen
 		if d.CopyToSender {
 			n--
 		}
-		// The outbox holds a copy for every mail now.
+		// The mails refer to the stored copy now.
 		if _, err := tx.Exec(ctx, `DELETE FROM organiser_mail_attachments WHERE draft_key = $1`, key); err != nil {
 			return err
 		}
@@ -283,20 +288,33 @@ func (s *Store) whyNotSendable(ctx context.Context, tx pgx.Tx, key string, event
 // mailKind marks organiser mails in the outbox.
 const mailKind = "organiser_mail"
 
-// enqueueWithAttachments queues m and copies the draft's attachments to it
-// inside the database: a 10 MB attachment for a hundred participants would
-// otherwise travel from the app to PostgreSQL a hundred times.
-func enqueueWithAttachments(ctx context.Context, tx pgx.Tx, m mail.Message, key string) error {
-	id, err := mail.Enqueue(ctx, tx, m)
+// storeAttachments stores the draft's attachments once for all its mails,
+// copying them inside the database: a 10 MB attachment for a hundred
+// participants travels from the app to PostgreSQL not even once, and is
+// stored once.
+func storeAttachments(ctx context.Context, tx pgx.Tx, key string) ([]mail.Attachment, error) {
+	const q = `SELECT id, filename, content_type FROM organiser_mail_attachments WHERE draft_key = $1 ORDER BY id`
+	rows, err := tx.Query(ctx, q, key)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("organisers: draft attachments: %w", err)
 	}
-	const q = `
-		INSERT INTO mail_attachments (mail_id, filename, content_type, content)
-		SELECT $1, filename, content_type, content FROM organiser_mail_attachments
-		WHERE draft_key = $2 ORDER BY id`
-	if _, err := tx.Exec(ctx, q, id, key); err != nil {
-		return fmt.Errorf("organisers: attach to mail %d: %w", id, err)
+	type draftFile struct {
+		ID          int64  `db:"id"`
+		Filename    string `db:"filename"`
+		ContentType string `db:"content_type"`
 	}
-	return nil
+	files, err := pgx.CollectRows(rows, pgx.RowToStructByName[draftFile])
+	if err != nil {
+		return nil, fmt.Errorf("organisers: draft attachments: %w", err)
+	}
+	atts := make([]mail.Attachment, len(files))
+	for i, f := range files {
+		const content = `SELECT content FROM organiser_mail_attachments WHERE id = $1`
+		sum, err := mail.CopyBlob(ctx, tx, content, f.ID)
+		if err != nil {
+			return nil, fmt.Errorf("organisers: store attachment %d: %w", f.ID, err)
+		}
+		atts[i] = mail.Attachment{Filename: f.Filename, ContentType: f.ContentType, Blob: sum}
+	}
+	return atts, nil
 }
