@@ -2,12 +2,17 @@ package members_test
 
 import (
 	"context"
+	"crypto/rand"
 	"net/http"
 	"slices"
 	"strconv"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // An organiser with a user account asks to be erased: the board anonymises
@@ -63,5 +68,70 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 	_ = app.Pool.QueryRow(ctx, `SELECT count(*) FROM organiser_mail_drafts WHERE user_id = $1`, user.ID).Scan(&drafts)
 	if drafts != 1 {
 		t.Errorf("the organiser's draft is gone (%d left); only the sender's name and address should be", drafts)
+	}
+}
+
+// Erasing a person deletes the attachments of the mails about them and the
+// stored contents no other mail carries; a file someone else got too stays
+// for their mail.
+func TestAnonymisingDeletesTheirAttachments(t *testing.T) {
+	app := apptest.Start(t)
+	ctx := context.Background()
+	email, other := newAddress(t), newAddress(t)
+	id := insertPerson(t, app, "Anhang Anna", email, "", "")
+	otherID := insertPerson(t, app, "Bleibt Bernd", other, "", "")
+	own, shared := make([]byte, 4096), make([]byte, 4096)
+	for _, b := range [][]byte{own, shared} {
+		if _, err := rand.Read(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attachment := func(name string, content []byte) mail.Attachment {
+		return mail.Attachment{Filename: name, ContentType: "application/octet-stream", Content: content}
+	}
+	var annaMail, berndMail int64
+	err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		var err error
+		annaMail, err = mail.Enqueue(ctx, tx, mail.Message{Kind: "test", PersonID: id, To: []string{email},
+			Subject: "Deine Unterlagen", Text: "Anbei", Attachments: []mail.Attachment{attachment("zeugnis.bin", own), attachment("plan.bin", shared)}})
+		if err != nil {
+			return err
+		}
+		berndMail, err = mail.Enqueue(ctx, tx, mail.Message{Kind: "test", PersonID: otherID, To: []string{other},
+			Subject: "Plan", Text: "Anbei", Attachments: []mail.Attachment{attachment("plan.bin", shared)}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := app.Pool.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const attachments = `SELECT count(*) FROM mail_attachments WHERE mail_id = $1`
+	const blobs = `SELECT count(*) FROM mail_blobs WHERE sha256 = sha256($1::bytea)`
+	if n := count(attachments, annaMail); n != 0 {
+		t.Errorf("the erased person's mail keeps %d attachments", n)
+	}
+	if n := count(blobs, own); n != 0 {
+		t.Errorf("the content only their mail carried is still stored")
+	}
+	if n := count(attachments, berndMail); n != 1 {
+		t.Errorf("another person's mail has %d attachments left, want 1", n)
+	}
+	if n := count(blobs, shared); n != 1 {
+		t.Errorf("content another mail still carries was deleted")
 	}
 }

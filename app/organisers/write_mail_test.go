@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	netmail "net/mail"
@@ -308,6 +309,59 @@ func TestWriteMailAttachments(t *testing.T) {
 	}
 	if n := count(t, app, `SELECT count(*) FROM organiser_mail_attachments a JOIN organiser_mail_drafts d ON d.key = a.draft_key WHERE d.event_id = $1`, ev.ID); n != 0 {
 		t.Errorf("%d draft attachments kept after sending; the outbox has the copies", n)
+	}
+}
+
+// A file sent to many participants is stored once, not once per mail.
+func TestWriteMailAttachmentIsStoredOnce(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Großes Treffen", testSchema)
+	var participants []createdRegistration
+	for i := range 20 {
+		participants = append(participants, register(t, app, ev,
+			testRegistration{Name: fmt.Sprintf("Person %d", i+1), Status: "confirmed", Confirmed: at(i)}))
+	}
+	c, _ := app.ClientWith(t, "write_email")
+	content := make([]byte, 1<<20)
+	if _, err := rand.Read(content); err != nil {
+		t.Fatal(err)
+	}
+	fields := mailFields()
+	fields.Del("copy_to_sender")
+	preview := writeDraft(t, app, c, ev, fields, upload{Name: "Reader.pdf", ContentType: "application/pdf", Content: content})
+	wantStatus(t, send(t, app, c, preview), http.StatusSeeOther)
+
+	if n := outboxCount(t, app, ev); n != 20 {
+		t.Fatalf("%d mails queued, want 20", n)
+	}
+	const refs = `SELECT count(*) FROM mail_attachments a JOIN mail_outbox o ON o.id = a.mail_id WHERE o.event_id = $1`
+	if n := count(t, app, refs, ev.ID); n != 20 {
+		t.Errorf("%d attachments in the outbox, want one per mail", n)
+	}
+	sum := sha256.Sum256(content)
+	var blobs, size int
+	if err := app.Pool.QueryRow(t.Context(), `
+		SELECT count(*), coalesce(sum(octet_length(b.content)), 0) FROM mail_blobs b
+		WHERE EXISTS (SELECT FROM mail_attachments a JOIN mail_outbox o ON o.id = a.mail_id
+		              WHERE a.blob_sha256 = b.sha256 AND o.event_id = $1)`, ev.ID).Scan(&blobs, &size); err != nil {
+		t.Fatal(err)
+	}
+	if blobs != 1 || size != len(content) {
+		t.Errorf("the mails' attachments take %d stored contents of %d bytes, want 1 of %d", blobs, size, len(content))
+	}
+	if n := count(t, app, `SELECT count(*) FROM mail_blobs WHERE sha256 = $1`, sum[:]); n != 1 {
+		t.Errorf("the file is not stored under its SHA-256")
+	}
+	if n := count(t, app, `SELECT count(*) FROM organiser_mail_attachments a JOIN organiser_mail_drafts d ON d.key = a.draft_key WHERE d.event_id = $1`, ev.ID); n != 0 {
+		t.Errorf("%d draft attachments kept after sending", n)
+	}
+	for _, p := range participants {
+		// 20 MB to encode and parse take a while under the race detector.
+		m := app.SMTP.WaitTo(t, p.Email, 1, 6*mailWait)[0]
+		if len(m.Attachments) != 1 {
+			t.Fatalf("mail to %s has %d attachments, want 1", p.Email, len(m.Attachments))
+		}
+		wantAttachment(t, m.Attachments[0], "Reader.pdf", "application/pdf", content)
 	}
 }
 
