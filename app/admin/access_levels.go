@@ -31,13 +31,9 @@ func (h *Handler) accessLevelsTable() *table {
 		},
 	}
 	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		rows, err := q.Query(ctx, accessLevelSelect+" WHERE a.name = $1", id)
+		l, err := queryOne[accessLevelRow](ctx, q, "access level row", accessLevelSelect+" WHERE a.name = $1", id)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: access level row: %w", err)
-		}
-		l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[accessLevelRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: access level row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		return accessLevelTableRow(ctx, t, l), nil
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
-	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -64,13 +63,9 @@ func (h *Handler) eventsTable() *table {
 		if !ok {
 			return adminui.Row{}, errNotFound(t, id)
 		}
-		rows, err := q.Query(ctx, eventSelect+" WHERE e.id = $1", key)
+		e, err := queryOne[eventRow](ctx, q, "event row", eventSelect+" WHERE e.id = $1", key)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: event row: %w", err)
-		}
-		e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[eventRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: event row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		return eventTableRow(ctx, t, e), nil
 	}
@@ -240,10 +235,10 @@ func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ for
 		{Label: "ID", Value: id},
 		{Label: tr(ctx, "admin.created_at"), Value: created.In(berlin).Format("2006-01-02 15:04")},
 		{Label: tr(ctx, "admin.updated_at"), Value: updated.In(berlin).Format("2006-01-02 15:04")},
-		{Label: tr(ctx, "admin.status.reg.confirmed"), Value: strconv.Itoa(confirmed), Href: regs + "&status=confirmed"},
-		{Label: tr(ctx, "admin.status.reg.waitinglist"), Value: strconv.Itoa(waiting), Href: regs + "&status=waitinglist"},
-		{Label: tr(ctx, "admin.status.reg.pending"), Value: strconv.Itoa(pending), Href: regs + "&status=pending"},
-		{Label: tr(ctx, "admin.status.reg.canceled"), Value: strconv.Itoa(cancelled), Href: regs + "&status=canceled"},
+		{Label: tr(ctx, "admin.events.count.confirmed"), Value: strconv.Itoa(confirmed), Href: regs + "&status=confirmed"},
+		{Label: tr(ctx, "admin.events.count.waitinglist"), Value: strconv.Itoa(waiting), Href: regs + "&status=waitinglist"},
+		{Label: tr(ctx, "admin.events.count.pending"), Value: strconv.Itoa(pending), Href: regs + "&status=pending"},
+		{Label: tr(ctx, "admin.events.count.canceled"), Value: strconv.Itoa(cancelled), Href: regs + "&status=canceled"},
 		{Label: tr(ctx, "admin.events.public_page"), Value: "/events/" + ref + "/registration/", Href: "/events/" + ref + "/registration/"},
 		{Label: tr(ctx, "admin.events.participants"), Value: "/events/" + id + "/participants/", Href: "/events/" + id + "/participants/"},
 	}

@@ -26,8 +26,8 @@ var eventsColumns = []column{
 	{key: "open", label: "admin.events.registration_open", sort: "open"},
 	{key: "shortlink", label: "admin.events.shortlink", sort: "shortlink"},
 	{key: "max", label: "admin.events.max_participants", sort: "max"},
-	{key: "confirmed", label: "admin.status.reg.confirmed"},
-	{key: "waiting", label: "admin.status.reg.waitinglist"},
+	{key: "confirmed", label: "admin.events.count.confirmed"},
+	{key: "waiting", label: "admin.events.count.waitinglist"},
 }
 
 // listEvents answers GET /admin/events, searchable by name and shortlink,

@@ -184,6 +184,9 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-testid="preview-description"`, "Feier mit $E=mc^2$", `data-testid="schema-form"`, "T-Shirt",
 			`value="2031-06-01T18:00"`, `hx-post="/admin/events/preview/registration_schema"`, `data-testid="duplicate"`)
+		// The registration counts are labels, capitalised like the others
+		// (they once read "bestätigt", "abgesagt").
+		wantBody(t, resp, ">Bestätigt<", ">Unbestätigt<", ">Abgesagt<")
 		if strings.Contains(resp.Body, "<script>alert(1)</script>") {
 			t.Fatal("the description preview is not sanitised")
 		}

@@ -19,6 +19,9 @@ var pageSizes = []int{10, 25, 50, 100, 200}
 
 const defaultPageSize = 25
 
+// maxPage bounds the page number of a URL.
+const maxPage = 1 << 20
+
 // listSpec says how a table's list may be sorted and filtered. Sort keys
 // map to SQL expressions, so nothing from the URL reaches the SQL.
 type listSpec struct {
@@ -67,9 +70,9 @@ func parseList(r *http.Request, spec *listSpec) listQuery {
 		}
 	}
 	lq.Page, _ = strconv.Atoi(v.Get("page"))
-	if lq.Page < 1 {
-		lq.Page = 1
-	}
+	// A page beyond maxPage would overflow the offset; lists clamp to
+	// their last page anyway.
+	lq.Page = min(max(lq.Page, 1), maxPage)
 	lq.Size, _ = strconv.Atoi(v.Get("size"))
 	if !slices.Contains(pageSizes, lq.Size) {
 		lq.Size = defaultPageSize

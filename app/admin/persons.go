@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"fmt"
-	"github.com/pepalumni/memberdb/app/db"
 	"strconv"
 	"time"
 
@@ -58,13 +57,9 @@ func (h *Handler) personsTable() *table {
 		if !ok {
 			return adminui.Row{}, errNotFound(t, id)
 		}
-		rows, err := q.Query(ctx, personSelect+" WHERE p.id = $1", key)
+		p, err := queryOne[personRow](ctx, q, "person row", personSelect+" WHERE p.id = $1", key)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: person row: %w", err)
-		}
-		p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[personRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: person row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		opts, err := tuStatusOptions(ctx, q)
 		if err != nil {

@@ -39,6 +39,8 @@ func TestPersonsListSortFilterSearch(t *testing.T) {
 		{"every word must match", "q=" + url.QueryEscape("anna "+tag), []int64{anna}},
 		{"typo-tolerant: similar names when nothing matches", "q=" + url.QueryEscape("Berd "+tag+"man"), []int64{bert}},
 		{"page size and paging", "q=" + tag + "&sort=name&dir=asc&size=10&page=1", []int64{anna, bert, carl}},
+		// A page number whose offset overflows once answered 500.
+		{"page far beyond the end shows the last page", "q=" + tag + "&sort=name&dir=asc&size=200&page=4611686018427387904", []int64{anna, bert, carl}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +107,8 @@ func TestPersonInlineEdit(t *testing.T) {
 		resp := app.Get(t, c, base+"/fields/name", htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-inline-edit`, `name="value" value="Ina Inline"`, `name="version" value="1"`, `data-cancel="`+base+`/row"`)
+		// Without a minimum width the editor was a 3-letter box on a phone.
+		wantBody(t, resp, `style="min-width: 12rem"`)
 	})
 	t.Run("Escape fetches the stored row", func(t *testing.T) {
 		resp := app.Get(t, c, base+"/row", htmx...)

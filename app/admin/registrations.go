@@ -52,13 +52,9 @@ func (h *Handler) registrationsTable() *table {
 		if !ok {
 			return adminui.Row{}, errNotFound(t, id)
 		}
-		rows, err := q.Query(ctx, registrationSelect+" WHERE r.id = $1", key)
+		reg, err := queryOne[registrationRow](ctx, q, "registration row", registrationSelect+" WHERE r.id = $1", key)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", err)
-		}
-		reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[registrationRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: registration row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		return registrationTableRow(ctx, t, reg), nil
 	}

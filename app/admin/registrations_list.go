@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -47,13 +46,7 @@ func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
 	if v := lq.Filters["status"]; slices.Contains(events.Statuses, v) {
 		wh.add("r.status = @status", "status", v)
 	}
-	if lq.Q != "" {
-		words := strings.Fields(lq.Q)
-		for i, word := range words[:min(len(words), maxSearchWords)] {
-			arg := "w" + strconv.Itoa(i)
-			wh.add(personText+" ILIKE @"+arg, arg, likePattern(word))
-		}
-	}
+	searchWords(wh, lq.Q)
 	from := "registrations r JOIN events e ON e.id = r.event_id JOIN persons p ON p.id = r.person_id"
 	total, capped, err := countRows(ctx, h.pool, from, wh, lq.Q != "")
 	if err != nil {

@@ -27,13 +27,9 @@ func (h *Handler) rolesTable() *table {
 		},
 	}
 	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		rows, err := q.Query(ctx, roleSelect+" WHERE r.name = $1", id)
+		role, err := queryOne[roleRow](ctx, q, "role row", roleSelect+" WHERE r.name = $1", id)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: role row: %w", err)
-		}
-		role, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[roleRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: role row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		levels, err := names(ctx, q, `SELECT name FROM access_levels ORDER BY name`)
 		if err != nil {

@@ -108,21 +108,10 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 			args []any
 		)
 		for _, f := range t.fields {
-			v, ok := values[f.name]
-			if !ok {
-				continue
+			if v, ok := values[f.name]; ok && f.write == nil {
+				args = append(args, v)
+				sets = append(sets, f.column+" = $"+strconv.Itoa(len(args)))
 			}
-			if f.write != nil {
-				if fmt.Sprint(v) == before.text(f.name) {
-					continue
-				}
-				if err := f.write(ctx, tx, id, v, form); err != nil {
-					return err
-				}
-				continue
-			}
-			args = append(args, v)
-			sets = append(sets, f.column+" = $"+strconv.Itoa(len(args)))
 		}
 		if t.versioned {
 			sets = append(sets, "version = version + 1")
@@ -134,8 +123,32 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 			key, _ := t.keyArg(id)
 			args = append(args, key)
 			sql := "UPDATE " + t.sql + " SET " + strings.Join(sets, ", ") + " WHERE " + t.key + " = $" + strconv.Itoa(len(args))
-			if _, err := tx.Exec(ctx, sql, args...); err != nil {
+			// The lock above already holds the row; naming the version
+			// again keeps the check with the write should the lock go.
+			if t.versioned {
+				args = append(args, version)
+				sql += " AND version = $" + strconv.Itoa(len(args))
+			}
+			tag, err := tx.Exec(ctx, sql, args...)
+			if err != nil {
 				return t.mapWriteError(ctx, err)
+			}
+			if t.versioned && tag.RowsAffected() == 0 {
+				if saved, err = t.load(ctx, tx, id, false); err != nil {
+					return err
+				}
+				return errVersion
+			}
+		}
+		// Domain writes bump the version themselves, so they come after
+		// the write that checks it.
+		for _, f := range t.fields {
+			v, ok := values[f.name]
+			if !ok || f.write == nil || fmt.Sprint(v) == before.text(f.name) {
+				continue
+			}
+			if err := f.write(ctx, tx, id, v, form); err != nil {
+				return err
 			}
 		}
 		// A renamed row (roles are keyed by name) is found under its new key.

@@ -2,12 +2,14 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -162,4 +164,19 @@ func (s rowState) text(name string) string {
 		return *v
 	}
 	return ""
+}
+
+// queryOne reads the single row sql selects as a T; what names it in the
+// error, which is db.ErrNotFound when there is no such row.
+func queryOne[T any](ctx context.Context, q querier, what, sql string, args ...any) (T, error) {
+	var zero T
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return zero, fmt.Errorf("admin: %s: %w", what, err)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[T])
+	if err != nil {
+		return zero, fmt.Errorf("admin: %s: %w", what, db.Map(err))
+	}
+	return v, nil
 }

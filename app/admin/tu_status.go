@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -31,13 +30,9 @@ func (h *Handler) tuStatusTable() *table {
 		if !ok {
 			return adminui.Row{}, errNotFound(t, id)
 		}
-		rows, err := q.Query(ctx, tuStatusSelect+" WHERE s.id = $1", key)
+		s, err := queryOne[tuStatusRow](ctx, q, "tu_status row", tuStatusSelect+" WHERE s.id = $1", key)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", err)
-		}
-		s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tuStatusRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: tu_status row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		return tuStatusTableRow(ctx, t, s), nil
 	}

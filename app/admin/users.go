@@ -38,13 +38,9 @@ func (h *Handler) usersTable() *table {
 		if !ok {
 			return adminui.Row{}, errNotFound(t, id)
 		}
-		rows, err := q.Query(ctx, userSelect+" WHERE u.id = $1", key)
+		u, err := queryOne[userRow](ctx, q, "user row", userSelect+" WHERE u.id = $1", key)
 		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: user row: %w", err)
-		}
-		u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
-		if err != nil {
-			return adminui.Row{}, fmt.Errorf("admin: user row: %w", db.Map(err))
+			return adminui.Row{}, err
 		}
 		roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
 		if err != nil {
