@@ -31,6 +31,8 @@ type Env struct {
 	Cluster *pgcluster.Cluster
 	Sink    *Sink
 	Server  *Process
+	// Workers are extra `memberdb mail-worker` processes.
+	Workers []*Process
 
 	logs []*os.File
 }
@@ -38,7 +40,7 @@ type Env struct {
 // Setup starts the cluster, the sink and memberdb (binary bin, built into
 // the temp dir when empty) and waits until memberdb answers /healthz.
 // On error everything started so far is stopped again.
-func Setup(ctx context.Context, bin string, logf func(string, ...any)) (env *Env, err error) {
+func Setup(ctx context.Context, bin string, mailWorkers int, logf func(string, ...any)) (env *Env, err error) {
 	dir, err := os.MkdirTemp("", "memberdb-bench-")
 	if err != nil {
 		return nil, err
@@ -119,6 +121,20 @@ func Setup(ctx context.Context, bin string, logf func(string, ...any)) (env *Env
 		return env, err
 	}
 	logf("memberdb is up (pid %d, log %s)", env.Server.Pid, env.ServerLog())
+	for i := range mailWorkers {
+		log, err := env.logFile(fmt.Sprintf("mail-worker-%d.log", i+1))
+		if err != nil {
+			return env, err
+		}
+		w, err := StartProcess(bin, []string{"mail-worker"}, dir, vars, log)
+		if err != nil {
+			return env, err
+		}
+		env.Workers = append(env.Workers, w)
+	}
+	if mailWorkers > 0 {
+		logf("started %d extra mail worker processes", mailWorkers)
+	}
 
 	if env.AppDB, err = openPool(ctx, env.Cluster.URL("memberdb"), 8); err != nil {
 		return env, err
@@ -134,6 +150,9 @@ func Setup(ctx context.Context, bin string, logf func(string, ...any)) (env *Env
 
 // Close stops memberdb, the sink and PostgreSQL and removes the temp dir.
 func (e *Env) Close() {
+	for _, w := range e.Workers {
+		w.Stop(20 * time.Second)
+	}
 	if e.Server != nil {
 		e.Server.Stop(20 * time.Second)
 	}

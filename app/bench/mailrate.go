@@ -62,8 +62,9 @@ func RunMail(ctx context.Context, pool *pgxpool.Pool, sink *Sink, n int, timeout
 	return res, nil
 }
 
-// Rows are the table lines of the scenario.
-func (m MailResult) Rows() []Row {
+// Rows are the table lines of the scenario; workers is how many worker
+// delivered.
+func (m MailResult) Rows(workers int) []Row {
 	rate := -1.0
 	if m.Delivery > 0 {
 		rate = float64(m.Delivered) / m.Delivery.Seconds()
@@ -71,7 +72,7 @@ func (m MailResult) Rows() []Row {
 	return []Row{
 		{Scenario: fmt.Sprintf("mail: enqueue %d in one transaction (p50 = p99 = its time)", m.N), Rate: float64(m.N) / m.Enqueue.Seconds(),
 			P50: m.Enqueue, P99: m.Enqueue},
-		{Scenario: "mail: delivery to the SMTP sink, 1 worker (mails/s)", Rate: rate, NoLatency: true, Errors: m.N - m.Delivered},
+		{Scenario: fmt.Sprintf("mail: delivery to the SMTP sink, %d worker(s) (mails/s)", workers), Rate: rate, NoLatency: true, Errors: m.N - m.Delivered},
 	}
 }
 

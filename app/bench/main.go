@@ -29,6 +29,8 @@ type Options struct {
 	Idle     time.Duration
 	// Gzip makes the clients ask for compressed answers, as browsers do.
 	Gzip bool
+	// MailWorkers are started besides the one inside memberdb serve.
+	MailWorkers int
 	// Hold keeps everything running after the scenarios until Ctrl-C, for
 	// looking at the database or profiling the server by hand.
 	Hold bool
@@ -52,6 +54,7 @@ func run() int {
 	flag.IntVar(&o.Mails, "mails", 2_000, "mails enqueued in one transaction")
 	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
 	flag.BoolVar(&o.Gzip, "gzip", true, "ask for gzip-compressed answers as browsers do (false shows what compression costs)")
+	flag.IntVar(&o.MailWorkers, "mail-workers", 0, "extra memberdb mail-worker processes besides serve's own worker")
 	flag.BoolVar(&o.Hold, "hold", false, "after the scenarios, keep PostgreSQL and memberdb running until Ctrl-C (for psql, perf)")
 	flag.Parse()
 	if quick {
@@ -81,7 +84,7 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
 
-	env, err := Setup(ctx, o.Bin, logf)
+	env, err := Setup(ctx, o.Bin, o.MailWorkers, logf)
 	if err != nil {
 		logf("set-up failed: %v", err)
 		return 1
