@@ -71,7 +71,7 @@ func (h *Handler) registrationsTable() *table {
 func lockRegistrationEvent(ctx context.Context, tx pgx.Tx, id string) error {
 	var eventID int64
 	err := tx.QueryRow(ctx, `SELECT e.id FROM events e JOIN registrations r ON r.event_id = e.id
-		WHERE r.id = $1 FOR UPDATE OF e`, intID(id)).Scan(&eventID)
+		WHERE r.id = $1 FOR NO KEY UPDATE OF e`, intID(id)).Scan(&eventID)
 	if err != nil {
 		return fmt.Errorf("admin: lock registration's event: %w", db.Map(err))
 	}
@@ -126,7 +126,7 @@ func writeAnswers(ctx context.Context, tx pgx.Tx, id string, value any, _ url.Va
 	if err != nil {
 		return fmt.Errorf("admin: registration's schema: %w", db.Map(err))
 	}
-	fm, err := schema.Parse(raw)
+	fm, err := schema.ParseCached(raw)
 	if err != nil {
 		return fmt.Errorf("admin: stored schema of registration %s: %w", id, err)
 	}

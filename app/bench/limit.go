@@ -110,7 +110,7 @@ func limitRegister(ctx context.Context, pool *pgxpool.Pool, event int64, email s
 func limitConfirm(ctx context.Context, pool *pgxpool.Pool, event, regID, personID int64, email string) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var capacity *int
-		if err := tx.QueryRow(ctx, `SELECT max_participants FROM events WHERE id = $1 FOR UPDATE`, event).Scan(&capacity); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT max_participants FROM events WHERE id = $1 FOR NO KEY UPDATE`, event).Scan(&capacity); err != nil {
 			return err
 		}
 		var confirmed int

@@ -81,6 +81,23 @@ func (e *Event) Full() bool {
 	return free != nil && *free == 0
 }
 
+// recount moves one registration between the counts.
+func (e *Event) recount(from, to string) {
+	if from != to {
+		e.add(from, -1)
+		e.add(to, 1)
+	}
+}
+
+func (e *Event) add(status string, n int) {
+	switch status {
+	case StatusConfirmed:
+		e.Confirmed += n
+	case StatusWaitinglist:
+		e.Waiting += n
+	}
+}
+
 // EditingOpen reports whether participants may still change their answers.
 func (e *Event) EditingOpen(now time.Time) bool {
 	return e.EditingClosesAt == nil || now.Before(*e.EditingClosesAt)
@@ -118,10 +135,13 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-const eventColumns = `
+// eventFields are the event's own columns; eventColumns adds the counts.
+const eventFields = `
 	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality,
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality`
+
+const eventColumns = eventFields + `,
 	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int AS confirmed,
 	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitinglist')::int AS waiting`
 

@@ -103,11 +103,7 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 }
 
 // mailStatus tells the participant the registration's new status.
-func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, position int) error {
-	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
-	if err != nil {
-		return err
-	}
+func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, status string, position int) error {
 	name := map[string]string{
 		StatusConfirmed:   "registration_confirmed",
 		StatusWaitinglist: "registration_waitinglist",
@@ -117,11 +113,7 @@ func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	return s.participantMail(ctx, tx, reg, ev, name, mailData{Position: position, Answers: answerLines(ev, reg, reg.Lang())})
 }
 
-func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration) error {
-	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
-	if err != nil {
-		return err
-	}
+func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {
 	return s.participantMail(ctx, tx, reg, ev, "registration_moved_up", mailData{})
 }
 
@@ -136,19 +128,12 @@ func (s *Service) mailState(ctx context.Context, tx pgx.Tx, reg *Registration, e
 }
 
 // mailNotify tells the event's organisers (notify_email), in German, about
-// a participant's new status.
-func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, status string) error {
-	ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
-	if err != nil {
-		return err
-	}
+// a participant's new status. ev is the event locked for the change, with
+// its counts after it; pos the place on the waiting list.
+func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, status string, pos int) error {
 	// A mistyped organiser address must not block confirmations.
 	if ev.NotifyEmail == nil || !schema.IsEmail(strings.TrimSpace(*ev.NotifyEmail)) {
 		return nil
-	}
-	pos, err := waitingPosition(ctx, tx, reg)
-	if err != nil {
-		return err
 	}
 	data := mailData{
 		Name: oneLine(reg.Name), Email: reg.Email, Event: oneLine(ev.Name), Status: status,
@@ -175,7 +160,7 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 // as plain text, after the labels of the groups it is nested in, booleans
 // in words. A schema that no longer parses shows no answers.
 func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
-	fm, err := schema.Parse(ev.RegistrationSchema)
+	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
 		return nil
 	}

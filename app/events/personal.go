@@ -103,7 +103,7 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 }
 
 func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, values url.Values, errs schema.Errors) (events.AnswersForm, error) {
-	fm, err := schema.Parse(ev.RegistrationSchema)
+	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
 		return events.AnswersForm{}, err
 	}

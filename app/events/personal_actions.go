@@ -102,7 +102,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		h.linkError(w, r, err)
 		return
 	}
-	fm, err := schema.Parse(ev.RegistrationSchema)
+	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

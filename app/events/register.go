@@ -43,7 +43,7 @@ func (h *Handler) registrationEvent(w http.ResponseWriter, r *http.Request, allo
 		}
 		preview = true
 	}
-	fm, err = schema.Parse(ev.RegistrationSchema)
+	fm, err = schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
 		h.site.ServerError(w, r, fmt.Errorf("events: event %d: stored schema: %w", ev.ID, err))
 		return nil, nil, false, false
@@ -138,7 +138,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if created {
-			return h.svc.mailStatus(r.Context(), tx, reg, StatusPending, 0)
+			return h.svc.mailStatus(r.Context(), tx, reg, ev, StatusPending, 0)
 		}
 		// A repeated attempt mails the link again, but not without end:
 		// the address may be a stranger's.

@@ -33,50 +33,52 @@ type Outcome struct {
 	MovedUp []int64
 }
 
-// capacity is the locked event row and its confirmed count.
-type capacity struct {
-	max       *int
-	confirmed int
-}
-
-func (c capacity) hasPlace() bool { return c.max == nil || c.confirmed < *c.max }
-
-// lockEvent locks the event row: every change of a registration's status
-// takes this lock first, so counting the confirmed places and writing the
-// new status cannot interleave with another confirmation.
-func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (capacity, error) {
-	var c capacity
-	err := tx.QueryRow(ctx, `SELECT max_participants FROM events WHERE id = $1 FOR UPDATE`, eventID).Scan(&c.max)
+// lockEvent locks the event row and counts its registrations: every
+// change of a registration's status takes this lock first, so counting the
+// confirmed places and writing the new status cannot interleave with
+// another confirmation. NO KEY UPDATE leaves new registrations alone: their
+// foreign key takes only KEY SHARE on the event row, so a rush of sign-ups
+// does not queue behind the confirmations. The count is a statement of its
+// own: one that started before the lock was granted would count with an
+// older snapshot.
+func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
+	rows, err := tx.Query(ctx, `SELECT `+eventFields+`, 0 AS confirmed, 0 AS waiting
+		FROM events e WHERE e.id = $1 FOR NO KEY UPDATE`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: lock event: %w", err)
+	}
+	ev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Event])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, ErrNotFound
+		return nil, ErrNotFound
 	}
 	if err != nil {
-		return c, fmt.Errorf("events: lock event: %w", err)
+		return nil, fmt.Errorf("events: lock event: %w", err)
 	}
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'confirmed'`, eventID).Scan(&c.confirmed)
-	if err != nil {
-		return c, fmt.Errorf("events: count confirmed: %w", err)
+	const count = `SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'waitinglist')
+		FROM registrations WHERE event_id = $1`
+	if err := tx.QueryRow(ctx, count, eventID).Scan(&ev.Confirmed, &ev.Waiting); err != nil {
+		return nil, fmt.Errorf("events: count registrations: %w", err)
 	}
-	return c, nil
+	return ev, nil
 }
 
 // lockRegistration locks the event of registration id, then the
 // registration itself.
-func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, capacity, error) {
+func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, *Event, error) {
 	var eventID int64
 	err := tx.QueryRow(ctx, `SELECT event_id FROM registrations WHERE id = $1`, id).Scan(&eventID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, capacity{}, ErrNotFound
+		return nil, nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, capacity{}, fmt.Errorf("events: find registration: %w", err)
+		return nil, nil, fmt.Errorf("events: find registration: %w", err)
 	}
-	c, err := lockEvent(ctx, tx, eventID)
+	ev, err := lockEvent(ctx, tx, eventID)
 	if err != nil {
-		return nil, c, err
+		return nil, nil, err
 	}
 	reg, err := loadRegistration(ctx, tx, id, true)
-	return reg, c, err
+	return reg, ev, err
 }
 
 // Confirm is the participant confirming a pending registration (or
@@ -84,7 +86,7 @@ func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, 
 // else the waiting list. The participant is mailed, and the organisers when
 // the event has a notify address. Confirming twice changes nothing.
 func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor) (Outcome, error) {
-	reg, c, err := lockRegistration(ctx, tx, registrationID)
+	reg, ev, err := lockRegistration(ctx, tx, registrationID)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -92,27 +94,27 @@ func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, 
 		return s.outcome(ctx, tx, reg, false)
 	}
 	next := StatusWaitinglist
-	if c.hasPlace() {
+	if !ev.Full() {
 		next = StatusConfirmed
 	}
-	if err := setStatus(ctx, tx, reg, next, actor, true); err != nil {
+	if err := setStatus(ctx, tx, ev, reg, next, actor, true); err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
 	if err != nil {
 		return out, err
 	}
-	if err := s.mailStatus(ctx, tx, reg, next, out.Position); err != nil {
+	if err := s.mailStatus(ctx, tx, reg, ev, next, out.Position); err != nil {
 		return out, err
 	}
-	return out, s.mailNotify(ctx, tx, reg, next)
+	return out, s.mailNotify(ctx, tx, reg, ev, next, out.Position)
 }
 
 // Cancel is the participant cancelling. A confirmed place that becomes
 // free goes to the first person on the waiting list in the same
 // transaction.
 func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor) (Outcome, error) {
-	reg, _, err := lockRegistration(ctx, tx, registrationID)
+	reg, ev, err := lockRegistration(ctx, tx, registrationID)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -120,14 +122,14 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 		return s.outcome(ctx, tx, reg, false)
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, reg, StatusCanceled, actor, false); err != nil {
+	if err := setStatus(ctx, tx, ev, reg, StatusCanceled, actor, false); err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{Changed: true, Status: StatusCanceled}
-	if err := s.mailStatus(ctx, tx, reg, StatusCanceled, 0); err != nil {
+	if err := s.mailStatus(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {
 		return out, err
 	}
-	if err := s.mailNotify(ctx, tx, reg, StatusCanceled); err != nil {
+	if err := s.mailNotify(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {
 		return out, err
 	}
 	if wasConfirmed {
@@ -145,18 +147,18 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 	if !slices.Contains(Statuses, status) {
 		return Outcome{}, ErrBadStatus
 	}
-	reg, c, err := lockRegistration(ctx, tx, registrationID)
+	reg, ev, err := lockRegistration(ctx, tx, registrationID)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if reg.Status == status {
 		return s.outcome(ctx, tx, reg, false)
 	}
-	if status == StatusConfirmed && !overCapacity && !c.hasPlace() {
+	if status == StatusConfirmed && !overCapacity && ev.Full() {
 		return Outcome{}, ErrEventFull
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
+	if err := setStatus(ctx, tx, ev, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
@@ -164,7 +166,7 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 		return out, err
 	}
 	if status != StatusPending {
-		if err := s.mailStatus(ctx, tx, reg, status, out.Position); err != nil {
+		if err := s.mailStatus(ctx, tx, reg, ev, status, out.Position); err != nil {
 			return out, err
 		}
 	}
@@ -181,17 +183,16 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 // each of them. Call it in the transaction that freed places or raised
 // max_participants; it takes the event lock itself.
 func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) ([]int64, error) {
-	c, err := lockEvent(ctx, tx, eventID)
+	ev, err := lockEvent(ctx, tx, eventID)
 	if err != nil {
 		return nil, err
 	}
 	limit := "ALL"
-	if c.max != nil {
-		free := *c.max - c.confirmed
-		if free <= 0 {
+	if free := ev.FreePlaces(); free != nil {
+		if *free == 0 {
 			return nil, nil
 		}
-		limit = strconv.Itoa(free)
+		limit = strconv.Itoa(*free)
 	}
 	rows, err := tx.Query(ctx, `SELECT id FROM registrations WHERE event_id = $1 AND status = 'waitinglist'
 		ORDER BY confirmed_at, id LIMIT `+limit, eventID)
@@ -207,26 +208,27 @@ func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
+		if err := setStatus(ctx, tx, ev, reg, StatusConfirmed, actor, true); err != nil {
 			return nil, err
 		}
-		if err := s.mailMovedUp(ctx, tx, reg); err != nil {
+		if err := s.mailMovedUp(ctx, tx, reg, ev); err != nil {
 			return nil, err
 		}
-		if err := s.mailNotify(ctx, tx, reg, StatusConfirmed); err != nil {
+		if err := s.mailNotify(ctx, tx, reg, ev, StatusConfirmed, 0); err != nil {
 			return nil, err
 		}
 	}
 	return ids, nil
 }
 
-// setStatus writes the status and its audit entry. stampConfirmed sets the
+// setStatus writes the status and its audit entry, and keeps the locked
+// event's counts (ev) up to date for the mails that follow. stampConfirmed sets the
 // confirmation time when the registration comes from pending or canceled:
 // it orders the waiting list and the participants table, so moving up from
 // the waiting list keeps the original time. It is the clock time under the
 // event lock, not the transaction's start, so the order is the order in
 // which places were actually given.
-func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
+func setStatus(ctx context.Context, tx pgx.Tx, ev *Event, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
 	const q = `UPDATE registrations SET status = $2,
 			confirmed_at = CASE WHEN $3 AND (confirmed_at IS NULL OR status IN ('pending', 'canceled')) THEN clock_timestamp() ELSE confirmed_at END,
 			canceled_at = CASE WHEN $2 = 'canceled' THEN clock_timestamp() ELSE NULL END,
@@ -238,6 +240,7 @@ func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string,
 		return fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
+	ev.recount(old, status)
 	return audit.Record(ctx, tx, audit.Entry{
 		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
 		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),

@@ -161,3 +161,39 @@ func TestChangeStatusForTheAdmin(t *testing.T) {
 		t.Errorf("audit actor %q, want admin", actor)
 	}
 }
+
+// The organisers' notice counts the places after each change, made inside
+// the transaction that holds the event lock.
+func TestOrganiserNoticeCountsPlacesAfterEachChange(t *testing.T) {
+	app := apptest.Start(t)
+	orga := unique("orga-count") + "@example.org"
+	ev := createEvent(t, app, testEvent{max: places(1), notify: orga})
+	_, first := addRegistration(t, app, ev.id, "Erste Person", unique("erste")+"@example.org", "pending", 0)
+	_, second := addRegistration(t, app, ev.id, "Zweite Person", unique("zweite")+"@example.org", "pending", 0)
+	c := app.Client()
+	steps := []struct {
+		link, action string
+		notices      int
+		want         []string
+	}{
+		{first, "confirm", 1, []string{"Erste Person", "Bestätigt: 1 von 1, Warteliste: 0"}},
+		{second, "confirm", 2, []string{"Zweite Person", "(Platz 1 auf der Warteliste)", "Bestätigt: 1 von 1, Warteliste: 1"}},
+		// Cancelling tells the free place first, then who moved up.
+		{first, "cancel", 3, []string{"Erste Person", "Bestätigt: 0 von 1, Warteliste: 1"}},
+		{"", "", 4, []string{"Zweite Person", "Bestätigt: 1 von 1, Warteliste: 0"}},
+	}
+	for _, s := range steps {
+		if s.link != "" {
+			if resp := post(t, app, c, s.link, "action", s.action); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s = %d", s.action, resp.StatusCode)
+			}
+		}
+		msgs := app.SMTP.WaitTo(t, orga, s.notices, 10*time.Second)
+		notice := msgs[s.notices-1].Text
+		for _, w := range s.want {
+			if !strings.Contains(notice, w) {
+				t.Errorf("notice %d lacks %q:\n%s", s.notices, w, notice)
+			}
+		}
+	}
+}

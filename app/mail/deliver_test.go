@@ -268,3 +268,25 @@ func TestWorkerRefusesInjectedRowWrittenAroundEnqueue(t *testing.T) {
 		t.Errorf("%d mails sent, want none", n)
 	}
 }
+
+// Mails of one change go out in the order they were written, so a
+// participant reads "cancelled" before "moved up"; each batch's deliveries
+// are all recorded.
+func TestMailsOfOneTransactionArriveInOrderAndAreRecorded(t *testing.T) {
+	app := apptest.Start(t)
+	to := unique(t, "reihenfolge")
+	var msgs []mail.Message
+	for i := range 60 {
+		msgs = append(msgs, simple(to, fmt.Sprintf("Nachricht %02d", i)))
+	}
+	ids := enqueue(t, app, msgs...)
+	got := app.SMTP.WaitTo(t, to, len(msgs), 10*time.Second)
+	for i, m := range got {
+		if want := fmt.Sprintf("Nachricht %02d", i); m.Subject != want {
+			t.Fatalf("mail %d is %q, want %q", i, m.Subject, want)
+		}
+	}
+	for _, id := range ids {
+		waitRow(t, app.Pool, id, "sent", func(r outboxRow) bool { return r.Status == "sent" && r.Attempts == 1 && r.SentAt != nil })
+	}
+}

@@ -11,9 +11,12 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// deliver sends a claimed batch over one SMTP connection and records each
-// result as soon as it is known, so a crash repeats at most one mail.
-func (w *Worker) deliver(ctx context.Context, batch []claimed) error {
+// deliver sends a claimed batch over one SMTP connection. Failures are
+// recorded at once, deliveries together at the end of the batch: one
+// commit instead of one per mail, which lets a single worker keep up with
+// a registration rush. A crash in between repeats at most one batch, and
+// the stable Message-ID lets mail clients drop those copies.
+func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 	// Results are recorded even while shutting down: they happened.
 	record := context.WithoutCancel(ctx)
 	client, err := w.dial(ctx)
@@ -29,6 +32,10 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) error {
 		return nil
 	}
 	defer func() { _ = client.Close() }()
+	var sent []claimed
+	defer func() {
+		err = errors.Join(err, w.markSent(record, sent))
+	}()
 	for i, c := range batch {
 		if ctx.Err() != nil {
 			return w.release(record, batch[i:])
@@ -47,9 +54,7 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) error {
 			continue
 		}
 		w.delivered.Add(1)
-		if err := w.markSent(record, c); err != nil {
-			return err
-		}
+		sent = append(sent, c)
 	}
 	return nil
 }

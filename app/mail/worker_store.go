@@ -1,8 +1,10 @@
 package mail
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,6 +51,9 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 	if len(batch) == 0 {
 		return nil, nil
 	}
+	// UPDATE … RETURNING gives no order; mails of one change go out in the
+	// order they were written ("cancelled" before "moved up").
+	slices.SortFunc(batch, func(a, b claimed) int { return cmp.Compare(a.ID, b.ID) })
 	return batch, w.loadAttachments(ctx, batch)
 }
 
@@ -97,12 +102,21 @@ func (w *Worker) loadAttachments(ctx context.Context, batch []claimed) error {
 // The updates below match on claimed_at too: if this worker was too slow
 // and another took the mail over, the other one's record wins.
 
-func (w *Worker) markSent(ctx context.Context, c claimed) error {
+func (w *Worker) markSent(ctx context.Context, sent []claimed) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(sent))
+	claims := make([]time.Time, len(sent))
+	for i, c := range sent {
+		ids[i], claims[i] = c.ID, c.ClaimedAt
+	}
 	const q = `
-		UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, claimed_at = NULL
-		WHERE id = $1 AND status = 'sending' AND claimed_at = $2`
-	if _, err := w.pool.Exec(ctx, q, c.ID, c.ClaimedAt); err != nil {
-		return fmt.Errorf("mail: mark %d sent: %w", c.ID, err)
+		UPDATE mail_outbox o SET status = 'sent', sent_at = now(), attempts = attempts + 1, claimed_at = NULL
+		FROM unnest($1::bigint[], $2::timestamptz[]) AS s(id, claimed_at)
+		WHERE o.id = s.id AND o.status = 'sending' AND o.claimed_at = s.claimed_at`
+	if _, err := w.pool.Exec(ctx, q, ids, claims); err != nil {
+		return fmt.Errorf("mail: mark %d mails sent: %w", len(sent), err)
 	}
 	return nil
 }

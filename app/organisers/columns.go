@@ -44,7 +44,7 @@ type schemaField struct {
 // A stored schema that parser refuses (one imported from the old system)
 // is read loosely instead, so the list of who registered always shows.
 func columnsOf(raw []byte) ([]column, error) {
-	form, err := schema.Parse(raw)
+	form, err := schema.ParseCached(raw)
 	if err != nil {
 		return looseColumns(raw)
 	}

@@ -81,7 +81,7 @@ func New(d Deps) (*Server, error) {
 	reg := auth.NewRegistry()
 	mux := chi.NewRouter()
 	mux.Use(middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
-		middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
+		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
 	// run inside the session and language middleware too.
