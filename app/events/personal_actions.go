@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -47,15 +48,23 @@ func (h *Handler) personalAction(w http.ResponseWriter, r *http.Request) {
 // change the status once and send one mail.
 func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	var out Outcome
+	// The registration and event are read once, under their locks: this
+	// is the hottest transaction of a registration rush.
 	err := pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
-		reg, ev, err := h.byToken(r.Context(), tx, chi.URLParam(r, "token"))
+		id, err := tokens.Check(r.Context(), tx, tokens.RegistrationManage, chi.URLParam(r, "token"))
 		if err != nil {
 			return err
 		}
-		if reg.Status == StatusCanceled && !ev.IsOpen(time.Now()) {
-			return errClosed
-		}
-		out, err = h.svc.Confirm(r.Context(), tx, reg.ID, Participant)
+		out, err = h.svc.Confirm(r.Context(), tx, id, Participant, func(reg *Registration, ev *Event) error {
+			now := time.Now()
+			if !ev.LinksValid(now) {
+				return tokens.ErrExpired
+			}
+			if reg.Status == StatusCanceled && !ev.IsOpen(now) {
+				return errClosed
+			}
+			return nil
+		})
 		return err
 	})
 	switch {

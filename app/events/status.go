@@ -85,10 +85,17 @@ func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, 
 // registering again after cancelling): confirmed while places are free,
 // else the waiting list. The participant is mailed, and the organisers when
 // the event has a notify address. Confirming twice changes nothing.
-func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor) (Outcome, error) {
+// accept, when set, may refuse with an error once both are locked; it sees
+// them as they are now, not as they were when the page was loaded.
+func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, actor Actor, accept func(*Registration, *Event) error) (Outcome, error) {
 	reg, ev, err := lockRegistration(ctx, tx, registrationID)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if accept != nil {
+		if err := accept(reg, ev); err != nil {
+			return Outcome{}, err
+		}
 	}
 	if reg.Status != StatusPending && reg.Status != StatusCanceled {
 		return s.outcome(ctx, tx, reg, false)
