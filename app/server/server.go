@@ -80,7 +80,8 @@ func New(d Deps) (*Server, error) {
 
 	reg := auth.NewRegistry()
 	mux := chi.NewRouter()
-	mux.Use(middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+	idle := &idleMemory{release: giveBack}
+	mux.Use(idle.count, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
 		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
@@ -122,8 +123,13 @@ func New(d Deps) (*Server, error) {
 		defer close(cleanupDone)
 		sessionCleanup(cleanupCtx, d.Pool, d.Logger, 10*time.Minute)
 	}()
+	idleDone := make(chan struct{})
+	go func() {
+		defer close(idleDone)
+		idle.run(cleanupCtx, 2*time.Second)
+	}()
 	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, Users: users,
-		stopCleanup: func() { stopCleanup(); <-cleanupDone }}, nil
+		stopCleanup: func() { stopCleanup(); <-cleanupDone; <-idleDone }}, nil
 }
 
 // Start writes the declared access levels to the database; call it once
@@ -135,7 +141,8 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 // Mux is the root router, for tests that add routes behind the middleware.
 func (s *Server) Mux() chi.Router { return s.mux }
 
-// Close stops background work of the server (session cleanup).
+// Close stops background work of the server (session cleanup, giving
+// back idle memory).
 func (s *Server) Close() { s.stopCleanup() }
 
 func sessionCleanup(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, every time.Duration) {
