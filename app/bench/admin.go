@@ -65,7 +65,9 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 		b.logf("  searches over 30 ms without load: %s", strings.Join(slow, ", "))
 	}
 	b.settle(ctx)
-	for _, clients := range b.Opts.Clients {
+	// One client is a board member typing, the case issue 7's goal is
+	// about; the crowds of issue 8 show how searches queue on two cores.
+	for _, clients := range append([]int{1}, b.Opts.Clients...) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -85,9 +87,16 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 		b.Rows = append(b.Rows, row)
 		b.logErrors(res)
 		b.Goals = append(b.Goals, Goal{
-			Text:     fmt.Sprintf("person search p99 under 30 ms at %d clients (issue 7)", clients),
+			Text:     fmt.Sprintf("person search p99 under 30 ms, %s (issue 7)", clientsText(clients)),
 			Measured: formatDuration(row.P99), Met: row.P99 < 30*time.Millisecond && res.TotalErrors() == 0,
 		})
 	}
 	return nil
+}
+
+func clientsText(n int) string {
+	if n == 1 {
+		return "one client"
+	}
+	return fmt.Sprintf("%d clients", n)
 }
