@@ -119,7 +119,7 @@ func (b *Bench) Report(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %s.  \n", b.Machine)
 	fmt.Fprintf(w, "Each run %v at the given number of concurrent clients; load generator, memberdb, PostgreSQL "+
 		"(fsync and synchronous_commit on) and SMTP sink on this machine, over loopback; clients ask for gzip: %v; "+
-		"mail workers: %d.\n\n", b.Opts.Duration, b.Opts.Gzip, 1+b.Opts.MailWorkers)
+		"mail workers: %d; PAGE_CACHE_TTL=%s.\n\n", b.Opts.Duration, b.Opts.Gzip, 1+b.Opts.MailWorkers, b.Opts.PageCacheTTL)
 	WriteTable(w, b.Rows)
 	if len(b.Ratios) > 0 {
 		fmt.Fprintln(w, "\nRegistrations (register + confirm) per second, memberdb over HTTP ÷ the same SQL through pgx without HTTP:")

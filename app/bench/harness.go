@@ -40,7 +40,7 @@ type Env struct {
 // Setup starts the cluster, the sink and memberdb (binary bin, built into
 // the temp dir when empty) and waits until memberdb answers /healthz.
 // On error everything started so far is stopped again.
-func Setup(ctx context.Context, bin string, mailWorkers int, logf func(string, ...any)) (env *Env, err error) {
+func Setup(ctx context.Context, bin string, mailWorkers int, pageCacheTTL string, logf func(string, ...any)) (env *Env, err error) {
 	dir, err := os.MkdirTemp("", "memberdb-bench-")
 	if err != nil {
 		return nil, err
@@ -112,6 +112,7 @@ func Setup(ctx context.Context, bin string, mailWorkers int, logf func(string, .
 		"APPROVE_MAIL":    "board@example.org",
 		"CORS_ORIGINS":    env.BaseURL,
 		"TRUSTED_PROXIES": "127.0.0.1/32",
+		"PAGE_CACHE_TTL":  pageCacheTTL,
 	}
 	env.Server, err = StartProcess(bin, []string{"serve"}, dir, vars, serverLog)
 	if err != nil {

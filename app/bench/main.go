@@ -34,6 +34,8 @@ type Options struct {
 	// Hold keeps everything running after the scenarios until Ctrl-C, for
 	// looking at the database or profiling the server by hand.
 	Hold bool
+	// PageCacheTTL is the server's PAGE_CACHE_TTL; 0s renders every page.
+	PageCacheTTL string
 }
 
 // The scenarios, in the order they run.
@@ -55,6 +57,7 @@ func run() int {
 	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
 	flag.BoolVar(&o.Gzip, "gzip", true, "ask for gzip-compressed answers as browsers do (false shows what compression costs)")
 	flag.IntVar(&o.MailWorkers, "mail-workers", 0, "extra memberdb mail-worker processes besides serve's own worker")
+	flag.StringVar(&o.PageCacheTTL, "page-cache", "1s", "the server's PAGE_CACHE_TTL; 0s renders every page for every request (what rendering costs)")
 	flag.BoolVar(&o.Hold, "hold", false, "after the scenarios, keep PostgreSQL and memberdb running until Ctrl-C (for psql, perf)")
 	flag.Parse()
 	if quick {
@@ -84,7 +87,7 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
 
-	env, err := Setup(ctx, o.Bin, o.MailWorkers, logf)
+	env, err := Setup(ctx, o.Bin, o.MailWorkers, o.PageCacheTTL, logf)
 	if err != nil {
 		logf("set-up failed: %v", err)
 		return 1

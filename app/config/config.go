@@ -43,6 +43,9 @@ type Config struct {
 	TUMailPattern string
 	// LinkTTL is how long a mailed link for editing one's data stays valid.
 	LinkTTL time.Duration
+	// PageCacheTTL is how long anonymous visitors may be served a public
+	// page rendered for someone else (web.PageCache); 0 turns it off.
+	PageCacheTTL time.Duration
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -160,6 +163,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		problems = append(problems, "LINK_TTL must be a duration such as 30m")
 	}
 	c.LinkTTL = ttl
+	cacheTTL, err := time.ParseDuration(get("PAGE_CACHE_TTL", "1s"))
+	if err != nil || cacheTTL < 0 || cacheTTL > time.Minute {
+		problems = append(problems, "PAGE_CACHE_TTL must be a duration from 0s (off) to 1m, such as 1s")
+	}
+	c.PageCacheTTL = cacheTTL
 
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("configuration is invalid:\n  - %s", strings.Join(problems, "\n  - "))

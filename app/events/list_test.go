@@ -1,6 +1,8 @@
 package events_test
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,4 +59,51 @@ func TestEventList(t *testing.T) {
 	if resp := app.Get(t, app.Client(), "/events"); resp.StatusCode != http.StatusMovedPermanently {
 		t.Errorf("/events = %d, want a redirect to /events/", resp.StatusCode)
 	}
+}
+
+// With the page cache on, anonymous visitors share a page for its TTL,
+// compressed once; logged-in users and the form's POST see the present.
+func TestPublicPagesAreCachedOnlyForAnonymousVisitors(t *testing.T) {
+	app := apptest.Start(t, apptest.Env("PAGE_CACHE_TTL", "1m"))
+	first := createEvent(t, app, testEvent{name: "Erste Veranstaltung", max: places(1)})
+	anon := app.Client()
+	before := app.Get(t, anon, "/events/", "Accept-Encoding", "gzip")
+	form := app.Get(t, anon, first.regPath())
+	mustContain(t, gunzip(t, before.Body), "Erste Veranstaltung")
+
+	createEvent(t, app, testEvent{name: "Neue Veranstaltung"})
+	addRegistration(t, app, first.id, "Eine", unique("eine")+"@example.org", "confirmed", time.Hour)
+	later := app.Get(t, anon, "/events/", "Accept-Encoding", "gzip")
+	if later.Body != before.Body {
+		t.Error("an anonymous visitor got a fresh page within the TTL")
+	}
+	if later.Header.Get("Content-Encoding") != "gzip" || strings.Contains(gunzip(t, later.Body), "Neue Veranstaltung") {
+		t.Errorf("cached list sent with Content-Encoding %q", later.Header.Get("Content-Encoding"))
+	}
+	if again := app.Get(t, anon, first.regPath()); again.Body != form.Body {
+		t.Error("the registration form was rendered again within the TTL")
+	}
+
+	c, _ := app.ClientWith(t, "get_participants")
+	mustContain(t, app.Get(t, c, "/events/").Body, "Neue Veranstaltung")
+	// The form is full now: a registration goes to the waiting list
+	// whatever the cached page said.
+	email := unique("spaet") + "@example.org"
+	registerVia(t, app, anon, first.regPath(), "Spät Dran", email, nil)
+	if id, status := registrationOf(t, app, first.id, email); id == 0 || status != "pending" {
+		t.Errorf("registration after the cached form: %d %s", id, status)
+	}
+}
+
+func gunzip(t *testing.T, body string) string {
+	t.Helper()
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -16,13 +16,16 @@ func (h *Handler) Routes(rt *auth.Router, reg *auth.Registry) {
 	pub.Get("/events", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/events/", http.StatusMovedPermanently)
 	})
-	pub.Get("/events/", h.list)
+	// The pages a registration rush loads most are cached for anonymous
+	// visitors for a moment (web.PageCache).
+	cached := h.site.Pages.Handler
+	pub.Get("/events/", cached(h.list))
 	pub.Get("/events/resend_emails/", h.resendPage)
 	pub.Post("/events/resend_emails/", h.resend)
 	pub.Get("/events/registration/{token}/", h.personalPage)
 	pub.Post("/events/registration/{token}/", h.personalAction)
 	// {id} is an event's id or its shortlink.
-	pub.Get("/events/{id}/registration/", h.registrationPage)
+	pub.Get("/events/{id}/registration/", cached(h.registrationPage))
 	pub.Post("/events/{id}/registration/", h.register)
-	pub.Get("/events/{id}/", h.eventJSON)
+	pub.Get("/events/{id}/", cached(h.eventJSON))
 }

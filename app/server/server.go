@@ -69,6 +69,7 @@ func New(d Deps) (*Server, error) {
 		Logger:   d.Logger,
 		Dev:      d.Config.Dev,
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
+		Pages:    web.NewPageCache(d.Config.PageCacheTTL, sm.Cookie.Name),
 	}
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook)

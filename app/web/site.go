@@ -21,4 +21,6 @@ type Site struct {
 	// (user name, admin link, pending applications). The accounts and
 	// membership domains register theirs when they are wired.
 	ShellHooks []func(r *http.Request, s *layout.Shell)
+	// Pages caches public pages for anonymous visitors; nil caches nothing.
+	Pages *PageCache
 }

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// PageCache keeps public pages as anonymous visitors see them for a
+// moment. When registration for a popular event opens, hundreds of phones
+// load the event list and the form within seconds; each page is then
+// rendered and compressed once per TTL instead of once per visitor. What
+// it shows (free places, open or closed) is at most TTL old; every POST
+// still checks the current state.
+//
+// Only visitors without a session or credentials are served from it: they
+// all see the same page for the same address and language. Anyone logged
+// in, with a flash message or a chosen language has a session cookie and
+// gets a freshly rendered page.
+type PageCache struct {
+	ttl     time.Duration
+	session string // name of the session cookie
+	now     func() time.Time
+
+	mu    sync.RWMutex
+	pages map[pageKey]*cachedPage
+}
+
+// maxCachedPages bounds the cache against addresses made up to fill it;
+// the real public pages are a few per event.
+const maxCachedPages = 512
+
+// maxCachedBody leaves unusually large answers uncached.
+const maxCachedBody = 512 << 10
+
+type pageKey struct {
+	uri      string
+	lang     i18n.Lang
+	fragment bool
+}
+
+type cachedPage struct {
+	expires time.Time
+	header  http.Header
+	body    []byte
+	gzipped []byte
+}
+
+// NewPageCache returns a cache keeping pages for ttl; sessionCookie names
+// the cookie whose presence bypasses it. A ttl of zero or less turns it off.
+func NewPageCache(ttl time.Duration, sessionCookie string) *PageCache {
+	return &PageCache{ttl: ttl, session: sessionCookie, now: time.Now, pages: make(map[pageKey]*cachedPage)}
+}
+
+// Handler serves next through the cache. It must run inside the Language
+// middleware, whose choice is part of the key. A nil cache passes through.
+func (c *PageCache) Handler(next http.HandlerFunc) http.HandlerFunc {
+	if c == nil || c.ttl <= 0 {
+		return next
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !c.cacheable(r) {
+			next(w, r)
+			return
+		}
+		key := pageKey{uri: r.URL.RequestURI(), lang: i18n.LangOf(r.Context()), fragment: IsFragment(r)}
+		now := c.now()
+		c.mu.RLock()
+		p := c.pages[key]
+		c.mu.RUnlock()
+		if p == nil || !now.Before(p.expires) {
+			rec := &pageRecorder{header: make(http.Header), status: http.StatusOK}
+			next(rec, r)
+			if !rec.storable() {
+				rec.replay(w)
+				return
+			}
+			p = &cachedPage{expires: now.Add(c.ttl), header: rec.header, body: rec.body.Bytes(), gzipped: compress(rec.body.Bytes())}
+			c.store(key, p, now)
+		}
+		p.serve(w, acceptsGzip(r))
+	}
+}
+
+func (c *PageCache) cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet || r.Header.Get("Authorization") != "" {
+		return false
+	}
+	_, err := r.Cookie(c.session)
+	return err != nil
+}
+
+func (c *PageCache) store(key pageKey, p *cachedPage, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pages) >= maxCachedPages {
+		for k, old := range c.pages {
+			if !now.Before(old.expires) {
+				delete(c.pages, k)
+			}
+		}
+		if len(c.pages) >= maxCachedPages {
+			clear(c.pages)
+		}
+	}
+	c.pages[key] = p
+}
+
+func (p *cachedPage) serve(w http.ResponseWriter, gz bool) {
+	copyHeader(w.Header(), p.header)
+	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	body := p.body
+	if gz && p.gzipped != nil {
+		// The compression middleware passes an encoded body through.
+		h.Set("Content-Encoding", "gzip")
+		body = p.gzipped
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// compress gzips a page once for all the visitors who get it; nil when it
+// does not get smaller.
+func compress(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	if zw.Close() != nil || buf.Len() >= len(body) {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// acceptsGzip reads Accept-Encoding as browsers send it; a refusal with
+// q=0 counts as not accepted.
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// pageRecorder holds an answer until it is known whether it may be cached.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *pageRecorder) Header() http.Header { return rec.header }
+
+func (rec *pageRecorder) WriteHeader(status int) { rec.status = status }
+
+func (rec *pageRecorder) Write(b []byte) (int, error) { return rec.body.Write(b) }
+
+// storable: a complete 200 answer that sets no cookie, small enough.
+func (rec *pageRecorder) storable() bool {
+	return rec.status == http.StatusOK && len(rec.header.Values("Set-Cookie")) == 0 &&
+		rec.header.Get("Content-Encoding") == "" && rec.body.Len() <= maxCachedBody
+}
+
+func (rec *pageRecorder) replay(w http.ResponseWriter) {
+	copyHeader(w.Header(), rec.header)
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+// copyHeader sets the recorded header fields on dst, adding to the Vary
+// the middleware set already. Values are copied: a cached page's header is
+// shared by every request it serves.
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		if k == "Vary" {
+			dst[k] = append(dst[k], v...)
+			continue
+		}
+		dst[k] = slices.Clone(v)
+	}
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// countingPage renders its render count, in the request's language, as a
+// large enough page to be worth compressing.
+type countingPage struct {
+	renders atomic.Int64
+	status  int
+	cookie  bool
+}
+
+func (p *countingPage) serve(w http.ResponseWriter, r *http.Request) {
+	n := p.renders.Add(1)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	if p.cookie {
+		http.SetCookie(w, &http.Cookie{Name: "x", Value: "y"})
+	}
+	if p.status != 0 {
+		w.WriteHeader(p.status)
+	}
+	fmt.Fprintf(w, "render %d lang %s fragment %t %s", n, i18n.LangOf(r.Context()), IsFragment(r), strings.Repeat("Veranstaltung ", 200))
+}
+
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func newTestCache(p *countingPage) (*PageCache, *fakeClock, http.HandlerFunc) {
+	clock := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := NewPageCache(time.Second, "memberdb_session")
+	c.now = clock.now
+	h := c.Handler(p.serve)
+	withLang := func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+		h(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
+	}
+	return c, clock, withLang
+}
+
+func get(h http.HandlerFunc, target string, header ...string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h(w, r)
+	return w
+}
+
+func body(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		return w.Body.String()
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestPageCacheServesOneRenderPerTTL(t *testing.T) {
+	p := &countingPage{}
+	_, clock, h := newTestCache(p)
+	for range 5 {
+		w := get(h, "/events/", "Accept-Language", "de")
+		if got := body(t, w); !strings.HasPrefix(got, "render 1 lang de") {
+			t.Fatalf("within the TTL: %.30q", got)
+		}
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Fatalf("cached answer: %d %v", w.Code, w.Header())
+		}
+	}
+	clock.t = clock.t.Add(time.Second)
+	if got := body(t, get(h, "/events/", "Accept-Language", "de")); !strings.HasPrefix(got, "render 2 ") {
+		t.Errorf("after the TTL: %.30q", got)
+	}
+}
+
+func TestPageCacheKeepsLanguagesAddressesAndFragmentsApart(t *testing.T) {
+	p := &countingPage{}
+	_, _, h := newTestCache(p)
+	get(h, "/events/", "Accept-Language", "de")
+	if got := body(t, get(h, "/events/", "Accept-Language", "en")); !strings.Contains(got, "lang en") {
+		t.Errorf("English visitor got %.30q", got)
+	}
+	if got := body(t, get(h, "/events/", "Accept-Language", "de", "HX-Request", "true")); !strings.Contains(got, "fragment true") {
+		t.Errorf("fragment request got %.30q", got)
+	}
+	if got := body(t, get(h, "/events/?x=1", "Accept-Language", "de")); !strings.HasPrefix(got, "render 4 ") {
+		t.Errorf("another address got %.30q", got)
+	}
+}
+
+func TestPageCacheIsBypassedForSessionsCredentialsAndWrites(t *testing.T) {
+	p := &countingPage{}
+	_, _, h := newTestCache(p)
+	get(h, "/events/")
+	tests := []struct {
+		name   string
+		method string
+		header []string
+	}{
+		{"session cookie", http.MethodGet, []string{"Cookie", "memberdb_session=abc"}},
+		{"basic auth", http.MethodGet, []string{"Authorization", "Basic b3JnYTpwdw=="}},
+		{"POST", http.MethodPost, nil},
+		{"HEAD", http.MethodHead, nil},
+	}
+	for _, tt := range tests {
+		before := p.renders.Load()
+		r := httptest.NewRequest(tt.method, "/events/", nil)
+		for i := 0; i+1 < len(tt.header); i += 2 {
+			r.Header.Set(tt.header[i], tt.header[i+1])
+		}
+		h(httptest.NewRecorder(), r)
+		if p.renders.Load() != before+1 {
+			t.Errorf("%s was served from the cache", tt.name)
+		}
+	}
+}
+
+func TestPageCacheStoresOnlyPlainSuccesses(t *testing.T) {
+	for name, p := range map[string]*countingPage{
+		"not found":  {status: http.StatusNotFound},
+		"set cookie": {cookie: true},
+	} {
+		_, _, h := newTestCache(p)
+		first := get(h, "/events/")
+		get(h, "/events/")
+		if p.renders.Load() != 2 {
+			t.Errorf("%s: rendered %d times for two requests, want 2", name, p.renders.Load())
+		}
+		if p.status != 0 && first.Code != p.status {
+			t.Errorf("%s: status %d passed on as %d", name, p.status, first.Code)
+		}
+		if p.cookie && first.Header().Get("Set-Cookie") == "" {
+			t.Errorf("%s: cookie not passed on", name)
+		}
+	}
+}
+
+func TestPageCacheCompressesForClientsThatAskForIt(t *testing.T) {
+	p := &countingPage{}
+	_, _, h := newTestCache(p)
+	plain := get(h, "/events/")
+	zipped := get(h, "/events/", "Accept-Encoding", "br, gzip")
+	refused := get(h, "/events/", "Accept-Encoding", "gzip;q=0, identity")
+	if plain.Header().Get("Content-Encoding") != "" || refused.Header().Get("Content-Encoding") != "" {
+		t.Error("compressed for a client that did not ask for it")
+	}
+	if zipped.Header().Get("Content-Encoding") != "gzip" || zipped.Body.Len() >= plain.Body.Len() {
+		t.Errorf("gzip answer: encoding %q, %d bytes against %d", zipped.Header().Get("Content-Encoding"), zipped.Body.Len(), plain.Body.Len())
+	}
+	if body(t, zipped) != plain.Body.String() {
+		t.Error("the compressed page differs from the plain one")
+	}
+	if !strings.Contains(strings.Join(zipped.Header().Values("Vary"), ","), "Accept-Encoding") {
+		t.Errorf("Vary: %v", zipped.Header().Values("Vary"))
+	}
+}
+
+func TestPageCacheSharesNoHeaderBetweenRequests(t *testing.T) {
+	p := &countingPage{}
+	_, _, h := newTestCache(p)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := get(h, "/events/", "Accept-Encoding", "gzip")
+			w.Header().Add("Cache-Control", "private") // as later middleware might
+		}()
+	}
+	wg.Wait()
+	if got := get(h, "/events/").Header().Values("Cache-Control"); len(got) != 1 || got[0] != "no-cache" {
+		t.Errorf("cached Cache-Control became %q", got)
+	}
+}
+
+func TestPageCacheStaysBounded(t *testing.T) {
+	p := &countingPage{}
+	c, _, h := newTestCache(p)
+	for i := range maxCachedPages + 50 {
+		get(h, fmt.Sprintf("/events/?bust=%d", i))
+	}
+	c.mu.RLock()
+	n := len(c.pages)
+	c.mu.RUnlock()
+	if n > maxCachedPages {
+		t.Errorf("%d pages cached, bound is %d", n, maxCachedPages)
+	}
+}
+
+func TestPageCacheOffPassesThrough(t *testing.T) {
+	p := &countingPage{}
+	var nilCache *PageCache
+	for _, c := range []*PageCache{nilCache, NewPageCache(0, "memberdb_session")} {
+		h := c.Handler(p.serve)
+		before := p.renders.Load()
+		get(h, "/events/")
+		get(h, "/events/")
+		if p.renders.Load() != before+2 {
+			t.Error("a cache that is off served a stored page")
+		}
+	}
+}
