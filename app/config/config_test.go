@@ -23,8 +23,8 @@ func TestDefaults(t *testing.T) {
 	if got := c.URL("/edit/abc"); got != "http://127.0.0.1:8080/edit/abc" {
 		t.Errorf("URL = %q", got)
 	}
-	if !c.MigrateOnStart || c.LinkTTL.Minutes() != 30 {
-		t.Errorf("MigrateOnStart %v, LinkTTL %v", c.MigrateOnStart, c.LinkTTL)
+	if !c.MigrateOnStart || c.LinkTTL.Minutes() != 30 || c.PageCacheTTL.Seconds() != 1 {
+		t.Errorf("MigrateOnStart %v, LinkTTL %v, PageCacheTTL %v", c.MigrateOnStart, c.LinkTTL, c.PageCacheTTL)
 	}
 }
 
@@ -36,11 +36,12 @@ func TestEveryProblemIsNamedAtOnce(t *testing.T) {
 		"DEV":             "perhaps",
 		"TRUSTED_PROXIES": "10.0.0.0/8,nonsense",
 		"MAIL_SENDER":     "Evil\r\nBcc: x@example.org",
+		"PAGE_CACHE_TTL":  "1h",
 	}))
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
-	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER"} {
+	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER", "PAGE_CACHE_TTL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
