@@ -170,8 +170,7 @@ type eventRow struct {
 
 const eventSelect = `
 	SELECT e.id, e.name, e.starts_at, e.registration_open, e.shortlink, e.max_participants, e.version,
-	       (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int AS confirmed,
-	       (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitinglist')::int AS waiting
+	       e.confirmed_count AS confirmed, e.waiting_count AS waiting
 	FROM events e`
 
 func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {

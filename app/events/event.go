@@ -135,15 +135,13 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// eventFields are the event's own columns; eventColumns adds the counts.
-const eventFields = `
+// eventColumns read an Event. The counts are kept on the row by a trigger
+// on registrations (migration 0070).
+const eventColumns = `
 	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality`
-
-const eventColumns = eventFields + `,
-	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int AS confirmed,
-	(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitinglist')::int AS waiting`
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality,
+	e.confirmed_count AS confirmed, e.waiting_count AS waiting`
 
 // LoadEvent finds an event by its id or its shortlink (ref as in the URL).
 // Shortlinks always contain a non-digit, so the two never collide.
@@ -173,8 +171,7 @@ func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
 func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
 	const sql = `
 		SELECT e.id, e.name, e.shortlink, e.max_participants, e.registration_open,
-		       e.starts_at, e.ends_at, e.opens_at, e.closes_at,
-		       (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')::int
+		       e.starts_at, e.ends_at, e.opens_at, e.closes_at, e.confirmed_count
 		FROM events e ORDER BY e.starts_at NULLS LAST, e.id`
 	rows, err := q.Query(ctx, sql)
 	if err != nil {

@@ -197,3 +197,49 @@ func TestOrganiserNoticeCountsPlacesAfterEachChange(t *testing.T) {
 		}
 	}
 }
+
+// The counts on the event row (migration 0070) follow every way a
+// registration changes, not only the ones that go through this package.
+func TestEventCountsFollowEveryChangeOfRegistrations(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(5)})
+	other := createEvent(t, app, testEvent{})
+	check := func(step string) {
+		t.Helper()
+		var stored, counted [2]int
+		err := app.Pool.QueryRow(t.Context(), `SELECT confirmed_count, waiting_count,
+			(SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed'),
+			(SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'waitinglist')
+			FROM events e WHERE id = $1`, ev.id).Scan(&stored[0], &stored[1], &counted[0], &counted[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored != counted {
+			t.Errorf("after %s: stored counts %v, registrations %v", step, stored, counted)
+		}
+	}
+	exec := func(step, sql string, args ...any) {
+		t.Helper()
+		if _, err := app.Pool.Exec(t.Context(), sql, args...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		check(step)
+	}
+	a, _ := addRegistration(t, app, ev.id, "A", unique("a")+"@example.org", "confirmed", time.Hour)
+	b, _ := addRegistration(t, app, ev.id, "B", unique("b")+"@example.org", "waitinglist", time.Hour)
+	c, link := addRegistration(t, app, ev.id, "C", unique("c")+"@example.org", "pending", 0)
+	check("inserting")
+	if resp := post(t, app, app.Client(), link, "action", "confirm"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm = %d", resp.StatusCode)
+	}
+	check("confirming through the page")
+	exec("an update of other columns", `UPDATE registrations SET data = '{"x": 1}' WHERE id = $1`, a)
+	exec("a status change in SQL", `UPDATE registrations SET status = 'confirmed' WHERE id = $1`, b)
+	exec("moving to another event", `UPDATE registrations SET event_id = $2 WHERE id = $1`, c, other.id)
+	exec("deleting a registration", `DELETE FROM registrations WHERE id = $1`, a)
+	exec("deleting a person", `DELETE FROM persons WHERE id = (SELECT person_id FROM registrations WHERE id = $1)`, b)
+	var otherConfirmed int
+	if err := app.Pool.QueryRow(t.Context(), `SELECT confirmed_count FROM events WHERE id = $1`, other.id).Scan(&otherConfirmed); err != nil || otherConfirmed != 1 {
+		t.Errorf("the other event counts %d confirmed (%v), want the moved registration", otherConfirmed, err)
+	}
+}
