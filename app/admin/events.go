@@ -170,8 +170,8 @@ type eventRow struct {
 
 const eventSelect = `
 	SELECT e.id, e.name, e.starts_at, e.registration_open, e.shortlink, e.max_participants, e.version,
-	       e.confirmed_count AS confirmed, e.waiting_count AS waiting
-	FROM events e`
+	       coalesce(c.confirmed, 0) AS confirmed, coalesce(c.waiting, 0) AS waiting
+	FROM events e LEFT JOIN event_counts c ON c.event_id = e.id`
 
 func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
 	id := strconv.FormatInt(e.ID, 10)

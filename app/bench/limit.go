@@ -105,15 +105,17 @@ func limitRegister(ctx context.Context, pool *pgxpool.Pool, event int64, email s
 	return regID, personID, err
 }
 
-// limitConfirm is the confirmation transaction: lock the event and read its
-// confirmed places (the count memberdb's schema keeps on the row), confirm
-// or put on the waiting list, queue the mail.
+// limitConfirm is the confirmation transaction: lock the event, read its
+// confirmed places (the count memberdb's triggers keep), confirm or put on
+// the waiting list, queue the mail.
 func limitConfirm(ctx context.Context, pool *pgxpool.Pool, event, regID, personID int64, email string) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var capacity *int
+		if err := tx.QueryRow(ctx, `SELECT max_participants FROM events WHERE id = $1 FOR NO KEY UPDATE`, event).Scan(&capacity); err != nil {
+			return err
+		}
 		var confirmed int
-		const lock = `SELECT max_participants, confirmed_count FROM events WHERE id = $1 FOR NO KEY UPDATE`
-		if err := tx.QueryRow(ctx, lock, event).Scan(&capacity, &confirmed); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT confirmed FROM event_counts WHERE event_id = $1`, event).Scan(&confirmed); err != nil {
 			return err
 		}
 		status := "confirmed"

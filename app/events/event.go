@@ -135,13 +135,17 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// eventColumns read an Event. The counts are kept on the row by a trigger
-// on registrations (migration 0070).
-const eventColumns = `
+// eventFields are the event's own columns.
+const eventFields = `
 	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality,
-	e.confirmed_count AS confirmed, e.waiting_count AS waiting`
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality`
+
+// eventsCounted reads an Event with its counts, which triggers on
+// registrations keep in event_counts (migration 0070).
+const eventsCounted = `SELECT ` + eventFields + `,
+	coalesce(c.confirmed, 0) AS confirmed, coalesce(c.waiting, 0) AS waiting
+	FROM events e LEFT JOIN event_counts c ON c.event_id = e.id`
 
 // LoadEvent finds an event by its id or its shortlink (ref as in the URL).
 // Shortlinks always contain a non-digit, so the two never collide.
@@ -151,7 +155,7 @@ func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		where, arg = "e.id = $1", id
 	}
-	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events e WHERE `+where, arg)
+	rows, err := q.Query(ctx, eventsCounted+` WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("events: load event: %w", err)
 	}
@@ -171,8 +175,9 @@ func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
 func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
 	const sql = `
 		SELECT e.id, e.name, e.shortlink, e.max_participants, e.registration_open,
-		       e.starts_at, e.ends_at, e.opens_at, e.closes_at, e.confirmed_count
-		FROM events e ORDER BY e.starts_at NULLS LAST, e.id`
+		       e.starts_at, e.ends_at, e.opens_at, e.closes_at, coalesce(c.confirmed, 0)
+		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id
+		ORDER BY e.starts_at NULLS LAST, e.id`
 	rows, err := q.Query(ctx, sql)
 	if err != nil {
 		return nil, fmt.Errorf("events: list: %w", err)

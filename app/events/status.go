@@ -33,17 +33,17 @@ type Outcome struct {
 	MovedUp []int64
 }
 
-// lockEvent locks the event row and reads it with its counts: every
-// change of a registration's status takes this lock first, so counting the
-// confirmed places and writing the new status cannot interleave with
-// another confirmation. The counts are columns of the row, kept by a
-// trigger in the transaction that changes a status; a lock granted after
-// waiting for such a transaction returns the row as it committed, counts
-// included. NO KEY UPDATE leaves new registrations alone: their foreign
-// key takes only KEY SHARE on the event row, so a rush of sign-ups does
-// not queue behind the confirmations.
+// lockEvent locks the event row, then reads its counts: every change of a
+// registration's status takes this lock first, so counting the confirmed
+// places and writing the new status cannot interleave with another
+// confirmation. The counts are read by a statement of their own, started
+// once the lock is held: one that started before would see them as they
+// were before the transaction it waited for. NO KEY UPDATE leaves new
+// registrations alone: their foreign key takes only KEY SHARE on the event
+// row, so a rush of sign-ups does not queue behind the confirmations.
 func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
-	rows, err := tx.Query(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.id = $1 FOR NO KEY UPDATE`, eventID)
+	rows, err := tx.Query(ctx, `SELECT `+eventFields+`, 0 AS confirmed, 0 AS waiting
+		FROM events e WHERE e.id = $1 FOR NO KEY UPDATE`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
 	}
@@ -53,6 +53,10 @@ func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
+	}
+	err = tx.QueryRow(ctx, `SELECT confirmed, waiting FROM event_counts WHERE event_id = $1`, eventID).Scan(&ev.Confirmed, &ev.Waiting)
+	if err != nil {
+		return nil, fmt.Errorf("events: registration counts: %w", err)
 	}
 	return ev, nil
 }
