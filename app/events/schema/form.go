@@ -76,6 +76,9 @@ type Field struct {
 	Children []*Field
 
 	pattern *regexp.Regexp
+	// shortLabel is ShortLabel, worked out once by Parse: every
+	// confirmation mail lists the answers under it.
+	shortLabel string
 }
 
 // Widget says how the field is rendered.

@@ -318,6 +318,7 @@ func (p *parser) field(n *node, loc, path, name string, depth int) *Field {
 		f.Label = name
 	}
 	f.Label = Sanitize(f.Label)
+	f.shortLabel = f.ShortLabel()
 	f.ErrorHint = p.text(n, "error_hint", at)
 	// description is plain schema documentation; the form shows the label.
 	_ = p.text(n, "description", at)

@@ -59,6 +59,9 @@ func (f *Field) PlainLabel() string { return PlainText(f.Label) }
 // ShortLabel is the first line of the field's label as plain text, for
 // mails and table headers; the field's name when the label has no text.
 func (f *Field) ShortLabel() string {
+	if f.shortLabel != "" {
+		return f.shortLabel
+	}
 	if short := ShortText(f.Label); short != "" {
 		return short
 	}
