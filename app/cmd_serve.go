@@ -68,6 +68,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, e.logger)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.ListenAndServe() }()
 	e.logger.Info("serving", "addr", cfg.ListenAddr, "base_url", cfg.BaseURL.String(), "dev", cfg.Dev)

@@ -73,6 +73,7 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 		}
 		b.logf("  person search, %d clients", clients)
 		seq := make([]int, clients)
+		profiled := b.profile(ctx, fmt.Sprintf("admin-search-%d", clients))
 		res := RunClients(ctx, clients, b.Opts.Duration, func(ctx context.Context, client int, rec *Recorder) {
 			seq[client]++
 			term := searchTerms[(client+seq[client])%len(searchTerms)]
@@ -83,6 +84,7 @@ func (b *Bench) AdminSearch(ctx context.Context) error {
 			}
 			rec.Since("GET", start)
 		})
+		profiled()
 		row := res.Row(fmt.Sprintf("GET /admin/persons?q=… fragment (%d persons)", b.Opts.Persons), "GET")
 		b.Rows = append(b.Rows, row)
 		b.logErrors(res)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -33,14 +34,17 @@ type Env struct {
 	Server  *Process
 	// Workers are extra `memberdb mail-worker` processes.
 	Workers []*Process
+	// PprofURL is the server's profiler, when the run profiles.
+	PprofURL string
 
 	logs []*os.File
 }
 
 // Setup starts the cluster, the sink and memberdb (binary bin, built into
 // the temp dir when empty) and waits until memberdb answers /healthz.
+// serverEnv adds to memberdb's environment; profile turns on its profiler.
 // On error everything started so far is stopped again.
-func Setup(ctx context.Context, bin string, mailWorkers int, pageCacheTTL string, logf func(string, ...any)) (env *Env, err error) {
+func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[string]string, profile bool, logf func(string, ...any)) (env *Env, err error) {
 	dir, err := os.MkdirTemp("", "memberdb-bench-")
 	if err != nil {
 		return nil, err
@@ -112,7 +116,15 @@ func Setup(ctx context.Context, bin string, mailWorkers int, pageCacheTTL string
 		"APPROVE_MAIL":    "board@example.org",
 		"CORS_ORIGINS":    env.BaseURL,
 		"TRUSTED_PROXIES": "127.0.0.1/32",
-		"PAGE_CACHE_TTL":  pageCacheTTL,
+	}
+	maps.Copy(vars, serverEnv)
+	if profile {
+		pport, err := freePort()
+		if err != nil {
+			return env, err
+		}
+		vars["PPROF_ADDR"] = net.JoinHostPort("127.0.0.1", strconv.Itoa(pport))
+		env.PprofURL = "http://" + vars["PPROF_ADDR"] + "/debug/pprof/profile"
 	}
 	env.Server, err = StartProcess(bin, []string{"serve"}, dir, vars, serverLog)
 	if err != nil {

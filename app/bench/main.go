@@ -36,6 +36,9 @@ type Options struct {
 	Hold bool
 	// PageCacheTTL is the server's PAGE_CACHE_TTL; 0s renders every page.
 	PageCacheTTL string
+	// Profile, when set, is the directory for a CPU profile of the server
+	// during each timed run.
+	Profile string
 }
 
 // The scenarios, in the order they run.
@@ -58,6 +61,7 @@ func run() int {
 	flag.BoolVar(&o.Gzip, "gzip", true, "ask for gzip-compressed answers as browsers do (false shows what compression costs)")
 	flag.IntVar(&o.MailWorkers, "mail-workers", 0, "extra memberdb mail-worker processes besides serve's own worker")
 	flag.StringVar(&o.PageCacheTTL, "page-cache", "1s", "the server's PAGE_CACHE_TTL; 0s renders every page for every request (what rendering costs)")
+	flag.StringVar(&o.Profile, "profile", "", "write a CPU profile (pprof) of memberdb during each timed run into this directory")
 	flag.BoolVar(&o.Hold, "hold", false, "after the scenarios, keep PostgreSQL and memberdb running until Ctrl-C (for psql, perf)")
 	flag.Parse()
 	if quick {
@@ -87,7 +91,7 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
 
-	env, err := Setup(ctx, o.Bin, o.MailWorkers, o.PageCacheTTL, logf)
+	env, err := Setup(ctx, o.Bin, o.MailWorkers, map[string]string{"PAGE_CACHE_TTL": o.PageCacheTTL}, o.Profile != "", logf)
 	if err != nil {
 		logf("set-up failed: %v", err)
 		return 1

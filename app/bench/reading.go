@@ -51,7 +51,9 @@ func (b *Bench) Reading(ctx context.Context) error {
 				return ctx.Err()
 			}
 			b.logf("  %s, %d clients", p.name, clients)
+			profiled := b.profile(ctx, fmt.Sprintf("read-%s-%d", slug(p.name), clients))
 			res := b.readRun(ctx, p.url, p.header, clients, p.want)
+			profiled()
 			row := res.Row(p.name, "GET")
 			b.Rows = append(b.Rows, row)
 			b.logErrors(res)

@@ -102,6 +102,7 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 		return true
 	}
 
+	profiled := b.profile(ctx, fmt.Sprintf("register-%s-%d", slug(shape.Name), clients))
 	res := RunClients(ctx, clients, b.Opts.Duration, func(ctx context.Context, _ int, rec *Recorder) {
 		select {
 		case p := <-ready:
@@ -121,6 +122,7 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 		case <-time.After(50 * time.Millisecond):
 		}
 	})
+	profiled()
 	mailMu.Lock()
 	res.Steps[stepMail] = slices.Clone(mailLatency)
 	mailMu.Unlock()

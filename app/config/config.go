@@ -46,6 +46,8 @@ type Config struct {
 	// PageCacheTTL is how long anonymous visitors may be served a public
 	// page rendered for someone else (web.PageCache); 0 turns it off.
 	PageCacheTTL time.Duration
+	// PprofAddr, when set, serves Go's profiler there (loopback only).
+	PprofAddr string
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -168,11 +170,26 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		problems = append(problems, "PAGE_CACHE_TTL must be a duration from 0s (off) to 1m, such as 1s")
 	}
 	c.PageCacheTTL = cacheTTL
+	if c.PprofAddr = get("PPROF_ADDR", ""); c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		problems = append(problems, fmt.Sprintf("PPROF_ADDR=%q must be a loopback host:port such as 127.0.0.1:6060: the profiler is not for the network", c.PprofAddr))
+	}
 
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("configuration is invalid:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 	return c, nil
+}
+
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func splitList(s string) []string {

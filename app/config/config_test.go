@@ -37,11 +37,12 @@ func TestEveryProblemIsNamedAtOnce(t *testing.T) {
 		"TRUSTED_PROXIES": "10.0.0.0/8,nonsense",
 		"MAIL_SENDER":     "Evil\r\nBcc: x@example.org",
 		"PAGE_CACHE_TTL":  "1h",
+		"PPROF_ADDR":      "0.0.0.0:6060",
 	}))
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
-	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER", "PAGE_CACHE_TTL"} {
+	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER", "PAGE_CACHE_TTL", "PPROF_ADDR"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
