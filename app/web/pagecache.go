@@ -31,14 +31,17 @@ type PageCache struct {
 
 	mu    sync.RWMutex
 	pages map[pageKey]*cachedPage
+	bytes int // of every page's bodies
 }
 
-// maxCachedPages bounds the cache against addresses made up to fill it;
-// the real public pages are a few per event.
-const maxCachedPages = 512
-
-// maxCachedBody leaves unusually large answers uncached.
-const maxCachedBody = 512 << 10
+// The cache is bounded against addresses made up to fill it (a query
+// string makes a new key); the real public pages are a few per event and
+// rarely more than 50 kB.
+const (
+	maxCachedPages = 512
+	maxCachedBytes = 16 << 20
+	maxCachedBody  = 256 << 10
+)
 
 type pageKey struct {
 	uri      string
@@ -100,18 +103,27 @@ func (c *PageCache) cacheable(r *http.Request) bool {
 func (c *PageCache) store(key pageKey, p *cachedPage, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.pages) >= maxCachedPages {
+	if old := c.pages[key]; old != nil {
+		c.bytes -= old.size()
+		delete(c.pages, key)
+	}
+	if len(c.pages) >= maxCachedPages || c.bytes+p.size() > maxCachedBytes {
 		for k, old := range c.pages {
 			if !now.Before(old.expires) {
+				c.bytes -= old.size()
 				delete(c.pages, k)
 			}
 		}
-		if len(c.pages) >= maxCachedPages {
+		if len(c.pages) >= maxCachedPages || c.bytes+p.size() > maxCachedBytes {
 			clear(c.pages)
+			c.bytes = 0
 		}
 	}
 	c.pages[key] = p
+	c.bytes += p.size()
 }
+
+func (p *cachedPage) size() int { return len(p.body) + len(p.gzipped) }
 
 func (p *cachedPage) serve(w http.ResponseWriter, gz bool) {
 	copyHeader(w.Header(), p.header)
@@ -132,7 +144,7 @@ func (p *cachedPage) serve(w http.ResponseWriter, gz bool) {
 // does not get smaller.
 func compress(body []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = zw.Write(body)
 	if zw.Close() != nil || buf.Len() >= len(body) {
 		return nil

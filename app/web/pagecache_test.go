@@ -204,10 +204,13 @@ func TestPageCacheStaysBounded(t *testing.T) {
 		get(h, fmt.Sprintf("/events/?bust=%d", i))
 	}
 	c.mu.RLock()
-	n := len(c.pages)
+	n, size := len(c.pages), c.bytes
 	c.mu.RUnlock()
 	if n > maxCachedPages {
 		t.Errorf("%d pages cached, bound is %d", n, maxCachedPages)
+	}
+	if size <= 0 || size > maxCachedBytes {
+		t.Errorf("cache holds %d bytes, bound is %d", size, maxCachedBytes)
 	}
 }
 
@@ -222,5 +225,25 @@ func TestPageCacheOffPassesThrough(t *testing.T) {
 		if p.renders.Load() != before+2 {
 			t.Error("a cache that is off served a stored page")
 		}
+	}
+}
+
+func TestPageCacheStaysWithinItsByteBudget(t *testing.T) {
+	c := NewPageCache(time.Minute, "memberdb_session")
+	page := bytes.Repeat([]byte("<p>Veranstaltung</p>\n"), 200<<10/21)
+	h := c.Handler(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s", r.URL.RawQuery, page)
+	})
+	for i := range maxCachedBytes/len(page) + 10 {
+		get(h, fmt.Sprintf("/events/?bust=%d", i))
+		c.mu.RLock()
+		size := c.bytes
+		c.mu.RUnlock()
+		if size > maxCachedBytes {
+			t.Fatalf("after %d pages the cache holds %d bytes, budget %d", i+1, size, maxCachedBytes)
+		}
+	}
+	if got := get(h, "/events/?bust=0").Body.String(); !strings.HasPrefix(got, "bust=0 <p>") {
+		t.Errorf("a page served after clearing: %.20q", got)
 	}
 }
