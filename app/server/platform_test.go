@@ -242,3 +242,23 @@ func TestAssetsAreVersionedAndCached(t *testing.T) {
 		t.Fatalf("KaTeX font next to its CSS: %d", font.StatusCode)
 	}
 }
+
+// Link checkers and monitors ask with HEAD; every page answers it as GET
+// would, without a body.
+func TestHeadIsAnsweredLikeGet(t *testing.T) {
+	app := apptest.Start(t)
+	for _, path := range []string{"/", "/events/", "/healthz"} {
+		req, err := http.NewRequest(http.MethodHead, app.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := apptest.Do(t, app.Client(), req)
+		if resp.StatusCode != http.StatusOK || resp.Body != "" {
+			t.Errorf("HEAD %s = %d with %d bytes, want 200 without a body", path, resp.StatusCode, len(resp.Body))
+		}
+	}
+	req, _ := http.NewRequest(http.MethodHead, app.URL+"/no-such-page", nil)
+	if resp := apptest.Do(t, app.Client(), req); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD of an unknown page = %d, want 404", resp.StatusCode)
+	}
+}

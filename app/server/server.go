@@ -82,7 +82,7 @@ func New(d Deps) (*Server, error) {
 	reg := auth.NewRegistry()
 	mux := chi.NewRouter()
 	idle := &idleMemory{release: giveBack}
-	mux.Use(idle.count, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+	mux.Use(idle.count, middleware.GetHead, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
 		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
