@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -82,6 +83,19 @@ func TestPublicPagesAreCachedOnlyForAnonymousVisitors(t *testing.T) {
 	}
 	if again := app.Get(t, anon, first.regPath()); again.Body != form.Body {
 		t.Error("the registration form was rendered again within the TTL")
+	}
+
+	// The event JSON answers CORS per origin, cached or not.
+	jsonPath := fmt.Sprintf("/events/%d/", first.id)
+	for _, origin := range []string{"https://pep-dortmund.org", "https://evil.example", "https://pep-dortmund.org"} {
+		resp := app.Get(t, anon, jsonPath, "Origin", origin)
+		want := ""
+		if origin == "https://pep-dortmund.org" {
+			want = origin
+		}
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("Origin %s: Access-Control-Allow-Origin %q, want %q", origin, got, want)
+		}
 	}
 
 	c, _ := app.ClientWith(t, "get_participants")

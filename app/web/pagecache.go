@@ -43,11 +43,18 @@ const (
 	maxCachedBody  = 256 << 10
 )
 
+// pageKey holds what a cacheable page may vary on; storable refuses a page
+// that says it varies on anything else.
 type pageKey struct {
 	uri      string
 	lang     i18n.Lang
 	fragment bool
+	origin   string // the event JSON answers CORS per origin
 }
+
+// keyedVary are the request headers the key (or the serving of a page)
+// covers, as a page names them in Vary.
+var keyedVary = []string{"Accept-Language", "Hx-Request", "Origin", "Accept-Encoding", "Cookie"}
 
 type cachedPage struct {
 	expires time.Time
@@ -73,7 +80,7 @@ func (c *PageCache) Handler(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r)
 			return
 		}
-		key := pageKey{uri: r.URL.RequestURI(), lang: i18n.LangOf(r.Context()), fragment: IsFragment(r)}
+		key := pageKey{uri: r.URL.RequestURI(), lang: i18n.LangOf(r.Context()), fragment: IsFragment(r), origin: r.Header.Get("Origin")}
 		now := c.now()
 		c.mu.RLock()
 		p := c.pages[key]
@@ -178,10 +185,21 @@ func (rec *pageRecorder) WriteHeader(status int) { rec.status = status }
 
 func (rec *pageRecorder) Write(b []byte) (int, error) { return rec.body.Write(b) }
 
-// storable: a complete 200 answer that sets no cookie, small enough.
+// storable: a complete 200 answer that sets no cookie, small enough, and
+// varies on nothing the key misses.
 func (rec *pageRecorder) storable() bool {
-	return rec.status == http.StatusOK && len(rec.header.Values("Set-Cookie")) == 0 &&
-		rec.header.Get("Content-Encoding") == "" && rec.body.Len() <= maxCachedBody
+	if rec.status != http.StatusOK || len(rec.header.Values("Set-Cookie")) > 0 ||
+		rec.header.Get("Content-Encoding") != "" || rec.body.Len() > maxCachedBody {
+		return false
+	}
+	for _, v := range rec.header.Values("Vary") {
+		for name := range strings.SplitSeq(v, ",") {
+			if !slices.Contains(keyedVary, http.CanonicalHeaderKey(strings.TrimSpace(name))) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (rec *pageRecorder) replay(w http.ResponseWriter) {

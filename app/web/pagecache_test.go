@@ -22,6 +22,7 @@ type countingPage struct {
 	renders atomic.Int64
 	status  int
 	cookie  bool
+	vary    string
 }
 
 func (p *countingPage) serve(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +31,13 @@ func (p *countingPage) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	if p.cookie {
 		http.SetCookie(w, &http.Cookie{Name: "x", Value: "y"})
+	}
+	if p.vary != "" {
+		w.Header().Add("Vary", p.vary)
+	}
+	w.Header().Add("Vary", "HX-Request")
+	if origin := r.Header.Get("Origin"); origin != "" {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
 	}
 	if p.status != 0 {
 		w.WriteHeader(p.status)
@@ -110,6 +118,15 @@ func TestPageCacheKeepsLanguagesAddressesAndFragmentsApart(t *testing.T) {
 	if got := body(t, get(h, "/events/?x=1", "Accept-Language", "de")); !strings.HasPrefix(got, "render 4 ") {
 		t.Errorf("another address got %.30q", got)
 	}
+	for _, origin := range []string{"https://pep-dortmund.org", "https://other.example"} {
+		w := get(h, "/events/", "Accept-Language", "de", "Origin", origin)
+		if got := w.Header().Get("Access-Control-Allow-Origin"); got != origin {
+			t.Errorf("origin %s got Access-Control-Allow-Origin %q", origin, got)
+		}
+	}
+	if got := get(h, "/events/", "Accept-Language", "de").Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("a request without Origin got Access-Control-Allow-Origin %q", got)
+	}
 }
 
 func TestPageCacheIsBypassedForSessionsCredentialsAndWrites(t *testing.T) {
@@ -141,8 +158,9 @@ func TestPageCacheIsBypassedForSessionsCredentialsAndWrites(t *testing.T) {
 
 func TestPageCacheStoresOnlyPlainSuccesses(t *testing.T) {
 	for name, p := range map[string]*countingPage{
-		"not found":  {status: http.StatusNotFound},
-		"set cookie": {cookie: true},
+		"not found":            {status: http.StatusNotFound},
+		"set cookie":           {cookie: true},
+		"varies on User-Agent": {vary: "Accept, User-Agent"},
 	} {
 		_, _, h := newTestCache(p)
 		first := get(h, "/events/")
