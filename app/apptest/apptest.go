@@ -61,9 +61,6 @@ func Start(t testing.TB, opts ...Option) *App {
 		"MAIL_TLS":     "none",
 		"MAIL_SENDER":  "PeP et al. e.V. <noreply@example.org>",
 		"APPROVE_MAIL": "board@example.org",
-		// Tests read their own writes at once. The page cache has tests of
-		// its own that turn it on.
-		"PAGE_CACHE_TTL": "0s",
 	}
 	for _, o := range opts {
 		o(env)
