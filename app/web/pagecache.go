@@ -54,7 +54,7 @@ type pageKey struct {
 
 // keyedVary are the request headers the key (or the serving of a page)
 // covers, as a page names them in Vary.
-var keyedVary = []string{"Accept-Language", "Hx-Request", "Origin", "Accept-Encoding", "Cookie"}
+var keyedVary = []string{"Accept-Language", "Hx-Request", "Origin", "Accept-Encoding"}
 
 type cachedPage struct {
 	expires time.Time
