@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -146,7 +147,7 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 // has only a new value and a deletion when it has only an old one.
 func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
-		At:    e.At.In(berlin).Format("2006-01-02 15:04:05"),
+		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
 		Actor: e.Actor,
 		Table: e.Table,
 		RowID: e.RowID,

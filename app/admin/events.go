@@ -14,6 +14,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -177,7 +178,7 @@ func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
 	id := strconv.FormatInt(e.ID, 10)
 	starts := ""
 	if e.StartsAt != nil {
-		starts = e.StartsAt.In(berlin).Format("2006-01-02 15:04")
+		starts = web.LocalTime(*e.StartsAt)
 	}
 	max := ""
 	if e.MaxParticipants != nil {
@@ -232,8 +233,8 @@ func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ for
 	regs := "/admin/registrations?event=" + id
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},
-		{Label: tr(ctx, "admin.created_at"), Value: created.In(berlin).Format("2006-01-02 15:04")},
-		{Label: tr(ctx, "admin.updated_at"), Value: updated.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(created)},
+		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(updated)},
 		{Label: tr(ctx, "admin.events.count.confirmed"), Value: strconv.Itoa(confirmed), Href: regs + "&status=confirmed"},
 		{Label: tr(ctx, "admin.events.count.waitinglist"), Value: strconv.Itoa(waiting), Href: regs + "&status=waitinglist"},
 		{Label: tr(ctx, "admin.events.count.pending"), Value: strconv.Itoa(pending), Href: regs + "&status=pending"},

@@ -7,26 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // the zone below must exist on minimal hosts too
 
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
-// zone is where the association lives: the forms show and take times in it.
-const zone = "Europe/Berlin"
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // localTimeSQL reads a timestamptz column as a datetime-local input wants it.
 func localTimeSQL(column string) string {
-	return "to_char(" + column + " AT TIME ZONE '" + zone + `', 'YYYY-MM-DD"T"HH24:MI')`
+	return "to_char(" + column + " AT TIME ZONE '" + web.Zone + `', 'YYYY-MM-DD"T"HH24:MI')`
 }
 
 func tr(ctx context.Context, key string, args ...any) string { return i18n.T(ctx, key, args...) }
@@ -142,11 +131,11 @@ func dateParser(notFuture bool) parseFunc {
 		if s == "" {
 			return nil, "", nil
 		}
-		d, err := time.ParseInLocation("2006-01-02", s, berlin)
+		d, err := time.ParseInLocation("2006-01-02", s, web.Berlin)
 		if err != nil || d.Year() < 1900 {
 			return nil, tr(ctx, "admin.error.date"), nil
 		}
-		if notFuture && d.After(time.Now().In(berlin)) {
+		if notFuture && d.After(time.Now().In(web.Berlin)) {
 			return nil, tr(ctx, "admin.error.future"), nil
 		}
 		return d.Format("2006-01-02"), "", nil
@@ -160,7 +149,7 @@ func timeParser(ctx context.Context, _ querier, raw string) (any, string, error)
 		return nil, "", nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, berlin); err == nil && t.Year() >= 1900 && t.Year() < 3000 {
+		if t, err := time.ParseInLocation(layout, s, web.Berlin); err == nil && t.Year() >= 1900 && t.Year() < 3000 {
 			return t, "", nil
 		}
 	}

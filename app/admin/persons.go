@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -180,11 +181,11 @@ func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ fo
 	}
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},
-		{Label: tr(ctx, "admin.created_at"), Value: created.In(berlin).Format("2006-01-02 15:04")},
-		{Label: tr(ctx, "admin.updated_at"), Value: updated.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(created)},
+		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(updated)},
 	}
 	if anonymised != nil {
-		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: anonymised.In(berlin).Format("2006-01-02 15:04")})
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: web.LocalTime(*anonymised)})
 	}
 	users, err := h.links(ctx, `SELECT username, '/admin/users/' || id FROM users WHERE person_id = $1 ORDER BY id`, intID(id))
 	if err != nil {

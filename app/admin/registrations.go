@@ -16,6 +16,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -247,7 +248,7 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 	id := strconv.FormatInt(reg.ID, 10)
 	confirmed := ""
 	if reg.ConfirmedAt != nil {
-		confirmed = reg.ConfirmedAt.In(berlin).Format("2006-01-02 15:04")
+		confirmed = web.LocalTime(*reg.ConfirmedAt)
 	}
 	status := editCellOpts(ctx, t, id, reg.Version, t.field("status"), reg.Status)
 	status.Edit.OverCapacity = true
@@ -262,7 +263,7 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 			{Text: reg.PersonEmail, Small: true},
 			status,
 			{Text: confirmed, Small: true},
-			{Text: reg.CreatedAt.In(berlin).Format("2006-01-02 15:04"), Small: true},
+			{Text: web.LocalTime(reg.CreatedAt), Small: true},
 		},
 	}
 }
@@ -282,11 +283,11 @@ func (h *Handler) registrationDetail(ctx context.Context, id string, _ rowState,
 		{Label: tr(ctx, "admin.registrations.event"), Value: reg.EventName, Href: "/admin/events/" + strconv.FormatInt(reg.EventID, 10)},
 		{Label: tr(ctx, "admin.registrations.person"), Value: reg.PersonName + " <" + reg.PersonEmail + ">",
 			Href: "/admin/persons/" + strconv.FormatInt(reg.PersonID, 10)},
-		{Label: tr(ctx, "admin.created_at"), Value: reg.CreatedAt.In(berlin).Format("2006-01-02 15:04")},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(reg.CreatedAt)},
 	}
 	if reg.ConfirmedAt != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.registrations.confirmed_at"),
-			Value: reg.ConfirmedAt.In(berlin).Format("2006-01-02 15:04")})
+			Value: web.LocalTime(*reg.ConfirmedAt)})
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -163,7 +164,7 @@ func (h *Handler) userDetail(ctx context.Context, id string, _ rowState, fs form
 		{Label: tr(ctx, "admin.audit.title"), Value: tr(ctx, "admin.users.changes_by"), Href: "/admin/audit?user=" + u.Username},
 	}
 	if u.DisabledAt != nil {
-		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: u.DisabledAt.In(berlin).Format("2006-01-02 15:04")})
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: web.LocalTime(*u.DisabledAt)})
 	}
 	all, err := names(ctx, h.pool, `SELECT name FROM roles ORDER BY name`)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Berlin on hosts without a zone database
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -196,14 +196,6 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
 // subject line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // when formats when the event takes place, in lang; "" when no date is set.
 func when(ev *Event, lang i18n.Lang) string {
 	if ev.StartsAt == nil {
@@ -211,11 +203,11 @@ func when(ev *Event, lang i18n.Lang) string {
 	}
 	layout := map[i18n.Lang]string{i18n.DE: "02.01.2006, 15:04", i18n.EN: "2 Jan 2006, 15:04"}[lang]
 	dayLayout := map[i18n.Lang]string{i18n.DE: "02.01.2006", i18n.EN: "2 Jan 2006"}[lang]
-	start := ev.StartsAt.In(berlin)
+	start := ev.StartsAt.In(web.Berlin)
 	if ev.EndsAt == nil {
 		return start.Format(layout)
 	}
-	end := ev.EndsAt.In(berlin)
+	end := ev.EndsAt.In(web.Berlin)
 	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
 		return start.Format(layout) + "–" + end.Format("15:04")
 	}

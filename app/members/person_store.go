@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	_ "time/tzdata" // Europe/Berlin on hosts without a zone database
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // Membership statuses (persons.membership_status); a person who never
@@ -136,18 +136,8 @@ type tuStatus struct {
 	Name string
 }
 
-// berlin is where the association lives: its "today" decides joining
-// dates, whatever zone the server or the database runs in.
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // dayAt is the association's date at the instant t, as yyyy-mm-dd.
-func dayAt(t time.Time) string { return t.In(berlin).Format(time.DateOnly) }
+func dayAt(t time.Time) string { return t.In(web.Berlin).Format(time.DateOnly) }
 
 func isoDate(t *time.Time) string {
 	if t == nil {

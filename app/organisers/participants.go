@@ -127,7 +127,7 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
 		}
 		if p.Reg.ConfirmedAt != nil {
-			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", localTime(*p.Reg.ConfirmedAt))
+			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(*p.Reg.ConfirmedAt))
 		}
 		for j, a := range p.Answers {
 			row.Cells[j] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
@@ -150,17 +150,6 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 	}
 	return vm
 }
-
-// berlin is where the association meets; times are shown in its zone.
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
-func localTime(t time.Time) string { return t.In(berlin).Format("2006-01-02 15:04") }
 
 // legacyEntry is one registration in the old system's JSON: its table row
 // with the email filled into the answers.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -71,7 +72,7 @@ func participantsCSV(lang i18n.Lang, cols []column, rows []participant) ([]byte,
 		}
 		confirmed := ""
 		if p.Reg.ConfirmedAt != nil {
-			confirmed = localTime(*p.Reg.ConfirmedAt)
+			confirmed = web.LocalTime(*p.Reg.ConfirmedAt)
 		}
 		rec = append(rec, i18n.In(lang, "organisers.status."+p.Reg.Status), confirmed)
 		if err := cw.Write(rec); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/mail"
 )
@@ -48,7 +49,7 @@ func (h *Handler) devMails(ctx context.Context, to string) ([]view.DevMail, erro
 		var body string
 		err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
 			&body, &m.HasHTML, &m.Attachments)
-		m.CreatedAt = localTime(created)
+		m.CreatedAt = web.LocalTime(created)
 		m.To, m.Cc, m.Bcc = strings.Join(toAddrs, ", "), strings.Join(cc, ", "), strings.Join(bcc, ", ")
 		m.Body = linkify(body)
 		return m, err

@@ -4,8 +4,6 @@
 package mailweb
 
 import (
-	"time"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/web"
@@ -27,14 +25,3 @@ type Handler struct {
 func NewHandler(pool *pgxpool.Pool, site *web.Site, dev bool) *Handler {
 	return &Handler{pool: pool, site: site, dev: dev}
 }
-
-// berlin is where the association lives; times are shown in its zone.
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
-func localTime(t time.Time) string { return t.In(berlin).Format("2006-01-02 15:04") }

@@ -82,11 +82,11 @@ func outboxRow(e outboxEntry, f outboxFilter) view.OutboxRow {
 		Status:     e.Status,
 		Attempts:   e.Attempts,
 		LastError:  e.LastError,
-		CreatedAt:  localTime(e.CreatedAt),
+		CreatedAt:  web.LocalTime(e.CreatedAt),
 		Query:      f.values(f.Page).Encode(),
 	}
 	if e.SentAt != nil {
-		row.SentAt = localTime(*e.SentAt)
+		row.SentAt = web.LocalTime(*e.SentAt)
 	}
 	return row
 }
