@@ -162,8 +162,7 @@ func (h *Handler) update(t *table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		id := rowID(r)
-		if err := r.ParseForm(); err != nil {
-			h.badForm(w, r, err)
+		if !h.site.ParseForm(w, r) {
 			return
 		}
 		values, fs, err := h.readForm(ctx, t, r.PostForm, false)
@@ -233,8 +232,7 @@ func (h *Handler) renderCreate(w http.ResponseWriter, r *http.Request, t *table,
 func (h *Handler) create(t *table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if err := r.ParseForm(); err != nil {
-			h.badForm(w, r, err)
+		if !h.site.ParseForm(w, r) {
 			return
 		}
 		values, fs, err := h.readForm(ctx, t, r.PostForm, true)

@@ -61,8 +61,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.site.NotFound(w, r)
 			return
 		}
-		if err := r.ParseForm(); err != nil {
-			h.badForm(w, r, err)
+		if !h.site.ParseForm(w, r) {
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -121,15 +120,6 @@ func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, i
 		}
 	}
 	h.site.RenderFragment(w, r, status, adminui.TableRow(row))
-}
-
-// badForm answers a body that could not be read.
-func (h *Handler) badForm(w http.ResponseWriter, r *http.Request, err error) {
-	if web.IsTooLarge(err) {
-		h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
-		return
-	}
-	h.site.Error(w, r, http.StatusBadRequest, "")
 }
 
 func editOf(row adminui.Row, field string) *adminui.Edit {

@@ -71,8 +71,7 @@ func (h *Handler) previewField(w http.ResponseWriter, r *http.Request) {
 		h.site.NotFound(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.badForm(w, r, err)
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	h.site.RenderFragment(w, r, http.StatusOK, h.preview(r.Context(), f.kind, r.PostFormValue(name)))

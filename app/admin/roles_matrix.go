@@ -109,8 +109,7 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) setRoleLevels(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	role := rowID(r)
-	if err := r.ParseForm(); err != nil {
-		h.badForm(w, r, err)
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	want := r.PostForm["level"]

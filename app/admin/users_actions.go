@@ -73,8 +73,7 @@ func (h *Handler) setUserRoles(w http.ResponseWriter, r *http.Request) {
 		h.site.NotFound(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.badForm(w, r, err)
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	id := key.(int64)
@@ -118,8 +117,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		h.site.NotFound(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.badForm(w, r, err)
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	hash, problem, err := passwordParser(ctx, nil, r.PostFormValue("password"))

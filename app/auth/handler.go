@@ -28,17 +28,3 @@ func NewHandler(users *Sessions, cfg *config.Config, org mail.Org) *Handler {
 func (h *Handler) clientIP(r *http.Request) string {
 	return web.ClientIP(r, h.cfg.TrustedProxies)
 }
-
-// parseForm reads a posted form; it answers 413 or 400 itself and reports
-// false when the body was unusable.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		if web.IsTooLarge(err) {
-			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
-		} else {
-			h.site.Error(w, r, http.StatusBadRequest, "")
-		}
-		return false
-	}
-	return true
-}

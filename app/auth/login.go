@@ -19,7 +19,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 // login is POST /login/: check the credentials, start a fresh session and
 // go to next if it stays on this site.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	f := view.LoginForm{

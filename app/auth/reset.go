@@ -32,7 +32,7 @@ func (h *Handler) resetRequestForm(w http.ResponseWriter, r *http.Request) {
 // resetRequest is POST /password_reset/. Known and unknown accounts get the
 // same page, so it cannot be used to find out who has an account.
 func (h *Handler) resetRequest(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	f := view.ResetRequestForm{UserOrEmail: strings.TrimSpace(r.PostForm.Get("user_or_email"))}
@@ -105,7 +105,7 @@ func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
 // every session of the user, tell them by mail, and log in this browser.
 func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	// A dead link is answered as such before the form is judged.

@@ -28,7 +28,7 @@ var errNotEditable = errors.New("events: registration cannot be edited")
 // personalAction is POST /events/registration/{token}/: confirm, save
 // or cancel.
 func (h *Handler) personalAction(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	switch r.PostForm.Get("action") {

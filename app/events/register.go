@@ -80,7 +80,7 @@ func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, sta
 // mails the link with the current state; the answer is the same. A
 // cancelled registration is registered anew.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	ev, fm, _, ok := h.registrationEvent(w, r, false)
@@ -152,20 +152,6 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.renderRegistration(w, r, http.StatusOK, ev, false, events.RegistrationForm{Sent: true, SentTo: email})
-}
-
-// parseForm reads the posted form; false means it answered already (413
-// for a body over the limit, 400 for garbage).
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		if web.IsTooLarge(err) {
-			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
-		} else {
-			h.site.Error(w, r, http.StatusBadRequest, "")
-		}
-		return false
-	}
-	return true
 }
 
 // findOrCreatePerson returns the person with email (compared ignoring

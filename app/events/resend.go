@@ -24,7 +24,7 @@ func (h *Handler) resendPage(w http.ResponseWriter, r *http.Request) {
 // address, known or not; a known person gets one mail with the links to
 // all their registrations whose links still work.
 func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	ctx := r.Context()

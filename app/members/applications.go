@@ -78,7 +78,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, status string) 
 		h.site.Error(w, r, http.StatusNotFound, "")
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	message := strings.TrimSpace(r.PostFormValue("message"))

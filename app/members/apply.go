@@ -21,7 +21,7 @@ func (h *Handler) applyForm(w http.ResponseWriter, r *http.Request) {
 // the address; only the mail differs (see applyTx).
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	if !h.allowClient(w, r) || !h.parseForm(w, r) {
+	if !h.allowClient(w, r) || !h.site.ParseForm(w, r) {
 		return
 	}
 	ctx := r.Context()

@@ -63,7 +63,7 @@ func (h *Handler) editSubmit(w http.ResponseWriter, r *http.Request) {
 // save stores the edit form. Membership type only counts for members;
 // email, joining date and status are not the person's to change.
 func (h *Handler) save(w http.ResponseWriter, r *http.Request, token string) {
-	if !h.parseForm(w, r) {
+	if !h.site.ParseForm(w, r) {
 		return
 	}
 	ctx := r.Context()

@@ -112,16 +112,3 @@ func evenOut(ctx context.Context, start time.Time) {
 	case <-ctx.Done():
 	}
 }
-
-// parseForm reads a posted form; on false the error answer is written.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		if web.IsTooLarge(err) {
-			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
-			return false
-		}
-		h.site.Error(w, r, http.StatusBadRequest, "")
-		return false
-	}
-	return true
-}

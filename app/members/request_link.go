@@ -29,7 +29,7 @@ func (h *Handler) requestForm(kind string) http.HandlerFunc {
 func (h *Handler) request(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		if !h.allowClient(w, r) || !h.parseForm(w, r) {
+		if !h.allowClient(w, r) || !h.site.ParseForm(w, r) {
 			return
 		}
 		ctx := r.Context()

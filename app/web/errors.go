@@ -79,6 +79,21 @@ func (s *Site) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	s.Error(w, r, http.StatusInternalServerError, "")
 }
 
+// ParseForm reads a posted form. When the body is over the limit (413) or
+// unreadable (400) it answers itself and reports false.
+func (s *Site) ParseForm(w http.ResponseWriter, r *http.Request) bool {
+	err := r.ParseForm()
+	switch {
+	case err == nil:
+		return true
+	case IsTooLarge(err):
+		s.Error(w, r, http.StatusRequestEntityTooLarge, "")
+	default:
+		s.Error(w, r, http.StatusBadRequest, "")
+	}
+	return false
+}
+
 // NotFound is the router's 404 handler.
 func (s *Site) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.Error(w, r, http.StatusNotFound, "")
