@@ -262,3 +262,27 @@ func TestHeadIsAnsweredLikeGet(t *testing.T) {
 		t.Errorf("HEAD of an unknown page = %d, want 404", resp.StatusCode)
 	}
 }
+
+// A form body over the limit is refused with 413 and an unreadable one
+// with 400, before any handler reads it.
+func TestOversizedAndBrokenFormsAreRefused(t *testing.T) {
+	app := apptest.Start(t)
+	for _, tt := range []struct {
+		name, body string
+		want       int
+	}{
+		{"over the limit", "username=" + strings.Repeat("a", 2<<20), http.StatusRequestEntityTooLarge},
+		{"broken escape", "username=%zz", http.StatusBadRequest},
+	} {
+		for _, path := range []string{"/login/", "/events/resend_emails/"} {
+			req, err := http.NewRequest(http.MethodPost, app.URL+path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if resp := apptest.Do(t, app.Client(), req); resp.StatusCode != tt.want {
+				t.Errorf("%s to %s = %d, want %d", tt.name, path, resp.StatusCode, tt.want)
+			}
+		}
+	}
+}
