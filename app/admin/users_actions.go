@@ -67,16 +67,10 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 // checkboxes, saved together.
 func (h *Handler) setUserRoles(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	idText := rowID(r)
-	key, ok := h.users.keyArg(idText)
+	idText, id, ok := h.userPost(w, r)
 	if !ok {
-		h.site.NotFound(w, r)
 		return
 	}
-	if !h.site.ParseForm(w, r) {
-		return
-	}
-	id := key.(int64)
 	want := r.PostForm["role"]
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		if err := userExists(ctx, tx, id); err != nil {
@@ -111,13 +105,8 @@ func (h *Handler) setUserRoles(w http.ResponseWriter, r *http.Request) {
 // sessions end.
 func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	idText := rowID(r)
-	key, ok := h.users.keyArg(idText)
+	idText, id, ok := h.userPost(w, r)
 	if !ok {
-		h.site.NotFound(w, r)
-		return
-	}
-	if !h.site.ParseForm(w, r) {
 		return
 	}
 	hash, problem, err := passwordParser(ctx, nil, r.PostFormValue("password"))
@@ -131,7 +120,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, version = version + 1
-			WHERE id = $1`, key, hash)
+			WHERE id = $1`, id, hash)
 		if err != nil {
 			return fmt.Errorf("admin: set password: %w", err)
 		}
@@ -145,7 +134,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := tr(ctx, "admin.users.password.set")
-	if u := auth.CurrentUser(ctx); u != nil && u.ID == key.(int64) {
+	if u := auth.CurrentUser(ctx); u != nil && u.ID == id {
 		msg = tr(ctx, "admin.users.password.set_own")
 	}
 	h.site.Flash(r, "success", msg)
@@ -200,4 +189,19 @@ func (h *Handler) setDisabled(disable bool) http.HandlerFunc {
 		h.site.Flash(r, "success", msg)
 		http.Redirect(w, r, h.users.detailURL(idText), http.StatusSeeOther)
 	}
+}
+
+// userPost starts a POST to a user's detail page: the user's id from the
+// URL (404 when it is none) and the posted form. ok false means answered.
+func (h *Handler) userPost(w http.ResponseWriter, r *http.Request) (idText string, id int64, ok bool) {
+	idText = rowID(r)
+	key, ok := h.users.keyArg(idText)
+	if !ok {
+		h.site.NotFound(w, r)
+		return "", 0, false
+	}
+	if !h.site.ParseForm(w, r) {
+		return "", 0, false
+	}
+	return idText, key.(int64), true
 }
