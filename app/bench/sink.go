@@ -51,15 +51,7 @@ func StartSink(links *regexp.Regexp) (*Sink, error) {
 	s := &Sink{links: links, wake: make(chan struct{}), boxes: make(map[string]*mailbox)}
 	tcp := l.Addr().(*net.TCPAddr)
 	s.Host, s.Port = tcp.IP.String(), tcp.Port
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &sinkSession{sink: s}, nil
-	}))
-	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
-	s.srv.MaxMessageBytes = 32 << 20
-	s.srv.ReadTimeout = 30 * time.Second
-	s.srv.WriteTimeout = 30 * time.Second
-	go func() { _ = s.srv.Serve(l) }()
+	s.srv = mailtest.Serve(l, func() smtp.Session { return &sinkSession{sink: s} })
 	return s, nil
 }
 

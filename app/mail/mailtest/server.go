@@ -79,16 +79,24 @@ func Listen(addr string) (*Server, error) {
 	s.cond = sync.NewCond(&s.mu)
 	tcp := l.Addr().(*net.TCPAddr)
 	s.Host, s.Port = tcp.IP.String(), tcp.Port
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{server: s}, nil
-	}))
-	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
-	s.srv.MaxMessageBytes = 32 << 20
-	s.srv.ReadTimeout = 30 * time.Second
-	s.srv.WriteTimeout = 30 * time.Second
-	go func() { _ = s.srv.Serve(l) }()
+	s.srv = Serve(l, func() smtp.Session { return &session{server: s} })
 	return s, nil
+}
+
+// Serve answers SMTP on l with a session from newSession per connection,
+// as a local test server does: no TLS, any login accepted, mails up to
+// 32 MB. The benchmark's sink uses it too. Close the server to stop.
+func Serve(l net.Listener, newSession func() smtp.Session) *smtp.Server {
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return newSession(), nil
+	}))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.MaxMessageBytes = 32 << 20
+	srv.ReadTimeout = 30 * time.Second
+	srv.WriteTimeout = 30 * time.Second
+	go func() { _ = srv.Serve(l) }()
+	return srv
 }
 
 // Addr is host:port.
