@@ -2,12 +2,13 @@ package admin
 
 import (
 	"context"
-	"net/mail"
+
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -52,16 +53,11 @@ func emailParser(required bool) parseFunc {
 			}
 			return nil, "", nil
 		}
-		if !isEmail(s) {
+		if !mail.ValidAddress(s) {
 			return nil, tr(ctx, "admin.error.email"), nil
 		}
 		return s, "", nil
 	}
-}
-
-func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && a.Name == "" && len(s) <= 254
 }
 
 // enumParser accepts one of values; empty is NULL unless required.

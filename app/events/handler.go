@@ -113,7 +113,7 @@ func (h *Handler) checkPerson(r *http.Request, ev *Event, name, email string, er
 	switch {
 	case email == "":
 		errs["email"] = i18n.T(ctx, "events.field.required")
-	case len(email) > 254 || !schema.IsEmail(email):
+	case !mail.ValidAddress(email):
 		errs["email"] = i18n.T(ctx, "events.field.email")
 	case ev.ForceTUMail && !h.tuMail.MatchString(strings.ToLower(email)):
 		errs["email"] = i18n.T(ctx, "events.form.email.tu_required")

@@ -132,7 +132,7 @@ func (s *Service) mailState(ctx context.Context, tx pgx.Tx, reg *Registration, e
 // its counts after it; pos the place on the waiting list.
 func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, status string, pos int) error {
 	// A mistyped organiser address must not block confirmations.
-	if ev.NotifyEmail == nil || !schema.IsEmail(strings.TrimSpace(*ev.NotifyEmail)) {
+	if ev.NotifyEmail == nil || !mail.ValidAddress(strings.TrimSpace(*ev.NotifyEmail)) {
 		return nil
 	}
 	data := mailData{

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -29,7 +28,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	if email == "" || len(email) > 254 || !schema.IsEmail(email) {
+	if email == "" || !mail.ValidAddress(email) {
 		v := events.ResendView{Email: email, Error: i18n.T(ctx, "events.field.email")}
 		h.site.Render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "events.resend.title"), events.ResendPage(v))
 		return

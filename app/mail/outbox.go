@@ -126,6 +126,22 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// ValidAddress reports whether s is a bare address memberdb accepts from a
+// form: what net/mail reads as exactly s (no display name, no comments), at
+// most 254 bytes, with a dot inside the domain. Every form that takes an
+// address asks this, so one accepted by one form is accepted by all.
+func ValidAddress(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	domain := s[strings.LastIndexByte(s, '@')+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
 // Address formats a display name and address safely for To or Reply-To.
 func Address(name, email string) string {
 	return (&mail.Address{Name: name, Address: email}).String()

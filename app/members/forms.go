@@ -2,11 +2,11 @@ package members
 
 import (
 	"context"
-	netmail "net/mail"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -36,23 +36,10 @@ func checkEmail(ctx context.Context, email string) string {
 	if email == "" {
 		return i18n.T(ctx, "members.error.email.required")
 	}
-	if !validEmail(email) {
+	if !mail.ValidAddress(email) {
 		return i18n.T(ctx, "members.error.email.invalid")
 	}
 	return ""
-}
-
-func validEmail(email string) bool {
-	if len(email) > maxEmail {
-		return false
-	}
-	a, err := netmail.ParseAddress(email)
-	if err != nil || a.Address != email {
-		return false
-	}
-	at := strings.LastIndexByte(email, '@')
-	domain := email[at+1:]
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // checkType returns the message for a missing or unknown membership type.

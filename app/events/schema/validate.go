@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/mail"
+
 	"net/url"
 	"slices"
 	"strconv"
@@ -16,6 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -142,18 +143,12 @@ func stringProblem(f *Field, s string) problem {
 		return problemOf("events.field.maxlength", *f.MaxLength)
 	case f.pattern != nil && !f.pattern.MatchString(s):
 		return problemOf("events.field.pattern")
-	case f.Format == "email" && !IsEmail(s):
+	case f.Format == "email" && !mail.ValidAddress(s):
 		return problemOf("events.field.email")
 	case f.Format == "latex" && !Balanced(s):
 		return problemOf("events.field.latex")
 	}
 	return problem{}
-}
-
-// IsEmail reports whether s is a bare mail address (no display name).
-func IsEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s, "@")
 }
 
 // Balanced reports whether the $ delimiters of s pair up the way KaTeX's
