@@ -3,11 +3,12 @@ package admin
 import (
 	"context"
 	"fmt"
-	"github.com/pepalumni/memberdb/app/db"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/pepalumni/memberdb/app/db"
 
 	"github.com/jackc/pgx/v5"
 
@@ -139,7 +140,7 @@ func (h *Handler) listAccessLevels(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	lq.clampPage(total)
 	rows, err := h.pool.Query(ctx, accessLevelSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("a.name")+" "+wh.page(lq), wh.args)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("admin: list access levels: %w", err))

@@ -73,7 +73,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("admin: count audit log: %w", err))
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	lq.clampPage(total)
 	q := `SELECT a.id, a.at, a.actor, a.table_name AS table, a.row_id, a.field, a.old_value, a.new_value
 		FROM audit_log a ` + wh.sql() + " ORDER BY " + lq.orderBy("a.id") + " " + wh.page(lq)
 	rows, err := h.pool.Query(ctx, q, wh.args)

@@ -1,10 +1,7 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
-
-	"github.com/jackc/pgx/v5"
 
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -57,15 +54,10 @@ func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
-	rows, err := h.pool.Query(ctx, eventSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("e.id")+" "+wh.page(lq), wh.args)
+	lq.clampPage(total)
+	list, err := listRows[eventRow](ctx, h.pool, "events", eventSelect, wh, lq.orderBy("e.id"), lq)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list events: %w", err))
-		return
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[eventRow])
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list events: %w", err))
+		h.fail(w, r, err)
 		return
 	}
 	v := h.listView(ctx, t, lq, total, eventsColumns)

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -133,6 +134,24 @@ func (lq listQuery) onPage(p int) listQuery {
 }
 
 func (lq listQuery) offset() int { return (lq.Page - 1) * lq.Size }
+
+// clampPage turns a page past the end (a bookmark of a list that has
+// shrunk) into the last page of total rows.
+func (lq *listQuery) clampPage(total int) { lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size)) }
+
+// listRows reads lq's page of the rows selectSQL finds with wh, in order.
+// what names the list in errors.
+func listRows[T any](ctx context.Context, q querier, what, selectSQL string, wh *where, order string, lq listQuery) ([]T, error) {
+	rows, err := q.Query(ctx, selectSQL+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.args)
+	if err != nil {
+		return nil, fmt.Errorf("admin: list %s: %w", what, err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	if err != nil {
+		return nil, fmt.Errorf("admin: list %s: %w", what, err)
+	}
+	return list, nil
+}
 
 // orderBy is the ORDER BY clause: search relevance unless the user chose a
 // column; tie is the table's unique key so pages never overlap.

@@ -41,7 +41,7 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 			if found.total, _, err = countRows(ctx, tx, "persons p", wh, false); err != nil {
 				return err
 			}
-			lq.Page = min(lq.Page, max(1, (found.total+lq.Size-1)/lq.Size))
+			lq.clampPage(found.total)
 			found.rows, err = pagePersons(ctx, tx, wh, lq.orderBy("p.id"), *lq)
 			return err
 		}
@@ -112,13 +112,5 @@ func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found 
 }
 
 func pagePersons(ctx context.Context, tx pgx.Tx, wh *where, order string, lq listQuery) ([]personRow, error) {
-	rows, err := tx.Query(ctx, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.args)
-	if err != nil {
-		return nil, fmt.Errorf("admin: list persons: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[personRow])
-	if err != nil {
-		return nil, fmt.Errorf("admin: list persons: %w", err)
-	}
-	return list, nil
+	return listRows[personRow](ctx, tx, "persons", personSelect, wh, order, lq)
 }

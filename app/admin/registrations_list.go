@@ -1,12 +1,9 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/events"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -53,15 +50,10 @@ func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
-	rows, err := h.pool.Query(ctx, registrationSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("r.id")+" "+wh.page(lq), wh.args)
+	lq.clampPage(total)
+	list, err := listRows[registrationRow](ctx, h.pool, "registrations", registrationSelect, wh, lq.orderBy("r.id"), lq)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list registrations: %w", err))
-		return
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[registrationRow])
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list registrations: %w", err))
+		h.fail(w, r, err)
 		return
 	}
 	evOpts, err := eventOptions(ctx, h.pool)

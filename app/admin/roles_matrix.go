@@ -40,7 +40,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
+	lq.clampPage(total)
 	rows, err := h.pool.Query(ctx, roleSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("r.name")+" "+wh.page(lq), wh.args)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("admin: list roles: %w", err))

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -103,15 +101,10 @@ func (h *Handler) listTUStatus(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("admin: count tu_status: %w", err))
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
-	rows, err := h.pool.Query(ctx, tuStatusSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("s.id")+" "+wh.page(lq), wh.args)
+	lq.clampPage(total)
+	list, err := listRows[tuStatusRow](ctx, h.pool, "tu_status", tuStatusSelect, wh, lq.orderBy("s.id"), lq)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list tu_status: %w", err))
-		return
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[tuStatusRow])
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list tu_status: %w", err))
+		h.fail(w, r, err)
 		return
 	}
 	v := h.listView(ctx, t, lq, total, tuStatusColumns)

@@ -1,12 +1,9 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -59,15 +56,10 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	lq.Page = min(lq.Page, max(1, (total+lq.Size-1)/lq.Size))
-	rows, err := h.pool.Query(ctx, userSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("u.id")+" "+wh.page(lq), wh.args)
+	lq.clampPage(total)
+	list, err := listRows[userRow](ctx, h.pool, "users", userSelect, wh, lq.orderBy("u.id"), lq)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list users: %w", err))
-		return
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[userRow])
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("admin: list users: %w", err))
+		h.fail(w, r, err)
 		return
 	}
 	roles, err := names(ctx, h.pool, `SELECT name FROM roles ORDER BY name`)
