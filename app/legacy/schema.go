@@ -137,12 +137,7 @@ func (s *Source) tableNames(ctx context.Context, q querier) (map[string]bool, er
 	if s.sqlite {
 		query = `SELECT name FROM sqlite_master WHERE type = 'table'`
 	}
-	names := map[string]bool{}
-	err := queryRows(ctx, q, query, func(v []any) error {
-		n, _ := text(v[0])
-		names[n] = true
-		return nil
-	})
+	names, err := nameSet(ctx, q, query)
 	if err != nil {
 		return nil, fmt.Errorf("legacy: list the tables of %s: %w", s.Display, err)
 	}
@@ -157,14 +152,20 @@ func (s *Source) columnNames(ctx context.Context, q querier, table string) (map[
 	if s.sqlite {
 		query = fmt.Sprintf(`SELECT name FROM pragma_table_info('%s')`, table)
 	}
+	names, err := nameSet(ctx, q, query)
+	if err != nil {
+		return nil, fmt.Errorf("legacy: list the columns of %s: %w", table, err)
+	}
+	return names, nil
+}
+
+// nameSet reads the first column of query's rows as a set of names.
+func nameSet(ctx context.Context, q querier, query string) (map[string]bool, error) {
 	names := map[string]bool{}
 	err := queryRows(ctx, q, query, func(v []any) error {
 		n, _ := text(v[0])
 		names[n] = true
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("legacy: list the columns of %s: %w", table, err)
-	}
-	return names, nil
+	return names, err
 }
