@@ -16,20 +16,11 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
+	views "github.com/pepalumni/memberdb/components/members"
 )
 
 // apiPerson is a person as the JSON API shows them; dates are ISO 8601.
-type apiPerson struct {
-	ID               int64   `json:"id"`
-	Name             string  `json:"name"`
-	Email            string  `json:"email"`
-	EmailValid       bool    `json:"email_valid"`
-	DateOfBirth      *string `json:"date_of_birth"`
-	JoiningDate      *string `json:"joining_date"`
-	MembershipStatus *string `json:"membership_status"`
-	MembershipType   *string `json:"membership_type"`
-	TUStatus         *string `json:"tu_status"`
-}
+type apiPerson = views.PersonJSON
 
 // apiPersons is GET /persons: every person not anonymised.
 func (h *Handler) apiPersons(w http.ResponseWriter, r *http.Request) {

@@ -46,17 +46,19 @@ func collectExport(ctx context.Context, tx pgx.Tx, personID int64) (views.Export
 
 func exportPerson(p Person) views.ExportPerson {
 	return views.ExportPerson{
-		ID:               p.ID,
-		Name:             p.Name,
-		Email:            p.Email,
-		EmailValid:       p.EmailValid,
-		DateOfBirth:      isoDatePtr(p.DateOfBirth),
-		JoiningDate:      isoDatePtr(p.JoiningDate),
-		MembershipStatus: nullable(p.MembershipStatus),
-		MembershipType:   nullable(p.MembershipType),
-		Language:         p.Language,
-		CreatedAt:        isoTime(p.CreatedAt),
-		UpdatedAt:        isoTime(p.UpdatedAt),
+		PersonJSON: views.PersonJSON{
+			ID:               p.ID,
+			Name:             p.Name,
+			Email:            p.Email,
+			EmailValid:       p.EmailValid,
+			DateOfBirth:      isoDatePtr(p.DateOfBirth),
+			JoiningDate:      isoDatePtr(p.JoiningDate),
+			MembershipStatus: nullable(p.MembershipStatus),
+			MembershipType:   nullable(p.MembershipType),
+		},
+		Language:  p.Language,
+		CreatedAt: isoTime(p.CreatedAt),
+		UpdatedAt: isoTime(p.UpdatedAt),
 	}
 }
 

@@ -14,8 +14,8 @@ type Export struct {
 	DeletionRequests []ExportDeletion     `json:"deletion_requests"`
 }
 
-// ExportPerson is the person row with its membership.
-type ExportPerson struct {
+// PersonJSON is a person as the JSON API lists them.
+type PersonJSON struct {
 	ID               int64   `json:"id"`
 	Name             string  `json:"name"`
 	Email            string  `json:"email"`
@@ -25,9 +25,15 @@ type ExportPerson struct {
 	MembershipStatus *string `json:"membership_status"`
 	MembershipType   *string `json:"membership_type"`
 	TUStatus         *string `json:"tu_status"`
-	Language         string  `json:"language"`
-	CreatedAt        string  `json:"created_at"`
-	UpdatedAt        string  `json:"updated_at"`
+}
+
+// ExportPerson is the person row with its membership: what the API shows
+// and what only the person sees.
+type ExportPerson struct {
+	PersonJSON
+	Language  string `json:"language"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
 }
 
 // ExportApplication is one submission of the membership form.
