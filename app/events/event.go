@@ -81,23 +81,6 @@ func (e *Event) Full() bool {
 	return free != nil && *free == 0
 }
 
-// recount moves one registration between the counts.
-func (e *Event) recount(from, to string) {
-	if from != to {
-		e.add(from, -1)
-		e.add(to, 1)
-	}
-}
-
-func (e *Event) add(status string, n int) {
-	switch status {
-	case StatusConfirmed:
-		e.Confirmed += n
-	case StatusWaitinglist:
-		e.Waiting += n
-	}
-}
-
 // EditingOpen reports whether participants may still change their answers.
 func (e *Event) EditingOpen(now time.Time) bool {
 	return e.EditingClosesAt == nil || now.Before(*e.EditingClosesAt)

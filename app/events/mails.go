@@ -138,11 +138,15 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	data := mailData{
 		Name: oneLine(reg.Name), Email: reg.Email, Event: oneLine(ev.Name), Status: status,
 		StatusText: i18n.In(i18n.DE, "events.status."+status), Position: pos,
-		Confirmed: ev.Confirmed, Waiting: ev.Waiting,
 		Link: s.cfg.URL("/events/" + strconv.FormatInt(ev.ID, 10) + "/participants/"),
 	}
 	if ev.MaxParticipants != nil {
 		data.Max = *ev.MaxParticipants
+	}
+	// The counts as this transaction has changed them.
+	err := tx.QueryRow(ctx, `SELECT confirmed, waiting FROM event_counts WHERE event_id = $1`, ev.ID).Scan(&data.Confirmed, &data.Waiting)
+	if err != nil {
+		return fmt.Errorf("events: notify mail counts: %w", err)
 	}
 	msg, err := s.texts.Message(i18n.DE, "registration_notify", data, strings.TrimSpace(*ev.NotifyEmail))
 	if err != nil {

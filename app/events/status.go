@@ -103,7 +103,7 @@ func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, 
 	if !ev.Full() {
 		next = StatusConfirmed
 	}
-	if err := setStatus(ctx, tx, ev, reg, next, actor, true); err != nil {
+	if err := setStatus(ctx, tx, reg, next, actor, true); err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
@@ -128,7 +128,7 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 		return s.outcome(ctx, tx, reg, false)
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, ev, reg, StatusCanceled, actor, false); err != nil {
+	if err := setStatus(ctx, tx, reg, StatusCanceled, actor, false); err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{Changed: true, Status: StatusCanceled}
@@ -164,7 +164,7 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 		return Outcome{}, ErrEventFull
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, ev, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
+	if err := setStatus(ctx, tx, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
@@ -214,7 +214,7 @@ func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if err := setStatus(ctx, tx, ev, reg, StatusConfirmed, actor, true); err != nil {
+		if err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
 			return nil, err
 		}
 		if err := s.mailMovedUp(ctx, tx, reg, ev); err != nil {
@@ -227,14 +227,13 @@ func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 	return ids, nil
 }
 
-// setStatus writes the status and its audit entry, and keeps the locked
-// event's counts (ev) up to date for the mails that follow. stampConfirmed sets the
+// setStatus writes the status and its audit entry. stampConfirmed sets the
 // confirmation time when the registration comes from pending or canceled:
 // it orders the waiting list and the participants table, so moving up from
 // the waiting list keeps the original time. It is the clock time under the
 // event lock, not the transaction's start, so the order is the order in
 // which places were actually given.
-func setStatus(ctx context.Context, tx pgx.Tx, ev *Event, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
+func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
 	const q = `UPDATE registrations SET status = $2,
 			confirmed_at = CASE WHEN $3 AND (confirmed_at IS NULL OR status IN ('pending', 'canceled')) THEN clock_timestamp() ELSE confirmed_at END,
 			canceled_at = CASE WHEN $2 = 'canceled' THEN clock_timestamp() ELSE NULL END,
@@ -246,7 +245,6 @@ func setStatus(ctx context.Context, tx pgx.Tx, ev *Event, reg *Registration, sta
 		return fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
-	ev.recount(old, status)
 	return audit.Record(ctx, tx, audit.Entry{
 		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
 		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),
