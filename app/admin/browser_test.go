@@ -224,3 +224,47 @@ func TestBrowserSchemaEditorPreviewsTheForm(t *testing.T) {
 	}
 	noConsoleErrors(t, b)
 }
+
+// The user page's two forms, as an admin on a phone uses them: the roles
+// are saved together, a new password replaces the old one and ends the
+// user's sessions.
+func TestBrowserUserRolesAndPasswordOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	target := app.NewUser(t)
+	role := "Kassenprüfung " + unique("r")
+	exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, role)
+	b := apptest.NewBrowser(t, 360, 740)
+	loginBrowser(t, app, b, "user_admin")
+	page := fmt.Sprintf("%s/admin/users/%d", app.URL, target.ID)
+
+	do(t, b, "open the user", chromedp.Navigate(page), chromedp.WaitVisible(css(`[data-testid="choices-role"]`)))
+	box := fmt.Sprintf(`[data-testid="choices-role"] input[value=%q]`, role)
+	do(t, b, "tick the role and save", chromedp.Click(css(box)), chromedp.Click(css(`[data-testid="save-role"]`)),
+		chromedp.WaitVisible(css(`[data-testid="toast"]`)))
+	if !js[bool](t, b, `document.querySelector('[data-testid="toast"]').classList.contains('text-bg-success')`) {
+		t.Error("no success toast after saving the roles")
+	}
+	if !js[bool](t, b, fmt.Sprintf(`document.querySelector(%q).checked`, box)) {
+		t.Error("the saved role is not ticked on the page")
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2`, target.ID, role); n != 1 {
+		t.Errorf("role granted %d times, want once", n)
+	}
+
+	do(t, b, "a short password", chromedp.SendKeys(css(`#new-password`), "kurz"), chromedp.Click(css(`[data-testid="set-password"]`)),
+		chromedp.WaitVisible(css(`[data-testid="error-password"]`)))
+	before := scalar[string](t, app, `SELECT password_hash FROM users WHERE id = $1`, target.ID)
+	do(t, b, "a good one", chromedp.SendKeys(css(`#new-password`), "ein-langes-neues-Passwort"), chromedp.Click(css(`[data-testid="set-password"]`)),
+		chromedp.WaitVisible(css(`[data-testid="toast"]`)))
+	if !js[bool](t, b, `document.querySelector('[data-testid="toast"]').classList.contains('text-bg-success')`) {
+		t.Error("no success toast after setting the password")
+	}
+	if after := scalar[string](t, app, `SELECT password_hash FROM users WHERE id = $1`, target.ID); after == before {
+		t.Error("the password did not change")
+	}
+	if w := js[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("page is %d px wide on a 360 px phone", w)
+		t.Log(js[string](t, b, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join('\n')`))
+	}
+	noConsoleErrors(t, b)
+}
