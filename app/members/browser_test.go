@@ -99,3 +99,41 @@ func assertFitsPhone(t *testing.T, b *apptest.Browser, what string) {
 		t.Errorf("%s is %d px wide on a 360 px phone:\n%s", what, width, strings.TrimSpace(html))
 	}
 }
+
+// On a phone: ask for one's data, open the mailed link and read it, with
+// the university relation the API shows too.
+func TestBrowserGDPRDataOnAPhone(t *testing.T) {
+	app := apptest.Start(t)
+	b := apptest.NewBrowser(t, 360, 740)
+	email := newAddress(t)
+	id := insertPerson(t, app, "Gundula Datenschutz", email, "confirmed", "ordentlich")
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET tu_status_id = $2 WHERE id = $1`, id, tuStatusID(t, app, "Doktorandin/Doktorand")); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+"/request_gdpr_data"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.Click(chromedp.CSS(`[data-testid="request-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="link-sent"]`)),
+	); err != nil {
+		t.Fatalf("asking for the data: %v", err)
+	}
+	link := linkIn(t, lastMailTo(t, app, email, 1))
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(app.URL+link),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="gdpr-person"]`)),
+	); err != nil {
+		t.Fatalf("opening the mailed link: %v", err)
+	}
+	text, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="gdpr-person"]').innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Gundula Datenschutz", email, "Doktorandin/Doktorand"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the person's data lacks %q:\n%s", want, text)
+		}
+	}
+	assertFitsPhone(t, b, "the data page")
+}
