@@ -30,9 +30,10 @@ func collectExport(ctx context.Context, tx pgx.Tx, personID int64) (views.Export
 	ex := views.Export{GeneratedAt: isoTime(time.Now()), Person: exportPerson(p)}
 	if p.TUStatusID != nil {
 		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM tu_status WHERE id = $1`, *p.TUStatusID).Scan(&name); err == nil {
-			ex.Person.TUStatus = &name
+		if err := tx.QueryRow(ctx, `SELECT name FROM tu_status WHERE id = $1`, *p.TUStatusID).Scan(&name); err != nil {
+			return views.Export{}, fmt.Errorf("members: export: university relation: %w", err)
 		}
+		ex.Person.TUStatus = &name
 	}
 	for _, part := range []func(context.Context, pgx.Tx, Person, *views.Export) error{
 		exportApplications, exportRegistrations, exportUsers, exportMails, exportDeletions,
