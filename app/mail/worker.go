@@ -27,7 +27,10 @@ type WorkerConfig struct {
 
 	BatchSize    int           // mails per SMTP connection; default 50
 	PollInterval time.Duration // how often to look without a notification; default 5 s
-	ClaimTimeout time.Duration // when a mail claimed by a dead worker is taken over; default 10 min
+	// ClaimTimeout is when a mail claimed by a dead worker is taken over;
+	// default 10 min. A crashed worker's claims are taken back sooner,
+	// when a worker starts on its host again.
+	ClaimTimeout time.Duration
 	RetryBase    time.Duration // first wait after a temporary failure, doubling; default 30 s
 	// MaxAttempts counts the first attempt too. The default, 13, is the
 	// old system's schedule: twelve retries after waits of 30 s doubling,
@@ -71,8 +74,9 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 // Worker delivers the outbox. Several workers may share one outbox: a mail
 // is claimed with FOR UPDATE SKIP LOCKED, so only one of them sends it.
 type Worker struct {
-	pool *pgxpool.Pool
-	cfg  WorkerConfig
+	pool    *pgxpool.Pool
+	cfg     WorkerConfig
+	claimer claimer
 
 	delivered atomic.Int64
 	failed    atomic.Int64
@@ -84,7 +88,7 @@ type Worker struct {
 
 // NewWorker returns a worker; start it with Run or Start.
 func NewWorker(pool *pgxpool.Pool, cfg WorkerConfig) *Worker {
-	return &Worker{pool: pool, cfg: cfg.withDefaults()}
+	return &Worker{pool: pool, cfg: cfg.withDefaults(), claimer: thisProcess()}
 }
 
 // Delivered is how many mails this worker handed to the SMTP server (or
@@ -125,9 +129,10 @@ func (w *Worker) Stop() {
 	<-done
 }
 
-// Run delivers mail until ctx ends. It wakes on a notification from
-// Enqueue and otherwise polls; when ctx ends it finishes the mail it is
-// sending and gives the rest of its claim back.
+// Run delivers mail until ctx ends. It first takes back the mails a
+// crashed process on this host left claimed, then wakes on a notification
+// from Enqueue and otherwise polls; when ctx ends it finishes the mail it
+// is sending and gives the rest of its claim back.
 func (w *Worker) Run(ctx context.Context) error {
 	wake := make(chan struct{}, 1)
 	var listening sync.WaitGroup
@@ -140,12 +145,23 @@ func (w *Worker) Run(ctx context.Context) error {
 
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	reclaimed := false
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-wake:
 		case <-timer.C:
+		}
+		// Tried until it succeeds once: the database may not be up yet.
+		if !reclaimed && ctx.Err() == nil {
+			if err := w.reclaim(ctx); err != nil {
+				if ctx.Err() == nil {
+					w.cfg.Logger.Error("mail worker", "err", err)
+				}
+			} else {
+				reclaimed = true
+			}
 		}
 		for ctx.Err() == nil {
 			n, err := w.RunOnce(ctx)

@@ -20,11 +20,13 @@ type claimed struct {
 }
 
 // claim takes up to BatchSize due mails: queued ones whose time has come
-// and ones a dead worker left in sending. SKIP LOCKED lets concurrent
-// workers pass over each other's rows instead of waiting for them.
+// and ones a dead worker left in sending for ClaimTimeout. SKIP LOCKED lets
+// concurrent workers pass over each other's rows instead of waiting for
+// them. Each row records this process as its claimer, so that after a
+// crash the next worker on this host takes it back at once (reclaim).
 func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 	const q = `
-		UPDATE mail_outbox o SET status = 'sending', claimed_at = clock_timestamp()
+		UPDATE mail_outbox o SET status = 'sending', claimed_at = clock_timestamp(), claimed_by = $4
 		WHERE o.id IN (
 			SELECT id FROM mail_outbox
 			WHERE ((status = 'queued' AND next_attempt_at <= now())
@@ -35,7 +37,7 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 			FOR UPDATE SKIP LOCKED)
 		RETURNING o.id, o.created_at, o.claimed_at, o.attempts, o.kind, o.to_addrs, o.cc_addrs, o.bcc_addrs,
 		          o.reply_to, o.subject, o.body_text, o.body_html`
-	rows, err := w.pool.Query(ctx, q, w.cfg.ClaimTimeout, w.cfg.Origin, w.cfg.BatchSize)
+	rows, err := w.pool.Query(ctx, q, w.cfg.ClaimTimeout, w.cfg.Origin, w.cfg.BatchSize, w.claimer.String())
 	if err != nil {
 		return nil, fmt.Errorf("mail: claim: %w", err)
 	}
@@ -112,7 +114,7 @@ func (w *Worker) markSent(ctx context.Context, sent []claimed) error {
 		ids[i], claims[i] = c.ID, c.ClaimedAt
 	}
 	const q = `
-		UPDATE mail_outbox o SET status = 'sent', sent_at = now(), attempts = attempts + 1, claimed_at = NULL
+		UPDATE mail_outbox o SET status = 'sent', sent_at = now(), attempts = attempts + 1, claimed_at = NULL, claimed_by = NULL
 		FROM unnest($1::bigint[], $2::timestamptz[]) AS s(id, claimed_at)
 		WHERE o.id = s.id AND o.status = 'sending' AND o.claimed_at = s.claimed_at`
 	if _, err := w.pool.Exec(ctx, q, ids, claims); err != nil {
@@ -135,7 +137,7 @@ func (w *Worker) markFailed(ctx context.Context, c claimed, sendErr error, perma
 	w.cfg.Logger.Warn("mail not delivered", "id", c.ID, "kind", c.Kind, "attempt", attempts, "status", status, "err", msg)
 	const q = `
 		WITH attempt AS (INSERT INTO mail_attempts (mail_id, error) VALUES ($1, $4))
-		UPDATE mail_outbox SET status = $3, attempts = attempts + 1, next_attempt_at = $5, last_error = $4, claimed_at = NULL
+		UPDATE mail_outbox SET status = $3, attempts = attempts + 1, next_attempt_at = $5, last_error = $4, claimed_at = NULL, claimed_by = NULL
 		WHERE id = $1 AND status = 'sending' AND claimed_at = $2`
 	if _, err := w.pool.Exec(ctx, q, c.ID, c.ClaimedAt, status, msg, next); err != nil {
 		return fmt.Errorf("mail: mark %d failed: %w", c.ID, err)
@@ -159,7 +161,7 @@ func (w *Worker) release(ctx context.Context, batch []claimed) error {
 	for i, c := range batch {
 		ids[i] = c.ID
 	}
-	const q = `UPDATE mail_outbox SET status = 'queued', claimed_at = NULL WHERE id = ANY($1) AND status = 'sending'`
+	const q = `UPDATE mail_outbox SET status = 'queued', claimed_at = NULL, claimed_by = NULL WHERE id = ANY($1) AND status = 'sending'`
 	if _, err := w.pool.Exec(ctx, q, ids); err != nil {
 		return fmt.Errorf("mail: release: %w", err)
 	}
@@ -169,7 +171,7 @@ func (w *Worker) release(ctx context.Context, batch []claimed) error {
 // capture moves due mails to the development mailbox instead of sending.
 func (w *Worker) capture(ctx context.Context) (int, error) {
 	const q = `
-		UPDATE mail_outbox SET status = 'captured', claimed_at = NULL
+		UPDATE mail_outbox SET status = 'captured', claimed_at = NULL, claimed_by = NULL
 		WHERE id IN (
 			SELECT id FROM mail_outbox
 			WHERE (status = 'queued' OR (status = 'sending' AND claimed_at < now() - $1::interval))
