@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -60,14 +63,45 @@ func storeBlob(ctx context.Context, tx pgx.Tx, src string, args ...any) ([]byte,
 	return nil, errors.New("mail: store attachment: blob kept changing")
 }
 
+// maxAttachmentName is how many characters of a file name AttachmentName
+// keeps.
+const maxAttachmentName = 150
+
+// AttachmentName makes a file name someone uploaded safe to show and to
+// send as an attachment's name: it keeps the last path element, without
+// control characters, quotes, line separators or bidirectional controls. A
+// right-to-left override would otherwise show "rechnung\u202efdp.exe" as
+// "rechnungexe.pdf". A name with nothing left becomes "attachment".
+func AttachmentName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r),
+			unicode.In(r, unicode.Zl, unicode.Zp), r == '"', r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > maxAttachmentName {
+		name = strings.TrimSpace(string([]rune(name)[:maxAttachmentName]))
+	}
+	if name == "" || name == "." || name == ".." {
+		return "attachment"
+	}
+	return name
+}
+
 // attach stores the attachments of mail id: new content as a blob, and a
-// reference to the blob for each.
+// reference to the blob for each, under a name AttachmentName cleaned.
 func attach(ctx context.Context, tx pgx.Tx, id int64, atts []Attachment) error {
 	names := make([]string, len(atts))
 	types := make([]string, len(atts))
 	sums := make([][]byte, len(atts))
 	for i, a := range atts {
-		names[i], types[i], sums[i] = a.Filename, a.ContentType, a.Blob
+		names[i], types[i], sums[i] = AttachmentName(a.Filename), a.ContentType, a.Blob
 		if sums[i] != nil {
 			continue
 		}

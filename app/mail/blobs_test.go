@@ -256,3 +256,56 @@ func TestMailBlobsMigration(t *testing.T) {
 		t.Errorf("after Up again %d attachments, want 3", len(got))
 	}
 }
+
+func TestAttachmentName(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Zeitplan.pdf", "Zeitplan.pdf"},
+		{"letters of any script", "Zeitplan für März – 日程.pdf", "Zeitplan für März – 日程.pdf"},
+		{"right-to-left override", "rechnung\u202efdp.exe", "rechnungfdp.exe"},
+		{"every bidirectional control",
+			"a\u202ab\u202bc\u202cd\u202de\u202ef\u2066g\u2067h\u2068i\u2069j\u200ek\u200fl\u061cm.txt", "abcdefghijklm.txt"},
+		{"control characters", "a\x00b\tc\x1bd\x7fe\u0085f.txt", "abcdef.txt"},
+		{"line breaks and separators", "a\r\nb\u2028c\u2029d.txt", "abcd.txt"},
+		{"quotes", `"plan".pdf`, "plan.pdf"},
+		{"invalid UTF-8", "pl\xffan.pdf", "plan.pdf"},
+		{"Windows path", `C:\Users\lea\daten.bin`, "daten.bin"},
+		{"Unix path", "/home/lea/../daten.bin", "daten.bin"},
+		{"spaces around", "  plan.pdf \u00a0", "plan.pdf"},
+		{"nothing left", "\u202e\u200f", "attachment"},
+		{"empty", "", "attachment"},
+		{"dot", ".", "attachment"},
+		{"dot dot", "dir/..", "attachment"},
+		{"too long", strings.Repeat("ä", 200) + ".pdf", strings.Repeat("ä", 150)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mail.AttachmentName(tt.in); got != tt.want {
+				t.Errorf("AttachmentName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := mail.AttachmentName(tt.want); again != tt.want {
+				t.Errorf("AttachmentName(%q) = %q, want it kept", tt.want, again)
+			}
+		})
+	}
+}
+
+// Whoever enqueues an attachment, its name is stored and mailed clean.
+func TestEnqueueCleansAttachmentNames(t *testing.T) {
+	app := apptest.Start(t)
+	to := unique(t, "bidi")
+	id := enqueue(t, app, withAttachments(to,
+		mail.Attachment{Filename: "rechnung\u202efdp.exe", ContentType: "application/octet-stream", Content: []byte("MZ")}))[0]
+	var stored string
+	if err := app.Pool.QueryRow(context.Background(), `SELECT filename FROM mail_attachments WHERE mail_id = $1`, id).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != "rechnungfdp.exe" {
+		t.Errorf("stored as %q, want rechnungfdp.exe", stored)
+	}
+	m := app.SMTP.WaitTo(t, to, 1, 5*time.Second)[0]
+	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "rechnungfdp.exe" {
+		t.Errorf("mailed attachments %+v, want one named rechnungfdp.exe", m.Attachments)
+	}
+}

@@ -35,7 +35,10 @@ func postMultipart(t *testing.T, app *apptest.App, c *http.Client, path string, 
 	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="attachments"; filename=%q`, f.Name))
+		// As browsers write it: UTF-8 as it is, only quotes and line
+		// breaks percent-encoded.
+		name := strings.NewReplacer(`"`, "%22", "\r", "%0D", "\n", "%0A").Replace(f.Name)
+		h.Set("Content-Disposition", `form-data; name="attachments"; filename="`+name+`"`)
 		ct := f.ContentType
 		if ct == "" {
 			ct = "application/octet-stream"

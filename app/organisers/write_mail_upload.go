@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/pepalumni/memberdb/app/mail"
 )
 
 func keptBytes(atts []AttachmentInfo, ids []int64) int64 {
@@ -43,34 +43,12 @@ func readAttachments(form *multipart.Form) ([]Attachment, error) {
 			return nil, fmt.Errorf("organisers: read upload: %w", err)
 		}
 		out = append(out, Attachment{
-			Filename:    cleanFilename(fh.Filename),
+			Filename:    mail.AttachmentName(fh.Filename),
 			ContentType: cleanContentType(fh.Header.Get("Content-Type")),
 			Content:     content,
 		})
 	}
 	return out, nil
-}
-
-// cleanFilename keeps the last path element of an uploaded file's name,
-// without control characters, so it is safe in a mail header.
-func cleanFilename(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 150 {
-		name = string([]rune(name)[:150])
-	}
-	if name == "" || name == "." || name == ".." {
-		return "attachment"
-	}
-	return name
 }
 
 func cleanContentType(ct string) string {

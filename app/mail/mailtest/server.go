@@ -263,6 +263,10 @@ func walk(msg *Message, contentType, encoding, disposition string, body io.Reade
 	if filename == "" {
 		filename = params["name"]
 	}
+	// Mail clients decode a name sent as RFC 2047 encoded words.
+	if decoded, err := new(mime.WordDecoder).DecodeHeader(filename); err == nil {
+		filename = decoded
+	}
 	switch {
 	case filename != "" || strings.HasPrefix(disposition, "attachment"):
 		msg.Attachments = append(msg.Attachments, Attachment{Filename: filename, ContentType: mt, Content: content})
