@@ -37,6 +37,10 @@ type App struct {
 	// MailConfig starts another one like it.
 	Worker     *mail.Worker
 	MailConfig mail.WorkerConfig
+
+	log      *logCount
+	inFlight atomic.Int64
+	served   atomic.Int64
 }
 
 // Option changes the environment the app is configured from.
@@ -71,7 +75,8 @@ func Start(t testing.TB, opts ...Option) *App {
 	}
 	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
 	pool := originPool(t, origin)
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logs := &logCount{t: t}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +84,15 @@ func Start(t testing.TB, opts ...Option) *App {
 	if err := srv.Start(context.Background(), pool); err != nil {
 		t.Fatal(err)
 	}
-	ts.Config.Handler = srv.Handler
+	app := &App{URL: base, Config: cfg, Pool: pool, SMTP: smtpServer, Server: srv, log: logs}
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app.inFlight.Add(1)
+		defer func() {
+			app.inFlight.Add(-1)
+			app.served.Add(1)
+		}()
+		srv.Handler.ServeHTTP(w, r)
+	})
 	ts.Start()
 	mailCfg := mail.NewWorkerConfig(cfg, logger)
 	mailCfg.Origin = origin
@@ -92,7 +105,8 @@ func Start(t testing.TB, opts ...Option) *App {
 		ts.Close()
 		srv.Close()
 	})
-	return &App{URL: base, Config: cfg, Pool: pool, SMTP: smtpServer, Server: srv, Worker: worker, MailConfig: mailCfg}
+	app.Worker, app.MailConfig = worker, mailCfg
+	return app
 }
 
 var appSeq atomic.Int64
@@ -178,10 +192,31 @@ func setHeaders(req *http.Request, headers []string) {
 	}
 }
 
-// testWriter sends the app's warnings and errors to the test log.
-type testWriter struct{ t testing.TB }
+// logCount sends the app's warnings and errors to the test log and counts
+// them, so a test can tell how much a request made the server log.
+type logCount struct {
+	t     testing.TB
+	lines atomic.Int64
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
+func (w *logCount) Write(p []byte) (int, error) {
+	w.lines.Add(int64(strings.Count(string(p), "\n")))
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// LogLines is how many lines (warnings and errors) the app has logged.
+func (a *App) LogLines() int64 { return a.log.lines.Load() }
+
+// Served is how many requests the app has finished serving.
+func (a *App) Served() int64 { return a.served.Load() }
+
+// WaitServed waits until the app has finished serving n requests in all
+// and serves none at the moment: the handlers of clients that hung up may
+// still run after the client has gone.
+func (a *App) WaitServed(t testing.TB, n int64) {
+	t.Helper()
+	Eventually(t, 10*time.Second, fmt.Sprintf("%d requests served", n), func() bool {
+		return a.served.Load() >= n && a.inFlight.Load() == 0
+	})
 }

@@ -2,7 +2,6 @@ package members
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -73,12 +72,7 @@ func (h *Handler) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 		Name  *string `json:"name"`
 		Email *string `json:"email"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		if web.IsTooLarge(err) {
-			h.site.Error(w, r, http.StatusRequestEntityTooLarge, "")
-			return
-		}
-		apiError(w, http.StatusBadRequest, i18n.T(ctx, "members.api.json"))
+	if !h.site.DecodeJSON(w, r, &in, i18n.T(ctx, "members.api.json")) {
 		return
 	}
 	var name, email string

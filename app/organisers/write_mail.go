@@ -95,6 +95,10 @@ func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
 		h.site.Error(w, r, http.StatusBadRequest, "")
 		return
 	}
+	if field, bad := web.CheckValues(r.PostForm); bad {
+		h.site.RejectField(w, r, field)
+		return
+	}
 	in := readMailInput(r)
 	errs := in.validate(ctx)
 

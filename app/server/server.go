@@ -71,6 +71,7 @@ func New(d Deps) (*Server, error) {
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
 		Pages:    web.NewPageCache(d.Config.PageCacheTTL, sm.Cookie.Name),
 	}
+	sm.ErrorFunc = site.SessionError
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook)
 	site.ShellHooks = append(site.ShellHooks, members.ShellHook(d.Pool))
@@ -101,7 +102,7 @@ func New(d Deps) (*Server, error) {
 	})
 
 	mux.Group(func(r chi.Router) {
-		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, users.LoadUser)
+		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, users.LoadUser)
 		rt := auth.NewRouter(r, reg, users.Require)
 		rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
 			site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(d.Config.OrgName))

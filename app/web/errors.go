@@ -1,15 +1,21 @@
 package web
 
 import (
+	"context"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
 	"github.com/pepalumni/memberdb/components/ui"
 )
 
@@ -42,7 +48,16 @@ var jsonStatus = map[int]string{
 
 // Error answers status with a friendly page, a toast for htmx, or JSON.
 // detail is an optional, already translated sentence shown below the text.
+// It never calls itself or ServerError: when the page cannot be rendered
+// the client gets a fixed plain-text answer instead.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	if ClientGone(r) {
+		s.logGone(r, nil)
+		return
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "30")
+	}
 	if WantsJSON(r) {
 		name, ok := jsonStatus[status]
 		if !ok {
@@ -51,47 +66,98 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, status int, detail 
 		JSON(w, status, map[string]string{"status": name})
 		return
 	}
-	if IsFragment(r) && status >= 500 {
-		// htmx does not swap errors; the toast tells the user.
-		SetToasts(w, toastOf("danger", i18n.T(r.Context(), "error.toast")))
+	if IsFragment(r) && (status >= 500 || detail != "") {
+		// htmx does not swap errors, and a detail has no place in the
+		// swapped region: the toast tells the user.
+		text := detail
+		if text == "" {
+			text = i18n.T(r.Context(), "error.toast")
+		}
+		SetToasts(w, toastOf("danger", text))
+		w.Header().Set("HX-Reswap", "none")
 		w.WriteHeader(status)
 		return
 	}
-	s.Render(w, r, status, i18n.T(r.Context(), errorTitleKey(status)), ui.ErrorPage(status, detail))
-}
-
-func errorTitleKey(status int) string {
-	switch status {
-	case 401, 403, 404, 405, 410, 413, 429:
-		return "error." + itoa(status) + ".title"
+	var page templ.Component = ui.ErrorPage(status, detail)
+	if !IsFragment(r) {
+		page = layout.Page(s.Shell(r, i18n.T(r.Context(), "error."+ui.KnownStatus(status)+".title")), page)
 	}
-	return "error.500.title"
+	if err := s.tryWrite(w, r, status, page); err != nil {
+		if ClientGone(r) {
+			s.logGone(r, err)
+			return
+		}
+		s.logError(r, "error page failed", err)
+		plainError(w, status)
+	}
 }
 
-// ServerError logs err with the request's id and route and answers 500
-// without showing err to the user.
-func (s *Site) ServerError(w http.ResponseWriter, r *http.Request, err error) {
-	s.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
+// plainError is the answer of last resort: fixed text that cannot fail.
+func plainError(w http.ResponseWriter, status int) {
+	h := w.Header()
+	h.Del("HX-Trigger")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, strconv.Itoa(status)+" "+http.StatusText(status)+"\n")
+}
+
+// ClientGone reports whether the client hung up (or the request timed
+// out): nothing more should be rendered or written for it.
+func ClientGone(r *http.Request) bool { return r.Context().Err() != nil }
+
+// logGone notes an abandoned request once, quietly: it is not a fault of
+// the server.
+func (s *Site) logGone(r *http.Request, err error) {
+	attrs := []slog.Attr{
+		slog.String("request_id", middleware.GetReqID(r.Context())),
+		slog.String("method", r.Method),
+		slog.String("route", routePattern(r)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.Any("error", err))
+	}
+	s.Logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelDebug, "client gone", attrs...)
+}
+
+func (s *Site) logError(r *http.Request, msg string, err error) {
+	s.Logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, msg,
 		slog.String("request_id", middleware.GetReqID(r.Context())),
 		slog.String("method", r.Method),
 		slog.String("route", routePattern(r)),
 		slog.Any("error", err))
+}
+
+// ServerError logs err with the request's id and route and answers 500
+// without showing err to the user. A request whose client has gone gets
+// one quiet log line and no answer; a database that cannot be reached
+// gets 503 with Retry-After.
+func (s *Site) ServerError(w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r) {
+		s.logGone(r, err)
+		return
+	}
+	if db.Unavailable(err) {
+		s.logError(r, "database unavailable", err)
+		s.Error(w, r, http.StatusServiceUnavailable, "")
+		return
+	}
+	s.logError(r, "request failed", err)
 	s.Error(w, r, http.StatusInternalServerError, "")
 }
 
-// ParseForm reads a posted form. When the body is over the limit (413) or
-// unreadable (400) it answers itself and reports false.
+// ParseForm reads a posted form. When the body is over the limit (413),
+// unreadable (400) or holds text no person types (422, see CheckInput) it
+// answers itself and reports false.
 func (s *Site) ParseForm(w http.ResponseWriter, r *http.Request) bool {
-	err := r.ParseForm()
-	switch {
-	case err == nil:
-		return true
-	case IsTooLarge(err):
-		s.Error(w, r, http.StatusRequestEntityTooLarge, "")
-	default:
-		s.Error(w, r, http.StatusBadRequest, "")
+	if !s.parseBody(w, r) {
+		return false
 	}
-	return false
+	if field, bad := CheckValues(r.Form); bad {
+		s.RejectField(w, r, field)
+		return false
+	}
+	return true
 }
 
 // NotFound is the router's 404 handler.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/pepalumni/memberdb/components/layout"
 )
@@ -18,7 +19,16 @@ func (s *Site) Flash(r *http.Request, kind, text string) {
 	flashes = append(flashes, layout.Flash{Kind: kind, Text: text})
 	b, _ := json.Marshal(flashes)
 	s.Sessions.Put(r.Context(), flashKey, string(b))
+	if s.Sessions.Token(r.Context()) == "" {
+		// A session made only to carry this message to the next page
+		// need not outlive it; a login renews it to the full lifetime.
+		s.Sessions.SetDeadline(r.Context(), time.Now().Add(AnonymousSessionLifetime))
+	}
 }
+
+// AnonymousSessionLifetime bounds a session that holds nothing but a flash
+// message for a visitor who is not logged in.
+const AnonymousSessionLifetime = 15 * time.Minute
 
 func (s *Site) peekFlashes(r *http.Request) []layout.Flash {
 	var flashes []layout.Flash

@@ -108,19 +108,35 @@ func (s *Site) CrossOrigin(baseURL string) (func(http.Handler) http.Handler, err
 	return cop.Handler, nil
 }
 
-const langKey = "lang"
+// langCookie keeps the language switcher's choice. It is a cookie of its
+// own, not part of the session, so choosing a language stores nothing on
+// the server (anyone could otherwise fill the sessions table with it).
+const langCookie = "memberdb_lang"
 
-// Language picks the request's language: the switcher's choice kept in the
-// session, else Accept-Language, else German.
+// Language picks the request's language: the switcher's choice, else
+// Accept-Language, else German.
 func (s *Site) Language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lang, ok := i18n.Parse(s.Sessions.GetString(r.Context(), langKey))
-		if !ok {
-			lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
-		}
 		w.Header().Add("Vary", "Accept-Language")
-		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
+		w.Header().Add("Vary", "Cookie")
+		next.ServeHTTP(w, withLanguage(r))
 	})
+}
+
+func withLanguage(r *http.Request) *http.Request {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if lang, ok := i18n.Parse(c.Value); ok {
+			return r.WithContext(i18n.WithLang(r.Context(), lang))
+		}
+	}
+	return r.WithContext(i18n.WithLang(r.Context(), i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))))
+}
+
+// SessionError is the session manager's answer when it cannot load or save
+// a session: the database is down (503 with Retry-After) or failing (500),
+// told in the visitor's language on the usual error page.
+func (s *Site) SessionError(w http.ResponseWriter, r *http.Request, err error) {
+	s.ServerError(w, withLanguage(r), err)
 }
 
 // SwitchLanguage is POST /lang: remember the choice and go back.
@@ -130,16 +146,14 @@ func (s *Site) SwitchLanguage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, http.StatusBadRequest, "")
 		return
 	}
-	s.Sessions.Put(r.Context(), langKey, string(lang))
+	http.SetCookie(w, &http.Cookie{
+		Name:     langCookie,
+		Value:    string(lang),
+		Path:     "/",
+		MaxAge:   365 * 24 * 60 * 60,
+		HttpOnly: true,
+		Secure:   s.Sessions.Cookie.Secure,
+		SameSite: http.SameSiteLaxMode,
+	})
 	http.Redirect(w, r, LocalPath(r.PostFormValue("return"), "/"), http.StatusSeeOther)
-}
-
-// LocalPath returns p if it is a path on this site, else fallback: it must
-// start with one slash, and neither "//" nor "/\" (both leave the site).
-func LocalPath(p, fallback string) string {
-	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, `/\`) ||
-		strings.ContainsAny(p, "\r\n\t") {
-		return fallback
-	}
-	return p
 }

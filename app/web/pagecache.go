@@ -21,9 +21,9 @@ import (
 // still checks the current state.
 //
 // Only visitors without a session or credentials are served from it: they
-// all see the same page for the same address and language. Anyone logged
-// in, with a flash message or a chosen language has a session cookie and
-// gets a freshly rendered page.
+// all see the same page for the same address and language (a chosen
+// language is part of the key). Anyone logged in or with a flash message
+// has a session cookie and gets a freshly rendered page.
 type PageCache struct {
 	ttl     time.Duration
 	session string // name of the session cookie

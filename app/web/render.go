@@ -60,16 +60,27 @@ func (s *Site) Shell(r *http.Request, title string) layout.Shell {
 // write renders into a buffer first so a template error never sends half a
 // page, and varies on HX-Request because the same URL answers both ways.
 func (s *Site) write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	if err := s.tryWrite(w, r, status, c); err != nil {
+		s.ServerError(w, r, err)
+	}
+}
+
+// tryWrite renders c and sends it, or reports why it could not render; it
+// sends nothing then. A client that has gone gets nothing at all.
+func (s *Site) tryWrite(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	if err := r.Context().Err(); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		s.ServerError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Add("Vary", "HX-Request")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 // SetToasts adds toasts to an htmx response through HX-Trigger.

@@ -21,6 +21,9 @@ type Site struct {
 	// (user name, admin link, pending applications). The accounts and
 	// membership domains register theirs when they are wired.
 	ShellHooks []func(r *http.Request, s *layout.Shell)
+	// BadInputHooks see each request that CheckInput or DecodeJSON refused
+	// for text no person types (the login counts it as a failed attempt).
+	BadInputHooks []func(r *http.Request)
 	// Pages caches public pages for anonymous visitors; nil caches nothing.
 	Pages *PageCache
 }

@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"net"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -11,17 +13,44 @@ func TestLocalPath(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/events/", "/events/"},
 		{"/admin/persons?q=a", "/admin/persons?q=a"},
+		{"/admin/persons?q=Schr%C3%B6dinger", "/admin/persons?q=Schr%C3%B6dinger"},
+		{"/a/./b", "/a/./b"},
 		{"", "/"},
+		{"//x", "/"},
 		{"//evil.example", "/"},
+		{`/\x`, "/"},
 		{`/\evil.example`, "/"},
+		{`/./\x`, "/"},
+		{`/./\evil.example`, "/"},
+		{`/.//x`, "/"},
+		{"/%2F%2Fx", "/"},
+		{"/%5Cx", "/"},
+		{"/%2f/x", "/"},
+		{`\\x`, "/"},
+		{`\x`, "/"},
+		{"https://x", "/"},
 		{"https://evil.example", "/"},
+		{"/%09/x", "/"},
+		{"/\t/x", "/"},
+		{"javascript:", "/"},
 		{"javascript:alert(1)", "/"},
 		{"evil", "/"},
 		{"/ok\r\nSet-Cookie: x", "/"},
+		{"/a\x00b", "/"},
+		{"/\xff", "/"},
 	}
 	for _, tt := range tests {
-		if got := LocalPath(tt.in, "/"); got != tt.want {
+		got := LocalPath(tt.in, "/")
+		if got != tt.want {
 			t.Errorf("LocalPath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		// What the browser is told must stay on the site too, after
+		// http.Redirect has cleaned the path.
+		rec := httptest.NewRecorder()
+		http.Redirect(rec, httptest.NewRequest("POST", "/login/", nil), got, http.StatusSeeOther)
+		loc := rec.Header().Get("Location")
+		if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.ContainsAny(loc, `\`) {
+			t.Errorf("LocalPath(%q) redirects to %q, which leaves the site", tt.in, loc)
 		}
 	}
 }

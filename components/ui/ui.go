@@ -4,10 +4,11 @@ import "strconv"
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// known maps a status to one the catalogs explain; other errors read as 500.
-func known(status int) string {
+// KnownStatus maps a status to one the catalogs explain ("error.<status>.title"
+// and ".text"); other errors read as 500.
+func KnownStatus(status int) string {
 	switch status {
-	case 401, 403, 404, 405, 410, 413, 429:
+	case 400, 401, 403, 404, 405, 410, 413, 422, 429, 503:
 		return itoa(status)
 	}
 	return "500"
