@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // Registering again for the same event stores nothing new, answers the
@@ -139,3 +140,25 @@ func TestResendEmails(t *testing.T) {
 // strip removes what differs between any two responses (nothing here but
 // keep the comparison honest about whitespace).
 func strip(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Finding registrations and queueing their links takes longer than finding
+// none; the answer waits for a common floor, so its time does not tell
+// which addresses have registered.
+func TestResendTakesAsLongForUnknownAddresses(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{})
+	known := make([]string, 4)
+	for i := range known {
+		known[i] = unique("timed") + "@example.org"
+		registerVia(t, app, app.Client(), ev.regPath(), "Zeit Messer", known[i], nil)
+	}
+	send := func(email string) {
+		resp := app.PostForm(t, app.Client(), "/events/resend_emails/", url.Values{"email": {email}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST /events/resend_emails/ = %d", resp.StatusCode)
+		}
+	}
+	apptest.AnswerAlike(t, web.AnswerFloor, 25*time.Millisecond, len(known),
+		func(i int) { send(known[i]) },
+		func(int) { send(unique("stranger") + "@example.org") })
+}

@@ -57,10 +57,10 @@ func (h *Handler) renderApplyForm(w http.ResponseWriter, r *http.Request, status
 }
 
 // renderLinkSent is the one answer of every form that mails a link, given
-// no sooner than answerFloor after the form's request started.
+// no sooner than web.AnswerFloor after the form's request started.
 func (h *Handler) renderLinkSent(w http.ResponseWriter, r *http.Request, start time.Time, ttl time.Duration) {
 	ctx := r.Context()
-	evenOut(ctx, start)
+	web.EvenOut(ctx, start)
 	sent := views.LinkSent{Validity: validity(i18n.LangOf(ctx), ttl)}
 	if web.IsFragment(r) {
 		h.site.RenderFragment(w, r, http.StatusOK, views.LinkSentPanel(sent))

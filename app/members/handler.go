@@ -5,7 +5,6 @@
 package members
 
 import (
-	"context"
 	"embed"
 	"io/fs"
 	"net/http"
@@ -32,12 +31,6 @@ const (
 
 // gdprTTL is how long a link to see one's data stays valid.
 const gdprTTL = 24 * time.Hour
-
-// answerFloor is the least time a form that mails a typed-in address takes
-// to answer. A known address costs a token and a queued mail, an unknown
-// one a single lookup; without the floor those milliseconds would tell
-// who is known.
-const answerFloor = 150 * time.Millisecond
 
 //go:embed mails/*.txt
 var mailFiles embed.FS
@@ -100,15 +93,4 @@ func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, retry time.Dur
 		web.SetToasts(w, layout.Flash{Kind: "warning", Text: i18n.T(r.Context(), "error.429.text")})
 	}
 	h.site.TooManyRequests(w, r, retry)
-}
-
-// evenOut waits until answerFloor has passed since start (or the client
-// has gone).
-func evenOut(ctx context.Context, start time.Time) {
-	timer := time.NewTimer(time.Until(start.Add(answerFloor)))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-	}
 }

@@ -1,4 +1,0 @@
-package members
-
-// AnswerFloor is answerFloor for the tests of members_test.
-const AnswerFloor = answerFloor
