@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 func TestStartsMigratedOnFreshDatabase(t *testing.T) {
@@ -199,23 +201,69 @@ func TestFragmentForHTMXAndPageOtherwise(t *testing.T) {
 	}
 }
 
-func TestSessionCookieFlags(t *testing.T) {
+func TestCookieFlags(t *testing.T) {
 	app := apptest.Start(t)
-	resp := app.PostForm(t, app.Client(), "/lang", url.Values{"lang": {"en"}})
-	cookie := resp.Header.Get("Set-Cookie")
-	for _, want := range []string{"memberdb_session=", "HttpOnly", "SameSite=Lax"} {
-		if !strings.Contains(cookie, want) {
-			t.Errorf("session cookie %q lacks %s", cookie, want)
+	lang := app.PostForm(t, app.Client(), "/lang", url.Values{"lang": {"en"}}).Header.Get("Set-Cookie")
+	c, _ := app.ClientWith(t)
+	session := app.PostForm(t, c, "/logout/", nil).Header.Get("Set-Cookie")
+	for name, cookie := range map[string]string{"memberdb_lang=": lang, "memberdb_session=": session} {
+		for _, want := range []string{name, "HttpOnly", "SameSite=Lax"} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("cookie %q lacks %s", cookie, want)
+			}
 		}
-	}
-	if strings.Contains(cookie, "Secure") {
-		t.Errorf("cookie is Secure although BASE_URL is http")
+		if strings.Contains(cookie, "Secure") {
+			t.Errorf("cookie %q is Secure although BASE_URL is http", cookie)
+		}
 	}
 
 	secure := apptest.Start(t, apptest.Env("BASE_URL", "https://members.example.org"))
-	resp = secure.PostForm(t, secure.Client(), "/lang", url.Values{"lang": {"en"}}, "Origin", "https://members.example.org")
+	resp := secure.PostForm(t, secure.Client(), "/lang", url.Values{"lang": {"en"}}, "Origin", "https://members.example.org")
 	if !strings.Contains(resp.Header.Get("Set-Cookie"), "Secure") {
 		t.Errorf("cookie is not Secure although BASE_URL is https: %q", resp.Header.Get("Set-Cookie"))
+	}
+}
+
+// Choosing a language, however often, stores nothing on the server; a
+// session made only to carry a message to the next page ends soon.
+func TestAnonymousVisitorsCreateNoLastingSessions(t *testing.T) {
+	app := apptest.Start(t)
+	count := func() (n int) {
+		if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM sessions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	for range 20 {
+		c := app.Client()
+		app.PostForm(t, c, "/lang", url.Values{"lang": {"en"}})
+		if page := app.Get(t, c, "/events/"); !strings.Contains(page.Body, `<html lang="en"`) {
+			t.Fatal("the chosen language is not kept")
+		}
+	}
+	if n := count() - before; n != 0 {
+		t.Errorf("20 anonymous visitors choosing a language left %d sessions", n)
+	}
+
+	// Logging out says so on the next page, through a new anonymous session.
+	c, _ := app.ClientWith(t)
+	if resp := app.PostForm(t, c, "/logout/", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /logout/ = %d", resp.StatusCode)
+	}
+	base, _ := url.Parse(app.URL)
+	var token string
+	for _, ck := range c.Jar.Cookies(base) {
+		if ck.Name == "memberdb_session" {
+			token = ck.Value
+		}
+	}
+	var left time.Duration
+	if err := app.Pool.QueryRow(t.Context(), `SELECT expiry - now() FROM sessions WHERE token = $1`, token).Scan(&left); err != nil {
+		t.Fatalf("the logout's message has no session: %v", err)
+	}
+	if left > web.AnonymousSessionLifetime {
+		t.Errorf("an anonymous session lives %v, more than %v", left, web.AnonymousSessionLifetime)
 	}
 }
 
