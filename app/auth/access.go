@@ -95,7 +95,16 @@ func (rt *Router) Level(level string) Routes {
 type Routes struct {
 	rt    *Router
 	level string
+	api   bool
 	mws   []func(http.Handler) http.Handler
+}
+
+// API marks routes of the JSON API for scripts: they take HTTP Basic
+// credentials whatever the request accepts. Other routes take them only
+// from requests asking for JSON (see Sessions.LoadUser).
+func (g Routes) API() Routes {
+	g.api = true
+	return g
 }
 
 // With adds middleware run after the access check.
@@ -127,6 +136,9 @@ func (g Routes) Method(method, pattern string, h http.Handler) {
 	}
 	if g.level != Public {
 		handler = g.rt.guard(g.level)(handler)
+	}
+	if g.api {
+		handler = apiBasicAuth(handler)
 	}
 	g.rt.reg.add(method, pattern, g.level)
 	g.rt.mux.Method(method, pattern, handler)

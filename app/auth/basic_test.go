@@ -56,6 +56,8 @@ func TestBasicAuth(t *testing.T) {
 		{"wrong password", u.Username, "mit:doppel", http.StatusUnauthorized, ""},
 		{"unknown user", "nobody", "mit:doppel:punkt", http.StatusUnauthorized, ""},
 		{"no credentials", "", "", http.StatusUnauthorized, ""},
+		{"NUL byte in the name", u.Username + "\x00", "mit:doppel:punkt", http.StatusUnauthorized, ""},
+		{"invalid UTF-8 in the name", u.Username + "\xff", "mit:doppel:punkt", http.StatusUnauthorized, ""},
 		{"without the level", without.Username, "ohne-stufe-geheim", http.StatusForbidden, ""},
 	}
 	for _, tt := range tests {
@@ -90,21 +92,64 @@ func TestBasicAuth(t *testing.T) {
 	}
 }
 
-// Basic credentials work on the full router too, and wrong ones are refused
-// even on a public page.
-func TestBasicAuthOnTheAppRouter(t *testing.T) {
+// On the app's HTML pages Basic credentials are ignored, right or wrong: a
+// browser that remembers some must not get a password prompt, nor a 401,
+// for a public page. Requests asking for JSON and the JSON API take them.
+func TestBasicAuthOnlyForJSON(t *testing.T) {
 	app := apptest.Start(t)
-	u := newUser(t, app, "richtig-geheim")
-	get := func(user, password string) apptest.Response {
-		req, _ := http.NewRequest(http.MethodGet, app.URL+"/", nil)
-		req.SetBasicAuth(user, password)
+	u := newUser(t, app, "richtig-geheim", "get_persons")
+	get := func(path, password string, headers ...string) apptest.Response {
+		req, _ := http.NewRequest(http.MethodGet, app.URL+path, nil)
+		req.SetBasicAuth(u.Username, password)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 		return apptest.Do(t, app.Client(), req)
 	}
-	if resp := get(u.Username, "richtig-geheim"); !strings.Contains(resp.Body, `data-testid="nav-user"`) {
-		t.Errorf("right credentials: %d, the page does not show the user", resp.StatusCode)
+	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	tests := []struct {
+		name, path, password, accept string
+		wantStatus                   int
+		wantUser                     bool
+	}{
+		{"wrong, public page", "/", "falsch-geheim", browser, http.StatusOK, false},
+		{"wrong, public page, no Accept", "/", "falsch-geheim", "", http.StatusOK, false},
+		{"right, public page", "/", "richtig-geheim", browser, http.StatusOK, false},
+		{"wrong, protected page", "/applications", "falsch-geheim", browser, http.StatusSeeOther, false},
+		{"right, JSON request", "/persons", "richtig-geheim", "application/json", http.StatusOK, true},
+		{"wrong, JSON request", "/persons", "falsch-geheim", "application/json", http.StatusUnauthorized, false},
+		{"right, JSON API without Accept", "/persons", "richtig-geheim", "", http.StatusOK, true},
+		{"wrong, JSON API without Accept", "/persons", "falsch-geheim", "*/*", http.StatusUnauthorized, false},
 	}
-	if resp := get(u.Username, "falsch-geheim"); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("wrong credentials on a public page = %d, want 401", resp.StatusCode)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var headers []string
+			if tt.accept != "" {
+				headers = []string{"Accept", tt.accept}
+			}
+			resp := get(tt.path, tt.password, headers...)
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+			challenge := resp.Header.Get("WWW-Authenticate")
+			if wantChallenge := tt.wantStatus == http.StatusUnauthorized; (challenge != "") != wantChallenge {
+				t.Errorf("WWW-Authenticate = %q, want a challenge: %v", challenge, wantChallenge)
+			}
+			if tt.path == "/" && strings.Contains(resp.Body, `data-testid="nav-user"`) {
+				t.Error("Basic credentials logged a browser into an HTML page")
+			}
+			if tt.wantUser && !strings.Contains(resp.Body, `"status":"success"`) {
+				t.Errorf("the JSON API did not answer its user: %.200s", resp.Body)
+			}
+		})
+	}
+	// A browser logged in with a session stays logged in when it also
+	// sends stale Basic credentials.
+	c := app.LoginAs(t, u)
+	req, _ := http.NewRequest(http.MethodGet, app.URL+"/", nil)
+	req.SetBasicAuth("nobody", "falsch-geheim")
+	if resp := apptest.Do(t, c, req); resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, `data-testid="nav-user"`) {
+		t.Errorf("logged-in page with stale Basic credentials = %d, want 200 showing the user", resp.StatusCode)
 	}
 }
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -45,26 +48,52 @@ func (s *Sessions) findCredentials(ctx context.Context, userOrEmail string) (cre
 	return c, nil
 }
 
+// Attempt is one try to log in.
+type Attempt struct {
+	// Client is the address the attempt came from.
+	Client string
+	// UserOrEmail is the typed user name or mail address.
+	UserOrEmail string
+	Password    string
+	// Device is the value of the client's device cookie, "" without one.
+	Device string
+}
+
 // Authenticate checks a typed-in name (user name or mail address) and
-// password for client (its address). Unknown accounts take as long as wrong
-// passwords and count the same against the rate limits. A match against an
-// old or weaker hash replaces it with argon2id.
-func (s *Sessions) Authenticate(ctx context.Context, client, userOrEmail, password string) (credentials, time.Duration, error) {
-	limits := s.limits()
-	if ok, retry := limits.reserveLogin(client, userOrEmail); !ok {
-		return credentials{}, retry, ErrTooManyAttempts
+// password. Unknown accounts take as long as wrong passwords and count the
+// same against the rate limits. A match against an old or weaker hash
+// replaces it with argon2id.
+func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, time.Duration, error) {
+	// Text no one can have as a name (a NUL byte in a Basic header) would
+	// make the database refuse the query; it is an unknown name instead.
+	var c credentials
+	err := errNoUser
+	if readable(a.UserOrEmail) {
+		c, err = s.findCredentials(ctx, a.UserOrEmail)
 	}
-	c, err := s.findCredentials(ctx, userOrEmail)
-	if errors.Is(err, errNoUser) {
-		burnTime(password)
-		return credentials{}, 0, ErrBadCredentials
-	}
-	if err != nil {
-		// Our failure is not the client's: it must not cost them a try.
-		limits.releaseLogin(client, userOrEmail)
+	known := err == nil
+	if err != nil && !errors.Is(err, errNoUser) {
 		return credentials{}, 0, err
 	}
-	ok, rehash, err := VerifyPassword(c.Hash, password)
+	// Every name of an account counts against the one account; a name
+	// without one counts by itself, so it is limited just the same.
+	account, device := nameAccountKey(a.UserOrEmail), ""
+	if known {
+		account = userAccountKey(c.UserID)
+		if device, err = s.knownDevice(ctx, a.Device, c.UserID); err != nil {
+			return credentials{}, 0, err
+		}
+	}
+	limits := s.limits()
+	count, ok, retry := limits.reserveLogin(a.Client, account, device)
+	if !ok {
+		return credentials{}, retry, ErrTooManyAttempts
+	}
+	if !known {
+		burnTime(a.Password)
+		return credentials{}, 0, ErrBadCredentials
+	}
+	ok, rehash, err := VerifyPassword(c.Hash, a.Password)
 	if err != nil {
 		// A malformed stored hash is the operator's problem, not the user's.
 		s.logError(ctx, "unusable password hash", err, c.UserID)
@@ -72,9 +101,9 @@ func (s *Sessions) Authenticate(ctx context.Context, client, userOrEmail, passwo
 	if !ok {
 		return credentials{}, 0, ErrBadCredentials
 	}
-	limits.releaseLogin(client, userOrEmail)
+	limits.releaseLogin(count)
 	if rehash {
-		if err := s.rehash(ctx, c, password); err != nil {
+		if err := s.rehash(ctx, c, a.Password); err != nil {
 			s.logError(ctx, "replacing an old password hash failed", err, c.UserID)
 		}
 	}
@@ -107,4 +136,13 @@ func (s *Sessions) limits() *Limits {
 		}
 	})
 	return s.Limits
+}
+
+// readable reports whether v is text a person can type: valid UTF-8
+// without control characters other than tab and line breaks (the rule of
+// the site's input check; Basic credentials do not pass through it).
+func readable(v string) bool {
+	return utf8.ValidString(v) && !strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+	})
 }

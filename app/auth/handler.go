@@ -20,8 +20,12 @@ type Handler struct {
 	texts *mail.Texts
 }
 
-// NewHandler builds the accounts domain on the request's sessions.
+// NewHandler builds the accounts domain on the request's sessions, and has
+// the site count logins it refuses for their input against their client.
 func NewHandler(users *Sessions, cfg *config.Config, org mail.Org) *Handler {
+	users.hooksOnce.Do(func() {
+		users.Site.BadInputHooks = append(users.Site.BadInputHooks, users.CountRefusedLogin)
+	})
 	return &Handler{users: users, site: users.Site, cfg: cfg, texts: mail.MustTexts(mustSub(mailFiles, "mails"), org)}
 }
 

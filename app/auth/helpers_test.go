@@ -93,7 +93,7 @@ func (c *fakeClock) advance(d time.Duration) {
 func stopClocks(app *apptest.App) *fakeClock {
 	c := &fakeClock{t: time.Now()}
 	l := app.Server.Users.Limits
-	for _, lim := range []interface{ SetClock(func() time.Time) }{l.LoginByClient, l.LoginByAccount, l.ResetByClient, l.ResetByAccount} {
+	for _, lim := range []interface{ SetClock(func() time.Time) }{l.LoginByClient, l.LoginByAccount, l.LoginByDevice, l.ResetByClient, l.ResetByAccount} {
 		lim.SetClock(c.now)
 	}
 	return c

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -8,54 +9,106 @@ import (
 )
 
 // Limits are the rate limits of password guessing and of mails sent to
-// typed-in addresses. Failed logins count against both the client address
-// and the typed-in account, whether that account exists or not, so the
-// answer tells nothing about which accounts exist.
+// typed-in addresses.
+//
+// A failed login counts against the account (its user, whichever of its
+// names was typed; an unknown name by its text, so the answer tells nothing
+// about which accounts exist) and against the client address. An account
+// that failed too often is not shut for a whole window: each further try
+// waits a short delay that doubles with every failure, so its owner gets in
+// after a short wait while a guesser gets only a few tries an hour. A
+// browser that logged in before (a device cookie) skips both counts: its
+// failures count against that cookie alone.
 type Limits struct {
 	// Failed logins (form and HTTP Basic).
 	LoginByClient  *ratelimit.Limiter
-	LoginByAccount *ratelimit.Limiter
+	LoginByAccount *ratelimit.Backoff
+	LoginByDevice  *ratelimit.Limiter
 	// Password reset requests, whether they send a mail or not.
 	ResetByClient  *ratelimit.Limiter
 	ResetByAccount *ratelimit.Limiter
 }
 
+// Login limits: the numbers the README promises.
+const (
+	// FreeLoginFailures may be made on an account before it has to wait.
+	FreeLoginFailures = 8
+	// FirstLoginDelay is the wait after the free failures; it doubles with
+	// each further failure up to LongestLoginDelay.
+	FirstLoginDelay   = time.Second
+	LongestLoginDelay = 5 * time.Minute
+	// LoginFailuresForgotten is how long after its last failure an
+	// account's count starts from zero again.
+	LoginFailuresForgotten = time.Hour
+)
+
 // DefaultLimits allow a person who mistypes a few times to go on, and slow
-// a guesser down to a handful of tries per quarter hour.
+// a guesser down to a dozen tries an hour per account.
 func DefaultLimits() *Limits {
 	return &Limits{
 		LoginByClient:  ratelimit.New(30, 15*time.Minute),
-		LoginByAccount: ratelimit.New(8, 15*time.Minute),
+		LoginByAccount: ratelimit.NewBackoff(FreeLoginFailures, FirstLoginDelay, LongestLoginDelay, LoginFailuresForgotten),
+		LoginByDevice:  ratelimit.New(8, 15*time.Minute),
 		ResetByClient:  ratelimit.New(10, time.Hour),
 		ResetByAccount: ratelimit.New(3, time.Hour),
 	}
 }
 
-// accountKey folds what was typed so "Max" and "max" count as one account.
-func accountKey(userOrEmail string) string {
+// foldName folds what was typed so "Max" and "max" count as one account.
+func foldName(userOrEmail string) string {
 	return strings.ToLower(strings.TrimSpace(userOrEmail))
 }
 
-// reserveLogin counts a login attempt against client and account before
-// the password is checked: attempts sent in parallel would all pass a check
-// made before any of them failed. A successful login gives the attempt back
-// (releaseLogin), so only failures use up the allowance.
-func (l *Limits) reserveLogin(client, account string) (ok bool, retryAfter time.Duration) {
+// userAccountKey is the account key of an existing user, nameAccountKey
+// that of a typed name no active user has. The prefixes keep them apart.
+func userAccountKey(id int64) string    { return "user:" + strconv.FormatInt(id, 10) }
+func nameAccountKey(name string) string { return "name:" + foldName(name) }
+
+// loginCount is what reserveLogin counted for an attempt.
+type loginCount struct {
+	client, account, device string
+}
+
+// reserveLogin counts a login attempt before the password is checked:
+// attempts sent in parallel would all pass a check made before any of them
+// failed. A successful login gives the attempt back (releaseLogin), so only
+// failures use up the allowance. device is the key of a valid device
+// cookie for the account, "" without one; a device that failed too often
+// is counted like any other client until its window passes.
+func (l *Limits) reserveLogin(client, account, device string) (c loginCount, ok bool, retryAfter time.Duration) {
+	if device != "" {
+		if ok, _ := l.LoginByDevice.Allow(device); ok {
+			return loginCount{device: device}, true, 0
+		}
+	}
 	client = ratelimit.ClientKey(client)
 	if ok, retry := l.LoginByClient.Allow(client); !ok {
-		return false, retry
+		return loginCount{}, false, retry
 	}
-	if ok, retry := l.LoginByAccount.Allow(accountKey(account)); !ok {
+	if ok, retry := l.LoginByAccount.Allow(account); !ok {
 		l.LoginByClient.Undo(client)
-		return false, retry
+		return loginCount{}, false, retry
 	}
-	return true, 0
+	return loginCount{client: client, account: account}, true, 0
 }
 
 // releaseLogin takes back the attempt reserveLogin counted.
-func (l *Limits) releaseLogin(client, account string) {
-	l.LoginByClient.Undo(ratelimit.ClientKey(client))
-	l.LoginByAccount.Undo(accountKey(account))
+func (l *Limits) releaseLogin(c loginCount) {
+	if c.device != "" {
+		l.LoginByDevice.Undo(c.device)
+	}
+	if c.client != "" {
+		l.LoginByClient.Undo(c.client)
+	}
+	if c.account != "" {
+		l.LoginByAccount.Undo(c.account)
+	}
+}
+
+// refuseLogin counts an attempt that was refused before it named an
+// account (unreadable input) against the client.
+func (l *Limits) refuseLogin(client string) (ok bool, retryAfter time.Duration) {
+	return l.LoginByClient.Allow(ratelimit.ClientKey(client))
 }
 
 // allowReset counts a reset request against client and account.
@@ -64,6 +117,6 @@ func (l *Limits) allowReset(client, account string) (ok bool, retryAfter time.Du
 	if !ok1 {
 		return false, r1
 	}
-	ok2, r2 := l.ResetByAccount.Allow(accountKey(account))
+	ok2, r2 := l.ResetByAccount.Allow(foldName(account))
 	return ok2, r2
 }

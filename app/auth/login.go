@@ -17,8 +17,11 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // login is POST /login/: check the credentials, start a fresh session and
-// go to next if it stays on this site.
+// go to next if it stays on this site. A successful login makes the browser
+// a known device (see device.go).
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	// The site refuses text no person types (NUL bytes, invalid UTF-8)
+	// before it gets here; CountRefusedLogin counts that as a failure.
 	if !h.site.ParseForm(w, r) {
 		return
 	}
@@ -38,7 +41,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	c, retry, err := h.users.Authenticate(r.Context(), h.clientIP(r), f.UserOrEmail, password)
+	a := Attempt{Client: h.clientIP(r), UserOrEmail: f.UserOrEmail, Password: password}
+	if ck, err := r.Cookie(deviceCookieName); err == nil {
+		a.Device = ck.Value
+	}
+	c, retry, err := h.users.Authenticate(r.Context(), a)
 	switch {
 	case errors.Is(err, ErrTooManyAttempts):
 		h.site.TooManyRequests(w, r, retry)
@@ -55,8 +62,25 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
+	// Without the cookie the login still stands; the browser just stays
+	// unknown until the next one.
+	if token, err := h.users.issueDevice(r.Context(), c.UserID); err != nil {
+		h.users.logError(r.Context(), "issuing a device cookie failed", err, c.UserID)
+	} else {
+		http.SetCookie(w, deviceCookie(token, h.cfg.Secure()))
+	}
 	h.site.Flash(r, "success", i18n.T(r.Context(), "auth.login.done"))
 	web.Redirect(w, r, web.LocalPath(f.Next, "/"))
+}
+
+// CountRefusedLogin counts a login the site's input check refused (a
+// web.Site.BadInputHooks hook, registered by NewHandler) as a failed attempt
+// of its client: it names no account anyone has, but it is a try all the
+// same, and must not be a way to probe for free.
+func (s *Sessions) CountRefusedLogin(r *http.Request) {
+	if r.Method == http.MethodPost && r.URL.Path == "/login/" {
+		s.limits().refuseLogin(web.ClientIP(r, s.TrustedProxies))
+	}
 }
 
 // logout is POST /logout/. It is a POST so that a link (an image, a mail

@@ -71,6 +71,10 @@ type Sessions struct {
 	TrustedProxies []*net.IPNet
 
 	limitsOnce sync.Once
+	hooksOnce  sync.Once
+
+	deviceMu       sync.Mutex
+	deviceKeyCache []byte
 }
 
 // LogIn starts a session for u. The token is renewed so a session id known
@@ -90,14 +94,20 @@ func (s *Sessions) LogOut(ctx context.Context) error {
 }
 
 // LoadUser puts the request's user into the request context: the user of
-// HTTP Basic credentials when the request carries them (scripts reading the
-// JSON endpoints; no session is made), else the session's user. A session
-// of a disabled user, or from before their last password change, ends here.
+// HTTP Basic credentials when a request asking for JSON carries them
+// (scripts; no session is made), else the session's user. Other requests
+// keep their Basic credentials for a JSON API route (Routes.API) to check;
+// everywhere else they are ignored, so a browser that remembers them never
+// gets a password prompt for an HTML page. A session of a disabled user, or
+// from before their last password change, ends here.
 func (s *Sessions) LoadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if name, password, ok := r.BasicAuth(); ok {
-			s.basicAuth(w, r, next, name, password)
-			return
+			if web.WantsJSON(r) {
+				s.basicAuth(w, r, next, name, password)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), basicKey{}, s))
 		}
 		id := s.Sessions.GetInt64(r.Context(), sessionUserID)
 		if id == 0 {
@@ -118,11 +128,31 @@ func (s *Sessions) LoadUser(next http.Handler) http.Handler {
 	})
 }
 
+// basicKey marks a request whose Basic credentials LoadUser left for a JSON
+// API route; its value is the *Sessions to check them with.
+type basicKey struct{}
+
+// apiBasicAuth serves the routes of the JSON API: Basic credentials that
+// LoadUser left unchecked are checked here, whatever the request accepts.
+func apiBasicAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, _ := r.Context().Value(basicKey{}).(*Sessions)
+		name, password, ok := r.BasicAuth()
+		if s == nil || !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.basicAuth(w, r, next, name, password)
+	})
+}
+
 // basicAuth serves r as the user of its Basic credentials. Wrong ones are
 // answered 401 at once, whatever the route: a script should learn that its
-// credentials are wrong rather than see a public page as anonymous.
+// credentials are wrong rather than see a public answer as anonymous.
 func (s *Sessions) basicAuth(w http.ResponseWriter, r *http.Request, next http.Handler, name, password string) {
-	c, retry, err := s.Authenticate(r.Context(), web.ClientIP(r, s.TrustedProxies), name, password)
+	c, retry, err := s.Authenticate(r.Context(), Attempt{
+		Client: web.ClientIP(r, s.TrustedProxies), UserOrEmail: name, Password: password,
+	})
 	switch {
 	case errors.Is(err, ErrTooManyAttempts):
 		s.Site.TooManyRequests(w, r, retry)
