@@ -38,8 +38,8 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin.Get("/admin/deletion_requests/{id}/anonymise", h.anonymiseForm)
 	admin.Post("/admin/deletion_requests/{id}/anonymise", h.anonymise)
 
-	// JSON API of the association's other tools.
-	rt.Level(LevelGetPersons).Get("/persons", h.apiPersons)
-	rt.Level(LevelGetMembers).Get("/members/", h.apiMembers)
-	admin.Post("/persons", h.apiCreatePerson)
+	// JSON API of the association's other tools (HTTP Basic welcome).
+	rt.Level(LevelGetPersons).API().Get("/persons", h.apiPersons)
+	rt.Level(LevelGetMembers).API().Get("/members/", h.apiMembers)
+	admin.API().Post("/persons", h.apiCreatePerson)
 }
