@@ -9,7 +9,7 @@ import (
 )
 
 // insertOpenEvent adds an open event whose form asks for comments.
-func insertOpenEvent(t *testing.T, app *apptest.App, shortlink string) {
+func insertOpenEvent(t testing.TB, app *apptest.App, shortlink string) {
 	t.Helper()
 	const schema = `{"type": "object", "properties": {"comments": {"type": "string", "title": "Comments"}}}`
 	_, err := app.Pool.Exec(t.Context(), `INSERT INTO events (name, shortlink, registration_open, registration_schema)
