@@ -30,7 +30,8 @@ func (h *Handler) resetRequestForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // resetRequest is POST /password_reset/. Known and unknown accounts get the
-// same page, so it cannot be used to find out who has an account.
+// same page after the same time, so it cannot be used to find out who has
+// an account.
 func (h *Handler) resetRequest(w http.ResponseWriter, r *http.Request) {
 	if !h.site.ParseForm(w, r) {
 		return
@@ -45,10 +46,14 @@ func (h *Handler) resetRequest(w http.ResponseWriter, r *http.Request) {
 		h.site.TooManyRequests(w, r, retry)
 		return
 	}
+	start := time.Now()
 	if err := h.sendResetLink(r.Context(), f.UserOrEmail); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
+	// A known account costs a token and a queued mail: the floor keeps
+	// the time from telling who has one.
+	web.EvenOut(r.Context(), start)
 	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "auth.reset.title"), view.ResetSentPage(int(ResetTTL.Minutes())))
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 var resetLink = regexp.MustCompile(`/password_reset/[A-Za-z0-9_-]{43}`)
@@ -266,4 +267,22 @@ func TestResetMailsSpeakTheLanguageOfTheRequest(t *testing.T) {
 	if changed := app.SMTP.WaitTo(t, u.Email, 2, 10*time.Second)[1]; changed.Subject != "Your password was changed" {
 		t.Errorf("password set in English, mail subject %q", changed.Subject)
 	}
+}
+
+// A known account costs a token and a queued mail; the answer waits for a
+// common floor, so its time does not tell who has an account.
+func TestResetTakesAsLongForUnknownAccounts(t *testing.T) {
+	app := apptest.Start(t)
+	known := make([]string, 4)
+	for i := range known {
+		known[i] = newUser(t, app, "altes-passwort").Email
+	}
+	send := func(userOrEmail string) {
+		if resp := requestReset(t, app, userOrEmail); resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST /password_reset/ = %d", resp.StatusCode)
+		}
+	}
+	apptest.AnswerAlike(t, web.AnswerFloor, 25*time.Millisecond, len(known),
+		func(i int) { send(known[i]) },
+		func(i int) { send(fmt.Sprintf("nobody-%d-%s", i, known[i])) })
 }
