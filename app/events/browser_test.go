@@ -233,3 +233,44 @@ func TestBrowserRefusedFormShowsTheProblem(t *testing.T) {
 		}
 	}
 }
+
+// A formula in the event's description or in the live preview of a latex
+// answer is typeset, but within its own box: a \kern, \raisebox or \rule
+// of thousands of pixels neither covers the form nor widens the page.
+func TestBrowserFormulasStayInTheirBoxes(t *testing.T) {
+	app := apptest.Start(t)
+	payloads := `$\rule{3000px}{3000px}$ $\kern-2000px \text{DRÜBER}$ $\raisebox{3000px}{HOCH}$`
+	ev := createEvent(t, app, testEvent{description: `<p>Vortrag über $\alpha$-Zerfälle ` + payloads + `</p>`,
+		schema: `{"type": "object", "properties": {"title": {"type": "string", "format": "latex", "label": "Titel $T$"}}}`})
+	b := apptest.NewBrowser(t, 360, 740)
+	run(t, b, "type the payloads into the latex field",
+		chromedp.Navigate(app.URL+ev.regPath()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="description"] .katex`)),
+		chromedp.SendKeys(chromedp.ID("f-title"), payloads),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-preview-title"] .katex`)),
+	)
+	if n := eval[int](t, b, `document.querySelectorAll('[data-testid="field-title"] label .katex').length`); n != 1 {
+		t.Errorf("the label's formula is typeset %d times, want once", n)
+	}
+	spills := eval[[]string](t, b, `Array.from(document.querySelectorAll('.katex')).map(function (k) {
+		var box = k.closest('[data-testid]').getBoundingClientRect(), r = k.getBoundingClientRect();
+		var inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+		return inside && getComputedStyle(k).overflow === 'clip' ? '' : k.textContent + ': ' + JSON.stringify(r) + ' in ' + JSON.stringify(box);
+	}).filter(Boolean)`)
+	if len(spills) > 0 {
+		t.Errorf("formulas reach out of their boxes:\n%q", spills)
+	}
+	for _, id := range []string{"f-name", "f-email", "f-title"} {
+		covered := eval[string](t, b, `(function () {
+			var input = document.getElementById("`+id+`");
+			input.scrollIntoView({ block: "center" });
+			var r = input.getBoundingClientRect(), el = document.elementFromPoint(r.left + 10, r.top + r.height / 2);
+			return el === input ? "" : el ? el.outerHTML.slice(0, 120) : "nothing (off the screen)";
+		})()`)
+		if covered != "" {
+			t.Errorf("%s is covered by %s", id, covered)
+		}
+	}
+	fitsPhone(t, b)
+	noConsoleErrors(t, b)
+}

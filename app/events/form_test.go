@@ -51,9 +51,9 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 			"skill":            {`type="radio"`},
 		}, []string{
 			`<fieldset class="border rounded px-3 pt-2 mb-3" data-testid="field-languages">`,
-			`<legend class="fs-6 fw-semibold float-none w-auto px-1 mb-1">Programmiersprachen</legend>`,
+			`<legend class="fs-6 fw-semibold float-none w-auto px-1 mb-1 math">Programmiersprachen</legend>`,
 			`value="Schon mal programmiert, auch in Python"`,
-			`<label class="form-check-label" for="f-languages--cpp">C++</label>`,
+			`<label class="form-check-label math" for="f-languages--cpp">C++</label>`,
 		}},
 		{edge, tags{
 			"n":    {`type="number"`, `step="any"`, `min="0.5"`, `max="2.5"`},

@@ -8,14 +8,49 @@
     { left: "$", right: "$", display: false }
   ];
 
+  // KaTeX's limits for every formula on our pages: no size over 5em (a
+  // \rule, \kern or \raisebox of 3000px would cover the page), few macro
+  // expansions, no \href, \includegraphics or \htmlStyle. app.css clips
+  // each formula to its own box as well.
+  var katexLimits = { maxSize: 5, maxExpand: 100, trust: false };
+
+  function katexOptions(extra) {
+    var o = {};
+    [katexLimits, extra].forEach(function (src) {
+      Object.keys(src || {}).forEach(function (k) { o[k] = src[k]; });
+    });
+    return o;
+  }
+
+  // Math is typeset only inside elements the templates mark with class
+  // "math" (event descriptions, form labels, answers to latex fields): any
+  // other text may come from a visitor. Inside them "no-math" still keeps
+  // a part as typed, and so does a "no-math" around them.
+  function mathAllowed(el) {
+    var marked = el.closest(".math, .no-math");
+    return !!marked && marked.classList.contains("math");
+  }
+
+  function typeset(el) {
+    window.renderMathInElement(el, katexOptions({
+      delimiters: mathDelimiters,
+      throwOnError: false,
+      ignoredClasses: ["no-math", "katex"]
+    }));
+  }
+
   function renderMath(root) {
-    if (window.renderMathInElement) {
-      window.renderMathInElement(root, {
-        delimiters: mathDelimiters,
-        throwOnError: false,
-        ignoredClasses: ["no-math"]
-      });
+    if (!window.renderMathInElement || !root || root.nodeType !== 1) return;
+    if (mathAllowed(root)) {
+      typeset(root);
+      return;
     }
+    root.querySelectorAll(".math").forEach(function (el) {
+      // One inside another is typeset with the outer one.
+      var outer = el.parentElement && el.parentElement.closest(".math, .no-math");
+      if (outer && (outer.classList.contains("no-math") || root.contains(outer))) return;
+      typeset(el);
+    });
   }
 
   function showToast(kind, text) {
@@ -71,5 +106,5 @@
   });
 
   // Domains hook their own behaviour (latex previews, inline editing) here.
-  window.memberdb = { renderMath: renderMath, showToast: showToast };
+  window.memberdb = { renderMath: renderMath, katexOptions: katexOptions, showToast: showToast };
 })();

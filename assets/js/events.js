@@ -48,6 +48,12 @@
     return parts;
   }
 
+  // The limits app.js (loaded before this file) gives every formula:
+  // size, macro expansion, trust.
+  function katexOptions(extra) {
+    return window.memberdb.katexOptions(extra);
+  }
+
   function update(input) {
     var preview = document.getElementById(input.getAttribute("data-latex"));
     if (!preview) return;
@@ -65,7 +71,7 @@
         }
         var span = document.createElement("span");
         try {
-          window.katex.render(p.text, span, { displayMode: p.display, throwOnError: true });
+          window.katex.render(p.text, span, katexOptions({ displayMode: p.display, throwOnError: true }));
         } catch (e) {
           problem = (input.getAttribute("data-latex-error") || "%s").replace("%s", e.message || String(e));
           span.className = "text-danger";
