@@ -29,10 +29,10 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 		wants  []string
 	}{
 		{"graduation-ceremony.json", tags{
-			"course":          {"<select", `class="form-select"`, "!required"},
+			"course":          {"<select", `class="form-select"`, "!required", "!maxlength"},
 			"degree":          {"<select", "required"},
 			"guests":          {`type="number"`, `value="1"`, "required", `min="1"`, `max="8"`, `step="1"`},
-			"title":           {`type="text"`, `data-latex="f-title-preview"`, "required"},
+			"title":           {`type="text"`, `data-latex="f-title-preview"`, "required", `maxlength="5000"`},
 			"valid_exam_date": {`type="checkbox"`, "required"},
 			"allow_contact":   {`type="checkbox"`, "!required"},
 		}, []string{
@@ -41,9 +41,11 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 			`Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden.<br><small>`,
 		}},
 		{"summer-academy.json", tags{
-			"comments": {"<textarea", `rows="4"`},
-			"semester": {`type="number"`, `min="0"`, "!max="},
-			"phone":    {`type="text"`, "required"},
+			"comments": {"<textarea", `rows="4"`, `maxlength="20000"`},
+			"semester": {`type="number"`, `min="0"`, "!max=", "!maxlength"},
+			"phone":    {`type="text"`, "required", `maxlength="5000"`},
+			"name":     {`type="text"`, `maxlength="200"`},
+			"email":    {`type="email"`, `maxlength="254"`},
 		}, []string{`Handynummer<br><small>`}},
 		{"toolbox-workshop.json", tags{
 			"languages.python": {`type="checkbox"`, `id="f-languages--python"`},
@@ -57,7 +59,7 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 		}},
 		{edge, tags{
 			"n":    {`type="number"`, `step="any"`, `min="0.5"`, `max="2.5"`},
-			"mail": {`type="email"`},
+			"mail": {`type="email"`, `maxlength="254"`},
 			"code": {`value="ABC"`, "required"},
 		}, nil},
 	}

@@ -8,8 +8,10 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
 	"github.com/pepalumni/memberdb/components/layout"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // LevelViewRegistration lets a user see the registration page of a closed
@@ -95,9 +98,9 @@ func (h *Handler) personFields(r *http.Request, ev *Event, values map[string]str
 	}
 	return []events.Field{
 		{Path: "name", ID: "f-name", Label: html.EscapeString(i18n.T(r.Context(), "events.form.name")), Widget: "text",
-			Required: true, MaxLength: "200", Autocomplete: "name", Value: values["name"], Error: errs["name"]},
+			Required: true, MaxLength: strconv.Itoa(ui.MaxNameLength), Autocomplete: "name", Value: values["name"], Error: errs["name"]},
 		{Path: "email", ID: "f-email", Label: html.EscapeString(emailLabel), Widget: "email",
-			Required: true, MaxLength: "254", Autocomplete: "email", Value: values["email"], Error: errs["email"]},
+			Required: true, MaxLength: strconv.Itoa(ui.MaxEmailLength), Autocomplete: "email", Value: values["email"], Error: errs["email"]},
 	}
 }
 
@@ -107,12 +110,14 @@ func (h *Handler) checkPerson(r *http.Request, ev *Event, name, email string, er
 	switch {
 	case name == "":
 		errs["name"] = i18n.T(ctx, "events.field.required")
-	case len([]rune(name)) > 200:
-		errs["name"] = i18n.T(ctx, "events.field.maxlength", 200)
+	case utf8.RuneCountInString(name) > ui.MaxNameLength:
+		errs["name"] = i18n.T(ctx, "events.field.maxlength", ui.MaxNameLength)
 	}
 	switch {
 	case email == "":
 		errs["email"] = i18n.T(ctx, "events.field.required")
+	case utf8.RuneCountInString(email) > ui.MaxEmailLength:
+		errs["email"] = i18n.T(ctx, "events.field.maxlength", ui.MaxEmailLength)
 	case !mail.ValidAddress(email):
 		errs["email"] = i18n.T(ctx, "events.field.email")
 	case ev.ForceTUMail && !h.tuMail.MatchString(strings.ToLower(email)):

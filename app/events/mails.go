@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -185,15 +187,32 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
 			if v == nil {
 				continue
 			}
-			value := schema.FormatAnswer(v)
-			if b, ok := v.(bool); ok {
-				value = i18n.In(lang, "events.mail."+strconv.FormatBool(b))
+			value := oneLine(schema.FormatAnswer(v))
+			switch v := v.(type) {
+			case bool:
+				value = i18n.In(lang, "events.mail."+strconv.FormatBool(v))
+			case string:
+				value = quote(value)
 			}
-			out = append(out, answerLine{Label: oneLine(label), Value: oneLine(value)})
+			out = append(out, answerLine{Label: oneLine(label), Value: value})
 		}
 	}
 	walk(fm.Fields, "")
 	return out
+}
+
+// mailQuoteLength is how much of a free-text answer a mail quotes, in
+// characters: enough to recognise it, too little to mail someone else's
+// text to whatever address was typed into the form.
+const mailQuoteLength = 300
+
+// quote shortens a free-text answer for a mail, marking the cut with "…".
+func quote(s string) string {
+	if utf8.RuneCountInString(s) <= mailQuoteLength {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:mailQuoteLength-1]), unicode.IsSpace) + "…"
 }
 
 // oneLine keeps names and answers from breaking a mail's layout or its

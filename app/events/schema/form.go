@@ -31,6 +31,15 @@ const (
 	WidgetFieldset = "fieldset" // object with properties
 )
 
+// Limits of string answers whose schema sets no maxLength, in characters:
+// a long text (format multiline) may be a letter, any other answer a line
+// or a paragraph; an address is as long as SMTP allows. Without them one
+// registration could store, and mail to any address typed in, a megabyte.
+const (
+	DefaultMaxLength  = 5000
+	LongTextMaxLength = 20000
+)
+
 // Form is a parsed registration schema: its fields in schema order and the
 // compiled schema the answers are checked against.
 type Form struct {
@@ -60,6 +69,8 @@ type Field struct {
 	// this is always met (false is an answer); Const true means "must tick".
 	Required bool
 	// Minimum and Maximum bound numbers; MinLength and MaxLength strings.
+	// MaxLength is set for every free-text string: the schema's maxLength
+	// or the default limit (DefaultMaxLength, LongTextMaxLength).
 	Minimum, Maximum     *float64
 	MinLength, MaxLength *int
 	// Pattern is a regular expression a non-empty string must match.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // Problem is one reason a schema is refused.
@@ -395,6 +396,22 @@ func (p *parser) stringField(n *node, f *Field, at func(string) string) {
 	}
 	f.MinLength = p.count(n, "minLength", at)
 	f.MaxLength = p.count(n, "maxLength", at)
+	if f.MaxLength == nil && len(f.Enum) == 0 {
+		limit := defaultMaxLength(f.Format)
+		f.MaxLength = &limit
+	}
+}
+
+// defaultMaxLength is the limit of a free-text answer of format whose
+// schema sets none.
+func defaultMaxLength(format string) int {
+	switch format {
+	case "multiline":
+		return LongTextMaxLength
+	case "email":
+		return ui.MaxEmailLength
+	}
+	return DefaultMaxLength
 }
 
 func (p *parser) number(n *node, key string, integer bool, at func(string) string) *float64 {

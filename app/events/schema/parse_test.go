@@ -114,6 +114,28 @@ func TestParseFieldDetails(t *testing.T) {
 	}
 }
 
+// Every free-text field has a limit; a schema's own maxLength wins.
+func TestParseLimitsFreeText(t *testing.T) {
+	fm := mustParse(t, `{"type": "object", "properties": {
+		"line": {"type": "string"},
+		"letter": {"type": "string", "format": "multiline"},
+		"formula": {"type": "string", "format": "latex"},
+		"mail": {"type": "string", "format": "email"},
+		"short": {"type": "string", "maxLength": 20},
+		"long": {"type": "string", "format": "multiline", "maxLength": 50000},
+		"choice": {"type": "string", "enum": ["a", "b"]}
+	}}`)
+	want := map[string]int{"line": 5000, "letter": 20000, "formula": 5000, "mail": 254, "short": 20, "long": 50000}
+	for path, limit := range want {
+		if f := fm.Field(path); f.MaxLength == nil || *f.MaxLength != limit {
+			t.Errorf("%s: maxLength %v, want %d", path, f.MaxLength, limit)
+		}
+	}
+	if f := fm.Field("choice"); f.MaxLength != nil {
+		t.Errorf("a choice has maxLength %d; its options bound it", *f.MaxLength)
+	}
+}
+
 func TestParseRefusesWithLocation(t *testing.T) {
 	tests := []struct {
 		name, raw    string

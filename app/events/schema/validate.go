@@ -184,15 +184,18 @@ func Balanced(s string) bool {
 
 // CheckAnswers validates typed answers (as Validate returns them, or as
 // stored and decoded from JSON) against the schema and the server-side
-// rules (balanced $ in latex fields). The admin console uses it for answers
-// edited directly. The result maps paths to messages; "" is the root.
+// rules (default length limits, balanced $ in latex fields). The admin
+// console uses it for answers edited directly. The result maps paths to
+// messages; "" is the root.
 func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 	errs := Errors{}
 	for _, f := range fm.Flatten() {
-		if f.Format != "latex" {
-			continue
-		}
-		if s, ok := lookup(answers, f.Path).(string); ok && !Balanced(s) {
+		s, ok := lookup(answers, f.Path).(string)
+		switch {
+		case !ok:
+		case f.MaxLength != nil && utf8.RuneCountInString(s) > *f.MaxLength:
+			errs[f.Path] = hintOr(f, lang, problemOf("events.field.maxlength", *f.MaxLength))
+		case f.Format == "latex" && !Balanced(s):
 			errs[f.Path] = hintOr(f, lang, problemOf("events.field.latex"))
 		}
 	}

@@ -108,6 +108,24 @@ func TestValidate(t *testing.T) {
 			name: "email format", schema: []byte(`{"type": "object", "properties": {"m": {"type": "string", "format": "email"}}}`),
 			values: url.Values{"m": {"kein-at"}}, wantErrors: map[string]string{"m": "Bitte eine gültige E-Mail-Adresse eingeben."},
 		},
+		{
+			name: "text without maxLength takes 5000 characters", schema: academy,
+			values:     url.Values{"phone": {strings.Repeat("ä", schema.DefaultMaxLength)}, "intolerances": {strings.Repeat("x", schema.DefaultMaxLength+1)}},
+			wantErrors: map[string]string{"intolerances": "Bitte höchstens 5000 Zeichen eingeben."},
+		},
+		{
+			name: "long text without maxLength takes 20000 characters", schema: academy,
+			values:     url.Values{"phone": {"0231 1234"}, "comments": {strings.Repeat("x", schema.LongTextMaxLength+1)}},
+			wantErrors: map[string]string{"comments": "Bitte höchstens 20000 Zeichen eingeben."},
+		},
+		{
+			name: "latex without maxLength", schema: graduation, values: with(goodGraduation, "title", strings.Repeat("x", schema.DefaultMaxLength+1)),
+			wantErrors: map[string]string{"title": "*"},
+		},
+		{
+			name: "an explicit maxLength stays", schema: []byte(`{"type": "object", "properties": {"t": {"type": "string", "maxLength": 8000}}}`),
+			values: url.Values{"t": {strings.Repeat("x", 8000)}}, wantAnswers: `{"t":"` + strings.Repeat("x", 8000) + `"}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +185,20 @@ func TestCheckAnswersFromStoredJSON(t *testing.T) {
 		if errs[path] == "" {
 			t.Errorf("no error for %s in %v", path, errs)
 		}
+	}
+}
+
+// Answers the admin console edits directly meet the default limits too,
+// which the schema itself does not state.
+func TestCheckAnswersLimitsTextWithoutMaxLength(t *testing.T) {
+	fm, err := schema.Parse(readExample(t, "summer-academy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]any{"phone": "0231 1234", "comments": strings.Repeat("x", schema.LongTextMaxLength+1), "arrival_by_myself": false}
+	errs := schema.CheckAnswers(fm, stored, i18n.EN)
+	if want := "Please enter at most 20000 characters."; errs["comments"] != want || len(errs) != 1 {
+		t.Errorf("errors %v, want comments: %q", errs, want)
 	}
 }
 
