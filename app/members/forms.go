@@ -8,21 +8,19 @@ import (
 
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
-const (
-	maxName    = 200
-	maxEmail   = 254
-	maxMessage = 5000
-)
+// maxMessage bounds the board's message to a denied applicant.
+const maxMessage = 5000
 
 // checkName returns the message for an unusable name, "" when it is fine.
 func checkName(ctx context.Context, name string) string {
 	switch {
 	case name == "":
 		return i18n.T(ctx, "members.error.name.required")
-	case utf8.RuneCountInString(name) > maxName:
-		return i18n.T(ctx, "members.error.name.long", maxName)
+	case utf8.RuneCountInString(name) > ui.MaxNameLength:
+		return i18n.T(ctx, "members.error.name.long", ui.MaxNameLength)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return i18n.T(ctx, "members.error.name.invalid")
 	}
@@ -33,10 +31,12 @@ func checkName(ctx context.Context, name string) string {
 // fine. Only a bare address is accepted, no display name, and its domain
 // must have a dot.
 func checkEmail(ctx context.Context, email string) string {
-	if email == "" {
+	switch {
+	case email == "":
 		return i18n.T(ctx, "members.error.email.required")
-	}
-	if !mail.ValidAddress(email) {
+	case utf8.RuneCountInString(email) > ui.MaxEmailLength:
+		return i18n.T(ctx, "members.error.email.long", ui.MaxEmailLength)
+	case !mail.ValidAddress(email):
 		return i18n.T(ctx, "members.error.email.invalid")
 	}
 	return ""

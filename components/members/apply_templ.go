@@ -94,11 +94,11 @@ func ApplyFormFragment(f ApplyForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = input("name", "text", i18n.T(ctx, "members.field.name"), f.Name, f.NameError, "name").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = nameInput(f.Name, f.NameError).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = input("email", "email", i18n.T(ctx, "members.field.email"), f.Email, f.EmailError, "email").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = emailInput(f.Email, f.EmailError).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

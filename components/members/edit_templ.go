@@ -357,11 +357,11 @@ func EditFormFragment(f EditForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = input("name", "text", i18n.T(ctx, "members.field.name"), f.Name, f.NameError, "name").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = nameInput(f.Name, f.NameError).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = input("date_of_birth", "date", i18n.T(ctx, "members.field.date_of_birth"), f.DateOfBirth, f.DateOfBirthError, "bday").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = input("date_of_birth", "date", i18n.T(ctx, "members.field.date_of_birth"), f.DateOfBirth, f.DateOfBirthError, "bday", 0).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -156,7 +156,7 @@ func RequestFormFragment(f RequestForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = input("email", "email", i18n.T(ctx, "members.field.email"), f.Email, f.EmailError, "email").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = emailInput(f.Email, f.EmailError).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
