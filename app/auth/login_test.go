@@ -3,6 +3,7 @@ package auth_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -288,5 +289,17 @@ func TestAdminLinkOnlyForUsersWithAnAccessLevel(t *testing.T) {
 	}
 	if page := app.Get(t, app.Client(), "/"); strings.Contains(page.Body, `data-testid="nav-admin"`) {
 		t.Error("an anonymous visitor sees the admin link")
+	}
+}
+
+// The name fields of the login and the reset say how long an account's
+// name or address can be, as the membership forms do.
+func TestAccountFormsLimitTheName(t *testing.T) {
+	app := apptest.Start(t)
+	for _, path := range []string{"/login/", "/password_reset/"} {
+		page := app.Get(t, app.Client(), path)
+		if !regexp.MustCompile(`<input[^>]*name="user_or_email"[^>]*maxlength="254"`).MatchString(page.Body) {
+			t.Errorf("%s: the name field has no maxlength of 254", path)
+		}
 	}
 }
