@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/pepalumni/memberdb/components/layout"
@@ -58,5 +57,3 @@ func (s *Site) popFlashes(r *http.Request) []layout.Flash {
 }
 
 func toastOf(kind, text string) layout.Flash { return layout.Flash{Kind: kind, Text: text} }
-
-func itoa(i int) string { return strconv.Itoa(i) }

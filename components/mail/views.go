@@ -70,7 +70,6 @@ type DevMailbox struct {
 	Limit int
 }
 
-func itoa(i int) string     { return strconv.Itoa(i) }
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
 func statusClass(status string) string {
