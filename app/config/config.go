@@ -9,6 +9,8 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,8 +41,9 @@ type Config struct {
 
 	// ApproveMail receives new membership applications.
 	ApproveMail string
-	// TUMailPattern is what force_tu_mail events require of an address.
-	TUMailPattern string
+	// TUMail is what force_tu_mail events require of an address
+	// (TU_MAIL_PATTERN).
+	TUMail *regexp.Regexp
 	// LinkTTL is how long a mailed link for editing one's data stays valid.
 	LinkTTL time.Duration
 	// PageCacheTTL is how long anonymous visitors may be served a public
@@ -105,7 +108,6 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		OrgEmail:       get("ORG_EMAIL", "vorstand@pep-dortmund.org"),
 		OrgWebsite:     get("ORG_WEBSITE", "https://pep-dortmund.org"),
 		ApproveMail:    get("APPROVE_MAIL", ""),
-		TUMailPattern:  get("TU_MAIL_PATTERN", `^[a-z-]+\.[a-z-]+@tu-dortmund\.de$`),
 		Mail: Mail{
 			Server:   get("MAIL_SERVER", ""),
 			Username: get("MAIL_USERNAME", ""),
@@ -143,6 +145,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	default:
 		problems = append(problems, fmt.Sprintf("MAIL_TLS=%q must be starttls, tls or none", c.Mail.TLS))
 	}
+	tuMail, err := regexp.Compile(get("TU_MAIL_PATTERN", `^[a-z-]+\.[a-z-]+@tu-dortmund\.de$`))
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("TU_MAIL_PATTERN is not a regular expression: %v", err))
+	}
+	c.TUMail = tuMail
 	if !c.Dev && c.Mail.Server == "" {
 		problems = append(problems, "MAIL_SERVER is required outside development mode (DEV=true keeps mail in the dev mailbox)")
 	}
@@ -175,6 +182,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 
 	if len(problems) > 0 {
+		slices.Sort(problems)
 		return nil, fmt.Errorf("configuration is invalid:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 	return c, nil

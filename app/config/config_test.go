@@ -38,13 +38,25 @@ func TestEveryProblemIsNamedAtOnce(t *testing.T) {
 		"MAIL_SENDER":     "Evil\r\nBcc: x@example.org",
 		"PAGE_CACHE_TTL":  "1h",
 		"PPROF_ADDR":      "0.0.0.0:6060",
+		"TU_MAIL_PATTERN": "^[a-z+@tu-dortmund\\.de$",
+		"ORG_EMAIL":       "not an address",
+		"APPROVE_MAIL":    "neither",
 	}))
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
-	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER", "MAIL_SENDER", "PAGE_CACHE_TTL", "PPROF_ADDR"} {
+	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER",
+		"MAIL_SENDER", "PAGE_CACHE_TTL", "PPROF_ADDR", "TU_MAIL_PATTERN", "ORG_EMAIL", "APPROVE_MAIL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+	// The problems come in the same order every time, not in a map's.
+	for range 20 {
+		_, again := FromEnv(env(map[string]string{"ORG_EMAIL": "not an address", "APPROVE_MAIL": "neither", "MAIL_SENDER": "x"}))
+		_, first := FromEnv(env(map[string]string{"ORG_EMAIL": "not an address", "APPROVE_MAIL": "neither", "MAIL_SENDER": "x"}))
+		if again.Error() != first.Error() {
+			t.Fatalf("the problems came in another order:\n%v\n%v", first, again)
 		}
 	}
 }

@@ -46,15 +46,14 @@ type Handler struct {
 	mailsByAddress *ratelimit.Limiter
 }
 
-// NewHandler builds the handler; org signs the mails. An invalid
-// TU_MAIL_PATTERN stops the start.
+// NewHandler builds the handler; org signs the mails.
 func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
 	return &Handler{
 		svc:            NewService(cfg, org),
 		pool:           pool,
 		site:           site,
 		cfg:            cfg,
-		tuMail:         regexp.MustCompile(cfg.TUMailPattern),
+		tuMail:         cfg.TUMail,
 		registerByIP:   ratelimit.New(30, 10*time.Minute),
 		resendByIP:     ratelimit.New(10, 10*time.Minute),
 		mailsByAddress: ratelimit.New(3, time.Hour),
