@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -46,24 +47,16 @@ type Server struct {
 	// Users loads the request's user; tests reach its rate limits here.
 	Users *auth.Sessions
 
-	stopCleanup func()
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+	idle   *idleMemory
+	stop   func() // ends what Start began; nil before Start
 }
 
-// New builds the router with every domain's routes.
+// New builds the router with every domain's routes. It starts nothing:
+// Start does.
 func New(d Deps) (*Server, error) {
-	// pgxstore's own cleanup goroutine races with StopCleanup, so expired
-	// sessions are removed by a loop of ours (sessionCleanup).
-	store := pgxstore.NewWithCleanupInterval(d.Pool, 0)
-	sm := scs.New()
-	sm.Store = store
-	sm.IdleTimeout = 30 * time.Minute
-	sm.Lifetime = 12 * time.Hour
-	sm.Cookie.Name = "memberdb_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = d.Config.Secure()
-
-	mailOrg := mail.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite, Signature: d.Config.OrgSignature}
+	sm := newSessions(d.Config)
 	site := &web.Site{
 		Sessions: sm,
 		Logger:   d.Logger,
@@ -73,17 +66,39 @@ func New(d Deps) (*Server, error) {
 	}
 	sm.ErrorFunc = site.SessionError
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
-	site.ShellHooks = append(site.ShellHooks, auth.ShellHook)
-	site.ShellHooks = append(site.ShellHooks, members.ShellHook(d.Pool))
-	crossOrigin, err := site.CrossOrigin(d.Config.BaseURL.String())
-	if err != nil {
+	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool))
+	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
+		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}}
+	if err := s.route(d); err != nil {
 		return nil, err
 	}
+	return s, nil
+}
 
-	reg := auth.NewRegistry()
+// newSessions keeps sessions in PostgreSQL. pgxstore's own cleanup
+// goroutine races with StopCleanup, so expired sessions are removed by a
+// loop of ours (sessionCleanup) that Start begins.
+func newSessions(cfg *config.Config) *scs.SessionManager {
+	sm := scs.New()
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
+	sm.Cookie.Name = "memberdb_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.Secure()
+	return sm
+}
+
+// route builds the middleware chain and mounts every domain's routes.
+func (s *Server) route(d Deps) error {
+	s.Sessions.Store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
+	site, sm := s.Site, s.Sessions
+	crossOrigin, err := site.CrossOrigin(d.Config.BaseURL.String())
+	if err != nil {
+		return err
+	}
 	mux := chi.NewRouter()
-	idle := &idleMemory{release: giveBack}
-	mux.Use(idle.count, middleware.GetHead, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
 		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
@@ -94,7 +109,7 @@ func New(d Deps) (*Server, error) {
 	mux.NotFound(withSession(site.NotFound))
 	mux.MethodNotAllowed(withSession(site.MethodNotAllowed))
 
-	bare := auth.NewRouter(mux, reg, users.Require)
+	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
 	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
 	bare.Public().Get("/healthz", health(d.Pool))
 	bare.Public().Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -102,50 +117,54 @@ func New(d Deps) (*Server, error) {
 	})
 
 	mux.Group(func(r chi.Router) {
-		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, users.LoadUser)
-		rt := auth.NewRouter(r, reg, users.Require)
-		rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
-			site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(d.Config.OrgName))
-		})
-		rt.Public().Post("/lang", site.SwitchLanguage)
-
-		// Domains: each adds its routes here (one line each).
-		mailweb.NewHandler(d.Pool, site, d.Config.Dev).Routes(rt)
-		auth.NewHandler(users, d.Config, mailOrg).Routes(rt)
-		organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
-		events.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt, reg)
-		members.NewHandler(d.Config, d.Pool, site, mailOrg).Routes(rt)
-		admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: events.NewService(d.Config, mailOrg)}).Routes(rt)
+		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, s.Users.LoadUser)
+		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d)
 	})
-
-	_ = mailOrg // domains render their mails with it
-	cleanupCtx, stopCleanup := context.WithCancel(context.Background())
-	cleanupDone := make(chan struct{})
-	go func() {
-		defer close(cleanupDone)
-		sessionCleanup(cleanupCtx, d.Pool, d.Logger, 10*time.Minute)
-	}()
-	idleDone := make(chan struct{})
-	go func() {
-		defer close(idleDone)
-		idle.run(cleanupCtx, 2*time.Second)
-	}()
-	return &Server{Handler: mux, mux: mux, Registry: reg, Site: site, Sessions: sm, Users: users,
-		stopCleanup: func() { stopCleanup(); <-cleanupDone; <-idleDone }}, nil
+	s.mux, s.Handler = mux, mux
+	return nil
 }
 
-// Start writes the declared access levels to the database; call it once
-// before serving.
+// domains adds each domain's routes (one line each).
+func (s *Server) domains(rt *auth.Router, d Deps) {
+	cfg, site := d.Config, s.Site
+	mailOrg := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
+	rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
+		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(cfg.OrgName))
+	})
+	rt.Public().Post("/lang", site.SwitchLanguage)
+	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)
+	auth.NewHandler(s.Users, cfg, mailOrg).Routes(rt)
+	organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
+	events.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt, s.Registry)
+	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
+	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: events.NewService(cfg, mailOrg)}).Routes(rt)
+}
+
+// Start writes the declared access levels to the database and begins the
+// server's background work (removing expired sessions, giving back idle
+// memory) until Close. Call it once before serving.
 func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
-	return auth.SyncLevels(ctx, pool, s.Registry.Levels())
+	if err := auth.SyncLevels(ctx, pool, s.Registry.Levels()); err != nil {
+		return err
+	}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { sessionCleanup(bg, s.pool, s.logger, 10*time.Minute) })
+	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
+	s.stop = func() { cancel(); wg.Wait() }
+	return nil
 }
 
 // Mux is the root router, for tests that add routes behind the middleware.
 func (s *Server) Mux() chi.Router { return s.mux }
 
-// Close stops background work of the server (session cleanup, giving
-// back idle memory).
-func (s *Server) Close() { s.stopCleanup() }
+// Close ends the background work Start began.
+func (s *Server) Close() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}
 
 func sessionCleanup(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, every time.Duration) {
 	ticker := time.NewTicker(every)
