@@ -21,7 +21,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("dev takes no arguments")
 	}
-	_ = config.LoadDotEnv(".env")
+	// A malformed .env would otherwise leave its variables unset without a
+	// word: the private database, say, instead of the one it names.
+	if err := config.LoadDotEnv(".env"); err != nil {
+		return err
+	}
 	if os.Getenv("DEV") == "" {
 		os.Setenv("DEV", "true")
 	}

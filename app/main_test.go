@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -72,5 +74,21 @@ func TestInvalidConfigurationStopsWithEveryProblem(t *testing.T) {
 		logger: slog.New(slog.NewTextHandler(&errOut, nil))})
 	if code != 1 || !strings.Contains(errOut.String(), "DATABASE_URL") || !strings.Contains(errOut.String(), "MAIL_TLS") {
 		t.Fatalf("serve with bad config = %d:\n%s", code, errOut.String())
+	}
+}
+
+// A .env that cannot be read stops `memberdb dev` with the reason instead
+// of starting with its variables silently unset.
+func TestDevStopsOnAMalformedDotEnv(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DATABASE_URL='unterminated\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	code := run(context.Background(), []string{"dev"}, &env{stdout: &errOut, stderr: &errOut,
+		logger: slog.New(slog.NewTextHandler(&errOut, nil))})
+	if code != 1 || !strings.Contains(errOut.String(), ".env") {
+		t.Fatalf("dev with a malformed .env = %d:\n%s", code, errOut.String())
 	}
 }

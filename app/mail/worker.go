@@ -79,7 +79,6 @@ type Worker struct {
 	claimer claimer
 
 	delivered atomic.Int64
-	failed    atomic.Int64
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -94,9 +93,6 @@ func NewWorker(pool *pgxpool.Pool, cfg WorkerConfig) *Worker {
 // Delivered is how many mails this worker handed to the SMTP server (or
 // captured, in the development mailbox).
 func (w *Worker) Delivered() int64 { return w.delivered.Load() }
-
-// Failed is how many mails this worker gave up on.
-func (w *Worker) Failed() int64 { return w.failed.Load() }
 
 // Start runs the worker in the background until Stop; a worker runs once,
 // so a second Start, or one after Stop, does nothing.
@@ -200,8 +196,8 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(claimed), w.deliver(ctx, claimed)
 }
 
-// Drain delivers mails until none is due and returns how many it claimed:
-// for the benchmark, and for tools that want the outbox empty now.
+// Drain delivers mails until none is due and returns how many it claimed;
+// the mail benchmark measures a batch's delivery with it.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	total := 0
 	for {

@@ -131,7 +131,6 @@ func (w *Worker) markFailed(ctx context.Context, c claimed, sendErr error, perma
 	status, next := "queued", time.Now().Add(w.backoff(attempts))
 	if permanent || attempts >= w.cfg.MaxAttempts {
 		status, next = "failed", time.Now()
-		w.failed.Add(1)
 	}
 	msg := sendErr.Error()
 	w.cfg.Logger.Warn("mail not delivered", "id", c.ID, "kind", c.Kind, "attempt", attempts, "status", status, "err", msg)

@@ -126,8 +126,9 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// Redirect sends the browser to url after a POST: 303, or HX-Location for
-// htmx so the target page loads without a full reload.
+// Redirect sends the browser to url after a POST: 303, or for htmx an
+// HX-Redirect, which makes htmx load the page as a whole (a 303 would be
+// followed by the XMLHttpRequest and its page swapped into the target).
 func Redirect(w http.ResponseWriter, r *http.Request, url string) {
 	if IsFragment(r) {
 		w.Header().Set("HX-Redirect", url)
