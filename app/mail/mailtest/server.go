@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/pepalumni/memberdb/app/apptest/wait"
 )
 
 // Message is one delivered mail.
@@ -51,7 +53,6 @@ type Server struct {
 	srv      *smtp.Server
 	listener net.Listener
 	mu       sync.Mutex
-	cond     *sync.Cond
 	messages []Message
 	// reject, when set, answers DATA with this error instead of accepting.
 	reject *smtp.SMTPError
@@ -76,7 +77,6 @@ func Listen(addr string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{listener: l}
-	s.cond = sync.NewCond(&s.mu)
 	tcp := l.Addr().(*net.TCPAddr)
 	s.Host, s.Port = tcp.IP.String(), tcp.Port
 	s.srv = Serve(l, func() smtp.Session { return &session{server: s} })
@@ -142,36 +142,24 @@ func (s *Server) To(addr string) []Message {
 }
 
 // WaitTo waits until n mails to addr arrived and returns them; it fails t
-// after timeout.
+// after timeout, saying how many had come.
 func (s *Server) WaitTo(t testing.TB, addr string, n int, timeout time.Duration) []Message {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		got := s.To(addr)
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: want %d mails to %s within %v, got %d", n, addr, timeout, len(got))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.For(t, timeout, fmt.Sprintf("%d mails to %s", n, addr), func() (int, bool) {
+		got := len(s.To(addr))
+		return got, got >= n
+	})
+	return s.To(addr)
 }
 
-// WaitCount waits until at least n mails arrived in total.
+// WaitCount waits until at least n mails arrived in total and returns all.
 func (s *Server) WaitCount(t testing.TB, n int, timeout time.Duration) []Message {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		got := s.Messages()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: want %d mails within %v, got %d", n, timeout, len(got))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.For(t, timeout, fmt.Sprintf("%d mails in all", n), func() (int, bool) {
+		got := len(s.Messages())
+		return got, got >= n
+	})
+	return s.Messages()
 }
 
 type session struct {
