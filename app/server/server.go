@@ -117,7 +117,7 @@ func (s *Server) route(d Deps) error {
 	})
 
 	mux.Group(func(r chi.Router) {
-		r.Use(web.LimitBody, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, s.Users.LoadUser)
+		r.Use(web.LimitBody, site.Pages.ForgetAfterWrites, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, s.Users.LoadUser)
 		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d)
 	})
 	s.mux, s.Handler = mux, mux

@@ -3,12 +3,17 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -29,9 +34,13 @@ type PageCache struct {
 	session string // name of the session cookie
 	now     func() time.Time
 
-	mu    sync.RWMutex
-	pages map[pageKey]*cachedPage
-	bytes int // of every page's bodies
+	flights singleflight.Group
+	misses  atomic.Int64 // for tests: requests that found no page
+
+	mu         sync.RWMutex
+	pages      map[pageKey]*cachedPage
+	bytes      int    // of every page's bodies
+	generation uint64 // counts Forget calls
 }
 
 // The cache is bounded against addresses made up to fill it (a query
@@ -71,6 +80,9 @@ func NewPageCache(ttl time.Duration, sessionCookie string) *PageCache {
 
 // Handler serves next through the cache. It must run inside the Language
 // middleware, whose choice is part of the key. A nil cache passes through.
+//
+// Requests that miss the same page at the same moment wait for one render
+// of it (a rush starts with every phone missing at once).
 func (c *PageCache) Handler(next http.HandlerFunc) http.HandlerFunc {
 	if c == nil || c.ttl <= 0 {
 		return next
@@ -83,20 +95,72 @@ func (c *PageCache) Handler(next http.HandlerFunc) http.HandlerFunc {
 		key := pageKey{uri: r.URL.RequestURI(), lang: i18n.LangOf(r.Context()), fragment: IsFragment(r), origin: r.Header.Get("Origin")}
 		now := c.now()
 		c.mu.RLock()
-		p := c.pages[key]
+		p, gen := c.pages[key], c.generation
 		c.mu.RUnlock()
 		if p == nil || !now.Before(p.expires) {
-			rec := &pageRecorder{header: make(http.Header), status: http.StatusOK}
-			next(rec, r)
-			if !rec.storable() {
-				rec.replay(w)
+			c.misses.Add(1)
+			flight := fmt.Sprintf("%d\x00%s\x00%s\x00%t\x00%s", gen, key.uri, key.lang, key.fragment, key.origin)
+			v, _, _ := c.flights.Do(flight, func() (any, error) {
+				rec := &pageRecorder{request: r, header: make(http.Header), status: http.StatusOK}
+				next(rec, r)
+				if !rec.storable() {
+					return rec, nil
+				}
+				page := &cachedPage{expires: now.Add(c.ttl), header: rec.header, body: rec.body.Bytes(), gzipped: compress(rec.body.Bytes())}
+				c.store(key, page, now, gen)
+				return page, nil
+			})
+			switch v := v.(type) {
+			case *cachedPage:
+				p = v
+			case *pageRecorder:
+				if v.request != r {
+					// Not a page to share (an error, a cookie): this
+					// request renders its own.
+					next(w, r)
+					return
+				}
+				v.replay(w)
 				return
 			}
-			p = &cachedPage{expires: now.Add(c.ttl), header: rec.header, body: rec.body.Bytes(), gzipped: compress(rec.body.Bytes())}
-			c.store(key, p, now)
 		}
 		p.serve(w, acceptsGzip(r))
 	}
+}
+
+// Forget drops every page at once. A registration, a cancellation or an
+// edited event changes what the public pages show; the writes that cause
+// them call it through ForgetAfterWrites.
+func (c *PageCache) Forget() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.pages)
+	c.bytes = 0
+	c.generation++
+}
+
+// ForgetAfterWrites drops the cached pages after every successful unsafe
+// request (a POST that was not refused), so nobody is shown "1 place
+// left" after the last place has gone.
+func (c *PageCache) ForgetAfterWrites(next http.Handler) http.Handler {
+	if c == nil || c.ttl <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		if ww.Status() < http.StatusBadRequest {
+			c.Forget()
+		}
+	})
 }
 
 func (c *PageCache) cacheable(r *http.Request) bool {
@@ -107,9 +171,14 @@ func (c *PageCache) cacheable(r *http.Request) bool {
 	return err != nil
 }
 
-func (c *PageCache) store(key pageKey, p *cachedPage, now time.Time) {
+// store keeps p unless the pages were forgotten since its render began
+// (gen): it may show what a write has changed since.
+func (c *PageCache) store(key pageKey, p *cachedPage, now time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.generation {
+		return
+	}
 	if old := c.pages[key]; old != nil {
 		c.bytes -= old.size()
 		delete(c.pages, key)
@@ -174,9 +243,10 @@ func acceptsGzip(r *http.Request) bool {
 
 // pageRecorder holds an answer until it is known whether it may be cached.
 type pageRecorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
+	request *http.Request // whose render this is
+	header  http.Header
+	status  int
+	body    bytes.Buffer
 }
 
 func (rec *pageRecorder) Header() http.Header { return rec.header }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -263,5 +264,87 @@ func TestPageCacheStaysWithinItsByteBudget(t *testing.T) {
 	}
 	if got := get(h, "/events/?bust=0").Body.String(); !strings.HasPrefix(got, "bust=0 <p>") {
 		t.Errorf("a page served after clearing: %.20q", got)
+	}
+}
+
+// A write that went through (a registration, an edited event) drops the
+// cached pages at once; a refused one does not.
+func TestPageCacheForgetsAfterWrites(t *testing.T) {
+	p := &countingPage{}
+	c, _, h := newTestCache(p)
+	status := http.StatusSeeOther
+	write := c.ForgetAfterWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+	post := func() {
+		write.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/events/x/registration/", nil))
+	}
+	get(h, "/events/")
+	status = http.StatusUnprocessableEntity
+	post()
+	if got := body(t, get(h, "/events/")); !strings.HasPrefix(got, "render 1 ") {
+		t.Errorf("after a refused write: %.30q, want the cached page", got)
+	}
+	status = http.StatusSeeOther
+	post()
+	if got := body(t, get(h, "/events/")); !strings.HasPrefix(got, "render 2 ") {
+		t.Errorf("after a write: %.30q, want a fresh page", got)
+	}
+}
+
+// A page rendered while a write happened is not kept: it may show what
+// the write changed.
+func TestPageCacheKeepsNoPageRenderedAcrossAWrite(t *testing.T) {
+	var c *PageCache
+	var renders atomic.Int64
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		c.Forget() // a write lands while this page renders
+		fmt.Fprint(w, strings.Repeat("x", 100))
+	}
+	c = NewPageCache(time.Second, "memberdb_session")
+	h := c.Handler(slow)
+	get(h, "/events/")
+	get(h, "/events/")
+	if n := renders.Load(); n != 2 {
+		t.Errorf("%d renders, want 2: a page rendered across a write was kept", n)
+	}
+}
+
+// Visitors who miss the same page at the same moment share one render.
+func TestPageCacheRendersOnceForSimultaneousMisses(t *testing.T) {
+	var renders atomic.Int64
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	page := func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		entered <- struct{}{}
+		<-release
+		fmt.Fprint(w, "the list")
+	}
+	c := NewPageCache(time.Second, "memberdb_session")
+	h := c.Handler(page)
+	var wg sync.WaitGroup
+	bodies := make([]string, 20)
+	wg.Go(func() { bodies[0] = get(h, "/events/").Body.String() })
+	<-entered // the first render has begun; the others miss the same page
+	for i := 1; i < len(bodies); i++ {
+		wg.Go(func() { bodies[i] = get(h, "/events/").Body.String() })
+	}
+	// Let the render finish once every visitor has missed and is about to
+	// join its flight (a few instructions away; yield so they get there).
+	for c.misses.Load() < int64(len(bodies)) {
+		runtime.Gosched()
+	}
+	for range 100 {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders for %d simultaneous visitors, want 1", n, len(bodies))
+	}
+	for i, b := range bodies {
+		if b != "the list" {
+			t.Errorf("visitor %d got %q", i, b)
+		}
 	}
 }
