@@ -57,6 +57,20 @@ type DevMail struct {
 	Attachments []string
 }
 
+// MailDetail is one mail of the outbox for admins: as its recipients read
+// it (links hidden), with its state and every delivery attempt.
+type MailDetail struct {
+	Mail     DevMail
+	Row      OutboxRow
+	Attempts []MailAttempt
+}
+
+// MailAttempt is one failed try to deliver a mail and the server's answer.
+type MailAttempt struct {
+	At     string
+	Answer string
+}
+
 // BodyPart is a run of plain text or, when URL is set, a link.
 type BodyPart struct {
 	Text string

@@ -29,12 +29,29 @@ func (h *Handler) devMailbox(w http.ResponseWriter, r *http.Request) {
 	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "mail.dev.title"), view.DevMailboxPage(view.DevMailbox{Mails: mails, Limit: devMailLimit}))
 }
 
+// mailSelect reads a mail as a recipient would see it; scanMail scans it.
+const mailSelect = `
+	SELECT o.id, o.kind, o.status, o.created_at, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.reply_to, o.subject,
+	       o.body_text, o.body_html <> '',
+	       coalesce((SELECT array_agg(filename ORDER BY id) FROM mail_attachments WHERE mail_id = o.id), '{}')
+	FROM mail_outbox o`
+
+func scanMail(row pgx.CollectableRow) (view.DevMail, error) {
+	var m view.DevMail
+	var created time.Time
+	var toAddrs, cc, bcc []string
+	var body string
+	err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
+		&body, &m.HasHTML, &m.Attachments)
+	m.CreatedAt = web.LocalTime(created)
+	m.To, m.Cc, m.Bcc = displayAddresses(toAddrs), displayAddresses(cc), displayAddresses(bcc)
+	m.ReplyTo = displayAddresses([]string{m.ReplyTo})
+	m.Body = linkify(body)
+	return m, err
+}
+
 func (h *Handler) devMails(ctx context.Context, to string) ([]view.DevMail, error) {
-	const q = `
-		SELECT o.id, o.kind, o.status, o.created_at, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.reply_to, o.subject,
-		       o.body_text, o.body_html <> '',
-		       coalesce((SELECT array_agg(filename ORDER BY id) FROM mail_attachments WHERE mail_id = o.id), '{}')
-		FROM mail_outbox o
+	const q = mailSelect + `
 		WHERE $1 = '' OR EXISTS (SELECT 1 FROM unnest(o.to_addrs || o.cc_addrs || o.bcc_addrs) AS a WHERE a ILIKE $2)
 		ORDER BY o.id DESC
 		LIMIT $3`
@@ -42,18 +59,7 @@ func (h *Handler) devMails(ctx context.Context, to string) ([]view.DevMail, erro
 	if err != nil {
 		return nil, fmt.Errorf("mailweb: dev mailbox: %w", err)
 	}
-	mails, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (view.DevMail, error) {
-		var m view.DevMail
-		var created time.Time
-		var toAddrs, cc, bcc []string
-		var body string
-		err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
-			&body, &m.HasHTML, &m.Attachments)
-		m.CreatedAt = web.LocalTime(created)
-		m.To, m.Cc, m.Bcc = strings.Join(toAddrs, ", "), strings.Join(cc, ", "), strings.Join(bcc, ", ")
-		m.Body = linkify(body)
-		return m, err
-	})
+	mails, err := pgx.CollectRows(rows, scanMail)
 	if err != nil {
 		return nil, fmt.Errorf("mailweb: dev mailbox: %w", err)
 	}

@@ -77,7 +77,7 @@ func outboxRow(e outboxEntry, f outboxFilter) view.OutboxRow {
 	row := view.OutboxRow{
 		ID:         e.ID,
 		Kind:       e.Kind,
-		Recipients: strings.Join(slices.Concat(e.To, e.Cc, e.Bcc), ", "),
+		Recipients: displayAddresses(slices.Concat(e.To, e.Cc, e.Bcc)),
 		Subject:    e.Subject,
 		Status:     e.Status,
 		Attempts:   e.Attempts,

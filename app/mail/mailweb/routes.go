@@ -9,5 +9,6 @@ func (h *Handler) Routes(rt *auth.Router) {
 	}
 	admin := rt.Level(LevelMailAdmin)
 	admin.Get("/admin/mail", h.outbox)
+	admin.Get("/admin/mail/{id:[0-9]+}", h.mailDetail)
 	admin.Post("/admin/mail/{id}/retry", h.retry)
 }
