@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -76,6 +77,9 @@ func Start(t testing.TB, opts ...Option) *App {
 	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
 	pool := originPool(t, origin)
 	logs := &logCount{t: t}
+	// Registered first, so it runs last: errors logged while the server
+	// and the worker shut down still count.
+	t.Cleanup(logs.end)
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger})
 	if err != nil {
@@ -193,16 +197,53 @@ func setHeaders(req *http.Request, headers []string) {
 }
 
 // logCount sends the app's warnings and errors to the test log and counts
-// them, so a test can tell how much a request made the server log.
+// them, so a test can tell how much a request made the server log. An
+// ERROR line fails the test that started the app unless it called
+// ExpectErrors: a server error nobody provoked is a bug, also when the
+// page the test looks at seems fine.
 type logCount struct {
 	t     testing.TB
 	lines atomic.Int64
+
+	mu       sync.Mutex
+	expected bool // the test provokes server errors on purpose
+	ended    bool // t's cleanup ran: t may no longer log or fail
 }
 
 func (w *logCount) Write(p []byte) (int, error) {
 	w.lines.Add(int64(strings.Count(string(p), "\n")))
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	// The mail worker and abandoned requests log from goroutines of their
+	// own; what comes after the test ended has no test left to tell.
+	if w.ended {
+		return len(p), nil
+	}
+	for line := range strings.Lines(string(p)) {
+		line = strings.TrimRight(line, "\n")
+		if strings.Contains(line, "level=ERROR") && !w.expected {
+			w.t.Errorf("the server logged an error (call ExpectErrors if the test provokes it): %s", line)
+		} else {
+			w.t.Log(line)
+		}
+	}
 	return len(p), nil
+}
+
+// end stops logging to t; it runs as t's last cleanup.
+func (w *logCount) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ended = true
+}
+
+// ExpectErrors declares that the test provokes server errors on purpose
+// (a failing database, an SMTP server that refuses): ERROR lines are logged
+// instead of failing it.
+func (a *App) ExpectErrors() {
+	a.log.mu.Lock()
+	defer a.log.mu.Unlock()
+	a.log.expected = true
 }
 
 // LogLines is how many lines (warnings and errors) the app has logged.

@@ -2,23 +2,39 @@ package apptest
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/pepalumni/memberdb/app/apptest/wait"
 )
+
+// browserWait is how long a browser helper waits for the page.
+const browserWait = 10 * time.Second
 
 // chromium is Debian's browser, installed by .ci/run.
 const chromium = "/usr/bin/chromium"
 
 // Browser is a headless Chromium tab with the page's console recorded.
 type Browser struct {
-	Ctx context.Context
-	mu  sync.Mutex
-	log []chromedp.ConsoleMessage
+	Ctx   context.Context
+	width int // of the window, in CSS pixels
+
+	mu      sync.Mutex
+	log     []chromedp.ConsoleMessage
+	flushes atomic.Int64
 }
 
 // NewBrowser starts headless Chromium for t, sized like a phone when
@@ -63,7 +79,7 @@ func NewBrowser(t testing.TB, size ...int) *Browser {
 		cancelCtx()
 		cancelAlloc()
 	})
-	b := &Browser{Ctx: ctx}
+	b := &Browser{Ctx: ctx, width: width}
 	viewport := chromedp.EmulateViewport(int64(width), int64(height))
 	if width < 600 {
 		viewport = chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile, chromedp.EmulateTouch)
@@ -96,4 +112,132 @@ func (b *Browser) Errors() []chromedp.ConsoleMessage {
 		}
 	}
 	return out
+}
+
+// Login gives the browser the session of a fresh user holding levels, as
+// if the user had logged in, and returns the user.
+func (b *Browser) Login(t testing.TB, app *App, levels ...string) TestUser {
+	t.Helper()
+	c, u := app.ClientWith(t, levels...)
+	base, err := url.Parse(app.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ck := range c.Jar.Cookies(base) {
+		if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: app.URL}); err != nil {
+			t.Fatalf("giving the browser the session: %v", err)
+		}
+	}
+	return u
+}
+
+// Do runs actions and fails t with what was being done when one fails.
+func (b *Browser) Do(t testing.TB, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.Ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Eval evaluates the JavaScript expression js in b's page and returns its
+// value, failing t when it cannot.
+func Eval[T any](t testing.TB, b *Browser, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// WaitTrue polls the JavaScript expression js until it is truthy and fails
+// t naming what it waited for, and where the browser is, when it is not
+// within a few seconds. Unlike chromedp.Poll it goes on across a
+// navigation: a look while the page changes counts as false.
+func (b *Browser) WaitTrue(t testing.TB, what, js string) {
+	t.Helper()
+	var last error
+	if wait.Poll(browserWait, func() bool {
+		ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool]("!!("+js+")"))
+		last = err
+		return err == nil && ok
+	}) {
+		return
+	}
+	page, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`location.href + "\n" + (document.body ? document.body.innerText.slice(0, 400) : "")`))
+	if err != nil {
+		page = err.Error()
+	}
+	if last != nil {
+		page += "\n(the last look failed: " + last.Error() + ")"
+	}
+	t.Fatalf("waited %v for %s; the browser shows %s", browserWait, what, page)
+}
+
+// FitsWidth fails t when the page is wider than the window, naming the
+// elements that stick out: on a phone a page must never scroll sideways.
+func (b *Browser) FitsWidth(t testing.TB) {
+	t.Helper()
+	width := Eval[int](t, b, `document.documentElement.scrollWidth`)
+	if width <= b.width {
+		return
+	}
+	page := Eval[string](t, b, `location.pathname + location.search`)
+	wide := Eval[string](t, b, fmt.Sprintf(`Array.from(document.querySelectorAll('body *')).filter(function (e) {
+		return e.getBoundingClientRect().right > %d + 1;
+	}).slice(0, 8).map(function (e) {
+		var cls = typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+		return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + cls + ' reaches ' + Math.round(e.getBoundingClientRect().right) + ' px';
+	}).join('\n')`, b.width))
+	t.Errorf("%s is %d px wide in a %d px window; sticking out:\n%s", page, width, b.width, wide)
+}
+
+// NoConsoleErrors fails t for every console error and uncaught exception
+// of the browser so far, once the page and its fonts have loaded and every
+// message written until then has arrived. A console error (never an
+// exception) containing one of allowed is expected: Chromium logs every
+// 4xx answer, so a test that provokes a 422 allows "status of 422".
+func (b *Browser) NoConsoleErrors(t testing.TB, allowed ...string) {
+	t.Helper()
+	b.WaitTrue(t, "the page and its fonts to load", `document.readyState === "complete" && document.fonts.status === "loaded"`)
+	b.flushConsole(t)
+	for _, m := range b.Errors() {
+		if !m.IsException() && slices.ContainsFunc(allowed, func(a string) bool { return strings.Contains(m.Text, a) }) {
+			continue
+		}
+		t.Errorf("console %v", m)
+	}
+}
+
+// flushConsole writes a marker to the console and waits until it is
+// recorded: the browser reports console messages in order, so every
+// message written before it has arrived too.
+func (b *Browser) flushConsole(t testing.TB) {
+	t.Helper()
+	marker := "apptest: console flushed " + strconv.FormatInt(b.flushes.Add(1), 10)
+	if _, err := chromedp.Run(b.Ctx, chromedp.Evaluate[chromedp.Void](`console.debug(`+strconv.Quote(marker)+`)`)); err != nil {
+		t.Fatalf("writing to the console: %v", err)
+	}
+	Eventually(t, browserWait, "the browser's console to reach the test", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return slices.ContainsFunc(b.log, func(m chromedp.ConsoleMessage) bool { return m.Text == marker })
+	})
+}
+
+// Screenshot saves the page as name.png when MEMBERDB_SCREENSHOTS names a
+// directory, for looking at a layout by eye; otherwise it does nothing.
+func (b *Browser) Screenshot(t testing.TB, name string) {
+	t.Helper()
+	dir := os.Getenv("MEMBERDB_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.Ctx, chromedp.CaptureScreenshot())
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, strings.ReplaceAll(name, "/", "-")+".png"), png, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
 }

@@ -17,7 +17,7 @@ const maxPause = 20 * time.Millisecond
 // when it still does not after timeout.
 func Until(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	if !poll(timeout, cond) {
+	if !Poll(timeout, cond) {
 		t.Fatalf("waited %v for %s", timeout, what)
 	}
 }
@@ -28,7 +28,7 @@ func Until(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 func For[T any](t testing.TB, timeout time.Duration, what string, get func() (T, bool)) T {
 	t.Helper()
 	var v T
-	if !poll(timeout, func() bool {
+	if !Poll(timeout, func() bool {
 		var ok bool
 		v, ok = get()
 		return ok
@@ -38,9 +38,10 @@ func For[T any](t testing.TB, timeout time.Duration, what string, get func() (T,
 	return v
 }
 
-// poll reports whether cond held before timeout. The last look comes
-// after the deadline, so a condition met during the final pause counts.
-func poll(timeout time.Duration, cond func() bool) bool {
+// Poll reports whether cond held before timeout, for helpers that describe
+// a failure themselves (a browser's page, say). The last look comes after
+// the deadline, so a condition met during the final pause counts.
+func Poll(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for pause := time.Millisecond; ; pause = min(2*pause, maxPause) {
 		if cond() {
