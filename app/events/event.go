@@ -176,5 +176,3 @@ func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
 	}
 	return evs, nil
 }
-
-func itoa(id int64) string { return strconv.FormatInt(id, 10) }

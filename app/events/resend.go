@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,7 +78,7 @@ func (s *Service) mailLinks(ctx context.Context, tx pgx.Tx, email string) error 
 		if err != nil {
 			return err
 		}
-		ev, err := LoadEvent(ctx, tx, itoa(reg.EventID))
+		ev, err := LoadEvent(ctx, tx, strconv.FormatInt(reg.EventID, 10))
 		if err != nil {
 			return err
 		}

@@ -4,11 +4,7 @@
 // are plain structs shaped by app/admin before rendering.
 package admin
 
-import (
-	"strconv"
-
-	"github.com/a-h/templ"
-)
+import "github.com/a-h/templ"
 
 // Option is one choice of a select.
 type Option struct {
@@ -288,5 +284,3 @@ type ChoicesView struct {
 	Submit  string
 	Error   string
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -48,7 +48,7 @@ func (f Field) errorID() string { return f.ID + "-error" }
 
 func (f Field) previewID() string { return f.ID + "-preview" }
 
-func (f Field) optionID(i int) string { return f.ID + "-" + itoa(i) }
+func (f Field) optionID(i int) string { return f.ID + "-" + strconv.Itoa(i) }
 
 func (f Field) describedBy() string {
 	ids := ""
@@ -109,5 +109,3 @@ func describedBy(f Field) templ.Attributes {
 	}
 	return templ.Attributes{}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

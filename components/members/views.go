@@ -4,7 +4,6 @@ package members
 
 import (
 	"context"
-	"strconv"
 	"time"
 	_ "time/tzdata" // Europe/Berlin on hosts without a zone database
 
@@ -142,10 +141,6 @@ type Erasure struct {
 	// Requested is set when a request is already waiting for the board.
 	Requested bool
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
-
-func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
 // orNone names the "no answer" choice in ids and test ids.
 func orNone(v string) string {
