@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -28,6 +30,11 @@ type env struct {
 }
 
 var errUsage = errors.New("usage")
+
+// usagef is errUsage with what was wrong about the arguments.
+func usagef(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
 
 func commands() map[string]command {
 	return map[string]command{
@@ -87,7 +94,7 @@ func run(ctx context.Context, args []string, e *env) int {
 
 func printHelp(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: memberdb <command> [arguments]\n\ncommands:")
-	for _, name := range sortedKeys(cmds) {
+	for _, name := range slices.Sorted(maps.Keys(cmds)) {
 		fmt.Fprintf(w, "  %-15s %s\n", name, cmds[name].summary)
 	}
 }

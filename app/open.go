@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"sort"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -11,16 +9,8 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 )
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// open loads the configuration and connects to the database.
+// open loads the configuration and connects to the database: the start of
+// every command that works on an existing database.
 func open(ctx context.Context) (*config.Config, *pgxpool.Pool, error) {
 	cfg, err := config.Load(".env")
 	if err != nil {
@@ -31,8 +21,4 @@ func open(ctx context.Context) (*config.Config, *pgxpool.Pool, error) {
 		return nil, nil, err
 	}
 	return cfg, pool, nil
-}
-
-func usagef(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
 }
