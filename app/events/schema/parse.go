@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -99,7 +100,7 @@ func jsonErrorText(raw []byte, err error) string {
 		line := bytes.Count(raw[:min(int(syn.Offset), len(raw))], []byte("\n")) + 1
 		return fmt.Sprintf("%s (line %d)", syn.Error(), line)
 	}
-	if err.Error() == "EOF" {
+	if errors.Is(err, io.EOF) {
 		return "empty"
 	}
 	return err.Error()
