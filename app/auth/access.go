@@ -91,12 +91,11 @@ func (rt *Router) Level(level string) Routes {
 	return Routes{rt: rt, level: level}
 }
 
-// Routes adds routes sharing one access level and middleware.
+// Routes adds routes sharing one access level.
 type Routes struct {
 	rt    *Router
 	level string
 	api   bool
-	mws   []func(http.Handler) http.Handler
 }
 
 // API marks routes of the JSON API for scripts: they take HTTP Basic
@@ -107,33 +106,15 @@ func (g Routes) API() Routes {
 	return g
 }
 
-// With adds middleware run after the access check.
-func (g Routes) With(mws ...func(http.Handler) http.Handler) Routes {
-	g.mws = append(append([]func(http.Handler) http.Handler{}, g.mws...), mws...)
-	return g
-}
-
 // Get registers a GET (and HEAD) route.
-func (g Routes) Get(pattern string, h http.HandlerFunc) { g.Method(http.MethodGet, pattern, h) }
+func (g Routes) Get(pattern string, h http.HandlerFunc) { g.handle(http.MethodGet, pattern, h) }
 
 // Post registers a POST route.
-func (g Routes) Post(pattern string, h http.HandlerFunc) { g.Method(http.MethodPost, pattern, h) }
+func (g Routes) Post(pattern string, h http.HandlerFunc) { g.handle(http.MethodPost, pattern, h) }
 
-// Put registers a PUT route.
-func (g Routes) Put(pattern string, h http.HandlerFunc) { g.Method(http.MethodPut, pattern, h) }
-
-// Patch registers a PATCH route.
-func (g Routes) Patch(pattern string, h http.HandlerFunc) { g.Method(http.MethodPatch, pattern, h) }
-
-// Delete registers a DELETE route.
-func (g Routes) Delete(pattern string, h http.HandlerFunc) { g.Method(http.MethodDelete, pattern, h) }
-
-// Method registers h for method and pattern.
-func (g Routes) Method(method, pattern string, h http.Handler) {
-	var handler = h
-	for i := len(g.mws) - 1; i >= 0; i-- {
-		handler = g.mws[i](handler)
-	}
+// handle registers h for method and pattern behind the access check.
+func (g Routes) handle(method, pattern string, h http.Handler) {
+	handler := h
 	if g.level != Public {
 		handler = g.rt.guard(g.level)(handler)
 	}

@@ -31,15 +31,6 @@ type User struct {
 // Has reports whether the user holds the access level.
 func (u *User) Has(level string) bool { return u != nil && u.levels[level] }
 
-// Levels lists the user's access levels.
-func (u *User) Levels() []string {
-	out := make([]string, 0, len(u.levels))
-	for l := range u.levels {
-		out = append(out, l)
-	}
-	return out
-}
-
 type userKey struct{}
 
 // CurrentUser returns the request's user, nil when anonymous.

@@ -60,21 +60,6 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	return true, 0
 }
 
-// Check reports whether an event for key would be allowed now, without
-// recording one. It is no gate for attempts that count only when they fail:
-// parallel attempts would all pass it before the first failure is counted.
-// Count such attempts with Allow up front and Undo the ones that succeed.
-func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	times := live(l.events[key], now.Add(-l.per))
-	if len(times) >= l.n {
-		return false, times[0].Add(l.per).Sub(now)
-	}
-	return true, 0
-}
-
 // Undo takes back the latest event of key: for callers that count an
 // attempt before judging it, so parallel attempts cannot all pass a check
 // made before any of them was counted, and then find it should not count

@@ -59,22 +59,6 @@ func TestRefusedEventsDoNotExtendTheWait(t *testing.T) {
 	}
 }
 
-func TestCheckDoesNotCount(t *testing.T) {
-	l, c := newTestLimiter(2, time.Minute)
-	for range 5 {
-		if ok, _ := l.Check("a"); !ok {
-			t.Fatal("Check refused before any event")
-		}
-	}
-	l.Allow("a")
-	c.advance(20 * time.Second)
-	l.Allow("a")
-	ok, retry := l.Check("a")
-	if ok || retry != 40*time.Second {
-		t.Errorf("Check after two events = %v, %v; want false, 40s", ok, retry)
-	}
-}
-
 func TestResetForgetsKey(t *testing.T) {
 	l, _ := newTestLimiter(1, time.Minute)
 	l.Allow("a")
@@ -142,7 +126,7 @@ func TestUndoTakesBackTheLatestEvent(t *testing.T) {
 	l.Undo("a")
 	l.Undo("a")
 	l.Undo("a") // more than were recorded
-	if ok, _ := l.Check("a"); !ok {
+	if ok, _ := l.Allow("a"); !ok {
 		t.Error("refused after every event was taken back")
 	}
 }
