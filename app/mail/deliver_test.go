@@ -64,17 +64,10 @@ func row(t *testing.T, pool *pgxpool.Pool, id int64) outboxRow {
 // waitRow polls mail id until ok holds, failing t after a few seconds.
 func waitRow(t *testing.T, pool *pgxpool.Pool, id int64, what string, ok func(outboxRow) bool) outboxRow {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	return apptest.EventuallyValue(t, 10*time.Second, fmt.Sprintf("mail %d: %s", id, what), func() (outboxRow, bool) {
 		r := row(t, pool, id)
-		if ok(r) {
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mail %d: want %s, have %+v", id, what, r)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return r, ok(r)
+	})
 }
 
 func unique(t *testing.T, name string) string {

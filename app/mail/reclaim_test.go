@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -58,20 +59,17 @@ func TestClaimRecordsTheClaimingProcess(t *testing.T) {
 
 	host, pid, nonce := mail.ThisProcess()
 	want := mail.ClaimedBy(host, pid, nonce)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	got := apptest.EventuallyValue(t, 5*time.Second, "the mail to be claimed with its claimer recorded", func() (string, bool) {
 		var claimedBy *string
-		if err := app.Pool.QueryRow(context.Background(), `
-			SELECT claimed_by FROM mail_outbox WHERE id = $1 AND status = 'sending'`, id).Scan(&claimedBy); err == nil && claimedBy != nil {
-			if *claimedBy != want {
-				t.Fatalf("claimed by %q, want %q", *claimedBy, want)
-			}
-			return
+		err := app.Pool.QueryRow(context.Background(), `
+			SELECT claimed_by FROM mail_outbox WHERE id = $1 AND status = 'sending'`, id).Scan(&claimedBy)
+		if err != nil || claimedBy == nil {
+			return fmt.Sprint(err), false
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the mail was not claimed with its claimer recorded")
-		}
-		time.Sleep(10 * time.Millisecond)
+		return *claimedBy, true
+	})
+	if got != want {
+		t.Fatalf("claimed by %q, want %q", got, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -64,20 +65,13 @@ func TestTwoWorkersDeliverEveryMailExactlyOnce(t *testing.T) {
 // waitOutbox polls until query (given the app's origin) answers true.
 func waitOutbox(t *testing.T, app *apptest.App, what, query string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	apptest.Eventually(t, 10*time.Second, "outbox: "+what, func() bool {
 		var ok bool
 		if err := app.Pool.QueryRow(context.Background(), query, app.MailConfig.Origin).Scan(&ok); err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox: want %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return ok
+	})
 }
 
 func TestMailQueuedWhileServerIsDownIsDeliveredWhenItIsBack(t *testing.T) {
@@ -125,9 +119,7 @@ func TestStoppedWorkerLeavesMailForTheNextExactlyOnce(t *testing.T) {
 	// and gives the rest of its claim back.
 	first := mail.NewWorker(app.Pool, app.MailConfig)
 	first.Start(context.Background())
-	for first.Delivered() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	apptest.Eventually(t, 10*time.Second, "the first worker to deliver a mail", func() bool { return first.Delivered() > 0 })
 	first.Stop()
 	afterStop := len(app.SMTP.Messages())
 	if afterStop != int(first.Delivered()) {
@@ -278,8 +270,34 @@ func TestWakesOnNotificationWithoutPolling(t *testing.T) {
 	first := unique(t, "first")
 	enqueue(t, app, simple(first, "Erste"))
 	app.SMTP.WaitTo(t, first, 1, 3*time.Second)
-	time.Sleep(100 * time.Millisecond)
+	// Only a worker that has gone back to waiting can prove the
+	// notification wakes it: one still looking would find the mail anyway.
+	waitIdle(t)
 	to := unique(t, "quick")
 	enqueue(t, app, simple(to, "Schnell"))
 	app.SMTP.WaitTo(t, to, 1, 3*time.Second)
+}
+
+// waitIdle waits until the mail worker of the test (the only one running)
+// waits for work: Run parked in its select for a wake-up or the poll timer,
+// its listener waiting for a notification. The goroutines' stacks are the
+// one place that shows it; a worker that polls or sends is never there.
+func waitIdle(t *testing.T) {
+	t.Helper()
+	const pkg = "github.com/pepalumni/memberdb/app/mail."
+	apptest.Eventually(t, 5*time.Second, "the mail worker to wait for work", func() bool {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		var parked, listening bool
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			header, frames, _ := strings.Cut(g, "\n")
+			switch {
+			case strings.Contains(header, "[select") && strings.HasPrefix(frames, pkg+"(*Worker).Run("):
+				parked = true
+			case strings.Contains(g, pkg+"(*Worker).listenOnce(") && strings.Contains(g, ").WaitForNotification("):
+				listening = true
+			}
+		}
+		return parked && listening
+	})
 }

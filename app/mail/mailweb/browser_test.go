@@ -6,29 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
-// loginBrowser gives the browser the session of a user holding levels.
-func loginBrowser(t *testing.T, app *apptest.App, b *apptest.Browser, levels ...string) {
-	t.Helper()
-	c, _ := app.ClientWith(t, levels...)
-	base, _ := url.Parse(app.URL)
-	for _, ck := range c.Jar.Cookies(base) {
-		if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: app.URL}); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 	app := apptest.Start(t)
 	b := apptest.NewBrowser(t, 360, 740) // Chromium asks for English
-	loginBrowser(t, app, b, "mail_admin")
+	b.Login(t, app, "mail_admin")
 	failed := unique("needle")
 	failedMail(t, app, failed)
 	failedMail(t, app, unique("hay"))
@@ -41,11 +28,7 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The debounced search swaps the list down to the one mail.
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
-		`document.querySelectorAll('[data-testid="mail-row"]').length === 1`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		t.Fatalf("the search did not narrow the list: %v", err)
-	}
+	b.WaitTrue(t, "the search to narrow the list", `document.querySelectorAll('[data-testid="mail-row"]').length === 1`)
 	loc, err := chromedp.Run(b.Ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
@@ -75,11 +58,6 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 	if err != nil || status != "queued" {
 		t.Errorf("row status after retry = %q (%v), want the row swapped to queued", status, err)
 	}
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil || width > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone (%v)", width, err)
-	}
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
+	b.FitsWidth(t)
+	b.NoConsoleErrors(t)
 }

@@ -45,17 +45,10 @@ func status(t *testing.T, app *apptest.App, id int64) (string, int) {
 
 func waitStatus(t *testing.T, app *apptest.App, id int64, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if s, _ := status(t, app, id); s == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			s, _ := status(t, app, id)
-			t.Fatalf("mail %d is %s, want %s", id, s, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	apptest.EventuallyValue(t, 10*time.Second, fmt.Sprintf("mail %d to be %s", id, want), func() (string, bool) {
+		s, _ := status(t, app, id)
+		return s, s == want
+	})
 }
 
 // failedMail writes a mail that failed for good.
