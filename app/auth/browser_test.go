@@ -37,6 +37,7 @@ func TestBrowserLoginAndLogout(t *testing.T) {
 		t.Fatalf("navigation shows %q (%v), want %q", name, err, "Test "+u.Username)
 	}
 	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="user-menu"] summary`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
 		chromedp.WaitReady(chromedp.CSS(`[data-testid="login"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="nav-user"]`)),

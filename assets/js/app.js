@@ -69,13 +69,57 @@
     close.type = "button";
     close.className = "btn-close btn-close-white me-2 m-auto";
     close.setAttribute("data-dismiss-toast", "");
-    close.setAttribute("aria-label", "×");
+    close.setAttribute("aria-label", area.getAttribute("data-close-label") || "×");
     row.appendChild(body);
     row.appendChild(close);
     toast.appendChild(row);
     area.appendChild(toast);
-    setTimeout(function () { toast.remove(); }, 6000);
+    placeToasts();
+    expire(toast);
   }
+
+  // A toast goes after 6 seconds, but not while the pointer or the focus
+  // is on it: someone is reading it or reaching for its close button.
+  function expire(toast) {
+    var timer = null;
+    function start() { stop(); timer = setTimeout(function () { toast.remove(); }, 6000); }
+    function stop() { if (timer) clearTimeout(timer); timer = null; }
+    toast.addEventListener("mouseenter", stop);
+    toast.addEventListener("focusin", stop);
+    toast.addEventListener("mouseleave", function () { if (!toast.contains(document.activeElement)) start(); });
+    toast.addEventListener("focusout", function (e) { if (!toast.contains(e.relatedTarget)) start(); });
+    start();
+  }
+
+  // Toasts start below the navigation bar, wherever its bottom is now
+  // (two lines, an open phone menu, scrolled out of view).
+  function placeToasts() {
+    var area = document.getElementById("toasts");
+    var nav = document.querySelector("[data-testid=nav]");
+    if (!area || !nav) return;
+    area.style.top = Math.max(nav.getBoundingClientRect().bottom, 0) + "px";
+  }
+  window.addEventListener("scroll", placeToasts, { passive: true });
+  window.addEventListener("resize", placeToasts);
+
+  // After htmx swapped content in, the focus must not be left on the
+  // page as a whole (a screen reader would start over): it goes to the
+  // element the new content marks with autofocus, else its message or
+  // heading, else the swapped region itself.
+  function keepFocus(target) {
+    if (!target || !document.contains(target)) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var next = target.querySelector("[autofocus], [role=alert], [role=status], h1, h2, h3, legend") || target;
+    if (!next.matches("a, button, input, select, textarea, [tabindex]")) next.setAttribute("tabindex", "-1");
+    next.focus({ preventScroll: true });
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail && e.detail.target;
+    // An outerHTML swap replaced the target: look it up again by its id.
+    if (target && !document.contains(target) && target.id) target = document.getElementById(target.id);
+    keepFocus(target || e.target);
+  });
 
   document.addEventListener("showToast", function (e) {
     var items = (e.detail && e.detail.items) || [];
@@ -93,6 +137,7 @@
       var menu = document.getElementById(toggler.getAttribute("aria-controls"));
       var open = menu.classList.toggle("show");
       toggler.setAttribute("aria-expanded", open ? "true" : "false");
+      placeToasts();
     }
   });
 
@@ -100,9 +145,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     renderMath(document.body);
-    document.querySelectorAll("#toasts .toast").forEach(function (toast) {
-      setTimeout(function () { toast.remove(); }, 6000);
-    });
+    placeToasts();
+    document.querySelectorAll("#toasts .toast").forEach(expire);
   });
 
   // Domains hook their own behaviour (latex previews, inline editing) here.
