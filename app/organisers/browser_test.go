@@ -2,32 +2,16 @@ package organisers_test
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
-
-// loginBrowser gives the browser the session of a fresh user holding levels.
-func loginBrowser(t *testing.T, app *apptest.App, b *apptest.Browser, levels ...string) apptest.TestUser {
-	t.Helper()
-	c, u := app.ClientWith(t, levels...)
-	base, _ := url.Parse(app.URL)
-	for _, ck := range c.Jar.Cookies(base) {
-		if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: app.URL}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return u
-}
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
@@ -43,7 +27,7 @@ func TestBrowserSearchParticipantsOnAPhone(t *testing.T) {
 		register(t, app, ev, r)
 	}
 	b := apptest.NewBrowser(t, 360, 740)
-	loginBrowser(t, app, b, "get_participants", "write_email")
+	b.Login(t, app, "get_participants", "write_email")
 
 	if err := chromedp.Do(b.Ctx,
 		chromedp.Navigate(fmt.Sprintf("%s/events/%s/participants/", app.URL, ev.Shortlink)),
@@ -52,11 +36,7 @@ func TestBrowserSearchParticipantsOnAPhone(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
-		`document.querySelectorAll('[data-testid="participant"]').length === 1`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		t.Fatalf("the search did not narrow the list: %v", err)
-	}
+	b.WaitTrue(t, "the search to narrow the list", `document.querySelectorAll('[data-testid="participant"]').length === 1`)
 	name, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="participant"] [data-testid="name"]`)))
 	if err != nil || name != "Özlem Yılmaz" {
 		t.Errorf("found %q (%v)", name, err)
@@ -65,13 +45,8 @@ func TestBrowserSearchParticipantsOnAPhone(t *testing.T) {
 	if err != nil || !strings.Contains(loc, "q=rust") {
 		t.Errorf("address bar = %s (%v), want the search in it", loc, err)
 	}
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil || width > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone (%v); the table should scroll by itself", width, err)
-	}
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
+	b.FitsWidth(t) // the table scrolls by itself
+	b.NoConsoleErrors(t)
 }
 
 func TestBrowserWriteMailOnAPhone(t *testing.T) {
@@ -80,7 +55,7 @@ func TestBrowserWriteMailOnAPhone(t *testing.T) {
 	anna := register(t, app, ev, testRegistration{Name: "Anna", Status: "confirmed", Confirmed: at(1)})
 	register(t, app, ev, testRegistration{Name: "Wanda", Status: "waitinglist", Confirmed: at(2)})
 	b := apptest.NewBrowser(t, 360, 740)
-	loginBrowser(t, app, b, "get_participants", "write_email")
+	b.Login(t, app, "get_participants", "write_email")
 
 	dir := t.TempDir()
 	big := filepath.Join(dir, "gross.bin")
@@ -138,13 +113,8 @@ func TestBrowserWriteMailOnAPhone(t *testing.T) {
 	if m.Subject != "Anreise" || len(m.Attachments) != 1 || string(m.Attachments[0].Content) != "Ablaufplan\n" {
 		t.Errorf("mail %q with attachments %v", m.Subject, m.Attachments)
 	}
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil || width > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone (%v)", width, err)
-	}
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
+	b.FitsWidth(t)
+	b.NoConsoleErrors(t)
 }
 
 // On a phone the table scrolls sideways; its rows must stay short enough
@@ -166,7 +136,7 @@ func TestBrowserParticipantRowsStayShortOnAPhone(t *testing.T) {
 			Data:  `{"guests": 2, "valid_exam_date": true, "allow_contact": true}`})
 	}
 	b := apptest.NewBrowser(t, 360, 740)
-	loginBrowser(t, app, b, "get_participants")
+	b.Login(t, app, "get_participants")
 	if err := chromedp.Do(b.Ctx,
 		chromedp.Navigate(fmt.Sprintf("%s/events/%d/participants/", app.URL, ev.ID)),
 		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
@@ -181,8 +151,5 @@ func TestBrowserParticipantRowsStayShortOnAPhone(t *testing.T) {
 	if tallest > 140 {
 		t.Errorf("the tallest table row is %.0f px high on a 360 px phone, want at most 140", tallest)
 	}
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil || width > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone (%v); the table should scroll by itself", width, err)
-	}
+	b.FitsWidth(t) // the table scrolls by itself
 }

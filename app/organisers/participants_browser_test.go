@@ -2,10 +2,7 @@ package organisers_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -41,7 +38,7 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 	for _, size := range [][2]int{{360, 740}, {1280, 900}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			b := apptest.NewBrowser(t, size[0], size[1])
-			loginBrowser(t, app, b, "get_participants")
+			b.Login(t, app, "get_participants")
 			if err := chromedp.Do(b.Ctx,
 				chromedp.Navigate(fmt.Sprintf("%s/events/%d/participants/", app.URL, ev.ID)),
 				chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
@@ -49,11 +46,11 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The first latex answer is typeset once KaTeX has run.
-			pollTrue(t, b, "the latex answer is typeset",
+			b.WaitTrue(t, "the latex answer is typeset",
 				`document.querySelectorAll('[data-testid="participant"] .katex').length >= 4`)
-			shoot(t, b, fmt.Sprintf("participants-%dx%d", size[0], size[1]))
+			b.Screenshot(t, fmt.Sprintf("participants-%dx%d", size[0], size[1]))
 
-			typeset := evalJS[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table .katex')).map(function (k) {
+			typeset := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table .katex')).map(function (k) {
 				var cell = k.closest('td, th');
 				return cell ? cell.className : 'outside a cell';
 			}).filter(function (c) { return !/\bmath\b/.test(c) || /no-math/.test(c); })`)
@@ -61,11 +58,11 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 				t.Errorf("formulas typeset outside the latex answers, in cells of class %q", typeset)
 			}
 			for _, text := range []string{rulePayload, kernPayload, raisePayload} {
-				if !evalJS[bool](t, b, fmt.Sprintf(`Array.from(document.querySelectorAll('[data-testid="name"], td.no-math')).some(function (td) { return td.textContent.includes(%q) })`, text)) {
+				if !apptest.Eval[bool](t, b, fmt.Sprintf(`Array.from(document.querySelectorAll('[data-testid="name"], td.no-math')).some(function (td) { return td.textContent.includes(%q) })`, text)) {
 					t.Errorf("%s is not shown as typed", text)
 				}
 			}
-			spills := evalJS[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table .katex')).map(function (k) {
+			spills := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table .katex')).map(function (k) {
 				var cell = k.closest('td').getBoundingClientRect(), r = k.getBoundingClientRect();
 				var inside = r.left >= cell.left - 1 && r.right <= cell.right + 1 && r.top >= cell.top - 1 && r.bottom <= cell.bottom + 1;
 				var clipped = getComputedStyle(k).overflow === 'clip';
@@ -76,7 +73,7 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 			}
 			// What shows at the middle of each visible cell is that cell's
 			// own content: nothing was pulled or lifted over it.
-			covered := evalJS[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table td, #participants-table th')).map(function (cell) {
+			covered := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table td, #participants-table th')).map(function (cell) {
 				var r = cell.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
 				if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return '';
 				var el = document.elementFromPoint(x, y);
@@ -86,48 +83,11 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 				t.Errorf("cells covered by other content:\n%q", covered)
 			}
 			// KaTeX's maxSize keeps a \rule or \raisebox of 3000px to 5em.
-			if tallest := evalJS[float64](t, b, `Math.max.apply(null, Array.from(document.querySelectorAll('#participants-table tr')).map(function (r) { return r.getBoundingClientRect().height }))`); tallest > 300 {
+			if tallest := apptest.Eval[float64](t, b, `Math.max.apply(null, Array.from(document.querySelectorAll('#participants-table tr')).map(function (r) { return r.getBoundingClientRect().height }))`); tallest > 300 {
 				t.Errorf("the tallest row is %.0f px high; a formula may not make it taller than 300", tallest)
 			}
-			if width := evalJS[int](t, b, `document.documentElement.scrollWidth`); width > size[0] {
-				t.Errorf("page is %d px wide in a %d px window", width, size[0])
-			}
-			if errs := b.Errors(); len(errs) > 0 {
-				t.Errorf("console errors: %v", errs)
-			}
+			b.FitsWidth(t)
+			b.NoConsoleErrors(t)
 		})
-	}
-}
-
-// pollTrue waits until expr is true in the page, failing after a deadline.
-func pollTrue(t *testing.T, b *apptest.Browser, what, expr string) {
-	t.Helper()
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func evalJS[T any](t *testing.T, b *apptest.Browser, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
-
-// shoot saves a screenshot when MEMBERDB_SCREENSHOTS names a directory.
-func shoot(t *testing.T, b *apptest.Browser, name string) {
-	dir := os.Getenv("MEMBERDB_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(b.Ctx, chromedp.CaptureScreenshot())
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
-	}
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
 	}
 }
