@@ -65,9 +65,9 @@ func langOf(s string) i18n.Lang {
 func validity(lang i18n.Lang, d time.Duration) string {
 	m := int(d.Minutes())
 	if m >= 120 && m%60 == 0 {
-		return i18n.In(lang, "members.validity.hours", m/60)
+		return i18n.InN(lang, "members.validity.hours", m/60)
 	}
-	return i18n.In(lang, "members.validity.minutes", m)
+	return i18n.InN(lang, "members.validity.minutes", m)
 }
 
 // dateIn writes a date the way lang's readers expect it in a mail.

@@ -101,6 +101,22 @@ func In(lang Lang, key string, args ...any) string {
 	return s
 }
 
+// N translates a message about n things: key+".one" when n is 1, else
+// key+".other" (German and English need no other forms). n fills the
+// first verb, args the ones after it.
+func N(ctx context.Context, key string, n int, args ...any) string {
+	return InN(LangOf(ctx), key, n, args...)
+}
+
+// InN is N for lang.
+func InN(lang Lang, key string, n int, args ...any) string {
+	form := ".other"
+	if n == 1 {
+		form = ".one"
+	}
+	return In(lang, key+form, append([]any{n}, args...)...)
+}
+
 // Parse returns the supported language named by s, or false.
 func Parse(s string) (Lang, bool) {
 	for _, l := range Langs {

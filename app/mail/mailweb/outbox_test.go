@@ -250,7 +250,11 @@ func TestOutboxFiltersSearchesAndPages(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("GET = %d", resp.StatusCode)
 			}
-			if want := fmt.Sprintf(`data-testid="mail-total">%d Mails<`, tt.wantTotal); !strings.Contains(resp.Body, want) {
+			noun := "Mails"
+			if tt.wantTotal == 1 {
+				noun = "Mail"
+			}
+			if want := fmt.Sprintf(`data-testid="mail-total">%d %s<`, tt.wantTotal, noun); !strings.Contains(resp.Body, want) {
 				t.Errorf("want %s", want)
 			}
 			if n := strings.Count(resp.Body, `data-testid="mail-row"`); n != tt.wantRows {
