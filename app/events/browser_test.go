@@ -11,23 +11,6 @@ import (
 	"github.com/pepalumni/memberdb/app/apptest"
 )
 
-// run fails the test with what was being done when an action fails.
-func run(t *testing.T, b *apptest.Browser, what string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(b.Ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func eval[T any](t *testing.T, b *apptest.Browser, js string) T {
-	t.Helper()
-	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
-}
-
 // clear empties an input, as selecting all and deleting would.
 func clear(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](`document.getElementById("` + id + `").value = ""`)
@@ -39,21 +22,6 @@ func dismissToasts() chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-dismiss-toast]").forEach(function (b) { b.click() })`)
 }
 
-func noConsoleErrors(t *testing.T, b *apptest.Browser) {
-	t.Helper()
-	time.Sleep(200 * time.Millisecond)
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
-}
-
-func fitsPhone(t *testing.T, b *apptest.Browser) {
-	t.Helper()
-	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone", w)
-	}
-}
-
 // Register for the toolbox workshop on a phone, ticking nested
 // checkboxes; confirm through the mailed link; cancel and watch the person
 // waiting move up.
@@ -63,7 +31,7 @@ func TestBrowserRegisterConfirmCancel(t *testing.T) {
 		description: `<p>Zwei Wochen Werkzeuge: $\int_0^1 x\,dx$</p>`})
 	b := apptest.NewBrowser(t, 360, 740)
 	email := unique("browser") + "@example.org"
-	run(t, b, "fill the form",
+	b.Do(t, "fill the form",
 		chromedp.Navigate(app.URL+ev.shortRegPath()),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="description"] .katex`)),
 		chromedp.SendKeys(chromedp.ID("f-name"), "Grace Hopper"),
@@ -76,10 +44,10 @@ func TestBrowserRegisterConfirmCancel(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-languages--other"), "Rust"),
 		chromedp.Click(chromedp.ID("f-toolbox_interests--git")),
 	)
-	fitsPhone(t, b)
-	run(t, b, "submit", chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+	b.FitsWidth(t)
+	b.Do(t, "submit", chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-mail"]`)))
-	noConsoleErrors(t, b)
+	b.NoConsoleErrors(t)
 
 	var data []byte
 	if err := app.Pool.QueryRow(t.Context(), `SELECT data FROM registrations WHERE event_id = $1`, ev.id).Scan(&data); err != nil {
@@ -105,20 +73,20 @@ func TestBrowserRegisterConfirmCancel(t *testing.T) {
 	if link == "" {
 		t.Fatalf("no link in\n%s", msgs[0].Text)
 	}
-	run(t, b, "confirm",
+	b.Do(t, "confirm",
 		chromedp.Navigate(app.URL+link),
 		chromedp.Click(chromedp.CSS(`[data-testid="confirm"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-status="confirmed"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="answers-form"]`)),
 	)
-	if checked := eval[bool](t, b, `document.getElementById("f-languages--python").checked`); !checked {
+	if checked := apptest.Eval[bool](t, b, `document.getElementById("f-languages--python").checked`); !checked {
 		t.Error("the stored answers are not in the form")
 	}
-	fitsPhone(t, b)
+	b.FitsWidth(t)
 
 	// Someone else is waiting; cancelling gives them the place.
 	waiting, waitingLink := addRegistration(t, app, ev.id, "Waiting Person", unique("waiting")+"@example.org", "waitinglist", 0)
-	run(t, b, "cancel",
+	b.Do(t, "cancel",
 		dismissToasts(),
 		chromedp.Click(chromedp.CSS(`[data-testid="cancel-open"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="cancel-confirm"]`)),
@@ -128,11 +96,11 @@ func TestBrowserRegisterConfirmCancel(t *testing.T) {
 	if s := statusOf(t, app, waiting); s != "confirmed" {
 		t.Errorf("the waiting person is %s, want confirmed", s)
 	}
-	run(t, b, "the waiting person's page",
+	b.Do(t, "the waiting person's page",
 		chromedp.Navigate(app.URL+waitingLink),
 		chromedp.WaitVisible(chromedp.CSS(`[data-status="confirmed"]`)),
 	)
-	noConsoleErrors(t, b)
+	b.NoConsoleErrors(t)
 }
 
 // $\alpha^2$ renders live under a latex field; an unbalanced $ makes the
@@ -143,58 +111,70 @@ func TestBrowserLatexPreview(t *testing.T) {
 		"title": {"type": "string", "format": "latex", "label": "Titel der Arbeit"}}}`})
 	b := apptest.NewBrowser(t, 360, 740)
 	email := unique("latex") + "@example.org"
-	run(t, b, "type a formula",
+	b.Do(t, "type a formula",
 		chromedp.Navigate(app.URL+ev.regPath()),
 		chromedp.SendKeys(chromedp.ID("f-name"), "Emmy Noether"),
 		chromedp.SendKeys(chromedp.ID("f-email"), email),
 		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2$`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-preview-title"] .katex`)),
 	)
-	tex := eval[string](t, b, `document.querySelector('[data-testid="latex-preview-title"] .katex annotation').textContent`)
+	tex := apptest.Eval[string](t, b, `document.querySelector('[data-testid="latex-preview-title"] .katex annotation').textContent`)
 	if tex != `\alpha^2` {
 		t.Errorf("KaTeX rendered %q, want \\alpha^2", tex)
 	}
-	if valid := eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); !valid {
+	if valid := apptest.Eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); !valid {
 		t.Error("a balanced formula marks the field invalid")
 	}
 
-	run(t, b, "break the formula",
+	b.Do(t, "break the formula",
 		clear("f-title"),
 		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-problem"]`)),
+		// The browser decides at the click: it refuses the form, firing
+		// invalid at the field, or submits it. Either leaves a mark.
+		chromedp.Evaluate[chromedp.Void](`(function () {
+			var form = document.getElementById("registration-form");
+			window.submitTry = "";
+			form.addEventListener("invalid", function () { window.submitTry = "refused"; }, true);
+			form.addEventListener("submit", function () { window.submitTry = "submitted"; }, true);
+		})()`),
 		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
-		chromedp.Sleep(500*time.Millisecond),
 	)
-	msg := eval[string](t, b, `document.getElementById("f-title").validationMessage`)
+	// A page that has gone (a plain submit) has no submitTry: not "".
+	b.WaitTrue(t, "the browser to refuse or submit the form", `window.submitTry !== ""`)
+	if !apptest.Eval[bool](t, b, `window.submitTry === "refused"`) {
+		t.Fatal("the browser submitted an unbalanced formula")
+	}
+	msg := apptest.Eval[string](t, b, `document.getElementById("f-title").validationMessage`)
 	if !strings.Contains(msg, "$") {
 		t.Errorf("validation message %q does not explain the $", msg)
 	}
 	if n := statusCounts(t, app, ev.id); len(n) != 0 {
 		t.Fatalf("the browser submitted an unbalanced formula: %v", n)
 	}
-	if present := eval[bool](t, b, `!!document.querySelector('[data-testid="check-mail"]')`); present {
+	if present := apptest.Eval[bool](t, b, `!!document.querySelector('[data-testid="check-mail"]')`); present {
 		t.Fatal("the form was sent")
 	}
 
 	// A KaTeX error refuses too.
-	run(t, b, "unknown command",
+	b.Do(t, "unknown command",
 		clear("f-title"),
 		chromedp.SendKeys(chromedp.ID("f-title"), `$\frac{1}$`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-problem"]`)),
 	)
-	if valid := eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); valid {
+	if valid := apptest.Eval[bool](t, b, `document.getElementById("f-title").checkValidity()`); valid {
 		t.Error("a formula KaTeX cannot set is accepted")
 	}
 
-	run(t, b, "fix and send",
+	b.Do(t, "fix and send",
 		clear("f-title"),
 		chromedp.SendKeys(chromedp.ID("f-title"), `Über $\alpha^2$-Zerfälle`),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="latex-problem"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-mail"]`)),
 	)
-	fitsPhone(t, b)
-	noConsoleErrors(t, b)
+	b.FitsWidth(t)
+	b.NoConsoleErrors(t)
 }
 
 // The server refuses an address the browser accepts (not the TU's). On a
@@ -204,34 +184,29 @@ func TestBrowserRefusedFormShowsTheProblem(t *testing.T) {
 	app := apptest.Start(t)
 	ev := createEvent(t, app, testEvent{schema: "toolbox-workshop.json", forceTU: true})
 	b := apptest.NewBrowser(t, 360, 740)
-	run(t, b, "fill the form with a private address",
+	b.Do(t, "fill the form with a private address",
 		chromedp.Navigate(app.URL+ev.regPath()),
 		chromedp.SendKeys(chromedp.ID("f-name"), "Ada Lovelace"),
 		chromedp.SendKeys(chromedp.ID("f-email"), unique("ada")+"@example.org"),
 		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-email"]`)),
-		chromedp.Sleep(300*time.Millisecond),
 	)
-	if focused := eval[string](t, b, `document.activeElement && document.activeElement.id`); focused != "f-email" {
-		t.Errorf("focus is on %q, want the refused email field", focused)
-	}
+	// The focus moves once htmx has settled the swapped form.
+	apptest.EventuallyValue(t, 5*time.Second, "the refused email field to take the focus", func() (string, bool) {
+		focused := apptest.Eval[string](t, b, `document.activeElement ? document.activeElement.id : ""`)
+		return focused, focused == "f-email"
+	})
 	// The page scrolls smoothly; wait for it to arrive.
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(function () {
+	b.WaitTrue(t, "the refused email field to scroll into view", `(function () {
 		var r = document.getElementById("f-email").getBoundingClientRect();
 		return r.top >= 0 && r.bottom <= window.innerHeight;
-	})()`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		t.Errorf("the refused email field stays out of view: %v", err)
-	}
+	})()`)
 	if n := statusCounts(t, app, ev.id); len(n) != 0 {
 		t.Errorf("a refused form stored %v", n)
 	}
 	// Chromium reports the 422 itself as a failed resource; anything else
 	// is a fault of the page.
-	for _, m := range b.Errors() {
-		if !strings.Contains(m.String(), "status of 422") {
-			t.Errorf("console error: %v", m)
-		}
-	}
+	b.NoConsoleErrors(t, "status of 422")
 }
 
 // A formula in the event's description or in the live preview of a latex
@@ -243,16 +218,16 @@ func TestBrowserFormulasStayInTheirBoxes(t *testing.T) {
 	ev := createEvent(t, app, testEvent{description: `<p>Vortrag über $\alpha$-Zerfälle ` + payloads + `</p>`,
 		schema: `{"type": "object", "properties": {"title": {"type": "string", "format": "latex", "label": "Titel $T$"}}}`})
 	b := apptest.NewBrowser(t, 360, 740)
-	run(t, b, "type the payloads into the latex field",
+	b.Do(t, "type the payloads into the latex field",
 		chromedp.Navigate(app.URL+ev.regPath()),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="description"] .katex`)),
 		chromedp.SendKeys(chromedp.ID("f-title"), payloads),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="latex-preview-title"] .katex`)),
 	)
-	if n := eval[int](t, b, `document.querySelectorAll('[data-testid="field-title"] label .katex').length`); n != 1 {
+	if n := apptest.Eval[int](t, b, `document.querySelectorAll('[data-testid="field-title"] label .katex').length`); n != 1 {
 		t.Errorf("the label's formula is typeset %d times, want once", n)
 	}
-	spills := eval[[]string](t, b, `Array.from(document.querySelectorAll('.katex')).map(function (k) {
+	spills := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('.katex')).map(function (k) {
 		var box = k.closest('[data-testid]').getBoundingClientRect(), r = k.getBoundingClientRect();
 		var inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
 		return inside && getComputedStyle(k).overflow === 'clip' ? '' : k.textContent + ': ' + JSON.stringify(r) + ' in ' + JSON.stringify(box);
@@ -261,7 +236,7 @@ func TestBrowserFormulasStayInTheirBoxes(t *testing.T) {
 		t.Errorf("formulas reach out of their boxes:\n%q", spills)
 	}
 	for _, id := range []string{"f-name", "f-email", "f-title"} {
-		covered := eval[string](t, b, `(function () {
+		covered := apptest.Eval[string](t, b, `(function () {
 			var input = document.getElementById("`+id+`");
 			input.scrollIntoView({ block: "center" });
 			var r = input.getBoundingClientRect(), el = document.elementFromPoint(r.left + 10, r.top + r.height / 2);
@@ -271,6 +246,6 @@ func TestBrowserFormulasStayInTheirBoxes(t *testing.T) {
 			t.Errorf("%s is covered by %s", id, covered)
 		}
 	}
-	fitsPhone(t, b)
-	noConsoleErrors(t, b)
+	b.FitsWidth(t)
+	b.NoConsoleErrors(t)
 }
