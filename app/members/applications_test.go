@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 )
@@ -181,7 +180,14 @@ func TestDecidingADecidedApplicationChangesNothing(t *testing.T) {
 		t.Errorf("%d welcome mails after concurrent accepts, want 1", n)
 	}
 	app.SMTP.WaitTo(t, email2, 1, mailWait)
-	time.Sleep(100 * time.Millisecond)
+	// The worker sends in the order mails were queued: once the welcome of
+	// a later decision is out, a second welcome to email2 would be too.
+	later := newAddress(t)
+	if resp := app.PostForm(t, board, decisionPath(insertPerson(t, app, "Später", later, "pending", "ordentlich"), "accept"), nil,
+		"HX-Request", "true"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the later accept = %d", resp.StatusCode)
+	}
+	app.SMTP.WaitTo(t, later, 1, mailWait)
 	if n := len(app.SMTP.To(email2)); n != 1 {
 		t.Errorf("%d welcome mails delivered, want 1", n)
 	}

@@ -3,7 +3,6 @@ package members_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -28,7 +27,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("applying: %v", err)
 	}
-	assertFitsPhone(t, b, "the answer to applying")
+	b.FitsWidth(t)
 
 	link := linkIn(t, lastMailTo(t, app, email, 1))
 	if err := chromedp.Do(b.Ctx,
@@ -37,7 +36,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("opening the mailed link: %v", err)
 	}
-	assertFitsPhone(t, b, "the verification page")
+	b.FitsWidth(t)
 	if err := chromedp.Do(b.Ctx,
 		chromedp.Click(chromedp.CSS(`[data-testid="verify-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="edit-form"]`)),
@@ -47,7 +46,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	if p := loadPerson(t, app, email); p.Status != "pending" || p.Type != "ausserordentlich" {
 		t.Fatalf("after confirming in the browser: %+v", p)
 	}
-	assertFitsPhone(t, b, "the edit page")
+	b.FitsWidth(t)
 
 	if err := chromedp.Do(b.Ctx,
 		chromedp.SetValue(chromedp.ID("date_of_birth"), "1995-07-14"),
@@ -57,11 +56,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 		t.Fatalf("editing: %v", err)
 	}
 	// Headless Chromium asks for English; the toast may come in either language.
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](
-		`/saved|gespeichert/.test(document.getElementById('toasts').textContent)`,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("no toast after saving: %v", err)
-	}
+	b.WaitTrue(t, "a toast saying it was saved", `/saved|gespeichert/.test(document.getElementById('toasts').textContent)`)
 	p := loadPerson(t, app, email)
 	if p.Birth != "1995-07-14" || p.TUStatus != phd || p.Name != "Bärbel Browser" {
 		t.Fatalf("stored after editing: %+v", p)
@@ -78,26 +73,8 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	if got := loadPerson(t, app, email).Name; got != "Bärbel Browser" {
 		t.Errorf("an empty name was saved: %q", got)
 	}
-	time.Sleep(200 * time.Millisecond)
-	for _, e := range b.Errors() {
-		// Chromium logs every 4xx answer; the 422 of the form is expected.
-		if !e.IsException() && strings.Contains(e.Text, "status of 422") {
-			continue
-		}
-		t.Errorf("console error: %s", e.Text)
-	}
-}
-
-func assertFitsPhone(t *testing.T, b *apptest.Browser, what string) {
-	t.Helper()
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if width > 360 {
-		html, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		t.Errorf("%s is %d px wide on a 360 px phone:\n%s", what, width, strings.TrimSpace(html))
-	}
+	// Chromium logs every 4xx answer; the 422 of the form is expected.
+	b.NoConsoleErrors(t, "status of 422")
 }
 
 // On a phone: ask for one's data, open the mailed link and read it, with
@@ -135,5 +112,5 @@ func TestBrowserGDPRDataOnAPhone(t *testing.T) {
 			t.Errorf("the person's data lacks %q:\n%s", want, text)
 		}
 	}
-	assertFitsPhone(t, b, "the data page")
+	b.FitsWidth(t)
 }
