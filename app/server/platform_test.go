@@ -45,6 +45,7 @@ func TestHealthz(t *testing.T) {
 
 func TestHealthzReportsDatabaseDown(t *testing.T) {
 	app := apptest.Start(t)
+	app.ExpectErrors() // the mail worker reports the closed pool
 	app.Pool.Close()
 	resp := app.Get(t, app.Client(), "/healthz")
 	if resp.StatusCode != http.StatusServiceUnavailable {
@@ -120,6 +121,7 @@ func TestNotFoundAsHTMLAndJSON(t *testing.T) {
 
 func TestServerErrorPageHidesDetails(t *testing.T) {
 	app := apptest.Start(t)
+	app.ExpectErrors() // the panic is logged with its stack
 	// A panicking route behind the full middleware stack.
 	rt := auth.NewRouter(app.Server.Mux(), app.Server.Registry, nil)
 	rt.Public().Get("/test/panic", func(http.ResponseWriter, *http.Request) {
