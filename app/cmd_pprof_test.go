@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest"
 )
 
 func TestProfilerServesOnItsOwnAddressUntilStopped(t *testing.T) {
@@ -22,18 +24,15 @@ func TestProfilerServesOnItsOwnAddressUntilStopped(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); servePprof(ctx, addr, slog.New(slog.DiscardHandler)) }()
 
-	var body string
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	body := apptest.EventuallyValue(t, 5*time.Second, "the profiler to answer", func() (string, bool) {
 		resp, err := http.Get("http://" + addr + "/debug/pprof/")
-		if err == nil {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			body = string(b)
-			break
+		if err != nil {
+			return err.Error(), false
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), err == nil
+	})
 	if !strings.Contains(body, "goroutine") {
 		t.Fatalf("profiler index: %.200q", body)
 	}

@@ -156,21 +156,19 @@ var personalLinkRE = regexp.MustCompile(`/events/registration/[A-Za-z0-9_-]+/`)
 func personalLink(t *testing.T, email string) string {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	body := apptest.EventuallyValue(t, 5*time.Second, "a mail queued to "+email, func() (string, bool) {
 		var body string
 		err := pool.QueryRow(t.Context(), `SELECT body_text FROM mail_outbox
 			WHERE EXISTS (SELECT 1 FROM unnest(to_addrs) a WHERE a = $1 OR a LIKE '%<' || $1 || '>')
 			ORDER BY id DESC LIMIT 1`, email).Scan(&body)
-		if err == nil {
-			if link := personalLinkRE.FindString(body); link != "" {
-				return link
-			}
-			t.Fatalf("no link in the mail to %s:\n%s", email, body)
+		if err != nil {
+			return err.Error(), false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no mail to %s: %v", email, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return body, true
+	})
+	link := personalLinkRE.FindString(body)
+	if link == "" {
+		t.Fatalf("no link in the mail to %s:\n%s", email, body)
 	}
+	return link
 }
