@@ -2,6 +2,7 @@ package organisers_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -31,6 +32,10 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 		{Name: rulePayload, Data: fmt.Sprintf(`{"title": "Über $\\alpha$-Zerfälle", "note": %q}`, kernPayload)},
 		{Name: "Emmy Noether", Data: fmt.Sprintf(`{"title": %q, "note": %q}`, rulePayload+" "+kernPayload+" "+raisePayload, raisePayload)},
 		{Name: kernPayload, Data: `{"title": "Symmetrien", "note": "keine"}`},
+		// What maxSize does not cap: a negative \raisebox and a row of
+		// huge rules, each within the answer's length limit.
+		{Name: "Lise Meitner", Data: fmt.Sprintf(`{"title": %q, "note": "tief"}`,
+			`$\raisebox{-99999px}{TIEF}$ $\Huge `+strings.Repeat(`\rule{5em}{5em}`, 300)+`$`)},
 	} {
 		r.Status, r.Confirmed = "confirmed", at(i)
 		register(t, app, ev, r)
@@ -63,9 +68,12 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 				}
 			}
 			spills := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table .katex')).map(function (k) {
-				var cell = k.closest('td').getBoundingClientRect(), r = k.getBoundingClientRect();
+				// A formula is clipped to its own box, and that box (or the
+				// answer's scrolling box around it) stays inside the cell.
+				var box = k.closest('.math-cell') || k;
+				var cell = k.closest('td').getBoundingClientRect(), r = box.getBoundingClientRect();
 				var inside = r.left >= cell.left - 1 && r.right <= cell.right + 1 && r.top >= cell.top - 1 && r.bottom <= cell.bottom + 1;
-				var clipped = getComputedStyle(k).overflow === 'clip';
+				var clipped = getComputedStyle(k).overflow === 'clip' && getComputedStyle(box).overflow !== 'visible';
 				return inside && clipped ? '' : k.textContent + ': ' + JSON.stringify(r) + ' in ' + JSON.stringify(cell) + ' overflow ' + getComputedStyle(k).overflow;
 			}).filter(Boolean)`)
 			if len(spills) > 0 {
@@ -85,6 +93,9 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 			// KaTeX's maxSize keeps a \rule or \raisebox of 3000px to 5em.
 			if tallest := apptest.Eval[float64](t, b, `Math.max.apply(null, Array.from(document.querySelectorAll('#participants-table tr')).map(function (r) { return r.getBoundingClientRect().height }))`); tallest > 300 {
 				t.Errorf("the tallest row is %.0f px high; a formula may not make it taller than 300", tallest)
+			}
+			if widest := apptest.Eval[float64](t, b, `Math.max.apply(null, Array.from(document.querySelectorAll('#participants-table td.math')).map(function (c) { return c.getBoundingClientRect().width }))`); widest > 720 {
+				t.Errorf("the widest latex cell is %.0f px wide; a formula may not stretch it past 40rem", widest)
 			}
 			b.FitsWidth(t)
 			b.NoConsoleErrors(t)

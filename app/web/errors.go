@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -120,6 +121,26 @@ func (s *Site) logGone(r *http.Request, err error) {
 	s.Logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelDebug, "client gone", attrs...)
 }
 
+// outageLogEvery spaces the log lines of a database outage: every request
+// fails the same way then, and one line per request would bury the log.
+const outageLogEvery = 10 * time.Second
+
+// logOutage logs that the database cannot be reached, once per
+// outageLogEvery with the number of requests failed since the last line.
+func (s *Site) logOutage(r *http.Request, err error) {
+	n := s.outageFailures.Add(1)
+	now := time.Now().UnixNano()
+	last := s.outageLogged.Load()
+	if now-last < int64(outageLogEvery) || !s.outageLogged.CompareAndSwap(last, now) {
+		return
+	}
+	s.outageFailures.Add(-n)
+	s.Logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, "database unavailable",
+		slog.String("route", routePattern(r)),
+		slog.Int64("requests_failed", n),
+		slog.Any("error", err))
+}
+
 func (s *Site) logError(r *http.Request, msg string, err error) {
 	s.Logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, msg,
 		slog.String("request_id", middleware.GetReqID(r.Context())),
@@ -138,7 +159,7 @@ func (s *Site) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if db.Unavailable(err) {
-		s.logError(r, "database unavailable", err)
+		s.logOutage(r, err)
 		s.Error(w, r, http.StatusServiceUnavailable, "")
 		return
 	}

@@ -5,6 +5,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -24,6 +25,10 @@ type Site struct {
 	// BadInputHooks see each request that CheckInput or DecodeJSON refused
 	// for text no person types (the login counts it as a failed attempt).
 	BadInputHooks []func(r *http.Request)
+	// outageLogged is when a database outage was last logged (UnixNano),
+	// outageFailures how many requests it failed since.
+	outageLogged   atomic.Int64
+	outageFailures atomic.Int64
 	// Pages caches public pages for anonymous visitors; nil caches nothing.
 	Pages *PageCache
 }
