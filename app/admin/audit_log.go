@@ -14,9 +14,6 @@ import (
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
-// levelAudit may read the audit log.
-const levelAudit = "audit_admin"
-
 // auditTables are the tables whose changes the log shows by name; their
 // rows link to their detail pages.
 var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status"}

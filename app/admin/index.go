@@ -6,12 +6,10 @@ import (
 	"net/url"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/mail/mailweb"
+	"github.com/pepalumni/memberdb/app/members"
 	adminui "github.com/pepalumni/memberdb/components/admin"
-)
-
-// Levels of the tables other domains serve under /admin/.
-const (
-	levelMailAdmin = "mail_admin"
 )
 
 // indexEntry is one table of the index: who may open it and how its rows
@@ -19,7 +17,7 @@ const (
 type indexEntry struct {
 	name  string
 	url   string
-	level string
+	level auth.Level
 	count string
 	// note counts something worth a second look (failed mails).
 	note    string
@@ -27,16 +25,16 @@ type indexEntry struct {
 }
 
 var indexEntries = []indexEntry{
-	{name: "persons", url: "/admin/persons", level: levelPersonAdmin, count: `SELECT count(*) FROM persons`},
+	{name: "persons", url: "/admin/persons", level: members.LevelPersonAdmin, count: `SELECT count(*) FROM persons`},
 	{name: "events", url: "/admin/events", level: levelEventAdmin, count: `SELECT count(*) FROM events`},
-	{name: "registrations", url: "/admin/registrations", level: levelRegistrationAdmin, count: `SELECT count(*) FROM registrations`},
+	{name: "registrations", url: "/admin/registrations", level: events.LevelRegistrationAdmin, count: `SELECT count(*) FROM registrations`},
 	{name: "users", url: "/admin/users", level: levelUserAdmin, count: `SELECT count(*) FROM users`},
 	{name: "roles", url: "/admin/roles", level: levelRoleAdmin, count: `SELECT count(*) FROM roles`},
 	{name: "access_levels", url: "/admin/access_levels", level: levelAccessLevelAdmin, count: `SELECT count(*) FROM access_levels`},
-	{name: "tu_status", url: "/admin/tu_status", level: levelPersonAdmin, count: `SELECT count(*) FROM tu_status`},
-	{name: "deletion_requests", url: "/admin/deletion_requests", level: levelPersonAdmin,
+	{name: "tu_status", url: "/admin/tu_status", level: members.LevelPersonAdmin, count: `SELECT count(*) FROM tu_status`},
+	{name: "deletion_requests", url: "/admin/deletion_requests", level: members.LevelPersonAdmin,
 		count: `SELECT count(*) FROM deletion_requests WHERE done_at IS NULL`},
-	{name: "mail", url: "/admin/mail", level: levelMailAdmin,
+	{name: "mail", url: "/admin/mail", level: mailweb.LevelMailAdmin,
 		count: `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')`,
 		note:  `SELECT count(*) FROM mail_outbox WHERE status = 'failed'`, noteKey: "admin.mail.failed"},
 	{name: "audit", url: "/admin/audit", level: levelAudit, count: `SELECT count(*) FROM audit_log`},

@@ -9,10 +9,6 @@ import (
 	"github.com/pepalumni/memberdb/app/auth"
 )
 
-// levelRoleAdmin is the level that edits roles; nobody may take it from
-// themselves, or nobody might be left to give it back.
-const levelRoleAdmin = "role_admin"
-
 // keepsRoleAdmin refuses, inside the change's transaction, a change after
 // which the editor no longer holds role_admin although they did before.
 func keepsRoleAdmin(ctx context.Context, tx pgx.Tx) error {

@@ -12,9 +12,6 @@ import (
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
-// levelPersonAdmin opens the persons and university relations tables.
-const levelPersonAdmin = "person_admin"
-
 var (
 	membershipStatuses = []string{"email_unverified", "pending", "confirmed", "denied", "canceled"}
 	membershipTypes    = []string{"ordentlich", "ausserordentlich"}

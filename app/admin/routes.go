@@ -4,15 +4,22 @@ import (
 	"net/http"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // Access levels of the console's tables: one per table as in the old
-// system, plus the audit log's.
+// system, plus the audit log's. Persons (members.LevelPersonAdmin) and
+// registrations (events.LevelRegistrationAdmin) are opened with their
+// domain's levels.
 const (
-	levelEventAdmin        = "event_admin"
-	levelRegistrationAdmin = "event_registration_admin"
-	levelUserAdmin         = "user_admin"
-	levelAccessLevelAdmin  = "access_level_admin"
+	levelEventAdmin       auth.Level = "event_admin"
+	levelUserAdmin        auth.Level = "user_admin"
+	levelAccessLevelAdmin auth.Level = "access_level_admin"
+	levelAudit            auth.Level = "audit_admin"
+	// levelRoleAdmin edits roles; nobody may take it from themselves, or
+	// nobody might be left to give it back (keepsRoleAdmin).
+	levelRoleAdmin auth.Level = "role_admin"
 )
 
 // Routes registers every URL of the console with its access level. Each
@@ -22,19 +29,19 @@ func (h *Handler) Routes(rt *auth.Router) {
 	rt.Public().Get("/admin/", h.index)
 	rt.Level(levelAudit).Get("/admin/audit", h.auditLog)
 
-	persons := rt.Level(levelPersonAdmin)
+	persons := rt.Level(members.LevelPersonAdmin)
 	h.tableRoutes(persons, h.persons, h.listPersons, true, true)
 	persons.Get("/admin/persons/{id}/anonymise", h.confirmAnonymise)
 	persons.Post("/admin/persons/{id}/anonymise", h.anonymise)
 	// University relations (tu_status) belong to the persons' admins.
 	h.tableRoutes(persons, h.tuStatus, h.listTUStatus, true, true)
 
-	events := rt.Level(levelEventAdmin)
-	h.tableRoutes(events, h.events, h.listEvents, true, true)
-	events.Post("/admin/events/preview/{field}", h.previewField)
-	events.Post("/admin/events/{id}/duplicate", h.duplicateEvent)
+	eventAdmin := rt.Level(levelEventAdmin)
+	h.tableRoutes(eventAdmin, h.events, h.listEvents, true, true)
+	eventAdmin.Post("/admin/events/preview/{field}", h.previewField)
+	eventAdmin.Post("/admin/events/{id}/duplicate", h.duplicateEvent)
 
-	h.tableRoutes(rt.Level(levelRegistrationAdmin), h.registrations, h.listRegistrations, true, true)
+	h.tableRoutes(rt.Level(events.LevelRegistrationAdmin), h.registrations, h.listRegistrations, true, true)
 
 	users := rt.Level(levelUserAdmin)
 	h.tableRoutes(users, h.users, h.listUsers, true, true)

@@ -4,13 +4,20 @@ package auth
 
 import (
 	"net/http"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
 )
 
-// Public marks a route anyone may use.
+// Level is an access level, stored by its name in access_levels and granted
+// to roles. Each domain declares its levels once, as constants next to its
+// routes (routes.go), and every guard, Has and Declare takes a Level, so code
+// names a level through those constants rather than a string of its own.
+type Level string
+
+// Public marks a route anyone may use: no level at all. It is untyped, so
+// that it compares with a level and with a level's name alike.
 const Public = ""
 
 // Registry remembers the access level of every registered route, so the
@@ -18,29 +25,30 @@ const Public = ""
 // no route was registered without saying who may use it.
 type Registry struct {
 	mu     sync.Mutex
-	routes map[string]string
-	levels map[string]bool
+	routes map[string]Level
+	levels map[Level]bool
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{routes: map[string]string{}, levels: map[string]bool{}}
+	return &Registry{routes: map[string]Level{}, levels: map[Level]bool{}}
 }
 
-// Levels returns every declared access level, sorted.
+// Levels returns the names of every declared access level, sorted, as the
+// database stores them.
 func (reg *Registry) Levels() []string {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	out := make([]string, 0, len(reg.levels))
 	for l := range reg.levels {
-		out = append(out, l)
+		out = append(out, string(l))
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
 // Declare adds levels that no route names (actions checked inside handlers).
-func (reg *Registry) Declare(levels ...string) {
+func (reg *Registry) Declare(levels ...Level) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	for _, l := range levels {
@@ -48,16 +56,16 @@ func (reg *Registry) Declare(levels ...string) {
 	}
 }
 
-// RouteLevel returns the level of method+pattern and whether it was
-// registered through a Router at all.
+// RouteLevel returns the name of the level of method+pattern ("" for a
+// public route) and whether it was registered through a Router at all.
 func (reg *Registry) RouteLevel(method, pattern string) (level string, ok bool) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	level, ok = reg.routes[method+" "+pattern]
-	return level, ok
+	l, ok := reg.routes[method+" "+pattern]
+	return string(l), ok
 }
 
-func (reg *Registry) add(method, pattern, level string) {
+func (reg *Registry) add(method, pattern string, level Level) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.routes[method+" "+pattern] = level
@@ -72,11 +80,11 @@ func (reg *Registry) add(method, pattern, level string) {
 type Router struct {
 	mux   chi.Router
 	reg   *Registry
-	guard func(level string) func(http.Handler) http.Handler
+	guard func(level Level) func(http.Handler) http.Handler
 }
 
 // NewRouter wraps mux; guard builds the middleware enforcing a level.
-func NewRouter(mux chi.Router, reg *Registry, guard func(level string) func(http.Handler) http.Handler) *Router {
+func NewRouter(mux chi.Router, reg *Registry, guard func(level Level) func(http.Handler) http.Handler) *Router {
 	return &Router{mux: mux, reg: reg, guard: guard}
 }
 
@@ -84,7 +92,7 @@ func NewRouter(mux chi.Router, reg *Registry, guard func(level string) func(http
 func (rt *Router) Public() Routes { return Routes{rt: rt, level: Public} }
 
 // Level returns routes that need the access level.
-func (rt *Router) Level(level string) Routes {
+func (rt *Router) Level(level Level) Routes {
 	if level == Public {
 		panic("auth: Level needs a name; use Public() for open routes")
 	}
@@ -94,7 +102,7 @@ func (rt *Router) Level(level string) Routes {
 // Routes adds routes sharing one access level.
 type Routes struct {
 	rt    *Router
-	level string
+	level Level
 	api   bool
 }
 

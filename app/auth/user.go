@@ -25,11 +25,11 @@ type User struct {
 	PersonID int64
 	Name     string
 	Email    string
-	levels   map[string]bool
+	levels   map[Level]bool
 }
 
 // Has reports whether the user holds the access level.
-func (u *User) Has(level string) bool { return u != nil && u.levels[level] }
+func (u *User) Has(level Level) bool { return u != nil && u.levels[level] }
 
 type userKey struct{}
 
@@ -198,9 +198,9 @@ func (s *Sessions) loadUser(ctx context.Context, id int64) (*User, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("auth: load user: %w", err)
 	}
-	u.levels = make(map[string]bool, len(levels))
+	u.levels = make(map[Level]bool, len(levels))
 	for _, l := range levels {
-		u.levels[l] = true
+		u.levels[Level(l)] = true
 	}
 	return &u, epoch, nil
 }
@@ -208,7 +208,7 @@ func (s *Sessions) loadUser(ctx context.Context, id int64) (*User, int, error) {
 // Require answers requests of users without level: anonymous HTML requests
 // are sent to the login page, htmx and JSON requests get 401, logged-in users
 // without the level 403.
-func (s *Sessions) Require(level string) func(http.Handler) http.Handler {
+func (s *Sessions) Require(level Level) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u := CurrentUser(r.Context())

@@ -26,10 +26,6 @@ import (
 	"github.com/pepalumni/memberdb/components/ui"
 )
 
-// LevelViewRegistration lets a user see the registration page of a closed
-// event (a preview).
-const LevelViewRegistration = "view_registration"
-
 // Handler serves the public events pages.
 type Handler struct {
 	svc    *Service

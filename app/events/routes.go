@@ -6,6 +6,17 @@ import (
 	"github.com/pepalumni/memberdb/app/auth"
 )
 
+// Access levels of registrations.
+const (
+	// LevelViewRegistration lets a user see the registration page of a
+	// closed event (a preview).
+	LevelViewRegistration auth.Level = "view_registration"
+	// LevelRegistrationAdmin edits any registration in the admin console,
+	// which registers its routes; the organisers' participant list links
+	// there for users who hold it.
+	LevelRegistrationAdmin auth.Level = "event_registration_admin"
+)
+
 // Routes adds the events pages. All are public; the preview of closed
 // events checks view_registration inside the handler, so it is declared
 // here. /events/{id}/participants/ and /write_mail/ belong to the

@@ -21,14 +21,6 @@ import (
 	"github.com/pepalumni/memberdb/components/layout"
 )
 
-// Access levels of this domain.
-const (
-	LevelMemberManagement = "member_management"
-	LevelPersonAdmin      = "person_admin"
-	LevelGetPersons       = "get_persons"
-	LevelGetMembers       = "get_members"
-)
-
 // gdprTTL is how long a link to see one's data stays valid.
 const gdprTTL = 24 * time.Hour
 

@@ -2,6 +2,18 @@ package members
 
 import "github.com/pepalumni/memberdb/app/auth"
 
+// Access levels of this domain.
+const (
+	// LevelMemberManagement decides applications.
+	LevelMemberManagement auth.Level = "member_management"
+	// LevelPersonAdmin edits persons, here and in the admin console, and
+	// creates them through the API.
+	LevelPersonAdmin auth.Level = "person_admin"
+	// LevelGetPersons and LevelGetMembers read the JSON API.
+	LevelGetPersons auth.Level = "get_persons"
+	LevelGetMembers auth.Level = "get_members"
+)
+
 // Routes registers every URL of the membership domain. The public URLs are
 // the old system's, printed on flyers and linked from the website.
 func (h *Handler) Routes(rt *auth.Router) {

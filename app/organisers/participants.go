@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/organisers"
@@ -123,7 +124,7 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 			Status:         p.Reg.Status,
 			Cells:          make([]view.Cell, len(p.Answers)),
 		}
-		if user.Has(levelRegistrationAdmin) {
+		if user.Has(events.LevelRegistrationAdmin) {
 			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
 		}
 		if p.Reg.ConfirmedAt != nil {

@@ -4,11 +4,8 @@ import "github.com/pepalumni/memberdb/app/auth"
 
 // Access levels of the organiser pages.
 const (
-	LevelParticipants = "get_participants"
-	LevelWriteMail    = "write_email"
-	// levelRegistrationAdmin is the admin console's level for
-	// registrations; the list links there only for users who have it.
-	levelRegistrationAdmin = "event_registration_admin"
+	LevelParticipants auth.Level = "get_participants"
+	LevelWriteMail    auth.Level = "write_email"
 )
 
 // Routes registers every organiser URL with its access level. {id} is an

@@ -148,7 +148,9 @@ func TestAccessMatrixCatchesMistakes(t *testing.T) {
 	app := apptest.Start(t)
 	ok := func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }
 	app.Server.Mux().Get("/probe/undeclared", ok)
-	noGuard := func(string) func(http.Handler) http.Handler { return func(h http.Handler) http.Handler { return h } }
+	noGuard := func(auth.Level) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler { return h }
+	}
 	auth.NewRouter(app.Server.Mux(), app.Server.Registry, noGuard).Level("probe_level").Get("/probe/unguarded", ok)
 	m := newMatrix(t, app)
 	if problems := m.check(t, route{http.MethodGet, "/probe/undeclared"}); len(problems) == 0 {
