@@ -86,6 +86,12 @@ func (s *Sessions) CountRefusedLogin(r *http.Request) {
 // logout is POST /logout/. It is a POST so that a link (an image, a mail
 // scanner) cannot log anyone out.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
+	if CurrentUser(r.Context()) == nil {
+		// Nobody to log out: no message, and so no session to carry it
+		// (a loop of such posts would otherwise fill the sessions table).
+		web.Redirect(w, r, "/")
+		return
+	}
 	if err := h.users.LogOut(r.Context()); err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -19,7 +19,11 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.LangOf(r.Context())
 	now := time.Now()
 	v := events.ListView{ShowClosed: auth.CurrentUser(r.Context()) != nil}
+	closed := r.URL.Query().Get("closed")
 	for _, ev := range evs {
+		if closed != "" && ev.Ref() == closed && !ev.IsOpen(now) {
+			v.ClosedNotice = ev.Name
+		}
 		card := events.EventCard{
 			Name: ev.Name, URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
 		}

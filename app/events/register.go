@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -37,8 +38,10 @@ func (h *Handler) registrationEvent(w http.ResponseWriter, r *http.Request, allo
 	}
 	if !ev.IsOpen(time.Now()) {
 		if !allowPreview || !auth.CurrentUser(r.Context()).Has(LevelViewRegistration) {
-			h.site.Flash(r, "warning", i18n.T(r.Context(), "events.registration.closed", ev.Name))
-			web.Redirect(w, r, "/events/")
+			// The event list says so: through the address, not a flash,
+			// so a visitor who is not logged in gets no session for it
+			// (a loop of such requests would fill the sessions table).
+			web.Redirect(w, r, "/events/?closed="+url.QueryEscape(ev.Ref()))
 			return nil, nil, false, false
 		}
 		preview = true

@@ -39,6 +39,7 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 		{"invalid UTF-8 in an application", "POST", "/register/", "name=%ff&email=x@example.org&membership_type=ordentlich", "", false, 422, "name"},
 		{"NUL in a login", "POST", "/login/", "user_or_email=ad%00min&password=whatever-long", "", false, 422, "user_or_email"},
 		{"NUL in a password reset", "POST", "/password_reset/", "user_or_email=ad%00min", "", false, 422, "user_or_email"},
+		{"right-to-left override in a name", "POST", "/register/", "name=Eve%E2%80%AEnomis&email=x@example.org&membership_type=ordentlich", "", false, 422, "name"},
 		{"escape character in a resend", "POST", "/events/resend_emails/", "email=a%1Bb@example.org", "", false, 422, "email"},
 		{"NUL in a field's name", "POST", "/request_edit", "email=x@example.org&a%00=1", "", false, 422, `a\x00`},
 		{"NUL in a search", "GET", "/admin/persons?q=%00", "", "", true, 422, "q"},

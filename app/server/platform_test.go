@@ -236,6 +236,10 @@ func TestAnonymousVisitorsCreateNoLastingSessions(t *testing.T) {
 		}
 		return n
 	}
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO events (name, shortlink, registration_open, registration_schema)
+		VALUES ('Geschlossen', 'closed-no-session', false, '{"type": "object", "properties": {}}')`); err != nil {
+		t.Fatal(err)
+	}
 	before := count()
 	for range 20 {
 		c := app.Client()
@@ -243,9 +247,14 @@ func TestAnonymousVisitorsCreateNoLastingSessions(t *testing.T) {
 		if page := app.Get(t, c, "/events/"); !strings.Contains(page.Body, `<html lang="en"`) {
 			t.Fatal("the chosen language is not kept")
 		}
+		// Logging out nobody, and trying a closed event, say nothing
+		// that needs a session.
+		app.PostForm(t, app.Client(), "/logout/", nil)
+		app.Get(t, app.Client(), "/events/closed-no-session/registration/")
+		app.PostForm(t, app.Client(), "/events/closed-no-session/registration/", url.Values{"name": {"Zu Spät"}, "email": {"late@example.org"}})
 	}
 	if n := count() - before; n != 0 {
-		t.Errorf("20 anonymous visitors choosing a language left %d sessions", n)
+		t.Errorf("20 anonymous visitors (language, logout, a closed event) left %d sessions", n)
 	}
 
 	// Logging out says so on the next page, through a new anonymous session.

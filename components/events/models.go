@@ -18,6 +18,9 @@ type ListView struct {
 	Full       []EventCard
 	Closed     []EventCard
 	ShowClosed bool
+	// ClosedNotice names the event whose registration a visitor just
+	// tried; it has closed. Empty when there is nothing to say.
+	ClosedNotice string
 }
 
 // EventHeader is what the registration and personal pages show about the
