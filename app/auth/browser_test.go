@@ -2,7 +2,6 @@ package auth_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -45,12 +44,6 @@ func TestBrowserLoginAndLogout(t *testing.T) {
 	); err != nil {
 		t.Fatalf("logging out: %v", err)
 	}
-	width, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil || width > 360 {
-		t.Errorf("page is %d px wide on a 360 px phone (%v)", width, err)
-	}
-	time.Sleep(200 * time.Millisecond)
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Fatalf("console errors: %v", errs)
-	}
+	b.FitsWidth(t)
+	b.NoConsoleErrors(t)
 }
