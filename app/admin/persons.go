@@ -8,15 +8,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
-var (
-	membershipStatuses = []string{"email_unverified", "pending", "confirmed", "denied", "canceled"}
-	membershipTypes    = []string{"ordentlich", "ausserordentlich"}
-	languages          = []string{"de", "en"}
-)
+var languages = []string{"de", "en"}
 
 // personalFields are the persons' fields whose values the audit log drops
 // when a person is anonymised or deleted.
@@ -36,11 +33,11 @@ func (h *Handler) personsTable() *table {
 				parse: emailParser(true)},
 			{name: "email_valid", column: "email_valid", kind: "checkbox", parse: boolParser, display: boolDisplay},
 			{name: "membership_status", column: "membership_status", kind: "select", inline: true,
-				options: enumOptions("admin.status.", membershipStatuses, false),
-				parse:   enumParser(membershipStatuses, false), display: enumDisplay("admin.status.")},
+				options: enumOptions("admin.status.", members.Statuses, false),
+				parse:   enumParser(members.Statuses, false), display: enumDisplay("admin.status.")},
 			{name: "membership_type", column: "membership_type", kind: "select", inline: true,
-				options: enumOptions("admin.type.", membershipTypes, false),
-				parse:   enumParser(membershipTypes, false), display: enumDisplay("admin.type.")},
+				options: enumOptions("admin.type.", members.Types, false),
+				parse:   enumParser(members.Types, false), display: enumDisplay("admin.type.")},
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
 				options: tuStatusOptions, parse: tuStatusParser},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},

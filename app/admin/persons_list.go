@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -82,8 +83,8 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 			v.Columns[i].Sorted = ""
 		}
 	}
-	statuses, _ := enumOptions("admin.status.", membershipStatuses, true)(ctx, nil)
-	types, _ := enumOptions("admin.type.", membershipTypes, true)(ctx, nil)
+	statuses, _ := enumOptions("admin.status.", members.Statuses, true)(ctx, nil)
+	types, _ := enumOptions("admin.type.", members.Types, true)(ctx, nil)
 	v.Filters = []adminui.Filter{
 		{Name: "status", Label: tr(ctx, "admin.persons.membership_status"), Value: lq.Filters["status"],
 			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, statuses...)},

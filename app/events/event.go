@@ -10,14 +10,16 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/components/events"
 )
 
-// Registration statuses.
+// Registration statuses. Their values are declared with the templates that
+// show them (components/events), which cannot import this package.
 const (
-	StatusPending     = "pending"
-	StatusConfirmed   = "confirmed"
-	StatusWaitinglist = "waitinglist"
-	StatusCanceled    = "canceled"
+	StatusPending     = events.StatusPending
+	StatusConfirmed   = events.StatusConfirmed
+	StatusWaitinglist = events.StatusWaitinglist
+	StatusCanceled    = events.StatusCanceled
 )
 
 // Statuses lists every registration status in the order they are shown.

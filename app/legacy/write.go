@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // Actor names the import in the audit log.
@@ -208,16 +210,17 @@ func orNull(s string) any {
 	return s
 }
 
-// lookups checks the old fixed value lists against memberdb's.
+// lookups checks the old fixed value lists against memberdb's (the values
+// of its CHECK constraints, migrations 0002 and 0003).
 func (w *writer) lookups(context.Context) error {
 	lists := []struct {
 		table string
 		old   []string
 		known []string
 	}{
-		{"membership_status", w.d.MembershipStatuses, membershipStatuses},
-		{"membership_type", w.d.MembershipTypes, membershipTypes},
-		{"registration_status", w.d.RegistrationStatuses, registrationStatuses},
+		{"membership_status", w.d.MembershipStatuses, members.Statuses},
+		{"membership_type", w.d.MembershipTypes, members.Types},
+		{"registration_status", w.d.RegistrationStatuses, events.Statuses},
 	}
 	for _, l := range lists {
 		c := w.rep.count(l.table)
@@ -233,10 +236,3 @@ func (w *writer) lookups(context.Context) error {
 	}
 	return nil
 }
-
-// The fixed values of memberdb's CHECK constraints (migrations/0002, 0003).
-var (
-	membershipStatuses   = []string{"email_unverified", "pending", "confirmed", "denied", "canceled"}
-	membershipTypes      = []string{"ordentlich", "ausserordentlich"}
-	registrationStatuses = []string{"pending", "confirmed", "waitinglist", "canceled"}
-)

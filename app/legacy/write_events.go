@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/events"
 )
 
 // shortlinkPattern is the CHECK of events.shortlink: URL-safe and not a
@@ -155,7 +157,7 @@ func (w *writer) registrations(ctx context.Context) error {
 			c.Skipped++
 			w.rep.problem("event_registration", r.ID, "person %d was not imported; not imported", r.PersonID)
 			continue
-		case !slices.Contains(registrationStatuses, r.Status):
+		case !slices.Contains(events.Statuses, r.Status):
 			c.Skipped++
 			w.rep.problem("event_registration", r.ID, "status %q is unknown to memberdb; not imported", r.Status)
 			continue

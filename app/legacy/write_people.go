@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // tuStatusAliases map the names the old app wrote at start-up to the names
@@ -181,11 +183,11 @@ func (w *writer) persons(ctx context.Context) error {
 
 // cleanPerson drops values memberdb cannot hold, saying so in the report.
 func (w *writer) cleanPerson(p Person) Person {
-	if p.MembershipStatus != "" && !slices.Contains(membershipStatuses, p.MembershipStatus) {
+	if p.MembershipStatus != "" && !slices.Contains(members.Statuses, p.MembershipStatus) {
 		w.rep.problem("person", p.ID, "membership status %q is unknown to memberdb; imported without one", p.MembershipStatus)
 		p.MembershipStatus = ""
 	}
-	if p.MembershipType != "" && !slices.Contains(membershipTypes, p.MembershipType) {
+	if p.MembershipType != "" && !slices.Contains(members.Types, p.MembershipType) {
 		w.rep.problem("person", p.ID, "membership type %q is unknown to memberdb; imported without one", p.MembershipType)
 		p.MembershipType = ""
 	}

@@ -2,6 +2,7 @@ package members
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,7 +45,7 @@ func checkEmail(ctx context.Context, email string) string {
 
 // checkType returns the message for a missing or unknown membership type.
 func checkType(ctx context.Context, t string) string {
-	if !validType(t) {
+	if !slices.Contains(Types, t) {
 		return i18n.T(ctx, "members.error.type")
 	}
 	return ""

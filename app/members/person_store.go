@@ -10,26 +10,32 @@ import (
 
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/web"
+	views "github.com/pepalumni/memberdb/components/members"
 )
 
 // Membership statuses (persons.membership_status); a person who never
-// applied has none.
+// applied has none. Their values are declared with the templates that show
+// them (components/members), which cannot import this package.
 const (
-	StatusNone       = ""
-	StatusUnverified = "email_unverified"
-	StatusPending    = "pending"
-	StatusConfirmed  = "confirmed"
-	StatusDenied     = "denied"
-	StatusCanceled   = "canceled"
+	StatusNone       = views.StatusNone
+	StatusUnverified = views.StatusUnverified
+	StatusPending    = views.StatusPending
+	StatusConfirmed  = views.StatusConfirmed
+	StatusDenied     = views.StatusDenied
+	StatusCanceled   = views.StatusCanceled
 )
+
+// Statuses lists every membership status a person can have.
+var Statuses = views.Statuses
 
 // Membership types.
 const (
-	TypeRegular       = "ordentlich"
-	TypeExtraordinary = "ausserordentlich"
+	TypeRegular       = views.TypeRegular
+	TypeExtraordinary = views.TypeExtraordinary
 )
 
-func validType(t string) bool { return t == TypeRegular || t == TypeExtraordinary }
+// Types lists the membership types.
+var Types = views.Types
 
 // Errors of this domain.
 var (

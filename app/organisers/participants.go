@@ -3,6 +3,7 @@ package organisers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -75,7 +76,7 @@ func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev Event, regs []
 func filterOf(r *http.Request) Filter {
 	q := r.URL.Query()
 	f := Filter{Query: q.Get("q")}
-	if st := q.Get("status"); isStatus(st) {
+	if st := q.Get("status"); slices.Contains(view.Statuses, st) {
 		f.Status = st
 	}
 	return f
@@ -140,10 +141,10 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 		vm.Totals = append(vm.Totals, view.Total{Shown: t.Shown, Text: t.Text})
 	}
 	counts := countStatuses(all)
-	for _, st := range statuses {
+	for _, st := range view.Statuses {
 		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st]})
 	}
-	confirmed := Filter{Status: "confirmed"}.apply(all)
+	confirmed := Filter{Status: events.StatusConfirmed}.apply(all)
 	for i, t := range totals(cols, confirmed) {
 		if cols[i].summable() {
 			vm.ConfirmedSums = append(vm.ConfirmedSums, view.Sum{Label: cols[i].Label, Value: t.Text})

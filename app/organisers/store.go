@@ -20,18 +20,6 @@ var (
 	ErrNoRecipients = errors.New("organisers: no recipients")
 )
 
-// Registration statuses, in the order the pages list them.
-var statuses = []string{"confirmed", "waitinglist", "pending", "canceled"}
-
-func isStatus(s string) bool {
-	for _, st := range statuses {
-		if st == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Event is what the organiser pages need of an event.
 type Event struct {
 	ID        int64

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/organisers"
@@ -48,7 +49,7 @@ func (h *Handler) writeMailForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := auth.CurrentUser(r.Context())
-	in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{"confirmed"}, CopyToSender: true}
+	in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{events.StatusConfirmed}, CopyToSender: true}
 	var kept []AttachmentInfo
 	if key := r.URL.Query().Get("draft"); key != "" {
 		d, atts, err := h.store.Draft(r.Context(), key, ev.ID, u.ID)
@@ -87,7 +88,7 @@ func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if web.IsTooLarge(err) {
-			in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{"confirmed"}, CopyToSender: true}
+			in := mailInput{SenderName: u.Name, SenderEmail: u.Email, Statuses: []string{events.StatusConfirmed}, CopyToSender: true}
 			h.renderMailForm(w, r, http.StatusRequestEntityTooLarge, ev, in, nil,
 				map[string]string{"attachments": tooLargeText(ctx)}, tooLargeText(ctx))
 			return
@@ -215,7 +216,7 @@ func (in mailInput) validate(ctx context.Context) map[string]string {
 		errs["statuses"] = t("statuses_missing")
 	}
 	for _, st := range in.Statuses {
-		if !isStatus(st) {
+		if !slices.Contains(view.Statuses, st) {
 			errs["statuses"] = t("statuses_missing")
 		}
 	}
@@ -246,7 +247,7 @@ func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status 
 	if auth.CurrentUser(r.Context()).Has(LevelParticipants) {
 		f.ParticipantsURL = base + "participants/"
 	}
-	for _, st := range statuses {
+	for _, st := range view.Statuses {
 		f.Statuses = append(f.Statuses, view.StatusOption{Status: st, Count: counts[st], Checked: slices.Contains(in.Statuses, st)})
 	}
 	for _, a := range kept {

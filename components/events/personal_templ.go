@@ -148,7 +148,7 @@ func PersonalPage(v PersonalView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.Status == "waitinglist" && v.Position > 0 {
+		if v.Status == StatusWaitinglist && v.Position > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<span data-testid=\"position\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -171,7 +171,7 @@ func PersonalPage(v PersonalView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.Status == "pending" {
+		if v.Status == StatusPending {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"mt-2 mb-0\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -190,7 +190,7 @@ func PersonalPage(v PersonalView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.Status == "pending" && v.Event.Full {
+		if v.Status == StatusPending && v.Event.Full {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p class=\"mt-2 mb-0 text-warning-emphasis\" data-testid=\"booked-out\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -231,7 +231,7 @@ func PersonalPage(v PersonalView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Status == "canceled" {
+			if v.Status == StatusCanceled {
 				var templ_7745c5c3_Var13 string
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "events.personal.reregister"))
 				if templ_7745c5c3_Err != nil {
@@ -498,11 +498,11 @@ func AnswersFormFragment(f AnswersForm) templ.Component {
 
 func statusClass(status string) string {
 	switch status {
-	case "confirmed":
+	case StatusConfirmed:
 		return "text-bg-success"
-	case "waitinglist":
+	case StatusWaitinglist:
 		return "text-bg-warning"
-	case "canceled":
+	case StatusCanceled:
 		return "text-bg-secondary"
 	}
 	return "text-bg-info"

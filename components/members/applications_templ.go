@@ -217,7 +217,7 @@ func ApplicationRow(a Application) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if a.Status == "pending" {
+		if a.Status == StatusPending {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"d-flex flex-wrap gap-2 align-items-start\"><form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -458,8 +458,8 @@ func ApplicationRow(a Application) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var27 = []any{"badge", templ.KV("text-bg-success", a.Status == "confirmed"), templ.KV("text-bg-danger", a.Status == "denied"),
-					templ.KV("text-bg-secondary", a.Status != "confirmed" && a.Status != "denied")}
+				var templ_7745c5c3_Var27 = []any{"badge", templ.KV("text-bg-success", a.Status == StatusConfirmed), templ.KV("text-bg-danger", a.Status == StatusDenied),
+					templ.KV("text-bg-secondary", a.Status != StatusConfirmed && a.Status != StatusDenied)}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var27...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

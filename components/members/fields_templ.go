@@ -382,7 +382,7 @@ func typeChoice(value, message string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, t := range []string{"ordentlich", "ausserordentlich"} {
+		for _, t := range Types {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"form-check mb-2\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -530,7 +530,7 @@ func typeChoice(value, message string) templ.Component {
 
 // statusKey is the catalog key of a membership status; empty reads as "none".
 func statusKey(status string) string {
-	if status == "" {
+	if status == StatusNone {
 		return "members.status.none"
 	}
 	return "members.status." + status

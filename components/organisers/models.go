@@ -2,10 +2,15 @@
 // the participant list and the mail to participants.
 package organisers
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
 
-// Statuses are the registration statuses in the order the pages list them.
-var Statuses = []string{"confirmed", "waitinglist", "pending", "canceled"}
+	"github.com/pepalumni/memberdb/components/events"
+)
+
+// Statuses are the registration statuses in the order the organiser pages
+// list them: who comes first.
+var Statuses = []string{events.StatusConfirmed, events.StatusWaitinglist, events.StatusPending, events.StatusCanceled}
 
 // ParticipantList is the participants page of one event.
 type ParticipantList struct {
