@@ -133,8 +133,9 @@ func TestLoginRedirectsOnlyToLocalPaths(t *testing.T) {
 func TestLoginRenewsTheSessionToken(t *testing.T) {
 	app := apptest.Start(t)
 	u := newUser(t, app, "richtig-geheim")
-	c := app.Client()
-	// The logout message starts an anonymous session.
+	// Someone else logs out on this browser: the logout message starts an
+	// anonymous session.
+	c, _ := app.ClientWith(t)
 	app.PostForm(t, c, "/logout/", nil)
 	before := sessionCookie(app, c)
 	if before == "" {
