@@ -164,6 +164,11 @@ func TestAdminIndexShowsOnlyTheUsersTables(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login/") {
 			t.Fatalf("GET /admin/ = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
+		// htmx is told where to go, as on every protected route.
+		hx := app.Get(t, app.Client(), "/admin/", "HX-Request", "true")
+		if hx.StatusCode != http.StatusUnauthorized || hx.Header.Get("HX-Redirect") != "/login/?next=%2Fadmin%2F" {
+			t.Errorf("htmx GET /admin/ = %d with HX-Redirect %q, want 401 to the login", hx.StatusCode, hx.Header.Get("HX-Redirect"))
+		}
 	})
 	t.Run("persons admins see their tables with counts", func(t *testing.T) {
 		c, _ := app.ClientWith(t, "person_admin")
@@ -179,6 +184,25 @@ func TestAdminIndexShowsOnlyTheUsersTables(t *testing.T) {
 		resp := app.Get(t, c, "/admin/")
 		wantBody(t, resp, `href="/admin/mail"`, `data-testid="table-audit"`)
 		notBody(t, resp, `data-testid="table-persons"`)
+	})
+	t.Run("the outbox's count is every mail, with those waiting and failed", func(t *testing.T) {
+		if _, err := app.Pool.Exec(t.Context(), `INSERT INTO mail_outbox (kind, to_addrs, subject, body_text, status)
+			VALUES ('test', ARRAY['a@example.org'], 'A', 'x', 'sent'), ('test', ARRAY['b@example.org'], 'B', 'x', 'failed')`); err != nil {
+			t.Fatal(err)
+		}
+		total := scalar[int](t, app, `SELECT count(*) FROM mail_outbox`)
+		waiting := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')`)
+		failed := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE status = 'failed'`)
+		c, _ := app.ClientWith(t, "mail_admin")
+		resp := app.Get(t, c, "/admin/")
+		_, card, _ := strings.Cut(resp.Body, `data-testid="table-mail"`)
+		card, _, _ = strings.Cut(card, "</a>")
+		if !strings.Contains(card, fmt.Sprintf(`data-testid="count">%d<`, total)) || !strings.Contains(card, fmt.Sprintf("%d fehlgeschlagen", failed)) {
+			t.Errorf("the outbox card does not count %d mails, %d failed:\n%s", total, failed, card)
+		}
+		if waiting > 0 && !strings.Contains(card, fmt.Sprintf("%d wartend", waiting)) {
+			t.Errorf("the outbox card does not say %d wait:\n%s", waiting, card)
+		}
 	})
 	t.Run("users without admin levels see none", func(t *testing.T) {
 		c, _ := app.ClientWith(t, "get_members")

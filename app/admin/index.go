@@ -3,7 +3,7 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"net/url"
+	"strings"
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
@@ -19,9 +19,10 @@ type indexEntry struct {
 	url   string
 	level auth.Level
 	count string
-	// note counts something worth a second look (failed mails).
-	note    string
-	noteKey string
+	// note counts what is worth a second look (mails waiting or failed):
+	// one number per noteKeys, each shown when it is not 0.
+	note     string
+	noteKeys []string
 }
 
 var indexEntries = []indexEntry{
@@ -34,21 +35,22 @@ var indexEntries = []indexEntry{
 	{name: "tu_status", url: "/admin/tu_status", level: members.LevelPersonAdmin, count: `SELECT count(*) FROM tu_status`},
 	{name: "deletion_requests", url: "/admin/deletion_requests", level: members.LevelPersonAdmin,
 		count: `SELECT count(*) FROM deletion_requests WHERE done_at IS NULL`},
+	// The count is every mail the outbox holds, as its list shows them;
+	// the note says how many still wait and how many failed.
 	{name: "mail", url: "/admin/mail", level: mailweb.LevelMailAdmin,
-		count: `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')`,
-		note:  `SELECT count(*) FROM mail_outbox WHERE status = 'failed'`, noteKey: "admin.mail.failed"},
+		count: `SELECT count(*) FROM mail_outbox`,
+		note: `SELECT count(*) FILTER (WHERE status IN ('queued', 'sending')), count(*) FILTER (WHERE status = 'failed')
+			FROM mail_outbox`,
+		noteKeys: []string{"admin.mail.waiting", "admin.mail.failed"}},
 	{name: "audit", url: "/admin/audit", level: levelAudit, count: `SELECT count(*) FROM audit_log`},
 }
 
 // index answers GET /admin/: the tables the user may open, with their
-// counts. Anyone logged in may see it; it lists nothing they may not open.
+// counts. Anyone logged in may see it (the route says so); it lists nothing
+// they may not open.
 func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := auth.CurrentUser(ctx)
-	if u == nil {
-		http.Redirect(w, r, "/login/?next="+url.QueryEscape("/admin/"), http.StatusSeeOther)
-		return
-	}
 	v := adminui.IndexView{Title: tr(ctx, "admin.title")}
 	for _, e := range indexEntries {
 		if !u.Has(e.level) {
@@ -60,14 +62,22 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if e.note != "" {
-			var n int
-			if err := h.pool.QueryRow(ctx, e.note).Scan(&n); err != nil {
+			ns := make([]int, len(e.noteKeys))
+			dest := make([]any, len(ns))
+			for i := range ns {
+				dest[i] = &ns[i]
+			}
+			if err := h.pool.QueryRow(ctx, e.note).Scan(dest...); err != nil {
 				h.fail(w, r, fmt.Errorf("admin: count %s: %w", e.name, err))
 				return
 			}
-			if n > 0 {
-				entry.Note = tr(ctx, e.noteKey, n)
+			var parts []string
+			for i, n := range ns {
+				if n > 0 {
+					parts = append(parts, tr(ctx, e.noteKeys[i], n))
+				}
 			}
+			entry.Note = strings.Join(parts, " · ")
 		}
 		v.Entries = append(v.Entries, entry)
 	}

@@ -26,7 +26,7 @@ const (
 // table has the same shape (tableRoutes) plus its own actions.
 func (h *Handler) Routes(rt *auth.Router) {
 	// Anyone logged in sees the tables they may open (maybe none).
-	rt.Public().Get("/admin/", h.index)
+	rt.LoggedIn().Get("/admin/", h.index)
 	rt.Level(levelAudit).Get("/admin/audit", h.auditLog)
 
 	persons := rt.Level(members.LevelPersonAdmin)

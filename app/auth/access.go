@@ -20,6 +20,11 @@ type Level string
 // that it compares with a level and with a level's name alike.
 const Public = ""
 
+// LoggedIn marks a route any logged-in user may use, whatever levels they
+// hold (the admin index, which lists what its user may open). It is no
+// level of the database's.
+const LoggedIn Level = "(logged in)"
+
 // Registry remembers the access level of every registered route, so the
 // declared levels can be written to the database and a test can check that
 // no route was registered without saying who may use it.
@@ -69,7 +74,7 @@ func (reg *Registry) add(method, pattern string, level Level) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.routes[method+" "+pattern] = level
-	if level != Public {
+	if level != Public && level != LoggedIn {
 		reg.levels[level] = true
 	}
 }
@@ -90,6 +95,10 @@ func NewRouter(mux chi.Router, reg *Registry, guard func(level Level) func(http.
 
 // Public returns routes anyone may use.
 func (rt *Router) Public() Routes { return Routes{rt: rt, level: Public} }
+
+// LoggedIn returns routes for any logged-in user. Anonymous visitors are
+// asked to log in like on any protected route.
+func (rt *Router) LoggedIn() Routes { return Routes{rt: rt, level: LoggedIn} }
 
 // Level returns routes that need the access level.
 func (rt *Router) Level(level Level) Routes {

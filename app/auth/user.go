@@ -213,7 +213,7 @@ func (s *Sessions) Require(level Level) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u := CurrentUser(r.Context())
 			switch {
-			case u.Has(level):
+			case u.Has(level), level == LoggedIn && u != nil:
 				next.ServeHTTP(w, r)
 			case u != nil:
 				s.Site.Error(w, r, http.StatusForbidden, i18n.T(r.Context(), "error.403.level", level))
