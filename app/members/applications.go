@@ -131,6 +131,10 @@ func (h *Handler) decisionFailed(w http.ResponseWriter, r *http.Request, err err
 // to the list, where the flash tells what happened.
 func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, status int, a views.Application) {
 	if web.IsFragment(r) {
+		// The navigation's badge counts the applications still open.
+		if n, err := pendingApplications(r.Context(), h.pool); err == nil {
+			web.AddTrigger(w, "pendingApplications", n)
+		}
 		h.site.RenderFragment(w, r, status, views.ApplicationRow(a))
 		return
 	}

@@ -66,7 +66,7 @@ func New(d Deps) (*Server, error) {
 	}
 	sm.ErrorFunc = site.SessionError
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
-	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool))
+	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
 	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
 		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}}
 	if err := s.route(d); err != nil {

@@ -85,7 +85,19 @@ func (s *Site) tryWrite(w http.ResponseWriter, r *http.Request, status int, c te
 
 // SetToasts adds toasts to an htmx response through HX-Trigger.
 func SetToasts(w http.ResponseWriter, toasts ...layout.Flash) {
-	payload, _ := json.Marshal(map[string]any{"showToast": map[string]any{"items": toastItems(toasts)}})
+	AddTrigger(w, "showToast", map[string]any{"items": toastItems(toasts)})
+}
+
+// AddTrigger adds an event for htmx to fire on the page (HX-Trigger),
+// keeping those already set: a response may carry toasts and an update of
+// the navigation's counts together.
+func AddTrigger(w http.ResponseWriter, name string, detail any) {
+	triggers := map[string]any{}
+	if cur := w.Header().Get("HX-Trigger"); cur != "" {
+		_ = json.Unmarshal([]byte(cur), &triggers)
+	}
+	triggers[name] = detail
+	payload, _ := json.Marshal(triggers)
 	w.Header().Set("HX-Trigger", asciiJSON(payload))
 }
 

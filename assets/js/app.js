@@ -143,6 +143,15 @@
 
   document.addEventListener("htmx:load", function (e) { renderMath(e.target); });
 
+  // A decided application changes the count on the navigation's badge.
+  document.addEventListener("pendingApplications", function (e) {
+    var badge = document.getElementById("nav-applications-count");
+    var n = Number(e.detail && e.detail.value !== undefined ? e.detail.value : e.detail);
+    if (!badge || isNaN(n)) return;
+    badge.textContent = String(n);
+    badge.classList.toggle("d-none", n === 0);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     renderMath(document.body);
     placeToasts();
