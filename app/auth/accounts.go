@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/persons"
 )
 
 // Errors of the account commands; each message names what is wrong.
@@ -62,17 +63,9 @@ func CreateUser(ctx context.Context, pool *pgxpool.Pool, acc NewAccount) (int64,
 		if err := rolesExist(ctx, tx, acc.Roles); err != nil {
 			return err
 		}
-		const person = `
-			WITH found AS (SELECT id FROM persons WHERE lower(email) = lower($1)),
-			made AS (
-				INSERT INTO persons (name, email, email_valid)
-				SELECT $2, $1, true WHERE NOT EXISTS (SELECT 1 FROM found)
-				RETURNING id
-			)
-			SELECT id FROM found UNION ALL SELECT id FROM made`
-		var personID int64
-		if err := tx.QueryRow(ctx, person, acc.Email, acc.Name).Scan(&personID); err != nil {
-			return fmt.Errorf("auth: person: %w", err)
+		personID, _, err := persons.FindOrCreate(ctx, tx, persons.New{Name: acc.Name, Email: acc.Email, EmailValid: true})
+		if err != nil {
+			return fmt.Errorf("auth: %w", err)
 		}
 		const user = `INSERT INTO users (username, password_hash, person_id) VALUES ($1, $2, $3) RETURNING id`
 		if err := tx.QueryRow(ctx, user, acc.Username, hash, personID).Scan(&userID); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -157,23 +158,12 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	h.renderRegistration(w, r, http.StatusOK, ev, false, events.RegistrationForm{Sent: true, SentTo: email})
 }
 
-// findOrCreatePerson returns the person with email (compared ignoring
-// case), creating it with name and lang. An existing person is left as it
-// is: anyone can type any address into a public form.
+// findOrCreatePerson returns the person with email, creating it with name
+// and lang, and records a new person as made by the registration.
 func findOrCreatePerson(ctx context.Context, tx pgx.Tx, name, email string, lang i18n.Lang) (int64, error) {
-	const q = `
-		INSERT INTO persons (name, email, language) VALUES ($1, $2, $3)
-		ON CONFLICT (lower(email)) DO UPDATE SET email = persons.email
-		RETURNING id, xmax = 0`
-	var (
-		id       int64
-		inserted bool
-	)
-	if err := tx.QueryRow(ctx, q, name, email, string(lang)).Scan(&id, &inserted); err != nil {
-		return 0, fmt.Errorf("events: find or create person: %w", err)
-	}
-	if !inserted {
-		return id, nil
+	id, created, err := persons.FindOrCreate(ctx, tx, persons.New{Name: name, Email: email, Language: lang})
+	if err != nil || !created {
+		return id, err
 	}
 	return id, audit.Record(ctx, tx, audit.Entry{
 		Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(id, 10),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 )
 
@@ -74,11 +75,11 @@ var demoAnswers = map[string]string{
 func Seed(ctx context.Context, tx pgx.Tx, out io.Writer) error {
 	personIDs := make([]int64, len(demoPersons))
 	for i, p := range demoPersons {
-		const q = `INSERT INTO persons (name, email, email_valid) VALUES ($1, $2, true)
-			ON CONFLICT (lower(email)) DO UPDATE SET email = persons.email RETURNING id`
-		if err := tx.QueryRow(ctx, q, p.name, p.email).Scan(&personIDs[i]); err != nil {
-			return fmt.Errorf("events: seed person: %w", err)
+		id, _, err := persons.FindOrCreate(ctx, tx, persons.New{Name: p.name, Email: p.email, EmailValid: true})
+		if err != nil {
+			return fmt.Errorf("events: seed: %w", err)
 		}
+		personIDs[i] = id
 	}
 	for _, d := range demoEvents {
 		raw, err := exampleSchemas.ReadFile("testdata/" + d.schemaFile)

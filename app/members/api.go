@@ -13,6 +13,7 @@ import (
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
@@ -91,10 +92,12 @@ func (h *Handler) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 	u := auth.CurrentUser(ctx)
 	var created apiPerson
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO persons (name, email) VALUES ($1, $2) RETURNING id`, name, email).Scan(&id)
+		id, isNew, err := persons.FindOrCreate(ctx, tx, persons.New{Name: name, Email: email})
 		if err != nil {
-			return db.Map(err)
+			return err
+		}
+		if !isNew {
+			return db.ErrConflict
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{UserID: &u.ID, Actor: u.Username, Table: "persons",
 			RowID: strconv.FormatInt(id, 10), NewValue: audit.Value("created through the API")}); err != nil {

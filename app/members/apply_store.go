@@ -2,14 +2,13 @@ package members
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
-	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -81,32 +80,12 @@ func (h *Handler) applyTx(ctx context.Context, tx pgx.Tx, a submission) error {
 
 // findOrCreateApplicant returns the person with the address, creating them
 // (unverified, with the submitted name and type) if there is none.
-// Concurrent identical submissions meet in the unique index on
-// lower(email): one inserts, the others wait for it and then find its row.
 func findOrCreateApplicant(ctx context.Context, tx pgx.Tx, a submission) (p Person, created bool, err error) {
-	const insert = `
-		INSERT INTO persons (name, email, membership_status, membership_type, language)
-		VALUES ($1, $2, 'email_unverified', $3, $4)
-		ON CONFLICT (lower(email)) DO NOTHING
-		RETURNING ` + personColumns
-	const existing = `SELECT ` + personColumns + ` FROM persons WHERE lower(email) = lower($1) FOR UPDATE`
-	// A row found by the conflict can be deleted before we lock it; then
-	// the insert is tried again.
-	for range 3 {
-		p, err = scanPerson(tx.QueryRow(ctx, insert, a.name, a.email, a.membershipType, string(a.lang)))
-		if err == nil {
-			return p, true, nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return Person{}, false, fmt.Errorf("members: create applicant: %w", err)
-		}
-		p, err = scanPerson(tx.QueryRow(ctx, existing, a.email))
-		if err == nil {
-			return p, false, nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return Person{}, false, fmt.Errorf("members: find applicant: %w", db.Map(err))
-		}
+	id, created, err := persons.FindOrCreate(ctx, tx, persons.New{Name: a.name, Email: a.email, Language: a.lang,
+		MembershipStatus: StatusUnverified, MembershipType: a.membershipType})
+	if err != nil {
+		return Person{}, false, err
 	}
-	return Person{}, false, fmt.Errorf("members: applicant %w", db.ErrConflict)
+	p, err = loadPerson(ctx, tx, id, false)
+	return p, created, err
 }
