@@ -124,13 +124,4 @@ func (b *Backoff) sweep(now time.Time) {
 }
 
 // evictSome drops a sixteenth of the keys, as Limiter.evictSome does.
-func (b *Backoff) evictSome() {
-	drop := len(b.keys)/16 + 1
-	for key := range b.keys {
-		if drop == 0 {
-			return
-		}
-		delete(b.keys, key)
-		drop--
-	}
-}
+func (b *Backoff) evictSome() { evictSixteenth(b.keys) }

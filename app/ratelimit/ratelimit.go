@@ -114,13 +114,17 @@ func (l *Limiter) sweep(now time.Time) {
 // evictSome drops a sixteenth of the keys, in the map's random order. It
 // runs only when the map is full of keys still inside their window (a flood),
 // and dropping a batch keeps the cost per event constant.
-func (l *Limiter) evictSome() {
-	drop := len(l.events)/16 + 1
-	for k := range l.events {
+func (l *Limiter) evictSome() { evictSixteenth(l.events) }
+
+// evictSixteenth deletes a sixteenth of m's keys (at least one), in the
+// map's random order.
+func evictSixteenth[V any](m map[string]V) {
+	drop := len(m)/16 + 1
+	for k := range m {
 		if drop == 0 {
 			return
 		}
-		delete(l.events, k)
+		delete(m, k)
 		drop--
 	}
 }
