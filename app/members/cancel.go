@@ -22,25 +22,22 @@ var errNotMember = errors.New("members: not a member")
 // member ends their membership.
 func (h *Handler) cancelForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	token := chi.URLParam(r, "token")
-	personID, err := tokens.Check(ctx, h.pool, tokens.MembershipEdit, token)
-	if err != nil {
-		h.linkProblem(w, r, kindEdit, err)
+	l, ok := h.openLink(w, r, kindEdit)
+	if !ok {
 		return
 	}
-	p, err := loadPerson(ctx, h.pool, personID, false)
-	if err != nil {
-		h.linkProblem(w, r, kindEdit, err)
+	p, ok := h.linkedPerson(w, r, l)
+	if !ok {
 		return
 	}
 	if p.MembershipStatus != StatusConfirmed {
 		h.site.Flash(r, "info", i18n.T(ctx, "members.cancel.not_member"))
-		web.Redirect(w, r, "/edit/"+token)
+		web.Redirect(w, r, "/edit/"+l.token)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.cancel.title"), views.CancelConfirm(views.CancelPage{
-		Action: "/edit/" + token + "/cancel", Back: "/edit/" + token, Name: p.Name,
+		Action: "/edit/" + l.token + "/cancel", Back: "/edit/" + l.token, Name: p.Name,
 	}))
 }
 

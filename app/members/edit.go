@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
@@ -19,23 +18,19 @@ import (
 // for an edit link. An edit link works again and again until it expires,
 // so a saved form can be corrected; a verification link works once.
 func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	token := chi.URLParam(r, "token")
-	kind, subject, err := linkPurpose(ctx, h.pool, token)
-	if err != nil {
-		h.linkProblem(w, r, kind, err)
+	l, ok := h.openLink(w, r, kindVerify, kindEdit)
+	if !ok {
 		return
 	}
-	if kind == kindVerify {
-		h.verifyForm(w, r, token, subject)
+	if l.kind == kindVerify {
+		h.verifyForm(w, r, l.token, l.subject)
 		return
 	}
-	p, err := loadPerson(ctx, h.pool, subject, false)
-	if err != nil {
-		h.linkProblem(w, r, kindEdit, err)
+	p, ok := h.linkedPerson(w, r, l)
+	if !ok {
 		return
 	}
-	f, err := h.editView(ctx, token, p)
+	f, err := h.editView(r.Context(), l.token, p)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -46,35 +41,27 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 // editSubmit is POST /edit/{token}: verify for a verification link, save
 // for an edit link.
 func (h *Handler) editSubmit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	token := chi.URLParam(r, "token")
-	kind, _, err := linkPurpose(ctx, h.pool, token)
-	if err != nil {
-		h.linkProblem(w, r, kind, err)
+	l, ok := h.openLink(w, r, kindVerify, kindEdit)
+	if !ok {
 		return
 	}
-	if kind == kindVerify {
-		h.verify(w, r, token)
+	if l.kind == kindVerify {
+		h.verify(w, r, l.token)
 		return
 	}
-	h.save(w, r, token)
+	h.save(w, r, l)
 }
 
-// save stores the edit form. Membership type only counts for members;
-// email, joining date and status are not the person's to change.
-func (h *Handler) save(w http.ResponseWriter, r *http.Request, token string) {
+// save stores the edit form of edit link l. Membership type only counts
+// for members; email, joining date and status are not the person's to
+// change.
+func (h *Handler) save(w http.ResponseWriter, r *http.Request, l link) {
 	if !h.site.ParseForm(w, r) {
 		return
 	}
 	ctx := r.Context()
-	personID, err := tokens.Check(ctx, h.pool, tokens.MembershipEdit, token)
-	if err != nil {
-		h.linkProblem(w, r, kindEdit, err)
-		return
-	}
-	p, err := loadPerson(ctx, h.pool, personID, false)
-	if err != nil {
-		h.linkProblem(w, r, kindEdit, err)
+	p, ok := h.linkedPerson(w, r, l)
+	if !ok {
 		return
 	}
 	tus, err := tuStatuses(ctx, h.pool)
@@ -83,14 +70,14 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, token string) {
 		return
 	}
 	in, f := readEditForm(ctx, r, p, tus)
-	f.Action = "/edit/" + token
+	f.Action = "/edit/" + l.token
 	if in == nil {
 		h.renderEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	in.lang = i18n.LangOf(ctx)
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		id, err := tokens.Consume(ctx, tx, tokens.MembershipEdit, token)
+		id, err := tokens.Consume(ctx, tx, tokens.MembershipEdit, l.token)
 		if err != nil {
 			return err
 		}
@@ -98,7 +85,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, token string) {
 	})
 	switch {
 	case errors.Is(err, ErrChanged):
-		fresh, err := h.freshEditView(ctx, token, personID)
+		fresh, err := h.freshEditView(ctx, l.token, p.ID)
 		if err != nil {
 			h.linkProblem(w, r, kindEdit, err)
 			return
@@ -115,10 +102,10 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, token string) {
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "members.edit.saved"))
 	if !web.IsFragment(r) {
-		web.Redirect(w, r, "/edit/"+token)
+		web.Redirect(w, r, "/edit/"+l.token)
 		return
 	}
-	fresh, err := h.freshEditView(ctx, token, personID)
+	fresh, err := h.freshEditView(ctx, l.token, p.ID)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -62,15 +62,12 @@ func hasOpenDeletionRequest(ctx context.Context, q querier, personID int64) (boo
 // do, and the button that does it.
 func (h *Handler) erasureForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	token := chi.URLParam(r, "token")
-	personID, err := tokens.Check(ctx, h.pool, tokens.GDPRView, token)
-	if err != nil {
-		h.linkProblem(w, r, kindGDPR, err)
+	l, ok := h.openLink(w, r, kindGDPR)
+	if !ok {
 		return
 	}
-	p, err := loadPerson(ctx, h.pool, personID, false)
-	if err != nil {
-		h.linkProblem(w, r, kindGDPR, err)
+	p, ok := h.linkedPerson(w, r, l)
+	if !ok {
 		return
 	}
 	blockers, err := erasureBlockers(ctx, h.pool, p)
@@ -84,8 +81,8 @@ func (h *Handler) erasureForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := views.Erasure{
-		Action:    "/view_data/" + token + "/delete",
-		Back:      "/view_data/" + token,
+		Action:    "/view_data/" + l.token + "/delete",
+		Back:      "/view_data/" + l.token,
 		Immediate: len(blockers) == 0,
 		Requested: requested,
 	}

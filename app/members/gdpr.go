@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
@@ -19,16 +17,14 @@ import (
 // Accept: application/json.
 func (h *Handler) viewData(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	token := chi.URLParam(r, "token")
-	personID, err := tokens.Check(ctx, h.pool, tokens.GDPRView, token)
-	if err != nil {
-		h.linkProblem(w, r, kindGDPR, err)
+	l, ok := h.openLink(w, r, kindGDPR)
+	if !ok {
 		return
 	}
 	var ex views.Export
-	err = pgx.BeginTxFunc(ctx, h.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
-		func(tx pgx.Tx) error {
-			ex, err = collectExport(ctx, tx, personID)
+	err := pgx.BeginTxFunc(ctx, h.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) (err error) {
+			ex, err = collectExport(ctx, tx, l.subject)
 			return err
 		})
 	if isLinkProblem(err) {
@@ -56,7 +52,7 @@ func (h *Handler) viewData(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(append(b, '\n'))
 		return
 	}
-	base := "/view_data/" + token
+	base := "/view_data/" + l.token
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.gdpr.title"),
 		views.DataView(views.DataPage{Export: ex, Download: base + "?format=json", Delete: base + "/delete"}))
 }

@@ -1,10 +1,11 @@
 package members
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
@@ -19,16 +20,50 @@ const (
 	kindGDPR   = "gdpr"
 )
 
-// linkPurpose tells which kind of link /edit/{token} holds: verification
-// links and edit links share the URL, as in the old system. Tokens of any
-// other purpose are unknown here.
-func linkPurpose(ctx context.Context, q tokens.Querier, token string) (kind string, subject int64, err error) {
-	subject, err = tokens.Check(ctx, q, tokens.MembershipVerify, token)
-	if !errors.Is(err, tokens.ErrNotFound) {
-		return kindVerify, subject, err
+// linkPurposes are the token purposes of the kinds of links.
+var linkPurposes = map[string]string{
+	kindVerify: tokens.MembershipVerify,
+	kindEdit:   tokens.MembershipEdit,
+	kindGDPR:   tokens.GDPRView,
+}
+
+// link is a working mailed link: the request's {token}, its kind and the
+// id of what it points to (a person; an application for kindVerify).
+type link struct {
+	token   string
+	kind    string
+	subject int64
+}
+
+// openLink checks the request's {token} as a link of the first of kinds it
+// was issued for (verification and edit links share /edit/{token}, as in
+// the old system). A link that does not work is answered with the page
+// explaining it, and ok is false.
+func (h *Handler) openLink(w http.ResponseWriter, r *http.Request, kinds ...string) (l link, ok bool) {
+	l.token = chi.URLParam(r, "token")
+	var err error
+	for _, l.kind = range kinds {
+		l.subject, err = tokens.Check(r.Context(), h.pool, linkPurposes[l.kind], l.token)
+		if !errors.Is(err, tokens.ErrNotFound) {
+			break
+		}
 	}
-	subject, err = tokens.Check(ctx, q, tokens.MembershipEdit, token)
-	return kindEdit, subject, err
+	if err != nil {
+		h.linkProblem(w, r, l.kind, err)
+		return l, false
+	}
+	return l, true
+}
+
+// linkedPerson loads the person l points to. When they are gone the
+// request is answered as for a dead link, and ok is false.
+func (h *Handler) linkedPerson(w http.ResponseWriter, r *http.Request, l link) (p Person, ok bool) {
+	p, err := loadPerson(r.Context(), h.pool, l.subject, false)
+	if err != nil {
+		h.linkProblem(w, r, l.kind, err)
+		return Person{}, false
+	}
+	return p, true
 }
 
 // linkProblem answers a link that does not work: unknown (404), or expired,
