@@ -112,7 +112,11 @@ func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, 
 		StatusCanceled:    "registration_canceled",
 		StatusPending:     "registration_pending",
 	}[status]
-	return s.participantMail(ctx, tx, reg, ev, name, mailData{Position: position, Answers: answerLines(ev, reg, reg.Lang())})
+	answers, err := answerLines(ev, reg, reg.Lang())
+	if err != nil {
+		return err
+	}
+	return s.participantMail(ctx, tx, reg, ev, name, mailData{Position: position, Answers: answers})
 }
 
 func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {
@@ -164,13 +168,17 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 
 // answerLines lists the answers for a mail: the first line of each label
 // as plain text, after the labels of the groups it is nested in, booleans
-// in words. A schema that no longer parses shows no answers.
-func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
+// in words. A schema that no longer parses shows no answers; answers that
+// cannot be read are an error.
+func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, error) {
 	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	answers := reg.Answers()
+	answers, err := reg.Answers()
+	if err != nil {
+		return nil, err
+	}
 	var out []answerLine
 	var walk func(fields []*schema.Field, group string)
 	walk = func(fields []*schema.Field, group string) {
@@ -198,7 +206,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) []answerLine {
 		}
 	}
 	walk(fm.Fields, "")
-	return out
+	return out, nil
 }
 
 // mailQuoteLength is how much of a free-text answer a mail quotes, in

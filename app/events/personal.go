@@ -108,7 +108,11 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 		return events.AnswersForm{}, err
 	}
 	if values == nil {
-		values = schema.Values(fm, reg.Answers())
+		answers, err := reg.Answers()
+		if err != nil {
+			return events.AnswersForm{}, err
+		}
+		values = schema.Values(fm, answers)
 	}
 	editable := ev.EditingOpen(time.Now())
 	return events.AnswersForm{

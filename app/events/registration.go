@@ -28,11 +28,15 @@ type Registration struct {
 	Language    string     `db:"person_language"`
 }
 
-// Answers decodes the stored answers.
-func (r *Registration) Answers() map[string]any {
+// Answers decodes the stored answers. Stored answers that are no JSON
+// object are an error, not an empty form: saving the form again would
+// erase them.
+func (r *Registration) Answers() (map[string]any, error) {
 	answers := map[string]any{}
-	_ = json.Unmarshal(r.Data, &answers)
-	return answers
+	if err := json.Unmarshal(r.Data, &answers); err != nil {
+		return nil, fmt.Errorf("events: answers of registration %d: %w", r.ID, err)
+	}
+	return answers, nil
 }
 
 // Lang is the language of the person's mails.
