@@ -31,42 +31,50 @@ func (h *Handler) accessLevelsTable() *table {
 			{name: "name", column: "name", kind: "text", required: true, createOnly: true, parse: levelNameParser},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		l, err := queryOne[accessLevelRow](ctx, q, "access level row", accessLevelSelect+" WHERE a.name = $1", id)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return accessLevelTableRow(ctx, t, l), nil
-	}
-	t.title = func(_ context.Context, id string, _ rowState) string { return id }
-	// A level made by hand protects nothing until the code declares it;
-	// start-up marks it in use then.
-	t.created = func(ctx context.Context, tx pgx.Tx, id string, _ url.Values) error {
-		if _, err := tx.Exec(ctx, `UPDATE access_levels SET in_use = false WHERE name = $1`, id); err != nil {
-			return fmt.Errorf("admin: new access level: %w", err)
-		}
-		return nil
-	}
-	t.detail = h.accessLevelDetail
-	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
-		rows, err := h.pool.Query(ctx, accessLevelSelect+" WHERE a.name = $1", id)
-		if err != nil {
-			return nil, "", fmt.Errorf("admin: access level consequences: %w", err)
-		}
-		l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[accessLevelRow])
-		if err != nil {
-			return nil, "", fmt.Errorf("admin: access level consequences: %w", db.Map(err))
-		}
-		var list []string
-		if len(l.Roles) > 0 {
-			list = append(list, tr(ctx, "admin.access_levels.delete.roles", strings.Join(l.Roles, ", ")))
-		}
-		if l.InUse {
-			list = append(list, tr(ctx, "admin.access_levels.delete.in_use"))
-		}
-		return list, "", nil
-	}
+	t.rules = accessLevelRules{h: h, t: t}
 	return t
+}
+
+type accessLevelRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r accessLevelRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	l, err := queryOne[accessLevelRow](ctx, q, "access level row", accessLevelSelect+" WHERE a.name = $1", id)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return accessLevelTableRow(ctx, r.t, l), nil
+}
+
+func (accessLevelRules) title(_ context.Context, id string, _ rowState) string { return id }
+
+// created: a level made by hand protects nothing until the code declares
+// it; start-up marks it in use then.
+func (accessLevelRules) created(ctx context.Context, tx pgx.Tx, id string, _ url.Values) error {
+	if _, err := tx.Exec(ctx, `UPDATE access_levels SET in_use = false WHERE name = $1`, id); err != nil {
+		return fmt.Errorf("admin: new access level: %w", err)
+	}
+	return nil
+}
+
+// consequences: the roles holding the level lose it; a level in use comes
+// back at the next start.
+func (r accessLevelRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	l, err := queryOne[accessLevelRow](ctx, r.h.pool, "access level consequences", accessLevelSelect+" WHERE a.name = $1", id)
+	if err != nil {
+		return nil, "", err
+	}
+	var list []string
+	if len(l.Roles) > 0 {
+		list = append(list, tr(ctx, "admin.access_levels.delete.roles", strings.Join(l.Roles, ", ")))
+	}
+	if l.InUse {
+		list = append(list, tr(ctx, "admin.access_levels.delete.in_use"))
+	}
+	return list, "", nil
 }
 
 func levelNameParser(ctx context.Context, _ querier, raw string) (any, string, error) {
@@ -161,10 +169,10 @@ func (h *Handler) listAccessLevels(w http.ResponseWriter, r *http.Request) {
 	h.renderList(w, r, v)
 }
 
-// accessLevelDetail lists the roles holding the level.
-func (h *Handler) accessLevelDetail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
+// detail lists the roles holding the level.
+func (r accessLevelRules) detail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
 	var inUse bool
-	if err := h.pool.QueryRow(ctx, `SELECT in_use FROM access_levels WHERE name = $1`, id).Scan(&inUse); err != nil {
+	if err := r.h.pool.QueryRow(ctx, `SELECT in_use FROM access_levels WHERE name = $1`, id).Scan(&inUse); err != nil {
 		return fmt.Errorf("admin: access level: %w", db.Map(err))
 	}
 	use := tr(ctx, "admin.yes")
@@ -172,13 +180,13 @@ func (h *Handler) accessLevelDetail(ctx context.Context, id string, _ rowState, 
 		use = tr(ctx, "admin.access_levels.unused")
 	}
 	v.Facts = []adminui.Fact{{Label: tr(ctx, "admin.access_levels.in_use"), Value: use}}
-	holders, err := names(ctx, h.pool, `SELECT role FROM role_access_levels WHERE access_level = $1 ORDER BY role`, id)
+	holders, err := names(ctx, r.h.pool, `SELECT role FROM role_access_levels WHERE access_level = $1 ORDER BY role`, id)
 	if err != nil {
 		return err
 	}
 	roles := make([]adminui.Link, len(holders))
 	for i, role := range holders {
-		roles[i] = adminui.Link{Label: role, URL: h.roles.detailURL(role)}
+		roles[i] = adminui.Link{Label: role, URL: r.h.roles.detailURL(role)}
 	}
 	v.Related = []adminui.Related{{Title: tr(ctx, "admin.roles.title"), Items: roles, Empty: tr(ctx, "admin.access_levels.no_roles")}}
 	return nil

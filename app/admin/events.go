@@ -59,24 +59,29 @@ func (h *Handler) eventsTable() *table {
 				parse: schemaParser, preview: "/admin/events/preview/registration_schema", rows: 20},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		key, ok := t.keyArg(id)
-		if !ok {
-			return adminui.Row{}, errNotFound(t, id)
-		}
-		e, err := queryOne[eventRow](ctx, q, "event row", eventSelect+" WHERE e.id = $1", key)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return eventTableRow(ctx, t, e), nil
-	}
-	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("name") }
-	t.after = h.eventChanged
-	t.check = checkEventTimes
-	t.detail = h.eventDetail
-	t.consequences = h.eventConsequences
+	t.rules = eventRules{h: h, t: t}
 	return t
 }
+
+type eventRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r eventRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	key, ok := r.t.keyArg(id)
+	if !ok {
+		return adminui.Row{}, errNotFound(r.t, id)
+	}
+	e, err := queryOne[eventRow](ctx, q, "event row", eventSelect+" WHERE e.id = $1", key)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return eventTableRow(ctx, r.t, e), nil
+}
+
+func (eventRules) title(_ context.Context, _ string, st rowState) string { return st.text("name") }
 
 // shortlinkParser accepts an empty shortlink (none) or one the event's URL
 // can carry.
@@ -113,8 +118,8 @@ func indentJSON(raw string) string {
 	return buf.String()
 }
 
-// checkEventTimes refuses an end before its start.
-func checkEventTimes(ctx context.Context, values map[string]any) map[string]string {
+// check refuses an end before its start.
+func (eventRules) check(ctx context.Context, values map[string]any) map[string]string {
 	problems := map[string]string{}
 	for _, pair := range [][2]string{{"starts_at", "ends_at"}, {"opens_at", "closes_at"}} {
 		start, ok1 := values[pair[0]].(time.Time)
@@ -136,9 +141,9 @@ func eventActor(ctx context.Context) events.Actor {
 	return events.Actor{UserID: &id, Name: u.Username}
 }
 
-// eventChanged moves people up from the waiting list when more places
-// became free (a raised or removed max_participants).
-func (h *Handler) eventChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error {
+// changed moves people up from the waiting list when more places became
+// free (a raised or removed max_participants).
+func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error {
 	old, new := before.values["max_participants"], after.values["max_participants"]
 	if ptrEq(old, new) {
 		return nil
@@ -152,7 +157,7 @@ func (h *Handler) eventChanged(ctx context.Context, tx pgx.Tx, id string, before
 	if !raised {
 		return nil
 	}
-	_, err := h.eventsSvc.FillFreePlaces(ctx, tx, intID(id), eventActor(ctx))
+	_, err := r.h.eventsSvc.FillFreePlaces(ctx, tx, intID(id), eventActor(ctx))
 	return err
 }
 
@@ -199,10 +204,10 @@ func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
 	}
 }
 
-// eventConsequences: an event's registrations go with it.
-func (h *Handler) eventConsequences(ctx context.Context, id string) ([]string, string, error) {
+// consequences: an event's registrations go with it.
+func (r eventRules) consequences(ctx context.Context, id string) ([]string, string, error) {
 	var regs int
-	if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1`, intID(id)).Scan(&regs); err != nil {
+	if err := r.h.pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1`, intID(id)).Scan(&regs); err != nil {
 		return nil, "", fmt.Errorf("admin: event consequences: %w", err)
 	}
 	list := []string{tr(ctx, "admin.events.delete.mails")}
@@ -212,8 +217,8 @@ func (h *Handler) eventConsequences(ctx context.Context, id string) ([]string, s
 	return list, "", nil
 }
 
-// eventDetail adds the event's counts, links and the duplicate action.
-func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ formState, v *adminui.DetailView) error {
+// detail adds the event's counts, links and the duplicate action.
+func (r eventRules) detail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
 	const q = `
 		SELECT e.created_at, e.updated_at, coalesce(e.shortlink, e.id::text),
 		       count(r.id) FILTER (WHERE r.status = 'confirmed'),
@@ -227,7 +232,7 @@ func (h *Handler) eventDetail(ctx context.Context, id string, st rowState, _ for
 		ref                                    string
 		confirmed, waiting, pending, cancelled int
 	)
-	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &ref, &confirmed, &waiting, &pending, &cancelled); err != nil {
+	if err := r.h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &ref, &confirmed, &waiting, &pending, &cancelled); err != nil {
 		return fmt.Errorf("admin: event facts: %w", err)
 	}
 	regs := "/admin/registrations?event=" + id

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -44,8 +42,8 @@ func (h *Handler) readForm(ctx context.Context, t *table, form url.Values, creat
 		}
 		values[f.name] = v
 	}
-	if t.check != nil && len(fs.problems) == 0 {
-		for name, problem := range t.check(ctx, values) {
+	if len(fs.problems) == 0 {
+		for name, problem := range t.rules.check(ctx, values) {
 			fs.problems[name] = problem
 		}
 	}
@@ -99,9 +97,7 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		}
 		fv.Fields = append(fv.Fields, fd)
 	}
-	if t.extra != nil {
-		fv.Fields = append(fv.Fields, t.extra(ctx)...)
-	}
+	fv.Fields = append(fv.Fields, t.rules.extraFields(ctx)...)
 	return fv, nil
 }
 
@@ -131,11 +127,8 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, t *table,
 	if fs.version == 0 {
 		fs.version = st.version
 	}
-	v := adminui.DetailView{Name: t.name, ListURL: t.listURL(), ListTitle: t.listTitle(ctx), DeleteURL: t.detailURL(id) + "/delete"}
-	v.Title = id
-	if t.title != nil {
-		v.Title = t.title(ctx, id, st)
-	}
+	v := adminui.DetailView{Name: t.name, Title: t.rules.title(ctx, id, st), ListURL: t.listURL(), ListTitle: t.listTitle(ctx),
+		DeleteURL: t.detailURL(id) + "/delete"}
 	if len(t.formFields(false)) > 0 {
 		fv, err := h.formView(ctx, t, t.detailURL(id), false, storedValues(st), fs)
 		if err != nil {
@@ -144,11 +137,9 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, t *table,
 		}
 		v.Form = &fv
 	}
-	if t.detail != nil {
-		if err := t.detail(ctx, id, st, fs, &v); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	if err := t.rules.detail(ctx, id, st, fs, &v); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if v.History, err = h.history(ctx, t.name, id); err != nil {
 		h.fail(w, r, err)
@@ -200,13 +191,8 @@ func (h *Handler) update(t *table) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		if t.field(t.key) != nil {
-			if v, ok := values[t.key]; ok {
-				id = v.(string)
-			}
-		}
 		h.site.Flash(r, "success", tr(ctx, "admin.saved"))
-		http.Redirect(w, r, t.detailURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, t.detailURL(t.keyAfter(id, values)), http.StatusSeeOther)
 	}
 }
 
@@ -245,11 +231,7 @@ func (h *Handler) create(t *table) http.HandlerFunc {
 			h.renderCreate(w, r, t, http.StatusUnprocessableEntity, fs)
 			return
 		}
-		var created func(ctx context.Context, tx pgx.Tx, id string) error
-		if t.created != nil {
-			created = func(ctx context.Context, tx pgx.Tx, id string) error { return t.created(ctx, tx, id, r.PostForm) }
-		}
-		id, err := h.insert(ctx, t, values, created)
+		id, err := h.insert(ctx, t, values, r.PostForm)
 		var pe *problemError
 		switch {
 		case errors.As(err, &pe):
@@ -280,22 +262,17 @@ func (h *Handler) renderDelete(w http.ResponseWriter, r *http.Request, t *table,
 		h.fail(w, r, err)
 		return
 	}
-	name := id
-	if t.title != nil {
-		name = t.title(ctx, id, st)
+	v := adminui.DeleteView{Title: tr(ctx, "admin.delete.title", t.rules.title(ctx, id, st)), ListURL: t.listURL(),
+		ListTitle: t.listTitle(ctx), What: tr(ctx, "admin.delete.what"), Action: t.detailURL(id) + "/delete",
+		CancelURL: t.detailURL(id), Blocked: blocked}
+	list, block, err := t.rules.consequences(ctx, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v := adminui.DeleteView{Title: tr(ctx, "admin.delete.title", name), ListURL: t.listURL(), ListTitle: t.listTitle(ctx),
-		What: tr(ctx, "admin.delete.what"), Action: t.detailURL(id) + "/delete", CancelURL: t.detailURL(id), Blocked: blocked}
-	if t.consequences != nil {
-		list, block, err := t.consequences(ctx, id)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		v.Consequences = list
-		if v.Blocked == "" {
-			v.Blocked = block
-		}
+	v.Consequences = list
+	if v.Blocked == "" {
+		v.Blocked = block
 	}
 	h.page(w, r, status, v.Title, adminui.ConfirmDelete(v))
 }
@@ -306,11 +283,7 @@ func (h *Handler) deleteRow(t *table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		id := rowID(r)
-		var before func(ctx context.Context, tx pgx.Tx) error
-		if t.beforeDelete != nil {
-			before = func(ctx context.Context, tx pgx.Tx) error { return t.beforeDelete(ctx, tx, id) }
-		}
-		err := h.remove(ctx, t, id, before)
+		err := h.remove(ctx, t, id)
 		var pe *problemError
 		switch {
 		case errors.As(err, &pe):

@@ -16,7 +16,7 @@ import (
 // showRow answers GET …/{id}/row: the row as stored (Escape in an editor).
 func (h *Handler) showRow(t *table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		row, err := t.row(r.Context(), h.pool, rowID(r))
+		row, err := t.rules.row(r.Context(), h.pool, rowID(r))
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -33,7 +33,7 @@ func (h *Handler) openCell(t *table) http.HandlerFunc {
 			h.site.NotFound(w, r)
 			return
 		}
-		row, err := t.row(r.Context(), h.pool, rowID(r))
+		row, err := t.rules.row(r.Context(), h.pool, rowID(r))
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -109,7 +109,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 
 // cellAnswer renders the row with the field's editor adjusted by adjust.
 func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, id string, f *field, status int, adjust func(e *adminui.Edit)) {
-	row, err := t.row(r.Context(), h.pool, id)
+	row, err := t.rules.row(r.Context(), h.pool, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return

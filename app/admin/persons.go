@@ -47,31 +47,38 @@ func (h *Handler) personsTable() *table {
 				display: enumDisplay("admin.language.")},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		key, ok := t.keyArg(id)
-		if !ok {
-			return adminui.Row{}, errNotFound(t, id)
-		}
-		p, err := queryOne[personRow](ctx, q, "person row", personSelect+" WHERE p.id = $1", key)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		opts, err := tuStatusOptions(ctx, q)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return personTableRow(ctx, t, p, opts), nil
-	}
-	t.title = func(ctx context.Context, id string, st rowState) string {
-		if st.anonymised {
-			return tr(ctx, "admin.persons.anonymised_title", id)
-		}
-		return st.text("name")
-	}
-	t.detail = h.personDetail
-	t.consequences = h.personConsequences
-	t.beforeDelete = forgetPerson
+	t.rules = personRules{h: h, t: t}
 	return t
+}
+
+type personRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r personRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	key, ok := r.t.keyArg(id)
+	if !ok {
+		return adminui.Row{}, errNotFound(r.t, id)
+	}
+	p, err := queryOne[personRow](ctx, q, "person row", personSelect+" WHERE p.id = $1", key)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	opts, err := tuStatusOptions(ctx, q)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return personTableRow(ctx, r.t, p, opts), nil
+}
+
+// title is the name; an anonymised person has none left.
+func (personRules) title(ctx context.Context, id string, st rowState) string {
+	if st.anonymised {
+		return tr(ctx, "admin.persons.anonymised_title", id)
+	}
+	return st.text("name")
 }
 
 // personRow is one person as the list shows it.
@@ -125,9 +132,9 @@ func editCellOpts(ctx context.Context, t *table, id string, version int, f *fiel
 	return editCell(ctx, t, id, version, f, stored, opts)
 }
 
-// forgetPerson clears the personal values of a deleted person from the
-// audit log; that the rows changed stays recorded.
-func forgetPerson(ctx context.Context, tx pgx.Tx, id string) error {
+// deleting clears the personal values of the person from the audit log;
+// that the rows changed stays recorded.
+func (personRules) deleting(ctx context.Context, tx pgx.Tx, id string) error {
 	const q = `
 		UPDATE audit_log
 		SET old_value = CASE WHEN old_value IS NOT NULL THEN '' END,
@@ -139,9 +146,9 @@ func forgetPerson(ctx context.Context, tx pgx.Tx, id string) error {
 	return nil
 }
 
-// personConsequences: registrations, applications and deletion requests go
-// with a person; a person with a user account cannot be deleted.
-func (h *Handler) personConsequences(ctx context.Context, id string) ([]string, string, error) {
+// consequences: registrations, applications and deletion requests go with
+// a person; a person with a user account cannot be deleted.
+func (r personRules) consequences(ctx context.Context, id string) ([]string, string, error) {
 	const q = `
 		SELECT (SELECT count(*) FROM registrations WHERE person_id = $1),
 		       (SELECT string_agg(username, ', ') FROM users WHERE person_id = $1)`
@@ -149,7 +156,7 @@ func (h *Handler) personConsequences(ctx context.Context, id string) ([]string, 
 		regs  int
 		users *string
 	)
-	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&regs, &users); err != nil {
+	if err := r.h.pool.QueryRow(ctx, q, intID(id)).Scan(&regs, &users); err != nil {
 		return nil, "", fmt.Errorf("admin: person consequences: %w", err)
 	}
 	var list []string
@@ -163,14 +170,14 @@ func (h *Handler) personConsequences(ctx context.Context, id string) ([]string, 
 	return list, "", nil
 }
 
-// personDetail adds the person's facts, user accounts and registrations.
-func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ formState, v *adminui.DetailView) error {
+// detail adds the person's facts, user accounts and registrations.
+func (r personRules) detail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
 	const q = `SELECT created_at, updated_at, anonymised_at FROM persons WHERE id = $1`
 	var (
 		created, updated time.Time
 		anonymised       *time.Time
 	)
-	if err := h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &anonymised); err != nil {
+	if err := r.h.pool.QueryRow(ctx, q, intID(id)).Scan(&created, &updated, &anonymised); err != nil {
 		return fmt.Errorf("admin: person facts: %w", err)
 	}
 	v.Facts = []adminui.Fact{
@@ -181,16 +188,16 @@ func (h *Handler) personDetail(ctx context.Context, id string, st rowState, _ fo
 	if anonymised != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: web.LocalTime(*anonymised)})
 	}
-	users, err := h.links(ctx, `SELECT username, '/admin/users/' || id FROM users WHERE person_id = $1 ORDER BY id`, intID(id))
+	users, err := r.h.links(ctx, `SELECT username, '/admin/users/' || id FROM users WHERE person_id = $1 ORDER BY id`, intID(id))
 	if err != nil {
 		return err
 	}
-	regs, err := h.personRegistrations(ctx, id)
+	regs, err := r.h.personRegistrations(ctx, id)
 	if err != nil {
 		return err
 	}
 	if anonymised == nil {
-		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.anonymise"), URL: h.persons.detailURL(id) + "/anonymise",
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.anonymise"), URL: r.h.persons.detailURL(id) + "/anonymise",
 			Style: "warning", TestID: "anonymise", Method: "get"})
 	}
 	v.Related = []adminui.Related{

@@ -22,7 +22,7 @@ func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := adminui.DeleteView{
-		Title: tr(ctx, "admin.persons.anonymise.title", h.persons.title(ctx, id, st)), ListURL: h.persons.listURL(),
+		Title: tr(ctx, "admin.persons.anonymise.title", h.persons.rules.title(ctx, id, st)), ListURL: h.persons.listURL(),
 		ListTitle: h.persons.listTitle(ctx), What: tr(ctx, "admin.persons.anonymise.what"),
 		Action: h.persons.detailURL(id) + "/anonymise", CancelURL: h.persons.detailURL(id),
 		Confirm: tr(ctx, "admin.persons.anonymise"),

@@ -45,31 +45,40 @@ func (h *Handler) registrationsTable() *table {
 	}
 	t.field("status").write = h.writeStatus
 	t.field("data").write = writeAnswers
-	t.lockFirst = lockRegistrationEvent
-	t.created = h.registrationCreated
-	t.extra = overCapacityField
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		key, ok := t.keyArg(id)
-		if !ok {
-			return adminui.Row{}, errNotFound(t, id)
-		}
-		reg, err := queryOne[registrationRow](ctx, q, "registration row", registrationSelect+" WHERE r.id = $1", key)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return registrationTableRow(ctx, t, reg), nil
-	}
-	t.title = func(ctx context.Context, id string, _ rowState) string { return tr(ctx, "admin.registrations.one", id) }
-	t.detail = h.registrationDetail
-	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
-		return []string{tr(ctx, "admin.registrations.delete.place")}, "", nil
-	}
+	t.rules = registrationRules{h: h, t: t}
 	return t
 }
 
-// lockRegistrationEvent locks the registration's event before the
-// registration, in the order the events domain locks them.
-func lockRegistrationEvent(ctx context.Context, tx pgx.Tx, id string) error {
+type registrationRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r registrationRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	key, ok := r.t.keyArg(id)
+	if !ok {
+		return adminui.Row{}, errNotFound(r.t, id)
+	}
+	reg, err := queryOne[registrationRow](ctx, q, "registration row", registrationSelect+" WHERE r.id = $1", key)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return registrationTableRow(ctx, r.t, reg), nil
+}
+
+func (registrationRules) title(ctx context.Context, id string, _ rowState) string {
+	return tr(ctx, "admin.registrations.one", id)
+}
+
+// consequences: a deleted registration frees its place.
+func (registrationRules) consequences(ctx context.Context, _ string) ([]string, string, error) {
+	return []string{tr(ctx, "admin.registrations.delete.place")}, "", nil
+}
+
+// lock locks the registration's event before the registration, in the
+// order the events domain locks them.
+func (registrationRules) lock(ctx context.Context, tx pgx.Tx, id string) error {
 	var eventID int64
 	err := tx.QueryRow(ctx, `SELECT e.id FROM events e JOIN registrations r ON r.event_id = e.id
 		WHERE r.id = $1 FOR NO KEY UPDATE OF e`, intID(id)).Scan(&eventID)
@@ -90,21 +99,21 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	return err
 }
 
-// registrationCreated gives a new registration its chosen status through
-// the same rules as a change (it is inserted pending).
-func (h *Handler) registrationCreated(ctx context.Context, tx pgx.Tx, id string, form url.Values) error {
+// created gives a new registration its chosen status through the same
+// rules as a change (it is inserted pending).
+func (r registrationRules) created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error {
 	status := form.Get("status")
 	if status == "" || status == events.StatusPending {
 		return nil
 	}
-	if err := lockRegistrationEvent(ctx, tx, id); err != nil {
+	if err := r.lock(ctx, tx, id); err != nil {
 		return err
 	}
-	return h.writeStatus(ctx, tx, id, status, form)
+	return r.h.writeStatus(ctx, tx, id, status, form)
 }
 
-// overCapacityField is the explicit choice to confirm beyond the limit.
-func overCapacityField(ctx context.Context) []adminui.FormField {
+// extraFields is the explicit choice to confirm beyond the limit.
+func (registrationRules) extraFields(ctx context.Context) []adminui.FormField {
 	return []adminui.FormField{{Name: "over_capacity", Kind: "checkbox", Label: tr(ctx, "admin.registrations.over_capacity"),
 		Help: tr(ctx, "admin.registrations.over_capacity.help")}}
 }
@@ -268,9 +277,9 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 	}
 }
 
-// registrationDetail adds the registration's event, person and times.
-func (h *Handler) registrationDetail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
-	rows, err := h.pool.Query(ctx, registrationSelect+" WHERE r.id = $1", intID(id))
+// detail adds the registration's event, person and times.
+func (r registrationRules) detail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
+	rows, err := r.h.pool.Query(ctx, registrationSelect+" WHERE r.id = $1", intID(id))
 	if err != nil {
 		return fmt.Errorf("admin: registration facts: %w", err)
 	}

@@ -26,31 +26,41 @@ func (h *Handler) rolesTable() *table {
 			{name: "name", column: "name", kind: "text", required: true, parse: roleNameParser},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		role, err := queryOne[roleRow](ctx, q, "role row", roleSelect+" WHERE r.name = $1", id)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		levels, err := names(ctx, q, `SELECT name FROM access_levels ORDER BY name`)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return roleTableRow(t, role, levels), nil
-	}
-	t.title = func(_ context.Context, id string, _ rowState) string { return id }
-	t.detail = h.roleDetail
-	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
-		users, err := names(ctx, h.pool, `SELECT u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id
-			WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(users) == 0 {
-			return nil, "", nil
-		}
-		return []string{tr(ctx, "admin.roles.delete.users", strings.Join(users, ", "))}, "", nil
-	}
+	t.rules = roleRules{h: h, t: t}
 	return t
+}
+
+type roleRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r roleRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	role, err := queryOne[roleRow](ctx, q, "role row", roleSelect+" WHERE r.name = $1", id)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	levels, err := names(ctx, q, `SELECT name FROM access_levels ORDER BY name`)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return roleTableRow(r.t, role, levels), nil
+}
+
+func (roleRules) title(_ context.Context, id string, _ rowState) string { return id }
+
+// consequences: the role's users lose it.
+func (r roleRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	users, err := names(ctx, r.h.pool, `SELECT u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id
+		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(users) == 0 {
+		return nil, "", nil
+	}
+	return []string{tr(ctx, "admin.roles.delete.users", strings.Join(users, ", "))}, "", nil
 }
 
 func roleNameParser(ctx context.Context, _ querier, raw string) (any, string, error) {
@@ -101,9 +111,9 @@ func roleLevelToggle(role, level string, granted bool) adminui.Toggle {
 	}
 }
 
-// roleDetail lists the role's users and its access levels as a form.
-func (h *Handler) roleDetail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
-	rows, err := h.pool.Query(ctx, roleSelect+" WHERE r.name = $1", id)
+// detail lists the role's users and its access levels as a form.
+func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
+	rows, err := r.h.pool.Query(ctx, roleSelect+" WHERE r.name = $1", id)
 	if err != nil {
 		return fmt.Errorf("admin: role detail: %w", err)
 	}
@@ -111,17 +121,17 @@ func (h *Handler) roleDetail(ctx context.Context, id string, _ rowState, fs form
 	if err != nil {
 		return fmt.Errorf("admin: role detail: %w", db.Map(err))
 	}
-	levels, err := names(ctx, h.pool, `SELECT name FROM access_levels ORDER BY name`)
+	levels, err := names(ctx, r.h.pool, `SELECT name FROM access_levels ORDER BY name`)
 	if err != nil {
 		return err
 	}
-	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: h.roles.detailURL(id) + "/levels",
+	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: r.h.roles.detailURL(id) + "/levels",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
 	for _, l := range levels {
 		choices.Choices = append(choices.Choices, adminui.Choice{Value: l, Label: l, Checked: checked(role.Levels, l)})
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
-	users, err := h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
+	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
 		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -90,58 +89,23 @@ func entry(ctx context.Context, table, rowID, field string, old, new *string) au
 func (h *Handler) save(ctx context.Context, t *table, id string, version int, values map[string]any, form url.Values) (rowState, error) {
 	var saved rowState
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		if t.lockFirst != nil {
-			if err := t.lockFirst(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := t.rules.lock(ctx, tx, id); err != nil {
+			return err
 		}
 		before, err := t.load(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
+		// The row is locked: before stays the current row until the end.
+		saved = before
 		if t.versioned && before.version != version {
-			saved = before
 			return errVersion
 		}
-		var (
-			sets []string
-			args []any
-		)
-		for _, f := range t.fields {
-			if v, ok := values[f.name]; ok && f.write == nil {
-				args = append(args, v)
-				sets = append(sets, f.column+" = $"+strconv.Itoa(len(args)))
-			}
-		}
-		if t.versioned {
-			sets = append(sets, "version = version + 1")
-		}
-		if t.touched {
-			sets = append(sets, "updated_at = now()")
-		}
-		if len(sets) > 0 {
-			key, _ := t.keyArg(id)
-			args = append(args, key)
-			sql := "UPDATE " + t.sql + " SET " + strings.Join(sets, ", ") + " WHERE " + t.key + " = $" + strconv.Itoa(len(args))
-			// The lock above already holds the row; naming the version
-			// again keeps the check with the write should the lock go.
-			if t.versioned {
-				args = append(args, version)
-				sql += " AND version = $" + strconv.Itoa(len(args))
-			}
-			tag, err := tx.Exec(ctx, sql, args...)
-			if err != nil {
-				return t.mapWriteError(ctx, err)
-			}
-			if t.versioned && tag.RowsAffected() == 0 {
-				if saved, err = t.load(ctx, tx, id, false); err != nil {
-					return err
-				}
-				return errVersion
-			}
+		if err := t.update(ctx, tx, id, version, values); err != nil {
+			return err
 		}
 		// Domain writes bump the version themselves, so they come after
-		// the write that checks it.
+		// the update that checks it.
 		for _, f := range t.fields {
 			v, ok := values[f.name]
 			if !ok || f.write == nil || fmt.Sprint(v) == before.text(f.name) {
@@ -151,44 +115,86 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 				return err
 			}
 		}
-		// A renamed row (roles are keyed by name) is found under its new key.
-		if f := t.field(t.key); f != nil {
-			if v, ok := values[t.key]; ok && f.write == nil {
-				id = fmt.Sprint(v)
-			}
-		}
+		id = t.keyAfter(id, values)
 		after, err := t.load(ctx, tx, id, false)
 		if err != nil {
 			return err
 		}
 		entries, changed := t.changes(ctx, id, before, after)
 		if !changed {
-			saved = before
 			return errUnchanged
 		}
-		if t.after != nil {
-			if err := t.after(ctx, tx, id, before, after); err != nil {
-				return err
-			}
-			if after, err = t.load(ctx, tx, id, false); err != nil {
-				return err
-			}
+		if err := t.rules.changed(ctx, tx, id, before, after); err != nil {
+			return err
 		}
 		if err := audit.Record(ctx, tx, entries...); err != nil {
 			return err
 		}
-		if t.guardsAccess {
-			if err := keepsRoleAdmin(ctx, tx); err != nil {
-				return err
-			}
-		}
 		saved = after
-		return nil
+		return t.keepsAccess(ctx, tx)
 	})
 	if errors.Is(err, errUnchanged) {
 		return saved, nil
 	}
 	return saved, err
+}
+
+// update writes the plain fields among values (fields with a write of
+// their own are left to it), counts the version up and touches updated_at.
+// A row whose version is no longer version is errVersion.
+func (t *table) update(ctx context.Context, tx pgx.Tx, id string, version int, values map[string]any) error {
+	key, _ := t.keyArg(id)
+	args := pgx.NamedArgs{"row_key": key, "row_version": version}
+	var sets []string
+	for _, f := range t.fields {
+		if v, ok := values[f.name]; ok && f.write == nil {
+			sets = append(sets, f.column+" = @"+f.name)
+			args[f.name] = v
+		}
+	}
+	if t.versioned {
+		sets = append(sets, "version = version + 1")
+	}
+	if t.touched {
+		sets = append(sets, "updated_at = now()")
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	sql := "UPDATE " + t.sql + " SET " + strings.Join(sets, ", ") + " WHERE " + t.key + " = @row_key"
+	if t.versioned {
+		// The caller's lock holds the row; naming the version again keeps
+		// the check with the write should the lock go.
+		sql += " AND version = @row_version"
+	}
+	tag, err := tx.Exec(ctx, sql, args)
+	if err != nil {
+		return t.mapWriteError(ctx, err)
+	}
+	if t.versioned && tag.RowsAffected() == 0 {
+		return errVersion
+	}
+	return nil
+}
+
+// keyAfter is the key of row id after values are written: a renamed row
+// (roles are keyed by name) is found under its new one.
+func (t *table) keyAfter(id string, values map[string]any) string {
+	if f := t.field(t.key); f != nil && f.write == nil {
+		if v, ok := values[t.key]; ok {
+			return fmt.Sprint(v)
+		}
+	}
+	return id
+}
+
+// keepsAccess refuses a write that took the editor's own role_admin, for
+// the tables whose rows grant access levels.
+func (t *table) keepsAccess(ctx context.Context, tx pgx.Tx) error {
+	if !t.guardsAccess {
+		return nil
+	}
+	return keepsRoleAdmin(ctx, tx)
 }
 
 // changes are the audit entries of the fields that differ; changed is
@@ -235,32 +241,25 @@ func (t *table) mapWriteError(ctx context.Context, err error) error {
 }
 
 // insert creates a row from values and records it; it returns the new key.
-func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, extra func(ctx context.Context, tx pgx.Tx, id string) error) (string, error) {
+func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, form url.Values) (string, error) {
 	var id string
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		var (
-			cols  []string
-			marks []string
-			args  []any
-		)
+		args := pgx.NamedArgs{}
+		var cols, marks []string
 		for _, f := range t.fields {
-			v, ok := values[f.name]
-			if !ok || f.write != nil {
-				continue
+			if v, ok := values[f.name]; ok && f.write == nil {
+				cols = append(cols, f.column)
+				marks = append(marks, "@"+f.name)
+				args[f.name] = v
 			}
-			args = append(args, v)
-			cols = append(cols, f.column)
-			marks = append(marks, "$"+strconv.Itoa(len(args)))
 		}
 		sql := "INSERT INTO " + t.sql + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") +
 			") RETURNING " + t.key + "::text"
-		if err := tx.QueryRow(ctx, sql, args...).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, sql, args).Scan(&id); err != nil {
 			return t.mapWriteError(ctx, err)
 		}
-		if extra != nil {
-			if err := extra(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := t.rules.created(ctx, tx, id, form); err != nil {
+			return err
 		}
 		after, err := t.load(ctx, tx, id, false)
 		if err != nil {
@@ -289,23 +288,18 @@ func (t *table) summaryOf(st rowState, deleting bool) *string {
 	return audit.Value(st.text(t.summary))
 }
 
-// remove deletes row id and records it. before runs first in the same
-// transaction (clearing the audit log's personal values of a person).
-func (h *Handler) remove(ctx context.Context, t *table, id string, before func(ctx context.Context, tx pgx.Tx) error) error {
+// remove deletes row id and records it.
+func (h *Handler) remove(ctx context.Context, t *table, id string) error {
 	return pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		if t.lockFirst != nil {
-			if err := t.lockFirst(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := t.rules.lock(ctx, tx, id); err != nil {
+			return err
 		}
 		st, err := t.load(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
-		if before != nil {
-			if err := before(ctx, tx); err != nil {
-				return err
-			}
+		if err := t.rules.deleting(ctx, tx, id); err != nil {
+			return err
 		}
 		key, _ := t.keyArg(id)
 		if _, err := tx.Exec(ctx, "DELETE FROM "+t.sql+" WHERE "+t.key+" = $1", key); err != nil {
@@ -314,9 +308,6 @@ func (h *Handler) remove(ctx context.Context, t *table, id string, before func(c
 		if err := audit.Record(ctx, tx, entry(ctx, t.name, id, "", t.summaryOf(st, true), nil)); err != nil {
 			return err
 		}
-		if t.guardsAccess {
-			return keepsRoleAdmin(ctx, tx)
-		}
-		return nil
+		return t.keepsAccess(ctx, tx)
 	})
 }

@@ -23,7 +23,8 @@ type querier interface {
 
 // table describes one admin table for the generic parts of the console:
 // inline edits, the detail form, create and delete. Lists and detail pages
-// are written per table.
+// are written per table; what a table does beyond storing its fields is its
+// rules, written in the table's own file.
 type table struct {
 	name  string // URL segment and the audit log's table name
 	sql   string // SQL table
@@ -39,37 +40,65 @@ type table struct {
 	fields     []*field
 	// unique maps unique constraints to the field that broke them.
 	unique map[string]string
-	// row renders one list row from the stored data.
-	row func(ctx context.Context, q querier, id string) (adminui.Row, error)
-	// lockFirst takes locks that domain rules take before the row's own
-	// (a registration's event), so the lock order never deadlocks.
-	lockFirst func(ctx context.Context, tx pgx.Tx, id string) error
-	// after runs in the transaction of an edit, after the write.
-	after func(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error
-	// guardsAccess: changes may take away the editor's own role_admin.
-	guardsAccess bool
-	// summary names a row in the audit log when it is created or deleted.
+	// summary names the field naming a row in the audit log when it is
+	// created or deleted.
 	summary string
-
-	// title names a row on its detail page.
-	title func(ctx context.Context, id string, st rowState) string
-	// detail adds a table's facts, sections, related rows and actions.
-	detail func(ctx context.Context, id string, st rowState, fs formState, v *adminui.DetailView) error
-	// check finds problems between fields of a whole form (an end before
-	// its start), by field name.
-	check func(ctx context.Context, values map[string]any) map[string]string
-	// extra form elements that are not columns (the "over capacity" choice).
-	extra func(ctx context.Context) []adminui.FormField
 	// defaults are the create form's initial values.
 	defaults map[string]string
-	// created runs in the create transaction after the insert.
-	created func(ctx context.Context, tx pgx.Tx, id string, form url.Values) error
+	// guardsAccess: edits and deletes may take away the editor's own
+	// role_admin, which keepsRoleAdmin refuses.
+	guardsAccess bool
+	rules        rules
+}
+
+// rules are what a table does beyond storing its fields. Every table says
+// how a list row looks, what a row is called and what goes with a deleted
+// row; the rest it may leave to noRules.
+//
+// The writes call them in their transaction in this order. Edit: lock, the
+// UPDATE and the fields' own writes, changed. Create: the INSERT, created.
+// Delete: lock, deleting, the DELETE.
+type rules interface {
+	// row renders one list row from the stored data.
+	row(ctx context.Context, q querier, id string) (adminui.Row, error)
+	// title names a row on its detail and delete pages.
+	title(ctx context.Context, id string, st rowState) string
 	// consequences says what goes with a deleted row; blocked, when not
 	// empty, why it cannot be deleted at all.
-	consequences func(ctx context.Context, id string) (list []string, blocked string, err error)
-	// beforeDelete runs in the delete transaction before the delete.
-	beforeDelete func(ctx context.Context, tx pgx.Tx, id string) error
+	consequences(ctx context.Context, id string) (list []string, blocked string, err error)
+
+	// detail adds the table's facts, sections, related rows and actions.
+	detail(ctx context.Context, id string, st rowState, fs formState, v *adminui.DetailView) error
+	// check finds problems between fields of a whole form (an end before
+	// its start), by field name.
+	check(ctx context.Context, values map[string]any) map[string]string
+	// extraFields are form elements that are not columns (the "over
+	// capacity" choice).
+	extraFields(ctx context.Context) []adminui.FormField
+
+	// lock takes the locks domain rules take before the row's own (a
+	// registration's event), so the lock order never deadlocks.
+	lock(ctx context.Context, tx pgx.Tx, id string) error
+	// created follows the insert of a new row.
+	created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error
+	// changed follows an edit that changed the row.
+	changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error
+	// deleting precedes the delete of a row.
+	deleting(ctx context.Context, tx pgx.Tx, id string) error
 }
+
+// noRules is the nothing-to-add of the rules a table may leave out.
+type noRules struct{}
+
+func (noRules) detail(context.Context, string, rowState, formState, *adminui.DetailView) error {
+	return nil
+}
+func (noRules) check(context.Context, map[string]any) map[string]string           { return nil }
+func (noRules) extraFields(context.Context) []adminui.FormField                   { return nil }
+func (noRules) lock(context.Context, pgx.Tx, string) error                        { return nil }
+func (noRules) created(context.Context, pgx.Tx, string, url.Values) error         { return nil }
+func (noRules) changed(context.Context, pgx.Tx, string, rowState, rowState) error { return nil }
+func (noRules) deleting(context.Context, pgx.Tx, string) error                    { return nil }
 
 func (t *table) listURL() string            { return "/admin/" + t.name }
 func (t *table) detailURL(id string) string { return "/admin/" + t.name + "/" + escapePath(id) }

@@ -23,29 +23,40 @@ func (h *Handler) tuStatusTable() *table {
 			{name: "position", column: "position", kind: "number", required: true, inline: true, parse: intParser(0, true)},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		key, ok := t.keyArg(id)
-		if !ok {
-			return adminui.Row{}, errNotFound(t, id)
-		}
-		s, err := queryOne[tuStatusRow](ctx, q, "tu_status row", tuStatusSelect+" WHERE s.id = $1", key)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return tuStatusTableRow(ctx, t, s), nil
-	}
-	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("name") }
-	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
-		var n int
-		if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE tu_status_id = $1`, intID(id)).Scan(&n); err != nil {
-			return nil, "", fmt.Errorf("admin: tu_status consequences: %w", err)
-		}
-		if n == 0 {
-			return nil, "", nil
-		}
-		return []string{tr(ctx, "admin.tu_status.delete.persons", n)}, "", nil
-	}
+	t.rules = tuStatusRules{h: h, t: t}
 	return t
+}
+
+type tuStatusRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r tuStatusRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	key, ok := r.t.keyArg(id)
+	if !ok {
+		return adminui.Row{}, errNotFound(r.t, id)
+	}
+	s, err := queryOne[tuStatusRow](ctx, q, "tu_status row", tuStatusSelect+" WHERE s.id = $1", key)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return tuStatusTableRow(ctx, r.t, s), nil
+}
+
+func (tuStatusRules) title(_ context.Context, _ string, st rowState) string { return st.text("name") }
+
+// consequences: the relation's persons keep their rows, without it.
+func (r tuStatusRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	var n int
+	if err := r.h.pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE tu_status_id = $1`, intID(id)).Scan(&n); err != nil {
+		return nil, "", fmt.Errorf("admin: tu_status consequences: %w", err)
+	}
+	if n == 0 {
+		return nil, "", nil
+	}
+	return []string{tr(ctx, "admin.tu_status.delete.persons", n)}, "", nil
 }
 
 type tuStatusRow struct {

@@ -34,36 +34,54 @@ func (h *Handler) usersTable() *table {
 				secret: true, parse: passwordParser},
 		},
 	}
-	t.row = func(ctx context.Context, q querier, id string) (adminui.Row, error) {
-		key, ok := t.keyArg(id)
-		if !ok {
-			return adminui.Row{}, errNotFound(t, id)
-		}
-		u, err := queryOne[userRow](ctx, q, "user row", userSelect+" WHERE u.id = $1", key)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
-		if err != nil {
-			return adminui.Row{}, err
-		}
-		return userTableRow(ctx, t, u, roles), nil
-	}
-	t.title = func(_ context.Context, _ string, st rowState) string { return st.text("username") }
-	t.detail = h.userDetail
-	t.consequences = func(ctx context.Context, id string) ([]string, string, error) {
-		if u := auth.CurrentUser(ctx); u != nil && strconv.FormatInt(u.ID, 10) == id {
-			return nil, tr(ctx, "admin.users.error.self"), nil
-		}
-		return []string{tr(ctx, "admin.users.delete.person"), tr(ctx, "admin.users.delete.roles")}, "", nil
-	}
-	t.beforeDelete = func(ctx context.Context, _ pgx.Tx, id string) error {
-		if u := auth.CurrentUser(ctx); u != nil && strconv.FormatInt(u.ID, 10) == id {
-			return &problemError{Text: tr(ctx, "admin.users.error.self")}
-		}
-		return nil
-	}
+	t.rules = userRules{h: h, t: t}
 	return t
+}
+
+type userRules struct {
+	noRules
+	h *Handler
+	t *table
+}
+
+func (r userRules) row(ctx context.Context, q querier, id string) (adminui.Row, error) {
+	key, ok := r.t.keyArg(id)
+	if !ok {
+		return adminui.Row{}, errNotFound(r.t, id)
+	}
+	u, err := queryOne[userRow](ctx, q, "user row", userSelect+" WHERE u.id = $1", key)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return userTableRow(ctx, r.t, u, roles), nil
+}
+
+func (userRules) title(_ context.Context, _ string, st rowState) string { return st.text("username") }
+
+// consequences: the person stays, the roles go; nobody deletes themselves.
+func (userRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	if isSelf(ctx, id) {
+		return nil, tr(ctx, "admin.users.error.self"), nil
+	}
+	return []string{tr(ctx, "admin.users.delete.person"), tr(ctx, "admin.users.delete.roles")}, "", nil
+}
+
+// deleting refuses to delete the editor's own user.
+func (userRules) deleting(ctx context.Context, _ pgx.Tx, id string) error {
+	if isSelf(ctx, id) {
+		return &problemError{Text: tr(ctx, "admin.users.error.self")}
+	}
+	return nil
+}
+
+// isSelf reports whether id is the logged-in user's.
+func isSelf(ctx context.Context, id string) bool {
+	u := auth.CurrentUser(ctx)
+	return u != nil && strconv.FormatInt(u.ID, 10) == id
 }
 
 func usernameParser(ctx context.Context, _ querier, raw string) (any, string, error) {
@@ -147,10 +165,10 @@ func userRoleToggle(userID int64, role string, held bool) adminui.Toggle {
 	}
 }
 
-// userDetail adds the person, the roles, the password form and the
-// disable or enable action.
-func (h *Handler) userDetail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
-	rows, err := h.pool.Query(ctx, userSelect+" WHERE u.id = $1", intID(id))
+// detail adds the person, the roles, the password form and the disable or
+// enable action.
+func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
+	rows, err := r.h.pool.Query(ctx, userSelect+" WHERE u.id = $1", intID(id))
 	if err != nil {
 		return fmt.Errorf("admin: user facts: %w", err)
 	}
@@ -166,22 +184,22 @@ func (h *Handler) userDetail(ctx context.Context, id string, _ rowState, fs form
 	if u.DisabledAt != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: web.LocalTime(*u.DisabledAt)})
 	}
-	all, err := names(ctx, h.pool, `SELECT name FROM roles ORDER BY name`)
+	all, err := names(ctx, r.h.pool, `SELECT name FROM roles ORDER BY name`)
 	if err != nil {
 		return err
 	}
-	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: h.users.detailURL(id) + "/roles",
+	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: r.h.users.detailURL(id) + "/roles",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["role"]}
 	for _, role := range all {
 		choices.Choices = append(choices.Choices, adminui.Choice{Value: role, Label: role, Checked: checked(u.Roles, role)})
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices),
-		adminui.PasswordForm(adminui.PasswordView{Action: h.users.detailURL(id) + "/password", Error: fs.sections["password"]}))
+		adminui.PasswordForm(adminui.PasswordView{Action: r.h.users.detailURL(id) + "/password", Error: fs.sections["password"]}))
 	if u.DisabledAt == nil {
-		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.disable"), URL: h.users.detailURL(id) + "/disable",
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.disable"), URL: r.h.users.detailURL(id) + "/disable",
 			Style: "warning", TestID: "disable"})
 	} else {
-		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.enable"), URL: h.users.detailURL(id) + "/enable",
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.enable"), URL: r.h.users.detailURL(id) + "/enable",
 			Style: "success", TestID: "enable"})
 	}
 	return nil
