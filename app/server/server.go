@@ -135,9 +135,10 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)
 	auth.NewHandler(s.Users, cfg, mailOrg).Routes(rt)
 	organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
-	events.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt, s.Registry)
+	ev := events.NewHandler(cfg, d.Pool, site, mailOrg)
+	ev.Routes(rt, s.Registry)
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
-	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: events.NewService(cfg, mailOrg)}).Routes(rt)
+	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service()}).Routes(rt)
 }
 
 // Start writes the declared access levels to the database and begins the
