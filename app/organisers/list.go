@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -96,22 +97,21 @@ func answerOf(v any) answer {
 	}
 }
 
-// Filter narrows the list to one status and a search text.
+// Filter narrows the list to some statuses and a search text.
 type Filter struct {
-	Status string
-	Query  string
+	// Statuses are the statuses shown, in the order of view.Statuses;
+	// none shows nobody.
+	Statuses []string
+	Query    string
 }
 
 // apply keeps the rows matching f. The search looks at name, email and
 // every answer, ignoring case.
 func (f Filter) apply(rows []participant) []participant {
 	q := strings.ToLower(strings.TrimSpace(f.Query))
-	if f.Status == "" && q == "" {
-		return rows
-	}
 	var out []participant
 	for _, p := range rows {
-		if f.Status != "" && p.Reg.Status != f.Status {
+		if !slices.Contains(f.Statuses, p.Reg.Status) {
 			continue
 		}
 		if q != "" && !p.matches(q) {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pepalumni/memberdb/app/auth"
@@ -37,10 +38,13 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	filter := filterOf(r)
+	filter := filterOf(r.URL.Query())
 	shown := filter.apply(all)
 	vm := listView(r, ev, cols, all, shown, filter)
 	if web.IsFragment(r) {
+		// The address bar keeps the filter in one spelling, whatever
+		// the form sent (its marker for "no status ticked", an empty q).
+		w.Header().Set("HX-Push-Url", vm.Path+filterQuery(filter))
 		h.site.RenderFragment(w, r, http.StatusOK, view.ParticipantsTable(vm))
 		return
 	}
@@ -62,58 +66,92 @@ func (h *Handler) registrations(w http.ResponseWriter, r *http.Request) (Event, 
 	return ev, regs, true
 }
 
-// rows builds the list's columns and rows from the event's schema; it
-// answers the request itself when that fails.
-func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev Event, regs []Registration) ([]column, []participant, bool) {
-	cols, err := columnsOf(ev.Schema)
+// rows builds the list's columns, as the user chose to see them, and its
+// rows from the event's schema; it answers the request itself when that
+// fails.
+func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev Event, regs []Registration) (columnSet, []participant, bool) {
+	cols, err := h.columns(r, ev)
 	if err != nil {
 		h.site.ServerError(w, r, err)
-		return nil, nil, false
+		return columnSet{}, nil, false
 	}
-	return cols, buildList(cols, regs), true
+	return cols, buildList(cols.all, regs), true
 }
 
-func filterOf(r *http.Request) Filter {
-	q := r.URL.Query()
-	f := Filter{Query: q.Get("q")}
-	if st := q.Get("status"); slices.Contains(view.Statuses, st) {
-		f.Status = st
+// filterOf reads the filter from a query or a posted form. Without any
+// status the list shows the confirmed participants; the filter form always
+// sends an empty status too, so that ticking none shows none.
+func filterOf(v url.Values) Filter {
+	f := Filter{Query: strings.TrimSpace(v.Get("q"))}
+	chosen, ok := v["status"]
+	if !ok {
+		f.Statuses = []string{events.StatusConfirmed}
+		return f
+	}
+	for _, st := range view.Statuses {
+		if slices.Contains(chosen, st) {
+			f.Statuses = append(f.Statuses, st)
+		}
 	}
 	return f
 }
 
-// filterQuery is f as a query string, for links keeping the filter.
+// filterQuery is f as a query string, for links keeping the filter. It
+// always names the statuses, so the link means the same should the
+// default change.
 func filterQuery(f Filter) string {
-	v := url.Values{}
-	if f.Status != "" {
-		v.Set("status", f.Status)
+	v := url.Values{"status": f.Statuses}
+	if len(f.Statuses) == 0 {
+		v["status"] = []string{""}
 	}
 	if f.Query != "" {
 		v.Set("q", f.Query)
 	}
-	if len(v) == 0 {
-		return ""
-	}
 	return "?" + v.Encode()
 }
 
-func listView(r *http.Request, ev Event, cols []column, all, shown []participant, f Filter) view.ParticipantList {
+// statusNames lists statuses in words: "bestätigt + Warteliste".
+func statusNames(lang i18n.Lang, statuses []string) string {
+	names := make([]string, len(statuses))
+	for i, st := range statuses {
+		names[i] = i18n.In(lang, "organisers.status."+st)
+	}
+	return strings.Join(names, " + ")
+}
+
+// totalsLabel says what the totals row adds up: the rows shown, by their
+// statuses and the search.
+func totalsLabel(lang i18n.Lang, f Filter) string {
+	if f.Query != "" {
+		return i18n.In(lang, "organisers.participants.totals_search", statusNames(lang, f.Statuses), f.Query)
+	}
+	return i18n.In(lang, "organisers.participants.totals_of", statusNames(lang, f.Statuses))
+}
+
+func listView(r *http.Request, ev Event, cols columnSet, all, shown []participant, f Filter) view.ParticipantList {
 	lang := i18n.LangOf(r.Context())
 	base := eventPath(r)
 	vm := view.ParticipantList{
-		EventName: ev.Name,
-		Path:      base + "participants/",
-		CSVURL:    base + "participants.csv" + filterQuery(f),
-		Filter:    view.ListFilter{Status: f.Status, Query: f.Query},
-		All:       len(all),
-		Columns:   make([]view.Column, len(cols)),
-		Rows:      make([]view.Row, len(shown)),
+		EventName:   ev.Name,
+		Path:        base + "participants/",
+		CSVURL:      base + "participants.csv" + filterQuery(f),
+		ColumnsURL:  base + "participants/columns",
+		Filter:      view.ListFilter{Statuses: f.Statuses, Query: f.Query},
+		All:         len(all),
+		TotalsLabel: totalsLabel(lang, f),
+		Columns:     make([]view.Column, len(cols.shown)),
+		Choices:     make([]view.ColumnChoice, len(cols.all)),
+		Rows:        make([]view.Row, len(shown)),
 	}
 	user := auth.CurrentUser(r.Context())
 	if user.Has(LevelWriteMail) {
 		vm.MailURL = base + "write_mail/"
 	}
-	for i, c := range cols {
+	for i, c := range cols.all {
+		vm.Choices[i] = view.ColumnChoice{Key: c.Key(), Label: c.Label, Detail: c.Detail, Shown: cols.isShown(i)}
+	}
+	for i, j := range cols.shown {
+		c := cols.all[j]
 		vm.Columns[i] = view.Column{Key: c.Key(), Label: c.Label, Detail: c.Detail, Numeric: c.summable(), Latex: c.Latex}
 	}
 	for i, p := range shown {
@@ -123,7 +161,7 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 			Name:           p.Name,
 			Email:          p.Reg.Email,
 			Status:         p.Reg.Status,
-			Cells:          make([]view.Cell, len(p.Answers)),
+			Cells:          make([]view.Cell, len(cols.shown)),
 		}
 		if user.Has(events.LevelRegistrationAdmin) {
 			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
@@ -131,24 +169,20 @@ func listView(r *http.Request, ev Event, cols []column, all, shown []participant
 		if p.Reg.ConfirmedAt != nil {
 			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(*p.Reg.ConfirmedAt))
 		}
-		for j, a := range p.Answers {
-			row.Cells[j] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
-				Latex: cols[j].Latex}
+		for k, j := range cols.shown {
+			a := p.Answers[j]
+			row.Cells[k] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
+				Latex: cols.all[j].Latex}
 		}
 		vm.Rows[i] = row
 	}
-	for _, t := range totals(cols, shown) {
-		vm.Totals = append(vm.Totals, view.Total{Shown: t.Shown, Text: t.Text})
+	sums := totals(cols.all, shown)
+	for _, j := range cols.shown {
+		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: sums[j].Text})
 	}
 	counts := countStatuses(all)
 	for _, st := range view.Statuses {
-		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st]})
-	}
-	confirmed := Filter{Status: events.StatusConfirmed}.apply(all)
-	for i, t := range totals(cols, confirmed) {
-		if cols[i].summable() {
-			vm.ConfirmedSums = append(vm.ConfirmedSums, view.Sum{Label: cols[i].Label, Value: t.Text})
-		}
+		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st], Chosen: slices.Contains(f.Statuses, st)})
 	}
 	return vm
 }

@@ -82,6 +82,7 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 			// What shows at the middle of each visible cell is that cell's
 			// own content: nothing was pulled or lifted over it.
 			covered := apptest.Eval[[]string](t, b, `Array.from(document.querySelectorAll('#participants-table td, #participants-table th')).map(function (cell) {
+				if (cell.getClientRects().length === 0) return ''; // the email column, hidden on phones
 				var r = cell.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
 				if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return '';
 				var el = document.elementFromPoint(x, y);

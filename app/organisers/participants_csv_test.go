@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // readCSV checks the BOM and returns the records of a participants CSV.
@@ -63,12 +65,13 @@ func TestParticipantsCSV(t *testing.T) {
 	register(t, app, ev, testRegistration{Name: "=1+1", Status: "pending", Data: `{"guests": 1}`})
 	c, _ := app.ClientWith(t, "get_participants")
 
-	resp := app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID))
+	resp := app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv?status=confirmed&status=pending", ev.ID))
 	wantStatus(t, resp, http.StatusOK)
 	if ct := resp.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); cd != fmt.Sprintf(`attachment; filename=participants-%d.csv`, ev.ID) {
+	// Named after the event's shortlink and the day, not participants-1.csv.
+	if cd := resp.Header.Get("Content-Disposition"); cd != "attachment; filename="+ev.Shortlink+"-"+time.Now().In(web.Berlin).Format("2006-01-02")+".csv" {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	if !strings.Contains(resp.Body, "\r\n") {
@@ -78,10 +81,9 @@ func TestParticipantsCSV(t *testing.T) {
 	if len(recs) != len(titles)+2 {
 		t.Fatalf("%d records, want header and %d rows", len(recs), len(titles)+1)
 	}
-	for _, want := range []string{"Nr.", "Name", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Status", "Bestätigt am"} {
-		if !slices.Contains(recs[0], want) {
-			t.Errorf("header %q lacks %q", recs[0], want)
-		}
+	// The page's columns in the page's order: status right after the name.
+	if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Bestätigt am"}; !slices.Equal(recs[0], want) {
+		t.Errorf("header %q, want %q", recs[0], want)
 	}
 
 	wantTitles := []string{
@@ -113,6 +115,13 @@ func TestParticipantsCSV(t *testing.T) {
 	if got := column(t, recs, "Bestätigt am")[0]; got != "2024-10-01 10:00" {
 		t.Errorf("confirmation time %q, want Berlin time", got)
 	}
+
+	t.Run("without a filter the confirmed, as on the page", func(t *testing.T) {
+		recs := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID)).Body)
+		if got := column(t, recs, "Status"); len(got) != len(titles) || slices.ContainsFunc(got, func(s string) bool { return s != "bestätigt" }) {
+			t.Errorf("statuses %q, want the %d confirmed", got, len(titles))
+		}
+	})
 
 	t.Run("the filter applies to the download", func(t *testing.T) {
 		recs := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv?status=pending", ev.ID)).Body)

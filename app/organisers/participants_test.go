@@ -4,12 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 const testSchema = `{"type": "object", "properties": {
@@ -93,8 +97,11 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 	c, _ := app.ClientWith(t, "get_participants", "write_email", "event_registration_admin")
 	path := fmt.Sprintf("/events/%d/participants/", ev.ID)
 
-	t.Run("confirmation order, numbered, with counts and sums", func(t *testing.T) {
-		resp := app.Get(t, c, path)
+	allStatuses := "?status=confirmed&status=waitinglist&status=pending&status=canceled"
+	status := func(st string) string { return i18n.In(i18n.DE, "organisers.status."+st) }
+
+	t.Run("confirmation order, numbered, with counts", func(t *testing.T) {
+		resp := app.Get(t, c, path+allStatuses)
 		wantStatus(t, resp, http.StatusOK)
 		p := parsePage(t, resp.Body)
 		wantNames := []string{"Dora Decker", "Anna Albers", "Emil Engel", "Bernd Brandt", "Clara Conrad"}
@@ -103,7 +110,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		}
 		rows := p.all("participant")
 		for i, row := range rows {
-			if num := textOf(elements(row, "th")[0]); num != strconv.Itoa(i+1) {
+			if num := textOf(findAll(row, "number")[0]); num != strconv.Itoa(i+1) {
 				t.Errorf("row %d numbered %q", i, num)
 			}
 		}
@@ -118,21 +125,19 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			}
 		}
 		// The symbol has its status in words for screen readers.
-		wantContains(t, textOf(findAll(rows[0], "status")[0]), "✓", "bestätigt")
-		wantContains(t, textOf(findAll(rows[3], "status")[0]), "◷", "Warteliste")
+		wantContains(t, textOf(findAll(rows[0], "status")[0]), "✓", status("confirmed"))
+		wantContains(t, textOf(findAll(rows[3], "status")[0]), "◷", status("waitinglist"))
 		wantContains(t, textOf(findAll(rows[4], "status")[0]), "✉")
-		wantContains(t, textOf(findAll(rows[2], "status")[0]), "✗", "abgesagt")
+		wantContains(t, textOf(findAll(rows[2], "status")[0]), "✗", status("canceled"))
 
-		for id, want := range map[string]string{
-			"count-confirmed": "bestätigt: 2", "count-waitinglist": "Warteliste: 1",
-			"count-pending": "unbestätigt: 1", "count-canceled": "abgesagt: 1", "count-all": "Alle: 5",
-		} {
-			if got := p.text(t, id); !strings.Contains(got, want) {
-				t.Errorf("%s shows %q, want %q", id, got, want)
+		// Counts are over all registrations, beside the status to tick.
+		for st, want := range map[string]string{"confirmed": "✓ bestätigt ( 2 )", "waitinglist": "◷ Warteliste ( 1 )",
+			"pending": "✉ " + status("pending") + " ( 1 )", "canceled": "✗ " + status("canceled") + " ( 1 )"} {
+			if got := p.text(t, "count-"+st); got != want {
+				t.Errorf("count-%s shows %q, want %q", st, got, want)
 			}
 		}
-		sums := p.text(t, "confirmed-sums")
-		wantContains(t, sums, "Gäste: 5", "Beitrag: 3.75")
+		wantContains(t, p.text(t, "shown"), "5 von 5")
 		wantContains(t, p.text(t, "totals"), "15")
 
 		// Columns follow the schema as written, nested fields inside.
@@ -145,16 +150,97 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		wantNotContains(t, resp.Body, "Fremde Person")
 	})
 
+	// Organisers counted cancelled and unconfirmed people into the totals:
+	// the list starts with the confirmed, and its totals say what they add.
+	t.Run("by default the confirmed, with totals saying so", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path).Body)
+		if got := p.texts("name"); !slices.Equal(got, []string{"Dora Decker", "Anna Albers"}) {
+			t.Errorf("names %v, want the confirmed", got)
+		}
+		var ticks []string
+		for _, box := range elements(p.all("counts")[0], "input") {
+			if attr(box, "type") == "checkbox" {
+				ticks = append(ticks, fmt.Sprintf("%s=%v", attr(box, "value"), hasAttr(box, "checked")))
+			}
+		}
+		// The waiting list comes right after the confirmed.
+		if want := []string{"confirmed=true", "waitinglist=false", "pending=false", "canceled=false"}; !slices.Equal(ticks, want) {
+			t.Errorf("status boxes %q, want %q", ticks, want)
+		}
+		if got := p.text(t, "totals-label"); got != "Summe (bestätigt)" {
+			t.Errorf("totals labelled %q", got)
+		}
+		// Guests 3 + 2 and contributions 1.5 + 2.25 of the confirmed only.
+		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 2 3.75" {
+			t.Errorf("totals %q", got)
+		}
+	})
+
+	t.Run("status is the second column", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path).Body)
+		head := elements(elements(p.root, "thead")[0], "th")
+		if got := textOf(head[1]); got != "Status" {
+			t.Errorf("second header %q", got)
+		}
+		if got := textOf(head[0]); got != "Nr. · Name" {
+			t.Errorf("first header %q", got)
+		}
+		for _, row := range p.all("participant") {
+			var cells []*html.Node
+			for n := row.FirstChild; n != nil; n = n.NextSibling {
+				if n.Type == html.ElementNode {
+					cells = append(cells, n)
+				}
+			}
+			if len(findAll(cells[0], "name")) != 1 || len(findAll(cells[1], "status")) != 1 || attr(cells[2], "data-testid") != "email" {
+				t.Errorf("row %s: name, status, email not in the first three cells", attr(row, "data-registration"))
+			}
+		}
+	})
+
+	t.Run("several statuses add up together", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path+"?status=waitinglist&status=confirmed").Body)
+		if got := p.texts("name"); !slices.Equal(got, []string{"Dora Decker", "Anna Albers", "Bernd Brandt"}) {
+			t.Errorf("names %v", got)
+		}
+		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste) 10 2 3.75" {
+			t.Errorf("totals %q", got)
+		}
+		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?status=confirmed&status=waitinglist", ev.ID) {
+			t.Errorf("csv link %q", href)
+		}
+	})
+
+	t.Run("the totals name the search too", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path+"?status=confirmed&q=rust").Body)
+		if got := p.text(t, "totals-label"); got != "Summe (bestätigt, Treffer für „rust“)" {
+			t.Errorf("totals labelled %q", got)
+		}
+	})
+
+	t.Run("no status ticked shows nobody and says why", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path+"?status=&q=").Body)
+		if got := p.texts("name"); len(got) != 0 {
+			t.Errorf("names %v", got)
+		}
+		wantContains(t, p.text(t, "empty"), "Kein Status gewählt")
+		for _, box := range elements(p.all("counts")[0], "input") {
+			if hasAttr(box, "checked") {
+				t.Errorf("%s ticked", attr(box, "value"))
+			}
+		}
+	})
+
 	t.Run("status filter keeps the numbers", func(t *testing.T) {
 		p := parsePage(t, app.Get(t, c, path+"?status=waitinglist").Body)
 		if got := p.texts("name"); !slices.Equal(got, []string{"Bernd Brandt"}) {
 			t.Fatalf("names %v", got)
 		}
-		if num := textOf(elements(p.all("participant")[0], "th")[0]); num != "4" {
+		if num := textOf(findAll(p.all("participant")[0], "number")[0]); num != "4" {
 			t.Errorf("Bernd is number %s, want 4", num)
 		}
-		if got := p.text(t, "count-all"); !strings.Contains(got, "5") {
-			t.Errorf("counts follow the filter: %q", got)
+		if got := p.text(t, "shown"); !strings.Contains(got, "1 von 5") {
+			t.Errorf("shown %q", got)
 		}
 	})
 
@@ -165,7 +251,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			regs["Clara Conrad"].Email: {"Clara Conrad"},
 			"nobody-has-this":          nil,
 		} {
-			resp := app.Get(t, c, path+"?q="+q)
+			resp := app.Get(t, c, path+allStatuses+"&q="+url.QueryEscape(q))
 			wantStatus(t, resp, http.StatusOK)
 			if got := parsePage(t, resp.Body).texts("name"); !slices.Equal(got, want) {
 				t.Errorf("search %q: %v, want %v", q, got, want)
@@ -174,7 +260,8 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 	})
 
 	t.Run("htmx gets the table alone", func(t *testing.T) {
-		resp := app.Get(t, c, path+"?q=spinketten", "HX-Request", "true")
+		// As the filter form sends it: the empty status beside the ticked.
+		resp := app.Get(t, c, path+"?status=&status=confirmed&q=spinketten", "HX-Request", "true")
 		wantStatus(t, resp, http.StatusOK)
 		if !strings.HasPrefix(strings.TrimSpace(resp.Body), `<div id="participants-table"`) {
 			t.Errorf("fragment starts %.80q", resp.Body)
@@ -184,9 +271,12 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		if got := p.texts("name"); !slices.Equal(got, []string{"Anna Albers"}) {
 			t.Errorf("names %v", got)
 		}
-		// The download follows the filter.
-		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?q=spinketten", ev.ID) {
+		// The download follows the filter, the address bar spells it once.
+		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?q=spinketten&status=confirmed", ev.ID) {
 			t.Errorf("csv link %q", href)
+		}
+		if got := resp.Header.Get("HX-Push-Url"); got != path+"?q=spinketten&status=confirmed" {
+			t.Errorf("HX-Push-Url %q", got)
 		}
 	})
 
@@ -300,7 +390,8 @@ func TestParticipantsTypesetOnlyLatexAnswers(t *testing.T) {
 	resp := app.Get(t, c, fmt.Sprintf("/events/%d/participants/", ev.ID))
 	wantStatus(t, resp, http.StatusOK)
 	row := parsePage(t, resp.Body).all("participant")[0]
-	cells := elements(row, "td")
+	// The name is the row's header cell.
+	cells := append(elements(row, "th"), elements(row, "td")...)
 	classOf := func(text string) string {
 		for _, td := range cells {
 			if strings.Contains(textOf(td), text) {
@@ -310,7 +401,7 @@ func TestParticipantsTypesetOnlyLatexAnswers(t *testing.T) {
 		t.Fatalf("no cell shows %q", text)
 		return ""
 	}
-	for _, text := range []string{"Ich zahle 5$ und 10$", "Ada $x$ Lovelace", "@example.org"} {
+	for _, text := range []string{"Ich zahle 5$ und 10$", "Ada $x$ Lovelace", "example"} {
 		if !strings.Contains(classOf(text), "no-math") {
 			t.Errorf("the cell with %q would be typeset as math", text)
 		}

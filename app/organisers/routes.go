@@ -14,6 +14,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	participants := rt.Level(LevelParticipants)
 	participants.Get("/events/{id}/participants/", h.participants)
 	participants.Get("/events/{id}/participants.csv", h.participantsCSV)
+	participants.Post("/events/{id}/participants/columns", h.saveColumns)
 
 	write := rt.Level(LevelWriteMail)
 	write.Get("/events/{id}/write_mail/", h.writeMailForm)

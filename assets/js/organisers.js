@@ -1,6 +1,7 @@
 // Organiser pages: refuse attachments over the size limit before a long
-// upload fails, and keep a double click from submitting the send twice
-// (the server sends once anyway).
+// upload fails, keep a double click from submitting the send twice (the
+// server sends once anyway), and let the choice of columns tick or untick
+// every box at once (saved only by its save button).
 (function () {
   "use strict";
 
@@ -30,6 +31,21 @@
     }
     return !tooLarge;
   }
+
+  // The buttons exist only with this script; the filter swaps the table
+  // and the chooser with it, so they are shown on every swap.
+  function showTickButtons(root) {
+    root.querySelectorAll("form[data-columns-form] button[data-tick]").forEach(function (b) { b.hidden = false; });
+  }
+  showTickButtons(document);
+  document.addEventListener("htmx:afterSettle", function () { showTickButtons(document); });
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("form[data-columns-form] button[data-tick]");
+    if (!button) return;
+    var tick = button.getAttribute("data-tick") === "all";
+    button.form.querySelectorAll("input[type=checkbox][name=column]").forEach(function (box) { box.checked = tick; });
+  });
 
   document.addEventListener("change", function (e) {
     var form = e.target.closest && e.target.closest("form[data-mail-form]");

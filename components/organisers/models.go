@@ -18,27 +18,39 @@ type ParticipantList struct {
 	// Path is the page's own URL (without query), the target of the
 	// filter form.
 	Path string
-	// CSVURL downloads the rows shown, MailURL writes to participants
-	// (empty when the user may not).
-	CSVURL  string
-	MailURL string
-	Filter  ListFilter
+	// CSVURL downloads the rows and columns shown, MailURL writes to
+	// participants (empty when the user may not), ColumnsURL saves the
+	// choice of columns.
+	CSVURL     string
+	MailURL    string
+	ColumnsURL string
+	Filter     ListFilter
+	// Columns are the answer columns shown; Choices are all of them, for
+	// choosing.
 	Columns []Column
+	Choices []ColumnChoice
 	Rows    []Row
-	// Totals has one entry per column: sums of numbers, count of ticks.
-	Totals []Total
+	// Totals has one entry per column shown: sums of numbers, count of
+	// ticks, over the rows shown. TotalsLabel says which rows those are.
+	Totals      []Total
+	TotalsLabel string
 	// Counts are over every registration, whatever the filter.
 	Counts []StatusCount
 	All    int
-	// ConfirmedSums adds up the number answers of confirmed participants
-	// (e.g. guests coming along).
-	ConfirmedSums []Sum
 }
 
-// ListFilter is the status filter and search text.
+// ListFilter is the statuses shown and the search text.
 type ListFilter struct {
-	Status string
-	Query  string
+	Statuses []string
+	Query    string
+}
+
+// ColumnChoice is an answer column the user may show or hide.
+type ColumnChoice struct {
+	Key    string
+	Label  string
+	Detail string
+	Shown  bool
 }
 
 // Column is an answer column; Label is plain text, Detail the whole label.
@@ -93,16 +105,12 @@ type Total struct {
 	Text  string
 }
 
-// StatusCount is how many registrations have a status.
+// StatusCount is how many registrations have a status, and whether the
+// filter shows them.
 type StatusCount struct {
 	Status string
 	Count  int
-}
-
-// Sum is the total of one number column.
-type Sum struct {
-	Label string
-	Value string
+	Chosen bool
 }
 
 // MailForm is the form for writing to an event's participants.
