@@ -86,19 +86,21 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 		t.Fatalf("Escape saved %q", got)
 	}
 
-	// The opened editor has the focus with the cursor after the name; type
-	// there as a user would (SendKeys would focus it again, cursor first).
-	b.Do(t, "open it", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
-	b.WaitTrue(t, "the editor takes the focus", `document.activeElement === document.querySelector('`+input+`')`)
-	b.Do(t, "type and leave the field", chromedp.KeyEvent(" Blur"), chromedp.Click(css(`h1`)))
+	// The opened editor has the focus with the name selected, so typing
+	// replaces it; type there as a user would (SendKeys would focus it
+	// again, cursor first).
+	b.Do(t, "open it", chromedp.Click(css(row+` td[data-field="name"] button`)), chromedp.WaitVisible(css(input)))
+	b.WaitTrue(t, "the editor takes the focus with the name selected", `document.activeElement === document.querySelector('`+input+`') &&
+		document.activeElement.selectionStart === 0 && document.activeElement.selectionEnd === 'Ina Neuname'.length`)
+	b.Do(t, "type and leave the field", chromedp.KeyEvent("Ina Blur"), chromedp.Click(css(`h1`)))
 	apptest.Eventually(t, 5*time.Second, "leaving the field to save the name", func() bool {
-		return scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id) == "Ina Neuname Blur"
+		return scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id) == "Ina Blur"
 	})
 	b.WaitTrue(t, "the row shows the saved name", `!document.querySelector('`+input+`') &&
-		document.querySelector('`+row+` td[data-field="name"]').textContent.includes('Ina Neuname Blur')`)
+		document.querySelector('`+row+` td[data-field="name"]').textContent.includes('Ina Blur')`)
 	settled(t, b)
 
-	b.Do(t, "an invalid address", chromedp.Click(css(row+` td[data-field="email"]`)), chromedp.WaitVisible(css(input)),
+	b.Do(t, "an invalid address", chromedp.Click(css(row+` td[data-field="email"] button`)), chromedp.WaitVisible(css(input)),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
 		chromedp.SendKeys(css(input), "kaputt"+kb.Enter))
 	b.WaitTrue(t, "the error shows in the cell with what was typed", `!!document.querySelector('`+row+` [data-testid="cell-error"]') &&

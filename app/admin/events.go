@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // shortlinkPattern is the database's check: letters, digits, - and _, with
@@ -141,20 +143,39 @@ func eventActor(ctx context.Context) events.Actor {
 	return events.Actor{UserID: &id, Name: u.Username}
 }
 
+// confirmCapacity is the form value that confirms a change of places
+// with consequences.
+const confirmCapacity = "confirm_capacity"
+
 // changed moves people up from the waiting list when more places became
-// free (a raised or removed max_participants).
-func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error {
+// free (a raised or removed max_participants). A change that moves people
+// up (and mails them) or leaves more confirmed than places is refused with
+// what it would do until the form confirms it.
+func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	old, new := before.values["max_participants"], after.values["max_participants"]
 	if ptrEq(old, new) {
 		return nil
 	}
-	raised := new == nil
-	if old != nil && new != nil {
-		o, _ := strconv.Atoi(*old)
-		n, _ := strconv.Atoi(*new)
-		raised = n > o
+	var confirmed, waiting int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(c.confirmed, 0), coalesce(c.waiting, 0)
+		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id WHERE e.id = $1`, intID(id)).Scan(&confirmed, &waiting); err != nil {
+		return fmt.Errorf("admin: event counts: %w", err)
 	}
-	if !raised {
+	moves, places := waiting, -1
+	if new != nil {
+		places, _ = strconv.Atoi(*new)
+		moves = min(waiting, max(places-confirmed, 0))
+	}
+	if form.Get(confirmCapacity) != "true" {
+		switch {
+		case moves > 0:
+			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.moves", moves)}
+		case places >= 0 && confirmed > places:
+			return &confirmError{Field: "max_participants", Name: confirmCapacity,
+				Text: i18n.N(ctx, "admin.events.confirm.over", confirmed, places)}
+		}
+	}
+	if moves == 0 {
 		return nil
 	}
 	_, err := r.h.eventsSvc.FillFreePlaces(ctx, tx, intID(id), eventActor(ctx))

@@ -115,8 +115,18 @@ func TestEventInlineEdit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a saved value offers its undo", func(t *testing.T) {
+		resp := post(t, app, c, base+"/fields/max_participants", url.Values{"value": {"8"}, "version": {"6"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="undo"`, `&#34;value&#34;:&#34;7&#34;`, `&#34;version&#34;:&#34;7&#34;`)
+		resp = post(t, app, c, base+"/fields/max_participants", url.Values{"value": {"7"}, "version": {"7"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		if got := scalar[string](t, app, `SELECT max_participants::text FROM events WHERE id = $1`, id); got != "7" {
+			t.Fatalf("undo stored %q", got)
+		}
+	})
 	t.Run("each saved change is audited", func(t *testing.T) {
-		for field, want := range map[string]int{"name": 1, "registration_open": 2, "shortlink": 1, "max_participants": 1} {
+		for field, want := range map[string]int{"name": 1, "registration_open": 2, "shortlink": 1, "max_participants": 3} {
 			if n := auditEntries(t, app, "events", strconv.FormatInt(id, 10), field); n != want {
 				t.Errorf("%s: %d entries, want %d", field, n, want)
 			}
@@ -133,8 +143,30 @@ func TestRaisingMaxParticipantsMovesTheWaitingListUp(t *testing.T) {
 	second := newRegistration(t, app, ev, newPerson(t, app, "Second", "second."+tag+"@example.org"), "waitinglist")
 	third := newRegistration(t, app, ev, newPerson(t, app, "Third", "third."+tag+"@example.org"), "waitinglist")
 
-	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {"2"}, "version": {"1"}}, htmx...)
+	cell := fmt.Sprintf("/admin/events/%d/fields/max_participants", ev)
+	mails := func() int {
+		return scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE registration_id IN (
+			SELECT id FROM registrations WHERE event_id = $1)`, ev)
+	}
+
+	// Without the confirmation the change only says what it would do.
+	resp := post(t, app, c, cell, url.Values{"value": {"2"}, "version": {"1"}}, htmx...)
 	wantStatus(t, resp, http.StatusOK)
+	wantBody(t, resp, "1 Person von der Warteliste wird bestätigt und per Mail benachrichtigt.", `data-testid="confirm-save"`)
+	notBody(t, resp, `data-testid="undo"`)
+	if got := scalar[string](t, app, `SELECT coalesce(max_participants::text, '') FROM events WHERE id = $1`, ev); got != "1" {
+		t.Fatalf("unconfirmed change stored %q places", got)
+	}
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, second); s != "waitinglist" {
+		t.Fatalf("unconfirmed change moved the first on the waiting list up: %s", s)
+	}
+	if n := mails(); n != 0 {
+		t.Fatalf("unconfirmed change queued %d mails", n)
+	}
+
+	resp = post(t, app, c, cell, url.Values{"value": {"2"}, "version": {"1"}, "confirm_capacity": {"true"}}, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	notBody(t, resp, `data-testid="undo"`) // the mail is out: no undo
 	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, second); s != "confirmed" {
 		t.Fatalf("first on the waiting list is %s, want confirmed", s)
 	}
@@ -146,15 +178,24 @@ func TestRaisingMaxParticipantsMovesTheWaitingListUp(t *testing.T) {
 		t.Errorf("moving up recorded %d status entries, want 1", n)
 	}
 
-	t.Run("lowering moves nobody", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {"1"}, "version": {"2"}}, htmx...)
+	t.Run("lowering below the confirmed asks, then moves nobody", func(t *testing.T) {
+		resp := post(t, app, c, cell, url.Values{"value": {"1"}, "version": {"2"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "2 Personen sind bestätigt – mehr, als es dann Plätze gibt (1). Niemand wird abgemeldet.")
+		if got := scalar[string](t, app, `SELECT max_participants::text FROM events WHERE id = $1`, ev); got != "2" {
+			t.Fatalf("unconfirmed lowering stored %q places", got)
+		}
+		resp = post(t, app, c, cell, url.Values{"value": {"1"}, "version": {"2"}, "confirm_capacity": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'confirmed'`, ev); n != 2 {
 			t.Fatalf("%d confirmed, want the 2 already confirmed", n)
 		}
 	})
 	t.Run("removing the limit confirms everyone waiting", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/fields/max_participants", ev), url.Values{"value": {""}, "version": {"3"}}, htmx...)
+		resp := post(t, app, c, cell, url.Values{"value": {""}, "version": {"3"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "1 Person von der Warteliste wird bestätigt")
+		resp = post(t, app, c, cell, url.Values{"value": {""}, "version": {"3"}, "confirm_capacity": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, third); s != "confirmed" {
 			t.Fatalf("third is %s, want confirmed", s)
@@ -186,7 +227,7 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 			`value="2031-06-01T18:00"`, `hx-post="/admin/events/preview/registration_schema"`, `data-testid="duplicate"`)
 		// The registration counts are labels, capitalised like the others
 		// (they once read "bestätigt", "abgesagt").
-		wantBody(t, resp, ">Bestätigt<", ">Unbestätigt<", ">Abgesagt<")
+		wantBody(t, resp, ">Bestätigt<", ">Unbestätigt<", ">Storniert<")
 		if strings.Contains(resp.Body, "<script>alert(1)</script>") {
 			t.Fatal("the description preview is not sanitised")
 		}
@@ -304,5 +345,34 @@ func TestEventDeleteTakesItsRegistrations(t *testing.T) {
 	}
 	if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE email LIKE $1`, "%."+tag+"@example.org"); n != 3 {
 		t.Fatalf("the persons must stay, %d left", n)
+	}
+}
+
+// The detail form asks the same confirmation as the inline editor before
+// a change of places moves people up and mails them.
+func TestEventFormAsksBeforeMovingTheWaitingListUp(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("formraise")
+	ev := newEvent(t, app, "Form Raise "+tag, intp(1))
+	newRegistration(t, app, ev, newPerson(t, app, "First", "first."+tag+"@example.org"), "confirmed")
+	waiting := newRegistration(t, app, ev, newPerson(t, app, "Second", "second."+tag+"@example.org"), "waitinglist")
+	form := eventForm("Form Raise "+tag, 1)
+	form.Set("max_participants", "3")
+
+	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "1 Person von der Warteliste wird bestätigt und per Mail benachrichtigt.", `name="confirm_capacity"`)
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, waiting); s != "waitinglist" {
+		t.Fatalf("unconfirmed form moved the waiting list up: %s", s)
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE registration_id = $1`, waiting); n != 0 {
+		t.Fatalf("unconfirmed form queued %d mails", n)
+	}
+	form.Set("confirm_capacity", "true")
+	resp = post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form)
+	wantStatus(t, resp, http.StatusSeeOther)
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, waiting); s != "confirmed" {
+		t.Fatalf("confirmed form left the first waiting %s", s)
 	}
 }

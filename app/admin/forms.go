@@ -20,6 +20,9 @@ type formState struct {
 	problem  string
 	conflict string
 	version  int
+	// confirm names the form value that confirms the consequences shown
+	// as the problem (confirmError).
+	confirm string
 	// sections holds the problems of a detail page's other forms (a
 	// refused password, a refused set of roles), by section.
 	sections map[string]string
@@ -98,6 +101,9 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		fv.Fields = append(fv.Fields, fd)
 	}
 	fv.Fields = append(fv.Fields, t.rules.extraFields(ctx)...)
+	if fs.confirm != "" {
+		fv.Fields = append(fv.Fields, adminui.FormField{Name: fs.confirm, Kind: "checkbox", Label: tr(ctx, "admin.form.confirm")})
+	}
 	return fv, nil
 }
 
@@ -169,8 +175,17 @@ func (h *Handler) update(t *table) http.HandlerFunc {
 			return
 		}
 		saved, err := h.save(ctx, t, id, version, values, r.PostForm)
-		var pe *problemError
+		var (
+			pe *problemError
+			ce *confirmError
+		)
 		switch {
+		case errors.As(err, &ce):
+			fs.problems[ce.Field] = ce.Text
+			fs.problem = ce.Text
+			fs.confirm = ce.Name
+			h.renderDetail(w, r, t, id, http.StatusUnprocessableEntity, fs)
+			return
 		case errors.As(err, &pe):
 			fs.problems[pe.Field] = pe.Text
 			fs.problem = pe.Text

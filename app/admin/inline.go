@@ -77,9 +77,24 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			})
 			return
 		}
+		// The row before the save, for the undo: the save checks that it is
+		// still the row the editor was opened with.
+		before, err := t.load(ctx, h.pool, id, false)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		current, err := h.save(ctx, t, id, version, map[string]any{f.name: value}, r.PostForm)
-		var pe *problemError
+		var (
+			pe *problemError
+			ce *confirmError
+		)
 		switch {
+		case errors.As(err, &ce):
+			h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
+				e.Open, e.Value, e.Version, e.Confirm, e.ConfirmName = true, raw, version, ce.Text, ce.Name
+			})
+			return
 		case errors.As(err, &pe):
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Error, e.Version = true, raw, pe.Text, version
@@ -102,8 +117,14 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			web.Redirect(w, r, t.listURL())
 			return
 		}
-		h.site.Flash(r, "success", tr(ctx, "admin.saved"))
-		h.cellAnswer(w, r, t, id, f, http.StatusOK, nil)
+		h.site.Flash(r, "success", tr(ctx, "admin.saved.value", f.label(ctx, t), orDash(h.showValue(ctx, f, current.text(f.name)))))
+		// Undo is offered where it only puts the value back: not after a
+		// domain write (a status, which mails) nor a confirmed change that
+		// moved people up.
+		undoable := f.write == nil && !confirmedSave(r) && before.version == version
+		h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
+			e.Undo, e.UndoValue = undoable, before.text(f.name)
+		})
 	}
 }
 
@@ -121,6 +142,9 @@ func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, i
 	}
 	h.site.RenderFragment(w, r, status, adminui.TableRow(row))
 }
+
+// confirmedSave reports a save that confirmed its consequences.
+func confirmedSave(r *http.Request) bool { return r.PostFormValue(confirmCapacity) == "true" }
 
 func editOf(row adminui.Row, field string) *adminui.Edit {
 	for i := range row.Cells {

@@ -159,7 +159,7 @@ func TestPersonInlineEdit(t *testing.T) {
 		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
 		resp := post(t, app, c, base+"/fields/name", url.Values{"value": {"Ina Toast"}, "version": {strconv.Itoa(v)}}, htmx...)
 		wantStatus(t, resp, 200)
-		if !strings.Contains(resp.Header.Get("HX-Trigger"), "Gespeichert") {
+		if !strings.Contains(resp.Header.Get("HX-Trigger"), "Ina Toast gespeichert") {
 			t.Errorf("HX-Trigger %q carries no toast", resp.Header.Get("HX-Trigger"))
 		}
 	})

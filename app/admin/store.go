@@ -32,6 +32,17 @@ type problemError struct {
 
 func (e *problemError) Error() string { return "admin: refused: " + e.Field + ": " + e.Text }
 
+// confirmError refuses a save whose consequences the user has not seen
+// yet (people moved up from the waiting list and mailed): Text says what
+// would happen, and the save goes through when the form carries Name=true.
+type confirmError struct {
+	Field string
+	Text  string
+	Name  string
+}
+
+func (e *confirmError) Error() string { return "admin: needs confirmation: " + e.Field + ": " + e.Text }
+
 // load reads the row as the forms show it, locking it when lock is set.
 func (t *table) load(ctx context.Context, q querier, id string, lock bool) (rowState, error) {
 	key, ok := t.keyArg(id)
@@ -124,7 +135,7 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 		if !changed {
 			return errUnchanged
 		}
-		if err := t.rules.changed(ctx, tx, id, before, after); err != nil {
+		if err := t.rules.changed(ctx, tx, id, before, after, form); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, entries...); err != nil {

@@ -81,8 +81,9 @@ type rules interface {
 	lock(ctx context.Context, tx pgx.Tx, id string) error
 	// created follows the insert of a new row.
 	created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error
-	// changed follows an edit that changed the row.
-	changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState) error
+	// changed follows an edit that changed the row; form is the submitted
+	// form (a confirmation of the edit's consequences).
+	changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error
 	// deleting precedes the delete of a row.
 	deleting(ctx context.Context, tx pgx.Tx, id string) error
 }
@@ -93,12 +94,14 @@ type noRules struct{}
 func (noRules) detail(context.Context, string, rowState, formState, *adminui.DetailView) error {
 	return nil
 }
-func (noRules) check(context.Context, map[string]any) map[string]string           { return nil }
-func (noRules) extraFields(context.Context) []adminui.FormField                   { return nil }
-func (noRules) lock(context.Context, pgx.Tx, string) error                        { return nil }
-func (noRules) created(context.Context, pgx.Tx, string, url.Values) error         { return nil }
-func (noRules) changed(context.Context, pgx.Tx, string, rowState, rowState) error { return nil }
-func (noRules) deleting(context.Context, pgx.Tx, string) error                    { return nil }
+func (noRules) check(context.Context, map[string]any) map[string]string   { return nil }
+func (noRules) extraFields(context.Context) []adminui.FormField           { return nil }
+func (noRules) lock(context.Context, pgx.Tx, string) error                { return nil }
+func (noRules) created(context.Context, pgx.Tx, string, url.Values) error { return nil }
+func (noRules) changed(context.Context, pgx.Tx, string, rowState, rowState, url.Values) error {
+	return nil
+}
+func (noRules) deleting(context.Context, pgx.Tx, string) error { return nil }
 
 func (t *table) listURL() string            { return "/admin/" + t.name }
 func (t *table) detailURL(id string) string { return "/admin/" + t.name + "/" + escapePath(id) }

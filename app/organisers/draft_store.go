@@ -173,14 +173,17 @@ const recipientsQuery = `
 	WHERE r.event_id = $1 AND r.status = ANY($2) AND p.anonymised_at IS NULL AND p.email <> ''
 	ORDER BY r.confirmed_at NULLS LAST, r.created_at, r.id`
 
-// RecipientCount counts the participants with the statuses.
-func (s *Store) RecipientCount(ctx context.Context, eventID int64, sts []string) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (`+recipientsQuery+`) r`, eventID, sts).Scan(&n)
+// Recipients lists the participants with the statuses.
+func (s *Store) Recipients(ctx context.Context, eventID int64, sts []string) ([]Recipient, error) {
+	rows, err := s.pool.Query(ctx, recipientsQuery, eventID, sts)
 	if err != nil {
-		return 0, fmt.Errorf("organisers: count recipients: %w", err)
+		return nil, fmt.Errorf("organisers: recipients: %w", err)
 	}
-	return n, nil
+	recipients, err := pgx.CollectRows(rows, pgx.RowToStructByName[Recipient])
+	if err != nil {
+		return nil, fmt.Errorf("organisers: recipients: %w", err)
+	}
+	return recipients, nil
 }
 
 // Sender is the logged-in organiser sending a draft.

@@ -27,7 +27,7 @@ func mailTextOf(ev Event, d Draft) mailText {
 }
 
 // mailPreview is GET /events/{id}/write_mail/{draft}/: the mail as it will
-// arrive and how many participants get it.
+// arrive and who gets it.
 func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 	ev, ok := h.event(w, r)
 	if !ok {
@@ -48,7 +48,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, h.afterSend(r))
 		return
 	}
-	n, err := h.store.RecipientCount(ctx, ev.ID, d.Statuses)
+	recipients, err := h.store.Recipients(ctx, ev.ID, d.Statuses)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -60,14 +60,17 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	base := eventPath(r)
 	p := view.MailPreview{
-		EventName:  ev.Name,
-		SendURL:    base + "write_mail/" + d.Key + "/send",
-		EditURL:    base + "write_mail/?draft=" + d.Key,
-		ReplyTo:    mail.Address(d.SenderName, d.SenderEmail),
-		Subject:    subject,
-		Text:       text,
-		Recipients: n,
-		Statuses:   d.Statuses,
+		EventName: ev.Name,
+		SendURL:   base + "write_mail/" + d.Key + "/send",
+		EditURL:   base + "write_mail/?draft=" + d.Key,
+		// As a person reads it, not MIME-encoded as in the header.
+		ReplyTo:  d.SenderName + " <" + d.SenderEmail + ">",
+		Subject:  subject,
+		Text:     text,
+		Statuses: d.Statuses,
+	}
+	for _, rc := range recipients {
+		p.Recipients = append(p.Recipients, view.Recipient{Name: rc.Name, Email: rc.Email})
 	}
 	if d.CopyToSender {
 		p.CopyTo = d.SenderEmail

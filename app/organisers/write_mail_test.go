@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/mail/mailtest"
 )
@@ -45,6 +47,31 @@ func TestWriteMailAccess(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				wantStatus(t, app.Get(t, tt.client, tt.path), tt.want)
 			})
+		}
+	})
+
+	// The hint that replies go to the sender's address once sat under the
+	// name field beside it.
+	t.Run("the reply hint describes the address field", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, writer, form).Body)
+		hint := p.all("reply-to-hint")
+		if len(hint) != 1 {
+			t.Fatalf("%d reply hints", len(hint))
+		}
+		var field *html.Node
+		for _, in := range elements(hint[0].Parent, "input") {
+			if attr(in, "name") == "sender_email" {
+				field = in
+			}
+		}
+		if field == nil {
+			t.Fatal("the reply hint is not beside the sender's address field")
+		}
+		if len(elements(hint[0].Parent, "input")) != 1 {
+			t.Error("the reply hint shares its place with other fields")
+		}
+		if got := attr(field, "aria-describedby"); got != attr(hint[0], "id") || got == "" {
+			t.Errorf("address field described by %q, hint id %q", got, attr(hint[0], "id"))
 		}
 	})
 
@@ -154,8 +181,27 @@ func TestWriteMailRecipientsByStatus(t *testing.T) {
 	if got := attr(p.all("recipients")[0], "data-count"); got != "3" {
 		t.Errorf("preview counts %s recipients, want 3", got)
 	}
-	if got := p.text(t, "reply-to"); got != `=?utf-8?q?Lea_Sch=C3=A4fer?= <lea.schaefer@example.org>` && got != `"Lea Schäfer" <lea.schaefer@example.org>` {
+	// As a person writes it, not as the header encodes it.
+	if got := p.text(t, "reply-to"); got != `Lea Schäfer <lea.schaefer@example.org>` {
 		t.Errorf("reply-to shows %q", got)
+	}
+	// Who gets it, not only how many: names and addresses, collapsed,
+	// in confirmation order, without the anonymised person.
+	list := p.all("recipient-list")
+	if len(list) != 1 || list[0].Data != "details" || hasAttr(list[0], "open") {
+		t.Fatalf("recipients are not listed in a closed <details>: %v", list)
+	}
+	var listed []string
+	for _, li := range findAll(list[0], "recipient") {
+		listed = append(listed, textOf(findAll(li, "recipient-name")[0])+" "+textOf(findAll(li, "recipient-email")[0]))
+	}
+	wantListed := []string{
+		"Anna Confirmed " + regs["Anna Confirmed"].Email,
+		"Ben Confirmed " + regs["Ben Confirmed"].Email,
+		"Cem Waiting " + regs["Cem Waiting"].Email,
+	}
+	if !slices.Equal(listed, wantListed) {
+		t.Errorf("recipients listed %q, want %q", listed, wantListed)
 	}
 	wantContains(t, p.text(t, "preview-text"), "wir treffen uns um 18 Uhr.", "Teilnehmenden von „Absolventenfeier“")
 	if n := outboxCount(t, app, ev); n != 0 {

@@ -1,5 +1,6 @@
-// The admin console's inline editing: a click opens a cell's editor (htmx),
-// Enter or leaving the field saves it, Escape puts the stored row back.
+// The admin console's inline editing: the button in a cell opens its
+// editor (htmx), Enter or leaving the field saves it, Escape puts the
+// stored row back.
 // Lives in its own file because the CSP forbids inline script.
 (function () {
   "use strict";
@@ -33,37 +34,62 @@
     if (form) form.dataset.state = "saving";
   }, true);
 
+  // After Enter, Escape or a choice the row comes back without the
+  // editor; the focus goes back to the cell's button, where the keyboard
+  // was, instead of to the start of the page.
+  var refocus = null;
+
+  function rememberFocus(form) {
+    var row = form.closest("tr"), cell = form.closest("td");
+    refocus = row && row.id && cell ? { row: row.id, field: cell.dataset.field } : null;
+  }
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail && e.detail.target;
+    if (!refocus || !target || target.id !== refocus.row) return;
+    var row = document.getElementById(refocus.row);
+    var button = row && row.querySelector('td[data-field="' + refocus.field + '"] > [data-editable]');
+    refocus = null;
+    if (button) button.focus();
+  });
+
   document.addEventListener("keydown", function (e) {
     var form = editorOf(e.target);
-    if (form) {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        cancel(form);
-      } else if (e.key === "Enter") {
-        e.preventDefault();
-        save(form);
-      }
-      return;
-    }
-    var cell = e.target.closest && e.target.closest("[data-editable]");
-    if (cell && (e.key === "Enter" || e.key === " ")) {
+    if (!form) return;
+    if (e.key === "Escape") {
       e.preventDefault();
-      cell.click();
+      rememberFocus(form);
+      cancel(form);
+    } else if (e.key === "Enter" && e.target.tagName !== "BUTTON") {
+      e.preventDefault();
+      rememberFocus(form);
+      save(form);
     }
   });
 
   document.addEventListener("focusout", function (e) {
     var form = editorOf(e.target);
     if (!form || form.dataset.state) return;
+    // A value waiting for its confirmation is saved by the button only.
+    if (form.hasAttribute("data-confirming")) return;
     // Moving to the editor's own "over capacity" box is not leaving it.
     if (e.relatedTarget && form.contains(e.relatedTarget)) return;
     save(form);
   });
 
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-inline-cancel]");
+    var form = editorOf(button);
+    if (form) cancel(form);
+  });
+
   document.addEventListener("change", function (e) {
     if (e.target.hasAttribute && e.target.hasAttribute("data-save-on-change")) {
       var form = editorOf(e.target);
-      if (form) save(form);
+      if (form) {
+        rememberFocus(form);
+        save(form);
+      }
     }
   });
 
@@ -85,17 +111,39 @@
     });
   });
 
-  // An opened editor takes the focus with the cursor after the value, so
-  // typing adds to it; htmx:load fires on every swapped-in element.
+  // An opened editor takes the focus with its whole value selected, so
+  // typing replaces it (a cursor before "1" made "21" of a typed 2); an
+  // editor asking to confirm focuses its confirmation. A saved cell's undo
+  // stays a few seconds. htmx:load fires on every swapped-in element.
   document.addEventListener("htmx:load", function (e) {
     var el = e.target;
-    var input = el.matches && el.matches("input[data-inline-input], select[data-inline-input]") ? el :
-      el.querySelector && el.querySelector("input[data-inline-input], select[data-inline-input]");
+    if (!el.querySelectorAll) return;
+    var undos = el.matches("[data-undo]") ? [el] : Array.prototype.slice.call(el.querySelectorAll("[data-undo]"));
+    undos.forEach(function (u) {
+      setTimeout(function () { u.remove(); }, 10000);
+    });
+    var sel = "input[data-inline-input], select[data-inline-input]";
+    var input = el.matches(sel) ? el : el.querySelector(sel);
     if (!input) return;
-    input.focus();
-    if (input.type === "text") {
-      var end = input.value.length;
-      input.setSelectionRange(end, end);
+    var form = editorOf(input);
+    var confirm = form && form.hasAttribute("data-confirming") ? form.querySelector('button[type="submit"]') : null;
+    if (confirm) {
+      confirm.focus();
+      return;
     }
+    input.focus();
+    selectOnce(input);
+  });
+
+  // htmx focuses an autofocus editor as it swaps it in, before htmx:load:
+  // the value is selected when it first gets the focus, however it gets it.
+  function selectOnce(input) {
+    if (input.dataset.selected) return;
+    input.dataset.selected = "1";
+    if (input.select) input.select();
+  }
+
+  document.addEventListener("focusin", function (e) {
+    if (e.target.matches && e.target.matches("input[data-inline-input]")) selectOnce(e.target);
   });
 })();

@@ -132,6 +132,14 @@ type Edit struct {
 	// registration).
 	OverCapacity bool
 	Label        string // accessible name of the input
+	// Confirm says what the typed value would do (people moved up from
+	// the waiting list and mailed); the editor asks before it saves, with
+	// ConfirmName=true.
+	Confirm     string
+	ConfirmName string
+	// Undo offers, for a few seconds after a save, to put back UndoValue.
+	Undo      bool
+	UndoValue string
 }
 
 // Toggle is a checkbox that saves on change and is swapped in place.

@@ -165,8 +165,16 @@ type MailPreview struct {
 	Subject     string
 	Text        string
 	Attachments []AttachmentView
-	Recipients  int
-	Statuses    []string
+	// Recipients are the participants the mail goes to, in confirmation
+	// order.
+	Recipients []Recipient
+	Statuses   []string
+}
+
+// Recipient is a participant a mail goes to.
+type Recipient struct {
+	Name  string
+	Email string
 }
 
 // AttachmentView names an attached file.

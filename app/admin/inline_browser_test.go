@@ -1,0 +1,132 @@
+package admin_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// The capacity of an event as the board changes it: the editor opens with
+// the value selected, so Backspace and 2 give 2 (not 21); a change that
+// moves people up asks first and mails nobody before the confirmation.
+func TestBrowserCapacityEditReplacesTheValueAndAsksBeforeMailing(t *testing.T) {
+	app := apptest.Start(t)
+	tag := unique("cap")
+	ev := newEvent(t, app, "Kapazität "+tag, intp(1))
+	newRegistration(t, app, ev, newPerson(t, app, "Erste", "erste."+tag+"@example.org"), "confirmed")
+	var waiting []int64
+	for _, n := range []string{"zweite", "dritte", "vierte"} {
+		waiting = append(waiting, newRegistration(t, app, ev, newPerson(t, app, n, n+"."+tag+"@example.org"), "waitinglist"))
+	}
+	mails := func() int {
+		return scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE event_id = $1 OR registration_id IN (
+			SELECT id FROM registrations WHERE event_id = $1)`, ev)
+	}
+	places := func() string {
+		return scalar[string](t, app, `SELECT coalesce(max_participants::text, '') FROM events WHERE id = $1`, ev)
+	}
+	b := apptest.NewBrowser(t, 1280, 900)
+	b.Login(t, app, "event_admin")
+	german(t, b, app)
+	row := fmt.Sprintf("#events-%d", ev)
+	input := row + ` td[data-field="max_participants"] input[name="value"]`
+
+	b.Do(t, "open the events", chromedp.Navigate(app.URL+"/admin/events?q="+tag), chromedp.WaitVisible(css(row)))
+	settled(t, b)
+	b.Do(t, "click the places", chromedp.Click(css(row+` td[data-field="max_participants"] [data-editable]`)), chromedp.WaitVisible(css(input)))
+	// A number input does not tell its selection; what typing does tells.
+	b.WaitTrue(t, "the editor has the focus", `document.activeElement === document.querySelector('`+input+`')`)
+	b.Do(t, "Backspace, 2, Enter", chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent("2"), chromedp.KeyEvent(kb.Enter))
+	b.WaitTrue(t, "a confirmation says who is mailed", `!!document.querySelector('`+row+` [data-testid="confirm"]') &&
+		document.querySelector('`+row+` [data-testid="confirm"]').textContent.includes('1 Person von der Warteliste wird bestätigt')`)
+	settled(t, b)
+	if got := places(); got != "1" {
+		t.Fatalf("stored %q places before the confirmation", got)
+	}
+	if n := mails(); n != 0 {
+		t.Fatalf("%d mails queued before the confirmation", n)
+	}
+	b.Screenshot(t, "events-capacity-confirm")
+	b.Do(t, "confirm", chromedp.Click(css(row+` [data-testid="confirm-save"]`)))
+	b.WaitTrue(t, "the row shows 2 places", `!document.querySelector('`+input+`') &&
+		document.querySelector('`+row+` td[data-field="max_participants"]').textContent.trim().startsWith('2')`)
+	if got := places(); got != "2" {
+		t.Fatalf("stored %q places, want 2", got)
+	}
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, waiting[0]); s != "confirmed" {
+		t.Errorf("first on the waiting list is %s, want confirmed", s)
+	}
+	if s := scalar[string](t, app, `SELECT status FROM registrations WHERE id = $1`, waiting[1]); s != "waitinglist" {
+		t.Errorf("second on the waiting list is %s, want still waiting", s)
+	}
+	if apptest.Eval[bool](t, b, `!!document.querySelector('`+row+` [data-testid="undo"]')`) {
+		t.Error("a change that mailed people offers an undo")
+	}
+	settled(t, b)
+
+	// Escape on the confirmation keeps the stored value.
+	b.Do(t, "open the places again", chromedp.Click(css(row+` td[data-field="max_participants"] [data-editable]`)), chromedp.WaitVisible(css(input)))
+	b.WaitTrue(t, "the editor has the focus", `document.activeElement === document.querySelector('`+input+`')`)
+	b.Do(t, "type 9 and Enter", chromedp.KeyEvent("9"), chromedp.KeyEvent(kb.Enter))
+	b.WaitTrue(t, "the confirmation for 2 more", `!!document.querySelector('`+row+` [data-testid="confirm"]') &&
+		document.querySelector('`+row+` [data-testid="confirm"]').textContent.includes('2 Personen von der Warteliste')`)
+	settled(t, b)
+	b.Do(t, "cancel", chromedp.Click(css(row+` [data-testid="confirm-cancel"]`)))
+	b.WaitTrue(t, "the stored value is back", `!document.querySelector('`+input+`') &&
+		document.querySelector('`+row+` td[data-field="max_participants"]').textContent.trim() === '2'`)
+	if got := places(); got != "2" {
+		t.Fatalf("cancel stored %q places", got)
+	}
+	b.NoConsoleErrors(t)
+}
+
+// Every inline save shows the saved value with an undo for a few seconds.
+func TestBrowserInlineSaveOffersUndo(t *testing.T) {
+	app := apptest.Start(t)
+	tag := unique("undo")
+	ev := newEvent(t, app, "Undo "+tag, intp(120))
+	b := apptest.NewBrowser(t, 360, 740)
+	b.Login(t, app, "event_admin")
+	german(t, b, app)
+	row := fmt.Sprintf("#events-%d", ev)
+	input := row + ` td[data-field="max_participants"] input[name="value"]`
+
+	b.Do(t, "open the events", chromedp.Navigate(app.URL+"/admin/events?q="+tag), chromedp.WaitVisible(css(row)))
+	settled(t, b)
+	b.Do(t, "click the places", chromedp.ScrollIntoView(css(row+` td[data-field="max_participants"] [data-editable]`)),
+		chromedp.Click(css(row+` td[data-field="max_participants"] [data-editable]`)), chromedp.WaitVisible(css(input)))
+	b.WaitTrue(t, "the editor has the focus", `document.activeElement === document.querySelector('`+input+`')`)
+	b.Do(t, "type 9 and Enter", chromedp.KeyEvent("9"), chromedp.KeyEvent(kb.Enter))
+	apptest.Eventually(t, 5*time.Second, "9 places to be stored (not 9120)", func() bool {
+		return scalar[string](t, app, `SELECT max_participants::text FROM events WHERE id = $1`, ev) == "9"
+	})
+	b.WaitTrue(t, "the row shows 9 with an undo", `!document.querySelector('`+input+`') &&
+		!!document.querySelector('`+row+` [data-testid="undo"]') &&
+		document.querySelector('`+row+` td[data-field="max_participants"] [data-editable]').textContent.trim() === '9'`)
+	apptest.Eventually(t, 5*time.Second, "9 places to be stored (not 9120)", func() bool {
+		return scalar[string](t, app, `SELECT max_participants::text FROM events WHERE id = $1`, ev) == "9"
+	})
+	b.WaitTrue(t, "a toast names the saved value", `Array.from(document.querySelectorAll('[data-testid="toast"]')).some(function (t) {
+		return t.textContent.includes('Plätze: 9') })`)
+	b.Screenshot(t, "events-undo-phone")
+	settled(t, b)
+	b.Do(t, "undo", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-dismiss-toast]").forEach(function (b) { b.click() })`),
+		chromedp.ScrollIntoView(css(row+` [data-testid="undo-button"]`)), chromedp.Click(css(row+` [data-testid="undo-button"]`)))
+	apptest.Eventually(t, 5*time.Second, "undo to put 120 back", func() bool {
+		return scalar[string](t, app, `SELECT max_participants::text FROM events WHERE id = $1`, ev) == "120"
+	})
+	b.WaitTrue(t, "the row shows 120", `document.querySelector('`+row+` td[data-field="max_participants"] [data-editable]').textContent.trim() === '120'`)
+	b.NoConsoleErrors(t)
+}
+
+// german makes the browser's pages German, as the language switch does.
+func german(t *testing.T, b *apptest.Browser, app *apptest.App) {
+	t.Helper()
+	b.Do(t, "choose German", chromedp.Navigate(app.URL+"/admin/"),
+		chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`))
+}
