@@ -73,6 +73,45 @@ func loadRegistration(ctx context.Context, q Querier, id int64, forUpdate bool) 
 	return reg, nil
 }
 
+// Registrations lists an event's registrations with their persons in
+// confirmation order: confirmed (or waiting) ones by the time they
+// confirmed, then pending ones by the time they registered.
+func Registrations(ctx context.Context, q Querier, eventID int64) ([]Registration, error) {
+	const sql = `SELECT ` + registrationColumns + ` FROM registrations r JOIN persons p ON p.id = r.person_id
+		WHERE r.event_id = $1
+		ORDER BY r.confirmed_at NULLS LAST, r.created_at, r.id`
+	rows, err := q.Query(ctx, sql, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: registrations: %w", err)
+	}
+	regs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Registration])
+	if err != nil {
+		return nil, fmt.Errorf("events: registrations: %w", err)
+	}
+	return regs, nil
+}
+
+// CountByStatus counts an event's registrations by status.
+func CountByStatus(ctx context.Context, q Querier, eventID int64) (map[string]int, error) {
+	rows, err := q.Query(ctx, `SELECT status, count(*) FROM registrations WHERE event_id = $1 GROUP BY status`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: count by status: %w", err)
+	}
+	counts := map[string]int{}
+	var (
+		status string
+		n      int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error {
+		counts[status] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: count by status: %w", err)
+	}
+	return counts, nil
+}
+
 // waitingPosition is the registration's place on the waiting list, in
 // order of confirmation time.
 func waitingPosition(ctx context.Context, q Querier, reg *Registration) (int, error) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+
+	"github.com/pepalumni/memberdb/app/events"
 )
 
 func TestColumnsOf(t *testing.T) {
@@ -95,7 +97,7 @@ func TestTotals(t *testing.T) {
 		{Path: []string{"ok"}, Type: "boolean"},
 		{Path: []string{"text"}, Type: "string"},
 	}
-	regs := []Registration{
+	regs := []events.Registration{
 		{Data: []byte(`{"guests": 2, "amount": 0.1, "ok": true, "text": "a"}`)},
 		{Data: []byte(`{"guests": 3, "amount": 0.2, "ok": false}`)},
 		{Data: []byte(`{"guests": "viele", "ok": true}`)},
@@ -109,7 +111,7 @@ func TestTotals(t *testing.T) {
 }
 
 func TestLegacyParticipantsKeepsNumbersAsWritten(t *testing.T) {
-	out := legacyParticipants([]Registration{{ID: 1, Email: "a@example.org", Status: "pending",
+	out := legacyParticipants([]events.Registration{{ID: 1, Email: "a@example.org", Status: "pending",
 		Data: []byte(`{"contribution": 0.0, "big": 12345678901234567890, "email": "typed@example.org"}`)}})
 	b, err := json.Marshal(out)
 	if err != nil {

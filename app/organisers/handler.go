@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 )
@@ -20,6 +21,7 @@ var mailFiles embed.FS
 
 // Handler serves the organiser pages.
 type Handler struct {
+	pool  *pgxpool.Pool
 	store *Store
 	site  *web.Site
 	texts *mail.Texts
@@ -31,20 +33,20 @@ func NewHandler(pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
 	if err != nil {
 		panic(err)
 	}
-	return &Handler{store: &Store{pool: pool}, site: site, texts: mail.MustTexts(sub, org)}
+	return &Handler{pool: pool, store: &Store{pool: pool}, site: site, texts: mail.MustTexts(sub, org)}
 }
 
 // event loads the event named by the {id} segment (an id or a shortlink);
 // it answers 404 itself and reports false when there is none.
-func (h *Handler) event(w http.ResponseWriter, r *http.Request) (Event, bool) {
-	ev, err := h.store.EventByRef(r.Context(), chi.URLParam(r, "id"))
+func (h *Handler) event(w http.ResponseWriter, r *http.Request) (*events.Event, bool) {
+	ev, err := events.LoadEvent(r.Context(), h.pool, chi.URLParam(r, "id"))
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, events.ErrNotFound):
 		h.site.Error(w, r, http.StatusNotFound, "")
-		return Event{}, false
+		return nil, false
 	case err != nil:
 		h.site.ServerError(w, r, err)
-		return Event{}, false
+		return nil, false
 	}
 	return ev, true
 }

@@ -7,13 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pepalumni/memberdb/app/events"
 )
 
 // participant is one row of the participant list.
 type participant struct {
 	// Number is the place in confirmation order; filtering keeps it.
 	Number  int
-	Reg     Registration
+	Reg     events.Registration
 	Name    string
 	Answers []answer
 	// data is the decoded answers, numbers kept as written.
@@ -38,11 +40,11 @@ const (
 
 // buildList turns registrations (already in confirmation order) into rows
 // with one answer per column.
-func buildList(cols []column, regs []Registration) []participant {
+func buildList(cols []column, regs []events.Registration) []participant {
 	out := make([]participant, len(regs))
 	for i, reg := range regs {
 		data := decodeAnswers(reg.Data)
-		p := participant{Number: i + 1, Reg: reg, Name: reg.PersonName, data: data}
+		p := participant{Number: i + 1, Reg: reg, Name: reg.Name, data: data}
 		// The name as typed into the form wins, as in the old list.
 		if n, ok := data["name"].(string); ok && strings.TrimSpace(n) != "" {
 			p.Name = n

@@ -53,12 +53,12 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 
 // registrations loads the event of the URL and its registrations; it
 // answers the request itself when that fails.
-func (h *Handler) registrations(w http.ResponseWriter, r *http.Request) (Event, []Registration, bool) {
+func (h *Handler) registrations(w http.ResponseWriter, r *http.Request) (*events.Event, []events.Registration, bool) {
 	ev, ok := h.event(w, r)
 	if !ok {
 		return ev, nil, false
 	}
-	regs, err := h.store.Registrations(r.Context(), ev.ID)
+	regs, err := events.Registrations(r.Context(), h.pool, ev.ID)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return ev, nil, false
@@ -69,7 +69,7 @@ func (h *Handler) registrations(w http.ResponseWriter, r *http.Request) (Event, 
 // rows builds the list's columns, as the user chose to see them, and its
 // rows from the event's schema; it answers the request itself when that
 // fails.
-func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev Event, regs []Registration) (columnSet, []participant, bool) {
+func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev *events.Event, regs []events.Registration) (columnSet, []participant, bool) {
 	cols, err := h.columns(r, ev)
 	if err != nil {
 		h.site.ServerError(w, r, err)
@@ -128,7 +128,7 @@ func totalsLabel(lang i18n.Lang, f Filter) string {
 	return i18n.In(lang, "organisers.participants.totals_of", statusNames(lang, f.Statuses))
 }
 
-func listView(r *http.Request, ev Event, cols columnSet, all, shown []participant, f Filter) view.ParticipantList {
+func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []participant, f Filter) view.ParticipantList {
 	lang := i18n.LangOf(r.Context())
 	base := eventPath(r)
 	vm := view.ParticipantList{
@@ -207,7 +207,7 @@ type legacyList struct {
 // {"status_name": "success", "participants": [...]}. Answers go out as
 // stored (numbers as written); an email typed into the form wins over the
 // person's, as before.
-func legacyParticipants(regs []Registration) legacyList {
+func legacyParticipants(regs []events.Registration) legacyList {
 	out := legacyList{StatusName: "success", Participants: make([]legacyEntry, len(regs))}
 	for i, reg := range regs {
 		data := decodeAnswers(reg.Data)

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -27,8 +28,8 @@ func (c columnSet) isShown(i int) bool { return slices.Contains(c.shown, i) }
 // columns reads the event's answer columns and leaves out those the user
 // hid. Each organiser chooses for themselves (see the migration of
 // organiser_columns).
-func (h *Handler) columns(r *http.Request, ev Event) (columnSet, error) {
-	all, err := columnsOf(ev.Schema)
+func (h *Handler) columns(r *http.Request, ev *events.Event) (columnSet, error) {
+	all, err := columnsOf(ev.RegistrationSchema)
 	if err != nil {
 		return columnSet{}, err
 	}
@@ -54,7 +55,7 @@ func (h *Handler) saveColumns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	all, err := columnsOf(ev.Schema)
+	all, err := columnsOf(ev.RegistrationSchema)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

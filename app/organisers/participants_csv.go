@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -42,7 +43,7 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) {
 // name) and the day it was taken, e.g. toolbox-2026-12-06.csv, so several
 // downloads tell themselves apart. Only ASCII letters, digits, - and _
 // remain, so the name is safe in a header and on every file system.
-func csvName(ev Event, now time.Time) string {
+func csvName(ev *events.Event, now time.Time) string {
 	base := ""
 	if ev.Shortlink != nil {
 		base = fileSlug(*ev.Shortlink)

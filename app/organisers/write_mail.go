@@ -229,9 +229,9 @@ func hasControl(s string) bool {
 	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
 
-func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status int, ev Event, in mailInput,
+func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, in mailInput,
 	kept []AttachmentInfo, errs map[string]string, notice string) {
-	counts, err := h.store.StatusCounts(r.Context(), ev.ID)
+	counts, err := events.CountByStatus(r.Context(), h.pool, ev.ID)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -22,7 +23,7 @@ type mailText struct {
 	SenderEmail string
 }
 
-func mailTextOf(ev Event, d Draft) mailText {
+func mailTextOf(ev *events.Event, d Draft) mailText {
 	return mailText{Subject: d.Subject, Body: d.Body, Event: ev.Name, SenderName: d.SenderName, SenderEmail: d.SenderEmail}
 }
 
