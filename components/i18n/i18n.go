@@ -80,17 +80,63 @@ func LangOf(ctx context.Context) Lang {
 	return DE
 }
 
-// T translates key into the language of ctx; args fill fmt verbs.
+// Formality is how German texts address the reader: du, the default, or
+// Sie. An event chooses it for everything its participants read. English
+// has no such distinction and ignores it.
+type Formality string
+
+// The forms of address; the values are those stored with an event.
+const (
+	Du  Formality = "du"
+	Sie Formality = "sie"
+)
+
+// Formalities lists the forms of address, the default first.
+var Formalities = []Formality{Du, Sie}
+
+// FormalSuffix ends the key of a text's formal variant: "events.x.formal" is
+// what T shows for "events.x" in a context addressing the reader with Sie.
+// Texts without the variant read the same either way.
+const FormalSuffix = ".formal"
+
+type formalityKey struct{}
+
+// WithFormality stores the form of address of what the request shows.
+func WithFormality(ctx context.Context, f Formality) context.Context {
+	return context.WithValue(ctx, formalityKey{}, f)
+}
+
+// FormalityOf returns the form of address stored in ctx, du when none is.
+func FormalityOf(ctx context.Context) Formality {
+	if f, ok := ctx.Value(formalityKey{}).(Formality); ok {
+		return f
+	}
+	return Du
+}
+
+// T translates key into the language and the form of address of ctx;
+// args fill fmt verbs.
 func T(ctx context.Context, key string, args ...any) string {
-	return In(LangOf(ctx), key, args...)
+	return InF(LangOf(ctx), FormalityOf(ctx), key, args...)
 }
 
 // In translates key into lang. A missing key shows itself, so it is seen
 // in review rather than rendering as an empty string.
 func In(lang Lang, key string, args ...any) string {
-	s, ok := catalogs[lang][key]
+	return InF(lang, Du, key, args...)
+}
+
+// InF translates key into lang addressing the reader as f: the key's
+// formal variant (key+FormalSuffix) when f is Sie and the catalog has one.
+func InF(lang Lang, f Formality, key string, args ...any) string {
+	s, ok := "", false
+	if f == Sie {
+		// Only lang's own: English has no formal variants, and German
+		// ones must not stand in for them.
+		s, ok = catalogs[lang][key+FormalSuffix]
+	}
 	if !ok {
-		s, ok = catalogs[DE][key]
+		s, ok = lookup(lang, key)
 	}
 	if !ok {
 		return key
@@ -101,20 +147,33 @@ func In(lang Lang, key string, args ...any) string {
 	return s
 }
 
+func lookup(lang Lang, key string) (string, bool) {
+	s, ok := catalogs[lang][key]
+	if !ok {
+		s, ok = catalogs[DE][key]
+	}
+	return s, ok
+}
+
 // N translates a message about n things: key+".one" when n is 1, else
 // key+".other" (German and English need no other forms). n fills the
 // first verb, args the ones after it.
 func N(ctx context.Context, key string, n int, args ...any) string {
-	return InN(LangOf(ctx), key, n, args...)
+	return InF(LangOf(ctx), FormalityOf(ctx), PluralKey(key, n), append([]any{n}, args...)...)
 }
 
 // InN is N for lang.
 func InN(lang Lang, key string, n int, args ...any) string {
-	form := ".other"
+	return In(lang, PluralKey(key, n), append([]any{n}, args...)...)
+}
+
+// PluralKey is the key of the form of key's message that fits n things,
+// for messages translated later than they are made.
+func PluralKey(key string, n int) string {
 	if n == 1 {
-		form = ".one"
+		return key + ".one"
 	}
-	return In(lang, key+form, append([]any{n}, args...)...)
+	return key + ".other"
 }
 
 // Parse returns the supported language named by s, or false.

@@ -105,7 +105,7 @@ func TestParseFieldDetails(t *testing.T) {
 		t.Errorf("skill widget = %s, want radio", w)
 	}
 	lang := tb.Field("languages")
-	if lang.Widget() != schema.WidgetFieldset || len(lang.Children) != 9 || lang.Children[1].Label != "C++" || lang.Children[0].Label != "c" {
+	if lang.Widget() != schema.WidgetFieldset || len(lang.Children) != 9 || lang.Children[1].Label != "C++" || lang.Children[0].Label != "C" {
 		t.Errorf("languages parsed as %+v", lang)
 	}
 	sa, _ := schema.Parse(readExample(t, "summer-academy.json"))
