@@ -130,3 +130,36 @@ func german(t *testing.T, b *apptest.Browser, app *apptest.App) {
 	b.Do(t, "choose German", chromedp.Navigate(app.URL+"/admin/"),
 		chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`))
 }
+
+// A role's page has one Save (its name); its access levels save
+// themselves as they are ticked, so saving the name cannot drop them.
+func TestBrowserRolePageSavesLevelsAtOnce(t *testing.T) {
+	app := apptest.Start(t)
+	role := unique("page_role_")
+	exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, role)
+	b := apptest.NewBrowser(t, 1280, 900)
+	b.Login(t, app, "role_admin")
+	german(t, b, app)
+	box := fmt.Sprintf(`[data-testid="choices-level"] input[value=%q]`, "event_admin")
+
+	b.Do(t, "open the role", chromedp.Navigate(app.URL+"/admin/roles/"+role), chromedp.WaitVisible(css(box)))
+	settled(t, b)
+	if n := apptest.Eval[int](t, b, `Array.from(document.querySelectorAll('button[type="submit"]')).filter(function (b) {
+		return b.offsetParent !== null && b.textContent.includes('Speichern') }).length`); n != 1 {
+		t.Errorf("%d visible Speichern buttons, want 1", n)
+	}
+	b.Do(t, "tick event_admin", chromedp.Click(css(box)))
+	b.WaitTrue(t, "a toast says it was granted", `Array.from(document.querySelectorAll('[data-testid="toast"]')).some(function (t) {
+		return t.textContent.includes('event_admin') })`)
+	b.WaitTrue(t, "the box comes back ticked", `document.querySelector('`+box+`').checked && !document.querySelector('.htmx-request')`)
+	apptest.Eventually(t, 5*time.Second, "the level to be granted", func() bool { return granted(t, app, role, "event_admin") })
+	b.Screenshot(t, "role-page-de-1280")
+	submit(t, b, "save the name", chromedp.Click(css(`[data-testid="save"]`)), `!!document.querySelector('`+box+`')`)
+	if !granted(t, app, role, "event_admin") {
+		t.Error("saving the role's name dropped the ticked level")
+	}
+	if !apptest.Eval[bool](t, b, `document.querySelector('`+box+`').checked`) {
+		t.Error("the granted level is not ticked after saving the name")
+	}
+	b.NoConsoleErrors(t)
+}

@@ -111,6 +111,19 @@ func roleLevelToggle(role, level string, granted bool) adminui.Toggle {
 	}
 }
 
+// detailView marks a toggle sent from a detail page, whose answer is the
+// box as that page shows it.
+const detailView = `{"view": "detail"}`
+
+// roleLevelChoice is the box of level on the role's own page: named by
+// the level and sent as level=<level>, so the boxes are a plain form
+// without JavaScript.
+func roleLevelChoice(role, level string, granted bool) adminui.Toggle {
+	t := roleLevelToggle(role, level, granted)
+	t.Label, t.HideLabel, t.Name, t.Value, t.Vals = level, false, "level", level, detailView
+	return t
+}
+
 // detail lists the role's users and its access levels as a form.
 func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
 	rows, err := r.h.pool.Query(ctx, roleSelect+" WHERE r.name = $1", id)
@@ -128,7 +141,7 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: r.h.roles.detailURL(id) + "/levels",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
 	for _, l := range levels {
-		choices.Choices = append(choices.Choices, adminui.Choice{Value: l, Label: l, Checked: checked(role.Levels, l)})
+		choices.Toggles = append(choices.Toggles, roleLevelChoice(id, l, checked(role.Levels, l)))
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
 	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id

@@ -76,7 +76,11 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	role, level := rowID(r), pathParam(r, "level")
-	granted := r.PostFormValue("granted") == "true"
+	// The matrix's box sends granted=true, the role page's its level.
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	granted := r.PostFormValue("granted") == "true" || checked(r.PostForm["level"], level)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var one int
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM roles WHERE name = $1 FOR UPDATE`, role).Scan(&one); err != nil {
@@ -100,6 +104,9 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 	}
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
 		held, err := names(ctx, h.pool, `SELECT access_level FROM role_access_levels WHERE role = $1 AND access_level = $2`, role, level)
+		if r.PostFormValue("view") == "detail" {
+			return roleLevelChoice(role, level, len(held) > 0), err
+		}
 		return roleLevelToggle(role, level, len(held) > 0), err
 	}, done, h.roles.listURL())
 }

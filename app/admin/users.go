@@ -165,6 +165,14 @@ func userRoleToggle(userID int64, role string, held bool) adminui.Toggle {
 	}
 }
 
+// userRoleChoice is the box of role on the user's own page, sent as
+// role=<role>, so the boxes are a plain form without JavaScript.
+func userRoleChoice(userID int64, role string, held bool) adminui.Toggle {
+	t := userRoleToggle(userID, role, held)
+	t.Name, t.Value, t.Vals = "role", role, detailView
+	return t
+}
+
 // detail adds the person, the roles, the password form and the disable or
 // enable action.
 func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formState, v *adminui.DetailView) error {
@@ -191,7 +199,7 @@ func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: r.h.users.detailURL(id) + "/roles",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["role"]}
 	for _, role := range all {
-		choices.Choices = append(choices.Choices, adminui.Choice{Value: role, Label: role, Checked: checked(u.Roles, role)})
+		choices.Toggles = append(choices.Toggles, userRoleChoice(u.ID, role, checked(u.Roles, role)))
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices),
 		adminui.PasswordForm(adminui.PasswordView{Action: r.h.users.detailURL(id) + "/password", Error: fs.sections["password"]}))

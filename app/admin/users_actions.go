@@ -34,7 +34,11 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 		h.site.NotFound(w, r)
 		return
 	}
-	granted := r.PostFormValue("granted") == "true"
+	// The list's box sends granted=true, the user page's its role.
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	granted := r.PostFormValue("granted") == "true" || checked(r.PostForm["role"], role)
 	id := userID.(int64)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		if err := userExists(ctx, tx, id); err != nil {
@@ -59,6 +63,9 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 	}
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
 		held, err := names(ctx, h.pool, `SELECT role FROM user_roles WHERE user_id = $1 AND role = $2`, id, role)
+		if r.PostFormValue("view") == "detail" {
+			return userRoleChoice(id, role, len(held) > 0), err
+		}
 		return userRoleToggle(id, role, len(held) > 0), err
 	}, done, h.users.detailURL(rowID(r)))
 }

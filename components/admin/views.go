@@ -151,6 +151,28 @@ type Toggle struct {
 	Label     string
 	Checked   bool
 	Disabled  bool
+	// Name and Value are what the box sends when ticked: granted=true
+	// unless set. A detail page's boxes send their choice (role=…), so
+	// their form also works without JavaScript.
+	Name, Value string
+	// Vals are further values the box sends (JSON for hx-vals).
+	Vals string
+}
+
+// FieldName is the name the box is sent under.
+func (t Toggle) FieldName() string {
+	if t.Name == "" {
+		return "granted"
+	}
+	return t.Name
+}
+
+// FieldValue is the value the box sends when ticked.
+func (t Toggle) FieldValue() string {
+	if t.Value == "" {
+		return "true"
+	}
+	return t.Value
 }
 
 // FormField is one field of a detail or create form.
@@ -289,6 +311,10 @@ type ChoicesView struct {
 	Title   string
 	Action  string
 	Choices []Choice
+	// Toggles, when set, replace the choices: each box saves itself as it
+	// is ticked, with its own toast; Submit then only shows without
+	// JavaScript.
+	Toggles []Toggle
 	Submit  string
 	Error   string
 }
