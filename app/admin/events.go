@@ -105,7 +105,11 @@ func schemaParser(ctx context.Context, _ querier, raw string) (any, string, erro
 		return nil, tr(ctx, "admin.error.too_long", maxHTML), nil
 	}
 	if _, problems := parseSchema(ctx, raw); len(problems) > 0 {
-		return nil, strings.Join(problems, "; "), nil
+		texts := make([]string, len(problems))
+		for i, p := range problems {
+			texts[i] = p.Text
+		}
+		return nil, strings.Join(texts, "; "), nil
 	}
 	return json.RawMessage(indentJSON(raw)), "", nil
 }

@@ -41,10 +41,11 @@ func previewFields(fields []eventsui.Field) []eventsui.Field {
 }
 
 // parseSchema checks a registration schema; problems are translated and
-// name their location in the schema.
-func parseSchema(ctx context.Context, raw string) (*schema.Form, []string) {
+// name their location in the schema, with the parser's own words as
+// their detail.
+func parseSchema(ctx context.Context, raw string) (*schema.Form, []eventsui.Problem) {
 	if strings.TrimSpace(raw) == "" {
-		return nil, []string{tr(ctx, "admin.error.required")}
+		return nil, []eventsui.Problem{{Text: tr(ctx, "admin.error.required")}}
 	}
 	fm, err := schema.Parse([]byte(raw))
 	if err == nil {
@@ -52,12 +53,12 @@ func parseSchema(ctx context.Context, raw string) (*schema.Form, []string) {
 	}
 	var pe *schema.ParseError
 	if !errors.As(err, &pe) {
-		return nil, []string{tr(ctx, "admin.events.schema.unreadable")}
+		return nil, []eventsui.Problem{{Text: tr(ctx, "admin.events.schema.unreadable")}}
 	}
 	lang := i18n.LangOf(ctx)
-	out := make([]string, len(pe.Problems))
+	out := make([]eventsui.Problem, len(pe.Problems))
 	for i, p := range pe.Problems {
-		out[i] = p.Text(lang)
+		out[i] = p.View(lang)
 	}
 	return nil, out
 }

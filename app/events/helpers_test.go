@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -224,4 +225,16 @@ func mustContain(t testing.TB, body string, wants ...string) {
 			t.Errorf("page lacks %q", w)
 		}
 	}
+}
+
+var (
+	scriptRE = regexp.MustCompile(`(?s)<script.*?</script>`)
+	tagRE    = regexp.MustCompile(`<[^>]*>`)
+)
+
+// visibleText is what a person reads on a page or in a fragment: the text
+// without tags and scripts, entities decoded, white space collapsed.
+func visibleText(body string) string {
+	text := tagRE.ReplaceAllString(scriptRE.ReplaceAllString(body, " "), " ")
+	return strings.Join(strings.Fields(html.UnescapeString(text)), " ")
 }

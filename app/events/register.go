@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
@@ -21,6 +22,7 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/layout"
 )
 
 // registrationEvent loads the event of the URL for its registration page.
@@ -75,7 +77,28 @@ func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	v := events.RegistrationView{Event: eventHeader(ev, i18n.LangOf(r.Context()), preview), Form: form}
+	r = r.WithContext(layout.WithDescription(r.Context(), pageDescription(r.Context(), ev, v.Event)))
 	h.site.Render(w, r, status, ev.Name, events.RegistrationPage(v))
+}
+
+// descriptionLength is about what search results show of a description.
+const descriptionLength = 200
+
+// pageDescription describes the registration page for search results and
+// link previews: the event, when it is, and the start of its description.
+func pageDescription(ctx context.Context, ev *Event, head events.EventHeader) string {
+	d := i18n.T(ctx, "events.registration.description", oneLine(ev.Name))
+	if head.When != "" {
+		d += " (" + head.When + ")"
+	}
+	d += "."
+	if text := schema.Summary(head.Description); text != "" {
+		d += " " + text
+	}
+	if r := []rune(d); len(r) > descriptionLength {
+		d = strings.TrimRightFunc(string(r[:descriptionLength-1]), unicode.IsSpace) + "…"
+	}
+	return d
 }
 
 // register is POST /events/{id}/registration/: find or create the person,

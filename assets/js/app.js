@@ -35,8 +35,57 @@
     window.renderMathInElement(el, katexOptions({
       delimiters: mathDelimiters,
       throwOnError: false,
-      ignoredClasses: ["no-math", "katex"]
+      ignoredClasses: ["no-math", "katex", "math-problem"]
     }));
+    flagMathErrors(el);
+  }
+
+  // A formula KaTeX cannot typeset must not pass for text: KaTeX shows it
+  // as its source in red (.katex-error), and a $ that auto-render could
+  // not pair (an unclosed brace hides the closing one) stays plain text.
+  // A note after each says so in the page's language, with KaTeX's own
+  // (English) message smaller below it.
+  function flagMathErrors(el) {
+    el.querySelectorAll(".katex-error").forEach(function (bad) {
+      addMathNote(bad, bad.getAttribute("title"));
+    });
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.parentElement.closest(".katex, .katex-error, .no-math, .math-problem") ?
+          NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var unpaired = [];
+    while (walker.nextNode()) {
+      if (/(^|[^\\])\$/.test(walker.currentNode.nodeValue)) unpaired.push(walker.currentNode);
+    }
+    unpaired.forEach(function (text) {
+      var rest = text.nodeValue.slice(text.nodeValue.search(/(^|[^\\])\$/)).replace(/^[^$]?\$+/, "");
+      var detail = "";
+      try {
+        window.katex.renderToString(rest, katexOptions({ throwOnError: true }));
+      } catch (e) {
+        detail = e.message || String(e);
+      }
+      addMathNote(text, detail);
+    });
+  }
+
+  function addMathNote(after, detail) {
+    var next = after.nextSibling;
+    if (next && next.nodeType === 1 && next.classList.contains("math-problem")) return;
+    var note = document.createElement("span");
+    note.className = "math-problem no-math d-block small text-danger-emphasis";
+    note.setAttribute("data-testid", "math-problem");
+    note.textContent = document.body.getAttribute("data-math-error") || "";
+    if (detail) {
+      var small = document.createElement("span");
+      small.className = "d-block text-body-secondary";
+      small.setAttribute("lang", "en");
+      small.textContent = detail;
+      note.appendChild(small);
+    }
+    after.parentNode.insertBefore(note, next);
   }
 
   function renderMath(root) {

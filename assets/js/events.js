@@ -58,7 +58,7 @@
     var preview = document.getElementById(input.getAttribute("data-latex"));
     if (!preview) return;
     preview.textContent = "";
-    var problem = "";
+    var problem = "", detail = "";
     var parts = split(input.value);
     if (parts === null) {
       problem = input.getAttribute("data-latex-unbalanced");
@@ -73,7 +73,8 @@
         try {
           window.katex.render(p.text, span, katexOptions({ displayMode: p.display, throwOnError: true }));
         } catch (e) {
-          problem = (input.getAttribute("data-latex-error") || "%s").replace("%s", e.message || String(e));
+          problem = input.getAttribute("data-latex-error") || "";
+          detail = e.message || String(e);
           span.className = "text-danger";
           span.textContent = p.text;
         }
@@ -85,6 +86,15 @@
       note.className = "text-danger small";
       note.setAttribute("data-testid", "latex-problem");
       note.textContent = problem;
+      if (detail) {
+        // KaTeX's own message, in English, smaller after ours.
+        var small = document.createElement("span");
+        small.className = "d-block text-body-secondary";
+        small.setAttribute("lang", "en");
+        small.setAttribute("data-testid", "latex-problem-detail");
+        small.textContent = detail;
+        note.appendChild(small);
+      }
       preview.appendChild(note);
     }
     input.setCustomValidity(problem);

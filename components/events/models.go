@@ -95,3 +95,11 @@ type ResendView struct {
 	Error string
 	Sent  bool
 }
+
+// Problem is a refusal as a page shows it: memberdb's own translated
+// sentence, and what the library that found the problem said about it
+// (in English), if anything.
+type Problem struct {
+	Text   string
+	Detail string
+}

@@ -1,7 +1,11 @@
 // Package layout is the page shell every full page renders in.
 package layout
 
-import "github.com/pepalumni/memberdb/components/i18n"
+import (
+	"context"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
 
 // Shell is what the page shell needs to know about the request.
 type Shell struct {
@@ -33,4 +37,24 @@ type Org struct {
 type Flash struct {
 	Kind string // success | info | warning | danger
 	Text string
+}
+
+type descriptionKey struct{}
+
+// WithDescription gives the page rendered with ctx a description of its
+// own, for search results and link previews (<meta name="description">).
+func WithDescription(ctx context.Context, description string) context.Context {
+	return context.WithValue(ctx, descriptionKey{}, description)
+}
+
+// Description is the page's description: its own (WithDescription), or
+// one made of its title and the association's name.
+func (s Shell) Description(ctx context.Context) string {
+	if d, _ := ctx.Value(descriptionKey{}).(string); d != "" {
+		return d
+	}
+	if s.Title == "" {
+		return i18n.T(ctx, "layout.description", s.Org.Name)
+	}
+	return i18n.T(ctx, "layout.description.page", s.Title, s.Org.Name)
 }

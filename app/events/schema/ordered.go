@@ -41,6 +41,9 @@ type errDuplicateKey struct{ key string }
 
 func (e errDuplicateKey) Error() string { return fmt.Sprintf("duplicate key %q", e.key) }
 
+// errTrailingData refuses text after the top-level value.
+var errTrailingData = errors.New("unexpected data after the top-level value")
+
 func decodeOrdered(raw []byte) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -49,7 +52,7 @@ func decodeOrdered(raw []byte) (*node, error) {
 		return nil, err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the top-level value")
+		return nil, errTrailingData
 	}
 	return n, nil
 }

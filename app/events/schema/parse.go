@@ -10,11 +10,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
 	"github.com/pepalumni/memberdb/components/ui"
 )
@@ -27,15 +29,25 @@ type Problem struct {
 	// Key is the message's catalog key; Args fill its verbs.
 	Key  string
 	Args []any
+	// Detail is what the library that found the problem (encoding/json,
+	// the JSON Schema compiler, regexp) says about it, in its English:
+	// shown smaller after the translated text, never instead of it.
+	Detail string
 }
 
-// Text is the problem in lang, prefixed with its location.
+// Text is the problem in lang, prefixed with its location; the Detail is
+// not part of it.
 func (p Problem) Text(lang i18n.Lang) string {
 	msg := i18n.In(lang, p.Key, p.Args...)
 	if p.Location == "" {
 		return msg
 	}
 	return p.Location + ": " + msg
+}
+
+// View is the problem as a page shows it, in lang.
+func (p Problem) View(lang i18n.Lang) events.Problem {
+	return events.Problem{Text: p.Text(lang), Detail: p.Detail}
 }
 
 // ParseError lists every problem Parse found. The admin's schema editor
@@ -49,6 +61,9 @@ func (e *ParseError) Error() string {
 	texts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		texts[i] = p.Text(i18n.EN)
+		if p.Detail != "" {
+			texts[i] += " (" + p.Detail + ")"
+		}
 	}
 	return "schema: " + strings.Join(texts, "; ")
 }
@@ -76,7 +91,7 @@ func Parse(raw []byte) (*Form, error) {
 		if errors.As(err, &dup) {
 			return nil, fail("", "events.schema.duplicate", dup.key)
 		}
-		return nil, fail("", "events.schema.json", jsonErrorText(raw, err))
+		return nil, &ParseError{Problems: []Problem{jsonProblem(raw, err)}}
 	}
 	p := &parser{}
 	fields := p.root(root)
@@ -94,16 +109,30 @@ func fail(location, key string, args ...any) *ParseError {
 	return &ParseError{Problems: []Problem{{Location: location, Key: key, Args: args}}}
 }
 
-func jsonErrorText(raw []byte, err error) string {
+// jsonProblem says where raw stops being JSON, in words of our own; the
+// decoder's message is the detail.
+func jsonProblem(raw []byte, err error) Problem {
 	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		line := bytes.Count(raw[:min(int(syn.Offset), len(raw))], []byte("\n")) + 1
-		return fmt.Sprintf("%s (line %d)", syn.Error(), line)
+	switch {
+	case errors.As(err, &syn):
+		line, column := position(raw, int(syn.Offset))
+		return Problem{Key: "events.schema.json", Args: []any{line, column}, Detail: syn.Error()}
+	case len(bytes.TrimSpace(raw)) == 0:
+		return Problem{Key: "events.schema.empty"}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Problem{Key: "events.schema.json_end", Detail: "unexpected end of JSON input"}
+	case errors.Is(err, errTrailingData):
+		return Problem{Key: "events.schema.json_trailing", Detail: err.Error()}
 	}
-	if errors.Is(err, io.EOF) {
-		return "empty"
-	}
-	return err.Error()
+	return Problem{Key: "events.schema.json_other", Detail: err.Error()}
+}
+
+// position is the line and the column (in characters, from 1) of the
+// character at offset in raw, where a json.Decoder stopped.
+func position(raw []byte, offset int) (line, column int) {
+	before := raw[:min(max(offset, 0), len(raw))]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
 }
 
 // refuseLoading is the compiler's loader: a schema must be self-contained.
@@ -118,7 +147,7 @@ func (refuseLoading) Load(url string) (any, error) {
 func compile(raw []byte) (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fail("", "events.schema.json", err.Error())
+		return nil, &ParseError{Problems: []Problem{{Key: "events.schema.json_other", Detail: err.Error()}}}
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft7)
@@ -137,7 +166,7 @@ func compile(raw []byte) (*jsonschema.Schema, error) {
 			return nil, &ParseError{Problems: metaProblems(verr)}
 		}
 	}
-	return nil, fail("", "events.schema.meta", err.Error())
+	return nil, &ParseError{Problems: []Problem{{Key: "events.schema.meta", Detail: err.Error()}}}
 }
 
 var english = message.NewPrinter(language.English)
@@ -148,7 +177,7 @@ func metaProblems(verr *jsonschema.ValidationError) []Problem {
 		out = append(out, Problem{
 			Location: strings.Join(leaf.InstanceLocation, "."),
 			Key:      "events.schema.meta",
-			Args:     []any{leaf.ErrorKind.LocalizedString(english)},
+			Detail:   leaf.ErrorKind.LocalizedString(english),
 		})
 	}
 	return out
@@ -215,7 +244,7 @@ func isDraft7(url string) bool {
 // location whose fields live under pathPrefix.
 func (p *parser) object(n *node, location, pathPrefix string, depth int) []*Field {
 	if depth >= maxDepth {
-		p.add(location, "events.schema.too_deep", maxDepth)
+		p.add(location, i18n.PluralKey("events.schema.too_deep", maxDepth), maxDepth)
 		return nil
 	}
 	at := func(key string) string {
@@ -390,7 +419,7 @@ func (p *parser) stringField(n *node, f *Field, at func(string) string) {
 	if f.Pattern != "" {
 		re, err := regexp.Compile(f.Pattern)
 		if err != nil {
-			p.add(at("pattern"), "events.schema.pattern", err.Error())
+			p.problems = append(p.problems, Problem{Location: at("pattern"), Key: "events.schema.pattern", Detail: err.Error()})
 			f.Pattern = ""
 		}
 		f.pattern = re

@@ -142,8 +142,10 @@ func TestParseRefusesWithLocation(t *testing.T) {
 		wantLocation string
 		wantKey      string
 	}{
-		{"not json", `{"type": "object",`, "", "events.schema.json"},
-		{"empty", ``, "", "events.schema.json"},
+		{"not json", `{"type": "object", "properties": {,}}`, "", "events.schema.json"},
+		{"cut off", `{"type": "object",`, "", "events.schema.json_end"},
+		{"trailing text", `{"type": "object"} x`, "", "events.schema.json_trailing"},
+		{"empty", ` `, "", "events.schema.empty"},
 		{"not an object", `[]`, "", "events.schema.root_object"},
 		{"root type", `{"type": "string"}`, "type", "events.schema.root_object"},
 		{"meta-schema: bad type", `{"type": "object", "properties": {"a": {"type": "strin"}}}`, "properties.a.type", "events.schema.type"},
@@ -197,5 +199,38 @@ func TestParseNeverLoadsReferences(t *testing.T) {
 		if _, err := schema.Parse([]byte(raw)); err == nil {
 			t.Errorf("schema with $ref %s was accepted", ref)
 		}
+	}
+}
+
+// JSON that does not parse is refused in words of our own, with the line
+// and column; the decoder's English is only the detail beside them.
+func TestJSONProblemsAreTranslated(t *testing.T) {
+	raw := "{\n  \"type\": \"object\",\n  \"properties\": {,}\n}"
+	_, err := schema.Parse([]byte(raw))
+	var pe *schema.ParseError
+	if !errors.As(err, &pe) || len(pe.Problems) != 1 {
+		t.Fatalf("Parse = %v, want one problem", err)
+	}
+	p := pe.Problems[0]
+	if got, want := p.Text(i18n.DE), "Kein gültiges JSON: Fehler in Zeile 3, Zeichen 18."; got != want {
+		t.Errorf("German text %q, want %q", got, want)
+	}
+	if got, want := p.Text(i18n.EN), "Not valid JSON: error in line 3, column 18."; got != want {
+		t.Errorf("English text %q, want %q", got, want)
+	}
+	if !strings.Contains(p.Detail, "invalid character ','") {
+		t.Errorf("detail %q, want the decoder's message", p.Detail)
+	}
+	v := p.View(i18n.DE)
+	if strings.Contains(v.Text, "invalid") || v.Detail != p.Detail {
+		t.Errorf("view %+v: the library's words belong in the detail only", v)
+	}
+
+	_, err = schema.Parse([]byte(`{"type": "object", "properties": {"a": {"type": "string", "pattern": "("}}}`))
+	if !errors.As(err, &pe) {
+		t.Fatal(err)
+	}
+	if p := pe.Problems[0]; p.Text(i18n.DE) != "properties.a.pattern: Ungültiger regulärer Ausdruck." || !strings.Contains(p.Detail, "missing closing )") {
+		t.Errorf("pattern problem %q (%q)", p.Text(i18n.DE), p.Detail)
 	}
 }

@@ -67,3 +67,17 @@ func (f *Field) ShortLabel() string {
 	}
 	return f.Name
 }
+
+// blockTag is an element that separates words: a paragraph, a line
+// break, a list item.
+var blockTag = regexp.MustCompile(`(?i)</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr)\b[^>]*>`)
+
+var textOnly = bluemonday.StrictPolicy()
+
+// Summary turns HTML such as a description into one line of plain text,
+// for a page's meta description: blocks apart, inline elements kept in
+// their words ("am <b>Teleskop</b>." reads "am Teleskop.").
+func Summary(htmlText string) string {
+	s := textOnly.Sanitize(blockTag.ReplaceAllString(htmlText, " "))
+	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+}
