@@ -47,9 +47,14 @@ const (
 	searchOperatorCost = "0.05"
 )
 
-// personText is what the search looks in; the trigram index of migration
-// 0060 is built on exactly this expression.
-const personText = "(p.name || ' ' || p.email)"
+// personText is what the search looks in, without accents; the trigram
+// index of migration 0074 is built on exactly this expression. A pattern
+// is compared to it through unaccentedLike.
+const personText = "search_unaccent(p.name || ' ' || p.email)"
+
+// unaccentedLike matches personText against the pattern in arg, accents
+// ignored on both sides ("schrod" is Schrödinger).
+func unaccentedLike(arg string) string { return personText + " ILIKE search_unaccent(@" + arg + ")" }
 
 // listPersons answers GET /admin/persons: every word of the search must
 // occur in the name or the address; when nothing matches, similar names
@@ -104,7 +109,7 @@ func searchWords(wh *where, q string) {
 	words := strings.Fields(q)
 	for i, word := range words[:min(len(words), maxSearchWords)] {
 		arg := "w" + strconv.Itoa(i)
-		wh.add(personText+" ILIKE @"+arg, arg, likePattern(word))
+		wh.add(unaccentedLike(arg), arg, likePattern(word))
 	}
 }
 

@@ -67,6 +67,21 @@ func TestPersonsListSortFilterSearch(t *testing.T) {
 		})
 	}
 
+	// Accents are ignored like case: a name found as typed is an exact
+	// match, with no note about similar names.
+	t.Run("schrod finds Schrödinger exactly", func(t *testing.T) {
+		erwin := newPerson(t, app, "Erwin Schrödinger "+tag, "erwin."+tag+"@example.org")
+		for _, q := range []string{"schrod " + tag, "Schröd " + tag} {
+			resp := app.Get(t, c, "/admin/persons?q="+url.QueryEscape(q), htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			if got := rowOrder(resp.Body); !slices.Equal(got, []string{personRowID(erwin)}) {
+				t.Errorf("%q: rows %v, want Schrödinger alone", q, got)
+			}
+			notBody(t, resp, `data-testid="note"`, "Nichts passt genau")
+		}
+		exec(t, app, `DELETE FROM persons WHERE id = $1`, erwin)
+	})
+
 	t.Run("full page without htmx keeps the search in the form", func(t *testing.T) {
 		resp := app.Get(t, c, "/admin/persons?q="+tag+"&sort=name&dir=asc")
 		wantStatus(t, resp, http.StatusOK)
