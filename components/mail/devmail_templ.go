@@ -222,7 +222,7 @@ func devMail(m DevMail) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = header(i18n.T(ctx, "mail.dev.kind"), m.Kind, "dev-mail-kind").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = header(i18n.T(ctx, "mail.dev.kind"), kindLabel(ctx, m.Kind), "dev-mail-kind").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
