@@ -285,7 +285,7 @@ func TestResetTakesAsLongForUnknownAccounts(t *testing.T) {
 			t.Fatalf("POST /password_reset/ = %d", resp.StatusCode)
 		}
 	}
-	apptest.AnswerAlike(t, web.AnswerFloor, 25*time.Millisecond, len(known),
+	apptest.AnswerAlike(t, web.AnswerFloor, 40*time.Millisecond, len(known),
 		func(i int) { send(known[i]) },
 		func(i int) { send(fmt.Sprintf("nobody-%d-%s", i, known[i])) })
 }

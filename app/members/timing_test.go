@@ -27,7 +27,7 @@ func TestMailingFormsTakeAsLongForUnknownAddresses(t *testing.T) {
 				known[i] = newAddress(t)
 				insertPerson(t, app, "Bekannt", known[i], "confirmed", "ordentlich")
 			}
-			apptest.AnswerAlike(t, web.AnswerFloor, 25*time.Millisecond, len(known),
+			apptest.AnswerAlike(t, web.AnswerFloor, 40*time.Millisecond, len(known),
 				func(i int) { send(known[i]) },
 				func(int) { send(newAddress(t)) })
 		})
