@@ -1,5 +1,5 @@
 // memberdb's small script: toasts from HX-Trigger, KaTeX after every swap,
-// the phone menu. Pages work without it.
+// the phone menu, scrolling boxes in the tab order. Pages work without it.
 (function () {
   "use strict";
 
@@ -190,7 +190,38 @@
     }
   });
 
-  document.addEventListener("htmx:load", function (e) { renderMath(e.target); });
+  // A box that scrolls (a wide table on a phone, a long typeset answer)
+  // joins the tab order while it does, so a keyboard can scroll it too;
+  // one that no longer scrolls leaves it again.
+  var scrollBoxes = ".table-responsive, .math-cell, .katex-display, div.math, td.math";
+  function reachScrollBoxes(root) {
+    if (!root || !root.querySelectorAll) return;
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(scrollBoxes));
+    if (root.matches && root.matches(scrollBoxes)) boxes.push(root);
+    boxes.forEach(function (el) {
+      var style = getComputedStyle(el);
+      var scrolls = (el.scrollWidth > el.clientWidth && /auto|scroll/.test(style.overflowX)) ||
+        (el.scrollHeight > el.clientHeight && /auto|scroll/.test(style.overflowY));
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-box", "");
+      } else if (!scrolls && el.hasAttribute("data-scroll-box")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-box");
+      }
+    });
+  }
+  var resizing = false;
+  window.addEventListener("resize", function () {
+    if (resizing) return;
+    resizing = true;
+    requestAnimationFrame(function () { resizing = false; reachScrollBoxes(document.body); });
+  });
+
+  document.addEventListener("htmx:load", function (e) {
+    renderMath(e.target);
+    reachScrollBoxes(e.target);
+  });
 
   // A decided application changes the count on the navigation's badge.
   document.addEventListener("pendingApplications", function (e) {
@@ -203,6 +234,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     renderMath(document.body);
+    reachScrollBoxes(document.body);
+    // Web fonts change what fits.
+    if (document.fonts) document.fonts.ready.then(function () { reachScrollBoxes(document.body); });
     placeToasts();
     document.querySelectorAll("#toasts .toast").forEach(expire);
   });
