@@ -38,7 +38,10 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 		}, []string{
 			`<option value="Medizinphysik">Medizinphysik</option>`,
 			`data-testid="latex-preview-title"`,
-			`Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden.<br><small>`,
+			// A label's second line is help under it, not part of it.
+			`Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden.</label><div class="form-text mt-0 mb-1 math" id="f-allow_contact-help" data-testid="help-allow_contact"><small>`,
+			// A box that must be ticked is marked like a required field.
+			`Meine letzte Prüfung lag im Abschlussjahrgang dieser Feier.<span class="text-danger ms-1" aria-hidden="true" data-testid="required-mark">*</span></label>`,
 		}},
 		{"summer-academy.json", tags{
 			"comments": {"<textarea", `rows="4"`, `maxlength="20000"`},
@@ -46,7 +49,11 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 			"phone":    {`type="text"`, "required", `maxlength="5000"`},
 			"name":     {`type="text"`, `maxlength="200"`},
 			"email":    {`type="email"`, `maxlength="254"`},
-		}, []string{`Handynummer<br><small>`}},
+		}, []string{
+			// The required mark follows the label's first line, before the help.
+			`Handynummer<span class="text-danger ms-1" aria-hidden="true" data-testid="required-mark">*</span></label><div class="form-text mt-0 mb-1 math" id="f-phone-help" data-testid="help-phone"><small>Nur für Notfälle`,
+			`aria-describedby="f-phone-help"`,
+		}},
 		{"toolbox-workshop.json", tags{
 			"languages.python": {`type="checkbox"`, `id="f-languages--python"`},
 			"languages.other":  {`type="text"`},

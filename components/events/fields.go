@@ -4,6 +4,7 @@ package events
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -15,8 +16,13 @@ type Field struct {
 	Path string
 	// ID is the element id, unique on the page.
 	ID string
-	// Label is sanitised HTML.
+	// Label is sanitised HTML: the field's name, the first line of the
+	// schema's label.
 	Label string
+	// Help is sanitised HTML shown under the label: the label's further
+	// lines (after its first <br>), often a hint in <small>. Empty when
+	// the label has one line.
+	Help string
 	// Widget: text, select, radio, textarea, email, latex, integer,
 	// number, checkbox or fieldset.
 	Widget string
@@ -41,6 +47,17 @@ type Field struct {
 	Disabled bool
 }
 
+// anyRequired reports whether one of fields, or of their children, must
+// be filled in or ticked: only then does a form explain the mark.
+func anyRequired(fields []Field) bool {
+	for _, f := range fields {
+		if f.Required || f.MustTick || anyRequired(f.Children) {
+			return true
+		}
+	}
+	return false
+}
+
 // Invalid reports whether the field has an error.
 func (f Field) Invalid() bool { return f.Error != "" }
 
@@ -48,20 +65,22 @@ func (f Field) errorID() string { return f.ID + "-error" }
 
 func (f Field) previewID() string { return f.ID + "-preview" }
 
+func (f Field) helpID() string { return f.ID + "-help" }
+
 func (f Field) optionID(i int) string { return f.ID + "-" + strconv.Itoa(i) }
 
 func (f Field) describedBy() string {
-	ids := ""
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, f.helpID())
+	}
 	if f.Widget == "latex" {
-		ids = f.previewID()
+		ids = append(ids, f.previewID())
 	}
 	if f.Error != "" {
-		if ids != "" {
-			ids += " "
-		}
-		ids += f.errorID()
+		ids = append(ids, f.errorID())
 	}
-	return ids
+	return strings.Join(ids, " ")
 }
 
 func inputType(widget string) string {

@@ -30,3 +30,23 @@ func TestLabelTexts(t *testing.T) {
 		t.Errorf("a label without text gives %q, want the field's name", got)
 	}
 }
+
+// A label's first line names the field; the rest is help shown under it,
+// after the required mark. A break inside an element does not split it.
+func TestSplitLabel(t *testing.T) {
+	tests := []struct{ label, wantName, wantHelp string }{
+		{"Handynummer<br><small>Nur für Notfälle</small>", "Handynummer", "<small>Nur für Notfälle</small>"},
+		{"Zeile eins<br/> Zeile zwei<br>drei", "Zeile eins", "Zeile zwei<br>drei"},
+		{"<b>fett<br>noch fett</b> danach", "<b>fett<br>noch fett</b> danach", ""},
+		{"<img src=\"x.png\" alt=\"Bild\"> Foto<br>Hinweis", "<img src=\"x.png\" alt=\"Bild\"> Foto", "Hinweis"},
+		{"<br>Nur die zweite Zeile", "<br>Nur die zweite Zeile", ""},
+		{"Eine Zeile", "Eine Zeile", ""},
+		{"Formel $a&lt;b$<br>Hilfe", "Formel $a&lt;b$", "Hilfe"},
+	}
+	for _, tt := range tests {
+		name, help := schema.SplitLabel(tt.label)
+		if name != tt.wantName || help != tt.wantHelp {
+			t.Errorf("SplitLabel(%q) = %q, %q; want %q, %q", tt.label, name, help, tt.wantName, tt.wantHelp)
+		}
+	}
+}

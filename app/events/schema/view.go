@@ -2,7 +2,10 @@ package schema
 
 import (
 	"net/url"
+	"slices"
 	"strings"
+
+	"golang.org/x/net/html"
 
 	"github.com/pepalumni/memberdb/components/events"
 )
@@ -18,10 +21,12 @@ func View(fm *Form, values url.Values, errs Errors, disabled bool) []events.Fiel
 func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) []events.Field {
 	out := make([]events.Field, 0, len(fields))
 	for _, f := range fields {
+		label, help := SplitLabel(f.Label)
 		v := events.Field{
 			Path:     f.Path,
 			ID:       FieldID(f.Path),
-			Label:    f.Label,
+			Label:    label,
+			Help:     help,
 			Widget:   f.Widget(),
 			Options:  f.Enum,
 			Required: f.Required && f.Type != "boolean",
@@ -65,4 +70,41 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 // escaping in CSS selectors.
 func FieldID(path string) string {
 	return "f-" + strings.ReplaceAll(path, ".", "--")
+}
+
+// voidElements have no end tag.
+var voidElements = []string{"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
+
+// SplitLabel cuts sanitised label HTML at its first line break outside
+// any element: the first line names the field, the rest is help text
+// ("Handynummer<br><small>Nur für Notfälle</small>"), which the form shows
+// under the label, after the required mark. A label without such a break,
+// or with nothing before it, is all name.
+func SplitLabel(label string) (name, help string) {
+	z := html.NewTokenizer(strings.NewReader(label))
+	depth, offset := 0, 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return label, ""
+		}
+		raw := len(z.Raw())
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tag, _ := z.TagName()
+			if string(tag) == "br" && depth == 0 {
+				name, help = strings.TrimSpace(label[:offset]), strings.TrimSpace(label[offset+raw:])
+				if PlainText(name) == "" {
+					return label, ""
+				}
+				return name, help
+			}
+			if tt == html.StartTagToken && !slices.Contains(voidElements, string(tag)) {
+				depth++
+			}
+		case html.EndTagToken:
+			depth = max(depth-1, 0)
+		}
+		offset += raw
+	}
 }
