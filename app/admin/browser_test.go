@@ -3,6 +3,7 @@ package admin_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
@@ -38,6 +40,9 @@ func TestBrowserSearchPersonsAsYouTypeOnAPhone(t *testing.T) {
 	b.Do(t, "type more", chromedp.SendKeys(css(`#persons-q`), " xav"))
 	b.WaitTrue(t, "the list narrows as one types", fmt.Sprintf(
 		`document.querySelectorAll('#persons-list tr[data-testid="row"]').length === 1 && !!document.getElementById('persons-%d')`, want))
+	// The count is said by the status line, which stays while the list is swapped.
+	b.WaitTrue(t, "the status line to count one person", `document.querySelector('#persons-total[role="status"]').textContent.trim() === `+
+		strconv.Quote(i18n.In(i18n.EN, "admin.list.total_one"))+` && !document.querySelector('#persons-list [role="status"]')`)
 	loc, err := chromedp.Run(b.Ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +70,7 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 
 	b.Do(t, "open the list", chromedp.Navigate(app.URL+"/admin/persons?q="+tag), chromedp.WaitVisible(css(row)))
 	settled(t, b)
-	b.Do(t, "click the name", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
+	b.Do(t, "click the name", chromedp.Click(css(row+` td[data-field="name"] button`)), chromedp.WaitVisible(css(input)))
 	b.Do(t, "type a new name and press Enter",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
 		chromedp.SendKeys(css(input), "Ina Neuname"+kb.Enter))
@@ -77,11 +82,12 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 	b.WaitTrue(t, "a toast confirms", `document.querySelector('[data-testid="toast"]') !== null`)
 	settled(t, b)
 
-	b.Do(t, "open it again", chromedp.Click(css(row+` td[data-field="name"]`)), chromedp.WaitVisible(css(input)))
+	b.Do(t, "open it again", chromedp.Click(css(row+` td[data-field="name"] button`)), chromedp.WaitVisible(css(input)))
 	b.Do(t, "type and press Escape", chromedp.SendKeys(css(input), " Verworfen"), chromedp.SendKeys(css(input), kb.Escape))
 	b.WaitTrue(t, "Escape puts the stored name back", `!document.querySelector('`+input+`') &&
 		document.querySelector('`+row+` td[data-field="name"]').textContent.trim() === 'Ina Neuname'`)
 	settled(t, b)
+	b.WaitTrue(t, "the focus to return to the cell's button", `document.activeElement === document.querySelector('`+row+` td[data-field="name"] > button')`)
 	if got := scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, id); got != "Ina Neuname" {
 		t.Fatalf("Escape saved %q", got)
 	}
@@ -105,6 +111,17 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 		chromedp.SendKeys(css(input), "kaputt"+kb.Enter))
 	b.WaitTrue(t, "the error shows in the cell with what was typed", `!!document.querySelector('`+row+` [data-testid="cell-error"]') &&
 		document.querySelector('`+input+`').value === 'kaputt'`)
+	// A screen reader reads the error with the field.
+	described := apptest.Eval[string](t, b, `(function () {
+		var input = document.querySelector('`+input+`');
+		return input.getAttribute('aria-invalid') + ' ' + (input.getAttribute('aria-describedby') || '').split(' ').map(function (id) {
+			var el = document.getElementById(id);
+			return el ? el.dataset.testid : '(no ' + id + ')';
+		}).join(' ');
+	})()`)
+	if described != "true cell-error" {
+		t.Errorf("the refused address's input is described as %q, want invalid and described by its error", described)
+	}
 	b.NoConsoleErrors(t, "status of 422") // the refused address
 }
 

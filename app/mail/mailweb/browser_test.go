@@ -2,6 +2,7 @@ package mailweb_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +21,16 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 	failedMail(t, app, failed)
 	failedMail(t, app, unique("hay"))
 
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "search the failed mails",
 		chromedp.Navigate(app.URL+"/admin/mail?status=failed"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="mail-search"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="mail-search"]`), strings.Split(failed, "@")[0]),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	// The debounced search swaps the list down to the one mail.
 	b.WaitTrue(t, "the search to narrow the list", `document.querySelectorAll('[data-testid="mail-row"]').length === 1`)
+	// The count is said by the status line, which stays while the list is swapped.
+	b.WaitTrue(t, "the status line to count one mail", `document.querySelector('#mail-total[role="status"]').textContent.trim() === `+
+		strconv.Quote(i18n.InN(i18n.EN, "mail.admin.count", 1))+` && !document.querySelector('#mail-outbox [role="status"]')`)
 	loc, err := chromedp.Run(b.Ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
@@ -45,9 +47,7 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 		t.Errorf("the subject gets %.0f px of a 360 px phone (%v), want nearly all of it", subjectWidth, err)
 	}
 
-	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`[data-testid="mail-retry"]`))); err != nil {
-		t.Fatal(err)
-	}
+	b.Do(t, "retry", chromedp.Click(chromedp.CSS(`[data-testid="mail-retry"]`)))
 	app.SMTP.WaitTo(t, failed, 1, 5*time.Second)
 	toast, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`[data-testid="toast"]`)))
 	if err != nil || !strings.Contains(toast, i18n.In(i18n.EN, "mail.admin.retried")) {
