@@ -6,11 +6,12 @@ package mailweb
 import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/web"
 )
 
 // LevelMailAdmin may see the outbox and send failed mails again.
-const LevelMailAdmin = "mail_admin"
+const LevelMailAdmin auth.Level = "mail_admin"
 
 // Handler serves the mail pages.
 type Handler struct {
