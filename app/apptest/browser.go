@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pepalumni/memberdb/app/apptest/wait"
@@ -27,14 +28,21 @@ const browserWait = 10 * time.Second
 // chromium is Debian's browser, installed by .ci/run.
 const chromium = "/usr/bin/chromium"
 
-// Browser is a headless Chromium tab with the page's console recorded.
+// Browser is a headless Chromium tab with the page's console recorded and
+// every page it opens checked for accessibility (checkOpened).
 type Browser struct {
-	Ctx   context.Context
-	width int // of the window, in CSS pixels
+	Ctx           context.Context
+	width, height int // of the window, in CSS pixels
 
 	mu      sync.Mutex
 	log     []chromedp.ConsoleMessage
 	flushes atomic.Int64
+
+	loads   atomic.Int64 // load events of the tab's pages
+	checked atomic.Int64 // loads up to the last accessibility check
+	opened  []string     // address of each document the tab opened (under mu)
+	seen    int          // opened[:seen] were checked or missed (under mu)
+	missed  []string     // documents left before they could be checked (under mu)
 }
 
 // NewBrowser starts headless Chromium for t, sized like a phone when
@@ -79,7 +87,7 @@ func NewBrowser(t testing.TB, size ...int) *Browser {
 		cancelCtx()
 		cancelAlloc()
 	})
-	b := &Browser{Ctx: ctx, width: width}
+	b := &Browser{Ctx: ctx, width: width, height: height}
 	viewport := chromedp.EmulateViewport(int64(width), int64(height))
 	if width < 600 {
 		viewport = chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile, chromedp.EmulateTouch)
@@ -98,6 +106,38 @@ func NewBrowser(t testing.TB, size ...int) *Browser {
 			b.mu.Unlock()
 		}
 	}()
+	// Pages are counted as they load; the helpers check each one.
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *page.EventFrameNavigated:
+			if ev.Frame.ParentID == "" {
+				b.mu.Lock()
+				b.opened = append(b.opened, ev.Frame.URL)
+				b.mu.Unlock()
+			}
+		case *page.EventLoadEventFired:
+			b.loads.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatalf("listening to chromium: %v", err)
+	}
+	// Registered after the cancels, so it runs while the browser still
+	// lives: the page the test ended on is checked too, and a page the test
+	// left before any helper could check it is named.
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		b.checkOpened(t)
+		b.mu.Lock()
+		missed := b.missed
+		b.mu.Unlock()
+		if len(missed) > 0 {
+			t.Errorf("pages left before their accessibility check (open them through Browser.Do, whose steps each check a loaded page):\n%s",
+				strings.Join(missed, "\n"))
+		}
+	})
 	return b
 }
 
@@ -132,10 +172,16 @@ func (b *Browser) Login(t testing.TB, app *App, levels ...string) TestUser {
 }
 
 // Do runs actions and fails t with what was being done when one fails.
+// A page loaded by an action is checked for accessibility before the
+// next action (checkOpened).
 func (b *Browser) Do(t testing.TB, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(b.Ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+	b.checkOpened(t)
+	for _, a := range actions {
+		if err := chromedp.Do(b.Ctx, a); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		b.checkOpened(t)
 	}
 }
 
@@ -143,6 +189,7 @@ func (b *Browser) Do(t testing.TB, what string, actions ...chromedp.Action[chrom
 // value, failing t when it cannot.
 func Eval[T any](t testing.TB, b *Browser, js string) T {
 	t.Helper()
+	b.checkOpened(t)
 	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](js))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", js, err)
@@ -153,8 +200,17 @@ func Eval[T any](t testing.TB, b *Browser, js string) T {
 // WaitTrue polls the JavaScript expression js until it is truthy and fails
 // t naming what it waited for, and where the browser is, when it is not
 // within a few seconds. Unlike chromedp.Poll it goes on across a
-// navigation: a look while the page changes counts as false.
+// navigation: a look while the page changes counts as false. A page
+// loaded before or while it waits is checked for accessibility.
 func (b *Browser) WaitTrue(t testing.TB, what, js string) {
+	t.Helper()
+	b.checkOpened(t)
+	b.waitTrue(t, what, js)
+	b.checkOpened(t)
+}
+
+// waitTrue is WaitTrue without the accessibility checks.
+func (b *Browser) waitTrue(t testing.TB, what, js string) {
 	t.Helper()
 	var last error
 	if wait.Poll(browserWait, func() bool {
@@ -178,6 +234,7 @@ func (b *Browser) WaitTrue(t testing.TB, what, js string) {
 // elements that stick out: on a phone a page must never scroll sideways.
 func (b *Browser) FitsWidth(t testing.TB) {
 	t.Helper()
+	b.checkOpened(t)
 	width := Eval[int](t, b, `document.documentElement.scrollWidth`)
 	if width <= b.width {
 		return
@@ -197,9 +254,13 @@ func (b *Browser) FitsWidth(t testing.TB) {
 // message written until then has arrived. A console error (never an
 // exception) containing one of allowed is expected: Chromium logs every
 // 4xx answer, so a test that provokes a 422 allows "status of 422".
+// The page as the test leaves it is checked for accessibility first, so
+// what the test swapped into it is checked too, and a script error of the
+// check itself would show.
 func (b *Browser) NoConsoleErrors(t testing.TB, allowed ...string) {
 	t.Helper()
-	b.WaitTrue(t, "the page and its fonts to load", `document.readyState === "complete" && document.fonts.status === "loaded"`)
+	b.waitTrue(t, "the page and its fonts to load", `document.readyState === "complete" && document.fonts.status === "loaded"`)
+	b.Accessible(t)
 	b.flushConsole(t)
 	for _, m := range b.Errors() {
 		if !m.IsException() && slices.ContainsFunc(allowed, func(a string) bool { return strings.Contains(m.Text, a) }) {
@@ -229,6 +290,7 @@ func (b *Browser) flushConsole(t testing.TB) {
 // directory, for looking at a layout by eye; otherwise it does nothing.
 func (b *Browser) Screenshot(t testing.TB, name string) {
 	t.Helper()
+	b.checkOpened(t)
 	dir := os.Getenv("MEMBERDB_SCREENSHOTS")
 	if dir == "" {
 		return

@@ -14,36 +14,30 @@ func TestBrowserLoginAndLogout(t *testing.T) {
 	app := apptest.Start(t)
 	u := newUser(t, app, "richtig-geheim", "get_persons")
 	b := apptest.NewBrowser(t, 360, 740)
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "log in",
 		chromedp.Navigate(app.URL+"/login/"),
 		chromedp.WaitVisible(chromedp.CSS(`#user_or_email`)),
 		chromedp.SendKeys(chromedp.CSS(`#user_or_email`), u.Email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "richtig-geheim"),
 		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
 		chromedp.WaitReady(chromedp.CSS(`[data-testid="nav-user"]`)),
-	); err != nil {
-		t.Fatalf("logging in: %v", err)
-	}
+	)
 	// The menu is collapsed on a phone; the admin link is inside.
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "find the admin link in the menu",
 		chromedp.Click(chromedp.CSS(`[data-toggle-nav]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-admin"]`)),
-	); err != nil {
-		t.Fatalf("the admin link does not show: %v", err)
-	}
+	)
 	name, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`[data-testid="nav-user"]`)))
 	if err != nil || name != "Test "+u.Username {
 		t.Fatalf("navigation shows %q (%v), want %q", name, err, "Test "+u.Username)
 	}
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "log out",
 		chromedp.Click(chromedp.CSS(`[data-testid="user-menu"] summary`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
 		chromedp.WaitReady(chromedp.CSS(`[data-testid="login"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="nav-user"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="nav-admin"]`)),
-	); err != nil {
-		t.Fatalf("logging out: %v", err)
-	}
+	)
 	b.FitsWidth(t)
 	b.NoConsoleErrors(t)
 }

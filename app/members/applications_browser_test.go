@@ -34,12 +34,7 @@ func TestBrowserApplicantNamesAreNotTypeset(t *testing.T) {
 			b := apptest.NewBrowser(t, size[0], size[1])
 			b.Login(t, app, "member_management", "person_admin")
 			for _, p := range pages {
-				if err := chromedp.Do(b.Ctx,
-					chromedp.Navigate(app.URL+p.path),
-					chromedp.WaitVisible(chromedp.CSS(p.ready)),
-				); err != nil {
-					t.Fatalf("%s: %v", p.path, err)
-				}
+				b.Do(t, "open "+p.path, chromedp.Navigate(app.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
 				// The page's scripts have run (KaTeX would have typeset by
 				// then) once the names show as text.
 				b.WaitTrue(t, p.path+" shows the names as typed", fmt.Sprintf(

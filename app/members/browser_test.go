@@ -16,7 +16,7 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	email := newAddress(t)
 	phd := tuStatusID(t, app, "Doktorandin/Doktorand")
 
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "applying",
 		chromedp.Navigate(app.URL+"/register/"),
 		chromedp.WaitVisible(chromedp.ID("name")),
 		chromedp.SendKeys(chromedp.ID("name"), "Bärbel Browser"),
@@ -24,37 +24,29 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="type-ausserordentlich"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="apply-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="link-sent"]`)),
-	); err != nil {
-		t.Fatalf("applying: %v", err)
-	}
+	)
 	b.FitsWidth(t)
 
 	link := linkIn(t, lastMailTo(t, app, email, 1))
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "opening the mailed link",
 		chromedp.Navigate(app.URL+link),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verify-submit"]`)),
-	); err != nil {
-		t.Fatalf("opening the mailed link: %v", err)
-	}
+	)
 	b.FitsWidth(t)
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "confirming",
 		chromedp.Click(chromedp.CSS(`[data-testid="verify-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="edit-form"]`)),
-	); err != nil {
-		t.Fatalf("confirming: %v", err)
-	}
+	)
 	if p := loadPerson(t, app, email); p.Status != "pending" || p.Type != "ausserordentlich" {
 		t.Fatalf("after confirming in the browser: %+v", p)
 	}
 	b.FitsWidth(t)
 
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "editing",
 		chromedp.SetValue(chromedp.ID("date_of_birth"), "1995-07-14"),
 		chromedp.Click(chromedp.CSS(`[data-testid="tu-`+phd+`"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="edit-submit"]`)),
-	); err != nil {
-		t.Fatalf("editing: %v", err)
-	}
+	)
 	// Headless Chromium asks for English; the toast may come in either language.
 	b.WaitTrue(t, "a toast saying it was saved", `/saved|gespeichert/.test(document.getElementById('toasts').textContent)`)
 	p := loadPerson(t, app, email)
@@ -63,13 +55,11 @@ func TestBrowserApplyConfirmEditOnAPhone(t *testing.T) {
 	}
 
 	// A mistake shows next to the field, in place.
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "an empty name",
 		chromedp.SetValue(chromedp.ID("name"), " "),
 		chromedp.Click(chromedp.CSS(`[data-testid="edit-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="name-error"]`)),
-	); err != nil {
-		t.Fatalf("the empty name shows no message: %v", err)
-	}
+	)
 	if got := loadPerson(t, app, email).Name; got != "Bärbel Browser" {
 		t.Errorf("an empty name was saved: %q", got)
 	}
@@ -87,22 +77,18 @@ func TestBrowserGDPRDataOnAPhone(t *testing.T) {
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET tu_status_id = $2 WHERE id = $1`, id, tuStatusID(t, app, "Doktorandin/Doktorand")); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "asking for the data",
 		chromedp.Navigate(app.URL+"/request_gdpr_data"),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.Click(chromedp.CSS(`[data-testid="request-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="link-sent"]`)),
-	); err != nil {
-		t.Fatalf("asking for the data: %v", err)
-	}
+	)
 	link := linkIn(t, lastMailTo(t, app, email, 1))
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "opening the mailed link",
 		chromedp.Navigate(app.URL+link),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="gdpr-person"]`)),
-	); err != nil {
-		t.Fatalf("opening the mailed link: %v", err)
-	}
+	)
 	text, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="gdpr-person"]').innerText`))
 	if err != nil {
 		t.Fatal(err)

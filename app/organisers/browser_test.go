@@ -29,13 +29,11 @@ func TestBrowserSearchParticipantsOnAPhone(t *testing.T) {
 	b := apptest.NewBrowser(t, 360, 740)
 	b.Login(t, app, "get_participants", "write_email")
 
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "search the participants",
 		chromedp.Navigate(fmt.Sprintf("%s/events/%s/participants/", app.URL, ev.Shortlink)),
 		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
 		chromedp.SendKeys(css(`#filter-q`), "rust"),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	b.WaitTrue(t, "the search to narrow the list", `document.querySelectorAll('[data-testid="participant"]').length === 1`)
 	name, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="participant"] [data-testid="name"]`)))
 	if err != nil || name != "Özlem Yılmaz" {
@@ -69,16 +67,14 @@ func TestBrowserWriteMailOnAPhone(t *testing.T) {
 	form := fmt.Sprintf("%s/events/%d/write_mail/", app.URL, ev.ID)
 
 	// Too large: the page says so at once and does not upload.
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "attach a file too large",
 		chromedp.Navigate(form),
 		chromedp.WaitVisible(css(`[data-testid="mail-form"]`)),
 		chromedp.SendKeys(css(`#mail-subject`), "Anreise"),
 		chromedp.SendKeys(css(`#mail-body`), "Wir treffen uns am Bahnhof."),
 		chromedp.SetUploadFiles(css(`#mail-attachments`), []string{big}),
 		chromedp.Click(css(`[data-testid="preview"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	msg, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="error-attachments"]`)))
 	if err != nil || msg != i18n.In(i18n.EN, "organisers.mail.error.too_large", "10 MB") {
 		t.Errorf("size message %q (%v)", msg, err)
@@ -88,23 +84,19 @@ func TestBrowserWriteMailOnAPhone(t *testing.T) {
 	}
 
 	// A fitting file: preview, then send.
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "preview with a fitting file",
 		chromedp.SetUploadFiles(css(`#mail-attachments`), []string{small}),
 		chromedp.Click(css(`[data-testid="preview"]`)),
 		chromedp.WaitVisible(css(`[data-testid="preview-text"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	count, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="recipients"]').dataset.count`))
 	if err != nil || count != "1" {
 		t.Errorf("preview counts %q recipients (%v), want 1 (confirmed only)", count, err)
 	}
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "send",
 		chromedp.Click(css(`[data-testid="send"]`)),
 		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	toast, err := chromedp.Run(b.Ctx, chromedp.Text(css(`[data-testid="toast"]`)))
 	if err != nil || toast != i18n.In(i18n.EN, "organisers.mail.sent", 1) {
 		t.Errorf("toast %q (%v)", toast, err)
@@ -137,12 +129,10 @@ func TestBrowserParticipantRowsStayShortOnAPhone(t *testing.T) {
 	}
 	b := apptest.NewBrowser(t, 360, 740)
 	b.Login(t, app, "get_participants")
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "open the participants",
 		chromedp.Navigate(fmt.Sprintf("%s/events/%d/participants/", app.URL, ev.ID)),
 		chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	tallest, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](
 		`Math.max.apply(null, Array.from(document.querySelectorAll("#participants-table tr")).map(function (r) { return r.getBoundingClientRect().height }))`))
 	if err != nil {

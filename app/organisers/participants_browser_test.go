@@ -44,12 +44,10 @@ func TestBrowserParticipantsKeepFormulasInTheirCells(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			b := apptest.NewBrowser(t, size[0], size[1])
 			b.Login(t, app, "get_participants")
-			if err := chromedp.Do(b.Ctx,
+			b.Do(t, "open the participants",
 				chromedp.Navigate(fmt.Sprintf("%s/events/%d/participants/", app.URL, ev.ID)),
 				chromedp.WaitVisible(css(`[data-testid="participants-table"]`)),
-			); err != nil {
-				t.Fatal(err)
-			}
+			)
 			// The first latex answer is typeset once KaTeX has run.
 			b.WaitTrue(t, "the latex answer is typeset",
 				`document.querySelectorAll('[data-testid="participant"] .katex').length >= 4`)

@@ -11,12 +11,10 @@ import (
 func TestBrowserHomeRendersMathWithoutConsoleErrors(t *testing.T) {
 	app := apptest.Start(t)
 	b := apptest.NewBrowser(t, 360, 740)
-	if err := chromedp.Do(b.Ctx,
+	b.Do(t, "open the home page with its motto typeset by KaTeX",
 		chromedp.Navigate(app.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="motto"] .katex`)),
-	); err != nil {
-		t.Fatalf("KaTeX did not render the motto: %v", err)
-	}
+	)
 	tex, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
 		`document.querySelector('[data-testid="motto"] .katex annotation').textContent`))
 	if err != nil {
