@@ -108,6 +108,8 @@ var accessLevelsList = listSpec{
 
 var accessLevelsColumns = []column{
 	{key: "name", label: "admin.access_levels.name", sort: "name"},
+	{key: "area", label: "admin.access_levels.area"},
+	{key: "about", label: "admin.access_levels.about"},
 	{key: "in_use", label: "admin.access_levels.in_use", sort: "in_use"},
 	{key: "roles", label: "admin.roles.title"},
 }
@@ -122,6 +124,8 @@ func accessLevelTableRow(ctx context.Context, t *table, l accessLevelRow) adminu
 		Muted: !l.InUse,
 		Cells: []adminui.Cell{
 			{Text: l.Name, Href: t.detailURL(l.Name)},
+			{Text: areaLabel(ctx, l.Name), Small: true},
+			{Text: levelText(ctx, l.Name), Small: true},
 			use,
 			{Text: strings.Join(l.Roles, ", "), Small: true},
 		},
@@ -179,7 +183,11 @@ func (r accessLevelRules) detail(ctx context.Context, id string, _ rowState, _ f
 	if !inUse {
 		use = tr(ctx, "admin.access_levels.unused")
 	}
-	v.Facts = []adminui.Fact{{Label: tr(ctx, "admin.access_levels.in_use"), Value: use}}
+	v.Facts = []adminui.Fact{
+		{Label: tr(ctx, "admin.access_levels.area"), Value: areaLabel(ctx, id)},
+		{Label: tr(ctx, "admin.access_levels.about"), Value: levelText(ctx, id)},
+		{Label: tr(ctx, "admin.access_levels.in_use"), Value: use},
+	}
 	holders, err := names(ctx, r.h.pool, `SELECT role FROM role_access_levels WHERE access_level = $1 ORDER BY role`, id)
 	if err != nil {
 		return err

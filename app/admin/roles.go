@@ -45,7 +45,7 @@ func (r roleRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 	if err != nil {
 		return adminui.Row{}, err
 	}
-	return roleTableRow(r.t, role, levels), nil
+	return roleTableRow(r.t, role, byArea(levels)), nil
 }
 
 func (roleRules) title(_ context.Context, id string, _ rowState) string { return id }
@@ -118,9 +118,10 @@ const detailView = `{"view": "detail"}`
 // roleLevelChoice is the box of level on the role's own page: named by
 // the level and sent as level=<level>, so the boxes are a plain form
 // without JavaScript.
-func roleLevelChoice(role, level string, granted bool) adminui.Toggle {
+func roleLevelChoice(ctx context.Context, role, level string, granted bool) adminui.Toggle {
 	t := roleLevelToggle(role, level, granted)
 	t.Label, t.HideLabel, t.Name, t.Value, t.Vals = level, false, "level", level, detailView
+	t.Help = levelText(ctx, level)
 	return t
 }
 
@@ -140,9 +141,9 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	}
 	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: r.h.roles.detailURL(id) + "/levels",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
-	for _, l := range levels {
-		choices.Toggles = append(choices.Toggles, roleLevelChoice(id, l, checked(role.Levels, l)))
-	}
+	choices.Groups = levelGroups(ctx, levels, func(l string) adminui.Toggle {
+		return roleLevelChoice(ctx, id, l, checked(role.Levels, l))
+	})
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
 	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
 		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)

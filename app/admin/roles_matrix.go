@@ -56,11 +56,20 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	levels = byArea(levels)
 	cols := []column{{key: "name", label: "admin.roles.name", sort: "name"}, {key: "users", label: "admin.roles.users", sort: "users"}}
 	v := h.listView(ctx, t, lq, total, cols)
 	levelOpts := []adminui.Option{allOption(ctx)}
+	v.StickyFirst = true
+	area := ""
 	for _, l := range levels {
-		v.Columns = append(v.Columns, adminui.Column{Key: "level-" + l, Label: l, Small: true})
+		// Each area's first column names the area; every header says what
+		// its level allows.
+		c := adminui.Column{Key: "level-" + l, Label: l, Small: true, Title: levelText(ctx, l)}
+		if a := areaLabel(ctx, l); a != area {
+			c.Group, area = a, a
+		}
+		v.Columns = append(v.Columns, c)
 		levelOpts = append(levelOpts, adminui.Option{Value: l, Label: l})
 	}
 	v.Filters = []adminui.Filter{{Name: "level", Label: tr(ctx, "admin.roles.level"), Value: lq.Filters["level"], Options: levelOpts}}
@@ -105,7 +114,7 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
 		held, err := names(ctx, h.pool, `SELECT access_level FROM role_access_levels WHERE role = $1 AND access_level = $2`, role, level)
 		if r.PostFormValue("view") == "detail" {
-			return roleLevelChoice(role, level, len(held) > 0), err
+			return roleLevelChoice(ctx, role, level, len(held) > 0), err
 		}
 		return roleLevelToggle(role, level, len(held) > 0), err
 	}, done, h.roles.listURL())

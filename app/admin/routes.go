@@ -22,6 +22,11 @@ const (
 	levelRoleAdmin auth.Level = "role_admin"
 )
 
+func init() {
+	auth.Describe("events", levelEventAdmin)
+	auth.Describe("access", levelUserAdmin, levelRoleAdmin, levelAccessLevelAdmin, levelAudit)
+}
+
 // Routes registers every URL of the console with its access level. Each
 // table has the same shape (tableRoutes) plus its own actions.
 func (h *Handler) Routes(rt *auth.Router) {

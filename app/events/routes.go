@@ -17,6 +17,10 @@ const (
 	LevelRegistrationAdmin auth.Level = "event_registration_admin"
 )
 
+func init() {
+	auth.Describe("events", LevelViewRegistration, LevelRegistrationAdmin)
+}
+
 // Routes adds the events pages. All are public; the preview of closed
 // events checks view_registration inside the handler, so it is declared
 // here. /events/{id}/participants/ and /write_mail/ belong to the

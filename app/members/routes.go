@@ -14,6 +14,10 @@ const (
 	LevelGetMembers auth.Level = "get_members"
 )
 
+func init() {
+	auth.Describe("members", LevelMemberManagement, LevelPersonAdmin, LevelGetPersons, LevelGetMembers)
+}
+
 // Routes registers every URL of the membership domain. The public URLs are
 // the old system's, printed on flyers and linked from the website.
 func (h *Handler) Routes(rt *auth.Router) {

@@ -8,6 +8,10 @@ const (
 	LevelWriteMail    auth.Level = "write_email"
 )
 
+func init() {
+	auth.Describe("events", LevelParticipants, LevelWriteMail)
+}
+
 // Routes registers every organiser URL with its access level. {id} is an
 // event's id or its shortlink.
 func (h *Handler) Routes(rt *auth.Router) {

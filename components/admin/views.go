@@ -40,8 +40,11 @@ type Column struct {
 	Key   string
 	Label string
 	// Small headers suit many narrow columns (the role matrix).
-	Small   bool
-	SortURL string
+	Small bool
+	// Group is shown above the label of the first column of a group of
+	// columns (an access level's area); Title explains the column.
+	Group, Title string
+	SortURL      string
 	// Sorted is "asc" or "desc" on the column the list is sorted by.
 	Sorted string
 }
@@ -89,6 +92,9 @@ type ListView struct {
 	Empty string
 	// Note explains the rows shown (similar names instead of matches).
 	Note string
+	// StickyFirst keeps the first column in view while a wide table
+	// scrolls sideways (the role matrix).
+	StickyFirst bool
 }
 
 // Row is one list row; it is swapped in place after an inline edit.
@@ -157,6 +163,15 @@ type Toggle struct {
 	Name, Value string
 	// Vals are further values the box sends (JSON for hx-vals).
 	Vals string
+	// Help explains the choice under its label (what an access level
+	// allows).
+	Help string
+}
+
+// ToggleGroup is a titled group of boxes (access levels by area).
+type ToggleGroup struct {
+	Title   string
+	Toggles []Toggle
 }
 
 // FieldName is the name the box is sent under.
@@ -315,6 +330,8 @@ type ChoicesView struct {
 	// is ticked, with its own toast; Submit then only shows without
 	// JavaScript.
 	Toggles []Toggle
-	Submit  string
-	Error   string
+	// Groups, when set, are the toggles under headings.
+	Groups []ToggleGroup
+	Submit string
+	Error  string
 }

@@ -13,6 +13,8 @@ import (
 // LevelMailAdmin may see the outbox and send failed mails again.
 const LevelMailAdmin auth.Level = "mail_admin"
 
+func init() { auth.Describe("mail", LevelMailAdmin) }
+
 // Handler serves the mail pages.
 type Handler struct {
 	pool *pgxpool.Pool
