@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -225,7 +226,7 @@ func (h *Handler) personRegistrations(ctx context.Context, id string) ([]adminui
 			rows.Close()
 			return nil, fmt.Errorf("admin: person's registrations: %w", err)
 		}
-		out = append(out, adminui.Link{Label: event + " (" + tr(ctx, "admin.status.reg."+status) + ")",
+		out = append(out, adminui.Link{Label: event + " (" + tr(ctx, events.StatusKeyPrefix+status) + ")",
 			URL: h.registrations.detailURL(strconv.FormatInt(regID, 10))})
 	}
 	return out, rows.Err()

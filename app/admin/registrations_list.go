@@ -61,7 +61,7 @@ func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	statuses, _ := enumOptions("admin.status.reg.", events.Statuses, true)(ctx, nil)
+	statuses, _ := enumOptions(events.StatusKeyPrefix, events.Statuses, true)(ctx, nil)
 	v := h.listView(ctx, t, lq, total, registrationsColumns)
 	v.Pager.Capped = capped
 	v.Filters = []adminui.Filter{

@@ -88,7 +88,7 @@ func (h *Handler) sendResetLink(ctx context.Context, userOrEmail string) error {
 			return err
 		}
 		data := map[string]any{
-			"Name": a.Name, "Username": a.Username, "Minutes": int(ResetTTL.Minutes()),
+			"Name": a.Name, "Username": a.Username, "Validity": i18n.N(ctx, "auth.reset.validity", int(ResetTTL.Minutes())),
 			"Link": h.cfg.URL("/password_reset/" + token),
 		}
 		return h.enqueue(ctx, tx, a, "password_reset", data)
@@ -121,7 +121,7 @@ func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 	password, confirm := r.PostForm.Get("new_password"), r.PostForm.Get("confirm")
 	var f view.NewPasswordForm
 	if err := CheckNewPassword(password); err != nil {
-		f.PasswordError = i18n.T(r.Context(), "auth.error.too_short", MinPasswordLength)
+		f.PasswordError = i18n.N(r.Context(), "auth.error.too_short", MinPasswordLength)
 	} else if password != confirm {
 		f.ConfirmError = i18n.T(r.Context(), "auth.error.mismatch")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // Registration statuses. Their values are declared with the templates that
@@ -24,6 +25,10 @@ const (
 
 // Statuses lists every registration status in the order they are shown.
 var Statuses = []string{StatusPending, StatusConfirmed, StatusWaitinglist, StatusCanceled}
+
+// StatusKeyPrefix starts the catalog key of each status's label, the one
+// vocabulary every page and mail uses for them.
+const StatusKeyPrefix = events.StatusKeyPrefix
 
 // Domain errors.
 var (
@@ -58,6 +63,15 @@ type Event struct {
 	Formality          string     `db:"formality"`
 	Confirmed          int        `db:"confirmed"`
 	Waiting            int        `db:"waiting"`
+}
+
+// Address is how everything the event's participants read addresses
+// them: its pages, messages and mails say du or Sie alike.
+func (e *Event) Address() i18n.Formality {
+	if e.Formality == string(i18n.Sie) {
+		return i18n.Sie
+	}
+	return i18n.Du
 }
 
 // IsOpen reports whether registration is open at now: switched on, and

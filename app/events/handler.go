@@ -71,6 +71,12 @@ func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, retry time.Dur
 	h.site.TooManyRequests(w, r, retry)
 }
 
+// addressing makes the texts of r's answer address the reader as ev
+// does (du or Sie): pages, messages and buttons speak like its mails.
+func addressing(r *http.Request, ev *Event) *http.Request {
+	return r.WithContext(i18n.WithFormality(r.Context(), ev.Address()))
+}
+
 // eventHeader shapes what the pages show about ev.
 func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 	return events.EventHeader{
@@ -106,13 +112,13 @@ func (h *Handler) checkPerson(r *http.Request, ev *Event, name, email string, er
 	case name == "":
 		errs["name"] = i18n.T(ctx, "events.field.required")
 	case utf8.RuneCountInString(name) > ui.MaxNameLength:
-		errs["name"] = i18n.T(ctx, "events.field.maxlength", ui.MaxNameLength)
+		errs["name"] = i18n.N(ctx, "events.field.maxlength", ui.MaxNameLength)
 	}
 	switch {
 	case email == "":
 		errs["email"] = i18n.T(ctx, "events.field.required")
 	case utf8.RuneCountInString(email) > ui.MaxEmailLength:
-		errs["email"] = i18n.T(ctx, "events.field.maxlength", ui.MaxEmailLength)
+		errs["email"] = i18n.N(ctx, "events.field.maxlength", ui.MaxEmailLength)
 	case !mail.ValidAddress(email):
 		errs["email"] = i18n.T(ctx, "events.field.email")
 	case ev.ForceTUMail && !h.tuMail.MatchString(strings.ToLower(email)):

@@ -41,7 +41,7 @@ func TestEventList(t *testing.T) {
 	if i, j := strings.Index(open, "Früher unbegrenzt"), strings.Index(open, "Später mit Plätzen"); i < 0 || j < i {
 		t.Errorf("open events not listed in date order")
 	}
-	if !strings.Contains(open, "2 frei") {
+	if !strings.Contains(open, "2 Plätze frei") {
 		t.Errorf("no badge with 2 free places")
 	}
 	if !strings.Contains(section(anon.Body, "full"), "Voll besetzt") {

@@ -18,6 +18,7 @@ import (
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -84,14 +85,14 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 		return err
 	}
 	lang := reg.Lang()
-	data.Sie = ev.Formality == "sie"
+	data.Sie = ev.Address() == i18n.Sie
 	data.Name = oneLine(reg.Name)
 	data.Email = reg.Email
 	data.Event = oneLine(ev.Name)
 	data.When = when(ev, lang)
 	data.Link = link
 	data.Status = reg.Status
-	data.StatusText = i18n.In(lang, "events.status."+reg.Status)
+	data.StatusText = events.StatusLabelIn(lang, reg.Status)
 	msg, err := s.texts.Message(lang, name, data, mail.Address(data.Name, reg.Email))
 	if err != nil {
 		return err
@@ -143,7 +144,7 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	}
 	data := mailData{
 		Name: oneLine(reg.Name), Email: reg.Email, Event: oneLine(ev.Name), Status: status,
-		StatusText: i18n.In(i18n.DE, "events.status."+status), Position: pos,
+		StatusText: events.StatusLabelIn(i18n.DE, status), Position: pos,
 		Link: s.cfg.URL("/events/" + strconv.FormatInt(ev.ID, 10) + "/participants/"),
 	}
 	if ev.MaxParticipants != nil {

@@ -56,6 +56,7 @@ func (h *Handler) personalPage(w http.ResponseWriter, r *http.Request) {
 		h.linkError(w, r, err)
 		return
 	}
+	r = addressing(r, ev)
 	v, err := h.personalView(r, reg, ev, nil, nil)
 	if err != nil {
 		h.site.ServerError(w, r, err)

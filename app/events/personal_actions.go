@@ -48,6 +48,7 @@ func (h *Handler) personalAction(w http.ResponseWriter, r *http.Request) {
 // change the status once and send one mail.
 func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	var out Outcome
+	address := i18n.Du
 	// The registration and event are read once, under their locks: this
 	// is the hottest transaction of a registration rush.
 	err := pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
@@ -56,6 +57,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		out, err = h.svc.Confirm(r.Context(), tx, id, Participant, func(reg *Registration, ev *Event) error {
+			address = ev.Address()
 			now := time.Now()
 			if !ev.LinksValid(now) {
 				return tokens.ErrExpired
@@ -67,6 +69,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 		})
 		return err
 	})
+	r = r.WithContext(i18n.WithFormality(r.Context(), address))
 	switch {
 	case errors.Is(err, errClosed):
 		h.site.Flash(r, "warning", i18n.T(r.Context(), "events.personal.closed"))
@@ -84,14 +87,17 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 // cancel sets canceled; a freed place goes to the waiting list's first.
 func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 	var out Outcome
+	address := i18n.Du
 	err := pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
-		reg, _, err := h.byToken(r.Context(), tx, chi.URLParam(r, "token"))
+		reg, ev, err := h.byToken(r.Context(), tx, chi.URLParam(r, "token"))
 		if err != nil {
 			return err
 		}
+		address = ev.Address()
 		out, err = h.svc.Cancel(r.Context(), tx, reg.ID, Participant)
 		return err
 	})
+	r = r.WithContext(i18n.WithFormality(r.Context(), address))
 	if err != nil {
 		h.linkError(w, r, err)
 		return
@@ -104,13 +110,14 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 
 // save re-validates and stores changed answers.
 func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	token := chi.URLParam(r, "token")
-	reg, ev, err := h.byToken(ctx, h.pool, token)
+	reg, ev, err := h.byToken(r.Context(), h.pool, token)
 	if err != nil {
 		h.linkError(w, r, err)
 		return
 	}
+	r = addressing(r, ev)
+	ctx := r.Context()
 	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
 		h.site.ServerError(w, r, err)

@@ -108,7 +108,7 @@ func TestRegisterAgainAfterCancelling(t *testing.T) {
 	if s := statusOf(t, app, id); s != "waitinglist" {
 		t.Errorf("registering again on a full event: %s, want waitinglist", s)
 	}
-	mustContain(t, app.Get(t, c, link).Body, "Platz 1 auf der Warteliste")
+	mustContain(t, app.Get(t, c, link).Body, "Warteliste", `<span data-testid="position">· Platz 1</span>`)
 }
 
 func TestEnglishMailsForEnglishSpeakers(t *testing.T) {
@@ -116,7 +116,7 @@ func TestEnglishMailsForEnglishSpeakers(t *testing.T) {
 	ev := createEvent(t, app, testEvent{formality: "sie"})
 	email := unique("en") + "@example.org"
 	resp := registerVia(t, app, app.Client(), ev.regPath(), "Jane Doe", email, nil, "Accept-Language", "en-GB,en;q=0.9")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, "check your mailbox") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, "check your inbox") {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	msgs := app.SMTP.WaitTo(t, email, 1, 10*time.Second)

@@ -63,6 +63,7 @@ func (h *Handler) registrationPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	r = addressing(r, ev)
 	form := events.RegistrationForm{
 		Action:  r.URL.Path,
 		Fields:  append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm), nil, false)...),
@@ -114,6 +115,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	r = addressing(r, ev)
 	if allowed, retry := h.registerByIP.Allow(h.clientKey(r)); !allowed {
 		h.tooMany(w, r, retry)
 		return

@@ -96,7 +96,7 @@ func (s *Service) mailLinks(ctx context.Context, tx pgx.Tx, email string) error 
 		lang := reg.Lang()
 		lines = append(lines, linkLine{
 			Event: oneLine(ev.Name), When: when(ev, lang), Link: link,
-			StatusText: i18n.In(lang, "events.status."+reg.Status),
+			StatusText: events.StatusLabelIn(lang, reg.Status),
 		})
 	}
 	if first == nil {

@@ -42,7 +42,7 @@ func TestSecondSubmitResendsState(t *testing.T) {
 			state = m.Text
 		}
 	}
-	if !strings.Contains(state, "Stand deiner Anmeldung: bestätigt") || !linkRE.MatchString(state) {
+	if !strings.Contains(state, "Status deiner Anmeldung: bestätigt") || !linkRE.MatchString(state) {
 		t.Errorf("state mail:\n%s", state)
 	}
 	// The person's name is not changed by someone typing their address.
@@ -158,7 +158,7 @@ func TestResendTakesAsLongForUnknownAddresses(t *testing.T) {
 			t.Fatalf("POST /events/resend_emails/ = %d", resp.StatusCode)
 		}
 	}
-	apptest.AnswerAlike(t, web.AnswerFloor, 25*time.Millisecond, len(known),
+	apptest.AnswerAlike(t, web.AnswerFloor, 40*time.Millisecond, len(known),
 		func(i int) { send(known[i]) },
 		func(int) { send(unique("stranger") + "@example.org") })
 }

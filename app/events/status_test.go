@@ -177,7 +177,7 @@ func TestOrganiserNoticeCountsPlacesAfterEachChange(t *testing.T) {
 		want         []string
 	}{
 		{first, "confirm", 1, []string{"Erste Person", "Bestätigt: 1 von 1, Warteliste: 0"}},
-		{second, "confirm", 2, []string{"Zweite Person", "(Platz 1 auf der Warteliste)", "Bestätigt: 1 von 1, Warteliste: 1"}},
+		{second, "confirm", 2, []string{"Zweite Person", "Warteliste (Platz 1)", "Bestätigt: 1 von 1, Warteliste: 1"}},
 		// Cancelling tells the free place first, then who moved up.
 		{first, "cancel", 3, []string{"Erste Person", "Bestätigt: 0 von 1, Warteliste: 1"}},
 		{"", "", 4, []string{"Zweite Person", "Bestätigt: 1 von 1, Warteliste: 0"}},

@@ -89,7 +89,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, status string) 
 			return
 		}
 		a.Message = message
-		a.MessageError = i18n.T(ctx, "members.error.message.long", maxMessage)
+		a.MessageError = i18n.N(ctx, "members.error.message.long", maxMessage)
 		h.renderApplication(w, r, http.StatusUnprocessableEntity, a)
 		return
 	}

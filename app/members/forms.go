@@ -21,7 +21,7 @@ func checkName(ctx context.Context, name string) string {
 	case name == "":
 		return i18n.T(ctx, "members.error.name.required")
 	case utf8.RuneCountInString(name) > ui.MaxNameLength:
-		return i18n.T(ctx, "members.error.name.long", ui.MaxNameLength)
+		return i18n.N(ctx, "members.error.name.long", ui.MaxNameLength)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return i18n.T(ctx, "members.error.name.invalid")
 	}
@@ -36,7 +36,7 @@ func checkEmail(ctx context.Context, email string) string {
 	case email == "":
 		return i18n.T(ctx, "members.error.email.required")
 	case utf8.RuneCountInString(email) > ui.MaxEmailLength:
-		return i18n.T(ctx, "members.error.email.long", ui.MaxEmailLength)
+		return i18n.N(ctx, "members.error.email.long", ui.MaxEmailLength)
 	case !mail.ValidAddress(email):
 		return i18n.T(ctx, "members.error.email.invalid")
 	}

@@ -162,7 +162,7 @@ func DeletionRequestsPage(reqs []DeletionRequest) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var10 string
-				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "members.deletions.upcoming", d.UpcomingEvents))
+				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.N(ctx, "members.deletions.upcoming", d.UpcomingEvents))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/members/deletion.templ`, Line: 25, Col: 112}
 				}
@@ -268,7 +268,7 @@ func AnonymiseConfirm(d DeletionRequest) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var16 string
-			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "members.deletions.upcoming", d.UpcomingEvents))
+			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.N(ctx, "members.deletions.upcoming", d.UpcomingEvents))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/members/deletion.templ`, Line: 44, Col: 98}
 			}

@@ -67,6 +67,11 @@ type problem struct {
 
 func problemOf(key string, args ...any) problem { return problem{key: key, args: args} }
 
+// countProblem is a message about n things (i18n.N: key.one or key.other).
+func countProblem(key string, n int) problem {
+	return problem{key: i18n.PluralKey(key, n), args: []any{n}}
+}
+
 func hintOr(f *Field, lang i18n.Lang, p problem) string {
 	if f != nil && f.ErrorHint != "" {
 		return f.ErrorHint
@@ -138,9 +143,9 @@ func stringProblem(f *Field, s string) problem {
 	case len(f.Enum) > 0 && !slices.Contains(f.Enum, s):
 		return problemOf("events.field.choice")
 	case f.MinLength != nil && n < *f.MinLength:
-		return problemOf("events.field.minlength", *f.MinLength)
+		return countProblem("events.field.minlength", *f.MinLength)
 	case f.MaxLength != nil && n > *f.MaxLength:
-		return problemOf("events.field.maxlength", *f.MaxLength)
+		return countProblem("events.field.maxlength", *f.MaxLength)
 	case f.pattern != nil && !f.pattern.MatchString(s):
 		return problemOf("events.field.pattern")
 	case f.Format == "email" && !mail.ValidAddress(s):
@@ -194,7 +199,7 @@ func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 		switch {
 		case !ok:
 		case f.MaxLength != nil && utf8.RuneCountInString(s) > *f.MaxLength:
-			errs[f.Path] = hintOr(f, lang, problemOf("events.field.maxlength", *f.MaxLength))
+			errs[f.Path] = hintOr(f, lang, countProblem("events.field.maxlength", *f.MaxLength))
 		case f.Format == "latex" && !Balanced(s):
 			errs[f.Path] = hintOr(f, lang, problemOf("events.field.latex"))
 		}
