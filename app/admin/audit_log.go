@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -114,8 +116,8 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 			{Text: he.Table},
 			rowCell,
 			{Text: he.Field},
-			{Text: he.Old, Small: true},
-			{Text: he.New, Small: true},
+			{Text: he.Old, Collapse: true},
+			{Text: he.New, Collapse: true},
 		}})
 	}
 	h.renderList(w, r, v)
@@ -145,15 +147,12 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
 		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
-		Actor: e.Actor,
-		Table: e.Table,
+		Actor: textOr(ctx, e.Actor, "admin.audit.actor."+strings.ReplaceAll(e.Actor, " ", "_")),
+		Table: textOr(ctx, e.Table, "admin.audit.table."+e.Table, "admin."+e.Table+".title"),
 		RowID: e.RowID,
 		Field: fieldName(ctx, e.Table, e.Field),
-		Old:   deref(e.OldValue, ""),
-		New:   deref(e.NewValue, ""),
-	}
-	if key := "admin." + e.Table + ".title"; hasText(ctx, key) {
-		he.Table = tr(ctx, key)
+		Old:   valueName(ctx, e.Table, e.Field, e.OldValue),
+		New:   valueName(ctx, e.Table, e.Field, e.NewValue),
 	}
 	if e.Field == "" {
 		switch {
@@ -172,10 +171,36 @@ func fieldName(ctx context.Context, table, field string) string {
 	if field == "" {
 		return ""
 	}
-	if key := "admin." + table + "." + field; hasText(ctx, key) {
-		return tr(ctx, key)
+	return textOr(ctx, field, "admin."+table+"."+field, "admin.audit.field."+field)
+}
+
+// valueName words a logged value: a registration's status, a yes or no,
+// a state of a mail by its label; anything else as stored.
+func valueName(ctx context.Context, table, field string, v *string) string {
+	if v == nil {
+		return ""
 	}
-	return field
+	switch {
+	case table == "registrations" && field == "status":
+		return textOr(ctx, *v, events.StatusKeyPrefix+*v)
+	case *v == "true":
+		return tr(ctx, "admin.yes")
+	case *v == "false":
+		return tr(ctx, "admin.no")
+	case field == "status" || field == "membership_status":
+		return textOr(ctx, *v, "admin.audit.status."+*v, "admin.status."+*v)
+	}
+	return *v
+}
+
+// textOr is the text of the first of keys the catalog has, or raw.
+func textOr(ctx context.Context, raw string, keys ...string) string {
+	for _, k := range keys {
+		if hasText(ctx, k) {
+			return tr(ctx, k)
+		}
+	}
+	return raw
 }
 
 func hasText(ctx context.Context, key string) bool {

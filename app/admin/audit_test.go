@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -26,7 +27,7 @@ func TestAuditLogListsAndFiltersChanges(t *testing.T) {
 		if n := len(rowOrder(resp.Body)); n != 2 {
 			t.Fatalf("%d entries, want 2", n)
 		}
-		wantBody(t, resp, "Audit "+tag, "Audited "+tag, "pending", who.Username, `href="/admin/persons/`+sid+`"`)
+		wantBody(t, resp, "Audit "+tag, "Audited "+tag, "Antrag offen", who.Username, `href="/admin/persons/`+sid+`"`)
 	})
 	t.Run("filtered by user", func(t *testing.T) {
 		resp := app.Get(t, reader, "/admin/audit?user="+url.QueryEscape(who.Username), htmx...)
@@ -47,4 +48,53 @@ func TestAuditLogListsAndFiltersChanges(t *testing.T) {
 	t.Run("needs its level", func(t *testing.T) {
 		wantStatus(t, app.Get(t, editor, "/admin/audit"), http.StatusForbidden)
 	})
+}
+
+// The log speaks the interface's language: tables, fields, actors and
+// states by their names, long values collapsed.
+func TestAuditLogWordsEntriesInGerman(t *testing.T) {
+	app := apptest.Start(t)
+	reader, _ := app.ClientWith(t, "audit_admin")
+	tag := unique("auditwords")
+	long := `{"type": "object", "properties": {` + strings.Repeat(`"x": {"type": "string"}, `, 5) + `"y": {"type": "string"}}}`
+	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
+		('participant via link', 'registrations', $1, 'status', 'pending', 'confirmed'),
+		('command line', 'organiser_mail_drafts', $1, 'sent_at', NULL, '3'),
+		('system', 'events', $1, 'registration_schema', NULL, $2)`, tag, long)
+
+	resp := app.Get(t, reader, "/admin/audit?row="+tag, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	wantBody(t, resp, "die Person selbst über ihren Link", "Kommandozeile", "Mails an Teilnehmende", "Gesendet",
+		">unbestätigt<", ">bestätigt<", `data-testid="long-value"`)
+	notBody(t, resp, "participant via link", "organiser_mail_drafts", "sent_at", ">pending<", "command line")
+}
+
+// Saving an event's form records the fields that changed, not a schema
+// or a text the browser sent back in other white space.
+func TestEventFormLogsOnlyChangedFields(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("auditonly")
+	ev := newEvent(t, app, "Nur offen "+tag, intp(10))
+	exec(t, app, `UPDATE events SET description = $2, registration_schema = $3 WHERE id = $1`, ev,
+		"<p>Erste Zeile</p>\n<p>Zweite</p>", `{"type":"object","properties":{"shirt":{"type":"string","label":"T-Shirt"}}}`)
+	resp := app.Get(t, c, fmt.Sprintf("/admin/events/%d", ev))
+	wantStatus(t, resp, http.StatusOK)
+
+	form := url.Values{"name": {"Nur offen " + tag}, "shortlink": {""}, "max_participants": {"10"}, "formality": {"du"},
+		"starts_at": {""}, "ends_at": {""}, "opens_at": {""}, "closes_at": {""}, "editing_closes_at": {""}, "notify_email": {""},
+		"description": {"<p>Erste Zeile</p>\r\n<p>Zweite</p>"}, "footer": {""},
+		"registration_schema": {"{\r\n    \"type\": \"object\",\r\n    \"properties\": {\r\n        \"shirt\": {\r\n            \"type\": \"string\",\r\n            \"label\": \"T-Shirt\"\r\n        }\r\n    }\r\n}"},
+		"version": {"1"}}
+	// registration_open is not sent: unticked.
+	resp = post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form)
+	wantStatus(t, resp, http.StatusSeeOther)
+	if got := scalar[string](t, app, `SELECT registration_open::text FROM events WHERE id = $1`, ev); got != "false" {
+		t.Fatalf("registration_open = %s", got)
+	}
+	rows := scalar[string](t, app, `SELECT string_agg(field, ',' ORDER BY field) FROM audit_log WHERE table_name = 'events' AND row_id = $1`,
+		strconv.FormatInt(ev, 10))
+	if rows != "registration_open" {
+		t.Errorf("logged fields %q, want only registration_open", rows)
+	}
 }

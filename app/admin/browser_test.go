@@ -209,6 +209,15 @@ func TestBrowserUserRolesAndPasswordOnAPhone(t *testing.T) {
 	if n := scalar[int](t, app, `SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2`, target.ID, role); n != 1 {
 		t.Errorf("role granted %d times, want once", n)
 	}
+	// Saving the user's own form keeps the role.
+	b.Do(t, "close the toasts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-dismiss-toast]").forEach(function (b) { b.click() })`))
+	submit(t, b, "save the user", chromedp.Click(css(`[data-testid="save"]`)), `!!document.querySelector('[data-testid="choices-role"]')`)
+	if n := scalar[int](t, app, `SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2`, target.ID, role); n != 1 {
+		t.Errorf("saving the user form left the role granted %d times, want once", n)
+	}
+	if !apptest.Eval[bool](t, b, fmt.Sprintf(`document.querySelector(%q).checked`, box)) {
+		t.Error("the saved role is not ticked on the page")
+	}
 
 	before := scalar[string](t, app, `SELECT password_hash FROM users WHERE id = $1`, target.ID)
 	submit(t, b, "a short password", chromedp.SendKeys(css(`#new-password`), "kurz"+kb.Enter),

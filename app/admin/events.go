@@ -57,7 +57,7 @@ func (h *Handler) eventsTable() *table {
 				preview: "/admin/events/preview/description", rows: 10},
 			{name: "footer", column: "footer", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/footer", rows: 4},
-			{name: "registration_schema", column: "registration_schema", kind: "schema", formValue: indentJSON,
+			{name: "registration_schema", column: "registration_schema", kind: "schema", formValue: indentJSON, same: sameJSON,
 				parse: schemaParser, preview: "/admin/events/preview/registration_schema", rows: 20},
 		},
 	}
@@ -112,6 +112,13 @@ func schemaParser(ctx context.Context, _ querier, raw string) (any, string, erro
 		return nil, strings.Join(texts, "; "), nil
 	}
 	return json.RawMessage(indentJSON(raw)), "", nil
+}
+
+// sameJSON reports two JSON documents that differ in white space only
+// (the order of keys is the order of the form's fields, so it counts).
+func sameJSON(a, b string) bool {
+	var ca, cb bytes.Buffer
+	return json.Compact(&ca, []byte(a)) == nil && json.Compact(&cb, []byte(b)) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
 // indentJSON formats a JSON document for the editor, keeping the order of

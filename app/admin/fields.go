@@ -30,7 +30,9 @@ const maxText = 200
 // for nullable columns.
 func textParser(required, nullable bool, max int) parseFunc {
 	return func(ctx context.Context, _ querier, raw string) (any, string, error) {
-		s := strings.TrimSpace(raw)
+		// Browsers send a textarea's lines with CRLF; stored texts use LF,
+		// so an untouched text saves unchanged.
+		s := strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
 		switch {
 		case s == "" && required:
 			return nil, tr(ctx, "admin.error.required"), nil

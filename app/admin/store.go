@@ -217,6 +217,9 @@ func (t *table) changes(ctx context.Context, id string, before, after rowState) 
 			continue
 		}
 		changed = true
+		if f.same != nil && old != nil && new != nil && f.same(*old, *new) {
+			continue
+		}
 		if f.audited {
 			continue
 		}

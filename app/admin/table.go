@@ -134,6 +134,9 @@ type field struct {
 	// formValue turns a stored value into what the form's input shows
 	// (a schema, indented).
 	formValue func(stored string) string
+	// same reports two stored values as one, written differently (a
+	// schema indented otherwise); such a change is not recorded.
+	same func(a, b string) bool
 	// display turns a stored value into what a cell shows (enum labels).
 	display func(ctx context.Context, stored string) string
 	// write replaces the plain UPDATE for fields that domain rules change

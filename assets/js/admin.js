@@ -119,8 +119,13 @@
     var el = e.target;
     if (!el.querySelectorAll) return;
     var undos = el.matches("[data-undo]") ? [el] : Array.prototype.slice.call(el.querySelectorAll("[data-undo]"));
+    // It stays while the pointer or the focus is on it.
     undos.forEach(function (u) {
-      setTimeout(function () { u.remove(); }, 10000);
+      (function later() {
+        setTimeout(function () {
+          if (u.matches(":hover, :focus-within")) later(); else u.remove();
+        }, 10000);
+      })();
     });
     var sel = "input[data-inline-input], select[data-inline-input]";
     var input = el.matches(sel) ? el : el.querySelector(sel);

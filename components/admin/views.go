@@ -113,7 +113,10 @@ type Cell struct {
 	Href  string
 	Badge string // Bootstrap colour of a badge around Text
 	Small bool
-	Edit  *Edit
+	// Collapse shows a long text (a schema in the audit log) behind its
+	// beginning (LongText).
+	Collapse bool
+	Edit     *Edit
 	// Toggles are checkboxes that save on change (a user's roles, a role's
 	// grants).
 	Toggles []Toggle
