@@ -70,7 +70,11 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 
 	b.Do(t, "open the list", chromedp.Navigate(app.URL+"/admin/persons?q="+tag), chromedp.WaitVisible(css(row)))
 	settled(t, b)
+	// The editor is typed into once htmx has settled it: chromedp reads
+	// the input's attributes without a lock while the page still changes
+	// them (a data race under -race).
 	b.Do(t, "click the name", chromedp.Click(css(row+` td[data-field="name"] button`)), chromedp.WaitVisible(css(input)))
+	settled(t, b)
 	b.Do(t, "type a new name and press Enter",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
 		chromedp.SendKeys(css(input), "Ina Neuname"+kb.Enter))
@@ -83,6 +87,7 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 	settled(t, b)
 
 	b.Do(t, "open it again", chromedp.Click(css(row+` td[data-field="name"] button`)), chromedp.WaitVisible(css(input)))
+	settled(t, b)
 	b.Do(t, "type and press Escape", chromedp.SendKeys(css(input), " Verworfen"), chromedp.SendKeys(css(input), kb.Escape))
 	b.WaitTrue(t, "Escape puts the stored name back", `!document.querySelector('`+input+`') &&
 		document.querySelector('`+row+` td[data-field="name"]').textContent.trim() === 'Ina Neuname'`)
@@ -106,8 +111,9 @@ func TestBrowserEditNameInlineWithEnterAndCancelWithEscape(t *testing.T) {
 		document.querySelector('`+row+` td[data-field="name"]').textContent.includes('Ina Blur')`)
 	settled(t, b)
 
-	b.Do(t, "an invalid address", chromedp.Click(css(row+` td[data-field="email"] button`)), chromedp.WaitVisible(css(input)),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
+	b.Do(t, "open the address", chromedp.Click(css(row+` td[data-field="email"] button`)), chromedp.WaitVisible(css(input)))
+	settled(t, b)
+	b.Do(t, "an invalid address", chromedp.Evaluate[chromedp.Void](`document.querySelector('`+input+`').value = ''`),
 		chromedp.SendKeys(css(input), "kaputt"+kb.Enter))
 	b.WaitTrue(t, "the error shows in the cell with what was typed", `!!document.querySelector('`+row+` [data-testid="cell-error"]') &&
 		document.querySelector('`+input+`').value === 'kaputt'`)
