@@ -85,7 +85,7 @@ func TestEventFormLogsOnlyChangedFields(t *testing.T) {
 		"starts_at": {""}, "ends_at": {""}, "opens_at": {""}, "closes_at": {""}, "editing_closes_at": {""}, "notify_email": {""},
 		"description": {"<p>Erste Zeile</p>\r\n<p>Zweite</p>"}, "footer": {""},
 		"registration_schema": {"{\r\n    \"type\": \"object\",\r\n    \"properties\": {\r\n        \"shirt\": {\r\n            \"type\": \"string\",\r\n            \"label\": \"T-Shirt\"\r\n        }\r\n    }\r\n}"},
-		"version": {"1"}}
+		"version":             {"1"}}
 	// registration_open is not sent: unticked.
 	resp = post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form)
 	wantStatus(t, resp, http.StatusSeeOther)

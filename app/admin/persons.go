@@ -122,7 +122,7 @@ func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui
 			editCellOpts(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, "")),
 			editCellOpts(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, "")),
 			tuCell,
-			{Text: joined, Small: true},
+			{Text: joined, Small: true, NoWrap: true},
 		},
 	}
 }

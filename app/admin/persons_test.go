@@ -123,7 +123,7 @@ func TestPersonInlineEdit(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-inline-edit`, `name="value" value="Ina Inline"`, `name="version" value="1"`, `data-cancel="`+base+`/row"`)
 		// Without a minimum width the editor was a 3-letter box on a phone.
-		wantBody(t, resp, `style="min-width: 12rem"`)
+		wantBody(t, resp, `style="min-width: 10rem"`)
 	})
 	t.Run("Escape fetches the stored row", func(t *testing.T) {
 		resp := app.Get(t, c, base+"/row", htmx...)

@@ -151,4 +151,19 @@
   document.addEventListener("focusin", function (e) {
     if (e.target.matches && e.target.matches("input[data-inline-input]")) selectOnce(e.target);
   });
+  // Leaving a detail form with unsaved changes asks first; saving it does
+  // not.
+  document.addEventListener("input", function (e) {
+    var form = e.target.closest && e.target.closest("form[data-warn-unsaved]");
+    if (form) form.dataset.dirty = "1";
+  });
+  document.addEventListener("submit", function (e) {
+    if (e.target.matches && e.target.matches("form[data-warn-unsaved]")) delete e.target.dataset.dirty;
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (document.querySelector("form[data-warn-unsaved][data-dirty]")) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
 })();

@@ -113,6 +113,8 @@ type Cell struct {
 	Href  string
 	Badge string // Bootstrap colour of a badge around Text
 	Small bool
+	// NoWrap keeps a value on one line (a date).
+	NoWrap bool
 	// Collapse shows a long text (a schema in the audit log) behind its
 	// beginning (LongText).
 	Collapse bool
