@@ -111,7 +111,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		}
 		he := historyEntry(ctx, e)
 		v.Rows = append(v.Rows, adminui.Row{DomID: fmt.Sprintf("audit-%d", e.ID), Cells: []adminui.Cell{
-			{Text: he.At, Small: true},
+			{Text: he.At, Small: true, NoWrap: true},
 			{Text: he.Actor},
 			{Text: he.Table},
 			rowCell,

@@ -226,7 +226,7 @@ func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
 		Cells: []adminui.Cell{
 			{Text: id, Href: t.detailURL(id)},
 			editCell(ctx, t, id, e.Version, t.field("name"), e.Name, nil),
-			{Text: starts, Small: true},
+			{Text: starts, Small: true, NoWrap: true},
 			editCell(ctx, t, id, e.Version, t.field("registration_open"), strconv.FormatBool(e.RegistrationOpen), nil),
 			editCell(ctx, t, id, e.Version, t.field("shortlink"), deref(e.Shortlink, ""), nil),
 			editCell(ctx, t, id, e.Version, t.field("max_participants"), max, nil),

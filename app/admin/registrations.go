@@ -271,8 +271,8 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 			{Text: reg.PersonName, Href: "/admin/persons/" + personID},
 			{Text: reg.PersonEmail, Small: true},
 			status,
-			{Text: confirmed, Small: true},
-			{Text: web.LocalTime(reg.CreatedAt), Small: true},
+			{Text: confirmed, Small: true, NoWrap: true},
+			{Text: web.LocalTime(reg.CreatedAt), Small: true, NoWrap: true},
 		},
 	}
 }
