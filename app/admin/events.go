@@ -244,7 +244,7 @@ func (r eventRules) consequences(ctx context.Context, id string) ([]string, stri
 	}
 	list := []string{tr(ctx, "admin.events.delete.mails")}
 	if regs > 0 {
-		list = append([]string{tr(ctx, "admin.events.delete.registrations", regs)}, list...)
+		list = append([]string{i18n.N(ctx, "admin.events.delete.registrations", regs)}, list...)
 	}
 	return list, "", nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 var languages = []string{"de", "en"}
@@ -162,7 +163,7 @@ func (r personRules) consequences(ctx context.Context, id string) ([]string, str
 	}
 	var list []string
 	if regs > 0 {
-		list = append(list, tr(ctx, "admin.persons.delete.registrations", regs))
+		list = append(list, i18n.N(ctx, "admin.persons.delete.registrations", regs))
 	}
 	list = append(list, tr(ctx, "admin.persons.delete.history"))
 	if users != nil {

@@ -238,7 +238,7 @@ func TestUniversityRelations(t *testing.T) {
 	wantStatus(t, post(t, app, c, "/admin/tu_status/new", url.Values{"name": {"Neu " + tag}, "position": {"5"}}), http.StatusSeeOther)
 
 	confirm := app.Get(t, c, fmt.Sprintf("/admin/tu_status/%d/delete", id))
-	wantBody(t, confirm, "1 Personen verlieren diese Angabe")
+	wantBody(t, confirm, "1 Person verliert diese Angabe")
 	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/tu_status/%d/delete", id), nil), http.StatusSeeOther)
 	if scalar[bool](t, app, `SELECT tu_status_id IS NOT NULL FROM persons WHERE id = $1`, p) {
 		t.Fatal("the person still points at the deleted relation")

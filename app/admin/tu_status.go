@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // The university relations (tu_status) are an editable list persons
@@ -56,7 +57,7 @@ func (r tuStatusRules) consequences(ctx context.Context, id string) ([]string, s
 	if n == 0 {
 		return nil, "", nil
 	}
-	return []string{tr(ctx, "admin.tu_status.delete.persons", n)}, "", nil
+	return []string{i18n.N(ctx, "admin.tu_status.delete.persons", n)}, "", nil
 }
 
 type tuStatusRow struct {

@@ -75,7 +75,7 @@ func TestParticipantsColumnChoice(t *testing.T) {
 		if !slices.Equal(ticked, []string{"guests", "languages.other"}) {
 			t.Errorf("ticked after saving %q", ticked)
 		}
-		wantContains(t, body, "Spaltenauswahl gespeichert: Die Liste zeigt 2 von 5 Antworten.")
+		wantContains(t, body, "Spaltenauswahl gespeichert (Antwortspalten: 2 von 5).")
 		wantContains(t, p.text(t, "columns-summary"), "2 von 5")
 		// One total per column shown.
 		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste, Treffer für „anna“) 2" {
