@@ -11,7 +11,7 @@ import (
 )
 
 // Accepting an application counts it off the navigation's badge at once,
-// without reloading the page.
+// without reloading the page, and the focus stays with the application.
 func TestBrowserApplicationsBadgeFollowsDecisions(t *testing.T) {
 	app := apptest.Start(t)
 	for i := range 2 {
@@ -40,5 +40,9 @@ func TestBrowserApplicationsBadgeFollowsDecisions(t *testing.T) {
 	}
 	b.WaitTrue(t, "the badge to count one less", fmt.Sprintf(
 		`document.getElementById('nav-applications-count').textContent.trim() === %q`, strconv.Itoa(after)))
+	// The swapped card keeps the focus for keyboards and screen readers,
+	// instead of dropping it on the page as a whole.
+	b.WaitTrue(t, "the focus to rest in the decided application", `document.activeElement !== document.body &&
+		!!document.activeElement.closest('[data-testid="application"]')`)
 	b.NoConsoleErrors(t)
 }

@@ -92,3 +92,17 @@ func TestBrowserSkipLinkLoginLabelAndToasts(t *testing.T) {
 		}
 	}
 }
+
+// Sorting a list swaps it; the focus stays in the list rather than falling
+// back to the page as a whole.
+func TestBrowserFocusStaysAfterSorting(t *testing.T) {
+	app := apptest.Start(t)
+	b := apptest.NewBrowser(t, 1280, 900)
+	b.Login(t, app, "person_admin")
+	b.Do(t, "open the persons", chromedp.Navigate(app.URL+"/admin/persons"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sort-name"]`)))
+	b.Do(t, "sort by name", chromedp.Click(chromedp.CSS(`[data-testid="sort-name"]`)))
+	b.WaitTrue(t, "the list to be sorted by name", `location.search.includes('sort=name')`)
+	b.WaitTrue(t, "the focus to stay in the list", `document.activeElement !== document.body && !!document.activeElement.closest('#persons-list, [data-testid="list"]')`)
+	b.NoConsoleErrors(t)
+}
