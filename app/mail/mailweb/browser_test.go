@@ -47,6 +47,10 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 		t.Errorf("the subject gets %.0f px of a 360 px phone (%v), want nearly all of it", subjectWidth, err)
 	}
 
+	// Every search request has come back (a slow typist's intermediate
+	// search must not land after the retry and list the mail no more).
+	b.WaitTrue(t, "the search to be done", `!document.querySelector('.htmx-request') &&
+		document.querySelector('[data-testid="mail-search"]').value === new URLSearchParams(location.search).get('q')`)
 	b.Do(t, "retry", chromedp.Click(chromedp.CSS(`[data-testid="mail-retry"]`)))
 	app.SMTP.WaitTo(t, failed, 1, 5*time.Second)
 	toast, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`[data-testid="toast"]`)))
