@@ -229,7 +229,7 @@ func TestOpen(t *testing.T) {
 		{name: "a broken escape", url: "postgres://postgres@localhost/%zz", wantErr: []string{"db: DATABASE_URL:"}},
 		{name: "a pool setting that is no number", url: withQuery(t, dbtest.URL(), "pool_max_conns", "many"), wantErr: []string{"db: DATABASE_URL:"}},
 		{name: "a server that does not answer", url: closedPort, wantErr: []string{"db: cannot reach the database:"}, wantUnavailable: true},
-		{name: "a database the server does not have", url: withDatabase(t, dbtest.URL(), "memberdb_no_such_database"),
+		{name: "a database the server does not have", url: dbtest.DatabaseURL("memberdb_no_such_database"),
 			wantErr: []string{"db: cannot reach the database:", "3D000"}, wantUnavailable: true},
 	}
 	for _, c := range cases {

@@ -3,13 +3,9 @@ package db_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io/fs"
-	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,44 +15,11 @@ import (
 	"github.com/pepalumni/memberdb/migrations"
 )
 
-// withDatabase is serverURL pointing at database name.
-func withDatabase(t *testing.T, serverURL, name string) string {
-	t.Helper()
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
 // freshDatabase creates an empty database on the test server, dropped when
 // t ends, and returns a pool on it.
 func freshDatabase(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	ctx := context.Background()
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	name := "memberdb_migrate_" + hex.EncodeToString(b)
-	if _, err := conn(t).Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, dbtest.URL())
-		if err != nil {
-			t.Errorf("drop %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	pool, err := db.Open(ctx, withDatabase(t, dbtest.URL(), name))
+	pool, err := db.Open(context.Background(), dbtest.NewDatabase(t, "memberdb_migrate"))
 	if err != nil {
 		t.Fatal(err)
 	}

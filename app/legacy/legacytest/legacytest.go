@@ -6,16 +6,12 @@ package legacytest
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,39 +58,8 @@ func SQLite(t testing.TB) string {
 // SQLiteURL is SQLite as a --from URL.
 func SQLiteURL(t testing.TB) string { return "sqlite://" + SQLite(t) }
 
-// NewDatabase creates an empty database on the test server, dropped when t
-// ends, and returns its URL.
-func NewDatabase(t testing.TB, prefix string) string {
-	t.Helper()
-	ctx := context.Background()
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	name := prefix + "_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, dbtest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, dbtest.URL())
-		if err != nil {
-			return
-		}
-		defer c.Close(ctx)
-		_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	u, err := url.Parse(dbtest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+// NewDatabase is dbtest.NewDatabase, kept for the import tests.
+func NewDatabase(t testing.TB, prefix string) string { return dbtest.NewDatabase(t, prefix) }
 
 // Target creates an empty, migrated memberdb database of t's own.
 func Target(t testing.TB) (*pgxpool.Pool, string) {
