@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -56,11 +57,11 @@ func (h *Handler) detail(ctx context.Context, id int64) (view.MailDetail, error)
 	// The text is shown, not its links: a mailed link (a password reset,
 	// a registration's personal page) would let whoever reads the outbox
 	// act as its recipient.
-	var body string
-	if err := h.pool.QueryRow(ctx, `SELECT body_text FROM mail_outbox WHERE id = $1`, id).Scan(&body); err != nil {
-		return v, fmt.Errorf("mailweb: mail %d: %w", id, err)
+	var body strings.Builder
+	for _, part := range v.Mail.Body {
+		body.WriteString(part.Text)
 	}
-	v.Mail.Body = []view.BodyPart{{Text: hideTokens(body)}}
+	v.Mail.Body = []view.BodyPart{{Text: hideTokens(body.String())}}
 	rows, err = h.pool.Query(ctx, `SELECT at, error FROM mail_attempts WHERE mail_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return v, fmt.Errorf("mailweb: attempts of mail %d: %w", id, err)
