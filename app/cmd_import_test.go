@@ -14,6 +14,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/db/dbtest"
 	"github.com/pepalumni/memberdb/app/legacy/legacytest"
 	"github.com/pepalumni/memberdb/app/server"
 )
@@ -55,7 +56,7 @@ func reportLine(table string, n ...string) *regexp.Regexp {
 }
 
 func TestImportLegacyCommand(t *testing.T) {
-	dbURL := legacytest.NewDatabase(t, "memberdb_cli")
+	dbURL := dbtest.NewDatabase(t, "memberdb_cli")
 	from := legacytest.SQLiteURL(t)
 
 	// A dry run does not even migrate.
@@ -143,7 +144,7 @@ func checkDeclaredLevels(t *testing.T, dbURL string) {
 }
 
 func TestImportLegacyUsage(t *testing.T) {
-	dbURL := legacytest.NewDatabase(t, "memberdb_cli")
+	dbURL := dbtest.NewDatabase(t, "memberdb_cli")
 	for _, args := range [][]string{
 		{"import-legacy"},
 		{"import-legacy", "--dry-run"},

@@ -58,13 +58,10 @@ func SQLite(t testing.TB) string {
 // SQLiteURL is SQLite as a --from URL.
 func SQLiteURL(t testing.TB) string { return "sqlite://" + SQLite(t) }
 
-// NewDatabase is dbtest.NewDatabase, kept for the import tests.
-func NewDatabase(t testing.TB, prefix string) string { return dbtest.NewDatabase(t, prefix) }
-
 // Target creates an empty, migrated memberdb database of t's own.
 func Target(t testing.TB) (*pgxpool.Pool, string) {
 	t.Helper()
-	dbURL := NewDatabase(t, "memberdb_import")
+	dbURL := dbtest.NewDatabase(t, "memberdb_import")
 	pool, err := db.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +77,7 @@ func Target(t testing.TB) (*pgxpool.Pool, string) {
 // returns its URL.
 func Postgres(t testing.TB) string {
 	t.Helper()
-	dbURL := NewDatabase(t, "legacy_src")
+	dbURL := dbtest.NewDatabase(t, "legacy_src")
 	f, err := os.Open(Fixture(t, "legacy-postgres.sql"))
 	if err != nil {
 		t.Fatal(err)
