@@ -19,6 +19,7 @@ import (
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
@@ -51,6 +52,8 @@ type Server struct {
 	logger *slog.Logger
 	idle   *idleMemory
 	stop   func() // ends what Start began; nil before Start
+	// extraJobs are the domains' periodic jobs, added while routing.
+	extraJobs []jobs.Job
 }
 
 // New builds the router with every domain's routes. It starts nothing:
@@ -77,7 +80,7 @@ func New(d Deps) (*Server, error) {
 
 // newSessions keeps sessions in PostgreSQL. pgxstore's own cleanup
 // goroutine races with StopCleanup, so expired sessions are removed by a
-// loop of ours (sessionCleanup) that Start begins.
+// periodic job of ours (see jobs) that Start begins.
 func newSessions(cfg *config.Config) *scs.SessionManager {
 	sm := scs.New()
 	sm.IdleTimeout = 30 * time.Minute
@@ -150,7 +153,8 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Go(func() { sessionCleanup(bg, s.pool, s.logger, 10*time.Minute) })
+	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger}).Start(bg, s.jobs()...)
+	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
@@ -167,19 +171,17 @@ func (s *Server) Close() {
 	}
 }
 
-func sessionCleanup(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, every time.Duration) {
-	ticker := time.NewTicker(every)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if _, err := pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()"); err != nil && ctx.Err() == nil {
-				logger.Warn("removing expired sessions", "error", err)
-			}
-		}
-	}
+// jobs are the periodic work of every instance; jobs.Runner makes sure
+// each runs in one instance at a time.
+func (s *Server) jobs() []jobs.Job {
+	return append([]jobs.Job{{
+		Name:  "session-cleanup",
+		Every: 10 * time.Minute,
+		Run: func(ctx context.Context) error {
+			_, err := s.pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()")
+			return err
+		},
+	}}, s.extraJobs...)
 }
 
 func health(pool *pgxpool.Pool) http.HandlerFunc {
