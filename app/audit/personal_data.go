@@ -1,0 +1,36 @@
+package audit
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/persons"
+)
+
+// The audit log keeps who changed which field when; of an erased person
+// it loses the old and new values of their rows and, where they acted as
+// a user, their name as the actor. It is the association's record, not
+// the person's, so the export leaves it out.
+func init() {
+	persons.Register(persons.Domain{
+		Name:   "audit",
+		Tables: []string{"audit_log"},
+		Data: []persons.Category{{What: "privacy.data.audit", Where: "audit_log",
+			Why: "privacy.why.audit", HowLong: "privacy.retain.audit"}},
+		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
+			args := pgx.NamedArgs{"id": s.ID, "regs": s.Ref("registration"), "users": s.Ref("user"),
+				"apps": s.Ref("membership_application")}
+			if _, err := tx.Exec(ctx, `
+				UPDATE audit_log SET old_value = NULL, new_value = NULL
+				WHERE (table_name = 'persons' AND row_id = @id::bigint::text)
+				   OR (table_name = 'registrations' AND row_id = ANY(@regs::bigint[]::text[]))
+				   OR (table_name = 'users' AND row_id = ANY(@users::bigint[]::text[]))
+				   OR (table_name = 'membership_applications' AND row_id = ANY(@apps::bigint[]::text[]))`, args); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE audit_log SET actor = 'anonymised-' || user_id WHERE user_id = ANY(@users)`, args)
+			return err
+		},
+	})
+}

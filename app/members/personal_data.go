@@ -1,0 +1,68 @@
+package members
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/persons"
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// The person row stays, with its membership status and joining date, so
+// members per year can still be counted; name and address are replaced,
+// date of birth and relation to the university removed. Applications go
+// entirely; deletion requests are marked done. The person row is the
+// last domain erased (see persons.eraseOrder).
+func init() {
+	persons.Register(persons.Domain{
+		Name:   "members",
+		Tables: []string{"persons", "membership_applications", "deletion_requests"},
+		Data: []persons.Category{
+			{What: "privacy.data.persons", Where: "persons",
+				Why: "privacy.why.persons", HowLong: "privacy.while_member"},
+			{What: "privacy.data.applications", Where: "membership_applications",
+				Why: "privacy.why.applications", HowLong: "privacy.retain.applications"},
+			{What: "privacy.data.deletion_requests", Where: "deletion_requests",
+				Why: "privacy.why.deletion_requests", HowLong: "privacy.while_person"},
+		},
+		Refs: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) (map[string][]int64, error) {
+			rows, err := tx.Query(ctx, `SELECT id FROM membership_applications WHERE person_id = $1`, s.ID)
+			if err != nil {
+				return nil, err
+			}
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			return map[string][]int64{"membership_application": ids}, err
+		},
+		Erase:  erasePerson,
+		Export: exportMembership,
+	})
+}
+
+func erasePerson(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
+	args := pgx.NamedArgs{"id": s.ID, "name": persons.AnonymisedName, "placeholder": persons.Placeholder(s.ID)}
+	for _, q := range []string{
+		`DELETE FROM membership_applications WHERE person_id = @id`,
+		`UPDATE deletion_requests SET done_at = now() WHERE person_id = @id AND done_at IS NULL`,
+		`UPDATE persons SET name = @name, email = @placeholder, email_valid = false,
+		        date_of_birth = NULL, tu_status_id = NULL,
+		        membership_status = CASE WHEN membership_status IN ('email_unverified', 'pending')
+		                                 THEN NULL ELSE membership_status END,
+		        anonymised_at = now(), version = version + 1, updated_at = now()
+		 WHERE id = @id`,
+	} {
+		if _, err := tx.Exec(ctx, q, args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportMembership adds the applications and deletion requests; the
+// person row itself heads the export (collectExport).
+func exportMembership(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
+	if err := exportApplications(ctx, tx, s, ex); err != nil {
+		return err
+	}
+	return exportDeletions(ctx, tx, s, ex)
+}

@@ -1,0 +1,171 @@
+package persons
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// Domain is one domain's duty towards the personal data it stores: how it
+// is found, exported and erased. Every domain that keeps a table with
+// personal data registers one (Register, from its init), and erasure and
+// the GDPR export go through all of them, so that a domain's SQL stays in
+// its own package and the schema test (coverage_test in app/server) fails
+// for a table with personal data that no domain covers.
+type Domain struct {
+	// Name identifies the domain in errors and on the privacy page.
+	Name string
+	// Tables are the tables whose personal data this domain erases.
+	Tables []string
+	// Data are the categories of personal data the domain keeps, for the
+	// record of processing (/admin/privacy).
+	Data []Category
+	// Refs returns the ids of the domain's rows that belong to the person,
+	// by kind ("registration", "user", …), for the other domains whose
+	// rows point at them (mails about a registration, links to it).
+	Refs func(ctx context.Context, tx pgx.Tx, s *Subject) (map[string][]int64, error)
+	// Erase removes or overwrites the person's data in the domain's
+	// tables, keeping the rows that counts rest on.
+	Erase func(ctx context.Context, tx pgx.Tx, s *Subject) error
+	// Export adds what the domain stores about the person to the export;
+	// nil for a domain whose data is not the person's to see (secrets).
+	Export func(ctx context.Context, tx pgx.Tx, s *Subject, ex *views.Export) error
+}
+
+// Category is one kind of personal data in the record of processing.
+// The texts are catalog keys (components/i18n).
+type Category struct {
+	What, Where, Why, HowLong string
+}
+
+// Subject is the person whose data is erased or exported: their id and
+// address as they were before erasure began, and the ids every domain's
+// Refs reported.
+type Subject struct {
+	ID    int64
+	Name  string
+	Email string
+	Refs  map[string][]int64
+}
+
+// RefPerson is the kind of the person's own id.
+const RefPerson = "person"
+
+// Ref returns the ids of kind; empty when no domain reported any.
+func (s *Subject) Ref(kind string) []int64 {
+	if kind == RefPerson {
+		return []int64{s.ID}
+	}
+	if s.Refs[kind] == nil {
+		return []int64{}
+	}
+	return s.Refs[kind]
+}
+
+var (
+	mu      sync.Mutex
+	domains []Domain
+)
+
+// Register adds d to the registry; each domain calls it once, from init.
+func Register(d Domain) {
+	mu.Lock()
+	defer mu.Unlock()
+	if d.Erase == nil {
+		panic("persons: domain " + d.Name + " registered without Erase")
+	}
+	domains = append(domains, d)
+	slices.SortFunc(domains, func(a, b Domain) int { return order(a.Name) - order(b.Name) })
+}
+
+// eraseOrder lists the domains whose erasure must come last: links and
+// mails are found through the person's address and rows, so the person
+// row (members) is overwritten after all others.
+var eraseOrder = map[string]int{"members": 1}
+
+func order(name string) int { return eraseOrder[name] }
+
+// Domains returns the registered domains, in the order they erase.
+func Domains() []Domain {
+	mu.Lock()
+	defer mu.Unlock()
+	return slices.Clone(domains)
+}
+
+// Collect asks every domain for the person's rows and returns the subject
+// that Erase and Export are called with.
+func Collect(ctx context.Context, tx pgx.Tx, id int64, name, email string) (*Subject, error) {
+	s := &Subject{ID: id, Name: name, Email: email, Refs: map[string][]int64{}}
+	for _, d := range Domains() {
+		if d.Refs == nil {
+			continue
+		}
+		refs, err := d.Refs(ctx, tx, s)
+		if err != nil {
+			return nil, fmt.Errorf("persons: %s: %w", d.Name, err)
+		}
+		for k, ids := range refs {
+			s.Refs[k] = append(s.Refs[k], ids...)
+		}
+	}
+	return s, nil
+}
+
+// EraseAll erases the subject's data in every domain, inside tx.
+func EraseAll(ctx context.Context, tx pgx.Tx, s *Subject) error {
+	for _, d := range Domains() {
+		if err := d.Erase(ctx, tx, s); err != nil {
+			return fmt.Errorf("persons: erase %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// ExportAll fills ex from every domain, inside tx.
+func ExportAll(ctx context.Context, tx pgx.Tx, s *Subject, ex *views.Export) error {
+	for _, d := range Domains() {
+		if d.Export == nil {
+			continue
+		}
+		if err := d.Export(ctx, tx, s, ex); err != nil {
+			return fmt.Errorf("persons: export %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// Covered returns every table some domain declares, with its domain.
+func Covered() map[string]string {
+	out := map[string]string{}
+	for _, d := range Domains() {
+		for _, t := range d.Tables {
+			out[t] = d.Name
+		}
+	}
+	return out
+}
+
+// ISOTime formats a time as the export shows it.
+func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// ISOTimePtr is ISOTime for a time that may be absent.
+func ISOTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := ISOTime(*t)
+	return &s
+}
+
+// Placeholder is the address an erased person's address is replaced with.
+func Placeholder(id int64) string { return "anonymised-" + strconv.FormatInt(id, 10) + "@invalid" }
+
+// AnonymisedName replaces the name of an erased person.
+const AnonymisedName = "Anonymisiert"
