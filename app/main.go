@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"role":          {"role create|grant|revoke: manage roles and their access levels", runRole},
 		"access-levels": {"list the access levels and the roles holding them", runAccessLevels},
 		"mail-worker":   {"deliver queued mail without serving HTTP (serve runs a worker too)", runMailWorker},
+		"purge":         {"purge [--dry-run]: delete the personal data whose retention has passed (serve does it daily)", runPurge},
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 // ActorParticipant names changes made by a participant through a mailed link.
 const ActorParticipant = "participant via link"
 
+// ActorPurge names the purge of old personal data (app/retention).
+const ActorPurge = "purge"
+
 // Entry is one changed field (or a whole-row action when Field is empty).
 type Entry struct {
 	UserID   *int64 // nil when no user was logged in

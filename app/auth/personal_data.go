@@ -18,6 +18,7 @@ func init() {
 	persons.Register(persons.Domain{
 		Name:   "auth",
 		Tables: []string{"users", "user_roles", "sessions"},
+		Holds:  `EXISTS (SELECT 1 FROM users WHERE person_id = p.id)`,
 		Data: []persons.Category{{What: "privacy.data.accounts", Where: "users, user_roles, sessions",
 			Why: "privacy.why.accounts", HowLong: "privacy.while_account"}},
 		Refs: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) (map[string][]int64, error) {

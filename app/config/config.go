@@ -51,6 +51,8 @@ type Config struct {
 	PageCacheTTL time.Duration
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
+	// Retain is how long personal data is kept before the purge.
+	Retain Retention
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -180,6 +182,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.PprofAddr = get("PPROF_ADDR", ""); c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		problems = append(problems, fmt.Sprintf("PPROF_ADDR=%q must be a loopback host:port such as 127.0.0.1:6060: the profiler is not for the network", c.PprofAddr))
 	}
+
+	c.Retain = readRetention(get, &problems)
 
 	if len(problems) > 0 {
 		slices.Sort(problems)

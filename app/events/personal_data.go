@@ -18,6 +18,7 @@ func init() {
 	persons.Register(persons.Domain{
 		Name:   "events",
 		Tables: []string{"registrations", "events"},
+		Holds:  `EXISTS (SELECT 1 FROM registrations WHERE person_id = p.id)`,
 		Data: []persons.Category{
 			{What: "privacy.data.registrations", Where: "registrations",
 				Why: "privacy.why.registrations", HowLong: "privacy.retain.registrations"},

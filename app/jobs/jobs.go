@@ -43,8 +43,10 @@ type Runner struct {
 	Tick time.Duration
 }
 
-// Start runs the jobs until ctx ends; the returned function waits for a
-// run in progress to finish after ctx has ended.
+// Start runs the jobs until ctx ends, looking first one Tick after the
+// start (an instance starting is busy enough, and tests that start the
+// server do not meet jobs they did not ask for); the returned function
+// waits for a run in progress to finish after ctx has ended.
 func (r *Runner) Start(ctx context.Context, jobs ...Job) (wait func()) {
 	tick := r.Tick
 	if tick <= 0 {
@@ -56,6 +58,11 @@ func (r *Runner) Start(ctx context.Context, jobs ...Job) (wait func()) {
 		t := time.NewTicker(tick)
 		defer t.Stop()
 		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 			for _, j := range jobs {
 				if ctx.Err() != nil {
 					return
@@ -63,11 +70,6 @@ func (r *Runner) Start(ctx context.Context, jobs ...Job) (wait func()) {
 				if _, err := r.RunDue(ctx, j); err != nil && ctx.Err() == nil {
 					r.Logger.Error("periodic job failed", "job", j.Name, "error", err)
 				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
 			}
 		}
 	}()

@@ -92,4 +92,3 @@ func exportDeletions(ctx context.Context, tx pgx.Tx, p *persons.Subject, ex *vie
 	})
 	return err
 }
-

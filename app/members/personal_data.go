@@ -18,6 +18,8 @@ func init() {
 	persons.Register(persons.Domain{
 		Name:   "members",
 		Tables: []string{"persons", "membership_applications", "deletion_requests"},
+		Holds: `EXISTS (SELECT 1 FROM membership_applications WHERE person_id = p.id)
+			OR EXISTS (SELECT 1 FROM deletion_requests WHERE person_id = p.id AND done_at IS NULL)`,
 		Data: []persons.Category{
 			{What: "privacy.data.persons", Where: "persons",
 				Why: "privacy.why.persons", HowLong: "privacy.while_member"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,11 @@ type Domain struct {
 	// Data are the categories of personal data the domain keeps, for the
 	// record of processing (/admin/privacy).
 	Data []Category
+	// Holds is SQL true while the domain still needs the person p (a
+	// row of persons, aliased p): a person nobody holds and nobody has
+	// changed for RETAIN_APPLICATIONS is deleted. Empty when the domain
+	// never holds anyone.
+	Holds string
 	// Refs returns the ids of the domain's rows that belong to the person,
 	// by kind ("registration", "user", …), for the other domains whose
 	// rows point at them (mails about a registration, links to it).
@@ -169,3 +175,55 @@ func Placeholder(id int64) string { return "anonymised-" + strconv.FormatInt(id,
 
 // AnonymisedName replaces the name of an erased person.
 const AnonymisedName = "Anonymisiert"
+
+// Purged is what one purge step took: how many rows, and the oldest of
+// them (nil when none).
+type Purged struct {
+	Count  int
+	Oldest *time.Time
+}
+
+// Add counts o in too.
+func (p *Purged) Add(o Purged) {
+	p.Count += o.Count
+	if o.Oldest != nil && (p.Oldest == nil || o.Oldest.Before(*p.Oldest)) {
+		p.Oldest = o.Oldest
+	}
+}
+
+// PurgeRows runs q, which must return one row of the count and the oldest
+// time of what it removed (typically WITH gone AS (DELETE … RETURNING t)
+// SELECT count(*), min(t) FROM gone).
+func PurgeRows(ctx context.Context, tx pgx.Tx, q string, args ...any) (Purged, error) {
+	var p Purged
+	err := tx.QueryRow(ctx, q, args...).Scan(&p.Count, &p.Oldest)
+	return p, err
+}
+
+// NewPlaceholders creates n erased persons for rows that must keep
+// pointing at someone (a registration kept for the counts) after their
+// person was cut off; each gets its own, so that nothing links them.
+func NewPlaceholders(ctx context.Context, tx pgx.Tx, n int) ([]int64, error) {
+	rows, err := tx.Query(ctx, `
+		INSERT INTO persons (name, email, email_valid, anonymised_at)
+		SELECT $1, 'anonymised-' || gen_random_uuid() || '@invalid', false, now() FROM generate_series(1, $2)
+		RETURNING id`, AnonymisedName, n)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// Held is SQL true while any domain still needs the person p.
+func Held() string {
+	var conds []string
+	for _, d := range Domains() {
+		if d.Holds != "" {
+			conds = append(conds, "("+d.Holds+")")
+		}
+	}
+	if len(conds) == 0 {
+		return "false"
+	}
+	return strings.Join(conds, " OR ")
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/organisers"
+	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -79,8 +80,8 @@ func New(d Deps) (*Server, error) {
 }
 
 // newSessions keeps sessions in PostgreSQL. pgxstore's own cleanup
-// goroutine races with StopCleanup, so expired sessions are removed by a
-// periodic job of ours (see jobs) that Start begins.
+// goroutine races with StopCleanup, so expired sessions are removed by the
+// purge of expired data (app/retention) that Start begins.
 func newSessions(cfg *config.Config) *scs.SessionManager {
 	sm := scs.New()
 	sm.IdleTimeout = 30 * time.Minute
@@ -142,6 +143,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	ev.Routes(rt, s.Registry)
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
 	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service()}).Routes(rt)
+	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)
 }
 
 // Start writes the declared access levels to the database and begins the
@@ -171,18 +173,10 @@ func (s *Server) Close() {
 	}
 }
 
-// jobs are the periodic work of every instance; jobs.Runner makes sure
-// each runs in one instance at a time.
-func (s *Server) jobs() []jobs.Job {
-	return append([]jobs.Job{{
-		Name:  "session-cleanup",
-		Every: 10 * time.Minute,
-		Run: func(ctx context.Context) error {
-			_, err := s.pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()")
-			return err
-		},
-	}}, s.extraJobs...)
-}
+// jobs are the periodic work of every instance (the purge of old and
+// expired data among them); jobs.Runner makes sure each runs in one
+// instance at a time.
+func (s *Server) jobs() []jobs.Job { return s.extraJobs }
 
 func health(pool *pgxpool.Pool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

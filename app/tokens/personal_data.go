@@ -29,13 +29,8 @@ func init() {
 		Data: []persons.Category{{What: "privacy.data.links", Where: "tokens",
 			Why: "privacy.why.links", HowLong: "privacy.until_expiry"}},
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
-			for purpose, kind := range subjectKinds {
-				ids := s.Ref(kind)
-				if len(ids) == 0 {
-					continue
-				}
-				if _, err := tx.Exec(ctx, `UPDATE tokens SET used_at = now()
-					WHERE used_at IS NULL AND purpose = $1 AND subject_id = ANY($2)`, purpose, ids); err != nil {
+			for _, kind := range []string{persons.RefPerson, "user", "membership_application", "registration"} {
+				if err := Spend(ctx, tx, kind, s.Ref(kind)); err != nil {
 					return err
 				}
 			}

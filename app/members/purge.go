@@ -1,0 +1,76 @@
+package members
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/persons"
+)
+
+// PurgeApplications deletes the membership applications made before
+// before that were never verified or were denied (RETAIN_APPLICATIONS),
+// and takes the stale "unverified" or "denied" status off their persons.
+func PurgeApplications(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Purged, error) {
+	p, err := persons.PurgeRows(ctx, tx, `
+		WITH gone AS (
+		    DELETE FROM membership_applications a USING persons p
+		    WHERE p.id = a.person_id AND a.created_at < $1
+		      AND (a.verified_at IS NULL OR p.membership_status = 'denied')
+		    RETURNING a.created_at)
+		SELECT count(*), min(created_at) FROM gone`, before)
+	if err != nil {
+		return p, err
+	}
+	// updated_at stays: it tells when the person last did something, and
+	// a person with nothing else is deleted by PurgePersons right after.
+	_, err = tx.Exec(ctx, `
+		UPDATE persons p SET membership_status = NULL, version = version + 1
+		WHERE membership_status IN ('email_unverified', 'denied') AND updated_at < $1
+		  AND NOT EXISTS (SELECT 1 FROM membership_applications a WHERE a.person_id = p.id)`, before)
+	return p, err
+}
+
+// PurgePersons deletes the persons who have nothing else here (no
+// membership, former or present, and no domain holds them: no
+// application, registration, user account or open deletion request) and
+// have not changed since before.
+// Each is erased through every domain first, so the mails about them go
+// too, and then their row is deleted.
+func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Purged, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT id, name, email, created_at FROM persons p
+		WHERE (membership_status IS NULL OR membership_status IN ('email_unverified', 'denied'))
+		  AND updated_at < $1 AND created_at < $1 AND NOT (`+persons.Held()+`)
+		ORDER BY id
+		FOR UPDATE`, before)
+	if err != nil {
+		return persons.Purged{}, err
+	}
+	type idle struct {
+		ID          int64
+		Name, Email string
+		Created     time.Time
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idle])
+	if err != nil {
+		return persons.Purged{}, err
+	}
+	var p persons.Purged
+	for _, f := range found {
+		s, err := persons.Collect(ctx, tx, f.ID, f.Name, f.Email)
+		if err != nil {
+			return p, err
+		}
+		if err := persons.EraseAll(ctx, tx, s); err != nil {
+			return p, err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM persons WHERE id = $1`, f.ID); err != nil {
+			return p, err
+		}
+		created := f.Created
+		p.Add(persons.Purged{Count: 1, Oldest: &created})
+	}
+	return p, nil
+}
