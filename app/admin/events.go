@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -52,6 +53,8 @@ func (h *Handler) eventsTable() *table {
 				options: enumOptions("admin.formality.", formalities, true), parse: enumParser(formalities, true),
 				display: enumDisplay("admin.formality.")},
 			{name: "notify_email", column: "notify_email", kind: "email", parse: emailParser(false)},
+			{name: "retain_registrations", column: "retain_registrations", read: "retention_period(retain_registrations)",
+				kind: "text", parse: periodParser, help: "admin.events.retain_registrations.help"},
 			{name: "force_tu_mail", column: "force_tu_mail", kind: "checkbox", parse: boolParser, display: boolDisplay},
 			{name: "description", column: "description", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/description", rows: 10},
@@ -84,6 +87,20 @@ func (r eventRules) row(ctx context.Context, q querier, id string) (adminui.Row,
 }
 
 func (eventRules) title(_ context.Context, _ string, st rowState) string { return st.text("name") }
+
+// periodParser reads an event's own retention period for its answers:
+// empty for the default (RETAIN_REGISTRATIONS).
+func periodParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, "", nil
+	}
+	p, err := config.ParsePeriod(strings.ToLower(s))
+	if err != nil {
+		return nil, tr(ctx, "admin.events.error.retain_registrations"), nil
+	}
+	return p.Interval(), "", nil
+}
 
 // shortlinkParser accepts an empty shortlink (none) or one the event's URL
 // can carry.

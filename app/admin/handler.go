@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/web"
@@ -27,6 +28,9 @@ type Deps struct {
 	Site *web.Site
 	// Events changes registration statuses by the participants' rules.
 	Events *events.Service
+	// Config gives the retention periods (the event form's default, the
+	// privacy page).
+	Config *config.Config
 }
 
 // Handler serves /admin/.
@@ -34,6 +38,9 @@ type Handler struct {
 	pool      *pgxpool.Pool
 	site      *web.Site
 	eventsSvc *events.Service
+	cfg       *config.Config
+	// retainRegistrations is the default an event's own period replaces.
+	retainRegistrations config.Period
 
 	persons       *table
 	tuStatus      *table
@@ -46,7 +53,7 @@ type Handler struct {
 
 // NewHandler builds the console and its table descriptions.
 func NewHandler(d Deps) *Handler {
-	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events}
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, retainRegistrations: d.Config.Retain.Registrations}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()
 	h.users = h.usersTable()

@@ -38,6 +38,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	h.tableRoutes(persons, h.persons, h.listPersons, true, true)
 	persons.Get("/admin/persons/{id}/anonymise", h.confirmAnonymise)
 	persons.Post("/admin/persons/{id}/anonymise", h.anonymise)
+	persons.Get("/admin/privacy", h.privacy)
 	// University relations (tu_status) belong to the persons' admins.
 	h.tableRoutes(persons, h.tuStatus, h.listTUStatus, true, true)
 

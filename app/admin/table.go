@@ -147,6 +147,8 @@ type field struct {
 	// preview is the URL rendering a preview of the field (html, schema).
 	preview string
 	rows    int
+	// help is a catalog key of a hint under the input.
+	help string
 }
 
 func (t *table) field(name string) *field {

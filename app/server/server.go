@@ -142,7 +142,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	ev := events.NewHandler(cfg, d.Pool, site, mailOrg)
 	ev.Routes(rt, s.Registry)
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
-	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service()}).Routes(rt)
+	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg}).Routes(rt)
 	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)
 }
 

@@ -241,6 +241,11 @@
     document.querySelectorAll("#toasts .toast").forEach(expire);
   });
 
+  // A print button prints its page (the record of processing).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+
   // Domains hook their own behaviour (latex previews, inline editing) here.
   window.memberdb = { renderMath: renderMath, katexOptions: katexOptions, showToast: showToast };
 })();

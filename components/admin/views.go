@@ -23,6 +23,7 @@ type IndexEntry struct {
 	Name  string // stable name for tests: persons, events, …
 	Title string
 	URL   string
+	// Count is the number of rows; -1 for a page that has none.
 	Count int
 	// Note explains the count ("3 failed"), optional.
 	Note string

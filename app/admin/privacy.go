@@ -1,0 +1,93 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/persons"
+	"github.com/pepalumni/memberdb/app/retention"
+	"github.com/pepalumni/memberdb/app/web"
+	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// privacyAhead is how far ahead the privacy page looks for what the purge
+// will take.
+const privacyAhead = 30 * 24 * time.Hour
+
+// privacy answers GET /admin/privacy: the record of processing (GDPR
+// Art. 30), made from the domains' declarations (persons.Register) and the
+// retention settings, and what the purge takes in the next 30 days (its
+// dry run, rolled back).
+func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := time.Now()
+	ahead := now.Add(privacyAhead)
+	rep, err := retention.New(h.cfg, h.pool).Run(ctx, ahead, true)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := adminui.PrivacyView{
+		Title:     tr(ctx, "privacy.title"),
+		Intro:     tr(ctx, "privacy.intro", h.cfg.OrgName, h.cfg.OrgEmail),
+		Generated: tr(ctx, "privacy.generated", web.LocalTime(now)),
+		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format("02.01.2006")),
+	}
+	for _, d := range persons.Domains() {
+		for _, c := range d.Data {
+			v.Records = append(v.Records, adminui.PrivacyRecord{
+				What: tr(ctx, c.What), Where: c.Where, Why: tr(ctx, c.Why), HowLong: h.howLong(ctx, c.HowLong),
+			})
+		}
+	}
+	for _, l := range rep.Lines {
+		d := adminui.PrivacyDue{Key: l.Key, Label: tr(ctx, "privacy.purge."+l.Key), Count: l.Count, Oldest: "–"}
+		if l.Oldest != nil {
+			d.Oldest = l.Oldest.In(web.Berlin).Format("02.01.2006")
+		}
+		v.Due = append(v.Due, d)
+	}
+	ret := h.cfg.Retain
+	for _, s := range []struct {
+		name string
+		p    config.Period
+	}{{"RETAIN_MAIL", ret.Mail}, {"RETAIN_REGISTRATIONS", ret.Registrations}, {"RETAIN_APPLICATIONS", ret.Applications}, {"RETAIN_AUDIT", ret.Audit}} {
+		v.Settings = append(v.Settings, adminui.PrivacySetting{Name: s.name, Value: s.p.String() + " (" + periodText(ctx, s.p) + ")"})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.page(w, r, http.StatusOK, v.Title, adminui.Privacy(v))
+}
+
+// howLong translates a category's retention, naming the configured period
+// where its text has a place for one.
+func (h *Handler) howLong(ctx context.Context, key string) string {
+	ret := h.cfg.Retain
+	period := map[string]config.Period{
+		"privacy.retain.mail": ret.Mail, "privacy.retain.registrations": ret.Registrations,
+		"privacy.retain.applications": ret.Applications, "privacy.retain.audit": ret.Audit,
+		"privacy.while_member": ret.Applications,
+	}
+	if p, ok := period[key]; ok {
+		return tr(ctx, key, periodText(ctx, p))
+	}
+	return tr(ctx, key)
+}
+
+// periodText writes a period in words: "12 Monate", "3 years".
+func periodText(ctx context.Context, p config.Period) string {
+	s := p.String()
+	unit := strings.TrimLeft(s, "0123456789")
+	n := 0
+	for _, c := range strings.TrimSuffix(s, unit) {
+		n = n*10 + int(c-'0')
+	}
+	switch unit {
+	case "d", "w", "mo", "y":
+		return i18n.N(ctx, "privacy.period."+unit, n)
+	}
+	return s
+}
