@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,10 @@ import (
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
+
+// recordOrder lists the domains on the privacy page as a reader meets
+// them: the person first, the technical records last.
+var recordOrder = map[string]int{"members": 1, "events": 2, "mail": 3, "auth": 4, "organisers": 5, "tokens": 6, "audit": 7}
 
 // privacyAhead is how far ahead the privacy page looks for what the purge
 // will take.
@@ -37,7 +42,9 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format("02.01.2006")),
 	}
-	for _, d := range persons.Domains() {
+	domains := persons.Domains()
+	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
+	for _, d := range domains {
 		for _, c := range d.Data {
 			v.Records = append(v.Records, adminui.PrivacyRecord{
 				What: tr(ctx, c.What), Where: c.Where, Why: tr(ctx, c.Why), HowLong: h.howLong(ctx, c.HowLong),
