@@ -2,22 +2,25 @@ package audit
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/persons"
+	views "github.com/pepalumni/memberdb/components/members"
 )
 
 // The audit log keeps who changed which field when; of an erased person
 // it loses the old and new values of their rows and, where they acted as
-// a user, their name as the actor. It is the association's record, not
-// the person's, so the export leaves it out.
+// a user, their name as the actor. The export shows the changes to the
+// person's own rows.
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "audit",
 		Tables: []string{"audit_log"},
 		Data: []persons.Category{{What: "privacy.data.audit", Where: "audit_log",
 			Why: "privacy.why.audit", HowLong: "privacy.retain.audit"}},
+		Export: exportChanges,
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			args := pgx.NamedArgs{"id": s.ID, "regs": s.Ref("registration"), "users": s.Ref("user"),
 				"apps": s.Ref("membership_application")}
@@ -33,4 +36,26 @@ func init() {
 			return err
 		},
 	})
+}
+
+func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
+	rows, err := tx.Query(ctx, `
+		SELECT at, table_name, coalesce(field, ''), old_value, new_value FROM audit_log
+		WHERE (table_name = 'persons' AND row_id = @id::bigint::text)
+		   OR (table_name = 'registrations' AND row_id = ANY(@regs::bigint[]::text[]))
+		   OR (table_name = 'users' AND row_id = ANY(@users::bigint[]::text[]))
+		ORDER BY at, id`, pgx.NamedArgs{"id": s.ID, "regs": s.Ref("registration"), "users": s.Ref("user")})
+	if err != nil {
+		return err
+	}
+	ex.Changes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (views.ExportChange, error) {
+		var (
+			c  views.ExportChange
+			at time.Time
+		)
+		err := row.Scan(&at, &c.Table, &c.Field, &c.OldValue, &c.NewValue)
+		c.At = persons.ISOTime(at)
+		return c, err
+	})
+	return err
 }

@@ -88,6 +88,10 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 	if _, err := app.Pool.Exec(context.Background(), `UPDATE users SET person_id = $1 WHERE id = $2`, id, user.ID); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := app.Pool.Exec(context.Background(), `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value)
+		VALUES ('vorstand', 'persons', $1::bigint::text, 'name', 'Grete Gruendlich', 'Grete Gründlich')`, id); err != nil {
+		t.Fatal(err)
+	}
 	link := gdprLink(t, app, email, 1)
 
 	page := app.Get(t, app.Client(), link)
@@ -98,7 +102,9 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 		"adresse › stadt", "Dortmund", user.Username, "Auskunft über deine gespeicherten Daten",
 		`data-testid="gdpr-download"`, `data-testid="gdpr-delete"`,
 		// Dates as German readers write them; mails keep their lines.
-		">02.02.2020<", "white-space: pre-wrap")
+		">02.02.2020<", "white-space: pre-wrap",
+		// The changes to their data, and the links sent to them.
+		"Grete Gruendlich", "Gespeicherte Daten ansehen")
 	if strings.Contains(page.Body, "2020-02-02") {
 		t.Errorf("the GDPR page shows an ISO date to German readers")
 	}
@@ -136,6 +142,13 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 					Subject string
 					To      []string
 				}
+				Changes []struct {
+					Field    string  `json:"field"`
+					OldValue *string `json:"old_value"`
+				}
+				Links []struct {
+					Purpose string `json:"purpose"`
+				}
 			}
 			if err := json.Unmarshal([]byte(resp.Body), &ex); err != nil {
 				t.Fatalf("JSON: %v\n%s", err, resp.Body)
@@ -155,6 +168,12 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 			}
 			if len(ex.Mails) == 0 || !strings.Contains(ex.Mails[0].Subject, "Auskunft") {
 				t.Errorf("mails = %+v", ex.Mails)
+			}
+			if len(ex.Changes) != 1 || ex.Changes[0].Field != "name" || ex.Changes[0].OldValue == nil || *ex.Changes[0].OldValue != "Grete Gruendlich" {
+				t.Errorf("changes = %+v", ex.Changes)
+			}
+			if len(ex.Links) == 0 || ex.Links[0].Purpose != "gdpr_view" {
+				t.Errorf("links = %+v", ex.Links)
 			}
 		})
 	}

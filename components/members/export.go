@@ -12,6 +12,34 @@ type Export struct {
 	Users            []ExportUser         `json:"user_accounts"`
 	Mails            []ExportMail         `json:"mails"`
 	DeletionRequests []ExportDeletion     `json:"deletion_requests"`
+	Changes          []ExportChange       `json:"changes"`
+	Links            []ExportLink         `json:"links"`
+	Drafts           []ExportDraft        `json:"mail_drafts"`
+}
+
+// ExportChange is one audit entry about the person's rows.
+type ExportChange struct {
+	At       string  `json:"at"`
+	Table    string  `json:"table"`
+	Field    string  `json:"field"`
+	OldValue *string `json:"old_value"`
+	NewValue *string `json:"new_value"`
+}
+
+// ExportLink is one personal link mailed to the person (never its secret).
+type ExportLink struct {
+	Purpose   string  `json:"purpose"`
+	CreatedAt string  `json:"created_at"`
+	ExpiresAt string  `json:"expires_at"`
+	UsedAt    *string `json:"used_at"`
+}
+
+// ExportDraft is a mail to participants the person wrote as an organiser.
+type ExportDraft struct {
+	Event     string  `json:"event"`
+	Subject   string  `json:"subject"`
+	CreatedAt string  `json:"created_at"`
+	SentAt    *string `json:"sent_at"`
 }
 
 // PersonJSON is a person as the JSON API lists them.
