@@ -1,9 +1,11 @@
 package members_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -99,4 +101,20 @@ func TestBrowserGDPRDataOnAPhone(t *testing.T) {
 		}
 	}
 	b.FitsWidth(t)
+	b.Screenshot(t, "gdpr-360")
+
+	// The whole page, with the links sent and the changes made, in both
+	// languages on a desktop too.
+	for _, lang := range []string{"de", "en"} {
+		for _, size := range [][2]int{{360, 740}, {1280, 900}} {
+			w := apptest.NewBrowser(t, size[0], size[1])
+			if _, err := chromedp.Call(w.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: lang, URL: app.URL}); err != nil {
+				t.Fatal(err)
+			}
+			w.Do(t, "reading the data in "+lang, chromedp.Navigate(app.URL+link), chromedp.WaitVisible(chromedp.CSS(`[data-testid="gdpr-links"]`)))
+			w.FitsWidth(t)
+			w.Screenshot(t, fmt.Sprintf("gdpr-%s-%dx%d", lang, size[0], size[1]))
+			w.NoConsoleErrors(t)
+		}
+	}
 }
