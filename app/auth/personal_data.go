@@ -21,14 +21,7 @@ func init() {
 		Holds:  `EXISTS (SELECT 1 FROM users WHERE person_id = p.id)`,
 		Data: []persons.Category{{What: "privacy.data.accounts", Where: "users, user_roles, sessions",
 			Why: "privacy.why.accounts", HowLong: "privacy.while_account"}},
-		Refs: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) (map[string][]int64, error) {
-			rows, err := tx.Query(ctx, `SELECT id FROM users WHERE person_id = $1`, s.ID)
-			if err != nil {
-				return nil, err
-			}
-			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-			return map[string][]int64{"user": ids}, err
-		},
+		Refs: persons.RefsQuery("user", `SELECT id FROM users WHERE person_id = $1`),
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			if _, err := tx.Exec(ctx, `DELETE FROM user_roles WHERE user_id = ANY($1)`, s.Ref("user")); err != nil {
 				return err

@@ -25,14 +25,7 @@ func init() {
 			{What: "privacy.data.notify", Where: "events.notify_email",
 				Why: "privacy.why.notify", HowLong: "privacy.while_event"},
 		},
-		Refs: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) (map[string][]int64, error) {
-			rows, err := tx.Query(ctx, `SELECT id FROM registrations WHERE person_id = $1`, s.ID)
-			if err != nil {
-				return nil, err
-			}
-			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-			return map[string][]int64{"registration": ids}, err
-		},
+		Refs: persons.RefsQuery("registration", `SELECT id FROM registrations WHERE person_id = $1`),
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			if _, err := tx.Exec(ctx, `UPDATE registrations SET data = '{}', version = version + 1, updated_at = now()
 				WHERE person_id = $1`, s.ID); err != nil {

@@ -28,14 +28,7 @@ func init() {
 			{What: "privacy.data.deletion_requests", Where: "deletion_requests",
 				Why: "privacy.why.deletion_requests", HowLong: "privacy.while_person"},
 		},
-		Refs: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) (map[string][]int64, error) {
-			rows, err := tx.Query(ctx, `SELECT id FROM membership_applications WHERE person_id = $1`, s.ID)
-			if err != nil {
-				return nil, err
-			}
-			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-			return map[string][]int64{"membership_application": ids}, err
-		},
+		Refs:   persons.RefsQuery("membership_application", `SELECT id FROM membership_applications WHERE person_id = $1`),
 		Erase:  erasePerson,
 		Export: exportMembership,
 	})

@@ -227,3 +227,16 @@ func Held() string {
 	}
 	return strings.Join(conds, " OR ")
 }
+
+// RefsQuery is a Domain.Refs that reports the ids q (with the person's id
+// as $1) returns, as kind.
+func RefsQuery(kind, q string) func(context.Context, pgx.Tx, *Subject) (map[string][]int64, error) {
+	return func(ctx context.Context, tx pgx.Tx, s *Subject) (map[string][]int64, error) {
+		rows, err := tx.Query(ctx, q, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		return map[string][]int64{kind: ids}, err
+	}
+}
