@@ -85,7 +85,7 @@ func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, ti
 		}
 	}
 	limits := s.limits()
-	count, ok, retry := limits.reserveLogin(a.Client, account, device)
+	count, ok, retry := limits.reserveLogin(ctx, a.Client, account, device)
 	if !ok {
 		return credentials{}, retry, ErrTooManyAttempts
 	}
@@ -101,7 +101,7 @@ func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, ti
 	if !ok {
 		return credentials{}, 0, ErrBadCredentials
 	}
-	limits.releaseLogin(count)
+	limits.releaseLogin(ctx, count)
 	if rehash {
 		if err := s.rehash(ctx, c, a.Password); err != nil {
 			s.logError(ctx, "replacing an old password hash failed", err, c.UserID)

@@ -51,6 +51,10 @@ type Config struct {
 	PageCacheTTL time.Duration
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics there.
+	MetricsAddr string
+	// LogFormat is text (the default) or json.
+	LogFormat string
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -179,6 +183,17 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.PageCacheTTL = cacheTTL
 	if c.PprofAddr = get("PPROF_ADDR", ""); c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		problems = append(problems, fmt.Sprintf("PPROF_ADDR=%q must be a loopback host:port such as 127.0.0.1:6060: the profiler is not for the network", c.PprofAddr))
+	}
+
+	if c.MetricsAddr = get("METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("METRICS_ADDR=%q is not host:port, such as 127.0.0.1:9090", c.MetricsAddr))
+		}
+	}
+	switch c.LogFormat = strings.ToLower(get("LOG_FORMAT", "text")); c.LogFormat {
+	case "text", "json":
+	default:
+		problems = append(problems, fmt.Sprintf("LOG_FORMAT=%q must be text or json", c.LogFormat))
 	}
 
 	if len(problems) > 0 {

@@ -24,6 +24,7 @@ import (
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/organisers"
+	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -36,6 +37,10 @@ type Deps struct {
 	Config *config.Config
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
+	// LimitScope keeps the rate limits of servers on one database apart:
+	// empty in production, where every instance counts together; tests
+	// that share a database give each app its own.
+	LimitScope string
 }
 
 // Server is the assembled application.
@@ -66,9 +71,10 @@ func New(d Deps) (*Server, error) {
 		Dev:      d.Config.Dev,
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
 		Pages:    web.NewPageCache(d.Config.PageCacheTTL, sm.Cookie.Name),
+		Limits:   ratelimit.NewStore(d.Pool, d.LimitScope, d.Logger),
 	}
 	sm.ErrorFunc = site.SessionError
-	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
+	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.NewLimits(site.Limits), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
 	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
 		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}}
@@ -181,6 +187,10 @@ func (s *Server) jobs() []jobs.Job {
 			_, err := s.pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()")
 			return err
 		},
+	}, {
+		Name:  "rate-limit-sweep",
+		Every: 10 * time.Minute,
+		Run:   s.Site.Limits.Sweep,
 	}}, s.extraJobs...)
 }
 
