@@ -13,7 +13,7 @@ func runMailWorker(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("mail-worker takes no arguments")
 	}
-	cfg, pool, err := open(ctx)
+	cfg, pool, err := open(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments")
 	}
-	cfg, pool, err := open(ctx)
+	cfg, pool, err := open(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -59,6 +59,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	worker := mail.NewWorker(pool, mail.NewWorkerConfig(cfg, e.logger))
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
+	srv.AddReadyCheck(server.MailWorkerCheck(worker.Connected))
 
 	httpServer := &http.Server{
 		Addr:              cfg.ListenAddr,

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // command is one subcommand; it returns errUsage for bad arguments.
@@ -56,7 +58,7 @@ func main() {
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
 		stderr: os.Stderr,
-		logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		logger: web.NewLogger(os.Stderr, "text"),
 	})
 	stop()
 	os.Exit(code)

@@ -116,6 +116,7 @@ func Start(t testing.TB, opts ...Option) *App {
 	mailCfg.RetryBase = 50 * time.Millisecond
 	worker := mail.NewWorker(pool, mailCfg)
 	worker.Start(context.Background())
+	srv.AddReadyCheck(server.MailWorkerCheck(worker.Connected))
 	t.Cleanup(func() {
 		worker.Stop()
 		ts.Close()

@@ -79,6 +79,9 @@ type Worker struct {
 	claimer claimer
 
 	delivered atomic.Int64
+	// connected: the worker's own connection (LISTEN) is up; /readyz
+	// reports an instance whose worker lost its database.
+	connected atomic.Bool
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -89,6 +92,10 @@ type Worker struct {
 func NewWorker(pool *pgxpool.Pool, cfg WorkerConfig) *Worker {
 	return &Worker{pool: pool, cfg: cfg.withDefaults(), claimer: thisProcess()}
 }
+
+// Connected reports whether the worker holds its database connection:
+// false before it first connected and while it reconnects.
+func (w *Worker) Connected() bool { return w.connected.Load() }
 
 // Delivered is how many mails this worker handed to the SMTP server (or
 // captured, in the development mailbox).
@@ -239,6 +246,8 @@ func (w *Worker) listenOnce(ctx context.Context, wake chan<- struct{}) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{Notify}.Sanitize()); err != nil {
 		return err
 	}
+	w.connected.Store(true)
+	defer w.connected.Store(false)
 	// A mail enqueued before LISTEN took effect must not wait for the poll.
 	signal(wake)
 	for {

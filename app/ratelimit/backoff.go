@@ -72,7 +72,7 @@ func (b *Backoff) Allow(ctx context.Context, key string) (ok bool, retryAfter ti
 		if err == nil {
 			return ok, retryAfter
 		}
-		b.db.failed("allow", err)
+		b.db.failed(ctx, "allow", err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -107,7 +107,7 @@ func (b *Backoff) Undo(ctx context.Context, key string) {
 		if err == nil {
 			return
 		}
-		b.db.failed("undo", err)
+		b.db.failed(ctx, "undo", err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

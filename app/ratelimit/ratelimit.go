@@ -52,7 +52,7 @@ func (l *Limiter) Allow(ctx context.Context, key string) (ok bool, retryAfter ti
 		if err == nil {
 			return ok, retryAfter
 		}
-		l.db.failed("allow", err)
+		l.db.failed(ctx, "allow", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -81,7 +81,7 @@ func (l *Limiter) Undo(ctx context.Context, key string) {
 		if err == nil {
 			return
 		}
-		l.db.failed("undo", err)
+		l.db.failed(ctx, "undo", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -102,7 +102,7 @@ func (l *Limiter) Reset(ctx context.Context, key string) {
 		if err == nil {
 			return
 		}
-		l.db.failed("reset", err)
+		l.db.failed(ctx, "reset", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

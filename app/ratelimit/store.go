@@ -103,11 +103,11 @@ func storable(key string) string {
 
 // failed logs a database error once per limiter call; the caller then
 // counts in memory.
-func (d *dbCounts) failed(op string, err error) {
+func (d *dbCounts) failed(ctx context.Context, op string, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	d.store.logger.Error("rate limit: database failed; counting in memory", "limiter", d.name, "op", op, "err", err)
+	d.store.logger.ErrorContext(ctx, "rate limit: database failed; counting in memory", "limiter", d.name, "op", op, "err", err)
 }
 
 // micro rounds t as PostgreSQL stores it, so that times read back compare

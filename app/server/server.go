@@ -59,6 +59,9 @@ type Server struct {
 	stop   func() // ends what Start began; nil before Start
 	// extraJobs are the domains' periodic jobs, added while routing.
 	extraJobs []jobs.Job
+
+	readyMu     sync.Mutex
+	readyChecks []ReadyCheck
 }
 
 // New builds the router with every domain's routes. It starts nothing:
@@ -121,6 +124,7 @@ func (s *Server) route(d Deps) error {
 	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
 	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
 	bare.Public().Get("/healthz", health(d.Pool))
+	bare.Public().Get("/readyz", s.ready)
 	bare.Public().Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, assets.Path("img/favicon.svg"), http.StatusMovedPermanently)
 	})
@@ -162,6 +166,7 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger}).Start(bg, s.jobs()...)
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
+	wg.Go(func() { listenPages(bg, s.pool, s.Site.Pages, s.logger, 5*time.Second) })
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }
