@@ -82,6 +82,11 @@ type Worker struct {
 	// connected: the worker's own connection (LISTEN) is up; /readyz
 	// reports an instance whose worker lost its database.
 	connected atomic.Bool
+	// registered: the worker registered in mail_workers once, so the
+	// claim recovery takes its claims back whenever its connection (and
+	// with it its liveness lock) is gone; it then claims nothing new
+	// until it has reconnected.
+	registered atomic.Bool
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -166,7 +171,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				reclaimed = true
 			}
 		}
-		for ctx.Err() == nil {
+		for ctx.Err() == nil && (w.connected.Load() || !w.registered.Load()) {
 			n, err := w.RunOnce(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -243,6 +248,9 @@ func (w *Worker) listenOnce(ctx context.Context, wake chan<- struct{}) error {
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
+	if err := w.register(ctx, conn); err != nil {
+		return err
+	}
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{Notify}.Sanitize()); err != nil {
 		return err
 	}

@@ -163,7 +163,9 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger}).Start(bg, s.jobs()...)
+	// The tick is the claim recovery's: a crashed instance's mails go out
+	// from another within half a minute.
+	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger, Tick: mail.RecoveryEvery}).Start(bg, s.jobs()...)
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
 	wg.Go(func() { listenPages(bg, s.pool, s.Site.Pages, s.logger, 5*time.Second) })
@@ -192,7 +194,7 @@ func (s *Server) jobs() []jobs.Job {
 			_, err := s.pool.Exec(ctx, "DELETE FROM sessions WHERE expiry < now()")
 			return err
 		},
-	}, {
+	}, mail.RecoveryJob(s.pool, s.logger), {
 		Name:  "rate-limit-sweep",
 		Every: 10 * time.Minute,
 		Run:   s.Site.Limits.Sweep,
