@@ -72,6 +72,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, e.logger)
 	}
+	if cfg.MetricsAddr != "" {
+		go srv.Metrics.Serve(ctx, cfg.MetricsAddr, e.logger)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.ListenAndServe() }()
 	e.logger.Info("serving", "addr", cfg.ListenAddr, "base_url", cfg.BaseURL.String(), "dev", cfg.Dev)

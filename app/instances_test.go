@@ -145,7 +145,10 @@ func TestRegistrationBurstSurvivesAKilledInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	a := startInstance(t, instanceEnv(dbURL, "http://127.0.0.1:1", smtp))
+	envA := instanceEnv(dbURL, "http://127.0.0.1:1", smtp)
+	metricsAddr := freeAddr(t)
+	envA["METRICS_ADDR"] = metricsAddr
+	a := startInstance(t, envA)
 	a.waitReady(t, 60*time.Second)
 	b := startInstance(t, instanceEnv(dbURL, "http://127.0.0.1:1", smtp))
 	b.waitReady(t, 60*time.Second)
@@ -257,6 +260,15 @@ func TestRegistrationBurstSurvivesAKilledInstance(t *testing.T) {
 	}
 	if len(ids) != total {
 		t.Errorf("%d distinct mails arrived, want the outbox's %d", len(ids), total)
+	}
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scraped, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `memberdb_http_requests_total{method="POST",route="/events/{id}/registration",status="2xx"}`; !strings.Contains(string(scraped), want) {
+		t.Errorf("instance A's metrics at METRICS_ADDR have no %s", want)
 	}
 	for _, in := range []*instance{a} {
 		for _, rec := range in.jsonLines(t) {

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // Errors of Authenticate.
@@ -64,6 +66,19 @@ type Attempt struct {
 // same against the rate limits. A match against an old or weaker hash
 // replaces it with argon2id.
 func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, time.Duration, error) {
+	c, retry, err := s.authenticate(ctx, a)
+	switch {
+	case err == nil:
+		metrics.Logins.WithLabelValues("success").Inc()
+	case errors.Is(err, ErrTooManyAttempts):
+		metrics.Logins.WithLabelValues("locked").Inc()
+	case errors.Is(err, ErrBadCredentials):
+		metrics.Logins.WithLabelValues("failure").Inc()
+	}
+	return c, retry, err
+}
+
+func (s *Sessions) authenticate(ctx context.Context, a Attempt) (credentials, time.Duration, error) {
 	// Text no one can have as a name (a NUL byte in a Basic header) would
 	// make the database refuse the query; it is an unknown name instead.
 	var c credentials

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // WorkerConfig says where and how a Worker delivers. The zero values of the
@@ -199,6 +200,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if w.cfg.Capture {
 		n, err := w.capture(ctx)
 		w.delivered.Add(int64(n))
+		metrics.MailDelivered.Add(float64(n))
 		return n, err
 	}
 	claimed, err := w.claim(ctx)

@@ -23,6 +23,7 @@ import (
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/metrics"
 	"github.com/pepalumni/memberdb/app/organisers"
 	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/web"
@@ -52,6 +53,8 @@ type Server struct {
 	Sessions *scs.SessionManager
 	// Users loads the request's user; tests reach its rate limits here.
 	Users *auth.Sessions
+	// Metrics counts the requests; serve offers them at METRICS_ADDR.
+	Metrics *metrics.Metrics
 
 	pool   *pgxpool.Pool
 	logger *slog.Logger
@@ -80,7 +83,7 @@ func New(d Deps) (*Server, error) {
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.NewLimits(site.Limits), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
 	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
-		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}}
+		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}, Metrics: metrics.New(d.Pool, d.Logger)}
 	if err := s.route(d); err != nil {
 		return nil, err
 	}
@@ -110,7 +113,7 @@ func (s *Server) route(d Deps) error {
 		return err
 	}
 	mux := chi.NewRouter()
-	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, s.Metrics.Middleware, site.AccessLog, site.Recover, web.SecurityHeaders,
 		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
