@@ -49,6 +49,8 @@ func commands() map[string]command {
 		"role":          {"role create|grant|revoke: manage roles and their access levels", runRole},
 		"access-levels": {"list the access levels and the roles holding them", runAccessLevels},
 		"mail-worker":   {"deliver queued mail without serving HTTP (serve runs a worker too)", runMailWorker},
+		"backup":        {"backup FILE: write a pg_dump (custom format) of the database to FILE, using pg_dump from PATH", runBackup},
+		"restore":       {"restore FILE: restore a backup into the empty database of DATABASE_URL, using pg_restore from PATH", runRestore},
 	}
 }
 
