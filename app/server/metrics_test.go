@@ -81,7 +81,7 @@ func TestMetricsNamesAndCounters(t *testing.T) {
 		"memberdb_registrations", "memberdb_db_pool_acquired_conns", "memberdb_db_pool_acquires_total",
 		"memberdb_go_goroutines", "memberdb_process_resident_memory_bytes",
 	} {
-		if !regexp.MustCompile(`(?m)^# TYPE ` + name + ` `).MatchString(after) && !strings.Contains(after, "\n"+name+"{") && !strings.Contains(after, "\n"+name+" ") {
+		if !regexp.MustCompile(`(?m)^# TYPE `+name+` `).MatchString(after) && !strings.Contains(after, "\n"+name+"{") && !strings.Contains(after, "\n"+name+" ") {
 			t.Errorf("no metric %s", name)
 		}
 	}
