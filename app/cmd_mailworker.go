@@ -23,7 +23,7 @@ func runMailWorker(ctx context.Context, e *env, args []string) error {
 	e.logger.Info("mail worker running", "server", cfg.Mail.Server, "port", cfg.Mail.Port, "capture", wcfg.Capture)
 	// The claim recovery runs here too, for deployments whose web servers
 	// send no mail.
-	jobsDone := (&jobs.Runner{Pool: pool, Logger: e.logger, Tick: mail.RecoveryEvery}).Start(ctx, mail.RecoveryJob(pool, e.logger))
+	jobsDone := (&jobs.Runner{Pool: pool, Logger: e.logger, Tick: mail.RecoveryTick}).Start(ctx, mail.RecoveryJob(pool, e.logger))
 	defer jobsDone()
 	return mail.NewWorker(pool, wcfg).Run(ctx)
 }

@@ -171,7 +171,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		}
 		// A repeated attempt mails the link again, but not without end:
 		// the address may be a stranger's.
-		if ok, _ := h.mailsByAddress.Allow(r.Context(), strings.ToLower(email)); ok {
+		if ok, _ := h.mailsByAddress.AllowIn(r.Context(), tx, strings.ToLower(email)); ok {
 			return h.svc.mailState(r.Context(), tx, reg, ev)
 		}
 		return nil

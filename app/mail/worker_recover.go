@@ -16,9 +16,14 @@ import (
 // claimerLockSpace is the first key of the workers' liveness locks ("mail").
 const claimerLockSpace = 0x6d61696c
 
-// RecoveryEvery is how often the claim recovery looks for the claims of
-// workers that died, in whichever instance.
-const RecoveryEvery = 15 * time.Second
+// RecoveryEvery is the least time between two runs of the claim recovery,
+// in whichever instance; RecoveryTick is how often an instance looks
+// whether it is due. Together: a dead worker's claims go back to the queue
+// within about 15 s.
+const (
+	RecoveryEvery = 10 * time.Second
+	RecoveryTick  = 15 * time.Second
+)
 
 // register records w's claimer as running and takes its liveness lock on
 // conn, the worker's own connection: while it is open the lock says the

@@ -8,6 +8,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // maxKeys bounds memory: a flood of distinct keys (spoofed addresses, made-up
@@ -47,8 +49,16 @@ func (l *Limiter) SetClock(now func() time.Time) {
 // A refused event is not recorded; retryAfter says when the next one will be
 // allowed.
 func (l *Limiter) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration) {
+	return l.AllowIn(ctx, nil, key)
+}
+
+// AllowIn is Allow for a caller inside a transaction: a database-backed
+// limiter counts in tx (nil: in a transaction of its own), so that it
+// needs no second connection while the caller holds one; the count goes
+// with tx if tx rolls back.
+func (l *Limiter) AllowIn(ctx context.Context, tx pgx.Tx, key string) (ok bool, retryAfter time.Duration) {
 	if l.db != nil {
-		ok, retryAfter, err := l.allowDB(ctx, key, l.clock())
+		ok, retryAfter, err := l.allowDB(ctx, tx, key, l.clock())
 		if err == nil {
 			return ok, retryAfter
 		}

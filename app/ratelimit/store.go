@@ -2,12 +2,11 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -77,13 +76,26 @@ type dbCounts struct {
 // login for long before the limiter falls back to memory.
 const dbTimeout = 5 * time.Second
 
+// beginner is where a limiter's transaction begins: the store's pool, or
+// the caller's transaction (a savepoint in it).
+type beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
 // locked runs fn in a transaction holding a lock on the limiter's key, so
 // that parallel events of one key (in any instance) are counted one after
-// the other.
-func (d *dbCounts) locked(ctx context.Context, key string, fn func(tx pgx.Tx) error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
-	defer cancel()
-	return pgx.BeginFunc(ctx, d.store.pool, func(tx pgx.Tx) error {
+// the other. in is the caller's transaction, or nil for one of the store's
+// own.
+func (d *dbCounts) locked(ctx context.Context, in pgx.Tx, key string, fn func(tx pgx.Tx) error) error {
+	var b beginner = d.store.pool
+	if in != nil {
+		b = in
+	} else {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+		defer cancel()
+	}
+	return pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))`, d.name, key); err != nil {
 			return err
 		}
@@ -91,14 +103,13 @@ func (d *dbCounts) locked(ctx context.Context, key string, fn func(tx pgx.Tx) er
 	})
 }
 
-// storable makes key text PostgreSQL can hold: a NUL byte or invalid
-// UTF-8 (typed into a Basic header, say) is quoted instead, which keeps
-// distinct keys distinct.
+// storable is the key as the database keeps it: its SHA-256. The keys are
+// mail addresses, account names and client addresses; the counts must not
+// keep an address its owner had erased, and any text (a NUL byte, invalid
+// UTF-8 typed into a Basic header) becomes text PostgreSQL can hold.
 func storable(key string) string {
-	if utf8.ValidString(key) && !strings.ContainsRune(key, 0) {
-		return key
-	}
-	return "quoted:" + strconv.QuoteToASCII(key)
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
 }
 
 // failed logs a database error once per limiter call; the caller then
@@ -114,9 +125,9 @@ func (d *dbCounts) failed(ctx context.Context, op string, err error) {
 // equal to those written.
 func micro(t time.Time) time.Time { return t.Round(time.Microsecond) }
 
-func (l *Limiter) allowDB(ctx context.Context, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
+func (l *Limiter) allowDB(ctx context.Context, in pgx.Tx, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
 	now, key = micro(now), storable(key)
-	err = l.db.locked(ctx, key, func(tx pgx.Tx) error {
+	err = l.db.locked(ctx, in, key, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3`,
 			l.db.name, key, now.Add(-l.per)); err != nil {
 			return err
@@ -140,8 +151,9 @@ func (l *Limiter) allowDB(ctx context.Context, key string, now time.Time) (ok bo
 }
 
 func (l *Limiter) undoDB(ctx context.Context, key string) error {
+	var in pgx.Tx
 	key = storable(key)
-	return l.db.locked(ctx, key, func(tx pgx.Tx) error {
+	return l.db.locked(ctx, in, key, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
 			DELETE FROM rate_limit_events WHERE id = (
 				SELECT id FROM rate_limit_events WHERE limiter = $1 AND key = $2 ORDER BY at DESC, id DESC LIMIT 1)`,
@@ -151,8 +163,9 @@ func (l *Limiter) undoDB(ctx context.Context, key string) error {
 }
 
 func (l *Limiter) resetDB(ctx context.Context, key string) error {
+	var in pgx.Tx
 	key = storable(key)
-	return l.db.locked(ctx, key, func(tx pgx.Tx) error {
+	return l.db.locked(ctx, in, key, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2`, l.db.name, key)
 		return err
 	})
@@ -160,7 +173,7 @@ func (l *Limiter) resetDB(ctx context.Context, key string) error {
 
 func (b *Backoff) allowDB(ctx context.Context, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
 	now, key = micro(now), storable(key)
-	err = b.db.locked(ctx, key, func(tx pgx.Tx) error {
+	err = b.db.locked(ctx, nil, key, func(tx pgx.Tx) error {
 		var k backoffKey
 		var prev *time.Time
 		err := tx.QueryRow(ctx, `SELECT failures, last_at, prev_at FROM rate_limit_backoff WHERE limiter = $1 AND key = $2`,
@@ -198,7 +211,7 @@ func (b *Backoff) allowDB(ctx context.Context, key string, now time.Time) (ok bo
 
 func (b *Backoff) undoDB(ctx context.Context, key string) error {
 	key = storable(key)
-	return b.db.locked(ctx, key, func(tx pgx.Tx) error {
+	return b.db.locked(ctx, nil, key, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
 			WITH gone AS (
 				DELETE FROM rate_limit_backoff WHERE limiter = $1 AND key = $2 AND failures <= 1)

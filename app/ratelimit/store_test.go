@@ -3,10 +3,14 @@ package ratelimit
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/db/dbtest"
 )
@@ -122,5 +126,43 @@ func TestStoreCountsUnstorableKeys(t *testing.T) {
 	}
 	if logged.n.Load() != 0 {
 		t.Error("the database refused a key")
+	}
+}
+
+// Inside a transaction a limiter counts in it: it needs no second
+// connection (a pool of one would wait for ever), and a rolled back
+// transaction takes its count along.
+func TestAllowInCountsInTheCallersTransaction(t *testing.T) {
+	ctx := t.Context()
+	cfg, err := pgxpool.ParseConfig(dbtest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	var logged logCounter
+	l := NewStore(pool, rand.Text(), logged.logger()).Limiter("x", 1, time.Minute)
+	rollback := errors.New("roll back")
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if ok, _ := l.AllowIn(ctx, tx, "k"); !ok {
+			t.Error("first event refused")
+		}
+		if ok, _ := l.AllowIn(ctx, tx, "k"); ok {
+			t.Error("second event in the same transaction allowed")
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if ok, _ := l.Allow(ctx, "k"); !ok {
+		t.Error("the rolled back event still counts")
+	}
+	if logged.n.Load() != 0 {
+		t.Error("the limiter fell back to memory")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,26 +19,53 @@ import (
 // migration 0091): every instance then drops its cached public pages.
 const PagesChannel = "memberdb_pages"
 
-// listenPages drops pages' cached pages on every notification, until ctx
-// ends. It listens on a connection of its own; while that connection is
-// broken it reconnects every retry, and after each (re)connect it drops
-// the pages at once, as it may have missed a change meanwhile.
-func listenPages(ctx context.Context, pool *pgxpool.Pool, pages *web.PageCache, logger *slog.Logger, retry time.Duration) {
+// pagesListener drops the cached pages on every notification.
+type pagesListener struct {
+	pool   *pgxpool.Pool
+	pages  *web.PageCache
+	logger *slog.Logger
+	retry  time.Duration
+
+	listening     chan struct{} // closed once the first LISTEN took effect
+	listeningOnce sync.Once
+	// serving: Start has returned, so pages may be cached.
+	serving atomic.Bool
+}
+
+func newPagesListener(pool *pgxpool.Pool, pages *web.PageCache, logger *slog.Logger) *pagesListener {
+	return &pagesListener{pool: pool, pages: pages, logger: logger, retry: 5 * time.Second, listening: make(chan struct{})}
+}
+
+// run listens until ctx ends, on a connection of its own; while that
+// connection is broken it reconnects every retry. Each LISTEN once pages
+// may be cached drops them at once: a change may have gone unheard.
+// (Start waits for the first LISTEN, so usually none is cached then.)
+func (l *pagesListener) run(ctx context.Context) {
 	for ctx.Err() == nil {
-		err := listenPagesOnce(ctx, pool, pages)
+		err := l.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		logger.Warn("page cache: listening for changes failed; reconnecting", "err", err)
+		l.logger.Warn("page cache: listening for changes failed; reconnecting", "err", err)
 		select {
 		case <-ctx.Done():
-		case <-time.After(retry):
+		case <-time.After(l.retry):
 		}
 	}
 }
 
-func listenPagesOnce(ctx context.Context, pool *pgxpool.Pool, pages *web.PageCache) error {
-	conn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy())
+// waitListening waits up to timeout for the first LISTEN; from then on
+// pages may be cached.
+func (l *pagesListener) waitListening(timeout time.Duration) {
+	select {
+	case <-l.listening:
+	case <-time.After(timeout):
+	}
+	l.serving.Store(true)
+}
+
+func (l *pagesListener) listenOnce(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, l.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
@@ -48,7 +77,10 @@ func listenPagesOnce(ctx context.Context, pool *pgxpool.Pool, pages *web.PageCac
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{PagesChannel}.Sanitize()); err != nil {
 		return err
 	}
-	pages.Forget()
+	if l.serving.Load() {
+		l.pages.Forget()
+	}
+	l.listeningOnce.Do(func() { close(l.listening) })
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -56,6 +88,6 @@ func listenPagesOnce(ctx context.Context, pool *pgxpool.Pool, pages *web.PageCac
 			}
 			return err
 		}
-		pages.Forget()
+		l.pages.Forget()
 	}
 }

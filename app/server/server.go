@@ -167,11 +167,13 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	// The tick is the claim recovery's: a crashed instance's mails go out
-	// from another within half a minute.
-	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger, Tick: mail.RecoveryEvery}).Start(bg, s.jobs()...)
+	// from another within about 15 s.
+	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger, Tick: mail.RecoveryTick}).Start(bg, s.jobs()...)
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
-	wg.Go(func() { listenPages(bg, s.pool, s.Site.Pages, s.logger, 5*time.Second) })
+	pages := newPagesListener(s.pool, s.Site.Pages, s.logger)
+	wg.Go(func() { pages.run(bg) })
+	pages.waitListening(5 * time.Second)
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }
