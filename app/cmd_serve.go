@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/server"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -31,6 +33,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // levels are in the database, and serves until ctx ends, then lets running
 // requests finish.
 func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, ready func() error) error {
+	if cfg.LogFormat == "json" {
+		e.logger = web.NewLogger(e.stderr, cfg.LogFormat) // dev reads its configuration without open
+	}
 	if cfg.MigrateOnStart {
 		n, err := db.MigrateUp(pool)
 		if err != nil {
@@ -68,6 +73,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		// net/http's own complaints (bad TLS, broken clients) in the
+		// same format as everything else.
+		ErrorLog: slog.NewLogLogger(e.logger.Handler(), slog.LevelWarn),
 	}
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, e.logger)
