@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/mail"
 )
 
@@ -13,12 +14,16 @@ func runMailWorker(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("mail-worker takes no arguments")
 	}
-	cfg, pool, err := open(ctx)
+	cfg, pool, err := open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 	wcfg := mail.NewWorkerConfig(cfg, e.logger)
 	e.logger.Info("mail worker running", "server", cfg.Mail.Server, "port", cfg.Mail.Port, "capture", wcfg.Capture)
+	// The claim recovery runs here too, for deployments whose web servers
+	// send no mail.
+	jobsDone := (&jobs.Runner{Pool: pool, Logger: e.logger, Tick: mail.RecoveryTick}).Start(ctx, mail.RecoveryJob(pool, e.logger))
+	defer jobsDone()
 	return mail.NewWorker(pool, wcfg).Run(ctx)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -13,13 +14,14 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/server"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments")
 	}
-	cfg, pool, err := open(ctx)
+	cfg, pool, err := open(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -31,6 +33,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // levels are in the database, and serves until ctx ends, then lets running
 // requests finish.
 func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, ready func() error) error {
+	if cfg.LogFormat == "json" {
+		e.logger = web.NewLogger(e.stderr, cfg.LogFormat) // dev reads its configuration without open
+	}
 	if cfg.MigrateOnStart {
 		n, err := db.MigrateUp(pool)
 		if err != nil {
@@ -59,6 +64,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	worker := mail.NewWorker(pool, mail.NewWorkerConfig(cfg, e.logger))
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
+	srv.AddReadyCheck(server.MailWorkerCheck(worker.Connected))
 
 	httpServer := &http.Server{
 		Addr:              cfg.ListenAddr,
@@ -67,9 +73,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		// net/http's own complaints (bad TLS, broken clients) in the
+		// same format as everything else.
+		ErrorLog: slog.NewLogLogger(e.logger.Handler(), slog.LevelWarn),
 	}
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, e.logger)
+	}
+	if cfg.MetricsAddr != "" {
+		go srv.Metrics.Serve(ctx, cfg.MetricsAddr, e.logger)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.ListenAndServe() }()

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // command is one subcommand; it returns errUsage for bad arguments.
@@ -48,6 +50,8 @@ func commands() map[string]command {
 		"access-levels": {"list the access levels and the roles holding them", runAccessLevels},
 		"mail-worker":   {"deliver queued mail without serving HTTP (serve runs a worker too)", runMailWorker},
 		"purge":         {"purge [--dry-run]: delete the personal data whose retention has passed (serve does it daily)", runPurge},
+		"backup":        {"backup FILE: write a pg_dump (custom format) of the database to FILE, using pg_dump from PATH", runBackup},
+		"restore":       {"restore FILE: restore a backup into the empty database of DATABASE_URL, using pg_restore from PATH", runRestore},
 	}
 }
 
@@ -57,7 +61,7 @@ func main() {
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
 		stderr: os.Stderr,
-		logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		logger: web.NewLogger(os.Stderr, "text"),
 	})
 	stop()
 	os.Exit(code)

@@ -7,14 +7,19 @@ import (
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // open loads the configuration and connects to the database: the start of
-// every command that works on an existing database.
-func open(ctx context.Context) (*config.Config, *pgxpool.Pool, error) {
+// every command that works on an existing database. With LOG_FORMAT=json
+// the command logs JSON from here on.
+func open(ctx context.Context, e *env) (*config.Config, *pgxpool.Pool, error) {
 	cfg, err := config.Load(".env")
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.LogFormat == "json" {
+		e.logger = web.NewLogger(e.stderr, cfg.LogFormat)
 	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -44,11 +44,22 @@ type App struct {
 	served   atomic.Int64
 }
 
-// Option changes the environment the app is configured from.
-type Option func(env map[string]string)
+// Option changes how the app is set up.
+type Option func(s *settings)
+
+type settings struct {
+	env        map[string]string
+	limitScope string
+}
 
 // Env sets one configuration variable.
-func Env(key, value string) Option { return func(env map[string]string) { env[key] = value } }
+func Env(key, value string) Option { return func(s *settings) { s.env[key] = value } }
+
+// SharedLimits makes the app count its rate limits together with every
+// other app of the same scope, as instances of one deployment do. Without
+// it each app counts alone, although the apps of a package share one
+// database.
+func SharedLimits(scope string) Option { return func(s *settings) { s.limitScope = scope } }
 
 // Start runs the app until t ends. Call dbtest.Main from the package's
 // TestMain first.
@@ -67,21 +78,22 @@ func Start(t testing.TB, opts ...Option) *App {
 		"MAIL_SENDER":  "PeP et al. e.V. <noreply@example.org>",
 		"APPROVE_MAIL": "board@example.org",
 	}
+	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
+	set := settings{env: env, limitScope: origin}
 	for _, o := range opts {
-		o(env)
+		o(&set)
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
 	pool := originPool(t, origin)
 	logs := &logCount{t: t}
 	// Registered first, so it runs last: errors logged while the server
 	// and the worker shut down still count.
 	t.Cleanup(logs.end)
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger})
+	srv, err := server.New(server.Deps{Config: cfg, Pool: pool, Logger: logger, LimitScope: set.limitScope})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +116,7 @@ func Start(t testing.TB, opts ...Option) *App {
 	mailCfg.RetryBase = 50 * time.Millisecond
 	worker := mail.NewWorker(pool, mailCfg)
 	worker.Start(context.Background())
+	srv.AddReadyCheck(server.MailWorkerCheck(worker.Connected))
 	t.Cleanup(func() {
 		worker.Stop()
 		ts.Close()

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // Errors of Authenticate.
@@ -64,6 +66,19 @@ type Attempt struct {
 // same against the rate limits. A match against an old or weaker hash
 // replaces it with argon2id.
 func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, time.Duration, error) {
+	c, retry, err := s.authenticate(ctx, a)
+	switch {
+	case err == nil:
+		metrics.Logins.WithLabelValues("success").Inc()
+	case errors.Is(err, ErrTooManyAttempts):
+		metrics.Logins.WithLabelValues("locked").Inc()
+	case errors.Is(err, ErrBadCredentials):
+		metrics.Logins.WithLabelValues("failure").Inc()
+	}
+	return c, retry, err
+}
+
+func (s *Sessions) authenticate(ctx context.Context, a Attempt) (credentials, time.Duration, error) {
 	// Text no one can have as a name (a NUL byte in a Basic header) would
 	// make the database refuse the query; it is an unknown name instead.
 	var c credentials
@@ -85,7 +100,7 @@ func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, ti
 		}
 	}
 	limits := s.limits()
-	count, ok, retry := limits.reserveLogin(a.Client, account, device)
+	count, ok, retry := limits.reserveLogin(ctx, a.Client, account, device)
 	if !ok {
 		return credentials{}, retry, ErrTooManyAttempts
 	}
@@ -101,7 +116,7 @@ func (s *Sessions) Authenticate(ctx context.Context, a Attempt) (credentials, ti
 	if !ok {
 		return credentials{}, 0, ErrBadCredentials
 	}
-	limits.releaseLogin(count)
+	limits.releaseLogin(ctx, count)
 	if rehash {
 		if err := s.rehash(ctx, c, a.Password); err != nil {
 			s.logError(ctx, "replacing an old password hash failed", err, c.UserID)

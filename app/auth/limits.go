@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -43,16 +44,42 @@ const (
 )
 
 // DefaultLimits allow a person who mistypes a few times to go on, and slow
-// a guesser down to a dozen tries an hour per account.
+// a guesser down to a dozen tries an hour per account. They count in this
+// process's memory; the server uses NewLimits.
 func DefaultLimits() *Limits {
 	return &Limits{
-		LoginByClient:  ratelimit.New(30, 15*time.Minute),
+		LoginByClient:  ratelimit.New(loginByClient.n, loginByClient.per),
 		LoginByAccount: ratelimit.NewBackoff(FreeLoginFailures, FirstLoginDelay, LongestLoginDelay, LoginFailuresForgotten),
-		LoginByDevice:  ratelimit.New(8, 15*time.Minute),
-		ResetByClient:  ratelimit.New(10, time.Hour),
-		ResetByAccount: ratelimit.New(3, time.Hour),
+		LoginByDevice:  ratelimit.New(loginByDevice.n, loginByDevice.per),
+		ResetByClient:  ratelimit.New(resetByClient.n, resetByClient.per),
+		ResetByAccount: ratelimit.New(resetByAccount.n, resetByAccount.per),
 	}
 }
+
+// NewLimits are the default limits counted in store, so that every
+// instance on the database counts together.
+func NewLimits(store *ratelimit.Store) *Limits {
+	return &Limits{
+		LoginByClient:  store.Limiter("auth.login-by-client", loginByClient.n, loginByClient.per),
+		LoginByAccount: store.Backoff("auth.login-by-account", FreeLoginFailures, FirstLoginDelay, LongestLoginDelay, LoginFailuresForgotten),
+		LoginByDevice:  store.Limiter("auth.login-by-device", loginByDevice.n, loginByDevice.per),
+		ResetByClient:  store.Limiter("auth.reset-by-client", resetByClient.n, resetByClient.per),
+		ResetByAccount: store.Limiter("auth.reset-by-account", resetByAccount.n, resetByAccount.per),
+	}
+}
+
+// window is a limit of n events per per.
+type window struct {
+	n   int
+	per time.Duration
+}
+
+var (
+	loginByClient  = window{30, 15 * time.Minute}
+	loginByDevice  = window{8, 15 * time.Minute}
+	resetByClient  = window{10, time.Hour}
+	resetByAccount = window{3, time.Hour}
+)
 
 // foldName folds what was typed so "Max" and "max" count as one account.
 func foldName(userOrEmail string) string {
@@ -75,48 +102,48 @@ type loginCount struct {
 // failures use up the allowance. device is the key of a valid device
 // cookie for the account, "" without one; a device that failed too often
 // is counted like any other client until its window passes.
-func (l *Limits) reserveLogin(client, account, device string) (c loginCount, ok bool, retryAfter time.Duration) {
+func (l *Limits) reserveLogin(ctx context.Context, client, account, device string) (c loginCount, ok bool, retryAfter time.Duration) {
 	if device != "" {
-		if ok, _ := l.LoginByDevice.Allow(device); ok {
+		if ok, _ := l.LoginByDevice.Allow(ctx, device); ok {
 			return loginCount{device: device}, true, 0
 		}
 	}
 	client = ratelimit.ClientKey(client)
-	if ok, retry := l.LoginByClient.Allow(client); !ok {
+	if ok, retry := l.LoginByClient.Allow(ctx, client); !ok {
 		return loginCount{}, false, retry
 	}
-	if ok, retry := l.LoginByAccount.Allow(account); !ok {
-		l.LoginByClient.Undo(client)
+	if ok, retry := l.LoginByAccount.Allow(ctx, account); !ok {
+		l.LoginByClient.Undo(ctx, client)
 		return loginCount{}, false, retry
 	}
 	return loginCount{client: client, account: account}, true, 0
 }
 
 // releaseLogin takes back the attempt reserveLogin counted.
-func (l *Limits) releaseLogin(c loginCount) {
+func (l *Limits) releaseLogin(ctx context.Context, c loginCount) {
 	if c.device != "" {
-		l.LoginByDevice.Undo(c.device)
+		l.LoginByDevice.Undo(ctx, c.device)
 	}
 	if c.client != "" {
-		l.LoginByClient.Undo(c.client)
+		l.LoginByClient.Undo(ctx, c.client)
 	}
 	if c.account != "" {
-		l.LoginByAccount.Undo(c.account)
+		l.LoginByAccount.Undo(ctx, c.account)
 	}
 }
 
 // refuseLogin counts an attempt that was refused before it named an
 // account (unreadable input) against the client.
-func (l *Limits) refuseLogin(client string) (ok bool, retryAfter time.Duration) {
-	return l.LoginByClient.Allow(ratelimit.ClientKey(client))
+func (l *Limits) refuseLogin(ctx context.Context, client string) (ok bool, retryAfter time.Duration) {
+	return l.LoginByClient.Allow(ctx, ratelimit.ClientKey(client))
 }
 
 // allowReset counts a reset request against client and account.
-func (l *Limits) allowReset(client, account string) (ok bool, retryAfter time.Duration) {
-	ok1, r1 := l.ResetByClient.Allow(ratelimit.ClientKey(client))
+func (l *Limits) allowReset(ctx context.Context, client, account string) (ok bool, retryAfter time.Duration) {
+	ok1, r1 := l.ResetByClient.Allow(ctx, ratelimit.ClientKey(client))
 	if !ok1 {
 		return false, r1
 	}
-	ok2, r2 := l.ResetByAccount.Allow(foldName(account))
+	ok2, r2 := l.ResetByAccount.Allow(ctx, foldName(account))
 	return ok2, r2
 }

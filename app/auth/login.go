@@ -79,7 +79,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 // same, and must not be a way to probe for free.
 func (s *Sessions) CountRefusedLogin(r *http.Request) {
 	if r.Method == http.MethodPost && r.URL.Path == "/login/" {
-		s.limits().refuseLogin(web.ClientIP(r, s.TrustedProxies))
+		s.limits().refuseLogin(r.Context(), web.ClientIP(r, s.TrustedProxies))
 	}
 }
 

@@ -42,7 +42,7 @@ func (h *Handler) resetRequest(w http.ResponseWriter, r *http.Request) {
 		h.site.Render(w, r, http.StatusUnprocessableEntity, i18n.T(r.Context(), "auth.reset.title"), view.ResetRequestPage(f))
 		return
 	}
-	if ok, retry := h.users.limits().allowReset(h.clientIP(r), f.UserOrEmail); !ok {
+	if ok, retry := h.users.limits().allowReset(r.Context(), h.clientIP(r), f.UserOrEmail); !ok {
 		h.site.TooManyRequests(w, r, retry)
 		return
 	}

@@ -53,6 +53,10 @@ type Config struct {
 	PprofAddr string
 	// Retain is how long personal data is kept before the purge.
 	Retain Retention
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics there.
+	MetricsAddr string
+	// LogFormat is text (the default) or json.
+	LogFormat string
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -184,6 +188,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 
 	c.Retain = readRetention(get, &problems)
+	if c.MetricsAddr = get("METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("METRICS_ADDR=%q is not host:port, such as 127.0.0.1:9090", c.MetricsAddr))
+		}
+	}
+	switch c.LogFormat = strings.ToLower(get("LOG_FORMAT", "text")); c.LogFormat {
+	case "text", "json":
+	default:
+		problems = append(problems, fmt.Sprintf("LOG_FORMAT=%q must be text or json", c.LogFormat))
+	}
 
 	if len(problems) > 0 {
 		slices.Sort(problems)

@@ -23,6 +23,9 @@ func TestDefaults(t *testing.T) {
 	if got := c.URL("/edit/abc"); got != "http://127.0.0.1:8080/edit/abc" {
 		t.Errorf("URL = %q", got)
 	}
+	if c.MetricsAddr != "" || c.LogFormat != "text" {
+		t.Errorf("metrics must be off and logs text by default: MetricsAddr %q, LogFormat %q", c.MetricsAddr, c.LogFormat)
+	}
 	if !c.MigrateOnStart || c.LinkTTL.Minutes() != 30 || c.PageCacheTTL.Seconds() != 1 {
 		t.Errorf("MigrateOnStart %v, LinkTTL %v, PageCacheTTL %v", c.MigrateOnStart, c.LinkTTL, c.PageCacheTTL)
 	}
@@ -41,12 +44,14 @@ func TestEveryProblemIsNamedAtOnce(t *testing.T) {
 		"TU_MAIL_PATTERN": "^[a-z+@tu-dortmund\\.de$",
 		"ORG_EMAIL":       "not an address",
 		"APPROVE_MAIL":    "neither",
+		"METRICS_ADDR":    "9090",
+		"LOG_FORMAT":      "xml",
 	}))
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
 	for _, want := range []string{"DATABASE_URL", "BASE_URL", "MAIL_TLS", "MAIL_PORT", "DEV", "TRUSTED_PROXIES", "MAIL_SERVER",
-		"MAIL_SENDER", "PAGE_CACHE_TTL", "PPROF_ADDR", "TU_MAIL_PATTERN", "ORG_EMAIL", "APPROVE_MAIL"} {
+		"MAIL_SENDER", "PAGE_CACHE_TTL", "PPROF_ADDR", "TU_MAIL_PATTERN", "ORG_EMAIL", "APPROVE_MAIL", "METRICS_ADDR", "LOG_FORMAT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}

@@ -50,9 +50,9 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 		site:           site,
 		cfg:            cfg,
 		tuMail:         cfg.TUMail,
-		registerByIP:   ratelimit.New(30, 10*time.Minute),
-		resendByIP:     ratelimit.New(10, 10*time.Minute),
-		mailsByAddress: ratelimit.New(3, time.Hour),
+		registerByIP:   site.Limits.Limiter("events.register-by-client", 30, 10*time.Minute),
+		resendByIP:     site.Limits.Limiter("events.resend-by-client", 10, 10*time.Minute),
+		mailsByAddress: site.Limits.Limiter("events.mails-by-address", 3, time.Hour),
 	}
 }
 

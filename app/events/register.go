@@ -116,7 +116,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = addressing(r, ev)
-	if allowed, retry := h.registerByIP.Allow(h.clientKey(r)); !allowed {
+	if allowed, retry := h.registerByIP.Allow(r.Context(), h.clientKey(r)); !allowed {
 		h.tooMany(w, r, retry)
 		return
 	}
@@ -171,7 +171,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		}
 		// A repeated attempt mails the link again, but not without end:
 		// the address may be a stranger's.
-		if ok, _ := h.mailsByAddress.Allow(strings.ToLower(email)); ok {
+		if ok, _ := h.mailsByAddress.AllowIn(r.Context(), tx, strings.ToLower(email)); ok {
 			return h.svc.mailState(r.Context(), tx, reg, ev)
 		}
 		return nil

@@ -35,12 +35,12 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 		h.site.Render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "events.resend.title"), events.ResendPage(v))
 		return
 	}
-	if ok, retry := h.resendByIP.Allow(h.clientKey(r)); !ok {
+	if ok, retry := h.resendByIP.Allow(r.Context(), h.clientKey(r)); !ok {
 		h.tooMany(w, r, retry)
 		return
 	}
 	start := time.Now()
-	if ok, _ := h.mailsByAddress.Allow(strings.ToLower(email)); ok {
+	if ok, _ := h.mailsByAddress.Allow(r.Context(), strings.ToLower(email)); ok {
 		if err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return h.svc.mailLinks(ctx, tx, email) }); err != nil {
 			h.site.ServerError(w, r, err)
 			return

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // Actor is who changes a registration, for the audit log.
@@ -245,6 +246,9 @@ func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string,
 		return fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
+	// Counted when written: the rare transaction that rolls back after
+	// this (a lost race) is counted too.
+	metrics.RegistrationTransitions.WithLabelValues(old, status).Inc()
 	return audit.Record(ctx, tx, audit.Entry{
 		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
 		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),

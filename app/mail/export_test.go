@@ -10,3 +10,6 @@ func ThisProcess() (host string, pid int, nonce string) {
 	c := thisProcess()
 	return c.host, c.pid, c.nonce
 }
+
+// ClaimerLockSpace is the first key of the workers' liveness locks.
+const ClaimerLockSpace = claimerLockSpace

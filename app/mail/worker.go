@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // WorkerConfig says where and how a Worker delivers. The zero values of the
@@ -79,6 +80,14 @@ type Worker struct {
 	claimer claimer
 
 	delivered atomic.Int64
+	// connected: the worker's own connection (LISTEN) is up; /readyz
+	// reports an instance whose worker lost its database.
+	connected atomic.Bool
+	// registered: the worker registered in mail_workers once, so the
+	// claim recovery takes its claims back whenever its connection (and
+	// with it its liveness lock) is gone; it then claims nothing new
+	// until it has reconnected.
+	registered atomic.Bool
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -89,6 +98,10 @@ type Worker struct {
 func NewWorker(pool *pgxpool.Pool, cfg WorkerConfig) *Worker {
 	return &Worker{pool: pool, cfg: cfg.withDefaults(), claimer: thisProcess()}
 }
+
+// Connected reports whether the worker holds its database connection:
+// false before it first connected and while it reconnects.
+func (w *Worker) Connected() bool { return w.connected.Load() }
 
 // Delivered is how many mails this worker handed to the SMTP server (or
 // captured, in the development mailbox).
@@ -159,7 +172,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				reclaimed = true
 			}
 		}
-		for ctx.Err() == nil {
+		for ctx.Err() == nil && (w.connected.Load() || !w.registered.Load()) {
 			n, err := w.RunOnce(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -187,6 +200,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if w.cfg.Capture {
 		n, err := w.capture(ctx)
 		w.delivered.Add(int64(n))
+		metrics.MailDelivered.Add(float64(n))
 		return n, err
 	}
 	claimed, err := w.claim(ctx)
@@ -236,9 +250,14 @@ func (w *Worker) listenOnce(ctx context.Context, wake chan<- struct{}) error {
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
+	if err := w.register(ctx, conn); err != nil {
+		return err
+	}
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{Notify}.Sanitize()); err != nil {
 		return err
 	}
+	w.connected.Store(true)
+	defer w.connected.Store(false)
 	// A mail enqueued before LISTEN took effect must not wait for the poll.
 	signal(wake)
 	for {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // deliver sends a claimed batch over one SMTP connection. Failures are
@@ -54,6 +56,7 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 			continue
 		}
 		w.delivered.Add(1)
+		metrics.MailDelivered.Inc()
 		sent = append(sent, c)
 	}
 	return nil

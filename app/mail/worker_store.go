@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/metrics"
 )
 
 // claimed is one outbox row a worker took for delivery.
@@ -133,6 +135,11 @@ func (w *Worker) markFailed(ctx context.Context, c claimed, sendErr error, perma
 		status, next = "failed", time.Now()
 	}
 	msg := sendErr.Error()
+	kind := "temporary"
+	if status == "failed" {
+		kind = "permanent"
+	}
+	metrics.MailFailures.WithLabelValues(kind).Inc()
 	w.cfg.Logger.Warn("mail not delivered", "id", c.ID, "kind", c.Kind, "attempt", attempts, "status", status, "err", msg)
 	const q = `
 		WITH attempt AS (INSERT INTO mail_attempts (mail_id, error) VALUES ($1, $4))

@@ -52,15 +52,15 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 		site:  site,
 		texts: mail.MustTexts(sub, org),
 		// A stand at a fair may sign up many people from one address.
-		byClient:  ratelimit.New(60, 10*time.Minute),
-		byAddress: ratelimit.New(5, time.Hour),
+		byClient:  site.Limits.Limiter("members.mails-by-client", 60, 10*time.Minute),
+		byAddress: site.Limits.Limiter("members.mails-by-address", 5, time.Hour),
 	}
 }
 
 // allowMail counts a mailing form's submission for the address; on false
 // the 429 answer is written already.
 func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string) bool {
-	if ok, retry := h.byAddress.Allow(strings.ToLower(strings.TrimSpace(email))); !ok {
+	if ok, retry := h.byAddress.Allow(r.Context(), strings.ToLower(strings.TrimSpace(email))); !ok {
 		h.tooMany(w, r, retry)
 		return false
 	}
@@ -71,7 +71,7 @@ func (h *Handler) allowMail(w http.ResponseWriter, r *http.Request, email string
 // its /64 network, which one client can pick addresses from); on false the
 // 429 answer is written already.
 func (h *Handler) allowClient(w http.ResponseWriter, r *http.Request) bool {
-	if ok, retry := h.byClient.Allow(ratelimit.ClientKey(web.ClientIP(r, h.cfg.TrustedProxies))); !ok {
+	if ok, retry := h.byClient.Allow(r.Context(), ratelimit.ClientKey(web.ClientIP(r, h.cfg.TrustedProxies))); !ok {
 		h.tooMany(w, r, retry)
 		return false
 	}

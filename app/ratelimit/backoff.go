@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -18,6 +19,7 @@ type Backoff struct {
 	max    time.Duration
 	forget time.Duration
 	now    func() time.Time
+	db     *dbCounts // nil: in memory
 
 	mu        sync.Mutex
 	keys      map[string]*backoffKey
@@ -64,7 +66,14 @@ func (b *Backoff) Delay(failures int) time.Duration {
 // made now. Count it before judging it, so parallel attempts cannot all slip
 // through, and Undo it when it succeeds. A refused attempt is not counted;
 // retryAfter says when the next one may be made.
-func (b *Backoff) Allow(key string) (ok bool, retryAfter time.Duration) {
+func (b *Backoff) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration) {
+	if b.db != nil {
+		ok, retryAfter, err := b.allowDB(ctx, key, b.clock())
+		if err == nil {
+			return ok, retryAfter
+		}
+		b.db.failed(ctx, "allow", err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
@@ -92,7 +101,14 @@ func (b *Backoff) Allow(key string) (ok bool, retryAfter time.Duration) {
 
 // Undo takes back the latest failure of key: the attempt Allow counted
 // succeeded after all.
-func (b *Backoff) Undo(key string) {
+func (b *Backoff) Undo(ctx context.Context, key string) {
+	if b.db != nil {
+		err := b.undoDB(ctx, key)
+		if err == nil {
+			return
+		}
+		b.db.failed(ctx, "undo", err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	k := b.keys[key]
@@ -107,6 +123,12 @@ func (b *Backoff) Undo(key string) {
 	if !k.prev.IsZero() {
 		k.last, k.prev = k.prev, time.Time{}
 	}
+}
+
+func (b *Backoff) clock() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.now()
 }
 
 // sweep forgets the keys without a failure for forget, at most once a

@@ -1,10 +1,15 @@
 // Package ratelimit counts events per key (a client address, an account, a
-// typed-in mail address) in memory and refuses them beyond a limit.
+// typed-in mail address) and refuses them beyond a limit. The limiters of
+// a Store count in PostgreSQL, shared by every instance; those made by New
+// and NewBackoff count in this process's memory.
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // maxKeys bounds memory: a flood of distinct keys (spoofed addresses, made-up
@@ -18,6 +23,7 @@ type Limiter struct {
 	n   int
 	per time.Duration
 	now func() time.Time
+	db  *dbCounts // nil: in memory
 
 	mu        sync.Mutex
 	events    map[string][]time.Time
@@ -42,7 +48,22 @@ func (l *Limiter) SetClock(now func() time.Time) {
 // Allow records an event for key and reports whether it is within the limit.
 // A refused event is not recorded; retryAfter says when the next one will be
 // allowed.
-func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+func (l *Limiter) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration) {
+	return l.AllowIn(ctx, nil, key)
+}
+
+// AllowIn is Allow for a caller inside a transaction: a database-backed
+// limiter counts in tx (nil: in a transaction of its own), so that it
+// needs no second connection while the caller holds one; the count goes
+// with tx if tx rolls back.
+func (l *Limiter) AllowIn(ctx context.Context, tx pgx.Tx, key string) (ok bool, retryAfter time.Duration) {
+	if l.db != nil {
+		ok, retryAfter, err := l.allowDB(ctx, tx, key, l.clock())
+		if err == nil {
+			return ok, retryAfter
+		}
+		l.db.failed(ctx, "allow", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -64,7 +85,14 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 // attempt before judging it, so parallel attempts cannot all pass a check
 // made before any of them was counted, and then find it should not count
 // (a successful login).
-func (l *Limiter) Undo(key string) {
+func (l *Limiter) Undo(ctx context.Context, key string) {
+	if l.db != nil {
+		err := l.undoDB(ctx, key)
+		if err == nil {
+			return
+		}
+		l.db.failed(ctx, "undo", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	times := l.events[key]
@@ -78,10 +106,23 @@ func (l *Limiter) Undo(key string) {
 }
 
 // Reset forgets key, for example after a successful login.
-func (l *Limiter) Reset(key string) {
+func (l *Limiter) Reset(ctx context.Context, key string) {
+	if l.db != nil {
+		err := l.resetDB(ctx, key)
+		if err == nil {
+			return
+		}
+		l.db.failed(ctx, "reset", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.events, key)
+}
+
+func (l *Limiter) clock() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.now()
 }
 
 // live drops the events at or before cutoff; times is in order.

@@ -11,67 +11,80 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-func newTestLimiter(n int, per time.Duration) (*Limiter, *clock) {
+func newTestLimiter(s *Store, n int, per time.Duration) (*Limiter, *clock) {
 	c := &clock{t: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)}
 	l := New(n, per)
+	if s != nil {
+		l = s.Limiter("test", n, per)
+	}
 	l.SetClock(c.now)
 	return l, c
 }
 
 func TestAllowLimitsPerKeyAndRecovers(t *testing.T) {
-	l, c := newTestLimiter(3, time.Minute)
-	for i := range 3 {
-		if ok, _ := l.Allow("a"); !ok {
-			t.Fatalf("event %d refused, want allowed", i+1)
+	bothStores(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		l, c := newTestLimiter(s, 3, time.Minute)
+		for i := range 3 {
+			if ok, _ := l.Allow(ctx, "a"); !ok {
+				t.Fatalf("event %d refused, want allowed", i+1)
+			}
+			c.advance(10 * time.Second)
 		}
-		c.advance(10 * time.Second)
-	}
-	ok, retry := l.Allow("a")
-	if ok {
-		t.Fatal("fourth event allowed, want refused")
-	}
-	// The first event was 30 s ago, so it leaves the window in 30 s.
-	if retry != 30*time.Second {
-		t.Errorf("retryAfter = %v, want 30s", retry)
-	}
-	if ok, _ := l.Allow("b"); !ok {
-		t.Error("other key refused, want allowed")
-	}
-	c.advance(retry)
-	if ok, _ := l.Allow("a"); !ok {
-		t.Error("refused after waiting retryAfter, want allowed")
-	}
-	if ok, _ := l.Allow("a"); ok {
-		t.Error("allowed again right away, want refused (two events still in window)")
-	}
+		ok, retry := l.Allow(ctx, "a")
+		if ok {
+			t.Fatal("fourth event allowed, want refused")
+		}
+		// The first event was 30 s ago, so it leaves the window in 30 s.
+		if retry != 30*time.Second {
+			t.Errorf("retryAfter = %v, want 30s", retry)
+		}
+		if ok, _ := l.Allow(ctx, "b"); !ok {
+			t.Error("other key refused, want allowed")
+		}
+		c.advance(retry)
+		if ok, _ := l.Allow(ctx, "a"); !ok {
+			t.Error("refused after waiting retryAfter, want allowed")
+		}
+		if ok, _ := l.Allow(ctx, "a"); ok {
+			t.Error("allowed again right away, want refused (two events still in window)")
+		}
+	})
 }
 
 func TestRefusedEventsDoNotExtendTheWait(t *testing.T) {
-	l, c := newTestLimiter(1, time.Minute)
-	l.Allow("a")
-	for range 10 {
-		c.advance(5 * time.Second)
-		l.Allow("a")
-	}
-	c.advance(10 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
-		t.Error("refused one window after the only allowed event")
-	}
+	bothStores(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		l, c := newTestLimiter(s, 1, time.Minute)
+		l.Allow(ctx, "a")
+		for range 10 {
+			c.advance(5 * time.Second)
+			l.Allow(ctx, "a")
+		}
+		c.advance(10 * time.Second)
+		if ok, _ := l.Allow(ctx, "a"); !ok {
+			t.Error("refused one window after the only allowed event")
+		}
+	})
 }
 
 func TestResetForgetsKey(t *testing.T) {
-	l, _ := newTestLimiter(1, time.Minute)
-	l.Allow("a")
-	l.Reset("a")
-	if ok, _ := l.Allow("a"); !ok {
-		t.Error("refused after Reset")
-	}
+	bothStores(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		l, _ := newTestLimiter(s, 1, time.Minute)
+		l.Allow(ctx, "a")
+		l.Reset(ctx, "a")
+		if ok, _ := l.Allow(ctx, "a"); !ok {
+			t.Error("refused after Reset")
+		}
+	})
 }
 
 func TestMemoryIsBounded(t *testing.T) {
-	l, c := newTestLimiter(2, time.Hour)
+	ctx := t.Context()
+	l, c := newTestLimiter(nil, 2, time.Hour)
 	for i := range maxKeys + 100 {
-		l.Allow(fmt.Sprint("k", i))
+		l.Allow(ctx, fmt.Sprint("k", i))
 		if i%1000 == 0 {
 			c.advance(time.Millisecond)
 		}
@@ -81,54 +94,63 @@ func TestMemoryIsBounded(t *testing.T) {
 	}
 	// Once the window has passed, a sweep forgets everything.
 	c.advance(2 * time.Hour)
-	l.Allow("fresh")
+	l.Allow(ctx, "fresh")
 	if got := len(l.events); got != 1 {
 		t.Errorf("%d keys after the window passed, want 1", got)
 	}
 }
 
 func TestConcurrentUse(t *testing.T) {
-	l := New(100, time.Minute)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	allowed := 0
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 20 {
-				if ok, _ := l.Allow("shared"); ok {
-					mu.Lock()
-					allowed++
-					mu.Unlock()
+	bothStores(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		l := New(100, time.Minute)
+		if s != nil {
+			l = s.Limiter("test", 100, time.Minute)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		allowed := 0
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					if ok, _ := l.Allow(ctx, "shared"); ok {
+						mu.Lock()
+						allowed++
+						mu.Unlock()
+					}
 				}
-			}
-		}()
-	}
-	wg.Wait()
-	if allowed != 100 {
-		t.Errorf("%d events allowed, want exactly 100", allowed)
-	}
+			}()
+		}
+		wg.Wait()
+		if allowed != 100 {
+			t.Errorf("%d events allowed, want exactly 100", allowed)
+		}
+	})
 }
 
 func TestUndoTakesBackTheLatestEvent(t *testing.T) {
-	l, c := newTestLimiter(2, time.Minute)
-	l.Allow("a")
-	c.advance(10 * time.Second)
-	l.Allow("a")
-	l.Undo("a")
-	if ok, _ := l.Allow("a"); !ok {
-		t.Fatal("refused after one of two events was taken back")
-	}
-	if ok, retry := l.Allow("a"); ok || retry != 50*time.Second {
-		t.Errorf("Allow = %v, %v; want refused until the first event leaves the window (50s)", ok, retry)
-	}
-	l.Undo("a")
-	l.Undo("a")
-	l.Undo("a") // more than were recorded
-	if ok, _ := l.Allow("a"); !ok {
-		t.Error("refused after every event was taken back")
-	}
+	bothStores(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		l, c := newTestLimiter(s, 2, time.Minute)
+		l.Allow(ctx, "a")
+		c.advance(10 * time.Second)
+		l.Allow(ctx, "a")
+		l.Undo(ctx, "a")
+		if ok, _ := l.Allow(ctx, "a"); !ok {
+			t.Fatal("refused after one of two events was taken back")
+		}
+		if ok, retry := l.Allow(ctx, "a"); ok || retry != 50*time.Second {
+			t.Errorf("Allow = %v, %v; want refused until the first event leaves the window (50s)", ok, retry)
+		}
+		l.Undo(ctx, "a")
+		l.Undo(ctx, "a")
+		l.Undo(ctx, "a") // more than were recorded
+		if ok, _ := l.Allow(ctx, "a"); !ok {
+			t.Error("refused after every event was taken back")
+		}
+	})
 }
 
 func TestClientKey(t *testing.T) {

@@ -23,7 +23,9 @@ import (
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/metrics"
 	"github.com/pepalumni/memberdb/app/organisers"
+	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
@@ -37,6 +39,10 @@ type Deps struct {
 	Config *config.Config
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
+	// LimitScope keeps the rate limits of servers on one database apart:
+	// empty in production, where every instance counts together; tests
+	// that share a database give each app its own.
+	LimitScope string
 }
 
 // Server is the assembled application.
@@ -48,6 +54,8 @@ type Server struct {
 	Sessions *scs.SessionManager
 	// Users loads the request's user; tests reach its rate limits here.
 	Users *auth.Sessions
+	// Metrics counts the requests; serve offers them at METRICS_ADDR.
+	Metrics *metrics.Metrics
 
 	pool   *pgxpool.Pool
 	logger *slog.Logger
@@ -55,6 +63,9 @@ type Server struct {
 	stop   func() // ends what Start began; nil before Start
 	// extraJobs are the domains' periodic jobs, added while routing.
 	extraJobs []jobs.Job
+
+	readyMu     sync.Mutex
+	readyChecks []ReadyCheck
 }
 
 // New builds the router with every domain's routes. It starts nothing:
@@ -67,12 +78,13 @@ func New(d Deps) (*Server, error) {
 		Dev:      d.Config.Dev,
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
 		Pages:    web.NewPageCache(d.Config.PageCacheTTL, sm.Cookie.Name),
+		Limits:   ratelimit.NewStore(d.Pool, d.LimitScope, d.Logger),
 	}
 	sm.ErrorFunc = site.SessionError
-	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.DefaultLimits(), TrustedProxies: d.Config.TrustedProxies}
+	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.NewLimits(site.Limits), TrustedProxies: d.Config.TrustedProxies}
 	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
 	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
-		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}}
+		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}, Metrics: metrics.New(d.Pool, d.Logger)}
 	if err := s.route(d); err != nil {
 		return nil, err
 	}
@@ -102,7 +114,7 @@ func (s *Server) route(d Deps) error {
 		return err
 	}
 	mux := chi.NewRouter()
-	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, site.AccessLog, site.Recover, web.SecurityHeaders,
+	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, s.Metrics.Middleware, site.AccessLog, site.Recover, web.SecurityHeaders,
 		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
@@ -116,6 +128,7 @@ func (s *Server) route(d Deps) error {
 	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
 	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
 	bare.Public().Get("/healthz", health(d.Pool))
+	bare.Public().Get("/readyz", s.ready)
 	bare.Public().Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, assets.Path("img/favicon.svg"), http.StatusMovedPermanently)
 	})
@@ -155,9 +168,14 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger}).Start(bg, s.jobs()...)
+	// The tick is the claim recovery's: a crashed instance's mails go out
+	// from another within about 15 s.
+	jobsDone := (&jobs.Runner{Pool: s.pool, Logger: s.logger, Tick: mail.RecoveryTick}).Start(bg, s.jobs()...)
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
+	pages := newPagesListener(s.pool, s.Site.Pages, s.logger)
+	wg.Go(func() { pages.run(bg) })
+	pages.waitListening(5 * time.Second)
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }
@@ -174,9 +192,15 @@ func (s *Server) Close() {
 }
 
 // jobs are the periodic work of every instance (the purge of old and
-// expired data among them); jobs.Runner makes sure each runs in one
-// instance at a time.
-func (s *Server) jobs() []jobs.Job { return s.extraJobs }
+// expired data among them, which also removes expired sessions);
+// jobs.Runner makes sure each runs in one instance at a time.
+func (s *Server) jobs() []jobs.Job {
+	return append([]jobs.Job{mail.RecoveryJob(s.pool, s.logger), {
+		Name:  "rate-limit-sweep",
+		Every: 10 * time.Minute,
+		Run:   s.Site.Limits.Sweep,
+	}}, s.extraJobs...)
+}
 
 func health(pool *pgxpool.Pool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/components/layout"
 )
 
@@ -31,4 +32,6 @@ type Site struct {
 	outageFailures atomic.Int64
 	// Pages caches public pages for anonymous visitors; nil caches nothing.
 	Pages *PageCache
+	// Limits keeps the rate limits' counts, shared by every instance.
+	Limits *ratelimit.Store
 }

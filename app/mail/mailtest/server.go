@@ -56,6 +56,7 @@ type Server struct {
 	messages []Message
 	// reject, when set, answers DATA with this error instead of accepting.
 	reject *smtp.SMTPError
+	delay  time.Duration
 }
 
 // Start runs a server until t ends.
@@ -111,6 +112,14 @@ func (s *Server) Reject(code int, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reject = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: text}
+}
+
+// Delay makes the server take d over every mail, as a slow mail server
+// does, so that a test can find mails in sending.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
 }
 
 // Accept undoes Reject.
@@ -187,6 +196,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	s.server.mu.Lock()
+	delay := s.server.delay
+	s.server.mu.Unlock()
+	time.Sleep(delay) // a slow server, not a wait for a condition
 	s.server.mu.Lock()
 	defer s.server.mu.Unlock()
 	if s.server.reject != nil {

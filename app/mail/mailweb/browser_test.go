@@ -48,8 +48,10 @@ func TestBrowserSearchOutboxAndRetryOnAPhone(t *testing.T) {
 	}
 
 	// Every search request has come back (a slow typist's intermediate
-	// search must not land after the retry and list the mail no more).
-	b.WaitTrue(t, "the search to be done", `!document.querySelector('.htmx-request') &&
+	// search must not land after the retry and list the mail no more), and
+	// its rows have settled: htmx binds the new retry button only then, and
+	// a click before would post the plain form.
+	b.WaitTrue(t, "the search to be done", `!document.querySelector('.htmx-request, .htmx-added, .htmx-settling') &&
 		document.querySelector('[data-testid="mail-search"]').value === new URLSearchParams(location.search).get('q')`)
 	b.Do(t, "retry", chromedp.Click(chromedp.CSS(`[data-testid="mail-retry"]`)))
 	app.SMTP.WaitTo(t, failed, 1, 5*time.Second)
