@@ -61,6 +61,9 @@ type Event struct {
 	ClosesAt           *time.Time `db:"closes_at"`
 	EditingClosesAt    *time.Time `db:"editing_closes_at"`
 	Formality          string     `db:"formality"`
+	Location           string     `db:"location"`
+	CheckinAnswers     string     `db:"checkin_answers"`
+	UpdatedAt          time.Time  `db:"updated_at"`
 	Confirmed          int        `db:"confirmed"`
 	Waiting            int        `db:"waiting"`
 }
@@ -138,7 +141,7 @@ type Querier interface {
 const eventFields = `
 	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality`
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at`
 
 // eventsCounted reads an Event with its counts, which triggers on
 // registrations keep in event_counts (migration 0070).

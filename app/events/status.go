@@ -239,9 +239,9 @@ func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string,
 			canceled_at = CASE WHEN $2 = 'canceled' THEN clock_timestamp() ELSE NULL END,
 			version = version + 1, updated_at = now()
 		WHERE id = $1
-		RETURNING confirmed_at, canceled_at, version`
+		RETURNING confirmed_at, canceled_at, version, checkin_code`
 	old := reg.Status
-	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version); err != nil {
+	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version, &reg.CheckinCode); err != nil {
 		return fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
