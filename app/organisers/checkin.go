@@ -120,11 +120,17 @@ func (h *Handler) checkinAction(w http.ResponseWriter, r *http.Request, act chec
 	result := h.resultView(r, ev, code, out)
 	w.Header().Set("Cache-Control", "no-store")
 	if web.IsFragment(r) {
-		web.AddTrigger(w, checkinEvent, nil)
+		if out.Status == events.CheckedIn || out.Status == events.Undone {
+			web.AddTrigger(w, checkinEvent, nil)
+		}
 		h.site.RenderFragment(w, r, http.StatusOK, view.CheckinResultFragment(result))
 		return
 	}
-	h.renderCheckinPage(w, r, ev, "", &result)
+	q := strings.TrimSpace(r.PostForm.Get("q"))
+	if !validText(q) {
+		q = ""
+	}
+	h.renderCheckinPage(w, r, ev, q, &result)
 }
 
 // badCode answers a form without a code, or with more than a code can be.

@@ -9,9 +9,13 @@
   if (!form) return;
   var input = form.querySelector("input[name=code]");
 
-  form.addEventListener("htmx:afterRequest", function () {
+  // Focus goes back to the code field only from the form itself: a
+  // person typing into the search meanwhile keeps typing there.
+  form.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.elt !== form) return;
     input.value = "";
-    input.focus();
+    var active = document.activeElement;
+    if (!active || active === document.body || form.contains(active)) input.focus();
   });
 
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
