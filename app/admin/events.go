@@ -29,6 +29,32 @@ const maxHTML = 100_000
 
 var formalities = []string{"du", "sie"}
 
+// freedPlaces are the ways an event fills a freed place.
+var freedPlaces = []string{events.FillConfirm, events.FillOffer}
+
+// maxOfferHours is the longest an offered place can be kept: a month.
+const maxOfferHours = 720
+
+// orDefault reads an empty value as def: a form or script from before
+// the field existed keeps the event's default.
+func orDefault(def string, parse parseFunc) parseFunc {
+	return func(ctx context.Context, q querier, raw string) (any, string, error) {
+		if strings.TrimSpace(raw) == "" {
+			raw = def
+		}
+		return parse(ctx, q, raw)
+	}
+}
+
+// offerHoursParser accepts the hours an offered place is kept.
+func offerHoursParser(ctx context.Context, q querier, raw string) (any, string, error) {
+	v, problem, err := intParser(1, true)(ctx, q, raw)
+	if n, ok := v.(int); ok && n > maxOfferHours {
+		return nil, tr(ctx, "admin.error.max", maxOfferHours), nil
+	}
+	return v, problem, err
+}
+
 // emptySchema is a new event's registration schema: no fields of its own.
 const emptySchema = "{\n    \"type\": \"object\",\n    \"properties\": {\n    }\n}"
 
@@ -37,12 +63,16 @@ func (h *Handler) eventsTable() *table {
 		name: "events", sql: "events", key: "id", intID: true, versioned: true, touched: true,
 		unique:   map[string]string{"events_shortlink_key": "shortlink"},
 		summary:  "name",
-		defaults: map[string]string{"formality": "du", "registration_schema": emptySchema},
+		defaults: map[string]string{"formality": "du", "registration_schema": emptySchema, "freed_places": events.FillConfirm, "offer_hours": "48"},
 		fields: []*field{
 			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
 			{name: "shortlink", column: "shortlink", kind: "text", inline: true, parse: shortlinkParser},
 			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false)},
 			{name: "registration_open", column: "registration_open", kind: "checkbox", inline: true, parse: boolParser, display: boolDisplay},
+			{name: "freed_places", column: "freed_places", kind: "select", required: true,
+				options: enumOptions("admin.freed_places.", freedPlaces, true), parse: orDefault(events.FillConfirm, enumParser(freedPlaces, true)),
+				display: enumDisplay("admin.freed_places.")},
+			{name: "offer_hours", column: "offer_hours", kind: "number", required: true, parse: orDefault("48", offerHoursParser)},
 			{name: "starts_at", column: "starts_at", read: localTimeSQL("starts_at"), kind: "datetime-local", parse: timeParser},
 			{name: "ends_at", column: "ends_at", read: localTimeSQL("ends_at"), kind: "datetime-local", parse: timeParser},
 			{name: "location", column: "location", kind: "text", parse: textParser(false, false, maxText)},
@@ -181,6 +211,8 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 	}
 	if form.Get(confirmCapacity) != "true" {
 		switch {
+		case moves > 0 && after.text("freed_places") == events.FillOffer:
+			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.offers", moves)}
 		case moves > 0:
 			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.moves", moves)}
 		case places >= 0 && confirmed > places:

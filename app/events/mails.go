@@ -62,6 +62,8 @@ type mailData struct {
 	// Ticket is the check-in code of a confirmed registration, as people
 	// read it.
 	Ticket string
+	// Deadline is when an offered place must be taken by.
+	Deadline string
 }
 
 type answerLine struct{ Label, Value string }
@@ -102,6 +104,9 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 	msg, err := s.texts.Message(lang, name, data, mail.Address(data.Name, reg.Email))
 	if err != nil {
 		return err
+	}
+	if name == "registration_offer" {
+		msg.HTML = mail.HTMLWithButton(msg.Text, i18n.In(lang, "events.offer.take"), link)
 	}
 	if name == "registration_confirmed" || name == "registration_moved_up" {
 		if err := s.addTicket(&msg, reg, ev, lang); err != nil {

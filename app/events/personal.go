@@ -97,6 +97,17 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 	if ev.StartsAt != nil {
 		v.CalendarURL = calendarPath(ev)
 	}
+	if reg.Status == StatusWaitinglist {
+		offer, err := OpenOffer(ctx, h.pool, reg.ID)
+		if err != nil {
+			return v, err
+		}
+		if offer != nil && now.Before(offer.ExpiresAt) {
+			v.OfferDeadline = deadline(offer.ExpiresAt, i18n.LangOf(ctx))
+			// Declining the offer is the way to leave.
+			v.CanCancel = false
+		}
+	}
 	if reg.Status == StatusConfirmed && reg.CheckinCode != nil {
 		t, err := ticketView(ctx, reg)
 		if err != nil {

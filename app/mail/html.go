@@ -16,13 +16,28 @@ var links = regexp.MustCompile(`https?://[^\s<>"]+`)
 // Mail readers show no SVG and load no outside images, so a ticket's QR
 // code travels inside the mail.
 func HTMLWithImage(text, cid, alt string) string {
+	return htmlWith(text, `<p><img src="cid:`+html.EscapeString(cid)+`" alt="`+html.EscapeString(alt)+
+		`" width="264" height="264" style="image-rendering:pixelated"></p>`)
+}
+
+// HTMLWithButton is the HTML part of a plain-text mail with a button
+// before the signature: a link to href, for the one thing the mail asks
+// the reader to do. The address is in the text too.
+func HTMLWithButton(text, label, href string) string {
+	return htmlWith(text, `<p><a href="`+html.EscapeString(href)+`" style="display:inline-block;padding:12px 20px;`+
+		`background:#0d6efd;color:#fff;border-radius:6px;text-decoration:none;font-family:sans-serif;font-weight:bold">`+
+		html.EscapeString(label)+`</a></p>`)
+}
+
+// htmlWith is text as HTML with extra, an element in HTML, before the
+// signature.
+func htmlWith(text, extra string) string {
 	body, signature, _ := strings.Cut(text, "\n-- \n")
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>`)
 	b.WriteString(`<div style="font-family:sans-serif;white-space:pre-wrap">`)
 	b.WriteString(linked(body))
-	b.WriteString(`</div><p><img src="cid:` + html.EscapeString(cid) + `" alt="` + html.EscapeString(alt) +
-		`" width="264" height="264" style="image-rendering:pixelated"></p>`)
+	b.WriteString(`</div>` + extra)
 	if signature != "" {
 		b.WriteString(`<div style="font-family:sans-serif;white-space:pre-wrap;color:#555">-- ` + "\n" + linked(signature) + `</div>`)
 	}

@@ -85,6 +85,9 @@ type PersonalView struct {
 	Ticket *Ticket
 	// CalendarURL is the event's .ics file; empty without a start time.
 	CalendarURL string
+	// OfferDeadline is when the place offered to this person on the
+	// waiting list must be taken by; empty without an open offer.
+	OfferDeadline string
 }
 
 // Ticket is a confirmed registration's check-in code.
