@@ -312,6 +312,7 @@ func (r eventRules) detail(ctx context.Context, id string, _ rowState, _ formSta
 		{Label: tr(ctx, "admin.events.count.canceled"), Value: strconv.Itoa(cancelled), Href: regs + "&status=canceled"},
 		{Label: tr(ctx, "admin.events.public_page"), Value: "/events/" + ref + "/registration/", Href: "/events/" + ref + "/registration/"},
 		{Label: tr(ctx, "admin.events.participants"), Value: "/events/" + id + "/participants/", Href: "/events/" + id + "/participants/"},
+		{Label: tr(ctx, "admin.events.checkin"), Value: "/events/" + id + "/checkin/", Href: "/events/" + id + "/checkin/"},
 	}
 	v.Sections = append(v.Sections, adminui.EventsScript())
 	v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.events.duplicate"), URL: "/admin/events/" + id + "/duplicate",

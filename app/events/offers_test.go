@@ -112,6 +112,24 @@ func TestWaitingListOffers(t *testing.T) {
 		t.Fatalf("after the decline the next has offer %s", offerState(t, app, dID))
 	}
 
+	// An offer whose time is over cannot be taken, even before the job
+	// has come by.
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE waitinglist_offers SET expires_at = now() - interval '1 second'
+		WHERE registration_id = $1 AND state = 'open'`, dID); err != nil {
+		t.Fatal(err)
+	}
+	post(t, app, client, dLink, "action", "take_offer")
+	if s := statusOf(t, app, dID); s != events.StatusWaitinglist {
+		t.Fatalf("an expired offer was taken: %s", s)
+	}
+	if page := app.Get(t, client, dLink); strings.Contains(page.Body, `data-testid="take-offer"`) {
+		t.Error("the page offers an expired place")
+	}
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE waitinglist_offers SET expires_at = now() + interval '1 hour'
+		WHERE registration_id = $1 AND state = 'open'`, dID); err != nil {
+		t.Fatal(err)
+	}
+
 	// Taking it confirms, with the ticket; twice changes nothing.
 	post(t, app, client, dLink, "action", "take_offer")
 	post(t, app, client, dLink, "action", "take_offer")

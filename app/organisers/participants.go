@@ -150,6 +150,9 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 	if user.Has(LevelWriteMail) {
 		vm.MailURL = base + "write_mail/"
 	}
+	if user.Has(LevelCheckin) {
+		vm.CheckinURL = base + "checkin/"
+	}
 	for i, c := range cols.all {
 		vm.Choices[i] = view.ColumnChoice{Key: c.Key(), Label: c.Label, Detail: c.Detail, Shown: cols.isShown(i)}
 	}

@@ -23,6 +23,8 @@ type ParticipantList struct {
 	// choice of columns.
 	CSVURL     string
 	MailURL    string
+	// CheckinURL opens the door's page; empty when the user may not.
+	CheckinURL string
 	ColumnsURL string
 	Filter     ListFilter
 	// Columns are the answer columns shown; Choices are all of them, for
