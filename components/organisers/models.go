@@ -21,8 +21,8 @@ type ParticipantList struct {
 	// CSVURL downloads the rows and columns shown, MailURL writes to
 	// participants (empty when the user may not), ColumnsURL saves the
 	// choice of columns.
-	CSVURL     string
-	MailURL    string
+	CSVURL  string
+	MailURL string
 	// CheckinURL opens the door's page; empty when the user may not.
 	CheckinURL string
 	ColumnsURL string
