@@ -1,11 +1,14 @@
 package events_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	ical "github.com/emersion/go-ical"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -153,5 +156,36 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 	mustContain(t, list.Body, `href="/events/`+before.shortlink+`/calendar.ics"`)
 	if strings.Contains(list.Body, `href="/events/`+undated.shortlink+`/calendar.ics"`) {
 		t.Error("the list links a calendar file of an event without date")
+	}
+}
+
+// The calendar link of an event in the list is its own link, above the
+// card's link to the registration page.
+func TestBrowserEventListLinksTheCalendar(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{name: "Sternwartenbesuch"})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, ev.id); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"de", "en"} {
+		for _, size := range [][2]int{{360, 740}, {1280, 900}} {
+			b := apptest.NewBrowser(t, size[0], size[1])
+			if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: lang, URL: app.URL}); err != nil {
+				t.Fatal(err)
+			}
+			b.Do(t, "open the list", chromedp.Navigate(app.URL+"/events/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="calendar-link"]`)))
+			on := apptest.Eval[string](t, b, `(function () {
+				var links = document.querySelectorAll('[data-testid="calendar-link"]');
+				var a = links[links.length - 1], r = a.getBoundingClientRect();
+				var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+				return hit.closest("a").getAttribute("href");
+			})()`)
+			if !strings.HasSuffix(on, "/calendar.ics") {
+				t.Errorf("%s %v: a tap on the calendar link opens %s", lang, size, on)
+			}
+			b.FitsWidth(t)
+			b.Screenshot(t, fmt.Sprintf("events-list-%s-%dx%d", lang, size[0], size[1]))
+			b.NoConsoleErrors(t)
+		}
 	}
 }
