@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/events"
@@ -187,5 +188,46 @@ func TestBrowserTakeAnOfferedPlace(t *testing.T) {
 	}
 	if s := statusOf(t, app, waitID); s != events.StatusConfirmed {
 		t.Errorf("after taking: %s", s)
+	}
+}
+
+// The admin console may confirm the person a place is offered to: the
+// place is theirs. Cancelling a person with an offer passes it on.
+func TestAdminAndOffers(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(1)})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET freed_places = 'offer' WHERE id = $1`, ev.id); err != nil {
+		t.Fatal(err)
+	}
+	firstID, _ := addRegistration(t, app, ev.id, "Erste", unique("first")+"@example.org", "confirmed", 3*time.Hour)
+	bID, _ := addRegistration(t, app, ev.id, "Berta", unique("b")+"@example.org", "waitinglist", 2*time.Hour)
+	cID, _ := addRegistration(t, app, ev.id, "Cem", unique("c")+"@example.org", "waitinglist", time.Hour)
+	admin := events.Actor{Name: "admin"}
+	change := func(id int64, status string) error {
+		t.Helper()
+		return pgx.BeginFunc(t.Context(), app.Pool, func(tx pgx.Tx) error {
+			_, err := service(app).ChangeStatus(t.Context(), tx, id, status, admin, false)
+			return err
+		})
+	}
+	if err := change(firstID, events.StatusCanceled); err != nil {
+		t.Fatal(err)
+	}
+	if offerState(t, app, bID) != events.OfferOpen {
+		t.Fatalf("no offer after the admin cancelled: %s", offerState(t, app, bID))
+	}
+	// Cancelling Berta while her offer is open offers the place to Cem.
+	if err := change(bID, events.StatusCanceled); err != nil {
+		t.Fatal(err)
+	}
+	if offerState(t, app, bID) != events.OfferWithdrawn || offerState(t, app, cID) != events.OfferOpen {
+		t.Fatalf("after cancelling the offered: %s, next %s", offerState(t, app, bID), offerState(t, app, cID))
+	}
+	// Confirming Cem by hand takes his offered place.
+	if err := change(cID, events.StatusConfirmed); err != nil {
+		t.Fatalf("confirming the person a place is offered to: %v", err)
+	}
+	if statusOf(t, app, cID) != events.StatusConfirmed || offerState(t, app, cID) != events.OfferTaken {
+		t.Errorf("confirmed by hand: %s, offer %s", statusOf(t, app, cID), offerState(t, app, cID))
 	}
 }

@@ -165,6 +165,16 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 	if reg.Status == status {
 		return s.outcome(ctx, tx, reg, false)
 	}
+	if reg.Status == StatusWaitinglist {
+		// A place on offer to this person is theirs to be confirmed into.
+		offer, err := OpenOffer(ctx, tx, reg.ID)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if offer != nil {
+			ev.Offered--
+		}
+	}
 	if status == StatusConfirmed && !overCapacity && ev.Full() {
 		return Outcome{}, ErrEventFull
 	}
