@@ -15,6 +15,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -171,6 +172,19 @@ func (eventRules) check(ctx context.Context, values map[string]any) map[string]s
 		end, ok2 := values[pair[1]].(time.Time)
 		if ok1 && ok2 && end.Before(start) {
 			problems[pair[1]] = tr(ctx, "admin.events.error.order")
+		}
+	}
+	// The answers shown at check-in must be fields of the form.
+	raw, ok1 := values["registration_schema"].(json.RawMessage)
+	keys, ok2 := values["checkin_answers"].(string)
+	if ok1 && ok2 && strings.TrimSpace(keys) != "" {
+		if fm, err := schema.Parse(raw); err == nil {
+			for key := range strings.SplitSeq(keys, ",") {
+				if key = strings.TrimSpace(key); key != "" && fm.Field(key) == nil {
+					problems["checkin_answers"] = tr(ctx, "admin.events.error.checkin_answer", key)
+					break
+				}
+			}
 		}
 	}
 	return problems
