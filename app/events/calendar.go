@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
 	"github.com/jackc/pgx/v5"
@@ -62,22 +63,39 @@ func (s *Service) Calendar(evs []*Event, now time.Time) ([]byte, error) {
 		e.Props.SetURI(ical.PropURL, u)
 		cal.Children = append(cal.Children, e.Component)
 	}
-	if len(cal.Children) == 1 {
-		// RFC 5545 wants at least one component beside the time zone's
-		// in a calendar; an empty feed still has to be a valid file.
-		return emptyCalendar(), nil
-	}
 	var buf bytes.Buffer
 	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
 		return nil, fmt.Errorf("events: calendar: %w", err)
 	}
-	return buf.Bytes(), nil
+	return fold(buf.Bytes()), nil
 }
 
-// emptyCalendar is a calendar without events, which the encoder refuses
-// to write.
-func emptyCalendar() []byte {
-	return []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//memberdb//Veranstaltungen//DE\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n")
+// foldAt is the longest a content line may be, in octets (RFC 5545,
+// 3.1), without its CRLF.
+const foldAt = 75
+
+// fold breaks content lines longer than foldAt octets, as RFC 5545 asks
+// and the encoder does not: CRLF and a space before each continuation,
+// never inside a UTF-8 character.
+func fold(b []byte) []byte {
+	var out bytes.Buffer
+	for line := range bytes.SplitSeq(bytes.TrimSuffix(b, []byte("\r\n")), []byte("\r\n")) {
+		limit := foldAt
+		for len(line) > limit {
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(line[cut]) {
+				cut--
+			}
+			out.Write(line[:cut])
+			out.WriteString("\r\n ")
+			line = line[cut:]
+			// The space that starts a continuation counts.
+			limit = foldAt - 1
+		}
+		out.Write(line)
+		out.WriteString("\r\n")
+	}
+	return out.Bytes()
 }
 
 // berlinTimezone is Europe/Berlin as RFC 5545 describes a zone: the rules

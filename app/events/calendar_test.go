@@ -48,7 +48,7 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Summer time starts in the night between these two days.
-	before := createEvent(t, app, testEvent{name: "Vor der Umstellung", description: `<p>Vortrag über $E = mc^2$ &amp; mehr</p><p>Zweiter Absatz</p>`})
+	before := createEvent(t, app, testEvent{name: "Vor der Umstellung", description: `<p>Vortrag über $E = mc^2$ &amp; mehr</p><p>Zweiter Absatz, so lang, dass die Zeile der Kalenderdatei gefaltet werden muss: Äpfel, Öfen, Übermut</p>`})
 	after := createEvent(t, app, testEvent{name: "Nach der Umstellung"})
 	undated := createEvent(t, app, testEvent{name: "Ohne Termin"})
 	closed := createEvent(t, app, testEvent{name: "Geschlossen", closed: true})
@@ -63,6 +63,15 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 	set(after.id, "2027-03-28 19:00", "2027-03-28 22:30")
 	set(closed.id, "2027-03-28 10:00", "2027-03-28 11:00")
 
+	raw := app.Get(t, app.Client(), "/events/"+before.shortlink+"/calendar.ics").Body
+	if !strings.HasSuffix(raw, "END:VCALENDAR\r\n") {
+		t.Errorf("the file does not end in CRLF")
+	}
+	for line := range strings.SplitSeq(strings.TrimSuffix(raw, "\r\n"), "\r\n") {
+		if len(line) > 75 || strings.Contains(line, "\n") {
+			t.Errorf("content line of %d octets, not folded: %q", len(line), line)
+		}
+	}
 	cal := parseCalendar(t, app, "/events/"+before.shortlink+"/calendar.ics")
 	if n := len(cal.Events()); n != 1 {
 		t.Fatalf("one event's file has %d events", n)
@@ -124,7 +133,7 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 	}
 
 	desc, _ := eventByUID(t, feed, uid).Props.Text(ical.PropDescription)
-	if desc != "Vortrag über $E = mc^2$ & mehr\nZweiter Absatz" {
+	if desc != "Vortrag über $E = mc^2$ & mehr\nZweiter Absatz, so lang, dass die Zeile der Kalenderdatei gefaltet werden muss: Äpfel, Öfen, Übermut" {
 		t.Errorf("DESCRIPTION = %q", desc)
 	}
 	if len(feed.Events()) < 2 {
@@ -187,5 +196,21 @@ func TestBrowserEventListLinksTheCalendar(t *testing.T) {
 			b.Screenshot(t, fmt.Sprintf("events-list-%s-%dx%d", lang, size[0], size[1]))
 			b.NoConsoleErrors(t)
 		}
+	}
+}
+
+// A feed without events is still a calendar a parser reads.
+func TestEmptyCalendarFeed(t *testing.T) {
+	app := apptest.Start(t)
+	body, err := service(app).Calendar(nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ical.NewDecoder(strings.NewReader(string(body))).Decode()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, body)
+	}
+	if n := len(cal.Events()); n != 0 {
+		t.Errorf("%d events in an empty feed", n)
 	}
 }
