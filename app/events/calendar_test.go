@@ -184,8 +184,9 @@ func TestBrowserEventListLinksTheCalendar(t *testing.T) {
 			}
 			b.Do(t, "open the list", chromedp.Navigate(app.URL+"/events/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="calendar-link"]`)))
 			on := apptest.Eval[string](t, b, `(function () {
-				var links = document.querySelectorAll('[data-testid="calendar-link"]');
-				var a = links[links.length - 1], r = a.getBoundingClientRect();
+				var a = document.querySelector('[data-testid="calendar-link"][href="/events/`+ev.shortlink+`/calendar.ics"]');
+				a.scrollIntoView({block: "center"});
+				var r = a.getBoundingClientRect();
 				var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
 				return hit.closest("a").getAttribute("href");
 			})()`)
