@@ -16,6 +16,7 @@ import (
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -30,6 +31,32 @@ const maxHTML = 100_000
 
 var formalities = []string{"du", "sie"}
 
+// freedPlaces are the ways an event fills a freed place.
+var freedPlaces = []string{events.FillConfirm, events.FillOffer}
+
+// maxOfferHours is the longest an offered place can be kept: a month.
+const maxOfferHours = 720
+
+// orDefault reads an empty value as def: a form or script from before
+// the field existed keeps the event's default.
+func orDefault(def string, parse parseFunc) parseFunc {
+	return func(ctx context.Context, q querier, raw string) (any, string, error) {
+		if strings.TrimSpace(raw) == "" {
+			raw = def
+		}
+		return parse(ctx, q, raw)
+	}
+}
+
+// offerHoursParser accepts the hours an offered place is kept.
+func offerHoursParser(ctx context.Context, q querier, raw string) (any, string, error) {
+	v, problem, err := intParser(1, true)(ctx, q, raw)
+	if n, ok := v.(int); ok && n > maxOfferHours {
+		return nil, tr(ctx, "admin.error.max", maxOfferHours), nil
+	}
+	return v, problem, err
+}
+
 // emptySchema is a new event's registration schema: no fields of its own.
 const emptySchema = "{\n    \"type\": \"object\",\n    \"properties\": {\n    }\n}"
 
@@ -38,14 +65,19 @@ func (h *Handler) eventsTable() *table {
 		name: "events", sql: "events", key: "id", intID: true, versioned: true, touched: true,
 		unique:   map[string]string{"events_shortlink_key": "shortlink"},
 		summary:  "name",
-		defaults: map[string]string{"formality": "du", "registration_schema": emptySchema},
+		defaults: map[string]string{"formality": "du", "registration_schema": emptySchema, "freed_places": events.FillConfirm, "offer_hours": "48"},
 		fields: []*field{
 			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
 			{name: "shortlink", column: "shortlink", kind: "text", inline: true, parse: shortlinkParser},
 			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false)},
 			{name: "registration_open", column: "registration_open", kind: "checkbox", inline: true, parse: boolParser, display: boolDisplay},
+			{name: "freed_places", column: "freed_places", kind: "select", required: true,
+				options: enumOptions("admin.freed_places.", freedPlaces, true), parse: orDefault(events.FillConfirm, enumParser(freedPlaces, true)),
+				display: enumDisplay("admin.freed_places.")},
+			{name: "offer_hours", column: "offer_hours", kind: "number", required: true, parse: orDefault("48", offerHoursParser)},
 			{name: "starts_at", column: "starts_at", read: localTimeSQL("starts_at"), kind: "datetime-local", parse: timeParser},
 			{name: "ends_at", column: "ends_at", read: localTimeSQL("ends_at"), kind: "datetime-local", parse: timeParser},
+			{name: "location", column: "location", kind: "text", parse: textParser(false, false, maxText)},
 			{name: "opens_at", column: "opens_at", read: localTimeSQL("opens_at"), kind: "datetime-local", parse: timeParser},
 			{name: "closes_at", column: "closes_at", read: localTimeSQL("closes_at"), kind: "datetime-local", parse: timeParser},
 			{name: "editing_closes_at", column: "editing_closes_at", read: localTimeSQL("editing_closes_at"), kind: "datetime-local", parse: timeParser},
@@ -56,6 +88,7 @@ func (h *Handler) eventsTable() *table {
 			{name: "retain_registrations", column: "retain_registrations", read: "retention_period(retain_registrations)",
 				kind: "text", parse: periodParser, help: "admin.events.retain_registrations.help"},
 			{name: "force_tu_mail", column: "force_tu_mail", kind: "checkbox", parse: boolParser, display: boolDisplay},
+			{name: "checkin_answers", column: "checkin_answers", kind: "text", parse: textParser(false, false, maxText)},
 			{name: "description", column: "description", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/description", rows: 10},
 			{name: "footer", column: "footer", kind: "html", parse: textParser(false, false, maxHTML),
@@ -158,6 +191,19 @@ func (eventRules) check(ctx context.Context, values map[string]any) map[string]s
 			problems[pair[1]] = tr(ctx, "admin.events.error.order")
 		}
 	}
+	// The answers shown at check-in must be fields of the form.
+	raw, ok1 := values["registration_schema"].(json.RawMessage)
+	keys, ok2 := values["checkin_answers"].(string)
+	if ok1 && ok2 && strings.TrimSpace(keys) != "" {
+		if fm, err := schema.Parse(raw); err == nil {
+			for key := range strings.SplitSeq(keys, ",") {
+				if key = strings.TrimSpace(key); key != "" && fm.Field(key) == nil {
+					problems["checkin_answers"] = tr(ctx, "admin.events.error.checkin_answer", key)
+					break
+				}
+			}
+		}
+	}
 	return problems
 }
 
@@ -196,6 +242,8 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 	}
 	if form.Get(confirmCapacity) != "true" {
 		switch {
+		case moves > 0 && after.text("freed_places") == events.FillOffer:
+			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.offers", moves)}
 		case moves > 0:
 			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.moves", moves)}
 		case places >= 0 && confirmed > places:
@@ -295,6 +343,7 @@ func (r eventRules) detail(ctx context.Context, id string, _ rowState, _ formSta
 		{Label: tr(ctx, "admin.events.count.canceled"), Value: strconv.Itoa(cancelled), Href: regs + "&status=canceled"},
 		{Label: tr(ctx, "admin.events.public_page"), Value: "/events/" + ref + "/registration/", Href: "/events/" + ref + "/registration/"},
 		{Label: tr(ctx, "admin.events.participants"), Value: "/events/" + id + "/participants/", Href: "/events/" + id + "/participants/"},
+		{Label: tr(ctx, "admin.events.checkin"), Value: "/events/" + id + "/checkin/", Href: "/events/" + id + "/checkin/"},
 	}
 	v.Sections = append(v.Sections, adminui.EventsScript())
 	v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.events.duplicate"), URL: "/admin/events/" + id + "/duplicate",

@@ -27,10 +27,11 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 		const q = `
 			INSERT INTO events (name, description, footer, notify_email, force_tu_mail, shortlink, max_participants,
 			                    registration_open, registration_schema, starts_at, ends_at, opens_at, closes_at,
-			                    editing_closes_at, formality, retain_registrations)
+			                    editing_closes_at, formality, location, checkin_answers,
+			                    freed_places, offer_hours, retain_registrations)
 			SELECT name || $2, description, footer, notify_email, force_tu_mail, NULL, max_participants,
 			       false, registration_schema, starts_at, ends_at, opens_at, closes_at, editing_closes_at, formality,
-			       retain_registrations
+			       location, checkin_answers, freed_places, offer_hours, retain_registrations
 			FROM events WHERE id = $1
 			RETURNING id`
 		if err := tx.QueryRow(ctx, q, src, suffix).Scan(&id); err != nil {

@@ -376,3 +376,33 @@ func TestEventFormAsksBeforeMovingTheWaitingListUp(t *testing.T) {
 		t.Fatalf("confirmed form left the first waiting %s", s)
 	}
 }
+
+// The event form sets the location, the answers shown at check-in (fields
+// of the form only) and how freed places are filled.
+func TestEventFormEventDaySettings(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := "Tag " + unique("evday")
+	form := eventForm(name, 0)
+	form.Set("location", "Audimax")
+	form.Set("checkin_answers", "shirt, guests")
+	form.Set("freed_places", "offer")
+	form.Set("offer_hours", "24")
+	resp := post(t, app, c, "/admin/events/new", form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "guests")
+	if n := scalar[int64](t, app, `SELECT count(*) FROM events WHERE name = $1`, name); n != 0 {
+		t.Fatal("a refused form stored the event")
+	}
+	for _, bad := range []string{"0", "721", "x"} {
+		form.Set("checkin_answers", "shirt")
+		form.Set("offer_hours", bad)
+		wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusUnprocessableEntity)
+	}
+	form.Set("offer_hours", "24")
+	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+	got := scalar[string](t, app, `SELECT concat_ws('|', location, checkin_answers, freed_places, offer_hours) FROM events WHERE name = $1`, name)
+	if got != "Audimax|shirt|offer|24" {
+		t.Errorf("stored %q", got)
+	}
+}

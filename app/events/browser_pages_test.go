@@ -45,6 +45,10 @@ func walkParticipantPages(t *testing.T, app *apptest.App, b *apptest.Browser, sh
 	t.Helper()
 	ev := createEvent(t, app, testEvent{name: "Sommerakademie " + map[string]string{"du": "Nord", "sie": "Süd"}[formality], formality: formality, max: places(2),
 		schema: "summer-academy.json", description: `<p>Eine Woche Physik mit $E = mc^2$ und Wanderungen.</p>`})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '30 days',
+		ends_at = now() + interval '30 days 3 hours', location = 'Physikgebäude, Otto-Hahn-Straße 4' WHERE id = $1`, ev.id); err != nil {
+		t.Fatal(err)
+	}
 	email := unique("walk") + "@example.org"
 	wrong := map[string]*regexp.Regexp{"du": sieWords, "sie": duWords}[formality]
 	if lang == "en" {
@@ -99,6 +103,14 @@ func walkParticipantPages(t *testing.T, app *apptest.App, b *apptest.Browser, sh
 		chromedp.Click(chromedp.CSS(`[data-testid="confirm"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-status="confirmed"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="answers-form"]`)))
-	look("4-personal-confirmed", map[string]string{"de": "bestätigt", "en": "confirmed"}[lang])
+	ticket := map[string]string{"de": "Deine Eintrittskarte", "en": "Your ticket"}[lang]
+	if lang == "de" && formality == "sie" {
+		ticket = "Ihre Eintrittskarte"
+	}
+	look("4-personal-confirmed", map[string]string{"de": "bestätigt", "en": "confirmed"}[lang], ticket,
+		map[string]string{"de": "In den Kalender", "en": "Add to calendar"}[lang], "Otto-Hahn-Straße 4")
+	if code := apptest.Eval[string](t, b, `document.querySelector("[data-ticket-code]").dataset.ticketCode`); !regexp.MustCompile(`^[0-9A-Z]{5}-[0-9A-Z]{5}$`).MatchString(code) {
+		t.Errorf("%s, %s: data-ticket-code %q", lang, formality, code)
+	}
 	b.NoConsoleErrors(t)
 }

@@ -61,9 +61,28 @@ type Event struct {
 	ClosesAt           *time.Time `db:"closes_at"`
 	EditingClosesAt    *time.Time `db:"editing_closes_at"`
 	Formality          string     `db:"formality"`
-	Confirmed          int        `db:"confirmed"`
-	Waiting            int        `db:"waiting"`
+	Location           string     `db:"location"`
+	CheckinAnswers     string     `db:"checkin_answers"`
+	UpdatedAt          time.Time  `db:"updated_at"`
+	// FreedPlaces is how a freed place is filled: FillConfirm or
+	// FillOffer, for OfferHours.
+	FreedPlaces string `db:"freed_places"`
+	OfferHours  int    `db:"offer_hours"`
+	Confirmed   int    `db:"confirmed"`
+	Waiting     int    `db:"waiting"`
+	// Offered counts the open offers of freed places: those places are
+	// reserved for the people they were offered to.
+	Offered int `db:"offered"`
 }
+
+// How an event fills a freed place (events.freed_places).
+const (
+	// FillConfirm confirms the first on the waiting list at once.
+	FillConfirm = "confirm"
+	// FillOffer offers the place to the first on the waiting list for
+	// the event's offer_hours.
+	FillOffer = "offer"
+)
 
 // Address is how everything the event's participants read addresses
 // them: its pages, messages and mails say du or Sie alike.
@@ -87,7 +106,7 @@ func (e *Event) FreePlaces() *int {
 	if e.MaxParticipants == nil {
 		return nil
 	}
-	free := max(*e.MaxParticipants-e.Confirmed, 0)
+	free := max(*e.MaxParticipants-e.Confirmed-e.Offered, 0)
 	return &free
 }
 
@@ -138,12 +157,14 @@ type Querier interface {
 const eventFields = `
 	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality`
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at,
+	e.freed_places, e.offer_hours`
 
 // eventsCounted reads an Event with its counts, which triggers on
 // registrations keep in event_counts (migration 0070).
 const eventsCounted = `SELECT ` + eventFields + `,
-	coalesce(c.confirmed, 0) AS confirmed, coalesce(c.waiting, 0) AS waiting
+	coalesce(c.confirmed, 0) AS confirmed, coalesce(c.waiting, 0) AS waiting,
+	(SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int AS offered
 	FROM events e LEFT JOIN event_counts c ON c.event_id = e.id`
 
 // LoadEvent finds an event by its id or its shortlink (ref as in the URL).
@@ -174,7 +195,8 @@ func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
 func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
 	const sql = `
 		SELECT e.id, e.name, e.shortlink, e.max_participants, e.registration_open,
-		       e.starts_at, e.ends_at, e.opens_at, e.closes_at, coalesce(c.confirmed, 0)
+		       e.starts_at, e.ends_at, e.opens_at, e.closes_at, coalesce(c.confirmed, 0),
+		       (SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int
 		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id
 		ORDER BY e.starts_at NULLS LAST, e.id`
 	rows, err := q.Query(ctx, sql)
@@ -184,7 +206,7 @@ func listEvents(ctx context.Context, q Querier) ([]*Event, error) {
 	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Event, error) {
 		ev := &Event{}
 		err := row.Scan(&ev.ID, &ev.Name, &ev.Shortlink, &ev.MaxParticipants, &ev.RegistrationOpen,
-			&ev.StartsAt, &ev.EndsAt, &ev.OpensAt, &ev.ClosesAt, &ev.Confirmed)
+			&ev.StartsAt, &ev.EndsAt, &ev.OpensAt, &ev.ClosesAt, &ev.Confirmed, &ev.Offered)
 		return ev, err
 	})
 	if err != nil {

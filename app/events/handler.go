@@ -82,6 +82,7 @@ func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 	return events.EventHeader{
 		Name:        ev.Name,
 		When:        when(ev, lang),
+		Location:    ev.Location,
 		Description: schema.Sanitize(ev.Description),
 		Footer:      schema.Sanitize(ev.Footer),
 		FreePlaces:  ev.FreePlaces(),

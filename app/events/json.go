@@ -29,6 +29,7 @@ type eventJSON struct {
 	OpensAt          *time.Time `json:"opens_at"`
 	ClosesAt         *time.Time `json:"closes_at"`
 	RegistrationURL  string     `json:"registration_url"`
+	Location         string     `json:"location"`
 }
 
 // eventJSON is GET /events/{id}/: the event with its free places (null
@@ -53,6 +54,7 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 		RegistrationOpen: ev.IsOpen(time.Now()), ForceTUMail: ev.ForceTUMail,
 		StartsAt: ev.StartsAt, EndsAt: ev.EndsAt, OpensAt: ev.OpensAt, ClosesAt: ev.ClosesAt,
 		RegistrationURL: h.cfg.URL("/events/" + ev.Ref() + "/registration/"),
+		Location:        ev.Location,
 	})
 }
 

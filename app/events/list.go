@@ -27,6 +27,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		card := events.EventCard{
 			Name: ev.Name, URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
 		}
+		if ev.StartsAt != nil {
+			card.CalendarURL = calendarPath(ev)
+		}
 		switch {
 		case !ev.IsOpen(now):
 			v.Closed = append(v.Closed, card)

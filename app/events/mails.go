@@ -59,6 +59,11 @@ type mailData struct {
 	Waiting    int
 	Max        int
 	Links      []linkLine
+	// Ticket is the check-in code of a confirmed registration, as people
+	// read it.
+	Ticket string
+	// Deadline is when an offered place must be taken by.
+	Deadline string
 }
 
 type answerLine struct{ Label, Value string }
@@ -93,9 +98,20 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 	data.Link = link
 	data.Status = reg.Status
 	data.StatusText = events.StatusLabelIn(lang, reg.Status)
+	if reg.Status == StatusConfirmed && reg.CheckinCode != nil {
+		data.Ticket = FormatCode(*reg.CheckinCode)
+	}
 	msg, err := s.texts.Message(lang, name, data, mail.Address(data.Name, reg.Email))
 	if err != nil {
 		return err
+	}
+	if name == "registration_offer" {
+		msg.HTML = mail.HTMLWithButton(msg.Text, i18n.In(lang, "events.offer.take"), link)
+	}
+	if name == "registration_confirmed" || name == "registration_moved_up" {
+		if err := s.addTicket(&msg, reg, ev, lang); err != nil {
+			return err
+		}
 	}
 	msg.Kind = "event_" + name
 	msg.PersonID, msg.EventID, msg.RegistrationID = reg.PersonID, ev.ID, reg.ID

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -93,6 +94,27 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		// Only a limited event has a waiting list to give the place to.
 		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil,
 	}
+	if ev.StartsAt != nil {
+		v.CalendarURL = calendarPath(ev)
+	}
+	if reg.Status == StatusWaitinglist {
+		offer, err := OpenOffer(ctx, h.pool, reg.ID)
+		if err != nil {
+			return v, err
+		}
+		if offer != nil && now.Before(offer.ExpiresAt) {
+			v.OfferDeadline = deadline(offer.ExpiresAt, i18n.LangOf(ctx))
+			// Declining the offer is the way to leave.
+			v.CanCancel = false
+		}
+	}
+	if reg.Status == StatusConfirmed && reg.CheckinCode != nil {
+		t, err := ticketView(ctx, reg)
+		if err != nil {
+			return v, err
+		}
+		v.Ticket = &t
+	}
 	if reg.Status == StatusConfirmed || reg.Status == StatusWaitinglist {
 		form, err := h.answersForm(r, reg, ev, values, errs)
 		if err != nil {
@@ -101,6 +123,20 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		v.Answers = &form
 	}
 	return v, nil
+}
+
+// ticketView shapes a confirmed registration's ticket.
+func ticketView(ctx context.Context, reg *Registration) (events.Ticket, error) {
+	code := FormatCode(*reg.CheckinCode)
+	svg, err := TicketSVG(*reg.CheckinCode, i18n.T(ctx, "events.ticket.qr_label", code))
+	if err != nil {
+		return events.Ticket{}, err
+	}
+	t := events.Ticket{Code: code, QR: svg}
+	if reg.CheckedInAt != nil {
+		t.CheckedIn = web.LocalTime(*reg.CheckedInAt)
+	}
+	return t, nil
 }
 
 func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, values url.Values, errs schema.Errors) (events.AnswersForm, error) {

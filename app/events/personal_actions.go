@@ -38,6 +38,8 @@ func (h *Handler) personalAction(w http.ResponseWriter, r *http.Request) {
 		h.cancel(w, r)
 	case "save":
 		h.save(w, r)
+	case "take_offer", "decline_offer":
+		h.answerOffer(w, r, r.PostForm.Get("action") == "take_offer")
 	default:
 		h.site.Error(w, r, http.StatusBadRequest, "")
 	}

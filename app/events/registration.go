@@ -23,6 +23,10 @@ type Registration struct {
 	ConfirmedAt *time.Time `db:"confirmed_at"`
 	CanceledAt  *time.Time `db:"canceled_at"`
 	Version     int        `db:"version"`
+	// CheckinCode is the ticket's code, given on the first confirmation
+	// (migration 0080); only a confirmed registration's code is valid.
+	CheckinCode *string    `db:"checkin_code"`
+	CheckedInAt *time.Time `db:"checked_in_at"`
 	Name        string     `db:"person_name"`
 	Email       string     `db:"person_email"`
 	Language    string     `db:"person_language"`
@@ -49,6 +53,7 @@ func (r *Registration) Lang() i18n.Lang {
 
 const registrationColumns = `
 	r.id, r.event_id, r.person_id, r.status, r.data, r.confirmed_at, r.canceled_at, r.version,
+	r.checkin_code, r.checked_in_at,
 	p.name AS person_name, p.email AS person_email, p.language AS person_language`
 
 // loadRegistration reads a registration; forUpdate locks its row, which

@@ -43,4 +43,6 @@ func (h *Handler) Routes(rt *auth.Router, reg *auth.Registry) {
 	pub.Get("/events/{id}/registration/", cached(h.registrationPage))
 	pub.Post("/events/{id}/registration/", h.register)
 	pub.Get("/events/{id}/", cached(h.eventJSON))
+	pub.Get("/events/{id}/calendar.ics", h.calendarFile)
+	pub.Get("/events.ics", h.calendarFeed)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -43,7 +44,7 @@ type Outcome struct {
 // registrations alone: their foreign key takes only KEY SHARE on the event
 // row, so a rush of sign-ups does not queue behind the confirmations.
 func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
-	rows, err := tx.Query(ctx, `SELECT `+eventFields+`, 0 AS confirmed, 0 AS waiting
+	rows, err := tx.Query(ctx, `SELECT `+eventFields+`, 0 AS confirmed, 0 AS waiting, 0 AS offered
 		FROM events e WHERE e.id = $1 FOR NO KEY UPDATE`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
@@ -55,7 +56,9 @@ func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
 	}
-	err = tx.QueryRow(ctx, `SELECT confirmed, waiting FROM event_counts WHERE event_id = $1`, eventID).Scan(&ev.Confirmed, &ev.Waiting)
+	err = tx.QueryRow(ctx, `SELECT confirmed, waiting,
+			(SELECT count(*) FROM waitinglist_offers WHERE event_id = $1 AND state = 'open')::int
+		FROM event_counts WHERE event_id = $1`, eventID).Scan(&ev.Confirmed, &ev.Waiting, &ev.Offered)
 	if err != nil {
 		return nil, fmt.Errorf("events: registration counts: %w", err)
 	}
@@ -104,7 +107,7 @@ func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, 
 	if !ev.Full() {
 		next = StatusConfirmed
 	}
-	if err := setStatus(ctx, tx, reg, next, actor, true); err != nil {
+	if _, err := setStatus(ctx, tx, reg, next, actor, true); err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
@@ -129,7 +132,8 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 		return s.outcome(ctx, tx, reg, false)
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, reg, StatusCanceled, actor, false); err != nil {
+	withdrawn, err := setStatus(ctx, tx, reg, StatusCanceled, actor, false)
+	if err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{Changed: true, Status: StatusCanceled}
@@ -139,7 +143,8 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 	if err := s.mailNotify(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {
 		return out, err
 	}
-	if wasConfirmed {
+	// A place on offer to this person is free again too.
+	if wasConfirmed || withdrawn {
 		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
 	}
 	return out, err
@@ -161,11 +166,22 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 	if reg.Status == status {
 		return s.outcome(ctx, tx, reg, false)
 	}
+	if reg.Status == StatusWaitinglist {
+		// A place on offer to this person is theirs to be confirmed into.
+		offer, err := OpenOffer(ctx, tx, reg.ID)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if offer != nil {
+			ev.Offered--
+		}
+	}
 	if status == StatusConfirmed && !overCapacity && ev.Full() {
 		return Outcome{}, ErrEventFull
 	}
 	wasConfirmed := reg.Status == StatusConfirmed
-	if err := setStatus(ctx, tx, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist); err != nil {
+	withdrawn, err := setStatus(ctx, tx, reg, status, actor, status == StatusConfirmed || status == StatusWaitinglist)
+	if err != nil {
 		return Outcome{}, err
 	}
 	out, err := s.outcome(ctx, tx, reg, true)
@@ -179,7 +195,7 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 	}
 	// Demoting to the waiting list is a deliberate choice; filling the
 	// place at once could promote the same person again.
-	if wasConfirmed && (status == StatusCanceled || status == StatusPending) {
+	if wasConfirmed && (status == StatusCanceled || status == StatusPending) || withdrawn && status != StatusConfirmed {
 		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
 	}
 	return out, err
@@ -190,9 +206,19 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 // each of them. Call it in the transaction that freed places or raised
 // max_participants; it takes the event lock itself.
 func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) ([]int64, error) {
+	return s.fillFreePlaces(ctx, tx, eventID, actor, time.Now())
+}
+
+// fillFreePlaces is FillFreePlaces at now, the clock of the offers. An
+// event set to offer its freed places offers them instead (offerFreePlaces)
+// and returns no ids: nobody was confirmed.
+func (s *Service) fillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor, now time.Time) ([]int64, error) {
 	ev, err := lockEvent(ctx, tx, eventID)
 	if err != nil {
 		return nil, err
+	}
+	if ev.FreedPlaces == FillOffer && ev.MaxParticipants != nil {
+		return nil, s.offerFreePlaces(ctx, tx, ev, actor, now)
 	}
 	limit := "ALL"
 	if free := ev.FreePlaces(); free != nil {
@@ -215,7 +241,7 @@ func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
+		if _, err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
 			return nil, err
 		}
 		if err := s.mailMovedUp(ctx, tx, reg, ev); err != nil {
@@ -233,23 +259,34 @@ func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 // it orders the waiting list and the participants table, so moving up from
 // the waiting list keeps the original time. It is the clock time under the
 // event lock, not the transaction's start, so the order is the order in
-// which places were actually given.
-func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, actor Actor, stampConfirmed bool) error {
+// which places were actually given. Leaving the waiting list closes the
+// person's open offer of a place, if any: taken when confirmed, else
+// withdrawn, which offerClosed reports so that the place is passed on.
+func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string, actor Actor, stampConfirmed bool) (offerClosed bool, err error) {
 	const q = `UPDATE registrations SET status = $2,
 			confirmed_at = CASE WHEN $3 AND (confirmed_at IS NULL OR status IN ('pending', 'canceled')) THEN clock_timestamp() ELSE confirmed_at END,
 			canceled_at = CASE WHEN $2 = 'canceled' THEN clock_timestamp() ELSE NULL END,
 			version = version + 1, updated_at = now()
 		WHERE id = $1
-		RETURNING confirmed_at, canceled_at, version`
+		RETURNING confirmed_at, canceled_at, version, checkin_code`
 	old := reg.Status
-	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version); err != nil {
-		return fmt.Errorf("events: set status: %w", err)
+	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version, &reg.CheckinCode); err != nil {
+		return false, fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
 	// Counted when written: the rare transaction that rolls back after
 	// this (a lost race) is counted too.
 	metrics.RegistrationTransitions.WithLabelValues(old, status).Inc()
-	return audit.Record(ctx, tx, audit.Entry{
+	if old == StatusWaitinglist {
+		state := OfferWithdrawn
+		if status == StatusConfirmed {
+			state = OfferTaken
+		}
+		if offerClosed, err = closeOffer(ctx, tx, reg.ID, state); err != nil {
+			return false, err
+		}
+	}
+	return offerClosed && status != StatusConfirmed, audit.Record(ctx, tx, audit.Entry{
 		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
 		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),
 	})

@@ -100,8 +100,9 @@ func attach(ctx context.Context, tx pgx.Tx, id int64, atts []Attachment) error {
 	names := make([]string, len(atts))
 	types := make([]string, len(atts))
 	sums := make([][]byte, len(atts))
+	inline := make([]bool, len(atts))
 	for i, a := range atts {
-		names[i], types[i], sums[i] = AttachmentName(a.Filename), a.ContentType, a.Blob
+		names[i], types[i], sums[i], inline[i] = AttachmentName(a.Filename), a.ContentType, a.Blob, a.Inline
 		if sums[i] != nil {
 			continue
 		}
@@ -116,11 +117,11 @@ func attach(ctx context.Context, tx pgx.Tx, id int64, atts []Attachment) error {
 		sums[i] = sum
 	}
 	const q = `
-		INSERT INTO mail_attachments (mail_id, filename, content_type, blob_sha256)
-		SELECT $1, a.filename, a.content_type, a.sha256
-		FROM unnest($2::text[], $3::text[], $4::bytea[]) WITH ORDINALITY AS a (filename, content_type, sha256, n)
+		INSERT INTO mail_attachments (mail_id, filename, content_type, blob_sha256, inline)
+		SELECT $1, a.filename, a.content_type, a.sha256, a.inline
+		FROM unnest($2::text[], $3::text[], $4::bytea[], $5::boolean[]) WITH ORDINALITY AS a (filename, content_type, sha256, inline, n)
 		ORDER BY a.n`
-	if _, err := tx.Exec(ctx, q, id, names, types, sums); err != nil {
+	if _, err := tx.Exec(ctx, q, id, names, types, sums, inline); err != nil {
 		return fmt.Errorf("mail: enqueue attachments: %w", err)
 	}
 	return nil

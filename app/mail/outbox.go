@@ -40,6 +40,9 @@ type Attachment struct {
 	// same transaction; Enqueue then refers to it and ignores Content, so
 	// many mails carry one stored copy.
 	Blob []byte
+	// Inline attachments are shown inside the HTML body, which refers to
+	// them as cid:Filename (a ticket's QR code), not offered as files.
+	Inline bool
 }
 
 // ErrHeaderInjection refuses a header value with a line break.

@@ -132,6 +132,14 @@ func (w *Worker) compose(c claimed) (*gomail.Msg, error) {
 		m.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
 	}
 	for _, a := range c.Attachments {
+		if a.Inline {
+			// go-mail names the part's Content-ID after the file.
+			err := m.EmbedReader(a.Filename, bytes.NewReader(a.Content), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+			if err != nil {
+				return nil, fmt.Errorf("mail: inline %s: %w", a.Filename, err)
+			}
+			continue
+		}
 		err := m.AttachReader(a.Filename, bytes.NewReader(a.Content), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 		if err != nil {
 			return nil, fmt.Errorf("mail: attachment %s: %w", a.Filename, err)

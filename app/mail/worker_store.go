@@ -72,7 +72,7 @@ func (w *Worker) loadAttachments(ctx context.Context, batch []claimed) error {
 	// and is shared in memory: fifty mails of one organiser message with a
 	// 10 MB file are 10 MB to fetch and hold, not 500.
 	const q = `
-		SELECT a.mail_id, a.filename, a.content_type, a.blob_sha256,
+		SELECT a.mail_id, a.filename, a.content_type, a.blob_sha256, a.inline,
 		       CASE WHEN row_number() OVER (PARTITION BY a.blob_sha256 ORDER BY a.id) = 1 THEN b.content END
 		FROM mail_attachments a
 		JOIN mail_blobs b ON b.sha256 = a.blob_sha256
@@ -88,7 +88,7 @@ func (w *Worker) loadAttachments(ctx context.Context, batch []claimed) error {
 		var id int64
 		var a Attachment
 		var content []byte
-		if err := rows.Scan(&id, &a.Filename, &a.ContentType, &a.Blob, &content); err != nil {
+		if err := rows.Scan(&id, &a.Filename, &a.ContentType, &a.Blob, &a.Inline, &content); err != nil {
 			return fmt.Errorf("mail: attachments: %w", err)
 		}
 		if content != nil {

@@ -118,7 +118,7 @@ func TestLegacyParticipantsKeepsNumbersAsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"status_name":"success","participants":[{"id":1,"event_id":0,"person_id":0,"status_name":"pending",` +
-		`"data":{"big":12345678901234567890,"contribution":0.0,"email":"typed@example.org"},"timestamp":null}]}`
+		`"data":{"big":12345678901234567890,"contribution":0.0,"email":"typed@example.org"},"timestamp":null,"checked_in_at":null}]}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}

@@ -105,6 +105,9 @@ type Filter struct {
 	// none shows nobody.
 	Statuses []string
 	Query    string
+	// NotHere keeps only those not checked in yet (at the door, who is
+	// still missing).
+	NotHere bool
 }
 
 // apply keeps the rows matching f. The search looks at name, email and
@@ -114,6 +117,9 @@ func (f Filter) apply(rows []participant) []participant {
 	var out []participant
 	for _, p := range rows {
 		if !slices.Contains(f.Statuses, p.Reg.Status) {
+			continue
+		}
+		if f.NotHere && p.Reg.CheckedInAt != nil {
 			continue
 		}
 		if q != "" && !p.matches(q) {

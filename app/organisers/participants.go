@@ -82,7 +82,7 @@ func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev *events.Event,
 // status the list shows the confirmed participants; the filter form always
 // sends an empty status too, so that ticking none shows none.
 func filterOf(v url.Values) Filter {
-	f := Filter{Query: strings.TrimSpace(v.Get("q"))}
+	f := Filter{Query: strings.TrimSpace(v.Get("q")), NotHere: v.Get("not_here") == "1"}
 	chosen, ok := v["status"]
 	if !ok {
 		f.Statuses = []string{events.StatusConfirmed}
@@ -106,6 +106,9 @@ func filterQuery(f Filter) string {
 	}
 	if f.Query != "" {
 		v.Set("q", f.Query)
+	}
+	if f.NotHere {
+		v.Set("not_here", "1")
 	}
 	return "?" + v.Encode()
 }
@@ -136,7 +139,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		Path:        base + "participants/",
 		CSVURL:      base + "participants.csv" + filterQuery(f),
 		ColumnsURL:  base + "participants/columns",
-		Filter:      view.ListFilter{Statuses: f.Statuses, Query: f.Query},
+		Filter:      view.ListFilter{Statuses: f.Statuses, Query: f.Query, NotHere: f.NotHere},
 		All:         len(all),
 		TotalsLabel: totalsLabel(lang, f),
 		Columns:     make([]view.Column, len(cols.shown)),
@@ -146,6 +149,9 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 	user := auth.CurrentUser(r.Context())
 	if user.Has(LevelWriteMail) {
 		vm.MailURL = base + "write_mail/"
+	}
+	if user.Has(LevelCheckin) {
+		vm.CheckinURL = base + "checkin/"
 	}
 	for i, c := range cols.all {
 		vm.Choices[i] = view.ColumnChoice{Key: c.Key(), Label: c.Label, Detail: c.Detail, Shown: cols.isShown(i)}
@@ -165,6 +171,9 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		}
 		if user.Has(events.LevelRegistrationAdmin) {
 			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
+		}
+		if p.Reg.CheckedInAt != nil {
+			row.CheckedInAt = web.LocalTime(*p.Reg.CheckedInAt)
 		}
 		if p.Reg.ConfirmedAt != nil {
 			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(*p.Reg.ConfirmedAt))
@@ -196,6 +205,8 @@ type legacyEntry struct {
 	StatusName string         `json:"status_name"`
 	Data       map[string]any `json:"data"`
 	Timestamp  *time.Time     `json:"timestamp"`
+	// CheckedInAt is when the person was let in at the door.
+	CheckedInAt *time.Time `json:"checked_in_at"`
 }
 
 type legacyList struct {
@@ -222,6 +233,10 @@ func legacyParticipants(regs []events.Registration) legacyList {
 		out.Participants[i] = legacyEntry{
 			ID: reg.ID, EventID: reg.EventID, PersonID: reg.PersonID, StatusName: reg.Status,
 			Data: data, Timestamp: ts,
+		}
+		if reg.CheckedInAt != nil {
+			in := reg.CheckedInAt.UTC()
+			out.Participants[i].CheckedInAt = &in
 		}
 	}
 	return out

@@ -107,7 +107,7 @@ func participantsCSV(lang i18n.Lang, cols columnSet, rows []participant) ([]byte
 	for _, j := range cols.shown {
 		head = append(head, neutralise(cols.all[j].Label))
 	}
-	head = append(head, i18n.In(lang, "organisers.col.confirmed_at"))
+	head = append(head, i18n.In(lang, "organisers.col.confirmed_at"), i18n.In(lang, "organisers.col.checked_in_at"))
 	if err := cw.Write(head); err != nil {
 		return nil, err
 	}
@@ -128,7 +128,11 @@ func participantsCSV(lang i18n.Lang, cols columnSet, rows []participant) ([]byte
 		if p.Reg.ConfirmedAt != nil {
 			confirmed = web.LocalTime(*p.Reg.ConfirmedAt)
 		}
-		rec = append(rec, confirmed)
+		checkedIn := ""
+		if p.Reg.CheckedInAt != nil {
+			checkedIn = web.LocalTime(*p.Reg.CheckedInAt)
+		}
+		rec = append(rec, confirmed, checkedIn)
 		if err := cw.Write(rec); err != nil {
 			return nil, err
 		}

@@ -82,7 +82,7 @@ func TestParticipantsCSV(t *testing.T) {
 		t.Fatalf("%d records, want header and %d rows", len(recs), len(titles)+1)
 	}
 	// The page's columns in the page's order: status right after the name.
-	if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Bestätigt am"}; !slices.Equal(recs[0], want) {
+	if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Bestätigt am", "Eingelassen"}; !slices.Equal(recs[0], want) {
 		t.Errorf("header %q, want %q", recs[0], want)
 	}
 

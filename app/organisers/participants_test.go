@@ -339,7 +339,7 @@ func TestParticipantsJSON(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if want := []string{"data", "event_id", "id", "person_id", "status_name", "timestamp"}; !slices.Equal(keys, want) {
+		if want := []string{"checked_in_at", "data", "event_id", "id", "person_id", "status_name", "timestamp"}; !slices.Equal(keys, want) {
 			t.Errorf("entry keys %v, want %v", keys, want)
 		}
 	}

@@ -6,10 +6,13 @@ import "github.com/pepalumni/memberdb/app/auth"
 const (
 	LevelParticipants auth.Level = "get_participants"
 	LevelWriteMail    auth.Level = "write_email"
+	// LevelCheckin lets door staff check participants in; it shows them
+	// names, emails and the answers the organisers chose, nothing more.
+	LevelCheckin auth.Level = "event_checkin"
 )
 
 func init() {
-	auth.Describe("events", LevelParticipants, LevelWriteMail)
+	auth.Describe("events", LevelParticipants, LevelWriteMail, LevelCheckin)
 }
 
 // Routes registers every organiser URL with its access level. {id} is an
@@ -19,6 +22,13 @@ func (h *Handler) Routes(rt *auth.Router) {
 	participants.Get("/events/{id}/participants/", h.participants)
 	participants.Get("/events/{id}/participants.csv", h.participantsCSV)
 	participants.Post("/events/{id}/participants/columns", h.saveColumns)
+
+	door := rt.Level(LevelCheckin)
+	door.Get("/events/{id}/checkin/", h.checkinPage)
+	door.Post("/events/{id}/checkin/", h.checkin)
+	door.Post("/events/{id}/checkin/undo", h.checkinUndo)
+	door.Get("/events/{id}/checkin/search", h.checkinSearch)
+	door.Get("/events/{id}/checkin/counts", h.checkinCountsFragment)
 
 	write := rt.Level(LevelWriteMail)
 	write.Get("/events/{id}/write_mail/", h.writeMailForm)

@@ -154,6 +154,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
 	ev := events.NewHandler(cfg, d.Pool, site, mailOrg)
 	ev.Routes(rt, s.Registry)
+	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
 	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg}).Routes(rt)
 	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)

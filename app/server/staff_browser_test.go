@@ -93,6 +93,7 @@ func TestBrowserStaffPages(t *testing.T) {
 		{"/applications", `[data-testid="applications"]`},
 		{fmt.Sprintf("/events/%d/participants/", data.event), `[data-testid="participants-table"]`},
 		{fmt.Sprintf("/events/%d/write_mail/", data.event), `[data-testid="mail-form"]`},
+		{fmt.Sprintf("/events/%d/checkin/?q=a", data.event), `[data-testid="checkin-form"]`},
 	}
 	for _, lang := range []string{"de", "en"} {
 		for _, size := range [][2]int{{360, 740}, {1280, 900}} {

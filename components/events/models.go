@@ -8,6 +8,8 @@ type EventCard struct {
 	When string
 	// FreePlaces is nil when the number of places is unlimited.
 	FreePlaces *int
+	// CalendarURL is the event's .ics file; empty without a start time.
+	CalendarURL string
 }
 
 // ListView is the events list: open events with free places, open events
@@ -28,6 +30,7 @@ type ListView struct {
 type EventHeader struct {
 	Name        string
 	When        string
+	Location    string
 	Description string
 	Footer      string
 	// FreePlaces is nil when unlimited; Full means no place is left.
@@ -78,6 +81,23 @@ type PersonalView struct {
 	// Answers is the form with the stored answers; nil while pending or
 	// canceled.
 	Answers *AnswersForm
+	// Ticket is shown while the registration is confirmed.
+	Ticket *Ticket
+	// CalendarURL is the event's .ics file; empty without a start time.
+	CalendarURL string
+	// OfferDeadline is when the place offered to this person on the
+	// waiting list must be taken by; empty without an open offer.
+	OfferDeadline string
+}
+
+// Ticket is a confirmed registration's check-in code.
+type Ticket struct {
+	// Code is the code as people read it (ABCDE-FGHJK).
+	Code string
+	// QR is the code's QR code as inline SVG, drawn by the server.
+	QR string
+	// CheckedIn is when the person was checked in; empty before.
+	CheckedIn string
 }
 
 // AnswersForm is the participant's form of stored answers.

@@ -21,8 +21,10 @@ type ParticipantList struct {
 	// CSVURL downloads the rows and columns shown, MailURL writes to
 	// participants (empty when the user may not), ColumnsURL saves the
 	// choice of columns.
-	CSVURL     string
-	MailURL    string
+	CSVURL  string
+	MailURL string
+	// CheckinURL opens the door's page; empty when the user may not.
+	CheckinURL string
 	ColumnsURL string
 	Filter     ListFilter
 	// Columns are the answer columns shown; Choices are all of them, for
@@ -43,6 +45,8 @@ type ParticipantList struct {
 type ListFilter struct {
 	Statuses []string
 	Query    string
+	// NotHere keeps only those not checked in yet.
+	NotHere bool
 }
 
 // ColumnChoice is an answer column the user may show or hide.
@@ -84,6 +88,9 @@ type Row struct {
 	Email          string
 	Status         string
 	ConfirmedAt    string
+	// CheckedInAt is when the person was let in at the door; empty
+	// before.
+	CheckedInAt string
 	// AdminURL opens the registration in the admin console; empty when
 	// the user may not.
 	AdminURL string
@@ -181,4 +188,69 @@ type Recipient struct {
 type AttachmentView struct {
 	Filename string
 	Size     string
+}
+
+// CheckinPage is the door's page of one event.
+type CheckinPage struct {
+	EventName string
+	// Path is the page's URL: the code form posts to it, the search
+	// form gets it; UndoURL, SearchURL and CountsURL are its helpers.
+	Path      string
+	UndoURL   string
+	SearchURL string
+	CountsURL string
+	// Result is the answer to the code just sent without JavaScript.
+	Result *CheckinResult
+	Counts CheckinCounts
+	Search CheckinSearch
+}
+
+// CheckinResult is what the door sees after a code: green for checked in,
+// yellow for someone already checked in, red for no valid ticket, grey
+// for an undone check-in.
+type CheckinResult struct {
+	// Status is one of the check-in JSON's statuses, or undone /
+	// not_checked_in after an undo.
+	Status string
+	// Code is the code as read; the undo button sends it back.
+	Code string
+	Name string
+	// RegStatus is the registration's status (for the red answer).
+	RegStatus string
+	// At is when the person was checked in, By by whom.
+	At      string
+	By      string
+	Answers []CheckinAnswer
+	// UndoURL undoes the check-in; empty when there is none to undo.
+	UndoURL string
+}
+
+// CheckinAnswer is an answer the organisers want the door to see.
+type CheckinAnswer struct{ Label, Value string }
+
+// CheckinCounts are the door's counters: checked in of confirmed, and the
+// sums of the number answers of those checked in.
+type CheckinCounts struct {
+	URL       string
+	CheckedIn int
+	Confirmed int
+	Sums      []CheckinAnswer
+}
+
+// CheckinSearch is the search by name or email and what it found.
+type CheckinSearch struct {
+	URL     string
+	Path    string
+	Query   string
+	Hits    []CheckinHit
+	TooMany bool
+}
+
+// CheckinHit is a registration found by the search.
+type CheckinHit struct {
+	Name      string
+	Email     string
+	Status    string
+	Code      string
+	CheckedIn string
 }

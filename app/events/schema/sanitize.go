@@ -81,3 +81,17 @@ func Summary(htmlText string) string {
 	s := textOnly.Sanitize(blockTag.ReplaceAllString(htmlText, " "))
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }
+
+// Lines turns HTML such as a description into plain text that keeps its
+// paragraphs and line breaks apart, for calendar entries: one line per
+// block, blank lines dropped, LaTeX left as written.
+func Lines(htmlText string) string {
+	s := html.UnescapeString(textOnly.Sanitize(blockTag.ReplaceAllString(htmlText, "\n")))
+	var out []string
+	for line := range strings.SplitSeq(s, "\n") {
+		if l := strings.Join(strings.Fields(line), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -43,6 +43,12 @@ type Attachment struct {
 	Filename    string
 	ContentType string
 	Content     []byte
+	// Params are the Content-Type's parameters (charset, method, …).
+	Params map[string]string
+	// Inline is a part shown in the HTML body, ContentID its cid without
+	// the angle brackets.
+	Inline    bool
+	ContentID string
 }
 
 // Server is a running SMTP server on a loopback port.
@@ -227,11 +233,11 @@ func Parse(raw []byte) (Message, error) {
 	}
 	msg := Message{Raw: raw, Header: m.Header, Subject: subject}
 	err = walk(&msg, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"),
-		m.Header.Get("Content-Disposition"), m.Body)
+		m.Header.Get("Content-Disposition"), m.Header.Get("Content-ID"), m.Body)
 	return msg, err
 }
 
-func walk(msg *Message, contentType, encoding, disposition string, body io.Reader) error {
+func walk(msg *Message, contentType, encoding, disposition, contentID string, body io.Reader) error {
 	if contentType == "" {
 		contentType = "text/plain; charset=utf-8"
 	}
@@ -250,7 +256,7 @@ func walk(msg *Message, contentType, encoding, disposition string, body io.Reade
 				return err
 			}
 			if err := walk(msg, part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"),
-				part.Header.Get("Content-Disposition"), part); err != nil {
+				part.Header.Get("Content-Disposition"), part.Header.Get("Content-ID"), part); err != nil {
 				return err
 			}
 		}
@@ -270,7 +276,8 @@ func walk(msg *Message, contentType, encoding, disposition string, body io.Reade
 	}
 	switch {
 	case filename != "" || strings.HasPrefix(disposition, "attachment"):
-		msg.Attachments = append(msg.Attachments, Attachment{Filename: filename, ContentType: mt, Content: content})
+		msg.Attachments = append(msg.Attachments, Attachment{Filename: filename, ContentType: mt, Content: content,
+			Params: params, Inline: strings.HasPrefix(disposition, "inline"), ContentID: strings.Trim(contentID, "<>")})
 	case mt == "text/plain" && msg.Text == "":
 		msg.Text = unixLines(content)
 	case mt == "text/html" && msg.HTML == "":
