@@ -53,6 +53,8 @@ type Config struct {
 	PprofAddr string
 	// Retain is how long personal data is kept before the purge.
 	Retain Retention
+	// SEPA is what fee collection by direct debit needs.
+	SEPA SEPA
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -184,6 +186,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 
 	c.Retain = readRetention(get, &problems)
+	c.SEPA = readSEPA(get, &problems)
 
 	if len(problems) > 0 {
 		slices.Sort(problems)
