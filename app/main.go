@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"access-levels": {"list the access levels and the roles holding them", runAccessLevels},
 		"mail-worker":   {"deliver queued mail without serving HTTP (serve runs a worker too)", runMailWorker},
 		"purge":         {"purge [--dry-run]: delete the personal data whose retention has passed (serve does it daily)", runPurge},
+		"fees":          {"fees run --year YYYY --due YYYY-MM-DD: create a collection run, queue its mails, print its id", runFees},
 	}
 }
 
