@@ -20,10 +20,17 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 const mailWait = 15 * time.Second
 
-// sepaEnv configures fee collection.
-func sepaEnv() []apptest.Option {
+// testKey is the SEPA_KEY of every app of the package: they share one
+// database, and a run collects from the mandates of every test.
+var testKey = func() []byte {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
+	return key
+}()
+
+// sepaEnv configures fee collection.
+func sepaEnv() []apptest.Option {
+	key := testKey
 	return []apptest.Option{
 		apptest.Env("SEPA_CREDITOR_NAME", "PeP et al. e.V."),
 		apptest.Env("SEPA_CREDITOR_IBAN", "DE89 3704 0044 0532 0130 00"),
