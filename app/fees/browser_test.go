@@ -3,8 +3,11 @@ package fees_test
 import (
 	"context"
 	"fmt"
-	"strings"
+	"net/http"
+	"net/url"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -59,15 +62,29 @@ func TestBrowserMemberGivesMandateOnAPhone(t *testing.T) {
 // The treasurer's pages on a desk and a phone, in both languages.
 func TestBrowserTreasurerPages(t *testing.T) {
 	app := apptest.Start(t, sepaEnv()...)
+	if _, err := app.Pool.Exec(context.Background(), `INSERT INTO fee_rates (category, cents, valid_from)
+		VALUES ('ordentlich', 2500, '2019-01-01'), ('ausserordentlich', 1000, '2019-01-01') ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := insertMember(t, app, "Bruno Bildschirm", "ordentlich")
+	mustStatus(t, "a mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {"Bruno Bildschirm"},
+		"iban": {ibanDora}, "consent": {"yes"}}), http.StatusSeeOther)
+	insertMember(t, app, "Olga Ohnemandat", "ausserordentlich")
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	due := dueAfter(20).Format(time.DateOnly)
+	year := strconv.Itoa(time.Now().Year() + 3)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {year}, "due": {due}})
+	mustStatus(t, "a run", resp, http.StatusSeeOther)
+	paths := []string{"/admin/fees", "/admin/fees/mandates/new", "/admin/fees/runs/new?year=" + year + "&due=" + due, resp.Header.Get("Location")}
 	for _, lang := range []string{"de", "en"} {
 		for _, size := range [][2]int{{1280, 900}, {360, 740}} {
 			b := apptest.NewBrowser(t, size[0], size[1])
 			setLanguage(t, app, b, lang)
 			b.Login(t, app, "fee_admin")
-			for _, path := range []string{"/admin/fees", "/admin/fees/mandates/new"} {
+			for i, path := range paths {
 				b.Do(t, "open "+path, chromedp.Navigate(app.URL+path), chromedp.WaitVisible(chromedp.CSS(`main`)))
 				b.FitsWidth(t)
-				b.Screenshot(t, fmt.Sprintf("fees-admin-%s-%s-%d", strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"), lang, size[0]))
+				b.Screenshot(t, fmt.Sprintf("fees-admin-%d-%s-%d", i, lang, size[0]))
 			}
 			b.NoConsoleErrors(t)
 		}

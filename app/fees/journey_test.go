@@ -64,7 +64,6 @@ func TestCollectingFees(t *testing.T) {
 	carl, carlMail := insertMember(t, app, "Carl Ohnekonto", "ordentlich")
 	dora, doraMail := insertMember(t, app, "Dora Papier", "ordentlich")
 	emil, emilMail := insertMember(t, app, "Emil Spät", "ordentlich")
-	_ = carl
 
 	annaLink := editLink(t, app, anna)
 	page := app.Get(t, app.Client(), annaLink)
@@ -235,6 +234,24 @@ func TestCollectingFees(t *testing.T) {
 	feePage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate")
 	if !strings.Contains(feePage.Body, "zurückgegeben") {
 		t.Error("the member's page does not show the returned fee")
+	}
+
+	// Open fees are settled by transfer or waived; collected ones are not.
+	settle := func(person int64, status string) apptest.Response {
+		var fee int64
+		if err := app.Pool.QueryRow(ctx, `SELECT id FROM fees WHERE person_id = $1 AND run_id = $2`, person, run2).Scan(&fee); err != nil {
+			t.Fatal(err)
+		}
+		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {status}})
+	}
+	mustStatus(t, "Emil pays the returned fee by transfer", settle(emil, "paid"), http.StatusSeeOther)
+	mustStatus(t, "the board waives Carl's fee", settle(carl, "waived"), http.StatusSeeOther)
+	mustStatus(t, "settling a collected debit", settle(dora, "waived"), http.StatusUnprocessableEntity)
+	mustStatus(t, "settling as something else", settle(beat, "due"), http.StatusUnprocessableEntity)
+	var statuses string
+	if err := app.Pool.QueryRow(ctx, `SELECT string_agg(status, ',' ORDER BY person_id) FROM fees WHERE run_id = $1 AND person_id = ANY($2)`,
+		run2, []int64{anna, beat, carl, dora, emil}).Scan(&statuses); err != nil || statuses != "paid,paid,waived,paid,paid" {
+		t.Errorf("fees of the second run: %s (%v)", statuses, err)
 	}
 
 	// The audit log says that the account changed, never what it is.

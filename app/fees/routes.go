@@ -30,4 +30,5 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin.Get("/admin/fees/runs/{id}/pain.008.xml", h.bankFile)
 	admin.Post("/admin/fees/runs/{id}/submit", h.submitRun)
 	admin.Post("/admin/fees/runs/{id}/returns", h.recordReturn)
+	admin.Post("/admin/fees/runs/{id}/settle", h.settle)
 }

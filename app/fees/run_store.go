@@ -337,3 +337,23 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 	}
 	return f, nil
 }
+
+// ErrNotOpen is a fee that is not open (due or returned) any more.
+var ErrNotOpen = errors.New("fees: the fee is not open")
+
+// Settle marks an open fee of run runID as paid (a transfer came in) or
+// waived by the board.
+func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) error {
+	if status != "paid" && status != "waived" {
+		return ErrNotOpen
+	}
+	tag, err := tx.Exec(ctx, `UPDATE fees SET status = $3, updated_at = now()
+		WHERE id = $2 AND run_id = $1 AND status IN ('due', 'returned')`, runID, feeID, status)
+	if err != nil {
+		return fmt.Errorf("fees: settle: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotOpen
+	}
+	return nil
+}

@@ -200,6 +200,7 @@ func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, 
 			total += f.Cents
 			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid"
 		}
+		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned"
 		v.Fees = append(v.Fees, row)
 	}
 	v.Total = amount(total)
@@ -307,5 +308,34 @@ func (h *Handler) recordReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.returned"))
+	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
+}
+
+// settle is POST /admin/fees/runs/{id}/settle: an open fee paid by
+// transfer, or waived.
+func (h *Handler) settle(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	feeID, err := strconv.ParseInt(r.PostFormValue("fee_id"), 10, 64)
+	if err == nil {
+		err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+			return Settle(ctx, tx, run.ID, feeID, r.PostFormValue("status"))
+		})
+	}
+	switch {
+	case errors.Is(err, ErrNotOpen), errors.Is(err, strconv.ErrSyntax), errors.Is(err, strconv.ErrRange):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.settle"))
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.settled"))
 	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
 }

@@ -50,6 +50,8 @@ type FeeRow struct {
 	Sequence     string
 	ReturnReason string
 	CanReturn    bool
+	// CanSettle: an open fee the treasurer can mark paid or waived.
+	CanSettle bool
 }
 
 // MemberPage is the member's fee page behind their edit link.
