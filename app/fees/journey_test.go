@@ -216,6 +216,8 @@ func TestCollectingFees(t *testing.T) {
 	}
 	mustStatus(t, "an unknown reason", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
 		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"XX99"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "a fee of another run", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/returns",
+		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "recording the return", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
 		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
 	var status string
