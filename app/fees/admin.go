@@ -9,12 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	views "github.com/pepalumni/memberdb/components/fees"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -149,3 +151,43 @@ func actor(ctx context.Context) audit.Entry {
 // ActorCommandLine names changes made with memberdb fees on the command
 // line (admin.audit.actor.command_line).
 const ActorCommandLine = "command line"
+
+// memberHistory is GET /admin/fees/members/{id}: a member's fees by year
+// and their mandate, masked.
+func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		h.site.NotFound(w, r)
+		return
+	}
+	p, err := members.Load(ctx, h.pool, id)
+	if errors.Is(err, members.ErrGone) {
+		h.site.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	v := views.History{Name: p.Name}
+	fees, err := PersonFees(ctx, h.pool, p.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	for _, f := range fees {
+		v.Fees = append(v.Fees, feeRow(f))
+	}
+	m, err := ActiveMandate(ctx, h.pool, p.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	default:
+		mv := mandateView(m)
+		v.Mandate = &mv
+	}
+	h.site.Render(w, r, http.StatusOK, p.Name, views.MemberHistory(v))
+}

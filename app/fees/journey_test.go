@@ -256,6 +256,12 @@ func TestCollectingFees(t *testing.T) {
 		t.Errorf("fees of the second run: %s (%v)", statuses, err)
 	}
 
+	hist := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(anna, 10))
+	mustStatus(t, "Anna's history", hist, http.StatusOK)
+	if strings.Count(hist.Body, `data-testid="fee-status"`) != 2 || !strings.Contains(hist.Body, "DE02 •••• •••• •••• ••50 30") {
+		t.Error("the treasurer does not see Anna's two years and her account masked")
+	}
+
 	// The audit log says that the account changed, never what it is.
 	var changed int
 	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE table_name = 'sepa_mandates' AND new_value = 'IBAN changed'`).Scan(&changed); err != nil || changed != 1 {

@@ -177,7 +177,7 @@ func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 			&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed); err != nil {
 			return nil, err
 		}
-		out = append(out, views.MandateRow{Name: name, MandateView: mandateView(m)})
+		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m)})
 	}
 	return out, rows.Err()
 }

@@ -132,6 +132,11 @@ func TestExportAndErasure(t *testing.T) {
 		t.Errorf("export: %+v", ex.Mandates)
 	}
 
+	page := app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw))
+	if !strings.Contains(page.Body, `data-testid="gdpr-mandates"`) || !strings.Contains(page.Body, "DE02 •••• •••• •••• ••01 01") || strings.Contains(page.Body, ibanAnna[4:]) {
+		t.Error("the GDPR page does not show the mandate masked")
+	}
+
 	if err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
 		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
 	}); err != nil {

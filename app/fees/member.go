@@ -183,6 +183,6 @@ func mandateView(m Mandate) views.MandateView {
 }
 
 func feeRow(f Fee) views.FeeRow {
-	return views.FeeRow{ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
+	return views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
 		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason}
 }

@@ -22,6 +22,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin := rt.Level(LevelFeeAdmin)
 	admin.Get("/admin/fees", h.overview)
 	admin.Post("/admin/fees/rates", h.addRate)
+	admin.Get("/admin/fees/members/{id}", h.memberHistory)
 	admin.Get("/admin/fees/mandates/new", h.paperForm)
 	admin.Post("/admin/fees/mandates/new", h.paperSubmit)
 	admin.Get("/admin/fees/runs/new", h.newRun)

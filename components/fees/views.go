@@ -41,6 +41,7 @@ type MandateView struct {
 
 // FeeRow is one fee in a history or a run.
 type FeeRow struct {
+	PersonID     int64
 	ID           int64
 	Name         string
 	Year         string
@@ -76,7 +77,8 @@ type RateForm struct {
 
 // MandateRow is a member's mandate in the treasurer's list.
 type MandateRow struct {
-	Name string
+	PersonID int64
+	Name     string
 	MandateView
 }
 
@@ -133,4 +135,11 @@ type RunPage struct {
 	Fees      []FeeRow
 	Codes     []string
 	Error     string
+}
+
+// History is a member's fees and mandate, for the treasurer.
+type History struct {
+	Name    string
+	Mandate *MandateView
+	Fees    []FeeRow
 }
