@@ -94,6 +94,11 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 	if box == nil {
 		return Mandate{}, false, ErrNotConfigured
 	}
+	// Two forms sent at once for one person would both find no mandate;
+	// the second waits here and then changes the first one's account.
+	if err := lock(ctx, tx, "mandate", in.PersonID); err != nil {
+		return Mandate{}, false, err
+	}
 	old, err := ActiveMandate(ctx, tx, in.PersonID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -180,4 +185,14 @@ func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m)})
 	}
 	return out, rows.Err()
+}
+
+// lockSpace is the first key of the domain's advisory locks, apart from
+// the jobs' (app/jobs) and anyone else's.
+const lockSpace = 0x4645_4553 // "FEES"
+
+// lock takes a transaction's advisory lock on what (a kind) and id.
+func lock(ctx context.Context, tx pgx.Tx, what string, id int64) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2 || ':' || $3::bigint))`, lockSpace, what, id)
+	return err
 }

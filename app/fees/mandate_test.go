@@ -156,3 +156,27 @@ func TestExportAndErasure(t *testing.T) {
 		t.Errorf("the account holder is still stored in %v", where)
 	}
 }
+
+// The same form sent several times at once stores one mandate and
+// fails none of the requests.
+func TestMandateFormsAtOnce(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	id, _ := insertMember(t, app, "Doppelt Klicker", "ordentlich")
+	link := editLink(t, app, id)
+	const n = 5
+	codes := make(chan int, n)
+	for range n {
+		go func() {
+			codes <- giveMandate(t, app, link, url.Values{"account_holder": {"Doppelt"}, "iban": {ibanAnna}, "consent": {"yes"}}).StatusCode
+		}()
+	}
+	for range n {
+		if code := <-codes; code != http.StatusSeeOther {
+			t.Errorf("a form sent with others = %d", code)
+		}
+	}
+	var active int
+	if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&active); err != nil || active != 1 {
+		t.Errorf("%d active mandates (%v), want 1", active, err)
+	}
+}

@@ -118,6 +118,11 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if err := CheckDue(cfg, due, now); err != nil {
 		return Run{}, nil, err
 	}
+	// Runs of one year are created one after the other, so that a member
+	// is collected from once.
+	if err := lock(ctx, tx, "run", int64(year)); err != nil {
+		return Run{}, nil, err
+	}
 	all, err := Candidates(ctx, tx, year)
 	if err != nil {
 		return Run{}, nil, err
