@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,26 +156,37 @@ const ActorCommandLine = "command line"
 // memberHistory is GET /admin/fees/members/{id}: a member's fees by year
 // and their mandate, masked.
 func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.historyMember(w, r)
+	if !ok {
+		return
+	}
+	v, ok := h.history(w, r, p)
+	if !ok {
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, p.Name, views.MemberHistory(v))
+}
+
+// history is what the treasurer sees of member p; on an error the answer
+// is written and ok is false.
+func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Person) (views.History, bool) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		h.site.NotFound(w, r)
-		return
-	}
-	p, err := members.Load(ctx, h.pool, id)
-	if errors.Is(err, members.ErrGone) {
-		h.site.NotFound(w, r)
-		return
-	}
+	v := views.History{Name: p.Name, Action: "/admin/fees/members/" + strconv.FormatInt(p.ID, 10) + "/category",
+		MembershipType: p.MembershipType}
+	rates, err := Rates(ctx, h.pool)
 	if err != nil {
 		h.site.ServerError(w, r, err)
-		return
+		return v, false
 	}
-	v := views.History{Name: p.Name}
+	v.Categories = categories(rates)
+	if v.Category, err = Category(ctx, h.pool, p.ID); err != nil {
+		h.site.ServerError(w, r, err)
+		return v, false
+	}
 	fees, err := PersonFees(ctx, h.pool, p.ID)
 	if err != nil {
 		h.site.ServerError(w, r, err)
-		return
+		return v, false
 	}
 	for _, f := range fees {
 		v.Fees = append(v.Fees, feeRow(f))
@@ -184,10 +196,67 @@ func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
 		h.site.ServerError(w, r, err)
-		return
+		return v, false
 	default:
 		mv := mandateView(m)
 		v.Mandate = &mv
 	}
-	h.site.Render(w, r, http.StatusOK, p.Name, views.MemberHistory(v))
+	return v, true
+}
+
+// historyMember loads the member of {id}; ok false when the answer (404)
+// is written.
+func (h *Handler) historyMember(w http.ResponseWriter, r *http.Request) (members.Person, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		h.site.NotFound(w, r)
+		return members.Person{}, false
+	}
+	p, err := members.Load(r.Context(), h.pool, id)
+	if errors.Is(err, members.ErrGone) {
+		h.site.NotFound(w, r)
+		return members.Person{}, false
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return members.Person{}, false
+	}
+	return p, true
+}
+
+// setCategory is POST /admin/fees/members/{id}/category: a reduced
+// category of the schedule, or none (the membership type's).
+func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	p, ok := h.historyMember(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	v, ok := h.history(w, r, p)
+	if !ok {
+		return
+	}
+	c := r.PostFormValue("category")
+	if c != "" && !slices.Contains(v.Categories, c) {
+		v.CategoryError = i18n.T(ctx, "fees.error.category_unknown")
+		h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
+		return
+	}
+	by := actor(ctx)
+	by.Table, by.RowID, by.Field, by.OldValue, by.NewValue = "fee_categories", strconv.FormatInt(p.ID, 10), "category", &v.Category, &c
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		if err := SetCategory(ctx, tx, p.ID, c); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by)
+	})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.category_saved"))
+	web.Redirect(w, r, "/admin/fees/members/"+strconv.FormatInt(p.ID, 10))
 }

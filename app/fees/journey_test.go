@@ -159,7 +159,14 @@ func TestCollectingFees(t *testing.T) {
 	mustStatus(t, "Emil's mandate", giveMandate(t, app, editLink(t, app, emil), url.Values{
 		"account_holder": {"Emil Spät"}, "iban": {ibanEmil}, "consent": {"yes"}}), http.StatusSeeOther)
 
-	// The second run, for next year, from the command line's function.
+	// Carl studies now and pays the reduced fee.
+	mustStatus(t, "a reduced rate", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"studierende"}, "amount": {"10"}, "valid_from": {"2020-01-01"}}), http.StatusSeeOther)
+	carlCategory := "/admin/fees/members/" + strconv.FormatInt(carl, 10) + "/category"
+	mustStatus(t, "an unknown category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"rentner"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "Carl's category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"studierende"}}), http.StatusSeeOther)
+
+	// The second run, for next year.
 	due2 := dueAfter(40)
 	resp = app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1 + 1)}, "due": {due2.Format(time.DateOnly)}})
 	mustStatus(t, "creating the second run", resp, http.StatusSeeOther)
@@ -201,7 +208,7 @@ func TestCollectingFees(t *testing.T) {
 	waitKind(t, app, doraMail, "Dein SEPA-Lastschriftmandat", 1)
 	waitKind(t, app, emilMail, "Vorabankündigung", 1)
 	inv := waitKind(t, app, carlMail, "Rechnung", 2)
-	if !strings.Contains(inv.Text, "DE89370400440532013000") || !strings.Contains(inv.Text, "36.00 EUR") {
+	if !strings.Contains(inv.Text, "DE89370400440532013000") || !strings.Contains(inv.Text, "10.00 EUR") {
 		t.Errorf("the invoice lacks the association's account or the amount:\n%s", inv.Text)
 	}
 	if len(inv.Attachments) != 1 || !strings.HasPrefix(string(inv.Attachments[0].Content), "\x89PNG") {

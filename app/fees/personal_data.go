@@ -2,6 +2,7 @@ package fees
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,7 +17,7 @@ import (
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "fees",
-		Tables: []string{"sepa_mandates", "fees"},
+		Tables: []string{"sepa_mandates", "fees", "fee_categories"},
 		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
 			OR EXISTS (SELECT 1 FROM fees WHERE person_id = p.id AND status IN ('due', 'returned'))`,
 		Data: []persons.Category{
@@ -31,6 +32,7 @@ func init() {
 				        address_lines = '{}', country = NULL, original_iban_sealed = NULL,
 				        revoked_at = coalesce(revoked_at, now()), updated_at = now()
 				 WHERE person_id = $1`,
+				`DELETE FROM fee_categories WHERE person_id = $1 AND $2 <> ''`,
 				`UPDATE fees SET account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
 				        address_lines = '{}', country = NULL, updated_at = now()
 				 WHERE person_id = $1 AND $2 <> ''`,
@@ -61,5 +63,14 @@ func exportFees(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Ex
 		return err
 	}
 	ex.Fees, err = pgx.CollectRows(rows, pgx.RowToStructByPos[views.ExportFee])
+	if err != nil {
+		return err
+	}
+	var category string
+	err = tx.QueryRow(ctx, `SELECT category FROM fee_categories WHERE person_id = $1`, s.ID).Scan(&category)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	ex.FeeCategory = &category
 	return err
 }

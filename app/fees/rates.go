@@ -3,6 +3,7 @@ package fees
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -55,4 +56,39 @@ func rateOn(rates []Rate, category string, day time.Time) (cents int64, ok bool)
 		return 0, false
 	}
 	return best.Cents, true
+}
+
+// SetCategory puts the member in a reduced category of the schedule, or
+// back to their membership type's when category is empty.
+func SetCategory(ctx context.Context, tx pgx.Tx, personID int64, category string) error {
+	var err error
+	if category == "" {
+		_, err = tx.Exec(ctx, `DELETE FROM fee_categories WHERE person_id = $1`, personID)
+	} else {
+		_, err = tx.Exec(ctx, `INSERT INTO fee_categories (person_id, category) VALUES ($1, $2)
+			ON CONFLICT (person_id) DO UPDATE SET category = EXCLUDED.category, updated_at = now()`, personID, category)
+	}
+	if err != nil {
+		return fmt.Errorf("fees: category: %w", db.Map(err))
+	}
+	return nil
+}
+
+// Category is the member's reduced category; "" when they pay by
+// membership type.
+func Category(ctx context.Context, q pgxQuerier, personID int64) (string, error) {
+	var c string
+	err := q.QueryRow(ctx, `SELECT coalesce((SELECT category FROM fee_categories WHERE person_id = $1), '')`, personID).Scan(&c)
+	return c, err
+}
+
+// categories lists the schedule's categories.
+func categories(rates []Rate) []string {
+	var out []string
+	for _, r := range rates {
+		if !slices.Contains(out, r.Category) {
+			out = append(out, r.Category)
+		}
+	}
+	return out
 }

@@ -23,6 +23,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin.Get("/admin/fees", h.overview)
 	admin.Post("/admin/fees/rates", h.addRate)
 	admin.Get("/admin/fees/members/{id}", h.memberHistory)
+	admin.Post("/admin/fees/members/{id}/category", h.setCategory)
 	admin.Get("/admin/fees/mandates/new", h.paperForm)
 	admin.Post("/admin/fees/mandates/new", h.paperSubmit)
 	admin.Get("/admin/fees/runs/new", h.newRun)

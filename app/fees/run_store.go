@@ -52,13 +52,26 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 	if err != nil {
 		return nil, err
 	}
+	rows, err = q.Query(ctx, `SELECT person_id, category FROM fee_categories`)
+	if err != nil {
+		return nil, err
+	}
+	reduced := map[int64]string{}
+	var pid int64
+	var cat string
+	if _, err := pgx.ForEachRow(rows, []any{&pid, &cat}, func() error { reduced[pid] = cat; return nil }); err != nil {
+		return nil, err
+	}
 	jan1 := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 	var out []Candidate
 	for _, p := range ms {
 		if slices.Contains(settled, p.ID) {
 			continue
 		}
-		c := Candidate{Person: p, Category: p.MembershipType}
+		c := Candidate{Person: p, Category: reduced[p.ID]}
+		if c.Category == "" {
+			c.Category = p.MembershipType
+		}
 		if c.Category == "" {
 			c.Category = CategoryRegular
 		}

@@ -139,7 +139,11 @@ type RunPage struct {
 
 // History is a member's fees and mandate, for the treasurer.
 type History struct {
-	Name    string
-	Mandate *MandateView
-	Fees    []FeeRow
+	Name string
+	// Action sets the reduced category; Category is "" for the
+	// membership type's.
+	Action, Category, CategoryError, MembershipType string
+	Categories                                      []string
+	Mandate                                         *MandateView
+	Fees                                            []FeeRow
 }

@@ -17,6 +17,7 @@ type Export struct {
 	Drafts           []ExportDraft        `json:"mail_drafts"`
 	Mandates         []ExportMandate      `json:"sepa_mandates"`
 	Fees             []ExportFee          `json:"fees"`
+	FeeCategory      *string              `json:"fee_category"`
 }
 
 // ExportMandate is a SEPA direct debit mandate; its IBAN only masked.
