@@ -75,7 +75,8 @@ func TestBrowserTreasurerPages(t *testing.T) {
 	year := strconv.Itoa(time.Now().Year() + 3)
 	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {year}, "due": {due}})
 	mustStatus(t, "a run", resp, http.StatusSeeOther)
-	paths := []string{"/admin/fees", "/admin/fees/mandates/new", "/admin/fees/runs/new?year=" + year + "&due=" + due, resp.Header.Get("Location")}
+	paths := []string{"/admin/fees", "/admin/fees/mandates/new", "/admin/fees/runs/new?year=" + year + "&due=" + due, resp.Header.Get("Location"),
+		"/admin/fees/members/" + strconv.FormatInt(id, 10)}
 	for _, lang := range []string{"de", "en"} {
 		for _, size := range [][2]int{{1280, 900}, {360, 740}} {
 			b := apptest.NewBrowser(t, size[0], size[1])
