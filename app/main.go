@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"purge":         {"purge [--dry-run]: delete the personal data whose retention has passed (serve does it daily)", runPurge},
 		"backup":        {"backup FILE: write a pg_dump (custom format) of the database to FILE, using pg_dump from PATH", runBackup},
 		"restore":       {"restore FILE: restore a backup into the empty database of DATABASE_URL, using pg_restore from PATH", runRestore},
+		"fees":          {"fees run --year YYYY --due YYYY-MM-DD: create a collection run, queue its mails, print its id", runFees},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -43,6 +44,7 @@ var indexEntries = []indexEntry{
 			FROM mail_outbox`,
 		noteKeys: []string{"admin.mail.waiting", "admin.mail.failed"}},
 	{name: "audit", url: "/admin/audit", level: levelAudit, count: `SELECT count(*) FROM audit_log`},
+	{name: "fees", url: "/admin/fees", level: fees.LevelFeeAdmin, count: `SELECT count(*) FROM fee_runs`},
 	// The record of processing is a page, not a table: it has no count.
 	{name: "privacy", url: "/admin/privacy", level: members.LevelPersonAdmin},
 }

@@ -57,6 +57,8 @@ type Config struct {
 	MetricsAddr string
 	// LogFormat is text (the default) or json.
 	LogFormat string
+	// SEPA is what fee collection by direct debit needs.
+	SEPA SEPA
 }
 
 // Mail holds the SMTP settings of the mail worker.
@@ -198,6 +200,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	default:
 		problems = append(problems, fmt.Sprintf("LOG_FORMAT=%q must be text or json", c.LogFormat))
 	}
+	c.SEPA = readSEPA(get, &problems)
 
 	if len(problems) > 0 {
 		slices.Sort(problems)

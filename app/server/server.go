@@ -19,6 +19,7 @@ import (
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
@@ -156,6 +157,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	ev.Routes(rt, s.Registry)
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
+	fees.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
 	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg}).Routes(rt)
 	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)
 }

@@ -15,6 +15,29 @@ type Export struct {
 	Changes          []ExportChange       `json:"changes"`
 	Links            []ExportLink         `json:"links"`
 	Drafts           []ExportDraft        `json:"mail_drafts"`
+	Mandates         []ExportMandate      `json:"sepa_mandates"`
+	Fees             []ExportFee          `json:"fees"`
+	FeeCategory      *string              `json:"fee_category"`
+}
+
+// ExportMandate is a SEPA direct debit mandate; its IBAN only masked.
+type ExportMandate struct {
+	Reference       string  `json:"reference"`
+	AccountHolder   string  `json:"account_holder"`
+	IBAN            string  `json:"iban_masked"`
+	SignedOn        string  `json:"signed_on"`
+	Paper           bool    `json:"paper"`
+	LastCollectedOn *string `json:"last_collected_on"`
+	RevokedAt       *string `json:"revoked_at"`
+}
+
+// ExportFee is the membership fee of one year.
+type ExportFee struct {
+	Year         int     `json:"year"`
+	Cents        int64   `json:"amount_cents"`
+	Status       string  `json:"status"`
+	Mandate      string  `json:"mandate_reference"`
+	ReturnReason *string `json:"return_reason"`
 }
 
 // ExportChange is one audit entry about the person's rows.

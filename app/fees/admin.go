@@ -1,0 +1,262 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/web"
+	views "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func amount(cents int64) string { return sepa.Amount(cents) }
+
+var euros = regexp.MustCompile(`^([0-9]{1,6})(?:[.,]([0-9]{1,2}))?$`)
+
+// parseEuros reads an amount such as 30, 30,00 or 12.5 into cents.
+func parseEuros(s string) (int64, bool) {
+	m := euros.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, false
+	}
+	e, _ := strconv.ParseInt(m[1], 10, 64)
+	frac := m[2]
+	if len(frac) == 1 {
+		frac += "0"
+	}
+	c, _ := strconv.ParseInt("0"+frac, 10, 64)
+	return e*100 + c, true
+}
+
+var category = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+
+// adminPage is /admin/fees with the forms given.
+func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.RunForm) (views.AdminPage, error) {
+	v := views.AdminPage{Missing: h.cfg.SEPA.Missing, RateForm: rf, RunForm: runf}
+	if len(v.Missing) > 0 {
+		return v, nil
+	}
+	rates, err := Rates(ctx, h.pool)
+	if err != nil {
+		return v, err
+	}
+	for _, r := range rates {
+		v.Rates = append(v.Rates, views.RateRow{Category: r.Category, Amount: amount(r.Cents), ValidFrom: r.ValidFrom.Format(time.DateOnly)})
+	}
+	ms, err := Mandates(ctx, h.pool)
+	if err != nil {
+		return v, err
+	}
+	v.Mandates = ms
+	runs, err := Runs(ctx, h.pool)
+	if err != nil {
+		return v, err
+	}
+	for _, r := range runs {
+		row := views.RunRow{ID: strconv.FormatInt(r.ID, 10), Year: itoa(r.Year), Due: r.DueOn.Format(time.DateOnly)}
+		if r.SubmittedAt != nil {
+			row.Submitted = r.SubmittedAt.In(web.Berlin).Format(time.DateOnly)
+		}
+		v.Runs = append(v.Runs, row)
+	}
+	if v.RunForm.Year == "" {
+		v.RunForm.Year = itoa(h.now().In(web.Berlin).Year())
+	}
+	v.RunForm.MinDue = today(h.now()).AddDate(0, 0, h.cfg.SEPA.PrenotificationDays+1).Format(time.DateOnly)
+	return v, nil
+}
+
+func (h *Handler) renderAdmin(w http.ResponseWriter, r *http.Request, status int, rf views.RateForm, runf views.RunForm) {
+	v, err := h.adminPage(r.Context(), rf, runf)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Render(w, r, status, i18n.T(r.Context(), "fees.admin.title"), views.Admin(v))
+}
+
+// overview is GET /admin/fees.
+func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
+	h.renderAdmin(w, r, http.StatusOK, views.RateForm{}, views.RunForm{})
+}
+
+// addRate is POST /admin/fees/rates: a line of the schedule.
+func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	if !h.cfg.SEPA.Ready() {
+		h.renderAdmin(w, r, http.StatusConflict, views.RateForm{}, views.RunForm{})
+		return
+	}
+	f := views.RateForm{Category: strings.TrimSpace(r.PostFormValue("category")), Amount: strings.TrimSpace(r.PostFormValue("amount")),
+		ValidFrom: strings.TrimSpace(r.PostFormValue("valid_from"))}
+	var rate Rate
+	var ok bool
+	if !category.MatchString(f.Category) {
+		f.CategoryError = i18n.T(ctx, "fees.error.category")
+	}
+	rate.Category = f.Category
+	if rate.Cents, ok = parseEuros(f.Amount); !ok {
+		f.AmountError = i18n.T(ctx, "fees.error.amount")
+	}
+	from, err := time.Parse(time.DateOnly, f.ValidFrom)
+	if err != nil || from.Year() < 2000 || from.Year() > 2200 {
+		f.ValidFromError = i18n.T(ctx, "fees.error.date")
+	}
+	rate.ValidFrom = from
+	if f.CategoryError != "" || f.AmountError != "" || f.ValidFromError != "" {
+		h.renderAdmin(w, r, http.StatusUnprocessableEntity, f, views.RunForm{})
+		return
+	}
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return AddRate(ctx, tx, rate) })
+	switch {
+	case errors.Is(err, db.ErrConflict):
+		f.ValidFromError = i18n.T(ctx, "fees.error.rate_exists")
+		h.renderAdmin(w, r, http.StatusUnprocessableEntity, f, views.RunForm{})
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.rate_added"))
+	web.Redirect(w, r, "/admin/fees")
+}
+
+// actor is the audit entry of the logged-in user.
+func actor(ctx context.Context) audit.Entry {
+	if u := auth.CurrentUser(ctx); u != nil {
+		id := u.ID
+		return audit.Entry{UserID: &id, Actor: u.Username}
+	}
+	return audit.Entry{Actor: ActorCommandLine}
+}
+
+// ActorCommandLine names changes made with memberdb fees on the command
+// line (admin.audit.actor.command_line).
+const ActorCommandLine = "command line"
+
+// memberHistory is GET /admin/fees/members/{id}: a member's fees by year
+// and their mandate, masked.
+func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.historyMember(w, r)
+	if !ok {
+		return
+	}
+	v, ok := h.history(w, r, p)
+	if !ok {
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, p.Name, views.MemberHistory(v))
+}
+
+// history is what the treasurer sees of member p; on an error the answer
+// is written and ok is false.
+func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Person) (views.History, bool) {
+	ctx := r.Context()
+	v := views.History{Name: p.Name, Action: "/admin/fees/members/" + strconv.FormatInt(p.ID, 10) + "/category",
+		MembershipType: p.MembershipType}
+	rates, err := Rates(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return v, false
+	}
+	v.Categories = categories(rates)
+	if v.Category, err = Category(ctx, h.pool, p.ID); err != nil {
+		h.site.ServerError(w, r, err)
+		return v, false
+	}
+	fees, err := PersonFees(ctx, h.pool, p.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return v, false
+	}
+	for _, f := range fees {
+		v.Fees = append(v.Fees, feeRow(f))
+	}
+	m, err := ActiveMandate(ctx, h.pool, p.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return v, false
+	default:
+		mv := mandateView(m)
+		v.Mandate = &mv
+	}
+	return v, true
+}
+
+// historyMember loads the member of {id}; ok false when the answer (404)
+// is written.
+func (h *Handler) historyMember(w http.ResponseWriter, r *http.Request) (members.Person, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		h.site.NotFound(w, r)
+		return members.Person{}, false
+	}
+	p, err := members.Load(r.Context(), h.pool, id)
+	if errors.Is(err, members.ErrGone) {
+		h.site.NotFound(w, r)
+		return members.Person{}, false
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return members.Person{}, false
+	}
+	return p, true
+}
+
+// setCategory is POST /admin/fees/members/{id}/category: a reduced
+// category of the schedule, or none (the membership type's).
+func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	p, ok := h.historyMember(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	v, ok := h.history(w, r, p)
+	if !ok {
+		return
+	}
+	c := r.PostFormValue("category")
+	if c != "" && !slices.Contains(v.Categories, c) {
+		v.CategoryError = i18n.T(ctx, "fees.error.category_unknown")
+		h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
+		return
+	}
+	by := actor(ctx)
+	by.Table, by.RowID, by.Field, by.OldValue, by.NewValue = "fee_categories", strconv.FormatInt(p.ID, 10), "category", &v.Category, &c
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		if err := SetCategory(ctx, tx, p.ID, c); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by)
+	})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.category_saved"))
+	web.Redirect(w, r, "/admin/fees/members/"+strconv.FormatInt(p.ID, 10))
+}

@@ -1,0 +1,368 @@
+package fees_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/mail/mailtest"
+)
+
+// The IBANs of the journey; none may be readable anywhere but in the
+// bank file.
+const (
+	ibanAnna    = "DE02100100100006820101"
+	ibanAnnaNew = "DE02500105170137075030"
+	ibanBeat    = "CH9300762011623852957"
+	ibanDora    = "DE02120300000000202051"
+	ibanEmil    = "DE89370400440532013000" // the same as the creditor's: searched only in mails and rows of members
+)
+
+func mustStatus(t *testing.T, what string, resp apptest.Response, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("%s = %d, want %d\n%s", what, resp.StatusCode, want, resp.Body)
+	}
+}
+
+func giveMandate(t *testing.T, app *apptest.App, link string, form url.Values) apptest.Response {
+	t.Helper()
+	return app.PostForm(t, app.Client(), link+"/mandate", form)
+}
+
+// A treasurer collects two years' fees from a fresh schedule: mandates
+// given online (inside and outside the EEA) and on paper, an account
+// changed between the runs, an invoice for the member without a mandate,
+// the bank files, submission and a returned debit; and no IBAN is stored
+// or mailed in clear.
+func TestCollectingFees(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+
+	for _, rate := range []url.Values{
+		{"category": {"ordentlich"}, "amount": {"30"}, "valid_from": {"2020-01-01"}},
+		{"category": {"ausserordentlich"}, "amount": {"15,50"}, "valid_from": {"2020-01-01"}},
+		{"category": {"ordentlich"}, "amount": {"36.00"}, "valid_from": {"2027-01-01"}},
+	} {
+		mustStatus(t, "adding a rate", app.PostForm(t, treasurer, "/admin/fees/rates", rate), http.StatusSeeOther)
+	}
+	bad := app.PostForm(t, treasurer, "/admin/fees/rates", url.Values{"category": {"ordentlich"}, "amount": {"30"}, "valid_from": {"2020-01-01"}})
+	mustStatus(t, "the same rate again", bad, http.StatusUnprocessableEntity)
+
+	anna, annaMail := insertMember(t, app, "Anna Ärger", "ordentlich")
+	beat, beatMail := insertMember(t, app, "Beat Zürcher", "ausserordentlich")
+	carl, carlMail := insertMember(t, app, "Carl Ohnekonto", "ordentlich")
+	dora, doraMail := insertMember(t, app, "Dora Papier", "ordentlich")
+	emil, emilMail := insertMember(t, app, "Emil Spät", "ordentlich")
+
+	annaLink := editLink(t, app, anna)
+	page := app.Get(t, app.Client(), annaLink)
+	if !strings.Contains(page.Body, annaLink+"/mandate") {
+		t.Fatal("the edit page has no link to the fee page")
+	}
+	page = app.Get(t, app.Client(), annaLink+"/mandate")
+	mustStatus(t, "the fee page", page, http.StatusOK)
+	for _, want := range []string{"DE98ZZZ09999999999", "Ich ermächtige PeP et al. e.V.", "you authorise (A) PeP et al. e.V.", `name="consent"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the fee page lacks %q", want)
+		}
+	}
+
+	// Wrong input changes nothing and says why.
+	for name, tt := range map[string]struct {
+		form      url.Values
+		wantField string
+	}{
+		"check digits":      {url.Values{"account_holder": {"Anna"}, "iban": {"DE02100100100006820102"}, "consent": {"yes"}}, "iban-error"},
+		"no consent":        {url.Values{"account_holder": {"Anna"}, "iban": {ibanAnna}}, "consent-error"},
+		"not SEPA":          {url.Values{"account_holder": {"Anna"}, "iban": {"BR1800360305000010009795493C1"}, "consent": {"yes"}}, "iban-error"},
+		"CH without BIC":    {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "street": {"A 1"}, "town": {"Zürich"}, "consent": {"yes"}}, "bic-error"},
+		"CH without street": {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "bic": {"UBSWCHZH80A"}, "consent": {"yes"}}, "street-error"},
+		"no holder":         {url.Values{"account_holder": {" "}, "iban": {ibanAnna}, "consent": {"yes"}}, "account_holder-error"},
+	} {
+		resp := giveMandate(t, app, annaLink, tt.form)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, `data-testid="`+tt.wantField+`"`) {
+			t.Errorf("%s: %d without %s", name, resp.StatusCode, tt.wantField)
+		}
+		if strings.Contains(resp.Body, strings.Join(tt.form["iban"], "")) {
+			t.Errorf("%s: the form shows the IBAN again", name)
+		}
+	}
+	var n int
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM sepa_mandates WHERE person_id = $1`, anna).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("refused forms stored %d mandates (%v)", n, err)
+	}
+
+	mustStatus(t, "Anna's mandate", giveMandate(t, app, annaLink, url.Values{
+		"account_holder": {"Anna Ärger"}, "iban": {"de02 1001 0010 0006 8201 01"}, "consent": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "Beat's mandate", giveMandate(t, app, editLink(t, app, beat), url.Values{
+		"account_holder": {"Beat Zürcher"}, "iban": {ibanBeat}, "bic": {"UBSWCHZH80A"},
+		"street": {"Bahnhofstrasse 1"}, "town": {"8001 Zürich"}, "consent": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "Dora's paper mandate", app.PostForm(t, treasurer, "/admin/fees/mandates/new", url.Values{
+		"person_id": {strconv.FormatInt(dora, 10)}, "signed_on": {"2025-06-01"},
+		"account_holder": {"Dora Papier"}, "iban": {ibanDora}}), http.StatusSeeOther)
+
+	page = app.Get(t, app.Client(), annaLink+"/mandate")
+	if !strings.Contains(page.Body, "DE02 •••• •••• •••• ••01 01") || !strings.Contains(page.Body, "PEP-"+strconv.FormatInt(anna, 10)+"-1") {
+		t.Errorf("the fee page does not show the mandate masked with its reference:\n%s", page.Body)
+	}
+	list := app.Get(t, treasurer, "/admin/fees")
+	for _, want := range []string{sepa.IBAN(ibanBeat).Masked(), "Dora Papier"} {
+		if !strings.Contains(list.Body, want) {
+			t.Errorf("the treasurer's list lacks %q", want)
+		}
+	}
+
+	// The first run, for this year.
+	due1 := dueAfter(16)
+	year1 := time.Now().Year()
+	soon := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1)}, "due": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}})
+	mustStatus(t, "a due date too soon", soon, http.StatusUnprocessableEntity)
+	preview := app.Get(t, treasurer, "/admin/fees/runs/new?year="+strconv.Itoa(year1)+"&due="+due1.Format(time.DateOnly))
+	mustStatus(t, "the preview", preview, http.StatusOK)
+	if !strings.Contains(preview.Body, "Carl Ohnekonto") || !strings.Contains(preview.Body, "15.50") {
+		t.Error("the preview lacks the member without mandate or the reduced amount")
+	}
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1)}, "due": {due1.Format(time.DateOnly)},
+		"exclude": {strconv.FormatInt(emil, 10)}})
+	mustStatus(t, "creating the first run", resp, http.StatusSeeOther)
+	run1 := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
+
+	file1 := app.Get(t, treasurer, "/admin/fees/runs/"+run1+"/pain.008.xml")
+	mustStatus(t, "the first bank file", file1, http.StatusOK)
+	if problems := sepa.Check([]byte(file1.Body)); len(problems) > 0 {
+		t.Fatalf("the first file fails the checks: %v", problems)
+	}
+	if strings.Contains(file1.Body, "<SeqTp>RCUR</SeqTp>") || strings.Contains(file1.Body, "Emil") {
+		t.Error("the first run collects recurrently or from the excluded member")
+	}
+	mustStatus(t, "submitting without confirming", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/submit", nil), http.StatusUnprocessableEntity)
+	mustStatus(t, "submitting", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "submitting again", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/submit", url.Values{"confirm": {"yes"}}), http.StatusUnprocessableEntity)
+	if again := app.Get(t, treasurer, "/admin/fees/runs/"+run1+"/pain.008.xml"); again.Body != file1.Body {
+		t.Error("the submitted run's file changed")
+	}
+
+	// Between the runs Anna changes her account and Emil gives a mandate.
+	mustStatus(t, "Anna's new account", giveMandate(t, app, annaLink, url.Values{
+		"account_holder": {"Anna Ärger"}, "iban": {ibanAnnaNew}, "consent": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "Emil's mandate", giveMandate(t, app, editLink(t, app, emil), url.Values{
+		"account_holder": {"Emil Spät"}, "iban": {ibanEmil}, "consent": {"yes"}}), http.StatusSeeOther)
+
+	// Carl studies now and pays the reduced fee.
+	mustStatus(t, "a reduced rate", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"studierende"}, "amount": {"10"}, "valid_from": {"2020-01-01"}}), http.StatusSeeOther)
+	carlCategory := "/admin/fees/members/" + strconv.FormatInt(carl, 10) + "/category"
+	mustStatus(t, "an unknown category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"rentner"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "Carl's category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"studierende"}}), http.StatusSeeOther)
+
+	// The second run, for next year.
+	due2 := dueAfter(40)
+	resp = app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1 + 1)}, "due": {due2.Format(time.DateOnly)}})
+	mustStatus(t, "creating the second run", resp, http.StatusSeeOther)
+	run2 := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
+	file2 := app.Get(t, treasurer, "/admin/fees/runs/"+run2+"/pain.008.xml")
+	mustStatus(t, "the second bank file", file2, http.StatusOK)
+	if problems := sepa.Check([]byte(file2.Body)); len(problems) > 0 {
+		t.Fatalf("the second file fails the checks: %v\n%s", problems, file2.Body)
+	}
+	body := file2.Body
+	for _, want := range []string{
+		"<SeqTp>FRST</SeqTp>", "<SeqTp>RCUR</SeqTp>",
+		"<AmdmntInd>true</AmdmntInd>",
+		"<IBAN>" + ibanAnnaNew + "</IBAN>", "<Nm>Anna Aerger</Nm>",
+		"<BICFI>UBSWCHZH80A</BICFI>", "<Ctry>CH</Ctry>", "<AdrLine>8001 Zuerich</AdrLine>",
+		"<MndtId>PEP-" + strconv.FormatInt(dora, 10) + "-1</MndtId>", "<DtOfSgntr>2025-06-01</DtOfSgntr>",
+		"<Id>DE98ZZZ09999999999</Id>", `<InstdAmt Ccy="EUR">36.00</InstdAmt>`, `<InstdAmt Ccy="EUR">15.50</InstdAmt>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the second file lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`<OrgnlDbtrAcct>\s*<Id>\s*<IBAN>` + ibanAnna + `</IBAN>`).MatchString(body) {
+		t.Error("Anna's amended debit does not name her original account")
+	}
+	if i := strings.Index(body, "<SeqTp>FRST</SeqTp>"); i < 0 || !strings.Contains(body[i:], "Emil Spaet") {
+		t.Error("Emil's first collection is not in the FRST batch")
+	}
+
+	// Mails: confirmations, pre-notifications, an invoice with a GiroCode.
+	pre := waitKind(t, app, annaMail, "Vorabankündigung", 2)
+	for _, want := range []string{"36.00 EUR", due2.Format("02.01.2006"), "PEP-" + strconv.FormatInt(anna, 10) + "-1", "DE98ZZZ09999999999", "DE02 •••• •••• •••• ••50 30"} {
+		if !strings.Contains(pre.Text, want) {
+			t.Errorf("the pre-notification lacks %q:\n%s", want, pre.Text)
+		}
+	}
+	waitKind(t, app, annaMail, "Konto für die Lastschrift wurde geändert", 1)
+	waitKind(t, app, beatMail, "Vorabankündigung", 2)
+	waitKind(t, app, doraMail, "Dein SEPA-Lastschriftmandat", 1)
+	waitKind(t, app, emilMail, "Vorabankündigung", 1)
+	inv := waitKind(t, app, carlMail, "Rechnung", 2)
+	if !strings.Contains(inv.Text, "DE89370400440532013000") || !strings.Contains(inv.Text, "10.00 EUR") {
+		t.Errorf("the invoice lacks the association's account or the amount:\n%s", inv.Text)
+	}
+	if len(inv.Attachments) != 1 || !strings.HasPrefix(string(inv.Attachments[0].Content), "\x89PNG") {
+		t.Errorf("the invoice has no GiroCode image: %d attachments", len(inv.Attachments))
+	}
+
+	// A returned debit opens the fee again and tells the member.
+	mustStatus(t, "submitting the second run", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	var emilFee int64
+	if err := app.Pool.QueryRow(ctx, `SELECT id FROM fees WHERE person_id = $1 AND run_id = $2`, emil, run2).Scan(&emilFee); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "an unknown reason", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
+		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"XX99"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "a fee of another run", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/returns",
+		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "recording the return", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
+		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
+	var status string
+	var lastCollected *time.Time
+	if err := app.Pool.QueryRow(ctx, `SELECT f.status, m.last_collected_on FROM fees f JOIN sepa_mandates m ON m.id = f.mandate_id
+		WHERE f.id = $1`, emilFee).Scan(&status, &lastCollected); err != nil {
+		t.Fatal(err)
+	}
+	if status != "returned" || lastCollected != nil {
+		t.Errorf("after the return: status %s, mandate last collected %v; want returned and never (the next is FRST again)", status, lastCollected)
+	}
+	ret := waitKind(t, app, emilMail, "zurückgegeben", 1)
+	if !strings.Contains(ret.Text, "MD06") {
+		t.Errorf("the return mail lacks the reason:\n%s", ret.Text)
+	}
+	feePage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate")
+	if !strings.Contains(feePage.Body, "zurückgegeben") {
+		t.Error("the member's page does not show the returned fee")
+	}
+
+	// Open fees are settled by transfer or waived; collected ones are not.
+	settle := func(person int64, status string) apptest.Response {
+		var fee int64
+		if err := app.Pool.QueryRow(ctx, `SELECT id FROM fees WHERE person_id = $1 AND run_id = $2`, person, run2).Scan(&fee); err != nil {
+			t.Fatal(err)
+		}
+		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {status}})
+	}
+	mustStatus(t, "Emil pays the returned fee by transfer", settle(emil, "paid"), http.StatusSeeOther)
+	mustStatus(t, "the board waives Carl's fee", settle(carl, "waived"), http.StatusSeeOther)
+	mustStatus(t, "settling a collected debit", settle(dora, "waived"), http.StatusUnprocessableEntity)
+	mustStatus(t, "settling as something else", settle(beat, "due"), http.StatusUnprocessableEntity)
+	var statuses string
+	if err := app.Pool.QueryRow(ctx, `SELECT string_agg(status, ',' ORDER BY person_id) FROM fees WHERE run_id = $1 AND person_id = ANY($2)`,
+		run2, []int64{anna, beat, carl, dora, emil}).Scan(&statuses); err != nil || statuses != "paid,paid,waived,paid,paid" {
+		t.Errorf("fees of the second run: %s (%v)", statuses, err)
+	}
+
+	hist := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(anna, 10))
+	mustStatus(t, "Anna's history", hist, http.StatusOK)
+	if strings.Count(hist.Body, `data-testid="fee-status"`) != 2 || !strings.Contains(hist.Body, "DE02 •••• •••• •••• ••50 30") {
+		t.Error("the treasurer does not see Anna's two years and her account masked")
+	}
+
+	// The audit log says that the account changed, never what it is.
+	var changed int
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE table_name = 'sepa_mandates' AND new_value = 'IBAN changed'`).Scan(&changed); err != nil || changed != 1 {
+		t.Errorf("audit entries of the changed IBAN: %d (%v), want 1", changed, err)
+	}
+
+	// No IBAN of a member is readable in the database or in a mail; the
+	// search itself finds what is stored.
+	if len(tablesHolding(t, app, "Beat Zürcher")) == 0 || len(app.SMTP.Messages()) < 10 {
+		t.Fatal("the search finds nothing stored or mailed")
+	}
+	for _, iban := range []string{ibanAnna, ibanAnnaNew, ibanBeat, ibanDora} {
+		for _, needle := range []string{iban, iban[4:], spaced(iban)} {
+			if where := tablesHolding(t, app, needle); len(where) > 0 {
+				t.Errorf("%s is stored in clear in %v", needle, where)
+			}
+			for _, m := range app.SMTP.Messages() {
+				if strings.Contains(string(m.Raw), needle) || strings.Contains(m.Text, needle) {
+					t.Errorf("the mail %q to %v carries %s", m.Subject, m.Rcpt, needle)
+				}
+			}
+		}
+	}
+	for _, m := range app.SMTP.Messages() {
+		if strings.Contains(m.Text, ibanEmil[4:]) && !strings.Contains(m.Subject, "Rechnung") && !strings.Contains(m.Subject, "zurückgegeben") {
+			t.Errorf("the mail %q carries Emil's IBAN", m.Subject)
+		}
+	}
+}
+
+func spaced(iban string) string {
+	var b strings.Builder
+	for i, r := range iban {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// waitKind waits for n mails to addr whose subject contains subject and
+// returns the last of them.
+func waitKind(t *testing.T, app *apptest.App, addr, subject string, n int) mailtest.Message {
+	t.Helper()
+	return apptest.EventuallyValue(t, mailWait, "mail "+subject+" to "+addr, func() (mailtest.Message, bool) {
+		var found []mailtest.Message
+		for _, m := range app.SMTP.To(addr) {
+			if strings.Contains(m.Subject, subject) {
+				found = append(found, m)
+			}
+		}
+		if len(found) < n {
+			return mailtest.Message{}, false
+		}
+		return found[len(found)-1], true
+	})
+}
+
+// tablesHolding lists the tables where text appears in any row's text
+// form or in a binary column.
+func tablesHolding(t *testing.T, app *apptest.App, text string) []string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := app.Pool.Query(ctx, `
+		SELECT c.table_name, string_agg(c.column_name, ',') FILTER (WHERE c.data_type = 'bytea')
+		FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+		WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type table struct {
+		Name  string
+		Bytea *string
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowToStructByPos[table])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, tb := range tables {
+		cond := `strpos(upper(t::text), upper($1)) > 0`
+		if tb.Bytea != nil {
+			for _, col := range strings.Split(*tb.Bytea, ",") {
+				cond += ` OR position(convert_to($1, 'UTF8') IN coalesce(t.` + pgx.Identifier{col}.Sanitize() + `, ''::bytea)) > 0`
+			}
+		}
+		var n int
+		if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tb.Name}.Sanitize()+` t WHERE `+cond, text).Scan(&n); err != nil {
+			t.Fatalf("search %s: %v", tb.Name, err)
+		}
+		if n > 0 {
+			found = append(found, tb.Name)
+		}
+	}
+	return found
+}

@@ -1,0 +1,92 @@
+package fees
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/skip2/go-qrcode"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Mailer queues the fee mails. No mail carries a member's IBAN: they see
+// it masked.
+type Mailer struct {
+	cfg   *config.Config
+	texts *mail.Texts
+}
+
+func langOf(p members.Person) i18n.Lang {
+	if l, ok := i18n.Parse(p.Language); ok {
+		return l
+	}
+	return i18n.Langs[0]
+}
+
+func (m Mailer) send(ctx context.Context, tx pgx.Tx, p members.Person, name string, data any, attach ...mail.Attachment) error {
+	msg, err := m.texts.Message(langOf(p), name, data, mail.Address(p.Name, p.Email))
+	if err != nil {
+		return err
+	}
+	msg.Kind, msg.PersonID, msg.Attachments = "fees_"+name, p.ID, attach
+	if _, err := mail.Enqueue(ctx, tx, msg); err != nil {
+		return fmt.Errorf("fees: mail %s: %w", name, err)
+	}
+	return nil
+}
+
+// mandateMail confirms a mandate given, changed or revoked (name).
+func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, name string, md Mandate) error {
+	return m.send(ctx, tx, p, name, map[string]string{
+		"Name": p.Name, "Reference": md.Reference, "CreditorID": m.cfg.SEPA.CreditorID,
+		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format("02.01.2006"),
+	})
+}
+
+// runMails queues the pre-notifications for the run's debits and the
+// invoices, with an EPC QR code, for the members without a mandate.
+func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candidate) error {
+	s := m.cfg.SEPA
+	for _, c := range cands {
+		data := map[string]string{
+			"Name": c.Person.Name, "Year": strconv.Itoa(run.Year), "Amount": sepa.Amount(c.Cents),
+			"Due": run.DueOn.Format("02.01.2006"), "CreditorID": s.CreditorID, "Creditor": s.CreditorName,
+			"CreditorIBAN": string(s.CreditorIBAN), "CreditorBIC": s.CreditorBIC,
+			"RequestLink": m.cfg.URL("/request_edit"),
+		}
+		if c.Mandate != nil {
+			data["Reference"], data["IBAN"] = c.Mandate.Reference, c.Mandate.IBANMasked
+			if err := m.send(ctx, tx, c.Person, "prenotification", data); err != nil {
+				return err
+			}
+			continue
+		}
+		ref := "M" + strconv.FormatInt(c.Person.ID, 10)
+		data["Remittance"] = remittance(run.Year, ref)
+		png, err := qrcode.Encode(sepa.GiroCode(s.CreditorName, s.CreditorIBAN, s.CreditorBIC, c.Cents, data["Remittance"]), qrcode.Medium, 320)
+		if err != nil {
+			return fmt.Errorf("fees: girocode: %w", err)
+		}
+		if err := m.send(ctx, tx, c.Person, "invoice", data,
+			mail.Attachment{Filename: "girocode.png", ContentType: "image/png", Content: png}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// returnMail tells the member that their debit came back.
+func (m Mailer) returnMail(ctx context.Context, tx pgx.Tx, p members.Person, f Fee) error {
+	s := m.cfg.SEPA
+	return m.send(ctx, tx, p, "returned", map[string]string{
+		"Name": p.Name, "Year": strconv.Itoa(f.Year), "Amount": sepa.Amount(f.Cents), "Reference": f.Reference,
+		"Reason": f.ReturnReason, "Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
+		"Remittance": remittance(f.Year, f.Reference), "RequestLink": m.cfg.URL("/request_edit"),
+	})
+}

@@ -1,0 +1,78 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	views "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// readMandateForm validates a posted mandate form. The IBAN typed in is
+// never shown again: a form with errors asks for it anew, so it is not
+// kept in a page, a cache or a screenshot longer than needed.
+func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) (*MandateInput, views.MandateForm) {
+	f.Holder = clean(r.PostFormValue("account_holder"))
+	f.BIC = clean(r.PostFormValue("bic"))
+	f.Street = clean(r.PostFormValue("street"))
+	f.Town = clean(r.PostFormValue("town"))
+	f.Country = strings.ToUpper(clean(r.PostFormValue("country")))
+	f.Consent = r.PostFormValue("consent") == "yes"
+	in := MandateInput{AccountHolder: f.Holder}
+
+	switch n := utf8.RuneCountInString(f.Holder); {
+	case n == 0:
+		f.HolderError = i18n.T(ctx, "fees.error.holder")
+	case n > 70 || sepa.Latin(f.Holder, 0) == "":
+		f.HolderError = i18n.T(ctx, "fees.error.holder_long")
+	}
+	iban, err := sepa.ParseIBAN(r.PostFormValue("iban"))
+	switch {
+	case errors.Is(err, sepa.ErrIBANChecksum):
+		f.IBANError = i18n.T(ctx, "fees.error.iban_checksum")
+	case errors.Is(err, sepa.ErrIBANCountry), err == nil && !sepa.InSEPA(iban.Country()):
+		f.IBANError = i18n.T(ctx, "fees.error.iban_country")
+	case err != nil:
+		f.IBANError = i18n.T(ctx, "fees.error.iban")
+	}
+	in.IBAN = iban
+	outside := err == nil && !sepa.InEEA(iban.Country())
+	if f.BIC != "" || outside {
+		bic, err := sepa.ParseBIC(f.BIC)
+		switch {
+		case f.BIC == "":
+			f.BICError = i18n.T(ctx, "fees.error.bic_needed")
+		case err != nil:
+			f.BICError = i18n.T(ctx, "fees.error.bic")
+		case outside:
+			in.BIC = bic
+		}
+	}
+	if outside {
+		country := f.Country
+		if country == "" {
+			country = iban.Country()
+		}
+		switch {
+		case f.Street == "" || f.Town == "":
+			f.AddressError = i18n.T(ctx, "fees.error.address_needed")
+		case len(country) != 2 || sepa.Latin(country, 0) != country || len(f.Street) > 140 || len(f.Town) > 140:
+			f.AddressError = i18n.T(ctx, "fees.error.address")
+		default:
+			in.Country, in.AddressLines = country, []string{f.Street, f.Town}
+		}
+	}
+	if !f.Paper && !f.Consent {
+		f.ConsentError = i18n.T(ctx, "fees.error.consent")
+	}
+	if f.HolderError != "" || f.IBANError != "" || f.BICError != "" || f.AddressError != "" || f.ConsentError != "" {
+		return nil, f
+	}
+	return &in, f
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }

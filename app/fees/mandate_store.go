@@ -1,0 +1,198 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	views "github.com/pepalumni/memberdb/components/fees"
+)
+
+// Domain errors.
+var (
+	ErrNotConfigured = errors.New("fees: SEPA is not configured")
+	ErrNoMandate     = errors.New("fees: no valid mandate")
+	ErrSubmitted     = errors.New("fees: the run was submitted and cannot change")
+	ErrNotFound      = db.ErrNotFound
+)
+
+// lapse is how long a mandate stays valid without a collection (SEPA
+// rulebook: 36 months).
+const lapse = "36 months"
+
+// MandateInput is a valid mandate to store: from the member's form or a
+// paper mandate the treasurer enters.
+type MandateInput struct {
+	PersonID      int64
+	AccountHolder string
+	IBAN          sepa.IBAN
+	BIC           string   // only outside the EEA
+	AddressLines  []string // only outside the EEA
+	Country       string   // the debtor's country, with the address
+	SignedOn      time.Time
+	Paper         bool
+}
+
+// Mandate is a stored mandate, its IBAN only masked.
+type Mandate struct {
+	ID              int64
+	PersonID        int64
+	Reference       string
+	AccountHolder   string
+	IBANMasked      string
+	BIC             string
+	SignedOn        time.Time
+	Paper           bool
+	LastCollectedOn *time.Time
+	RevokedAt       *time.Time
+	// Lapsed: unused for 36 months.
+	Lapsed bool
+}
+
+// Valid reports whether debits may be collected with the mandate.
+func (m Mandate) Valid() bool { return m.RevokedAt == nil && !m.Lapsed }
+
+const mandateColumns = `id, person_id, reference, account_holder, iban_masked, coalesce(bic, ''), signed_on, paper,
+	last_collected_on, revoked_at, coalesce(last_collected_on, signed_on) < current_date - interval '` + lapse + `'`
+
+func scanMandate(row pgx.Row) (Mandate, error) {
+	var m Mandate
+	err := row.Scan(&m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
+		&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed)
+	return m, err
+}
+
+// ActiveMandate returns the person's mandate that is not revoked (it may
+// have lapsed), or ErrNotFound.
+func ActiveMandate(ctx context.Context, q pgxQuerier, personID int64) (Mandate, error) {
+	m, err := scanMandate(q.QueryRow(ctx, `SELECT `+mandateColumns+` FROM sepa_mandates
+		WHERE person_id = $1 AND revoked_at IS NULL`, personID))
+	if err != nil {
+		return Mandate{}, fmt.Errorf("fees: mandate: %w", db.Map(err))
+	}
+	return m, nil
+}
+
+type pgxQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// GiveMandate stores a new mandate for in.PersonID, revoking one that
+// lapsed, or, when they have a valid one, changes its account: the next
+// collection then carries the amendment with the account of the last
+// collection. It records who did it and, for the account, only that it
+// changed. changed tells which happened.
+func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput, actor audit.Entry) (m Mandate, changed bool, err error) {
+	if box == nil {
+		return Mandate{}, false, ErrNotConfigured
+	}
+	// Two forms sent at once for one person would both find no mandate;
+	// the second waits here and then changes the first one's account.
+	if err := lock(ctx, tx, "mandate", in.PersonID); err != nil {
+		return Mandate{}, false, err
+	}
+	old, err := ActiveMandate(ctx, tx, in.PersonID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return Mandate{}, false, err
+	case old.Lapsed:
+		if _, err := tx.Exec(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now() WHERE id = $1`, old.ID); err != nil {
+			return Mandate{}, false, err
+		}
+	default:
+		return changeAccount(ctx, tx, box, old, in, actor)
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) + 1 FROM sepa_mandates WHERE person_id = $1`, in.PersonID).Scan(&n); err != nil {
+		return Mandate{}, false, err
+	}
+	ref := "PEP-" + strconv.FormatInt(in.PersonID, 10) + "-" + strconv.Itoa(n)
+	const q = `INSERT INTO sepa_mandates (person_id, reference, account_holder, iban_sealed, iban_masked, bic,
+		address_lines, country, signed_on, paper)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, nullif($8, ''), $9, $10)
+		RETURNING ` + mandateColumns
+	m, err = scanMandate(tx.QueryRow(ctx, q, in.PersonID, ref, in.AccountHolder, box.Seal(in.IBAN), in.IBAN.Masked(), in.BIC,
+		nonNil(in.AddressLines), in.Country, in.SignedOn, in.Paper))
+	if err != nil {
+		return Mandate{}, false, fmt.Errorf("fees: give mandate: %w", db.Map(err))
+	}
+	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "", audit.Value("mandate given")
+	return m, false, audit.Record(ctx, tx, actor)
+}
+
+func changeAccount(ctx context.Context, tx pgx.Tx, box *sepa.Box, old Mandate, in MandateInput, actor audit.Entry) (Mandate, bool, error) {
+	// The amendment names the account of the last collection; a mandate
+	// never collected has nothing to amend, and a second change before
+	// the next collection keeps the first original.
+	const q = `UPDATE sepa_mandates SET account_holder = $2, iban_sealed = $3, iban_masked = $4, bic = nullif($5, ''),
+		address_lines = $6, country = nullif($7, ''),
+		original_iban_sealed = CASE WHEN last_collected_on IS NULL THEN NULL ELSE coalesce(original_iban_sealed, iban_sealed) END,
+		updated_at = now()
+		WHERE id = $1 RETURNING ` + mandateColumns
+	m, err := scanMandate(tx.QueryRow(ctx, q, old.ID, in.AccountHolder, box.Seal(in.IBAN), in.IBAN.Masked(), in.BIC,
+		nonNil(in.AddressLines), in.Country))
+	if err != nil {
+		return Mandate{}, false, fmt.Errorf("fees: change account: %w", db.Map(err))
+	}
+	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "iban", audit.Value("IBAN changed")
+	return m, true, audit.Record(ctx, tx, actor)
+}
+
+// RevokeMandate ends the person's mandate; ErrNotFound when they have none.
+func RevokeMandate(ctx context.Context, tx pgx.Tx, personID int64, actor audit.Entry) (Mandate, error) {
+	m, err := scanMandate(tx.QueryRow(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now()
+		WHERE person_id = $1 AND revoked_at IS NULL RETURNING `+mandateColumns, personID))
+	if err != nil {
+		return Mandate{}, fmt.Errorf("fees: revoke: %w", db.Map(err))
+	}
+	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "revoked_at", audit.Value("revoked")
+	return m, audit.Record(ctx, tx, actor)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Mandates lists the mandates that are not revoked, by member, masked.
+func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
+	rows, err := q.Query(ctx, `SELECT p.name, m.* FROM persons p
+		JOIN (SELECT `+mandateColumns+` FROM sepa_mandates WHERE revoked_at IS NULL) m ON m.person_id = p.id
+		ORDER BY p.name, m.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []views.MandateRow
+	for rows.Next() {
+		var name string
+		var m Mandate
+		if err := rows.Scan(&name, &m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
+			&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed); err != nil {
+			return nil, err
+		}
+		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m)})
+	}
+	return out, rows.Err()
+}
+
+// lockSpace is the first key of the domain's advisory locks, apart from
+// the jobs' (app/jobs) and anyone else's.
+const lockSpace = 0x4645_4553 // "FEES"
+
+// lock takes a transaction's advisory lock on what (a kind) and id.
+func lock(ctx context.Context, tx pgx.Tx, what string, id int64) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2 || ':' || $3::bigint))`, lockSpace, what, id)
+	return err
+}

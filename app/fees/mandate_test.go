@@ -1,0 +1,182 @@
+package fees_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/tokens"
+)
+
+// Without the SEPA settings the fee pages say what is missing, and the
+// member's page offers no mandate.
+func TestFeePagesNameMissingSettings(t *testing.T) {
+	app := apptest.Start(t)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	page := app.Get(t, treasurer, "/admin/fees")
+	mustStatus(t, "/admin/fees", page, http.StatusOK)
+	for _, want := range []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY", `data-testid="fees-missing"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the page does not name %s", want)
+		}
+	}
+	if strings.Contains(page.Body, `data-testid="rate-form"`) {
+		t.Error("the schedule form is offered without SEPA settings")
+	}
+	mustStatus(t, "adding a rate", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"ordentlich"}, "amount": {"30"}, "valid_from": {"2020-01-01"}}), http.StatusConflict)
+	id, _ := insertMember(t, app, "Ohne Einstellung", "ordentlich")
+	link := editLink(t, app, id)
+	member := app.Get(t, app.Client(), link+"/mandate")
+	if member.StatusCode != http.StatusOK || !strings.Contains(member.Body, `data-testid="fees-not-configured"`) || strings.Contains(member.Body, `name="iban"`) {
+		t.Errorf("member page without settings = %d, form shown: %v", member.StatusCode, strings.Contains(member.Body, `name="iban"`))
+	}
+	resp := app.PostForm(t, app.Client(), link+"/mandate", url.Values{"account_holder": {"X"}, "iban": {ibanAnna}, "consent": {"yes"}})
+	mustStatus(t, "a mandate without settings", resp, http.StatusConflict)
+}
+
+// Only members have a fee page, and only through a working link.
+func TestFeePageNeedsAMembersLink(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	var guest int64
+	if err := app.Pool.QueryRow(context.Background(), `INSERT INTO persons (name, email) VALUES ('Gast', $1) RETURNING id`, newAddress()).Scan(&guest); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "a guest's fee page", app.Get(t, app.Client(), editLink(t, app, guest)+"/mandate"), http.StatusNotFound)
+	mustStatus(t, "an unknown link", app.Get(t, app.Client(), "/edit/"+strings.Repeat("A", 43)+"/mandate"), http.StatusNotFound)
+	id, _ := insertMember(t, app, "Abgelaufen", "ordentlich")
+	link := editLink(t, app, id)
+	if _, err := app.Pool.Exec(context.Background(), `UPDATE tokens SET expires_at = now() - interval '1 minute' WHERE subject_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "an expired link", app.PostForm(t, app.Client(), link+"/mandate",
+		url.Values{"account_holder": {"X"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusGone)
+}
+
+// Revoking is confirmed by mail; a mandate unused for 36 months is not
+// collected from and the member is asked for a new one.
+func TestRevokeAndLapse(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	id, email := insertMember(t, app, "Rita Widerruf", "ordentlich")
+	link := editLink(t, app, id)
+	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "revoking unconfirmed", app.PostForm(t, app.Client(), link+"/mandate/revoke", nil), http.StatusUnprocessableEntity)
+	mustStatus(t, "revoking", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	m := waitKind(t, app, email, "widerrufen", 1)
+	if !strings.Contains(m.Text, "PEP-") {
+		t.Errorf("the revocation mail lacks the reference:\n%s", m.Text)
+	}
+	mustStatus(t, "revoking again", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+
+	mustStatus(t, "a new mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanDora}, "consent": {"yes"}}), http.StatusSeeOther)
+	if _, err := app.Pool.Exec(ctx, `UPDATE sepa_mandates SET signed_on = current_date - interval '37 months' WHERE person_id = $1 AND revoked_at IS NULL`, id); err != nil {
+		t.Fatal(err)
+	}
+	page := app.Get(t, app.Client(), link+"/mandate")
+	if strings.Contains(page.Body, `data-testid="mandate"`) || !strings.Contains(page.Body, `data-testid="mandate-form"`) {
+		t.Error("a lapsed mandate is shown as valid")
+	}
+	mustStatus(t, "a mandate after the lapse", giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	var refs []string
+	rows, err := app.Pool.Query(ctx, `SELECT reference || ':' || (revoked_at IS NULL) FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refs, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) != 3 || !strings.HasSuffix(refs[0], "-1:false") || !strings.HasSuffix(refs[1], "-2:false") || !strings.HasSuffix(refs[2], "-3:true") {
+		t.Errorf("mandates after revoking and a lapse: %v", refs)
+	}
+}
+
+// The GDPR export shows the mandate with its IBAN masked; erasure
+// overwrites holder and account and revokes the mandate.
+func TestExportAndErasure(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	id, _ := insertMember(t, app, "Erika Export", "ordentlich")
+	mustStatus(t, "the mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {"Erika Kontoinhaberin"},
+		"iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	h := sha256.Sum256(raw)
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO tokens (hash, purpose, subject_id, expires_at, single_use)
+		VALUES ($1, $2, $3, now() + interval '1 hour', false)`, h[:], tokens.GDPRView, id); err != nil {
+		t.Fatal(err)
+	}
+	resp := app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw)+"?format=json")
+	mustStatus(t, "the export", resp, http.StatusOK)
+	var ex struct {
+		Mandates []struct {
+			Reference string `json:"reference"`
+			IBAN      string `json:"iban_masked"`
+		} `json:"sepa_mandates"`
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Mandates) != 1 || ex.Mandates[0].IBAN != "DE02 •••• •••• •••• ••01 01" || strings.Contains(resp.Body, ibanAnna[4:]) {
+		t.Errorf("export: %+v", ex.Mandates)
+	}
+
+	page := app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw))
+	if !strings.Contains(page.Body, `data-testid="gdpr-mandates"`) || !strings.Contains(page.Body, "DE02 •••• •••• •••• ••01 01") || strings.Contains(page.Body, ibanAnna[4:]) {
+		t.Error("the GDPR page does not show the mandate masked")
+	}
+
+	if err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var holder, masked string
+	var sealed int
+	var revoked bool
+	if err := app.Pool.QueryRow(ctx, `SELECT account_holder, iban_masked, octet_length(iban_sealed), revoked_at IS NOT NULL
+		FROM sepa_mandates WHERE person_id = $1`, id).Scan(&holder, &masked, &sealed, &revoked); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(holder, "Erika") || masked != "" || sealed != 0 || !revoked {
+		t.Errorf("after erasure: holder %q, masked %q, %d sealed bytes, revoked %v", holder, masked, sealed, revoked)
+	}
+	if where := tablesHolding(t, app, "Kontoinhaberin"); len(where) > 0 {
+		t.Errorf("the account holder is still stored in %v", where)
+	}
+}
+
+// The same form sent several times at once stores one mandate and
+// fails none of the requests.
+func TestMandateFormsAtOnce(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	id, _ := insertMember(t, app, "Doppelt Klicker", "ordentlich")
+	link := editLink(t, app, id)
+	const n = 5
+	codes := make(chan int, n)
+	for range n {
+		go func() {
+			codes <- giveMandate(t, app, link, url.Values{"account_holder": {"Doppelt"}, "iban": {ibanAnna}, "consent": {"yes"}}).StatusCode
+		}()
+	}
+	for range n {
+		if code := <-codes; code != http.StatusSeeOther {
+			t.Errorf("a form sent with others = %d", code)
+		}
+	}
+	var active int
+	if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&active); err != nil || active != 1 {
+		t.Errorf("%d active mandates (%v), want 1", active, err)
+	}
+}

@@ -1,0 +1,188 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
+	views "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// linkPerson is the member behind the request's edit link; a link that
+// does not work is answered, and ok is false.
+func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request) (members.Person, string, bool) {
+	token := chi.URLParam(r, "token")
+	p, err := members.EditLinkPerson(r.Context(), h.pool, token)
+	switch {
+	case errors.Is(err, tokens.ErrNotFound):
+		h.site.NotFound(w, r)
+	case errors.Is(err, tokens.ErrExpired), errors.Is(err, members.ErrGone):
+		h.site.Error(w, r, http.StatusGone, i18n.T(r.Context(), "fees.member.link_gone"))
+	case err != nil:
+		h.site.ServerError(w, r, err)
+	case !p.IsMember():
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.member.not_member"))
+	default:
+		return p, token, true
+	}
+	return members.Person{}, "", false
+}
+
+// memberPage is the member's fee page with form f.
+func (h *Handler) memberPage(ctx context.Context, p members.Person, token string, f views.MandateForm) (views.MemberPage, error) {
+	v := views.MemberPage{EditLink: "/edit/" + token, RevokeURL: "/edit/" + token + "/mandate/revoke",
+		Missing: !h.cfg.SEPA.Ready() || h.box == nil,
+		Text:    views.MandateText{Creditor: h.cfg.SEPA.CreditorName, CreditorID: h.cfg.SEPA.CreditorID}}
+	fees, err := PersonFees(ctx, h.pool, p.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, f := range fees {
+		v.Fees = append(v.Fees, feeRow(f))
+	}
+	m, err := ActiveMandate(ctx, h.pool, p.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return v, err
+	case !m.Lapsed:
+		mv := mandateView(m)
+		v.Mandate = &mv
+		f.Changing = true
+	}
+	f.Action = "/edit/" + token + "/mandate"
+	if f.Holder == "" && v.Mandate == nil {
+		f.Holder = p.Name
+	}
+	v.Form = f
+	return v, nil
+}
+
+func (h *Handler) renderMember(w http.ResponseWriter, r *http.Request, status int, v views.MemberPage) {
+	w.Header().Set("Cache-Control", "no-store")
+	h.site.Render(w, r, status, i18n.T(r.Context(), "fees.member.title"), views.Member(v))
+}
+
+// mandateForm is GET /edit/{token}/mandate: the member's fees and mandate.
+func (h *Handler) mandateForm(w http.ResponseWriter, r *http.Request) {
+	p, token, ok := h.linkPerson(w, r)
+	if !ok {
+		return
+	}
+	v, err := h.memberPage(r.Context(), p, token, views.MandateForm{})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.renderMember(w, r, http.StatusOK, v)
+}
+
+// mandateSubmit is POST /edit/{token}/mandate: a new mandate, signed
+// today, or a new account for the valid one; confirmed by mail.
+func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	p, token, ok := h.linkPerson(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	if !h.cfg.SEPA.Ready() || h.box == nil {
+		h.site.Error(w, r, http.StatusConflict, i18n.T(ctx, "fees.member.not_configured"))
+		return
+	}
+	in, f := readMandateForm(ctx, r, views.MandateForm{})
+	if in == nil {
+		v, err := h.memberPage(ctx, p, token, f)
+		if err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+		h.renderMember(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	in.PersonID = p.ID
+	in.SignedOn = today(h.now())
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		m, changed, err := GiveMandate(ctx, tx, h.box, *in, audit.Entry{Actor: audit.ActorParticipant})
+		if err != nil {
+			return err
+		}
+		name := "mandate_given"
+		if changed {
+			name = "mandate_changed"
+		}
+		return h.mailer().mandateMail(ctx, tx, p, name, m)
+	})
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.saved"))
+	web.Redirect(w, r, "/edit/"+token+"/mandate")
+}
+
+// mandateRevoke is POST /edit/{token}/mandate/revoke.
+func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	p, token, ok := h.linkPerson(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "yes" {
+		h.site.Error(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "fees.error.revoke_confirm"))
+		return
+	}
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		m, err := RevokeMandate(ctx, tx, p.ID, audit.Entry{Actor: audit.ActorParticipant})
+		if err != nil {
+			return err
+		}
+		return h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m)
+	})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(ctx, "fees.error.no_mandate"))
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.revoked"))
+	web.Redirect(w, r, "/edit/"+token+"/mandate")
+}
+
+func (h *Handler) mailer() Mailer { return Mailer{cfg: h.cfg, texts: h.texts} }
+
+// today is the date in the association's time zone.
+func today(now time.Time) time.Time {
+	y, m, d := now.In(web.Berlin).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func mandateView(m Mandate) views.MandateView {
+	v := views.MandateView{Reference: m.Reference, Holder: m.AccountHolder, IBAN: m.IBANMasked,
+		SignedOn: m.SignedOn.Format(time.DateOnly), Paper: m.Paper, Lapsed: m.Lapsed}
+	if m.LastCollectedOn != nil {
+		v.LastCollected = m.LastCollectedOn.Format(time.DateOnly)
+	}
+	return v
+}
+
+func feeRow(f Fee) views.FeeRow {
+	return views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
+		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason}
+}

@@ -1,0 +1,76 @@
+package fees
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/persons"
+	views "github.com/pepalumni/memberdb/components/members"
+)
+
+// Fees stay when their person is erased, for the association's books;
+// what names the person or their account goes: the mandates' holder,
+// sealed IBAN, BIC and address are overwritten and the mandates revoked,
+// and so is what each fee kept for its bank file.
+func init() {
+	persons.Register(persons.Domain{
+		Name:   "fees",
+		Tables: []string{"sepa_mandates", "fees", "fee_categories"},
+		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
+			OR EXISTS (SELECT 1 FROM fees WHERE person_id = p.id AND status IN ('due', 'returned'))`,
+		Data: []persons.Category{
+			{What: "privacy.data.mandates", Where: "sepa_mandates",
+				Why: "privacy.why.mandates", HowLong: "privacy.while_person"},
+			{What: "privacy.data.fees", Where: "fees",
+				Why: "privacy.why.fees", HowLong: "privacy.while_person"},
+		},
+		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
+			for _, q := range []string{
+				`UPDATE sepa_mandates SET account_holder = $2, iban_sealed = '\x'::bytea, iban_masked = '', bic = NULL,
+				        address_lines = '{}', country = NULL, original_iban_sealed = NULL,
+				        revoked_at = coalesce(revoked_at, now()), updated_at = now()
+				 WHERE person_id = $1`,
+				`DELETE FROM fee_categories WHERE person_id = $1 AND $2 <> ''`,
+				`UPDATE fees SET account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
+				        address_lines = '{}', country = NULL, updated_at = now()
+				 WHERE person_id = $1 AND $2 <> ''`,
+			} {
+				if _, err := tx.Exec(ctx, q, s.ID, persons.AnonymisedName); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Export: exportFees,
+	})
+}
+
+func exportFees(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
+	rows, err := tx.Query(ctx, `SELECT reference, account_holder, iban_masked, signed_on::text, paper,
+		last_collected_on::text, revoked_at::text FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, s.ID)
+	if err != nil {
+		return err
+	}
+	ex.Mandates, err = pgx.CollectRows(rows, pgx.RowToStructByPos[views.ExportMandate])
+	if err != nil {
+		return err
+	}
+	rows, err = tx.Query(ctx, `SELECT year, cents, status, coalesce(mandate_reference, ''), return_reason
+		FROM fees WHERE person_id = $1 ORDER BY year`, s.ID)
+	if err != nil {
+		return err
+	}
+	ex.Fees, err = pgx.CollectRows(rows, pgx.RowToStructByPos[views.ExportFee])
+	if err != nil {
+		return err
+	}
+	var category string
+	err = tx.QueryRow(ctx, `SELECT category FROM fee_categories WHERE person_id = $1`, s.ID).Scan(&category)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	ex.FeeCategory = &category
+	return err
+}

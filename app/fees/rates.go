@@ -1,0 +1,94 @@
+package fees
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/db"
+)
+
+// Rate is one line of the fee schedule.
+type Rate struct {
+	ID        int64
+	Category  string
+	Cents     int64
+	ValidFrom time.Time
+}
+
+// The categories every schedule has: the membership types.
+const (
+	CategoryRegular = "ordentlich"
+	CategorySupport = "ausserordentlich"
+)
+
+// Rates returns the whole schedule, newest first per category.
+func Rates(ctx context.Context, q pgxQuerier) ([]Rate, error) {
+	rows, err := q.Query(ctx, `SELECT id, category, cents, valid_from FROM fee_rates ORDER BY category, valid_from DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("fees: rates: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Rate])
+}
+
+// AddRate adds a line to the schedule; one per category and date.
+func AddRate(ctx context.Context, tx pgx.Tx, r Rate) error {
+	_, err := tx.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ($1, $2, $3)`, r.Category, r.Cents, r.ValidFrom)
+	if err != nil {
+		return fmt.Errorf("fees: add rate: %w", db.Map(err))
+	}
+	return nil
+}
+
+// rateOn is the amount of category on day: the line valid from the latest
+// date not after it; ok false when the schedule has none.
+func rateOn(rates []Rate, category string, day time.Time) (cents int64, ok bool) {
+	var best *Rate
+	for i, r := range rates {
+		if r.Category == category && !r.ValidFrom.After(day) && (best == nil || r.ValidFrom.After(best.ValidFrom)) {
+			best = &rates[i]
+		}
+	}
+	if best == nil {
+		return 0, false
+	}
+	return best.Cents, true
+}
+
+// SetCategory puts the member in a reduced category of the schedule, or
+// back to their membership type's when category is empty.
+func SetCategory(ctx context.Context, tx pgx.Tx, personID int64, category string) error {
+	var err error
+	if category == "" {
+		_, err = tx.Exec(ctx, `DELETE FROM fee_categories WHERE person_id = $1`, personID)
+	} else {
+		_, err = tx.Exec(ctx, `INSERT INTO fee_categories (person_id, category) VALUES ($1, $2)
+			ON CONFLICT (person_id) DO UPDATE SET category = EXCLUDED.category, updated_at = now()`, personID, category)
+	}
+	if err != nil {
+		return fmt.Errorf("fees: category: %w", db.Map(err))
+	}
+	return nil
+}
+
+// Category is the member's reduced category; "" when they pay by
+// membership type.
+func Category(ctx context.Context, q pgxQuerier, personID int64) (string, error) {
+	var c string
+	err := q.QueryRow(ctx, `SELECT coalesce((SELECT category FROM fee_categories WHERE person_id = $1), '')`, personID).Scan(&c)
+	return c, err
+}
+
+// categories lists the schedule's categories.
+func categories(rates []Rate) []string {
+	var out []string
+	for _, r := range rates {
+		if !slices.Contains(out, r.Category) {
+			out = append(out, r.Category)
+		}
+	}
+	return out
+}

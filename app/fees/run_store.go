@@ -1,0 +1,377 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/members"
+)
+
+// Errors of creating a run; the handler names them next to the fields.
+var (
+	ErrDueDay   = errors.New("fees: the due date is not a TARGET2 business day")
+	ErrDueSoon  = errors.New("fees: the due date leaves too little time for the pre-notification")
+	ErrNoRate   = errors.New("fees: the schedule has no amount for a category")
+	ErrNoDebtor = errors.New("fees: nobody to collect from")
+)
+
+// Candidate is a confirmed member a run for a year would collect from.
+type Candidate struct {
+	Person   members.Person
+	Category string
+	Cents    int64
+	Mandate  *Mandate // nil: no valid mandate, the member gets an invoice
+}
+
+// Candidates lists the confirmed members whose fee of year is not yet
+// collected or settled, with their amount and mandate.
+func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error) {
+	ms, err := members.ConfirmedMembers(ctx, q, year)
+	if err != nil {
+		return nil, err
+	}
+	rates, err := Rates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT person_id FROM fees WHERE year = $1
+		AND NOT (status = 'returned' OR (status = 'due' AND run_id IS NULL))`, year)
+	if err != nil {
+		return nil, err
+	}
+	settled, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT person_id, category FROM fee_categories`)
+	if err != nil {
+		return nil, err
+	}
+	reduced := map[int64]string{}
+	var pid int64
+	var cat string
+	if _, err := pgx.ForEachRow(rows, []any{&pid, &cat}, func() error { reduced[pid] = cat; return nil }); err != nil {
+		return nil, err
+	}
+	jan1 := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
+	var out []Candidate
+	for _, p := range ms {
+		if slices.Contains(settled, p.ID) {
+			continue
+		}
+		c := Candidate{Person: p, Category: reduced[p.ID]}
+		if c.Category == "" {
+			c.Category = p.MembershipType
+		}
+		if c.Category == "" {
+			c.Category = CategoryRegular
+		}
+		cents, ok := rateOn(rates, c.Category, jan1)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s in %d", ErrNoRate, c.Category, year)
+		}
+		c.Cents = cents
+		m, err := ActiveMandate(ctx, q, p.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, err
+		case m.Valid():
+			c.Mandate = &m
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CheckDue tells whether due may be a run's due date when created at now.
+func CheckDue(cfg config.SEPA, due, now time.Time) error {
+	if !sepa.IsTarget2Day(due) {
+		return ErrDueDay
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if due.Before(today.AddDate(0, 0, cfg.PrenotificationDays+1)) {
+		return ErrDueSoon
+	}
+	return nil
+}
+
+// Run is a collection run.
+type Run struct {
+	ID          int64
+	Year        int
+	DueOn       time.Time
+	CreatedBy   string
+	CreatedAt   time.Time
+	SubmittedAt *time.Time
+}
+
+// MsgID is the bank file's message id: the same for every download.
+func (r Run) MsgID() string {
+	return "PEP-RUN-" + strconv.FormatInt(r.ID, 10) + "-" + r.CreatedAt.UTC().Format("20060102150405")
+}
+
+// CreateRun creates a run of year due on due for the candidates not in
+// exclude, with a fee row each that keeps what the bank file needs.
+// Fees with a mandate are debits (FRST for a mandate's first collection,
+// RCUR after); the others are invoiced. It returns the run and the fee ids.
+func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, now time.Time, exclude []int64, by string) (Run, []Candidate, error) {
+	if !cfg.Ready() {
+		return Run{}, nil, ErrNotConfigured
+	}
+	if err := CheckDue(cfg, due, now); err != nil {
+		return Run{}, nil, err
+	}
+	// Runs of one year are created one after the other, so that a member
+	// is collected from once.
+	if err := lock(ctx, tx, "run", int64(year)); err != nil {
+		return Run{}, nil, err
+	}
+	all, err := Candidates(ctx, tx, year)
+	if err != nil {
+		return Run{}, nil, err
+	}
+	var cands []Candidate
+	for _, c := range all {
+		if !slices.Contains(exclude, c.Person.ID) {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return Run{}, nil, ErrNoDebtor
+	}
+	var run Run
+	err = tx.QueryRow(ctx, `INSERT INTO fee_runs (year, due_on, created_by) VALUES ($1, $2, $3)
+		RETURNING id, year, due_on, created_by, created_at, submitted_at`, year, due, by).
+		Scan(&run.ID, &run.Year, &run.DueOn, &run.CreatedBy, &run.CreatedAt, &run.SubmittedAt)
+	if err != nil {
+		return Run{}, nil, fmt.Errorf("fees: create run: %w", err)
+	}
+	for _, c := range cands {
+		var mandateID *int64
+		if c.Mandate != nil {
+			mandateID = &c.Mandate.ID
+		}
+		// The mandate's sealed values are copied as they are: the IBAN
+		// is never decrypted to create a run.
+		const q = `INSERT INTO fees (person_id, year, cents, status, run_id, mandate_id, mandate_reference, signed_on,
+		        sequence, account_holder, iban_sealed, original_iban_sealed, bic, country, address_lines)
+			SELECT $1, $2, $3, 'due', $4, m.id, m.reference, m.signed_on,
+			       CASE WHEN m.id IS NULL THEN NULL WHEN m.last_collected_on IS NULL THEN 'FRST' ELSE 'RCUR' END,
+			       m.account_holder, m.iban_sealed, m.original_iban_sealed, m.bic, m.country, coalesce(m.address_lines, '{}')
+			FROM (SELECT 1) one LEFT JOIN sepa_mandates m ON m.id = $5
+			ON CONFLICT (person_id, year) DO UPDATE SET cents = EXCLUDED.cents, status = 'due', run_id = EXCLUDED.run_id,
+			    mandate_id = EXCLUDED.mandate_id, mandate_reference = EXCLUDED.mandate_reference,
+			    signed_on = EXCLUDED.signed_on, sequence = EXCLUDED.sequence, account_holder = EXCLUDED.account_holder,
+			    iban_sealed = EXCLUDED.iban_sealed, original_iban_sealed = EXCLUDED.original_iban_sealed,
+			    bic = EXCLUDED.bic, country = EXCLUDED.country, address_lines = EXCLUDED.address_lines,
+			    return_reason = NULL, returned_at = NULL, updated_at = now()`
+		if _, err := tx.Exec(ctx, q, c.Person.ID, year, c.Cents, run.ID, mandateID); err != nil {
+			return Run{}, nil, fmt.Errorf("fees: create run: %w", db.Map(err))
+		}
+	}
+	return run, cands, nil
+}
+
+// LoadRun returns run id.
+func LoadRun(ctx context.Context, q pgxQuerier, id int64, lock bool) (Run, error) {
+	sql := `SELECT id, year, due_on, created_by, created_at, submitted_at FROM fee_runs WHERE id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	var r Run
+	err := q.QueryRow(ctx, sql, id).Scan(&r.ID, &r.Year, &r.DueOn, &r.CreatedBy, &r.CreatedAt, &r.SubmittedAt)
+	if err != nil {
+		return Run{}, fmt.Errorf("fees: run: %w", db.Map(err))
+	}
+	return r, nil
+}
+
+// Runs lists every run, newest first.
+func Runs(ctx context.Context, q pgxQuerier) ([]Run, error) {
+	rows, err := q.Query(ctx, `SELECT id, year, due_on, created_by, created_at, submitted_at FROM fee_runs ORDER BY id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Run])
+}
+
+// Fee is one member's fee in a run, without account data.
+type Fee struct {
+	ID           int64
+	PersonID     int64
+	Name         string
+	Year         int
+	Cents        int64
+	Status       string
+	Reference    string // mandate reference; empty for an invoice
+	Sequence     string
+	ReturnReason string
+}
+
+// RunFees lists the fees of run id by name.
+func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
+	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, p.name, f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
+		coalesce(f.sequence, ''), coalesce(f.return_reason, '')
+		FROM fees f JOIN persons p ON p.id = f.person_id WHERE f.run_id = $1 ORDER BY p.name, f.id`, runID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Fee])
+}
+
+// PersonFees is the fee history of one person, newest first.
+func PersonFees(ctx context.Context, q pgxQuerier, personID int64) ([]Fee, error) {
+	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, '', f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
+		coalesce(f.sequence, ''), coalesce(f.return_reason, '')
+		FROM fees f WHERE f.person_id = $1 ORDER BY f.year DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Fee])
+}
+
+// BankFile builds the run's bank file from what its fees kept, so every
+// download of a run gives the same file.
+func BankFile(ctx context.Context, q pgxQuerier, box *sepa.Box, cfg config.SEPA, run Run) ([]byte, error) {
+	if box == nil || !cfg.Ready() {
+		return nil, ErrNotConfigured
+	}
+	rows, err := q.Query(ctx, `SELECT id, cents, sequence, mandate_reference, signed_on, account_holder, iban_sealed,
+		original_iban_sealed, coalesce(bic, ''), coalesce(country, ''), address_lines
+		FROM fees WHERE run_id = $1 AND iban_sealed IS NOT NULL AND octet_length(iban_sealed) > 0 ORDER BY id`, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		ID                  int64
+		Cents               int64
+		Sequence, Reference string
+		SignedOn            time.Time
+		Holder              string
+		Sealed, OrigSealed  []byte
+		BIC, Country        string
+		AddressLines        []string
+	}
+	debits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	if err != nil {
+		return nil, err
+	}
+	f := sepa.File{MsgID: run.MsgID(), Created: run.CreatedAt, Due: run.DueOn,
+		Creditor: sepa.Creditor{Name: cfg.CreditorName, IBAN: cfg.CreditorIBAN, BIC: cfg.CreditorBIC, ID: cfg.CreditorID}}
+	for _, d := range debits {
+		iban, err := box.Open(d.Sealed)
+		if err != nil {
+			return nil, err
+		}
+		debit := sepa.Debit{
+			EndToEndID: "PEP-" + strconv.Itoa(run.Year) + "-" + strconv.FormatInt(d.ID, 10),
+			Cents:      d.Cents, Sequence: d.Sequence, MandateID: d.Reference, SignedOn: d.SignedOn,
+			DebtorName: d.Holder, IBAN: iban, BIC: d.BIC, Country: d.Country, AddressLines: d.AddressLines,
+			Remittance: remittance(run.Year, d.Reference),
+		}
+		if d.OrigSealed != nil {
+			if debit.OriginalIBAN, err = box.Open(d.OrigSealed); err != nil {
+				return nil, err
+			}
+		}
+		f.Debits = append(f.Debits, debit)
+	}
+	return f.XML()
+}
+
+// remittance is the text on the member's statement.
+func remittance(year int, ref string) string {
+	return "Mitgliedsbeitrag " + strconv.Itoa(year) + " " + ref
+}
+
+// SubmitRun marks the run as given to the bank: its debits count as paid,
+// their mandates as used on the due date (the next collection is RCUR and
+// carries no amendment).
+func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
+	run, err := LoadRun(ctx, tx, id, true)
+	if err != nil {
+		return Run{}, err
+	}
+	if run.SubmittedAt != nil {
+		return Run{}, ErrSubmitted
+	}
+	for _, q := range []string{
+		`UPDATE fee_runs SET submitted_at = now() WHERE id = $1`,
+		`UPDATE fees SET status = 'paid', updated_at = now() WHERE run_id = $1 AND mandate_id IS NOT NULL AND status = 'due'`,
+		`UPDATE sepa_mandates m SET last_collected_on = r.due_on, original_iban_sealed = NULL, updated_at = now()
+		 FROM fees f JOIN fee_runs r ON r.id = f.run_id WHERE f.run_id = $1 AND m.id = f.mandate_id`,
+	} {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return Run{}, fmt.Errorf("fees: submit: %w", err)
+		}
+	}
+	return LoadRun(ctx, tx, id, false)
+}
+
+// ReturnCodes are the reasons banks give for returned debits
+// (R-transactions) that the treasurer can record.
+var ReturnCodes = []string{"AC01", "AC04", "AC06", "AG01", "AG02", "AM04", "AM05", "BE05", "FF01", "MD01", "MD02", "MD06", "MD07", "MS02", "MS03", "RR01", "RR02", "RR03", "RR04", "SL01"}
+
+// ErrNotReturnable is a fee that was not collected by a submitted run.
+var ErrNotReturnable = errors.New("fees: only a collected debit of a submitted run can be returned")
+
+// RecordReturn records that the bank returned fee feeID of run runID with
+// reason: the fee is open again, and a returned first collection makes
+// the next one a first collection too.
+func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason string) (Fee, error) {
+	run, err := LoadRun(ctx, tx, runID, true)
+	if err != nil {
+		return Fee{}, err
+	}
+	if run.SubmittedAt == nil {
+		return Fee{}, ErrNotReturnable
+	}
+	var f Fee
+	err = tx.QueryRow(ctx, `UPDATE fees SET status = 'returned', return_reason = $3, returned_at = now(), updated_at = now()
+		WHERE id = $2 AND run_id = $1 AND mandate_id IS NOT NULL AND status = 'paid'
+		RETURNING id, person_id, '', year, cents, status, coalesce(mandate_reference, ''), coalesce(sequence, ''), return_reason`,
+		runID, feeID, reason).Scan(&f.ID, &f.PersonID, &f.Name, &f.Year, &f.Cents, &f.Status, &f.Reference, &f.Sequence, &f.ReturnReason)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Fee{}, ErrNotReturnable
+	}
+	if err != nil {
+		return Fee{}, fmt.Errorf("fees: return: %w", err)
+	}
+	if f.Sequence == sepa.First {
+		if _, err := tx.Exec(ctx, `UPDATE sepa_mandates SET last_collected_on = NULL, updated_at = now()
+			WHERE id = (SELECT mandate_id FROM fees WHERE id = $1)`, f.ID); err != nil {
+			return Fee{}, err
+		}
+	}
+	return f, nil
+}
+
+// ErrNotOpen is a fee that is not open (due or returned) any more.
+var ErrNotOpen = errors.New("fees: the fee is not open")
+
+// Settle marks an open fee of run runID as paid (a transfer came in) or
+// waived by the board.
+func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) error {
+	if status != "paid" && status != "waived" {
+		return ErrNotOpen
+	}
+	tag, err := tx.Exec(ctx, `UPDATE fees SET status = $3, updated_at = now()
+		WHERE id = $2 AND run_id = $1 AND status IN ('due', 'returned')`, runID, feeID, status)
+	if err != nil {
+		return fmt.Errorf("fees: settle: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotOpen
+	}
+	return nil
+}

@@ -1,0 +1,341 @@
+package fees
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/web"
+	views "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// runInput reads year and due date of a run from the query or the form;
+// on a problem the admin page is rendered with it and ok is false.
+func (h *Handler) runInput(w http.ResponseWriter, r *http.Request, year, due string) (int, time.Time, bool) {
+	ctx := r.Context()
+	f := views.RunForm{Year: strings.TrimSpace(year), Due: strings.TrimSpace(due)}
+	y, err := strconv.Atoi(f.Year)
+	if err != nil || y < 2000 || y > 2200 {
+		f.YearError = i18n.T(ctx, "fees.error.year")
+	}
+	d, err := time.Parse(time.DateOnly, f.Due)
+	switch {
+	case err != nil:
+		f.DueError = i18n.T(ctx, "fees.error.date")
+	default:
+		switch CheckDue(h.cfg.SEPA, d, h.now().In(web.Berlin)) {
+		case ErrDueDay:
+			f.DueError = i18n.T(ctx, "fees.error.due_day")
+		case ErrDueSoon:
+			f.DueError = i18n.T(ctx, "fees.error.due_soon", h.cfg.SEPA.PrenotificationDays+1)
+		}
+	}
+	if f.YearError != "" || f.DueError != "" {
+		h.renderAdmin(w, r, http.StatusUnprocessableEntity, views.RateForm{}, f)
+		return 0, time.Time{}, false
+	}
+	return y, d, true
+}
+
+func (h *Handler) ready(w http.ResponseWriter, r *http.Request) bool {
+	if !h.cfg.SEPA.Ready() || h.box == nil {
+		h.renderAdmin(w, r, http.StatusConflict, views.RateForm{}, views.RunForm{})
+		return false
+	}
+	return true
+}
+
+// newRun is GET /admin/fees/runs/new?year=…&due=…: who the run would
+// collect from, before anything is stored or mailed.
+func (h *Handler) newRun(w http.ResponseWriter, r *http.Request) {
+	if !h.ready(w, r) {
+		return
+	}
+	year, due, ok := h.runInput(w, r, r.URL.Query().Get("year"), r.URL.Query().Get("due"))
+	if !ok {
+		return
+	}
+	h.renderNewRun(w, r, http.StatusOK, year, due, nil, "")
+}
+
+func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, year int, due time.Time, exclude []int64, problem string) {
+	ctx := r.Context()
+	cands, err := Candidates(ctx, h.pool, year)
+	if errors.Is(err, ErrNoRate) {
+		problem, status = i18n.T(ctx, "fees.error.no_rate", year), http.StatusUnprocessableEntity
+	} else if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	v := views.NewRunPage{Year: itoa(year), Due: due.Format(time.DateOnly), Error: problem}
+	var total int64
+	for _, c := range cands {
+		row := views.CandidateRow{PersonID: strconv.FormatInt(c.Person.ID, 10), Name: c.Person.Name, Category: c.Category,
+			Amount: amount(c.Cents), Excluded: slices.Contains(exclude, c.Person.ID)}
+		if c.Mandate != nil {
+			row.Mandate = c.Mandate.Reference
+		}
+		if !row.Excluded {
+			total += c.Cents
+			if c.Mandate != nil {
+				v.Debits++
+			} else {
+				v.Invoices++
+			}
+		}
+		v.Candidates = append(v.Candidates, row)
+	}
+	v.Total = amount(total)
+	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.new_title", v.Year, v.Due), views.NewRun(v))
+}
+
+// createRun is POST /admin/fees/runs: creates the run and queues the
+// pre-notifications and invoices.
+func (h *Handler) createRun(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) || !h.ready(w, r) {
+		return
+	}
+	ctx := r.Context()
+	year, due, ok := h.runInput(w, r, r.PostFormValue("year"), r.PostFormValue("due"))
+	if !ok {
+		return
+	}
+	var exclude []int64
+	for _, s := range r.PostForm["exclude"] {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, nil, i18n.T(ctx, "fees.error.exclude"))
+			return
+		}
+		exclude = append(exclude, id)
+	}
+	run, err := h.CreateRunAndMail(ctx, year, due, exclude, actor(ctx).Actor)
+	switch {
+	case errors.Is(err, ErrNoDebtor):
+		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, exclude, i18n.T(ctx, "fees.error.nobody"))
+		return
+	case errors.Is(err, ErrNoRate):
+		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, exclude, "")
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.created"))
+	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
+}
+
+// CreateRunAndMail creates a run in one transaction with its mails; the
+// command line uses it too.
+func (h *Handler) CreateRunAndMail(ctx context.Context, year int, due time.Time, exclude []int64, by string) (Run, error) {
+	var run Run
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		var cands []Candidate
+		var err error
+		run, cands, err = CreateRun(ctx, tx, h.cfg.SEPA, year, due, h.now().In(web.Berlin), exclude, by)
+		if err != nil {
+			return err
+		}
+		return h.mailer().runMails(ctx, tx, run, cands)
+	})
+	return run, err
+}
+
+// runID reads {id}; a malformed id is a missing run.
+func (h *Handler) loadRun(w http.ResponseWriter, r *http.Request) (Run, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		h.site.NotFound(w, r)
+		return Run{}, false
+	}
+	run, err := LoadRun(r.Context(), h.pool, id, false)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		h.site.NotFound(w, r)
+		return Run{}, false
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return Run{}, false
+	}
+	return run, true
+}
+
+// run is GET /admin/fees/runs/{id}.
+func (h *Handler) run(w http.ResponseWriter, r *http.Request) {
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	h.renderRun(w, r, http.StatusOK, run, "")
+}
+
+func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, run Run, problem string) {
+	ctx := r.Context()
+	fees, err := RunFees(ctx, h.pool, run.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	id := strconv.FormatInt(run.ID, 10)
+	v := views.RunPage{ID: id, Year: itoa(run.Year), Due: run.DueOn.Format(time.DateOnly),
+		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Codes: ReturnCodes, Error: problem}
+	if run.SubmittedAt != nil {
+		v.Submitted = run.SubmittedAt.In(web.Berlin).Format("2006-01-02 15:04")
+	}
+	var total int64
+	for _, f := range fees {
+		row := feeRow(f)
+		if f.Reference != "" {
+			v.Debits++
+			total += f.Cents
+			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid"
+		}
+		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned"
+		v.Fees = append(v.Fees, row)
+	}
+	v.Total = amount(total)
+	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
+}
+
+// bankFile is GET /admin/fees/runs/{id}/pain.008.xml: the file for the
+// bank, checked before it goes out. It is the one place the IBANs are
+// readable.
+func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
+	if !h.ready(w, r) {
+		return
+	}
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	data, err := BankFile(r.Context(), h.pool, h.box, h.cfg.SEPA, run)
+	if errors.Is(err, sepa.ErrEmpty) {
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.error.no_debits"))
+		return
+	}
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	if problems := sepa.Check(data); len(problems) > 0 {
+		h.site.ServerError(w, r, errors.New("fees: bank file fails its checks: "+strings.Join(problems, "; ")))
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="pain.008-`+run.MsgID()+`.xml"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(data)
+}
+
+// submitRun is POST /admin/fees/runs/{id}/submit.
+func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "yes" {
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submit_confirm"))
+		return
+	}
+	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		var err error
+		run, err = SubmitRun(ctx, tx, run.ID)
+		return err
+	})
+	switch {
+	case errors.Is(err, ErrSubmitted):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submitted"))
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.submitted"))
+	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
+}
+
+// recordReturn is POST /admin/fees/runs/{id}/returns: a returned debit
+// with its reason; the fee is open again and the member is told.
+func (h *Handler) recordReturn(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	reason := r.PostFormValue("reason")
+	feeID, err := strconv.ParseInt(r.PostFormValue("fee_id"), 10, 64)
+	if err != nil || !slices.Contains(ReturnCodes, reason) {
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.return"))
+		return
+	}
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		f, err := RecordReturn(ctx, tx, run.ID, feeID, reason)
+		if err != nil {
+			return err
+		}
+		p, err := members.Load(ctx, tx, f.PersonID)
+		if errors.Is(err, members.ErrGone) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return h.mailer().returnMail(ctx, tx, p, f)
+	})
+	switch {
+	case errors.Is(err, ErrNotReturnable), errors.Is(err, ErrNotFound):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.return"))
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.returned"))
+	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
+}
+
+// settle is POST /admin/fees/runs/{id}/settle: an open fee paid by
+// transfer, or waived.
+func (h *Handler) settle(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	run, ok := h.loadRun(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	feeID, err := strconv.ParseInt(r.PostFormValue("fee_id"), 10, 64)
+	if err == nil {
+		err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+			return Settle(ctx, tx, run.ID, feeID, r.PostFormValue("status"))
+		})
+	}
+	switch {
+	case errors.Is(err, ErrNotOpen), errors.Is(err, strconv.ErrSyntax), errors.Is(err, strconv.ErrRange):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.settle"))
+		return
+	case err != nil:
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "fees.run.settled"))
+	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
+}

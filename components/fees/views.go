@@ -1,0 +1,149 @@
+// Package fees renders the fee pages: the member's mandate and fee
+// history, and the treasurer's schedule, mandates and collection runs.
+package fees
+
+// MandateForm is the mandate form, for the member (consent) or the
+// treasurer entering a paper mandate (person and date).
+type MandateForm struct {
+	Action string
+	// Changing: the member has a valid mandate; the form changes its account.
+	Changing bool
+	Paper    bool
+	Holder   string
+	IBAN     string
+	BIC      string
+	Street   string
+	Town     string
+	Country  string
+	Consent  bool
+	// Paper only.
+	PersonID string
+	People   []Option
+	SignedOn string
+
+	HolderError, IBANError, BICError, AddressError, ConsentError, PersonError, SignedOnError string
+}
+
+// Option is one choice of a select.
+type Option struct{ Value, Label string }
+
+// MandateText is the mandate wording (from the EPC's model) in German and
+// English, with the creditor and its identifier.
+type MandateText struct {
+	Creditor, CreditorID string
+}
+
+// MandateView is a stored mandate, its IBAN masked.
+type MandateView struct {
+	Reference, Holder, IBAN, SignedOn, LastCollected string
+	Paper, Lapsed                                    bool
+}
+
+// FeeRow is one fee in a history or a run.
+type FeeRow struct {
+	PersonID     int64
+	ID           int64
+	Name         string
+	Year         string
+	Amount       string
+	Status       string // due, paid, returned, waived
+	Reference    string
+	Sequence     string
+	ReturnReason string
+	CanReturn    bool
+	// CanSettle: an open fee the treasurer can mark paid or waived.
+	CanSettle bool
+}
+
+// MemberPage is the member's fee page behind their edit link.
+type MemberPage struct {
+	EditLink  string
+	RevokeURL string
+	Missing   bool
+	Text      MandateText
+	Mandate   *MandateView
+	Fees      []FeeRow
+	Form      MandateForm
+}
+
+// RateRow is one line of the fee schedule.
+type RateRow struct{ Category, Amount, ValidFrom string }
+
+// RateForm adds a line to the schedule.
+type RateForm struct {
+	Category, Amount, ValidFrom                string
+	CategoryError, AmountError, ValidFromError string
+}
+
+// MandateRow is a member's mandate in the treasurer's list.
+type MandateRow struct {
+	PersonID int64
+	Name     string
+	MandateView
+}
+
+// RunRow is a collection run in the list.
+type RunRow struct {
+	ID, Year, Due, Created, Submitted string
+}
+
+// RunForm starts a collection run: year and due date.
+type RunForm struct {
+	Year, Due, YearError, DueError string
+	MinDue                         string
+}
+
+// AdminPage is /admin/fees.
+type AdminPage struct {
+	Missing  []string
+	Rates    []RateRow
+	RateForm RateForm
+	Mandates []MandateRow
+	Runs     []RunRow
+	RunForm  RunForm
+}
+
+// CandidateRow is a member a new run would collect from.
+type CandidateRow struct {
+	PersonID string
+	Name     string
+	Category string
+	Amount   string
+	Mandate  string // reference; empty: an invoice
+	Excluded bool
+}
+
+// NewRunPage previews a run before it is created and mails go out.
+type NewRunPage struct {
+	Year, Due  string
+	Candidates []CandidateRow
+	Debits     int
+	Invoices   int
+	Total      string
+	Error      string
+}
+
+// RunPage is one collection run.
+type RunPage struct {
+	ID        string
+	Year      string
+	Due       string
+	Submitted string
+	FileURL   string
+	Debits    int
+	Total     string
+	Fees      []FeeRow
+	Codes     []string
+	Error     string
+}
+
+// History is a member's fees and mandate, for the treasurer.
+type History struct {
+	Name string
+	// Action sets the reduced category; Category is "" for the
+	// membership type's.
+	Action, Category, CategoryError, MembershipType string
+	Categories                                      []string
+	Mandate                                         *MandateView
+	Fees                                            []FeeRow
+}
