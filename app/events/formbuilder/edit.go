@@ -47,7 +47,7 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	inGroup := strings.Contains(path, ".")
 	switch {
 	case f.Kind == KindOther:
-		return path, Problems{"kind": "admin.builder.error.other"}
+		return path, Problems{"kind": "admin.builder.error.unsupported"}
 	case !slices.Contains(Kinds, p.Kind) || p.Kind == KindGroup && (inGroup || f.Kind != KindGroup) ||
 		f.Kind == KindGroup && p.Kind != KindGroup:
 		probs["kind"] = "admin.builder.error.kind"

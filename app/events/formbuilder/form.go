@@ -28,7 +28,7 @@ const (
 	// KindOther is a field the builder cannot show (a group inside a
 	// group, a type or format it has no control for): it is kept as
 	// written and edited in the JSON.
-	KindOther = "other"
+	KindOther = "unsupported"
 )
 
 // Kinds lists the kinds an organiser can add, in the order offered.

@@ -22,7 +22,7 @@ func compactJSON(t *testing.T, raw []byte) string {
 // The three example forms of the spec load into the builder and save
 // unchanged as the same schema, key for key and in the same order.
 func TestRoundTripOfTheExampleForms(t *testing.T) {
-	files, err := filepath.Glob("../testdata/schemas/*.json")
+	files, err := filepath.Glob("testdata/*.json")
 	if err != nil || len(files) != 3 {
 		t.Fatalf("want the three example schemas, got %v (%v)", files, err)
 	}
