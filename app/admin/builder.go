@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-		"github.com/pepalumni/memberdb/app/events/formbuilder"
+	"github.com/pepalumni/memberdb/app/events/formbuilder"
 	"github.com/pepalumni/memberdb/app/events/schema"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	eventsui "github.com/pepalumni/memberdb/components/events"
