@@ -241,4 +241,3 @@ func semanticSchema(t *testing.T, raw string) map[string]any {
 	}
 	return m
 }
-
