@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/events/formbuilder"
@@ -121,7 +122,7 @@ func (h *Handler) renderBuilder(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	if main {
-		h.site.RenderFragment(w, r, status, adminui.BuilderMain(v))
+		h.site.RenderFragment(w, r, status, templ.Join(adminui.BuilderMain(v), adminui.BuilderJSONProblem(v.Problem, true)))
 		return
 	}
 	h.site.RenderFragment(w, r, status, adminui.Builder(v))

@@ -241,3 +241,75 @@ func semanticSchema(t *testing.T, raw string) map[string]any {
 	}
 	return m
 }
+
+// fieldOrder is the builder's top-level fields in order.
+const fieldOrder = `Array.from(document.querySelectorAll('[data-testid="builder-fields"] > [data-testid="builder-field"]')).map(e => e.dataset.path).join()`
+
+// Starting from an example, dragging a field to the top, deleting one and
+// taking it back, and editing the JSON (broken, then fixed) on a desktop
+// in German.
+func TestBrowserBuilderTemplateDragUndoAndJSON(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, unique("Sommerakademie "), nil)
+	b := apptest.NewBrowser(t, 1280, 900)
+	b.Login(t, app, "event_admin")
+	d := builderDriver{t, b}
+
+	b.Do(t, "open the event in German", chromedp.Navigate(fmt.Sprintf("%s/admin/events/%d", app.URL, ev)),
+		chromedp.WaitVisible(css(`[data-testid="builder-empty"]`)),
+		chromedp.Click(css(`[data-testid="lang-switch"] button[value="de"]`)))
+	b.WaitTrue(t, "the page in German", `document.documentElement.lang === 'de' && !!document.querySelector('[data-testid="builder-empty"]')`)
+	settled(t, b)
+	instantScroll(t, b)
+	b.Do(t, "start from the summer academy's form", chromedp.Evaluate[chromedp.Void](`window.confirm = function () { return true };
+		document.getElementById('fb-template').value = 'example:summer-academy'`),
+		chromedp.Click(css(`[data-testid="builder-use-template"]`)))
+	d.wait("the example's fields", fieldOrder+` === 'phone,semester,course,nutrition,intolerances,arrival_by_myself,comments'`)
+	settled(t, b)
+	b.Screenshot(t, "builder-template-de")
+
+	b.Do(t, "drag the comments above the phone", chromedp.Evaluate[chromedp.Void](`(function () {
+		var from = document.getElementById('fb-comments'), to = document.getElementById('fb-phone');
+		var dt = new DataTransfer(), box = to.getBoundingClientRect();
+		var at = { bubbles: true, cancelable: true, dataTransfer: dt, clientX: box.left + 5, clientY: box.top + 2 };
+		from.dispatchEvent(new DragEvent('dragstart', at));
+		to.dispatchEvent(new DragEvent('dragover', at));
+		to.dispatchEvent(new DragEvent('drop', at));
+		from.dispatchEvent(new DragEvent('dragend', at));
+	})()`))
+	d.wait("the comments on top", fieldOrder+` === 'comments,phone,semester,course,nutrition,intolerances,arrival_by_myself'`)
+	settled(t, b)
+
+	b.Do(t, "delete the intolerances", chromedp.Click(css(`#fb-intolerances-delete`)))
+	d.wait("the undo offer", `!!document.querySelector('[data-testid="builder-undo"]') && !document.getElementById('fb-intolerances')`)
+	settled(t, b)
+	b.Do(t, "undo", chromedp.Click(css(`[data-testid="builder-undo"]`)))
+	d.wait("the intolerances back in their place", fieldOrder+` === 'comments,phone,semester,course,nutrition,intolerances,arrival_by_myself'`)
+	settled(t, b)
+
+	setJSON := func(schema string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
+			var el = document.getElementById('af-registration_schema');
+			el.value = %q;
+			el.dispatchEvent(new Event('input', { bubbles: true }));
+		})()`, schema))
+	}
+	b.Do(t, "open the JSON", chromedp.Click(css(`[data-testid="builder-json-tab"] summary`)), chromedp.WaitVisible(css(`#af-registration_schema`)))
+	b.Do(t, "break the JSON", setJSON(`{"type": "object", "properties": {`))
+	d.wait("the message, with the builder as it was", `!!document.querySelector('[data-testid="builder-problem"]') &&
+		!!document.querySelector('[data-testid="builder-json-problem"]') && `+fieldOrder+
+		` === 'comments,phone,semester,course,nutrition,intolerances,arrival_by_myself'`)
+	b.Screenshot(t, "builder-json-broken-de")
+	b.Do(t, "write a field by hand", setJSON(`{"type": "object", "properties": {"code": {"type": "string", "label": "Code", "pattern": "^[A-Z]+$"}, "deep": {"type": "object", "properties": {"inner": {"type": "object", "properties": {}}}}}}`))
+	d.wait("the builder to show it", fieldOrder+` === 'code,deep' && !document.querySelector('[data-testid="builder-problem"]') &&
+		!document.querySelector('[data-testid="builder-json-problem"]')`)
+	if n := apptest.Eval[int](t, b, `document.querySelectorAll('#fb-deep [data-testid="builder-other"]').length`); n != 1 {
+		t.Errorf("the nested group shows %d notes to edit it in the JSON, want 1", n)
+	}
+	b.FitsWidth(t)
+	b.Do(t, "save", chromedp.Click(css(`[data-testid="save"]`)), chromedp.WaitVisible(css(`[data-testid="toast"]`)))
+	if got := scalar[string](t, app, `SELECT registration_schema->'properties'->'code'->>'pattern' FROM events WHERE id = $1`, ev); got != "^[A-Z]+$" {
+		t.Errorf("stored pattern %q", got)
+	}
+	b.NoConsoleErrors(t, "422")
+}

@@ -83,3 +83,13 @@ func (e *BuilderEditor) textual() bool {
 	}
 	return false
 }
+
+// draggable: a row is dragged by mouse unless its editor is open, where
+// dragging would fight selecting the text of its inputs.
+func draggable(f BuilderField) string {
+	if f.Editor != nil {
+		return "false"
+	}
+	return "true"
+}
+
