@@ -92,4 +92,3 @@ func draggable(f BuilderField) string {
 	}
 	return "true"
 }
-
