@@ -78,7 +78,7 @@ func (e *BuilderEditor) numeric() bool { return e.Kind == "number" || e.Kind == 
 
 func (e *BuilderEditor) textual() bool {
 	switch e.Kind {
-	case "text", "multiline", "latex", "email", "choice":
+	case "text", "multiline", "latex", "email", "date", "choice":
 		return true
 	}
 	return false

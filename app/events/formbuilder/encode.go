@@ -69,7 +69,7 @@ func (f *Field) encode() []member {
 		}
 	}
 	switch f.Kind {
-	case KindText, KindMultiline, KindLatex, KindEmail, KindChoice:
+	case KindText, KindMultiline, KindLatex, KindEmail, KindDate, KindChoice:
 		want["type"] = mustJSON("string")
 		str("default", f.Default)
 	case KindNumber, KindInteger:
@@ -89,7 +89,7 @@ func (f *Field) encode() []member {
 		want["type"] = mustJSON("object")
 	}
 	switch f.Kind {
-	case KindMultiline, KindLatex, KindEmail:
+	case KindMultiline, KindLatex, KindEmail, KindDate:
 		want["format"] = mustJSON(f.Kind)
 	case KindChoice:
 		want["enum"] = mustJSON(f.Options)
@@ -106,13 +106,12 @@ func (f *Field) encode() []member {
 		}
 	}
 	str("error_hint", f.ErrorHint)
-	ms := f.members
 	if f.Kind == KindGroup {
-		ms = encodeFields(ms, f.Children)
-		want["properties"], _ = get(ms, "properties")
-		want["required"], _ = get(ms, "required")
+		enc := encodeFields(f.members, f.Children)
+		want["properties"], _ = get(enc, "properties")
+		want["required"], _ = get(enc, "required")
 	}
-	return merge(ms, want, fieldKeys)
+	return merge(f.members, want, fieldKeys)
 }
 
 // number is s as a JSON number; text that is no number is written as a

@@ -19,6 +19,7 @@ const (
 	KindMultiline = "multiline" // string, format multiline
 	KindLatex     = "latex"     // string, format latex
 	KindEmail     = "email"     // string, format email
+	KindDate      = "date"      // string, format date
 	KindNumber    = "number"    // number
 	KindInteger   = "integer"   // integer
 	KindCheckbox  = "checkbox"  // boolean
@@ -32,7 +33,7 @@ const (
 )
 
 // Kinds lists the kinds an organiser can add, in the order offered.
-var Kinds = []string{KindText, KindMultiline, KindLatex, KindEmail, KindNumber, KindInteger,
+var Kinds = []string{KindText, KindMultiline, KindLatex, KindEmail, KindDate, KindNumber, KindInteger,
 	KindCheckbox, KindConsent, KindChoice, KindGroup}
 
 // Form is a registration schema as the builder edits it.
@@ -136,7 +137,7 @@ func loadField(m member, depth int) (*Field, error) {
 		}
 	case typ == "string" && !hasFormat:
 		f.Kind = KindText
-	case typ == "string" && (format == KindMultiline || format == KindLatex || format == KindEmail):
+	case typ == "string" && (format == KindMultiline || format == KindLatex || format == KindEmail || format == KindDate):
 		f.Kind = format
 	case typ == "integer" || typ == "number":
 		f.Kind = typ

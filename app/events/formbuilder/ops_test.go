@@ -179,3 +179,36 @@ func TestKeepsWhatTheBuilderCannotShow(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A date field is a string of format date; a duplicate gets a free name
+// and a group its own fields.
+func TestDateDuplicateAndGroup(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindDate, "", formbuilder.Props{Name: "born", Label: "Geburtstag"})
+	if _, err := fm.Duplicate("born"); err != nil {
+		t.Fatal(err)
+	}
+	group := add(t, fm, formbuilder.KindGroup, "", formbuilder.Props{Name: "languages", Label: "Programmiersprachen"})
+	child, err := fm.Add(formbuilder.KindCheckbox, group, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, probs := fm.Apply(child, formbuilder.Props{Kind: formbuilder.KindCheckbox, Label: "C++", Name: "cpp"}); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if _, err := fm.Add(formbuilder.KindGroup, group, true); err == nil {
+		t.Error("a group was added inside a group")
+	}
+	want := `{"type":"object","properties":{"born":{"type":"string","label":"Geburtstag","format":"date"},` +
+		`"born_2":{"type":"string","label":"Geburtstag","format":"date"},` +
+		`"languages":{"type":"object","label":"Programmiersprachen","properties":{"cpp":{"type":"boolean","label":"C++"}}}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, err := schema.Parse(fm.JSON()); err != nil {
+		t.Error(err)
+	}
+}

@@ -25,6 +25,7 @@ const (
 	WidgetTextarea = "textarea" // string + format multiline
 	WidgetEmail    = "email"    // string + format email
 	WidgetLatex    = "latex"    // string + format latex: live KaTeX preview
+	WidgetDate     = "date"     // string + format date (YYYY-MM-DD)
 	WidgetInteger  = "integer"  // integer
 	WidgetNumber   = "number"   // number
 	WidgetCheckbox = "checkbox" // boolean
@@ -61,7 +62,8 @@ type Field struct {
 	Label string
 	// Type is the JSON type: string, integer, number, boolean or object.
 	Type string
-	// Format is the schema's format: "", email, latex, multiline or radio.
+	// Format is the schema's format: "", date, email, latex, multiline or
+	// radio.
 	Format string
 	// Enum lists the choices of a select or radio field.
 	Enum []string
@@ -115,6 +117,8 @@ func (f *Field) Widget() string {
 		return WidgetEmail
 	case f.Format == "latex":
 		return WidgetLatex
+	case f.Format == "date":
+		return WidgetDate
 	}
 	return WidgetText
 }

@@ -317,7 +317,7 @@ var (
 		"boolean": {"const"},
 		"object":  {"properties", "required", "additionalProperties"},
 	}
-	formats = []string{"email", "latex", "multiline", "radio"}
+	formats = []string{"date", "email", "latex", "multiline", "radio"}
 )
 
 func (p *parser) field(n *node, loc, path, name string, depth int) *Field {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -152,8 +153,17 @@ func stringProblem(f *Field, s string) problem {
 		return problemOf("events.field.email")
 	case f.Format == "latex" && !Balanced(s):
 		return problemOf("events.field.latex")
+	case f.Format == "date" && !validDate(s):
+		return problemOf("events.field.date")
 	}
 	return problem{}
+}
+
+// validDate is a calendar date as a date input sends it: the JSON
+// Schema library does not assert formats, so the form does.
+func validDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 // Balanced reports whether the $ delimiters of s pair up the way KaTeX's
@@ -202,6 +212,8 @@ func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 			errs[f.Path] = hintOr(f, lang, countProblem("events.field.maxlength", *f.MaxLength))
 		case f.Format == "latex" && !Balanced(s):
 			errs[f.Path] = hintOr(f, lang, problemOf("events.field.latex"))
+		case f.Format == "date" && !validDate(s):
+			errs[f.Path] = hintOr(f, lang, problemOf("events.field.date"))
 		}
 	}
 	b, err := json.Marshal(answers)

@@ -53,6 +53,14 @@ func TestValidate(t *testing.T) {
 			wantErrors: map[string]string{"title": "Der Titel deiner Abschlussarbeit fehlt."},
 		},
 		{
+			name: "a date is typed as given", schema: []byte(`{"type": "object", "properties": {"born": {"type": "string", "format": "date"}}}`),
+			values: url.Values{"born": {"1990-02-28"}}, wantAnswers: `{"born":"1990-02-28"}`,
+		},
+		{
+			name: "a date that is none", schema: []byte(`{"type": "object", "properties": {"born": {"type": "string", "format": "date"}}}`),
+			values: url.Values{"born": {"1990-02-30"}}, wantErrors: map[string]string{"born": "Bitte ein Datum angeben."},
+		},
+		{
 			name: "number above maximum", schema: graduation, values: with(goodGraduation, "guests", "9"),
 			wantErrors: map[string]string{"guests": "*"},
 		},
