@@ -121,3 +121,58 @@ func TestBuilderRefusesBrokenInput(t *testing.T) {
 		}
 	})
 }
+
+// A form whose fields have answers changes only once the organiser has
+// seen how many answers a removed field or a changed type affects; the
+// answers stay stored as they were.
+func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := unique("Formwechsel ")
+	resp := post(t, app, c, "/admin/events/new", withSchema(eventForm(name, 0), twoFields))
+	wantStatus(t, resp, http.StatusSeeOther)
+	ev := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, name)
+	for _, data := range []string{`{"a": "x", "b": 5}`, `{"a": "y", "b": 6}`, `{"b": 7}`} {
+		p := newPerson(t, app, "Antwortende", unique("answers")+"@example.org")
+		reg := newRegistration(t, app, ev, p, "confirmed")
+		exec(t, app, `UPDATE registrations SET data = $1 WHERE id = $2`, data, reg)
+	}
+	path := fmt.Sprintf("/admin/events/%d", ev)
+	version := func() int { return scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, ev) }
+	stored := func() string {
+		return scalar[string](t, app, `SELECT string_agg(data::text, ';' ORDER BY id) FROM registrations WHERE event_id = $1`, ev)
+	}
+	answers := stored()
+
+	withoutA := `{"type": "object", "properties": {"b": {"type": "integer", "label": "Beta"}}}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), withoutA))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`)
+
+	bAsText := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), bAsText))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Die Antworten von 3 Anmeldungen passen nicht zum geänderten Formular")
+
+	// A new field, even a required one, is always allowed.
+	withC := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "integer", "label": "Beta"},
+		"c": {"type": "string", "label": "Gamma"}}, "required": ["c"]}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), withC))
+	wantStatus(t, resp, http.StatusSeeOther)
+
+	form := withSchema(eventForm(name, version()), withoutA)
+	form.Set("confirm_schema", "true")
+	resp = post(t, app, c, path, form)
+	wantStatus(t, resp, http.StatusSeeOther)
+	if got := scalar[string](t, app, `SELECT registration_schema::text FROM events WHERE id = $1`, ev); strings.Contains(got, `"a"`) {
+		t.Errorf("the confirmed form still has field a: %s", got)
+	}
+	if got := stored(); got != answers {
+		t.Errorf("answers changed from %s to %s", answers, got)
+	}
+}
+
+func withSchema(form url.Values, schema string) url.Values {
+	form.Set("registration_schema", schema)
+	return form
+}
