@@ -247,7 +247,7 @@ func (h *Handler) builderTemplate(ctx context.Context, choice string) ([]byte, e
 func editorProps(form url.Values) formbuilder.Props {
 	return formbuilder.Props{
 		Kind: form.Get("fb_kind"), Name: form.Get("fb_name"), Label: form.Get("fb_label"), Help: form.Get("fb_help"),
-		Required: form.Get("fb_required") == "true", Radio: form.Get("fb_radio") == "true",
+		Required: form.Get("fb_required") == "true", Radio: form.Get("fb_radio") == "true", Hidden: form.Get("fb_hidden") == "true",
 		Default: form.Get("fb_default"), Minimum: form.Get("fb_minimum"), Maximum: form.Get("fb_maximum"),
 		Options:   strings.Split(strings.ReplaceAll(form.Get("fb_options"), "\r\n", "\n"), "\n"),
 		ErrorHint: form.Get("fb_error_hint"),
@@ -301,7 +301,7 @@ func builderFields(ctx context.Context, fields []*formbuilder.Field, prefix, ope
 		}
 		bf := adminui.BuilderField{
 			Path: path, DomID: "fb-" + strings.ReplaceAll(path, ".", "--"), Label: label, Name: f.Name,
-			Kind: tr(ctx, "admin.builder.kind."+f.Kind), Required: f.Required, Other: f.Kind == formbuilder.KindOther,
+			Kind: tr(ctx, "admin.builder.kind."+f.Kind), Required: f.Required, Hidden: f.Hidden, Other: f.Kind == formbuilder.KindOther,
 			Group: f.Kind == formbuilder.KindGroup, First: i == 0, Last: i == len(fields)-1,
 		}
 		if bf.Group {
@@ -322,7 +322,7 @@ func builderFields(ctx context.Context, fields []*formbuilder.Field, prefix, ope
 func editorView(ctx context.Context, path string, p formbuilder.Props, errs formbuilder.Problems) *adminui.BuilderEditor {
 	e := &adminui.BuilderEditor{Path: path, Kind: p.Kind, Name: p.Name, Label: p.Label, Help: p.Help, Default: p.Default,
 		Minimum: p.Minimum, Maximum: p.Maximum, Options: strings.Join(p.Options, "\n"), ErrorHint: p.ErrorHint,
-		Required: p.Required, Radio: p.Radio, InGroup: strings.Contains(path, "."), Group: p.Kind == formbuilder.KindGroup,
+		Required: p.Required, Radio: p.Radio, Hidden: p.Hidden, InGroup: strings.Contains(path, "."), Group: p.Kind == formbuilder.KindGroup,
 		Errors: map[string]string{}}
 	for prop, key := range errs {
 		e.Errors[prop] = tr(ctx, key)

@@ -41,7 +41,7 @@ type BuilderField struct {
 	Path, DomID string
 	// Label is the field's label as plain text; Kind the kind's name.
 	Label, Name, Kind string
-	Required          bool
+	Required, Hidden  bool
 	// Other marks a field the builder cannot show: edit it in the JSON.
 	Other bool
 	// Group marks a group; Children are its fields.
@@ -54,10 +54,11 @@ type BuilderField struct {
 
 // BuilderEditor edits one field's properties in place.
 type BuilderEditor struct {
-	Path, Kind, Name, Label, Help   string
-	Default, Minimum, Maximum       string
-	Options, ErrorHint              string
-	Required, Radio, InGroup, Group bool
+	Path, Kind, Name, Label, Help string
+	Default, Minimum, Maximum     string
+	Options, ErrorHint            string
+	Required, Radio, Hidden       bool
+	InGroup, Group                bool
 	// Errors are the messages by property (kind, name, label, options,
 	// minimum, maximum, default).
 	Errors map[string]string

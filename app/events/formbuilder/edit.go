@@ -10,7 +10,7 @@ import (
 // Props are a field's properties as the builder's editor sends them.
 type Props struct {
 	Kind, Name, Label, Help string
-	Required, Radio         bool
+	Required, Radio, Hidden bool
 	Default                 string
 	Minimum, Maximum        string
 	Options                 []string
@@ -19,7 +19,7 @@ type Props struct {
 
 // Props returns the field's properties for its editor.
 func (f *Field) Props() Props {
-	return Props{Kind: f.Kind, Name: f.Name, Label: f.Label, Help: f.Help, Required: f.Required, Radio: f.Radio,
+	return Props{Kind: f.Kind, Name: f.Name, Label: f.Label, Help: f.Help, Required: f.Required, Radio: f.Radio, Hidden: f.Hidden,
 		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), ErrorHint: f.ErrorHint}
 }
 
@@ -135,6 +135,7 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	f.Required = p.Required && p.Kind != KindCheckbox && p.Kind != KindConsent && p.Kind != KindGroup
 	f.Default, f.Minimum, f.Maximum, f.ErrorHint = p.Default, p.Minimum, p.Maximum, strings.TrimSpace(p.ErrorHint)
 	f.Radio = p.Radio && p.Kind == KindChoice
+	f.Hidden = p.Hidden && p.Kind != KindGroup
 	f.Options = nil
 	if p.Kind == KindChoice {
 		f.Options = options

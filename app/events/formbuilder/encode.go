@@ -9,7 +9,7 @@ import (
 
 // fieldKeys are the keys of a property the builder writes, in the order a
 // new field gets them; every other key is kept as it was.
-var fieldKeys = []string{"type", "label", "format", "enum", "minimum", "maximum", "default", "const", "error_hint",
+var fieldKeys = []string{"type", "label", "format", "enum", "minimum", "maximum", "default", "const", "error_hint", "hidden",
 	"properties", "required"}
 
 // JSON writes the form as a schema, indented as the admin's editor shows
@@ -106,6 +106,11 @@ func (f *Field) encode() []member {
 		}
 	}
 	str("error_hint", f.ErrorHint)
+	if f.Hidden {
+		want["hidden"] = json.RawMessage("true")
+	} else if h, ok := get(f.members, "hidden"); ok && sameJSON(h, json.RawMessage("false")) {
+		want["hidden"] = h // an explicit false stays as written
+	}
 	if f.Kind == KindGroup {
 		enc := encodeFields(f.members, f.Children)
 		want["properties"], _ = get(enc, "properties")

@@ -65,6 +65,8 @@ type Field struct {
 	Radio   bool
 	// ErrorHint is shown whenever the answer is invalid.
 	ErrorHint string
+	// Hidden keeps the field in the schema without showing it.
+	Hidden bool
 	// Children are a group's fields.
 	Children []*Field
 
@@ -175,6 +177,12 @@ func loadField(m member, depth int) (*Field, error) {
 		}
 	}
 	f.ErrorHint, _ = getString(ms, "error_hint")
+	if h, ok := get(ms, "hidden"); ok && f.Kind != KindGroup {
+		f.Hidden = sameJSON(h, json.RawMessage("true"))
+		if !f.Hidden && !sameJSON(h, json.RawMessage("false")) {
+			f.Kind = KindOther
+		}
+	}
 	label, ok := getString(ms, "label")
 	if !ok {
 		label, _ = getString(ms, "title")

@@ -212,3 +212,20 @@ func TestDateDuplicateAndGroup(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Hidden is written as hidden: true and read back.
+func TestHiddenField(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindText, "", formbuilder.Props{Name: "batch", Label: "Jahrgang", Default: "2026", Hidden: true})
+	want := `{"type":"object","properties":{"batch":{"type":"string","label":"Jahrgang","default":"2026","hidden":true}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	again, err := formbuilder.Load(fm.JSON())
+	if err != nil || !again.Find("batch").Hidden {
+		t.Errorf("hidden not read back (%v)", err)
+	}
+}

@@ -85,6 +85,9 @@ type Field struct {
 	// Const is the only allowed value (supported for booleans: true means
 	// the box must be ticked); nil when none is given.
 	Const any
+	// Hidden fields (hidden: true) stay in the schema but are not shown;
+	// their answer is their default.
+	Hidden bool
 	// Children are the fields of an object, in schema order.
 	Children []*Field
 

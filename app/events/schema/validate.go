@@ -48,6 +48,13 @@ func readObject(fields []*Field, values url.Values, errs Errors, lang i18n.Lang)
 			out[f.Name] = readObject(f.Children, values, errs, lang)
 			continue
 		}
+		if f.Hidden {
+			// Not shown, so not sent: whatever comes is not an answer.
+			if f.Default != nil {
+				out[f.Name] = f.Default
+			}
+			continue
+		}
 		v, prob := readField(f, values.Get(f.Path))
 		if prob.key != "" {
 			errs[f.Path] = hintOr(f, lang, prob)
