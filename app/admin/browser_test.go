@@ -160,7 +160,7 @@ func TestBrowserSchemaEditorPreviewsTheForm(t *testing.T) {
 	ev := newEvent(t, app, unique("Schema Fest "), nil)
 	b := apptest.NewBrowser(t, 1280, 900)
 	b.Login(t, app, "event_admin")
-	preview := "#af-registration_schema-preview"
+	preview := `[data-testid="preview-registration_schema"]`
 
 	setSchema := func(schema string) chromedp.Action[chromedp.Void] {
 		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
@@ -170,7 +170,7 @@ func TestBrowserSchemaEditorPreviewsTheForm(t *testing.T) {
 		})()`, schema))
 	}
 	b.Do(t, "open the event", chromedp.Navigate(fmt.Sprintf("%s/admin/events/%d", app.URL, ev)),
-		chromedp.WaitVisible(css(`#af-registration_schema`)))
+		chromedp.Click(css(`[data-testid="builder-json-tab"] summary`)), chromedp.WaitVisible(css(`#af-registration_schema`)))
 	b.Do(t, "write a schema", setSchema(`{"type": "object", "properties": {"radius": {"type": "number", "label": "Radius $r^2$ in cm"}}}`))
 	b.WaitTrue(t, "the preview shows the field with its label typeset by KaTeX",
 		`!!document.querySelector('`+preview+` [data-testid="field-preview.radius"] .katex') &&

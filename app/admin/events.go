@@ -226,6 +226,9 @@ const confirmCapacity = "confirm_capacity"
 // up (and mails them) or leaves more confirmed than places is refused with
 // what it would do until the form confirms it.
 func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
+	if err := r.schemaChanged(ctx, tx, id, before, after, form); err != nil {
+		return err
+	}
 	old, new := before.values["max_participants"], after.values["max_participants"]
 	if ptrEq(old, new) {
 		return nil

@@ -224,7 +224,7 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 		resp := app.Get(t, c, fmt.Sprintf("/admin/events/%d", id))
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-testid="preview-description"`, "Feier mit $E=mc^2$", `data-testid="schema-form"`, "T-Shirt",
-			`value="2031-06-01T18:00"`, `hx-post="/admin/events/preview/registration_schema"`, `data-testid="duplicate"`)
+			`value="2031-06-01T18:00"`, `hx-post="/admin/events/builder"`, `data-testid="duplicate"`)
 		// The registration counts are labels, capitalised like the others
 		// (they once read "bestätigt", "abgesagt").
 		wantBody(t, resp, ">Bestätigt<", ">Unbestätigt<", ">Storniert<")

@@ -98,8 +98,15 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 			}
 			fd.Options = opts
 		}
-		if f.kind == "html" || f.kind == "schema" {
+		switch f.kind {
+		case "html":
 			fd.Preview = h.preview(ctx, f.kind, value)
+		case "schema":
+			bv, err := h.schemaBuilder(ctx, value, fd.Error)
+			if err != nil {
+				return fv, err
+			}
+			fd.Preview = adminui.Builder(bv)
 		}
 		fv.Fields = append(fv.Fields, fd)
 	}

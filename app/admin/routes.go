@@ -45,6 +45,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	eventAdmin := rt.Level(levelEventAdmin)
 	h.tableRoutes(eventAdmin, h.events, h.listEvents, true, true)
 	eventAdmin.Post("/admin/events/preview/{field}", h.previewField)
+	eventAdmin.Post(builderURL, h.builder)
 	eventAdmin.Post("/admin/events/{id}/duplicate", h.duplicateEvent)
 
 	h.tableRoutes(rt.Level(events.LevelRegistrationAdmin), h.registrations, h.listRegistrations, true, true)

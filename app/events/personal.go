@@ -140,7 +140,17 @@ func ticketView(ctx context.Context, reg *Registration) (events.Ticket, error) {
 }
 
 func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, values url.Values, errs schema.Errors) (events.AnswersForm, error) {
-	fm, err := schema.ParseCached(ev.RegistrationSchema)
+	editable := ev.EditingOpen(time.Now())
+	raw := ev.RegistrationSchema
+	if !editable {
+		// Answers that can no longer change show with the questions they
+		// answered, also after the form changed.
+		var err error
+		if raw, err = h.answeredForm(r.Context(), reg, ev); err != nil {
+			return events.AnswersForm{}, err
+		}
+	}
+	fm, err := schema.ParseCached(raw)
 	if err != nil {
 		return events.AnswersForm{}, err
 	}
@@ -151,7 +161,6 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 		}
 		values = schema.Values(fm, answers)
 	}
-	editable := ev.EditingOpen(time.Now())
 	return events.AnswersForm{
 		Action:    r.URL.Path,
 		Fields:    schema.View(fm, values, errs, !editable),

@@ -29,7 +29,7 @@ func (c columnSet) isShown(i int) bool { return slices.Contains(c.shown, i) }
 // hid. Each organiser chooses for themselves (see the migration of
 // organiser_columns).
 func (h *Handler) columns(r *http.Request, ev *events.Event) (columnSet, error) {
-	all, err := columnsOf(ev.RegistrationSchema)
+	all, err := h.allColumns(r.Context(), ev)
 	if err != nil {
 		return columnSet{}, err
 	}
@@ -46,6 +46,19 @@ func (h *Handler) columns(r *http.Request, ev *events.Event) (columnSet, error) 
 	return set, nil
 }
 
+// allColumns are the current form's columns and then its former fields.
+func (h *Handler) allColumns(ctx context.Context, ev *events.Event) ([]column, error) {
+	all, err := columnsOf(ev.RegistrationSchema)
+	if err != nil {
+		return nil, err
+	}
+	former, err := h.formerColumns(ctx, ev.ID, all)
+	if err != nil {
+		return nil, err
+	}
+	return append(all, former...), nil
+}
+
 // saveColumns is POST /events/{id}/participants/columns: the user's
 // choice of answer columns, exactly the ticked ones shown. It leads back to
 // the list with the filter the form carried.
@@ -55,7 +68,7 @@ func (h *Handler) saveColumns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	all, err := columnsOf(ev.RegistrationSchema)
+	all, err := h.allColumns(ctx, ev)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -167,3 +167,97 @@
     }
   });
 })();
+
+// The registration form builder (components/admin/builder.templ): its
+// editors apply on change, so Enter applies instead of saving the event;
+// saving waits for a change still on its way; rows are dragged to a new
+// place (the move up/down buttons do the same without a mouse).
+(function () {
+  "use strict";
+
+  function builderOf(el) {
+    return el && el.closest ? el.closest("[data-builder]") : null;
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !e.target.closest || !e.target.closest('[data-testid="builder-editor"]')) return;
+    if (e.target.tagName !== "INPUT") return;
+    e.preventDefault();
+    e.target.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  // A change sent on leaving an editor's field is still on its way when
+  // the click on Save arrives: the save waits for the builder's answer,
+  // which carries the schema with the change.
+  document.addEventListener("submit", function (e) {
+    var form = e.target, builder = form.querySelector && form.querySelector("[data-builder]");
+    if (!builder || !(builder.classList.contains("htmx-request") || builder.querySelector(".htmx-request"))) return;
+    e.preventDefault();
+    var submitter = e.submitter;
+    document.addEventListener("htmx:afterSettle", function again() {
+      document.removeEventListener("htmx:afterSettle", again);
+      form.requestSubmit(submitter && submitter.isConnected ? submitter : undefined);
+    });
+  }, true);
+
+  // Every builder action changes the schema the form saves.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var form = e.detail && e.detail.target && e.detail.target.closest && e.detail.target.closest("form[data-warn-unsaved]");
+    if (form && (builderOf(e.detail.target) || e.detail.target.id === "schema-builder")) form.dataset.dirty = "1";
+  });
+
+  var dragged = null;
+
+  function row(el) {
+    return el && el.closest ? el.closest("li[data-path]") : null;
+  }
+
+  document.addEventListener("dragstart", function (e) {
+    var li = row(e.target);
+    if (!li || !builderOf(li)) return;
+    dragged = li;
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", li.dataset.path);
+    li.classList.add("opacity-50");
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("opacity-50");
+    dragged = null;
+  });
+
+  // A row is dropped among its own siblings only: a field stays in its
+  // group.
+  function target(e) {
+    var li = row(e.target);
+    return dragged && li && li !== dragged && li.parentElement === dragged.parentElement ? li : null;
+  }
+
+  document.addEventListener("dragover", function (e) {
+    if (target(e)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "move";
+    }
+  });
+
+  document.addEventListener("drop", function (e) {
+    var li = target(e);
+    if (!li) return;
+    e.preventDefault();
+    var siblings = Array.prototype.filter.call(li.parentElement.children, function (c) { return c.matches("li[data-path]"); });
+    var to = siblings.indexOf(li), from = siblings.indexOf(dragged);
+    var box = li.getBoundingClientRect();
+    var after = e.clientY > box.top + box.height / 2;
+    // The index among the siblings once the dragged row is taken out.
+    if (after) to++;
+    if (from < to) to--;
+    var builder = builderOf(li), path = dragged.dataset.path;
+    dragged.classList.remove("opacity-50");
+    dragged = null;
+    if (to === from || !window.htmx) return;
+    window.htmx.ajax("POST", builder.querySelector("[hx-post]").getAttribute("hx-post"), {
+      source: builder, target: "#schema-builder", swap: "outerHTML",
+      values: { builder_action: "move", builder_path: path, builder_to: String(to) }
+    });
+  });
+})();

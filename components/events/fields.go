@@ -23,8 +23,8 @@ type Field struct {
 	// lines (after its first <br>), often a hint in <small>. Empty when
 	// the label has one line.
 	Help string
-	// Widget: text, select, radio, textarea, email, latex, integer,
-	// number, checkbox or fieldset.
+	// Widget: text, select, radio, textarea, email, latex, date,
+	// integer, number, checkbox or fieldset.
 	Widget string
 	// Options of a select or radio field.
 	Options  []string
@@ -89,6 +89,8 @@ func inputType(widget string) string {
 		return "email"
 	case "integer", "number":
 		return "number"
+	case "date":
+		return "date"
 	}
 	return "text"
 }

@@ -25,6 +25,7 @@ const (
 	WidgetTextarea = "textarea" // string + format multiline
 	WidgetEmail    = "email"    // string + format email
 	WidgetLatex    = "latex"    // string + format latex: live KaTeX preview
+	WidgetDate     = "date"     // string + format date (YYYY-MM-DD)
 	WidgetInteger  = "integer"  // integer
 	WidgetNumber   = "number"   // number
 	WidgetCheckbox = "checkbox" // boolean
@@ -61,7 +62,8 @@ type Field struct {
 	Label string
 	// Type is the JSON type: string, integer, number, boolean or object.
 	Type string
-	// Format is the schema's format: "", email, latex, multiline or radio.
+	// Format is the schema's format: "", date, email, latex, multiline or
+	// radio.
 	Format string
 	// Enum lists the choices of a select or radio field.
 	Enum []string
@@ -83,6 +85,9 @@ type Field struct {
 	// Const is the only allowed value (supported for booleans: true means
 	// the box must be ticked); nil when none is given.
 	Const any
+	// Hidden fields (hidden: true) stay in the schema but are not shown;
+	// their answer is their default.
+	Hidden bool
 	// Children are the fields of an object, in schema order.
 	Children []*Field
 
@@ -115,6 +120,8 @@ func (f *Field) Widget() string {
 		return WidgetEmail
 	case f.Format == "latex":
 		return WidgetLatex
+	case f.Format == "date":
+		return WidgetDate
 	}
 	return WidgetText
 }

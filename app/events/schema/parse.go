@@ -293,6 +293,10 @@ func (p *parser) object(n *node, location, pathPrefix string, depth int) []*Fiel
 		}
 		if f := p.field(props.obj[name], loc, path, name, depth); f != nil {
 			f.Required = slices.Contains(required, name)
+			if f.Hidden && f.Required && f.Default == nil {
+				// Nobody could answer it.
+				p.add(loc, "events.schema.hidden_required")
+			}
 			fields = append(fields, f)
 		}
 	}
@@ -309,7 +313,7 @@ func validName(name string) bool {
 }
 
 var (
-	commonKeys = []string{"type", "label", "title", "description", "default", "error_hint", "$comment"}
+	commonKeys = []string{"type", "label", "title", "description", "default", "error_hint", "hidden", "$comment"}
 	typeKeys   = map[string][]string{
 		"string":  {"enum", "format", "pattern", "minLength", "maxLength"},
 		"integer": {"minimum", "maximum"},
@@ -317,7 +321,7 @@ var (
 		"boolean": {"const"},
 		"object":  {"properties", "required", "additionalProperties"},
 	}
-	formats = []string{"email", "latex", "multiline", "radio"}
+	formats = []string{"date", "email", "latex", "multiline", "radio"}
 )
 
 func (p *parser) field(n *node, loc, path, name string, depth int) *Field {
@@ -376,6 +380,16 @@ func (p *parser) field(n *node, loc, path, name string, depth int) *Field {
 	}
 	if d, ok := n.obj["default"]; ok {
 		f.Default = p.defaultValue(d, f, at("default"))
+	}
+	if h, ok := n.obj["hidden"]; ok {
+		switch {
+		case h.typ != kindBool:
+			p.add(at("hidden"), "events.schema.bool", "hidden")
+		case f.Type == "object":
+			p.add(at("hidden"), "events.schema.unsupported_key", "hidden")
+		default:
+			f.Hidden = h.b
+		}
 	}
 	return f
 }

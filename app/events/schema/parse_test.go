@@ -154,7 +154,7 @@ func TestParseRefusesWithLocation(t *testing.T) {
 		{"ref refused", `{"type": "object", "properties": {"a": {"$ref": "http://example.org/x.json"}}}`, "properties.a.type", "events.schema.type"},
 		{"nested location", `{"type": "object", "properties": {"languages": {"type": "object", "properties": {"python": {"type": "array"}}}}}`,
 			"properties.languages.properties.python.type", "events.schema.type"},
-		{"unknown format", `{"type": "object", "properties": {"a": {"type": "string", "format": "date"}}}`, "properties.a.format", "events.schema.format"},
+		{"unknown format", `{"type": "object", "properties": {"a": {"type": "string", "format": "uri"}}}`, "properties.a.format", "events.schema.format"},
 		{"radio without enum", `{"type": "object", "properties": {"a": {"type": "string", "format": "radio"}}}`, "properties.a.format", "events.schema.radio_enum"},
 		{"bad pattern", `{"type": "object", "properties": {"a": {"type": "string", "pattern": "("}}}`, "properties.a.pattern", "events.schema.pattern"},
 		{"required names unknown field", `{"type": "object", "properties": {}, "required": ["x"]}`, "required", "events.schema.required_unknown"},

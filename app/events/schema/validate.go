@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -45,6 +46,13 @@ func readObject(fields []*Field, values url.Values, errs Errors, lang i18n.Lang)
 	for _, f := range fields {
 		if f.Type == "object" {
 			out[f.Name] = readObject(f.Children, values, errs, lang)
+			continue
+		}
+		if f.Hidden {
+			// Not shown, so not sent: whatever comes is not an answer.
+			if f.Default != nil {
+				out[f.Name] = f.Default
+			}
 			continue
 		}
 		v, prob := readField(f, values.Get(f.Path))
@@ -152,8 +160,17 @@ func stringProblem(f *Field, s string) problem {
 		return problemOf("events.field.email")
 	case f.Format == "latex" && !Balanced(s):
 		return problemOf("events.field.latex")
+	case f.Format == "date" && !validDate(s):
+		return problemOf("events.field.date")
 	}
 	return problem{}
+}
+
+// validDate is a calendar date as a date input sends it: the JSON
+// Schema library does not assert formats, so the form does.
+func validDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 // Balanced reports whether the $ delimiters of s pair up the way KaTeX's
@@ -202,6 +219,8 @@ func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 			errs[f.Path] = hintOr(f, lang, countProblem("events.field.maxlength", *f.MaxLength))
 		case f.Format == "latex" && !Balanced(s):
 			errs[f.Path] = hintOr(f, lang, problemOf("events.field.latex"))
+		case f.Format == "date" && !validDate(s):
+			errs[f.Path] = hintOr(f, lang, problemOf("events.field.date"))
 		}
 	}
 	b, err := json.Marshal(answers)

@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"reflect"
 	"strings"
@@ -51,6 +52,14 @@ func TestValidate(t *testing.T) {
 		{
 			name: "required latex without hint falls back to it", schema: graduation, values: with(goodGraduation, "title", "  "),
 			wantErrors: map[string]string{"title": "Der Titel deiner Abschlussarbeit fehlt."},
+		},
+		{
+			name: "a date is typed as given", schema: []byte(`{"type": "object", "properties": {"born": {"type": "string", "format": "date"}}}`),
+			values: url.Values{"born": {"1990-02-28"}}, wantAnswers: `{"born":"1990-02-28"}`,
+		},
+		{
+			name: "a date that is none", schema: []byte(`{"type": "object", "properties": {"born": {"type": "string", "format": "date"}}}`),
+			values: url.Values{"born": {"1990-02-30"}}, wantErrors: map[string]string{"born": "Bitte ein Datum angeben."},
 		},
 		{
 			name: "number above maximum", schema: graduation, values: with(goodGraduation, "guests", "9"),
@@ -279,4 +288,31 @@ func TestSanitize(t *testing.T) {
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// A hidden field is not shown; its answer is its default, whatever is
+// sent; a hidden required field without a default is refused.
+func TestHiddenFields(t *testing.T) {
+	fm, err := schema.Parse([]byte(`{"type": "object", "properties": {
+		"name_tag": {"type": "string", "label": "Namensschild"},
+		"batch": {"type": "string", "default": "2026", "hidden": true},
+		"secret": {"type": "boolean", "hidden": true}}, "required": ["batch"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fields := schema.View(fm, schema.Defaults(fm), nil, false); len(fields) != 1 || fields[0].Path != "name_tag" {
+		t.Errorf("the form shows %+v, want name_tag alone", fields)
+	}
+	answers, errs := schema.Validate(fm, url.Values{"batch": {"1999"}, "secret": {"on"}}, i18n.EN)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got, _ := json.Marshal(answers); string(got) != `{"batch":"2026"}` {
+		t.Errorf("answers %s, want the hidden default alone", got)
+	}
+	_, err = schema.Parse([]byte(`{"type": "object", "properties": {"batch": {"type": "string", "hidden": true}}, "required": ["batch"]}`))
+	var pe *schema.ParseError
+	if !errors.As(err, &pe) || pe.Problems[0].Key != "events.schema.hidden_required" {
+		t.Errorf("a hidden required field without default: %v", err)
+	}
 }

@@ -21,6 +21,9 @@ func View(fm *Form, values url.Values, errs Errors, disabled bool) []events.Fiel
 func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) []events.Field {
 	out := make([]events.Field, 0, len(fields))
 	for _, f := range fields {
+		if f.Hidden {
+			continue
+		}
 		label, help := SplitLabel(f.Label)
 		v := events.Field{
 			Path:     f.Path,

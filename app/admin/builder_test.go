@@ -1,0 +1,178 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+const twoFields = `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "integer", "label": "Beta"}}}`
+
+func builderForm(schema string, kv ...string) url.Values {
+	form := url.Values{"registration_schema": {schema}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		form.Set(kv[i], kv[i+1])
+	}
+	return form
+}
+
+// Every builder action answers the builder with the schema it wrote;
+// refused actions answer 422 with the reason and the schema as it was.
+func TestBuilderActions(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	other := newEvent(t, app, unique("Vorlage "), nil)
+	exec(t, app, `UPDATE events SET registration_schema = $1 WHERE id = $2`,
+		`{"type": "object", "properties": {"shirt": {"type": "string", "label": "T-Shirt-Größe"}}}`, other)
+
+	for _, tc := range []struct {
+		name       string
+		form       url.Values
+		wantStatus int
+		want       []string
+		wantNot    []string
+	}{
+		{"add at the end opens the new field", builderForm(twoFields, "builder_action", "add", "builder_kind", "email"),
+			http.StatusOK, []string{`&#34;field_1&#34;: {`, `&#34;format&#34;: &#34;email&#34;`, `data-testid="builder-editor"`}, nil},
+		{"add after a field", builderForm(twoFields, "builder_action", "add", "builder_kind", "text", "builder_after", "a"),
+			http.StatusOK, []string{`&#34;a&#34;: {`}, nil},
+		{"move down", builderForm(twoFields, "builder_action", "down", "builder_path", "a"),
+			http.StatusOK, []string{`data-path="b"`}, nil},
+		{"delete offers undo", builderForm(twoFields, "builder_action", "delete", "builder_path", "a"),
+			http.StatusOK, []string{`data-testid="builder-undo"`, "Alpha"}, []string{`data-path="a"`}},
+		{"undo brings it back", builderForm(`{"type": "object", "properties": {}}`, "builder_action", "undo", "builder_undo", twoFields),
+			http.StatusOK, []string{`data-path="a"`, `data-path="b"`}, nil},
+		{"an edit applies", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b", "fb_present", "1",
+			"fb_kind", "integer", "fb_name", "guests", "fb_label", "Gäste", "fb_minimum", "1", "fb_maximum", "8"),
+			http.StatusOK, []string{`&#34;guests&#34;: {`, `&#34;maximum&#34;: 8`}, nil},
+		{"a bad edit is refused and changes nothing", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+			"fb_present", "1", "fb_kind", "integer", "fb_name", "email", "fb_label", "Beta"),
+			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-name"`, `&#34;b&#34;: {`}, nil},
+		{"a change the schema check refuses", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+			"fb_present", "1", "fb_kind", "integer", "fb_name", "b", "fb_label", "Beta", "fb_minimum", "5", "fb_default", "1"),
+			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`}, []string{`&#34;default&#34;`}},
+		{"broken JSON keeps the last state", builderForm(`{"type": `, "builder_action", "json", "builder_last", twoFields),
+			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`, `data-testid="builder-json-problem"`, `data-path="a"`}, nil},
+		{"a field on its way out", builderForm(twoFields, "builder_action", "delete", "builder_path", "zz"),
+			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`, `data-path="a"`}, nil},
+		{"an unknown action", builderForm(twoFields, "builder_action", "explode"),
+			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`}, nil},
+		{"an example as template", builderForm(twoFields, "builder_action", "template", "builder_template", "example:graduation-ceremony"),
+			http.StatusOK, []string{`data-path="valid_exam_date"`}, []string{`data-path="a"`}},
+		{"another event's form as template", builderForm(twoFields, "builder_action", "template", "builder_template", fmt.Sprintf("event:%d", other)),
+			http.StatusOK, []string{`data-path="shirt"`}, nil},
+		{"no such event", builderForm(twoFields, "builder_action", "template", "builder_template", "event:999999999"),
+			http.StatusUnprocessableEntity, []string{`data-path="a"`}, nil},
+		{"no such example", builderForm(twoFields, "builder_action", "template", "builder_template", "example:../../etc/passwd"),
+			http.StatusUnprocessableEntity, nil, nil},
+		{"a huge schema", builderForm(strings.Repeat(" ", 100_001)+twoFields, "builder_action", "json", "builder_last", twoFields),
+			http.StatusUnprocessableEntity, []string{`data-path="a"`}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := snapshot(t, app)
+			resp := post(t, app, c, "/admin/events/builder", tc.form, "HX-Request", "true")
+			wantStatus(t, resp, tc.wantStatus)
+			wantBody(t, resp, tc.want...)
+			for _, s := range tc.wantNot {
+				if strings.Contains(resp.Body, s) {
+					t.Errorf("body has %q", s)
+				}
+			}
+			if after := snapshot(t, app); after != before {
+				t.Error("a builder action changed the database: only Save may")
+			}
+		})
+	}
+}
+
+// What a visitor can send that no form does is refused where it is
+// parsed.
+func TestBuilderRefusesBrokenInput(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	for name, form := range map[string]url.Values{
+		"NUL byte":      builderForm(twoFields, "builder_action", "add", "builder_kind", "text\x00"),
+		"invalid UTF-8": builderForm(twoFields, "builder_action", "apply", "builder_open", "a", "fb_present", "1", "fb_label", "\xff\xfe"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp := post(t, app, c, "/admin/events/builder", form, "HX-Request", "true")
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				t.Errorf("status %d, want a 4xx", resp.StatusCode)
+			}
+		})
+	}
+	t.Run("a half body", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodPost, app.URL+"/admin/events/builder", strings.NewReader("registration_schema=%7B%22type"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.ContentLength = 1000
+		resp, err := c.Do(req)
+		if err == nil {
+			defer resp.Body.Close()
+			if resp.StatusCode >= 500 {
+				t.Errorf("status %d for a half body", resp.StatusCode)
+			}
+		}
+	})
+}
+
+// A form whose fields have answers changes only once the organiser has
+// seen how many answers a removed field or a changed type affects; the
+// answers stay stored as they were.
+func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := unique("Formwechsel ")
+	resp := post(t, app, c, "/admin/events/new", withSchema(eventForm(name, 0), twoFields))
+	wantStatus(t, resp, http.StatusSeeOther)
+	ev := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, name)
+	for _, data := range []string{`{"a": "x", "b": 5}`, `{"a": "y", "b": 6}`, `{"b": 7}`} {
+		p := newPerson(t, app, "Antwortende", unique("answers")+"@example.org")
+		reg := newRegistration(t, app, ev, p, "confirmed")
+		exec(t, app, `UPDATE registrations SET data = $1 WHERE id = $2`, data, reg)
+	}
+	path := fmt.Sprintf("/admin/events/%d", ev)
+	version := func() int { return scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, ev) }
+	stored := func() string {
+		return scalar[string](t, app, `SELECT string_agg(data::text, ';' ORDER BY id) FROM registrations WHERE event_id = $1`, ev)
+	}
+	answers := stored()
+
+	withoutA := `{"type": "object", "properties": {"b": {"type": "integer", "label": "Beta"}}}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), withoutA))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`)
+
+	bAsText := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), bAsText))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Die Antworten von 3 Anmeldungen passen nicht zum geänderten Formular")
+
+	// A new field, even a required one, is always allowed.
+	withC := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "integer", "label": "Beta"},
+		"c": {"type": "string", "label": "Gamma"}}, "required": ["c"]}`
+	resp = post(t, app, c, path, withSchema(eventForm(name, version()), withC))
+	wantStatus(t, resp, http.StatusSeeOther)
+
+	form := withSchema(eventForm(name, version()), withoutA)
+	form.Set("confirm_schema", "true")
+	resp = post(t, app, c, path, form)
+	wantStatus(t, resp, http.StatusSeeOther)
+	if got := scalar[string](t, app, `SELECT registration_schema::text FROM events WHERE id = $1`, ev); strings.Contains(got, `"a"`) {
+		t.Errorf("the confirmed form still has field a: %s", got)
+	}
+	if got := stored(); got != answers {
+		t.Errorf("answers changed from %s to %s", answers, got)
+	}
+}
+
+func withSchema(form url.Values, schema string) url.Values {
+	form.Set("registration_schema", schema)
+	return form
+}

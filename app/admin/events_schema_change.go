@@ -1,0 +1,88 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// confirmSchema is the form value that confirms a change of the
+// registration form that affects stored answers.
+const confirmSchema = "confirm_schema"
+
+// schemaChanged refuses, until confirmed, a new registration form that
+// drops or renames fields with stored answers, or under which stored
+// answers to fields it keeps would no longer be valid: the answers stay as
+// they are either way, and the organiser should know how many.
+func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
+	old, new := before.text(schemaField), after.text(schemaField)
+	if sameJSON(old, new) || form.Get(confirmSchema) == "true" {
+		return nil
+	}
+	oldForm, err := schema.Parse([]byte(old))
+	if err != nil {
+		return nil // a form that was never valid has no answers to protect
+	}
+	newForm, err := schema.Parse([]byte(new))
+	if err != nil {
+		return nil // the schema's own check refuses it
+	}
+	var gone, kept []string
+	for _, f := range oldForm.Flatten() {
+		if newForm.Field(f.Path) == nil {
+			gone = append(gone, f.Path)
+		} else {
+			kept = append(kept, f.Path)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT data FROM registrations WHERE event_id = $1 AND data IS NOT NULL`, intID(id))
+	if err != nil {
+		return fmt.Errorf("admin: answers of the event: %w", err)
+	}
+	datas, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return fmt.Errorf("admin: answers of the event: %w", err)
+	}
+	answered := map[string]int{}
+	invalid := 0
+	lang := i18n.LangOf(ctx)
+	for _, raw := range datas {
+		var answers map[string]any
+		if json.Unmarshal(raw, &answers) != nil {
+			continue
+		}
+		for _, path := range gone {
+			if schema.Lookup(answers, path) != nil {
+				answered[path]++
+			}
+		}
+		for path := range schema.CheckAnswers(newForm, answers, lang) {
+			// New required fields are not the old answers' fault.
+			if slices.Contains(kept, path) && schema.Lookup(answers, path) != nil {
+				invalid++
+				break
+			}
+		}
+	}
+	var texts []string
+	for _, path := range gone {
+		if n := answered[path]; n > 0 {
+			texts = append(texts, i18n.N(ctx, "admin.builder.change.gone", n, oldForm.Field(path).ShortLabel(), path))
+		}
+	}
+	if invalid > 0 {
+		texts = append(texts, i18n.N(ctx, "admin.builder.change.invalid", invalid))
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	return &confirmError{Field: schemaField, Name: confirmSchema, Text: strings.Join(texts, " ")}
+}

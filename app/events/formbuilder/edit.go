@@ -1,0 +1,144 @@
+package formbuilder
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Props are a field's properties as the builder's editor sends them.
+type Props struct {
+	Kind, Name, Label, Help string
+	Required, Radio, Hidden bool
+	Default                 string
+	Minimum, Maximum        string
+	Options                 []string
+	ErrorHint               string
+}
+
+// Props returns the field's properties for its editor.
+func (f *Field) Props() Props {
+	return Props{Kind: f.Kind, Name: f.Name, Label: f.Label, Help: f.Help, Required: f.Required, Radio: f.Radio, Hidden: f.Hidden,
+		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), ErrorHint: f.ErrorHint}
+}
+
+// Problems maps a property (kind, name, label, options, minimum, maximum,
+// default) to the catalog key of what is wrong with it.
+type Problems map[string]string
+
+// validName is a name the builder accepts when one is typed: it becomes a
+// form field's name and a key of the stored answers.
+var validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+
+// reserved are the names of the fields every registration form has.
+var reserved = []string{"name", "email"}
+
+// Apply sets the properties of the field at path and returns its path,
+// which changes with its name. A field still named as it was added is
+// named after its label unless another name was typed. Nothing changes
+// when there are problems.
+func (fm *Form) Apply(path string, p Props) (string, Problems) {
+	f := fm.Find(path)
+	if f == nil {
+		return path, Problems{"name": "admin.builder.error.gone"}
+	}
+	probs := Problems{}
+	inGroup := strings.Contains(path, ".")
+	switch {
+	case f.Kind == KindOther:
+		return path, Problems{"kind": "admin.builder.error.unsupported"}
+	case !slices.Contains(Kinds, p.Kind) || p.Kind == KindGroup && (inGroup || f.Kind != KindGroup) ||
+		f.Kind == KindGroup && p.Kind != KindGroup:
+		probs["kind"] = "admin.builder.error.kind"
+	}
+	p.Label = strings.TrimSpace(p.Label)
+	p.Help = strings.TrimSpace(p.Help)
+	if p.Label == "" {
+		probs["label"] = "admin.builder.error.label"
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	if f.IsNew() && (p.Name == "" || p.Name == f.Name) && p.Label != "" {
+		p.Name = NameFor(p.Label)
+		list, _, _ := fm.siblings(path)
+		others := slices.DeleteFunc(slices.Clone(*list), func(o *Field) bool { return o == f })
+		if !inGroup && slices.Contains(reserved, p.Name) {
+			p.Name += "_2"
+		}
+		p.Name = freeName(others, p.Name)
+	}
+	switch {
+	case p.Name == f.Name:
+	case !validName.MatchString(p.Name):
+		probs["name"] = "admin.builder.error.name"
+	case !inGroup && slices.Contains(reserved, p.Name):
+		probs["name"] = "admin.builder.error.reserved"
+	default:
+		list, _, _ := fm.siblings(path)
+		if slices.ContainsFunc(*list, func(o *Field) bool { return o.Name == p.Name }) {
+			probs["name"] = "admin.builder.error.taken"
+		}
+	}
+	var options []string
+	for _, o := range p.Options {
+		if o = strings.TrimSpace(o); o != "" {
+			options = append(options, o)
+		}
+	}
+	if p.Kind == KindChoice {
+		switch {
+		case len(options) == 0:
+			probs["options"] = "admin.builder.error.options"
+		case len(slices.Compact(slices.Sorted(slices.Values(options)))) != len(options):
+			probs["options"] = "admin.builder.error.options_twice"
+		}
+	}
+	numeric := p.Kind == KindNumber || p.Kind == KindInteger
+	bounds := map[string]*string{"minimum": &p.Minimum, "maximum": &p.Maximum}
+	if numeric {
+		bounds["default"] = &p.Default
+	}
+	for key, v := range bounds {
+		*v = strings.TrimSpace(strings.Replace(*v, ",", ".", 1))
+		if *v == "" || !numeric {
+			*v = ""
+			continue
+		}
+		x, err := strconv.ParseFloat(*v, 64)
+		if err != nil || p.Kind == KindInteger && x != float64(int64(x)) {
+			probs[key] = "admin.builder.error.number"
+		}
+	}
+	if numeric && probs["minimum"] == "" && probs["maximum"] == "" && p.Minimum != "" && p.Maximum != "" {
+		lo, _ := strconv.ParseFloat(p.Minimum, 64)
+		hi, _ := strconv.ParseFloat(p.Maximum, 64)
+		if lo > hi {
+			probs["maximum"] = "admin.builder.error.range"
+		}
+	}
+	switch {
+	case p.Kind == KindChoice && p.Default != "" && !slices.Contains(options, p.Default):
+		probs["default"] = "admin.builder.error.default_choice"
+	case p.Kind == KindCheckbox && p.Default != "" && p.Default != "true" && p.Default != "false":
+		probs["default"] = "admin.builder.error.default"
+	case p.Kind == KindConsent || p.Kind == KindGroup:
+		p.Default = ""
+	}
+	if len(probs) > 0 {
+		return path, probs
+	}
+	newPath, err := fm.Rename(path, p.Name)
+	if err != nil {
+		return path, Problems{"name": "admin.builder.error.taken"}
+	}
+	f.Kind, f.Label, f.Help = p.Kind, p.Label, p.Help
+	f.Required = p.Required && p.Kind != KindCheckbox && p.Kind != KindConsent && p.Kind != KindGroup
+	f.Default, f.Minimum, f.Maximum, f.ErrorHint = p.Default, p.Minimum, p.Maximum, strings.TrimSpace(p.ErrorHint)
+	f.Radio = p.Radio && p.Kind == KindChoice
+	f.Hidden = p.Hidden && p.Kind != KindGroup
+	f.Options = nil
+	if p.Kind == KindChoice {
+		f.Options = options
+	}
+	return newPath, nil
+}

@@ -1,0 +1,49 @@
+package formbuilder_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/events/formbuilder"
+)
+
+func compactJSON(t *testing.T, raw []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		t.Fatalf("invalid JSON %s: %v", raw, err)
+	}
+	return buf.String()
+}
+
+// The three example forms of the spec load into the builder and save
+// unchanged as the same schema, key for key and in the same order.
+func TestRoundTripOfTheExampleForms(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) != 3 {
+		t.Fatalf("want the three example schemas, got %v (%v)", files, err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fm, err := formbuilder.Load(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fm.Fields {
+				if f.Kind == formbuilder.KindOther {
+					t.Errorf("field %s cannot be shown in the builder", f.Name)
+				}
+			}
+			if got, want := compactJSON(t, fm.JSON()), compactJSON(t, raw); got != want {
+				t.Errorf("saved unchanged, the schema became\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}

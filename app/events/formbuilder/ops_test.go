@@ -1,0 +1,231 @@
+package formbuilder_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/events/formbuilder"
+	"github.com/pepalumni/memberdb/app/events/schema"
+)
+
+const empty = `{"type": "object", "properties": {}}`
+
+func add(t *testing.T, fm *formbuilder.Form, kind, after string, p formbuilder.Props) string {
+	t.Helper()
+	path, err := fm.Add(kind, after, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Kind = kind
+	newPath, probs := fm.Apply(path, p)
+	if len(probs) > 0 {
+		t.Fatalf("apply %+v: %v", p, probs)
+	}
+	return newPath
+}
+
+// The graduation ceremony's form, built field by field from an empty
+// form (one field added out of order and moved up), is the spec's schema.
+func TestBuildTheGraduationCeremonyForm(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hint := "Triff bitte eine Auswahl."
+	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "course", Label: "Studiengang", ErrorHint: hint,
+		Options: []string{"Physik", "Medizinphysik", "Lehramt"}})
+	add(t, fm, formbuilder.KindChoice, "course", formbuilder.Props{Name: "degree", Label: "Abschluss", ErrorHint: hint, Required: true,
+		Options: []string{"Bachelor", "Master", "Promotion"}})
+	add(t, fm, formbuilder.KindChoice, "degree", formbuilder.Props{Name: "chair", Label: "Lehrstuhl", ErrorHint: hint, Required: true,
+		Options: []string{"E1", "E2", "E3", "E4", "E5", "E6", "T1", "T2", "T3", "T4", "Beschleunigerphysik", "Extern"}})
+	// The title is added before the guests and moved down below them.
+	title := add(t, fm, formbuilder.KindLatex, "chair", formbuilder.Props{Name: "title", Label: "Titel der Arbeit", Required: true,
+		ErrorHint: "Der Titel deiner Abschlussarbeit fehlt."})
+	add(t, fm, formbuilder.KindInteger, "title", formbuilder.Props{Name: "guests", Label: "Anzahl der Gäste (inklusive dir)", Required: true,
+		Minimum: "1", Maximum: "8", Default: "1",
+		ErrorHint: "Wie viele Personen kommen mit dir (dich eingeschlossen)? Höchstens 8."})
+	if err := fm.Move(title, 4); err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindConsent, "title", formbuilder.Props{Name: "valid_exam_date",
+		Label:     "Meine letzte Prüfung lag im Abschlussjahrgang dieser Feier.",
+		ErrorHint: "Diese Feier ist für den genannten Jahrgang; spätere Jahrgänge laden wir zur nächsten Feier ein."})
+	// The name is made from the label when none is typed.
+	contact := add(t, fm, formbuilder.KindCheckbox, "", formbuilder.Props{
+		Label: "Ich möchte auch nach der Feier per E-Mail vom Verein informiert werden.",
+		Help:  "Dafür sehen einige Vorstandsmitglieder deine Adresse; Dritte bekommen sie nie."})
+	if want := "ich_moechte_auch_nach_der_feier_per_e_ma"; contact != want {
+		t.Errorf("generated name %q, want %q", contact, want)
+	}
+	if _, probs := fm.Apply(contact, withName(fm.Find(contact).Props(), "allow_contact")); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+
+	built := fm.JSON()
+	if _, err := schema.Parse(built); err != nil {
+		t.Fatalf("the built schema is refused: %v", err)
+	}
+	spec, err := os.ReadFile("testdata/graduation-ceremony.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := semantic(t, built), semantic(t, spec); !reflect.DeepEqual(got, want) {
+		t.Errorf("built\n%v\nwant\n%v", got, want)
+	}
+	if got, want := order(t, built), order(t, spec); !reflect.DeepEqual(got, want) {
+		t.Errorf("fields in order %v, want %v", got, want)
+	}
+}
+
+func withName(p formbuilder.Props, name string) formbuilder.Props {
+	p.Name = name
+	return p
+}
+
+// semantic is the schema as maps, so keys compare whatever their order,
+// and the required list as a set.
+func semantic(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if req, ok := m["required"].([]any); ok {
+		set := map[any]bool{}
+		for _, r := range req {
+			set[r] = true
+		}
+		m["required"] = set
+	}
+	return m
+}
+
+func order(t *testing.T, raw []byte) []string {
+	t.Helper()
+	fm, err := formbuilder.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range fm.Fields {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+func TestApplyRefusesWhatTheSchemaCannotHold(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		props formbuilder.Props
+		want  string
+	}{
+		{"bad name", formbuilder.Props{Kind: "text", Name: "a b", Label: "A"}, "name"},
+		{"reserved name", formbuilder.Props{Kind: "text", Name: "email", Label: "A"}, "name"},
+		{"taken name", formbuilder.Props{Kind: "text", Name: "other", Label: "A"}, "name"},
+		{"no label", formbuilder.Props{Kind: "text", Name: "a"}, "label"},
+		{"no options", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{" "}}, "options"},
+		{"options twice", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x", "x"}}, "options"},
+		{"default not an option", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x"}, Default: "y"}, "default"},
+		{"fraction for a whole number", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "1.5"}, "minimum"},
+		{"min above max", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "3", Maximum: "2"}, "maximum"},
+		{"text as a number", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Default: "x"}, "default"},
+		{"unknown kind", formbuilder.Props{Kind: "file", Name: "a", Label: "A"}, "kind"},
+		{"a field made a group", formbuilder.Props{Kind: "group", Name: "a", Label: "A"}, "kind"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fm, err := formbuilder.Load([]byte(`{"type":"object","properties":{"a":{"type":"string","label":"A"},"other":{"type":"string"}}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := string(fm.JSON())
+			if _, probs := fm.Apply("a", tc.props); probs[tc.want] == "" {
+				t.Errorf("problems %v, want one for %s", probs, tc.want)
+			}
+			if after := string(fm.JSON()); after != before {
+				t.Errorf("a refused change changed the form:\n%s", after)
+			}
+		})
+	}
+}
+
+// Fields the builder cannot show, and keys it has no control for, are
+// kept as written when other fields change.
+func TestKeepsWhatTheBuilderCannotShow(t *testing.T) {
+	raw := `{"type":"object","$comment":"x","properties":{` +
+		`"code":{"type":"string","label":"Code","pattern":"^[A-Z]+$","maxLength":5},` +
+		`"deep":{"type":"object","properties":{"inner":{"type":"object","properties":{}}}}}}`
+	fm, err := formbuilder.Load([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := fm.Find("deep").Kind; k != formbuilder.KindOther {
+		t.Errorf("a group in a group is %s, want unsupported", k)
+	}
+	p := fm.Find("code").Props()
+	p.Label = "Kürzel"
+	if _, probs := fm.Apply("code", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if _, err := fm.Duplicate("deep"); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"object","$comment":"x","properties":{` +
+		`"code":{"type":"string","label":"Kürzel","pattern":"^[A-Z]+$","maxLength":5},` +
+		`"deep":{"type":"object","properties":{"inner":{"type":"object","properties":{}}}},` +
+		`"deep_2":{"type":"object","properties":{"inner":{"type":"object","properties":{}}}}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A date field is a string of format date; a duplicate gets a free name
+// and a group its own fields.
+func TestDateDuplicateAndGroup(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindDate, "", formbuilder.Props{Name: "born", Label: "Geburtstag"})
+	if _, err := fm.Duplicate("born"); err != nil {
+		t.Fatal(err)
+	}
+	group := add(t, fm, formbuilder.KindGroup, "", formbuilder.Props{Name: "languages", Label: "Programmiersprachen"})
+	child, err := fm.Add(formbuilder.KindCheckbox, group, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, probs := fm.Apply(child, formbuilder.Props{Kind: formbuilder.KindCheckbox, Label: "C++", Name: "cpp"}); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if _, err := fm.Add(formbuilder.KindGroup, group, true); err == nil {
+		t.Error("a group was added inside a group")
+	}
+	want := `{"type":"object","properties":{"born":{"type":"string","label":"Geburtstag","format":"date"},` +
+		`"born_2":{"type":"string","label":"Geburtstag","format":"date"},` +
+		`"languages":{"type":"object","label":"Programmiersprachen","properties":{"cpp":{"type":"boolean","label":"C++"}}}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, err := schema.Parse(fm.JSON()); err != nil {
+		t.Error(err)
+	}
+}
+
+// Hidden is written as hidden: true and read back.
+func TestHiddenField(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindText, "", formbuilder.Props{Name: "batch", Label: "Jahrgang", Default: "2026", Hidden: true})
+	want := `{"type":"object","properties":{"batch":{"type":"string","label":"Jahrgang","default":"2026","hidden":true}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	again, err := formbuilder.Load(fm.JSON())
+	if err != nil || !again.Find("batch").Hidden {
+		t.Errorf("hidden not read back (%v)", err)
+	}
+}
