@@ -130,7 +130,7 @@ func TestCollectingFees(t *testing.T) {
 	mustStatus(t, "a due date too soon", soon, http.StatusUnprocessableEntity)
 	preview := app.Get(t, treasurer, "/admin/fees/runs/new?year="+strconv.Itoa(year1)+"&due="+due1.Format(time.DateOnly))
 	mustStatus(t, "the preview", preview, http.StatusOK)
-	if !strings.Contains(preview.Body, "Carl Ohnekonto") || !strings.Contains(preview.Body, "15.50") {
+	if !strings.Contains(preview.Body, "Carl Ohnekonto") || !strings.Contains(preview.Body, "15,50 €") {
 		t.Error("the preview lacks the member without mandate or the reduced amount")
 	}
 	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1)}, "due": {due1.Format(time.DateOnly)},
@@ -198,7 +198,7 @@ func TestCollectingFees(t *testing.T) {
 
 	// Mails: confirmations, pre-notifications, an invoice with a GiroCode.
 	pre := waitKind(t, app, annaMail, "Vorabankündigung", 2)
-	for _, want := range []string{"36.00 EUR", due2.Format("02.01.2006"), "PEP-" + strconv.FormatInt(anna, 10) + "-1", "DE98ZZZ09999999999", "DE02 •••• •••• •••• ••50 30"} {
+	for _, want := range []string{"36,00 EUR", due2.Format("02.01.2006"), "PEP-" + strconv.FormatInt(anna, 10) + "-1", "DE98ZZZ09999999999", "DE02 •••• •••• •••• ••50 30"} {
 		if !strings.Contains(pre.Text, want) {
 			t.Errorf("the pre-notification lacks %q:\n%s", want, pre.Text)
 		}
@@ -208,7 +208,7 @@ func TestCollectingFees(t *testing.T) {
 	waitKind(t, app, doraMail, "Dein SEPA-Lastschriftmandat", 1)
 	waitKind(t, app, emilMail, "Vorabankündigung", 1)
 	inv := waitKind(t, app, carlMail, "Rechnung", 2)
-	if !strings.Contains(inv.Text, "DE89370400440532013000") || !strings.Contains(inv.Text, "10.00 EUR") {
+	if !strings.Contains(inv.Text, "DE89370400440532013000") || !strings.Contains(inv.Text, "10,00 EUR") {
 		t.Errorf("the invoice lacks the association's account or the amount:\n%s", inv.Text)
 	}
 	if len(inv.Attachments) != 1 || !strings.HasPrefix(string(inv.Attachments[0].Content), "\x89PNG") {

@@ -12,6 +12,7 @@ import (
 	"github.com/pepalumni/memberdb/app/fees/sepa"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/members"
+	views "github.com/pepalumni/memberdb/components/fees"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -55,7 +56,7 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 	s := m.cfg.SEPA
 	for _, c := range cands {
 		data := map[string]string{
-			"Name": c.Person.Name, "Year": strconv.Itoa(run.Year), "Amount": sepa.Amount(c.Cents),
+			"Name": c.Person.Name, "Year": strconv.Itoa(run.Year), "Amount": sepa.Amount(c.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(c.Cents)),
 			"Due": run.DueOn.Format("02.01.2006"), "CreditorID": s.CreditorID, "Creditor": s.CreditorName,
 			"CreditorIBAN": string(s.CreditorIBAN), "CreditorBIC": s.CreditorBIC,
 			"RequestLink": m.cfg.URL("/request_edit"),
@@ -85,7 +86,7 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 func (m Mailer) returnMail(ctx context.Context, tx pgx.Tx, p members.Person, f Fee) error {
 	s := m.cfg.SEPA
 	return m.send(ctx, tx, p, "returned", map[string]string{
-		"Name": p.Name, "Year": strconv.Itoa(f.Year), "Amount": sepa.Amount(f.Cents), "Reference": f.Reference,
+		"Name": p.Name, "Year": strconv.Itoa(f.Year), "Amount": sepa.Amount(f.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(f.Cents)), "Reference": f.Reference,
 		"Reason": f.ReturnReason, "Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
 		"Remittance": remittance(f.Year, f.Reference), "RequestLink": m.cfg.URL("/request_edit"),
 	})

@@ -2,6 +2,13 @@
 // history, and the treasurer's schedule, mandates and collection runs.
 package fees
 
+import (
+	"context"
+	"strings"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
 // MandateForm is the mandate form, for the member (consent) or the
 // treasurer entering a paper mandate (person and date).
 type MandateForm struct {
@@ -146,4 +153,29 @@ type History struct {
 	Categories                                      []string
 	Mandate                                         *MandateView
 	Fees                                            []FeeRow
+}
+
+// euros writes an amount given as "1234.50" (sepa.Amount) as readers of
+// the page's language write it: "1.234,50" in German, "1,234.50" in
+// English. The currency sign stays with the text around it.
+func euros(ctx context.Context, amount string) string { return Euros(i18n.LangOf(ctx), amount) }
+
+// Euros is euros for a language, for the mails.
+func Euros(lang i18n.Lang, amount string) string {
+	whole, cents, ok := strings.Cut(amount, ".")
+	if !ok {
+		return amount
+	}
+	group, dec := ",", "."
+	if lang == i18n.DE {
+		group, dec = ".", ","
+	}
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + dec + cents
 }
