@@ -88,6 +88,7 @@ func TestBrowserStaffPages(t *testing.T) {
 		{"/admin/audit", `main h1`},
 		{"/admin/deletion_requests", `main h1`},
 		{"/admin/privacy", `[data-testid="privacy-due"]`},
+		{"/admin/fees", `main h1`},
 		{"/admin/mail", `[data-testid="mail-outbox"]`},
 		{fmt.Sprintf("/admin/mail/%d", data.mail), `main h1`},
 		{"/applications", `[data-testid="applications"]`},
