@@ -1,7 +1,9 @@
 package fees_test
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	qr "github.com/piglig/go-qr"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
@@ -212,7 +216,20 @@ func TestCollectingFees(t *testing.T) {
 		t.Errorf("the invoice lacks the association's account or the amount:\n%s", inv.Text)
 	}
 	if len(inv.Attachments) != 1 || !strings.HasPrefix(string(inv.Attachments[0].Content), "\x89PNG") {
-		t.Errorf("the invoice has no GiroCode image: %d attachments", len(inv.Attachments))
+		t.Fatalf("the invoice has no GiroCode image: %d attachments", len(inv.Attachments))
+	}
+	// Banking apps read the GiroCode: service tag, the association's
+	// account and the amount.
+	img, err := png.Decode(bytes.NewReader(inv.Attachments[0].Content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := qr.Decode(img)
+	if err != nil {
+		t.Fatalf("the GiroCode cannot be read: %v", err)
+	}
+	if !strings.HasPrefix(read, "BCD\n") || !strings.Contains(read, "DE89370400440532013000") || !strings.Contains(read, "EUR10.00") {
+		t.Errorf("the GiroCode reads %q", read)
 	}
 
 	// A returned debit opens the fee again and tells the member.

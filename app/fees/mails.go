@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/skip2/go-qrcode"
+	qr "github.com/piglig/go-qr"
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
@@ -70,7 +70,7 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 		}
 		ref := "M" + strconv.FormatInt(c.Person.ID, 10)
 		data["Remittance"] = remittance(run.Year, ref)
-		png, err := qrcode.Encode(sepa.GiroCode(s.CreditorName, s.CreditorIBAN, s.CreditorBIC, c.Cents, data["Remittance"]), qrcode.Medium, 320)
+		png, err := giroCodePNG(sepa.GiroCode(s.CreditorName, s.CreditorIBAN, s.CreditorBIC, c.Cents, data["Remittance"]))
 		if err != nil {
 			return fmt.Errorf("fees: girocode: %w", err)
 		}
@@ -90,4 +90,15 @@ func (m Mailer) returnMail(ctx context.Context, tx pgx.Tx, p members.Person, f F
 		"Reason": f.ReturnReason, "Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
 		"Remittance": remittance(f.Year, f.Reference), "RequestLink": m.cfg.URL("/request_edit"),
 	})
+}
+
+// giroCodePNG draws the GiroCode at error-correction level M, as EPC069-12
+// asks, with the four modules of white border scanners need.
+func giroCodePNG(payload string) ([]byte, error) {
+	q, err := qr.EncodeText(payload, qr.Medium)
+	if err != nil {
+		return nil, err
+	}
+	const scale = 6
+	return q.ToPNGBytes(qr.NewQrCodeImgConfig(scale, 4*scale))
 }
