@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	qr "github.com/piglig/go-qr"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -294,12 +292,12 @@ func TestCollectingFees(t *testing.T) {
 
 	// No IBAN of a member is readable in the database or in a mail; the
 	// search itself finds what is stored.
-	if len(tablesHolding(t, app, "Beat Zürcher")) == 0 || len(app.SMTP.Messages()) < 10 {
+	if len(app.TablesHolding(t, "Beat Zürcher")) == 0 || len(app.SMTP.Messages()) < 10 {
 		t.Fatal("the search finds nothing stored or mailed")
 	}
 	for _, iban := range []string{ibanAnna, ibanAnnaNew, ibanBeat, ibanDora} {
 		for _, needle := range []string{iban, iban[4:], spaced(iban)} {
-			if where := tablesHolding(t, app, needle); len(where) > 0 {
+			if where := app.TablesHolding(t, needle); len(where) > 0 {
 				t.Errorf("%s is stored in clear in %v", needle, where)
 			}
 			for _, m := range app.SMTP.Messages() {
@@ -343,43 +341,4 @@ func waitKind(t *testing.T, app *apptest.App, addr, subject string, n int) mailt
 		}
 		return found[len(found)-1], true
 	})
-}
-
-// tablesHolding lists the tables where text appears in any row's text
-// form or in a binary column.
-func tablesHolding(t *testing.T, app *apptest.App, text string) []string {
-	t.Helper()
-	ctx := context.Background()
-	rows, err := app.Pool.Query(ctx, `
-		SELECT c.table_name, string_agg(c.column_name, ',') FILTER (WHERE c.data_type = 'bytea')
-		FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-		WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' GROUP BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type table struct {
-		Name  string
-		Bytea *string
-	}
-	tables, err := pgx.CollectRows(rows, pgx.RowToStructByPos[table])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for _, tb := range tables {
-		cond := `strpos(upper(t::text), upper($1)) > 0`
-		if tb.Bytea != nil {
-			for _, col := range strings.Split(*tb.Bytea, ",") {
-				cond += ` OR position(convert_to($1, 'UTF8') IN coalesce(t.` + pgx.Identifier{col}.Sanitize() + `, ''::bytea)) > 0`
-			}
-		}
-		var n int
-		if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tb.Name}.Sanitize()+` t WHERE `+cond, text).Scan(&n); err != nil {
-			t.Fatalf("search %s: %v", tb.Name, err)
-		}
-		if n > 0 {
-			found = append(found, tb.Name)
-		}
-	}
-	return found
 }

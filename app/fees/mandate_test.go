@@ -152,7 +152,7 @@ func TestExportAndErasure(t *testing.T) {
 	if strings.Contains(holder, "Erika") || masked != "" || sealed != 0 || !revoked {
 		t.Errorf("after erasure: holder %q, masked %q, %d sealed bytes, revoked %v", holder, masked, sealed, revoked)
 	}
-	if where := tablesHolding(t, app, "Kontoinhaberin"); len(where) > 0 {
+	if where := app.TablesHolding(t, "Kontoinhaberin"); len(where) > 0 {
 		t.Errorf("the account holder is still stored in %v", where)
 	}
 }

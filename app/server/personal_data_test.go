@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,7 +140,7 @@ func TestErasureLeavesNothingBehind(t *testing.T) {
 	}
 	needles := []string{name, email, answer, "erika" + suffix}
 	for _, n := range needles[:3] {
-		if len(tablesHolding(t, app, n)) == 0 {
+		if len(app.TablesHolding(t, n)) == 0 {
 			t.Fatalf("before erasure %q is stored nowhere: the test sets up nothing", n)
 		}
 	}
@@ -152,7 +151,7 @@ func TestErasureLeavesNothingBehind(t *testing.T) {
 		t.Fatalf("anonymise = %d: %s", resp.StatusCode, resp.Body)
 	}
 	for _, n := range needles {
-		if where := tablesHolding(t, app, n); len(where) > 0 {
+		if where := app.TablesHolding(t, n); len(where) > 0 {
 			t.Errorf("%q is still stored in %v", n, where)
 		}
 	}
@@ -161,44 +160,4 @@ func TestErasureLeavesNothingBehind(t *testing.T) {
 	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE event_id = $1`, eventID).Scan(&regs); err != nil || regs != 1 {
 		t.Errorf("registrations of the event after erasure: %d (%v), want 1", regs, err)
 	}
-}
-
-// tablesHolding lists the tables where text appears: in any row's text
-// form, or as bytes in a binary column.
-func tablesHolding(t *testing.T, app *apptest.App, text string) []string {
-	t.Helper()
-	ctx := context.Background()
-	rows, err := app.Pool.Query(ctx, `
-		SELECT c.table_name, string_agg(c.column_name, ',') FILTER (WHERE c.data_type = 'bytea')
-		FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-		WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' GROUP BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type table struct {
-		Name  string
-		Bytea *string
-	}
-	tables, err := pgx.CollectRows(rows, pgx.RowToStructByPos[table])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for _, tb := range tables {
-		cond := `strpos(lower(t::text), lower($1)) > 0`
-		if tb.Bytea != nil {
-			for _, col := range strings.Split(*tb.Bytea, ",") {
-				cond += ` OR position(convert_to($1, 'UTF8') IN coalesce(t.` + pgx.Identifier{col}.Sanitize() + `, ''::bytea)) > 0`
-			}
-		}
-		var n int
-		if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tb.Name}.Sanitize()+` t WHERE `+cond, text).Scan(&n); err != nil {
-			t.Fatalf("search %s: %v", tb.Name, err)
-		}
-		if n > 0 {
-			found = append(found, tb.Name)
-		}
-	}
-	slices.Sort(found)
-	return found
 }
