@@ -18,6 +18,7 @@ import (
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -41,6 +42,8 @@ type Handler struct {
 	cfg       *config.Config
 	// retainRegistrations is the default an event's own period replaces.
 	retainRegistrations config.Period
+	// purge is the privacy page's look ahead (its dry run).
+	purge *retention.Purge
 
 	persons       *table
 	tuStatus      *table
@@ -53,7 +56,8 @@ type Handler struct {
 
 // NewHandler builds the console and its table descriptions.
 func NewHandler(d Deps) *Handler {
-	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, retainRegistrations: d.Config.Retain.Registrations}
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, retainRegistrations: d.Config.Retain.Registrations,
+		purge: retention.New(d.Config, d.Pool)}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()
 	h.users = h.usersTable()

@@ -4,12 +4,10 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/persons"
-	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -31,7 +29,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := time.Now()
 	ahead := now.Add(privacyAhead)
-	rep, err := retention.New(h.cfg, h.pool).Run(ctx, ahead, true)
+	rep, err := h.purge.Run(ctx, ahead, true)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -86,15 +84,9 @@ func (h *Handler) howLong(ctx context.Context, key string) string {
 
 // periodText writes a period in words: "12 Monate", "3 years".
 func periodText(ctx context.Context, p config.Period) string {
-	s := p.String()
-	unit := strings.TrimLeft(s, "0123456789")
-	n := 0
-	for _, c := range strings.TrimSuffix(s, unit) {
-		n = n*10 + int(c-'0')
+	n, unit := p.Unit()
+	if unit == "" {
+		return p.String()
 	}
-	switch unit {
-	case "d", "w", "mo", "y":
-		return i18n.N(ctx, "privacy.period."+unit, n)
-	}
-	return s
+	return i18n.N(ctx, "privacy.period."+unit, n)
 }

@@ -44,17 +44,26 @@ func ParsePeriod(s string) (Period, error) {
 	return p, nil
 }
 
-// String writes p as ParsePeriod reads it.
-func (p Period) String() string {
+// Unit is p as a number of its largest whole unit: y, mo, w or d; unit
+// is empty for a period of months and days, which ParsePeriod never makes.
+func (p Period) Unit() (n int, unit string) {
 	switch {
 	case p.Days == 0 && p.Months%12 == 0:
-		return strconv.Itoa(p.Months/12) + "y"
+		return p.Months / 12, "y"
 	case p.Days == 0:
-		return strconv.Itoa(p.Months) + "mo"
+		return p.Months, "mo"
 	case p.Months == 0 && p.Days%7 == 0:
-		return strconv.Itoa(p.Days/7) + "w"
+		return p.Days / 7, "w"
 	case p.Months == 0:
-		return strconv.Itoa(p.Days) + "d"
+		return p.Days, "d"
+	}
+	return 0, ""
+}
+
+// String writes p as ParsePeriod reads it.
+func (p Period) String() string {
+	if n, unit := p.Unit(); unit != "" {
+		return strconv.Itoa(n) + unit
 	}
 	return fmt.Sprintf("%dmo%dd", p.Months, p.Days)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	views "github.com/pepalumni/memberdb/components/members"
 )
@@ -160,15 +161,11 @@ func isoDatePtr(t *time.Time) *string {
 	return &s
 }
 
-func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-func isoTimePtr(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	s := isoTime(*t)
-	return &s
-}
+// isoTime and isoTimePtr format times as every domain's export does.
+var (
+	isoTime    = persons.ISOTime
+	isoTimePtr = persons.ISOTimePtr
+)
 
 func nullable(s string) *string {
 	if s == "" {
