@@ -147,8 +147,10 @@ type field struct {
 	// preview is the URL rendering a preview of the field (html, schema).
 	preview string
 	rows    int
-	// help is a catalog key of a hint under the input.
-	help string
+	// help is a catalog key of a hint under the input; helpRetention
+	// fills it with the default retention period.
+	help          string
+	helpRetention bool
 }
 
 func (t *table) field(name string) *field {
