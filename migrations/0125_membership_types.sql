@@ -36,7 +36,35 @@ ALTER TABLE membership_applications DROP CONSTRAINT membership_applications_memb
 CREATE INDEX persons_membership_type_idx ON persons (membership_type);
 CREATE INDEX membership_applications_membership_type_idx ON membership_applications (membership_type);
 
+-- A type's key is how persons, applications and the fee schedule name
+-- it: once one of them does, the key stays and the row stays (it can be
+-- hidden). The fee schedule's categories are types or reduced categories,
+-- so no foreign key can say this for it.
+-- +migrate StatementBegin
+CREATE FUNCTION membership_types_keep_used() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.key = NEW.key THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT 1 FROM persons WHERE membership_type = OLD.key)
+       OR EXISTS (SELECT 1 FROM membership_applications WHERE membership_type = OLD.key)
+       OR EXISTS (SELECT 1 FROM fee_rates WHERE category = OLD.key)
+       OR EXISTS (SELECT 1 FROM fee_categories WHERE category = OLD.key) THEN
+        RAISE EXCEPTION 'membership type % is in use', OLD.key
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'membership_types_in_use';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END $$;
+-- +migrate StatementEnd
+CREATE TRIGGER membership_types_keep_used BEFORE UPDATE OF key OR DELETE ON membership_types
+    FOR EACH ROW EXECUTE FUNCTION membership_types_keep_used();
+
 -- +migrate Down
+DROP TRIGGER membership_types_keep_used ON membership_types;
+DROP FUNCTION membership_types_keep_used();
 DROP INDEX membership_applications_membership_type_idx;
 DROP INDEX persons_membership_type_idx;
 ALTER TABLE membership_applications DROP CONSTRAINT membership_applications_membership_type_fkey,

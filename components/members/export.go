@@ -82,7 +82,9 @@ type PersonJSON struct {
 // and what only the person sees.
 type ExportPerson struct {
 	PersonJSON
-	Language  string `json:"language"`
+	// MembershipTypeName is the type's name in the reader's language.
+	MembershipTypeName *string `json:"membership_type_name"`
+	Language           string  `json:"language"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
 }
@@ -91,6 +93,8 @@ type ExportPerson struct {
 type ExportApplication struct {
 	Name           string  `json:"name"`
 	MembershipType string  `json:"membership_type"`
+	// MembershipTypeName is the type's name in the reader's language.
+	MembershipTypeName string  `json:"membership_type_name"`
 	CreatedAt      string  `json:"created_at"`
 	VerifiedAt     *string `json:"verified_at"`
 }
