@@ -85,18 +85,18 @@ type ExportPerson struct {
 	// MembershipTypeName is the type's name in the reader's language.
 	MembershipTypeName *string `json:"membership_type_name"`
 	Language           string  `json:"language"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	CreatedAt          string  `json:"created_at"`
+	UpdatedAt          string  `json:"updated_at"`
 }
 
 // ExportApplication is one submission of the membership form.
 type ExportApplication struct {
-	Name           string  `json:"name"`
-	MembershipType string  `json:"membership_type"`
+	Name           string `json:"name"`
+	MembershipType string `json:"membership_type"`
 	// MembershipTypeName is the type's name in the reader's language.
 	MembershipTypeName string  `json:"membership_type_name"`
-	CreatedAt      string  `json:"created_at"`
-	VerifiedAt     *string `json:"verified_at"`
+	CreatedAt          string  `json:"created_at"`
+	VerifiedAt         *string `json:"verified_at"`
 }
 
 // ExportRegistration is one event registration with its event and answers.
