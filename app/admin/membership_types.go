@@ -171,7 +171,7 @@ var membershipTypeColumns = []column{
 	{key: "name_de", label: "admin.membership-types.name_de"},
 	{key: "name_en", label: "admin.membership-types.name_en"},
 	{key: "position", label: "admin.membership-types.position", sort: "position"},
-	{key: "public", label: "admin.membership-types.public"},
+	{key: "public", label: "admin.membership-types.public.column"},
 	{key: "hidden", label: "admin.membership-types.hidden"},
 	{key: "persons", label: "admin.membership-types.persons"},
 }
