@@ -42,7 +42,10 @@ func TestMembershipTypesCreateAndValidate(t *testing.T) {
 		{"a key with a NUL byte", "de", "foerder\x00", ""},
 	} {
 		t.Run("refused: "+tt.name, func(t *testing.T) {
-			resp := post(t, app, c, "/admin/membership-types/new", typeForm(tt.key, 0), "Accept-Language", tt.lang)
+			marker := unique("Refused ")
+			form := typeForm(tt.key, 0)
+			form.Set("name_de", marker)
+			resp := post(t, app, c, "/admin/membership-types/new", form, "Accept-Language", tt.lang)
 			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
 				t.Fatalf("status %d, want a 4xx", resp.StatusCode)
 			}
@@ -50,7 +53,7 @@ func TestMembershipTypesCreateAndValidate(t *testing.T) {
 				wantStatus(t, resp, http.StatusUnprocessableEntity)
 				wantBody(t, resp, `data-testid="error-key"`, tt.want)
 			}
-			if n := scalar[int](t, app, `SELECT count(*) FROM membership_types WHERE name_en = 'supporting member'`); n != 0 {
+			if n := scalar[int](t, app, `SELECT count(*) FROM membership_types WHERE name_de = $1`, marker); n != 0 {
 				t.Fatal("a refused form created a type")
 			}
 		})
