@@ -273,6 +273,9 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 			wantStatus(t, resp, http.StatusUnprocessableEntity)
 			wantBody(t, resp, `data-testid="error-allowed_addresses"`, want)
 		}
+		form := eventForm("Changed "+tag, 1)
+		form.Set("allowed_addresses", strings.Repeat("a", 501))
+		wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form), http.StatusUnprocessableEntity)
 		if after := scalar[string](t, app, `SELECT allowed_addresses || version FROM events WHERE id = $1`, id); after != before {
 			t.Fatal("a refused pattern changed the event")
 		}

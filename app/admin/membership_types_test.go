@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -58,6 +59,19 @@ func TestMembershipTypesCreateAndValidate(t *testing.T) {
 			}
 		})
 	}
+	t.Run("refused: a huge name and invalid UTF-8", func(t *testing.T) {
+		for field, value := range map[string]string{"name_de": strings.Repeat("Ä", 5000), "description_en": "bad \xff byte"} {
+			form := typeForm(unique("huge"), 0)
+			form.Set(field, value)
+			resp := post(t, app, c, "/admin/membership-types/new", form)
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				t.Errorf("%s: status %d, want a 4xx", field, resp.StatusCode)
+			}
+			if n := scalar[int](t, app, `SELECT count(*) FROM membership_types WHERE key = $1`, form.Get("key")); n != 0 {
+				t.Errorf("%s: a refused form created a type", field)
+			}
+		}
+	})
 	t.Run("a valid type is created and audited", func(t *testing.T) {
 		resp := post(t, app, c, "/admin/membership-types/new", typeForm(key, 0))
 		wantStatus(t, resp, http.StatusSeeOther)
