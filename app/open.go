@@ -21,6 +21,9 @@ func open(ctx context.Context, e *env) (*config.Config, *pgxpool.Pool, error) {
 	if cfg.LogFormat == "json" {
 		e.logger = web.NewLogger(e.stderr, cfg.LogFormat)
 	}
+	for _, w := range cfg.Warnings {
+		e.logger.Warn(w)
+	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, err

@@ -27,6 +27,8 @@ func adminRoutes(t *testing.T, app *apptest.App) []adminRoute {
 	user := app.NewUser(t)
 	role := "role_" + user.Username
 	tu := scalar[int64](t, app, `INSERT INTO tu_status (name) VALUES ($1) RETURNING id`, "Route "+tag)
+	mtype := scalar[int64](t, app, `INSERT INTO membership_types (key, name_de, name_en) VALUES ($1, 'Route', 'Route') RETURNING id`,
+		strings.ReplaceAll(tag, "-", "_"))
 	level := unique("route_level_")
 	exec(t, app, `INSERT INTO access_levels (name) VALUES ($1)`, level)
 
@@ -62,6 +64,7 @@ func adminRoutes(t *testing.T, app *apptest.App) []adminRoute {
 		add("POST", "/admin/persons/{id}/anonymise", "person_admin", ids, nil)
 	})
 	table("tu_status", "person_admin", fmt.Sprint(tu), "name", nil)
+	table("membership-types", "person_admin", fmt.Sprint(mtype), "name_de", nil)
 	table("events", "event_admin", fmt.Sprint(event), "name", func(ids map[string]string) {
 		add("POST", "/admin/events/{id}/duplicate", "event_admin", ids, nil)
 		add("POST", "/admin/events/preview/{field}", "event_admin", map[string]string{"field": "description"}, url.Values{"description": {"x"}})
@@ -128,7 +131,7 @@ func snapshot(t *testing.T, app *apptest.App) string {
 	t.Helper()
 	var parts []string
 	for _, table := range []string{"persons", "events", "registrations", "users", "user_roles", "roles", "role_access_levels",
-		"access_levels", "tu_status", "audit_log", "mail_outbox"} {
+		"access_levels", "tu_status", "membership_types", "audit_log", "mail_outbox"} {
 		parts = append(parts, scalar[string](t, app, fmt.Sprintf(`SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM %s t`, table)))
 	}
 	return strings.Join(parts, "|")

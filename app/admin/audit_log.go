@@ -18,7 +18,7 @@ import (
 
 // auditTables are the tables whose changes the log shows by name; their
 // rows link to their detail pages.
-var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status"}
+var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status", "membership-types"}
 
 var auditList = listSpec{
 	sorts:       map[string]string{"at": "a.at", "actor": "lower(a.actor)", "table": "a.table_name", "field": "a.field"},

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -86,8 +87,13 @@ func (h *Handler) eventsTable() *table {
 				display: enumDisplay("admin.formality.")},
 			{name: "notify_email", column: "notify_email", kind: "email", parse: emailParser(false)},
 			{name: "retain_registrations", column: "retain_registrations", read: "retention_period(retain_registrations)",
-				kind: "text", parse: periodParser, help: "admin.events.retain_registrations.help"},
-			{name: "force_tu_mail", column: "force_tu_mail", kind: "checkbox", parse: boolParser, display: boolDisplay},
+				kind: "text", parse: periodParser, help: "admin.events.retain_registrations.help", helpRetention: true},
+			{name: "allowed_addresses", column: "allowed_addresses", kind: "text", parse: allowedAddressesParser,
+				help: "admin.events.allowed_addresses.help"},
+			{name: "allowed_addresses_message_de", column: "allowed_addresses_message_de", kind: "text",
+				parse: textParser(false, false, events.MaxAllowedAddresses)},
+			{name: "allowed_addresses_message_en", column: "allowed_addresses_message_en", kind: "text",
+				parse: textParser(false, false, events.MaxAllowedAddresses)},
 			{name: "checkin_answers", column: "checkin_answers", kind: "text", parse: textParser(false, false, maxText)},
 			{name: "description", column: "description", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/description", rows: 10},
@@ -120,6 +126,19 @@ func (r eventRules) row(ctx context.Context, q querier, id string) (adminui.Row,
 }
 
 func (eventRules) title(_ context.Context, _ string, st rowState) string { return st.text("name") }
+
+// allowedAddressesParser accepts a regular expression for the addresses
+// that may register, or nothing for anyone.
+func allowedAddressesParser(ctx context.Context, _ querier, raw string) (any, string, error) {
+	s := strings.TrimSpace(raw)
+	if utf8.RuneCountInString(s) > events.MaxAllowedAddresses {
+		return nil, tr(ctx, "admin.error.too_long", events.MaxAllowedAddresses), nil
+	}
+	if _, err := events.CompileAllowed(s); err != nil {
+		return nil, tr(ctx, "admin.events.allowed_addresses.invalid"), nil
+	}
+	return s, "", nil
+}
 
 // periodParser reads an event's own retention period for its answers:
 // empty for the default (RETAIN_REGISTRATIONS).

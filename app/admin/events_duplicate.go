@@ -25,11 +25,13 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 	var id int64
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		const q = `
-			INSERT INTO events (name, description, footer, notify_email, force_tu_mail, shortlink, max_participants,
+			INSERT INTO events (name, description, footer, notify_email, allowed_addresses,
+			                    allowed_addresses_message_de, allowed_addresses_message_en, shortlink, max_participants,
 			                    registration_open, registration_schema, starts_at, ends_at, opens_at, closes_at,
 			                    editing_closes_at, formality, location, checkin_answers,
 			                    freed_places, offer_hours, retain_registrations)
-			SELECT name || $2, description, footer, notify_email, force_tu_mail, NULL, max_participants,
+			SELECT name || $2, description, footer, notify_email, allowed_addresses,
+			       allowed_addresses_message_de, allowed_addresses_message_en, NULL, max_participants,
 			       false, registration_schema, starts_at, ends_at, opens_at, closes_at, editing_closes_at, formality,
 			       location, checkin_answers, freed_places, offer_hours, retain_registrations
 			FROM events WHERE id = $1

@@ -21,7 +21,8 @@ func eventForm(name string, version int) url.Values {
 		"name": {name}, "shortlink": {""}, "max_participants": {"20"}, "registration_open": {"true"},
 		"starts_at": {"2031-06-01T18:00"}, "ends_at": {"2031-06-01T23:00"}, "opens_at": {"2031-01-01T00:00"},
 		"closes_at": {"2031-05-30T12:00"}, "editing_closes_at": {"2031-05-31T12:00"}, "formality": {"sie"},
-		"notify_email": {"orga@example.org"}, "force_tu_mail": {"true"},
+		"notify_email": {"orga@example.org"}, "allowed_addresses": {`@verein-b\.example$`},
+		"allowed_addresses_message_de": {"Nur Vereinsadressen."}, "allowed_addresses_message_en": {"Club addresses only."},
 		"description": {"<p>Feier mit $E=mc^2$</p><script>alert(1)</script>"}, "footer": {"<small>Fuß</small>"},
 		"registration_schema": {`{"type": "object", "properties": {"shirt": {"type": "string", "enum": ["S", "M"], "label": "T-Shirt"}}}`},
 	}
@@ -213,10 +214,10 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 		resp := post(t, app, c, "/admin/events/new", eventForm("Form "+tag, 0))
 		wantStatus(t, resp, http.StatusSeeOther)
 		id = scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, "Form "+tag)
-		got := scalar[string](t, app, `SELECT concat_ws('|', max_participants, registration_open::text, formality, notify_email, force_tu_mail::text,
+		got := scalar[string](t, app, `SELECT concat_ws('|', max_participants, registration_open::text, formality, notify_email, allowed_addresses, allowed_addresses_message_en,
 			to_char(starts_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI'), to_char(editing_closes_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI'),
 			registration_schema->'properties'->'shirt'->>'label') FROM events WHERE id = $1`, id)
-		if got != "20|true|sie|orga@example.org|true|2031-06-01 18:00|2031-05-31 12:00|T-Shirt" {
+		if got != "20|true|sie|orga@example.org|@verein-b\\.example$|Club addresses only.|2031-06-01 18:00|2031-05-31 12:00|T-Shirt" {
 			t.Fatalf("stored %q", got)
 		}
 	})
@@ -263,6 +264,22 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 			wantBody(t, preview, append([]string{`data-testid="schema-problems"`}, tt.want...)...)
 		})
 	}
+	t.Run("refused: an allowed-addresses pattern that is no regular expression", func(t *testing.T) {
+		before := scalar[string](t, app, `SELECT allowed_addresses || version FROM events WHERE id = $1`, id)
+		for lang, want := range map[string]string{"de": "kein gültiger regulärer Ausdruck", "en": "not a valid regular expression"} {
+			form := eventForm("Changed "+tag, 1)
+			form.Set("allowed_addresses", `^[a-z+@tu-dortmund\.de$`)
+			resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form, "Accept-Language", lang)
+			wantStatus(t, resp, http.StatusUnprocessableEntity)
+			wantBody(t, resp, `data-testid="error-allowed_addresses"`, want)
+		}
+		form := eventForm("Changed "+tag, 1)
+		form.Set("allowed_addresses", strings.Repeat("a", 501))
+		wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form), http.StatusUnprocessableEntity)
+		if after := scalar[string](t, app, `SELECT allowed_addresses || version FROM events WHERE id = $1`, id); after != before {
+			t.Fatal("a refused pattern changed the event")
+		}
+	})
 	t.Run("the preview renders the form a valid schema makes", func(t *testing.T) {
 		schema := `{"type": "object", "required": ["level"], "properties": {
 			"level": {"type": "string", "enum": ["Bachelor", "Master"], "format": "radio", "label": "Abschluss $\\alpha$"},
@@ -304,7 +321,8 @@ func TestDuplicateEvent(t *testing.T) {
 	c, _ := app.ClientWith(t, "event_admin")
 	tag := unique("dup")
 	src := newEvent(t, app, "Sommerfest "+tag, intp(30))
-	exec(t, app, `UPDATE events SET shortlink = $2, description = 'Beschreibung', registration_schema = '{"type": "object", "properties": {"x": {"type": "string"}}}'
+	exec(t, app, `UPDATE events SET shortlink = $2, description = 'Beschreibung', registration_schema = '{"type": "object", "properties": {"x": {"type": "string"}}}',
+		allowed_addresses = '@b\.example$', allowed_addresses_message_de = 'Nur B.', allowed_addresses_message_en = 'B only.'
 		WHERE id = $1`, src, "sf-"+tag)
 	newRegistration(t, app, src, newPerson(t, app, "Reg", unique("dupreg")+"@example.org"), "confirmed")
 
@@ -318,8 +336,9 @@ func TestDuplicateEvent(t *testing.T) {
 		t.Errorf("redirect to %q", loc)
 	}
 	got := scalar[string](t, app, `SELECT concat_ws('|', name, registration_open::text, coalesce(shortlink, 'none'), max_participants, description,
-		registration_schema->'properties'->'x'->>'type', (SELECT count(*) FROM registrations WHERE event_id = e.id)) FROM events e WHERE id = $1`, copyID)
-	if want := "Sommerfest " + tag + " (Kopie)|false|none|30|Beschreibung|string|0"; got != want {
+		registration_schema->'properties'->'x'->>'type', (SELECT count(*) FROM registrations WHERE event_id = e.id),
+		allowed_addresses, allowed_addresses_message_de, allowed_addresses_message_en) FROM events e WHERE id = $1`, copyID)
+	if want := "Sommerfest " + tag + " (Kopie)|false|none|30|Beschreibung|string|0|@b\\.example$|Nur B.|B only."; got != want {
 		t.Fatalf("copy is %q, want %q", got, want)
 	}
 	if auditEntries(t, app, "events", strconv.FormatInt(copyID, 10), "") != 1 {

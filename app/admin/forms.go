@@ -85,8 +85,11 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		}
 		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
 			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}
-		if f.help != "" {
+		switch {
+		case f.helpRetention:
 			fd.Help = tr(ctx, f.help, h.retainRegistrations.String())
+		case f.help != "":
+			fd.Help = tr(ctx, f.help)
 		}
 		if cur, ok := fs.current[f.name]; ok {
 			fd.Current = orDash(h.showValue(ctx, f, cur))

@@ -45,13 +45,15 @@ type Handler struct {
 	// purge is the privacy page's look ahead (its dry run).
 	purge *retention.Purge
 
-	persons       *table
-	tuStatus      *table
-	users         *table
-	roles         *table
-	accessLevels  *table
-	events        *table
-	registrations *table
+	persons  *table
+	tuStatus *table
+	// membershipTypes are the types persons and applications name.
+	membershipTypes *table
+	users           *table
+	roles           *table
+	accessLevels    *table
+	events          *table
+	registrations   *table
 }
 
 // NewHandler builds the console and its table descriptions.
@@ -60,6 +62,7 @@ func NewHandler(d Deps) *Handler {
 		purge: retention.New(d.Config, d.Pool)}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()
+	h.membershipTypes = h.membershipTypesTable()
 	h.users = h.usersTable()
 	h.roles = h.rolesTable()
 	h.accessLevels = h.accessLevelsTable()

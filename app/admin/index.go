@@ -34,6 +34,8 @@ var indexEntries = []indexEntry{
 	{name: "roles", url: "/admin/roles", level: levelRoleAdmin, count: `SELECT count(*) FROM roles`},
 	{name: "access_levels", url: "/admin/access_levels", level: levelAccessLevelAdmin, count: `SELECT count(*) FROM access_levels`},
 	{name: "tu_status", url: "/admin/tu_status", level: members.LevelPersonAdmin, count: `SELECT count(*) FROM tu_status`},
+	{name: "membership-types", url: "/admin/membership-types", level: members.LevelPersonAdmin,
+		count: `SELECT count(*) FROM membership_types`},
 	{name: "deletion_requests", url: "/admin/deletion_requests", level: members.LevelPersonAdmin,
 		count: `SELECT count(*) FROM deletion_requests WHERE done_at IS NULL`},
 	// The count is every mail the outbox holds, as its list shows them;

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -38,8 +39,7 @@ func (h *Handler) personsTable() *table {
 				options: enumOptions("admin.status.", members.Statuses, false),
 				parse:   enumParser(members.Statuses, false), display: enumDisplay("admin.status.")},
 			{name: "membership_type", column: "membership_type", kind: "select", inline: true,
-				options: enumOptions("admin.type.", members.Types, false),
-				parse:   enumParser(members.Types, false), display: enumDisplay("admin.type.")},
+				options: typeOptions, parse: typeParser},
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
 				options: tuStatusOptions, parse: tuStatusParser},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
@@ -72,7 +72,11 @@ func (r personRules) row(ctx context.Context, q querier, id string) (adminui.Row
 	if err != nil {
 		return adminui.Row{}, err
 	}
-	return personTableRow(ctx, r.t, p, opts), nil
+	types, err := typeOptions(ctx, q)
+	if err != nil {
+		return adminui.Row{}, err
+	}
+	return personTableRow(ctx, r.t, p, opts, types), nil
 }
 
 // title is the name; an anonymised person has none left.
@@ -102,7 +106,7 @@ const personColumns = `p.id, p.name, p.email, p.membership_status, p.membership_
 
 const personSelect = `SELECT ` + personColumns + ` FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
 
-func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui.Option) adminui.Row {
+func personTableRow(ctx context.Context, t *table, p personRow, tuOpts, typeOpts []adminui.Option) adminui.Row {
 	id := strconv.FormatInt(p.ID, 10)
 	tu := ""
 	if p.TUStatusID != nil {
@@ -114,6 +118,8 @@ func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui
 	}
 	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, tuOpts)
 	tuCell.Text = deref(p.TUName, "")
+	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), typeOpts)
+	typeCell.Text = optionLabel(typeOpts, deref(p.MembershipType, ""))
 	return adminui.Row{
 		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: p.Anonymised,
 		Cells: []adminui.Cell{
@@ -121,7 +127,7 @@ func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui
 			editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
 			editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
 			editCellOpts(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, "")),
-			editCellOpts(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, "")),
+			typeCell,
 			tuCell,
 			{Text: joined, Small: true, NoWrap: true},
 		},
@@ -132,6 +138,45 @@ func personTableRow(ctx context.Context, t *table, p personRow, tuOpts []adminui
 func editCellOpts(ctx context.Context, t *table, id string, version int, f *field, stored string) adminui.Cell {
 	opts, _ := f.options(ctx, nil)
 	return editCell(ctx, t, id, version, f, stored, opts)
+}
+
+// optionLabel is the label of the option with value; "" for none.
+func optionLabel(opts []adminui.Option, value string) string {
+	if value == "" {
+		return ""
+	}
+	for _, o := range opts {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return value
+}
+
+// changed refuses to give a person a hidden membership type: hidden types
+// are offered for no new choice, and a person who has one keeps it.
+func (personRules) changed(ctx context.Context, tx pgx.Tx, _ string, before, after rowState, _ url.Values) error {
+	key := after.text("membership_type")
+	if key == "" || key == before.text("membership_type") {
+		return nil
+	}
+	ts, err := members.LoadTypes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if mt, ok := ts.Find(key); ok && mt.Hidden {
+		return &problemError{Field: "membership_type", Text: tr(ctx, "admin.membership-types.hidden_refused")}
+	}
+	return nil
+}
+
+// created refuses a new person with a hidden membership type.
+func (r personRules) created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error {
+	st, err := r.t.load(ctx, tx, id, false)
+	if err != nil {
+		return err
+	}
+	return r.changed(ctx, tx, id, rowState{values: map[string]*string{}}, st, form)
 }
 
 // deleting clears the personal values of the person from the audit log;

@@ -89,17 +89,21 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	statuses, _ := enumOptions("admin.status.", members.Statuses, true)(ctx, nil)
-	types, _ := enumOptions("admin.type.", members.Types, true)(ctx, nil)
+	typeOpts, err := typeOptions(ctx, h.pool)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.Filters = []adminui.Filter{
 		{Name: "status", Label: tr(ctx, "admin.persons.membership_status"), Value: lq.Filters["status"],
 			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, statuses...)},
 		{Name: "type", Label: tr(ctx, "admin.persons.membership_type"), Value: lq.Filters["type"],
-			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, types...)},
+			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, tail(typeOpts)...)},
 		{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"), Value: lq.Filters["tu_status"],
 			Options: append([]adminui.Option{allOption(ctx)}, tail(tuOpts)...)},
 	}
 	for _, p := range list {
-		v.Rows = append(v.Rows, personTableRow(ctx, t, p, tuOpts))
+		v.Rows = append(v.Rows, personTableRow(ctx, t, p, tuOpts, typeOpts))
 	}
 	h.renderList(w, r, v)
 }

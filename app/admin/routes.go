@@ -41,6 +41,8 @@ func (h *Handler) Routes(rt *auth.Router) {
 	persons.Get("/admin/privacy", h.privacy)
 	// University relations (tu_status) belong to the persons' admins.
 	h.tableRoutes(persons, h.tuStatus, h.listTUStatus, true, true)
+	// So are the membership types.
+	h.tableRoutes(persons, h.membershipTypes, h.listMembershipTypes, true, true)
 
 	eventAdmin := rt.Level(levelEventAdmin)
 	h.tableRoutes(eventAdmin, h.events, h.listEvents, true, true)

@@ -250,6 +250,10 @@ func (t *table) mapWriteError(ctx context.Context, err error) error {
 		return &problemError{Field: t.unique[pgErr.ConstraintName], Text: tr(ctx, "admin.error.taken")}
 	case "23514", "22001", "22003":
 		return &problemError{Text: tr(ctx, "admin.error.invalid")}
+	case "23503":
+		if t.keptWhileUsed != "" {
+			return &problemError{Field: t.keptWhileUsed, Text: tr(ctx, "admin."+t.name+".in_use")}
+		}
 	}
 	return db.Map(err)
 }

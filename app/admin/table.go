@@ -40,6 +40,9 @@ type table struct {
 	fields     []*field
 	// unique maps unique constraints to the field that broke them.
 	unique map[string]string
+	// keptWhileUsed names the field that other rows refer to: changing it
+	// while they do is refused (23503) with the message admin.<name>.in_use.
+	keptWhileUsed string
 	// summary names the field naming a row in the audit log when it is
 	// created or deleted.
 	summary string
@@ -147,8 +150,10 @@ type field struct {
 	// preview is the URL rendering a preview of the field (html, schema).
 	preview string
 	rows    int
-	// help is a catalog key of a hint under the input.
-	help string
+	// help is a catalog key of a hint under the input; helpRetention
+	// fills it with the default retention period.
+	help          string
+	helpRetention bool
 }
 
 func (t *table) field(name string) *field {

@@ -9,7 +9,6 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,9 +40,9 @@ type Config struct {
 
 	// ApproveMail receives new membership applications.
 	ApproveMail string
-	// TUMail is what force_tu_mail events require of an address
-	// (TU_MAIL_PATTERN).
-	TUMail *regexp.Regexp
+	// Warnings name settings that are set but no longer used; the
+	// commands log them.
+	Warnings []string
 	// LinkTTL is how long a mailed link for editing one's data stays valid.
 	LinkTTL time.Duration
 	// PageCacheTTL is how long anonymous visitors may be served a public
@@ -153,11 +152,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	default:
 		problems = append(problems, fmt.Sprintf("MAIL_TLS=%q must be starttls, tls or none", c.Mail.TLS))
 	}
-	tuMail, err := regexp.Compile(get("TU_MAIL_PATTERN", `^[a-z-]+\.[a-z-]+@tu-dortmund\.de$`))
-	if err != nil {
-		problems = append(problems, fmt.Sprintf("TU_MAIL_PATTERN is not a regular expression: %v", err))
+	// Each event has its own allowed-addresses pattern now; an old
+	// deployment's setting must not stop it from starting.
+	if get("TU_MAIL_PATTERN", "") != "" {
+		c.Warnings = append(c.Warnings, "TU_MAIL_PATTERN is no longer used: each event has its own allowed addresses (admin event form)")
 	}
-	c.TUMail = tuMail
 	if !c.Dev && c.Mail.Server == "" {
 		problems = append(problems, "MAIL_SERVER is required outside development mode (DEV=true keeps mail in the dev mailbox)")
 	}

@@ -45,25 +45,29 @@ const linkGrace = 30 * 24 * time.Hour
 
 // Event is a row of events with its registration counts.
 type Event struct {
-	ID                 int64      `db:"id"`
-	Name               string     `db:"name"`
-	Description        string     `db:"description"`
-	Footer             string     `db:"footer"`
-	NotifyEmail        *string    `db:"notify_email"`
-	ForceTUMail        bool       `db:"force_tu_mail"`
-	Shortlink          *string    `db:"shortlink"`
-	MaxParticipants    *int       `db:"max_participants"`
-	RegistrationOpen   bool       `db:"registration_open"`
-	RegistrationSchema []byte     `db:"registration_schema"`
-	StartsAt           *time.Time `db:"starts_at"`
-	EndsAt             *time.Time `db:"ends_at"`
-	OpensAt            *time.Time `db:"opens_at"`
-	ClosesAt           *time.Time `db:"closes_at"`
-	EditingClosesAt    *time.Time `db:"editing_closes_at"`
-	Formality          string     `db:"formality"`
-	Location           string     `db:"location"`
-	CheckinAnswers     string     `db:"checkin_answers"`
-	UpdatedAt          time.Time  `db:"updated_at"`
+	ID          int64   `db:"id"`
+	Name        string  `db:"name"`
+	Description string  `db:"description"`
+	Footer      string  `db:"footer"`
+	NotifyEmail *string `db:"notify_email"`
+	// AllowedAddresses is a regular expression every registering address
+	// must match (lowercased); empty lets anyone register.
+	AllowedAddresses          string     `db:"allowed_addresses"`
+	AllowedAddressesMessageDE string     `db:"allowed_addresses_message_de"`
+	AllowedAddressesMessageEN string     `db:"allowed_addresses_message_en"`
+	Shortlink                 *string    `db:"shortlink"`
+	MaxParticipants           *int       `db:"max_participants"`
+	RegistrationOpen          bool       `db:"registration_open"`
+	RegistrationSchema        []byte     `db:"registration_schema"`
+	StartsAt                  *time.Time `db:"starts_at"`
+	EndsAt                    *time.Time `db:"ends_at"`
+	OpensAt                   *time.Time `db:"opens_at"`
+	ClosesAt                  *time.Time `db:"closes_at"`
+	EditingClosesAt           *time.Time `db:"editing_closes_at"`
+	Formality                 string     `db:"formality"`
+	Location                  string     `db:"location"`
+	CheckinAnswers            string     `db:"checkin_answers"`
+	UpdatedAt                 time.Time  `db:"updated_at"`
 	// FreedPlaces is how a freed place is filled: FillConfirm or
 	// FillOffer, for OfferHours.
 	FreedPlaces string `db:"freed_places"`
@@ -155,7 +159,8 @@ type Querier interface {
 
 // eventFields are the event's own columns.
 const eventFields = `
-	e.id, e.name, e.description, e.footer, e.notify_email, e.force_tu_mail, e.shortlink,
+	e.id, e.name, e.description, e.footer, e.notify_email, e.allowed_addresses, e.allowed_addresses_message_de,
+	e.allowed_addresses_message_en, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
 	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at,
 	e.freed_places, e.offer_hours`

@@ -7,9 +7,7 @@ package events
 import (
 	"html"
 	"net/http"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -28,11 +26,10 @@ import (
 
 // Handler serves the public events pages.
 type Handler struct {
-	svc    *Service
-	pool   *pgxpool.Pool
-	site   *web.Site
-	cfg    *config.Config
-	tuMail *regexp.Regexp
+	svc  *Service
+	pool *pgxpool.Pool
+	site *web.Site
+	cfg  *config.Config
 
 	// Per client address: registrations and resend requests. Per typed-in
 	// address: mails about an existing registration, so nobody can flood a
@@ -49,7 +46,6 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 		pool:           pool,
 		site:           site,
 		cfg:            cfg,
-		tuMail:         cfg.TUMail,
 		registerByIP:   site.Limits.Limiter("events.register-by-client", 30, 10*time.Minute),
 		resendByIP:     site.Limits.Limiter("events.resend-by-client", 10, 10*time.Minute),
 		mailsByAddress: site.Limits.Limiter("events.mails-by-address", 3, time.Hour),
@@ -95,14 +91,17 @@ func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 // starts with.
 func (h *Handler) personFields(r *http.Request, ev *Event, values map[string]string, errs schema.Errors) []events.Field {
 	emailLabel := i18n.T(r.Context(), "events.form.email")
-	if ev.ForceTUMail {
-		emailLabel = i18n.T(r.Context(), "events.form.email.tu")
+	help := ""
+	// The organiser's message says beforehand which addresses are
+	// welcome; once it is the field's error it is not said twice.
+	if msg := ev.AllowedMessage(i18n.LangOf(r.Context())); ev.Restricted() && errs["email"] != msg {
+		help = html.EscapeString(msg)
 	}
 	return []events.Field{
 		{Path: "name", ID: "f-name", Label: html.EscapeString(i18n.T(r.Context(), "events.form.name")), Widget: "text",
 			Required: true, MaxLength: strconv.Itoa(ui.MaxNameLength), Autocomplete: "name", Value: values["name"], Error: errs["name"]},
 		{Path: "email", ID: "f-email", Label: html.EscapeString(emailLabel), Widget: "email",
-			Required: true, MaxLength: strconv.Itoa(ui.MaxEmailLength), Autocomplete: "email", Value: values["email"], Error: errs["email"]},
+			Required: true, MaxLength: strconv.Itoa(ui.MaxEmailLength), Autocomplete: "email", Value: values["email"], Error: errs["email"], Help: help},
 	}
 }
 
@@ -122,7 +121,7 @@ func (h *Handler) checkPerson(r *http.Request, ev *Event, name, email string, er
 		errs["email"] = i18n.N(ctx, "events.field.maxlength", ui.MaxEmailLength)
 	case !mail.ValidAddress(email):
 		errs["email"] = i18n.T(ctx, "events.field.email")
-	case ev.ForceTUMail && !h.tuMail.MatchString(strings.ToLower(email)):
-		errs["email"] = i18n.T(ctx, "events.form.email.tu_required")
+	case !ev.AddressAllowed(email):
+		errs["email"] = ev.AllowedMessage(i18n.LangOf(ctx))
 	}
 }

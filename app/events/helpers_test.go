@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/tokens"
 )
 
@@ -26,10 +27,13 @@ type testEvent struct {
 	shortlink                                    string
 	max                                          *int
 	closed, forceTU                              bool
-	schema                                       string // a file in testdata, or raw JSON
-	opensIn, closesIn                            *time.Duration
-	endsAgo                                      *time.Duration
-	editingClosed                                bool
+	// allowed is the allowed-addresses pattern with its messages;
+	// forceTU sets PeP's TU pattern.
+	allowed, allowedDE, allowedEN string
+	schema                        string // a file in testdata, or raw JSON
+	opensIn, closesIn             *time.Duration
+	endsAgo                       *time.Duration
+	editingClosed                 bool
 }
 
 type created struct {
@@ -99,11 +103,16 @@ func createEvent(t testing.TB, app *apptest.App, e testEvent) created {
 	if e.editingClosed {
 		editing = at(dur(-time.Minute))
 	}
-	const q = `INSERT INTO events (name, description, footer, notify_email, force_tu_mail, shortlink, max_participants,
+	if e.forceTU {
+		e.allowed, e.allowedDE, e.allowedEN = events.TUAddressPattern, events.TUAddressMessageDE, events.TUAddressMessageEN
+	}
+	const q = `INSERT INTO events (name, description, footer, notify_email, allowed_addresses,
+			allowed_addresses_message_de, allowed_addresses_message_en, shortlink, max_participants,
 			registration_open, registration_schema, opens_at, closes_at, starts_at, ends_at, editing_closes_at, formality)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
-	err := app.Pool.QueryRow(t.Context(), q, e.name, e.description, e.footer, notify, e.forceTU, c.shortlink, e.max,
-		!e.closed, schemaJSON(t, e.schema), at(e.opensIn), at(e.closesIn), starts, ends, editing, e.formality).Scan(&c.id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`
+	err := app.Pool.QueryRow(t.Context(), q, e.name, e.description, e.footer, notify, e.allowed, e.allowedDE, e.allowedEN,
+		c.shortlink, e.max, !e.closed, schemaJSON(t, e.schema), at(e.opensIn), at(e.closesIn), starts, ends, editing,
+		e.formality).Scan(&c.id)
 	if err != nil {
 		t.Fatal(err)
 	}

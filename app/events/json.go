@@ -16,14 +16,17 @@ import (
 // eventJSON is the public shape of an event, which the association's
 // website reads to show free places.
 type eventJSON struct {
-	ID               int64      `json:"id"`
-	Name             string     `json:"name"`
-	Description      string     `json:"description"`
-	Shortlink        *string    `json:"shortlink"`
-	MaxParticipants  *int       `json:"max_participants"`
-	FreePlaces       *int       `json:"free_places"`
-	RegistrationOpen bool       `json:"registration_open"`
+	ID               int64   `json:"id"`
+	Name             string  `json:"name"`
+	Description      string  `json:"description"`
+	Shortlink        *string `json:"shortlink"`
+	MaxParticipants  *int    `json:"max_participants"`
+	FreePlaces       *int    `json:"free_places"`
+	RegistrationOpen bool    `json:"registration_open"`
+	// ForceTUMail stays for the readers of the old API: true whenever
+	// only some addresses may register.
 	ForceTUMail      bool       `json:"force_tu_mail"`
+	AllowedAddresses string     `json:"allowed_addresses"`
 	StartsAt         *time.Time `json:"starts_at"`
 	EndsAt           *time.Time `json:"ends_at"`
 	OpensAt          *time.Time `json:"opens_at"`
@@ -51,8 +54,9 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 	web.JSON(w, http.StatusOK, eventJSON{
 		ID: ev.ID, Name: ev.Name, Description: schema.Sanitize(ev.Description), Shortlink: ev.Shortlink,
 		MaxParticipants: ev.MaxParticipants, FreePlaces: ev.FreePlaces(),
-		RegistrationOpen: ev.IsOpen(time.Now()), ForceTUMail: ev.ForceTUMail,
-		StartsAt: ev.StartsAt, EndsAt: ev.EndsAt, OpensAt: ev.OpensAt, ClosesAt: ev.ClosesAt,
+		RegistrationOpen: ev.IsOpen(time.Now()), ForceTUMail: ev.Restricted(),
+		AllowedAddresses: ev.AllowedAddresses,
+		StartsAt:         ev.StartsAt, EndsAt: ev.EndsAt, OpensAt: ev.OpensAt, ClosesAt: ev.ClosesAt,
 		RegistrationURL: h.cfg.URL("/events/" + ev.Ref() + "/registration/"),
 		Location:        ev.Location,
 	})

@@ -80,3 +80,34 @@ func containsVary(values []string, name string) bool {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// The JSON keeps force_tu_mail for its old readers, true whenever an
+// allowed-addresses pattern is set, and names the pattern.
+func TestEventJSONAllowedAddresses(t *testing.T) {
+	app := apptest.Start(t)
+	tests := []struct {
+		name        string
+		ev          testEvent
+		wantForce   bool
+		wantPattern string
+	}{
+		{"anyone", testEvent{}, false, ""},
+		{"PeP's TU rule", testEvent{forceTU: true}, true, `^[a-z-]+\.[a-z-]+@tu-dortmund\.de$`},
+		{"own pattern", testEvent{allowed: `@b\.example$`}, true, `@b\.example$`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := createEvent(t, app, tt.ev)
+			var got struct {
+				ForceTUMail      bool   `json:"force_tu_mail"`
+				AllowedAddresses string `json:"allowed_addresses"`
+			}
+			if err := json.Unmarshal([]byte(app.Get(t, app.Client(), "/events/"+itoa(ev.id)+"/").Body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.ForceTUMail != tt.wantForce || got.AllowedAddresses != tt.wantPattern {
+				t.Errorf("force_tu_mail %v, allowed_addresses %q; want %v, %q", got.ForceTUMail, got.AllowedAddresses, tt.wantForce, tt.wantPattern)
+			}
+		})
+	}
+}

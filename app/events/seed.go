@@ -134,10 +134,15 @@ func Seed(ctx context.Context, tx pgx.Tx, out io.Writer) error {
 			return err
 		}
 		var eventID int64
+		var allowed, allowedDE, allowedEN string
+		if d.forceTU {
+			allowed, allowedDE, allowedEN = TUAddressPattern, TUAddressMessageDE, TUAddressMessageEN
+		}
 		const q = `INSERT INTO events (name, description, footer, shortlink, max_participants, registration_open,
-				force_tu_mail, registration_schema, starts_at, ends_at, formality, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`
-		err = tx.QueryRow(ctx, q, d.name, d.description, d.footer, d.shortlink, d.max, d.open, d.forceTU,
+				allowed_addresses, allowed_addresses_message_de, allowed_addresses_message_en,
+				registration_schema, starts_at, ends_at, formality, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`
+		err = tx.QueryRow(ctx, q, d.name, d.description, d.footer, d.shortlink, d.max, d.open, allowed, allowedDE, allowedEN,
 			raw, starts, ends, d.formality, now.Add(-30*24*time.Hour)).Scan(&eventID)
 		if err != nil {
 			return fmt.Errorf("events: seed event %s: %w", d.name, err)

@@ -56,9 +56,16 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 	if err != nil {
 		return v, err
 	}
-	for _, r := range rates {
-		v.Rates = append(v.Rates, views.RateRow{Category: r.Category, Amount: amount(r.Cents), ValidFrom: r.ValidFrom.Format(time.DateOnly)})
+	ts, err := members.LoadTypes(ctx, h.pool)
+	if err != nil {
+		return v, err
 	}
+	lang := i18n.LangOf(ctx)
+	for _, r := range rates {
+		v.Rates = append(v.Rates, views.RateRow{Category: categoryName(ts, lang, r.Category), Amount: amount(r.Cents),
+			ValidFrom: r.ValidFrom.Format(time.DateOnly)})
+	}
+	v.TypeKeys = strings.Join(ts.Keys(), ", ")
 	ms, err := Mandates(ctx, h.pool)
 	if err != nil {
 		return v, err
@@ -171,14 +178,22 @@ func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
 // is written and ok is false.
 func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Person) (views.History, bool) {
 	ctx := r.Context()
-	v := views.History{Name: p.Name, Action: "/admin/fees/members/" + strconv.FormatInt(p.ID, 10) + "/category",
-		MembershipType: p.MembershipType}
+	v := views.History{Name: p.Name, Action: "/admin/fees/members/" + strconv.FormatInt(p.ID, 10) + "/category"}
 	rates, err := Rates(ctx, h.pool)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return v, false
 	}
-	v.Categories = categories(rates)
+	ts, err := members.LoadTypes(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return v, false
+	}
+	lang := i18n.LangOf(ctx)
+	v.MembershipType = ts.NameOf(lang, p.MembershipType)
+	for _, c := range categories(rates) {
+		v.Categories = append(v.Categories, views.Option{Value: c, Label: categoryName(ts, lang, c)})
+	}
 	if v.Category, err = Category(ctx, h.pool, p.ID); err != nil {
 		h.site.ServerError(w, r, err)
 		return v, false
@@ -240,7 +255,7 @@ func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := r.PostFormValue("category")
-	if c != "" && !slices.Contains(v.Categories, c) {
+	if c != "" && !slices.ContainsFunc(v.Categories, func(o views.Option) bool { return o.Value == c }) {
 		v.CategoryError = i18n.T(ctx, "fees.error.category_unknown")
 		h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
 		return

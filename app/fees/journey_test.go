@@ -167,6 +167,19 @@ func TestCollectingFees(t *testing.T) {
 	carlCategory := "/admin/fees/members/" + strconv.FormatInt(carl, 10) + "/category"
 	mustStatus(t, "an unknown category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"rentner"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "Carl's category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"studierende"}}), http.StatusSeeOther)
+	// The schedule's categories are the membership types, named as the
+	// reader's language names them, and the reduced ones as written.
+	for lang, want := range map[string][]string{
+		"de": {"ordentliches Mitglied (ordentlich)", "studierende", "(ordentlich, ausserordentlich)"},
+		"en": {"regular member (ordentlich)", "extraordinary member (ausserordentlich)"},
+	} {
+		page := app.Get(t, treasurer, "/admin/fees", "Accept-Language", lang)
+		for _, w := range want {
+			if !strings.Contains(page.Body, w) {
+				t.Errorf("the %s schedule lacks %q", lang, w)
+			}
+		}
+	}
 
 	// The second run, for next year.
 	due2 := dueAfter(40)

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // Rate is one line of the fee schedule.
@@ -18,12 +20,6 @@ type Rate struct {
 	Cents     int64
 	ValidFrom time.Time
 }
-
-// The categories every schedule has: the membership types.
-const (
-	CategoryRegular = "ordentlich"
-	CategorySupport = "ausserordentlich"
-)
 
 // Rates returns the whole schedule, newest first per category.
 func Rates(ctx context.Context, q pgxQuerier) ([]Rate, error) {
@@ -80,6 +76,15 @@ func Category(ctx context.Context, q pgxQuerier, personID int64) (string, error)
 	var c string
 	err := q.QueryRow(ctx, `SELECT coalesce((SELECT category FROM fee_categories WHERE person_id = $1), '')`, personID).Scan(&c)
 	return c, err
+}
+
+// categoryName is how the pages name a category of the schedule: a
+// membership type's name with its key, a reduced category as it is written.
+func categoryName(ts members.Types, lang i18n.Lang, category string) string {
+	if t, ok := ts.Find(category); ok {
+		return t.Name(lang) + " (" + category + ")"
+	}
+	return category
 }
 
 // categories lists the schedule's categories.

@@ -43,6 +43,11 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 	if err != nil {
 		return nil, err
 	}
+	// A member without a type pays as the first type in the admin's order.
+	ts, err := members.LoadTypes(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := q.Query(ctx, `SELECT person_id FROM fees WHERE year = $1
 		AND NOT (status = 'returned' OR (status = 'due' AND run_id IS NULL))`, year)
 	if err != nil {
@@ -72,8 +77,8 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 		if c.Category == "" {
 			c.Category = p.MembershipType
 		}
-		if c.Category == "" {
-			c.Category = CategoryRegular
+		if c.Category == "" && len(ts) > 0 {
+			c.Category = ts[0].Key
 		}
 		cents, ok := rateOn(rates, c.Category, jan1)
 		if !ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/legacy"
 	"github.com/pepalumni/memberdb/app/legacy/legacytest"
 )
@@ -166,12 +167,12 @@ func checkEvents(t *testing.T, pool *pgxpool.Pool) {
 		Shortlink        *string
 		MaxParticipants  *int
 		RegistrationOpen bool
-		ForceTUMail      bool
+		AllowedAddresses string
 		NotifyEmail      *string
 		HasFooter        bool
 	}
 	rows, _ := pool.Query(context.Background(), `SELECT id, name, shortlink, max_participants, registration_open,
-		force_tu_mail, notify_email, footer <> '' AS has_footer FROM events ORDER BY id`)
+		allowed_addresses, notify_email, footer <> '' AS has_footer FROM events ORDER BY id`)
 	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[event])
 	if err != nil {
 		t.Fatal(err)
@@ -179,11 +180,11 @@ func checkEvents(t *testing.T, pool *pgxpool.Pool) {
 	str := func(s string) *string { return &s }
 	num := func(n int) *int { return &n }
 	want := []event{
-		{1, "Absolventenfeier 2024", str("absolventenfeier"), num(3), true, false, nil, true},
-		{2, "Toolbox Workshop 2024", str("toolbox"), nil, true, false, nil, false},
-		{3, "Sommerakademie 2023", nil, num(6), false, false, nil, true},
-		{4, "Stammtisch im Oktober", nil, nil, true, false, nil, false},
-		{5, "Exkursion zum Beschleuniger DELTA", nil, num(10), true, true, str("exkursion@pep-dortmund.org"), true},
+		{1, "Absolventenfeier 2024", str("absolventenfeier"), num(3), true, "", nil, true},
+		{2, "Toolbox Workshop 2024", str("toolbox"), nil, true, "", nil, false},
+		{3, "Sommerakademie 2023", nil, num(6), false, "", nil, true},
+		{4, "Stammtisch im Oktober", nil, nil, true, "", nil, false},
+		{5, "Exkursion zum Beschleuniger DELTA", nil, num(10), true, events.TUAddressPattern, str("exkursion@pep-dortmund.org"), true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("events =\n%+v\nwant\n%+v", got, want)

@@ -26,7 +26,9 @@ type writer struct {
 	tuIDs, personIDs, eventIDs, userIDs map[int64]int64
 	// newUsers are users this import created; only they get roles.
 	newUsers map[int64]bool
-	audit    []audit.Entry
+	// types are memberdb's membership type keys (membership_types).
+	types []string
+	audit []audit.Entry
 }
 
 // memberdbTable names the memberdb table an old table's rows go to.
@@ -211,15 +213,21 @@ func orNull(s string) any {
 }
 
 // lookups checks the old fixed value lists against memberdb's (the values
-// of its CHECK constraints, migrations 0002 and 0003).
-func (w *writer) lookups(context.Context) error {
+// of its CHECK constraints, migrations 0002 and 0003, and its membership
+// types, which PeP's two are seeded as).
+func (w *writer) lookups(ctx context.Context) error {
+	ts, err := members.LoadTypes(ctx, w.tx)
+	if err != nil {
+		return fmt.Errorf("legacy: %w", err)
+	}
+	w.types = ts.Keys()
 	lists := []struct {
 		table string
 		old   []string
 		known []string
 	}{
 		{"membership_status", w.d.MembershipStatuses, members.Statuses},
-		{"membership_type", w.d.MembershipTypes, members.Types},
+		{"membership_type", w.d.MembershipTypes, w.types},
 		{"registration_status", w.d.RegistrationStatuses, events.Statuses},
 	}
 	for _, l := range lists {

@@ -124,11 +124,18 @@ func (w *writer) cleanEvent(e Event, shortlinks map[string]bool) Event {
 }
 
 func (w *writer) insertEvent(ctx context.Context, e Event, id int64) error {
-	const q = `INSERT INTO events (id, name, description, footer, notify_email, force_tu_mail, shortlink,
+	// The old system's force_tu_mail events keep their rule as PeP's
+	// allowed-addresses pattern.
+	var allowed, allowedDE, allowedEN string
+	if e.ForceTUMail {
+		allowed, allowedDE, allowedEN = events.TUAddressPattern, events.TUAddressMessageDE, events.TUAddressMessageEN
+	}
+	const q = `INSERT INTO events (id, name, description, footer, notify_email, allowed_addresses,
+		allowed_addresses_message_de, allowed_addresses_message_en, shortlink,
 		max_participants, registration_open, registration_schema)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::json)`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::json)`
 	_, err := w.tx.Exec(ctx, q, id, e.Name, e.Description, e.Footer, orNull(strings.TrimSpace(e.NotifyEmail)),
-		e.ForceTUMail, orNull(e.Shortlink), e.MaxParticipants, e.RegistrationOpen, e.RegistrationSchema)
+		allowed, allowedDE, allowedEN, orNull(e.Shortlink), e.MaxParticipants, e.RegistrationOpen, e.RegistrationSchema)
 	if err != nil {
 		return fmt.Errorf("legacy: event %d: %w", e.ID, err)
 	}

@@ -187,7 +187,7 @@ func (w *writer) cleanPerson(p Person) Person {
 		w.rep.problem("person", p.ID, "membership status %q is unknown to memberdb; imported without one", p.MembershipStatus)
 		p.MembershipStatus = ""
 	}
-	if p.MembershipType != "" && !slices.Contains(members.Types, p.MembershipType) {
+	if p.MembershipType != "" && !slices.Contains(w.types, p.MembershipType) {
 		w.rep.problem("person", p.ID, "membership type %q is unknown to memberdb; imported without one", p.MembershipType)
 		p.MembershipType = ""
 	}

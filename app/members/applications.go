@@ -53,6 +53,14 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
+	ts, err := LoadTypes(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	for i := range apps {
+		apps[i].TypeName = ts.NameOf(i18n.LangOf(ctx), apps[i].MembershipType)
+	}
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.applications.title"), views.ApplicationsPage(apps))
 }
 
@@ -173,10 +181,15 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 		return a, err
 	}
 	to := langOf(lang)
+	ts, err := LoadTypes(ctx, tx)
+	if err != nil {
+		return a, err
+	}
+	a.TypeName = ts.NameOf(i18n.LangOf(ctx), a.MembershipType)
 	switch {
 	case status == StatusConfirmed:
 		err = h.send(ctx, tx, outgoing{kind: mailWelcome, text: "welcome", lang: to, to: a.Email, personID: id,
-			data: map[string]any{"Name": a.Name, "Type": i18n.In(to, "members.type."+a.MembershipType),
+			data: map[string]any{"Name": a.Name, "Type": ts.NameOf(to, a.MembershipType),
 				"JoiningDate": dateIn(to, joining), "EditLink": h.cfg.URL("/request_edit")}})
 	case message != "":
 		err = h.send(ctx, tx, outgoing{kind: mailDenied, text: "denied", lang: to, to: a.Email, personID: id,
@@ -192,8 +205,12 @@ func loadApplicationRow(ctx context.Context, q querier, id int64) (views.Applica
 	if err != nil {
 		return views.Application{}, err
 	}
+	name, err := TypeName(ctx, q, i18n.LangOf(ctx), p.MembershipType)
+	if err != nil {
+		return views.Application{}, err
+	}
 	return views.Application{ID: p.ID, Name: p.Name, Email: p.Email, MembershipType: p.MembershipType,
-		Status: p.MembershipStatus}, nil
+		TypeName: name, Status: p.MembershipStatus}, nil
 }
 
 // statusLabel is a membership status in the request's language.

@@ -14,7 +14,13 @@ import (
 
 // applyForm is GET /register/.
 func (h *Handler) applyForm(w http.ResponseWriter, r *http.Request) {
-	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "members.apply.title"), views.ApplyPage(views.ApplyForm{}))
+	ts, err := LoadTypes(r.Context(), h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	f := views.ApplyForm{Types: ts.Choices(i18n.LangOf(r.Context()), "", true)}
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "members.apply.title"), views.ApplyPage(f))
 }
 
 // apply is POST /register/. Its answer is the same whatever is known about
@@ -25,14 +31,20 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	ts, err := LoadTypes(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
 	f := views.ApplyForm{
 		Name:           cleanName(r.PostFormValue("name")),
 		Email:          strings.TrimSpace(r.PostFormValue("email")),
 		MembershipType: r.PostFormValue("membership_type"),
+		Types:          ts.Choices(i18n.LangOf(ctx), "", true),
 	}
 	f.NameError = checkName(ctx, f.Name)
 	f.EmailError = checkEmail(ctx, f.Email)
-	f.TypeError = checkType(ctx, f.MembershipType)
+	f.TypeError = checkType(ctx, ts, f.MembershipType, "")
 	if f.NameError != "" || f.EmailError != "" || f.TypeError != "" {
 		h.renderApplyForm(w, r, http.StatusUnprocessableEntity, f)
 		return

@@ -69,10 +69,14 @@ func (h *Handler) applyTx(ctx context.Context, tx pgx.Tx, a submission) error {
 	if err != nil {
 		return err
 	}
+	typeName, err := TypeName(ctx, tx, a.lang, a.membershipType)
+	if err != nil {
+		return err
+	}
 	return h.send(ctx, tx, outgoing{kind: mailVerify, text: "verify", lang: a.lang, to: p.Email, personID: p.ID,
 		data: map[string]any{
 			"Name":     a.name,
-			"Type":     i18n.In(a.lang, "members.type."+a.membershipType),
+			"Type":     typeName,
 			"Link":     h.cfg.URL("/edit/" + token),
 			"Validity": validity(a.lang, h.cfg.LinkTTL),
 		}})

@@ -69,7 +69,12 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, l link) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	in, f := readEditForm(ctx, r, p, tus)
+	ts, err := LoadTypes(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	in, f := readEditForm(ctx, r, p, tus, ts)
 	f.Action = "/edit/" + l.token
 	if in == nil {
 		h.renderEdit(w, r, http.StatusUnprocessableEntity, f)
@@ -147,7 +152,11 @@ func (h *Handler) editView(ctx context.Context, token string, p Person) (views.E
 	if err != nil {
 		return views.EditForm{}, err
 	}
-	f := editFrame(p, tus)
+	ts, err := LoadTypes(ctx, h.pool)
+	if err != nil {
+		return views.EditForm{}, err
+	}
+	f := editFrame(i18n.LangOf(ctx), p, tus, ts)
 	f.Action = "/edit/" + token
 	f.Version = p.Version
 	f.Name = p.Name

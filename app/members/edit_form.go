@@ -26,8 +26,8 @@ var earliestBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // readEditForm validates the posted edit form of p. It returns the input
 // when it is valid, and always the form to show again with its messages.
-func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus) (*editInput, views.EditForm) {
-	f := editFrame(p, tus)
+func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus, ts Types) (*editInput, views.EditForm) {
+	f := editFrame(i18n.LangOf(ctx), p, tus, ts)
 	f.Name = cleanName(r.PostFormValue("name"))
 	f.DateOfBirth = strings.TrimSpace(r.PostFormValue("date_of_birth"))
 	f.TUStatus = r.PostFormValue("tu_status")
@@ -62,7 +62,7 @@ func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus
 		}
 	}
 	if f.ShowType {
-		f.TypeError = checkType(ctx, f.MembershipType)
+		f.TypeError = checkType(ctx, ts, f.MembershipType, p.MembershipType)
 		in.membershipType = f.MembershipType
 	}
 	if f.NameError != "" || f.DateOfBirthError != "" || f.TUStatusError != "" || f.TypeError != "" {
@@ -72,9 +72,11 @@ func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus
 }
 
 // editFrame is the edit form of p without the values of its fields: what
-// is shown read-only and which choices p has.
-func editFrame(p Person, tus []tuStatus) views.EditForm {
+// is shown read-only and which choices p has: the public membership types
+// and the one p has.
+func editFrame(lang i18n.Lang, p Person, tus []tuStatus, ts Types) views.EditForm {
 	return views.EditForm{
+		Types:            ts.Choices(lang, p.MembershipType, true),
 		Email:            p.Email,
 		JoiningDate:      isoDate(p.JoiningDate),
 		MembershipStatus: p.MembershipStatus,

@@ -2,7 +2,6 @@ package members
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,9 +42,11 @@ func checkEmail(ctx context.Context, email string) string {
 	return ""
 }
 
-// checkType returns the message for a missing or unknown membership type.
-func checkType(ctx context.Context, t string) string {
-	if !slices.Contains(Types, t) {
+// checkType returns the message for a missing membership type or one
+// that someone whose type is current may not choose on a public form
+// (Types.Choosable).
+func checkType(ctx context.Context, ts Types, key, current string) string {
+	if !ts.Choosable(key, current, true) {
 		return i18n.T(ctx, "members.error.type")
 	}
 	return ""

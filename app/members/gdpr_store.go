@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/persons"
-
+	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
 )
 
@@ -20,6 +20,14 @@ func collectExport(ctx context.Context, tx pgx.Tx, personID int64) (views.Export
 		return views.Export{}, err
 	}
 	ex := views.Export{GeneratedAt: isoTime(time.Now()), Person: exportPerson(p)}
+	ts, err := LoadTypes(ctx, tx)
+	if err != nil {
+		return views.Export{}, fmt.Errorf("members: export: %w", err)
+	}
+	if p.MembershipType != "" {
+		name := ts.NameOf(i18n.LangOf(ctx), p.MembershipType)
+		ex.Person.MembershipTypeName = &name
+	}
 	if p.TUStatusID != nil {
 		var name string
 		if err := tx.QueryRow(ctx, `SELECT name FROM tu_status WHERE id = $1`, *p.TUStatusID).Scan(&name); err != nil {
@@ -33,6 +41,9 @@ func collectExport(ctx context.Context, tx pgx.Tx, personID int64) (views.Export
 	}
 	if err := persons.ExportAll(ctx, tx, s, &ex); err != nil {
 		return views.Export{}, fmt.Errorf("members: export: %w", err)
+	}
+	for i, a := range ex.Applications {
+		ex.Applications[i].MembershipTypeName = ts.NameOf(i18n.LangOf(ctx), a.MembershipType)
 	}
 	return ex, nil
 }

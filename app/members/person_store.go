@@ -29,15 +29,6 @@ const (
 // Statuses lists every membership status a person can have.
 var Statuses = views.Statuses
 
-// Membership types.
-const (
-	TypeRegular       = views.TypeRegular
-	TypeExtraordinary = views.TypeExtraordinary
-)
-
-// Types lists the membership types.
-var Types = views.Types
-
 // Errors of this domain.
 var (
 	// ErrGone: a link was valid but what it points to no longer exists.

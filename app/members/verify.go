@@ -130,11 +130,15 @@ func (h *Handler) verifyTx(ctx context.Context, tx pgx.Tx, p Person, a applicati
 	if err := audit.Record(ctx, tx, changes...); err != nil {
 		return err
 	}
+	typeName, err := TypeName(ctx, tx, i18n.DE, a.membershipType)
+	if err != nil {
+		return err
+	}
 	return h.send(ctx, tx, outgoing{kind: mailBoardApplied, text: "board_application", lang: i18n.DE,
 		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
 			"Name":  a.name,
 			"Email": p.Email,
-			"Type":  i18n.In(i18n.DE, "members.type."+a.membershipType),
+			"Type":  typeName,
 			"Link":  h.cfg.URL("/applications"),
 		}})
 }

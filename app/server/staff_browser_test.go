@@ -77,6 +77,7 @@ func TestBrowserStaffPages(t *testing.T) {
 		{"/admin/persons", `[data-testid="list"]`},
 		{fmt.Sprintf("/admin/persons/%d", data.person), `main form`},
 		{"/admin/tu_status", `[data-testid="list"]`},
+		{"/admin/membership-types", `[data-testid="list"]`},
 		{"/admin/events", `[data-testid="list"]`},
 		{fmt.Sprintf("/admin/events/%d", data.event), `#af-registration_schema`},
 		{"/admin/registrations", `[data-testid="list"]`},

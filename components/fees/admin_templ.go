@@ -198,7 +198,7 @@ func Admin(p AdminPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field("category", "text", i18n.T(ctx, "fees.col.category"), i18n.T(ctx, "fees.admin.category_hint"), p.RateForm.Category, p.RateForm.CategoryError, "off", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field("category", "text", i18n.T(ctx, "fees.col.category"), i18n.T(ctx, "fees.admin.category_hint", p.TypeKeys), p.RateForm.Category, p.RateForm.CategoryError, "off", true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

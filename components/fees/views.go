@@ -102,6 +102,9 @@ type RunForm struct {
 
 // AdminPage is /admin/fees.
 type AdminPage struct {
+	// TypeKeys lists the membership types' keys, the schedule's
+	// categories besides reduced ones.
+	TypeKeys string
 	Missing  []string
 	Rates    []RateRow
 	RateForm RateForm
@@ -149,8 +152,9 @@ type History struct {
 	Name string
 	// Action sets the reduced category; Category is "" for the
 	// membership type's.
+	// MembershipType is the member's type's name.
 	Action, Category, CategoryError, MembershipType string
-	Categories                                      []string
+	Categories                                      []Option
 	Mandate                                         *MandateView
 	Fees                                            []FeeRow
 }

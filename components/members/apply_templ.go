@@ -115,7 +115,7 @@ func ApplyFormFragment(f ApplyForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = typeChoice(f.MembershipType, f.TypeError).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = typeChoice(f.Types, f.MembershipType, f.TypeError).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

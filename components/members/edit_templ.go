@@ -450,7 +450,7 @@ func EditFormFragment(f EditForm) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if f.ShowType {
-			templ_7745c5c3_Err = typeChoice(f.MembershipType, f.TypeError).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = typeChoice(f.Types, f.MembershipType, f.TypeError).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -82,17 +82,21 @@ type PersonJSON struct {
 // and what only the person sees.
 type ExportPerson struct {
 	PersonJSON
-	Language  string `json:"language"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	// MembershipTypeName is the type's name in the reader's language.
+	MembershipTypeName *string `json:"membership_type_name"`
+	Language           string  `json:"language"`
+	CreatedAt          string  `json:"created_at"`
+	UpdatedAt          string  `json:"updated_at"`
 }
 
 // ExportApplication is one submission of the membership form.
 type ExportApplication struct {
-	Name           string  `json:"name"`
-	MembershipType string  `json:"membership_type"`
-	CreatedAt      string  `json:"created_at"`
-	VerifiedAt     *string `json:"verified_at"`
+	Name           string `json:"name"`
+	MembershipType string `json:"membership_type"`
+	// MembershipTypeName is the type's name in the reader's language.
+	MembershipTypeName string  `json:"membership_type_name"`
+	CreatedAt          string  `json:"created_at"`
+	VerifiedAt         *string `json:"verified_at"`
 }
 
 // ExportRegistration is one event registration with its event and answers.

@@ -1,8 +1,8 @@
 package members
 
-// Membership statuses (persons.membership_status) and types
-// (persons.membership_type). The templates of this package compare against
-// them and components never import app, so the values are declared here,
+// Membership statuses (persons.membership_status). The templates of this
+// package compare against them and components never import app, so the
+// values are declared here,
 // the one package both the templates and app/members can import;
 // app/members names them for the domain code without repeating them.
 const (
@@ -19,11 +19,10 @@ const (
 // of an application's way.
 var Statuses = []string{StatusUnverified, StatusPending, StatusConfirmed, StatusDenied, StatusCanceled}
 
-// Membership types.
-const (
-	TypeRegular       = "ordentlich"
-	TypeExtraordinary = "ausserordentlich"
-)
-
-// Types lists the membership types in the order the forms offer them.
-var Types = []string{TypeRegular, TypeExtraordinary}
+// TypeOption is a membership type as a form offers it, in the reader's
+// language.
+type TypeOption struct {
+	Key         string
+	Name        string
+	Description string
+}

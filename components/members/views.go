@@ -22,9 +22,11 @@ type ApplyForm struct {
 	Name           string
 	Email          string
 	MembershipType string
-	NameError      string
-	EmailError     string
-	TypeError      string
+	// Types are the types the form offers.
+	Types      []TypeOption
+	NameError  string
+	EmailError string
+	TypeError  string
 }
 
 // LinkSent is the answer to every submitted address: the same whatever is
@@ -73,8 +75,10 @@ type EditForm struct {
 	JoiningDate      string // yyyy-mm-dd or empty
 	MembershipStatus string // raw status, translated by the template; may be empty
 	TUStatuses       []Option
-	// ShowType is set for members and applicants, who may change their type.
+	// ShowType is set for members and applicants, who may change their
+	// type to one of Types.
 	ShowType bool
+	Types    []TypeOption
 	// CanCancel is set for members, who may end their membership.
 	CanCancel bool
 	// Notice is a form-level message (e.g. changed in another tab).
@@ -108,7 +112,9 @@ type Application struct {
 	Name           string
 	Email          string
 	MembershipType string
-	AppliedAt      string // RFC 3339
+	// TypeName is the type's name in the reader's language.
+	TypeName  string
+	AppliedAt string // RFC 3339
 	// Status is the current status: pending until decided.
 	Status string
 	// AlreadyDecided says that someone else decided first; nothing changed.
