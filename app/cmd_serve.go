@@ -53,6 +53,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	if err := srv.Start(ctx, pool); err != nil {
 		return err
 	}
+	if err := srv.AnnounceSetup(ctx, cfg.BaseURL); err != nil {
+		return err
+	}
 	if ready != nil {
 		if err := ready(); err != nil {
 			return err

@@ -1,0 +1,170 @@
+// Package site keeps the association's own settings in the database: its
+// name and contact address (set on the first run's setup page), its logo
+// and its accent colour (set on the look page). The configuration's
+// ORG_NAME and ORG_EMAIL stand in for what is not set.
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+// Settings are the association's settings as stored; empty strings and a
+// nil logo are unset.
+type Settings struct {
+	OrgName        string
+	ContactAddress string
+	Accent         string
+	Logo           []byte
+	LogoType       string
+	// LogoHash names the logo's content in its address, so browsers may
+	// keep it for good and a new logo gets a new address.
+	LogoHash string
+}
+
+// LogoPath is the address the logo is served at, "" without a logo.
+func (s *Settings) LogoPath() string {
+	if s.Logo == nil {
+		return ""
+	}
+	return "/site/logo/" + s.LogoHash + extensions[s.LogoType]
+}
+
+var extensions = map[string]string{"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
+
+// staleAfter bounds how long a cached copy lives should a notification
+// of a change be lost (the listener also forgets on every reconnect).
+const staleAfter = 5 * time.Minute
+
+// Store reads the settings through a cache every instance keeps: pages
+// show them on every request, and they change about once a year. A change
+// by any instance notifies all (migration 0130's trigger), and the
+// server's listener calls Forget.
+type Store struct {
+	pool   *pgxpool.Pool
+	cfg    *config.Config
+	logger *slog.Logger
+	now    func() time.Time
+
+	mu       sync.Mutex
+	cached   *Settings
+	loadedAt time.Time
+	// generation counts Forget calls, so a load that began before one
+	// does not keep what it read.
+	generation uint64
+}
+
+// NewStore returns the settings of the database behind pool, with cfg's
+// organisation as fallback.
+func NewStore(pool *pgxpool.Pool, cfg *config.Config, logger *slog.Logger) *Store {
+	return &Store{pool: pool, cfg: cfg, logger: logger, now: time.Now}
+}
+
+// Forget drops the cached settings; the next reader loads them anew.
+func (s *Store) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cached = nil
+	s.generation++
+}
+
+// Current returns the settings, from the cache when it is fresh.
+func (s *Store) Current(ctx context.Context) (*Settings, error) {
+	s.mu.Lock()
+	if s.cached != nil && s.now().Sub(s.loadedAt) < staleAfter {
+		c := s.cached
+		s.mu.Unlock()
+		return c, nil
+	}
+	gen := s.generation
+	s.mu.Unlock()
+
+	loaded, err := load(ctx, s.pool)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if gen == s.generation {
+		s.cached, s.loadedAt = loaded, s.now()
+	}
+	s.mu.Unlock()
+	return loaded, nil
+}
+
+func load(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}) (*Settings, error) {
+	var (
+		st       Settings
+		logoType *string
+	)
+	const sql = `SELECT org_name, contact_address, accent, logo, logo_type FROM site_settings`
+	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Accent, &st.Logo, &logoType); err != nil {
+		return nil, fmt.Errorf("site: load settings: %w", err)
+	}
+	if logoType != nil && st.Logo != nil {
+		st.LogoType = *logoType
+		sum := sha256.Sum256(st.Logo)
+		st.LogoHash = hex.EncodeToString(sum[:8])
+	} else {
+		st.Logo = nil
+	}
+	return &st, nil
+}
+
+// Org is the association as pages show it: the settings' name and contact
+// address, else the configuration's.
+func (s *Store) Org(st *Settings) layout.Org {
+	org := layout.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite}
+	if st.OrgName != "" {
+		org.Name = st.OrgName
+	}
+	if st.ContactAddress != "" {
+		org.Email = st.ContactAddress
+	}
+	return org
+}
+
+// MailOrg is the association as mails name it, like Org. It is the seam
+// for the mail renderer that takes the org from a function; when the
+// settings cannot be read it falls back to the configuration, as a mail
+// is better sent with the configured name than not at all.
+func (s *Store) MailOrg(ctx context.Context) mail.Org {
+	org := mail.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite, Signature: s.cfg.OrgSignature}
+	st, err := s.Current(ctx)
+	if err != nil {
+		return org
+	}
+	if st.OrgName != "" {
+		// A signature the configuration did not set apart is the name.
+		if org.Signature == s.cfg.OrgName {
+			org.Signature = st.OrgName
+		}
+		org.Name = st.OrgName
+	}
+	if st.ContactAddress != "" {
+		org.Email = st.ContactAddress
+	}
+	return org
+}
+
+// update runs change in a transaction and forgets the cache after it
+// committed, so this instance shows the change at once; the others hear
+// of it through the notification.
+func (s *Store) update(ctx context.Context, change func(tx pgx.Tx) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, change)
+	s.Forget()
+	return err
+}
