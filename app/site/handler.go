@@ -37,4 +37,3 @@ func (s *Store) ShellHook(r *http.Request, sh *layout.Shell) {
 	sh.Logo = st.LogoPath()
 	sh.Accent = Theme(st.Accent)
 }
-
