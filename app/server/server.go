@@ -154,7 +154,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	cfg, site := d.Config, s.Site
 	mailOrg := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
 	rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
-		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(cfg.OrgName))
+		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(s.SiteSettings.OrgName(r.Context())))
 	})
 	rt.Public().Post("/lang", site.SwitchLanguage)
 	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)

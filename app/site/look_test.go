@@ -159,3 +159,27 @@ func TestAccentColour(t *testing.T) {
 		t.Error("the default colour did not come back")
 	}
 }
+
+// The association's name and contact address from the settings replace
+// the configuration's on every page and in the mail seam; without them
+// the configuration's stand.
+func TestOrgFromSettings(t *testing.T) {
+	app := apptest.Start(t)
+	resetSettings(t, app)
+	home := app.Get(t, app.Client(), "/").Body
+	if !strings.Contains(home, app.Config.OrgName) {
+		t.Fatalf("without settings the home page does not name %q", app.Config.OrgName)
+	}
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE site_settings SET org_name = 'Verein B', contact_address = 'kontakt@verein-b.example'`); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Eventually(t, 5*time.Second, "the pages name Verein B", func() bool {
+		body := app.Get(t, app.Client(), "/").Body
+		return strings.Contains(body, "Verein B") && strings.Contains(body, "mailto:kontakt@verein-b.example") &&
+			!strings.Contains(body, app.Config.OrgName) && !strings.Contains(body, app.Config.OrgEmail)
+	})
+	org := app.Server.SiteSettings.MailOrg(t.Context())
+	if org.Name != "Verein B" || org.Email != "kontakt@verein-b.example" || org.Signature != "Verein B" {
+		t.Errorf("mail org %+v", org)
+	}
+}

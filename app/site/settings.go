@@ -137,6 +137,15 @@ func (s *Store) Org(st *Settings) layout.Org {
 	return org
 }
 
+// OrgName is the association's name: the settings', else the
+// configuration's (also when the settings cannot be read).
+func (s *Store) OrgName(ctx context.Context) string {
+	if st, err := s.Current(ctx); err == nil && st.OrgName != "" {
+		return st.OrgName
+	}
+	return s.cfg.OrgName
+}
+
 // MailOrg is the association as mails name it, like Org. It is the seam
 // for the mail renderer that takes the org from a function; when the
 // settings cannot be read it falls back to the configuration, as a mail
