@@ -53,13 +53,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	if err := srv.Start(ctx, pool); err != nil {
 		return err
 	}
-	if err := srv.AnnounceSetup(ctx, cfg.BaseURL); err != nil {
-		return err
-	}
 	if ready != nil {
 		if err := ready(); err != nil {
 			return err
 		}
+	}
+	// After ready: `memberdb dev` seeds its demo users there, and a
+	// database with users needs no setup link.
+	if err := srv.AnnounceSetup(ctx, cfg.BaseURL); err != nil {
+		return err
 	}
 
 	// The worker outlives ctx so that it stops only after the HTTP server
