@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,7 +28,9 @@ func (h *Handler) look(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) lookView(st *Settings) view.LookView {
-	return view.LookView{LogoURL: st.LogoPath(), Accent: st.Accent, MaxLogoKB: MaxLogoBytes >> 10, MaxLogoPixels: MaxLogoPixels}
+	return view.LookView{LogoURL: st.LogoPath(), Accent: st.Accent, MaxLogoKB: MaxLogoBytes >> 10, MaxLogoPixels: MaxLogoPixels,
+		OrgName: st.OrgName, ContactAddress: st.ContactAddress, ConfigName: h.store.cfg.OrgName, ConfigAddress: h.store.cfg.OrgEmail,
+		OrgErrors: map[string]string{}}
 }
 
 func (h *Handler) renderLook(w http.ResponseWriter, r *http.Request, status int, v view.LookView) {
@@ -228,4 +231,56 @@ func change(ctx context.Context, field string, old, new *string) audit.Entry {
 		e.UserID, e.Actor = &u.ID, u.Username
 	}
 	return e
+}
+
+// saveOrg is POST /admin/site/org: the association's name and contact
+// address; empty ones fall back to the configuration's.
+func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	st, err := h.store.Current(ctx)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	v := h.lookView(st)
+	v.OrgName = strings.TrimSpace(r.PostForm.Get("org_name"))
+	v.ContactAddress = strings.TrimSpace(r.PostForm.Get("contact_address"))
+	if len([]rune(v.OrgName)) > maxOrgName {
+		v.OrgErrors["org_name"] = i18n.T(ctx, "site.error.too_long", fmt.Sprint(maxOrgName))
+	}
+	if v.ContactAddress != "" && !isAddress(v.ContactAddress) {
+		v.OrgErrors["contact_address"] = i18n.T(ctx, "site.error.address")
+	}
+	if len(v.OrgErrors) > 0 {
+		v.OrgName, v.ContactAddress = truncate(v.OrgName, maxOrgName+20), truncate(v.ContactAddress, maxAddress+20)
+		h.renderLook(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	err = h.store.update(ctx, func(tx pgx.Tx) error {
+		var oldName, oldAddress string
+		if err := tx.QueryRow(ctx, `SELECT org_name, contact_address FROM site_settings FOR UPDATE`).Scan(&oldName, &oldAddress); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, updated_at = now()`,
+			v.OrgName, v.ContactAddress); err != nil {
+			return err
+		}
+		var entries []audit.Entry
+		if oldName != v.OrgName {
+			entries = append(entries, change(ctx, "org_name", audit.Value(oldName), audit.Value(v.OrgName)))
+		}
+		if oldAddress != v.ContactAddress {
+			entries = append(entries, change(ctx, "contact_address", audit.Value(oldAddress), audit.Value(v.ContactAddress)))
+		}
+		return audit.Record(ctx, tx, entries...)
+	})
+	if err != nil {
+		h.site.ServerError(w, r, fmt.Errorf("site: save org: %w", err))
+		return
+	}
+	h.site.Flash(r, "success", i18n.T(ctx, "site.org.saved"))
+	web.Redirect(w, r, "/admin/site")
 }

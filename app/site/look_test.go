@@ -183,3 +183,36 @@ func TestOrgFromSettings(t *testing.T) {
 		t.Errorf("mail org %+v", org)
 	}
 }
+
+// The name and contact address can be changed on the look page; a bad
+// address is refused and changes nothing; empty fields bring back the
+// configuration's.
+func TestOrgOnLookPage(t *testing.T) {
+	app := apptest.Start(t)
+	resetSettings(t, app)
+	admin, _ := app.ClientWith(t, "texts_admin")
+	before := settingsRow(t, app)
+	for _, bad := range []url.Values{
+		{"org_name": {"Verein C"}, "contact_address": {"kein-at"}},
+		{"org_name": {strings.Repeat("V", 201)}, "contact_address": {""}},
+	} {
+		if resp := app.PostForm(t, admin, "/admin/site/org", bad); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%v = %d, want 422", bad, resp.StatusCode)
+		}
+	}
+	if settingsRow(t, app) != before {
+		t.Fatal("refused forms changed the settings")
+	}
+	if resp := app.PostForm(t, admin, "/admin/site/org", url.Values{"org_name": {" Verein C "}, "contact_address": {"c@verein-c.example"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save = %d", resp.StatusCode)
+	}
+	if body := app.Get(t, app.Client(), "/events/").Body; !strings.Contains(body, "Verein C") || !strings.Contains(body, "c@verein-c.example") {
+		t.Error("the pages do not show the new name and address")
+	}
+	if resp := app.PostForm(t, admin, "/admin/site/org", url.Values{"org_name": {""}, "contact_address": {""}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("clear = %d", resp.StatusCode)
+	}
+	if body := app.Get(t, app.Client(), "/events/").Body; !strings.Contains(body, app.Config.OrgName) || strings.Contains(body, "Verein C") {
+		t.Error("empty fields did not bring back the configuration's name")
+	}
+}

@@ -222,10 +222,8 @@ func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupF
 		return false
 	}
 	address := func(name, value string) {
-		if required(name, value, maxAddress) {
-			if a, err := mail.ParseAddress(value); err != nil || a.Address != value {
-				f.Errors[name] = i18n.T(ctx, "site.error.address")
-			}
+		if required(name, value, maxAddress) && !isAddress(value) {
+			f.Errors[name] = i18n.T(ctx, "site.error.address")
 		}
 	}
 	required("org_name", f.OrgName, maxOrgName)
@@ -244,4 +242,10 @@ func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupF
 		f.Errors["confirm"] = i18n.T(ctx, "site.error.mismatch")
 	}
 	return auth.NewAccount{Username: f.Username, Email: f.Email, Name: f.Name}, password
+}
+
+// isAddress reports whether value is a bare mail address.
+func isAddress(value string) bool {
+	a, err := mail.ParseAddress(value)
+	return err == nil && a.Address == value && len(value) <= maxAddress
 }

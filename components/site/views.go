@@ -5,6 +5,14 @@ package site
 // LookView is the look page: the logo and the accent colour, each with
 // its form and its error.
 type LookView struct {
+	// OrgName and ContactAddress are the association's as set here (or
+	// sent); empty ones fall back to ConfigName and ConfigAddress.
+	OrgName        string
+	ContactAddress string
+	ConfigName     string
+	ConfigAddress  string
+	// OrgErrors are by field name.
+	OrgErrors map[string]string
 	LogoURL   string
 	LogoError string
 	// Accent is the colour in the form: the stored one, or what was sent.
