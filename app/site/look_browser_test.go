@@ -54,6 +54,12 @@ func TestBrowserLookPage(t *testing.T) {
 			b.Do(t, "open the events", chromedp.Navigate(app.URL+"/events/"), chromedp.WaitVisible(`[data-testid="site-logo"]`))
 			b.Screenshot(t, "events-"+name)
 		}
+		if i == 0 {
+			b.Do(t, "ask to remove the logo", chromedp.Navigate(app.URL+"/admin/site"), chromedp.Click(`[data-testid="logo-delete"]`),
+				chromedp.WaitVisible(`[data-testid="logo-delete-confirm"]`))
+			b.FitsWidth(t)
+			b.Screenshot(t, "logo-delete-en-360")
+		}
 		// The refused colour is answered 422, which the browser logs.
 		b.NoConsoleErrors(t, "status of 422")
 	}

@@ -42,6 +42,9 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	if path == "" || !strings.HasSuffix(path, ".svg") {
 		t.Fatalf("the home page's navigation shows no SVG logo")
 	}
+	if _, _, ok := app.Server.SiteSettings.MailLogo(t.Context()); ok {
+		t.Error("mails would carry an SVG logo, which mail readers do not show")
+	}
 	for _, p := range []string{"/events/", "/login/", "/register/"} {
 		if got := logoOf(t, app, p); got != path {
 			t.Errorf("%s shows logo %q, want %q", p, got, path)
@@ -63,6 +66,9 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	png := encodePNG(t, testImage(64, 32))
 	if resp := postLogo(t, app, admin, "logo.png", png); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("PNG upload = %d", resp.StatusCode)
+	}
+	if data, typ, ok := app.Server.SiteSettings.MailLogo(t.Context()); !ok || typ != "image/png" || len(data) == 0 {
+		t.Errorf("mails get no PNG logo (%s, %v)", typ, ok)
 	}
 	newPath := logoOf(t, app, "/")
 	if newPath == path || !strings.HasSuffix(newPath, ".png") {

@@ -152,6 +152,13 @@ func TestSetupRefusals(t *testing.T) {
 		!strings.Contains(resp.Body, "at least 10 characters") {
 		t.Errorf("short password = %d", resp.StatusCode)
 	}
+	for _, odd := range []string{"Berta\x00", "Berta\xff", strings.Repeat("B", 2<<20)} {
+		f := setupForm("odd")
+		f.Set("name", odd)
+		if resp := app.PostForm(t, app.Client(), link, f); resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("name %.12q = %d, want 422 or 413", odd, resp.StatusCode)
+		}
+	}
 	if resp := app.Get(t, app.Client(), link); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after refused forms the link = %d, want 200", resp.StatusCode)
 	}
