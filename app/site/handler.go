@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/layout"
 )
@@ -28,7 +29,8 @@ func NewHandler(store *Store, site *web.Site, logIn func(ctx context.Context, us
 func (s *Store) ShellHook(r *http.Request, sh *layout.Shell) {
 	st, err := s.Current(r.Context())
 	if err != nil {
-		if r.Context().Err() == nil {
+		// An outage is logged where the page fails (web.Site).
+		if r.Context().Err() == nil && !db.Unavailable(err) {
 			s.logger.Warn("site settings unavailable; pages show the configuration's", "err", err)
 		}
 		return

@@ -46,12 +46,18 @@ var extensions = map[string]string{"image/svg+xml": ".svg", "image/png": ".png",
 
 // staleAfter bounds how long a cached copy lives should a notification
 // of a change be lost (the listener also forgets on every reconnect).
-const staleAfter = 5 * time.Minute
+// retryAfter spaces the loads while the database fails: every page asks,
+// and each would wait for the connection to time out.
+const (
+	staleAfter = 5 * time.Minute
+	retryAfter = 5 * time.Second
+)
 
 // Store reads the settings through a cache every instance keeps: pages
 // show them on every request, and they change about once a year. A change
 // by any instance notifies all (migration 0130's trigger), and the
-// server's listener calls Forget.
+// server's listener calls Forget. While the database cannot be read, the
+// last settings read stand in.
 type Store struct {
 	pool   *pgxpool.Pool
 	cfg    *config.Config
@@ -59,11 +65,14 @@ type Store struct {
 	now    func() time.Time
 
 	mu       sync.Mutex
-	cached   *Settings
+	cached   *Settings // the last read; nil before the first
+	fresh    bool      // no Forget since cached was read
 	loadedAt time.Time
 	// generation counts Forget calls, so a load that began before one
-	// does not keep what it read.
+	// does not count as fresh.
 	generation uint64
+	failedAt   time.Time
+	failure    error
 }
 
 // NewStore returns the settings of the database behind pool, with cfg's
@@ -72,34 +81,52 @@ func NewStore(pool *pgxpool.Pool, cfg *config.Config, logger *slog.Logger) *Stor
 	return &Store{pool: pool, cfg: cfg, logger: logger, now: time.Now}
 }
 
-// Forget drops the cached settings; the next reader loads them anew.
+// Forget marks the cached settings outdated; the next reader loads them
+// anew.
 func (s *Store) Forget() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cached = nil
+	s.fresh = false
+	s.failedAt = time.Time{}
 	s.generation++
 }
 
 // Current returns the settings, from the cache when it is fresh.
 func (s *Store) Current(ctx context.Context) (*Settings, error) {
 	s.mu.Lock()
-	if s.cached != nil && s.now().Sub(s.loadedAt) < staleAfter {
+	now := s.now()
+	if s.cached != nil && s.fresh && now.Sub(s.loadedAt) < staleAfter {
 		c := s.cached
 		s.mu.Unlock()
 		return c, nil
+	}
+	if now.Sub(s.failedAt) < retryAfter {
+		c, err := s.cached, s.failure
+		s.mu.Unlock()
+		if c != nil {
+			return c, nil
+		}
+		return nil, err
 	}
 	gen := s.generation
 	s.mu.Unlock()
 
 	loaded, err := load(ctx, s.pool)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err != nil {
+		if ctx.Err() == nil {
+			s.failedAt, s.failure = s.now(), err
+		}
+		if s.cached != nil {
+			return s.cached, nil
+		}
 		return nil, err
 	}
-	s.mu.Lock()
+	s.cached = loaded
 	if gen == s.generation {
-		s.cached, s.loadedAt = loaded, s.now()
+		s.fresh, s.loadedAt = true, s.now()
 	}
-	s.mu.Unlock()
 	return loaded, nil
 }
 
