@@ -180,3 +180,23 @@ func TestSetupRefusals(t *testing.T) {
 		t.Errorf("%d users after refusals (%v)", users, err)
 	}
 }
+
+// Instances starting at the same moment print one link between them.
+func TestSetupLinkOncePerStart(t *testing.T) {
+	app := freshApp(t)
+	links := make([]string, 4)
+	var wg sync.WaitGroup
+	for i := range links {
+		wg.Go(func() { links[i] = announce(t, app) })
+	}
+	wg.Wait()
+	printed := 0
+	for _, l := range links {
+		if l != "" {
+			printed++
+		}
+	}
+	if printed != 1 {
+		t.Errorf("4 instances starting at once printed %d links, want 1", printed)
+	}
+}
