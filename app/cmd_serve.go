@@ -58,6 +58,11 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 			return err
 		}
 	}
+	// After ready: `memberdb dev` seeds its demo users there, and a
+	// database with users needs no setup link.
+	if err := srv.AnnounceSetup(ctx, cfg.BaseURL); err != nil {
+		return err
+	}
 
 	// The worker outlives ctx so that it stops only after the HTTP server
 	// has shut down (deferred), finishing the mail it is sending.

@@ -10,6 +10,7 @@ import (
 	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/site"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -49,6 +50,7 @@ var indexEntries = []indexEntry{
 	{name: "fees", url: "/admin/fees", level: fees.LevelFeeAdmin, count: `SELECT count(*) FROM fee_runs`},
 	// The record of processing is a page, not a table: it has no count.
 	{name: "privacy", url: "/admin/privacy", level: members.LevelPersonAdmin},
+	{name: "site", url: "/admin/site", level: site.LevelTextsAdmin},
 }
 
 // index answers GET /admin/: the tables the user may open, with their

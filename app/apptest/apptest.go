@@ -50,6 +50,7 @@ type Option func(s *settings)
 type settings struct {
 	env        map[string]string
 	limitScope string
+	database   string
 }
 
 // Env sets one configuration variable.
@@ -60,6 +61,12 @@ func Env(key, value string) Option { return func(s *settings) { s.env[key] = val
 // it each app counts alone, although the apps of a package share one
 // database.
 func SharedLimits(scope string) Option { return func(s *settings) { s.limitScope = scope } }
+
+// Database runs the app on the database at url (migrated already) instead
+// of the package's, e.g. a fresh one from dbtest.NewDatabase.
+func Database(url string) Option {
+	return func(s *settings) { s.database, s.env["DATABASE_URL"] = url, url }
+}
 
 // Start runs the app until t ends. Call dbtest.Main from the package's
 // TestMain first.
@@ -79,7 +86,7 @@ func Start(t testing.TB, opts ...Option) *App {
 		"APPROVE_MAIL": "board@example.org",
 	}
 	origin := fmt.Sprintf("apptest-%d", appSeq.Add(1))
-	set := settings{env: env, limitScope: origin}
+	set := settings{env: env, limitScope: origin, database: dbtest.URL()}
 	for _, o := range opts {
 		o(&set)
 	}
@@ -87,7 +94,7 @@ func Start(t testing.TB, opts ...Option) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := originPool(t, origin)
+	pool := originPool(t, set.database, origin)
 	logs := &logCount{t: t}
 	// Registered first, so it runs last: errors logged while the server
 	// and the worker shut down still count.
@@ -132,9 +139,9 @@ var appSeq atomic.Int64
 // own. Mails enqueued through it carry that name as their origin and the
 // app's worker delivers only those, so the apps of one package (even in
 // parallel tests) never deliver each other's mail to the wrong SMTP server.
-func originPool(t testing.TB, origin string) *pgxpool.Pool {
+func originPool(t testing.TB, database, origin string) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(dbtest.URL())
+	cfg, err := pgxpool.ParseConfig(database)
 	if err != nil {
 		t.Fatal(err)
 	}

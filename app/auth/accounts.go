@@ -41,50 +41,88 @@ type NewAccount struct {
 // CreateUser creates a user for the person with acc.Email (creating the
 // person if there is none) and gives it acc.Roles.
 func CreateUser(ctx context.Context, pool *pgxpool.Pool, acc NewAccount) (int64, error) {
-	acc.Username, acc.Email, acc.Name = strings.TrimSpace(acc.Username), strings.TrimSpace(acc.Email), strings.TrimSpace(acc.Name)
-	if acc.Username == "" || strings.ContainsAny(acc.Username, ": \t\r\n") {
-		return 0, fmt.Errorf("%w: the user name must not be empty nor contain spaces or ':'", ErrInvalid)
-	}
-	if addr, err := mail.ParseAddress(acc.Email); err != nil || addr.Address != acc.Email {
-		return 0, fmt.Errorf("%w: %q is not a mail address", ErrInvalid, acc.Email)
-	}
-	if acc.Name == "" {
-		return 0, fmt.Errorf("%w: the name must not be empty", ErrInvalid)
-	}
-	if err := CheckNewPassword(acc.Password); err != nil {
-		return 0, err
-	}
-	hash, err := HashPassword(acc.Password)
+	acc, hash, err := checkAccount(acc)
 	if err != nil {
 		return 0, err
 	}
 	var userID int64
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if err := rolesExist(ctx, tx, acc.Roles); err != nil {
-			return err
-		}
-		personID, _, err := persons.FindOrCreate(ctx, tx, persons.New{Name: acc.Name, Email: acc.Email, EmailValid: true})
-		if err != nil {
-			return fmt.Errorf("auth: %w", err)
-		}
-		const user = `INSERT INTO users (username, password_hash, person_id) VALUES ($1, $2, $3) RETURNING id`
-		if err := tx.QueryRow(ctx, user, acc.Username, hash, personID).Scan(&userID); err != nil {
-			if db.IsUniqueViolation(err, "") {
-				return fmt.Errorf("%w: %s", ErrUserExists, acc.Username)
-			}
-			return fmt.Errorf("auth: create user: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-			userID, acc.Roles); err != nil {
-			return fmt.Errorf("auth: user roles: %w", err)
-		}
-		entries := []audit.Entry{{Actor: ActorCommandLine, Table: "users", RowID: fmt.Sprint(userID), NewValue: audit.Value(acc.Username)}}
-		for _, r := range acc.Roles {
-			entries = append(entries, audit.Entry{Actor: ActorCommandLine, Table: "user_roles", RowID: fmt.Sprint(userID), Field: "role", NewValue: audit.Value(r)})
-		}
-		return audit.Record(ctx, tx, entries...)
+		userID, err = createUser(ctx, tx, acc, hash, ActorCommandLine)
+		return err
 	})
 	return userID, err
+}
+
+// CreateFirstAdmin creates, inside tx, a role named role holding every
+// access level in use and a user with it, the person's account as
+// CreateUser makes it; actor names who did it in the audit log. The first
+// run's setup page uses it, so the admin and the rest of the setup stand or
+// fall together.
+func CreateFirstAdmin(ctx context.Context, tx pgx.Tx, acc NewAccount, role, actor string) (int64, error) {
+	acc, hash, err := checkAccount(acc)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO roles (name) VALUES ($1) ON CONFLICT DO NOTHING`, role); err != nil {
+		return 0, fmt.Errorf("auth: create role: %w", err)
+	}
+	const levels = `INSERT INTO role_access_levels (role, access_level)
+		SELECT $1, name FROM access_levels WHERE in_use ON CONFLICT DO NOTHING`
+	if _, err := tx.Exec(ctx, levels, role); err != nil {
+		return 0, fmt.Errorf("auth: grant every level: %w", err)
+	}
+	if err := audit.Record(ctx, tx, audit.Entry{Actor: actor, Table: "roles", RowID: role, NewValue: audit.Value(role)}); err != nil {
+		return 0, err
+	}
+	acc.Roles = []string{role}
+	return createUser(ctx, tx, acc, hash, actor)
+}
+
+// checkAccount trims acc, refuses what no account may be, and hashes its
+// password.
+func checkAccount(acc NewAccount) (NewAccount, string, error) {
+	acc.Username, acc.Email, acc.Name = strings.TrimSpace(acc.Username), strings.TrimSpace(acc.Email), strings.TrimSpace(acc.Name)
+	if acc.Username == "" || strings.ContainsAny(acc.Username, ": \t\r\n") {
+		return acc, "", fmt.Errorf("%w: the user name must not be empty nor contain spaces or ':'", ErrInvalid)
+	}
+	if addr, err := mail.ParseAddress(acc.Email); err != nil || addr.Address != acc.Email {
+		return acc, "", fmt.Errorf("%w: %q is not a mail address", ErrInvalid, acc.Email)
+	}
+	if acc.Name == "" {
+		return acc, "", fmt.Errorf("%w: the name must not be empty", ErrInvalid)
+	}
+	if err := CheckNewPassword(acc.Password); err != nil {
+		return acc, "", err
+	}
+	hash, err := HashPassword(acc.Password)
+	return acc, hash, err
+}
+
+func createUser(ctx context.Context, tx pgx.Tx, acc NewAccount, hash, actor string) (int64, error) {
+	if err := rolesExist(ctx, tx, acc.Roles); err != nil {
+		return 0, err
+	}
+	personID, _, err := persons.FindOrCreate(ctx, tx, persons.New{Name: acc.Name, Email: acc.Email, EmailValid: true})
+	if err != nil {
+		return 0, fmt.Errorf("auth: %w", err)
+	}
+	var userID int64
+	const user = `INSERT INTO users (username, password_hash, person_id) VALUES ($1, $2, $3) RETURNING id`
+	if err := tx.QueryRow(ctx, user, acc.Username, hash, personID).Scan(&userID); err != nil {
+		if db.IsUniqueViolation(err, "") {
+			return 0, fmt.Errorf("%w: %s", ErrUserExists, acc.Username)
+		}
+		return 0, fmt.Errorf("auth: create user: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+		userID, acc.Roles); err != nil {
+		return 0, fmt.Errorf("auth: user roles: %w", err)
+	}
+	entries := []audit.Entry{{Actor: actor, Table: "users", RowID: fmt.Sprint(userID), NewValue: audit.Value(acc.Username)}}
+	for _, r := range acc.Roles {
+		entries = append(entries, audit.Entry{Actor: actor, Table: "user_roles", RowID: fmt.Sprint(userID), Field: "role", NewValue: audit.Value(r)})
+	}
+	return userID, audit.Record(ctx, tx, entries...)
 }
 
 // SetPassword sets the password of username and ends all their sessions.

@@ -25,6 +25,10 @@ type pagesListener struct {
 	pages  *web.PageCache
 	logger *slog.Logger
 	retry  time.Duration
+	// alsoForget are other caches fed by the same tables (the site
+	// settings); each is dropped before the pages, so a page rendered
+	// anew shows the change.
+	alsoForget []func()
 
 	listening     chan struct{} // closed once the first LISTEN took effect
 	listeningOnce sync.Once
@@ -78,7 +82,7 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 		return err
 	}
 	if l.serving.Load() {
-		l.pages.Forget()
+		l.forget()
 	}
 	l.listeningOnce.Do(func() { close(l.listening) })
 	for {
@@ -88,6 +92,13 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 			}
 			return err
 		}
-		l.pages.Forget()
+		l.forget()
 	}
+}
+
+func (l *pagesListener) forget() {
+	for _, f := range l.alsoForget {
+		f()
+	}
+	l.pages.Forget()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"github.com/pepalumni/memberdb/app/organisers"
 	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/retention"
+	sitesettings "github.com/pepalumni/memberdb/app/site"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -57,6 +59,9 @@ type Server struct {
 	Users *auth.Sessions
 	// Metrics counts the requests; serve offers them at METRICS_ADDR.
 	Metrics *metrics.Metrics
+	// SiteSettings are the association's name, contact address, logo and
+	// accent colour as set in the browser.
+	SiteSettings *sitesettings.Store
 
 	pool   *pgxpool.Pool
 	logger *slog.Logger
@@ -83,8 +88,9 @@ func New(d Deps) (*Server, error) {
 	}
 	sm.ErrorFunc = site.SessionError
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.NewLimits(site.Limits), TrustedProxies: d.Config.TrustedProxies}
-	site.ShellHooks = append(site.ShellHooks, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
-	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users,
+	settings := sitesettings.NewStore(d.Pool, d.Config, d.Logger)
+	site.ShellHooks = append(site.ShellHooks, settings.ShellHook, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
+	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users, SiteSettings: settings,
 		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}, Metrics: metrics.New(d.Pool, d.Logger)}
 	if err := s.route(d); err != nil {
 		return nil, err
@@ -128,6 +134,7 @@ func (s *Server) route(d Deps) error {
 
 	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
 	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
+	bare.Public().Get(sitesettings.LogoPattern, s.SiteSettings.ServeLogo)
 	bare.Public().Get("/healthz", health(d.Pool))
 	bare.Public().Get("/readyz", s.ready)
 	bare.Public().Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +154,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	cfg, site := d.Config, s.Site
 	mailOrg := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
 	rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
-		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(cfg.OrgName))
+		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(s.SiteSettings.OrgName(r.Context())))
 	})
 	rt.Public().Post("/lang", site.SwitchLanguage)
 	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)
@@ -158,6 +165,7 @@ func (s *Server) domains(rt *auth.Router, d Deps) {
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
 	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
 	fees.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
+	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)
 	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg}).Routes(rt)
 	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)
 }
@@ -177,10 +185,17 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
 	pages := newPagesListener(s.pool, s.Site.Pages, s.logger)
+	pages.alsoForget = append(pages.alsoForget, s.SiteSettings.Forget)
 	wg.Go(func() { pages.run(bg) })
 	pages.waitListening(5 * time.Second)
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
+}
+
+// AnnounceSetup logs the first run's setup link when the database has
+// no user yet (serve calls it once the server is started).
+func (s *Server) AnnounceSetup(ctx context.Context, base *url.URL) error {
+	return sitesettings.AnnounceSetup(ctx, s.pool, base, s.logger)
 }
 
 // Mux is the root router, for tests that add routes behind the middleware.

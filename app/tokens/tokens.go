@@ -23,6 +23,9 @@ const (
 	GDPRView           = "gdpr_view"
 	RegistrationManage = "registration_manage"
 	RegistrationResend = "registration_resend"
+	// FirstRunSetup opens the first run's setup page (app/site); its
+	// subject is nobody (0), so it is no personal data.
+	FirstRunSetup = "first_run_setup"
 )
 
 // Errors of Check and Consume: unknown or altered tokens are ErrNotFound

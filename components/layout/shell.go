@@ -24,6 +24,20 @@ type Shell struct {
 	Dev     bool
 	Flashes []Flash
 	Org     Org
+	// Logo is the address of the association's logo, "" for none.
+	Logo string
+	// Accent is the association's accent colour; zero for the default.
+	Accent Accent
+}
+
+// Accent is an accent colour as #rrggbb, with a darker shade for hover and
+// pressed states and its red, green and blue for rgba().
+type Accent struct {
+	Colour string
+	Dark   string
+	RGB    string
+	// DarkRGB is Dark's red, green and blue.
+	DarkRGB string
 }
 
 // Org is the association, shown in the footer.

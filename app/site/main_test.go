@@ -1,0 +1,9 @@
+package site_test
+
+import (
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }

@@ -1,0 +1,221 @@
+// Package site keeps the association's own settings in the database: its
+// name and contact address (set on the first run's setup page), its logo
+// and its accent colour (set on the look page). The configuration's
+// ORG_NAME and ORG_EMAIL stand in for what is not set.
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/components/layout"
+)
+
+// Settings are the association's settings as stored; empty strings and a
+// nil logo are unset.
+type Settings struct {
+	OrgName        string
+	ContactAddress string
+	Accent         string
+	Logo           []byte
+	LogoType       string
+	// LogoHash names the logo's content in its address, so browsers may
+	// keep it for good and a new logo gets a new address.
+	LogoHash string
+}
+
+// LogoPath is the address the logo is served at, "" without a logo.
+func (s *Settings) LogoPath() string {
+	if s.Logo == nil {
+		return ""
+	}
+	return "/site/logo/" + s.LogoHash + extensions[s.LogoType]
+}
+
+var extensions = map[string]string{"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
+
+// staleAfter bounds how long a cached copy lives should a notification
+// of a change be lost (the listener also forgets on every reconnect).
+// retryAfter spaces the loads while the database fails: every page asks,
+// and each would wait for the connection to time out.
+const (
+	staleAfter = 5 * time.Minute
+	retryAfter = 5 * time.Second
+)
+
+// Store reads the settings through a cache every instance keeps: pages
+// show them on every request, and they change about once a year. A change
+// by any instance notifies all (migration 0130's trigger), and the
+// server's listener calls Forget. While the database cannot be read, the
+// last settings read stand in.
+type Store struct {
+	pool   *pgxpool.Pool
+	cfg    *config.Config
+	logger *slog.Logger
+	now    func() time.Time
+
+	mu       sync.Mutex
+	cached   *Settings // the last read; nil before the first
+	fresh    bool      // no Forget since cached was read
+	loadedAt time.Time
+	// generation counts Forget calls, so a load that began before one
+	// does not count as fresh.
+	generation uint64
+	failedAt   time.Time
+	failure    error
+}
+
+// NewStore returns the settings of the database behind pool, with cfg's
+// organisation as fallback.
+func NewStore(pool *pgxpool.Pool, cfg *config.Config, logger *slog.Logger) *Store {
+	return &Store{pool: pool, cfg: cfg, logger: logger, now: time.Now}
+}
+
+// Forget marks the cached settings outdated; the next reader loads them
+// anew.
+func (s *Store) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fresh = false
+	s.failedAt = time.Time{}
+	s.generation++
+}
+
+// Current returns the settings, from the cache when it is fresh.
+func (s *Store) Current(ctx context.Context) (*Settings, error) {
+	s.mu.Lock()
+	now := s.now()
+	if s.cached != nil && s.fresh && now.Sub(s.loadedAt) < staleAfter {
+		c := s.cached
+		s.mu.Unlock()
+		return c, nil
+	}
+	if now.Sub(s.failedAt) < retryAfter {
+		c, err := s.cached, s.failure
+		s.mu.Unlock()
+		if c != nil {
+			return c, nil
+		}
+		return nil, err
+	}
+	gen := s.generation
+	s.mu.Unlock()
+
+	loaded, err := load(ctx, s.pool)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if ctx.Err() == nil {
+			s.failedAt, s.failure = s.now(), err
+		}
+		if s.cached != nil {
+			return s.cached, nil
+		}
+		return nil, err
+	}
+	s.cached = loaded
+	if gen == s.generation {
+		s.fresh, s.loadedAt = true, s.now()
+	}
+	return loaded, nil
+}
+
+func load(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}) (*Settings, error) {
+	var (
+		st       Settings
+		logoType *string
+	)
+	const sql = `SELECT org_name, contact_address, accent, logo, logo_type FROM site_settings`
+	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Accent, &st.Logo, &logoType); err != nil {
+		return nil, fmt.Errorf("site: load settings: %w", err)
+	}
+	if logoType != nil && st.Logo != nil {
+		st.LogoType = *logoType
+		sum := sha256.Sum256(st.Logo)
+		st.LogoHash = hex.EncodeToString(sum[:8])
+	} else {
+		st.Logo = nil
+	}
+	return &st, nil
+}
+
+// Org is the association as pages show it: the settings' name and contact
+// address, else the configuration's.
+func (s *Store) Org(st *Settings) layout.Org {
+	org := layout.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite}
+	if st.OrgName != "" {
+		org.Name = st.OrgName
+	}
+	if st.ContactAddress != "" {
+		org.Email = st.ContactAddress
+	}
+	return org
+}
+
+// OrgName is the association's name: the settings', else the
+// configuration's (also when the settings cannot be read).
+func (s *Store) OrgName(ctx context.Context) string {
+	if st, err := s.Current(ctx); err == nil && st.OrgName != "" {
+		return st.OrgName
+	}
+	return s.cfg.OrgName
+}
+
+// MailOrg is the association as mails name it, like Org. It is the seam
+// for the mail renderer that takes the org from a function; when the
+// settings cannot be read it falls back to the configuration, as a mail
+// is better sent with the configured name than not at all.
+func (s *Store) MailOrg(ctx context.Context) mail.Org {
+	org := mail.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite, Signature: s.cfg.OrgSignature}
+	st, err := s.Current(ctx)
+	if err != nil {
+		return org
+	}
+	if st.OrgName != "" {
+		// A signature the configuration did not set apart is the name.
+		if org.Signature == s.cfg.OrgName {
+			org.Signature = st.OrgName
+		}
+		org.Name = st.OrgName
+	}
+	if st.ContactAddress != "" {
+		org.Email = st.ContactAddress
+	}
+	return org
+}
+
+// update runs change in a transaction and forgets the cache after it
+// committed, so this instance shows the change at once; the others hear
+// of it through the notification.
+func (s *Store) update(ctx context.Context, change func(tx pgx.Tx) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, change)
+	s.Forget()
+	return err
+}
+
+// maxMailLogo bounds the logo HTML mails carry: each mail holds it inline.
+const maxMailLogo = 100 << 10
+
+// MailLogo is the logo for the HTML part of mails, to attach inline as
+// the ticket's QR code is (mail readers load no outside images and show
+// no SVG): PNG or JPEG of at most 100 KB; ok is false otherwise, and the
+// mail goes without.
+func (s *Store) MailLogo(ctx context.Context) (data []byte, contentType string, ok bool) {
+	st, err := s.Current(ctx)
+	if err != nil || st.Logo == nil || st.LogoType == "image/svg+xml" || len(st.Logo) > maxMailLogo {
+		return nil, "", false
+	}
+	return st.Logo, st.LogoType, true
+}

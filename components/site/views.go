@@ -1,0 +1,37 @@
+// Package site renders the association's look page (logo, accent colour)
+// and the first run's setup page.
+package site
+
+// LookView is the look page: the logo and the accent colour, each with
+// its form and its error.
+type LookView struct {
+	// OrgName and ContactAddress are the association's as set here (or
+	// sent); empty ones fall back to ConfigName and ConfigAddress.
+	OrgName        string
+	ContactAddress string
+	ConfigName     string
+	ConfigAddress  string
+	// OrgErrors are by field name.
+	OrgErrors map[string]string
+	LogoURL   string
+	LogoError string
+	// Accent is the colour in the form: the stored one, or what was sent.
+	Accent      string
+	AccentError string
+	// MaxLogoKB and MaxLogoPixels state the limits next to the upload.
+	MaxLogoKB     int
+	MaxLogoPixels int
+}
+
+// SetupForm is the first run's setup page.
+type SetupForm struct {
+	Action         string
+	OrgName        string
+	ContactAddress string
+	Name           string
+	Email          string
+	Username       string
+	MinLength      int
+	// Errors are by field name.
+	Errors map[string]string
+}
