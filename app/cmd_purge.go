@@ -6,6 +6,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/retention"
+	"github.com/pepalumni/memberdb/app/texts"
 )
 
 const purgeUsage = "purge [--dry-run]"
@@ -27,7 +28,7 @@ func runPurge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	p := retention.New(cfg, pool)
+	p := retention.New(cfg, pool, texts.NewBook(cfg, texts.NewStore(pool, e.logger)))
 	var rep retention.Report
 	run := func(ctx context.Context) (err error) {
 		rep, err = p.Run(ctx, time.Now(), dryRun)

@@ -30,6 +30,17 @@ type pagesListener struct {
 	listeningOnce sync.Once
 	// serving: Start has returned, so pages may be cached.
 	serving atomic.Bool
+	// also forget other caches of what the notifications announce (the
+	// association's texts).
+	also []func()
+}
+
+// forget drops the pages and the other caches.
+func (l *pagesListener) forget() {
+	l.pages.Forget()
+	for _, f := range l.also {
+		f()
+	}
 }
 
 func newPagesListener(pool *pgxpool.Pool, pages *web.PageCache, logger *slog.Logger) *pagesListener {
@@ -80,6 +91,9 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 	if l.serving.Load() {
 		l.pages.Forget()
 	}
+	for _, f := range l.also {
+		f()
+	}
 	l.listeningOnce.Do(func() { close(l.listening) })
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
@@ -88,6 +102,6 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 			}
 			return err
 		}
-		l.pages.Forget()
+		l.forget()
 	}
 }
