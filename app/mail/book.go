@@ -23,8 +23,9 @@ type Book struct {
 	// the defaults. Set it before the first mail is rendered.
 	Edits Edits
 
-	mu    sync.Mutex
-	mails map[string]*Mail
+	mu      sync.Mutex
+	mails   map[string]*Mail
+	domains map[string]*Texts
 }
 
 // Edits looks up an edited mail text, cheaply: it is asked for every mail.
@@ -36,7 +37,7 @@ type Edits interface {
 
 // NewBook is a book whose mails speak for org.
 func NewBook(org Org) *Book {
-	return &Book{Org: func() Org { return org }, mails: map[string]*Mail{}}
+	return &Book{Org: func() Org { return org }, mails: map[string]*Mail{}, domains: map[string]*Texts{}}
 }
 
 func (b *Book) org() Org {
@@ -56,6 +57,9 @@ func (b *Book) Texts(domain string, fsys fs.FS) *Texts {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if _, ok := b.domains[domain]; !ok {
+		b.domains[domain] = t
+	}
 	for name := range t.templates {
 		base := name[:strings.LastIndex(name, ".")]
 		key := domain + "/" + base
@@ -105,6 +109,15 @@ func (b *Book) Preview(m *Mail, lang i18n.Lang, t Text, sie bool) (subject, body
 	}
 	org := b.org()
 	return execute(tmpl, m.Key, m.sample(lang, sie, org), org)
+}
+
+// RenderSample renders m in lang as a real mail of its domain is rendered
+// (the edited text where there is one), with sample data.
+func (b *Book) RenderSample(m *Mail, lang i18n.Lang, sie bool) (subject, body string, err error) {
+	b.mu.Lock()
+	t := b.domains[m.Domain]
+	b.mu.Unlock()
+	return t.Render(lang, m.Name, m.sample(lang, sie, Org{}))
 }
 
 // Text is a mail text as the editor shows it: the subject line and the

@@ -99,6 +99,15 @@ func (m *Mail) analyse() error {
 	return nil
 }
 
+// Elements are the fields of the elements of list placeholder p, as the
+// defaults use them inside {{range .p}}; nil when p is no list.
+func (m *Mail) Elements(p string) []string { return m.elements[p] }
+
+// UsesSie reports whether t has a formal and an informal wording.
+func UsesSie(t Text) bool {
+	return strings.Contains(t.Subject, ".Sie") || strings.Contains(t.Body, ".Sie")
+}
+
 // placeholder names a field chain as the editor lists it: the first
 // field, or two for the association's ("Org.Name").
 func placeholder(chain []string) string {
@@ -189,6 +198,11 @@ func located(kind, detail, location string) *ErrText {
 func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	if strings.ContainsAny(t.Subject, "\r\n") {
 		return &ErrText{Kind: "subject", Field: "subject", Line: 1}
+	}
+	// The subject alone first: an action it leaves open would otherwise
+	// be blamed on a line of the body.
+	if _, err := parseText(m.Key, "Subject: "+t.Subject); err != nil {
+		return &ErrText{Kind: "syntax", Field: "subject", Line: 1, Detail: err.Error()}
 	}
 	tmpl, err := Parse(m.Key, lang, t)
 	if err != nil {

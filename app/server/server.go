@@ -195,6 +195,9 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
+// Book is every mail text the server sends; tests render them.
+func (s *Server) Book() *mail.Book { return s.book }
+
 // Mux is the root router, for tests that add routes behind the middleware.
 func (s *Server) Mux() chi.Router { return s.mux }
 

@@ -35,7 +35,12 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		v.Pages = append(v.Pages, row)
 	}
 	for _, m := range h.book.Mails() {
-		row := view.MailRow{Key: m.Key, Domain: m.Domain, Subject: m.Default[lang].Subject}
+		// The subject as a mail shows it says best what the mail is.
+		subject, _, err := h.book.Preview(m, lang, m.Default[lang], false)
+		if err != nil {
+			subject = m.Default[lang].Subject
+		}
+		row := view.MailRow{Key: m.Key, Domain: m.Domain, Subject: subject}
 		for _, l := range i18n.Langs {
 			_, edited := snap.mails[m.Key+"."+string(l)]
 			row.Langs = append(row.Langs, view.LangLink{Lang: string(l), URL: mailURL(m.Key, l), Edited: edited})

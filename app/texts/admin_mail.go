@@ -3,7 +3,6 @@ package texts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -37,10 +36,18 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 	e := view.MailEditor{Key: m.Key, Lang: string(lang), LangName: i18n.In(lang, "layout.lang.name"),
 		URL: mailURL(m.Key, lang), Subject: t.Subject, Body: t.Body, Edited: edited}
 	for _, p := range append(append([]string{}, m.Placeholders...), mail.OrgPlaceholders...) {
-		if p == "Sie" {
-			continue // the form of address is the event's, not the text's
+		code := "{{." + p + "}}"
+		switch {
+		case p == "Sie":
+			continue // listed last, as the wording it chooses
+		case m.Elements(p) != nil:
+			code = "{{range ." + p + "}}"
+			for _, f := range m.Elements(p) {
+				code += "{{." + f + "}} "
+			}
+			code = strings.TrimSpace(code) + "{{end}}"
 		}
-		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: "{{." + p + "}}", Required: contains(m.Required[lang], p)})
+		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: code, Required: contains(m.Required[lang], p)})
 	}
 	if m.Formal {
 		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: "{{if .Sie}}…{{else}}…{{end}}"})
@@ -178,7 +185,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		sie   bool
 		label string
 	}{{false, ""}}
-	if m.Formal {
+	if m.Formal && mail.UsesSie(t) {
 		forms = []struct {
 			sie   bool
 			label string
@@ -188,7 +195,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		subject, body, err := h.book.Preview(m, lang, t, f.sie)
 		p := view.MailPreview{Label: f.label, Subject: subject, Body: body}
 		if err != nil {
-			p.Error = checkMessage(ctx, fmt.Errorf("%w", err))
+			p.Error = checkMessage(ctx, err)
 		}
 		e.Preview = append(e.Preview, p)
 	}
