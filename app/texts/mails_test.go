@@ -184,3 +184,37 @@ func TestEditReachesEveryInstance(t *testing.T) {
 		return err == nil && subject == "Neu: Sommerfest" && subject != before
 	})
 }
+
+// What no person types is refused before the editor sees it, and saves
+// nothing: NUL bytes, invalid UTF-8, a text posted from another site.
+func TestEditorRefusesWhatNoPersonTypes(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "texts_admin")
+	const path = "/admin/texts/mail/members/verify/de"
+	for _, tt := range []struct {
+		name    string
+		body    string
+		headers []string
+		want    int
+	}{
+		{"NUL byte", "subject=Hallo&body=%7B%7B.Link%7D%7D%00", nil, http.StatusUnprocessableEntity},
+		{"invalid UTF-8", "subject=Hallo%FF&body=%7B%7B.Link%7D%7D", nil, http.StatusUnprocessableEntity},
+		{"another site", "subject=Hallo&body=%7B%7B.Link%7D%7D", []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, app.URL+path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for i := 0; i+1 < len(tt.headers); i += 2 {
+				req.Header.Set(tt.headers[i], tt.headers[i+1])
+			}
+			wantStatus(t, "posting", apptest.Do(t, c, req), tt.want)
+			var n int
+			if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM mail_texts`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%d texts saved (%v)", n, err)
+			}
+		})
+	}
+}
