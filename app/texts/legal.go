@@ -20,7 +20,10 @@ func (h *Handler) legal(p Page) http.HandlerFunc {
 			h.site.ServerError(w, r, err)
 			return
 		}
-		v := view.LegalPage{Title: pageTitle(ctx, p), HTML: html, OrgName: h.cfg.OrgName, OrgEmail: h.cfg.OrgEmail}
+		// The association as its mails name it (mail.Book.Org), so one
+		// setting serves both.
+		org := h.book.Org()
+		v := view.LegalPage{Title: pageTitle(ctx, p), HTML: html, OrgName: org.Name, OrgEmail: org.Email}
 		if h.cfg.OrgAddress != "" {
 			v.OrgAddress = strings.Split(h.cfg.OrgAddress, "\n")
 		}

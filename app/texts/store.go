@@ -2,6 +2,7 @@ package texts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -87,7 +88,7 @@ func (s *Store) PageSource(ctx context.Context, p Page, lang i18n.Lang) (string,
 	var body string
 	err := s.pool.QueryRow(ctx, `SELECT body FROM page_texts WHERE key = $1 AND lang = $2`, string(p), string(lang)).Scan(&body)
 	switch {
-	case err == pgx.ErrNoRows:
+	case errors.Is(err, pgx.ErrNoRows):
 		return "", false, nil
 	case err != nil:
 		return "", false, fmt.Errorf("texts: read page %s: %w", p, err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -62,8 +63,11 @@ type Store struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
 
+	// cached is nil until read, and again after a change. Readers take
+	// it without a lock; mu serialises reading it and forgetting it, so a
+	// read that began before a change cannot keep its old texts after it.
+	cached atomic.Pointer[snapshot]
 	mu     sync.Mutex
-	cached *snapshot // nil: read again at the next use
 }
 
 // snapshot is every edited text at one moment.
@@ -96,23 +100,26 @@ func NewBook(cfg *config.Config, store *Store) *mail.Book {
 // change may have gone unheard.
 func (s *Store) Forget() {
 	s.mu.Lock()
-	s.cached = nil
+	s.cached.Store(nil)
 	s.mu.Unlock()
 }
 
 // snapshot returns the cached texts, reading them when there are none.
 // The lock is held while reading, so a burst of mails reads once.
 func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
+	if snap := s.cached.Load(); snap != nil {
+		return snap, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cached != nil {
-		return s.cached, nil
+	if snap := s.cached.Load(); snap != nil {
+		return snap, nil
 	}
 	snap, err := load(ctx, s.pool)
 	if err != nil {
 		return nil, err
 	}
-	s.cached = snap
+	s.cached.Store(snap)
 	return snap, nil
 }
 
