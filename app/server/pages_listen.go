@@ -30,17 +30,10 @@ type pagesListener struct {
 	listeningOnce sync.Once
 	// serving: Start has returned, so pages may be cached.
 	serving atomic.Bool
-	// also forget other caches of what the notifications announce (the
-	// association's texts).
-	also []func()
-}
-
-// forget drops the pages and the other caches.
-func (l *pagesListener) forget() {
-	l.pages.Forget()
-	for _, f := range l.also {
-		f()
-	}
+	// also hear of each changed table (the payload), to forget other
+	// caches (the association's texts); "" when a change may have gone
+	// unheard.
+	also []func(table string)
 }
 
 func newPagesListener(pool *pgxpool.Pool, pages *web.PageCache, logger *slog.Logger) *pagesListener {
@@ -92,16 +85,20 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 		l.pages.Forget()
 	}
 	for _, f := range l.also {
-		f()
+		f("")
 	}
 	l.listeningOnce.Do(func() { close(l.listening) })
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
-		l.forget()
+		l.pages.Forget()
+		for _, f := range l.also {
+			f(n.Payload)
+		}
 	}
 }

@@ -188,7 +188,7 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
 	pages := newPagesListener(s.pool, s.Site.Pages, s.logger)
-	pages.also = append(pages.also, s.texts.Forget)
+	pages.also = append(pages.also, s.texts.Changed)
 	wg.Go(func() { pages.run(bg) })
 	pages.waitListening(5 * time.Second)
 	s.stop = func() { cancel(); wg.Wait() }

@@ -104,6 +104,16 @@ func (s *Store) Forget() {
 	s.mu.Unlock()
 }
 
+// Changed forgets the cached texts when table, named by a notification
+// on memberdb_pages, is one of theirs, or "" (a change may have gone
+// unheard). The far more frequent changes of registrations keep them: the
+// registration mail must not read its text again for each registration.
+func (s *Store) Changed(table string) {
+	if table == "" || table == "mail_texts" || table == "page_texts" {
+		s.Forget()
+	}
+}
+
 // snapshot returns the cached texts, reading them when there are none.
 // The lock is held while reading, so a burst of mails reads once.
 func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
