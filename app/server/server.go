@@ -191,6 +191,12 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	pages.also = append(pages.also, s.texts.Changed)
 	wg.Go(func() { pages.run(bg) })
 	pages.waitListening(5 * time.Second)
+	// After the first LISTEN, so no change of the texts goes unheard.
+	if err := s.texts.Load(ctx); err != nil {
+		cancel()
+		wg.Wait()
+		return err
+	}
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,7 +58,7 @@ func (s *Store) ResetPage(ctx context.Context, p Page, lang i18n.Lang) error {
 	return s.write(ctx, `DELETE FROM page_texts WHERE key = $1 AND lang = $2`, string(p), string(lang))
 }
 
-// write runs one change in a transaction and forgets the cache: this
+// write runs one change in a transaction and reads the texts again: this
 // instance sees the change at once, the others when the notification
 // of the tables' trigger arrives.
 func (s *Store) write(ctx context.Context, q string, args ...any) error {
@@ -65,10 +66,13 @@ func (s *Store) write(ctx context.Context, q string, args ...any) error {
 		_, err := tx.Exec(ctx, q, args...)
 		return err
 	})
-	s.Forget()
 	if err != nil {
 		return fmt.Errorf("texts: write: %w", err)
 	}
+	// A visitor who left still changed the texts: read them all the same.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	s.reload(ctx)
 	return nil
 }
 

@@ -96,26 +96,50 @@ func NewBook(cfg *config.Config, store *Store) *mail.Book {
 	return b
 }
 
-// Forget drops the cached texts: another instance changed them, or a
-// change may have gone unheard.
-func (s *Store) Forget() {
+// Load reads the texts into the cache. The server loads them when it
+// starts and again after every change, outside any transaction: a mail
+// is rendered inside its transaction, and reading there would need a
+// second connection, which a burst of transactions can all be holding.
+func (s *Store) Load(ctx context.Context) error {
 	s.mu.Lock()
-	s.cached.Store(nil)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	snap, err := load(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	s.cached.Store(snap)
+	return nil
 }
 
-// Changed forgets the cached texts when table, named by a notification
-// on memberdb_pages, is one of theirs, or "" (a change may have gone
-// unheard). The far more frequent changes of registrations keep them: the
-// registration mail must not read its text again for each registration.
-func (s *Store) Changed(table string) {
-	if table == "" || table == "mail_texts" || table == "page_texts" {
-		s.Forget()
+// reload reads the texts again after a change; until it succeeds the
+// previous texts stay.
+func (s *Store) reload(ctx context.Context) {
+	if err := s.Load(ctx); err != nil {
+		s.logger.Warn("texts: reading the changed texts failed; the previous ones stay until the next change", "err", err)
 	}
 }
 
-// snapshot returns the cached texts, reading them when there are none.
-// The lock is held while reading, so a burst of mails reads once.
+// ofTexts reports whether a notification on memberdb_pages naming table
+// concerns the texts: their tables, or "" (a change may have gone
+// unheard). The far more frequent changes of registrations do not: the
+// registration mail must not read its text again for each registration.
+func ofTexts(table string) bool {
+	return table == "" || table == "mail_texts" || table == "page_texts"
+}
+
+// Changed reads the texts again when table, named by a notification on
+// memberdb_pages, is one of theirs (ofTexts).
+func (s *Store) Changed(table string) {
+	if ofTexts(table) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.reload(ctx)
+	}
+}
+
+// snapshot returns the cached texts, reading them when there are none
+// yet (a command, which renders its mails one at a time). The lock is held
+// while reading, so a burst reads once.
 func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
 	if snap := s.cached.Load(); snap != nil {
 		return snap, nil
