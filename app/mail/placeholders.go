@@ -39,8 +39,10 @@ type Mail struct {
 var OrgPlaceholders = []string{"Org.Name", "Org.Email", "Org.Website"}
 
 // vital are the placeholders a mail is sent for: a text that uses one by
-// default must keep it.
-var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$`)
+// default must keep it. Besides links and codes, the words someone else
+// wrote for the mail: an organiser's subject and message, the board's
+// reason.
+var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subject$|^Body$|^Message$`)
 
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
