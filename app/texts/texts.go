@@ -174,7 +174,7 @@ func (s *Store) MailText(key string, lang i18n.Lang) (*template.Template, bool) 
 
 func load(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
 	snap := &snapshot{mails: map[string]mailText{}, pages: map[string]string{}}
-	rows, err := pool.Query(ctx, `SELECT key, lang, subject, body FROM mail_texts`)
+	rows, err := pool.Query(ctx, `SELECT key, lang, subject, text FROM mail_texts`)
 	if err != nil {
 		return nil, fmt.Errorf("texts: read mail texts: %w", err)
 	}
@@ -193,7 +193,7 @@ func load(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("texts: read mail texts: %w", err)
 	}
-	rows, err = pool.Query(ctx, `SELECT key, lang, body FROM page_texts`)
+	rows, err = pool.Query(ctx, `SELECT key, lang, html FROM page_texts`)
 	if err != nil {
 		return nil, fmt.Errorf("texts: read page texts: %w", err)
 	}
