@@ -81,9 +81,17 @@ func TestBrowserMailTextEditor(t *testing.T) {
 }
 
 // The page editors and the legal pages, on a phone and on a desk: the
-// privacy page's draft, and the legal pages reached from the footer.
+// privacy page's draft, and the legal pages reached from the footer; the
+// home page and the membership form with the association's own texts.
 func TestBrowserLegalPages(t *testing.T) {
 	app := apptest.Start(t, apptest.Env("ORG_ADDRESS", `Musterstraße 1\n12345 Musterstadt`))
+	c, _ := app.ClientWith(t, "texts_admin")
+	savePage(t, app, c, "home", "de", `<p>Willkommen beim <strong>Verein B</strong>! Wir rechnen gern: $\int_0^1 x\,dx = \tfrac12$.</p>`)
+	savePage(t, app, c, "home", "en", `<p>Welcome to <strong>Verein B</strong>! We like sums: $\int_0^1 x\,dx = \tfrac12$.</p>`)
+	savePage(t, app, c, "apply", "de", `<p>Mitglied werden kostet nichts. <a href="/datenschutz">Datenschutz</a></p>`)
+	savePage(t, app, c, "apply", "en", `<p>Membership is free. <a href="/datenschutz">Privacy</a></p>`)
+	savePage(t, app, c, "footer", "de", `<p>Gemeinnützig anerkannt, Amtsgericht Musterstadt VR 1234.</p>`)
+	savePage(t, app, c, "footer", "en", `<p>Registered charity, Musterstadt local court VR 1234.</p>`)
 	for _, lang := range []string{"de", "en"} {
 		for _, size := range [][2]int{{360, 740}, {1280, 900}} {
 			t.Run(fmt.Sprintf("%s/%d", lang, size[0]), func(t *testing.T) {
@@ -93,6 +101,10 @@ func TestBrowserLegalPages(t *testing.T) {
 					b.FitsWidth(t)
 					b.Screenshot(t, fmt.Sprintf("texts-%s-%s-%dx%d", name, lang, size[0], size[1]))
 				}
+				b.Do(t, "open the home page", chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-text"] .katex`)))
+				shot("home")
+				b.Do(t, "open the membership form", chromedp.Navigate(app.URL+"/register/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="apply-text"]`)))
+				shot("apply")
 				for _, page := range []string{"impressum", "datenschutz"} {
 					b.Do(t, "follow the footer's link", chromedp.Navigate(app.URL+"/"),
 						chromedp.Click(chromedp.CSS(`[data-testid="legal-links"] a[href="/`+page+`"]`)),
