@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/fees"
-	"github.com/pepalumni/memberdb/app/mail"
 )
 
 const feesUsage = "fees run --year YYYY --due YYYY-MM-DD"
@@ -39,8 +38,8 @@ func runFees(ctx context.Context, e *env, args []string) error {
 	if !cfg.SEPA.Ready() {
 		return fmt.Errorf("fee collection is not configured; set %v", cfg.SEPA.Missing)
 	}
-	org := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
-	run, err := fees.NewHandler(cfg, pool, nil, org).CreateRunAndMail(ctx, *year, day, nil, fees.ActorCommandLine)
+	book := mailBook(cfg, pool, e.logger)
+	run, err := fees.NewHandler(cfg, pool, nil, book).CreateRunAndMail(ctx, *year, day, nil, fees.ActorCommandLine)
 	switch {
 	case errors.Is(err, fees.ErrDueDay):
 		return fmt.Errorf("%s is not a TARGET2 business day", *due)

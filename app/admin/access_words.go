@@ -10,7 +10,7 @@ import (
 
 // levelAreas orders the areas the domains describe their levels in
 // (auth.Describe); levels no code describes come last.
-var levelAreas = []string{"events", "members", "fees", "mail", "access", ""}
+var levelAreas = []string{"events", "members", "fees", "texts", "mail", "access", ""}
 
 func areaRank(level string) int {
 	return slices.Index(levelAreas, auth.AreaOf(auth.Level(level)))

@@ -19,6 +19,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/retention"
+	"github.com/pepalumni/memberdb/app/texts"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -32,6 +33,9 @@ type Deps struct {
 	// Config gives the retention periods (the event form's default, the
 	// privacy page).
 	Config *config.Config
+	// Texts tell the index whether the legal pages are written; nil
+	// warns of nothing.
+	Texts *texts.Store
 }
 
 // Handler serves /admin/.
@@ -40,6 +44,7 @@ type Handler struct {
 	site      *web.Site
 	eventsSvc *events.Service
 	cfg       *config.Config
+	texts     *texts.Store
 	// retainRegistrations is the default an event's own period replaces.
 	retainRegistrations config.Period
 	// purge is the privacy page's look ahead (its dry run).
@@ -58,8 +63,8 @@ type Handler struct {
 
 // NewHandler builds the console and its table descriptions.
 func NewHandler(d Deps) *Handler {
-	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, retainRegistrations: d.Config.Retain.Registrations,
-		purge: retention.New(d.Config, d.Pool)}
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, texts: d.Texts, retainRegistrations: d.Config.Retain.Registrations,
+		purge: retention.New(d.Config, d.Pool, nil)}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()
 	h.membershipTypes = h.membershipTypesTable()

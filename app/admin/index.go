@@ -11,6 +11,7 @@ import (
 	"github.com/pepalumni/memberdb/app/mail/mailweb"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/site"
+	"github.com/pepalumni/memberdb/app/texts"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
@@ -51,6 +52,7 @@ var indexEntries = []indexEntry{
 	// The record of processing is a page, not a table: it has no count.
 	{name: "privacy", url: "/admin/privacy", level: members.LevelPersonAdmin},
 	{name: "site", url: "/admin/site", level: site.LevelTextsAdmin},
+	{name: "texts", url: "/admin/texts", level: texts.LevelTextsAdmin},
 }
 
 // index answers GET /admin/: the tables the user may open, with their
@@ -60,6 +62,17 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := auth.CurrentUser(ctx)
 	v := adminui.IndexView{Title: tr(ctx, "admin.title")}
+	if h.texts != nil {
+		missing, err := h.texts.LegalMissing(ctx)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, p := range missing {
+			v.LegalMissing = append(v.LegalMissing, tr(ctx, "texts."+string(p)+".title"))
+		}
+		v.LegalLink = u.Has(texts.LevelTextsAdmin)
+	}
 	for _, e := range indexEntries {
 		if !u.Has(e.level) {
 			continue

@@ -22,11 +22,11 @@ type Handler struct {
 
 // NewHandler builds the accounts domain on the request's sessions, and has
 // the site count logins it refuses for their input against their client.
-func NewHandler(users *Sessions, cfg *config.Config, org mail.Org) *Handler {
+func NewHandler(users *Sessions, cfg *config.Config, book *mail.Book) *Handler {
 	users.hooksOnce.Do(func() {
 		users.Site.BadInputHooks = append(users.Site.BadInputHooks, users.CountRefusedLogin)
 	})
-	return &Handler{users: users, site: users.Site, cfg: cfg, texts: mail.MustTexts(mustSub(mailFiles, "mails"), org)}
+	return &Handler{users: users, site: users.Site, cfg: cfg, texts: book.Texts("auth", mustSub(mailFiles, "mails"))}
 }
 
 func (h *Handler) clientIP(r *http.Request) string {

@@ -30,6 +30,9 @@ type Config struct {
 	OrgEmail     string
 	OrgWebsite   string
 	OrgSignature string
+	// OrgAddress is the postal address, one line per line; the legal
+	// pages show it until their texts are written.
+	OrgAddress string
 
 	Mail Mail
 
@@ -124,6 +127,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		},
 	}
 	c.OrgSignature = get("ORG_SIGNATURE", c.OrgName)
+	// An environment variable holds one line: "\n" separates the
+	// address's lines.
+	c.OrgAddress = strings.TrimSpace(strings.ReplaceAll(get("ORG_ADDRESS", ""), `\n`, "\n"))
 	if c.ApproveMail == "" {
 		c.ApproveMail = c.OrgEmail
 	}

@@ -39,10 +39,10 @@ type Handler struct {
 	mailsByAddress *ratelimit.Limiter
 }
 
-// NewHandler builds the handler; org signs the mails.
-func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+// NewHandler builds the handler; its mails are entered in book.
+func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, book *mail.Book) *Handler {
 	return &Handler{
-		svc:            NewService(cfg, org),
+		svc:            NewService(cfg, book),
 		pool:           pool,
 		site:           site,
 		cfg:            cfg,

@@ -33,13 +33,13 @@ type Service struct {
 	texts *mail.Texts
 }
 
-// NewService builds the service; org signs the mails.
-func NewService(cfg *config.Config, org mail.Org) *Service {
+// NewService builds the service; its mails are entered in book.
+func NewService(cfg *config.Config, book *mail.Book) *Service {
 	sub, err := fs.Sub(mailFiles, "mails")
 	if err != nil {
 		panic(err)
 	}
-	return &Service{cfg: cfg, texts: mail.MustTexts(sub, org)}
+	return &Service{cfg: cfg, texts: book.Texts("events", sub)}
 }
 
 // mailData is what the participant mails show. Sie picks the formal
@@ -48,7 +48,7 @@ type mailData struct {
 	Sie        bool
 	Name       string
 	Email      string
-	Event      string
+	EventName  string
 	When       string
 	Link       string
 	Status     string
@@ -93,7 +93,7 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 	data.Sie = ev.Address() == i18n.Sie
 	data.Name = oneLine(reg.Name)
 	data.Email = reg.Email
-	data.Event = oneLine(ev.Name)
+	data.EventName = oneLine(ev.Name)
 	data.When = when(ev, lang)
 	data.Link = link
 	data.Status = reg.Status
@@ -159,7 +159,7 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 		return nil
 	}
 	data := mailData{
-		Name: oneLine(reg.Name), Email: reg.Email, Event: oneLine(ev.Name), Status: status,
+		Name: oneLine(reg.Name), Email: reg.Email, EventName: oneLine(ev.Name), Status: status,
 		StatusText: events.StatusLabelIn(i18n.DE, status), Position: pos,
 		Link: s.cfg.URL("/events/" + strconv.FormatInt(ev.ID, 10) + "/participants/"),
 	}

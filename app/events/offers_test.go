@@ -68,7 +68,7 @@ func TestWaitingListOffers(t *testing.T) {
 		t.Errorf("a newcomer took the offered place: %s", s)
 	}
 
-	svc := events.NewService(app.Config, mail.Org{Name: "PeP"})
+	svc := events.NewService(app.Config, mail.NewBook(mail.Org{Name: "PeP"}))
 	run := func(at time.Time) {
 		t.Helper()
 		if err := svc.OffersJob(app.Pool, func() time.Time { return at }).Run(context.Background()); err != nil {

@@ -125,7 +125,7 @@ func (s *Service) NoticeAnonymisation(ctx context.Context, tx pgx.Tx, now time.T
 		if mail.ValidAddress(n.To) {
 			id := strconv.FormatInt(n.ID, 10)
 			msg, err := s.texts.Message(i18n.DE, "registration_retention", map[string]any{
-				"Event":       oneLine(n.Name),
+				"EventName":   oneLine(n.Name),
 				"When":        n.At.In(web.Berlin).Format("02.01.2006"),
 				"Registrants": n.Registrants,
 				"CSV":         s.cfg.URL("/events/" + id + "/participants.csv"),

@@ -17,7 +17,7 @@ import (
 )
 
 func service(app *apptest.App) *events.Service {
-	return events.NewService(app.Config, mail.Org{Name: "PeP et al. e.V.", Signature: "PeP"})
+	return events.NewService(app.Config, mail.NewBook(mail.Org{Name: "PeP et al. e.V.", Signature: "PeP"}))
 }
 
 func statusOf(t testing.TB, app *apptest.App, id int64) string {

@@ -30,13 +30,13 @@ type Handler struct {
 	now func() time.Time
 }
 
-// NewHandler builds the handler; org signs the mails.
-func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+// NewHandler builds the handler; its mails are entered in book.
+func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, book *mail.Book) *Handler {
 	sub, err := fs.Sub(mailFiles, "mails")
 	if err != nil {
 		panic(err)
 	}
-	return &Handler{cfg: cfg, pool: pool, site: site, texts: mail.MustTexts(sub, org), box: NewBox(cfg), now: time.Now}
+	return &Handler{cfg: cfg, pool: pool, site: site, texts: book.Texts("fees", sub), box: NewBox(cfg), now: time.Now}
 }
 
 // NewBox is the box of the configured SEPA_KEY; nil without one.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"strings"
 	"text/template"
 
@@ -22,26 +23,43 @@ type Org struct {
 // Texts renders one domain's mail texts: text/template files named
 // <name>.<lang>.txt whose first line is "Subject: …", then a blank line,
 // then the body. Every body ends with the association's signature.
-// Templates see {{.Org}} and the caller's data as {{.Data}}.
+// Templates see the caller's data flattened ({{.Name}}, {{.Link}}) and
+// the association as {{.Org.Name}}, {{.Org.Email}}, {{.Org.Website}}. An
+// edited text (Book.Edits) replaces the file's where there is one.
 type Texts struct {
-	org       Org
+	book      *Book
+	domain    string
 	templates map[string]*template.Template
 }
 
 // NewTexts parses every *.txt file of fsys once, at start-up, and checks
-// that each text exists in every language.
+// that each text exists in every language. The texts belong to a book of
+// their own: no edits, org for every mail.
 func NewTexts(fsys fs.FS, org Org) (*Texts, error) {
+	return NewBook(org).load("", fsys)
+}
+
+// MustTexts is NewTexts for embedded files known at compile time.
+func MustTexts(fsys fs.FS, org Org) *Texts {
+	t, err := NewTexts(fsys, org)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func (b *Book) load(domain string, fsys fs.FS) (*Texts, error) {
 	names, err := fs.Glob(fsys, "*.txt")
 	if err != nil {
 		return nil, err
 	}
-	t := &Texts{org: org, templates: map[string]*template.Template{}}
+	t := &Texts{book: b, domain: domain, templates: map[string]*template.Template{}}
 	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
+		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		tmpl, err := template.New(name).Option("missingkey=error").Parse(string(b))
+		tmpl, err := parseText(name, string(src))
 		if err != nil {
 			return nil, fmt.Errorf("mail: %w", err)
 		}
@@ -58,23 +76,33 @@ func NewTexts(fsys fs.FS, org Org) (*Texts, error) {
 	return t, nil
 }
 
-// MustTexts is NewTexts for embedded files known at compile time.
-func MustTexts(fsys fs.FS, org Org) *Texts {
-	t, err := NewTexts(fsys, org)
-	if err != nil {
-		panic(err)
-	}
-	return t
+func parseText(name, src string) (*template.Template, error) {
+	return template.New(name).Option("missingkey=error").Parse(src)
 }
 
-// Render returns subject and body of text name in lang.
+// Render returns subject and body of text name in lang. An edited text
+// that fails with the mail's data gives way to the default text: the mail
+// goes out in the words the code knows rather than not at all.
 func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body string, err error) {
 	tmpl, ok := t.templates[name+"."+string(lang)]
 	if !ok {
 		return "", "", fmt.Errorf("mail: no text %s.%s", name, lang)
 	}
+	org := t.book.org()
+	if edits := t.book.Edits; edits != nil && t.domain != "" {
+		if edited, ok := edits.MailText(t.domain+"/"+name, lang); ok {
+			if subject, body, err := execute(edited, name, flatten(data, org), org); err == nil {
+				return subject, body, nil
+			}
+		}
+	}
+	return execute(tmpl, name, flatten(data, org), org)
+}
+
+// execute renders tmpl with data and signs it with org.
+func execute(tmpl *template.Template, name string, data map[string]any, org Org) (subject, body string, err error) {
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, map[string]any{"Org": t.org, "Data": data}); err != nil {
+	if err := tmpl.Execute(&buf, data); err != nil {
 		return "", "", fmt.Errorf("mail: render %s: %w", name, err)
 	}
 	head, rest, ok := strings.Cut(buf.String(), "\n")
@@ -82,11 +110,39 @@ func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body str
 	if !ok || !found {
 		return "", "", fmt.Errorf("mail: text %s must start with a Subject: line", name)
 	}
-	body = strings.TrimSpace(rest) + "\n\n-- \n" + t.org.Signature
-	if t.org.Website != "" {
-		body += "\n" + t.org.Website
+	body = strings.TrimSpace(rest) + "\n\n-- \n" + org.Signature
+	if org.Website != "" {
+		body += "\n" + org.Website
 	}
 	return strings.TrimSpace(subject), body + "\n", nil
+}
+
+// flatten puts the caller's data (a struct or a map) and the association
+// side by side, so the texts say {{.Name}} and {{.Org.Name}}: the short
+// placeholders the text editor lists.
+func flatten(data any, org Org) map[string]any {
+	out := map[string]any{}
+	v := reflect.ValueOf(data)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Map:
+		if v.Type().Key().Kind() == reflect.String {
+			for _, k := range v.MapKeys() {
+				out[k.String()] = v.MapIndex(k).Interface()
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				out[t.Field(i).Name] = v.Field(i).Interface()
+			}
+		}
+	}
+	out["Org"] = org
+	return out
 }
 
 // Message renders text name into a Message for to; the caller fills in

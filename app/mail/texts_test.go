@@ -13,8 +13,8 @@ var org = mail.Org{Name: "PeP et al. e.V.", Email: "vorstand@example.org", Websi
 
 func TestTextsRenderInTheRecipientsLanguageWithSignature(t *testing.T) {
 	texts, err := mail.NewTexts(fstest.MapFS{
-		"welcome.de.txt": {Data: []byte("Subject: Willkommen bei {{.Org.Name}}, {{.Data.Name}}\n\nHallo {{.Data.Name}},\nschön, dass du da bist.\n\n")},
-		"welcome.en.txt": {Data: []byte("Subject: Welcome to {{.Org.Name}}, {{.Data.Name}}\n\nHello {{.Data.Name}},\nglad you are here.\n")},
+		"welcome.de.txt": {Data: []byte("Subject: Willkommen bei {{.Org.Name}}, {{.Name}}\n\nHallo {{.Name}},\nschön, dass du da bist.\n\n")},
+		"welcome.en.txt": {Data: []byte("Subject: Welcome to {{.Org.Name}}, {{.Name}}\n\nHello {{.Name}},\nglad you are here.\n")},
 	}, org)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestTextsRefuseIncompleteOrMalformedTexts(t *testing.T) {
 	}{
 		{"missing language", fstest.MapFS{"welcome.de.txt": {Data: []byte("Subject: Hallo\n\nText")}}, "no en version"},
 		{"bad template", fstest.MapFS{
-			"welcome.de.txt": {Data: []byte("Subject: {{.Data.Name\n\nText")},
+			"welcome.de.txt": {Data: []byte("Subject: {{.Name\n\nText")},
 			"welcome.en.txt": {Data: []byte("Subject: Hi\n\nText")},
 		}, "welcome.de.txt"},
 	}
@@ -73,8 +73,8 @@ func TestTextsRenderErrors(t *testing.T) {
 	texts := mail.MustTexts(fstest.MapFS{
 		"nosubject.de.txt": {Data: []byte("Hallo\n\nText")},
 		"nosubject.en.txt": {Data: []byte("Hello\n\nText")},
-		"named.de.txt":     {Data: []byte("Subject: Hallo {{.Data.Name}}\n\nText")},
-		"named.en.txt":     {Data: []byte("Subject: Hello {{.Data.Name}}\n\nText")},
+		"named.de.txt":     {Data: []byte("Subject: Hallo {{.Name}}\n\nText")},
+		"named.en.txt":     {Data: []byte("Subject: Hello {{.Name}}\n\nText")},
 	}, org)
 	tests := []struct {
 		name, text string
@@ -97,12 +97,12 @@ func TestTextsRenderErrors(t *testing.T) {
 
 func TestTextsSubjectCannotCarryAHeader(t *testing.T) {
 	texts := mail.MustTexts(fstest.MapFS{
-		"hi.de.txt": {Data: []byte("Subject: Hallo {{.Data}}\n\nText")},
-		"hi.en.txt": {Data: []byte("Subject: Hello {{.Data}}\n\nText")},
+		"hi.de.txt": {Data: []byte("Subject: Hallo {{.Name}}\n\nText")},
+		"hi.en.txt": {Data: []byte("Subject: Hello {{.Name}}\n\nText")},
 	}, org)
 	// A name typed into a form ends the subject at the line break; the rest
 	// lands in the body, never in a header.
-	m, err := texts.Message(i18n.DE, "hi", "Ada\r\nBcc: someone@example.org", "ada@example.org")
+	m, err := texts.Message(i18n.DE, "hi", map[string]string{"Name": "Ada\r\nBcc: someone@example.org"}, "ada@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}

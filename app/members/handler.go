@@ -40,8 +40,8 @@ type Handler struct {
 	byAddress *ratelimit.Limiter
 }
 
-// NewHandler builds the handler; org signs the mails.
-func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+// NewHandler builds the handler; its mails are entered in book.
+func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, book *mail.Book) *Handler {
 	sub, err := fs.Sub(mailFiles, "mails")
 	if err != nil {
 		panic(err)
@@ -50,7 +50,7 @@ func NewHandler(cfg *config.Config, pool *pgxpool.Pool, site *web.Site, org mail
 		cfg:   cfg,
 		pool:  pool,
 		site:  site,
-		texts: mail.MustTexts(sub, org),
+		texts: book.Texts("members", sub),
 		// A stand at a fair may sign up many people from one address.
 		byClient:  site.Limits.Limiter("members.mails-by-client", 60, 10*time.Minute),
 		byAddress: site.Limits.Limiter("members.mails-by-address", 5, time.Hour),

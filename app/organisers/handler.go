@@ -27,13 +27,14 @@ type Handler struct {
 	texts *mail.Texts
 }
 
-// NewHandler builds the handler; org signs the mails to participants.
-func NewHandler(pool *pgxpool.Pool, site *web.Site, org mail.Org) *Handler {
+// NewHandler builds the handler; its mails to participants are entered
+// in book.
+func NewHandler(pool *pgxpool.Pool, site *web.Site, book *mail.Book) *Handler {
 	sub, err := fs.Sub(mailFiles, "mailtexts")
 	if err != nil {
 		panic(err)
 	}
-	return &Handler{pool: pool, store: &Store{pool: pool}, site: site, texts: mail.MustTexts(sub, org)}
+	return &Handler{pool: pool, store: &Store{pool: pool}, site: site, texts: book.Texts("organisers", sub)}
 }
 
 // event loads the event named by the {id} segment (an id or a shortlink);

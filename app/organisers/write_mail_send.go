@@ -18,13 +18,13 @@ import (
 type mailText struct {
 	Subject     string
 	Body        string
-	Event       string
+	EventName   string
 	SenderName  string
 	SenderEmail string
 }
 
 func mailTextOf(ev *events.Event, d Draft) mailText {
-	return mailText{Subject: d.Subject, Body: d.Body, Event: ev.Name, SenderName: d.SenderName, SenderEmail: d.SenderEmail}
+	return mailText{Subject: d.Subject, Body: d.Body, EventName: ev.Name, SenderName: d.SenderName, SenderEmail: d.SenderEmail}
 }
 
 // mailPreview is GET /events/{id}/write_mail/{draft}/: the mail as it will

@@ -50,11 +50,15 @@ type Purge struct {
 var expiring = map[string]bool{"tokens": true, "sessions": true, "drafts": true}
 
 // New builds the purge for cfg; the order matters: notices go out before
-// answers are taken, applications before the persons they held.
-func New(cfg *config.Config, pool *pgxpool.Pool) *Purge {
+// answers are taken, applications before the persons they held. The
+// notices' texts come from book; nil takes the code's texts, signed as the
+// configuration says (enough for a dry run, which sends nothing).
+func New(cfg *config.Config, pool *pgxpool.Pool, book *mail.Book) *Purge {
 	r := cfg.Retain
-	org := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
-	notices := events.NewService(cfg, org)
+	if book == nil {
+		book = mail.NewBook(mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature})
+	}
+	notices := events.NewService(cfg, book)
 	before := func(p config.Period, f func(context.Context, pgx.Tx, time.Time) (persons.Purged, error)) func(context.Context, pgx.Tx, time.Time) (persons.Purged, error) {
 		return func(ctx context.Context, tx pgx.Tx, now time.Time) (persons.Purged, error) {
 			return f(ctx, tx, p.Before(now))

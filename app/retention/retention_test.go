@@ -152,7 +152,7 @@ func counts(rep retention.Report) map[string]int {
 func TestPurge(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	p := retention.New(f.app.Config, f.app.Pool)
+	p := retention.New(f.app.Config, f.app.Pool, nil)
 	now := time.Now()
 	state := func() string {
 		return fmt.Sprint(
@@ -282,7 +282,7 @@ func TestPurge(t *testing.T) {
 func TestDailyRun(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	p := retention.New(f.app.Config, f.app.Pool)
+	p := retention.New(f.app.Config, f.app.Pool, nil)
 	if _, err := f.app.Pool.Exec(ctx, `DELETE FROM job_runs`); err != nil {
 		t.Fatal(err)
 	}

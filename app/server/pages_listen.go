@@ -21,19 +21,19 @@ const PagesChannel = "memberdb_pages"
 
 // pagesListener drops the cached pages on every notification.
 type pagesListener struct {
-	pool   *pgxpool.Pool
-	pages  *web.PageCache
-	logger *slog.Logger
-	retry  time.Duration
-	// alsoForget are other caches fed by the same tables (the site
-	// settings); each is dropped before the pages, so a page rendered
-	// anew shows the change.
-	alsoForget []func()
-
+	pool          *pgxpool.Pool
+	pages         *web.PageCache
+	logger        *slog.Logger
+	retry         time.Duration
 	listening     chan struct{} // closed once the first LISTEN took effect
 	listeningOnce sync.Once
 	// serving: Start has returned, so pages may be cached.
 	serving atomic.Bool
+	// also hear of each changed table (the payload), to forget other
+	// caches (the association's texts and settings) before the pages, so
+	// a page rendered anew shows the change; "" when a change may have
+	// gone unheard.
+	also []func(table string)
 }
 
 func newPagesListener(pool *pgxpool.Pool, pages *web.PageCache, logger *slog.Logger) *pagesListener {
@@ -81,24 +81,24 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{PagesChannel}.Sanitize()); err != nil {
 		return err
 	}
+	for _, f := range l.also {
+		f("")
+	}
 	if l.serving.Load() {
-		l.forget()
+		l.pages.Forget()
 	}
 	l.listeningOnce.Do(func() { close(l.listening) })
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
-		l.forget()
+		for _, f := range l.also {
+			f(n.Payload)
+		}
+		l.pages.Forget()
 	}
-}
-
-func (l *pagesListener) forget() {
-	for _, f := range l.alsoForget {
-		f()
-	}
-	l.pages.Forget()
 }

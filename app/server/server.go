@@ -30,6 +30,7 @@ import (
 	"github.com/pepalumni/memberdb/app/ratelimit"
 	"github.com/pepalumni/memberdb/app/retention"
 	sitesettings "github.com/pepalumni/memberdb/app/site"
+	"github.com/pepalumni/memberdb/app/texts"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/assets"
 	"github.com/pepalumni/memberdb/components/home"
@@ -69,6 +70,10 @@ type Server struct {
 	stop   func() // ends what Start began; nil before Start
 	// extraJobs are the domains' periodic jobs, added while routing.
 	extraJobs []jobs.Job
+	// texts are the association's own words; book is every mail text,
+	// using them.
+	texts *texts.Store
+	book  *mail.Book
 
 	readyMu     sync.Mutex
 	readyChecks []ReadyCheck
@@ -92,6 +97,9 @@ func New(d Deps) (*Server, error) {
 	site.ShellHooks = append(site.ShellHooks, settings.ShellHook, auth.ShellHook, members.ShellHook(d.Pool, d.Logger))
 	s := &Server{Registry: auth.NewRegistry(), Site: site, Sessions: sm, Users: users, SiteSettings: settings,
 		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}, Metrics: metrics.New(d.Pool, d.Logger)}
+	s.texts = texts.NewStore(d.Pool, d.Logger)
+	s.book = texts.NewBook(d.Config, s.texts)
+	s.book.Org = func() mail.Org { return settings.MailOrg(context.Background()) }
 	if err := s.route(d); err != nil {
 		return nil, err
 	}
@@ -141,33 +149,37 @@ func (s *Server) route(d Deps) error {
 		http.Redirect(w, r, assets.Path("img/favicon.svg"), http.StatusMovedPermanently)
 	})
 
+	textPages := texts.NewHandler(d.Config, site, s.texts, s.book)
 	mux.Group(func(r chi.Router) {
-		r.Use(web.LimitBody, site.Pages.ForgetAfterWrites, sm.LoadAndSave, site.SessionReady, site.Language, crossOrigin, site.CheckInput, s.Users.LoadUser)
-		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d)
+		r.Use(web.LimitBody, site.Pages.ForgetAfterWrites, sm.LoadAndSave, site.SessionReady, site.Language, textPages.PageTexts,
+			crossOrigin, site.CheckInput, s.Users.LoadUser)
+		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d, textPages)
 	})
 	s.mux, s.Handler = mux, mux
 	return nil
 }
 
 // domains adds each domain's routes (one line each).
-func (s *Server) domains(rt *auth.Router, d Deps) {
-	cfg, site := d.Config, s.Site
-	mailOrg := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
+func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
+	cfg, site, book := d.Config, s.Site, s.book
 	rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
 		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(s.SiteSettings.OrgName(r.Context())))
 	})
 	rt.Public().Post("/lang", site.SwitchLanguage)
 	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)
-	auth.NewHandler(s.Users, cfg, mailOrg).Routes(rt)
-	organisers.NewHandler(d.Pool, site, mailOrg).Routes(rt)
-	ev := events.NewHandler(cfg, d.Pool, site, mailOrg)
+	auth.NewHandler(s.Users, cfg, book).Routes(rt)
+	organisers.NewHandler(d.Pool, site, book).Routes(rt)
+	ev := events.NewHandler(cfg, d.Pool, site, book)
 	ev.Routes(rt, s.Registry)
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
-	members.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
-	fees.NewHandler(cfg, d.Pool, site, mailOrg).Routes(rt)
+	members.NewHandler(cfg, d.Pool, site, book).Routes(rt)
+	fees.NewHandler(cfg, d.Pool, site, book).Routes(rt)
 	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)
-	admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg}).Routes(rt)
-	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool).Jobs(time.Now)...)
+	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts})
+	adm.Routes(rt)
+	textPages.PrivacyDraft = adm.PrivacyDraft
+	textPages.Routes(rt)
+	s.extraJobs = append(s.extraJobs, retention.New(cfg, d.Pool, book).Jobs(time.Now)...)
 }
 
 // Start writes the declared access levels to the database and begins the
@@ -185,9 +197,19 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	wg.Go(jobsDone)
 	wg.Go(func() { s.idle.run(bg, 2*time.Second) })
 	pages := newPagesListener(s.pool, s.Site.Pages, s.logger)
-	pages.alsoForget = append(pages.alsoForget, s.SiteSettings.Forget)
+	pages.also = append(pages.also, s.texts.Changed, func(table string) {
+		if table == "" || table == "site_settings" {
+			s.SiteSettings.Forget()
+		}
+	})
 	wg.Go(func() { pages.run(bg) })
 	pages.waitListening(5 * time.Second)
+	// After the first LISTEN, so no change of the texts goes unheard.
+	if err := s.texts.Load(ctx); err != nil {
+		cancel()
+		wg.Wait()
+		return err
+	}
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }
@@ -197,6 +219,9 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 func (s *Server) AnnounceSetup(ctx context.Context, base *url.URL) error {
 	return sitesettings.AnnounceSetup(ctx, s.pool, base, s.logger)
 }
+
+// Book is every mail text the server sends; tests render them.
+func (s *Server) Book() *mail.Book { return s.book }
 
 // Mux is the root router, for tests that add routes behind the middleware.
 func (s *Server) Mux() chi.Router { return s.mux }

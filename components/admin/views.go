@@ -33,6 +33,10 @@ type IndexEntry struct {
 type IndexView struct {
 	Title   string
 	Entries []IndexEntry
+	// LegalMissing names the legal pages still without a text; LegalLink
+	// offers the user their editor.
+	LegalMissing []string
+	LegalLink    bool
 }
 
 // Column is one list column header; SortURL is empty when the column does

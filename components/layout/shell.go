@@ -72,3 +72,21 @@ func (s Shell) Description(ctx context.Context) string {
 	}
 	return i18n.T(ctx, "layout.description.page", s.Title, s.Org.Name)
 }
+
+type pageTextsKey struct{}
+
+// WithPageTexts lets the pages rendered with ctx show the association's
+// own texts: text(key) is the sanitised HTML of the text key ("home",
+// "apply", "footer") in the request's language, "" where it has none.
+func WithPageTexts(ctx context.Context, text func(key string) string) context.Context {
+	return context.WithValue(ctx, pageTextsKey{}, text)
+}
+
+// PageText is the association's text key as sanitised HTML, or "" to
+// show the default.
+func PageText(ctx context.Context, key string) string {
+	if f, ok := ctx.Value(pageTextsKey{}).(func(string) string); ok {
+		return f(key)
+	}
+	return ""
+}

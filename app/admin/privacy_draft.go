@@ -1,0 +1,39 @@
+package admin
+
+import (
+	"context"
+	"html"
+	"slices"
+	"strings"
+
+	"github.com/pepalumni/memberdb/app/persons"
+)
+
+// PrivacyDraft is a privacy statement for the public /datenschutz page in
+// the language of ctx, made from the record of processing: who is
+// responsible, each kind of data with its purpose and how long it stays,
+// and the visitor's rights. The text editor offers it as a starting point;
+// the association edits it before saving.
+func (h *Handler) PrivacyDraft(ctx context.Context) (string, error) {
+	esc := html.EscapeString
+	var b strings.Builder
+	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.controller")) + "</h2>\n<p>" + esc(h.cfg.OrgName))
+	for _, line := range strings.Split(h.cfg.OrgAddress, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			b.WriteString("<br>" + esc(line))
+		}
+	}
+	b.WriteString("<br>" + esc(h.cfg.OrgEmail) + "</p>\n")
+	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.data")) + "</h2>\n<ul>\n")
+	domains := persons.Domains()
+	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
+	for _, d := range domains {
+		for _, c := range d.Data {
+			b.WriteString("<li><strong>" + esc(tr(ctx, c.What)) + "</strong>: " + esc(tr(ctx, c.Why)) + ". " +
+				esc(tr(ctx, "privacy.draft.how_long", h.howLong(ctx, c.HowLong))) + "</li>\n")
+		}
+	}
+	b.WriteString("</ul>\n<h2>" + esc(tr(ctx, "privacy.draft.rights")) + "</h2>\n<p>" +
+		esc(tr(ctx, "privacy.draft.rights.text", h.cfg.OrgEmail)) + "</p>\n")
+	return b.String(), nil
+}

@@ -1,0 +1,140 @@
+package mail_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"text/template"
+
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// linkMail is a mail with both forms of address, a link and a list.
+var linkMail = fstest.MapFS{
+	"pending.de.txt": {Data: []byte("Subject: Anmeldung zu {{.EventName}}\n\n{{if .Sie}}Guten Tag {{.Name}},{{else}}Hallo {{.Name}},{{end}}\n\n{{.Link}}\n{{range .Answers}}- {{.Label}}: {{.Value}}\n{{end}}")},
+	"pending.en.txt": {Data: []byte("Subject: Registration for {{.EventName}}\n\nHello {{.Name}},\n\n{{.Link}}\n")},
+}
+
+type edits map[string]*template.Template
+
+func (e edits) MailText(key string, lang i18n.Lang) (*template.Template, bool) {
+	t, ok := e[key+"."+string(lang)]
+	return t, ok
+}
+
+func TestBookKnowsEachMailsPlaceholders(t *testing.T) {
+	book := mail.NewBook(org)
+	book.Texts("events", linkMail)
+	m, ok := book.Mail("events/pending")
+	if !ok {
+		t.Fatal("the book has no events/pending")
+	}
+	if got, want := strings.Join(m.Placeholders, " "), "Answers EventName Link Name Sie"; got != want {
+		t.Errorf("placeholders = %q, want %q", got, want)
+	}
+	if got := m.Required[i18n.DE]; len(got) != 1 || got[0] != "Link" {
+		t.Errorf("required = %v, want [Link]", got)
+	}
+	if !m.Formal {
+		t.Error("the mail has a du and a Sie wording")
+	}
+}
+
+func TestBookChecksEditedTexts(t *testing.T) {
+	book := mail.NewBook(org)
+	book.Texts("events", linkMail)
+	m, _ := book.Mail("events/pending")
+	tests := []struct {
+		name        string
+		text        mail.Text
+		wantKind    string
+		wantField   string
+		wantLine    int
+		placeholder string
+	}{
+		{"fine", mail.Text{Subject: "Hallo {{.Name}}", Body: "Dein Link:\n{{.Link}}\n{{.Org.Name}}"}, "", "", 0, ""},
+		{"unknown placeholder", mail.Text{Subject: "Hallo", Body: "Zeile eins\n{{.Link}}\n{{.Nmae}}"}, "unknown", "body", 3, "Nmae"},
+		{"unknown in subject", mail.Text{Subject: "Hallo {{.Vorname}}", Body: "{{.Link}}"}, "unknown", "subject", 1, "Vorname"},
+		{"unknown org field", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{.Org.Signature}}"}, "unknown", "body", 2, "Org.Signature"},
+		{"unknown in a list", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{.Lable}}{{end}}"}, "unknown", "body", 2, "Lable"},
+		{"broken syntax", mail.Text{Subject: "Hallo", Body: "a\nb\n{{.Link}\n"}, "syntax", "body", 3, ""},
+		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n"}, "syntax", "body", 0, ""},
+		{"required link missing", mail.Text{Subject: "Hallo", Body: "Kein Link"}, "required", "", 0, "Link"},
+		{"two-line subject", mail.Text{Subject: "Hallo\nBcc: x@example.org", Body: "{{.Link}}"}, "subject", "subject", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := m.Check(i18n.DE, tt.text)
+			if tt.wantKind == "" {
+				if err != nil {
+					t.Fatalf("Check = %v, want nil", err)
+				}
+				return
+			}
+			var te *mail.ErrText
+			if !errors.As(err, &te) {
+				t.Fatalf("Check = %v, want an *ErrText", err)
+			}
+			if te.Kind != tt.wantKind || te.Placeholder != tt.placeholder || (tt.wantField != "" && te.Field != tt.wantField) ||
+				(tt.wantLine != 0 && te.Line != tt.wantLine) {
+				t.Errorf("Check = %+v, want kind %s, %s line %d, placeholder %q", te, tt.wantKind, tt.wantField, tt.wantLine, tt.placeholder)
+			}
+		})
+	}
+}
+
+func TestBookRendersEditsWithFlatDataAndFallsBack(t *testing.T) {
+	book := mail.NewBook(org)
+	texts := book.Texts("events", linkMail)
+	m, _ := book.Mail("events/pending")
+	edited, err := mail.Parse(m.Key, i18n.DE, mail.Text{Subject: "Eigener Betreff für {{.Name}}", Body: "{{.Link}} – {{.Org.Name}}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book.Edits = edits{"events/pending.de": edited}
+	type data struct {
+		Sie             bool
+		Name, EventName string
+		Link            string
+		Answers         []struct{ Label, Value string }
+	}
+	d := data{Name: "Ada", EventName: "Fest", Link: "https://example.org/x"}
+	subject, body, err := texts.Render(i18n.DE, "pending", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject != "Eigener Betreff für Ada" || !strings.HasPrefix(body, "https://example.org/x – PeP et al. e.V.\n\n-- \nDein PeP-Team") {
+		t.Errorf("edited text rendered as %q / %q", subject, body)
+	}
+	subject, _, err = texts.Render(i18n.EN, "pending", d)
+	if err != nil || subject != "Registration for Fest" {
+		t.Errorf("English without an edit = %q, %v; want the default", subject, err)
+	}
+	// An edit that fails with the real data gives way to the default.
+	broken, _ := mail.Parse(m.Key, i18n.DE, mail.Text{Subject: "{{index .Answers 3}}", Body: "{{.Link}}"})
+	book.Edits = edits{"events/pending.de": broken}
+	subject, _, err = texts.Render(i18n.DE, "pending", d)
+	if err != nil || subject != "Anmeldung zu Fest" {
+		t.Errorf("failing edit rendered %q, %v; want the default", subject, err)
+	}
+}
+
+func TestBookPreviewsBothFormsOfAddress(t *testing.T) {
+	book := mail.NewBook(org)
+	book.Texts("events", linkMail)
+	m, _ := book.Mail("events/pending")
+	for _, tt := range []struct {
+		sie  bool
+		want string
+	}{{false, "Hallo Erika Mustermann,"}, {true, "Guten Tag Erika Mustermann,"}} {
+		subject, body, err := book.Preview(m, i18n.DE, m.Default[i18n.DE], tt.sie)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subject != "Anmeldung zu Sommerfest" || !strings.HasPrefix(body, tt.want) || !strings.Contains(body, "- Essen: vegetarisch") {
+			t.Errorf("preview (Sie %v) = %q / %q", tt.sie, subject, body)
+		}
+	}
+}

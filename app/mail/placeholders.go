@@ -1,0 +1,316 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Mail is one text of the book as the editor knows it: its default words
+// and the placeholders those use. A text may use only the placeholders
+// its defaults use (the data the code hands it), and must keep the
+// required ones.
+type Mail struct {
+	Key     string // "domain/name"
+	Domain  string
+	Name    string
+	Default map[i18n.Lang]Text
+	// Placeholders are the fields the defaults use, sorted: "Name",
+	// "Link", "Org.Name".
+	Placeholders []string
+	// Required are the placeholders an edited text of a language must
+	// keep: the links and codes the mail exists to deliver.
+	Required map[i18n.Lang][]string
+	// Formal: the mail has a formal (Sie) and an informal (du) wording.
+	Formal bool
+	// elements are the fields of the elements of a list placeholder
+	// ({{range .Answers}}{{.Label}}{{end}}).
+	elements map[string][]string
+}
+
+// OrgPlaceholders are what every text may say of the association.
+var OrgPlaceholders = []string{"Org.Name", "Org.Email", "Org.Website"}
+
+// vital are the placeholders a mail is sent for: a text that uses one by
+// default must keep it. Besides links and codes, the words someone else
+// wrote for the mail: an organiser's subject and message, the board's
+// reason.
+var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subject$|^Body$|^Message$`)
+
+// ErrText is what Check finds wrong with an edited text.
+type ErrText struct {
+	// Kind is "syntax", "unknown", "required", "subject" or "render".
+	Kind string
+	// Field is "subject" or "body"; Line counts in it from 1 (0: the
+	// whole text).
+	Field string
+	Line  int
+	// Placeholder names the unknown or missing placeholder.
+	Placeholder string
+	// Detail is the template package's words, for the log.
+	Detail string
+}
+
+func (e *ErrText) Error() string {
+	return fmt.Sprintf("mail: text %s in %s line %d: %s %s", e.Kind, e.Field, e.Line, e.Placeholder, e.Detail)
+}
+
+// analyse finds the placeholders the defaults use.
+func (m *Mail) analyse() error {
+	m.elements = map[string][]string{}
+	m.Required = map[i18n.Lang][]string{}
+	all := map[string]bool{}
+	for _, l := range i18n.Langs {
+		tmpl, err := Parse(m.Key, l, m.Default[l])
+		if err != nil {
+			return err
+		}
+		used := map[string]bool{}
+		walk(tmpl.Tree.Root, "", func(scope string, chain []string, _ parse.Node) {
+			name := placeholder(chain)
+			switch scope {
+			case "":
+				used[name] = true
+				all[name] = true
+			case "?":
+			default:
+				if !slices.Contains(m.elements[scope], chain[0]) {
+					m.elements[scope] = append(m.elements[scope], chain[0])
+				}
+			}
+		})
+		for name := range used {
+			if vital.MatchString(name) {
+				m.Required[l] = append(m.Required[l], name)
+			}
+		}
+		slices.Sort(m.Required[l])
+	}
+	for name := range all {
+		m.Placeholders = append(m.Placeholders, name)
+	}
+	slices.Sort(m.Placeholders)
+	m.Formal = all["Sie"]
+	return nil
+}
+
+// Elements are the fields of the elements of list placeholder p, as the
+// defaults use them inside {{range .p}}; nil when p is no list.
+func (m *Mail) Elements(p string) []string { return m.elements[p] }
+
+// UsesSie reports whether t has a formal and an informal wording.
+func UsesSie(t Text) bool {
+	return strings.Contains(t.Subject, ".Sie") || strings.Contains(t.Body, ".Sie")
+}
+
+// placeholder names a field chain as the editor lists it: the first
+// field, or two for the association's ("Org.Name").
+func placeholder(chain []string) string {
+	if chain[0] == "Org" && len(chain) > 1 {
+		return "Org." + chain[1]
+	}
+	return chain[0]
+}
+
+// walk calls visit for every field chain in the tree: scope is "" at the
+// top, the list placeholder's name inside its {{range}}, "?" where the
+// dot is something else ({{with}}, nested ranges).
+func walk(n parse.Node, scope string, visit func(scope string, chain []string, n parse.Node)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walk(c, scope, visit)
+		}
+	case *parse.ActionNode:
+		walk(n.Pipe, scope, visit)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			for _, a := range c.Args {
+				walk(a, scope, visit)
+			}
+		}
+	case *parse.FieldNode:
+		visit(scope, n.Ident, n)
+	case *parse.VariableNode:
+		if n.Ident[0] == "$" && len(n.Ident) > 1 {
+			visit("", n.Ident[1:], n)
+		}
+	case *parse.ChainNode:
+		walk(n.Node, scope, visit)
+	case *parse.IfNode:
+		walkBranch(&n.BranchNode, scope, scope, visit)
+	case *parse.RangeNode:
+		inner := "?"
+		if scope == "" && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
+			if f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode); ok && len(f.Ident) == 1 {
+				inner = f.Ident[0]
+			}
+		}
+		walkBranch(&n.BranchNode, scope, inner, visit)
+	case *parse.WithNode:
+		walkBranch(&n.BranchNode, scope, "?", visit)
+	case *parse.TemplateNode:
+		walk(n.Pipe, scope, visit)
+	}
+}
+
+func walkBranch(b *parse.BranchNode, scope, inner string, visit func(string, []string, parse.Node)) {
+	walk(b.Pipe, scope, visit)
+	walk(b.List, inner, visit)
+	walk(b.ElseList, scope, visit)
+}
+
+// lineOf finds the line in a template error or location ("name:3:5").
+var lineOf = regexp.MustCompile(`^(?:template: )?[^:]*:(\d+)`)
+
+// where turns a line of the whole text (subject line, blank line, body)
+// into a field and a line in it.
+func where(line int) (field string, n int) {
+	if line <= 1 {
+		return "subject", 1
+	}
+	return "body", max(line-2, 1)
+}
+
+func located(kind, detail, location string) *ErrText {
+	e := &ErrText{Kind: kind, Field: "body", Detail: detail}
+	if mm := lineOf.FindStringSubmatch(location); mm != nil {
+		n, _ := strconv.Atoi(mm[1])
+		e.Field, e.Line = where(n)
+	}
+	return e
+}
+
+// Check says what is wrong with t as m's text in lang (an *ErrText), or
+// nil: the template must parse, use only m's placeholders, keep the
+// required ones, and render with sample data in both forms of address.
+func (m *Mail) Check(lang i18n.Lang, t Text) error {
+	if strings.ContainsAny(t.Subject, "\r\n") {
+		return &ErrText{Kind: "subject", Field: "subject", Line: 1}
+	}
+	// The subject alone first: an action it leaves open would otherwise
+	// be blamed on a line of the body.
+	if _, err := parseText(m.Key, "Subject: "+t.Subject); err != nil {
+		return &ErrText{Kind: "syntax", Field: "subject", Line: 1, Detail: err.Error()}
+	}
+	tmpl, err := Parse(m.Key, lang, t)
+	if err != nil {
+		return located("syntax", err.Error(), err.Error())
+	}
+	var unknown *ErrText
+	used := map[string]bool{}
+	known := append(slices.Clone(m.Placeholders), OrgPlaceholders...)
+	walk(tmpl.Tree.Root, "", func(scope string, chain []string, n parse.Node) {
+		name, ok := placeholder(chain), true
+		switch scope {
+		case "":
+			used[name] = true
+			ok = slices.Contains(known, name)
+		case "?":
+		default:
+			name = chain[0]
+			ok = slices.Contains(m.elements[scope], name)
+		}
+		if !ok && unknown == nil {
+			loc, _ := tmpl.Tree.ErrorContext(n)
+			unknown = located("unknown", "", loc)
+			unknown.Placeholder = name
+		}
+	})
+	if unknown != nil {
+		return unknown
+	}
+	for _, name := range m.Required[lang] {
+		if !used[name] {
+			return &ErrText{Kind: "required", Placeholder: name}
+		}
+	}
+	org := Org{Name: "Org", Email: "org@example.org", Website: "https://example.org"}
+	for _, sie := range []bool{false, true} {
+		if _, _, err := execute(tmpl, m.Key, m.sample(lang, sie, org), org); err != nil {
+			var ee template.ExecError
+			if errors.As(err, &ee) {
+				return located("render", ee.Err.Error(), ee.Err.Error())
+			}
+			return &ErrText{Kind: "render", Detail: err.Error()}
+		}
+	}
+	return nil
+}
+
+// sample is data for a preview: each placeholder with a likely value.
+func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
+	data := map[string]any{"Org": org}
+	for _, p := range m.Placeholders {
+		switch {
+		case strings.HasPrefix(p, "Org."):
+		case p == "Sie":
+			data[p] = sie
+		case m.elements[p] != nil:
+			el := map[string]any{}
+			for _, f := range m.elements[p] {
+				el[f] = sampleValue(lang, f)
+			}
+			data[p] = []map[string]any{el}
+		default:
+			data[p] = sampleValue(lang, p)
+		}
+	}
+	return data
+}
+
+// samples are the preview's values of the common placeholders; others
+// show their own name.
+var samples = map[string][2]string{
+	"Name":        {"Erika Mustermann", "Erika Mustermann"},
+	"Email":       {"erika@example.org", "erika@example.org"},
+	"EventName":   {"Sommerfest", "Summer party"},
+	"Event":       {"Sommerfest", "Summer party"},
+	"When":        {"Sa., 4. Juli 2026, 18:00", "Sat, 4 July 2026, 6:00 pm"},
+	"Label":       {"Essen", "Food"},
+	"Value":       {"vegetarisch", "vegetarian"},
+	"Status":      {"confirmed", "confirmed"},
+	"StatusText":  {"bestätigt", "confirmed"},
+	"Validity":    {"48 Stunden", "48 hours"},
+	"Type":        {"ordentliches Mitglied", "full member"},
+	"JoiningDate": {"1.7.2026", "1 July 2026"},
+	"Ticket":      {"K7QX-M2PD", "K7QX-M2PD"},
+	"Deadline":    {"Mo., 6. Juli 2026, 12:00", "Mon, 6 July 2026, 12:00 pm"},
+	"Username":    {"erika", "erika"},
+	"Message":     {"Vielen Dank für dein Interesse.", "Thank you for your interest."},
+	"Subject":     {"Treffpunkt", "Meeting point"},
+	"Body":        {"Wir treffen uns am Haupteingang.", "We meet at the main entrance."},
+	"SenderName":  {"Max Beispiel", "Max Beispiel"},
+	"SenderEmail": {"max@example.org", "max@example.org"},
+	"Position":    {"2", "2"},
+	"Year":        {"2026", "2026"},
+	"Amount":      {"30.00", "30.00"},
+	"AmountDE":    {"30,00", "30,00"},
+	"IBAN":        {"DE02 1203 0000 0000 2020 51", "DE02 1203 0000 0000 2020 51"},
+}
+
+func sampleValue(lang i18n.Lang, name string) string {
+	if s, ok := samples[name]; ok {
+		if lang == i18n.EN {
+			return s[1]
+		}
+		return s[0]
+	}
+	if vital.MatchString(name) && strings.HasSuffix(name, "Link") {
+		return "https://example.org/l/Xb3kQ9"
+	}
+	return "‹" + name + "›"
+}

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/site"
+	"github.com/pepalumni/memberdb/app/texts"
+)
+
+// mailBook is the book the commands send mails from, as the server does:
+// the association's edited texts, and its name and contact address as set
+// in the browser.
+func mailBook(cfg *config.Config, pool *pgxpool.Pool, logger *slog.Logger) *mail.Book {
+	book := texts.NewBook(cfg, texts.NewStore(pool, logger))
+	settings := site.NewStore(pool, cfg, logger)
+	book.Org = func() mail.Org { return settings.MailOrg(context.Background()) }
+	return book
+}
