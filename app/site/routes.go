@@ -1,14 +1,13 @@
 package site
 
-import "github.com/pepalumni/memberdb/app/auth"
+import (
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/texts"
+)
 
-// LevelTextsAdmin edits the association's texts and look. The texts
-// domain declares the same level for its editors; it is one level.
-const LevelTextsAdmin auth.Level = "texts_admin"
-
-func init() {
-	auth.Describe("texts", LevelTextsAdmin)
-}
+// LevelTextsAdmin edits the association's look as well as its texts: one
+// level, declared by the texts domain.
+const LevelTextsAdmin = texts.LevelTextsAdmin
 
 // Routes registers the look page and the first run's setup page. The logo
 // itself is served outside the session (ServeLogo, LogoPattern).
