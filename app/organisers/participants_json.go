@@ -60,6 +60,11 @@ func (h *Handler) participantsJSON(w http.ResponseWriter, r *http.Request) {
 			h.site.ServerError(w, r, err)
 			return
 		}
+		if r.Context().Err() != nil {
+			// The client hung up: nothing to answer, nothing to alarm anyone.
+			h.site.Logger.InfoContext(r.Context(), "participants JSON: client gone", "event", ev.ID)
+			return
+		}
 		h.site.Logger.ErrorContext(r.Context(), "participants JSON cut short", "event", ev.ID, "err", err)
 		return
 	}
