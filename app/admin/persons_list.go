@@ -37,9 +37,10 @@ var personsColumns = []column{
 // A term with no match as typed is looked up among names by trigram word
 // similarity ("Schmitd" finds Schmidt); those suggestions fill one page.
 const (
-	searchCountCap      = 1000
-	similarityThreshold = "0.5"
-	maxSearchWords      = 6
+	searchCountCap = 1000
+	maxSearchWords = 6
+	// similarCandidates bounds the similar names ranked per threshold.
+	similarCandidates = 500
 	// searchOperatorCost tells the planner what matching costs: ILIKE and
 	// word similarity over a name and an address take about twenty times
 	// the default cpu_operator_cost (0.0025). With the default, it scans the
@@ -47,14 +48,17 @@ const (
 	searchOperatorCost = "0.05"
 )
 
-// personText is what the search looks in, without accents; the trigram
-// index of migration 0074 is built on exactly this expression. A pattern
-// is compared to it through unaccentedLike.
-const personText = "search_unaccent(p.name || ' ' || p.email)"
+// similarityThresholds are the word similarities a suggested name must
+// reach, strictest first; the last is the loosest suggestion shown.
+var similarityThresholds = []string{"0.8", "0.65", "0.5"}
 
-// unaccentedLike matches personText against the pattern in arg, accents
-// ignored on both sides ("schrod" is Schrödinger).
-func unaccentedLike(arg string) string { return personText + " ILIKE search_unaccent(@" + arg + ")" }
+// unaccentedLike matches a person's name and address against the pattern
+// in arg, accents and case ignored on both sides ("schrod" is
+// Schrödinger). persons.search_text holds them so normalised (migration
+// 0141), with the trigram index on it.
+func unaccentedLike(arg string) string {
+	return "p.search_text LIKE lower(search_unaccent(@" + arg + "))"
+}
 
 // listPersons answers GET /admin/persons: every word of the search must
 // occur in the name or the address; when nothing matches, similar names

@@ -45,8 +45,10 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 			found.rows, err = pagePersons(ctx, tx, wh, lq.orderBy("p.id"), *lq)
 			return err
 		}
-		const settings = `SELECT set_config('cpu_operator_cost', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)`
-		if _, err := tx.Exec(ctx, settings, searchOperatorCost, similarityThreshold); err != nil {
+		// A parallel scan starts workers that, on a small machine
+		// answering several searches at once, cost more than they save.
+		const settings = `SELECT set_config('cpu_operator_cost', $1, true), set_config('max_parallel_workers_per_gather', '0', true)`
+		if _, err := tx.Exec(ctx, settings, searchOperatorCost); err != nil {
 			return fmt.Errorf("admin: search settings: %w", err)
 		}
 		searchWords(wh, lq.Q)
@@ -58,18 +60,48 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 		}
 		found.fuzzy = true
 		lq.Page = 1
-		wh = personFilters(*lq)
+		var err error
+		found.rows, err = similarNames(ctx, tx, *lq)
+		found.total = len(found.rows)
+		return err
+	})
+	return found, err
+}
+
+// similarNames fills one page with the persons whose names are most like
+// lq.Q. Thresholds are tried strictest first, until one fills the page:
+// a strict threshold lets the trigram index hand over few candidates, and
+// at most similarCandidates of them are ranked (the LIMIT sits on the
+// index scan), so a typo in a common name costs about the same among
+// 500,000 persons as among 50,000.
+func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, error) {
+	var found []personRow
+	for _, threshold := range similarityThresholds {
+		if _, err := tx.Exec(ctx, `SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, threshold); err != nil {
+			return nil, fmt.Errorf("admin: similar names: %w", err)
+		}
+		wh := personFilters(lq)
 		wh.add("@q <% p.name", "q", lq.Q)
 		order := "word_similarity(@q, p.name) DESC, p.id DESC"
 		if lq.chosen {
 			order = lq.orderBy("p.id")
 		}
-		var err error
-		found.rows, err = pagePersons(ctx, tx, wh, order, *lq)
-		found.total = len(found.rows)
-		return err
-	})
-	return found, err
+		q := `WITH p AS MATERIALIZED (SELECT ` + personMatchColumns + ` FROM persons p ` + wh.sql() +
+			` LIMIT ` + strconv.Itoa(similarCandidates) + `)
+			SELECT ` + personColumns + ` FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
+			ORDER BY ` + order + ` ` + wh.page(lq)
+		rows, err := tx.Query(ctx, q, wh.args)
+		if err != nil {
+			return nil, fmt.Errorf("admin: similar names: %w", err)
+		}
+		if found, err = pgx.CollectRows(rows, pgx.RowToStructByName[personRow]); err != nil {
+			return nil, fmt.Errorf("admin: similar names: %w", err)
+		}
+		if len(found) >= lq.Size {
+			break
+		}
+	}
+	return found, nil
 }
 
 // searchPage fills found with the page of exact matches.

@@ -19,8 +19,10 @@ type Bench struct {
 	Rows []Row
 	// Ratios compare memberdb's registrations/s with the direct-SQL limit.
 	Ratios []Ratio
-	// Goals are the checks against issue 8's goals.
+	// Goals are the checks against the issues' goals.
 	Goals []Goal
+	// Costs are statements and write transactions per registration.
+	Costs []Cost
 	// Missing lists scenarios whose endpoints memberdb does not have.
 	Missing []string
 	// Failures are broken assertions (overbooking, lost mail) and errors.
@@ -37,8 +39,11 @@ type Ratio struct {
 	Memberdb, Limit float64
 }
 
-// Goal is one line of issue 8's goals with what was measured.
+// Goal is one goal with what was measured in this run.
 type Goal struct {
+	// Number is the goal's number in issue 22 (1–5); 0 for the goals of
+	// earlier issues, which the report lists after them.
+	Number   int
 	Text     string
 	Measured string
 	Met      bool
@@ -67,6 +72,8 @@ func (b *Bench) Run(ctx context.Context) {
 		{"admin", b.AdminSearch},
 		{"register", b.Registration},
 		{"mail", b.Mail},
+		{"scale", b.Scale},
+		{"instances", b.Instances},
 	}
 	for _, s := range steps {
 		if !b.Opts.Only[s.name] || ctx.Err() != nil {
@@ -103,7 +110,7 @@ func (b *Bench) settle(ctx context.Context) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		var pending int
-		err := b.Env.AppDB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')`).Scan(&pending)
+		err := b.Env.AppDB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending') `+benchMark).Scan(&pending)
 		if err != nil || pending == 0 {
 			break
 		}
@@ -136,17 +143,8 @@ func (b *Bench) Report(w io.Writer) {
 	if b.Memory.Peak > 0 {
 		fmt.Fprintf(w, "\nmemberdb's memory: peak RSS %.1f MB (VmHWM), RSS after %v idle %.1f MB.\n", b.Memory.Peak, b.Opts.Idle, b.Memory.Idle)
 	}
-	if len(b.Goals) > 0 {
-		fmt.Fprintln(w, "\nGoals of issue 8:")
-		fmt.Fprintln(w)
-		for _, g := range b.Goals {
-			mark := "missed"
-			if g.Met {
-				mark = "met"
-			}
-			fmt.Fprintf(w, "- %s: %s (%s)\n", g.Text, g.Measured, mark)
-		}
-	}
+	writeCosts(w, b.Costs)
+	writeGoals(w, b.Goals)
 	if len(b.Missing) > 0 {
 		fmt.Fprintln(w, "\nNot measured (endpoint missing):")
 		fmt.Fprintln(w)

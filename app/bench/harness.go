@@ -38,6 +38,10 @@ type Env struct {
 	PprofURL string
 
 	logs []*os.File
+	bin  string
+	// vars are the first instance's environment; further instances
+	// start from them.
+	vars map[string]string
 }
 
 // Setup starts the cluster, the sink and memberdb (binary bin, built into
@@ -78,7 +82,9 @@ func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[strin
 		return env, err
 	}
 	logf("starting PostgreSQL (fsync and synchronous_commit on) in %s", dir)
-	env.Cluster, err = pgcluster.Start(ctx, filepath.Join(dir, "pg"), pgcluster.Options{Durable: true, Log: pgLog})
+	env.Cluster, err = pgcluster.Start(ctx, filepath.Join(dir, "pg"), pgcluster.Options{
+		Durable: true, Log: pgLog, Settings: []string{"shared_preload_libraries=pg_stat_statements"},
+	})
 	if err != nil {
 		return env, err
 	}
@@ -99,14 +105,9 @@ func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[strin
 		return env, err
 	}
 
-	serverLog, err := env.logFile("memberdb.log")
-	if err != nil {
-		return env, err
-	}
-	logf("starting memberdb on %s", env.BaseURL)
-	vars := map[string]string{
+	env.bin = bin
+	env.vars = map[string]string{
 		"DATABASE_URL":    env.Cluster.URL("memberdb"),
-		"LISTEN_ADDR":     addr,
 		"BASE_URL":        env.BaseURL,
 		"DEV":             "false",
 		"MAIL_SERVER":     env.Sink.Host,
@@ -117,20 +118,17 @@ func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[strin
 		"CORS_ORIGINS":    env.BaseURL,
 		"TRUSTED_PROXIES": "127.0.0.1/32",
 	}
-	maps.Copy(vars, serverEnv)
+	maps.Copy(env.vars, serverEnv)
 	if profile {
 		pport, err := freePort()
 		if err != nil {
 			return env, err
 		}
-		vars["PPROF_ADDR"] = net.JoinHostPort("127.0.0.1", strconv.Itoa(pport))
-		env.PprofURL = "http://" + vars["PPROF_ADDR"] + "/debug/pprof/profile"
+		env.vars["PPROF_ADDR"] = net.JoinHostPort("127.0.0.1", strconv.Itoa(pport))
+		env.PprofURL = "http://" + env.vars["PPROF_ADDR"] + "/debug/pprof/profile"
 	}
-	env.Server, err = StartProcess(bin, []string{"serve"}, dir, vars, serverLog)
-	if err != nil {
-		return env, err
-	}
-	if err := env.waitHealthy(ctx, 90*time.Second); err != nil {
+	logf("starting memberdb on %s", env.BaseURL)
+	if env.Server, err = env.StartServer(ctx, "memberdb", addr, nil); err != nil {
 		return env, err
 	}
 	logf("memberdb is up (pid %d, log %s)", env.Server.Pid, env.ServerLog())
@@ -139,7 +137,7 @@ func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[strin
 		if err != nil {
 			return env, err
 		}
-		w, err := StartProcess(bin, []string{"mail-worker"}, dir, vars, log)
+		w, err := StartProcess(bin, []string{"mail-worker"}, dir, env.vars, log)
 		if err != nil {
 			return env, err
 		}
@@ -158,7 +156,52 @@ func Setup(ctx context.Context, bin string, mailWorkers int, serverEnv map[strin
 	if _, err := db.MigrateUp(env.LimitDB); err != nil {
 		return env, err
 	}
+	// pg_stat_statements counts the statements of a registration.
+	for _, p := range []*pgxpool.Pool{env.AppDB, env.LimitDB} {
+		if _, err := p.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+			return env, err
+		}
+	}
 	return env, nil
+}
+
+// StartExtraServer starts one more memberdb on a free port and returns
+// it with its base URL.
+func (e *Env) StartExtraServer(ctx context.Context, name string, extra map[string]string) (*Process, string, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	p, err := e.StartServer(ctx, name, addr, extra)
+	return p, "http://" + addr, err
+}
+
+// StartServer starts one more `memberdb serve` named name (its log is
+// name.log) on addr with the first instance's environment plus extra, and
+// waits until it answers /healthz.
+func (e *Env) StartServer(ctx context.Context, name, addr string, extra map[string]string) (*Process, error) {
+	vars := maps.Clone(e.vars)
+	vars["LISTEN_ADDR"] = addr
+	if name != "memberdb" {
+		// Only the first instance is profiled.
+		delete(vars, "PPROF_ADDR")
+	}
+	maps.Copy(vars, extra)
+	log, err := e.logFile(name + ".log")
+	if err != nil {
+		return nil, err
+	}
+	p, err := StartProcess(e.bin, []string{"serve"}, e.Dir, vars, log)
+	if err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(e.Dir, name+".log")
+	if err := waitHealthy(ctx, p, "http://"+addr, logPath, 90*time.Second); err != nil {
+		p.Stop(5 * time.Second)
+		return nil, err
+	}
+	return p, nil
 }
 
 // Close stops memberdb, the sink and PostgreSQL and removes the temp dir.
@@ -203,14 +246,14 @@ func (e *Env) logFile(name string) (*os.File, error) {
 	return f, nil
 }
 
-func (e *Env) waitHealthy(ctx context.Context, timeout time.Duration) error {
+func waitHealthy(ctx context.Context, p *Process, baseURL, logPath string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: 2 * time.Second}
 	for time.Now().Before(deadline) {
-		if e.Server.Exited() {
-			return fmt.Errorf("memberdb exited during start-up; see its log:\n%s", tail(e.ServerLog(), 20))
+		if p.Exited() {
+			return fmt.Errorf("memberdb exited during start-up; see its log:\n%s", tail(logPath, 20))
 		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.BaseURL+"/healthz", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/healthz", nil)
 		if resp, err := client.Do(req); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -221,7 +264,7 @@ func (e *Env) waitHealthy(ctx context.Context, timeout time.Duration) error {
 			return err
 		}
 	}
-	return fmt.Errorf("memberdb did not answer /healthz within %v; its log:\n%s", timeout, tail(e.ServerLog(), 20))
+	return fmt.Errorf("memberdb did not answer /healthz within %v; its log:\n%s", timeout, tail(logPath, 20))
 }
 
 func openPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {

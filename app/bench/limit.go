@@ -45,7 +45,7 @@ func RunLimit(ctx context.Context, pool *pgxpool.Pool, shape Shape, clients int,
 	events := make([]int64, shape.Events)
 	for i := range events {
 		err := pool.QueryRow(ctx, `INSERT INTO events (name, registration_open, registration_schema, max_participants)
-			VALUES ($1, true, $2, $3) RETURNING id`,
+			VALUES ($1, true, $2, $3) RETURNING id `+benchMark,
 			fmt.Sprintf("limit %s %d", run, i), string(schema("graduation-ceremony")), shape.Capacity).Scan(&events[i])
 		if err != nil {
 			return Result{}, err
@@ -176,7 +176,7 @@ func checkCapacity(ctx context.Context, pool *pgxpool.Pool, events []int64) erro
 		SELECT e.id, e.max_participants, count(r.id)
 		FROM events e JOIN registrations r ON r.event_id = e.id AND r.status = 'confirmed'
 		WHERE e.id = ANY($1) AND e.max_participants IS NOT NULL
-		GROUP BY e.id HAVING count(r.id) > e.max_participants`
+		GROUP BY e.id HAVING count(r.id) > e.max_participants ` + benchMark
 	rows, err := pool.Query(ctx, q, events)
 	if err != nil {
 		return err

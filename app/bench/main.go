@@ -24,9 +24,10 @@ type Options struct {
 	Clients  []int
 	Bin      string
 	Only     map[string]bool
-	Persons  int
-	Mails    int
-	Idle     time.Duration
+	// Persons are the sizes of the person table the search runs at.
+	Persons []int
+	Mails   int
+	Idle    time.Duration
 	// Gzip makes the clients ask for compressed answers, as browsers do.
 	Gzip bool
 	// MailWorkers are started besides the one inside memberdb serve.
@@ -42,20 +43,20 @@ type Options struct {
 }
 
 // The scenarios, in the order they run.
-var scenarioNames = []string{"read", "admin", "register", "mail"}
+var scenarioNames = []string{"read", "admin", "register", "mail", "scale", "instances"}
 
 func main() { os.Exit(run()) }
 
 func run() int {
 	var o Options
 	var quick bool
-	var clients, only string
+	var clients, only, persons string
 	flag.DurationVar(&o.Duration, "duration", 10*time.Second, "length of each timed run")
 	flag.BoolVar(&quick, "quick", false, "2 s runs, for development")
 	flag.StringVar(&clients, "clients", "16,64", "concurrent clients of each run, comma-separated")
 	flag.StringVar(&o.Bin, "bin", "", "memberdb binary (built into the temp dir when empty)")
 	flag.StringVar(&only, "only", strings.Join(scenarioNames, ","), "scenarios to run: "+strings.Join(scenarioNames, ","))
-	flag.IntVar(&o.Persons, "persons", 50_000, "persons seeded for the admin search")
+	flag.StringVar(&persons, "persons", "50000,500000", "sizes of the person table the admin search runs at, comma-separated, ascending")
 	flag.IntVar(&o.Mails, "mails", 2_000, "mails enqueued in one transaction")
 	flag.DurationVar(&o.Idle, "idle", 5*time.Second, "idle time before the idle RSS is read")
 	flag.BoolVar(&o.Gzip, "gzip", true, "ask for gzip-compressed answers as browsers do (false shows what compression costs)")
@@ -74,6 +75,14 @@ func run() int {
 			return 2
 		}
 		o.Clients = append(o.Clients, n)
+	}
+	for _, s := range strings.Split(persons, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || len(o.Persons) > 0 && n <= o.Persons[len(o.Persons)-1] {
+			fmt.Fprintf(os.Stderr, "bench: -persons: %q is not a size larger than the one before\n", s)
+			return 2
+		}
+		o.Persons = append(o.Persons, n)
 	}
 	o.Only = map[string]bool{}
 	for _, s := range strings.Split(only, ",") {

@@ -16,7 +16,7 @@ func (b *Bench) checkMails(ctx context.Context, events []int64) error {
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		var pending int
-		err := b.Env.AppDB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE event_id = ANY($1) AND status IN ('queued', 'sending')`, events).Scan(&pending)
+		err := b.Env.AppDB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE event_id = ANY($1) AND status IN ('queued', 'sending') `+benchMark, events).Scan(&pending)
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func (b *Bench) checkMails(ctx context.Context, events []int64) error {
 		       (SELECT count(*) FROM mail_outbox m WHERE m.person_id = p.id),
 		       (SELECT count(*) FROM mail_outbox m WHERE m.person_id = p.id AND m.status <> 'sent')
 		FROM registrations r JOIN persons p ON p.id = r.person_id
-		WHERE r.event_id = ANY($1)`
+		WHERE r.event_id = ANY($1) ` + benchMark
 	rows, err := b.Env.AppDB.Query(ctx, q, events)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (b *Bench) checkMails(ctx context.Context, events []int64) error {
 func (b *Bench) outboxLatency(ctx context.Context, events []int64) ([]time.Duration, error) {
 	const q = `
 		SELECT extract(epoch FROM sent_at - created_at)::float8 FROM mail_outbox
-		WHERE event_id = ANY($1) AND kind = 'event_registration_pending' AND status = 'sent'`
+		WHERE event_id = ANY($1) AND kind = 'event_registration_pending' AND status = 'sent' ` + benchMark
 	rows, err := b.Env.AppDB.Query(ctx, q, events)
 	if err != nil {
 		return nil, err

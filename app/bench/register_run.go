@@ -22,8 +22,13 @@ type person struct {
 // whose mail has arrived when there is one, and otherwise registers a new
 // person, as a crowd does when registration opens: new people keep coming
 // while the earlier ones click their links. After the run, the outstanding
-// confirmations are done untimed, and the result is checked.
-func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, run string) (Result, error) {
+// confirmations are done untimed, and the result is checked. People are
+// spread over the instances at bases (the first is b.Env.BaseURL, which
+// the mailed links name).
+func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, run string, bases ...string) (Result, error) {
+	if len(bases) == 0 {
+		bases = []string{b.Env.BaseURL}
+	}
 	events := make([]int64, shape.Events)
 	for i := range events {
 		e, err := CreateEvent(ctx, b.Env.AppDB, fmt.Sprintf("Absolventenfeier %s/%d", run, i), "graduation-ceremony", shape.Capacity)
@@ -38,7 +43,6 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 	tr := NewTransport(clients, b.Opts.Gzip)
 	defer tr.CloseIdleConnections()
 	c := NewClient(tr, false)
-	base := b.Env.BaseURL
 
 	ready := make(chan person, 1<<16)
 	// Each client is one person at a time between registering and
@@ -58,6 +62,7 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 		n := seq.Add(1)
 		email := fmt.Sprintf("reg-%s-%d@example.org", run, n)
 		event := events[int(n)%len(events)]
+		base := bases[int(n)%len(bases)]
 		form := graduationForm(fmt.Sprintf("Person %s %d", run, n), email, n)
 		start := time.Now()
 		if _, _, err := PostForm(ctx, c, fmt.Sprintf("%s/events/%d/registration/", base, event), form,
@@ -83,7 +88,7 @@ func (b *Bench) registrationRun(ctx context.Context, shape Shape, clients int, r
 			mailMu.Lock()
 			mailLatency = append(mailLatency, time.Since(posted))
 			mailMu.Unlock()
-			ready <- person{email: email, link: link, registered: start}
+			ready <- person{email: email, link: base + strings.TrimPrefix(link, b.Env.BaseURL), registered: start}
 		}()
 		return true
 	}

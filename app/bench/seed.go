@@ -40,7 +40,7 @@ func CreateEvent(ctx context.Context, pool *pgxpool.Pool, name, schemaName strin
 		INSERT INTO events (name, description, registration_open, registration_schema, max_participants,
 		                    starts_at, ends_at)
 		VALUES ($1, $2, true, $3, $4, now() + interval '30 days', now() + interval '30 days 4 hours')
-		RETURNING id`
+		RETURNING id ` + benchMark
 	e := Event{MaxParticipants: maxParticipants}
 	desc := "Die Feier für alle Absolventinnen und Absolventen des Jahrgangs. Mit **Sektempfang** und $E = mc^2$."
 	err := pool.QueryRow(ctx, q, name, desc, string(schema(schemaName)), maxParticipants).Scan(&e.ID)
@@ -53,7 +53,7 @@ func CreateEvent(ctx context.Context, pool *pgxpool.Pool, name, schemaName strin
 // CloseRegistration closes an event once its run is over, so that the event
 // list of later scenarios does not grow with every run.
 func CloseRegistration(ctx context.Context, pool *pgxpool.Pool, ids ...int64) error {
-	_, err := pool.Exec(ctx, `UPDATE events SET registration_open = false WHERE id = ANY($1)`, ids)
+	_, err := pool.Exec(ctx, `UPDATE events SET registration_open = false WHERE id = ANY($1) `+benchMark, ids)
 	return err
 }
 
@@ -69,8 +69,9 @@ func SeedPastEvents(ctx context.Context, pool *pgxpool.Pool, n int) error {
 	return err
 }
 
-// SeedPersons writes n persons with realistic German names in one statement.
-func SeedPersons(ctx context.Context, pool *pgxpool.Pool, n int) error {
+// SeedPersons writes persons from+1 … to with realistic German names in
+// one statement, so the table can grow from one size to the next.
+func SeedPersons(ctx context.Context, pool *pgxpool.Pool, from, to int) error {
 	const q = `
 		INSERT INTO persons (name, email, email_valid, membership_status, membership_type, joining_date, created_at)
 		SELECT f.v || ' ' || l.v,
@@ -80,7 +81,7 @@ func SeedPersons(ctx context.Context, pool *pgxpool.Pool, n int) error {
 		       (ARRAY['ordentlich', 'ausserordentlich'])[1 + g % 2],
 		       date '2005-01-01' + (g % 7000),
 		       now() - (g % 3000) * interval '1 day'
-		FROM generate_series(1, $1) g,
+		FROM generate_series($1::int + 1, $2::int) g,
 		     LATERAL (SELECT (ARRAY['Anna', 'Lena', 'Marie', 'Sophie', 'Laura', 'Julia', 'Lea', 'Hannah',
 		                            'Sarah', 'Katharina', 'Johanna', 'Clara', 'Paula', 'Emma', 'Mia', 'Nele',
 		                            'Max', 'Paul', 'Jonas', 'Felix', 'Lukas', 'Leon', 'Tim', 'Jan', 'Niklas',
@@ -95,8 +96,8 @@ func SeedPersons(ctx context.Context, pool *pgxpool.Pool, n int) error {
 		                            'Lang', 'Scholz', 'Möller', 'Weiß', 'Jung', 'Hahn', 'Schubert', 'Yilmaz',
 		                            'Kaya', 'Nguyen', 'Ivanova', 'Wang', 'Kowalski', 'Nowak', 'Rossi',
 		                            'García', 'Papadopoulos'])[1 + (g / 40) % 60] AS v) l`
-	if _, err := pool.Exec(ctx, q, n); err != nil {
-		return fmt.Errorf("seeding %d persons: %w", n, err)
+	if _, err := pool.Exec(ctx, q, from, to); err != nil {
+		return fmt.Errorf("seeding persons %d to %d: %w", from+1, to, err)
 	}
 	_, err := pool.Exec(ctx, `ANALYZE persons`)
 	return err
@@ -107,37 +108,39 @@ type Admin struct {
 	Username, Password string
 }
 
-// CreateAdmin writes a user holding levels through a role of its own, the
-// way an administrator would set one up.
-func CreateAdmin(ctx context.Context, pool *pgxpool.Pool, levels ...string) (Admin, error) {
-	a := Admin{Username: "bench-admin", Password: "bench-password-0123"}
+// CreateAdmin writes a user bench-<name> holding levels through a role of
+// its own, the way an administrator would set one up.
+func CreateAdmin(ctx context.Context, pool *pgxpool.Pool, name string, levels ...string) (Admin, error) {
+	a := Admin{Username: "bench-" + name, Password: "bench-password-0123"}
+	role := "bench_" + name
 	hash, err := auth.HashPassword(a.Password)
 	if err != nil {
 		return a, err
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var personID, userID int64
-		if err := tx.QueryRow(ctx, `INSERT INTO persons (name, email, email_valid) VALUES ('Bench Admin', 'bench-admin@example.org', true) RETURNING id`).Scan(&personID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO persons (name, email, email_valid) VALUES ($1, $2, true) RETURNING id`,
+			"Bench "+name, a.Username+"@example.org").Scan(&personID); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO users (username, password_hash, person_id) VALUES ($1, $2, $3) RETURNING id`,
 			a.Username, hash, personID).Scan(&userID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO roles (name) VALUES ('bench_admin')`); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO roles (name) VALUES ($1)`, role); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO access_levels (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, levels); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO role_access_levels (role, access_level) SELECT 'bench_admin', unnest($1::text[])`, levels); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO role_access_levels (role, access_level) SELECT $1, unnest($2::text[])`, role, levels); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, 'bench_admin')`, userID)
+		_, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, userID, role)
 		return err
 	})
 	if err != nil {
-		return a, fmt.Errorf("creating the admin user: %w", err)
+		return a, fmt.Errorf("creating the user %s: %w", a.Username, err)
 	}
 	return a, nil
 }

@@ -107,7 +107,13 @@ func walkParticipantPages(t *testing.T, app *apptest.App, b *apptest.Browser, sh
 	if lang == "de" && formality == "sie" {
 		ticket = "Ihre Eintrittskarte"
 	}
-	look("4-personal-confirmed", map[string]string{"de": "bestätigt", "en": "confirmed"}[lang], ticket,
+	// The answer to the click comes as a toast, in a signed cookie: the
+	// visitor has no session.
+	confirmed := map[string]string{"de": "Deine Anmeldung ist bestätigt.", "en": "Your registration is confirmed."}[lang]
+	if lang == "de" && formality == "sie" {
+		confirmed = "Ihre Anmeldung ist bestätigt."
+	}
+	look("4-personal-confirmed", map[string]string{"de": "bestätigt", "en": "confirmed"}[lang], ticket, confirmed,
 		map[string]string{"de": "In den Kalender", "en": "Add to calendar"}[lang], "Otto-Hahn-Straße 4")
 	if code := apptest.Eval[string](t, b, `document.querySelector("[data-ticket-code]").dataset.ticketCode`); !regexp.MustCompile(`^[0-9A-Z]{5}-[0-9A-Z]{5}$`).MatchString(code) {
 		t.Errorf("%s, %s: data-ticket-code %q", lang, formality, code)

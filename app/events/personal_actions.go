@@ -74,14 +74,14 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(i18n.WithFormality(r.Context(), address))
 	switch {
 	case errors.Is(err, errClosed):
-		h.site.Flash(r, "warning", i18n.T(r.Context(), "events.personal.closed"))
+		h.site.FlashTo(w, r, "warning", i18n.T(r.Context(), "events.personal.closed"))
 	case err != nil:
 		h.linkError(w, r, err)
 		return
 	case out.Changed && out.Status == StatusConfirmed:
-		h.site.Flash(r, "success", i18n.T(r.Context(), "events.personal.confirmed"))
+		h.site.FlashTo(w, r, "success", i18n.T(r.Context(), "events.personal.confirmed"))
 	case out.Changed && out.Status == StatusWaitinglist:
-		h.site.Flash(r, "warning", i18n.T(r.Context(), "events.personal.waitinglist", out.Position))
+		h.site.FlashTo(w, r, "warning", i18n.T(r.Context(), "events.personal.waitinglist", out.Position))
 	}
 	web.Redirect(w, r, r.URL.Path)
 }
@@ -105,7 +105,7 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if out.Changed {
-		h.site.Flash(r, "info", i18n.T(r.Context(), "events.personal.canceled"))
+		h.site.FlashTo(w, r, "info", i18n.T(r.Context(), "events.personal.canceled"))
 	}
 	web.Redirect(w, r, r.URL.Path)
 }
@@ -126,12 +126,12 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reg.Status != StatusConfirmed && reg.Status != StatusWaitinglist {
-		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.not_editable"))
+		h.site.FlashTo(w, r, "warning", i18n.T(ctx, "events.personal.not_editable"))
 		web.Redirect(w, r, r.URL.Path)
 		return
 	}
 	if !ev.EditingOpen(time.Now()) {
-		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.editing_closed"))
+		h.site.FlashTo(w, r, "warning", i18n.T(ctx, "events.personal.editing_closed"))
 		web.Redirect(w, r, r.URL.Path)
 		return
 	}
@@ -165,7 +165,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 	})
 	if errors.Is(err, errNotEditable) {
 		// Cancelled in another tab meanwhile.
-		h.site.Flash(r, "warning", i18n.T(ctx, "events.personal.not_editable"))
+		h.site.FlashTo(w, r, "warning", i18n.T(ctx, "events.personal.not_editable"))
 		web.Redirect(w, r, r.URL.Path)
 		return
 	}

@@ -96,6 +96,33 @@ func Registrations(ctx context.Context, q Querier, eventID int64) ([]Registratio
 	return regs, nil
 }
 
+// EachRegistration calls fn with each registration of the event, in the
+// order of Registrations, as they come from the database: a long list
+// costs the memory of one row (the participants' JSON streams it).
+func EachRegistration(ctx context.Context, q Querier, eventID int64, fn func(*Registration) error) error {
+	const sql = `SELECT ` + registrationColumns + ` FROM registrations r JOIN persons p ON p.id = r.person_id
+		WHERE r.event_id = $1
+		ORDER BY r.confirmed_at NULLS LAST, r.created_at, r.id`
+	rows, err := q.Query(ctx, sql, eventID)
+	if err != nil {
+		return fmt.Errorf("events: registrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		reg, err := pgx.RowToStructByName[Registration](rows)
+		if err != nil {
+			return fmt.Errorf("events: registrations: %w", err)
+		}
+		if err := fn(&reg); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("events: registrations: %w", err)
+	}
+	return nil
+}
+
 // CountByStatus counts an event's registrations by status.
 func CountByStatus(ctx context.Context, q Querier, eventID int64) (map[string]int, error) {
 	rows, err := q.Query(ctx, `SELECT status, count(*) FROM registrations WHERE event_id = $1 GROUP BY status`, eventID)

@@ -43,19 +43,24 @@ const (
 func buildList(cols []column, regs []events.Registration) []participant {
 	out := make([]participant, len(regs))
 	for i, reg := range regs {
-		data := decodeAnswers(reg.Data)
-		p := participant{Number: i + 1, Reg: reg, Name: reg.Name, data: data}
-		// The name as typed into the form wins, as in the old list.
-		if n, ok := data["name"].(string); ok && strings.TrimSpace(n) != "" {
-			p.Name = n
-		}
-		p.Answers = make([]answer, len(cols))
-		for j, c := range cols {
-			p.Answers[j] = answerOf(lookup(data, c.Path))
-		}
-		out[i] = p
+		out[i] = participantOf(cols, i+1, reg)
 	}
 	return out
+}
+
+// participantOf is reg as the list's row number n.
+func participantOf(cols []column, n int, reg events.Registration) participant {
+	data := decodeAnswers(reg.Data)
+	p := participant{Number: n, Reg: reg, Name: reg.Name, data: data}
+	// The name as typed into the form wins, as in the old list.
+	if name, ok := data["name"].(string); ok && strings.TrimSpace(name) != "" {
+		p.Name = name
+	}
+	p.Answers = make([]answer, len(cols))
+	for j, c := range cols {
+		p.Answers[j] = answerOf(lookup(data, c.Path))
+	}
+	return p
 }
 
 func decodeAnswers(raw []byte) map[string]any {
@@ -113,21 +118,22 @@ type Filter struct {
 // apply keeps the rows matching f. The search looks at name, email and
 // every answer, ignoring case.
 func (f Filter) apply(rows []participant) []participant {
-	q := strings.ToLower(strings.TrimSpace(f.Query))
 	var out []participant
 	for _, p := range rows {
-		if !slices.Contains(f.Statuses, p.Reg.Status) {
-			continue
+		if f.keeps(p) {
+			out = append(out, p)
 		}
-		if f.NotHere && p.Reg.CheckedInAt != nil {
-			continue
-		}
-		if q != "" && !p.matches(q) {
-			continue
-		}
-		out = append(out, p)
 	}
 	return out
+}
+
+// keeps reports whether the filter shows p.
+func (f Filter) keeps(p participant) bool {
+	if !slices.Contains(f.Statuses, p.Reg.Status) || f.NotHere && p.Reg.CheckedInAt != nil {
+		return false
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	return q == "" || p.matches(q)
 }
 
 func (p participant) matches(q string) bool {

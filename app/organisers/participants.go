@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
@@ -26,12 +25,12 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 		h.participantsCSV(w, r)
 		return
 	}
-	ev, regs, ok := h.registrations(w, r)
-	if !ok {
+	if web.WantsJSON(r) {
+		h.participantsJSON(w, r)
 		return
 	}
-	if web.WantsJSON(r) {
-		web.JSON(w, http.StatusOK, legacyParticipants(regs))
+	ev, regs, ok := h.registrations(w, r)
+	if !ok {
 		return
 	}
 	cols, all, ok := h.rows(w, r, ev, regs)
@@ -194,50 +193,4 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st], Chosen: slices.Contains(f.Statuses, st)})
 	}
 	return vm
-}
-
-// legacyEntry is one registration in the old system's JSON: its table row
-// with the email filled into the answers.
-type legacyEntry struct {
-	ID         int64          `json:"id"`
-	EventID    int64          `json:"event_id"`
-	PersonID   int64          `json:"person_id"`
-	StatusName string         `json:"status_name"`
-	Data       map[string]any `json:"data"`
-	Timestamp  *time.Time     `json:"timestamp"`
-	// CheckedInAt is when the person was let in at the door.
-	CheckedInAt *time.Time `json:"checked_in_at"`
-}
-
-type legacyList struct {
-	StatusName   string        `json:"status_name"`
-	Participants []legacyEntry `json:"participants"`
-}
-
-// legacyParticipants builds the JSON scripts of the old system read:
-// {"status_name": "success", "participants": [...]}. Answers go out as
-// stored (numbers as written); an email typed into the form wins over the
-// person's, as before.
-func legacyParticipants(regs []events.Registration) legacyList {
-	out := legacyList{StatusName: "success", Participants: make([]legacyEntry, len(regs))}
-	for i, reg := range regs {
-		data := decodeAnswers(reg.Data)
-		if _, ok := data["email"]; !ok {
-			data["email"] = reg.Email
-		}
-		var ts *time.Time
-		if reg.ConfirmedAt != nil {
-			utc := reg.ConfirmedAt.UTC()
-			ts = &utc
-		}
-		out.Participants[i] = legacyEntry{
-			ID: reg.ID, EventID: reg.EventID, PersonID: reg.PersonID, StatusName: reg.Status,
-			Data: data, Timestamp: ts,
-		}
-		if reg.CheckedInAt != nil {
-			in := reg.CheckedInAt.UTC()
-			out.Participants[i].CheckedInAt = &in
-		}
-	}
-	return out
 }

@@ -1,8 +1,9 @@
 package organisers
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -17,26 +18,52 @@ import (
 // participantsCSV is GET /events/{id}/participants.csv: the rows and
 // columns the page shows (same filter, same chosen columns), for
 // spreadsheets.
+// The rows are written as they come from the database, so thousands of
+// registrations cost the memory of one; like the JSON, an export the
+// database breaks off after its first 32 kB ends early.
 func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) {
-	ev, regs, ok := h.registrations(w, r)
+	ev, ok := h.event(w, r)
 	if !ok {
 		return
 	}
-	cols, all, ok := h.rows(w, r, ev, regs)
-	if !ok {
-		return
-	}
-	rows := filterOf(r.URL.Query()).apply(all)
-	body, err := participantsCSV(i18n.LangOf(r.Context()), cols, rows)
+	cols, err := h.columns(r, ev)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
+	lang, filter := i18n.LangOf(r.Context()), filterOf(r.URL.Query())
 	name := csvName(ev, time.Now())
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(body)
+	out := &countingWriter{w: w}
+	bw := bufio.NewWriterSize(out, jsonBuffer)
+	cw := newCSVWriter(bw, lang, cols)
+	n := 0
+	err = events.EachRegistration(r.Context(), h.pool, ev.ID, func(reg *events.Registration) error {
+		n++
+		if p := participantOf(cols.all, n, *reg); filter.keeps(p) {
+			return cw.Write(csvRecord(lang, cols, p))
+		}
+		return nil
+	})
+	if err == nil {
+		cw.Flush()
+		if err = cw.Error(); err == nil {
+			err = bw.Flush()
+		}
+	}
+	switch {
+	case err == nil:
+	case out.n == 0:
+		w.Header().Del("Content-Disposition")
+		w.Header().Del("Content-Type")
+		h.site.ServerError(w, r, err)
+	case r.Context().Err() != nil:
+		h.site.Logger.InfoContext(r.Context(), "participants CSV: client gone", "event", ev.ID)
+	default:
+		h.site.Logger.ErrorContext(r.Context(), "participants CSV cut short", "event", ev.ID, "err", err)
+	}
 }
 
 // csvName names the download after the event (its shortlink, else its
@@ -91,13 +118,14 @@ func fileSlug(s string) string {
 // utf8BOM tells Excel the file is UTF-8; without it umlauts break.
 const utf8BOM = "\ufeff"
 
-// participantsCSV writes rows as CSV for Excel: BOM, semicolons (the list
-// separator of German Excel), CRLF, every text cell neutralised. The
-// columns are those of the page, in its order, and the confirmation time.
-func participantsCSV(lang i18n.Lang, cols columnSet, rows []participant) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	cw := csv.NewWriter(&buf)
+// newCSVWriter starts the CSV on w with the BOM and the header row (whose
+// error the writer's Error reports). The CSV is for Excel: BOM,
+// semicolons (the list separator of German Excel), CRLF, every text cell
+// neutralised. The columns are those of the page, in its order, and the
+// confirmation time.
+func newCSVWriter(w io.Writer, lang i18n.Lang, cols columnSet) *csv.Writer {
+	_, _ = io.WriteString(w, utf8BOM)
+	cw := csv.NewWriter(w)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	head := []string{
@@ -108,37 +136,34 @@ func participantsCSV(lang i18n.Lang, cols columnSet, rows []participant) ([]byte
 		head = append(head, neutralise(cols.all[j].Label))
 	}
 	head = append(head, i18n.In(lang, "organisers.col.confirmed_at"), i18n.In(lang, "organisers.col.checked_in_at"))
-	if err := cw.Write(head); err != nil {
-		return nil, err
-	}
-	for _, p := range rows {
-		rec := []string{strconv.Itoa(p.Number), neutralise(p.Name), i18n.In(lang, "organisers.status."+p.Reg.Status), neutralise(p.Reg.Email)}
-		for _, j := range cols.shown {
-			switch a := p.Answers[j]; a.Kind {
-			case answerBool:
-				rec = append(rec, i18n.In(lang, yesNo(a.Bool)))
-			case answerNumber:
-				// Numbers were validated as JSON numbers; "-3" is a value here.
-				rec = append(rec, a.Text)
-			default:
-				rec = append(rec, neutralise(a.Text))
-			}
-		}
-		confirmed := ""
-		if p.Reg.ConfirmedAt != nil {
-			confirmed = web.LocalTime(*p.Reg.ConfirmedAt)
-		}
-		checkedIn := ""
-		if p.Reg.CheckedInAt != nil {
-			checkedIn = web.LocalTime(*p.Reg.CheckedInAt)
-		}
-		rec = append(rec, confirmed, checkedIn)
-		if err := cw.Write(rec); err != nil {
-			return nil, err
+	_ = cw.Write(head)
+	return cw
+}
+
+// csvRecord is p's row of the CSV.
+func csvRecord(lang i18n.Lang, cols columnSet, p participant) []string {
+	rec := []string{strconv.Itoa(p.Number), neutralise(p.Name), i18n.In(lang, "organisers.status."+p.Reg.Status), neutralise(p.Reg.Email)}
+	for _, j := range cols.shown {
+		switch a := p.Answers[j]; a.Kind {
+		case answerBool:
+			rec = append(rec, i18n.In(lang, yesNo(a.Bool)))
+		case answerNumber:
+			// Numbers were validated as JSON numbers; "-3" is a value here.
+			rec = append(rec, a.Text)
+		default:
+			rec = append(rec, neutralise(a.Text))
 		}
 	}
-	cw.Flush()
-	return buf.Bytes(), cw.Error()
+	confirmed := ""
+	if p.Reg.ConfirmedAt != nil {
+		confirmed = web.LocalTime(*p.Reg.ConfirmedAt)
+	}
+	checkedIn := ""
+	if p.Reg.CheckedInAt != nil {
+		checkedIn = web.LocalTime(*p.Reg.CheckedInAt)
+	}
+	rec = append(rec, confirmed, checkedIn)
+	return rec
 }
 
 func yesNo(b bool) string {

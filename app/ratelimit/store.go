@@ -127,6 +127,9 @@ func micro(t time.Time) time.Time { return t.Round(time.Microsecond) }
 
 func (l *Limiter) allowDB(ctx context.Context, in pgx.Tx, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
 	now, key = micro(now), storable(key)
+	if in == nil {
+		return l.allowBatch(ctx, key, now)
+	}
 	err = l.db.locked(ctx, in, key, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3`,
 			l.db.name, key, now.Add(-l.per)); err != nil {
@@ -148,6 +151,50 @@ func (l *Limiter) allowDB(ctx context.Context, in pgx.Tx, key string, now time.T
 		return err
 	})
 	return ok, retryAfter, err
+}
+
+// allowBatch is allowDB in a transaction of its own, sent as one batch:
+// the statements run one after the other in one implicit transaction
+// holding the key's lock, as in locked, but cost one round trip instead
+// of six (a registration passes a limiter on every POST).
+func (l *Limiter) allowBatch(ctx context.Context, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+	defer cancel()
+	name := l.db.name
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))`, name, key)
+	b.Queue(`DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3`, name, key, now.Add(-l.per))
+	// Each statement reads what the ones before it committed into the
+	// transaction, so the count sees the deletion and every event counted
+	// before the lock was granted.
+	b.Queue(`
+		INSERT INTO rate_limit_events (limiter, key, at, expires_at)
+		SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM rate_limit_events WHERE limiter = $1 AND key = $2) < $5
+		RETURNING true`, name, key, now, now.Add(l.per), l.n)
+	b.Queue(`SELECT min(at) FROM rate_limit_events WHERE limiter = $1 AND key = $2`, name, key)
+	br := l.db.store.pool.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return false, 0, err
+		}
+	}
+	err = br.QueryRow().Scan(&ok)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return false, 0, err
+	}
+	var first *time.Time
+	if err := br.QueryRow().Scan(&first); err != nil {
+		return false, 0, err
+	}
+	if !ok && first != nil {
+		retryAfter = first.Add(l.per).Sub(now)
+	}
+	return ok, retryAfter, nil
 }
 
 func (l *Limiter) undoDB(ctx context.Context, key string) error {

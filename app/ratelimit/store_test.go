@@ -166,3 +166,41 @@ func TestAllowInCountsInTheCallersTransaction(t *testing.T) {
 		t.Error("the limiter fell back to memory")
 	}
 }
+
+// Events of one key arriving at once, from separate connections, are
+// counted one after the other: exactly the limit is allowed, and the
+// refused ones are told when to come back.
+func TestStoreCountsConcurrentEventsExactly(t *testing.T) {
+	ctx := t.Context()
+	const limit, tries = 5, 24
+	scope := rand.Text()
+	var allowed atomic.Int64
+	var badRetry atomic.Int64
+	done := make(chan struct{})
+	limiters := make([]*Limiter, tries)
+	for i := range limiters {
+		limiters[i] = NewStore(dbtest.Pool(t), scope, nil).Limiter("burst", limit, time.Minute)
+	}
+	for _, l := range limiters {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			ok, retry := l.Allow(ctx, "k")
+			// Each event reads its clock before it waits for the lock,
+			// so the first counted may be a moment younger than it.
+			if ok {
+				allowed.Add(1)
+			} else if retry <= 0 || retry > time.Minute+time.Second {
+				badRetry.Add(1)
+			}
+		}()
+	}
+	for range tries {
+		<-done
+	}
+	if n := allowed.Load(); n != limit {
+		t.Errorf("%d of %d concurrent events allowed, want %d", n, tries, limit)
+	}
+	if n := badRetry.Load(); n > 0 {
+		t.Errorf("%d refused events got no wait within the window", n)
+	}
+}

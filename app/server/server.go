@@ -90,6 +90,7 @@ func New(d Deps) (*Server, error) {
 		Org:      layout.Org{Name: d.Config.OrgName, Email: d.Config.OrgEmail, Website: d.Config.OrgWebsite},
 		Pages:    web.NewPageCache(d.Config.PageCacheTTL, sm.Cookie.Name),
 		Limits:   ratelimit.NewStore(d.Pool, d.LimitScope, d.Logger),
+		FlashKey: signingKey(d.Pool, "flash"),
 	}
 	sm.ErrorFunc = site.SessionError
 	users := &auth.Sessions{Pool: d.Pool, Sessions: sm, Site: site, Limits: auth.NewLimits(site.Limits), TrustedProxies: d.Config.TrustedProxies}

@@ -43,16 +43,24 @@ type sessionReadyKey struct{}
 // request without one (a panic in early middleware) shows no flashes.
 func (s *Site) SessionReady(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = s.withCookieFlashes(w, r)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionReadyKey{}, true)))
 	})
 }
 
 func (s *Site) popFlashes(r *http.Request) []layout.Flash {
-	if r.Context().Value(sessionReadyKey{}) == nil || !s.Sessions.Exists(r.Context(), flashKey) {
+	if r.Context().Value(sessionReadyKey{}) == nil {
 		return nil
 	}
-	flashes := s.peekFlashes(r)
-	s.Sessions.Remove(r.Context(), flashKey)
+	var flashes []layout.Flash
+	if s.Sessions.Exists(r.Context(), flashKey) {
+		flashes = s.peekFlashes(r)
+		s.Sessions.Remove(r.Context(), flashKey)
+	}
+	if pending := cookieFlashes(r.Context()); pending != nil {
+		flashes = append(flashes, *pending...)
+		*pending = nil
+	}
 	return flashes
 }
 

@@ -168,7 +168,8 @@ func (c *PageCache) cacheable(r *http.Request) bool {
 		return false
 	}
 	_, err := r.Cookie(c.session)
-	return err != nil
+	_, flash := r.Cookie(FlashCookie)
+	return err != nil && flash != nil
 }
 
 // store keeps p unless the pages were forgotten since its render began

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -34,4 +35,7 @@ type Site struct {
 	Pages *PageCache
 	// Limits keeps the rate limits' counts, shared by every instance.
 	Limits *ratelimit.Store
+	// FlashKey returns the key that signs flash cookies (FlashTo), the
+	// same for every instance; nil keeps every flash in a session.
+	FlashKey func(context.Context) ([]byte, error)
 }

@@ -32,6 +32,9 @@ type Options struct {
 	Durable bool
 	// Log receives the server's output; nil discards it.
 	Log *os.File
+	// Settings are extra name=value server settings (the benchmark loads
+	// pg_stat_statements to count statements).
+	Settings []string
 }
 
 // Cluster is a running server listening only on a unix socket in its data
@@ -102,6 +105,9 @@ func Start(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 		"-c", "max_connections=200", "-c", "shared_buffers=128MB"}
 	if !opts.Durable {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	for _, s := range opts.Settings {
+		args = append(args, "-c", s)
 	}
 	c := &Cluster{Dir: dir, done: make(chan error, 1)}
 	started := make(chan error, 1)

@@ -1,0 +1,65 @@
+package admin_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// Search quality as the board uses it: umlauts typed or not, parts of
+// addresses, and typos among similar names, which must rank the closest
+// name first however many similar ones there are.
+func TestPersonSearchQuality(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("zqq")
+	joerg := newPerson(t, app, "Jörg Krüger "+tag, "joerg.k@"+tag+".example.org")
+	schmidt := newPerson(t, app, "Hanna Schmidt "+tag, "hanna@uni-"+tag+".example.org")
+	schmitz := newPerson(t, app, "Hanna Schmitz "+tag, "hs@"+tag+".example.org")
+	// Many persons with a name like the one mistyped below, so that the
+	// closest must be ranked, not merely found.
+	for i := range 30 {
+		newPerson(t, app, "Hanna Schmied "+tag, "hm"+string(rune('a'+i))+"@"+tag+".example.org")
+	}
+
+	tests := []struct {
+		name, q   string
+		want      []int64
+		wantFirst int64
+		similar   bool
+	}{
+		{"umlaut typed", "krüger " + tag, []int64{joerg}, 0, false},
+		{"umlaut left out", "kruger " + tag, []int64{joerg}, 0, false},
+		{"first name with umlaut, capitals", "JÖRG " + tag, []int64{joerg}, 0, false},
+		{"part of an address", "uni-" + tag, []int64{schmidt}, 0, false},
+		{"local part and domain", "hs@" + tag, []int64{schmitz}, 0, false},
+		// The closest by trigrams, as before the search was made to scale.
+		{"typo among many similar names", "Hanna Schmidz " + tag, nil, schmidt, true},
+		{"swapped letters", "Hanna Schmitd " + tag, nil, schmitz, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := app.Get(t, c, "/admin/persons?q="+url.QueryEscape(tt.q), htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			got := rowOrder(resp.Body)
+			if tt.similar {
+				wantBody(t, resp, `data-testid="note"`)
+				if len(got) == 0 || got[0] != personRowID(tt.wantFirst) {
+					t.Fatalf("rows %v, want %s first", got, personRowID(tt.wantFirst))
+				}
+				return
+			}
+			var want []string
+			for _, id := range tt.want {
+				want = append(want, personRowID(id))
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("rows %v, want %v", got, want)
+			}
+			notBody(t, resp, `data-testid="note"`)
+		})
+	}
+}
