@@ -38,7 +38,7 @@ func runFees(ctx context.Context, e *env, args []string) error {
 	if !cfg.SEPA.Ready() {
 		return fmt.Errorf("fee collection is not configured; set %v", cfg.SEPA.Missing)
 	}
-	book := mailBook(cfg, pool, e.logger)
+	book := mailBook(ctx, cfg, pool, e.logger)
 	run, err := fees.NewHandler(cfg, pool, nil, book).CreateRunAndMail(ctx, *year, day, nil, fees.ActorCommandLine)
 	switch {
 	case errors.Is(err, fees.ErrDueDay):

@@ -27,7 +27,7 @@ func runPurge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	p := retention.New(cfg, pool, mailBook(cfg, pool, e.logger))
+	p := retention.New(cfg, pool, mailBook(ctx, cfg, pool, e.logger))
 	var rep retention.Report
 	run := func(ctx context.Context) (err error) {
 		rep, err = p.Run(ctx, time.Now(), dryRun)

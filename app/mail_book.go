@@ -14,10 +14,11 @@ import (
 
 // mailBook is the book the commands send mails from, as the server does:
 // the association's edited texts, and its name and contact address as set
-// in the browser.
-func mailBook(cfg *config.Config, pool *pgxpool.Pool, logger *slog.Logger) *mail.Book {
+// in the browser (read once, before any mail is written).
+func mailBook(ctx context.Context, cfg *config.Config, pool *pgxpool.Pool, logger *slog.Logger) *mail.Book {
 	book := texts.NewBook(cfg, texts.NewStore(pool, logger))
 	settings := site.NewStore(pool, cfg, logger)
-	book.Org = func() mail.Org { return settings.MailOrg(context.Background()) }
+	settings.Load(ctx)
+	book.Org = func() mail.Org { return settings.MailOrg(ctx) }
 	return book
 }

@@ -201,6 +201,7 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 	pages.also = append(pages.also, s.texts.Changed, func(table string) {
 		if table == "" || table == "site_settings" {
 			s.SiteSettings.Forget()
+			s.SiteSettings.Load(bg)
 		}
 	})
 	wg.Go(func() { pages.run(bg) })
@@ -211,6 +212,7 @@ func (s *Server) Start(ctx context.Context, pool *pgxpool.Pool) error {
 		wg.Wait()
 		return err
 	}
+	s.SiteSettings.Load(ctx)
 	s.stop = func() { cancel(); wg.Wait() }
 	return nil
 }

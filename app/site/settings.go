@@ -173,14 +173,19 @@ func (s *Store) OrgName(ctx context.Context) string {
 	return s.cfg.OrgName
 }
 
-// MailOrg is the association as mails name it, like Org. It is the seam
-// for the mail renderer that takes the org from a function; when the
-// settings cannot be read it falls back to the configuration, as a mail
-// is better sent with the configured name than not at all.
-func (s *Store) MailOrg(ctx context.Context) mail.Org {
+// MailOrg is the association as mails name it, like Org, from the
+// settings last read (Load). It never reads the database itself: mails
+// are rendered inside the transaction that queues them, and a read there
+// would wait for a second connection from a pool a burst of such
+// transactions can all be holding. Before the first read it is the
+// configuration's, as a mail is better sent with the configured name than
+// not at all.
+func (s *Store) MailOrg(context.Context) mail.Org {
 	org := mail.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite, Signature: s.cfg.OrgSignature}
-	st, err := s.Current(ctx)
-	if err != nil {
+	s.mu.Lock()
+	st := s.cached
+	s.mu.Unlock()
+	if st == nil {
 		return org
 	}
 	if st.OrgName != "" {
@@ -196,12 +201,21 @@ func (s *Store) MailOrg(ctx context.Context) mail.Org {
 	return org
 }
 
+// Load reads the settings into the cache, outside any transaction: the
+// server at start and after each change, commands before they mail.
+func (s *Store) Load(ctx context.Context) {
+	if _, err := s.Current(ctx); err != nil {
+		s.logger.Warn("site settings: reading them failed; the configuration's name and address stand in", "err", err)
+	}
+}
+
 // update runs change in a transaction and forgets the cache after it
 // committed, so this instance shows the change at once; the others hear
 // of it through the notification.
 func (s *Store) update(ctx context.Context, change func(tx pgx.Tx) error) error {
 	err := pgx.BeginFunc(ctx, s.pool, change)
 	s.Forget()
+	s.Load(ctx)
 	return err
 }
 

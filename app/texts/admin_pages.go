@@ -54,7 +54,8 @@ func (h *Handler) pageView(ctx context.Context, p Page, lang i18n.Lang, body str
 func (h *Handler) defaultPage(p Page, lang i18n.Lang) string {
 	switch p {
 	case PageHome:
-		return "<p>" + html.EscapeString(i18n.In(lang, "home.lead", h.cfg.OrgName)) + "</p>"
+		return "<p>" + html.EscapeString(i18n.In(lang, "home.lead", h.book.Org().Name)) + "</p>\n<p>" +
+			html.EscapeString(i18n.In(lang, "home.motto")) + "</p>"
 	case PageApply:
 		return "<p>" + html.EscapeString(i18n.In(lang, "members.apply.intro")) + "</p>"
 	}

@@ -87,7 +87,7 @@ func TestPageTextsReplaceTheDefaults(t *testing.T) {
 		path, lang    string
 		want, notWant string
 	}{
-		{"/", "de", `<p class="text-success">Hallo bei Verein B!</p>`, ""},
+		{"/", "de", `<p class="text-success">Hallo bei Verein B!</p>`, `data-testid="motto"`},
 		{"/", "en", `data-testid="motto"`, "Hallo bei Verein B!"},
 		{"/register/", "en", `<p>Join <strong>Verein B</strong>.</p>`, ""},
 		{"/register/", "de", `name="membership_type"`, "Join"},
