@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/db/dbtest"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/mail/mailtest"
@@ -66,6 +67,23 @@ func SharedLimits(scope string) Option { return func(s *settings) { s.limitScope
 // of the package's, e.g. a fresh one from dbtest.NewDatabase.
 func Database(url string) Option {
 	return func(s *settings) { s.database, s.env["DATABASE_URL"] = url, url }
+}
+
+// FreshDatabase runs the app on a new database of its own, migrated and
+// empty, for a test whose changes (the association's settings, say) would
+// reach the other tests of the package, which share one.
+func FreshDatabase(t testing.TB, prefix string) Option {
+	t.Helper()
+	url := dbtest.NewDatabase(t, prefix)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := db.MigrateUp(pool); err != nil {
+		t.Fatal(err)
+	}
+	return Database(url)
 }
 
 // Start runs the app until t ends. Call dbtest.Main from the package's

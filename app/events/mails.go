@@ -106,7 +106,7 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 		return err
 	}
 	if name == "registration_offer" {
-		msg.HTML = mail.HTMLWithButton(msg.Text, i18n.In(lang, "events.offer.take"), link)
+		s.texts.WithButton(&msg, i18n.In(lang, "events.offer.take"), link)
 	}
 	if name == "registration_confirmed" || name == "registration_moved_up" {
 		if err := s.addTicket(&msg, reg, ev, lang); err != nil {

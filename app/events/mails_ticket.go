@@ -21,7 +21,7 @@ func (s *Service) addTicket(msg *mail.Message, reg *Registration, ev *Event, lan
 			return err
 		}
 		alt := i18n.In(lang, "events.ticket.qr_label", FormatCode(*reg.CheckinCode))
-		msg.HTML = mail.HTMLWithImage(msg.Text, ticketImage, alt)
+		s.texts.WithImage(msg, ticketImage, alt)
 		msg.Attachments = append(msg.Attachments, mail.Attachment{
 			Filename: ticketImage, ContentType: "image/png", Content: png, Inline: true,
 		})

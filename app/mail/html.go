@@ -10,31 +10,49 @@ import (
 // HTML part; they end at white space, as the texts write them.
 var links = regexp.MustCompile(`https?://[^\s<>"]+`)
 
-// HTMLWithImage is the HTML part of a plain-text mail that shows an image
+// defaultAccent is the buttons' colour when the association set none.
+const defaultAccent = "#0d6efd"
+
+// logoNames are the file names, and so the Content-IDs, of the logo in a
+// mail.
+var logoNames = map[string]string{"image/png": "logo.png", "image/jpeg": "logo.jpg"}
+
+// WithImage gives msg, a plain-text mail, an HTML part that shows an image
 // (attached with Inline, named cid) before the signature: the text as it
 // is, its links clickable, and the image with alt as its text alternative.
 // Mail readers show no SVG and load no outside images, so a ticket's QR
-// code travels inside the mail.
-func HTMLWithImage(text, cid, alt string) string {
-	return htmlWith(text, `<p><img src="cid:`+html.EscapeString(cid)+`" alt="`+html.EscapeString(alt)+
+// code travels inside the mail, as does the association's logo.
+func (t *Texts) WithImage(msg *Message, cid, alt string) {
+	t.withHTML(msg, `<p><img src="cid:`+html.EscapeString(cid)+`" alt="`+html.EscapeString(alt)+
 		`" width="264" height="264" style="image-rendering:pixelated"></p>`)
 }
 
-// HTMLWithButton is the HTML part of a plain-text mail with a button
-// before the signature: a link to href, for the one thing the mail asks
-// the reader to do. The address is in the text too.
-func HTMLWithButton(text, label, href string) string {
-	return htmlWith(text, `<p><a href="`+html.EscapeString(href)+`" style="display:inline-block;padding:12px 20px;`+
-		`background:#0d6efd;color:#fff;border-radius:6px;text-decoration:none;font-family:sans-serif;font-weight:bold">`+
+// WithButton gives msg, a plain-text mail, an HTML part with a button in
+// the association's colour before the signature: a link to href, for the
+// one thing the mail asks the reader to do. The address is in the text
+// too.
+func (t *Texts) WithButton(msg *Message, label, href string) {
+	accent := t.book.org().Accent
+	if accent == "" {
+		accent = defaultAccent
+	}
+	t.withHTML(msg, `<p><a href="`+html.EscapeString(href)+`" style="display:inline-block;padding:12px 20px;`+
+		`background:`+html.EscapeString(accent)+`;color:#fff;border-radius:6px;text-decoration:none;font-family:sans-serif;font-weight:bold">`+
 		html.EscapeString(label)+`</a></p>`)
 }
 
-// htmlWith is text as HTML with extra, an element in HTML, before the
-// signature.
-func htmlWith(text, extra string) string {
-	body, signature, _ := strings.Cut(text, "\n-- \n")
+// withHTML sets msg's HTML part: the association's logo, if it has one
+// that mail readers show, then the text with extra, an element in HTML,
+// before the signature.
+func (t *Texts) withHTML(msg *Message, extra string) {
+	org := t.book.org()
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>`)
+	if name, ok := logoNames[org.LogoType]; ok && org.Logo != nil {
+		b.WriteString(`<p><img src="cid:` + name + `" alt="` + html.EscapeString(org.Name) + `" style="max-height:64px;max-width:240px"></p>`)
+		msg.Attachments = append(msg.Attachments, Attachment{Filename: name, ContentType: org.LogoType, Content: org.Logo, Inline: true})
+	}
+	body, signature, _ := strings.Cut(msg.Text, "\n-- \n")
 	b.WriteString(`<div style="font-family:sans-serif;white-space:pre-wrap">`)
 	b.WriteString(linked(body))
 	b.WriteString(`</div>` + extra)
@@ -42,7 +60,7 @@ func htmlWith(text, extra string) string {
 		b.WriteString(`<div style="font-family:sans-serif;white-space:pre-wrap;color:#555">-- ` + "\n" + linked(signature) + `</div>`)
 	}
 	b.WriteString(`</body></html>`)
-	return b.String()
+	msg.HTML = b.String()
 }
 
 // linked escapes text for HTML and turns its addresses into links.

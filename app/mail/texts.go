@@ -12,12 +12,20 @@ import (
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
-// Org is the association as mails present it; it comes from configuration.
+// Org is the association as mails present it: from the configuration and
+// the association's settings.
 type Org struct {
 	Name      string
 	Email     string
 	Website   string
 	Signature string
+	// Logo is shown atop the HTML part of mails that have one: PNG or
+	// JPEG (LogoType), as mail readers show no SVG; nil for none.
+	Logo     []byte
+	LogoType string
+	// Accent is the colour of the HTML part's buttons (#rrggbb); ""
+	// keeps the default blue.
+	Accent string
 }
 
 // Texts renders one domain's mail texts: text/template files named

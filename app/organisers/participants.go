@@ -112,6 +112,25 @@ func filterQuery(f Filter) string {
 	return "?" + v.Encode()
 }
 
+// pageSize is how many rows the participants page shows at once: a
+// browser (mostly a phone) renders a few hundred rows at ease, not 5,000;
+// the CSV and JSON have them all.
+const pageSize = 200
+
+// pageOf is page number raw (from 1; anything else is the first, one past
+// the end the last) of matched rows: the number, how many pages there
+// are, and the rows' range [from, to).
+func pageOf(raw string, matched int) (page, pages, from, to int) {
+	pages = max(1, (matched+pageSize-1)/pageSize)
+	page, err := strconv.Atoi(raw)
+	if err != nil || page < 1 {
+		page = 1
+	}
+	page = min(page, pages)
+	from = (page - 1) * pageSize
+	return page, pages, from, min(from+pageSize, matched)
+}
+
 // statusNames lists statuses in words: "bestätigt + Warteliste".
 func statusNames(lang i18n.Lang, statuses []string) string {
 	names := make([]string, len(statuses))
@@ -143,8 +162,16 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		TotalsLabel: totalsLabel(lang, f),
 		Columns:     make([]view.Column, len(cols.shown)),
 		Choices:     make([]view.ColumnChoice, len(cols.all)),
-		Rows:        make([]view.Row, len(shown)),
 	}
+	page, pages, from, to := pageOf(r.URL.Query().Get("page"), len(shown))
+	vm.Matched, vm.Page, vm.Pages, vm.From, vm.To = len(shown), page, pages, from+1, to
+	if page > 1 {
+		vm.PrevURL = vm.Path + filterQuery(f) + "&page=" + strconv.Itoa(page-1)
+	}
+	if page < pages {
+		vm.NextURL = vm.Path + filterQuery(f) + "&page=" + strconv.Itoa(page+1)
+	}
+	vm.Rows = make([]view.Row, to-from)
 	user := auth.CurrentUser(r.Context())
 	if user.Has(LevelWriteMail) {
 		vm.MailURL = base + "write_mail/"
@@ -159,7 +186,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		c := cols.all[j]
 		vm.Columns[i] = view.Column{Key: c.Key(), Label: c.Label, Detail: c.Detail, Numeric: c.summable(), Latex: c.Latex}
 	}
-	for i, p := range shown {
+	for i, p := range shown[from:to] {
 		row := view.Row{
 			Number:         p.Number,
 			RegistrationID: p.Reg.ID,

@@ -42,7 +42,7 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	if path == "" || !strings.HasSuffix(path, ".svg") {
 		t.Fatalf("the home page's navigation shows no SVG logo")
 	}
-	if _, _, ok := app.Server.SiteSettings.MailLogo(t.Context()); ok {
+	if app.Server.SiteSettings.MailOrg(t.Context()).Logo != nil {
 		t.Error("mails would carry an SVG logo, which mail readers do not show")
 	}
 	for _, p := range []string{"/events/", "/login/", "/register/"} {
@@ -67,8 +67,8 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	if resp := postLogo(t, app, admin, "logo.png", png); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("PNG upload = %d", resp.StatusCode)
 	}
-	if data, typ, ok := app.Server.SiteSettings.MailLogo(t.Context()); !ok || typ != "image/png" || len(data) == 0 {
-		t.Errorf("mails get no PNG logo (%s, %v)", typ, ok)
+	if org := app.Server.SiteSettings.MailOrg(t.Context()); org.LogoType != "image/png" || len(org.Logo) == 0 {
+		t.Errorf("mails get no PNG logo (%q)", org.LogoType)
 	}
 	newPath := logoOf(t, app, "/")
 	if newPath == path || !strings.HasSuffix(newPath, ".png") {

@@ -198,6 +198,10 @@ func (s *Store) MailOrg(context.Context) mail.Org {
 	if st.ContactAddress != "" {
 		org.Email = st.ContactAddress
 	}
+	if st.Logo != nil && st.LogoType != "image/svg+xml" && len(st.Logo) <= maxMailLogo {
+		org.Logo, org.LogoType = st.Logo, st.LogoType
+	}
+	org.Accent = st.Accent
 	return org
 }
 
@@ -219,17 +223,6 @@ func (s *Store) update(ctx context.Context, change func(tx pgx.Tx) error) error 
 	return err
 }
 
-// maxMailLogo bounds the logo HTML mails carry: each mail holds it inline.
+// maxMailLogo bounds the logo HTML mails carry (MailOrg): each mail holds
+// it inline. Mail readers show no SVG, so an SVG logo stays out of mails.
 const maxMailLogo = 100 << 10
-
-// MailLogo is the logo for the HTML part of mails, to attach inline as
-// the ticket's QR code is (mail readers load no outside images and show
-// no SVG): PNG or JPEG of at most 100 KB; ok is false otherwise, and the
-// mail goes without.
-func (s *Store) MailLogo(ctx context.Context) (data []byte, contentType string, ok bool) {
-	st, err := s.Current(ctx)
-	if err != nil || st.Logo == nil || st.LogoType == "image/svg+xml" || len(st.Logo) > maxMailLogo {
-		return nil, "", false
-	}
-	return st.Logo, st.LogoType, true
-}

@@ -2,7 +2,6 @@ package site_test
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -11,27 +10,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/pepalumni/memberdb/app/apptest"
-	"github.com/pepalumni/memberdb/app/db"
-	"github.com/pepalumni/memberdb/app/db/dbtest"
 	"github.com/pepalumni/memberdb/app/site"
 )
 
 // freshApp runs an app on a new, migrated database without any user.
 func freshApp(t *testing.T) *apptest.App {
 	t.Helper()
-	dbURL := dbtest.NewDatabase(t, "setup")
-	pool, err := pgxpool.New(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := db.MigrateUp(pool); err != nil {
-		t.Fatal(err)
-	}
-	return apptest.Start(t, apptest.Database(dbURL))
+	return apptest.Start(t, apptest.FreshDatabase(t, "setup"))
 }
 
 var setupURL = regexp.MustCompile(`setup_url=(\S+)`)

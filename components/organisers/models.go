@@ -39,6 +39,13 @@ type ParticipantList struct {
 	// Counts are over every registration, whatever the filter.
 	Counts []StatusCount
 	All    int
+	// Matched is how many rows the filter matches; Rows are one page of
+	// them, From to To (counted from 1). PrevURL and NextURL open the
+	// neighbouring pages with the same filter, empty at either end.
+	Matched          int
+	From, To         int
+	Page, Pages      int
+	PrevURL, NextURL string
 }
 
 // ListFilter is the statuses shown and the search text.
