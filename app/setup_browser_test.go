@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -26,25 +27,8 @@ var setupLink = regexp.MustCompile(`setup_url=(\S+)`)
 // association and creates the first admin, who is logged in and can log
 // in again; the link is dead afterwards.
 func TestBrowserFirstRunSetup(t *testing.T) {
-	smtp := mailtest.Start(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	t.Chdir(t.TempDir()) // no .env of the developer's
-	for k, v := range map[string]string{
-		"DATABASE_URL": dbtest.NewDatabase(t, "firstrun"), "BASE_URL": base, "LISTEN_ADDR": addr,
-		"MAIL_SERVER": smtp.Host, "MAIL_PORT": strconv.Itoa(smtp.Port), "MAIL_TLS": "none",
-		"MAIL_SENDER": "memberdb <noreply@example.org>", "ORG_NAME": "Konfigurierter Verein", "DEV": "false",
-	} {
-		t.Setenv(k, v)
-	}
-	logs := serveInProcess(t)
-	link := apptest.EventuallyValue(t, 30*time.Second, "the setup link in the log", func() (string, bool) {
-		m := setupLink.FindStringSubmatch(logs.String())
-		if m == nil {
-			return "", false
-		}
-		return m[1], true
-	})
+	fr := startFirstRun(t, map[string]string{"ORG_NAME": "Konfigurierter Verein", "MAIL_SENDER": "memberdb <noreply@example.org>"})
+	base, link := fr.base, fr.link
 	if !strings.HasPrefix(link, base+"/setup/") {
 		t.Fatalf("link %s", link)
 	}
@@ -117,6 +101,40 @@ func TestBrowserFirstRunSetup(t *testing.T) {
 	if setupLink.MatchString(again.String()) {
 		t.Errorf("an instance started after the setup printed a link:\n%s", again.String())
 	}
+}
+
+// firstRun is `memberdb serve` started on a fresh database, as a new
+// association's would be.
+type firstRun struct {
+	base, dbURL, link string
+	smtp              *mailtest.Server
+}
+
+// startFirstRun serves a fresh database with env on top of the test's
+// settings, and waits for the setup link in the log.
+func startFirstRun(t *testing.T, env map[string]string) firstRun {
+	t.Helper()
+	fr := firstRun{smtp: mailtest.Start(t), dbURL: dbtest.NewDatabase(t, "firstrun")}
+	addr := freeAddr(t)
+	fr.base = "http://" + addr
+	t.Chdir(t.TempDir()) // no .env of the developer's
+	settings := map[string]string{
+		"DATABASE_URL": fr.dbURL, "BASE_URL": fr.base, "LISTEN_ADDR": addr,
+		"MAIL_SERVER": fr.smtp.Host, "MAIL_PORT": strconv.Itoa(fr.smtp.Port), "MAIL_TLS": "none", "DEV": "false",
+	}
+	maps.Copy(settings, env)
+	for k, v := range settings {
+		t.Setenv(k, v)
+	}
+	logs := serveInProcess(t)
+	fr.link = apptest.EventuallyValue(t, 30*time.Second, "the setup link in the log", func() (string, bool) {
+		m := setupLink.FindStringSubmatch(logs.String())
+		if m == nil {
+			return "", false
+		}
+		return m[1], true
+	})
+	return fr
 }
 
 // serveInProcess runs `memberdb serve` with the environment's settings

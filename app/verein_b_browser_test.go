@@ -21,7 +21,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
-	"github.com/pepalumni/memberdb/app/db/dbtest"
 	"github.com/pepalumni/memberdb/app/mail/mailtest"
 )
 
@@ -61,29 +60,13 @@ var vereinB = struct {
 // Impressum, a privacy page and a logo. Its members then meet only Verein
 // B's words, on the pages and in the mails.
 func TestBrowserVereinB(t *testing.T) {
-	smtp := mailtest.Start(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	dbURL := dbtest.NewDatabase(t, "vereinb")
-	t.Chdir(t.TempDir())
 	// ORG_NAME and ORG_EMAIL are left to their defaults, PeP's: what the
 	// setup page asks for must win over them.
-	for k, v := range map[string]string{
-		"DATABASE_URL": dbURL, "BASE_URL": base, "LISTEN_ADDR": addr,
-		"MAIL_SERVER": smtp.Host, "MAIL_PORT": strconv.Itoa(smtp.Port), "MAIL_TLS": "none",
+	fr := startFirstRun(t, map[string]string{
 		"MAIL_SENDER": "Verein B <noreply@verein-b.example>", "APPROVE_MAIL": "vorstand@verein-b.example",
-		"ORG_WEBSITE": "https://verein-b.example", "DEV": "false",
-	} {
-		t.Setenv(k, v)
-	}
-	logs := serveInProcess(t)
-	link := apptest.EventuallyValue(t, 30*time.Second, "the setup link in the log", func() (string, bool) {
-		m := setupLink.FindStringSubmatch(logs.String())
-		if m == nil {
-			return "", false
-		}
-		return m[1], true
+		"ORG_WEBSITE": "https://verein-b.example",
 	})
+	base, link, dbURL, smtp := fr.base, fr.link, fr.dbURL, fr.smtp
 
 	b := apptest.NewBrowser(t, 360, 740)
 	b.Do(t, "set up Verein B", chromedp.Navigate(base+"/"),
