@@ -19,6 +19,6 @@ func mailBook(ctx context.Context, cfg *config.Config, pool *pgxpool.Pool, logge
 	book := texts.NewBook(cfg, texts.NewStore(pool, logger))
 	settings := site.NewStore(pool, cfg, logger)
 	settings.Load(ctx)
-	book.Org = func() mail.Org { return settings.MailOrg(ctx) }
+	book.Org = settings.MailOrg
 	return book
 }

@@ -24,7 +24,7 @@ func TestTicketMailShowsTheAssociationsLogo(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.Eventually(t, 5*time.Second, "the settings to reach the mails", func() bool {
-		return app.Server.SiteSettings.MailOrg(t.Context()).Logo != nil
+		return app.Server.SiteSettings.MailOrg().Logo != nil
 	})
 
 	ev := createEvent(t, app, testEvent{})

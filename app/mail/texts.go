@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"fmt"
+	"github.com/pepalumni/memberdb/app/config"
 	"io/fs"
 	"path"
 	"reflect"
@@ -26,6 +27,12 @@ type Org struct {
 	// Accent is the colour of the HTML part's buttons (#rrggbb); ""
 	// keeps the default blue.
 	Accent string
+}
+
+// ConfiguredOrg is the association as the configuration names it, which
+// mails say until the association sets its own name and address.
+func ConfiguredOrg(cfg *config.Config) Org {
+	return Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
 }
 
 // Texts renders one domain's mail texts: text/template files named

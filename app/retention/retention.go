@@ -56,7 +56,7 @@ var expiring = map[string]bool{"tokens": true, "sessions": true, "drafts": true}
 func New(cfg *config.Config, pool *pgxpool.Pool, book *mail.Book) *Purge {
 	r := cfg.Retain
 	if book == nil {
-		book = mail.NewBook(mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature})
+		book = mail.NewBook(mail.ConfiguredOrg(cfg))
 	}
 	notices := events.NewService(cfg, book)
 	before := func(p config.Period, f func(context.Context, pgx.Tx, time.Time) (persons.Purged, error)) func(context.Context, pgx.Tx, time.Time) (persons.Purged, error) {

@@ -100,7 +100,7 @@ func New(d Deps) (*Server, error) {
 		pool: d.Pool, logger: d.Logger, idle: &idleMemory{release: giveBack}, Metrics: metrics.New(d.Pool, d.Logger)}
 	s.texts = texts.NewStore(d.Pool, d.Logger)
 	s.book = texts.NewBook(d.Config, s.texts)
-	s.book.Org = func() mail.Org { return settings.MailOrg(context.Background()) }
+	s.book.Org = settings.MailOrg
 	if err := s.route(d); err != nil {
 		return nil, err
 	}

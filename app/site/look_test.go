@@ -42,7 +42,7 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	if path == "" || !strings.HasSuffix(path, ".svg") {
 		t.Fatalf("the home page's navigation shows no SVG logo")
 	}
-	if app.Server.SiteSettings.MailOrg(t.Context()).Logo != nil {
+	if app.Server.SiteSettings.MailOrg().Logo != nil {
 		t.Error("mails would carry an SVG logo, which mail readers do not show")
 	}
 	for _, p := range []string{"/events/", "/login/", "/register/"} {
@@ -67,7 +67,7 @@ func TestLogoUploadShowRemove(t *testing.T) {
 	if resp := postLogo(t, app, admin, "logo.png", png); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("PNG upload = %d", resp.StatusCode)
 	}
-	if org := app.Server.SiteSettings.MailOrg(t.Context()); org.LogoType != "image/png" || len(org.Logo) == 0 {
+	if org := app.Server.SiteSettings.MailOrg(); org.LogoType != "image/png" || len(org.Logo) == 0 {
 		t.Errorf("mails get no PNG logo (%q)", org.LogoType)
 	}
 	newPath := logoOf(t, app, "/")
@@ -184,7 +184,7 @@ func TestOrgFromSettings(t *testing.T) {
 		return strings.Contains(body, "Verein B") && strings.Contains(body, "mailto:kontakt@verein-b.example") &&
 			!strings.Contains(body, app.Config.OrgName) && !strings.Contains(body, app.Config.OrgEmail)
 	})
-	org := app.Server.SiteSettings.MailOrg(t.Context())
+	org := app.Server.SiteSettings.MailOrg()
 	if org.Name != "Verein B" || org.Email != "kontakt@verein-b.example" || org.Signature != "Verein B" {
 		t.Errorf("mail org %+v", org)
 	}

@@ -151,52 +151,54 @@ func load(ctx context.Context, q interface {
 	return &st, nil
 }
 
-// Org is the association as pages show it: the settings' name and contact
-// address, else the configuration's.
+// nameAndEmail are the association's name and contact address: the
+// settings' where set (st may be nil), else the configuration's.
+func (s *Store) nameAndEmail(st *Settings) (name, email string) {
+	name, email = s.cfg.OrgName, s.cfg.OrgEmail
+	if st != nil && st.OrgName != "" {
+		name = st.OrgName
+	}
+	if st != nil && st.ContactAddress != "" {
+		email = st.ContactAddress
+	}
+	return name, email
+}
+
+// Org is the association as pages show it.
 func (s *Store) Org(st *Settings) layout.Org {
-	org := layout.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite}
-	if st.OrgName != "" {
-		org.Name = st.OrgName
-	}
-	if st.ContactAddress != "" {
-		org.Email = st.ContactAddress
-	}
-	return org
+	name, email := s.nameAndEmail(st)
+	return layout.Org{Name: name, Email: email, Website: s.cfg.OrgWebsite}
 }
 
-// OrgName is the association's name: the settings', else the
-// configuration's (also when the settings cannot be read).
+// OrgName is the association's name (the configuration's also when the
+// settings cannot be read).
 func (s *Store) OrgName(ctx context.Context) string {
-	if st, err := s.Current(ctx); err == nil && st.OrgName != "" {
-		return st.OrgName
+	st, err := s.Current(ctx)
+	if err != nil {
+		st = nil
 	}
-	return s.cfg.OrgName
+	name, _ := s.nameAndEmail(st)
+	return name
 }
 
-// MailOrg is the association as mails name it, like Org, from the
-// settings last read (Load). It never reads the database itself: mails
-// are rendered inside the transaction that queues them, and a read there
-// would wait for a second connection from a pool a burst of such
-// transactions can all be holding. Before the first read it is the
-// configuration's, as a mail is better sent with the configured name than
-// not at all.
-func (s *Store) MailOrg(context.Context) mail.Org {
-	org := mail.Org{Name: s.cfg.OrgName, Email: s.cfg.OrgEmail, Website: s.cfg.OrgWebsite, Signature: s.cfg.OrgSignature}
+// MailOrg is the association as mails name it, from the settings last
+// read (Load). It never reads the database itself: mails are rendered
+// inside the transaction that queues them, and a read there would wait
+// for a second connection from a pool a burst of such transactions can
+// all be holding. Before the first read it is the configuration's, as a
+// mail is better sent with the configured name than not at all.
+func (s *Store) MailOrg() mail.Org {
 	s.mu.Lock()
 	st := s.cached
 	s.mu.Unlock()
+	org := mail.ConfiguredOrg(s.cfg)
+	org.Name, org.Email = s.nameAndEmail(st)
+	// A signature the configuration did not set apart is the name.
+	if org.Signature == s.cfg.OrgName {
+		org.Signature = org.Name
+	}
 	if st == nil {
 		return org
-	}
-	if st.OrgName != "" {
-		// A signature the configuration did not set apart is the name.
-		if org.Signature == s.cfg.OrgName {
-			org.Signature = st.OrgName
-		}
-		org.Name = st.OrgName
-	}
-	if st.ContactAddress != "" {
-		org.Email = st.ContactAddress
 	}
 	if st.Logo != nil && st.LogoType != "image/svg+xml" && len(st.Logo) <= maxMailLogo {
 		org.Logo, org.LogoType = st.Logo, st.LogoType

@@ -90,7 +90,7 @@ func NewStore(pool *pgxpool.Pool, logger *slog.Logger) *Store {
 // association of the configuration and use the texts edited in pool.
 // Commands and jobs outside the server use it as the server does.
 func NewBook(cfg *config.Config, store *Store) *mail.Book {
-	org := mail.Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
+	org := mail.ConfiguredOrg(cfg)
 	b := mail.NewBook(org)
 	b.Edits = store
 	return b

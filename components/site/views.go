@@ -2,6 +2,8 @@
 // and the first run's setup page.
 package site
 
+import "strings"
+
 // LookView is the look page: the logo and the accent colour, each with
 // its form and its error.
 type LookView struct {
@@ -34,4 +36,27 @@ type SetupForm struct {
 	MinLength      int
 	// Errors are by field name.
 	Errors map[string]string
+}
+
+// input is one labelled input of the site's forms.
+type input struct {
+	Name, Type, Label, Value string
+	// Error is the message when the value was refused; Help a line
+	// below the input.
+	Error, Help               string
+	Autocomplete, Placeholder string
+	MaxLength                 int
+	Required                  bool
+}
+
+// describedBy names the help line and the message the input has.
+func (in input) describedBy() string {
+	var ids []string
+	if in.Help != "" {
+		ids = append(ids, in.Name+"-help")
+	}
+	if in.Error != "" {
+		ids = append(ids, in.Name+"-error")
+	}
+	return strings.Join(ids, " ")
 }
