@@ -73,7 +73,20 @@ type linkLine struct{ Event, When, StatusText, Link string }
 // PersonalLink issues a new link to the participant's page of a
 // registration, valid as long as the event's links are.
 func (s *Service) PersonalLink(ctx context.Context, tx pgx.Tx, registrationID int64, ev *Event) (string, error) {
-	token, err := tokens.Issue(ctx, tx, tokens.Spec{
+	var b pgx.Batch
+	link, err := s.queueLink(&b, registrationID, ev)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return "", fmt.Errorf("events: personal link: %w", err)
+	}
+	return link, nil
+}
+
+// queueLink is PersonalLink with the token queued in b.
+func (s *Service) queueLink(b *pgx.Batch, registrationID int64, ev *Event) (string, error) {
+	token, err := tokens.Queue(b, tokens.Spec{
 		Purpose: tokens.RegistrationManage, SubjectID: registrationID, TTL: ev.LinkTTL(time.Now()),
 	})
 	if err != nil {
@@ -83,9 +96,14 @@ func (s *Service) PersonalLink(ctx context.Context, tx pgx.Tx, registrationID in
 }
 
 // participantMail queues text name to the registration's person with a
-// fresh personal link.
-func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, name string, data mailData) error {
-	link, err := s.PersonalLink(ctx, tx, reg.ID, ev)
+// fresh personal link. The link's token and the mail are written in one
+// round trip, together with the statements the caller queued in with
+// (which may be nil).
+func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, with *pgx.Batch, reg *Registration, ev *Event, name string, data mailData) error {
+	if with == nil {
+		with = &pgx.Batch{}
+	}
+	link, err := s.queueLink(with, reg.ID, ev)
 	if err != nil {
 		return err
 	}
@@ -115,14 +133,18 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, reg *Registrat
 	}
 	msg.Kind = "event_" + name
 	msg.PersonID, msg.EventID, msg.RegistrationID = reg.PersonID, ev.ID, reg.ID
-	if _, err := mail.Enqueue(ctx, tx, msg); err != nil {
+	if _, err := mail.Queue(with, msg); err != nil {
+		return fmt.Errorf("events: %s mail: %w", name, err)
+	}
+	if err := tx.SendBatch(ctx, with).Close(); err != nil {
 		return fmt.Errorf("events: %s mail: %w", name, err)
 	}
 	return nil
 }
 
-// mailStatus tells the participant the registration's new status.
-func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event, status string, position int) error {
+// mailStatus tells the participant the registration's new status; with
+// is as for participantMail.
+func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, with *pgx.Batch, reg *Registration, ev *Event, status string, position int) error {
 	name := map[string]string{
 		StatusConfirmed:   "registration_confirmed",
 		StatusWaitinglist: "registration_waitinglist",
@@ -133,21 +155,22 @@ func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, reg *Registration, 
 	if err != nil {
 		return err
 	}
-	return s.participantMail(ctx, tx, reg, ev, name, mailData{Position: position, Answers: answers})
+	return s.participantMail(ctx, tx, with, reg, ev, name, mailData{Position: position, Answers: answers})
 }
 
 func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {
-	return s.participantMail(ctx, tx, reg, ev, "registration_moved_up", mailData{})
+	return s.participantMail(ctx, tx, nil, reg, ev, "registration_moved_up", mailData{})
 }
 
 // mailState resends the link of an existing registration with its state
-// (a second registration attempt for the same event).
-func (s *Service) mailState(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {
+// (a second registration attempt for the same event); with is as for
+// participantMail.
+func (s *Service) mailState(ctx context.Context, tx pgx.Tx, with *pgx.Batch, reg *Registration, ev *Event) error {
 	pos, err := waitingPosition(ctx, tx, reg)
 	if err != nil {
 		return err
 	}
-	return s.participantMail(ctx, tx, reg, ev, "registration_state", mailData{Position: pos})
+	return s.participantMail(ctx, tx, with, reg, ev, "registration_state", mailData{Position: pos})
 }
 
 // mailNotify tells the event's organisers (notify_email), in German, about

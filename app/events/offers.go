@@ -103,7 +103,7 @@ func (s *Service) offerFreePlaces(ctx context.Context, tx pgx.Tx, ev *Event, act
 		}); err != nil {
 			return err
 		}
-		if err := s.participantMail(ctx, tx, reg, ev, "registration_offer", mailData{Deadline: deadline(expires, reg.Lang())}); err != nil {
+		if err := s.participantMail(ctx, tx, nil, reg, ev, "registration_offer", mailData{Deadline: deadline(expires, reg.Lang())}); err != nil {
 			return err
 		}
 	}
@@ -132,7 +132,7 @@ func (s *Service) TakeOffer(ctx context.Context, tx pgx.Tx, registrationID int64
 	}
 	ev.Confirmed++
 	ev.Offered--
-	if err := s.mailStatus(ctx, tx, reg, ev, StatusConfirmed, 0); err != nil {
+	if err := s.mailStatus(ctx, tx, nil, reg, ev, StatusConfirmed, 0); err != nil {
 		return Outcome{}, err
 	}
 	return Outcome{Changed: true, Status: StatusConfirmed}, s.mailNotify(ctx, tx, reg, ev, StatusConfirmed, 0)
@@ -157,7 +157,7 @@ func (s *Service) leaveWaitingList(ctx context.Context, tx pgx.Tx, reg *Registra
 	if _, err := setStatus(ctx, tx, reg, StatusCanceled, actor, false); err != nil {
 		return Outcome{}, err
 	}
-	if err := s.participantMail(ctx, tx, reg, ev, name, mailData{}); err != nil {
+	if err := s.participantMail(ctx, tx, nil, reg, ev, name, mailData{}); err != nil {
 		return Outcome{}, err
 	}
 	if err := s.mailNotify(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {

@@ -107,6 +107,10 @@ func pageDescription(ctx context.Context, ev *Event, head events.EventHeader) st
 // transaction. Registering again for the same event changes nothing but
 // mails the link with the current state; the answer is the same. A
 // cancelled registration is registered anew.
+//
+// This is the hottest request of a registration rush, so its writes go in
+// three round trips: the client's count with the person, the
+// registration, and the audit entries with the link and the mail.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	if !h.site.ParseForm(w, r) {
 		return
@@ -116,16 +120,19 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = addressing(r, ev)
-	if allowed, retry := h.registerByIP.Allow(r.Context(), h.clientKey(r)); !allowed {
-		h.tooMany(w, r, retry)
-		return
-	}
-	lang := i18n.LangOf(r.Context())
+	ctx := r.Context()
+	lang := i18n.LangOf(ctx)
 	name := oneLine(r.PostForm.Get("name"))
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	answers, errs := schema.Validate(fm, r.PostForm, lang)
 	h.checkPerson(r, ev, name, email, errs)
 	if len(errs) > 0 {
+		// Every attempt counts, not only those that get as far as the
+		// database.
+		if allowed, retry := h.registerByIP.Allow(ctx, h.clientKey(r)); !allowed {
+			h.tooMany(w, r, retry)
+			return
+		}
 		form := events.RegistrationForm{
 			Action:    r.URL.Path,
 			Fields:    append(h.personFields(r, ev, map[string]string{"name": name, "email": email}, errs), schema.View(fm, r.PostForm, errs, false)...),
@@ -139,21 +146,40 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	err = pgx.BeginFunc(r.Context(), h.pool, func(tx pgx.Tx) error {
-		personID, err := findOrCreatePerson(r.Context(), tx, name, email, lang)
+	var retry time.Duration
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		// A refused count rolls back the person found with it.
+		var b pgx.Batch
+		verdict := h.registerByIP.Queue(&b, h.clientKey(r))
+		person := persons.Queue(&b, persons.New{Name: name, Email: email, Language: lang})
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return err
+		}
+		if !verdict.OK {
+			retry = verdict.RetryAfter
+			return errTooMany
+		}
+		reg, created, err := createRegistration(ctx, tx, ev.ID, person, data)
 		if err != nil {
 			return err
 		}
-		regID, created, err := createRegistration(r.Context(), tx, ev.ID, personID, data)
-		if err != nil {
-			return err
+		with := &pgx.Batch{} // written with the mail
+		var entries []audit.Entry
+		if person.Created {
+			entries = append(entries, audit.Entry{
+				Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(person.ID, 10),
+				NewValue: audit.Value("created by event registration"),
+			})
 		}
-		reg, err := loadRegistration(r.Context(), tx, regID, false)
-		if err != nil {
-			return err
+		if created {
+			entries = append(entries, audit.Entry{
+				Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
+				Field: "status", NewValue: audit.Value(reg.Status),
+			})
 		}
+		audit.Queue(with, entries...)
 		if !created && reg.Status == StatusCanceled {
-			if created, err = reopenCanceled(r.Context(), tx, ev.ID, regID, data); err != nil {
+			if created, err = reopenCanceled(ctx, tx, ev.ID, reg.ID, data); err != nil {
 				return err
 			}
 			if created {
@@ -161,21 +187,28 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			} else {
 				// A concurrent submit reopened it first; the state mail
 				// below tells the state it has now.
-				if reg, err = loadRegistration(r.Context(), tx, regID, false); err != nil {
+				if reg, err = loadRegistration(ctx, tx, reg.ID, false); err != nil {
 					return err
 				}
 			}
 		}
 		if created {
-			return h.svc.mailStatus(r.Context(), tx, reg, ev, StatusPending, 0)
+			return h.svc.mailStatus(ctx, tx, with, reg, ev, StatusPending, 0)
 		}
 		// A repeated attempt mails the link again, but not without end:
 		// the address may be a stranger's.
-		if ok, _ := h.mailsByAddress.AllowIn(r.Context(), tx, strings.ToLower(email)); ok {
-			return h.svc.mailState(r.Context(), tx, reg, ev)
+		if ok, _ := h.mailsByAddress.AllowIn(ctx, tx, strings.ToLower(email)); ok {
+			return h.svc.mailState(ctx, tx, with, reg, ev)
 		}
-		return nil
+		if with.Len() == 0 {
+			return nil
+		}
+		return tx.SendBatch(ctx, with).Close()
 	})
+	if errors.Is(err, errTooMany) {
+		h.tooMany(w, r, retry)
+		return
+	}
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -183,42 +216,34 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	h.renderRegistration(w, r, http.StatusOK, ev, false, events.RegistrationForm{Sent: true, SentTo: email})
 }
 
-// findOrCreatePerson returns the person with email, creating it with name
-// and lang, and records a new person as made by the registration.
-func findOrCreatePerson(ctx context.Context, tx pgx.Tx, name, email string, lang i18n.Lang) (int64, error) {
-	id, created, err := persons.FindOrCreate(ctx, tx, persons.New{Name: name, Email: email, Language: lang})
-	if err != nil || !created {
-		return id, err
-	}
-	return id, audit.Record(ctx, tx, audit.Entry{
-		Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(id, 10),
-		NewValue: audit.Value("created by event registration"),
-	})
-}
+// errTooMany rolls back a registration its client's limit refused.
+var errTooMany = errors.New("events: too many registrations from this client")
 
-// createRegistration stores a pending registration, or finds the one the
-// person already has for the event (also one committed a moment ago by a
-// concurrent double submit).
-func createRegistration(ctx context.Context, tx pgx.Tx, eventID, personID int64, data []byte) (id int64, created bool, err error) {
+// createRegistration stores a pending registration of person, or finds
+// the one the person already has for the event (also one committed a
+// moment ago by a concurrent double submit). The caller records a new one
+// in the audit log.
+func createRegistration(ctx context.Context, tx pgx.Tx, eventID int64, person *persons.Found, data []byte) (reg *Registration, created bool, err error) {
 	const insert = `
 		INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, $3)
 		ON CONFLICT (event_id, person_id) DO NOTHING
-		RETURNING id`
-	err = tx.QueryRow(ctx, insert, eventID, personID, data).Scan(&id)
+		RETURNING id, status, version`
+	reg = &Registration{EventID: eventID, PersonID: person.ID, Data: data,
+		Name: person.Name, Email: person.Email, Language: person.Language}
+	err = tx.QueryRow(ctx, insert, eventID, person.ID, data).Scan(&reg.ID, &reg.Status, &reg.Version)
 	if err == nil {
-		return id, true, audit.Record(ctx, tx, audit.Entry{
-			Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(id, 10),
-			Field: "status", NewValue: audit.Value(StatusPending),
-		})
+		return reg, true, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, fmt.Errorf("events: create registration: %w", err)
+		return nil, false, fmt.Errorf("events: create registration: %w", err)
 	}
-	err = tx.QueryRow(ctx, `SELECT id FROM registrations WHERE event_id = $1 AND person_id = $2`, eventID, personID).Scan(&id)
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM registrations WHERE event_id = $1 AND person_id = $2`, eventID, person.ID).Scan(&id)
 	if err != nil {
-		return 0, false, fmt.Errorf("events: find registration: %w", err)
+		return nil, false, fmt.Errorf("events: find registration: %w", err)
 	}
-	return id, false, nil
+	reg, err = loadRegistration(ctx, tx, id, false)
+	return reg, false, err
 }
 
 // reopenCanceled turns the person's cancelled registration back into a

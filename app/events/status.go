@@ -44,8 +44,27 @@ type Outcome struct {
 // registrations alone: their foreign key takes only KEY SHARE on the event
 // row, so a rush of sign-ups does not queue behind the confirmations.
 func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
+	ev, err := lockEventWhere(ctx, tx, `e.id = $1`, eventID)
+	if err != nil {
+		return nil, err
+	}
+	err = tx.QueryRow(ctx, `SELECT `+countColumns+` FROM event_counts c WHERE c.event_id = $1`, eventID).
+		Scan(&ev.Confirmed, &ev.Waiting, &ev.Offered)
+	if err != nil {
+		return nil, fmt.Errorf("events: registration counts: %w", err)
+	}
+	return ev, nil
+}
+
+// countColumns are an event's counts (event_counts c) as Event holds them.
+const countColumns = `c.confirmed, c.waiting,
+	(SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = c.event_id AND o.state = 'open')::int AS offered`
+
+// lockEventWhere locks the one event where selects (with arg as $1),
+// without its counts.
+func lockEventWhere(ctx context.Context, tx pgx.Tx, where string, arg int64) (*Event, error) {
 	rows, err := tx.Query(ctx, `SELECT `+eventFields+`, 0 AS confirmed, 0 AS waiting, 0 AS offered
-		FROM events e WHERE e.id = $1 FOR NO KEY UPDATE`, eventID)
+		FROM events e WHERE `+where+` FOR NO KEY UPDATE`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
 	}
@@ -56,32 +75,38 @@ func lockEvent(ctx context.Context, tx pgx.Tx, eventID int64) (*Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("events: lock event: %w", err)
 	}
-	err = tx.QueryRow(ctx, `SELECT confirmed, waiting,
-			(SELECT count(*) FROM waitinglist_offers WHERE event_id = $1 AND state = 'open')::int
-		FROM event_counts WHERE event_id = $1`, eventID).Scan(&ev.Confirmed, &ev.Waiting, &ev.Offered)
-	if err != nil {
-		return nil, fmt.Errorf("events: registration counts: %w", err)
-	}
 	return ev, nil
 }
 
 // lockRegistration locks the event of registration id, then the
-// registration itself.
+// registration itself, reading the event's counts with it: two statements,
+// as in lockEvent the second starts once the event's lock is held.
 func lockRegistration(ctx context.Context, tx pgx.Tx, id int64) (*Registration, *Event, error) {
-	var eventID int64
-	err := tx.QueryRow(ctx, `SELECT event_id FROM registrations WHERE id = $1`, id).Scan(&eventID)
+	ev, err := lockEventWhere(ctx, tx, `e.id = (SELECT event_id FROM registrations WHERE id = $1)`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+registrationColumns+`, `+countColumns+`
+		FROM registrations r JOIN persons p ON p.id = r.person_id JOIN event_counts c ON c.event_id = r.event_id
+		WHERE r.id = $1 FOR UPDATE OF r`, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("events: lock registration: %w", err)
+	}
+	type counted struct {
+		Registration
+		Confirmed int `db:"confirmed"`
+		Waiting   int `db:"waiting"`
+		Offered   int `db:"offered"`
+	}
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[counted])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("events: find registration: %w", err)
+		return nil, nil, fmt.Errorf("events: lock registration: %w", err)
 	}
-	ev, err := lockEvent(ctx, tx, eventID)
-	if err != nil {
-		return nil, nil, err
-	}
-	reg, err := loadRegistration(ctx, tx, id, true)
-	return reg, ev, err
+	ev.Confirmed, ev.Waiting, ev.Offered = row.Confirmed, row.Waiting, row.Offered
+	return &row.Registration, ev, nil
 }
 
 // Confirm is the participant confirming a pending registration (or
@@ -114,7 +139,7 @@ func (s *Service) Confirm(ctx context.Context, tx pgx.Tx, registrationID int64, 
 	if err != nil {
 		return out, err
 	}
-	if err := s.mailStatus(ctx, tx, reg, ev, next, out.Position); err != nil {
+	if err := s.mailStatus(ctx, tx, nil, reg, ev, next, out.Position); err != nil {
 		return out, err
 	}
 	return out, s.mailNotify(ctx, tx, reg, ev, next, out.Position)
@@ -137,7 +162,7 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 		return Outcome{}, err
 	}
 	out := Outcome{Changed: true, Status: StatusCanceled}
-	if err := s.mailStatus(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {
+	if err := s.mailStatus(ctx, tx, nil, reg, ev, StatusCanceled, 0); err != nil {
 		return out, err
 	}
 	if err := s.mailNotify(ctx, tx, reg, ev, StatusCanceled, 0); err != nil {
@@ -189,7 +214,7 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 		return out, err
 	}
 	if status != StatusPending {
-		if err := s.mailStatus(ctx, tx, reg, ev, status, out.Position); err != nil {
+		if err := s.mailStatus(ctx, tx, nil, reg, ev, status, out.Position); err != nil {
 			return out, err
 		}
 	}
@@ -270,7 +295,16 @@ func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string,
 		WHERE id = $1
 		RETURNING confirmed_at, canceled_at, version, checkin_code`
 	old := reg.Status
-	if err := tx.QueryRow(ctx, q, reg.ID, status, stampConfirmed).Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version, &reg.CheckinCode); err != nil {
+	// The change and its audit entry in one round trip.
+	var b pgx.Batch
+	b.Queue(q, reg.ID, status, stampConfirmed).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&reg.ConfirmedAt, &reg.CanceledAt, &reg.Version, &reg.CheckinCode)
+	})
+	audit.Queue(&b, audit.Entry{
+		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
+		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),
+	})
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 		return false, fmt.Errorf("events: set status: %w", err)
 	}
 	reg.Status = status
@@ -286,10 +320,7 @@ func setStatus(ctx context.Context, tx pgx.Tx, reg *Registration, status string,
 			return false, err
 		}
 	}
-	return offerClosed && status != StatusConfirmed, audit.Record(ctx, tx, audit.Entry{
-		UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
-		Field: "status", OldValue: audit.Value(old), NewValue: audit.Value(status),
-	})
+	return offerClosed && status != StatusConfirmed, nil
 }
 
 func (s *Service) outcome(ctx context.Context, tx pgx.Tx, reg *Registration, changed bool) (Outcome, error) {

@@ -94,38 +94,37 @@ func AttachmentName(name string) string {
 	return name
 }
 
-// attach stores the attachments of mail id: new content as a blob, and a
-// reference to the blob for each, under a name AttachmentName cleaned.
-func attach(ctx context.Context, tx pgx.Tx, id int64, atts []Attachment) error {
-	names := make([]string, len(atts))
-	types := make([]string, len(atts))
-	sums := make([][]byte, len(atts))
-	inline := make([]bool, len(atts))
-	for i, a := range atts {
-		names[i], types[i], sums[i], inline[i] = AttachmentName(a.Filename), a.ContentType, a.Blob, a.Inline
-		if sums[i] != nil {
-			continue
-		}
-		content := a.Content
-		if content == nil {
-			content = []byte{} // nil would be NULL
-		}
-		sum, err := storeBlob(ctx, tx, `SELECT $1::bytea`, content)
-		if err != nil {
-			return err
-		}
-		sums[i] = sum
-	}
-	const q = `
-		INSERT INTO mail_attachments (mail_id, filename, content_type, blob_sha256, inline)
-		SELECT $1, a.filename, a.content_type, a.sha256, a.inline
-		FROM unnest($2::text[], $3::text[], $4::bytea[], $5::boolean[]) WITH ORDINALITY AS a (filename, content_type, sha256, inline, n)
-		ORDER BY a.n`
-	if _, err := tx.Exec(ctx, q, id, names, types, sums, inline); err != nil {
-		return fmt.Errorf("mail: enqueue attachments: %w", err)
-	}
-	return nil
-}
+// enqueueSQL writes a mail and its attachments in one statement, for
+// Queue. Content not stored yet becomes a blob as storeBlob does it: an
+// existing blob is locked against deletion, a missing one inserted. A blob
+// another transaction commits while this statement runs is neither held
+// nor added; the attachment's foreign key, checked at the end of the
+// statement, finds it then and locks it.
+const enqueueSQL = `
+	WITH m AS (
+	    INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
+	                             reply_to, subject, body_text, body_html)
+	    VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)
+	    RETURNING id),
+	a AS MATERIALIZED (
+	    SELECT n, filename, content_type, inline, coalesce(sum, sha256(content)) AS sha256, content
+	    FROM unnest($13::text[], $14::text[], $15::boolean[], $16::bytea[], $17::bytea[])
+	         WITH ORDINALITY AS u (filename, content_type, inline, sum, content, n)),
+	held AS (
+	    SELECT b.sha256 FROM mail_blobs b
+	    WHERE b.sha256 IN (SELECT sha256 FROM a WHERE content IS NOT NULL)
+	    FOR KEY SHARE),
+	added AS (
+	    INSERT INTO mail_blobs (sha256, content)
+	    SELECT DISTINCT ON (sha256) sha256, content FROM a
+	    WHERE content IS NOT NULL AND sha256 NOT IN (SELECT sha256 FROM held)
+	    ON CONFLICT DO NOTHING),
+	attached AS (
+	    INSERT INTO mail_attachments (mail_id, filename, content_type, blob_sha256, inline)
+	    SELECT m.id, a.filename, a.content_type, a.sha256, a.inline FROM m, a ORDER BY a.n)
+	-- NOTIFY rides along: it is delivered only at commit, and not at all
+	-- on rollback.
+	SELECT id, pg_notify($12, '') FROM m`
 
 // deleteTries bounds the retries of DeleteUnusedBlobs.
 const deleteTries = 3

@@ -58,28 +58,48 @@ const Notify = "mail_outbox"
 // woken when tx commits. Attachment contents are stored once however many
 // mails carry them.
 func Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
-	if err := m.validate(); err != nil {
+	var b pgx.Batch
+	id, err := Queue(&b, m)
+	if err != nil {
 		return 0, err
 	}
-	const q = `
-		INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
-		                         reply_to, subject, body_text, body_html)
-		VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)
-		RETURNING id, pg_notify($12, '')`
-	// NOTIFY rides along with the INSERT: one round trip per mail counts
-	// when an organiser writes to 2,000 participants. It is delivered only
-	// at commit, and not at all on rollback.
-	var id int64
-	err := tx.QueryRow(ctx, q, m.Kind, m.PersonID, m.EventID, m.RegistrationID,
-		nonNil(m.To), nonNil(m.Cc), nonNil(m.Bcc), m.ReplyTo, m.Subject, m.Text, m.HTML, Notify).Scan(&id, nil)
-	if err != nil {
-		return 0, fmt.Errorf("mail: enqueue: %w", err)
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return 0, err
 	}
-	if len(m.Attachments) > 0 {
-		if err := attach(ctx, tx, id, m.Attachments); err != nil {
-			return 0, err
+	return *id, nil
+}
+
+// Queue validates m and queues its writing to the outbox in b, which the
+// caller sends in its transaction together with its own statements: a
+// registration's mail costs no round trip of its own. The id is set once
+// the batch is sent.
+func Queue(b *pgx.Batch, m Message) (*int64, error) {
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(m.Attachments))
+	types := make([]string, len(m.Attachments))
+	sums := make([][]byte, len(m.Attachments))
+	contents := make([][]byte, len(m.Attachments))
+	inline := make([]bool, len(m.Attachments))
+	for i, a := range m.Attachments {
+		names[i], types[i], sums[i], inline[i] = AttachmentName(a.Filename), a.ContentType, a.Blob, a.Inline
+		if a.Blob == nil {
+			contents[i] = a.Content
+			if contents[i] == nil {
+				contents[i] = []byte{} // nil would be NULL
+			}
 		}
 	}
+	id := new(int64)
+	b.Queue(enqueueSQL, m.Kind, m.PersonID, m.EventID, m.RegistrationID,
+		nonNil(m.To), nonNil(m.Cc), nonNil(m.Bcc), m.ReplyTo, m.Subject, m.Text, m.HTML, Notify,
+		names, types, inline, sums, contents).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(id, nil); err != nil {
+			return fmt.Errorf("mail: enqueue: %w", err)
+		}
+		return nil
+	})
 	return id, nil
 }
 

@@ -35,19 +35,42 @@ type New struct {
 // ends; concurrent calls for one address meet in the unique index, where
 // one inserts and the others wait for it and then find its row.
 func FindOrCreate(ctx context.Context, tx pgx.Tx, p New) (id int64, created bool, err error) {
+	var b pgx.Batch
+	found := Queue(&b, p)
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return 0, false, err
+	}
+	return found.ID, found.Created, nil
+}
+
+// Found is the person FindOrCreate finds or creates, as stored: an
+// existing person's name and language, not the ones typed.
+type Found struct {
+	ID       int64
+	Created  bool
+	Name     string
+	Email    string
+	Language string
+}
+
+// Queue is FindOrCreate for a caller that sends a batch in its
+// transaction; the person is set once b is sent.
+func Queue(b *pgx.Batch, p New) *Found {
 	const q = `
 		INSERT INTO persons (name, email, language, email_valid, membership_status, membership_type)
 		VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, ''))
 		ON CONFLICT (lower(email)) DO UPDATE SET email = persons.email
-		RETURNING id, xmax = 0`
+		RETURNING id, xmax = 0, name, email, language`
 	lang := p.Language
 	if lang == "" {
 		lang = i18n.Langs[0]
 	}
-	err = tx.QueryRow(ctx, q, p.Name, p.Email, string(lang), p.EmailValid, p.MembershipStatus, p.MembershipType).
-		Scan(&id, &created)
-	if err != nil {
-		return 0, false, fmt.Errorf("persons: find or create: %w", err)
-	}
-	return id, created, nil
+	found := &Found{}
+	b.Queue(q, p.Name, p.Email, string(lang), p.EmailValid, p.MembershipStatus, p.MembershipType).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(&found.ID, &found.Created, &found.Name, &found.Email, &found.Language); err != nil {
+			return fmt.Errorf("persons: find or create: %w", err)
+		}
+		return nil
+	})
+	return found
 }

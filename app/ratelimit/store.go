@@ -125,76 +125,74 @@ func (d *dbCounts) failed(ctx context.Context, op string, err error) {
 // equal to those written.
 func micro(t time.Time) time.Time { return t.Round(time.Microsecond) }
 
-func (l *Limiter) allowDB(ctx context.Context, in pgx.Tx, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
-	now, key = micro(now), storable(key)
-	if in == nil {
-		return l.allowBatch(ctx, key, now)
-	}
-	err = l.db.locked(ctx, in, key, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3`,
-			l.db.name, key, now.Add(-l.per)); err != nil {
-			return err
-		}
-		var count int
-		var first *time.Time
-		if err := tx.QueryRow(ctx, `SELECT count(*), min(at) FROM rate_limit_events WHERE limiter = $1 AND key = $2`,
-			l.db.name, key).Scan(&count, &first); err != nil {
-			return err
-		}
-		if count >= l.n {
-			ok, retryAfter = false, first.Add(l.per).Sub(now)
-			return nil
-		}
-		ok = true
-		_, err := tx.Exec(ctx, `INSERT INTO rate_limit_events (limiter, key, at, expires_at) VALUES ($1, $2, $3, $4)`,
-			l.db.name, key, now, now.Add(l.per))
-		return err
-	})
-	return ok, retryAfter, err
+// allowSQL counts an event, after the key's lock is granted (by the
+// statement before it, so that this one's snapshot sees every event
+// counted before): it drops the events that left the window, counts the
+// rest and adds this one if there is room. The count leaves out the rows
+// it deletes, which the statement's snapshot still holds.
+const allowSQL = `
+	WITH gone AS (DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3),
+	live AS (SELECT count(*) AS n, min(at) AS first FROM rate_limit_events
+	         WHERE limiter = $1 AND key = $2 AND at > $3),
+	added AS (INSERT INTO rate_limit_events (limiter, key, at, expires_at) SELECT $1, $2, $4, $5 FROM live WHERE n < $6)
+	SELECT n < $6, first FROM live`
+
+// Verdict is a limiter's answer, known once the batch it was queued in
+// has been sent.
+type Verdict struct {
+	OK         bool
+	RetryAfter time.Duration
 }
 
-// allowBatch is allowDB in a transaction of its own, sent as one batch:
-// the statements run one after the other in one implicit transaction
-// holding the key's lock, as in locked, but cost one round trip instead
-// of six (a registration passes a limiter on every POST).
-func (l *Limiter) allowBatch(ctx context.Context, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
-	defer cancel()
+// Queue is AllowIn for a caller that sends a batch in its transaction: the
+// event is counted by the statements queued in b, and the verdict is set
+// once b is sent (a limiter in memory answers at once). A failed count
+// fails the batch, and so the caller's transaction; send b before any
+// write the verdict should prevent.
+func (l *Limiter) Queue(b *pgx.Batch, key string) *Verdict {
+	v := &Verdict{}
+	if l.db == nil {
+		v.OK, v.RetryAfter = l.AllowIn(context.Background(), nil, key)
+		return v
+	}
+	l.queueAllow(b, storable(key), micro(l.clock()), v)
+	return v
+}
+
+// queueAllow queues the key's lock and allowSQL in b: one round trip, in
+// the caller's transaction or in the implicit one of the batch.
+func (l *Limiter) queueAllow(b *pgx.Batch, key string, now time.Time, v *Verdict) {
 	name := l.db.name
-	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))`, name, key)
-	b.Queue(`DELETE FROM rate_limit_events WHERE limiter = $1 AND key = $2 AND at <= $3`, name, key, now.Add(-l.per))
-	// Each statement reads what the ones before it committed into the
-	// transaction, so the count sees the deletion and every event counted
-	// before the lock was granted.
-	b.Queue(`
-		INSERT INTO rate_limit_events (limiter, key, at, expires_at)
-		SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM rate_limit_events WHERE limiter = $1 AND key = $2) < $5
-		RETURNING true`, name, key, now, now.Add(l.per), l.n)
-	b.Queue(`SELECT min(at) FROM rate_limit_events WHERE limiter = $1 AND key = $2`, name, key)
-	br := l.db.store.pool.SendBatch(ctx, b)
-	defer func() {
-		if cerr := br.Close(); err == nil {
-			err = cerr
+	b.Queue(allowSQL, name, key, now.Add(-l.per), now, now.Add(l.per), l.n).QueryRow(func(row pgx.Row) error {
+		var first *time.Time
+		if err := row.Scan(&v.OK, &first); err != nil {
+			return err
 		}
-	}()
-	for range 2 {
-		if _, err := br.Exec(); err != nil {
-			return false, 0, err
+		if !v.OK && first != nil {
+			v.RetryAfter = first.Add(l.per).Sub(now)
 		}
+		return nil
+	})
+}
+
+// allowDB counts in tx when there is one, else in a transaction of its
+// own (the implicit one of a batch, holding the key's lock as locked
+// does). In tx, a failure has failed tx as well: a caller that got this
+// far would fail anyway if the database were gone.
+func (l *Limiter) allowDB(ctx context.Context, in pgx.Tx, key string, now time.Time) (ok bool, retryAfter time.Duration, err error) {
+	now, key = micro(now), storable(key)
+	var b pgx.Batch
+	var v Verdict
+	l.queueAllow(&b, key, now, &v)
+	if in != nil {
+		err = in.SendBatch(ctx, &b).Close()
+	} else {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+		defer cancel()
+		err = l.db.store.pool.SendBatch(ctx, &b).Close()
 	}
-	err = br.QueryRow().Scan(&ok)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return false, 0, err
-	}
-	var first *time.Time
-	if err := br.QueryRow().Scan(&first); err != nil {
-		return false, 0, err
-	}
-	if !ok && first != nil {
-		retryAfter = first.Add(l.per).Sub(now)
-	}
-	return ok, retryAfter, nil
+	return v.OK, v.RetryAfter, err
 }
 
 func (l *Limiter) undoDB(ctx context.Context, key string) error {

@@ -48,22 +48,33 @@ type Spec struct {
 
 // Issue stores a new token inside tx and returns the string for the link.
 func Issue(ctx context.Context, tx pgx.Tx, s Spec) (string, error) {
+	var b pgx.Batch
+	token, err := Queue(&b, s)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Queue queues storing a new token in b and returns the string for the
+// link: the caller sends it with the mail that carries the link, in one
+// round trip. The token is valid once b is sent and its transaction
+// commits.
+func Queue(b *pgx.Batch, s Spec) (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", fmt.Errorf("tokens: %w", err)
 	}
 	if s.Supersede {
-		const q = `UPDATE tokens SET used_at = now()
-			WHERE purpose = $1 AND subject_id = $2 AND used_at IS NULL`
-		if _, err := tx.Exec(ctx, q, s.Purpose, s.SubjectID); err != nil {
-			return "", fmt.Errorf("tokens: supersede: %w", err)
-		}
+		b.Queue(`UPDATE tokens SET used_at = now() WHERE purpose = $1 AND subject_id = $2 AND used_at IS NULL`,
+			s.Purpose, s.SubjectID)
 	}
-	const q = `INSERT INTO tokens (hash, purpose, subject_id, expires_at, single_use)
-		VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)`
-	if _, err := tx.Exec(ctx, q, hash(raw), s.Purpose, s.SubjectID, s.TTL.Seconds(), s.SingleUse); err != nil {
-		return "", fmt.Errorf("tokens: issue: %w", err)
-	}
+	b.Queue(`INSERT INTO tokens (hash, purpose, subject_id, expires_at, single_use)
+		VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)`,
+		hash(raw), s.Purpose, s.SubjectID, s.TTL.Seconds(), s.SingleUse)
 	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
