@@ -15,6 +15,7 @@ import (
 // used because idle backends report it up to 10 s late.
 type Counts struct {
 	Statements, WriteTxs, Registrations int64
+	CPU                                 CPU
 }
 
 // benchMark tags the benchmark's own queries so that Counts leaves them out.
@@ -51,17 +52,21 @@ type Cost struct {
 	What                 string
 	Clients              int
 	Statements, WriteTxs float64
+	// Memberdb, Postgres and Bench are milliseconds of CPU per
+	// registration (see CPU).
+	Memberdb, Postgres, Bench float64
 }
 
 // logTopStatements logs the statements of pool's database that ran most
-// often since the last reset of pg_stat_statements, per registration, so
-// a run shows where its statements go; then resets the counters.
+// often since the last reset of pg_stat_statements, per registration: how
+// often, and their execution time (without parsing, planning and the
+// protocol), so a run shows where its statements go.
 func (b *Bench) logTopStatements(ctx context.Context, pool *pgxpool.Pool, registrations int64) {
 	if registrations <= 0 {
 		return
 	}
 	const q = `
-		SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+		SELECT calls, total_exec_time, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 		  AND query NOT LIKE '%` + benchMark + `%'
 		ORDER BY calls DESC LIMIT 30 ` + benchMark
@@ -73,9 +78,10 @@ func (b *Bench) logTopStatements(ctx context.Context, pool *pgxpool.Pool, regist
 	defer rows.Close()
 	for rows.Next() {
 		var calls int64
+		var total float64
 		var text string
-		if rows.Scan(&calls, &text) == nil {
-			b.logf("    %6.2f × %s", float64(calls)/float64(registrations), text)
+		if rows.Scan(&calls, &total, &text) == nil {
+			b.logf("    %6.2f × %6.3f ms  %s", float64(calls)/float64(registrations), total/float64(registrations), text)
 		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
+	"strconv"
 )
 
 // issue22Goals are the goals of issue 22 as it numbers them; the report
@@ -61,11 +63,15 @@ func writeCosts(w io.Writer, costs []Cost) {
 	if len(costs) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nWhat one registration (register + confirm, mails sent) costs PostgreSQL: statements "+
-		"(pg_stat_statements, without BEGIN/COMMIT) and write transactions (each a commit waiting for the WAL flush):")
-	fmt.Fprintln(w, "\n| run | clients | statements | write transactions |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	fmt.Fprintln(w, "\nWhat one registration (register + confirm, mails sent) costs: statements "+
+		"(pg_stat_statements, without BEGIN/COMMIT), write transactions (each a commit waiting for the WAL flush), "+
+		"and milliseconds of CPU of memberdb (with its mail worker), of PostgreSQL (every backend) and of the load generator "+
+		"(this process: HTTP clients, SMTP sink, direct-SQL client). The machine has "+strconv.Itoa(runtime.NumCPU())+
+		" CPUs, so a rate of r registrations/s can cost at most "+strconv.Itoa(runtime.NumCPU())+"000/r ms in all:")
+	fmt.Fprintln(w, "\n| run | clients | statements | write transactions | CPU memberdb | CPU PostgreSQL | CPU load generator | CPU in all |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
 	for _, c := range costs {
-		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f |\n", c.What, c.Clients, c.Statements, c.WriteTxs)
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f | %.2f ms | %.2f ms | %.2f ms | %.2f ms |\n", c.What, c.Clients, c.Statements, c.WriteTxs,
+			c.Memberdb, c.Postgres, c.Bench, c.Memberdb+c.Postgres+c.Bench)
 	}
 }

@@ -174,6 +174,7 @@ func (b *Bench) counts(ctx context.Context, pool *pgxpool.Pool) Counts {
 	if err != nil {
 		b.logf("  %v", err)
 	}
+	c.CPU = b.readCPU(ctx)
 	return c
 }
 
@@ -181,8 +182,13 @@ func (b *Bench) counts(ctx context.Context, pool *pgxpool.Pool) Counts {
 func (b *Bench) addCost(ctx context.Context, pool *pgxpool.Pool, before Counts, what string, clients int) {
 	after := b.counts(ctx, pool)
 	if st, tx, ok := after.PerRegistration(before); ok && before.WriteTxs > 0 {
-		b.Costs = append(b.Costs, Cost{What: what, Clients: clients, Statements: st, WriteTxs: tx})
-		b.logf("  %s: %.1f statements, %.2f write transactions per registration; most frequent:", what, st, tx)
+		n := after.Registrations - before.Registrations
+		used := after.CPU.sub(before.CPU)
+		cost := Cost{What: what, Clients: clients, Statements: st, WriteTxs: tx,
+			Memberdb: per(used.Memberdb, n), Postgres: per(used.Postgres, n), Bench: per(used.Bench, n)}
+		b.Costs = append(b.Costs, cost)
+		b.logf("  %s: %.1f statements, %.2f write transactions per registration; CPU ms: memberdb %.2f, PostgreSQL %.2f, load generator %.2f; most frequent:",
+			what, st, tx, cost.Memberdb, cost.Postgres, cost.Bench)
 		b.logTopStatements(ctx, pool, after.Registrations-before.Registrations)
 	}
 }

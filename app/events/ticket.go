@@ -1,15 +1,10 @@
 package events
 
 import (
-	"bytes"
 	"fmt"
 	"html"
-	"image"
-	"image/color"
-	"image/png"
 	"strconv"
 	"strings"
-	"sync"
 
 	qr "github.com/piglig/go-qr"
 )
@@ -99,56 +94,3 @@ func TicketSVG(code, label string) (string, error) {
 	return b.String(), nil
 }
 
-// TicketPNG draws the code's QR code as a PNG for mails, whose readers
-// show no inline SVG.
-func TicketPNG(code string) ([]byte, error) {
-	q, err := ticketQR(code)
-	if err != nil {
-		return nil, err
-	}
-	// Drawn here rather than by the QR library, which sets each pixel of
-	// an RGBA image through colour conversion and compresses it hard: that
-	// took most of memberdb's CPU in a registration rush (each
-	// confirmation mails a ticket). Two colours, written straight into the
-	// pixels, compressed fast.
-	const scale = 8
-	side := (q.Size() + 2*quietZone) * scale
-	img := image.NewPaletted(image.Rect(0, 0, side, side), ticketPalette)
-	for y := range q.Size() {
-		for x := range q.Size() {
-			if !q.Module(x, y) {
-				continue
-			}
-			x0, y0 := (x+quietZone)*scale, (y+quietZone)*scale
-			for dy := range scale {
-				row := img.Pix[(y0+dy)*img.Stride+x0:]
-				for dx := range scale {
-					row[dx] = 1
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &ticketPNGBuffers}
-	if err := enc.Encode(&b, img); err != nil {
-		return nil, fmt.Errorf("events: ticket PNG: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
-// pngBuffers keeps the PNG encoder's buffers (its compressor alone is about
-// a megabyte) for the next ticket.
-type pngBuffers struct{ pool sync.Pool }
-
-func (p *pngBuffers) Get() *png.EncoderBuffer {
-	b, _ := p.pool.Get().(*png.EncoderBuffer)
-	return b
-}
-
-func (p *pngBuffers) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
-
-var ticketPNGBuffers pngBuffers
-
-// ticketPalette is white (index 0, so a new image is all quiet zone) and
-// black.
-var ticketPalette = color.Palette{color.White, color.Black}

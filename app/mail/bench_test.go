@@ -1,8 +1,11 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,4 +75,32 @@ func BenchmarkDelivery(b *testing.B) {
 		elapsed += time.Since(start)
 	}
 	b.ReportMetric(float64(w.Delivered())/elapsed.Seconds(), "mails/s")
+}
+
+// BenchmarkEnqueueTicketMail is a confirmation's mail: text, HTML, and two
+// attachments of new content (the ticket's QR code, the calendar entry),
+// each in a transaction of its own. The blobs pile up as it runs, so a
+// lookup that scanned them would show as time growing with -benchtime.
+func BenchmarkEnqueueTicketMail(b *testing.B) {
+	app := apptest.Start(b)
+	app.Worker.Stop()
+	text := strings.Repeat("Hallo Bench Person, du bist angemeldet.\n", 25)
+	html := strings.Repeat("<p>Hallo Bench Person, du bist angemeldet.</p>\n", 60)
+	for b.Loop() {
+		qr := []byte(rand.Text() + rand.Text())
+		m := mail.Message{
+			Kind: "event_registration_confirmed", To: []string{"p@example.org"}, Subject: "Angemeldet", Text: text, HTML: html,
+			Attachments: []mail.Attachment{
+				{Filename: "ticket.png", ContentType: "image/png", Content: bytes.Repeat(qr, 100), Inline: true},
+				{Filename: "fest.ics", ContentType: "text/calendar", Content: []byte("BEGIN:VCALENDAR\n" + rand.Text())},
+			},
+		}
+		err := pgx.BeginFunc(context.Background(), app.Pool, func(tx pgx.Tx) error {
+			_, err := mail.Enqueue(context.Background(), tx, m)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }

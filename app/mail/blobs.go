@@ -99,7 +99,9 @@ func AttachmentName(name string) string {
 // existing blob is locked against deletion, a missing one inserted. A blob
 // another transaction commits while this statement runs is neither held
 // nor added; the attachment's foreign key, checked at the end of the
-// statement, finds it then and locks it.
+// statement, finds it then and locks it. The blobs are looked up by the
+// SHA-256 sums the app computed ($16), so that the lookup is an index scan
+// however many blobs there are.
 const enqueueSQL = `
 	WITH m AS (
 	    INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
@@ -107,13 +109,9 @@ const enqueueSQL = `
 	    VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)
 	    RETURNING id),
 	a AS MATERIALIZED (
-	    SELECT n, filename, content_type, inline, coalesce(sum, sha256(content)) AS sha256, content
-	    FROM unnest($13::text[], $14::text[], $15::boolean[], $16::bytea[], $17::bytea[])
-	         WITH ORDINALITY AS u (filename, content_type, inline, sum, content, n)),
-	held AS (
-	    SELECT b.sha256 FROM mail_blobs b
-	    WHERE b.sha256 IN (SELECT sha256 FROM a WHERE content IS NOT NULL)
-	    FOR KEY SHARE),
+	    SELECT * FROM unnest($13::text[], $14::text[], $15::boolean[], $16::bytea[], $17::bytea[])
+	         WITH ORDINALITY AS u (filename, content_type, inline, sha256, content, n)),
+	held AS (SELECT b.sha256 FROM mail_blobs b WHERE b.sha256 = ANY ($16::bytea[]) FOR KEY SHARE),
 	added AS (
 	    INSERT INTO mail_blobs (sha256, content)
 	    SELECT DISTINCT ON (sha256) sha256, content FROM a

@@ -5,6 +5,7 @@ package mail
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -89,6 +90,8 @@ func Queue(b *pgx.Batch, m Message) (*int64, error) {
 			if contents[i] == nil {
 				contents[i] = []byte{} // nil would be NULL
 			}
+			sum := sha256.Sum256(contents[i])
+			sums[i] = sum[:]
 		}
 	}
 	id := new(int64)
