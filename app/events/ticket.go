@@ -93,4 +93,3 @@ func TicketSVG(code, label string) (string, error) {
 	b.WriteString(`"/></svg>`)
 	return b.String(), nil
 }
-
