@@ -131,7 +131,7 @@ func (s *Server) route(d Deps) error {
 	}
 	mux := chi.NewRouter()
 	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, s.Metrics.Middleware, site.AccessLog, site.Recover, web.SecurityHeaders,
-		middleware.Compress(1, "text/html", "text/css", "text/plain", "text/javascript",
+		web.Compress("text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
 	// The error pages show flashes and speak the user's language, so they
 	// run inside the session and language middleware too.
