@@ -230,6 +230,7 @@ func SeedRegistrations(ctx context.Context, pool *pgxpool.Pool, ev int64, from, 
 	if _, err := pool.Exec(ctx, q, ev, from, to); err != nil {
 		return fmt.Errorf("seeding registrations %d to %d: %w", from+1, to, err)
 	}
-	_, err := pool.Exec(ctx, `ANALYZE persons, registrations`)
+	// As after SeedPersons: rows marked visible, as in a table in use.
+	_, err := pool.Exec(ctx, `VACUUM ANALYZE persons, registrations`)
 	return err
 }
