@@ -103,11 +103,7 @@ func AttachmentName(name string) string {
 // SHA-256 sums the app computed ($16), so that the lookup is an index scan
 // however many blobs there are.
 const enqueueSQL = `
-	WITH m AS (
-	    INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
-	                             reply_to, subject, body_text, body_html)
-	    VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)
-	    RETURNING id),
+	WITH m AS (` + insertMail + ` RETURNING id),
 	a AS MATERIALIZED (
 	    SELECT * FROM unnest($13::text[], $14::text[], $15::boolean[], $16::bytea[], $17::bytea[])
 	         WITH ORDINALITY AS u (filename, content_type, inline, sha256, content, n)),
@@ -120,8 +116,6 @@ const enqueueSQL = `
 	attached AS (
 	    INSERT INTO mail_attachments (mail_id, filename, content_type, blob_sha256, inline)
 	    SELECT m.id, a.filename, a.content_type, a.sha256, a.inline FROM m, a ORDER BY a.n)
-	-- NOTIFY rides along: it is delivered only at commit, and not at all
-	-- on rollback.
 	SELECT id, pg_notify($12, '') FROM m`
 
 // deleteTries bounds the retries of DeleteUnusedBlobs.

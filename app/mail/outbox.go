@@ -95,9 +95,15 @@ func Queue(b *pgx.Batch, m Message) (*int64, error) {
 		}
 	}
 	id := new(int64)
-	b.Queue(enqueueSQL, m.Kind, m.PersonID, m.EventID, m.RegistrationID,
-		nonNil(m.To), nonNil(m.Cc), nonNil(m.Bcc), m.ReplyTo, m.Subject, m.Text, m.HTML, Notify,
-		names, types, inline, sums, contents).QueryRow(func(row pgx.Row) error {
+	args := []any{m.Kind, m.PersonID, m.EventID, m.RegistrationID,
+		nonNil(m.To), nonNil(m.Cc), nonNil(m.Bcc), m.ReplyTo, m.Subject, m.Text, m.HTML, Notify}
+	q := insertSQL
+	if len(m.Attachments) > 0 {
+		// Without attachments the plain insert: an organiser's mail to
+		// 2,000 participants is 2,000 of them.
+		q, args = enqueueSQL, append(args, names, types, inline, sums, contents)
+	}
+	b.Queue(q, args...).QueryRow(func(row pgx.Row) error {
 		if err := row.Scan(id, nil); err != nil {
 			return fmt.Errorf("mail: enqueue: %w", err)
 		}
@@ -105,6 +111,16 @@ func Queue(b *pgx.Batch, m Message) (*int64, error) {
 	})
 	return id, nil
 }
+
+// insertMail writes a mail to the outbox, for insertSQL and enqueueSQL.
+const insertMail = `
+	INSERT INTO mail_outbox (kind, person_id, event_id, registration_id, to_addrs, cc_addrs, bcc_addrs,
+	                         reply_to, subject, body_text, body_html)
+	VALUES ($1, nullif($2, 0), nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $11)`
+
+// insertSQL writes a mail without attachments. NOTIFY rides along: it is
+// delivered only at commit, and not at all on rollback.
+const insertSQL = insertMail + ` RETURNING id, pg_notify($12, '')`
 
 func (m Message) validate() error {
 	if len(m.To) == 0 {
