@@ -145,7 +145,7 @@ func (h *Handler) listAccessLevels(w http.ResponseWriter, r *http.Request) {
 		wh.add("NOT a.in_use")
 	}
 	if lq.Q != "" {
-		wh.add("a.name ILIKE @like", "like", likePattern(lq.Q))
+		wh.match("a.name ILIKE @like", "like", likePattern(lq.Q))
 	}
 	total, _, err := countRows(ctx, h.pool, "access_levels a", wh, false)
 	if err != nil {
@@ -153,7 +153,7 @@ func (h *Handler) listAccessLevels(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lq.clampPage(total)
-	rows, err := h.pool.Query(ctx, accessLevelSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("a.name")+" "+wh.page(lq), wh.args)
+	rows, err := h.pool.Query(ctx, accessLevelSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("a.name")+" "+wh.page(lq), wh.queryArgs()...)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("admin: list access levels: %w", err))
 		return

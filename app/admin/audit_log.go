@@ -64,18 +64,18 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		wh.add("a.row_id = @row", "row", row)
 	}
 	if lq.Q != "" {
-		wh.add("(a.actor ILIKE @like OR a.field ILIKE @like OR a.row_id = @q OR a.old_value ILIKE @like OR a.new_value ILIKE @like)",
+		wh.match("(a.actor ILIKE @like OR a.field ILIKE @like OR a.row_id = @q OR a.old_value ILIKE @like OR a.new_value ILIKE @like)",
 			"like", likePattern(lq.Q), "q", lq.Q)
 	}
 	var total int
-	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.args).Scan(&total); err != nil {
+	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
 		h.fail(w, r, fmt.Errorf("admin: count audit log: %w", err))
 		return
 	}
 	lq.clampPage(total)
 	q := `SELECT a.id, a.at, a.actor, a.table_name AS table, a.row_id, a.field, a.old_value, a.new_value
 		FROM audit_log a ` + wh.sql() + " ORDER BY " + lq.orderBy("a.id") + " " + wh.page(lq)
-	rows, err := h.pool.Query(ctx, q, wh.args)
+	rows, err := h.pool.Query(ctx, q, wh.queryArgs()...)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("admin: audit log: %w", err))
 		return

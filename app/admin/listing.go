@@ -142,7 +142,7 @@ func (lq *listQuery) clampPage(total int) { lq.Page = min(lq.Page, max(1, (total
 // listRows reads lq's page of the rows selectSQL finds with wh, in order.
 // what names the list in errors.
 func listRows[T any](ctx context.Context, q querier, what, selectSQL string, wh *where, order string, lq listQuery) ([]T, error) {
-	rows, err := q.Query(ctx, selectSQL+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.args)
+	rows, err := q.Query(ctx, selectSQL+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh.queryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("admin: list %s: %w", what, err)
 	}
@@ -215,9 +215,32 @@ func (lq listQuery) pager(base string, total int) adminui.Pager {
 type where struct {
 	conds []string
 	args  pgx.NamedArgs
+	// matches: a condition matches typed words (match).
+	matches bool
 }
 
 func newWhere() *where { return &where{args: pgx.NamedArgs{}} }
+
+// match is add for a condition that matches what someone typed (LIKE,
+// word similarity). Its statements are planned for the words each time
+// (queryArgs): a plan made once for any words, PostgreSQL's generic plan
+// of a prepared statement, which it switches to after five executions,
+// guesses that a pattern matches a dozen rows, and for a common name
+// fetched and sorted thousands (90 ms instead of 2 among 500,000 persons).
+func (w *where) match(cond string, kv ...any) {
+	w.add(cond, kv...)
+	w.matches = true
+}
+
+// queryArgs are the arguments of a statement with w's conditions: the
+// named arguments, planned for their values when w matches typed words
+// (an unnamed statement, which PostgreSQL plans at each execution).
+func (w *where) queryArgs() []any {
+	if w.matches {
+		return []any{pgx.QueryExecModeDescribeExec, w.args}
+	}
+	return []any{w.args}
+}
 
 // add appends cond; kv are pairs of argument name and value.
 func (w *where) add(cond string, kv ...any) {

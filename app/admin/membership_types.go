@@ -199,10 +199,10 @@ func (h *Handler) listMembershipTypes(w http.ResponseWriter, r *http.Request) {
 	lq := parseList(r, &membershipTypeList)
 	wh := newWhere()
 	if lq.Q != "" {
-		wh.add("(m.key ILIKE @like OR m.name_de ILIKE @like OR m.name_en ILIKE @like)", "like", likePattern(lq.Q))
+		wh.match("(m.key ILIKE @like OR m.name_de ILIKE @like OR m.name_en ILIKE @like)", "like", likePattern(lq.Q))
 	}
 	var total int
-	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM membership_types m "+wh.sql(), wh.args).Scan(&total); err != nil {
+	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM membership_types m "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
 		h.fail(w, r, fmt.Errorf("admin: count membership types: %w", err))
 		return
 	}

@@ -124,7 +124,7 @@ func searchWords(wh *where, q string) {
 	words := strings.Fields(q)
 	for i, word := range words[:min(len(words), maxSearchWords)] {
 		arg := "w" + strconv.Itoa(i)
-		wh.add(unaccentedLike(arg), arg, likePattern(word))
+		wh.match(unaccentedLike(arg), arg, likePattern(word))
 	}
 }
 
@@ -154,7 +154,7 @@ func countRows(ctx context.Context, q querier, from string, wh *where, capped bo
 		sql = "SELECT count(*) FROM (SELECT 1 FROM " + from + " " + wh.sql() + " LIMIT " + strconv.Itoa(searchCountCap+1) + ") s"
 	}
 	var n int
-	if err := q.QueryRow(ctx, sql, wh.args).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, sql, wh.queryArgs()...).Scan(&n); err != nil {
 		return 0, false, fmt.Errorf("admin: count %s: %w", from, err)
 	}
 	if capped && n > searchCountCap {

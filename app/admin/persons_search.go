@@ -47,13 +47,8 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 		}
 		// A parallel scan starts workers that, on a small machine
 		// answering several searches at once, cost more than they save.
-		// Each search is planned for its own words: a plan made once for
-		// any words (PostgreSQL's generic plan of a prepared statement,
-		// which it switches to after five executions) guesses that a
-		// pattern matches a dozen rows, and for a common name fetches and
-		// sorts thousands (90 ms instead of 2 for "lena k" among 500,000).
-		const settings = `SELECT set_config('cpu_operator_cost', $1, true), set_config('max_parallel_workers_per_gather', '0', true),
-			set_config('plan_cache_mode', 'force_custom_plan', true)`
+		// (Each search is planned for its words: where.match.)
+		const settings = `SELECT set_config('cpu_operator_cost', $1, true), set_config('max_parallel_workers_per_gather', '0', true)`
 		if _, err := tx.Exec(ctx, settings, searchOperatorCost); err != nil {
 			return fmt.Errorf("admin: search settings: %w", err)
 		}
@@ -87,7 +82,7 @@ func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, er
 			return nil, fmt.Errorf("admin: similar names: %w", err)
 		}
 		wh := personFilters(lq)
-		wh.add("@q <% p.name", "q", lq.Q)
+		wh.match("@q <% p.name", "q", lq.Q)
 		order := "word_similarity(@q, p.name) DESC, p.id DESC"
 		if lq.chosen {
 			order = lq.orderBy("p.id")
@@ -96,7 +91,7 @@ func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, er
 			` LIMIT ` + strconv.Itoa(similarCandidates) + `)
 			SELECT ` + personColumns + ` FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 			ORDER BY ` + order + ` ` + wh.page(lq)
-		rows, err := tx.Query(ctx, q, wh.args)
+		rows, err := tx.Query(ctx, q, wh.queryArgs()...)
 		if err != nil {
 			return nil, fmt.Errorf("admin: similar names: %w", err)
 		}
@@ -119,7 +114,7 @@ func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found 
 		SELECT (SELECT count(*) FROM p)::int AS total, ` + personColumns + `
 		FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 		ORDER BY ` + lq.orderBy("p.id") + ` ` + wh.page(*lq)
-	rows, err := tx.Query(ctx, q, wh.args)
+	rows, err := tx.Query(ctx, q, wh.queryArgs()...)
 	if err != nil {
 		return fmt.Errorf("admin: search persons: %w", err)
 	}

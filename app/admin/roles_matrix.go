@@ -32,7 +32,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 		wh.add("EXISTS (SELECT 1 FROM role_access_levels ral WHERE ral.role = r.name AND ral.access_level = @level)", "level", level)
 	}
 	if lq.Q != "" {
-		wh.add(`(r.name ILIKE @like OR EXISTS (SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
+		wh.match(`(r.name ILIKE @like OR EXISTS (SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
 			WHERE ur.role = r.name AND u.username ILIKE @like))`, "like", likePattern(lq.Q))
 	}
 	total, _, err := countRows(ctx, h.pool, "roles r", wh, false)
@@ -41,7 +41,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lq.clampPage(total)
-	rows, err := h.pool.Query(ctx, roleSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("r.name")+" "+wh.page(lq), wh.args)
+	rows, err := h.pool.Query(ctx, roleSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("r.name")+" "+wh.page(lq), wh.queryArgs()...)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("admin: list roles: %w", err))
 		return

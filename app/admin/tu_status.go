@@ -106,10 +106,10 @@ func (h *Handler) listTUStatus(w http.ResponseWriter, r *http.Request) {
 	lq := parseList(r, &tuStatusList)
 	wh := newWhere()
 	if lq.Q != "" {
-		wh.add("s.name ILIKE @like", "like", likePattern(lq.Q))
+		wh.match("s.name ILIKE @like", "like", likePattern(lq.Q))
 	}
 	var total int
-	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM tu_status s "+wh.sql(), wh.args).Scan(&total); err != nil {
+	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM tu_status s "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
 		h.fail(w, r, fmt.Errorf("admin: count tu_status: %w", err))
 		return
 	}
