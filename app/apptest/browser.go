@@ -71,7 +71,6 @@ func NewBrowser(t testing.TB, size ...int) *Browser {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -79,22 +78,33 @@ func NewBrowser(t testing.TB, size ...int) *Browser {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	b := &Browser{Ctx: ctx, width: width, height: height}
 	viewport := chromedp.EmulateViewport(int64(width), int64(height))
 	if width < 600 {
 		viewport = chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
-	if err := chromedp.Do(ctx, viewport); err != nil {
-		t.Fatalf("starting chromium: %v", err)
+	var ctx context.Context
+	for try := 1; ; try++ {
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		var cancelCtx, cancelTimeout context.CancelFunc
+		ctx, cancelCtx = chromedp.NewContext(allocCtx)
+		ctx, cancelTimeout = context.WithTimeout(ctx, 90*time.Second)
+		t.Cleanup(func() {
+			cancelTimeout()
+			cancelCtx()
+			cancelAlloc()
+		})
+		err := chromedp.Do(ctx, viewport)
+		if err == nil {
+			break
+		}
+		// On a loaded machine Chromium has crashed while starting, before
+		// any page; a second process is tried, a second crash fails.
+		if try == 2 || !strings.Contains(err.Error(), "chrome failed to start") {
+			t.Fatalf("starting chromium: %v", err)
+		}
+		t.Logf("chromium crashed while starting; starting another: %v", err)
 	}
+	b := &Browser{Ctx: ctx, width: width, height: height}
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
