@@ -164,20 +164,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		with := &pgx.Batch{} // written with the mail
-		var entries []audit.Entry
-		if person.Created {
-			entries = append(entries, audit.Entry{
-				Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(person.ID, 10),
-				NewValue: audit.Value("created by event registration"),
-			})
-		}
-		if created {
-			entries = append(entries, audit.Entry{
-				Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
-				Field: "status", NewValue: audit.Value(reg.Status),
-			})
-		}
-		audit.Queue(with, entries...)
+		audit.Queue(with, createdEntries(person, reg, created)...)
 		if !created && reg.Status == StatusCanceled {
 			if created, err = reopenCanceled(ctx, tx, ev.ID, reg.ID, data); err != nil {
 				return err
@@ -214,6 +201,25 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.renderRegistration(w, r, http.StatusOK, ev, false, events.RegistrationForm{Sent: true, SentTo: email})
+}
+
+// createdEntries are the audit entries of what a registration created: the
+// person, the registration.
+func createdEntries(person *persons.Found, reg *Registration, created bool) []audit.Entry {
+	var entries []audit.Entry
+	if person.Created {
+		entries = append(entries, audit.Entry{
+			Actor: audit.ActorParticipant, Table: "persons", RowID: strconv.FormatInt(person.ID, 10),
+			NewValue: audit.Value("created by event registration"),
+		})
+	}
+	if created {
+		entries = append(entries, audit.Entry{
+			Actor: audit.ActorParticipant, Table: "registrations", RowID: strconv.FormatInt(reg.ID, 10),
+			Field: "status", NewValue: audit.Value(reg.Status),
+		})
+	}
+	return entries
 }
 
 // errTooMany rolls back a registration its client's limit refused.
