@@ -51,8 +51,6 @@ const (
 	// the default cpu_operator_cost (0.0025). With the default, it scans the
 	// whole table for a rare name instead of using the trigram index.
 	searchOperatorCost = "0.05"
-	// defaultOperatorCost is PostgreSQL's own.
-	defaultOperatorCost = "0.0025"
 )
 
 // similarityThresholds are the word similarities a suggested name must

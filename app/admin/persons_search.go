@@ -142,7 +142,7 @@ func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found 
 		// high (searchOperatorCost) the planner would rather fetch every
 		// match through the trigram index and sort them all.
 		found.total, found.capped = searchCountCap, true
-		if _, err := tx.Exec(ctx, `SELECT set_config('cpu_operator_cost', $1, true)`, defaultOperatorCost); err != nil {
+		if _, err := tx.Exec(ctx, `SET LOCAL cpu_operator_cost TO DEFAULT`); err != nil {
 			return fmt.Errorf("admin: search settings: %w", err)
 		}
 		found.rows, err = pagePersons(ctx, tx, wh, lq.orderBy("p.id"), *lq)
