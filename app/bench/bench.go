@@ -23,6 +23,8 @@ type Bench struct {
 	Goals []Goal
 	// Costs are statements and write transactions per registration.
 	Costs []Cost
+	// RequestCosts are the CPU per request of the reading runs.
+	RequestCosts []RequestCost
 	// Missing lists scenarios whose endpoints memberdb does not have.
 	Missing []string
 	// Failures are broken assertions (overbooking, lost mail) and errors.
@@ -144,6 +146,7 @@ func (b *Bench) Report(w io.Writer) {
 		fmt.Fprintf(w, "\nmemberdb's memory: peak RSS %.1f MB (VmHWM), RSS after %v idle %.1f MB.\n", b.Memory.Peak, b.Opts.Idle, b.Memory.Idle)
 	}
 	writeCosts(w, b.Costs)
+	writeRequestCosts(w, b.RequestCosts)
 	writeGoals(w, b.Goals)
 	if len(b.Missing) > 0 {
 		fmt.Fprintln(w, "\nNot measured (endpoint missing):")

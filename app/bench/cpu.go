@@ -25,11 +25,16 @@ const clockTick = 10 * time.Millisecond
 // readCPU reads the times of the processes the run involves; on a system
 // without /proc every time is zero and the table leaves the columns out.
 func (b *Bench) readCPU(ctx context.Context) CPU {
+	return b.readCPUOf(ctx, append([]*Process{b.Env.Server}, b.Env.Workers...))
+}
+
+// readCPUOf is readCPU with servers as memberdb: a run against a second
+// instance counts that instance.
+func (b *Bench) readCPUOf(ctx context.Context, servers []*Process) CPU {
 	var c CPU
 	c.Bench = procTime("self", false)
-	c.Memberdb = procTime(strconv.Itoa(b.Env.Server.Pid), false)
-	for _, w := range b.Env.Workers {
-		c.Memberdb += procTime(strconv.Itoa(w.Pid), false)
+	for _, s := range servers {
+		c.Memberdb += procTime(strconv.Itoa(s.Pid), false)
 	}
 	postmaster := b.postmasterPID(ctx)
 	if postmaster == "" {
@@ -105,4 +110,28 @@ func (c CPU) sub(before CPU) CPU {
 // per is the time per one of n.
 func per(d time.Duration, n int64) float64 {
 	return float64(d) / float64(time.Millisecond) / float64(n)
+}
+
+// RequestCost is what one request of a reading run cost in CPU, in
+// microseconds, so a rate that misses its goal says whose time it is.
+type RequestCost struct {
+	What                      string
+	Clients                   int
+	Memberdb, Postgres, Bench float64
+}
+
+// requestCost starts measuring the CPU of a run against server; the
+// function it returns records the cost of each of the run's requests.
+func (b *Bench) requestCost(ctx context.Context, server *Process) func(what string, res Result) {
+	before := b.readCPUOf(ctx, []*Process{server})
+	return func(what string, res Result) {
+		used := b.readCPUOf(ctx, []*Process{server}).sub(before)
+		n := int64(len(res.Steps["GET"]) + res.Errors["GET"])
+		if n == 0 || used == (CPU{}) {
+			return
+		}
+		us := func(d time.Duration) float64 { return 1000 * per(d, n) }
+		b.RequestCosts = append(b.RequestCosts, RequestCost{What: what, Clients: res.Clients,
+			Memberdb: us(used.Memberdb), Postgres: us(used.Postgres), Bench: us(used.Bench)})
+	}
 }

@@ -75,3 +75,22 @@ func writeCosts(w io.Writer, costs []Cost) {
 			c.Memberdb, c.Postgres, c.Bench, c.Memberdb+c.Postgres+c.Bench)
 	}
 }
+
+// writeRequestCosts prints the CPU of one request of each reading run,
+// and the rate those costs alone allow on this machine's CPUs.
+func writeRequestCosts(w io.Writer, costs []RequestCost) {
+	if len(costs) == 0 {
+		return
+	}
+	cpus := runtime.NumCPU()
+	fmt.Fprintln(w, "\nWhat one request costs: microseconds of CPU of memberdb, of PostgreSQL (every backend) and of the load generator "+
+		"(this process's HTTP clients, reading and decompressing the answers). Requests/s at most is what "+strconv.Itoa(cpus)+
+		" CPUs allow at these costs; it is the ceiling of the rate measured:")
+	fmt.Fprintln(w, "\n| run | clients | CPU memberdb | CPU PostgreSQL | CPU load generator | CPU in all | requests/s at most | without the load generator |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	for _, c := range costs {
+		all := c.Memberdb + c.Postgres + c.Bench
+		fmt.Fprintf(w, "| %s | %d | %.0f µs | %.0f µs | %.0f µs | %.0f µs | %s | %s |\n", c.What, c.Clients,
+			c.Memberdb, c.Postgres, c.Bench, all, formatRate(float64(cpus)*1e6/all), formatRate(float64(cpus)*1e6/(c.Memberdb+c.Postgres)))
+	}
+}

@@ -54,7 +54,9 @@ func (b *Bench) Reading(ctx context.Context) error {
 			}
 			b.logf("  %s, %d clients", p.name, clients)
 			profiled := b.profile(ctx, fmt.Sprintf("read-%s-%d", slug(p.name), clients))
+			cost := b.requestCost(ctx, b.Env.Server)
 			res := b.readRun(ctx, p.url, p.header, clients, p.want)
+			cost(p.name, res)
 			profiled()
 			row := res.Row(p.name, "GET")
 			b.Rows = append(b.Rows, row)
@@ -102,7 +104,9 @@ func (b *Bench) readUncached(ctx context.Context, listName, formName, listPath, 
 				return ctx.Err()
 			}
 			b.logf("  %s without page cache, %d clients", page.name, clients)
+			cost := b.requestCost(ctx, p)
 			res := b.readRun(ctx, base+page.path, nil, clients, http.StatusOK)
+			cost(page.name+" (PAGE_CACHE_TTL=0s)", res)
 			row := res.Row(page.name+" (PAGE_CACHE_TTL=0s)", "GET")
 			b.Rows = append(b.Rows, row)
 			b.logErrors(res)
@@ -131,13 +135,15 @@ func isZeroDuration(s string) bool {
 }
 
 func (b *Bench) readRun(ctx context.Context, url string, header http.Header, clients, want int) Result {
-	tr := NewTransport(clients, b.Opts.Gzip)
+	tr := NewTransport(clients, false)
 	defer tr.CloseIdleConnections()
 	c := NewClient(tr, false)
+	header = header.Clone()
 	if header == nil {
 		header = http.Header{}
 	}
 	header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
+	askGzip(header, b.Opts.Gzip)
 	return RunClients(ctx, clients, b.Opts.Duration, func(ctx context.Context, _ int, rec *Recorder) {
 		start := time.Now()
 		if _, _, err := Get(ctx, c, url, header, want); err != nil {

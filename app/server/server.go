@@ -123,7 +123,7 @@ func newSessions(cfg *config.Config) *scs.SessionManager {
 
 // route builds the middleware chain and mounts every domain's routes.
 func (s *Server) route(d Deps) error {
-	s.Sessions.Store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
+	s.Sessions.Store = web.NewSessionStore(pgxstore.NewWithCleanupInterval(d.Pool, 0), s.Sessions.Codec)
 	site, sm := s.Site, s.Sessions
 	crossOrigin, err := site.CrossOrigin(d.Config.BaseURL.String())
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/a-h/templ"
@@ -71,8 +72,9 @@ func (s *Site) tryWrite(w http.ResponseWriter, r *http.Request, status int, c te
 	if err := r.Context().Err(); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -81,6 +83,20 @@ func (s *Site) tryWrite(w http.ResponseWriter, r *http.Request, status int, c te
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 	return nil
+}
+
+// renderBuffers keeps the buffers pages are rendered into: a page grown
+// afresh each time reallocates its buffer a dozen times on the way.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putRenderBuffer returns buf to the pool unless an exceptional page (a
+// long participants list) made it too large to keep around.
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 256<<10 {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // SetToasts adds toasts to an htmx response through HX-Trigger.

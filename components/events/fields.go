@@ -96,30 +96,38 @@ func inputType(widget string) string {
 }
 
 // inputAttrs are the attributes every input, select and textarea shares;
-// optional ones appear only when set.
-func inputAttrs(f Field) templ.Attributes {
-	a := templ.Attributes{"name": f.Path, "id": f.ID}
-	set := func(k, v string) {
+// optional ones appear only when set. A slice, not templ.Attributes: a
+// map would be allocated and its keys sorted for every field of every
+// form shown.
+func inputAttrs(f Field) templ.OrderedAttributes {
+	a := make(templ.OrderedAttributes, 0, 8)
+	set := func(k string, v any) {
 		if v != "" {
-			a[k] = v
+			a = append(a, templ.KeyValue[string, any]{Key: k, Value: v})
 		}
 	}
-	set("min", f.Min)
-	set("max", f.Max)
-	set("step", f.Step)
-	set("minlength", f.MinLength)
-	set("maxlength", f.MaxLength)
-	set("autocomplete", f.Autocomplete)
+	// In the order of their names, as templ writes a map's.
 	set("aria-describedby", f.describedBy())
 	if f.Error != "" {
-		a["aria-invalid"] = "true"
+		set("aria-invalid", "true")
 	}
-	if f.Widget == "integer" || f.Widget == "number" {
-		a["inputmode"] = map[string]string{"integer": "numeric", "number": "decimal"}[f.Widget]
-	}
+	set("autocomplete", f.Autocomplete)
 	if f.Disabled {
-		a["disabled"] = true
+		set("disabled", true)
 	}
+	set("id", f.ID)
+	switch f.Widget {
+	case "integer":
+		set("inputmode", "numeric")
+	case "number":
+		set("inputmode", "decimal")
+	}
+	set("max", f.Max)
+	set("maxlength", f.MaxLength)
+	set("min", f.Min)
+	set("minlength", f.MinLength)
+	set("name", f.Path)
+	set("step", f.Step)
 	return a
 }
 

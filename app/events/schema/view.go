@@ -24,7 +24,7 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 		if f.Hidden {
 			continue
 		}
-		label, help := SplitLabel(f.Label)
+		label, help := f.labelParts()
 		v := events.Field{
 			Path:     f.Path,
 			ID:       FieldID(f.Path),
@@ -77,6 +77,14 @@ func FieldID(path string) string {
 
 // voidElements have no end tag.
 var voidElements = []string{"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
+
+// labelParts is SplitLabel of the field's label.
+func (f *Field) labelParts() (name, help string) {
+	if f.split != nil {
+		return f.split[0], f.split[1]
+	}
+	return SplitLabel(f.Label)
+}
 
 // SplitLabel cuts sanitised label HTML at its first line break outside
 // any element: the first line names the field, the rest is help text
