@@ -144,15 +144,20 @@ func personFilters(lq listQuery) *where {
 	return wh
 }
 
+// countSQL counts the rows of from matching wh, capped after
+// searchCountCap+1 when capped is set.
+func countSQL(from string, wh *where, capped bool) string {
+	if capped {
+		return "SELECT count(*) FROM (SELECT 1 FROM " + from + " " + wh.sql() + " LIMIT " + strconv.Itoa(searchCountCap+1) + ") s"
+	}
+	return "SELECT count(*) FROM " + from + " " + wh.sql()
+}
+
 // countRows counts the rows of from matching wh; a search stops counting
 // after searchCountCap rows and says so.
 func countRows(ctx context.Context, q querier, from string, wh *where, capped bool) (int, bool, error) {
-	sql := "SELECT count(*) FROM " + from + " " + wh.sql()
-	if capped {
-		sql = "SELECT count(*) FROM (SELECT 1 FROM " + from + " " + wh.sql() + " LIMIT " + strconv.Itoa(searchCountCap+1) + ") s"
-	}
 	var n int
-	if err := q.QueryRow(ctx, sql, wh.queryArgs()...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, countSQL(from, wh, capped), wh.queryArgs()...).Scan(&n); err != nil {
 		return 0, false, fmt.Errorf("admin: count %s: %w", from, err)
 	}
 	if capped && n > searchCountCap {

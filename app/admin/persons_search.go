@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // personsFound is one page of the persons list.
@@ -34,9 +35,9 @@ type personMatch struct {
 // (which, by id, stops after one page). lq's page is clamped to the last.
 func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound, error) {
 	var found personsFound
-	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		wh := personFilters(*lq)
-		if lq.Q == "" {
+	wh := personFilters(*lq)
+	if lq.Q == "" {
+		err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 			var err error
 			if found.total, _, err = countRows(ctx, tx, "persons p", wh, false); err != nil {
 				return err
@@ -44,29 +45,68 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 			lq.clampPage(found.total)
 			found.rows, err = pagePersons(ctx, tx, wh, lq.orderBy("p.id"), *lq)
 			return err
-		}
-		// A parallel scan starts workers that, on a small machine
-		// answering several searches at once, cost more than they save.
-		// (Each search is planned for its words: where.match.)
-		const settings = `SELECT set_config('cpu_operator_cost', $1, true), set_config('max_parallel_workers_per_gather', '0', true)`
-		if _, err := tx.Exec(ctx, settings, searchOperatorCost); err != nil {
-			return fmt.Errorf("admin: search settings: %w", err)
-		}
-		searchWords(wh, lq.Q)
-		if err := searchPage(ctx, tx, wh, lq, &found); err != nil {
-			return err
-		}
-		if found.total > 0 || len([]rune(lq.Q)) < 3 {
-			return nil
-		}
-		found.fuzzy = true
-		lq.Page = 1
+		})
+		return found, err
+	}
+	searchWords(wh, lq.Q)
+	if err := searchPage(ctx, h.pool, wh, lq, &found); err != nil {
+		return found, err
+	}
+	if found.total > 0 || len([]rune(lq.Q)) < 3 {
+		return found, nil
+	}
+	found.fuzzy = true
+	lq.Page = 1
+	var err error
+	found.rows, err = similarNames(ctx, h.pool, *lq)
+	found.total = len(found.rows)
+	return found, err
+}
+
+// searchSettings are what a search statement is planned and run with.
+type searchSettings struct {
+	// cost is cpu_operator_cost, "" for the server's own: matching priced
+	// high (searchOperatorCost) sends rare names to the trigram index.
+	cost string
+	// threshold is pg_trgm's word similarity threshold, "" for its own.
+	threshold string
+}
+
+// sql sets s for the rest of the transaction. A parallel scan starts
+// workers that, on a small machine answering several searches at once,
+// cost more than they save. Each search is planned for its own words: a
+// prepared statement's generic plan guesses a pattern matches a dozen
+// rows, and for a common name fetched and sorted every match (90 ms
+// instead of 2 among 500,000 persons).
+func (s searchSettings) sql() (string, []any) {
+	sql := `SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('plan_cache_mode', 'force_custom_plan', true)`
+	var args []any
+	if s.cost != "" {
+		args = append(args, s.cost)
+		sql += `, set_config('cpu_operator_cost', $1, true)`
+	}
+	if s.threshold != "" {
+		args = append(args, s.threshold)
+		sql += `, set_config('pg_trgm.word_similarity_threshold', $` + strconv.Itoa(len(args)) + `, true)`
+	}
+	return sql, args
+}
+
+// searchQuery runs sql with settings in one round trip: a pgx batch is
+// one implicit transaction, so the settings end with it, and its
+// statements are prepared once per connection.
+func searchQuery[T any](ctx context.Context, pool *pgxpool.Pool, settings searchSettings, sql string, args pgx.NamedArgs, row pgx.RowToFunc[T]) ([]T, error) {
+	var b pgx.Batch
+	setSQL, setArgs := settings.sql()
+	b.Queue(setSQL, setArgs...)
+	var out []T
+	b.Queue(sql, args).Query(func(rows pgx.Rows) error {
 		var err error
-		found.rows, err = similarNames(ctx, tx, *lq)
-		found.total = len(found.rows)
+		out, err = pgx.CollectRows(rows, row)
 		return err
 	})
-	return found, err
+	err := pool.SendBatch(ctx, &b).Close()
+	return out, err
 }
 
 // similarNames fills one page with the persons whose names are most like
@@ -75,12 +115,9 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 // at most similarCandidates of them are ranked (the LIMIT sits on the
 // index scan), so a typo in a common name costs about the same among
 // 500,000 persons as among 50,000.
-func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, error) {
+func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]personRow, error) {
 	var found []personRow
 	for _, threshold := range similarityThresholds {
-		if _, err := tx.Exec(ctx, `SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, threshold); err != nil {
-			return nil, fmt.Errorf("admin: similar names: %w", err)
-		}
 		wh := personFilters(lq)
 		wh.match("@q <% p.name", "q", lq.Q)
 		order := "word_similarity(@q, p.name) DESC, p.id DESC"
@@ -91,11 +128,8 @@ func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, er
 			` LIMIT ` + strconv.Itoa(similarCandidates) + `)
 			SELECT ` + personColumns + ` FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 			ORDER BY ` + order + ` ` + wh.page(lq)
-		rows, err := tx.Query(ctx, q, wh.queryArgs()...)
-		if err != nil {
-			return nil, fmt.Errorf("admin: similar names: %w", err)
-		}
-		if found, err = pgx.CollectRows(rows, pgx.RowToStructByName[personRow]); err != nil {
+		var err error
+		if found, err = searchQuery(ctx, pool, searchSettings{cost: searchOperatorCost, threshold: threshold}, q, wh.args, pgx.RowToStructByName[personRow]); err != nil {
 			return nil, fmt.Errorf("admin: similar names: %w", err)
 		}
 		if len(found) >= lq.Size {
@@ -106,7 +140,7 @@ func similarNames(ctx context.Context, tx pgx.Tx, lq listQuery) ([]personRow, er
 }
 
 // searchPage fills found with the page of exact matches.
-func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found *personsFound) error {
+func searchPage(ctx context.Context, pool *pgxpool.Pool, wh *where, lq *listQuery, found *personsFound) error {
 	// The matches keep every column the page shows, so paging through
 	// them never goes back to the table.
 	limit := strconv.Itoa(searchCountCap + 1)
@@ -114,21 +148,22 @@ func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found 
 		SELECT (SELECT count(*) FROM p)::int AS total, ` + personColumns + `
 		FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 		ORDER BY ` + lq.orderBy("p.id") + ` ` + wh.page(*lq)
-	rows, err := tx.Query(ctx, q, wh.queryArgs()...)
-	if err != nil {
-		return fmt.Errorf("admin: search persons: %w", err)
-	}
-	matches, err := pgx.CollectRows(rows, pgx.RowToStructByName[personMatch])
+	matching := searchSettings{cost: searchOperatorCost}
+	matches, err := searchQuery(ctx, pool, matching, q, wh.args, pgx.RowToStructByName[personMatch])
 	if err != nil {
 		return fmt.Errorf("admin: search persons: %w", err)
 	}
 	if len(matches) == 0 && lq.Page > 1 {
 		// Past the last page: count, then show the last page.
-		if found.total, found.capped, err = countRows(ctx, tx, "persons p", wh, true); err != nil || found.total == 0 {
-			return err
+		counts, err := searchQuery(ctx, pool, matching, countSQL("persons p", wh, true), wh.args, pgx.RowTo[int])
+		if err != nil {
+			return fmt.Errorf("admin: search persons: %w", err)
+		}
+		if found.total = min(counts[0], searchCountCap); found.total == 0 {
+			return nil
 		}
 		lq.Page = (found.total + lq.Size - 1) / lq.Size
-		return searchPage(ctx, tx, wh, lq, found)
+		return searchPage(ctx, pool, wh, lq, found)
 	}
 	found.rows = found.rows[:0]
 	for _, m := range matches {
@@ -140,14 +175,15 @@ func searchPage(ctx context.Context, tx pgx.Tx, wh *where, lq *listQuery, found 
 		// table instead. The term is common, so walking the table in the
 		// page's order finds a page of matches soon; with matching priced
 		// high (searchOperatorCost) the planner would rather fetch every
-		// match through the trigram index and sort them all.
+		// match through the trigram index and sort them all, so this
+		// statement keeps the server's price.
 		found.total, found.capped = searchCountCap, true
-		if _, err := tx.Exec(ctx, `SET LOCAL cpu_operator_cost TO DEFAULT`); err != nil {
-			return fmt.Errorf("admin: search settings: %w", err)
+		q := personSelect + " " + wh.sql() + " ORDER BY " + lq.orderBy("p.id") + " " + wh.page(*lq)
+		if found.rows, err = searchQuery(ctx, pool, searchSettings{}, q, wh.args, pgx.RowToStructByName[personRow]); err != nil {
+			return fmt.Errorf("admin: search persons: %w", err)
 		}
-		found.rows, err = pagePersons(ctx, tx, wh, lq.orderBy("p.id"), *lq)
 	}
-	return err
+	return nil
 }
 
 func pagePersons(ctx context.Context, tx pgx.Tx, wh *where, order string, lq listQuery) ([]personRow, error) {
