@@ -33,9 +33,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // levels are in the database, and serves until ctx ends, then lets running
 // requests finish.
 func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, ready func() error) error {
-	if cfg.LogFormat == "json" {
-		e.logger = web.NewLogger(e.stderr, cfg.LogFormat) // dev reads its configuration without open
+	// Its lines are written in batches (LogBuffer); the last batch after
+	// everything that logs on the way out (deferred below) has logged.
+	// What logs after it returns (dev) writes directly again.
+	after := e.logger
+	if cfg.LogFormat == "json" { // dev reads its configuration without open
+		after = web.NewLogger(e.stderr, cfg.LogFormat)
 	}
+	logs := web.NewLogBuffer(e.stderr)
+	flushCtx, stopFlushing := context.WithCancel(context.WithoutCancel(ctx))
+	flushed := make(chan struct{})
+	go func() { logs.Run(flushCtx); close(flushed) }()
+	e.logger = web.NewLogger(logs, cfg.LogFormat)
+	defer func() {
+		e.logger = after
+		stopFlushing()
+		<-flushed
+	}()
 	if cfg.MigrateOnStart {
 		n, err := db.MigrateUp(pool)
 		if err != nil {

@@ -84,7 +84,7 @@ func writeRequestCosts(w io.Writer, costs []RequestCost) {
 	}
 	cpus := runtime.NumCPU()
 	fmt.Fprintln(w, "\nWhat one request costs: microseconds of CPU of memberdb, of PostgreSQL (every backend) and of the load generator "+
-		"(this process's HTTP clients, reading and decompressing the answers). Requests/s at most is what "+strconv.Itoa(cpus)+
+		"(this process's HTTP clients, reading the answers as they came, compressed). Requests/s at most is what "+strconv.Itoa(cpus)+
 		" CPUs allow at these costs; it is the ceiling of the rate measured:")
 	fmt.Fprintln(w, "\n| run | clients | CPU memberdb | CPU PostgreSQL | CPU load generator | CPU in all | requests/s at most | without the load generator |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")

@@ -1,0 +1,70 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest/wait"
+	"github.com/pepalumni/memberdb/app/web"
+)
+
+// lockedBuilder is the log's destination, read while the buffer writes.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Info lines wait for the next flush; a warning is written at once with
+// every line before it, in order; the lines left are written when Run
+// ends.
+func TestLogBufferWritesWarningsAtOnceAndTheRestSoon(t *testing.T) {
+	out := &lockedBuilder{}
+	buf := web.NewLogBuffer(out)
+	logger := web.NewLogger(buf, "text")
+
+	logger.Info("first request")
+	logger.Info("second request")
+	if out.String() != "" {
+		t.Fatalf("info lines were written at once: %q", out.String())
+	}
+	logger.Warn("mail server unreachable")
+	got := out.String()
+	first, second, warn := strings.Index(got, "first request"), strings.Index(got, "second request"), strings.Index(got, "mail server unreachable")
+	if first < 0 || second < first || warn < second {
+		t.Fatalf("a warning did not write itself and the lines before it, in order:\n%s", got)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { buf.Run(ctx); close(done) }()
+	logger.Info("third request")
+	wait.Until(t, 10*web.LogFlushEvery, "the info line written by Run", func() bool {
+		return strings.Contains(out.String(), "third request")
+	})
+	// Written by a tick or by the end of Run: there once Run has ended.
+	logger.Info("last request")
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not end with its context")
+	}
+	if !strings.Contains(out.String(), "last request") {
+		t.Fatalf("the line logged before Run ended is missing:\n%s", out.String())
+	}
+}
