@@ -2,8 +2,9 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,30 +12,18 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 )
 
-// lockedBuilder is the log's destination, read while the buffer writes.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // Info lines wait for the next flush; a warning is written at once with
 // every line before it, in order; the lines left are written when Run
 // ends.
 func TestLogBufferWritesWarningsAtOnceAndTheRestSoon(t *testing.T) {
-	out := &lockedBuilder{}
-	buf := web.NewLogBuffer(out)
+	// A file, which the buffer may write while the test reads it.
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := logFile(f.Name())
+	buf := web.NewLogBuffer(f)
 	logger := web.NewLogger(buf, "text")
 
 	logger.Info("first request")
@@ -67,4 +56,12 @@ func TestLogBufferWritesWarningsAtOnceAndTheRestSoon(t *testing.T) {
 	if !strings.Contains(out.String(), "last request") {
 		t.Fatalf("the line logged before Run ended is missing:\n%s", out.String())
 	}
+}
+
+// logFile reads the log written so far.
+type logFile string
+
+func (l logFile) String() string {
+	b, _ := os.ReadFile(string(l))
+	return string(b)
 }
