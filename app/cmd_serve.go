@@ -48,7 +48,12 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	defer func() {
 		e.logger = after
 		stopFlushing()
-		<-flushed
+		// A log that cannot be written (a stalled pipe) must not keep
+		// the server from stopping.
+		select {
+		case <-flushed:
+		case <-time.After(5 * time.Second):
+		}
 	}()
 	if cfg.MigrateOnStart {
 		n, err := db.MigrateUp(pool)

@@ -101,6 +101,9 @@ func (b *Bench) searchRuns(ctx context.Context, c *http.Client, persons int) err
 			}
 			rec.Since("GET", start)
 		})
+		if err := checkCompressed(ctx, c, base+"/admin/persons?q=m%C3%BCller", header, http.StatusOK); err != nil {
+			b.Failures = append(b.Failures, err.Error())
+		}
 		name := fmt.Sprintf("GET /admin/persons?q=… fragment (%d persons)", persons)
 		cost(name, res)
 		profiled()

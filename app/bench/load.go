@@ -55,6 +55,24 @@ func askGzip(header http.Header, gzip bool) {
 	}
 }
 
+// checkCompressed asks for u once more the way the timed run did and reads
+// the answer through gzip when it came compressed, so a broken stream
+// cannot pass unnoticed because the timed run did not decompress it.
+func checkCompressed(ctx context.Context, c *http.Client, u string, header http.Header, want int) error {
+	resp, body, err := Get(ctx, c, u, header, want)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		return err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err == nil {
+		_, err = io.Copy(io.Discard, zr)
+	}
+	if err != nil {
+		return fmt.Errorf("GET %s: the compressed answer does not decompress: %w", u, err)
+	}
+	return nil
+}
+
 // Recorder collects the latencies of one client's steps; each client has its
 // own, so recording needs no lock.
 type Recorder struct {

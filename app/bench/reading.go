@@ -144,7 +144,7 @@ func (b *Bench) readRun(ctx context.Context, url string, header http.Header, cli
 	}
 	header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
 	askGzip(header, b.Opts.Gzip)
-	return RunClients(ctx, clients, b.Opts.Duration, func(ctx context.Context, _ int, rec *Recorder) {
+	res := RunClients(ctx, clients, b.Opts.Duration, func(ctx context.Context, _ int, rec *Recorder) {
 		start := time.Now()
 		if _, _, err := Get(ctx, c, url, header, want); err != nil {
 			rec.Fail("GET", err)
@@ -152,6 +152,10 @@ func (b *Bench) readRun(ctx context.Context, url string, header http.Header, cli
 		}
 		rec.Since("GET", start)
 	})
+	if err := checkCompressed(ctx, c, url, header, want); err != nil {
+		b.Failures = append(b.Failures, err.Error())
+	}
+	return res
 }
 
 // logErrors shows a few error messages of a run, so a failing scenario

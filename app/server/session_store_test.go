@@ -110,4 +110,21 @@ func TestSessionStoreWritesChangesAndLateRenewals(t *testing.T) {
 	if got := storedExpiry(); !got.Equal(e2) {
 		t.Fatalf("a session committed after its deletion was not written: %v", got)
 	}
+
+	// Another instance sets a flash; this one loads it, shows it and so
+	// drops it again: back to the data it wrote itself, which must be
+	// written all the same.
+	other := pgxstore.NewWithCleanupInterval(app.Pool, 0)
+	flash := map[string]any{"user": int64(7), "epoch": int64(1), "lang": "en", "theme": "dark", "flash": "saved"}
+	if err := other.Commit("tok", encode(flash), e2); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := store.Find("tok"); err != nil || !found {
+		t.Fatalf("find: %v %v", found, err)
+	}
+	e3 := e2.Add(time.Second)
+	commit(changed, e3)
+	if got := storedExpiry(); !got.Equal(e3) {
+		t.Fatalf("dropping the flash another instance wrote was not written: %v", got)
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"io"
@@ -63,6 +64,22 @@ func TestCompressStreamsFlushedRowsAndWholePages(t *testing.T) {
 	proceed <- struct{}{}
 	if rest, err := io.ReadAll(lines); err != nil || string(rest) != "second row\n" {
 		t.Fatalf("rest: %q, %v", rest, err)
+	}
+
+	// A client that takes deflate but not gzip gets deflate that decodes.
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/page", nil)
+	req.Header.Set("Accept-Encoding", "deflate")
+	dresp, err := srv.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dresp.Body.Close()
+	var dbody io.Reader = dresp.Body
+	if dresp.Header.Get("Content-Encoding") == "deflate" {
+		dbody = flate.NewReader(dresp.Body)
+	}
+	if b, err := io.ReadAll(dbody); err != nil || string(b) != page {
+		t.Fatalf("deflate: the page arrived changed (%d of %d bytes, %q): %v", len(b), len(page), dresp.Header.Get("Content-Encoding"), err)
 	}
 
 	resp = get("/page")

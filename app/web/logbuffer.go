@@ -19,26 +19,38 @@ const LogFlushEvery = 200 * time.Millisecond
 // with every line before them; Run writes the rest within LogFlushEvery.
 // A process killed outright loses at most that much of its info lines.
 type LogBuffer struct {
-	mu sync.Mutex
-	w  *bufio.Writer
+	mu  sync.Mutex
+	out io.Writer
+	w   *bufio.Writer
 }
 
 // NewLogBuffer buffers writes to w.
 func NewLogBuffer(w io.Writer) *LogBuffer {
-	return &LogBuffer{w: bufio.NewWriterSize(w, 32<<10)}
+	return &LogBuffer{out: w, w: bufio.NewWriterSize(w, 32<<10)}
 }
 
 func (b *LogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.w.Write(p)
+	return b.recover(b.w.Write(p))
 }
 
 // Flush writes what is buffered.
 func (b *LogBuffer) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.w.Flush()
+	_, err := b.recover(0, b.w.Flush())
+	return err
+}
+
+// recover starts afresh after a failed write (a full disk, a closed
+// pipe): a bufio.Writer keeps its first error for good, which would end
+// the log until a restart. The lines it held are lost.
+func (b *LogBuffer) recover(n int, err error) (int, error) {
+	if err != nil {
+		b.w.Reset(b.out)
+	}
+	return n, err
 }
 
 // Run flushes every LogFlushEvery until ctx ends, and once more then.

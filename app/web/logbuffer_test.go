@@ -65,3 +65,29 @@ func (l logFile) String() string {
 	b, _ := os.ReadFile(string(l))
 	return string(b)
 }
+
+// failingOnce fails its first write, as a full disk would.
+type failingOnce struct {
+	failed bool
+	lines  strings.Builder
+}
+
+func (f *failingOnce) Write(p []byte) (int, error) {
+	if !f.failed {
+		f.failed = true
+		return 0, os.ErrClosed
+	}
+	return f.lines.Write(p)
+}
+
+// A write that failed once does not end the log.
+func TestLogBufferLogsAgainAfterAFailedWrite(t *testing.T) {
+	out := &failingOnce{}
+	buf := web.NewLogBuffer(out)
+	logger := web.NewLogger(buf, "text")
+	logger.Warn("lost with the failed write")
+	logger.Warn("written after it")
+	if !strings.Contains(out.lines.String(), "written after it") {
+		t.Fatalf("the log stayed broken after one failed write: %q", out.lines.String())
+	}
+}

@@ -21,9 +21,12 @@ const SessionRenewal = time.Minute
 // session at most SessionRenewal before its idle timeout would. Data that
 // changed is always written.
 //
-// It remembers what this process stored; another instance that stores
-// the same session renews it on its own, and a renewal skipped here never
-// undoes a later one there, because expiries only grow.
+// It remembers what this process stored, and forgets it when a session
+// is loaded with other data (another instance, or a concurrent request,
+// wrote it since): a renewal is skipped only when the data is what the
+// request loaded and what this process wrote. Another instance renews a
+// session on its own; a renewal skipped here never undoes a later one
+// there, because expiries only grow.
 type SessionStore struct {
 	scs.Store
 	codec scs.Codec
@@ -55,6 +58,23 @@ func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	}
 	s.remember(token, b, expiry)
 	return nil
+}
+
+// Find loads a session and forgets what this process wrote of it when
+// the stored data differs.
+func (s *SessionStore) Find(token string) ([]byte, bool, error) {
+	b, found, err := s.Store.Find(token)
+	if err != nil || !found {
+		s.forget(token)
+		return b, found, err
+	}
+	s.mu.Lock()
+	prev, ok := s.stored[token]
+	s.mu.Unlock()
+	if ok && !bytes.Equal(prev.data, b) && !s.sameData(prev.data, b) {
+		s.forget(token)
+	}
+	return b, found, nil
 }
 
 // Delete forgets the session too, so a token used again after its

@@ -115,7 +115,7 @@ func inputAttrs(f Field) templ.OrderedAttributes {
 	if f.Disabled {
 		set("disabled", true)
 	}
-	set("id", f.ID)
+	a = append(a, templ.KeyValue[string, any]{Key: "id", Value: f.ID})
 	switch f.Widget {
 	case "integer":
 		set("inputmode", "numeric")
@@ -126,7 +126,7 @@ func inputAttrs(f Field) templ.OrderedAttributes {
 	set("maxlength", f.MaxLength)
 	set("min", f.Min)
 	set("minlength", f.MinLength)
-	set("name", f.Path)
+	a = append(a, templ.KeyValue[string, any]{Key: "name", Value: f.Path})
 	set("step", f.Step)
 	return a
 }
