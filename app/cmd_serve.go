@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -107,9 +108,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 	if cfg.MetricsAddr != "" {
 		go srv.Metrics.Serve(ctx, cfg.MetricsAddr, e.logger)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.ListenAndServe() }()
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
 	e.logger.Info("serving", "addr", cfg.ListenAddr, "base_url", cfg.BaseURL.String(), "dev", cfg.Dev)
+	// Whoever waits for the server to answer finds its start in the log.
+	_ = logs.Flush()
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
 
 	select {
 	case err := <-errc:
