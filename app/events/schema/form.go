@@ -95,9 +95,9 @@ type Field struct {
 	// shortLabel is ShortLabel, worked out once by Parse: every
 	// confirmation mail lists the answers under it.
 	shortLabel string
-	// split is SplitLabel's answer, worked out once by Parse: every
-	// rendering of the form shows the label's parts.
-	split *[2]string
+	// labelName and labelHelp are SplitLabel's answer, worked out once by
+	// Parse: every rendering of the form shows the label's parts.
+	labelName, labelHelp string
 }
 
 // Widget says how the field is rendered.

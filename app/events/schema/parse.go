@@ -354,8 +354,7 @@ func (p *parser) field(n *node, loc, path, name string, depth int) *Field {
 	}
 	f.Label = Sanitize(f.Label)
 	f.shortLabel = f.ShortLabel()
-	labelName, labelHelp := SplitLabel(f.Label)
-	f.split = &[2]string{labelName, labelHelp}
+	f.labelName, f.labelHelp = SplitLabel(f.Label)
 	f.ErrorHint = p.text(n, "error_hint", at)
 	// description is plain schema documentation; the form shows the label.
 	_ = p.text(n, "description", at)

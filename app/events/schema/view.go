@@ -78,10 +78,10 @@ func FieldID(path string) string {
 // voidElements have no end tag.
 var voidElements = []string{"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
 
-// labelParts is SplitLabel of the field's label.
+// labelParts is SplitLabel of the field's label, as Parse worked it out.
 func (f *Field) labelParts() (name, help string) {
-	if f.split != nil {
-		return f.split[0], f.split[1]
+	if f.labelName != "" {
+		return f.labelName, f.labelHelp
 	}
 	return SplitLabel(f.Label)
 }
