@@ -76,7 +76,8 @@ func (r personRules) row(ctx context.Context, q querier, id string) (adminui.Row
 	if err != nil {
 		return adminui.Row{}, err
 	}
-	return personTableRow(ctx, r.t, p, opts, types), nil
+	status, _ := r.t.field("membership_status").options(ctx, nil)
+	return personTableRow(ctx, r.t, p, personOptions{tu: opts, types: types, status: status}), nil
 }
 
 // title is the name; an anonymised person has none left.
@@ -87,7 +88,8 @@ func (personRules) title(ctx context.Context, id string, st rowState) string {
 	return st.text("name")
 }
 
-// personRow is one person as the list shows it.
+// personRow is one person as the list shows it. Its fields are in the
+// order of personColumns, as searches read them by position.
 type personRow struct {
 	ID               int64
 	Name             string
@@ -106,7 +108,13 @@ const personColumns = `p.id, p.name, p.email, p.membership_status, p.membership_
 
 const personSelect = `SELECT ` + personColumns + ` FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
 
-func personTableRow(ctx context.Context, t *table, p personRow, tuOpts, typeOpts []adminui.Option) adminui.Row {
+// personOptions are the choices of a person row's editors, the same for
+// every row of a list.
+type personOptions struct {
+	tu, types, status []adminui.Option
+}
+
+func personTableRow(ctx context.Context, t *table, p personRow, opts personOptions) adminui.Row {
 	id := strconv.FormatInt(p.ID, 10)
 	tu := ""
 	if p.TUStatusID != nil {
@@ -116,17 +124,17 @@ func personTableRow(ctx context.Context, t *table, p personRow, tuOpts, typeOpts
 	if p.JoiningDate != nil {
 		joined = p.JoiningDate.Format("2006-01-02")
 	}
-	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, tuOpts)
+	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, opts.tu)
 	tuCell.Text = deref(p.TUName, "")
-	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), typeOpts)
-	typeCell.Text = optionLabel(typeOpts, deref(p.MembershipType, ""))
+	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), opts.types)
+	typeCell.Text = optionLabel(opts.types, deref(p.MembershipType, ""))
 	return adminui.Row{
 		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: p.Anonymised,
 		Cells: []adminui.Cell{
 			{Text: id, Href: t.detailURL(id)},
 			editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
 			editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
-			editCellOpts(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, "")),
+			editCell(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, ""), opts.status),
 			typeCell,
 			tuCell,
 			{Text: joined, Small: true, NoWrap: true},

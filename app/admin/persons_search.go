@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,7 +23,8 @@ type personsFound struct {
 const personMatchColumns = `p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
 	p.joining_date, p.anonymised_at, p.version`
 
-// personMatch is a page row together with the number of matches.
+// personMatch is a page row together with the number of matches, in the
+// order of its columns.
 type personMatch struct {
 	personRow
 	Total int
@@ -35,8 +37,8 @@ type personMatch struct {
 // (which, by id, stops after one page). lq's page is clamped to the last.
 func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound, error) {
 	var found personsFound
-	wh := personFilters(*lq)
 	if lq.Q == "" {
+		wh := personFilters(*lq)
 		err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 			var err error
 			if found.total, _, err = countRows(ctx, tx, "persons p", wh, false); err != nil {
@@ -48,8 +50,7 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 		})
 		return found, err
 	}
-	searchWords(wh, lq.Q)
-	if err := searchPage(ctx, h.pool, wh, lq, &found); err != nil {
+	if err := searchPage(ctx, h.pool, lq, &found); err != nil {
 		return found, err
 	}
 	if found.total > 0 || len([]rune(lq.Q)) < 3 {
@@ -68,28 +69,62 @@ type searchSettings struct {
 	// cost is cpu_operator_cost, "" for the server's own: matching priced
 	// high (searchOperatorCost) sends rare names to the trigram index.
 	cost string
+	// rowCost is cpu_tuple_cost, "" for the server's own (searchRowCost).
+	rowCost string
 	// threshold is pg_trgm's word similarity threshold, "" for its own.
 	threshold string
+	// once plans the statement once per connection instead of for each
+	// search's words. Planning similar names took 1.8 ms, as its estimate
+	// compares the word with a hundred sampled names; running them, often
+	// less. Only for a statement whose plan is right for any word, which
+	// indexOnly and sortedMatches see to.
+	once bool
+	// indexOnly reads persons through an index, never the whole table:
+	// the planner priced word similarity too low and, for a typo of a
+	// common name, compared it with every name in turn (15 ms at 50,000
+	// persons instead of 2 through the trigram index).
+	indexOnly bool
+	// sortedMatches fetches every match through the trigram index and
+	// sorts them, instead of walking the id index, which a page of a term
+	// not found in walkBudget persons in a row would walk for long.
+	sortedMatches bool
 }
 
 // sql sets s for the rest of the transaction. A parallel scan starts
 // workers that, on a small machine answering several searches at once,
-// cost more than they save. Each search is planned for its own words: a
-// prepared statement's generic plan guesses a pattern matches a dozen
-// rows, and for a common name fetched and sorted every match (90 ms
-// instead of 2 among 500,000 persons).
+// cost more than they save. A statement planned for its words is never
+// given a generic plan: that guessed a pattern matches a dozen rows, and
+// for a common name fetched and sorted every match (90 ms instead of 2
+// among 500,000 persons).
 func (s searchSettings) sql() (string, []any) {
-	sql := `SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('plan_cache_mode', 'force_custom_plan', true)`
+	mode := "force_custom_plan"
+	if s.once {
+		mode = "force_generic_plan"
+	}
+	var sets []string
 	var args []any
+	set := func(name, value string) {
+		args = append(args, value)
+		sets = append(sets, "set_config('"+name+"', $"+strconv.Itoa(len(args))+", true)")
+	}
+	set("max_parallel_workers_per_gather", "0")
+	set("plan_cache_mode", mode)
 	if s.cost != "" {
-		args = append(args, s.cost)
-		sql += `, set_config('cpu_operator_cost', $1, true)`
+		set("cpu_operator_cost", s.cost)
+	}
+	if s.rowCost != "" {
+		set("cpu_tuple_cost", s.rowCost)
 	}
 	if s.threshold != "" {
-		args = append(args, s.threshold)
-		sql += `, set_config('pg_trgm.word_similarity_threshold', $` + strconv.Itoa(len(args)) + `, true)`
+		set("pg_trgm.word_similarity_threshold", s.threshold)
 	}
-	return sql, args
+	if s.indexOnly {
+		set("enable_seqscan", "off")
+	}
+	if s.sortedMatches {
+		set("enable_indexscan", "off")
+	}
+	return "SELECT " + strings.Join(sets, ", "), args
 }
 
 // searchQuery runs sql with settings in one round trip: a pgx batch is
@@ -119,6 +154,7 @@ func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]pers
 	var found []personRow
 	for _, threshold := range similarityThresholds {
 		wh := personFilters(lq)
+		settings := searchSettings{cost: searchOperatorCost, threshold: threshold, once: len(wh.conds) == 0, indexOnly: true}
 		wh.match("@q <% p.name", "q", lq.Q)
 		order := "word_similarity(@q, p.name) DESC, p.id DESC"
 		if lq.chosen {
@@ -129,7 +165,7 @@ func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]pers
 			SELECT ` + personColumns + ` FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 			ORDER BY ` + order + ` ` + wh.page(lq)
 		var err error
-		if found, err = searchQuery(ctx, pool, searchSettings{cost: searchOperatorCost, threshold: threshold}, q, wh.args, pgx.RowToStructByName[personRow]); err != nil {
+		if found, err = searchQuery(ctx, pool, settings, q, wh.args, pgx.RowToStructByPos[personRow]); err != nil {
 			return nil, fmt.Errorf("admin: similar names: %w", err)
 		}
 		if len(found) >= lq.Size {
@@ -139,17 +175,25 @@ func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]pers
 	return found, nil
 }
 
-// searchPage fills found with the page of exact matches.
-func searchPage(ctx context.Context, pool *pgxpool.Pool, wh *where, lq *listQuery, found *personsFound) error {
+// searchPage fills found with the page of exact matches of lq.
+func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *personsFound) error {
+	wh := personFilters(*lq)
+	// Without a filter, the statement that pages through a common term is
+	// planned once per connection; a filter's values change what is
+	// cheapest.
+	filtered := len(wh.conds) > 0
+	searchWords(wh, lq.Q, unaccented)
 	// The matches keep every column the page shows, so paging through
-	// them never goes back to the table.
+	// them never goes back to the table. This statement is planned for its
+	// words: a term in nearly every row (a mail domain) is collected
+	// fastest from the table, any other through the trigram index.
 	limit := strconv.Itoa(searchCountCap + 1)
 	q := `WITH p AS MATERIALIZED (SELECT ` + personMatchColumns + ` FROM persons p ` + wh.sql() + ` LIMIT ` + limit + `)
-		SELECT (SELECT count(*) FROM p)::int AS total, ` + personColumns + `
+		SELECT ` + personColumns + `, (SELECT count(*) FROM p)::int AS total
 		FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 		ORDER BY ` + lq.orderBy("p.id") + ` ` + wh.page(*lq)
-	matching := searchSettings{cost: searchOperatorCost}
-	matches, err := searchQuery(ctx, pool, matching, q, wh.args, pgx.RowToStructByName[personMatch])
+	matching := searchSettings{cost: searchOperatorCost, rowCost: searchRowCost}
+	matches, err := searchQuery(ctx, pool, matching, q, wh.args, pgx.RowToStructByPos[personMatch])
 	if err != nil {
 		return fmt.Errorf("admin: search persons: %w", err)
 	}
@@ -163,7 +207,7 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, wh *where, lq *listQuer
 			return nil
 		}
 		lq.Page = (found.total + lq.Size - 1) / lq.Size
-		return searchPage(ctx, pool, wh, lq, found)
+		return searchPage(ctx, pool, lq, found)
 	}
 	found.rows = found.rows[:0]
 	for _, m := range matches {
@@ -171,19 +215,44 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, wh *where, lq *listQuer
 		found.rows = append(found.rows, m.personRow)
 	}
 	if found.total > searchCountCap {
-		// Too many to page through the collected ids: page through the
-		// table instead. The term is common, so walking the table in the
-		// page's order finds a page of matches soon; with matching priced
-		// high (searchOperatorCost) the planner would rather fetch every
-		// match through the trigram index and sort them all, so this
-		// statement keeps the server's price.
 		found.total, found.capped = searchCountCap, true
-		q := personSelect + " " + wh.sql() + " ORDER BY " + lq.orderBy("p.id") + " " + wh.page(*lq)
-		if found.rows, err = searchQuery(ctx, pool, searchSettings{}, q, wh.args, pgx.RowToStructByName[personRow]); err != nil {
-			return fmt.Errorf("admin: search persons: %w", err)
-		}
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered)
 	}
-	return nil
+	return err
+}
+
+// commonTermPage is the page lq asks for of a term too common to page
+// through its collected matches. In the order by id, the persons next in
+// that order are walked through the id index, at most walkBudget of them
+// for each row up to the end of the page: a term in one person of 400
+// fills its page from them, at a cost that does not grow with the table. A rarer term, one with more matches than the search counts only
+// in a large table, has fewer matches than such a walk would read
+// (sortedMatches). In another order the planner chooses.
+func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered bool) ([]personRow, error) {
+	wh := personFilters(lq)
+	order := lq.orderBy("p.id")
+	if lq.spec.sorts[lq.Sort] != "p.id" {
+		searchWords(wh, lq.Q, unaccented)
+		return personsPage(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
+	}
+	searchWords(wh, lq.Q, unaccentedOnce)
+	wh.args["budget"] = walkBudget * (lq.offset() + lq.Size)
+	walk := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
+		LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
+	rows, err := personsPage(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walk, wh)
+	if err != nil || len(rows) == lq.Size {
+		return rows, err
+	}
+	sorted := personSelect + " " + wh.sql() + " ORDER BY " + order + " " + wh.page(lq)
+	return personsPage(ctx, pool, searchSettings{once: !filtered, indexOnly: true, sortedMatches: true}, sorted, wh)
+}
+
+func personsPage(ctx context.Context, pool *pgxpool.Pool, settings searchSettings, sql string, wh *where) ([]personRow, error) {
+	rows, err := searchQuery(ctx, pool, settings, sql, wh.args, pgx.RowToStructByPos[personRow])
+	if err != nil {
+		return nil, fmt.Errorf("admin: search persons: %w", err)
+	}
+	return rows, nil
 }
 
 func pagePersons(ctx context.Context, tx pgx.Tx, wh *where, order string, lq listQuery) ([]personRow, error) {

@@ -5,52 +5,98 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/db/dbtest"
 )
 
-// A search statement is prepared once per connection, yet planned for its
-// words at every execution: PostgreSQL would switch a prepared statement
-// to a generic plan after five, which fetched and sorted every match of a
-// common name. Its settings end with the search.
-func TestSearchStatementsArePlannedForTheirWordsEachTime(t *testing.T) {
+// oneConnection is a pool whose statements all run on one connection, so
+// what they leave there can be looked at.
+func oneConnection(t *testing.T) *pgxpool.Pool {
+	t.Helper()
 	cfg, err := pgxpool.ParseConfig(dbtest.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.MaxConns = 1 // every search below on the same connection
+	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	ctx := t.Context()
+	t.Cleanup(pool.Close)
+	return pool
+}
 
-	for _, q := range []string{"anna", "müller", "lena k", "weber", "schmidt", "nguyen", "example.org", "zz"} {
-		lq := parseList(httptest.NewRequest(http.MethodGet, "/admin/persons?q="+url.QueryEscape(q), nil), &personsList)
-		wh := personFilters(lq)
-		searchWords(wh, lq.Q)
-		var found personsFound
-		if err := searchPage(ctx, pool, wh, &lq, &found); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var generic, custom int64
-	err = pool.QueryRow(ctx, `SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)
-		FROM pg_prepared_statements WHERE statement LIKE 'WITH p AS MATERIALIZED%'`).Scan(&generic, &custom)
+// search runs the person search for the query string query on pool.
+func search(t *testing.T, pool *pgxpool.Pool, query string) personsFound {
+	t.Helper()
+	h := &Handler{pool: pool}
+	lq := parseList(httptest.NewRequest(http.MethodGet, "/admin/persons?"+query, nil), &personsList)
+	found, err := h.findPersons(t.Context(), &lq)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if generic != 0 || custom < 8 {
-		t.Fatalf("search statements: %d generic plans, %d custom plans; want none generic, one custom per search", generic, custom)
+	return found
+}
+
+// Collecting a search's matches is planned for its words at every
+// execution: PostgreSQL would switch a prepared statement to a generic
+// plan after five, which guessed how common every word is alike. Paging
+// through a common term and looking for similar names have one right
+// plan for every word, made once per connection, unless a filter's values
+// change what is cheapest. Either way, a search's settings end with it.
+func TestSearchStatementsArePlannedForTheirWordsWhereThatMatters(t *testing.T) {
+	pool := oneConnection(t)
+	ctx := t.Context()
+	// Enough persons with one word that it is too common to page through
+	// its matches, and some not found in the walk.
+	seedPlanProbes(t)
+	for _, q := range []string{"anna", "müller", "lena k", "weber", "planprobe", "nguyen", "example.org", "zz", "schmitd", "planprobr", "planrare"} {
+		search(t, pool, "q="+url.QueryEscape(q))
+		search(t, pool, "status=confirmed&q="+url.QueryEscape(q))
 	}
-	for setting, want := range map[string]string{"plan_cache_mode": "auto", "max_parallel_workers_per_gather": defaultOf(ctx, t, pool, "max_parallel_workers_per_gather"), "cpu_operator_cost": defaultOf(ctx, t, pool, "cpu_operator_cost")} {
-		var got string
-		if err := pool.QueryRow(ctx, `SELECT current_setting($1)`, setting).Scan(&got); err != nil {
+	plans := func(filtered, collecting bool) (generic, custom int64) {
+		t.Helper()
+		err := pool.QueryRow(ctx, `SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)
+			FROM pg_prepared_statements
+			WHERE (statement LIKE 'WITH p AS MATERIALIZED%' OR statement LIKE '%FROM persons p%ORDER BY%')
+			AND (statement LIKE '%membership_status = $%') = $1
+			AND (statement LIKE 'WITH p AS MATERIALIZED%search_text%') = $2`, filtered, collecting).Scan(&generic, &custom)
+		if err != nil {
 			t.Fatal(err)
+		}
+		return generic, custom
+	}
+	if generic, custom := plans(false, true); generic != 0 || custom < 10 {
+		t.Errorf("collecting matches: %d generic plans, %d custom plans; want none generic, one custom per search", generic, custom)
+	}
+	if generic, custom := plans(true, true); generic != 0 || custom < 10 {
+		t.Errorf("collecting matches with a filter: %d generic plans, %d custom plans; want none generic, one custom per search", generic, custom)
+	}
+	if generic, custom := plans(false, false); custom != 0 || generic < 3 {
+		t.Errorf("paging through a common term and similar names: %d generic plans, %d custom plans; want only generic ones", generic, custom)
+	}
+	if generic, custom := plans(true, false); generic != 0 || custom < 3 {
+		t.Errorf("paging through a common term and similar names with a filter: %d generic plans, %d custom plans; want only custom ones", generic, custom)
+	}
+	for _, setting := range []string{"plan_cache_mode", "max_parallel_workers_per_gather", "cpu_operator_cost", "cpu_tuple_cost",
+		"enable_seqscan", "enable_indexscan", "pg_trgm.word_similarity_threshold"} {
+		var got, want string
+		err := pool.QueryRow(ctx, `SELECT current_setting($1, true), reset_val FROM pg_settings WHERE name = $1`, setting).Scan(&got, &want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(setting, "cpu_") {
+			// reset_val has no unit formatting; current_setting does.
+			if err := pool.QueryRow(ctx, `SELECT $1::float8::text`, want).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if got != want {
 			t.Errorf("after the searches, %s is %s on the connection, want %s", setting, got, want)
@@ -58,18 +104,124 @@ func TestSearchStatementsArePlannedForTheirWordsEachTime(t *testing.T) {
 	}
 }
 
-// defaultOf is setting's value when the connection started.
-func defaultOf(ctx context.Context, t *testing.T, pool *pgxpool.Pool, setting string) string {
+// seedPlanProbes adds 300 persons named Planrare and then more named
+// Planprobe than the first page's walk reads: both more than the search
+// counts, and enough that reading the whole table costs more than an
+// index. Planrare is not found among the newest persons. They are
+// deleted when t ends.
+func seedPlanProbes(t *testing.T) {
 	t.Helper()
-	var v string
-	if err := pool.QueryRow(ctx, `SELECT reset_val FROM pg_settings WHERE name = $1`, setting).Scan(&v); err != nil {
-		t.Fatal(err)
-	}
-	if setting == "cpu_operator_cost" {
-		// reset_val has no unit formatting; current_setting does.
-		if err := pool.QueryRow(ctx, `SELECT $1::float8::text`, v).Scan(&v); err != nil {
+	ctx := t.Context()
+	admin := dbtest.Pool(t)
+	for _, seed := range []string{
+		`INSERT INTO persons (name, email)
+		SELECT 'Planrare Weber ' || i, 'planprobe-rare' || i || '@example.org' FROM generate_series(1, 300) i`,
+		`INSERT INTO persons (name, email)
+		SELECT 'Planprobe Müller ' || i, 'planprobe' || i || '@example.org' FROM generate_series(1, ` + strconv.Itoa(walkBudget*25) + `) i`,
+	} {
+		if _, err := admin.Exec(ctx, seed); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return v
+	t.Cleanup(func() {
+		if _, err := admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE 'planprobe%@example.org'`); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := admin.Exec(ctx, `ANALYZE persons`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The plans made once must be right for every word: a common term's
+// page walks the id index for a bounded number of persons, however many
+// there are; a term not found among them has its matches fetched through
+// the trigram index and sorted; similar names are found through the
+// trigram index. None reads the whole table.
+func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
+	seedPlanProbes(t)
+	pool := oneConnection(t)
+	if found := search(t, pool, "q=planprobe"); !found.capped || len(found.rows) != 25 {
+		t.Fatalf("a search for many persons: capped %v, %d rows; want capped, 25 rows", found.capped, len(found.rows))
+	}
+	var newestRare []int64
+	err := pool.QueryRow(t.Context(), `SELECT array_agg(id ORDER BY id DESC) FROM (SELECT id FROM persons
+		WHERE name LIKE 'Planrare %' ORDER BY id DESC LIMIT 25) s`).Scan(&newestRare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := search(t, pool, "q=planrare")
+	var got []int64
+	for _, r := range found.rows {
+		got = append(got, r.ID)
+	}
+	if !found.capped || !slices.Equal(got, newestRare) {
+		t.Fatalf("a search for 300 old persons: capped %v, rows %v; want capped, the newest 25 %v", found.capped, got, newestRare)
+	}
+	if found := search(t, pool, "q=planprobr+m%C3%BCllr"); !found.fuzzy || len(found.rows) == 0 {
+		t.Fatalf("a mistyped name finds no similar names: %+v", found)
+	}
+	tests := []struct {
+		statement string
+		want      []string
+		not       []string
+	}{
+		{"SELECT p.id, %FROM (SELECT * FROM persons p ORDER BY p.id DESC%LIMIT %search_text LIKE %", []string{"Index Scan Backward using persons_pkey"}, []string{"Seq Scan on persons", "Bitmap"}},
+		{"SELECT p.id, %FROM persons p LEFT JOIN tu_status%search_text LIKE % ORDER BY p.id DESC%", []string{"Bitmap Index Scan on persons_search_text_trgm_idx", "Sort"}, []string{"Seq Scan on persons", "persons_pkey"}},
+		{"WITH p AS MATERIALIZED (SELECT % <% p.name %", []string{"Bitmap Index Scan on persons_name_trgm_idx"}, []string{"Seq Scan on persons"}},
+	}
+	for _, tt := range tests {
+		plan := genericPlan(t, pool, tt.statement)
+		for _, w := range tt.want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("plan of %q lacks %q:\n%s", tt.statement, w, plan)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(plan, n) {
+				t.Errorf("plan of %q has %q:\n%s", tt.statement, n, plan)
+			}
+		}
+	}
+}
+
+// genericPlan is the cached plan of the one prepared statement on pool's
+// connection whose text is like pattern. A generic plan is the same for
+// any arguments: a pattern for text, 25 for numbers.
+func genericPlan(t *testing.T, pool *pgxpool.Pool, pattern string) string {
+	t.Helper()
+	ctx := t.Context()
+	var name string
+	var types []string
+	err := pool.QueryRow(ctx, `SELECT name, parameter_types::text[] FROM pg_prepared_statements
+		WHERE statement LIKE $1 AND statement NOT LIKE '%membership_status = $%' AND generic_plans > 0`, pattern).Scan(&name, &types)
+	if err != nil {
+		rows, _ := pool.Query(ctx, `SELECT statement || ' ' || generic_plans FROM pg_prepared_statements`)
+		all, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+		t.Fatalf("prepared statement like %q with a generic plan: %v\n%s", pattern, err, strings.Join(all, "\n"))
+	}
+	var args []string
+	for _, typ := range types {
+		if typ == "text" {
+			args = append(args, "'%planprobe%'")
+		} else {
+			args = append(args, "25")
+		}
+	}
+	var plan []string
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `EXPLAIN EXECUTE `+pgx.Identifier{name}.Sanitize()+`(`+strings.Join(args, ", ")+`)`)
+		if err != nil {
+			return err
+		}
+		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("%s with %d arguments: %v", name, len(types), err)
+	}
+	return strconv.Quote(name) + "\n" + strings.Join(plan, "\n")
 }

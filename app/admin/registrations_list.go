@@ -43,7 +43,7 @@ func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) {
 	if v := lq.Filters["status"]; slices.Contains(events.Statuses, v) {
 		wh.add("r.status = @status", "status", v)
 	}
-	searchWords(wh, lq.Q)
+	searchWords(wh, lq.Q, unaccented)
 	from := "registrations r JOIN events e ON e.id = r.event_id JOIN persons p ON p.id = r.person_id"
 	total, capped, err := countRows(ctx, h.pool, from, wh, lq.Q != "")
 	if err != nil {
