@@ -118,6 +118,7 @@ func newSessions(cfg *config.Config) *scs.SessionManager {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.Secure()
+	sm.Codec = web.NewSessionCodec()
 	return sm
 }
 
