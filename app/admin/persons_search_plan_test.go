@@ -115,7 +115,7 @@ func seedPlanProbes(t *testing.T) {
 	admin := dbtest.Pool(t)
 	for _, seed := range []string{
 		`INSERT INTO persons (name, email)
-		SELECT 'Planrare Weber ' || i, 'planprobe-rare' || i || '@example.org' FROM generate_series(1, 300) i`,
+		SELECT 'Planrare Weber ' || i, 'planrare' || i || '@example.org' FROM generate_series(1, 300) i`,
 		`INSERT INTO persons (name, email)
 		SELECT 'Planprobe Müller ' || i, 'planprobe' || i || '@example.org' FROM generate_series(1, ` + strconv.Itoa(walkBudget*25) + `) i`,
 	} {
@@ -124,7 +124,7 @@ func seedPlanProbes(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE 'planprobe%@example.org'`); err != nil {
+		if _, err := admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE 'planprobe%@example.org' OR email LIKE 'planrare%@example.org'`); err != nil {
 			t.Error(err)
 		}
 	})
@@ -224,4 +224,45 @@ func genericPlan(t *testing.T, pool *pgxpool.Pool, pattern string) string {
 		t.Fatalf("%s with %d arguments: %v", name, len(types), err)
 	}
 	return strconv.Quote(name) + "\n" + strings.Join(plan, "\n")
+}
+
+// The pages of a common term are its matches in the list's order, page
+// after page, whichever way they are read: walked, or sorted when the
+// walk does not find them.
+func TestCommonTermPagesFollowTheOrder(t *testing.T) {
+	seedPlanProbes(t)
+	pool := oneConnection(t)
+	tests := []struct {
+		query string
+		// where and order select the page's persons directly.
+		where, order string
+		offset       int
+	}{
+		{"q=planprobe", "name LIKE 'Planprobe %'", "id DESC", 0},
+		{"q=planprobe&page=2", "name LIKE 'Planprobe %'", "id DESC", 25},
+		{"q=planprobe&page=8", "name LIKE 'Planprobe %'", "id DESC", 175},
+		{"q=planprobe&sort=id&dir=asc&page=2", "name LIKE 'Planprobe %'", "id ASC", 25},
+		{"q=planprobe+m%C3%BCller&status=none", "name LIKE 'Planprobe %' AND membership_status IS NULL", "id DESC", 0},
+		{"q=planrare", "name LIKE 'Planrare %'", "id DESC", 0},
+		{"q=planrare&page=3", "name LIKE 'Planrare %'", "id DESC", 50},
+		{"q=planrare&sort=name&dir=desc", "name LIKE 'Planrare %'", "lower(name) DESC, id DESC", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			var want []int64
+			err := pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(id), '{}') FROM (SELECT id FROM persons
+				WHERE `+tt.where+` ORDER BY `+tt.order+` LIMIT 25 OFFSET `+strconv.Itoa(tt.offset)+`) s`).Scan(&want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := search(t, pool, tt.query)
+			var got []int64
+			for _, r := range found.rows {
+				got = append(got, r.ID)
+			}
+			if !found.capped || len(want) != 25 || !slices.Equal(got, want) {
+				t.Fatalf("capped %v, rows %v; want capped, %v", found.capped, got, want)
+			}
+		})
+	}
 }
