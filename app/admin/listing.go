@@ -57,7 +57,8 @@ func parseList(r *http.Request, spec *listSpec) listQuery {
 		spec:    spec,
 	}
 	if len(lq.Q) > 200 {
-		lq.Q = lq.Q[:200]
+		// Not inside a character: PostgreSQL refuses a broken one.
+		lq.Q = strings.ToValidUTF8(lq.Q[:200], "")
 	}
 	if _, ok := spec.sorts[lq.Sort]; ok {
 		lq.chosen = true
@@ -228,7 +229,8 @@ func newWhere() *where { return &where{args: pgx.NamedArgs{}} }
 // guesses that a pattern matches a dozen rows, and for a common name
 // fetched and sorted thousands (90 ms instead of 2 among 500,000 persons).
 // The person search, which sends its settings and statement in one batch,
-// gets the same from plan_cache_mode instead (searchSettings).
+// gets the same from plan_cache_mode instead, and plans once only the
+// statements whose plan it fixes for any words (searchSettings).
 func (w *where) match(cond string, kv ...any) {
 	w.add(cond, kv...)
 	w.matches = true

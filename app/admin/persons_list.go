@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
@@ -69,7 +69,7 @@ const (
 // reach, strictest first; the last is the loosest suggestion shown.
 var similarityThresholds = []string{"0.8", "0.65", "0.5"}
 
-// unaccentedLike matches a person's name and address against the pattern
+// unaccentedLike matches a person's name and address against the word
 // in arg, accents and case ignored on both sides ("schrod" is
 // Schrödinger). persons.search_text holds them so normalised (migration
 // 0141), with the trigram index on it.
@@ -77,17 +77,19 @@ func unaccentedLike(arg string) string {
 	return "p.search_text LIKE " + unaccented(arg)
 }
 
-// unaccented is the pattern in arg as search_text is normalised.
+// unaccented is the LIKE pattern of the word in arg, normalised as
+// search_text is. LIKE's special characters are escaped after
+// normalising: unaccent turns some characters into them (％ into %).
 func unaccented(arg string) string {
-	return "lower(search_unaccent(@" + arg + "))"
+	return `'%' || regexp_replace(lower(search_unaccent(@` + arg + `)), '([\\%_])', '\\\1', 'g') || '%'`
 }
 
 // unaccentedOnce is unaccented for a plan made for every word
 // (searchSettings.once): there the pattern is no constant, and would be
-// unaccented again for every row compared, so a subquery unaccents it
-// once per execution.
+// made again for every row compared, so a subquery makes it once per
+// execution.
 func unaccentedOnce(arg string) string {
-	return "(SELECT lower(search_unaccent(@" + arg + ")))"
+	return "(SELECT " + unaccented(arg) + ")"
 }
 
 // listPersons answers GET /admin/persons: every word of the search must
@@ -145,21 +147,42 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 }
 
 // searchWords requires every word of q in a person's name or address,
-// its pattern normalised by pattern (unaccented or unaccentedOnce).
+// its pattern made by pattern (unaccented or unaccentedOnce).
 func searchWords(wh *where, q string, pattern func(arg string) string) {
-	words := strings.Fields(q)
-	for i, word := range words[:min(len(words), maxSearchWords)] {
+	for i, word := range searchTerms(q) {
 		arg := "w" + strconv.Itoa(i)
 		column := "p.search_text"
-		if utf8.RuneCountInString(word) < 3 {
+		if !indexable(word) {
 			// No trigram to look up: the index would be read whole, which a
 			// plan made for every word cannot know ("lena k" took 20 ms among
 			// 500,000 persons). Compared as an expression the index does not
 			// cover, the word is checked on the rows the others found.
 			column = "(p.search_text || '')"
 		}
-		wh.match(column+" LIKE "+pattern(arg), arg, likePattern(word))
+		wh.match(column+" LIKE "+pattern(arg), arg, word)
 	}
+}
+
+// searchTerms are the words of q a search requires.
+func searchTerms(q string) []string {
+	words := strings.Fields(q)
+	return words[:min(len(words), maxSearchWords)]
+}
+
+// indexable reports whether the trigram index can narrow a search for
+// word: pg_trgm takes its trigrams from runs of letters and digits.
+func indexable(word string) bool {
+	run := 0
+	for _, r := range word {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if run++; run == 3 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 func personFilters(lq listQuery) *where {

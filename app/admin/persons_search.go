@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,10 +32,10 @@ type personMatch struct {
 }
 
 // findPersons reads the page lq asks for. A search first collects up to
-// searchCountCap+1 matching ids through the trigram index and pages
-// through those, so a name search costs one index scan; only a term found
-// in more rows than that pages through the table in the chosen order
-// (which, by id, stops after one page). lq's page is clamped to the last.
+// searchCountCap+1 matching persons and pages through those; only a term
+// found in more pages through the table (commonTermPage). When nothing
+// matches as typed, similar names are suggested. lq's page is clamped to
+// the last.
 func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound, error) {
 	var found personsFound
 	if lq.Q == "" {
@@ -92,7 +93,10 @@ type searchSettings struct {
 
 // sql sets s for the rest of the transaction. A parallel scan starts
 // workers that, on a small machine answering several searches at once,
-// cost more than they save. A statement planned for its words is never
+// cost more than they save. A plan that must do without a kind of scan
+// it was told to avoid is priced so high that PostgreSQL would compile
+// it (JIT) for 100 ms; a search is over in milliseconds, so it never is.
+// A statement planned for its words is never
 // given a generic plan: that guessed a pattern matches a dozen rows, and
 // for a common name fetched and sorted every match (90 ms instead of 2
 // among 500,000 persons).
@@ -108,6 +112,7 @@ func (s searchSettings) sql() (string, []any) {
 		sets = append(sets, "set_config('"+name+"', $"+strconv.Itoa(len(args))+", true)")
 	}
 	set("max_parallel_workers_per_gather", "0")
+	set("jit", "off")
 	set("plan_cache_mode", mode)
 	if s.cost != "" {
 		set("cpu_operator_cost", s.cost)
@@ -129,7 +134,8 @@ func (s searchSettings) sql() (string, []any) {
 
 // searchQuery runs sql with settings in one round trip: a pgx batch is
 // one implicit transaction, so the settings end with it, and its
-// statements are prepared once per connection.
+// statements are prepared once per connection (and kept in pgx's cache of
+// statements).
 func searchQuery[T any](ctx context.Context, pool *pgxpool.Pool, settings searchSettings, sql string, args pgx.NamedArgs, row pgx.RowToFunc[T]) ([]T, error) {
 	var b pgx.Batch
 	setSQL, setArgs := settings.sql()
@@ -216,6 +222,8 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	}
 	if found.total > searchCountCap {
 		found.total, found.capped = searchCountCap, true
+		// The 201st match made a page past the counted ones look full.
+		lq.clampPage(found.total)
 		found.rows, err = commonTermPage(ctx, pool, *lq, filtered)
 	}
 	return err
@@ -225,13 +233,15 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 // through its collected matches. In the order by id, the persons next in
 // that order are walked through the id index, at most walkBudget of them
 // for each row up to the end of the page: a term in one person of 400
-// fills its page from them, at a cost that does not grow with the table. A rarer term, one with more matches than the search counts only
-// in a large table, has fewer matches than such a walk would read
-// (sortedMatches). In another order the planner chooses.
+// fills its page from them, at a cost that does not grow with the table.
+// A term with more than searchCountCap matches but fewer than one in
+// walkBudget among the persons walked (a few hundred among 500,000) has
+// its matches fetched through the trigram index and sorted. In another
+// order, or when no word can use the trigram index, the planner chooses.
 func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered bool) ([]personRow, error) {
 	wh := personFilters(lq)
 	order := lq.orderBy("p.id")
-	if lq.spec.sorts[lq.Sort] != "p.id" {
+	if lq.spec.sorts[lq.Sort] != "p.id" || !slices.ContainsFunc(searchTerms(lq.Q), indexable) {
 		searchWords(wh, lq.Q, unaccented)
 		return personsPage(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
 	}

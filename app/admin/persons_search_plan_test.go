@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,7 +87,7 @@ func TestSearchStatementsArePlannedForTheirWordsWhereThatMatters(t *testing.T) {
 		t.Errorf("paging through a common term and similar names with a filter: %d generic plans, %d custom plans; want only custom ones", generic, custom)
 	}
 	for _, setting := range []string{"plan_cache_mode", "max_parallel_workers_per_gather", "cpu_operator_cost", "cpu_tuple_cost",
-		"enable_seqscan", "enable_indexscan", "pg_trgm.word_similarity_threshold"} {
+		"enable_seqscan", "enable_indexscan", "jit", "pg_trgm.word_similarity_threshold"} {
 		var got, want string
 		err := pool.QueryRow(ctx, `SELECT current_setting($1, true), reset_val FROM pg_settings WHERE name = $1`, setting).Scan(&got, &want)
 		if err != nil {
@@ -104,11 +105,11 @@ func TestSearchStatementsArePlannedForTheirWordsWhereThatMatters(t *testing.T) {
 	}
 }
 
-// seedPlanProbes adds 300 persons named Planrare and then more named
-// Planprobe than the first page's walk reads: both more than the search
-// counts, and enough that reading the whole table costs more than an
-// index. Planrare is not found among the newest persons. They are
-// deleted when t ends.
+// seedPlanProbes adds 300 persons named Planrare, then more named
+// Planprobe than the first page's walk reads, then 5 more named Planrare:
+// both more than the search counts, and enough that reading the whole
+// table costs more than an index. The walk finds only 5 of Planrare.
+// They are deleted when t ends.
 func seedPlanProbes(t *testing.T) {
 	t.Helper()
 	ctx := t.Context()
@@ -118,6 +119,8 @@ func seedPlanProbes(t *testing.T) {
 		SELECT 'Planrare Weber ' || i, 'planrare' || i || '@example.org' FROM generate_series(1, 300) i`,
 		`INSERT INTO persons (name, email)
 		SELECT 'Planprobe Müller ' || i, 'planprobe' || i || '@example.org' FROM generate_series(1, ` + strconv.Itoa(walkBudget*25) + `) i`,
+		`INSERT INTO persons (name, email)
+		SELECT 'Planrare Weber ' || i, 'planrare' || i || '@example.org' FROM generate_series(301, 305) i`,
 	} {
 		if _, err := admin.Exec(ctx, seed); err != nil {
 			t.Fatal(err)
@@ -163,15 +166,19 @@ func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
 	}
 	tests := []struct {
 		statement string
+		settings  searchSettings
 		want      []string
 		not       []string
 	}{
-		{"SELECT p.id, %FROM (SELECT * FROM persons p ORDER BY p.id DESC%LIMIT %search_text LIKE %", []string{"Index Scan Backward using persons_pkey"}, []string{"Seq Scan on persons", "Bitmap"}},
-		{"SELECT p.id, %FROM persons p LEFT JOIN tu_status%search_text LIKE % ORDER BY p.id DESC%", []string{"Bitmap Index Scan on persons_search_text_trgm_idx", "Sort"}, []string{"Seq Scan on persons", "persons_pkey"}},
-		{"WITH p AS MATERIALIZED (SELECT % <% p.name %", []string{"Bitmap Index Scan on persons_name_trgm_idx"}, []string{"Seq Scan on persons"}},
+		{"SELECT p.id, %FROM (SELECT * FROM persons p ORDER BY p.id DESC%LIMIT %search_text LIKE %", searchSettings{once: true, indexOnly: true},
+			[]string{"Index Scan Backward using persons_pkey"}, []string{"Seq Scan on persons", "Bitmap"}},
+		{"SELECT p.id, %FROM persons p LEFT JOIN tu_status%search_text LIKE % ORDER BY p.id DESC%", searchSettings{once: true, indexOnly: true, sortedMatches: true},
+			[]string{"Bitmap Index Scan on persons_search_text_trgm_idx", "Sort"}, []string{"Seq Scan on persons", "persons_pkey"}},
+		{"WITH p AS MATERIALIZED (SELECT % <% p.name %", searchSettings{cost: searchOperatorCost, threshold: "0.5", once: true, indexOnly: true},
+			[]string{"Bitmap Index Scan on persons_name_trgm_idx"}, []string{"Seq Scan on persons"}},
 	}
 	for _, tt := range tests {
-		plan := genericPlan(t, pool, tt.statement)
+		plan := genericPlan(t, pool, tt.statement, tt.settings)
 		for _, w := range tt.want {
 			if !strings.Contains(plan, w) {
 				t.Errorf("plan of %q lacks %q:\n%s", tt.statement, w, plan)
@@ -186,9 +193,11 @@ func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
 }
 
 // genericPlan is the cached plan of the one prepared statement on pool's
-// connection whose text is like pattern. A generic plan is the same for
-// any arguments: a pattern for text, 25 for numbers.
-func genericPlan(t *testing.T, pool *pgxpool.Pool, pattern string) string {
+// connection whose text is like pattern, explained with the settings the
+// search runs it with: should the cached plan have been dropped in the
+// meantime, PostgreSQL plans it again with them. A generic plan is the
+// same for any arguments: a pattern for text, 25 for numbers.
+func genericPlan(t *testing.T, pool *pgxpool.Pool, pattern string, settings searchSettings) string {
 	t.Helper()
 	ctx := t.Context()
 	var name string
@@ -210,7 +219,8 @@ func genericPlan(t *testing.T, pool *pgxpool.Pool, pattern string) string {
 	}
 	var plan []string
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+		set, setArgs := settings.sql()
+		if _, err := tx.Exec(ctx, set, setArgs...); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `EXPLAIN EXECUTE `+pgx.Identifier{name}.Sanitize()+`(`+strings.Join(args, ", ")+`)`)
@@ -241,11 +251,19 @@ func TestCommonTermPagesFollowTheOrder(t *testing.T) {
 		{"q=planprobe", "name LIKE 'Planprobe %'", "id DESC", 0},
 		{"q=planprobe&page=2", "name LIKE 'Planprobe %'", "id DESC", 25},
 		{"q=planprobe&page=8", "name LIKE 'Planprobe %'", "id DESC", 175},
+		// Past the counted matches: the last page of them.
+		{"q=planprobe&page=9", "name LIKE 'Planprobe %'", "id DESC", 175},
 		{"q=planprobe&sort=id&dir=asc&page=2", "name LIKE 'Planprobe %'", "id ASC", 25},
 		{"q=planprobe+m%C3%BCller&status=none", "name LIKE 'Planprobe %' AND membership_status IS NULL", "id DESC", 0},
 		{"q=planrare", "name LIKE 'Planrare %'", "id DESC", 0},
 		{"q=planrare&page=3", "name LIKE 'Planrare %'", "id DESC", 50},
 		{"q=planrare&sort=name&dir=desc", "name LIKE 'Planrare %'", "lower(name) DESC, id DESC", 0},
+		// Umlauts and capitals in a page walked with the plan made once.
+		{"q=PLANPR%C3%96BE+M%C3%BCller", "name LIKE 'Planprobe %'", "id DESC", 0},
+		// A word too short for the index, beside one that uses it.
+		{"q=planrare+we", "name LIKE 'Planrare %'", "id DESC", 0},
+		// No word the index can use: the planner's page.
+		{"q=pl&page=2", "search_text LIKE '%pl%'", "id DESC", 25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -264,5 +282,41 @@ func TestCommonTermPagesFollowTheOrder(t *testing.T) {
 				t.Fatalf("capped %v, rows %v; want capped, %v", found.capped, got, want)
 			}
 		})
+	}
+}
+
+// Searches read a person row by position: its fields must stay in the
+// order of personColumns.
+func TestPersonRowFieldsAreInTheOrderOfItsColumns(t *testing.T) {
+	rows, err := dbtest.Pool(t).Query(t.Context(), personSelect+" LIMIT 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var columns []string
+	for _, f := range rows.FieldDescriptions() {
+		columns = append(columns, strings.ReplaceAll(f.Name, "_", ""))
+	}
+	var fields []string
+	for f := range reflect.TypeFor[personRow]().Fields() {
+		fields = append(fields, strings.ToLower(f.Name))
+	}
+	if !slices.Equal(columns, fields) {
+		t.Fatalf("personColumns %v, personRow's fields %v", columns, fields)
+	}
+}
+
+// Characters that unaccent turns into LIKE's special ones match
+// themselves, and a search cut to its longest is cut between characters.
+func TestSearchInputsMatchAsTyped(t *testing.T) {
+	seedPlanProbes(t)
+	pool := oneConnection(t)
+	for _, q := range []string{"planprobe ％", "planprobe ＿", "planprobe ＼", "planprobe %", "planprobe _"} {
+		if found := search(t, pool, "q="+url.QueryEscape(q)); found.capped || found.total > 0 && !found.fuzzy {
+			t.Errorf("%q matched as a wildcard: capped %v, total %d", q, found.capped, found.total)
+		}
+	}
+	if found := search(t, pool, "q="+url.QueryEscape(strings.Repeat("a", 199)+"ü")); found.total != 0 {
+		t.Errorf("a search of 199 a and ü found %d", found.total)
 	}
 }

@@ -47,7 +47,7 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 		words := strings.Fields(lq.Q)
 		for i, word := range words[:min(len(words), maxSearchWords)] {
 			arg := "w" + strconv.Itoa(i)
-			wh.match("(u.username ILIKE @"+arg+" OR "+unaccentedLike(arg)+")", arg, likePattern(word))
+			wh.match("(u.username ILIKE @"+arg+"like OR "+unaccentedLike(arg)+")", arg+"like", likePattern(word), arg, word)
 		}
 	}
 	from := "users u JOIN persons p ON p.id = u.person_id"
