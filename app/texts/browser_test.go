@@ -73,6 +73,10 @@ func TestBrowserMailTextEditor(t *testing.T) {
 				if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM mail_texts`).Scan(&rows); err != nil || rows != 0 {
 					t.Errorf("after the reset %d texts are left (%v)", rows, err)
 				}
+				b.Do(t, "type into the text", chromedp.SendKeys(`#body`, " Eigener Satz."))
+				if !leaving(t, b) {
+					t.Error("leaving the mail editor with typed text gives no warning")
+				}
 				// The refused save came back as 422, which the browser logs.
 				b.NoConsoleErrors(t, "status of 422")
 			})
@@ -124,8 +128,23 @@ func TestBrowserLegalPages(t *testing.T) {
 				b.Do(t, "preview the draft", chromedp.Click(chromedp.CSS(`[data-testid="preview"]`)),
 					chromedp.WaitVisible(chromedp.CSS(`[data-testid="page-preview"]`)))
 				shot("privacy-preview")
+				// Text typed and not saved: leaving the editor (the draft's
+				// link among the ways) asks first.
+				if leaving(t, b) {
+					t.Error("the previewed editor warns before leaving, with nothing typed since")
+				}
+				b.Do(t, "type into the text", chromedp.SendKeys(`#body`, " Eigener Satz."))
+				if !leaving(t, b) {
+					t.Error("leaving the editor with typed text gives no warning")
+				}
 				b.NoConsoleErrors(t)
 			})
 		}
 	}
+}
+
+// leaving reports whether leaving the page now would ask first.
+func leaving(t *testing.T, b *apptest.Browser) bool {
+	t.Helper()
+	return apptest.Eval[bool](t, b, `(function () { var e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented })()`)
 }
