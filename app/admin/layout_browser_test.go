@@ -60,12 +60,11 @@ func TestBrowserAdminListsLayout(t *testing.T) {
 
 			b.Do(t, "open the event's form", chromedp.Navigate(fmt.Sprintf("%s/admin/events/%d", app.URL, ev)), chromedp.WaitVisible(css(`#af-name`)))
 			settled(t, b)
-			leave := `(function () { var e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented })()`
-			if apptest.Eval[bool](t, b, leave) {
+			if b.AsksBeforeLeaving(t) {
 				t.Error("an untouched form warns before leaving")
 			}
 			b.Do(t, "change the name", chromedp.SendKeys(css(`#af-name`), " geändert"))
-			if !apptest.Eval[bool](t, b, leave) {
+			if !b.AsksBeforeLeaving(t) {
 				t.Error("leaving a changed form gives no warning")
 			}
 			b.NoConsoleErrors(t)

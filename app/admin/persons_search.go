@@ -243,21 +243,22 @@ func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filte
 	order := lq.orderBy("p.id")
 	if lq.spec.sorts[lq.Sort] != "p.id" || !slices.ContainsFunc(searchTerms(lq.Q), indexable) {
 		searchWords(wh, lq.Q, unaccented)
-		return personsPage(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
+		return searchRows(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
 	}
 	searchWords(wh, lq.Q, unaccentedOnce)
 	wh.args["budget"] = walkBudget * (lq.offset() + lq.Size)
 	walk := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
 		LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
-	rows, err := personsPage(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walk, wh)
+	rows, err := searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walk, wh)
 	if err != nil || len(rows) == lq.Size {
 		return rows, err
 	}
 	sorted := personSelect + " " + wh.sql() + " ORDER BY " + order + " " + wh.page(lq)
-	return personsPage(ctx, pool, searchSettings{once: !filtered, indexOnly: true, sortedMatches: true}, sorted, wh)
+	return searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true, sortedMatches: true}, sorted, wh)
 }
 
-func personsPage(ctx context.Context, pool *pgxpool.Pool, settings searchSettings, sql string, wh *where) ([]personRow, error) {
+// searchRows runs a search statement for person rows with wh's arguments.
+func searchRows(ctx context.Context, pool *pgxpool.Pool, settings searchSettings, sql string, wh *where) ([]personRow, error) {
 	rows, err := searchQuery(ctx, pool, settings, sql, wh.args, pgx.RowToStructByPos[personRow])
 	if err != nil {
 		return nil, fmt.Errorf("admin: search persons: %w", err)

@@ -240,6 +240,14 @@ func (b *Browser) waitTrue(t testing.TB, what, js string) {
 	t.Fatalf("waited %v for %s; the browser shows %s", browserWait, what, page)
 }
 
+// AsksBeforeLeaving reports whether leaving the page now would ask
+// first (a beforeunload handler that prevents the default), without
+// leaving it.
+func (b *Browser) AsksBeforeLeaving(t testing.TB) bool {
+	t.Helper()
+	return Eval[bool](t, b, `(function () { var e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented })()`)
+}
+
 // FitsWidth fails t when the page is wider than the window, naming the
 // elements that stick out: on a phone a page must never scroll sideways.
 func (b *Browser) FitsWidth(t testing.TB) {

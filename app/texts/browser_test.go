@@ -74,7 +74,7 @@ func TestBrowserMailTextEditor(t *testing.T) {
 					t.Errorf("after the reset %d texts are left (%v)", rows, err)
 				}
 				b.Do(t, "type into the text", chromedp.SendKeys(`#body`, " Eigener Satz."))
-				if !leaving(t, b) {
+				if !b.AsksBeforeLeaving(t) {
 					t.Error("leaving the mail editor with typed text gives no warning")
 				}
 				// The refused save came back as 422, which the browser logs.
@@ -130,21 +130,15 @@ func TestBrowserLegalPages(t *testing.T) {
 				shot("privacy-preview")
 				// Text typed and not saved: leaving the editor (the draft's
 				// link among the ways) asks first.
-				if leaving(t, b) {
+				if b.AsksBeforeLeaving(t) {
 					t.Error("the previewed editor warns before leaving, with nothing typed since")
 				}
 				b.Do(t, "type into the text", chromedp.SendKeys(`#body`, " Eigener Satz."))
-				if !leaving(t, b) {
+				if !b.AsksBeforeLeaving(t) {
 					t.Error("leaving the editor with typed text gives no warning")
 				}
 				b.NoConsoleErrors(t)
 			})
 		}
 	}
-}
-
-// leaving reports whether leaving the page now would ask first.
-func leaving(t *testing.T, b *apptest.Browser) bool {
-	t.Helper()
-	return apptest.Eval[bool](t, b, `(function () { var e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented })()`)
 }
