@@ -11,15 +11,16 @@ import (
 
 // list is GET /events/.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	evs, err := listEvents(r.Context(), h.pool)
+	now := time.Now()
+	v := events.ListView{ShowClosed: auth.CurrentUser(r.Context()) != nil}
+	closed := r.URL.Query().Get("closed")
+	// A visitor sees only open events, unless a closed one is to be named.
+	evs, err := listEvents(r.Context(), h.pool, !v.ShowClosed && closed == "")
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
 	lang := i18n.LangOf(r.Context())
-	now := time.Now()
-	v := events.ListView{ShowClosed: auth.CurrentUser(r.Context()) != nil}
-	closed := r.URL.Query().Get("closed")
 	for _, ev := range evs {
 		if closed != "" && ev.Ref() == closed && !ev.IsOpen(now) {
 			v.ClosedNotice = ev.Name

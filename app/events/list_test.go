@@ -27,6 +27,8 @@ func TestEventList(t *testing.T) {
 	full := createEvent(t, app, testEvent{name: "Voll besetzt", max: places(1)})
 	addRegistration(t, app, full.id, "Two", unique("two")+"@example.org", "confirmed", time.Hour)
 	createEvent(t, app, testEvent{name: "Schon geschlossen", closed: true})
+	createEvent(t, app, testEvent{name: "Öffnet bald", opensIn: dur(time.Hour)})
+	createEvent(t, app, testEvent{name: "Frist vorbei", closesIn: dur(-time.Minute)})
 
 	anon := app.Get(t, app.Client(), "/events/")
 	if anon.StatusCode != http.StatusOK {
@@ -48,15 +50,19 @@ func TestEventList(t *testing.T) {
 	if !strings.Contains(section(anon.Body, "full"), "Voll besetzt") {
 		t.Error("the full event is not under the waiting list")
 	}
-	if strings.Contains(anon.Body, "Schon geschlossen") {
-		t.Error("anonymous visitors see closed events")
+	for _, name := range []string{"Schon geschlossen", "Öffnet bald", "Frist vorbei"} {
+		if strings.Contains(anon.Body, name) {
+			t.Errorf("anonymous visitors see the closed event %q", name)
+		}
 	}
 	mustContain(t, anon.Body, `href="/events/resend_emails/"`)
 
 	c, _ := app.ClientWith(t, "get_participants")
 	logged := app.Get(t, c, "/events/")
-	if !strings.Contains(section(logged.Body, "closed"), "Schon geschlossen") {
-		t.Error("logged-in users do not see closed events")
+	for _, name := range []string{"Schon geschlossen", "Öffnet bald", "Frist vorbei"} {
+		if !strings.Contains(section(logged.Body, "closed"), name) {
+			t.Errorf("logged-in users do not see the closed event %q", name)
+		}
 	}
 	if resp := app.Get(t, app.Client(), "/events"); resp.StatusCode != http.StatusMovedPermanently {
 		t.Errorf("/events = %d, want a redirect to /events/", resp.StatusCode)

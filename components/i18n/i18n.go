@@ -190,6 +190,11 @@ var matcher = language.NewMatcher([]language.Tag{language.German, language.Engli
 
 // FromAcceptLanguage picks the best supported language for the header value.
 func FromAcceptLanguage(header string) Lang {
+	return accepted.lang(header)
+}
+
+// matchAcceptLanguage is FromAcceptLanguage without the cache.
+func matchAcceptLanguage(header string) Lang {
 	tags, _, err := language.ParseAcceptLanguage(header)
 	if err != nil || len(tags) == 0 {
 		return DE
