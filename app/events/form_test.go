@@ -2,10 +2,12 @@ package events_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,6 +208,14 @@ func TestFormValidatesAndKeepsValues(t *testing.T) {
 				}
 				if n := strings.Count(resp.Body, `class="invalid-feedback`); n != len(tt.wantErrors) {
 					t.Errorf("%d error messages, want %d", n, len(tt.wantErrors))
+				}
+				// The control of a refused answer is marked, the others not.
+				paths := slices.Collect(maps.Keys(tt.answers))
+				for _, path := range append(paths, tt.wantErrors...) {
+					marked := regexp.MustCompile(`class="[^"]*\bis-invalid"[^>]*name="` + regexp.QuoteMeta(path) + `"`).MatchString(resp.Body)
+					if want := slicesContains(tt.wantErrors, path); marked != want {
+						t.Errorf("the control of %s is marked invalid: %v, want %v", path, marked, want)
+					}
 				}
 				mustContain(t, resp.Body, tt.wantKept...)
 				var n int
