@@ -55,7 +55,7 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	)
 	second.WaitTrue(t, "the yellow answer", `document.querySelector('[data-testid="checkin-result"]').dataset.status === "already_checked_in"`)
 	second.Screenshot(t, "checkin-yellow-en-360x740")
-	second.Do(t, "search someone without their code", chromedp.SendKeys(css(`#checkin-q`), "ohnecode"))
+	second.Do(t, "search someone without their code", chromedp.SendKeys(css(`#checkin-q`), "OHNECODE brüno"))
 	second.WaitTrue(t, "the search to find him", `document.querySelectorAll('[data-testid="checkin-hit"]').length === 1 &&
 		document.querySelector('[data-testid="checkin-hit"]').innerText.includes("Bruno Ohnecode") &&
 		!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
@@ -80,6 +80,21 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	first.Screenshot(t, "checkin-undone-de-360x740")
 	first.FitsWidth(t)
 	first.NoConsoleErrors(t)
+
+	// On a laptop at the door, in German.
+	wide := apptest.NewBrowser(t, 1280, 900)
+	if _, err := chromedp.Call(wide.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: "de", URL: app.URL}); err != nil {
+		t.Fatal(err)
+	}
+	wide.Login(t, app, "event_checkin")
+	wide.Do(t, "open the door's page", chromedp.Navigate(page), chromedp.WaitVisible(css(`[data-testid="checkin-form"]`)))
+	wide.Do(t, "search a name typed without its accents", chromedp.SendKeys(css(`#checkin-q`), "gäst"))
+	wide.WaitTrue(t, "the search to find her", `document.querySelectorAll('[data-testid="checkin-hit"]').length === 1 &&
+		document.querySelector('[data-testid="checkin-hit"]').innerText.includes("Anna Gast") &&
+		!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
+	wide.Screenshot(t, "checkin-search-de-1280x900")
+	wide.FitsWidth(t)
+	wide.NoConsoleErrors(t)
 }
 
 func contains(s string, parts ...string) bool {
