@@ -47,12 +47,34 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 			}
 			code = strings.TrimSpace(code) + "{{end}}"
 		}
-		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: code, Required: contains(m.Required[lang], p)})
+		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: code, Text: placeholderText(ctx, m, p),
+			Required: contains(m.Required[lang], p)})
 	}
 	if m.Formal {
-		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: "{{if .Sie}}…{{else}}…{{end}}"})
+		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: "{{if .Sie}}…{{else}}…{{end}}",
+			Text: placeholderText(ctx, m, "Sie")})
 	}
 	return e, nil
+}
+
+// placeholderText says what placeholder p stands for in mail m, in the
+// editor's language: the mail's own description where p means something
+// particular there (a Link to confirm, to reset a password), else the one
+// every mail shares.
+func placeholderText(ctx context.Context, m *mail.Mail, p string) string {
+	if text, ok := i18n.Keys(i18n.LangOf(ctx))[placeholderKey(m.Key, p)]; ok {
+		return text
+	}
+	return i18n.T(ctx, placeholderKey("", p))
+}
+
+// placeholderKey is the catalog key of p's description, in mail (a
+// "domain/name") or, with mail "", shared by all.
+func placeholderKey(mail, p string) string {
+	if mail == "" {
+		return "placeholders." + p
+	}
+	return "placeholders." + mail + "." + p
 }
 
 func contains(list []string, s string) bool {

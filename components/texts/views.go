@@ -53,6 +53,7 @@ type MailEditor struct {
 // Placeholder is one placeholder as the editor lists it.
 type Placeholder struct {
 	Code     string // "{{.Name}}"
+	Text     string // what it stands for, in the editor's language
 	Required bool
 }
 
