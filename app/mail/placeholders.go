@@ -272,14 +272,15 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 	return data
 }
 
-// samples are the preview's values of the common placeholders; others
-// show their own name.
+// samples are the preview's values of the common placeholders, in the
+// formats the mails fill in (events' when and deadline, a ticket's code, a
+// mandate's masked IBAN); others show their own name.
 var samples = map[string][2]string{
 	"Name":        {"Erika Mustermann", "Erika Mustermann"},
 	"Email":       {"erika@example.org", "erika@example.org"},
 	"EventName":   {"Sommerfest", "Summer party"},
 	"Event":       {"Sommerfest", "Summer party"},
-	"When":        {"Sa., 4. Juli 2026, 18:00", "Sat, 4 July 2026, 6:00 pm"},
+	"When":        {"04.07.2026, 18:00–21:00", "4 Jul 2026, 18:00–21:00"},
 	"Label":       {"Essen", "Food"},
 	"Value":       {"vegetarisch", "vegetarian"},
 	"Status":      {"confirmed", "confirmed"},
@@ -287,8 +288,8 @@ var samples = map[string][2]string{
 	"Validity":    {"48 Stunden", "48 hours"},
 	"Type":        {"ordentliches Mitglied", "full member"},
 	"JoiningDate": {"1.7.2026", "1 July 2026"},
-	"Ticket":      {"K7QX-M2PD", "K7QX-M2PD"},
-	"Deadline":    {"Mo., 6. Juli 2026, 12:00", "Mon, 6 July 2026, 12:00 pm"},
+	"Ticket":      {"K7QXB-M2PD4", "K7QXB-M2PD4"},
+	"Deadline":    {"06.07.2026, 12:00 Uhr", "6 Jul 2026, 12:00"},
 	"Username":    {"erika", "erika"},
 	"Message":     {"Vielen Dank für dein Interesse.", "Thank you for your interest."},
 	"Subject":     {"Treffpunkt", "Meeting point"},
@@ -299,7 +300,7 @@ var samples = map[string][2]string{
 	"Year":        {"2026", "2026"},
 	"Amount":      {"30.00", "30.00"},
 	"AmountDE":    {"30,00", "30,00"},
-	"IBAN":        {"DE02 1203 0000 0000 2020 51", "DE02 1203 0000 0000 2020 51"},
+	"IBAN":        {"DE02 •••• •••• •••• ••20 51", "DE02 •••• •••• •••• ••20 51"},
 }
 
 func sampleValue(lang i18n.Lang, name string) string {
