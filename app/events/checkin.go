@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -177,7 +179,10 @@ func CountCheckins(ctx context.Context, q Querier, eventID int64) (CheckinCounts
 // normalising (unaccent turns ％ into %); the patterns are made once per
 // search (an uncorrelated ARRAY is an InitPlan), not once per person.
 func SearchAtDoor(ctx context.Context, q Querier, eventID int64, query string, limit int) ([]Registration, error) {
-	words := strings.Fields(query)
+	// A word of accents only would be erased by unaccent and match anyone.
+	words := slices.DeleteFunc(strings.Fields(query), func(w string) bool {
+		return strings.IndexFunc(w, func(r rune) bool { return !unicode.Is(unicode.M, r) }) < 0
+	})
 	if len(words) == 0 {
 		return nil, nil
 	}

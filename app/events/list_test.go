@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/events"
 )
 
 func TestEventList(t *testing.T) {
@@ -140,4 +141,83 @@ func gunzip(t *testing.T, body string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// A visitor's list asks the database only for open events; what it asks
+// must be what IsOpen says, also at the boundaries, where the database's
+// now is the transaction's. (Other tests' events share the database.)
+func TestOpenEventsAreWhatIsOpenSays(t *testing.T) {
+	app := apptest.Start(t)
+	tx, err := app.Pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	var now time.Time
+	if err := tx.QueryRow(t.Context(), `SELECT now()`).Scan(&now); err != nil {
+		t.Fatal(err)
+	}
+	// open, opens_at and closes_at relative to the transaction's now;
+	// nil means unset.
+	second := time.Second
+	cases := []struct {
+		name          string
+		open          bool
+		opens, closes *time.Duration
+	}{
+		{"open", true, nil, nil},
+		{"not open", false, nil, nil},
+		{"opens now", true, dur(0), nil},
+		{"opened", true, dur(-second), dur(time.Hour)},
+		{"opens soon", true, dur(second), nil},
+		{"closes now", true, nil, dur(0)},
+		{"closes soon", true, dur(-time.Hour), dur(second)},
+		{"closed", true, nil, dur(-second)},
+		{"not open in its window", false, dur(-time.Hour), dur(time.Hour)},
+	}
+	want, made := map[int64]string{}, map[int64]bool{}
+	for _, c := range cases {
+		rel := func(d *time.Duration) *time.Time {
+			if d == nil {
+				return nil
+			}
+			v := now.Add(*d)
+			return &v
+		}
+		ev := events.Event{RegistrationOpen: c.open, OpensAt: rel(c.opens), ClosesAt: rel(c.closes)}
+		if err := tx.QueryRow(t.Context(), `INSERT INTO events (name, registration_open, registration_schema, opens_at, closes_at, max_participants)
+			VALUES ($1, $2, '{"type": "object", "properties": {}}', $3, $4, 1) RETURNING id`,
+			unique(c.name), ev.RegistrationOpen, ev.OpensAt, ev.ClosesAt).Scan(&ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		made[ev.ID] = true
+		if ev.IsOpen(now) {
+			want[ev.ID] = c.name
+		}
+		// A full event is open: it takes the waiting list.
+		if c.name == "open" {
+			if _, err := tx.Exec(t.Context(), `UPDATE event_counts SET confirmed = 1 WHERE event_id = $1`, ev.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(want) != 4 {
+		t.Fatalf("IsOpen holds for %d of the cases, want 4: %v", len(want), want)
+	}
+	listed, err := events.ListEvents(t.Context(), tx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	for _, ev := range listed {
+		got[ev.ID] = true
+		if _, ok := want[ev.ID]; !ok && made[ev.ID] {
+			t.Errorf("the visitor's list has the closed event %q (id %d)", ev.Name, ev.ID)
+		}
+	}
+	for id, name := range want {
+		if !got[id] {
+			t.Errorf("the visitor's list lacks the open event %q", name)
+		}
+	}
 }

@@ -267,9 +267,18 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 			data[p] = []map[string]any{el}
 		default:
 			data[p] = sampleValue(lang, p)
+			if own, ok := mailSamples[m.Key+"."+p]; ok {
+				data[p] = own
+			}
 		}
 	}
 	return data
+}
+
+// mailSamples are preview values of placeholders that a mail fills in a
+// format of its own: the retention notice's When is the day the answers go.
+var mailSamples = map[string]string{
+	"events/registration_retention.When": "04.07.2026",
 }
 
 // samples are the preview's values of the common placeholders, in the

@@ -56,8 +56,10 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	second.WaitTrue(t, "the yellow answer", `document.querySelector('[data-testid="checkin-result"]').dataset.status === "already_checked_in"`)
 	second.Screenshot(t, "checkin-yellow-en-360x740")
 	second.Do(t, "search someone without their code", chromedp.SendKeys(css(`#checkin-q`), "OHNECODE brüno"))
+	// The hit carries the search it answers, so a partial one cannot pass.
 	second.WaitTrue(t, "the search to find him", `document.querySelectorAll('[data-testid="checkin-hit"]').length === 1 &&
 		document.querySelector('[data-testid="checkin-hit"]').innerText.includes("Bruno Ohnecode") &&
+		(document.querySelector('[data-testid="checkin-hit"] input[name="q"]') || {}).value === "OHNECODE brüno" &&
 		!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
 	second.Do(t, "check him in from the search", chromedp.Click(css(`[data-testid="checkin-hit-submit"]`)))
 	second.WaitTrue(t, "the green answer", `document.querySelector('[data-testid="checkin-result"]').dataset.status === "checked_in"`)
@@ -91,6 +93,7 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	wide.Do(t, "search a name typed without its accents", chromedp.SendKeys(css(`#checkin-q`), "gäst"))
 	wide.WaitTrue(t, "the search to find her", `document.querySelectorAll('[data-testid="checkin-hit"]').length === 1 &&
 		document.querySelector('[data-testid="checkin-hit"]').innerText.includes("Anna Gast") &&
+		(document.querySelector('[data-testid="checkin-hit"] input[name="q"]') || {}).value === "gäst" &&
 		!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
 	wide.Screenshot(t, "checkin-search-de-1280x900")
 	wide.FitsWidth(t)

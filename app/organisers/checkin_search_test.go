@@ -53,6 +53,8 @@ func TestDoorSearchMatchesEveryWordWithoutAccents(t *testing.T) {
 		{"anna müller", nil},
 		{"a_na", nil},
 		{"ａｎｎａ", []string{"Anna Maria Schmidt"}},
+		{"\u0301", nil},
+		{"schmidt \u0301", []string{"Anna Maria Schmidt"}},
 	} {
 		if got := hits(tt.q); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("search %q found %q, want %q", tt.q, got, tt.want)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -26,6 +27,16 @@ func TestEveryPlaceholderIsDescribed(t *testing.T) {
 				if _, ok := i18n.Keys(l)["placeholders."+p]; !ok {
 					t.Errorf("placeholder %s (in %s) has no %s description (placeholders.%s)", p, m.Key, l, p)
 				}
+			}
+		}
+	}
+	// The association's placeholders are offered in every editor, used by
+	// a default or not.
+	for _, p := range mail.OrgPlaceholders {
+		used["placeholders."+p] = true
+		for _, l := range i18n.Langs {
+			if _, ok := i18n.Keys(l)["placeholders."+p]; !ok {
+				t.Errorf("placeholder %s has no %s description", p, l)
 			}
 		}
 	}

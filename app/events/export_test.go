@@ -1,0 +1,4 @@
+package events
+
+// ListEvents lets the tests compare the list's statements with IsOpen.
+var ListEvents = listEvents
