@@ -57,6 +57,9 @@ func TestEventList(t *testing.T) {
 		}
 	}
 	mustContain(t, anon.Body, `href="/events/resend_emails/"`)
+	// The footer's language switch marks the language shown.
+	mustContain(t, anon.Body, `value="de" class="btn btn-sm btn-secondary" aria-pressed="true"`,
+		`value="en" class="btn btn-sm btn-outline-secondary" aria-pressed="false"`)
 
 	c, _ := app.ClientWith(t, "get_participants")
 	logged := app.Get(t, c, "/events/")
