@@ -111,13 +111,21 @@ func (r membershipTypeRules) consequences(ctx context.Context, id string) ([]str
 	return nil, tr(ctx, "admin.membership-types.in_use.delete", strings.Join(uses, ", ")), nil
 }
 
-// detail tells on the type's page where it is used.
-func (r membershipTypeRules) detail(ctx context.Context, id string, _ rowState, _ formState, v *adminui.DetailView) error {
+// detail tells on the type's page where it is used, and shows the key of
+// a type in use as what it is: fixed (saving a changed one is refused).
+func (r membershipTypeRules) detail(ctx context.Context, id string, st rowState, _ formState, v *adminui.DetailView) error {
 	_, blocked, err := r.consequences(ctx, id)
 	if err != nil || blocked == "" {
 		return err
 	}
 	v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.membership-types.use"), Value: blocked})
+	if v.Form != nil {
+		for i := range v.Form.Fields {
+			if f := &v.Form.Fields[i]; f.Name == "key" {
+				f.ReadOnly, f.Value, f.Help = true, st.text("key"), tr(ctx, "admin.membership-types.key.fixed")
+			}
+		}
+	}
 	return nil
 }
 

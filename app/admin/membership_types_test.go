@@ -127,6 +127,12 @@ func TestMembershipTypeInUseIsKept(t *testing.T) {
 	}
 
 	t.Run("its key stays", func(t *testing.T) {
+		// The page shows the key as fixed, and says why, in both languages.
+		for lang, why := range map[string]string{"de": "bleibt ihr Schlüssel", "en": "its key stays"} {
+			page := app.Get(t, c, path, "Accept-Language", lang)
+			wantStatus(t, page, http.StatusOK)
+			wantBody(t, page, `name="key" value="`+key+`" required readonly`, why)
+		}
 		form := typeForm(key+"_x", 1)
 		resp := post(t, app, c, path, form)
 		wantStatus(t, resp, http.StatusUnprocessableEntity)
@@ -150,6 +156,10 @@ func TestMembershipTypeInUseIsKept(t *testing.T) {
 		form := typeForm(key, 1)
 		form.Set("hidden", "true")
 		wantStatus(t, post(t, app, c, path, form), http.StatusSeeOther)
+		// Unused, its key may be changed again.
+		page := app.Get(t, c, path)
+		wantBody(t, page, `name="key" value="`+key+`" required`)
+		notBody(t, page, `readonly`)
 		if !scalar[bool](t, app, `SELECT hidden FROM membership_types WHERE id = $1`, id) {
 			t.Fatal("not hidden")
 		}

@@ -211,6 +211,9 @@ type FormField struct {
 	Value    string
 	Options  []Option
 	Required bool
+	// ReadOnly shows the value without letting it be changed (it is still
+	// sent with the form).
+	ReadOnly bool
 	Help     string
 	Error    string
 	// Current is the stored value when someone else changed it meanwhile.
