@@ -224,6 +224,14 @@ func (h *Handler) listMembershipTypes(w http.ResponseWriter, r *http.Request) {
 	for _, m := range list {
 		v.Rows = append(v.Rows, membershipTypeTableRow(ctx, t, m))
 	}
+	var offered bool
+	if err := h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM membership_types WHERE public AND NOT hidden)`).Scan(&offered); err != nil {
+		h.fail(w, r, fmt.Errorf("admin: membership types offered: %w", err))
+		return
+	}
+	if !offered {
+		v.Warning = tr(ctx, "admin.membership-types.none_public")
+	}
 	h.renderList(w, r, v)
 }
 

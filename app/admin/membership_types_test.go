@@ -204,3 +204,64 @@ func TestHiddenMembershipTypeInThePersonsConsole(t *testing.T) {
 		t.Fatalf("the holder's type is %q", got)
 	}
 }
+
+// With no type on the application form nobody can apply online: the types
+// list warns staff, and /register/ says so instead of offering a form no
+// one could send.
+func TestNoTypeOnTheApplicationForm(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	offered := func() []int64 {
+		t.Helper()
+		rows, err := app.Pool.Query(t.Context(), `SELECT id FROM membership_types WHERE public AND NOT hidden`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	public := offered()
+	if len(public) == 0 {
+		t.Fatal("no type is offered to begin with")
+	}
+	t.Cleanup(func() {
+		exec(t, app, `UPDATE membership_types SET public = true WHERE id = ANY($1)`, public)
+	})
+
+	notBody(t, app.Get(t, c, "/admin/membership-types"), `data-testid="list-warning"`)
+	exec(t, app, `UPDATE membership_types SET public = false WHERE id = ANY($1)`, public)
+	for lang, want := range map[string]string{"de": "Online kann gerade niemand Mitglied werden", "en": "nobody can apply online"} {
+		list := app.Get(t, c, "/admin/membership-types", "Accept-Language", lang)
+		wantBody(t, list, `data-testid="list-warning"`, want)
+	}
+
+	visitor := app.Client()
+	for lang, want := range map[string]string{"de": "keinen Mitgliedsantrag stellen", "en": "cannot be made online"} {
+		page := app.Get(t, visitor, "/register/", "Accept-Language", lang)
+		wantStatus(t, page, http.StatusOK)
+		wantBody(t, page, `data-testid="apply-closed"`, want)
+		notBody(t, page, `data-testid="apply-form"`)
+	}
+	email := unique("closed") + "@example.org"
+	resp := post(t, app, visitor, "/register/", url.Values{"name": {"Zu Spät"}, "email": {email}, "membership_type": {"ordentlich"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, `data-testid="apply-closed"`)
+	if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE email = $1`, email); n != 0 {
+		t.Errorf("%d persons stored while no type was offered", n)
+	}
+
+	// A hidden type offers nothing either; one offered type is enough.
+	exec(t, app, `UPDATE membership_types SET public = true, hidden = true WHERE id = $1`, public[0])
+	wantBody(t, app.Get(t, c, "/admin/membership-types"), `data-testid="list-warning"`)
+	exec(t, app, `UPDATE membership_types SET hidden = false WHERE id = $1`, public[0])
+	notBody(t, app.Get(t, c, "/admin/membership-types"), `data-testid="list-warning"`)
+	wantBody(t, app.Get(t, visitor, "/register/"), `data-testid="apply-form"`)
+}

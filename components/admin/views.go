@@ -97,6 +97,9 @@ type ListView struct {
 	Empty string
 	// Note explains the rows shown (similar names instead of matches).
 	Note string
+	// Warning is a problem with the list as a whole that staff should fix
+	// (no membership type offered on the application form).
+	Warning string
 	// StickyFirst keeps the first column in view while a wide table
 	// scrolls sideways (the role matrix).
 	StickyFirst bool
