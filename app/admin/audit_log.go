@@ -178,6 +178,10 @@ func fieldName(ctx context.Context, table, field string) string {
 // a state of a mail by its label; anything else as stored.
 func valueName(ctx context.Context, table, field string, v *string) string {
 	if v == nil {
+		// An edited text without one of its values is the default.
+		if table == "mail_texts" || table == "page_texts" {
+			return tr(ctx, "admin.audit.default_text")
+		}
 		return ""
 	}
 	switch {

@@ -176,7 +176,7 @@ func (h *Handler) mailSave(w http.ResponseWriter, r *http.Request) {
 		h.renderMail(w, r, http.StatusUnprocessableEntity, e)
 		return
 	}
-	if err := h.store.SaveMail(ctx, m.Key, lang, t); err != nil {
+	if err := h.store.SaveMail(ctx, actor(ctx), m.Key, lang, t); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
@@ -231,7 +231,7 @@ func (h *Handler) mailReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := h.store.ResetMail(ctx, m.Key, lang); err != nil {
+	if err := h.store.ResetMail(ctx, actor(ctx), m.Key, lang); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}

@@ -131,7 +131,7 @@ func (h *Handler) pageSave(w http.ResponseWriter, r *http.Request) {
 		h.renderPage(w, r, http.StatusUnprocessableEntity, e)
 		return
 	}
-	if err := h.store.SavePage(ctx, p, lang, body); err != nil {
+	if err := h.store.SavePage(ctx, actor(ctx), p, lang, body); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
@@ -170,7 +170,7 @@ func (h *Handler) pageReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := h.store.ResetPage(ctx, p, lang); err != nil {
+	if err := h.store.ResetPage(ctx, actor(ctx), p, lang); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
