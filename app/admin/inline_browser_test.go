@@ -101,6 +101,12 @@ func TestBrowserInlineSaveOffersUndo(t *testing.T) {
 	b.Do(t, "click the places", chromedp.ScrollIntoView(css(row+` td[data-field="max_participants"] [data-editable]`)),
 		chromedp.Click(css(row+` td[data-field="max_participants"] [data-editable]`)), chromedp.WaitVisible(css(input)))
 	b.WaitTrue(t, "the editor has the focus", `document.activeElement === document.querySelector('`+input+`')`)
+	// The editor took the cell's place (the target and swap the tbody
+	// gives every edit button), not the inside of the button.
+	if !apptest.Eval[bool](t, b, `!!document.querySelector('`+row+` > td[data-testid="edit-cell"] > form[data-inline-edit]') &&
+		!document.querySelector('`+row+` .cell-edit [data-testid="edit-cell"], `+row+` .cell-edit form')`) {
+		t.Error("the editor did not replace its cell")
+	}
 	// The undo stays a few seconds; the page notes that it came, however
 	// slowly the test looks.
 	b.Do(t, "watch for the undo", chromedp.Evaluate[chromedp.Void](`new MutationObserver(function () {
