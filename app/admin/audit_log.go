@@ -20,6 +20,10 @@ import (
 // rows link to their detail pages.
 var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status", "membership-types"}
 
+// textTables are the edited texts' tables: offered in the table filter,
+// with no detail page to link to.
+var textTables = []string{"mail_texts", "page_texts"}
+
 var auditList = listSpec{
 	sorts:       map[string]string{"at": "a.at", "actor": "lower(a.actor)", "table": "a.table_name", "field": "a.field"},
 	defaultSort: "at",
@@ -88,6 +92,9 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	tables := []adminui.Option{allOption(ctx)}
 	for _, t := range auditTables {
 		tables = append(tables, adminui.Option{Value: t, Label: tr(ctx, "admin."+t+".title")})
+	}
+	for _, t := range textTables {
+		tables = append(tables, adminui.Option{Value: t, Label: tr(ctx, "admin.audit.table."+t)})
 	}
 	v := adminui.ListView{
 		Name: "audit", Title: tr(ctx, "admin.audit.title"), Action: "/admin/audit", Query: lq.Q,

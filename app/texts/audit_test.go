@@ -82,7 +82,12 @@ func TestTextChangesAreAudited(t *testing.T) {
 		"en": {"Mail texts", "Page texts", "Subject", "(default text)"}} {
 		log := app.Get(t, admin, "/admin/audit?q=members%2Fdenied%2Fen", "Accept-Language", lang)
 		wantStatus(t, "the audit log", log, http.StatusOK)
-		pages := app.Get(t, admin, "/admin/audit?q=impressum%2Fde", "Accept-Language", lang)
+		// The table filter offers the page texts and keeps to them.
+		pages := app.Get(t, admin, "/admin/audit?table=page_texts", "Accept-Language", lang)
+		if !strings.Contains(pages.Body, `<option value="page_texts" selected>`) || strings.Contains(pages.Body, "members/denied/en") ||
+			!strings.Contains(pages.Body, "impressum/de") {
+			t.Errorf("the %s audit log filtered to page texts is not", lang)
+		}
 		for _, w := range words {
 			if !strings.Contains(log.Body+pages.Body, w) {
 				t.Errorf("the %s audit log lacks %q", lang, w)
