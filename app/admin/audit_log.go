@@ -207,16 +207,11 @@ func valueName(ctx context.Context, table, field string, v *string) string {
 // textOr is the text of the first of keys the catalog has, or raw.
 func textOr(ctx context.Context, raw string, keys ...string) string {
 	for _, k := range keys {
-		if hasText(ctx, k) {
+		if i18n.Has(ctx, k) {
 			return tr(ctx, k)
 		}
 	}
 	return raw
-}
-
-func hasText(ctx context.Context, key string) bool {
-	_, ok := i18n.Keys(i18n.LangOf(ctx))[key]
-	return ok
 }
 
 func deref(s *string, def string) string {

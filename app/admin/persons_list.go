@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -77,12 +78,8 @@ func unaccentedLike(arg string) string {
 	return "p.search_text LIKE " + unaccented(arg)
 }
 
-// unaccented is the LIKE pattern of the word in arg, normalised as
-// search_text is. LIKE's special characters are escaped after
-// normalising: unaccent turns some characters into them (％ into %).
-func unaccented(arg string) string {
-	return `'%' || regexp_replace(lower(search_unaccent(@` + arg + `)), '([\\%_])', '\\\1', 'g') || '%'`
-}
+// unaccented is the LIKE pattern of the word in the argument arg.
+func unaccented(arg string) string { return persons.SearchPattern("@" + arg) }
 
 // unaccentedOnce is unaccented for a plan made for every word
 // (searchSettings.once): there the pattern is no constant, and would be

@@ -80,12 +80,8 @@ func (t *table) load(ctx context.Context, q querier, id string, lock bool) (rowS
 
 // actorOf is the logged-in user as the audit log names them.
 func actorOf(ctx context.Context) (userID *int64, name string) {
-	u := auth.CurrentUser(ctx)
-	if u == nil {
-		return nil, "system"
-	}
-	id := u.ID
-	return &id, u.Username
+	e := auth.AuditActor(ctx, "system")
+	return e.UserID, e.Actor
 }
 
 // entry is an audit entry of the current user.

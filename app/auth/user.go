@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/audit"
+
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	"github.com/pepalumni/memberdb/components/layout"
@@ -37,6 +39,17 @@ type userKey struct{}
 func CurrentUser(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey{}).(*User)
 	return u
+}
+
+// AuditActor is the request's user as the audit log names them, or
+// fallback (the command line, the system) when nobody is logged in.
+func AuditActor(ctx context.Context, fallback string) audit.Entry {
+	u := CurrentUser(ctx)
+	if u == nil {
+		return audit.Entry{Actor: fallback}
+	}
+	id := u.ID
+	return audit.Entry{UserID: &id, Actor: u.Username}
 }
 
 // WithUser stores u in ctx.

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/persons"
 )
 
 // Outcomes of scanning a code at the door, as the check-in JSON names them.
@@ -175,9 +176,8 @@ func CountCheckins(ctx context.Context, q Querier, eventID int64) (CheckinCounts
 // person search compares them: ignoring case and accents, so "muller"
 // finds Müller and "anna schmidt" Anna Maria Schmidt. It is the door's
 // search for people without their code; confirmed ones come first. The
-// words are compared with persons.search_text, each escaped for LIKE after
-// normalising (unaccent turns ％ into %); the patterns are made once per
-// search (an uncorrelated ARRAY is an InitPlan), not once per person.
+// patterns (persons.SearchPattern) are made once per search (an
+// uncorrelated ARRAY is an InitPlan), not once per person.
 func SearchAtDoor(ctx context.Context, q Querier, eventID int64, query string, limit int) ([]Registration, error) {
 	// A word of accents only would be erased by unaccent and match anyone.
 	words := slices.DeleteFunc(strings.Fields(query), func(w string) bool {
@@ -188,8 +188,7 @@ func SearchAtDoor(ctx context.Context, q Querier, eventID int64, query string, l
 	}
 	sql := `SELECT ` + registrationColumns + ` FROM registrations r JOIN persons p ON p.id = r.person_id
 		WHERE r.event_id = $1 AND p.search_text LIKE ALL (ARRAY(
-			SELECT '%' || regexp_replace(lower(search_unaccent(w)), '([\\%_])', '\\\1', 'g') || '%'
-			FROM unnest($2::text[]) w))
+			SELECT ` + persons.SearchPattern("w") + ` FROM unnest($2::text[]) w))
 		ORDER BY r.status <> 'confirmed', p.name, r.id LIMIT $3`
 	rows, err := q.Query(ctx, sql, eventID, words[:min(len(words), doorSearchWords)], limit)
 	if err != nil {

@@ -165,11 +165,14 @@ const eventFields = `
 	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at,
 	e.freed_places, e.offer_hours`
 
+// openOffers counts the open offers of freed places of event e (Offered).
+const openOffers = `(SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int`
+
 // eventsCounted reads an Event with its counts, which triggers on
 // registrations keep in event_counts (migration 0070).
 const eventsCounted = `SELECT ` + eventFields + `,
 	coalesce(c.confirmed, 0) AS confirmed, coalesce(c.waiting, 0) AS waiting,
-	(SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int AS offered
+	` + openOffers + ` AS offered
 	FROM events e LEFT JOIN event_counts c ON c.event_id = e.id`
 
 // LoadEvent finds an event by its id or its shortlink (ref as in the URL).
@@ -201,7 +204,7 @@ const (
 		SELECT e.id, e.name, e.shortlink, e.max_participants, e.registration_open,
 		       e.starts_at, e.ends_at, e.opens_at, e.closes_at,
 		       coalesce((SELECT c.confirmed FROM event_counts c WHERE c.event_id = e.id), 0),
-		       (SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int
+		       ` + openOffers + `
 		FROM events e`
 	listEventsOrder   = ` ORDER BY e.starts_at NULLS LAST, e.id`
 	listEventsSQL     = listEventsFrom + listEventsOrder

@@ -239,7 +239,7 @@ func (s *Service) LapseOffers(ctx context.Context, pool *pgxpool.Pool, now time.
 func (s *Service) FillOffers(ctx context.Context, pool *pgxpool.Pool, now time.Time) error {
 	rows, err := pool.Query(ctx, `SELECT e.id FROM events e JOIN event_counts c ON c.event_id = e.id
 		WHERE e.freed_places = 'offer' AND e.max_participants IS NOT NULL AND c.waiting > 0
-		  AND c.confirmed + (SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open') < e.max_participants`)
+		  AND c.confirmed + `+openOffers+` < e.max_participants`)
 	if err != nil {
 		return fmt.Errorf("events: events to offer: %w", err)
 	}

@@ -148,13 +148,7 @@ func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 }
 
 // actor is the audit entry of the logged-in user.
-func actor(ctx context.Context) audit.Entry {
-	if u := auth.CurrentUser(ctx); u != nil {
-		id := u.ID
-		return audit.Entry{UserID: &id, Actor: u.Username}
-	}
-	return audit.Entry{Actor: ActorCommandLine}
-}
+func actor(ctx context.Context) audit.Entry { return auth.AuditActor(ctx, ActorCommandLine) }
 
 // ActorCommandLine names changes made with memberdb fees on the command
 // line (admin.audit.actor.command_line).

@@ -240,3 +240,12 @@ func RefsQuery(kind, q string) func(context.Context, pgx.Tx, *Subject) (map[stri
 		return map[string][]int64{kind: ids}, err
 	}
 }
+
+// SearchPattern is the LIKE pattern (SQL) that finds the word the SQL
+// expression expr holds in persons.search_text: normalised as search_text
+// is, LIKE's special characters escaped after normalising, since unaccent
+// turns some characters into them (％ into %). The admin's person search
+// and the door's search both match with it.
+func SearchPattern(expr string) string {
+	return `'%' || regexp_replace(lower(search_unaccent(` + expr + `)), '([\\%_])', '\\\1', 'g') || '%'`
+}

@@ -226,10 +226,8 @@ func truncate(s string, n int) string {
 // change is the audit log's entry of a change of the settings by the
 // request's user.
 func change(ctx context.Context, field string, old, new *string) audit.Entry {
-	e := audit.Entry{Table: "site_settings", RowID: "1", Field: field, OldValue: old, NewValue: new}
-	if u := auth.CurrentUser(ctx); u != nil {
-		e.UserID, e.Actor = &u.ID, u.Username
-	}
+	e := auth.AuditActor(ctx, "")
+	e.Table, e.RowID, e.Field, e.OldValue, e.NewValue = "site_settings", "1", field, old, new
 	return e
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -62,8 +63,8 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 // particular there (a Link to confirm, to reset a password), else the one
 // every mail shares.
 func placeholderText(ctx context.Context, m *mail.Mail, p string) string {
-	if text, ok := i18n.Keys(i18n.LangOf(ctx))[placeholderKey(m.Key, p)]; ok {
-		return text
+	if key := placeholderKey(m.Key, p); i18n.Has(ctx, key) {
+		return i18n.T(ctx, key)
 	}
 	return i18n.T(ctx, placeholderKey("", p))
 }
@@ -176,7 +177,7 @@ func (h *Handler) mailSave(w http.ResponseWriter, r *http.Request) {
 		h.renderMail(w, r, http.StatusUnprocessableEntity, e)
 		return
 	}
-	if err := h.store.SaveMail(ctx, actor(ctx), m.Key, lang, t); err != nil {
+	if err := h.store.SaveMail(ctx, auth.AuditActor(ctx, "system"), m.Key, lang, t); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
@@ -231,7 +232,7 @@ func (h *Handler) mailReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := h.store.ResetMail(ctx, actor(ctx), m.Key, lang); err != nil {
+	if err := h.store.ResetMail(ctx, auth.AuditActor(ctx, "system"), m.Key, lang); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
@@ -131,7 +132,7 @@ func (h *Handler) pageSave(w http.ResponseWriter, r *http.Request) {
 		h.renderPage(w, r, http.StatusUnprocessableEntity, e)
 		return
 	}
-	if err := h.store.SavePage(ctx, actor(ctx), p, lang, body); err != nil {
+	if err := h.store.SavePage(ctx, auth.AuditActor(ctx, "system"), p, lang, body); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
@@ -170,7 +171,7 @@ func (h *Handler) pageReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := h.store.ResetPage(ctx, actor(ctx), p, lang); err != nil {
+	if err := h.store.ResetPage(ctx, auth.AuditActor(ctx, "system"), p, lang); err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}

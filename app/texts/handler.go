@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pepalumni/memberdb/app/audit"
-	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
@@ -67,13 +65,4 @@ func langOf(r *http.Request, s string) (i18n.Lang, bool) {
 // formText is a posted field with the browser's line breaks made \n.
 func formText(r *http.Request, name string) string {
 	return strings.ReplaceAll(r.PostFormValue(name), "\r\n", "\n")
-}
-
-// actor is the audit entry of the logged-in user who changes a text.
-func actor(ctx context.Context) audit.Entry {
-	if u := auth.CurrentUser(ctx); u != nil {
-		id := u.ID
-		return audit.Entry{UserID: &id, Actor: u.Username}
-	}
-	return audit.Entry{Actor: "system"}
 }

@@ -81,30 +81,28 @@ func editedMail(ctx context.Context, tx pgx.Tx, key string, lang i18n.Lang) (*ma
 // mailChanges are the audit entries of a mail text going from old to new
 // (nil: the default), one for each part that changed.
 func mailChanges(actor audit.Entry, key string, lang i18n.Lang, old, new *mail.Text) []audit.Entry {
-	part := func(t *mail.Text, subject bool) *string {
-		switch {
-		case t == nil:
-			return nil
-		case subject:
-			return &t.Subject
-		default:
-			return &t.Body
-		}
-	}
 	var entries []audit.Entry
-	for _, f := range []struct {
-		field   string
-		subject bool
-	}{{"subject", true}, {"text", false}} {
-		before, after := part(old, f.subject), part(new, f.subject)
+	for _, field := range []string{"subject", "text"} {
+		before, after := mailPart(old, field), mailPart(new, field)
 		if before == nil && after == nil || before != nil && after != nil && *before == *after {
 			continue
 		}
 		e := actor
-		e.Table, e.RowID, e.Field, e.OldValue, e.NewValue = "mail_texts", key+"/"+string(lang), f.field, before, after
+		e.Table, e.RowID, e.Field, e.OldValue, e.NewValue = "mail_texts", key+"/"+string(lang), field, before, after
 		entries = append(entries, e)
 	}
 	return entries
+}
+
+// mailPart is t's subject or text; nil for the default (t nil).
+func mailPart(t *mail.Text, field string) *string {
+	switch {
+	case t == nil:
+		return nil
+	case field == "subject":
+		return &t.Subject
+	}
+	return &t.Body
 }
 
 // SavePage stores body as the page text in lang.

@@ -65,6 +65,13 @@ func mustLoad() map[Lang]map[string]string {
 // Keys returns every key of lang's catalog, for completeness tests.
 func Keys(lang Lang) map[string]string { return catalogs[lang] }
 
+// Has reports whether the catalog of ctx's language has key itself, for
+// texts with a particular wording that fall back to a general one.
+func Has(ctx context.Context, key string) bool {
+	_, ok := catalogs[LangOf(ctx)][key]
+	return ok
+}
+
 type ctxKey struct{}
 
 // WithLang stores the request's language in ctx.
