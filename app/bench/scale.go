@@ -64,7 +64,7 @@ func (b *Bench) Scale(ctx context.Context) error {
 				return ctx.Err()
 			}
 			b.logf("  %s, %d registrations", v.name, n)
-			m, err := b.measureView(ctx, c, v.url, v.header, v.export)
+			m, err := b.measureView(ctx, c, v.url, v.header, v.export, fmt.Sprintf("scale-%s-%d", slug(v.name), n))
 			if err != nil {
 				return fmt.Errorf("%s at %d registrations: %w", v.name, n, err)
 			}
@@ -100,8 +100,8 @@ type viewCost struct {
 
 // measureView fetches u alone, repeatedly for the run's duration (at
 // least five times); an export is first fetched once while watching
-// memberdb's memory.
-func (b *Bench) measureView(ctx context.Context, c *http.Client, u string, header http.Header, export bool) (viewCost, error) {
+// memberdb's memory. The timed requests are profiled as name.
+func (b *Bench) measureView(ctx context.Context, c *http.Client, u string, header http.Header, export bool, name string) (viewCost, error) {
 	var m viewCost
 	if export {
 		// Memory first, from an idle server that has given back what
@@ -119,6 +119,8 @@ func (b *Bench) measureView(ctx context.Context, c *http.Client, u string, heade
 		m.rssGrowth = growth
 	}
 	var total, first []time.Duration
+	profiled := b.profile(ctx, name)
+	defer profiled()
 	start := time.Now()
 	for len(total) < 5 || time.Since(start) < b.Opts.Duration {
 		if ctx.Err() != nil {
