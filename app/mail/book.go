@@ -137,7 +137,15 @@ func splitText(src string) Text {
 	return Text{Subject: strings.TrimPrefix(head, "Subject: "), Body: strings.TrimPrefix(body, "\n")}
 }
 
-// Parse parses an edited text; Check says what is wrong with one.
+// Parse parses an edited text, refusing what a text may not do (an
+// *ErrText); Check says in full what is wrong with one.
 func Parse(key string, lang i18n.Lang, t Text) (*template.Template, error) {
-	return parseText(key+"."+string(lang), t.source())
+	tmpl, err := parseText(key+"."+string(lang), t.source())
+	if err != nil {
+		return nil, err
+	}
+	if n := refusedConstruct(tmpl, nil); n != nil {
+		return nil, constructError(tmpl, n)
+	}
+	return tmpl, nil
 }

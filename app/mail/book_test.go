@@ -63,6 +63,14 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n"}, "syntax", "body", 0, ""},
 		{"required link missing", mail.Text{Subject: "Hallo", Body: "Kein Link"}, "required", "", 0, "Link"},
 		{"two-line subject", mail.Text{Subject: "Hallo\nBcc: x@example.org", Body: "{{.Link}}"}, "subject", "subject", 1, ""},
+		// What would keep the server busy for hours or fill its memory.
+		{"a loop over a number", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range 100000000000}}{{end}}"}, "construct", "body", 2, ""},
+		{"a loop over a placeholder that is no list", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n\n{{range .Name}}x{{end}}"}, "construct", "body", 3, ""},
+		{"a loop in a loop", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{if .Label}}{{range $.Answers}}{{end}}{{end}}{{end}}"}, "construct", "body", 2, ""},
+		{"a padded printf", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{printf \"%0999999999d\" 1}}"}, "construct", "body", 2, ""},
+		{"a template calling itself", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}"}, "construct", "body", 0, ""},
+		{"a loop in the subject", mail.Text{Subject: "Hallo {{range 9}}x{{end}}", Body: "{{.Link}}"}, "construct", "subject", 1, ""},
+		{"the list of answers, once", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{if eq .Label \"x\"}}{{.Value}}{{end}}{{end}}"}, "", "", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

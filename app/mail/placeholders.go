@@ -46,7 +46,8 @@ var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subjec
 
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
-	// Kind is "syntax", "unknown", "required", "subject" or "render".
+	// Kind is "syntax", "construct", "unknown", "required", "subject" or
+	// "render".
 	Kind string
 	// Field is "subject" or "body"; Line counts in it from 1 (0: the
 	// whole text).
@@ -208,7 +209,13 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	}
 	tmpl, err := Parse(m.Key, lang, t)
 	if err != nil {
+		if te := (*ErrText)(nil); errors.As(err, &te) {
+			return te
+		}
 		return located("syntax", err.Error(), err.Error())
+	}
+	if n := refusedConstruct(tmpl, func(p string) bool { return m.elements[p] != nil }); n != nil {
+		return constructError(tmpl, n)
 	}
 	var unknown *ErrText
 	used := map[string]bool{}

@@ -147,6 +147,8 @@ func checkMessage(ctx context.Context, err error) string {
 	switch te.Kind {
 	case "syntax":
 		return i18n.T(ctx, "texts.error.syntax", where, te.Line)
+	case "construct":
+		return i18n.T(ctx, "texts.error.construct", where, te.Line)
 	case "unknown":
 		return i18n.T(ctx, "texts.error.unknown", where, te.Line, "{{."+te.Placeholder+"}}")
 	case "required":

@@ -96,6 +96,9 @@ func TestEditorRefusesBrokenTexts(t *testing.T) {
 		{"required link missing", "Hallo", "Ohne Link", "de", "Der Platzhalter {{.Link}} fehlt"},
 		{"empty", "", "{{.Link}}", "de", "Betreff und Text dürfen nicht leer sein."},
 		{"huge", "Hallo", "{{.Link}}" + strings.Repeat("x", 20001), "de", "höchstens 20000 Zeichen"},
+		{"a loop over a number", "Hallo", "{{.Link}}\n{{range 10}}{{range 1000}}{{range 1000}}x{{end}}{{end}}{{end}}", "de",
+			"Text, Zeile 2: Erlaubt sind Platzhalter"},
+		{"a padded printf, English", "Hallo", "{{.Link}}\n{{printf \"%0999999999d\" 1}}", "en", "Text, line 2: placeholders, {{if}}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
