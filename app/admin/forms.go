@@ -35,7 +35,7 @@ func (h *Handler) readForm(ctx context.Context, t *table, form url.Values, creat
 	for _, f := range t.formFields(create) {
 		raw := form.Get(f.name)
 		fs.typed[f.name] = raw
-		v, problem, err := f.parse(ctx, h.pool, raw)
+		v, problem, err := f.value(ctx, h.pool, raw)
 		if err != nil {
 			return nil, fs, err
 		}

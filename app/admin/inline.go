@@ -66,7 +66,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		raw := r.PostFormValue("value")
-		value, problem, err := f.parse(ctx, h.pool, raw)
+		value, problem, err := f.value(ctx, h.pool, raw)
 		if err != nil {
 			h.fail(w, r, err)
 			return

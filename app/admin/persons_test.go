@@ -141,6 +141,7 @@ func TestPersonInlineEdit(t *testing.T) {
 	}{
 		{"name saved", "name", "Ina Renamed", 1, 200, []string{`<tr id="` + personRowID(id) + `"`, "Ina Renamed"}, "Ina Renamed", "name"},
 		{"empty name refused, typed value kept", "name", "   ", 2, 422, []string{`data-testid="cell-error"`, "Bitte ausfüllen."}, "Ina Renamed", "name"},
+		{"a line break in the name refused", "name", "Evil\r\nBcc: victim@example.org", 2, 422, []string{`data-testid="cell-error"`, "ohne Zeilenumbrüche"}, "Ina Renamed", "name"},
 		{"bad email refused", "email", "not-an-address", 2, 422, []string{`value="not-an-address"`, "gültige E-Mail-Adresse"}, tag + "@example.org", "email"},
 		{"email of someone else refused", "email", "other." + tag + "@example.org", 2, 422, []string{"schon vergeben"}, tag + "@example.org", "email"},
 		{"stale version refused with the current value", "name", "Lost Update", 1, 409, []string{`data-testid="conflict"`, "Aktueller Wert: Ina Renamed", `value="Lost Update"`}, "Ina Renamed", "name"},
@@ -242,6 +243,14 @@ func TestPersonCreateDetailAndUpdate(t *testing.T) {
 		}
 		if auditEntries(t, app, "persons", strconv.FormatInt(id, 10), "") != 1 {
 			t.Error("the creation is not in the audit log")
+		}
+	})
+	t.Run("a line break in a one-line field is refused", func(t *testing.T) {
+		resp := post(t, app, c, "/admin/persons/new", url.Values{"name": {"Evil\nBcc: x@example.org"}, "email": {"lb." + tag + "@example.org"}, "language": {"de"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, `data-testid="error-name"`, "ohne Zeilenumbrüche")
+		if n := scalar[int](t, app, `SELECT count(*) FROM persons WHERE email = $1`, "lb."+tag+"@example.org"); n != 0 {
+			t.Fatal("a refused form created a person")
 		}
 	})
 	t.Run("an address in use is refused", func(t *testing.T) {
