@@ -34,9 +34,10 @@ func readEditForm(ctx context.Context, r *http.Request, p Person, tus []tuStatus
 	f.MembershipType = r.PostFormValue("membership_type")
 	in := editInput{name: f.Name}
 	var err error
-	if in.version, err = strconv.Atoi(r.PostFormValue("version")); err != nil {
-		// A form without its version is not ours; show the stored state.
-		in.version = p.Version
+	if in.version, err = strconv.Atoi(r.PostFormValue("version")); err != nil || in.version < 1 {
+		// A form without its version is not ours: it may not save over
+		// what is stored, so it counts as stale and shows the stored state.
+		in.version = 0
 	}
 	f.Version = in.version
 

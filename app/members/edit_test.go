@@ -188,6 +188,23 @@ func TestEditRefusesAStaleForm(t *testing.T) {
 	if p := loadPerson(t, app, email); p.Name != "Anderer Tab" {
 		t.Errorf("the stale form overwrote the name with %q", p.Name)
 	}
+	// A form without a version, or with one that is no number, is no
+	// fresher than a stale one.
+	for _, version := range []string{"", "abc", "0", "-1", "99999999999999999999"} {
+		values := editValues(loadPerson(t, app, email), "Ohne Version")
+		if version == "" {
+			values.Del("version")
+		} else {
+			values.Set("version", version)
+		}
+		resp := app.PostForm(t, app.Client(), link, values, "HX-Request", "true")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, `data-testid="edit-notice"`) {
+			t.Errorf("save with version %q = %d, want 422 with the notice", version, resp.StatusCode)
+		}
+		if p := loadPerson(t, app, email); p.Name != "Anderer Tab" {
+			t.Fatalf("a form with version %q saved the name %q", version, p.Name)
+		}
+	}
 }
 
 func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
