@@ -275,7 +275,7 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 		default:
 			data[p] = sampleValue(lang, p)
 			if own, ok := mailSamples[m.Key+"."+p]; ok {
-				data[p] = own
+				data[p] = inLang(lang, own)
 			}
 		}
 	}
@@ -284,50 +284,73 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 
 // mailSamples are preview values of placeholders that a mail fills in a
 // format of its own: the retention notice's When is the day the answers go.
-var mailSamples = map[string]string{
-	"events/registration_retention.When": "04.07.2026",
+var mailSamples = map[string][2]string{
+	"events/registration_retention.When": {"04.07.2026", "4 Jul 2026"},
 }
 
 // samples are the preview's values of the common placeholders, in the
 // formats the mails fill in (events' when and deadline, a ticket's code, a
-// mandate's masked IBAN); others show their own name.
+// mandate's masked IBAN, the fees' dates, which are German in both
+// languages); a link not named here is a short one, and a placeholder
+// without a sample (a test keeps there being none) shows its own name.
 var samples = map[string][2]string{
-	"Name":        {"Erika Mustermann", "Erika Mustermann"},
-	"Email":       {"erika@example.org", "erika@example.org"},
-	"EventName":   {"Sommerfest", "Summer party"},
-	"Event":       {"Sommerfest", "Summer party"},
-	"When":        {"04.07.2026, 18:00–21:00", "4 Jul 2026, 18:00–21:00"},
-	"Label":       {"Essen", "Food"},
-	"Value":       {"vegetarisch", "vegetarian"},
-	"Status":      {"confirmed", "confirmed"},
-	"StatusText":  {"bestätigt", "confirmed"},
-	"Validity":    {"48 Stunden", "48 hours"},
-	"Type":        {"ordentliches Mitglied", "full member"},
-	"JoiningDate": {"1.7.2026", "1 July 2026"},
-	"Ticket":      {"K7QXB-M2PD4", "K7QXB-M2PD4"},
-	"Deadline":    {"06.07.2026, 12:00 Uhr", "6 Jul 2026, 12:00"},
-	"Username":    {"erika", "erika"},
-	"Message":     {"Vielen Dank für dein Interesse.", "Thank you for your interest."},
-	"Subject":     {"Treffpunkt", "Meeting point"},
-	"Body":        {"Wir treffen uns am Haupteingang.", "We meet at the main entrance."},
-	"SenderName":  {"Max Beispiel", "Max Beispiel"},
-	"SenderEmail": {"max@example.org", "max@example.org"},
-	"Position":    {"2", "2"},
-	"Year":        {"2026", "2026"},
-	"Amount":      {"30.00", "30.00"},
-	"AmountDE":    {"30,00", "30,00"},
-	"IBAN":        {"DE02 •••• •••• •••• ••20 51", "DE02 •••• •••• •••• ••20 51"},
+	"Name":         {"Erika Mustermann", "Erika Mustermann"},
+	"Email":        {"erika@example.org", "erika@example.org"},
+	"EventName":    {"Sommerfest", "Summer party"},
+	"Event":        {"Sommerfest", "Summer party"},
+	"When":         {"04.07.2026, 18:00–21:00", "4 Jul 2026, 18:00–21:00"},
+	"Label":        {"Essen", "Food"},
+	"Value":        {"vegetarisch", "vegetarian"},
+	"Status":       {"confirmed", "confirmed"},
+	"StatusText":   {"bestätigt", "confirmed"},
+	"Validity":     {"48 Stunden", "48 hours"},
+	"Type":         {"ordentliches Mitglied", "full member"},
+	"JoiningDate":  {"1.7.2026", "1 July 2026"},
+	"Ticket":       {"K7QXB-M2PD4", "K7QXB-M2PD4"},
+	"Deadline":     {"06.07.2026, 12:00 Uhr", "6 Jul 2026, 12:00"},
+	"Username":     {"erika", "erika"},
+	"Message":      {"Vielen Dank für dein Interesse.", "Thank you for your interest."},
+	"Subject":      {"Treffpunkt", "Meeting point"},
+	"Body":         {"Wir treffen uns am Haupteingang.", "We meet at the main entrance."},
+	"SenderName":   {"Max Beispiel", "Max Beispiel"},
+	"SenderEmail":  {"max@example.org", "max@example.org"},
+	"Position":     {"2", "2"},
+	"Year":         {"2026", "2026"},
+	"Amount":       {"30.00", "30.00"},
+	"AmountDE":     {"30,00", "30,00"},
+	"IBAN":         {"DE02 •••• •••• •••• ••20 51", "DE02 •••• •••• •••• ••20 51"},
+	"Holder":       {"Erika Mustermann", "Erika Mustermann"},
+	"Reference":    {"PEP-123-1", "PEP-123-1"},
+	"SignedOn":     {"01.12.2026", "01.12.2026"},
+	"Due":          {"15.01.2027", "15.01.2027"},
+	"Reason":       {"AC04", "AC04"},
+	"Remittance":   {"Mitgliedsbeitrag 2026 PEP-123-1", "Mitgliedsbeitrag 2026 PEP-123-1"},
+	"Creditor":     {"Musterverein e.V.", "Musterverein e.V."},
+	"CreditorID":   {"DE98ZZZ09999999999", "DE98ZZZ09999999999"},
+	"CreditorIBAN": {"DE02120300000000202051", "DE02120300000000202051"},
+	"CreditorBIC":  {"BYLADEM1001", "BYLADEM1001"},
+	"Confirmed":    {"58", "58"},
+	"Waiting":      {"3", "3"},
+	"Max":          {"60", "60"},
+	"Registrants":  {"42", "42"},
+	"CSV":          {"https://example.org/events/12/participants.csv", "https://example.org/events/12/participants.csv"},
+	"Edit":         {"https://example.org/admin/events/12", "https://example.org/admin/events/12"},
 }
 
 func sampleValue(lang i18n.Lang, name string) string {
 	if s, ok := samples[name]; ok {
-		if lang == i18n.EN {
-			return s[1]
-		}
-		return s[0]
+		return inLang(lang, s)
 	}
 	if vital.MatchString(name) && strings.HasSuffix(name, "Link") {
 		return "https://example.org/l/Xb3kQ9"
 	}
 	return "‹" + name + "›"
+}
+
+// inLang picks the German or the English of a pair.
+func inLang(lang i18n.Lang, pair [2]string) string {
+	if lang == i18n.EN {
+		return pair[1]
+	}
+	return pair[0]
 }

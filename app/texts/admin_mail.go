@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -36,7 +37,7 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 	}
 	e := view.MailEditor{Key: m.Key, Lang: string(lang), LangName: i18n.In(lang, "layout.lang.name"),
 		URL: mailURL(m.Key, lang), Subject: t.Subject, Body: t.Body, Edited: edited}
-	for _, p := range append(append([]string{}, m.Placeholders...), mail.OrgPlaceholders...) {
+	for _, p := range placeholdersOf(m) {
 		code := "{{." + p + "}}"
 		switch {
 		case p == "Sie":
@@ -49,7 +50,7 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 			code = strings.TrimSpace(code) + "{{end}}"
 		}
 		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: code, Text: placeholderText(ctx, m, p),
-			Required: contains(m.Required[lang], p)})
+			Required: slices.Contains(m.Required[lang], p)})
 	}
 	if m.Formal {
 		e.Placeholders = append(e.Placeholders, view.Placeholder{Code: "{{if .Sie}}…{{else}}…{{end}}",
@@ -78,13 +79,16 @@ func placeholderKey(mail, p string) string {
 	return "placeholders." + mail + "." + p
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// placeholdersOf lists m's placeholders and then the association's, each
+// once: a default that names the association already has some of them.
+func placeholdersOf(m *mail.Mail) []string {
+	out := slices.Clone(m.Placeholders)
+	for _, p := range mail.OrgPlaceholders {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
-	return false
+	return out
 }
 
 // mailEditor is GET /admin/texts/mail/{domain}/{name}/{lang}: the text as

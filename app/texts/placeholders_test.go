@@ -56,6 +56,8 @@ func TestEveryPlaceholderIsDescribed(t *testing.T) {
 		{"en", "events/registration_pending", "EventName"},
 		{"de", "auth/password_reset", "Link"},
 		{"en", "auth/password_reset", "Link"},
+		{"en", "fees/mandate_given", "CreditorID"},
+		{"de", "fees/mandate_given", "CreditorID"},
 	} {
 		editor := app.Get(t, c, "/admin/texts/mail/"+tt.mail+"/de", "Accept-Language", tt.lang)
 		wantStatus(t, "the editor", editor, http.StatusOK)
@@ -68,6 +70,33 @@ func TestEveryPlaceholderIsDescribed(t *testing.T) {
 		text, _, _ := strings.Cut(after, "</li>")
 		if !found || want == "" || !strings.Contains(text, stdhtml.EscapeString(want)) {
 			t.Errorf("%s editor of %s describes %s as %q, want %q", tt.lang, tt.mail, tt.placeholder, text, want)
+		}
+	}
+	// A default that names the association lists its placeholders once.
+	editor := app.Get(t, c, "/admin/texts/mail/auth/password_changed/de")
+	for _, p := range mail.OrgPlaceholders {
+		if n := strings.Count(editor.Body, "<code class=\"text-break\">{{."+p+"}}</code>"); n != 1 {
+			t.Errorf("the editor lists {{.%s}} %d times", p, n)
+		}
+	}
+}
+
+// Every default text previews with a sample for each of its
+// placeholders, not with the placeholder's name.
+func TestEveryPreviewShowsSampleValues(t *testing.T) {
+	app := apptest.Start(t)
+	book := app.Server.Book()
+	for _, m := range book.Mails() {
+		for _, l := range i18n.Langs {
+			for _, sie := range []bool{false, true} {
+				subject, body, err := book.Preview(m, l, m.Default[l], sie)
+				if err != nil {
+					t.Fatalf("%s %s: %v", m.Key, l, err)
+				}
+				if strings.Contains(subject+body, "‹") {
+					t.Errorf("%s %s previews a placeholder's name:\n%s\n%s", m.Key, l, subject, body)
+				}
+			}
 		}
 	}
 }
