@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -19,10 +20,6 @@ import (
 // auditTables are the tables whose changes the log shows by name; their
 // rows link to their detail pages.
 var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status", "membership-types"}
-
-// textTables are the edited texts' tables: offered in the table filter,
-// with no detail page to link to.
-var textTables = []string{"mail_texts", "page_texts"}
 
 var auditList = listSpec{
 	sorts:       map[string]string{"at": "a.at", "actor": "lower(a.actor)", "table": "a.table_name", "field": "a.field"},
@@ -89,12 +86,10 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("admin: audit log: %w", err))
 		return
 	}
-	tables := []adminui.Option{allOption(ctx)}
-	for _, t := range auditTables {
-		tables = append(tables, adminui.Option{Value: t, Label: tr(ctx, "admin."+t+".title")})
-	}
-	for _, t := range textTables {
-		tables = append(tables, adminui.Option{Value: t, Label: tr(ctx, "admin.audit.table."+t)})
+	tables, err := h.tableOptions(ctx, lq.Filters["table"])
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	v := adminui.ListView{
 		Name: "audit", Title: tr(ctx, "admin.audit.title"), Action: "/admin/audit", Query: lq.Q,
@@ -130,6 +125,44 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	h.renderList(w, r, v)
 }
 
+// loggedTablesSQL lists the tables the log has entries of: one probe of
+// the index per table (a skip scan), however long the log grows.
+const loggedTablesSQL = `WITH RECURSIVE t(name) AS (
+		(SELECT table_name FROM audit_log ORDER BY table_name LIMIT 1)
+		UNION ALL
+		SELECT (SELECT table_name FROM audit_log WHERE table_name > t.name ORDER BY table_name LIMIT 1)
+		FROM t WHERE t.name IS NOT NULL)
+	SELECT name FROM t WHERE name IS NOT NULL`
+
+// tableOptions are the table filter's choices: every table the log has
+// entries of (whatever part of the code wrote them), by name, and the
+// chosen one.
+func (h *Handler) tableOptions(ctx context.Context, chosen string) ([]adminui.Option, error) {
+	rows, err := h.pool.Query(ctx, loggedTablesSQL)
+	if err != nil {
+		return nil, fmt.Errorf("admin: audit log tables: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("admin: audit log tables: %w", err)
+	}
+	if chosen != "" && !slices.Contains(names, chosen) {
+		names = append(names, chosen)
+	}
+	opts := make([]adminui.Option, len(names))
+	for i, n := range names {
+		opts[i] = adminui.Option{Value: n, Label: tableName(ctx, n)}
+	}
+	slices.SortFunc(opts, func(a, b adminui.Option) int {
+		return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label))
+	})
+	return append([]adminui.Option{allOption(ctx)}, opts...), nil
+}
+
+func tableName(ctx context.Context, table string) string {
+	return textOr(ctx, table, "admin.audit.table."+table, "admin."+table+".title")
+}
+
 // history is a row's audit entries, newest first.
 func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.HistoryEntry, error) {
 	const q = `SELECT id, at, actor, table_name AS table, row_id, field, old_value, new_value
@@ -155,7 +188,7 @@ func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
 		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
 		Actor: textOr(ctx, e.Actor, "admin.audit.actor."+strings.ReplaceAll(e.Actor, " ", "_")),
-		Table: textOr(ctx, e.Table, "admin.audit.table."+e.Table, "admin."+e.Table+".title"),
+		Table: tableName(ctx, e.Table),
 		RowID: e.RowID,
 		Field: fieldName(ctx, e.Table, e.Field),
 		Old:   valueName(ctx, e.Table, e.Field, e.OldValue),
@@ -201,7 +234,42 @@ func valueName(ctx context.Context, table, field string, v *string) string {
 	case field == "status" || field == "membership_status":
 		return textOr(ctx, *v, "admin.audit.status."+*v, "admin.status."+*v)
 	}
-	return *v
+	return loggedWords(ctx, *v)
+}
+
+// The code logs some values in words of its own, in English; the log
+// shows them in the reader's language, and its times in local time.
+var (
+	recipientsLogged = regexp.MustCompile(`^(\d+) recipients, event (\d+)$`)
+	importLogged     = regexp.MustCompile(`^imported from the old member database \((.*)\)$`)
+)
+
+func loggedWords(ctx context.Context, v string) string {
+	if at, ok := loggedTime(v); ok {
+		return at
+	}
+	if rest, ok := strings.CutPrefix(v, "until "); ok {
+		if at, ok := loggedTime(rest); ok {
+			return tr(ctx, "admin.audit.value.until", at)
+		}
+	}
+	if m := recipientsLogged.FindStringSubmatch(v); m != nil {
+		return tr(ctx, "admin.audit.value.recipients", m[1], m[2])
+	}
+	if m := importLogged.FindStringSubmatch(v); m != nil {
+		return tr(ctx, "admin.audit.value.imported", m[1])
+	}
+	return textOr(ctx, v, "admin.audit.value."+strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(v))
+}
+
+// loggedTime is a time the code logged (RFC 3339, UTC) as the log's
+// other times are shown.
+func loggedTime(v string) (string, bool) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return "", false
+	}
+	return t.In(web.Berlin).Format("2006-01-02 15:04:05"), true
 }
 
 // textOr is the text of the first of keys the catalog has, or raw.

@@ -69,6 +69,47 @@ func TestAuditLogWordsEntriesInGerman(t *testing.T) {
 	notBody(t, resp, "participant via link", "organiser_mail_drafts", "sent_at", ">pending<", "command line")
 }
 
+// What the code logs in words of its own (an English phrase, a time in
+// UTC) the log shows in the reader's language and in local time, and its
+// table filter offers every table the log has entries of.
+func TestAuditLogWordsTheCodesOwnValues(t *testing.T) {
+	app := apptest.Start(t)
+	reader, _ := app.ClientWith(t, "audit_admin")
+	tag := unique("auditvalues")
+	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
+		('system', 'registrations', $1, 'checked_in_at', NULL, '2026-12-06T21:21:35Z'),
+		('system', 'persons', $1, '', NULL, 'created by event registration'),
+		('system', 'organiser_mail_drafts', $1, 'sent_at', NULL, '4 recipients, event 3'),
+		('system', 'sepa_mandates', $1, '', NULL, 'mandate given'),
+		('system', 'registrations', $1, 'offer', NULL, 'until 2026-12-08T11:00:00Z')`, tag)
+	for _, tt := range []struct {
+		lang      string
+		want, not []string
+	}{
+		{"de", []string{"Eingecheckt", "2026-12-06 22:21:35", "durch Anmeldung zu einer Veranstaltung angelegt", "an 4 Personen, Veranstaltung 3",
+			"SEPA-Mandate", "Mandat erteilt", "bis 2026-12-08 12:00:00"},
+			[]string{"checked_in_at", "T21:21:35Z", "created by", "recipients", "sepa_mandates", "mandate given", "until"}},
+		{"en", []string{"Checked in", "2026-12-06 22:21:35", "created by registering for an event", "to 4 people, event 3",
+			"SEPA mandates", "mandate given", "until 2026-12-08 12:00:00"},
+			[]string{"checked_in_at", "T21:21:35Z", "recipients", "sepa_mandates"}},
+	} {
+		resp := app.Get(t, reader, "/admin/audit?row="+tag, "Accept-Language", tt.lang)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, tt.want...)
+		_, rows, _ := strings.Cut(resp.Body, "<tbody")
+		for _, s := range tt.not {
+			if strings.Contains(rows, s) {
+				t.Errorf("%s: the entries show %q", tt.lang, s)
+			}
+		}
+		for _, table := range []string{"sepa_mandates", "organiser_mail_drafts", "persons"} {
+			if !strings.Contains(resp.Body, `<option value="`+table+`"`) {
+				t.Errorf("%s: the table filter does not offer %s", tt.lang, table)
+			}
+		}
+	}
+}
+
 // Saving an event's form records the fields that changed, not a schema
 // or a text the browser sent back in other white space.
 func TestEventFormLogsOnlyChangedFields(t *testing.T) {
