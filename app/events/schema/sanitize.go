@@ -15,10 +15,21 @@ import (
 // behalf of a visitor.
 var policy = func() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
-	p.AllowAttrs("class").Globally()
+	p.AllowAttrs("class").Matching(formattingClasses).Globally()
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	return p
 }()
+
+// formattingClasses are the Bootstrap classes that format text, boxes and
+// tables. Classes that take an element out of the flow (position-fixed,
+// fixed-top, sticky-*, stretched-link, top-0, z-*, modal, …) are not
+// among them: with them a description could lay itself, links and all,
+// over the whole registration page. A class attribute with any other
+// class is dropped.
+var formattingClasses = regexp.MustCompile(`^\s*(?:(?:text|fw|fs|fst|lh|font|lead|small|mark|display|h[1-6]|bg|border|rounded|shadow|opacity|` +
+	`p|px|py|pt|pb|ps|pe|m|mx|my|mt|mb|ms|me|d|flex|justify-content|align-items|align-self|gap|row|col|container|` +
+	`table|badge|alert|list|list-group|list-group-item|btn|link|img|figure|blockquote|w|mw|h|float|clearfix|ratio|card|card-body|card-title|card-text|` +
+	`math|katex)(?:-[A-Za-z0-9]+)*\s*)+$`)
 
 // Sanitize returns html with everything that could run code removed. Use
 // it for event descriptions, footers and field labels before rendering

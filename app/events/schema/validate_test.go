@@ -274,6 +274,14 @@ func TestSanitize(t *testing.T) {
 		{`<div hx-post="/x" class="alert alert-info">$e^{i\pi}$</div>`, "hx-post", `class="alert alert-info"`},
 		{`<p style="position:fixed">x</p>`, "style", "<p>x</p>"},
 		{`Studiengang<br><small>klein</small>`, "&lt;", "<br><small>klein</small>"},
+		// Formatting classes stay; one that lays the text over the page
+		// takes the class attribute with it.
+		{`<p class="text-center fw-bold mb-3 bg-light">x</p>`, "", `class="text-center fw-bold mb-3 bg-light"`},
+		{`<p class="position-fixed top-0 start-0 w-100 h-100 bg-white">Fake</p>`, "position-fixed", "<p>Fake</p>"},
+		{`<div class="fixed-top">x</div>`, "fixed-top", "<div>x</div>"},
+		{`<a class="stretched-link" href="https://example.org">x</a>`, "stretched-link", ">x</a>"},
+		{`<div class="modal d-block">x</div>`, "modal", "<div>x</div>"},
+		{`<div class="sticky-top z-3">x</div>`, "sticky", "<div>x</div>"},
 	}
 	for _, tt := range tests {
 		got := schema.Sanitize(tt.in)
