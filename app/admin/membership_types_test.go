@@ -115,7 +115,8 @@ func TestMembershipTypeInUseIsKept(t *testing.T) {
 		confirm := app.Get(t, c, path+"/delete", "Accept-Language", lang)
 		wantStatus(t, confirm, http.StatusOK)
 		wantBody(t, confirm, `data-testid="blocked"`, want)
-		notBody(t, confirm, `data-testid="confirm"`)
+		// No "cannot be undone" beside the reason it cannot be done.
+		notBody(t, confirm, `data-testid="confirm"`, `data-testid="delete-what"`)
 	}
 	resp := post(t, app, c, path+"/delete", nil)
 	if resp.StatusCode != http.StatusConflict && resp.StatusCode != http.StatusUnprocessableEntity {

@@ -298,7 +298,7 @@ func TestPersonDelete(t *testing.T) {
 	t.Run("confirmation says what goes with the person", func(t *testing.T) {
 		resp := app.Get(t, c, path)
 		wantStatus(t, resp, http.StatusOK)
-		wantBody(t, resp, `data-testid="consequences"`, "Ihre 2 Anmeldungen", `data-testid="confirm"`)
+		wantBody(t, resp, `data-testid="consequences"`, "Ihre 2 Anmeldungen", `data-testid="confirm"`, `data-testid="delete-what"`, "nicht rückgängig")
 	})
 	t.Run("deleting removes the person and their registrations", func(t *testing.T) {
 		resp := post(t, app, c, path, nil)
