@@ -125,7 +125,8 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 		joined = p.JoiningDate.Format("2006-01-02")
 	}
 	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, opts.tu)
-	tuCell.Text = deref(p.TUName, "")
+	// The relation in the reader's language, as its editor offers it.
+	tuCell.Text = optionLabel(opts.tu, tu)
 	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), opts.types)
 	typeCell.Text = optionLabel(opts.types, deref(p.MembershipType, ""))
 	return adminui.Row{

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pepalumni/memberdb/app/members"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -21,6 +22,7 @@ func (h *Handler) tuStatusTable() *table {
 		defaults: map[string]string{"position": "100"},
 		fields: []*field{
 			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
+			{name: "name_en", column: "name_en", kind: "text", inline: true, parse: textParser(false, true, maxText)},
 			{name: "position", column: "position", kind: "number", required: true, inline: true, parse: intParser(0, true)},
 		},
 	}
@@ -63,13 +65,14 @@ func (r tuStatusRules) consequences(ctx context.Context, id string) ([]string, s
 type tuStatusRow struct {
 	ID       int64
 	Name     string
+	NameEN   *string
 	Position int
 	Persons  int
 	Version  int
 }
 
 const tuStatusSelect = `
-	SELECT s.id, s.name, s.position, s.version,
+	SELECT s.id, s.name, s.name_en, s.position, s.version,
 	       (SELECT count(*) FROM persons p WHERE p.tu_status_id = s.id) AS persons
 	FROM tu_status s`
 
@@ -82,6 +85,7 @@ var tuStatusList = listSpec{
 var tuStatusColumns = []column{
 	{key: "id", label: "admin.id", sort: "id"},
 	{key: "name", label: "admin.tu_status.name", sort: "name"},
+	{key: "name_en", label: "admin.tu_status.name_en"},
 	{key: "position", label: "admin.tu_status.position", sort: "position"},
 	{key: "persons", label: "admin.tu_status.persons"},
 }
@@ -93,6 +97,7 @@ func tuStatusTableRow(ctx context.Context, t *table, s tuStatusRow) adminui.Row 
 		Cells: []adminui.Cell{
 			{Text: id, Href: t.detailURL(id)},
 			editCell(ctx, t, id, s.Version, t.field("name"), s.Name, nil),
+			editCell(ctx, t, id, s.Version, t.field("name_en"), deref(s.NameEN, ""), nil),
 			editCell(ctx, t, id, s.Version, t.field("position"), strconv.Itoa(s.Position), nil),
 			{Text: strconv.Itoa(s.Persons), Href: "/admin/persons?tu_status=" + id},
 		},
@@ -106,7 +111,7 @@ func (h *Handler) listTUStatus(w http.ResponseWriter, r *http.Request) {
 	lq := parseList(r, &tuStatusList)
 	wh := newWhere()
 	if lq.Q != "" {
-		wh.match("s.name ILIKE @like", "like", likePattern(lq.Q))
+		wh.match("(s.name ILIKE @like OR s.name_en ILIKE @like)", "like", likePattern(lq.Q))
 	}
 	var total int
 	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM tu_status s "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
@@ -128,17 +133,21 @@ func (h *Handler) listTUStatus(w http.ResponseWriter, r *http.Request) {
 
 // tuStatusOptions offers the university relations, in their order.
 func tuStatusOptions(ctx context.Context, q querier) ([]adminui.Option, error) {
-	rows, err := q.Query(ctx, `SELECT id::text, name FROM tu_status ORDER BY position, name`)
+	rows, err := q.Query(ctx, `SELECT id::text, name, name_en FROM tu_status ORDER BY position, name`)
 	if err != nil {
 		return nil, fmt.Errorf("admin: tu_status options: %w", err)
 	}
+	lang := i18n.LangOf(ctx)
 	out := []adminui.Option{{Value: "", Label: "–"}}
 	for rows.Next() {
 		var o adminui.Option
-		if err := rows.Scan(&o.Value, &o.Label); err != nil {
+		var de string
+		var en *string
+		if err := rows.Scan(&o.Value, &de, &en); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("admin: tu_status options: %w", err)
 		}
+		o.Label = members.TUStatusName(lang, de, en)
 		out = append(out, o)
 	}
 	return out, rows.Err()

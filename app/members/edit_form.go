@@ -81,7 +81,7 @@ func editFrame(lang i18n.Lang, p Person, tus []tuStatus, ts Types) views.EditFor
 		Email:            p.Email,
 		JoiningDate:      isoDate(p.JoiningDate),
 		MembershipStatus: p.MembershipStatus,
-		TUStatuses:       tuOptions(tus),
+		TUStatuses:       tuOptions(lang, tus),
 		ShowType:         p.IsMember(),
 		CanCancel:        p.MembershipStatus == StatusConfirmed,
 	}
@@ -96,10 +96,10 @@ func hasTUStatus(tus []tuStatus, id int64) bool {
 	return false
 }
 
-func tuOptions(tus []tuStatus) []views.Option {
+func tuOptions(lang i18n.Lang, tus []tuStatus) []views.Option {
 	out := make([]views.Option, len(tus))
 	for i, t := range tus {
-		out[i] = views.Option{Value: strconv.FormatInt(t.ID, 10), Label: t.Name}
+		out[i] = views.Option{Value: strconv.FormatInt(t.ID, 10), Label: TUStatusName(lang, t.Name, t.NameEN)}
 	}
 	return out
 }

@@ -29,10 +29,12 @@ func collectExport(ctx context.Context, tx pgx.Tx, personID int64) (views.Export
 		ex.Person.MembershipTypeName = &name
 	}
 	if p.TUStatusID != nil {
-		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM tu_status WHERE id = $1`, *p.TUStatusID).Scan(&name); err != nil {
+		var de string
+		var en *string
+		if err := tx.QueryRow(ctx, `SELECT name, name_en FROM tu_status WHERE id = $1`, *p.TUStatusID).Scan(&de, &en); err != nil {
 			return views.Export{}, fmt.Errorf("members: export: university relation: %w", err)
 		}
+		name := TUStatusName(i18n.LangOf(ctx), de, en)
 		ex.Person.TUStatus = &name
 	}
 	s, err := persons.Collect(ctx, tx, p.ID, p.Name, p.Email)

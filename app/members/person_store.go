@@ -11,6 +11,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
 )
 
@@ -118,7 +119,7 @@ func findByEmail(ctx context.Context, q querier, email string) (Person, error) {
 // tuStatuses returns the list people choose their relation to the
 // university from, in its order.
 func tuStatuses(ctx context.Context, q querier) ([]tuStatus, error) {
-	rows, err := q.Query(ctx, `SELECT id, name FROM tu_status ORDER BY position, name`)
+	rows, err := q.Query(ctx, `SELECT id, name, name_en FROM tu_status ORDER BY position, name`)
 	if err != nil {
 		return nil, fmt.Errorf("members: tu status: %w", err)
 	}
@@ -130,8 +131,18 @@ func tuStatuses(ctx context.Context, q querier) ([]tuStatus, error) {
 }
 
 type tuStatus struct {
-	ID   int64
-	Name string
+	ID     int64
+	Name   string
+	NameEN *string
+}
+
+// TUStatusName is a university relation's name in lang: the English one
+// where it has one, else the German.
+func TUStatusName(lang i18n.Lang, de string, en *string) string {
+	if lang == i18n.EN && en != nil {
+		return *en
+	}
+	return de
 }
 
 // dayAt is the association's date at the instant t, as yyyy-mm-dd.

@@ -27,16 +27,17 @@ var demoPersons = []struct {
 
 // demoTUStatus is the list of relations to the university (also written by
 // the migration; repeated so seeding never depends on it).
-var demoTUStatus = []string{
-	"Studentin/Student", "Doktorandin/Doktorand", "Alumna/Alumnus", "Mitarbeiterin/Mitarbeiter, Lehrende", "Sonstiges",
+var demoTUStatus = [][2]string{
+	{"Studentin/Student", "Student"}, {"Doktorandin/Doktorand", "Doctoral candidate"}, {"Alumna/Alumnus", "Alumna/Alumnus"},
+	{"Mitarbeiterin/Mitarbeiter, Lehrende", "Staff, lecturer"}, {"Sonstiges", "Other"},
 }
 
 // Seed writes the tu_status list and a few persons in every membership
 // state, for `memberdb seed` and `make run`.
 func Seed(ctx context.Context, tx pgx.Tx, out io.Writer) error {
-	for i, name := range demoTUStatus {
-		const q = `INSERT INTO tu_status (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`
-		if _, err := tx.Exec(ctx, q, name, (i+1)*10); err != nil {
+	for i, names := range demoTUStatus {
+		const q = `INSERT INTO tu_status (name, name_en, position) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`
+		if _, err := tx.Exec(ctx, q, names[0], names[1], (i+1)*10); err != nil {
 			return fmt.Errorf("members: seed tu_status: %w", err)
 		}
 	}

@@ -1,0 +1,55 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// A university relation has a German and an optional English name; the
+// persons list, its filter and the relation's editor show the reader's,
+// and a relation without an English name reads the German.
+func TestUniversityRelationsInTheReadersLanguage(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("tuen")
+	id := scalar[int64](t, app, `INSERT INTO tu_status (name, name_en, position) VALUES ($1, $2, 1001) RETURNING id`,
+		"Gasthörerin "+tag, "Guest student "+tag)
+	p := newPerson(t, app, "Rel "+tag, tag+"@example.org")
+	exec(t, app, `UPDATE persons SET tu_status_id = $2 WHERE id = $1`, p, id)
+
+	rows := func(lang string) string {
+		resp := app.Get(t, c, "/admin/persons?q="+tag, "Accept-Language", lang)
+		wantStatus(t, resp, http.StatusOK)
+		return resp.Body
+	}
+	if body := rows("en"); !strings.Contains(body, ">Guest student "+tag+"<") || strings.Contains(body, "Gasthörerin "+tag) {
+		t.Error("the English persons list does not name the relation in English")
+	}
+	if body := rows("de"); !strings.Contains(body, ">Gasthörerin "+tag+"<") || strings.Contains(body, "Guest student "+tag) {
+		t.Error("the German persons list does not name the relation in German")
+	}
+	if body := rows("en"); !strings.Contains(body, "Student</option>") || strings.Contains(body, "Studentin/Student</option>") {
+		t.Error("the English filter does not offer the migration's relations in English")
+	}
+
+	// The English name is edited in place; emptied, the German shows.
+	field := fmt.Sprintf("/admin/tu_status/%d/fields/name_en", id)
+	wantStatus(t, post(t, app, c, field, url.Values{"value": {"  "}, "version": {"1"}}, htmx...), http.StatusOK)
+	if scalar[bool](t, app, `SELECT name_en IS NOT NULL FROM tu_status WHERE id = $1`, id) {
+		t.Fatal("an emptied English name is stored")
+	}
+	if body := rows("en"); !strings.Contains(body, ">Gasthörerin "+tag+"<") {
+		t.Error("without an English name the English list does not show the German")
+	}
+	wantStatus(t, post(t, app, c, field, url.Values{"value": {"Auditor\nBcc: x"}, "version": {"2"}}, htmx...), http.StatusUnprocessableEntity)
+	wantStatus(t, post(t, app, c, field, url.Values{"value": {"Auditor " + tag}, "version": {"2"}}, htmx...), http.StatusOK)
+	if got := scalar[string](t, app, `SELECT name_en FROM tu_status WHERE id = $1`, id); got != "Auditor "+tag {
+		t.Fatalf("stored English name %q", got)
+	}
+	wantBody(t, app.Get(t, c, "/admin/tu_status?q=Auditor+"+tag, "Accept-Language", "en"), "Auditor "+tag, "Name (English)")
+}
