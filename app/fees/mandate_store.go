@@ -143,19 +143,76 @@ func changeAccount(ctx context.Context, tx pgx.Tx, box *sepa.Box, old Mandate, i
 	if err != nil {
 		return Mandate{}, false, fmt.Errorf("fees: change account: %w", db.Map(err))
 	}
+	if err := followAccount(ctx, tx, m.ID); err != nil {
+		return Mandate{}, false, err
+	}
 	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "iban", audit.Value("IBAN changed")
 	return m, true, audit.Record(ctx, tx, actor)
 }
 
+// openRuns limits an UPDATE of fees f to the due debits of runs not yet
+// given to the bank (fee_runs r): what a run collects may change until
+// then, and never after.
+const openRuns = `f.status = 'due' AND r.id = f.run_id AND r.submitted_at IS NULL`
+
+// followAccount gives mandate id's debits in runs not yet given to the
+// bank the mandate's account as it is now: the mail confirming a change
+// says the next collection is from the new account.
+func followAccount(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `UPDATE fees f SET account_holder = m.account_holder, iban_sealed = m.iban_sealed,
+		original_iban_sealed = m.original_iban_sealed, bic = m.bic, country = m.country,
+		address_lines = coalesce(m.address_lines, '{}'), updated_at = now()
+		FROM sepa_mandates m, fee_runs r WHERE m.id = $1 AND f.mandate_id = m.id AND `+openRuns, id)
+	if err != nil {
+		return fmt.Errorf("fees: follow the account: %w", err)
+	}
+	return nil
+}
+
+// Withdrawn is a debit of a run not yet given to the bank that a revoked
+// mandate turned into an invoice.
+type Withdrawn struct {
+	Run   Run
+	Cents int64
+}
+
+// withdrawDebits turns mandate id's debits in runs not yet given to the
+// bank into invoices: a revoked mandate is not collected from, even by a
+// run made before the revocation.
+func withdrawDebits(ctx context.Context, tx pgx.Tx, id int64) ([]Withdrawn, error) {
+	rows, err := tx.Query(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL,
+		sequence = NULL, account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
+		country = NULL, address_lines = '{}', updated_at = now()
+		FROM fee_runs r WHERE f.mandate_id = $1 AND `+openRuns+`
+		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, id)
+	if err != nil {
+		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
+	}
+	var out []Withdrawn
+	var w Withdrawn
+	_, err = pgx.ForEachRow(rows, []any{&w.Run.ID, &w.Run.Year, &w.Run.DueOn, &w.Run.CreatedBy, &w.Run.CreatedAt, &w.Run.SubmittedAt, &w.Cents},
+		func() error { out = append(out, w); return nil })
+	if err != nil {
+		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
+	}
+	return out, nil
+}
+
 // RevokeMandate ends the person's mandate; ErrNotFound when they have none.
-func RevokeMandate(ctx context.Context, tx pgx.Tx, personID int64, actor audit.Entry) (Mandate, error) {
+// Its debits in runs not yet given to the bank become invoices, returned
+// for their mails.
+func RevokeMandate(ctx context.Context, tx pgx.Tx, personID int64, actor audit.Entry) (Mandate, []Withdrawn, error) {
 	m, err := scanMandate(tx.QueryRow(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now()
 		WHERE person_id = $1 AND revoked_at IS NULL RETURNING `+mandateColumns, personID))
 	if err != nil {
-		return Mandate{}, fmt.Errorf("fees: revoke: %w", db.Map(err))
+		return Mandate{}, nil, fmt.Errorf("fees: revoke: %w", db.Map(err))
+	}
+	withdrawn, err := withdrawDebits(ctx, tx, m.ID)
+	if err != nil {
+		return Mandate{}, nil, err
 	}
 	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "revoked_at", audit.Value("revoked")
-	return m, audit.Record(ctx, tx, actor)
+	return m, withdrawn, audit.Record(ctx, tx, actor)
 }
 
 func nonNil(s []string) []string {

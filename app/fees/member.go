@@ -147,11 +147,20 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		m, err := RevokeMandate(ctx, tx, p.ID, audit.Entry{Actor: audit.ActorParticipant})
+		m, withdrawn, err := RevokeMandate(ctx, tx, p.ID, audit.Entry{Actor: audit.ActorParticipant})
 		if err != nil {
 			return err
 		}
-		return h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m)
+		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m); err != nil {
+			return err
+		}
+		// A fee a run would have collected is now asked for by invoice.
+		for _, w := range withdrawn {
+			if err := h.mailer().runMails(ctx, tx, w.Run, []Candidate{{Person: p, Cents: w.Cents}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -184,5 +193,5 @@ func mandateView(m Mandate) views.MandateView {
 
 func feeRow(f Fee) views.FeeRow {
 	return views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
-		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason}
+		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason, Again: f.Again}
 }

@@ -84,6 +84,11 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 		if !ok {
 			return nil, fmt.Errorf("%w: %s in %d", ErrNoRate, c.Category, year)
 		}
+		if cents == 0 {
+			// Nothing to collect: a 0,00 € debit is no valid bank order,
+			// and a 0,00 € invoice asks for nothing.
+			continue
+		}
 		c.Cents = cents
 		m, err := ActiveMandate(ctx, q, p.ID)
 		switch {
@@ -174,12 +179,12 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 			       CASE WHEN m.id IS NULL THEN NULL WHEN m.last_collected_on IS NULL THEN 'FRST' ELSE 'RCUR' END,
 			       m.account_holder, m.iban_sealed, m.original_iban_sealed, m.bic, m.country, coalesce(m.address_lines, '{}')
 			FROM (SELECT 1) one LEFT JOIN sepa_mandates m ON m.id = $5
-			ON CONFLICT (person_id, year) DO UPDATE SET cents = EXCLUDED.cents, status = 'due', run_id = EXCLUDED.run_id,
+			ON CONFLICT (person_id, year) WHERE status <> 'returned' DO UPDATE SET cents = EXCLUDED.cents, status = 'due', run_id = EXCLUDED.run_id,
 			    mandate_id = EXCLUDED.mandate_id, mandate_reference = EXCLUDED.mandate_reference,
 			    signed_on = EXCLUDED.signed_on, sequence = EXCLUDED.sequence, account_holder = EXCLUDED.account_holder,
 			    iban_sealed = EXCLUDED.iban_sealed, original_iban_sealed = EXCLUDED.original_iban_sealed,
 			    bic = EXCLUDED.bic, country = EXCLUDED.country, address_lines = EXCLUDED.address_lines,
-			    return_reason = NULL, returned_at = NULL, updated_at = now()`
+			    updated_at = now()`
 		if _, err := tx.Exec(ctx, q, c.Person.ID, year, c.Cents, run.ID, mandateID); err != nil {
 			return Run{}, nil, fmt.Errorf("fees: create run: %w", db.Map(err))
 		}
@@ -221,12 +226,18 @@ type Fee struct {
 	Reference    string // mandate reference; empty for an invoice
 	Sequence     string
 	ReturnReason string
+	// Again: a returned debit collected again by a later run.
+	Again bool
 }
+
+// collectedAgain tells of fee f whether a later row of its person and
+// year took its place.
+const collectedAgain = `EXISTS (SELECT 1 FROM fees g WHERE g.person_id = f.person_id AND g.year = f.year AND g.id > f.id)`
 
 // RunFees lists the fees of run id by name.
 func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
 	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, p.name, f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
-		coalesce(f.sequence, ''), coalesce(f.return_reason, '')
+		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`
 		FROM fees f JOIN persons p ON p.id = f.person_id WHERE f.run_id = $1 ORDER BY p.name, f.id`, runID)
 	if err != nil {
 		return nil, err
@@ -237,8 +248,8 @@ func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
 // PersonFees is the fee history of one person, newest first.
 func PersonFees(ctx context.Context, q pgxQuerier, personID int64) ([]Fee, error) {
 	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, '', f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
-		coalesce(f.sequence, ''), coalesce(f.return_reason, '')
-		FROM fees f WHERE f.person_id = $1 ORDER BY f.year DESC`, personID)
+		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`
+		FROM fees f WHERE f.person_id = $1 ORDER BY f.year DESC, f.id DESC`, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -365,13 +376,17 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 var ErrNotOpen = errors.New("fees: the fee is not open")
 
 // Settle marks an open fee of run runID as paid (a transfer came in) or
-// waived by the board.
+// waived by the board: an invoice, or a returned debit not collected again
+// since. A debit the run is still to collect is not open to it: the bank
+// file would collect it all the same.
 func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) error {
 	if status != "paid" && status != "waived" {
 		return ErrNotOpen
 	}
-	tag, err := tx.Exec(ctx, `UPDATE fees SET status = $3, updated_at = now()
-		WHERE id = $2 AND run_id = $1 AND status IN ('due', 'returned')`, runID, feeID, status)
+	tag, err := tx.Exec(ctx, `UPDATE fees f SET status = $3, updated_at = now()
+		WHERE f.id = $2 AND f.run_id = $1
+		  AND (f.status = 'due' AND f.mandate_id IS NULL OR f.status = 'returned')
+		  AND NOT `+collectedAgain, runID, feeID, status)
 	if err != nil {
 		return fmt.Errorf("fees: settle: %w", err)
 	}

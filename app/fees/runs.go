@@ -200,7 +200,7 @@ func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, 
 			total += f.Cents
 			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid"
 		}
-		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned"
+		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned" && !f.Again
 		v.Fees = append(v.Fees, row)
 	}
 	v.Total = amount(total)

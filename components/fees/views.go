@@ -57,7 +57,9 @@ type FeeRow struct {
 	Reference    string
 	Sequence     string
 	ReturnReason string
-	CanReturn    bool
+	// Again: returned, and collected again by a later run.
+	Again     bool
+	CanReturn bool
 	// CanSettle: an open fee the treasurer can mark paid or waived.
 	CanSettle bool
 }

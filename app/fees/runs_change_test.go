@@ -1,0 +1,144 @@
+package fees_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
+)
+
+// What happens to a run between its creation and the bank, and after:
+// a revoked mandate is not collected from (its fee becomes an invoice,
+// mailed), a changed account is collected from as the member was told, a
+// debit the file still collects cannot be settled by hand, a member whose
+// fee is 0,00 € is asked for nothing, and a returned debit collected again
+// leaves the run the bank got unchanged.
+func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
+	// IBANs of this test alone: every test's members are in every run.
+	const ibanLise, ibanMax, ibanMaxNew = "DE02370400440532013111", "DE56500105170137075222", "DE43100100100006820333"
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	const year = 2035
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES
+		('ordentlich', 3000, '2020-01-01'), ('ausserordentlich', 1550, '2020-01-01'), ('beitragsfrei', 0, '2020-01-01')
+		ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	lise, liseMail := insertMember(t, app, "Lise Widerruf", "ordentlich")
+	max, _ := insertMember(t, app, "Max Kontowechsel", "ordentlich")
+	otto, ottoMail := insertMember(t, app, "Otto Ehrenmitglied", "ordentlich")
+	mustStatus(t, "Otto's category", app.PostForm(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(otto, 10)+"/category",
+		url.Values{"category": {"beitragsfrei"}}), http.StatusSeeOther)
+	liseLink, maxLink := editLink(t, app, lise), editLink(t, app, max)
+	mustStatus(t, "Lise's mandate", giveMandate(t, app, liseLink, url.Values{
+		"account_holder": {"Lise Widerruf"}, "iban": {ibanLise}, "consent": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "Max's mandate", giveMandate(t, app, maxLink, url.Values{
+		"account_holder": {"Max Kontowechsel"}, "iban": {ibanMax}, "consent": {"yes"}}), http.StatusSeeOther)
+
+	createRun := func(days int) string {
+		t.Helper()
+		resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year)}, "due": {dueAfter(days).Format(time.DateOnly)}})
+		mustStatus(t, "creating a run", resp, http.StatusSeeOther)
+		return strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
+	}
+	file := func(run string) string {
+		t.Helper()
+		resp := app.Get(t, treasurer, "/admin/fees/runs/"+run+"/pain.008.xml")
+		mustStatus(t, "the bank file", resp, http.StatusOK)
+		if problems := sepa.Check([]byte(resp.Body)); len(problems) > 0 {
+			t.Fatalf("the file fails the checks: %v", problems)
+		}
+		return resp.Body
+	}
+	feeOf := func(person int64, run string) (id int64, status string, mandate *int64) {
+		t.Helper()
+		if err := app.Pool.QueryRow(ctx, `SELECT id, status, mandate_id FROM fees WHERE person_id = $1 AND run_id = $2`,
+			person, run).Scan(&id, &status, &mandate); err != nil {
+			t.Fatal(err)
+		}
+		return id, status, mandate
+	}
+
+	runA := createRun(16)
+	liseRef := "PEP-" + strconv.FormatInt(lise, 10) + "-1"
+	if body := file(runA); !strings.Contains(body, liseRef) || !strings.Contains(body, "<IBAN>"+ibanMax+"</IBAN>") {
+		t.Fatal("the new run does not collect from Lise and Max")
+	}
+	var n int
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM fees WHERE person_id = $1`, otto).Scan(&n); err != nil || n != 0 {
+		t.Errorf("a 0,00 € fee went into the run (%d rows, %v)", n, err)
+	}
+
+	// Lise revokes before the bank has the file: it no longer collects
+	// from her, and she is asked to transfer instead.
+	mustStatus(t, "Lise revokes", app.PostForm(t, app.Client(), liseLink+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	if body := file(runA); strings.Contains(body, liseRef) || strings.Contains(body, "<IBAN>"+ibanLise+"</IBAN>") {
+		t.Error("the run still collects from the revoked mandate")
+	}
+	if _, status, mandate := feeOf(lise, runA); status != "due" || mandate != nil {
+		t.Errorf("Lise's fee is %s with mandate %v; want an open invoice", status, mandate)
+	}
+	var cents int64
+	if err := app.Pool.QueryRow(ctx, `SELECT cents FROM fees WHERE person_id = $1 AND run_id = $2`, lise, runA).Scan(&cents); err != nil {
+		t.Fatal(err)
+	}
+	amount := strings.Replace(sepa.Amount(cents), ".", ",", 1) + " EUR"
+	if inv := waitKind(t, app, liseMail, "Rechnung", 1); !strings.Contains(inv.Text, amount) {
+		t.Errorf("the invoice lacks the amount %s:\n%s", amount, inv.Text)
+	}
+
+	// Max changes his account: the run collects from the new one.
+	mustStatus(t, "Max's new account", giveMandate(t, app, maxLink, url.Values{
+		"account_holder": {"Max Kontowechsel"}, "iban": {ibanMaxNew}, "consent": {"yes"}}), http.StatusSeeOther)
+	if body := file(runA); !strings.Contains(body, "<IBAN>"+ibanMaxNew+"</IBAN>") || strings.Contains(body, "<IBAN>"+ibanMax+"</IBAN>") {
+		t.Error("the run does not collect from Max's new account")
+	}
+
+	// A debit the file collects cannot be marked paid or waived by hand.
+	maxFee, _, _ := feeOf(max, runA)
+	settle := func(run string, fee int64) apptest.Response {
+		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {"waived"}})
+	}
+	mustStatus(t, "waiving a debit the file collects", settle(runA, maxFee), http.StatusUnprocessableEntity)
+	if _, status, _ := feeOf(max, runA); status != "due" {
+		t.Fatalf("the refused waiver left Max's fee %s", status)
+	}
+
+	// The bank gets the file; Max's debit comes back and is collected again.
+	mustStatus(t, "submitting", app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "Max's return", app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/returns",
+		url.Values{"fee_id": {strconv.FormatInt(maxFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
+	fileA, pageA := file(runA), app.Get(t, treasurer, "/admin/fees/runs/"+runA)
+	runB := createRun(30)
+	if file(runA) != fileA {
+		t.Error("collecting the returned debit again changed the file of the run the bank has")
+	}
+	if id, status, _ := feeOf(max, runA); id != maxFee || status != "returned" {
+		t.Errorf("Max's fee in the first run is %d %s; want %d returned", id, status, maxFee)
+	}
+	again, status, _ := feeOf(max, runB)
+	if again == maxFee || status != "due" {
+		t.Errorf("the second run collects Max's fee as row %d (%s), want a new, due row", again, status)
+	}
+	if !strings.Contains(file(runB), "PEP-"+strconv.Itoa(year)+"-"+strconv.FormatInt(again, 10)) {
+		t.Error("the second run's debit has no end-to-end id of its own")
+	}
+	pageA2 := app.Get(t, treasurer, "/admin/fees/runs/"+runA)
+	if !strings.Contains(pageA2.Body, `data-testid="collected-again"`) || strings.Count(pageA2.Body, `data-testid="settle-paid"`) >= strings.Count(pageA.Body, `data-testid="settle-paid"`) {
+		t.Error("the first run's page still offers to settle the debit collected again, or does not say it was")
+	}
+	mustStatus(t, "settling the returned debit collected again", settle(runA, maxFee), http.StatusUnprocessableEntity)
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM fees WHERE person_id = $1 AND year = $2 AND status <> 'returned'`, max, year).Scan(&n); err != nil || n != 1 {
+		t.Errorf("Max has %d open or settled fees for %d (%v), want 1", n, year, err)
+	}
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE person_id = $1 AND kind LIKE 'fees_%'`, otto).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%s got %d fee mails for 0,00 € (%v)", ottoMail, n, err)
+	}
+}
