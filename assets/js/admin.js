@@ -200,6 +200,72 @@
     });
   }, true);
 
+  // A field's change is sent when the organiser leaves it, and the answer
+  // draws the builder anew; what they typed meanwhile into the next field
+  // (anything typed since the request went) would go with the old one.
+  // It is carried over with the focus and the caret, and sent when they
+  // leave the field.
+  var sent = null, typing = null;
+
+  function editorFields(root) {
+    return root.querySelectorAll('[data-testid="builder-editor"] input[id]:not([type="checkbox"]), [data-testid="builder-editor"] textarea[id]');
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var builder = builderOf(e.detail.elt);
+    if (!builder) return;
+    sent = {};
+    editorFields(builder).forEach(function (el) { sent[el.id] = el.value; });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var builder = builderOf(e.detail.target);
+    typing = null;
+    if (!builder || !sent) return;
+    typing = { values: {}, focus: null };
+    editorFields(builder).forEach(function (el) {
+      if (el.id in sent && el.value !== sent[el.id]) typing.values[el.id] = el.value;
+    });
+    var active = document.activeElement;
+    if (active && active.id && builder.contains(active) && "selectionStart" in active) {
+      typing.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    var t = typing;
+    typing = null;
+    if (!t) return;
+    Object.keys(t.values).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && builderOf(el)) {
+        el.value = t.values[id];
+        el.dataset.unsent = "1";
+      }
+    });
+    var el = t.focus && document.getElementById(t.focus.id);
+    if (el && builderOf(el)) {
+      el.focus();
+      try { el.setSelectionRange(t.focus.start, t.focus.end); } catch (_) { /* not a text field */ }
+    }
+  });
+
+  // htmx wires a swapped-in editor only when it settles, a moment after
+  // the swap; a change before that would go nowhere. process is
+  // idempotent, and this listener runs before htmx's own.
+  document.addEventListener("change", function (e) {
+    var builder = builderOf(e.target);
+    if (builder && window.htmx) window.htmx.process(builder);
+  }, true);
+
+  document.addEventListener("focusout", function (e) {
+    var el = e.target;
+    if (!el || !el.dataset || !el.dataset.unsent || !builderOf(el)) return;
+    delete el.dataset.unsent;
+    // The browser sends no change for a value set by script.
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, true);
+
   // Every builder action changes the schema the form saves.
   document.addEventListener("htmx:afterSwap", function (e) {
     var form = e.detail && e.detail.target && e.detail.target.closest && e.detail.target.closest("form[data-warn-unsaved]");
