@@ -73,7 +73,7 @@ func TestBrowserTreasurerPages(t *testing.T) {
 	treasurer, _ := app.ClientWith(t, "fee_admin")
 	due := dueAfter(20).Format(time.DateOnly)
 	year := strconv.Itoa(time.Now().Year() + 3)
-	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {year}, "due": {due}})
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {year}, "due": {due}})
 	mustStatus(t, "a run", resp, http.StatusSeeOther)
 	paths := []string{"/admin/fees", "/admin/fees/mandates/new", "/admin/fees/runs/new?year=" + year + "&due=" + due, resp.Header.Get("Location"),
 		"/admin/fees/members/" + strconv.FormatInt(id, 10)}

@@ -128,14 +128,14 @@ func TestCollectingFees(t *testing.T) {
 	// The first run, for this year.
 	due1 := dueAfter(16)
 	year1 := time.Now().Year()
-	soon := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1)}, "due": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}})
+	soon := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year1)}, "due": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}})
 	mustStatus(t, "a due date too soon", soon, http.StatusUnprocessableEntity)
 	preview := app.Get(t, treasurer, "/admin/fees/runs/new?year="+strconv.Itoa(year1)+"&due="+due1.Format(time.DateOnly))
 	mustStatus(t, "the preview", preview, http.StatusOK)
 	if !strings.Contains(preview.Body, "Carl Ohnekonto") || !strings.Contains(preview.Body, "15,50 €") {
 		t.Error("the preview lacks the member without mandate or the reduced amount")
 	}
-	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1)}, "due": {due1.Format(time.DateOnly)},
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year1)}, "due": {due1.Format(time.DateOnly)},
 		"exclude": {strconv.FormatInt(emil, 10)}})
 	mustStatus(t, "creating the first run", resp, http.StatusSeeOther)
 	run1 := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
@@ -183,7 +183,7 @@ func TestCollectingFees(t *testing.T) {
 
 	// The second run, for next year.
 	due2 := dueAfter(40)
-	resp = app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year1 + 1)}, "due": {due2.Format(time.DateOnly)}})
+	resp = app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year1 + 1)}, "due": {due2.Format(time.DateOnly)}})
 	mustStatus(t, "creating the second run", resp, http.StatusSeeOther)
 	run2 := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
 	file2 := app.Get(t, treasurer, "/admin/fees/runs/"+run2+"/pain.008.xml")
@@ -250,11 +250,11 @@ func TestCollectingFees(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustStatus(t, "an unknown reason", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
-		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"XX99"}}), http.StatusUnprocessableEntity)
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"XX99"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "a fee of another run", app.PostForm(t, treasurer, "/admin/fees/runs/"+run1+"/returns",
-		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusUnprocessableEntity)
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "recording the return", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
-		url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
 	var status string
 	var lastCollected *time.Time
 	if err := app.Pool.QueryRow(ctx, `SELECT f.status, m.last_collected_on FROM fees f JOIN sepa_mandates m ON m.id = f.mandate_id

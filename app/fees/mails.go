@@ -87,7 +87,8 @@ func (m Mailer) returnMail(ctx context.Context, tx pgx.Tx, p members.Person, f F
 	s := m.cfg.SEPA
 	return m.send(ctx, tx, p, "returned", map[string]string{
 		"Name": p.Name, "Year": strconv.Itoa(f.Year), "Amount": sepa.Amount(f.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(f.Cents)), "Reference": f.Reference,
-		"Reason": f.ReturnReason, "Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
+		"Reason": f.ReturnReason, "ReasonText": i18n.In(langOf(p), "fees.reason."+f.ReturnReason),
+		"Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
 		"Remittance": remittance(f.Year, f.Reference), "RequestLink": m.cfg.URL("/request_edit"),
 	})
 }

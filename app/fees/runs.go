@@ -65,7 +65,21 @@ func (h *Handler) newRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderNewRun(w, r, http.StatusOK, year, due, nil, "")
+	// The page asks again as members are left out, for its summary.
+	exclude, _ := parseIDs(r.URL.Query()["exclude"])
+	h.renderNewRun(w, r, http.StatusOK, year, due, exclude, "")
+}
+
+// parseIDs reads person ids; ok is false when one is no id.
+func parseIDs(raw []string) (ids []int64, ok bool) {
+	for _, s := range raw {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return ids, false
+		}
+		ids = append(ids, id)
+	}
+	return ids, true
 }
 
 func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, year int, due time.Time, exclude []int64, problem string) {
@@ -96,6 +110,8 @@ func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, y
 		v.Candidates = append(v.Candidates, row)
 	}
 	v.Total = amount(total)
+	v.Summary = i18n.T(ctx, "fees.run.summary", i18n.N(ctx, "fees.run.summary_debits", v.Debits),
+		i18n.N(ctx, "fees.run.summary_invoices", v.Invoices), views.Euros(i18n.LangOf(ctx), v.Total))
 	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.new_title", v.Year, v.Due), views.NewRun(v))
 }
 
@@ -110,14 +126,15 @@ func (h *Handler) createRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var exclude []int64
-	for _, s := range r.PostForm["exclude"] {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, nil, i18n.T(ctx, "fees.error.exclude"))
-			return
-		}
-		exclude = append(exclude, id)
+	exclude, ok := parseIDs(r.PostForm["exclude"])
+	if !ok {
+		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, nil, i18n.T(ctx, "fees.error.exclude"))
+		return
+	}
+	// Creating the run mails every member in it at once.
+	if r.PostFormValue("confirm") != "yes" {
+		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, exclude, i18n.T(ctx, "fees.error.create_confirm"))
+		return
 	}
 	run, err := h.CreateRunAndMail(ctx, year, due, exclude, actor(ctx).Actor)
 	switch {
@@ -180,6 +197,35 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, run Run, problem string) {
+	h.renderRunWith(w, r, status, run, problem, nil)
+}
+
+// renderRunAsking is the run's page asking to confirm the return of fee
+// feeID for reason; a fee the run cannot return is refused as the
+// return itself would be.
+func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Run, feeID int64, reason string) {
+	ctx := r.Context()
+	fees, err := RunFees(ctx, h.pool, run.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	for _, f := range fees {
+		if f.ID == feeID && f.Status == "paid" && f.Reference != "" && run.SubmittedAt != nil {
+			h.renderRunWith(w, r, http.StatusOK, run, "", &views.ReturnQuestion{FeeID: feeID, Name: f.Name,
+				Amount: amount(f.Cents), Reason: reason, ReasonText: reasonText(ctx, reason)})
+			return
+		}
+	}
+	h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.return"))
+}
+
+// reasonText says what a return code means, in the reader's language.
+func reasonText(ctx context.Context, code string) string {
+	return i18n.T(ctx, "fees.reason."+code)
+}
+
+func (h *Handler) renderRunWith(w http.ResponseWriter, r *http.Request, status int, run Run, problem string, ask *views.ReturnQuestion) {
 	ctx := r.Context()
 	fees, err := RunFees(ctx, h.pool, run.ID)
 	if err != nil {
@@ -188,7 +234,10 @@ func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	id := strconv.FormatInt(run.ID, 10)
 	v := views.RunPage{ID: id, Year: itoa(run.Year), Due: run.DueOn.Format(time.DateOnly),
-		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Codes: ReturnCodes, Error: problem}
+		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Error: problem, Ask: ask}
+	for _, c := range ReturnCodes {
+		v.Codes = append(v.Codes, views.Option{Value: c, Label: c + " – " + reasonText(ctx, c)})
+	}
 	if run.SubmittedAt != nil {
 		v.Submitted = run.SubmittedAt.In(web.Berlin).Format("2006-01-02 15:04")
 	}
@@ -283,6 +332,12 @@ func (h *Handler) recordReturn(w http.ResponseWriter, r *http.Request) {
 	feeID, err := strconv.ParseInt(r.PostFormValue("fee_id"), 10, 64)
 	if err != nil || !slices.Contains(ReturnCodes, reason) {
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.return"))
+		return
+	}
+	// Recording a return mails the member and cannot be taken back: the
+	// page asks first, naming the member and the reason.
+	if r.PostFormValue("confirm") != "yes" {
+		h.renderRunAsking(w, r, run, feeID, reason)
 		return
 	}
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {

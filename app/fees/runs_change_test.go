@@ -44,7 +44,7 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 
 	createRun := func(days int) string {
 		t.Helper()
-		resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year)}, "due": {dueAfter(days).Format(time.DateOnly)}})
+		resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year)}, "due": {dueAfter(days).Format(time.DateOnly)}})
 		mustStatus(t, "creating a run", resp, http.StatusSeeOther)
 		return strings.TrimPrefix(resp.Header.Get("Location"), "/admin/fees/runs/")
 	}
@@ -66,6 +66,35 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 		return id, status, mandate
 	}
 
+	// Creating a run mails every member in it: it asks first, and its
+	// summary follows who is left out.
+	var runs int
+	countRuns := func() int {
+		var n int
+		if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM fee_runs WHERE year = $1`, year).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	runs = countRuns()
+	unconfirmed := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"year": {strconv.Itoa(year)}, "due": {dueAfter(16).Format(time.DateOnly)}})
+	mustStatus(t, "creating a run without confirming", unconfirmed, http.StatusUnprocessableEntity)
+	if !strings.Contains(unconfirmed.Body, "Bitte bestätige") || countRuns() != runs {
+		t.Fatal("a run was created without the confirmation, or the page does not ask for it")
+	}
+	preview := "/admin/fees/runs/new?year=" + strconv.Itoa(year) + "&due=" + dueAfter(16).Format(time.DateOnly)
+	summary := func(page apptest.Response) string {
+		_, rest, _ := strings.Cut(page.Body, `data-testid="run-summary"`)
+		text, _, _ := strings.Cut(rest, "</p>")
+		return text
+	}
+	all, withoutLise := summary(app.Get(t, treasurer, preview)), summary(app.Get(t, treasurer, preview+"&exclude="+strconv.FormatInt(lise, 10)))
+	if all == withoutLise || !strings.Contains(withoutLise, "Lastschrift") {
+		t.Errorf("leaving Lise out does not change the summary: %q / %q", all, withoutLise)
+	}
+	if en := summary(app.Get(t, treasurer, preview+"&exclude="+strconv.FormatInt(lise, 10), "Accept-Language", "en")); !strings.Contains(en, "direct debit") {
+		t.Errorf("the English summary reads %q", en)
+	}
 	runA := createRun(16)
 	liseRef := "PEP-" + strconv.FormatInt(lise, 10) + "-1"
 	if body := file(runA); !strings.Contains(body, liseRef) || !strings.Contains(body, "<IBAN>"+ibanMax+"</IBAN>") {
@@ -113,8 +142,18 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 
 	// The bank gets the file; Max's debit comes back and is collected again.
 	mustStatus(t, "submitting", app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	// Recording a return mails Max: the page asks first and changes nothing.
+	ask := app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/returns", url.Values{"fee_id": {strconv.FormatInt(maxFee, 10)}, "reason": {"MD06"}})
+	mustStatus(t, "a return without confirming", ask, http.StatusOK)
+	if !strings.Contains(ask.Body, `data-testid="return-question"`) || !strings.Contains(ask.Body, "Max Kontowechsel") ||
+		!strings.Contains(ask.Body, "Rückgabe auf Wunsch des Kontoinhabers") {
+		t.Error("the page does not ask about the return, naming the member and the reason")
+	}
+	if _, status, _ := feeOf(max, runA); status != "paid" {
+		t.Fatalf("asking recorded the return: Max's fee is %s", status)
+	}
 	mustStatus(t, "Max's return", app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/returns",
-		url.Values{"fee_id": {strconv.FormatInt(maxFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(maxFee, 10)}, "reason": {"MD06"}}), http.StatusSeeOther)
 	fileA, pageA := file(runA), app.Get(t, treasurer, "/admin/fees/runs/"+runA)
 	runB := createRun(30)
 	if file(runA) != fileA {

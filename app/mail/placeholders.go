@@ -324,6 +324,7 @@ var samples = map[string][2]string{
 	"SignedOn":     {"01.12.2026", "01.12.2026"},
 	"Due":          {"15.01.2027", "15.01.2027"},
 	"Reason":       {"AC04", "AC04"},
+	"ReasonText":   {"Konto erloschen", "account closed"},
 	"Remittance":   {"Mitgliedsbeitrag 2026 PEP-123-1", "Mitgliedsbeitrag 2026 PEP-123-1"},
 	"Creditor":     {"Musterverein e.V.", "Musterverein e.V."},
 	"CreditorID":   {"DE98ZZZ09999999999", "DE98ZZZ09999999999"},

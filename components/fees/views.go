@@ -132,7 +132,16 @@ type NewRunPage struct {
 	Debits     int
 	Invoices   int
 	Total      string
-	Error      string
+	// Summary says how many debits and invoices, and the sum.
+	Summary string
+	Error   string
+}
+
+// ReturnQuestion asks to confirm a returned debit before it is recorded
+// and the member mailed.
+type ReturnQuestion struct {
+	FeeID                            int64
+	Name, Amount, Reason, ReasonText string
 }
 
 // RunPage is one collection run.
@@ -145,8 +154,11 @@ type RunPage struct {
 	Debits    int
 	Total     string
 	Fees      []FeeRow
-	Codes     []string
-	Error     string
+	// Codes are the return reasons, with what they mean.
+	Codes []Option
+	Error string
+	// Ask, when set, asks to confirm a return.
+	Ask *ReturnQuestion
 }
 
 // History is a member's fees and mandate, for the treasurer.
