@@ -21,6 +21,9 @@ var (
 	ErrNoMandate     = errors.New("fees: no valid mandate")
 	ErrSubmitted     = errors.New("fees: the run was submitted and cannot change")
 	ErrNotFound      = db.ErrNotFound
+	// ErrHasMandate is a paper mandate for a member who has a valid one:
+	// it would only change that one's account, dropping the paper's date.
+	ErrHasMandate = errors.New("fees: the member has a valid mandate")
 )
 
 // lapse is how long a mandate stays valid without a collection (SEPA
@@ -108,6 +111,8 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 		if _, err := tx.Exec(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now() WHERE id = $1`, old.ID); err != nil {
 			return Mandate{}, false, err
 		}
+	case in.Paper:
+		return old, false, ErrHasMandate
 	default:
 		return changeAccount(ctx, tx, box, old, in, actor)
 	}

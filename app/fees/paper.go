@@ -2,6 +2,7 @@ package fees
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,6 +97,11 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		return h.mailer().mandateMail(ctx, tx, *person, name, m)
 	})
+	if errors.Is(err, ErrHasMandate) {
+		f.PersonError = i18n.T(ctx, "fees.error.has_mandate", person.Name)
+		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -42,6 +42,20 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 	mustStatus(t, "Max's mandate", giveMandate(t, app, maxLink, url.Values{
 		"account_holder": {"Max Kontowechsel"}, "iban": {ibanMax}, "consent": {"yes"}}), http.StatusSeeOther)
 
+	// A paper mandate for a member who has one would only change its
+	// account and drop the paper's date: it is refused, saying why.
+	paper := app.PostForm(t, treasurer, "/admin/fees/mandates/new", url.Values{"person_id": {strconv.FormatInt(max, 10)},
+		"signed_on": {"2025-06-01"}, "account_holder": {"Max Kontowechsel"}, "iban": {ibanMaxNew}})
+	mustStatus(t, "a paper mandate for a member with one", paper, http.StatusUnprocessableEntity)
+	if !strings.Contains(paper.Body, "hat schon ein gültiges Mandat") {
+		t.Error("the refusal does not say that the member has a mandate")
+	}
+	var mandates int
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND NOT paper AND iban_masked = $2`,
+		max, sepa.IBAN(ibanMax).Masked()).Scan(&mandates); err != nil || mandates != 1 {
+		t.Fatalf("the refused paper mandate changed Max's mandate (%d, %v)", mandates, err)
+	}
+
 	createRun := func(days int) string {
 		t.Helper()
 		resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year)}, "due": {dueAfter(days).Format(time.DateOnly)}})
