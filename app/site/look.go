@@ -246,8 +246,13 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 	v := h.lookView(st)
 	v.OrgName = strings.TrimSpace(r.PostForm.Get("org_name"))
 	v.ContactAddress = strings.TrimSpace(r.PostForm.Get("contact_address"))
-	if len([]rune(v.OrgName)) > maxOrgName {
+	switch {
+	case len([]rune(v.OrgName)) > maxOrgName:
 		v.OrgErrors["org_name"] = i18n.T(ctx, "site.error.too_long", fmt.Sprint(maxOrgName))
+	case strings.ContainsAny(v.OrgName, "\r\n"):
+		// The name opens mails and subjects: a line break in it would
+		// fake a line of every mail.
+		v.OrgErrors["org_name"] = i18n.T(ctx, "site.error.line_break")
 	}
 	if v.ContactAddress != "" && !isAddress(v.ContactAddress) {
 		v.OrgErrors["contact_address"] = i18n.T(ctx, "site.error.address")

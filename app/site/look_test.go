@@ -201,6 +201,7 @@ func TestOrgOnLookPage(t *testing.T) {
 	for _, bad := range []url.Values{
 		{"org_name": {"Verein C"}, "contact_address": {"kein-at"}},
 		{"org_name": {strings.Repeat("V", 201)}, "contact_address": {""}},
+		{"org_name": {"Evil\r\nBcc: x@example.org"}, "contact_address": {""}},
 	} {
 		if resp := app.PostForm(t, admin, "/admin/site/org", bad); resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("%v = %d, want 422", bad, resp.StatusCode)
