@@ -74,7 +74,7 @@ func TestCollectingFees(t *testing.T) {
 	}
 	page = app.Get(t, app.Client(), annaLink+"/mandate")
 	mustStatus(t, "the fee page", page, http.StatusOK)
-	for _, want := range []string{"DE98ZZZ09999999999", "Ich ermächtige PeP et al. e.V.", "you authorise (A) PeP et al. e.V.", `name="consent"`} {
+	for _, want := range []string{"DE98ZZZ09999999999", "Ich ermächtige PeP et al. e.V.", "you authorise (A) PeP et al. e.V.", "instructions from PeP et al. e.V.</p>", `name="consent"`} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the fee page lacks %q", want)
 		}

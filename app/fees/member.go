@@ -57,6 +57,7 @@ func (h *Handler) memberPage(ctx context.Context, p members.Person, token string
 	case !m.Lapsed:
 		mv := mandateView(m)
 		v.Mandate = &mv
+		v.Text.Reference = m.Reference
 		f.Changing = true
 	}
 	f.Action = "/edit/" + token + "/mandate"

@@ -38,6 +38,17 @@ type Option struct{ Value, Label string }
 // English, with the creditor and its identifier.
 type MandateText struct {
 	Creditor, CreditorID string
+	// Reference is the mandate's, when the member has one already.
+	Reference string
+}
+
+// fullStop ends a sentence once: the creditor's name may end the model
+// wording with its own full stop ("… from PeP et al. e.V.").
+func fullStop(s string) string {
+	if strings.HasSuffix(s, "..") {
+		return s[:len(s)-1]
+	}
+	return s
 }
 
 // MandateView is a stored mandate, its IBAN masked.
