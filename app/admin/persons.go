@@ -9,7 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -251,6 +253,11 @@ func (r personRules) detail(ctx context.Context, id string, _ rowState, _ formSt
 	regs, err := r.h.personRegistrations(ctx, id)
 	if err != nil {
 		return err
+	}
+	if anonymised == nil && auth.CurrentUser(ctx).Has(fees.LevelFeeAdmin) {
+		// The treasurer sets a reduced category before a first run.
+		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.fees"), URL: "/admin/fees/members/" + id,
+			Style: "secondary", TestID: "fees", Method: "get"})
 	}
 	if anonymised == nil {
 		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.anonymise"), URL: r.h.persons.detailURL(id) + "/anonymise",

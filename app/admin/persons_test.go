@@ -379,3 +379,15 @@ func TestAnonymisePersonFromTheConsole(t *testing.T) {
 	again := app.Get(t, c, path)
 	wantBody(t, again, `data-testid="blocked"`)
 }
+
+// A treasurer reaches a person's fees from the person's page, before any
+// run (to set a reduced category); others are not offered the link.
+func TestPersonPageLinksTheFeesForTreasurers(t *testing.T) {
+	app := apptest.Start(t)
+	id := newPerson(t, app, "Rita Rabatt", unique("rabatt")+"@example.org")
+	path := fmt.Sprintf("/admin/persons/%d", id)
+	treasurer, _ := app.ClientWith(t, "person_admin", "fee_admin")
+	wantBody(t, app.Get(t, treasurer, path), `data-testid="fees"`, fmt.Sprintf(`/admin/fees/members/%d`, id))
+	other, _ := app.ClientWith(t, "person_admin")
+	notBody(t, app.Get(t, other, path), `data-testid="fees"`)
+}
