@@ -20,7 +20,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 		return usagef("backup FILE")
 	}
 	file := args[0]
-	cfg, err := config.Load(".env")
+	cfg, err := config.LoadWithoutSMTP(".env")
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(file); err != nil {
 		return err
 	}
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func runFees(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--due %q is not a date such as 2027-03-15", *due)
 	}
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

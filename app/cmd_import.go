@@ -34,7 +34,7 @@ func runImportLegacy(ctx context.Context, e *env, args []string) error {
 	if *from == "" || flags.NArg() > 0 {
 		return usagef("%s", importUsage)
 	}
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

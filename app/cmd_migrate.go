@@ -12,7 +12,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("migrate up|down [N]|status")
 	}
-	_, pool, err := open(ctx, e)
+	_, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func runPurge(ctx context.Context, e *env, args []string) error {
 			return usagef("unknown argument %s; use\n  %s", a, purgeUsage)
 		}
 	}
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

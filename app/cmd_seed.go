@@ -12,7 +12,7 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("seed takes no arguments")
 	}
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func readPassword(e *env, fromStdin bool) (string, error) {
 // openAccounts connects, migrates (unless MIGRATE_ON_START=false) and
 // writes the access levels the code declares, so roles can name them.
 func openAccounts(ctx context.Context, e *env) (*pgxpool.Pool, func(), error) {
-	cfg, pool, err := open(ctx, e)
+	cfg, pool, err := openWithoutSMTP(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}

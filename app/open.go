@@ -11,10 +11,20 @@ import (
 )
 
 // open loads the configuration and connects to the database: the start of
-// every command that works on an existing database. With LOG_FORMAT=json
+// the commands that deliver mail (serve, mail-worker). With LOG_FORMAT=json
 // the command logs JSON from here on.
 func open(ctx context.Context, e *env) (*config.Config, *pgxpool.Pool, error) {
-	cfg, err := config.Load(".env")
+	return openWith(ctx, e, config.Load)
+}
+
+// openWithoutSMTP is open for every other command: they need no
+// MAIL_SERVER.
+func openWithoutSMTP(ctx context.Context, e *env) (*config.Config, *pgxpool.Pool, error) {
+	return openWith(ctx, e, config.LoadWithoutSMTP)
+}
+
+func openWith(ctx context.Context, e *env, load func(string) (*config.Config, error)) (*config.Config, *pgxpool.Pool, error) {
+	cfg, err := load(".env")
 	if err != nil {
 		return nil, nil, err
 	}

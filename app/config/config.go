@@ -90,9 +90,21 @@ func Load(envFile string) (*Config, error) {
 	return FromEnv(os.Getenv)
 }
 
+// LoadWithoutSMTP is Load for the commands that deliver no mail
+// (migrations, the import, roles, users, backups, purges, fee runs): they
+// need no MAIL_SERVER; what they queue goes out from serve or mail-worker.
+func LoadWithoutSMTP(envFile string) (*Config, error) {
+	if err := LoadDotEnv(envFile); err != nil {
+		return nil, err
+	}
+	return fromEnv(os.Getenv, false)
+}
+
 // FromEnv builds a Config from a lookup function, so tests need not touch the
 // process environment.
-func FromEnv(getenv func(string) string) (*Config, error) {
+func FromEnv(getenv func(string) string) (*Config, error) { return fromEnv(getenv, true) }
+
+func fromEnv(getenv func(string) string, delivers bool) (*Config, error) {
 	var problems []string
 	get := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
@@ -163,7 +175,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if get("TU_MAIL_PATTERN", "") != "" {
 		c.Warnings = append(c.Warnings, "TU_MAIL_PATTERN is no longer used: each event has its own allowed addresses (admin event form)")
 	}
-	if !c.Dev && c.Mail.Server == "" {
+	if delivers && !c.Dev && c.Mail.Server == "" {
 		problems = append(problems, "MAIL_SERVER is required outside development mode (DEV=true keeps mail in the dev mailbox)")
 	}
 	for key, addr := range map[string]string{"MAIL_SENDER": c.Mail.Sender, "ORG_EMAIL": c.OrgEmail, "APPROVE_MAIL": c.ApproveMail} {

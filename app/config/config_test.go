@@ -70,6 +70,14 @@ func TestMailServerRequiredOutsideDevelopment(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "MAIL_SERVER") {
 		t.Fatalf("want MAIL_SERVER required in production, got %v", err)
 	}
+	// Commands that deliver no mail (migrate, import-legacy, …) run
+	// without one; a wrong setting still stops them.
+	if _, err := fromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y"}), false); err != nil {
+		t.Fatalf("a command without mail needs %v", err)
+	}
+	if _, err := fromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y", "MAIL_TLS": "maybe"}), false); err == nil {
+		t.Fatal("a command without mail accepted MAIL_TLS=maybe")
+	}
 	c, err := FromEnv(env(map[string]string{"DATABASE_URL": "postgres://x/y", "MAIL_SERVER": "smtp.example.org",
 		"BASE_URL": "https://m.example.org", "TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}))
 	if err != nil {
