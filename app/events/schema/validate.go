@@ -103,6 +103,9 @@ func readField(f *Field, raw string) (any, problem) {
 		raw = strings.TrimSpace(raw)
 	}
 	if raw == "" {
+		if f.Required && len(f.Enum) > 0 {
+			return nil, problemOf("events.field.choose")
+		}
 		if f.Required {
 			return nil, problemOf("events.field.required")
 		}

@@ -106,6 +106,10 @@ func TestValidate(t *testing.T) {
 			values: url.Values{"matrikel": {"12345a"}}, wantErrors: map[string]string{"matrikel": "Das Format passt nicht."},
 		},
 		{
+			name: "a required choice without a hint asks to choose", schema: []byte(`{"type": "object", "properties": {"c": {"type": "string", "enum": ["a", "b"]}}, "required": ["c"]}`),
+			values: url.Values{}, wantErrors: map[string]string{"c": "Bitte auswählen."},
+		},
+		{
 			name: "nested required", schema: []byte(`{"type": "object", "properties": {"o": {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"]}}}`),
 			values: url.Values{}, wantErrors: map[string]string{"o.x": "Bitte ausfüllen."},
 		},
