@@ -70,6 +70,11 @@ func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) 
 		f.ConsentError = i18n.T(ctx, "fees.error.consent")
 	}
 	if f.HolderError != "" || f.IBANError != "" || f.BICError != "" || f.AddressError != "" || f.ConsentError != "" {
+		if f.IBANError == "" {
+			// The form never shows an IBAN again; say why the field
+			// is empty.
+			f.IBANError = i18n.T(ctx, "fees.error.iban_again")
+		}
 		return nil, f
 	}
 	return &in, f

@@ -91,10 +91,16 @@ func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, y
 		h.site.ServerError(w, r, err)
 		return
 	}
+	ts, err := members.LoadTypes(ctx, h.pool)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
 	v := views.NewRunPage{Year: itoa(year), Due: due.Format(time.DateOnly), Error: problem}
 	var total int64
 	for _, c := range cands {
-		row := views.CandidateRow{PersonID: strconv.FormatInt(c.Person.ID, 10), Name: c.Person.Name, Category: c.Category,
+		row := views.CandidateRow{PersonID: strconv.FormatInt(c.Person.ID, 10), Name: c.Person.Name,
+			Category: categoryName(ts, i18n.LangOf(ctx), c.Category),
 			Amount: amount(c.Cents), Excluded: slices.Contains(exclude, c.Person.ID)}
 		if c.Mandate != nil {
 			row.Mandate = c.Mandate.Reference
