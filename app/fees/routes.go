@@ -22,6 +22,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin := rt.Level(LevelFeeAdmin)
 	admin.Get("/admin/fees", h.overview)
 	admin.Post("/admin/fees/rates", h.addRate)
+	admin.Post("/admin/fees/rates/{id}/delete", h.deleteRate)
 	admin.Get("/admin/fees/members/{id}", h.memberHistory)
 	admin.Post("/admin/fees/members/{id}/category", h.setCategory)
 	admin.Get("/admin/fees/mandates/new", h.paperForm)

@@ -87,7 +87,10 @@ type MemberPage struct {
 }
 
 // RateRow is one line of the fee schedule.
-type RateRow struct{ Category, Amount, ValidFrom string }
+type RateRow struct {
+	ID                         int64
+	Category, Amount, ValidFrom string
+}
 
 // RateForm adds a line to the schedule.
 type RateForm struct {
@@ -120,7 +123,9 @@ type AdminPage struct {
 	TypeKeys string
 	Missing  []string
 	Rates    []RateRow
-	RateForm RateForm
+	// AskDelete asks to confirm deleting a line of the schedule.
+	AskDelete *RateRow
+	RateForm  RateForm
 	Mandates []MandateRow
 	Runs     []RunRow
 	RunForm  RunForm

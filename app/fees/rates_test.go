@@ -1,0 +1,48 @@
+package fees_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// A mistyped line of the schedule can be deleted, after the page asks;
+// nothing else goes with it.
+func TestMistypedRateIsDeletedAfterAsking(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	mustStatus(t, "a mistyped rate", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"ordentich"}, "amount": {"300"}, "valid_from": {"2031-01-01"}}), http.StatusSeeOther)
+	var id int64
+	if err := app.Pool.QueryRow(context.Background(), `SELECT id FROM fee_rates WHERE category = 'ordentich'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	path := "/admin/fees/rates/" + strconv.FormatInt(id, 10) + "/delete"
+	count := func() int {
+		var n int
+		if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM fee_rates`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	ask := app.PostForm(t, treasurer, path, nil)
+	mustStatus(t, "deleting without confirming", ask, http.StatusOK)
+	if !strings.Contains(ask.Body, `data-testid="rate-delete-question"`) || !strings.Contains(ask.Body, "ordentich ab 2031-01-01") {
+		t.Error("the page does not ask about the rate")
+	}
+	if count() != before {
+		t.Fatal("asking deleted the rate")
+	}
+	mustStatus(t, "deleting an unknown rate", app.PostForm(t, treasurer, "/admin/fees/rates/999999999/delete", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+	mustStatus(t, "deleting", app.PostForm(t, treasurer, path, url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	if count() != before-1 {
+		t.Fatalf("%d rates after the deletion, want %d", count(), before-1)
+	}
+	mustStatus(t, "deleting it again", app.PostForm(t, treasurer, path, url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+}
