@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/pepalumni/memberdb/app/fees/sepa"
@@ -20,6 +21,10 @@ type SEPA struct {
 	Key []byte
 	// PrenotificationDays is how long before a collection members are told.
 	PrenotificationDays int
+	// Prefix starts the association's mandate references, end-to-end and
+	// message ids (SEPA_REFERENCE_PREFIX): what members read on their
+	// bank statements.
+	Prefix string
 	// Missing names the variables that are not set; empty when direct
 	// debits can be collected.
 	Missing []string
@@ -27,6 +32,10 @@ type SEPA struct {
 
 // Ready reports whether every SEPA setting is there.
 func (s SEPA) Ready() bool { return len(s.Missing) == 0 }
+
+// referencePrefix keeps the references short and in the characters every
+// bank passes on.
+var referencePrefix = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
 
 // readSEPA reads the SEPA settings: a missing one only disables fee
 // collection, a wrong one is a problem at start-up.
@@ -64,6 +73,10 @@ func readSEPA(get func(key, def string) string, problems *[]string) SEPA {
 			*problems = append(*problems, fmt.Sprintf("SEPA_CREDITOR_ID=%q is not a creditor identifier with valid check digits, such as DE98ZZZ09999999999", v))
 		}
 		s.CreditorID = id
+	}
+	s.Prefix = get("SEPA_REFERENCE_PREFIX", "PEP")
+	if !referencePrefix.MatchString(s.Prefix) {
+		*problems = append(*problems, fmt.Sprintf("SEPA_REFERENCE_PREFIX=%q must be 1 to 8 capital letters or digits, such as PEP", s.Prefix))
 	}
 	if v := need("SEPA_KEY"); v != "" {
 		key, err := sepa.ParseKey(v)

@@ -53,6 +53,9 @@ func TestSEPAWrongValuesStopTheStart(t *testing.T) {
 		{"SEPA_PRENOTIFICATION_DAYS", "0", "SEPA_PRENOTIFICATION_DAYS"},
 		{"SEPA_PRENOTIFICATION_DAYS", "zwei", "SEPA_PRENOTIFICATION_DAYS"},
 		{"SEPA_CREDITOR_NAME", strings.Repeat("Verein ", 11), "SEPA_CREDITOR_NAME"},
+		{"SEPA_REFERENCE_PREFIX", "vb", "SEPA_REFERENCE_PREFIX"},
+		{"SEPA_REFERENCE_PREFIX", "VEREIN-B", "SEPA_REFERENCE_PREFIX"},
+		{"SEPA_REFERENCE_PREFIX", "VEREINSNAME", "SEPA_REFERENCE_PREFIX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {

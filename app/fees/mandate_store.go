@@ -41,6 +41,8 @@ type MandateInput struct {
 	Country       string   // the debtor's country, with the address
 	SignedOn      time.Time
 	Paper         bool
+	// Prefix starts a new mandate's reference (config.SEPA.Prefix).
+	Prefix string
 }
 
 // Mandate is a stored mandate, its IBAN only masked.
@@ -120,7 +122,7 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 	if err := tx.QueryRow(ctx, `SELECT count(*) + 1 FROM sepa_mandates WHERE person_id = $1`, in.PersonID).Scan(&n); err != nil {
 		return Mandate{}, false, err
 	}
-	ref := "PEP-" + strconv.FormatInt(in.PersonID, 10) + "-" + strconv.Itoa(n)
+	ref := in.Prefix + "-" + strconv.FormatInt(in.PersonID, 10) + "-" + strconv.Itoa(n)
 	const q = `INSERT INTO sepa_mandates (person_id, reference, account_holder, iban_sealed, iban_masked, bic,
 		address_lines, country, signed_on, paper)
 		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, nullif($8, ''), $9, $10)

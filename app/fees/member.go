@@ -114,6 +114,7 @@ func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	in.PersonID = p.ID
 	in.SignedOn = today(h.now())
+	in.Prefix = h.cfg.SEPA.Prefix
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		m, changed, err := GiveMandate(ctx, tx, h.box, *in, audit.Entry{Actor: audit.ActorParticipant})
 		if err != nil {

@@ -85,7 +85,7 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	in.PersonID, in.SignedOn, in.Paper = person.ID, signed, true
+	in.PersonID, in.SignedOn, in.Paper, in.Prefix = person.ID, signed, true, h.cfg.SEPA.Prefix
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		m, changed, err := GiveMandate(ctx, tx, h.box, *in, actor(ctx))
 		if err != nil {

@@ -126,8 +126,8 @@ type Run struct {
 }
 
 // MsgID is the bank file's message id: the same for every download.
-func (r Run) MsgID() string {
-	return "PEP-RUN-" + strconv.FormatInt(r.ID, 10) + "-" + r.CreatedAt.UTC().Format("20060102150405")
+func (r Run) MsgID(prefix string) string {
+	return prefix + "-RUN-" + strconv.FormatInt(r.ID, 10) + "-" + r.CreatedAt.UTC().Format("20060102150405")
 }
 
 // CreateRun creates a run of year due on due for the candidates not in
@@ -282,7 +282,7 @@ func BankFile(ctx context.Context, q pgxQuerier, box *sepa.Box, cfg config.SEPA,
 	if err != nil {
 		return nil, err
 	}
-	f := sepa.File{MsgID: run.MsgID(), Created: run.CreatedAt, Due: run.DueOn,
+	f := sepa.File{MsgID: run.MsgID(cfg.Prefix), Created: run.CreatedAt, Due: run.DueOn,
 		Creditor: sepa.Creditor{Name: cfg.CreditorName, IBAN: cfg.CreditorIBAN, BIC: cfg.CreditorBIC, ID: cfg.CreditorID}}
 	for _, d := range debits {
 		iban, err := box.Open(d.Sealed)
@@ -290,7 +290,7 @@ func BankFile(ctx context.Context, q pgxQuerier, box *sepa.Box, cfg config.SEPA,
 			return nil, err
 		}
 		debit := sepa.Debit{
-			EndToEndID: "PEP-" + strconv.Itoa(run.Year) + "-" + strconv.FormatInt(d.ID, 10),
+			EndToEndID: cfg.Prefix + "-" + strconv.Itoa(run.Year) + "-" + strconv.FormatInt(d.ID, 10),
 			Cents:      d.Cents, Sequence: d.Sequence, MandateID: d.Reference, SignedOn: d.SignedOn,
 			DebtorName: d.Holder, IBAN: iban, BIC: d.BIC, Country: d.Country, AddressLines: d.AddressLines,
 			Remittance: remittance(run.Year, d.Reference),

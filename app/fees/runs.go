@@ -101,7 +101,7 @@ func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, y
 	for _, c := range cands {
 		row := views.CandidateRow{PersonID: strconv.FormatInt(c.Person.ID, 10), Name: c.Person.Name,
 			Category: categoryName(ts, i18n.LangOf(ctx), c.Category),
-			Amount: amount(c.Cents), Excluded: slices.Contains(exclude, c.Person.ID)}
+			Amount:   amount(c.Cents), Excluded: slices.Contains(exclude, c.Person.ID)}
 		if c.Mandate != nil {
 			row.Mandate = c.Mandate.Reference
 		}
@@ -287,7 +287,7 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="pain.008-`+run.MsgID()+`.xml"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="pain.008-`+run.MsgID(h.cfg.SEPA.Prefix)+`.xml"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(data)
 }
