@@ -30,6 +30,7 @@ func (h *Handler) look(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) lookView(st *Settings) view.LookView {
 	return view.LookView{LogoURL: st.LogoPath(), Accent: st.Accent, MaxLogoKB: MaxLogoBytes >> 10, MaxLogoPixels: MaxLogoPixels,
 		OrgName: st.OrgName, ContactAddress: st.ContactAddress, ConfigName: h.store.cfg.OrgName, ConfigAddress: h.store.cfg.OrgEmail,
+		Website: st.Website, ConfigWebsite: h.store.cfg.OrgWebsite,
 		OrgErrors: map[string]string{}}
 }
 
@@ -246,6 +247,10 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 	v := h.lookView(st)
 	v.OrgName = strings.TrimSpace(r.PostForm.Get("org_name"))
 	v.ContactAddress = strings.TrimSpace(r.PostForm.Get("contact_address"))
+	v.Website = strings.TrimSpace(r.PostForm.Get("website"))
+	if v.Website != "" && !isWebsite(v.Website) {
+		v.OrgErrors["website"] = i18n.T(ctx, "site.error.website")
+	}
 	switch {
 	case len([]rune(v.OrgName)) > maxOrgName:
 		v.OrgErrors["org_name"] = i18n.T(ctx, "site.error.too_long", fmt.Sprint(maxOrgName))
@@ -259,16 +264,17 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(v.OrgErrors) > 0 {
 		v.OrgName, v.ContactAddress = truncate(v.OrgName, maxOrgName+20), truncate(v.ContactAddress, maxAddress+20)
+		v.Website = truncate(v.Website, maxWebsite+20)
 		h.renderLook(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	err = h.store.update(ctx, func(tx pgx.Tx) error {
-		var oldName, oldAddress string
-		if err := tx.QueryRow(ctx, `SELECT org_name, contact_address FROM site_settings FOR UPDATE`).Scan(&oldName, &oldAddress); err != nil {
+		var oldName, oldAddress, oldWebsite string
+		if err := tx.QueryRow(ctx, `SELECT org_name, contact_address, website FROM site_settings FOR UPDATE`).Scan(&oldName, &oldAddress, &oldWebsite); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, updated_at = now()`,
-			v.OrgName, v.ContactAddress); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, website = $3, updated_at = now()`,
+			v.OrgName, v.ContactAddress, v.Website); err != nil {
 			return err
 		}
 		var entries []audit.Entry
@@ -277,6 +283,9 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 		}
 		if oldAddress != v.ContactAddress {
 			entries = append(entries, change(ctx, "contact_address", audit.Value(oldAddress), audit.Value(v.ContactAddress)))
+		}
+		if oldWebsite != v.Website {
+			entries = append(entries, change(ctx, "website", audit.Value(oldWebsite), audit.Value(v.Website)))
 		}
 		return audit.Record(ctx, tx, entries...)
 	})

@@ -202,6 +202,9 @@ func TestOrgOnLookPage(t *testing.T) {
 		{"org_name": {"Verein C"}, "contact_address": {"kein-at"}},
 		{"org_name": {strings.Repeat("V", 201)}, "contact_address": {""}},
 		{"org_name": {"Evil\r\nBcc: x@example.org"}, "contact_address": {""}},
+		{"org_name": {"Verein C"}, "website": {"javascript:alert(1)"}},
+		{"org_name": {"Verein C"}, "website": {"verein-c.example"}},
+		{"org_name": {"Verein C"}, "website": {"https://verein-c.example/\"><script>"}},
 	} {
 		if resp := app.PostForm(t, admin, "/admin/site/org", bad); resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("%v = %d, want 422", bad, resp.StatusCode)
@@ -210,11 +213,16 @@ func TestOrgOnLookPage(t *testing.T) {
 	if settingsRow(t, app) != before {
 		t.Fatal("refused forms changed the settings")
 	}
-	if resp := app.PostForm(t, admin, "/admin/site/org", url.Values{"org_name": {" Verein C "}, "contact_address": {"c@verein-c.example"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp := app.PostForm(t, admin, "/admin/site/org", url.Values{"org_name": {" Verein C "}, "contact_address": {"c@verein-c.example"},
+		"website": {"https://verein-c.example"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save = %d", resp.StatusCode)
 	}
-	if body := app.Get(t, app.Client(), "/events/").Body; !strings.Contains(body, "Verein C") || !strings.Contains(body, "c@verein-c.example") {
-		t.Error("the pages do not show the new name and address")
+	if body := app.Get(t, app.Client(), "/events/").Body; !strings.Contains(body, "Verein C") || !strings.Contains(body, "c@verein-c.example") ||
+		!strings.Contains(body, `href="https://verein-c.example"`) || strings.Contains(body, app.Config.OrgWebsite) {
+		t.Error("the pages do not show the new name, address and website")
+	}
+	if org := app.Server.SiteSettings.MailOrg(); org.Website != "https://verein-c.example" {
+		t.Errorf("mails sign with the website %q", org.Website)
 	}
 	if resp := app.PostForm(t, admin, "/admin/site/org", url.Values{"org_name": {""}, "contact_address": {""}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("clear = %d", resp.StatusCode)

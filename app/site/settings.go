@@ -26,6 +26,7 @@ import (
 type Settings struct {
 	OrgName        string
 	ContactAddress string
+	Website        string
 	Accent         string
 	Logo           []byte
 	LogoType       string
@@ -137,8 +138,8 @@ func load(ctx context.Context, q interface {
 		st       Settings
 		logoType *string
 	)
-	const sql = `SELECT org_name, contact_address, accent, logo, logo_type FROM site_settings`
-	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Accent, &st.Logo, &logoType); err != nil {
+	const sql = `SELECT org_name, contact_address, website, accent, logo, logo_type FROM site_settings`
+	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Website, &st.Accent, &st.Logo, &logoType); err != nil {
 		return nil, fmt.Errorf("site: load settings: %w", err)
 	}
 	if logoType != nil && st.Logo != nil {
@@ -164,10 +165,19 @@ func (s *Store) nameAndEmail(st *Settings) (name, email string) {
 	return name, email
 }
 
+// website is the association's website: the settings' where set (st may
+// be nil), else the configuration's.
+func (s *Store) website(st *Settings) string {
+	if st != nil && st.Website != "" {
+		return st.Website
+	}
+	return s.cfg.OrgWebsite
+}
+
 // Org is the association as pages show it.
 func (s *Store) Org(st *Settings) layout.Org {
 	name, email := s.nameAndEmail(st)
-	return layout.Org{Name: name, Email: email, Website: s.cfg.OrgWebsite}
+	return layout.Org{Name: name, Email: email, Website: s.website(st)}
 }
 
 // OrgName is the association's name (the configuration's also when the
@@ -193,6 +203,7 @@ func (s *Store) MailOrg() mail.Org {
 	s.mu.Unlock()
 	org := mail.ConfiguredOrg(s.cfg)
 	org.Name, org.Email = s.nameAndEmail(st)
+	org.Website = s.website(st)
 	// A signature the configuration did not set apart is the name.
 	if org.Signature == s.cfg.OrgName {
 		org.Signature = org.Name

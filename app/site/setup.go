@@ -198,6 +198,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 const (
 	maxOrgName  = 200
 	maxAddress  = 254
+	maxWebsite  = 200
 	maxName     = 200
 	maxUsername = 100
 	maxPassword = 1000
@@ -245,6 +246,14 @@ func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupF
 }
 
 // isAddress reports whether value is a bare mail address.
+// isWebsite accepts a full http(s) address of a host, as pages link it and
+// mails print it.
+func isWebsite(value string) bool {
+	u, err := url.Parse(value)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil &&
+		len(value) <= maxWebsite && !strings.ContainsAny(value, " \t\r\n\"<>")
+}
+
 func isAddress(value string) bool {
 	a, err := mail.ParseAddress(value)
 	return err == nil && a.Address == value && len(value) <= maxAddress

@@ -13,6 +13,10 @@ type LookView struct {
 	ContactAddress string
 	ConfigName     string
 	ConfigAddress  string
+	// Website is the association's website as set here (or sent); empty
+	// falls back to ConfigWebsite.
+	Website       string
+	ConfigWebsite string
 	// OrgErrors are by field name.
 	OrgErrors map[string]string
 	LogoURL   string
