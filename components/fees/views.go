@@ -88,7 +88,7 @@ type MemberPage struct {
 
 // RateRow is one line of the fee schedule.
 type RateRow struct {
-	ID                         int64
+	ID                          int64
 	Category, Amount, ValidFrom string
 }
 
@@ -126,9 +126,9 @@ type AdminPage struct {
 	// AskDelete asks to confirm deleting a line of the schedule.
 	AskDelete *RateRow
 	RateForm  RateForm
-	Mandates []MandateRow
-	Runs     []RunRow
-	RunForm  RunForm
+	Mandates  []MandateRow
+	Runs      []RunRow
+	RunForm   RunForm
 }
 
 // CandidateRow is a member a new run would collect from.
