@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -135,10 +136,13 @@ func TestBrowserInlineSaveOffersUndo(t *testing.T) {
 }
 
 // german makes the browser's pages German, as the language switch does.
+// The cookie is set through the browser: set by a page's script, it raced
+// the next navigation under load.
 func german(t *testing.T, b *apptest.Browser, app *apptest.App) {
 	t.Helper()
-	b.Do(t, "choose German", chromedp.Navigate(app.URL+"/admin/"),
-		chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`))
+	if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: "de", URL: app.URL}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A role's page has one Save (its name); its access levels save
