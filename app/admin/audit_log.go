@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -254,7 +255,8 @@ func loggedWords(ctx context.Context, v string) string {
 		}
 	}
 	if m := recipientsLogged.FindStringSubmatch(v); m != nil {
-		return tr(ctx, "admin.audit.value.recipients", m[1], m[2])
+		n, _ := strconv.Atoi(m[1])
+		return i18n.N(ctx, "admin.audit.value.recipients", n, m[2])
 	}
 	if m := importLogged.FindStringSubmatch(v); m != nil {
 		return tr(ctx, "admin.audit.value.imported", m[1])

@@ -178,13 +178,13 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 		h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "fees.admin.title"), views.Admin(v))
 		return
 	}
-	tag, err := h.pool.Exec(ctx, `DELETE FROM fee_rates WHERE id = $1`, id)
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return DeleteRate(ctx, tx, id) })
 	switch {
+	case errors.Is(err, ErrNotFound):
+		h.site.NotFound(w, r)
+		return
 	case err != nil:
 		h.site.ServerError(w, r, err)
-		return
-	case tag.RowsAffected() == 0:
-		h.site.NotFound(w, r)
 		return
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.rate_deleted"))

@@ -113,6 +113,11 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 		if _, err := tx.Exec(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now() WHERE id = $1`, old.ID); err != nil {
 			return Mandate{}, false, err
 		}
+		// Its debits, should a run hold any, are no longer collected
+		// (no mail: the new mandate's confirmation follows).
+		if _, err := withdrawDebits(ctx, tx, old.ID); err != nil {
+			return Mandate{}, false, err
+		}
 	case in.Paper:
 		return old, false, ErrHasMandate
 	default:
@@ -209,6 +214,11 @@ func withdrawDebits(ctx context.Context, tx pgx.Tx, id int64) ([]Withdrawn, erro
 // Its debits in runs not yet given to the bank become invoices, returned
 // for their mails.
 func RevokeMandate(ctx context.Context, tx pgx.Tx, personID int64, actor audit.Entry) (Mandate, []Withdrawn, error) {
+	// A change of the account sent at the same time goes first or after,
+	// never to a revoked mandate (GiveMandate takes the same lock).
+	if err := lock(ctx, tx, "mandate", personID); err != nil {
+		return Mandate{}, nil, err
+	}
 	m, err := scanMandate(tx.QueryRow(ctx, `UPDATE sepa_mandates SET revoked_at = now(), updated_at = now()
 		WHERE person_id = $1 AND revoked_at IS NULL RETURNING `+mandateColumns, personID))
 	if err != nil {

@@ -157,8 +157,8 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		// A fee a run would have collected is now asked for by invoice.
-		for _, w := range withdrawn {
-			if err := h.mailer().runMails(ctx, tx, w.Run, []Candidate{{Person: p, Cents: w.Cents}}); err != nil {
+		for _, d := range withdrawn {
+			if err := h.mailer().runMails(ctx, tx, d.Run, []Candidate{{Person: p, Cents: d.Cents}}); err != nil {
 				return err
 			}
 		}

@@ -19,7 +19,8 @@ func init() {
 		Name:   "fees",
 		Tables: []string{"sepa_mandates", "fees", "fee_categories"},
 		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
-			OR EXISTS (SELECT 1 FROM fees WHERE person_id = p.id AND status IN ('due', 'returned'))`,
+			OR EXISTS (SELECT 1 FROM fees f WHERE f.person_id = p.id
+			           AND (f.status = 'due' OR f.status = 'returned' AND NOT ` + collectedAgain + `))`,
 		Data: []persons.Category{
 			{What: "privacy.data.mandates", Where: "sepa_mandates",
 				Why: "privacy.why.mandates", HowLong: "privacy.while_person"},
@@ -27,6 +28,12 @@ func init() {
 				Why: "privacy.why.fees", HowLong: "privacy.while_person"},
 		},
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
+			// A run not yet at the bank no longer collects from the
+			// erased account; its fee stays open, as an invoice.
+			if _, err := tx.Exec(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL, sequence = NULL
+				FROM fee_runs r WHERE f.person_id = $1 AND `+openRuns, s.ID); err != nil {
+				return err
+			}
 			for _, q := range []string{
 				`UPDATE sepa_mandates SET account_holder = $2, iban_sealed = '\x'::bytea, iban_masked = '', bic = NULL,
 				        address_lines = '{}', country = NULL, original_iban_sealed = NULL,

@@ -39,6 +39,19 @@ func AddRate(ctx context.Context, tx pgx.Tx, r Rate) error {
 	return nil
 }
 
+// DeleteRate deletes line id of the schedule; ErrNotFound when there is
+// none.
+func DeleteRate(ctx context.Context, tx pgx.Tx, id int64) error {
+	tag, err := tx.Exec(ctx, `DELETE FROM fee_rates WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("fees: delete rate: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // rateOn is the amount of category on day: the line valid from the latest
 // date not after it; ok false when the schedule has none.
 func rateOn(rates []Rate, category string, day time.Time) (cents int64, ok bool) {

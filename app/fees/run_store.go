@@ -146,6 +146,11 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if err := lock(ctx, tx, "run", int64(year)); err != nil {
 		return Run{}, nil, err
 	}
+	// A mandate revoked or changed while the run is made waits for it,
+	// and then finds the run's debits (withdrawDebits, followAccount).
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE revoked_at IS NULL FOR SHARE`); err != nil {
+		return Run{}, nil, fmt.Errorf("fees: create run: %w", err)
+	}
 	all, err := Candidates(ctx, tx, year)
 	if err != nil {
 		return Run{}, nil, err
@@ -166,6 +171,7 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if err != nil {
 		return Run{}, nil, fmt.Errorf("fees: create run: %w", err)
 	}
+	var made []Candidate
 	for _, c := range cands {
 		var mandateID *int64
 		if c.Mandate != nil {
@@ -184,12 +190,21 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 			    signed_on = EXCLUDED.signed_on, sequence = EXCLUDED.sequence, account_holder = EXCLUDED.account_holder,
 			    iban_sealed = EXCLUDED.iban_sealed, original_iban_sealed = EXCLUDED.original_iban_sealed,
 			    bic = EXCLUDED.bic, country = EXCLUDED.country, address_lines = EXCLUDED.address_lines,
-			    updated_at = now()`
-		if _, err := tx.Exec(ctx, q, c.Person.ID, year, c.Cents, run.ID, mandateID); err != nil {
+			    updated_at = now()
+			WHERE fees.status = 'due' AND fees.run_id IS NULL`
+		tag, err := tx.Exec(ctx, q, c.Person.ID, year, c.Cents, run.ID, mandateID)
+		if err != nil {
 			return Run{}, nil, fmt.Errorf("fees: create run: %w", db.Map(err))
 		}
+		// A fee settled meanwhile is not collected, nor mailed about.
+		if tag.RowsAffected() == 1 {
+			made = append(made, c)
+		}
 	}
-	return run, cands, nil
+	if len(made) == 0 {
+		return Run{}, nil, ErrNoDebtor
+	}
+	return run, made, nil
 }
 
 // LoadRun returns run id.
@@ -382,6 +397,19 @@ var ErrNotOpen = errors.New("fees: the fee is not open")
 func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) error {
 	if status != "paid" && status != "waived" {
 		return ErrNotOpen
+	}
+	// A run of the fee's year being made waits, so that it neither
+	// collects a fee settled now nor moves it.
+	var year int
+	err := tx.QueryRow(ctx, `SELECT year FROM fees WHERE id = $1 AND run_id = $2`, feeID, runID).Scan(&year)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotOpen
+	}
+	if err != nil {
+		return fmt.Errorf("fees: settle: %w", err)
+	}
+	if err := lock(ctx, tx, "run", int64(year)); err != nil {
+		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE fees f SET status = $3, updated_at = now()
 		WHERE f.id = $2 AND f.run_id = $1

@@ -70,6 +70,9 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"a padded printf", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{printf \"%0999999999d\" 1}}"}, "construct", "body", 2, ""},
 		{"a template calling itself", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}"}, "construct", "body", 0, ""},
 		{"a loop in the subject", mail.Text{Subject: "Hallo {{range 9}}x{{end}}", Body: "{{.Link}}"}, "construct", "subject", 1, ""},
+		{"a value doubled", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{with print . .}}{{with print . .}}{{.}}{{end}}{{end}}"}, "construct", "body", 2, ""},
+		{"a variable doubled", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{$x := .Name}}{{$x = print $x $x}}{{$x}}"}, "construct", "body", 2, ""},
+		{"the answers by index and element", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range $i, $a := .Answers}}{{$i}} {{$a.Label}}{{end}}"}, "", "", 0, ""},
 		{"the list of answers, once", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{if eq .Label \"x\"}}{{.Value}}{{end}}{{end}}"}, "", "", 0, ""},
 	}
 	for _, tt := range tests {

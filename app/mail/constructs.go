@@ -11,13 +11,15 @@ import (
 // and call itself ({{define}}, {{template}}); one such text would keep a
 // core busy for hours or fill the memory. A text may therefore use its
 // placeholders, {{if}}/{{else}}/{{with}}, the comparisons, and one level
-// of {{range}} over a placeholder of its own; nothing else.
+// of {{range}} over a placeholder of its own; nothing else. No function
+// may build a longer value ({{with print . .}} doubles it at every
+// level), and no variable may be set ({{$x = print $x $x}}).
 
-// textFuncs are the template functions a text may call.
+// textFuncs are the template functions a text may call: tests, none of
+// which makes a value longer.
 var textFuncs = map[string]bool{
 	"and": true, "or": true, "not": true, "len": true, "index": true,
 	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
-	"print": true, "println": true, "html": true, "urlquery": true,
 }
 
 // refusedConstruct is the first node of tmpl a mail text may not use, or
@@ -56,6 +58,9 @@ func refusedIn(n parse.Node, inRange bool, isList func(string) bool) parse.Node 
 		if n == nil {
 			return nil
 		}
+		if n.IsAssign || len(n.Decl) > 0 {
+			return n
+		}
 		for _, c := range n.Cmds {
 			for _, a := range c.Args {
 				if bad := refusedIn(a, inRange, isList); bad != nil {
@@ -77,7 +82,12 @@ func refusedIn(n parse.Node, inRange bool, isList func(string) bool) parse.Node 
 		if inRange || !rangesOverPlaceholder(n.Pipe, isList) {
 			return n
 		}
-		return refusedInBranch(&n.BranchNode, false, true, isList)
+		// {{range $i, $a := .Answers}} names the element: the one
+		// declaration a text may make.
+		if bad := refusedIn(n.List, true, isList); bad != nil {
+			return bad
+		}
+		return refusedIn(n.ElseList, false, isList)
 	case *parse.TemplateNode:
 		return n
 	}
@@ -95,9 +105,10 @@ func refusedInBranch(b *parse.BranchNode, inRange, inBody bool, isList func(stri
 }
 
 // rangesOverPlaceholder: {{range .Answers}}, not over a number, a
-// function's result or the dot.
+// function's result or the dot; its declaration, if any, only names the
+// index and element.
 func rangesOverPlaceholder(p *parse.PipeNode, isList func(string) bool) bool {
-	if len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+	if p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
 		return false
 	}
 	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"github.com/pepalumni/memberdb/app/config"
 	"io/fs"
@@ -114,9 +115,26 @@ func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body str
 	return execute(tmpl, name, flatten(data, org), org)
 }
 
+// maxRendered bounds a rendered text: no mail is longer, and a text
+// staff wrote cannot fill the memory whatever it does.
+const maxRendered = 1 << 20
+
+// errTooLong stops a rendering that passed maxRendered.
+var errTooLong = errors.New("mail: the rendered text is too long")
+
+// cappedBuffer is a bytes.Buffer that refuses to grow past maxRendered.
+type cappedBuffer struct{ bytes.Buffer }
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > maxRendered {
+		return 0, errTooLong
+	}
+	return b.Buffer.Write(p)
+}
+
 // execute renders tmpl with data and signs it with org.
 func execute(tmpl *template.Template, name string, data map[string]any, org Org) (subject, body string, err error) {
-	var buf bytes.Buffer
+	var buf cappedBuffer
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return "", "", fmt.Errorf("mail: render %s: %w", name, err)
 	}

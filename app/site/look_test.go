@@ -204,6 +204,8 @@ func TestOrgOnLookPage(t *testing.T) {
 		{"org_name": {"Evil\r\nBcc: x@example.org"}, "contact_address": {""}},
 		{"org_name": {"Verein C"}, "website": {"javascript:alert(1)"}},
 		{"org_name": {"Verein C"}, "website": {"verein-c.example"}},
+		{"org_name": {"Verein C"}, "website": {"HTTPS://verein-c.example"}},
+		{"org_name": {"Verein C"}, "website": {"https://verein-c.example/\u00a0x"}},
 		{"org_name": {"Verein C"}, "website": {"https://verein-c.example/\"><script>"}},
 	} {
 		if resp := app.PostForm(t, admin, "/admin/site/org", bad); resp.StatusCode != http.StatusUnprocessableEntity {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
@@ -245,15 +246,21 @@ func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupF
 	return auth.NewAccount{Username: f.Username, Email: f.Email, Name: f.Name}, password
 }
 
-// isAddress reports whether value is a bare mail address.
 // isWebsite accepts a full http(s) address of a host, as pages link it and
-// mails print it.
+// mails print it, written as the database's check wants it.
 func isWebsite(value string) bool {
 	u, err := url.Parse(value)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil &&
-		len(value) <= maxWebsite && !strings.ContainsAny(value, " \t\r\n\"<>")
+	return err == nil && (strings.HasPrefix(value, "https://") || strings.HasPrefix(value, "http://")) && u.Host != "" &&
+		u.User == nil && len(value) <= maxWebsite && strings.IndexFunc(value, notInURL) < 0
 }
 
+// notInURL is a space of any kind, a control character or a quote or
+// bracket that would end an attribute.
+func notInURL(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`"<>`, r)
+}
+
+// isAddress reports whether value is a bare mail address.
 func isAddress(value string) bool {
 	a, err := mail.ParseAddress(value)
 	return err == nil && a.Address == value && len(value) <= maxAddress

@@ -256,13 +256,15 @@
   document.addEventListener("change", function (e) {
     var builder = builderOf(e.target);
     if (builder && window.htmx) window.htmx.process(builder);
+    // The browser's own change sends a carried-over value too.
+    if (e.target && e.target.dataset) delete e.target.dataset.unsent;
   }, true);
 
   document.addEventListener("focusout", function (e) {
     var el = e.target;
     if (!el || !el.dataset || !el.dataset.unsent || !builderOf(el)) return;
-    delete el.dataset.unsent;
-    // The browser sends no change for a value set by script.
+    // The browser sends no change for a value set by script (the
+    // listener above clears the mark).
     el.dispatchEvent(new Event("change", { bubbles: true }));
   }, true);
 

@@ -26,10 +26,18 @@ var policy = func() *bluemonday.Policy {
 // among them: with them a description could lay itself, links and all,
 // over the whole registration page. A class attribute with any other
 // class is dropped.
-var formattingClasses = regexp.MustCompile(`^\s*(?:(?:text|fw|fs|fst|lh|font|lead|small|mark|display|h[1-6]|bg|border|rounded|shadow|opacity|` +
-	`p|px|py|pt|pb|ps|pe|m|mx|my|mt|mb|ms|me|d|flex|justify-content|align-items|align-self|gap|row|col|container|` +
-	`table|badge|alert|list|list-group|list-group-item|btn|link|img|figure|blockquote|w|mw|h|float|clearfix|ratio|card|card-body|card-title|card-text|` +
-	`math|katex)(?:-[A-Za-z0-9]+)*\s*)+$`)
+var formattingClasses = regexp.MustCompile(`^\s*(?:(?:` +
+	`text(?:-[a-z0-9]+)*|fw-[a-z]+|fs-[1-6]|fst-[a-z]+|lh-[a-z0-9]+|font-monospace|lead|small|mark|display-[1-6]|h[1-6]|` +
+	`bg-[a-z0-9-]+|border(?:-[a-z0-9]+)*|rounded(?:-[a-z0-9]+)*|shadow(?:-[a-z]+)?|opacity-[0-9]+|` +
+	`[mp][xytbse]?-(?:[0-5]|auto)|m[xytbse]?-n[1-5]|` +
+	`d(?:-(?:sm|md|lg|xl|xxl))?-(?:none|inline|inline-block|block|flex|inline-flex|grid|table|table-cell|table-row)|` +
+	`flex-[a-z0-9-]+|justify-content-[a-z-]+|align-items-[a-z-]+|align-self-[a-z-]+|gap-[0-5]|row|col(?:-[a-z0-9]+)*|container(?:-fluid)?|` +
+	`table(?:-[a-z]+)*|badge|alert(?:-[a-z]+)*|list-(?:unstyled|inline|inline-item|group|group-item|group-flush|group-numbered)|` +
+	`btn|btn-(?:sm|lg|primary|secondary|success|danger|warning|info|light|dark|link|outline-[a-z]+)|link-[a-z-]+|` +
+	`img-(?:fluid|thumbnail)|figure(?:-img|-caption)?|blockquote(?:-footer)?|` +
+	`w-(?:25|50|75|100|auto)|mw-100|h-(?:25|50|75|100|auto)|float-(?:start|end|none)|clearfix|` +
+	`card|card-(?:body|title|subtitle|text|header|footer)|math|katex` +
+	`)(?:\s+|$))+$`)
 
 // Sanitize returns html with everything that could run code removed. Use
 // it for event descriptions, footers and field labels before rendering

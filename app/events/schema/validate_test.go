@@ -286,6 +286,9 @@ func TestSanitize(t *testing.T) {
 		{`<a class="stretched-link" href="https://example.org">x</a>`, "stretched-link", ">x</a>"},
 		{`<div class="modal d-block">x</div>`, "modal", "<div>x</div>"},
 		{`<div class="sticky-top z-3">x</div>`, "sticky", "<div>x</div>"},
+		{`<div class="card-img-overlay bg-white">Fake</div>`, "card-img-overlay", "<div>Fake</div>"},
+		{`<input class="btn-check">`, "btn-check", ""},
+		{`<p class="d-none d-md-block mx-auto p-3 text-bg-warning fs-5 card card-body">x</p>`, "", `class="d-none d-md-block mx-auto p-3 text-bg-warning fs-5 card card-body"`},
 	}
 	for _, tt := range tests {
 		got := schema.Sanitize(tt.in)
