@@ -36,8 +36,8 @@ func TestBrowserFirstRunSetup(t *testing.T) {
 	for _, size := range [][2]int{{360, 740}, {1280, 900}} {
 		b := apptest.NewBrowser(t, size[0], size[1])
 		for _, lang := range []string{"de", "en"} {
-			b.Do(t, "open the setup link in "+lang, chromedp.Navigate(base+"/"),
-				chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=`+lang+`; path=/"`),
+			b.Language(t, base, lang)
+			b.Do(t, "open the setup link in "+lang,
 				chromedp.Navigate(link), chromedp.WaitVisible(`[data-testid="setup-form"]`))
 			b.FitsWidth(t)
 			b.Screenshot(t, fmt.Sprintf("setup-%s-%d", lang, size[0]))
@@ -45,7 +45,7 @@ func TestBrowserFirstRunSetup(t *testing.T) {
 	}
 
 	b := apptest.NewBrowser(t, 360, 740)
-	b.Do(t, "German", chromedp.Navigate(base+"/"), chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`))
+	b.Language(t, base, "de")
 	fill := func(password, confirm string) []chromedp.Action[chromedp.Void] {
 		return []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(link), chromedp.WaitVisible(`#org_name`),

@@ -69,8 +69,8 @@ func TestBrowserVereinB(t *testing.T) {
 	base, link, dbURL, smtp := fr.base, fr.link, fr.dbURL, fr.smtp
 
 	b := apptest.NewBrowser(t, 360, 740)
-	b.Do(t, "set up Verein B", chromedp.Navigate(base+"/"),
-		chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`),
+	b.Language(t, base, "de")
+	b.Do(t, "set up Verein B",
 		chromedp.Navigate(link), chromedp.WaitVisible(`#org_name`),
 		chromedp.SendKeys(`#org_name`, "Verein B"), chromedp.SendKeys(`#contact_address`, "vorstand@verein-b.example"),
 		chromedp.SendKeys(`#name`, "Berta Beispiel"), chromedp.SendKeys(`#email`, "berta@verein-b.example"),
@@ -158,8 +158,8 @@ func TestBrowserVereinB(t *testing.T) {
 	// A member applies in German in the browser, one in English over HTTP.
 	const anna, john = "anna@mail.example", "john@mail.example"
 	m := apptest.NewBrowser(t, 360, 740)
-	m.Do(t, "open the membership form", chromedp.Navigate(base+"/"),
-		chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=de; path=/"`),
+	m.Language(t, base, "de")
+	m.Do(t, "open the membership form",
 		chromedp.Navigate(base+"/register/"), chromedp.WaitVisible(`[data-testid="apply-form"]`))
 	m.FitsWidth(t)
 	m.Screenshot(t, "verein-b-register-de-360")
@@ -223,8 +223,8 @@ func TestBrowserVereinB(t *testing.T) {
 		}
 		for _, page := range []string{"impressum", "datenschutz"} {
 			l := apptest.NewBrowser(t, 360, 740)
-			l.Do(t, "open "+page+" in "+lang, chromedp.Navigate(base+"/"),
-				chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=`+lang+`; path=/"`),
+			l.Language(t, base, lang)
+			l.Do(t, "open "+page+" in "+lang,
 				chromedp.Navigate(base+"/"+page), chromedp.WaitVisible(`[data-testid="legal-text"]`))
 			l.FitsWidth(t)
 			if text := apptest.Eval[string](t, l, `document.querySelector('[data-testid="legal-text"]').innerHTML.trim()`); text != vereinB.pages[page+"/"+lang] {

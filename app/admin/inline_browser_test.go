@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -136,13 +135,9 @@ func TestBrowserInlineSaveOffersUndo(t *testing.T) {
 }
 
 // german makes the browser's pages German, as the language switch does.
-// The cookie is set through the browser: set by a page's script, it raced
-// the next navigation under load.
 func german(t *testing.T, b *apptest.Browser, app *apptest.App) {
 	t.Helper()
-	if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: "de", URL: app.URL}); err != nil {
-		t.Fatal(err)
-	}
+	b.Language(t, app.URL, "de")
 }
 
 // A role's page has one Save (its name); its access levels save

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -25,11 +24,7 @@ func TestBrowserSearchOfACommonNameCountsToItsCap(t *testing.T) {
 			t.Run(fmt.Sprintf("%s-%d", lang, size[0]), func(t *testing.T) {
 				b := apptest.NewBrowser(t, size[0], size[1])
 				b.Login(t, app, "person_admin")
-				// The cookie through the browser, not a page's script: set
-				// by script it raced the next navigation under load.
-				if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: string(lang), URL: app.URL}); err != nil {
-					t.Fatal(err)
-				}
+				b.Language(t, app.URL, string(lang))
 				b.Do(t, "search the common name", chromedp.Navigate(app.URL+"/admin/persons?q=kappe"+tag),
 					chromedp.WaitVisible(css(`#persons-list tr[data-testid="row"]`)))
 				settled(t, b)

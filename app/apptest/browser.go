@@ -181,6 +181,17 @@ func (b *Browser) Login(t testing.TB, app *App, levels ...string) TestUser {
 	return u
 }
 
+// Language makes the browser's pages at base be in lang, as the language
+// switch's cookie does. The cookie is set through the browser: written by
+// a page's script it reaches the network only a moment later, and the
+// next navigation may go without it.
+func (b *Browser) Language(t testing.TB, base, lang string) {
+	t.Helper()
+	if _, err := chromedp.Call(b.Ctx, network.SetCookie, network.SetCookieParams{Name: "memberdb_lang", Value: lang, URL: base}); err != nil {
+		t.Fatalf("setting the language: %v", err)
+	}
+}
+
 // Do runs actions and fails t with what was being done when one fails.
 // A page loaded by an action is checked for accessibility before the
 // next action (checkOpened).

@@ -30,8 +30,8 @@ func TestBrowserLookPage(t *testing.T) {
 		b.Login(t, app, "texts_admin")
 		for _, lang := range []string{"de", "en"} {
 			name := fmt.Sprintf("%s-%d", lang, size[0])
-			b.Do(t, "open the look page in "+lang, chromedp.Navigate(app.URL+"/admin/site"),
-				chromedp.Evaluate[chromedp.Void](`document.cookie = "memberdb_lang=`+lang+`; path=/"`),
+			b.Language(t, app.URL, lang)
+			b.Do(t, "open the look page in "+lang,
 				chromedp.Navigate(app.URL+"/admin/site"), chromedp.WaitVisible(`[data-testid="logo-section"]`))
 			if i == 0 && lang == "de" {
 				b.Screenshot(t, "look-empty-"+name)
