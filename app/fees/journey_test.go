@@ -85,12 +85,13 @@ func TestCollectingFees(t *testing.T) {
 		form      url.Values
 		wantField string
 	}{
-		"check digits":      {url.Values{"account_holder": {"Anna"}, "iban": {"DE02100100100006820102"}, "consent": {"yes"}}, "iban-error"},
-		"no consent":        {url.Values{"account_holder": {"Anna"}, "iban": {ibanAnna}}, "consent-error"},
-		"not SEPA":          {url.Values{"account_holder": {"Anna"}, "iban": {"BR1800360305000010009795493C1"}, "consent": {"yes"}}, "iban-error"},
-		"CH without BIC":    {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "street": {"A 1"}, "town": {"Zürich"}, "consent": {"yes"}}, "bic-error"},
-		"CH without street": {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "bic": {"UBSWCHZH80A"}, "consent": {"yes"}}, "street-error"},
-		"no holder":         {url.Values{"account_holder": {" "}, "iban": {ibanAnna}, "consent": {"yes"}}, "account_holder-error"},
+		"check digits":       {url.Values{"account_holder": {"Anna"}, "iban": {"DE02100100100006820102"}, "consent": {"yes"}}, "iban-error"},
+		"no consent":         {url.Values{"account_holder": {"Anna"}, "iban": {ibanAnna}}, "consent-error"},
+		"not SEPA":           {url.Values{"account_holder": {"Anna"}, "iban": {"BR1800360305000010009795493C1"}, "consent": {"yes"}}, "iban-error"},
+		"CH without BIC":     {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "street": {"A 1"}, "town": {"Zürich"}, "consent": {"yes"}}, "bic-error"},
+		"CH without street":  {url.Values{"account_holder": {"Beat"}, "iban": {ibanBeat}, "bic": {"UBSWCHZH80A"}, "consent": {"yes"}}, "street-error"},
+		"no holder":          {url.Values{"account_holder": {" "}, "iban": {ibanAnna}, "consent": {"yes"}}, "account_holder-error"},
+		"holder in Cyrillic": {url.Values{"account_holder": {"Лиза Meitner"}, "iban": {ibanAnna}, "consent": {"yes"}}, "account_holder-error"},
 	} {
 		resp := giveMandate(t, app, annaLink, tt.form)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, `data-testid="`+tt.wantField+`"`) {

@@ -29,6 +29,8 @@ func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) 
 		f.HolderError = i18n.T(ctx, "fees.error.holder")
 	case n > 70 || sepa.Latin(f.Holder, 0) == "":
 		f.HolderError = i18n.T(ctx, "fees.error.holder_long")
+	case !sepa.Transliterable(f.Holder):
+		f.HolderError = i18n.T(ctx, "fees.error.holder_latin")
 	}
 	iban, err := sepa.ParseIBAN(r.PostFormValue("iban"))
 	switch {

@@ -103,7 +103,7 @@ func NewBook(cfg *config.Config, store *Store) *mail.Book {
 func (s *Store) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap, err := load(ctx, s.pool)
+	snap, err := load(ctx, s.pool, s.logger)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
 	if snap := s.cached.Load(); snap != nil {
 		return snap, nil
 	}
-	snap, err := load(ctx, s.pool)
+	snap, err := load(ctx, s.pool, s.logger)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s *Store) MailText(key string, lang i18n.Lang) (*template.Template, bool) 
 	return t.tmpl, ok
 }
 
-func load(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
+func load(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (*snapshot, error) {
 	snap := &snapshot{mails: map[string]mailText{}, pages: map[string]string{}}
 	rows, err := pool.Query(ctx, `SELECT key, lang, subject, text FROM mail_texts`)
 	if err != nil {
@@ -183,8 +183,10 @@ func load(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
 		t := mail.Text{Subject: subject, Body: body}
 		tmpl, err := mail.Parse(key, i18n.Lang(lang), t)
 		if err != nil {
-			// Saving checks every text; one that no longer parses
-			// (a newer Go) keeps the default.
+			// Saving checks every text; one that no longer passes
+			// (a newer Go, or rules made stricter since) gives way to
+			// the default, and the log says so.
+			logger.Warn("texts: a stored mail text is refused; the default is used", "key", key, "lang", lang, "err", err)
 			return nil
 		}
 		snap.mails[key+"."+lang] = mailText{text: t, tmpl: tmpl}

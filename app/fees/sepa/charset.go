@@ -35,6 +35,19 @@ func Latin(s string, max int) string {
 	return out
 }
 
+// Transliterable reports whether Latin keeps every letter of s: "Müller"
+// becomes "Mueller", but "Лиза" would vanish from a bank file.
+func Transliterable(s string) bool {
+	s = germanLetters.Replace(s)
+	s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	for _, r := range s {
+		if unicode.IsLetter(r) && !IsLatin(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // IsLatin reports whether r is in the SEPA Latin character set.
 func IsLatin(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/-?:().,'+ ", r)

@@ -25,3 +25,19 @@ func TestLatin(t *testing.T) {
 		}
 	}
 }
+
+func TestTransliterable(t *testing.T) {
+	for in, want := range map[string]bool{
+		"Jürgen Meißner":         true,
+		"François Lefèvre-Ñúñez": true,
+		"Smith & Søn":            true,
+		"O'Brien (jun.)":         true,
+		"Лиза Meitner":           false,
+		"李":                      false,
+		"Marie Skłodowska":       true,
+	} {
+		if got := Transliterable(in); got != want {
+			t.Errorf("Transliterable(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
