@@ -173,7 +173,7 @@ const openRuns = `f.status = 'due' AND r.id = f.run_id AND r.submitted_at IS NUL
 func followAccount(ctx context.Context, tx pgx.Tx, id int64) error {
 	_, err := tx.Exec(ctx, `UPDATE fees f SET account_holder = m.account_holder, iban_sealed = m.iban_sealed,
 		original_iban_sealed = m.original_iban_sealed, bic = m.bic, country = m.country,
-		address_lines = coalesce(m.address_lines, '{}'), updated_at = now()
+		address_lines = coalesce(m.address_lines, '{}'), updated_at = now(), file_changed_at = now()
 		FROM sepa_mandates m, fee_runs r WHERE m.id = $1 AND f.mandate_id = m.id AND `+openRuns, id)
 	if err != nil {
 		return fmt.Errorf("fees: follow the account: %w", err)
@@ -194,7 +194,7 @@ type Withdrawn struct {
 func withdrawDebits(ctx context.Context, tx pgx.Tx, id int64) ([]Withdrawn, error) {
 	rows, err := tx.Query(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL,
 		sequence = NULL, account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
-		country = NULL, address_lines = '{}', updated_at = now()
+		country = NULL, address_lines = '{}', updated_at = now(), file_changed_at = now()
 		FROM fee_runs r WHERE f.mandate_id = $1 AND `+openRuns+`
 		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, id)
 	if err != nil {

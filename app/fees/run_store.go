@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
@@ -318,6 +319,26 @@ func BankFile(ctx context.Context, q pgxQuerier, box *sepa.Box, cfg config.SEPA,
 		f.Debits = append(f.Debits, debit)
 	}
 	return f.XML()
+}
+
+// MarkDownloaded notes that run id's file went out; a change of the file
+// after it is told on the run's page (FileChanged).
+func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64) error {
+	_, err := q.Exec(ctx, `UPDATE fee_runs SET downloaded_at = now() WHERE id = $1 AND submitted_at IS NULL`, id)
+	return err
+}
+
+// FileChanged tells when run id's file was last downloaded, if it was and
+// has changed since (a revocation, an account changed), so that the
+// downloaded file is not the one to give the bank.
+func FileChanged(ctx context.Context, q pgxQuerier, id int64) (*time.Time, error) {
+	var at *time.Time
+	err := q.QueryRow(ctx, `SELECT r.downloaded_at FROM fee_runs r WHERE r.id = $1 AND r.submitted_at IS NULL
+		AND EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.file_changed_at > r.downloaded_at)`, id).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return at, err
 }
 
 // remittance is the text on the member's statement.

@@ -247,6 +247,14 @@ func (h *Handler) renderRunWith(w http.ResponseWriter, r *http.Request, status i
 	if run.SubmittedAt != nil {
 		v.Submitted = run.SubmittedAt.In(web.Berlin).Format("2006-01-02 15:04")
 	}
+	changed, err := FileChanged(ctx, h.pool, run.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	if changed != nil {
+		v.FileChanged = web.LocalTime(*changed)
+	}
 	var total int64
 	for _, f := range fees {
 		row := feeRow(f)
@@ -284,6 +292,10 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 	}
 	if problems := sepa.Check(data); len(problems) > 0 {
 		h.site.ServerError(w, r, errors.New("fees: bank file fails its checks: "+strings.Join(problems, "; ")))
+		return
+	}
+	if err := MarkDownloaded(r.Context(), h.pool, run.ID); err != nil {
+		h.site.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

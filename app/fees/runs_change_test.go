@@ -121,9 +121,23 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 
 	// Lise revokes before the bank has the file: it no longer collects
 	// from her, and she is asked to transfer instead.
+	// The file was downloaded above: the run's page says it is stale
+	// until it is downloaded again.
+	stale := func() bool {
+		return strings.Contains(app.Get(t, treasurer, "/admin/fees/runs/"+runA).Body, `data-testid="file-changed"`)
+	}
+	if stale() {
+		t.Fatal("a run whose file did not change says it did")
+	}
 	mustStatus(t, "Lise revokes", app.PostForm(t, app.Client(), liseLink+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	if !stale() {
+		t.Error("the run's page does not say that the downloaded file changed")
+	}
 	if body := file(runA); strings.Contains(body, liseRef) || strings.Contains(body, "<IBAN>"+ibanLise+"</IBAN>") {
 		t.Error("the run still collects from the revoked mandate")
+	}
+	if stale() {
+		t.Error("the page still calls the file stale after it was downloaded again")
 	}
 	if _, status, mandate := feeOf(lise, runA); status != "due" || mandate != nil {
 		t.Errorf("Lise's fee is %s with mandate %v; want an open invoice", status, mandate)

@@ -175,6 +175,8 @@ type RunPage struct {
 	Error string
 	// Ask, when set, asks to confirm a return.
 	Ask *ReturnQuestion
+	// FileChanged is when the file was downloaded, if it changed since.
+	FileChanged string
 }
 
 // History is a member's fees and mandate, for the treasurer.
