@@ -746,14 +746,14 @@ func builderRow(v BuilderView, f BuilderField) templ.Component {
 			}
 			templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "><div class=\"d-flex flex-wrap align-items-center gap-2\"><span class=\"fb-handle text-body-secondary\" aria-hidden=\"true\" data-drag-handle>⠿</span><div class=\"flex-grow-1 text-break\"><span class=\"fw-semibold\" data-testid=\"builder-field-label\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "><div class=\"d-flex flex-wrap align-items-center gap-2\"><span class=\"fb-handle text-body-secondary\" aria-hidden=\"true\" data-drag-handle>⠿</span><div class=\"flex-grow-1 text-break\"><span class=\"fw-semibold math\" data-testid=\"builder-field-label\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var43 string
 		templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(f.Label)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/builder.templ`, Line: 108, Col: 73}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/builder.templ`, Line: 108, Col: 78}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 		if templ_7745c5c3_Err != nil {

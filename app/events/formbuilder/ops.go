@@ -199,12 +199,13 @@ var ErrNameTaken = errors.New("formbuilder: name taken")
 
 // NameFor makes a field name from a label: lower case letters, digits and
 // _, umlauts spelt out, at most 40 characters; "field" when nothing is
-// left.
+// left. A formula ($…$) is left out: its source makes no name
+// ("n_in_mathbb_n").
 func NameFor(label string) string {
 	var b strings.Builder
 	repl := strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "ae", "Ö", "oe", "Ü", "ue")
 	underscore := false
-	for _, r := range strings.ToLower(repl.Replace(plainText(label))) {
+	for _, r := range strings.ToLower(repl.Replace(plainText(formula.ReplaceAllString(label, " ")))) {
 		switch {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			b.WriteRune(r)
@@ -224,6 +225,9 @@ func NameFor(label string) string {
 	return strings.TrimRight(name, "_")
 }
 
-var tag = regexp.MustCompile(`<[^>]*>|&[a-z]+;|\$`)
+var (
+	tag     = regexp.MustCompile(`<[^>]*>|&[a-z]+;|\$`)
+	formula = regexp.MustCompile(`\$[^$]*\$`)
+)
 
 func plainText(label string) string { return tag.ReplaceAllString(label, " ") }

@@ -229,3 +229,16 @@ func TestHiddenField(t *testing.T) {
 		t.Errorf("hidden not read back (%v)", err)
 	}
 }
+
+func TestNameForLeavesFormulasOut(t *testing.T) {
+	for label, want := range map[string]string{
+		"Wie viele Würstchen $n \\in \\mathbb N$?":            "wie_viele_wuerstchen",
+		"Anzahl der Gäste ($0 \\le g \\le 5$, inklusive dir)": "anzahl_der_gaeste_inklusive_dir",
+		"$E = mc^2$":           "field",
+		"Preis in <b>Euro</b>": "preis_in_euro",
+	} {
+		if got := formbuilder.NameFor(label); got != want {
+			t.Errorf("NameFor(%q) = %q, want %q", label, got, want)
+		}
+	}
+}
