@@ -65,9 +65,12 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	if row := lq.Filters["row"]; row != "" {
 		wh.add("a.row_id = @row", "row", row)
 	}
-	if lq.Q != "" {
-		wh.match("(a.actor ILIKE @like OR a.field ILIKE @like OR a.row_id = @q OR a.old_value ILIKE @like OR a.new_value ILIKE @like)",
-			"like", likePattern(lq.Q), "q", lq.Q)
+	// Every typed word matches somewhere in the entry, in any order
+	// ("admin Paul": who renamed Paul); the whole text may be a row id.
+	for i, word := range auditWords(lq.Q) {
+		like, q := fmt.Sprintf("like%d", i), fmt.Sprintf("q%d", i)
+		wh.match(fmt.Sprintf("(a.actor ILIKE @%[1]s OR a.field ILIKE @%[1]s OR a.row_id = @%[2]s OR a.old_value ILIKE @%[1]s OR a.new_value ILIKE @%[1]s)", like, q),
+			like, likePattern(word), q, word)
 	}
 	var total int
 	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
@@ -124,6 +127,12 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		}})
 	}
 	h.renderList(w, r, v)
+}
+
+// auditWords are the words of a search of the log, at most eight.
+func auditWords(q string) []string {
+	words := strings.Fields(q)
+	return words[:min(len(words), 8)]
 }
 
 // loggedTablesSQL lists the tables the log has entries of: one probe of

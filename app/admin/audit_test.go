@@ -40,6 +40,15 @@ func TestAuditLogListsAndFiltersChanges(t *testing.T) {
 		if n := len(rowOrder(resp.Body)); n != 1 {
 			t.Fatalf("%d entries found, want 1", n)
 		}
+		// Every word, in any order, anywhere in the entry: who and what.
+		resp = app.Get(t, reader, "/admin/audit?q="+url.QueryEscape(tag+" "+who.Username+" audited"), htmx...)
+		if n := len(rowOrder(resp.Body)); n != 1 {
+			t.Fatalf("%d entries found for three words, want 1", n)
+		}
+		resp = app.Get(t, reader, "/admin/audit?q="+url.QueryEscape("Audited "+tag+" nobody-typed-this"), htmx...)
+		if n := len(rowOrder(resp.Body)); n != 0 {
+			t.Fatalf("%d entries found with a word no entry has, want 0", n)
+		}
 	})
 	t.Run("the row's detail page shows its history", func(t *testing.T) {
 		resp := app.Get(t, editor, "/admin/persons/"+sid)
