@@ -37,14 +37,20 @@ func hashAll() string {
 func Path(name string) string { return "/assets/" + Version + "/" + name }
 
 // Handler serves /assets/{version}/… . Only the current version is cached
-// for a year; an old page asking for an old version gets today's file.
-func Handler() http.Handler {
+// for a year; an old page asking for an old version gets today's file. A
+// file it does not have is notFound's to answer (the site's page, in the
+// reader's language).
+func Handler(notFound http.HandlerFunc) http.Handler {
 	server := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.Path, "/assets/")
 		version, name, ok := strings.Cut(rest, "/")
 		if !ok || name == "" || strings.HasSuffix(name, "/") {
-			http.NotFound(w, r)
+			notFound(w, r)
+			return
+		}
+		if info, err := fs.Stat(files, name); err != nil || info.IsDir() {
+			notFound(w, r)
 			return
 		}
 		if version == Version {

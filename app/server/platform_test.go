@@ -300,6 +300,15 @@ func TestAssetsAreVersionedAndCached(t *testing.T) {
 	if font.StatusCode != http.StatusOK {
 		t.Fatalf("KaTeX font next to its CSS: %d", font.StatusCode)
 	}
+	// A file the assets do not have gets the site's page, in the
+	// reader's language, like any other unknown address.
+	dir := "/assets/" + strings.SplitN(first, "/", 4)[2]
+	for _, path := range []string{dir + "/css/nope.css", dir + "/vendor/", dir + "/../../etc/passwd", "/assets/x"} {
+		missing := app.Get(t, app.Client(), path, "Accept-Language", "de")
+		if missing.StatusCode != http.StatusNotFound || !strings.Contains(missing.Body, "Seite nicht gefunden") {
+			t.Errorf("GET %s = %d without the site's German page:\n%.200s", path, missing.StatusCode, missing.Body)
+		}
+	}
 }
 
 // Link checkers and monitors ask with HEAD; every page answers it as GET

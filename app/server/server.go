@@ -143,7 +143,7 @@ func (s *Server) route(d Deps) error {
 	mux.MethodNotAllowed(withSession(site.MethodNotAllowed))
 
 	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
-	bare.Public().Get("/assets/*", assets.Handler().ServeHTTP)
+	bare.Public().Get("/assets/*", assets.Handler(withSession(site.NotFound)).ServeHTTP)
 	bare.Public().Get(sitesettings.LogoPattern, s.SiteSettings.ServeLogo)
 	bare.Public().Get("/healthz", health(d.Pool))
 	bare.Public().Get("/readyz", s.ready)
