@@ -192,11 +192,17 @@ type Withdrawn struct {
 // bank into invoices: a revoked mandate is not collected from, even by a
 // run made before the revocation.
 func withdrawDebits(ctx context.Context, tx pgx.Tx, id int64) ([]Withdrawn, error) {
+	return withdraw(ctx, tx, "f.mandate_id = $1", id)
+}
+
+// withdraw turns the debits of fees f matching which ($1 is arg) in runs
+// not yet given to the bank into invoices, forgetting their accounts.
+func withdraw(ctx context.Context, tx pgx.Tx, which string, arg int64) ([]Withdrawn, error) {
 	rows, err := tx.Query(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL,
 		sequence = NULL, account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
 		country = NULL, address_lines = '{}', updated_at = now(), file_changed_at = now()
-		FROM fee_runs r WHERE f.mandate_id = $1 AND `+openRuns+`
-		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, id)
+		FROM fee_runs r WHERE `+which+` AND f.mandate_id IS NOT NULL AND `+openRuns+`
+		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
 	}

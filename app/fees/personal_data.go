@@ -30,8 +30,7 @@ func init() {
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			// A run not yet at the bank no longer collects from the
 			// erased account; its fee stays open, as an invoice.
-			if _, err := tx.Exec(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL, sequence = NULL,
-				file_changed_at = now() FROM fee_runs r WHERE f.person_id = $1 AND `+openRuns, s.ID); err != nil {
+			if _, err := withdraw(ctx, tx, "f.person_id = $1", s.ID); err != nil {
 				return err
 			}
 			for _, q := range []string{

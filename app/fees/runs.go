@@ -203,27 +203,33 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, run Run, problem string) {
-	h.renderRunWith(w, r, status, run, problem, nil)
-}
-
-// renderRunAsking is the run's page asking to confirm the return of fee
-// feeID for reason; a fee the run cannot return is refused as the
-// return itself would be.
-func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Run, feeID int64, reason string) {
-	ctx := r.Context()
-	fees, err := RunFees(ctx, h.pool, run.ID)
+	v, err := h.runPage(r.Context(), run, problem)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	for _, f := range fees {
-		if f.ID == feeID && f.Status == "paid" && f.Reference != "" && run.SubmittedAt != nil {
-			h.renderRunWith(w, r, http.StatusOK, run, "", &views.ReturnQuestion{FeeID: feeID, Name: f.Name,
-				Amount: amount(f.Cents), Reason: reason, ReasonText: reasonText(ctx, reason)})
-			return
+	h.site.Render(w, r, status, i18n.T(r.Context(), "fees.run.name", v.Year, v.Due), views.Run(v))
+}
+
+// renderRunAsking is the run's page asking to confirm the return of fee
+// feeID for reason; a fee the page offers no return for is refused as the
+// return itself would be.
+func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Run, feeID int64, reason string) {
+	ctx := r.Context()
+	v, err := h.runPage(ctx, run, "")
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	v.Error = i18n.T(ctx, "fees.error.return")
+	for _, f := range v.Fees {
+		if f.ID == feeID && f.CanReturn {
+			status, v.Error = http.StatusOK, ""
+			v.Ask = &views.ReturnQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Reason: reason, ReasonText: reasonText(ctx, reason)}
 		}
 	}
-	h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.return"))
+	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
 }
 
 // reasonText says what a return code means, in the reader's language.
@@ -231,16 +237,16 @@ func reasonText(ctx context.Context, code string) string {
 	return i18n.T(ctx, "fees.reason."+code)
 }
 
-func (h *Handler) renderRunWith(w http.ResponseWriter, r *http.Request, status int, run Run, problem string, ask *views.ReturnQuestion) {
-	ctx := r.Context()
+// runPage is the run's page: its fees, what each may still become, and
+// whether its downloaded file is stale.
+func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.RunPage, error) {
 	fees, err := RunFees(ctx, h.pool, run.ID)
 	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
+		return views.RunPage{}, err
 	}
 	id := strconv.FormatInt(run.ID, 10)
 	v := views.RunPage{ID: id, Year: itoa(run.Year), Due: run.DueOn.Format(time.DateOnly),
-		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Error: problem, Ask: ask}
+		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Error: problem}
 	for _, c := range ReturnCodes {
 		v.Codes = append(v.Codes, views.Option{Value: c, Label: c + " – " + reasonText(ctx, c)})
 	}
@@ -249,8 +255,7 @@ func (h *Handler) renderRunWith(w http.ResponseWriter, r *http.Request, status i
 	}
 	changed, err := FileChanged(ctx, h.pool, run.ID)
 	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
+		return views.RunPage{}, err
 	}
 	if changed != nil {
 		v.FileChanged = web.LocalTime(*changed)
@@ -267,7 +272,7 @@ func (h *Handler) renderRunWith(w http.ResponseWriter, r *http.Request, status i
 		v.Fees = append(v.Fees, row)
 	}
 	v.Total = amount(total)
-	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
+	return v, nil
 }
 
 // bankFile is GET /admin/fees/runs/{id}/pain.008.xml: the file for the
