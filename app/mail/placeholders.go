@@ -102,6 +102,19 @@ func (m *Mail) analyse() error {
 	return nil
 }
 
+// Known lists the placeholders a text of m may use, each once: m's own,
+// then the association's (a default that names the association has some
+// of them already).
+func (m *Mail) Known() []string {
+	out := slices.Clone(m.Placeholders)
+	for _, p := range OrgPlaceholders {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Elements are the fields of the elements of list placeholder p, as the
 // defaults use them inside {{range .p}}; nil when p is no list.
 func (m *Mail) Elements(p string) []string { return m.elements[p] }
@@ -219,7 +232,7 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	}
 	var unknown *ErrText
 	used := map[string]bool{}
-	known := append(slices.Clone(m.Placeholders), OrgPlaceholders...)
+	known := m.Known()
 	walk(tmpl.Tree.Root, "", func(scope string, chain []string, n parse.Node) {
 		name, ok := placeholder(chain), true
 		switch scope {

@@ -37,7 +37,7 @@ func (h *Handler) mailView(ctx context.Context, m *mail.Mail, lang i18n.Lang, t 
 	}
 	e := view.MailEditor{Key: m.Key, Lang: string(lang), LangName: i18n.In(lang, "layout.lang.name"),
 		URL: mailURL(m.Key, lang), Subject: t.Subject, Body: t.Body, Edited: edited}
-	for _, p := range placeholdersOf(m) {
+	for _, p := range m.Known() {
 		code := "{{." + p + "}}"
 		switch {
 		case p == "Sie":
@@ -77,18 +77,6 @@ func placeholderKey(mail, p string) string {
 		return "placeholders." + p
 	}
 	return "placeholders." + mail + "." + p
-}
-
-// placeholdersOf lists m's placeholders and then the association's, each
-// once: a default that names the association already has some of them.
-func placeholdersOf(m *mail.Mail) []string {
-	out := slices.Clone(m.Placeholders)
-	for _, p := range mail.OrgPlaceholders {
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // mailEditor is GET /admin/texts/mail/{domain}/{name}/{lang}: the text as
