@@ -266,7 +266,7 @@ func TestCollectingFees(t *testing.T) {
 		t.Errorf("after the return: status %s, mandate last collected %v; want returned and never (the next is FRST again)", status, lastCollected)
 	}
 	ret := waitKind(t, app, emilMail, "zurückgegeben", 1)
-	if !strings.Contains(ret.Text, "MD06") {
+	if !strings.Contains(ret.Text, "MD06") || !strings.Contains(ret.Text, "Rückgabe auf Wunsch des Kontoinhabers") {
 		t.Errorf("the return mail lacks the reason:\n%s", ret.Text)
 	}
 	feePage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate")

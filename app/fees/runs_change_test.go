@@ -209,3 +209,37 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 		t.Errorf("%s got %d fee mails for 0,00 € (%v)", ottoMail, n, err)
 	}
 }
+
+// An erased member's debit leaves a run not yet at the bank: the file no
+// longer names the account, and the fee stays open as an invoice.
+func TestErasureWithdrawsOpenDebits(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin", "person_admin")
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES
+		('ordentlich', 3000, '2020-01-01'), ('ausserordentlich', 1550, '2020-01-01') ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	const iban = "DE76500105170137075444"
+	eva, _ := insertMember(t, app, "Eva Erased", "ordentlich")
+	mustStatus(t, "Eva's mandate", giveMandate(t, app, editLink(t, app, eva), url.Values{
+		"account_holder": {"Eva Erased"}, "iban": {iban}, "consent": {"yes"}}), http.StatusSeeOther)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2043"}, "due": {dueAfter(16).Format(time.DateOnly)}})
+	mustStatus(t, "creating a run", resp, http.StatusSeeOther)
+	run := resp.Header.Get("Location")
+	if !strings.Contains(app.Get(t, treasurer, run+"/pain.008.xml").Body, "<IBAN>"+iban+"</IBAN>") {
+		t.Fatal("the run does not collect from Eva")
+	}
+	mustStatus(t, "erasing Eva", app.PostForm(t, treasurer, "/admin/persons/"+strconv.FormatInt(eva, 10)+"/anonymise", nil), http.StatusSeeOther)
+	if body := app.Get(t, treasurer, run+"/pain.008.xml").Body; strings.Contains(body, iban) {
+		t.Error("the run still collects from the erased member's account")
+	}
+	var status string
+	var mandate *int64
+	if err := app.Pool.QueryRow(ctx, `SELECT status, mandate_id FROM fees WHERE person_id = $1 AND year = 2043`, eva).Scan(&status, &mandate); err != nil {
+		t.Fatal(err)
+	}
+	if status != "due" || mandate != nil {
+		t.Errorf("the erased member's fee is %s with mandate %v; want an open invoice", status, mandate)
+	}
+}
