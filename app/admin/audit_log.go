@@ -66,7 +66,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		wh.add("a.row_id = @row", "row", row)
 	}
 	// Every typed word matches somewhere in the entry, in any order
-	// ("admin Paul": who renamed Paul); the whole text may be a row id.
+	// ("admin Paul": who renamed Paul); any word may be a row id.
 	for i, word := range auditWords(lq.Q) {
 		like, q := fmt.Sprintf("like%d", i), fmt.Sprintf("q%d", i)
 		wh.match(fmt.Sprintf("(a.actor ILIKE @%[1]s OR a.field ILIKE @%[1]s OR a.row_id = @%[2]s OR a.old_value ILIKE @%[1]s OR a.new_value ILIKE @%[1]s)", like, q),
