@@ -56,6 +56,16 @@ const registrationColumns = `
 	r.checkin_code, r.checked_in_at,
 	p.name AS person_name, p.email AS person_email, p.language AS person_language`
 
+// scanRegistration reads a row of registrationColumns by position: the
+// participants list reads thousands, and pgx's scanning by name spent
+// two fifths of their reading on matching columns to fields.
+func scanRegistration(row pgx.CollectableRow) (Registration, error) {
+	var r Registration
+	err := row.Scan(&r.ID, &r.EventID, &r.PersonID, &r.Status, &r.Data, &r.ConfirmedAt, &r.CanceledAt, &r.Version,
+		&r.CheckinCode, &r.CheckedInAt, &r.Name, &r.Email, &r.Language)
+	return r, err
+}
+
 // loadRegistration reads a registration; forUpdate locks its row, which
 // callers do only after locking the event row (lockEvent) so that every
 // transaction takes the locks in the same order.
@@ -68,14 +78,14 @@ func loadRegistration(ctx context.Context, q Querier, id int64, forUpdate bool) 
 	if err != nil {
 		return nil, fmt.Errorf("events: load registration: %w", err)
 	}
-	reg, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Registration])
+	reg, err := pgx.CollectExactlyOneRow(rows, scanRegistration)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("events: load registration: %w", db.Map(err))
 	}
-	return reg, nil
+	return &reg, nil
 }
 
 // Registrations lists an event's registrations with their persons in
@@ -89,7 +99,7 @@ func Registrations(ctx context.Context, q Querier, eventID int64) ([]Registratio
 	if err != nil {
 		return nil, fmt.Errorf("events: registrations: %w", err)
 	}
-	regs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Registration])
+	regs, err := pgx.CollectRows(rows, scanRegistration)
 	if err != nil {
 		return nil, fmt.Errorf("events: registrations: %w", err)
 	}
@@ -109,7 +119,7 @@ func EachRegistration(ctx context.Context, q Querier, eventID int64, fn func(*Re
 	}
 	defer rows.Close()
 	for rows.Next() {
-		reg, err := pgx.RowToStructByName[Registration](rows)
+		reg, err := scanRegistration(rows)
 		if err != nil {
 			return fmt.Errorf("events: registrations: %w", err)
 		}

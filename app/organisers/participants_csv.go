@@ -39,10 +39,10 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) {
 	out := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(out, jsonBuffer)
 	cw := newCSVWriter(bw, lang, cols)
-	n := 0
+	n, rows := 0, rowReader{cols: cols.all}
 	err = events.EachRegistration(r.Context(), h.pool, ev.ID, func(reg *events.Registration) error {
 		n++
-		if p := participantOf(cols.all, n, *reg); filter.keeps(p) {
+		if p := rows.row(n, *reg); filter.keeps(p) {
 			return cw.Write(csvRecord(lang, cols, p))
 		}
 		return nil

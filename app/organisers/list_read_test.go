@@ -1,0 +1,51 @@
+package organisers
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/events"
+)
+
+// The rows are read with fastjson; encoding/json (decodeAnswers, lookup,
+// answerOf) is the reading they must match, on every kind of value an
+// answer can hold, including those the old system left behind.
+func TestRowsReadAsEncodingJSONReadsThem(t *testing.T) {
+	cols := []column{
+		{Path: []string{"text"}}, {Path: []string{"escaped"}}, {Path: []string{"empty"}},
+		{Path: []string{"int"}}, {Path: []string{"dec"}}, {Path: []string{"exp"}}, {Path: []string{"neg"}},
+		{Path: []string{"yes"}}, {Path: []string{"no"}}, {Path: []string{"null"}}, {Path: []string{"missing"}},
+		{Path: []string{"langs", "python"}}, {Path: []string{"langs", "other"}}, {Path: []string{"langs", "deep", "x"}},
+		{Path: []string{"list"}}, {Path: []string{"obj"}}, {Path: []string{"list", "0"}}, {Path: []string{"text", "x"}},
+	}
+	datas := []string{
+		// As PostgreSQL's jsonb writes them: keys by length, a space after
+		// each colon and comma, control characters escaped.
+		`{"dec": 1.50, "exp": 1E+3, "int": 2, "neg": -0.0, "no": false, "obj": {"b": "<&>", "a": 1}, "yes": true, ` +
+			`"list": ["a", "b\u0001", 3], "null": null, "name": "  ", "text": "Müller \"der Ältere\" \\ / 😀", ` +
+			`"empty": "", "langs": {"deep": {"x": "tief"}, "other": "Julia", "python": true}, "escaped": "a\nb\tc\u0007 \u00fc \ud83d\ude00"}`,
+		`{"name": "Lise Meitner", "langs": "keine", "list": {"0": "no list"}, "text": 5}`,
+		`{"name": 7}`,
+		`{}`,
+		`[]`,
+		`null`,
+		`"text"`,
+		`not json`,
+		``,
+	}
+	for _, data := range datas {
+		reg := events.Registration{ID: 1, Name: "Person", Data: []byte(data)}
+		got := buildList(cols, []events.Registration{reg})[0]
+		want := participant{Number: 1, Reg: reg, Name: reg.Name, Answers: make([]answer, len(cols))}
+		decoded := decodeAnswers(reg.Data)
+		if name, ok := decoded["name"].(string); ok && name != "  " {
+			want.Name = name
+		}
+		for j, c := range cols {
+			want.Answers[j] = answerOf(lookup(decoded, c.Path))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("data %s:\n got  %+v\n want %+v", data, got, want)
+		}
+	}
+}
