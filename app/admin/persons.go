@@ -100,13 +100,14 @@ type personRow struct {
 	MembershipType   *string
 	TUStatusID       *int64
 	TUName           *string
+	TUNameEN         *string
 	JoiningDate      *time.Time
 	Anonymised       bool
 	Version          int
 }
 
 const personColumns = `p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
-	t.name AS tu_name, p.joining_date, p.anonymised_at IS NOT NULL AS anonymised, p.version`
+	t.name AS tu_name, t.name_en AS tu_name_en, p.joining_date, p.anonymised_at IS NOT NULL AS anonymised, p.version`
 
 const personSelect = `SELECT ` + personColumns + ` FROM persons p LEFT JOIN tu_status t ON t.id = p.tu_status_id`
 
@@ -127,8 +128,12 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 		joined = p.JoiningDate.Format("2006-01-02")
 	}
 	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, opts.tu)
-	// The relation in the reader's language, as its editor offers it.
-	tuCell.Text = optionLabel(opts.tu, tu)
+	// The relation in the reader's language, read with the row: a
+	// search's fragment has no options loaded (its editors load them).
+	tuCell.Text = ""
+	if p.TUName != nil {
+		tuCell.Text = members.TUStatusName(i18n.LangOf(ctx), *p.TUName, p.TUNameEN)
+	}
 	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), opts.types)
 	typeCell.Text = optionLabel(opts.types, deref(p.MembershipType, ""))
 	return adminui.Row{

@@ -27,11 +27,19 @@ func TestUniversityRelationsInTheReadersLanguage(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK)
 		return resp.Body
 	}
-	if body := rows("en"); !strings.Contains(body, ">Guest student "+tag+"<") || strings.Contains(body, "Gasthörerin "+tag) {
-		t.Error("the English persons list does not name the relation in English")
+	// What typing in the search box fetches: the list's fragment.
+	fragment := func(lang string) string {
+		resp := app.Get(t, c, "/admin/persons?q="+tag, "Accept-Language", lang, "HX-Request", "true")
+		wantStatus(t, resp, http.StatusOK)
+		return resp.Body
 	}
-	if body := rows("de"); !strings.Contains(body, ">Gasthörerin "+tag+"<") || strings.Contains(body, "Guest student "+tag) {
-		t.Error("the German persons list does not name the relation in German")
+	for _, read := range []func(string) string{rows, fragment} {
+		if body := read("en"); !strings.Contains(body, ">Guest student "+tag+"<") || strings.Contains(body, "Gasthörerin "+tag) {
+			t.Error("the English persons list does not name the relation in English")
+		}
+		if body := read("de"); !strings.Contains(body, ">Gasthörerin "+tag+"<") || strings.Contains(body, "Guest student "+tag) {
+			t.Error("the German persons list does not name the relation in German")
+		}
 	}
 	if body := rows("en"); !strings.Contains(body, "Student</option>") || strings.Contains(body, "Studentin/Student</option>") {
 		t.Error("the English filter does not offer the migration's relations in English")
