@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -161,16 +159,12 @@ func (h *Handler) tableOptions(ctx context.Context, chosen string) ([]adminui.Op
 	}
 	opts := make([]adminui.Option, len(names))
 	for i, n := range names {
-		opts[i] = adminui.Option{Value: n, Label: tableName(ctx, n)}
+		opts[i] = adminui.Option{Value: n, Label: audit.TableName(ctx, n)}
 	}
 	slices.SortFunc(opts, func(a, b adminui.Option) int {
 		return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label))
 	})
 	return append([]adminui.Option{allOption(ctx)}, opts...), nil
-}
-
-func tableName(ctx context.Context, table string) string {
-	return textOr(ctx, table, "admin.audit.table."+table, "admin."+table+".title")
 }
 
 // history is a row's audit entries, newest first.
@@ -197,100 +191,27 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
 		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
-		Actor: textOr(ctx, e.Actor, "admin.audit.actor."+strings.ReplaceAll(e.Actor, " ", "_")),
-		Table: tableName(ctx, e.Table),
+		Actor: actorName(ctx, e.Actor),
+		Table: audit.TableName(ctx, e.Table),
 		RowID: e.RowID,
-		Field: fieldName(ctx, e.Table, e.Field),
-		Old:   valueName(ctx, e.Table, e.Field, e.OldValue),
-		New:   valueName(ctx, e.Table, e.Field, e.NewValue),
+		Field: audit.FieldName(ctx, e.Table, e.Field),
+		Old:   audit.ValueName(ctx, e.Table, e.Field, e.OldValue),
+		New:   audit.ValueName(ctx, e.Table, e.Field, e.NewValue),
 	}
 	if e.Field == "" {
-		switch {
-		case e.NewValue != nil && *e.NewValue == "anonymised":
-			he.Field = tr(ctx, "admin.audit.anonymised")
-		case e.OldValue == nil && e.NewValue != nil:
-			he.Field = tr(ctx, "admin.audit.created")
-		case e.NewValue == nil:
-			he.Field = tr(ctx, "admin.audit.deleted")
-		}
+		he.Field = audit.RowEvent(ctx, e.OldValue, e.NewValue)
 	}
 	return he
 }
 
-func fieldName(ctx context.Context, table, field string) string {
-	if field == "" {
-		return ""
+// actorName is who made a change: a user's name, or the part of the
+// system that did, in words.
+func actorName(ctx context.Context, actor string) string {
+	key := "admin.audit.actor." + strings.ReplaceAll(actor, " ", "_")
+	if i18n.Has(ctx, key) {
+		return tr(ctx, key)
 	}
-	return textOr(ctx, field, "admin."+table+"."+field, "admin.audit.field."+field)
-}
-
-// valueName words a logged value: a registration's status, a yes or no,
-// a state of a mail by its label; anything else as stored.
-func valueName(ctx context.Context, table, field string, v *string) string {
-	if v == nil {
-		// An edited text without one of its values is the default.
-		if table == "mail_texts" || table == "page_texts" {
-			return tr(ctx, "admin.audit.default_text")
-		}
-		return ""
-	}
-	switch {
-	case table == "registrations" && field == "status":
-		return textOr(ctx, *v, events.StatusKeyPrefix+*v)
-	case *v == "true":
-		return tr(ctx, "admin.yes")
-	case *v == "false":
-		return tr(ctx, "admin.no")
-	case field == "status" || field == "membership_status":
-		return textOr(ctx, *v, "admin.audit.status."+*v, "admin.status."+*v)
-	}
-	return loggedWords(ctx, *v)
-}
-
-// The code logs some values in words of its own, in English; the log
-// shows them in the reader's language, and its times in local time.
-var (
-	recipientsLogged = regexp.MustCompile(`^(\d+) recipients, event (\d+)$`)
-	importLogged     = regexp.MustCompile(`^imported from the old member database \((.*)\)$`)
-)
-
-func loggedWords(ctx context.Context, v string) string {
-	if at, ok := loggedTime(v); ok {
-		return at
-	}
-	if rest, ok := strings.CutPrefix(v, "until "); ok {
-		if at, ok := loggedTime(rest); ok {
-			return tr(ctx, "admin.audit.value.until", at)
-		}
-	}
-	if m := recipientsLogged.FindStringSubmatch(v); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return i18n.N(ctx, "admin.audit.value.recipients", n, m[2])
-	}
-	if m := importLogged.FindStringSubmatch(v); m != nil {
-		return tr(ctx, "admin.audit.value.imported", m[1])
-	}
-	return textOr(ctx, v, "admin.audit.value."+strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(v))
-}
-
-// loggedTime is a time the code logged (RFC 3339, UTC) as the log's
-// other times are shown.
-func loggedTime(v string) (string, bool) {
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return "", false
-	}
-	return t.In(web.Berlin).Format("2006-01-02 15:04:05"), true
-}
-
-// textOr is the text of the first of keys the catalog has, or raw.
-func textOr(ctx context.Context, raw string, keys ...string) string {
-	for _, k := range keys {
-		if i18n.Has(ctx, k) {
-			return tr(ctx, k)
-		}
-	}
-	return raw
+	return actor
 }
 
 func deref(s *string, def string) string {

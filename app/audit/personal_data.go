@@ -55,6 +55,11 @@ func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views
 		)
 		err := row.Scan(&at, &c.Table, &c.Field, &c.OldValue, &c.NewValue)
 		c.At = persons.ISOTime(at)
+		c.Words = views.ChangeWords{Table: TableName(ctx, c.Table), Field: FieldName(ctx, c.Table, c.Field),
+			Old: ValueName(ctx, c.Table, c.Field, c.OldValue), New: ValueName(ctx, c.Table, c.Field, c.NewValue)}
+		if c.Field == "" {
+			c.Words.Field = RowEvent(ctx, c.OldValue, c.NewValue)
+		}
 		return c, err
 	})
 	return err

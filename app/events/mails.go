@@ -220,6 +220,20 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 		return nil, err
 	}
 	var out []answerLine
+	eachAnswer(fm, answers, func(_ *schema.Field, label string, v any) {
+		value := oneLine(answerText(v, lang))
+		if _, ok := v.(string); ok {
+			value = quote(value)
+		}
+		out = append(out, answerLine{Label: oneLine(label), Value: value})
+	})
+	return out, nil
+}
+
+// eachAnswer calls fn with each answered field of the form, in the form's
+// order, labelled with the first line of its label after the labels of
+// the groups it is nested in.
+func eachAnswer(fm *schema.Form, answers map[string]any, fn func(f *schema.Field, label string, v any)) {
 	var walk func(fields []*schema.Field, group string)
 	walk = func(fields []*schema.Field, group string) {
 		for _, f := range fields {
@@ -231,22 +245,20 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 				walk(f.Children, label)
 				continue
 			}
-			v := schema.Lookup(answers, f.Path)
-			if v == nil {
-				continue
+			if v := schema.Lookup(answers, f.Path); v != nil {
+				fn(f, label, v)
 			}
-			value := oneLine(schema.FormatAnswer(v))
-			switch v := v.(type) {
-			case bool:
-				value = i18n.In(lang, "events.mail."+strconv.FormatBool(v))
-			case string:
-				value = quote(value)
-			}
-			out = append(out, answerLine{Label: oneLine(label), Value: value})
 		}
 	}
 	walk(fm.Fields, "")
-	return out, nil
+}
+
+// answerText is an answer in words: yes or no for a tick.
+func answerText(v any, lang i18n.Lang) string {
+	if b, ok := v.(bool); ok {
+		return i18n.In(lang, "events.mail."+strconv.FormatBool(b))
+	}
+	return schema.FormatAnswer(v)
 }
 
 // mailQuoteLength is how much of a free-text answer a mail quotes, in

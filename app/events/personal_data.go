@@ -3,11 +3,14 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/persons"
+	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
 )
 
@@ -41,8 +44,10 @@ func init() {
 
 func exportRegistrations(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
 	const q = `
-		SELECT r.id, e.id, e.name, e.starts_at, r.status, r.data, r.created_at, r.confirmed_at, r.canceled_at
+		SELECT r.id, e.id, e.name, e.starts_at, r.status, r.data, r.created_at, r.confirmed_at, r.canceled_at,
+		       coalesce(v.registration_schema, e.registration_schema)::text
 		FROM registrations r JOIN events e ON e.id = r.event_id
+		LEFT JOIN event_form_versions v ON v.event_id = r.event_id AND v.version = r.form_version
 		WHERE r.person_id = $1 ORDER BY r.created_at, r.id`
 	rows, err := tx.Query(ctx, q, s.ID)
 	if err != nil {
@@ -53,14 +58,48 @@ func exportRegistrations(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex 
 			reg                        views.ExportRegistration
 			start, confirmed, canceled *time.Time
 			created                    time.Time
-			data                       []byte
+			data, form                 []byte
 		)
-		err := row.Scan(&reg.ID, &reg.EventID, &reg.EventName, &start, &reg.Status, &data, &created, &confirmed, &canceled)
+		err := row.Scan(&reg.ID, &reg.EventID, &reg.EventName, &start, &reg.Status, &data, &created, &confirmed, &canceled, &form)
 		reg.EventStart, reg.ConfirmedAt, reg.CanceledAt = persons.ISOTimePtr(start), persons.ISOTimePtr(confirmed), persons.ISOTimePtr(canceled)
 		reg.CreatedAt = persons.ISOTime(created)
 		reg.Answers = json.RawMessage(data)
-		reg.AnswerList = views.FlattenAnswers(data)
+		reg.AnswerList = answerList(form, data, i18n.LangOf(ctx))
 		return reg, err
 	})
 	return err
+}
+
+// answerList is a registration's answers for the person's view of their
+// data: under the questions of the form they answered, ticks in words,
+// texts whole; answers the form does not ask for (any more) by their keys.
+func answerList(form, data []byte, lang i18n.Lang) []views.Answer {
+	fm, err := schema.ParseCached(form)
+	var answers map[string]any
+	if err != nil || json.Unmarshal(data, &answers) != nil || answers == nil {
+		return views.FlattenAnswers(data)
+	}
+	var out []views.Answer
+	eachAnswer(fm, answers, func(f *schema.Field, label string, v any) {
+		out = append(out, views.Answer{Label: label, Value: answerText(v, lang)})
+		forget(answers, strings.Split(f.Path, "."))
+	})
+	if rest, err := json.Marshal(answers); err == nil {
+		out = append(out, views.FlattenAnswers(rest)...)
+	}
+	return out
+}
+
+// forget removes the answer at path, and the groups it leaves empty.
+func forget(answers map[string]any, path []string) {
+	if len(path) == 1 {
+		delete(answers, path[0])
+		return
+	}
+	if group, ok := answers[path[0]].(map[string]any); ok {
+		forget(group, path[1:])
+		if len(group) == 0 {
+			delete(answers, path[0])
+		}
+	}
 }

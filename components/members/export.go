@@ -47,6 +47,14 @@ type ExportChange struct {
 	Field    string  `json:"field"`
 	OldValue *string `json:"old_value"`
 	NewValue *string `json:"new_value"`
+	// Words is the change as the page shows it; not exported to JSON.
+	Words ChangeWords `json:"-"`
+}
+
+// ChangeWords are a change's table, field and values in the reader's
+// language, as the board's audit log words them.
+type ChangeWords struct {
+	Table, Field, Old, New string
 }
 
 // ExportLink is one personal link mailed to the person (never its secret).
