@@ -168,14 +168,18 @@ func (h *Handler) deleteLogo(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/admin/site")
 }
 
-// saveAccent is POST /admin/site/accent; an empty colour brings back the
-// default.
+// saveAccent is POST /admin/site/accent; an empty colour, or the
+// default's button (reset=yes), brings back the default.
 func (h *Handler) saveAccent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if !h.site.ParseForm(w, r) {
 		return
 	}
 	sent := r.PostForm.Get("accent")
+	if r.PostForm.Get("reset") == "yes" {
+		// The default's button sends the typed colour too.
+		sent = ""
+	}
 	colour := ""
 	if sent != "" {
 		var err error

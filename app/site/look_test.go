@@ -158,11 +158,19 @@ func TestAccentColour(t *testing.T) {
 			t.Errorf("%s carries no accent colour", p)
 		}
 	}
-	if resp := app.PostForm(t, admin, "/admin/site/accent", url.Values{"accent": {""}}); resp.StatusCode != http.StatusSeeOther {
+	// The default's button, as a browser sends it: with the colour typed.
+	if resp := app.PostForm(t, admin, "/admin/site/accent", url.Values{"accent": {"#1d4f91"}, "reset": {"yes"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset = %d", resp.StatusCode)
 	}
 	if strings.Contains(app.Get(t, app.Client(), "/").Body, "--accent:") {
-		t.Error("the default colour did not come back")
+		t.Error("the default's button did not bring the default colour back")
+	}
+	app.PostForm(t, admin, "/admin/site/accent", url.Values{"accent": {"#1D4F91"}})
+	if resp := app.PostForm(t, admin, "/admin/site/accent", url.Values{"accent": {""}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("emptied = %d", resp.StatusCode)
+	}
+	if strings.Contains(app.Get(t, app.Client(), "/").Body, "--accent:") {
+		t.Error("an emptied colour did not bring the default back")
 	}
 }
 
