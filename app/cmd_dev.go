@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/db/pgcluster"
@@ -57,6 +58,9 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	defer pool.Close()
 	return serve(ctx, e, cfg, pool, func() error {
 		if _, err := server.SeedIfEmpty(ctx, pool, e.stdout); err != nil {
+			return err
+		}
+		if err := auth.GrantDemoAdmin(ctx, pool); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nmemberdb is running at %s\n", cfg.BaseURL)

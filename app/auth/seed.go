@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Demo admin of `make run`: a fixed password, printed at start, so a
@@ -39,5 +40,23 @@ func SeedAdmin(ctx context.Context, tx pgx.Tx, out io.Writer) error {
 		return fmt.Errorf("seed admin: %w", err)
 	}
 	fmt.Fprintf(out, "demo admin: %s / %s (role %s with every access level)\n", DemoAdminUsername, DemoAdminPassword, DemoAdminRole)
+	return nil
+}
+
+// GrantDemoAdmin gives the demo admin's role the access levels declared
+// since it was seeded, so that `make run` on a database from an earlier
+// version still logs in with every level, as it says. A database without
+// the demo admin is left alone.
+func GrantDemoAdmin(ctx context.Context, q interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}) error {
+	_, err := q.Exec(ctx, `
+		INSERT INTO role_access_levels (role, access_level)
+		SELECT ur.role, al.name FROM users u JOIN user_roles ur ON ur.user_id = u.id AND ur.role = $2, access_levels al
+		WHERE u.username = $1 AND al.in_use
+		ON CONFLICT DO NOTHING`, DemoAdminUsername, DemoAdminRole)
+	if err != nil {
+		return fmt.Errorf("grant demo admin: %w", err)
+	}
 	return nil
 }

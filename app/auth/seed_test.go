@@ -44,4 +44,18 @@ func TestSeedAdmin(t *testing.T) {
 	if len(missing) > 0 || len(app.Server.Registry.Levels()) == 0 {
 		t.Errorf("the demo admin lacks %v (declared: %v)", missing, app.Server.Registry.Levels())
 	}
+
+	// A level declared after seeding (here: one taken away) is granted
+	// when `make run` starts again.
+	if _, err := tx.Exec(ctx, `DELETE FROM role_access_levels WHERE role = $1 AND access_level = 'texts_admin'`, auth.DemoAdminRole); err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.GrantDemoAdmin(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	var granted bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM role_access_levels WHERE role = $1 AND access_level = 'texts_admin')`,
+		auth.DemoAdminRole).Scan(&granted); err != nil || !granted {
+		t.Errorf("the demo admin did not get texts_admin back (%v)", err)
+	}
 }
