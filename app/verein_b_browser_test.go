@@ -176,9 +176,10 @@ func TestBrowserVereinB(t *testing.T) {
 	postLang(t, c, mailLink(t, smtp.WaitTo(t, john, 1, 30*time.Second)[0], base), "en", nil)
 
 	for _, who := range []string{"Anna Alt", "John Young"} {
-		b.Do(t, "accept "+who, chromedp.Navigate(base+"/applications"), chromedp.WaitVisible(`[data-testid="accept"]`))
+		b.Do(t, "accept "+who, chromedp.Navigate(base+"/applications"), chromedp.WaitVisible(`[data-testid="accept-open"]`))
 		b.WaitTrue(t, who+"'s application", `document.body.textContent.includes(`+strconv.Quote(who)+`)`)
-		b.Do(t, "accept "+who, chromedp.Click(`//*[contains(@id, "application-")][contains(., `+strconv.Quote(who)+`)]//*[@data-testid="accept"]`))
+		card := `//*[contains(@id, "application-")][contains(., ` + strconv.Quote(who) + `)]`
+		b.Do(t, "accept "+who, chromedp.Click(card+`//*[@data-testid="accept-open"]`), chromedp.Click(card+`//*[@data-testid="accept"]`))
 		b.WaitTrue(t, who+" accepted", `[...document.querySelectorAll('[data-status="confirmed"]')].some(e => e.textContent.includes(`+strconv.Quote(who)+`))`)
 	}
 

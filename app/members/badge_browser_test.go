@@ -27,10 +27,15 @@ func TestBrowserApplicationsBadgeFollowsDecisions(t *testing.T) {
 	b := apptest.NewBrowser(t, 1280, 900)
 	b.Login(t, app, "member_management")
 	b.Do(t, "open the applications", chromedp.Navigate(app.URL+"/applications"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="accept"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="accept-open"]`)))
 	before := pending()
 	if got := apptest.Eval[string](t, b, `document.getElementById('nav-applications-count').textContent.trim()`); got != strconv.Itoa(before) {
 		t.Fatalf("the badge says %s, want %d", got, before)
+	}
+	// Accepting asks first: it mails the welcome and cannot be undone.
+	b.Do(t, "open accepting one", chromedp.Click(chromedp.CSS(`[data-testid="accept-open"]`)))
+	if pending() != before {
+		t.Fatal("opening the question accepted already")
 	}
 	b.Do(t, "accept one", chromedp.Click(chromedp.CSS(`[data-testid="accept"]`)))
 	b.WaitTrue(t, "a decision to show", `!!document.querySelector('[data-testid="decision"]')`)
