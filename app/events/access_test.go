@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/tokens"
 )
 
 // Closed events send visitors back to the list, whose address names the
@@ -123,16 +124,18 @@ func TestCrossSitePostsRefused(t *testing.T) {
 func TestPersonalLinks(t *testing.T) {
 	app := apptest.Start(t)
 	c := app.Client()
-	if resp := app.Get(t, c, "/events/registration/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/"); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("unknown link = %d, want 404", resp.StatusCode)
+	if resp := app.Get(t, c, "/events/registration/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/"); resp.StatusCode != http.StatusNotFound ||
+		!strings.Contains(resp.Body, `href="/events/resend_emails/"`) {
+		t.Errorf("unknown link = %d, want 404 offering new links", resp.StatusCode)
 	}
 	if resp := app.Get(t, c, "/events/registration/garbage/"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("garbage link = %d, want 404", resp.StatusCode)
 	}
 	over := createEvent(t, app, testEvent{endsAgo: dur(31 * 24 * time.Hour)})
 	_, link := addRegistration(t, app, over.id, "Past", unique("past")+"@example.org", "confirmed", time.Hour)
-	if resp := app.Get(t, c, link); resp.StatusCode != http.StatusGone {
-		t.Errorf("link of an event over for 31 days = %d, want 410", resp.StatusCode)
+	if resp := app.Get(t, c, link); resp.StatusCode != http.StatusGone || !strings.Contains(resp.Body, "vorbei") ||
+		strings.Contains(resp.Body, `data-testid="new-link"`) {
+		t.Errorf("link of an event over for 31 days = %d, want 410 saying it is over, without new links", resp.StatusCode)
 	}
 	if resp := post(t, app, c, link, "action", "cancel"); resp.StatusCode != http.StatusGone {
 		t.Errorf("cancel through an expired link = %d, want 410", resp.StatusCode)
@@ -141,6 +144,16 @@ func TestPersonalLinks(t *testing.T) {
 	_, link = addRegistration(t, app, recent.id, "Recent", unique("recent")+"@example.org", "confirmed", time.Hour)
 	if resp := app.Get(t, c, link); resp.StatusCode != http.StatusOK {
 		t.Errorf("link of an event over for 29 days = %d, want 200", resp.StatusCode)
+	}
+	// A link withdrawn (as an erasure does) or expired is not "over":
+	// new links may help.
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE tokens SET expires_at = now() - interval '1 second'
+		WHERE purpose = $1 AND subject_id = (SELECT id FROM registrations WHERE event_id = $2)`, tokens.RegistrationManage, recent.id); err != nil {
+		t.Fatal(err)
+	}
+	if resp := app.Get(t, c, link); resp.StatusCode != http.StatusGone || strings.Contains(resp.Body, "vorbei") ||
+		!strings.Contains(resp.Body, "gilt nicht mehr") || !strings.Contains(resp.Body, `data-testid="new-link"`) {
+		t.Errorf("withdrawn link = %d, want 410 offering new links without calling the event over", resp.StatusCode)
 	}
 	// Without an end date a link works until the admin closes the event.
 	undated := createEvent(t, app, testEvent{})

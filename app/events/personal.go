@@ -15,10 +15,13 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // byToken loads the registration and event of a personal link. Unknown
-// links are ErrNotFound, links of events long over tokens.ErrExpired.
+// links are ErrNotFound, links that expired or were withdrawn (an erasure
+// withdraws them) tokens.ErrExpired, links of events long over
+// errEventOver.
 func (h *Handler) byToken(ctx context.Context, q Querier, token string) (*Registration, *Event, error) {
 	id, err := tokens.Check(ctx, q, tokens.RegistrationManage, token)
 	if err != nil {
@@ -33,21 +36,42 @@ func (h *Handler) byToken(ctx context.Context, q Querier, token string) (*Regist
 		return nil, nil, err
 	}
 	if !ev.LinksValid(time.Now()) {
-		return nil, nil, tokens.ErrExpired
+		return nil, nil, errEventOver
 	}
 	return reg, ev, nil
 }
 
-// linkError answers the errors of byToken.
+// errEventOver: an event's personal links end a while after it.
+var errEventOver = errors.New("events: the event's links have ended")
+
+// linkError answers the errors of byToken: why the link does not work,
+// with new links where they help.
 func (h *Handler) linkError(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	var p events.LinkProblem
 	switch {
 	case errors.Is(err, tokens.ErrNotFound), errors.Is(err, ErrNotFound):
-		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "events.personal.unknown_link"))
+		p = events.LinkProblem{Status: http.StatusNotFound, Text: i18n.T(ctx, "events.personal.unknown_link"), Resend: true}
+	case errors.Is(err, errEventOver):
+		p = events.LinkProblem{Status: http.StatusGone, Text: i18n.T(ctx, "events.personal.expired_link")}
 	case errors.Is(err, tokens.ErrExpired):
-		h.site.Error(w, r, http.StatusGone, i18n.T(r.Context(), "events.personal.expired_link"))
+		p = events.LinkProblem{Status: http.StatusGone, Text: i18n.T(ctx, "events.personal.invalid_link"), Resend: true}
 	default:
 		h.site.ServerError(w, r, err)
+		return
 	}
+	if web.WantsJSON(r) {
+		h.site.Error(w, r, p.Status, "")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if web.IsFragment(r) {
+		// htmx swaps no 404 or 410: a reload shows this page instead of
+		// a button that does nothing.
+		w.Header().Set("HX-Refresh", "true")
+	}
+	h.site.Render(w, r, p.Status, i18n.T(ctx, "error."+ui.KnownStatus(p.Status)+".title"), events.LinkProblemPage(p))
 }
 
 // personalPage is GET /events/registration/{token}/.

@@ -62,7 +62,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 			address = ev.Address()
 			now := time.Now()
 			if !ev.LinksValid(now) {
-				return tokens.ErrExpired
+				return errEventOver
 			}
 			if reg.Status == StatusCanceled && !ev.IsOpen(now) {
 				return errClosed

@@ -304,7 +304,7 @@ func RegistrationFormFragment(f RegistrationForm) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		if f.Sent {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div id=\"registration-form\" class=\"alert alert-success\" role=\"status\" data-testid=\"check-mail\"><h2 class=\"h5\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div id=\"registration-form\" class=\"alert alert-success text-break\" role=\"status\" data-testid=\"check-mail\"><h2 class=\"h5\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
