@@ -108,12 +108,17 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 				Options: []adminui.Option{allOption(ctx), {Value: val, Label: val}}})
 		}
 	}
+	names, err := audit.LoadNames(ctx, h.pool)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, e := range entries {
 		rowCell := adminui.Cell{Text: e.RowID}
 		if slices.Contains(auditTables, e.Table) {
 			rowCell.Href = "/admin/" + e.Table + "/" + escapePath(e.RowID)
 		}
-		he := historyEntry(ctx, e)
+		he := historyEntry(ctx, names, e)
 		v.Rows = append(v.Rows, adminui.Row{DomID: fmt.Sprintf("audit-%d", e.ID), Cells: []adminui.Cell{
 			{Text: he.At, Small: true, NoWrap: true},
 			{Text: he.Actor},
@@ -179,24 +184,28 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 	if err != nil {
 		return nil, fmt.Errorf("admin: history: %w", err)
 	}
+	names, err := audit.LoadNames(ctx, h.pool)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]adminui.HistoryEntry, len(entries))
 	for i, e := range entries {
-		out[i] = historyEntry(ctx, e)
+		out[i] = historyEntry(ctx, names, e)
 	}
 	return out, nil
 }
 
 // historyEntry words an audit row: a whole-row entry is a creation when it
 // has only a new value and a deletion when it has only an old one.
-func historyEntry(ctx context.Context, e auditRow) adminui.HistoryEntry {
+func historyEntry(ctx context.Context, names audit.Names, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
 		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
 		Actor: actorName(ctx, e.Actor),
 		Table: audit.TableName(ctx, e.Table),
 		RowID: e.RowID,
 		Field: audit.FieldName(ctx, e.Table, e.Field),
-		Old:   audit.ValueName(ctx, e.Table, e.Field, e.OldValue),
-		New:   audit.ValueName(ctx, e.Table, e.Field, e.NewValue),
+		Old:   names.ValueName(ctx, e.Table, e.Field, e.OldValue),
+		New:   names.ValueName(ctx, e.Table, e.Field, e.NewValue),
 	}
 	if e.Field == "" {
 		he.Field = audit.RowEvent(ctx, e.OldValue, e.NewValue)

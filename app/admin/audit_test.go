@@ -69,10 +69,15 @@ func TestAuditLogWordsEntriesInGerman(t *testing.T) {
 	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
 		('participant via link', 'registrations', $1, 'status', 'pending', 'confirmed'),
 		('command line', 'organiser_mail_drafts', $1, 'sent_at', NULL, '3'),
-		('system', 'events', $1, 'registration_schema', NULL, $2)`, tag, long)
+		('system', 'events', $1, 'registration_schema', NULL, $2),
+		('public form', 'persons', $1, '', NULL, 'created by membership application'),
+		('import-legacy', 'persons', $1, '', NULL, 'x'),
+		('setup', 'users', $1, '', NULL, 'y')`, tag, long)
 
 	resp := app.Get(t, reader, "/admin/audit?row="+tag, htmx...)
 	wantStatus(t, resp, http.StatusOK)
+	wantBody(t, resp, "das Antragsformular", "Import aus der alten Datenbank", "Ersteinrichtung")
+	notBody(t, resp, ">public form<", ">import-legacy<", ">setup<")
 	wantBody(t, resp, "die Person selbst über ihren Link", "Kommandozeile", "Mails an Teilnehmende", "Gesendet",
 		">unbestätigt<", ">bestätigt<", `data-testid="long-value"`)
 	notBody(t, resp, "participant via link", "organiser_mail_drafts", "sent_at", ">pending<", "command line")
@@ -115,6 +120,33 @@ func TestAuditLogWordsTheCodesOwnValues(t *testing.T) {
 			if !strings.Contains(resp.Body, `<option value="`+table+`"`) {
 				t.Errorf("%s: the table filter does not offer %s", tt.lang, table)
 			}
+		}
+	}
+}
+
+// A person's relation, type and language are logged as their keys; the
+// log and the person's history show their names.
+func TestAuditLogNamesKeysOfPersons(t *testing.T) {
+	app := apptest.Start(t)
+	reader, _ := app.ClientWith(t, "audit_admin")
+	tag := unique("auditkeys")
+	rel := scalar[int64](t, app, `INSERT INTO tu_status (name, name_en, position) VALUES ($1, $2, 1002) RETURNING id`,
+		"Gasthörerin "+tag, "Guest student "+tag)
+	exec(t, app, `INSERT INTO membership_types (key, name_de, name_en) VALUES ($1, $2, $3)`, tag, "Ehrenmitglied "+tag, "Honorary "+tag)
+	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
+		('vorstand', 'persons', $1, 'tu_status', NULL, $2::bigint::text),
+		('vorstand', 'persons', $1, 'membership_type', NULL, $1),
+		('vorstand', 'persons', $1, 'language', 'de', 'en')`, tag, rel)
+	for lang, want := range map[string][]string{
+		"de": {"Gasthörerin " + tag, "Ehrenmitglied " + tag, "Deutsch", "Englisch"},
+		"en": {"Guest student " + tag, "Honorary " + tag, "German", "English"},
+	} {
+		resp := app.Get(t, reader, "/admin/audit?row="+tag, "Accept-Language", lang)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, want...)
+		_, rows, _ := strings.Cut(resp.Body, "<tbody")
+		if strings.Contains(rows, ">"+strconv.FormatInt(rel, 10)+"<") || strings.Contains(rows, ">en<") {
+			t.Errorf("%s: the entries show a key", lang)
 		}
 	}
 }

@@ -39,6 +39,10 @@ func init() {
 }
 
 func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
+	names, err := LoadNames(ctx, tx)
+	if err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `
 		SELECT at, table_name, coalesce(field, ''), old_value, new_value FROM audit_log
 		WHERE (table_name = 'persons' AND row_id = @id::bigint::text)
@@ -56,7 +60,7 @@ func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views
 		err := row.Scan(&at, &c.Table, &c.Field, &c.OldValue, &c.NewValue)
 		c.At = persons.ISOTime(at)
 		c.Words = views.ChangeWords{Table: TableName(ctx, c.Table), Field: FieldName(ctx, c.Table, c.Field),
-			Old: ValueName(ctx, c.Table, c.Field, c.OldValue), New: ValueName(ctx, c.Table, c.Field, c.NewValue)}
+			Old: names.ValueName(ctx, c.Table, c.Field, c.OldValue), New: names.ValueName(ctx, c.Table, c.Field, c.NewValue)}
 		if c.Field == "" {
 			c.Words.Field = RowEvent(ctx, c.OldValue, c.NewValue)
 		}

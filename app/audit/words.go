@@ -2,10 +2,13 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
@@ -29,9 +32,70 @@ func FieldName(ctx context.Context, table, field string) string {
 	return textOr(ctx, field, "admin."+table+"."+field, "admin.audit.field."+field)
 }
 
+// Names are the names of values the log keeps as keys: a person's
+// university relation (its id) and membership type (its key), in the
+// reader's language.
+type Names struct {
+	relations, types map[string]string
+}
+
+// LoadNames reads the names of the relations and types there are; a
+// value of one deleted since stays as logged.
+func LoadNames(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}) (Names, error) {
+	en := i18n.LangOf(ctx) == i18n.EN
+	read := func(sql string) (map[string]string, error) {
+		rows, err := q.Query(ctx, sql)
+		if err != nil {
+			return nil, fmt.Errorf("audit: names: %w", err)
+		}
+		out := map[string]string{}
+		var key, de string
+		var english *string
+		_, err = pgx.ForEachRow(rows, []any{&key, &de, &english}, func() error {
+			out[key] = de
+			if en && english != nil && *english != "" {
+				out[key] = *english
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("audit: names: %w", err)
+		}
+		return out, nil
+	}
+	var n Names
+	var err error
+	if n.relations, err = read(`SELECT id::text, name, name_en FROM tu_status`); err != nil {
+		return n, err
+	}
+	n.types, err = read(`SELECT key, name_de, name_en FROM membership_types`)
+	return n, err
+}
+
 // ValueName words a logged value: a registration's status, a yes or no,
-// a state of a mail by its label; anything else as stored.
-func ValueName(ctx context.Context, table, field string, v *string) string {
+// a state of a mail by its label, a person's relation, type or language
+// by its name; anything else as stored.
+func (n Names) ValueName(ctx context.Context, table, field string, v *string) string {
+	if v != nil && table == "persons" {
+		switch field {
+		case "tu_status", "tu_status_id":
+			if name, ok := n.relations[*v]; ok {
+				return name
+			}
+		case "membership_type":
+			if name, ok := n.types[*v]; ok {
+				return name
+			}
+		case "language":
+			return textOr(ctx, *v, "admin.language."+*v)
+		}
+	}
+	return valueName(ctx, table, field, v)
+}
+
+func valueName(ctx context.Context, table, field string, v *string) string {
 	if v == nil {
 		// An edited text without one of its values is the default.
 		if table == "mail_texts" || table == "page_texts" {

@@ -318,7 +318,7 @@ var samples = map[string][2]string{
 	"StatusText":   {"bestätigt", "confirmed"},
 	"Validity":     {"48 Stunden", "48 hours"},
 	"Type":         {"ordentliches Mitglied", "full member"},
-	"JoiningDate":  {"1.7.2026", "1 July 2026"},
+	"JoiningDate":  {"01.07.2026", "1 July 2026"},
 	"Ticket":       {"K7QXB-M2PD4", "K7QXB-M2PD4"},
 	"Deadline":     {"06.07.2026, 12:00 Uhr", "6 Jul 2026, 12:00"},
 	"Username":     {"erika", "erika"},

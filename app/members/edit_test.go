@@ -228,7 +228,7 @@ func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
 		t.Fatalf("status after ending = %q", p.Status)
 	}
 	boardMail := lastMailTo(t, app, board, 1)
-	mustContain(t, "the board's mail", boardMail.Subject+boardMail.Text, "Tschüss", email, "2.2.2020")
+	mustContain(t, "the board's mail", boardMail.Subject+boardMail.Text, "Tschüss", email, "02.02.2020")
 	own := lastMailTo(t, app, email, 1)
 	mustContain(t, "the member's mail", own.Subject, "beendet")
 

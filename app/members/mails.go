@@ -76,7 +76,7 @@ func dateIn(lang i18n.Lang, t *time.Time) string {
 		return ""
 	}
 	if lang == i18n.DE {
-		return t.Format("2.1.2006")
+		return t.Format("02.01.2006")
 	}
 	return t.Format("2 January 2006")
 }

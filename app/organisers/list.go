@@ -169,10 +169,13 @@ type Filter struct {
 	// NotHere keeps only those not checked in yet (at the door, who is
 	// still missing).
 	NotHere bool
+	// words are Query's, folded (searchWords).
+	words []string
 }
 
-// apply keeps the rows matching f. The search looks at name, email and
-// every answer, ignoring case.
+// apply keeps the rows matching f. The search finds every word of it,
+// in any order, in the name, the email or any answer, ignoring case and
+// accents.
 func (f Filter) apply(rows []participant) []participant {
 	var out []participant
 	for _, p := range rows {
@@ -188,20 +191,29 @@ func (f Filter) keeps(p participant) bool {
 	if !slices.Contains(f.Statuses, p.Reg.Status) || f.NotHere && p.Reg.CheckedInAt != nil {
 		return false
 	}
-	q := strings.ToLower(strings.TrimSpace(f.Query))
-	return q == "" || p.matches(q)
+	return len(f.words) == 0 || p.matches(f.words)
 }
 
-func (p participant) matches(q string) bool {
-	if strings.Contains(strings.ToLower(p.Name), q) || strings.Contains(strings.ToLower(p.Reg.Email), q) {
-		return true
-	}
+// matches reports whether every word is in p's name, email or answers.
+func (p participant) matches(words []string) bool {
+	var b strings.Builder
+	b.WriteString(fold(p.Name))
+	// A separator no word holds, so that no word spans two fields.
+	b.WriteByte(0)
+	b.WriteString(fold(p.Reg.Email))
 	for _, a := range p.Answers {
-		if a.Text != "" && strings.Contains(strings.ToLower(a.Text), q) {
-			return true
+		if a.Text != "" {
+			b.WriteByte(0)
+			b.WriteString(fold(a.Text))
 		}
 	}
-	return false
+	text := b.String()
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // countStatuses counts rows by status.

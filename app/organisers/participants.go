@@ -82,6 +82,7 @@ func (h *Handler) rows(w http.ResponseWriter, r *http.Request, ev *events.Event,
 // sends an empty status too, so that ticking none shows none.
 func filterOf(v url.Values) Filter {
 	f := Filter{Query: strings.TrimSpace(v.Get("q")), NotHere: v.Get("not_here") == "1"}
+	f.words = searchWords(f.Query)
 	chosen, ok := v["status"]
 	if !ok {
 		f.Statuses = []string{events.StatusConfirmed}
@@ -141,12 +142,16 @@ func statusNames(lang i18n.Lang, statuses []string) string {
 }
 
 // totalsLabel says what the totals row adds up: the rows shown, by their
-// statuses and the search.
+// statuses, whether only those not here yet, and the search.
 func totalsLabel(lang i18n.Lang, f Filter) string {
-	if f.Query != "" {
-		return i18n.In(lang, "organisers.participants.totals_search", statusNames(lang, f.Statuses), f.Query)
+	what := statusNames(lang, f.Statuses)
+	if f.NotHere {
+		what += ", " + i18n.In(lang, "organisers.participants.totals_not_here")
 	}
-	return i18n.In(lang, "organisers.participants.totals_of", statusNames(lang, f.Statuses))
+	if f.Query != "" {
+		return i18n.In(lang, "organisers.participants.totals_search", what, f.Query)
+	}
+	return i18n.In(lang, "organisers.participants.totals_of", what)
 }
 
 func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []participant, f Filter) view.ParticipantList {

@@ -218,7 +218,7 @@ func ApplicationRow(a Application) templ.Component {
 			}
 		}
 		if a.Status == StatusPending {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"d-flex flex-wrap gap-2 align-items-start\"><details><summary class=\"btn btn-success btn-sm\" data-testid=\"accept-open\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"d-flex flex-wrap gap-2 align-items-start application-actions\"><details><summary class=\"btn btn-success btn-sm\" data-testid=\"accept-open\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,47 @@
+package organisers
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The participants search finds what the persons search and the door find
+// (PostgreSQL's unaccent): "muller anna" finds Anna Müller.
+
+// letters unaccent spells out rather than strips.
+var letters = strings.NewReplacer("ß", "ss", "ẞ", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "þ", "th", "ð", "d")
+
+// fold is s without case and accents.
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	s = letters.Replace(strings.ToLower(s))
+	s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	return s
+}
+
+// searchWords are the folded words of a search; a word of accents alone,
+// which folding would erase and so match everyone, is kept as typed.
+func searchWords(q string) []string {
+	words := strings.Fields(q)
+	for i, w := range words {
+		if f := fold(w); f != "" {
+			words[i] = f
+		} else {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return words
+}
