@@ -90,8 +90,14 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, kind strin
 		// shows this page instead of a button that does nothing.
 		w.Header().Set("HX-Refresh", "true")
 	}
-	h.site.Render(w, r, status, i18n.T(ctx, "members.link."+strconv.Itoa(status)+".title"),
-		views.LinkProblemPage(views.LinkProblem{Status: status, Kind: kind}))
+	// A confirmation link used already: the address is confirmed, and
+	// applying again is not what the person wants.
+	used := kind == kindVerify && errors.Is(err, tokens.ErrUsed)
+	title := "members.link." + strconv.Itoa(status) + ".title"
+	if used {
+		title = "members.link.used.title"
+	}
+	h.site.Render(w, r, status, i18n.T(ctx, title), views.LinkProblemPage(views.LinkProblem{Status: status, Kind: kind, Used: used}))
 }
 
 // isLinkProblem reports whether err is one linkProblem explains to the

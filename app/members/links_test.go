@@ -48,8 +48,14 @@ func TestVerificationLinkProblems(t *testing.T) {
 		if resp := app.PostForm(t, app.Client(), link, nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first use = %d", resp.StatusCode)
 		}
-		wantLinkProblem(t, app.PostForm(t, app.Client(), link, nil), http.StatusGone, "/register/")
-		wantLinkProblem(t, app.Get(t, app.Client(), link), http.StatusGone, "/register/")
+		// Used, the link says so and offers the details, not applying again.
+		wantLinkProblem(t, app.PostForm(t, app.Client(), link, nil), http.StatusGone, "/request_edit")
+		again := app.Get(t, app.Client(), link)
+		wantLinkProblem(t, again, http.StatusGone, "/request_edit")
+		mustContain(t, "the used link's page", again.Body, "schon benutzt", "beim Vorstand")
+		if strings.Contains(again.Body, `href="/register/" data-testid="new-link"`) {
+			t.Error("a used confirmation link offers to apply again")
+		}
 		if n := mailsAbout(t, app, "membership_board_application", loadPerson(t, app, email).ID); n != 1 {
 			t.Errorf("the board was mailed %d times, want once", n)
 		}

@@ -33,6 +33,9 @@ const (
 var (
 	ErrNotFound = errors.New("tokens: unknown token")
 	ErrExpired  = errors.New("tokens: expired or used token")
+	// ErrUsed is ErrExpired for a token used up (or replaced by a newer
+	// one), so that a page can say so.
+	ErrUsed = fmt.Errorf("%w: used", ErrExpired)
 )
 
 // Spec describes a token to issue.
@@ -81,7 +84,7 @@ func Queue(b *pgx.Batch, s Spec) (string, error) {
 // Check returns the subject of a valid token without using it up.
 func Check(ctx context.Context, q Querier, purpose, token string) (int64, error) {
 	return lookup(ctx, q, purpose, token, `
-		SELECT subject_id, expires_at > now() AND used_at IS NULL
+		SELECT subject_id, expires_at > now() AND used_at IS NULL, used_at IS NOT NULL
 		FROM tokens WHERE hash = $1 AND purpose = $2`)
 }
 
@@ -123,17 +126,20 @@ func lookup(ctx context.Context, q Querier, purpose, token, sql string) (int64, 
 		return 0, err
 	}
 	var (
-		subject int64
-		valid   bool
+		subject     int64
+		valid, used bool
 	)
-	err = q.QueryRow(ctx, sql, hash(raw), purpose).Scan(&subject, &valid)
+	err = q.QueryRow(ctx, sql, hash(raw), purpose).Scan(&subject, &valid, &used)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, ErrNotFound
 	}
 	if err != nil {
 		return 0, fmt.Errorf("tokens: check: %w", err)
 	}
-	if !valid {
+	switch {
+	case !valid && used:
+		return 0, ErrUsed
+	case !valid:
 		return 0, ErrExpired
 	}
 	return subject, nil

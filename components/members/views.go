@@ -103,6 +103,9 @@ type LinkProblem struct {
 	Status int
 	// Kind is "verify", "edit" or "gdpr": it picks where a new link comes from.
 	Kind string
+	// Used marks a confirmation link used already: the application is
+	// made, a new link to the person's details is what helps.
+	Used bool
 }
 
 // Application is one pending application on the board's list, or the
