@@ -23,30 +23,39 @@ const upcoming = `r.status <> 'canceled'
 	AND (coalesce(e.ends_at, e.starts_at) > now()
 	     OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))`
 
-// upcomingSQL counts a person's ($1) upcoming registrations.
-const upcomingSQL = `SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
+// upcomingSQL names the events of a person's ($1) upcoming registrations;
+// NULL for none.
+const upcomingSQL = `SELECT string_agg(DISTINCT e.name, ', ') FROM registrations r JOIN events e ON e.id = r.event_id
 	WHERE r.person_id = $1 AND ` + upcoming
 
-// erasureBlockers are the reasons (catalog keys) why the person cannot be
-// erased at once but the board must decide: members, people expected at an
-// event, and users of this system.
-func erasureBlockers(ctx context.Context, q querier, p Person) ([]string, error) {
-	var reasons []string
+// blocker is a reason why the person cannot be erased at once: a catalog
+// key and its arguments.
+type blocker struct {
+	key  string
+	args []any
+}
+
+// erasureBlockers are the reasons why the person cannot be erased at once
+// but the board must decide: members, people expected at an event (named,
+// so they know which to cancel), and users of this system.
+func erasureBlockers(ctx context.Context, q querier, p Person) ([]blocker, error) {
+	var reasons []blocker
 	if p.MembershipStatus == StatusConfirmed {
-		reasons = append(reasons, "members.erase.reason.member")
+		reasons = append(reasons, blocker{key: "members.erase.reason.member"})
 	}
-	var upcoming, accounts int
-	if err := q.QueryRow(ctx, upcomingSQL, p.ID).Scan(&upcoming); err != nil {
+	var events *string
+	var accounts int
+	if err := q.QueryRow(ctx, upcomingSQL, p.ID).Scan(&events); err != nil {
 		return nil, fmt.Errorf("members: upcoming events: %w", err)
 	}
-	if upcoming > 0 {
-		reasons = append(reasons, "members.erase.reason.events")
+	if events != nil {
+		reasons = append(reasons, blocker{key: "members.erase.reason.events", args: []any{*events}})
 	}
 	if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE person_id = $1 AND disabled_at IS NULL`, p.ID).Scan(&accounts); err != nil {
 		return nil, fmt.Errorf("members: user accounts: %w", err)
 	}
 	if accounts > 0 {
-		reasons = append(reasons, "members.erase.reason.account")
+		reasons = append(reasons, blocker{key: "members.erase.reason.account"})
 	}
 	return reasons, nil
 }
@@ -86,8 +95,8 @@ func (h *Handler) erasureForm(w http.ResponseWriter, r *http.Request) {
 		Immediate: len(blockers) == 0,
 		Requested: requested,
 	}
-	for _, key := range blockers {
-		e.Reasons = append(e.Reasons, i18n.T(ctx, key))
+	for _, b := range blockers {
+		e.Reasons = append(e.Reasons, i18n.T(ctx, b.key, b.args...))
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.title"), views.ErasureConfirm(e))

@@ -308,7 +308,7 @@ func TestErasureRequestGoesToTheBoard(t *testing.T) {
 		email  string
 		id     int64
 		reason string
-	}{{member, memberID, "Du bist Mitglied"}, {guest, guestID, "anstehenden Veranstaltung"}} {
+	}{{member, memberID, "Du bist Mitglied"}, {guest, guestID, "anstehenden Veranstaltung angemeldet (Kommende Feier)"}} {
 		link := gdprLink(t, app, c.email, 1)
 		confirm := app.Get(t, app.Client(), link+"/delete")
 		mustContain(t, "the confirmation", confirm.Body, `data-testid="erase-request"`, c.reason)
