@@ -64,11 +64,16 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		wh.add("a.row_id = @row", "row", row)
 	}
 	// Every typed word matches somewhere in the entry, in any order
-	// ("admin Paul": who renamed Paul); any word may be a row id.
+	// ("admin Paul": who renamed Paul); any word may be a row id, and the
+	// words the log shows for stored codes find them ("Warteliste" the
+	// status waitinglist).
 	for i, word := range auditWords(lq.Q) {
-		like, q := fmt.Sprintf("like%d", i), fmt.Sprintf("q%d", i)
-		wh.match(fmt.Sprintf("(a.actor ILIKE @%[1]s OR a.field ILIKE @%[1]s OR a.row_id = @%[2]s OR a.old_value ILIKE @%[1]s OR a.new_value ILIKE @%[1]s)", like, q),
-			like, likePattern(word), q, word)
+		like, q, c := fmt.Sprintf("like%d", i), fmt.Sprintf("q%d", i), audit.CodesFor(i18n.LangOf(ctx), word)
+		fields, tables, values, actors := fmt.Sprintf("f%d", i), fmt.Sprintf("t%d", i), fmt.Sprintf("v%d", i), fmt.Sprintf("a%d", i)
+		wh.match(fmt.Sprintf(`(a.actor ILIKE @%[1]s OR a.field ILIKE @%[1]s OR a.row_id = @%[2]s OR a.old_value ILIKE @%[1]s OR a.new_value ILIKE @%[1]s
+			OR a.field = ANY(@%[3]s) OR a.table_name = ANY(@%[4]s) OR a.old_value = ANY(@%[5]s) OR a.new_value = ANY(@%[5]s) OR a.actor = ANY(@%[6]s))`,
+			like, q, fields, tables, values, actors),
+			like, likePattern(word), q, word, fields, nonNil(c.Fields), tables, nonNil(c.Tables), values, nonNil(c.Values), actors, nonNil(c.Actors))
 	}
 	var total int
 	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
@@ -130,6 +135,14 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		}})
 	}
 	h.renderList(w, r, v)
+}
+
+// nonNil is list, or an empty list for PostgreSQL's ANY.
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 // auditWords are the words of a search of the log, at most eight.

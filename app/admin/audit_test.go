@@ -180,3 +180,33 @@ func TestEventFormLogsOnlyChangedFields(t *testing.T) {
 		t.Errorf("logged fields %q, want only registration_open", rows)
 	}
 }
+
+// The search finds entries by the words the log shows for stored codes
+// (fields, tables, states), in the reader's language, besides the codes.
+func TestAuditSearchFindsTheWordsShown(t *testing.T) {
+	app := apptest.Start(t)
+	reader, _ := app.ClientWith(t, "audit_admin")
+	tag := unique("auditsearch")
+	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
+		('system', 'registrations', $1, 'checked_in_at', NULL, '2026-12-06T21:21:35Z'),
+		('participant via link', 'registrations', $1, 'status', 'pending', 'waitinglist')`, tag)
+	for _, tt := range []struct {
+		lang, q string
+		want    int
+	}{
+		{"de", "Eingecheckt", 1},
+		{"de", "warteliste", 1},
+		{"de", "Anmeldungen", 2},
+		{"de", "Person selbst", 1},
+		{"de", "waitinglist", 1},
+		{"en", "checked in", 1},
+		{"en", "waiting list", 1},
+		{"de", "Warteliste Eingecheckt", 0},
+	} {
+		resp := app.Get(t, reader, "/admin/audit?row="+tag+"&q="+url.QueryEscape(tt.q), "Accept-Language", tt.lang)
+		wantStatus(t, resp, http.StatusOK)
+		if got := strings.Count(resp.Body, `data-testid="row"`); got != tt.want {
+			t.Errorf("%s %q found %d entries, want %d", tt.lang, tt.q, got, tt.want)
+		}
+	}
+}

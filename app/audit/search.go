@@ -1,0 +1,99 @@
+package audit
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
+)
+
+// Codes are what the log stores for the words a reader sees: a search for
+// "Eingecheckt" must find the field checked_in_at, "Warteliste" the status
+// waitinglist.
+type Codes struct {
+	Fields, Tables, Values, Actors []string
+}
+
+// word is one catalog text the log shows for a stored code.
+type word struct {
+	text string // lower case
+	kind byte   // 'f'ield, 't'able, 'v'alue, 'a'ctor
+	code string
+}
+
+var (
+	wordsOnce sync.Once
+	wordsOf   map[i18n.Lang][]word
+)
+
+// CodesFor are the codes whose words, in lang, contain the typed word
+// (case ignored).
+func CodesFor(lang i18n.Lang, typed string) Codes {
+	wordsOnce.Do(loadWords)
+	typed = strings.ToLower(typed)
+	var c Codes
+	for _, w := range wordsOf[lang] {
+		if !strings.Contains(w.text, typed) {
+			continue
+		}
+		switch w.kind {
+		case 'f':
+			c.Fields = appendNew(c.Fields, w.code)
+		case 't':
+			c.Tables = appendNew(c.Tables, w.code)
+		case 'v':
+			c.Values = appendNew(c.Values, w.code)
+		case 'a':
+			c.Actors = appendNew(c.Actors, w.code)
+		}
+	}
+	return c
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// loadWords reads the catalog's keys the log's wording uses (TableName,
+// FieldName, ValueName, the actors) back into their codes.
+func loadWords() {
+	wordsOf = map[i18n.Lang][]word{}
+	for _, lang := range []i18n.Lang{i18n.DE, i18n.EN} {
+		var list []word
+		for key, text := range i18n.Keys(lang) {
+			text = strings.ToLower(text)
+			add := func(kind byte, code string) { list = append(list, word{text: text, kind: kind, code: code}) }
+			switch {
+			case strings.HasPrefix(key, "admin.audit.field."):
+				add('f', strings.TrimPrefix(key, "admin.audit.field."))
+			case strings.HasPrefix(key, "admin.audit.table."):
+				add('t', strings.TrimPrefix(key, "admin.audit.table."))
+			case strings.HasPrefix(key, "admin.audit.actor."):
+				add('a', strings.ReplaceAll(strings.TrimPrefix(key, "admin.audit.actor."), "_", " "))
+			case strings.HasPrefix(key, "admin.audit.value."):
+				add('v', strings.ReplaceAll(strings.TrimPrefix(key, "admin.audit.value."), "_", " "))
+			case strings.HasPrefix(key, "admin.audit.status."):
+				add('v', strings.TrimPrefix(key, "admin.audit.status."))
+			case strings.HasPrefix(key, "admin.status."):
+				add('v', strings.TrimPrefix(key, "admin.status."))
+			case strings.HasPrefix(key, events.StatusKeyPrefix):
+				add('v', strings.TrimPrefix(key, events.StatusKeyPrefix))
+			case key == "admin.yes":
+				add('v', "true")
+			case key == "admin.no":
+				add('v', "false")
+			case strings.HasPrefix(key, "admin.") && strings.HasSuffix(key, ".title"):
+				add('t', strings.TrimSuffix(strings.TrimPrefix(key, "admin."), ".title"))
+			case strings.Count(key, ".") == 2 && strings.HasPrefix(key, "admin."):
+				// admin.<table>.<field>, FieldName's first choice.
+				add('f', key[strings.LastIndexByte(key, '.')+1:])
+			}
+		}
+		wordsOf[lang] = list
+	}
+}
