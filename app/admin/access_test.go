@@ -212,5 +212,12 @@ func TestAdminIndexShowsOnlyTheUsersTables(t *testing.T) {
 		resp := app.Get(t, c, "/admin/")
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-testid="no-tables"`)
+		notBody(t, resp, `data-testid="events-hint"`)
+	})
+	t.Run("door staff are pointed to the events", func(t *testing.T) {
+		c, _ := app.ClientWith(t, "event_checkin")
+		resp := app.Get(t, c, "/admin/")
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `data-testid="no-tables"`, `data-testid="events-link"`)
 	})
 }

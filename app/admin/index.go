@@ -106,5 +106,6 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Entries = append(v.Entries, entry)
 	}
+	v.EventsLink = u.Has(events.LevelParticipants) || u.Has(events.LevelCheckin)
 	h.page(w, r, http.StatusOK, v.Title, adminui.Index(v))
 }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/pepalumni/memberdb/app/auth"
@@ -12,7 +13,8 @@ import (
 // list is GET /events/.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
-	v := events.ListView{ShowClosed: auth.CurrentUser(r.Context()) != nil}
+	user := auth.CurrentUser(r.Context())
+	v := events.ListView{ShowClosed: user != nil}
 	closed := r.URL.Query().Get("closed")
 	// A visitor sees only open events, unless a closed one is to be named.
 	evs, err := listEvents(r.Context(), h.pool, !v.ShowClosed && closed == "")
@@ -30,6 +32,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		}
 		if ev.StartsAt != nil {
 			card.CalendarURL = calendarPath(ev)
+		}
+		// Organisers and door staff reach an event's pages from its card.
+		id := strconv.FormatInt(ev.ID, 10)
+		if user.Has(LevelParticipants) {
+			card.ParticipantsURL = "/events/" + id + "/participants/"
+		}
+		if user.Has(LevelCheckin) {
+			card.CheckinURL = "/events/" + id + "/checkin/"
 		}
 		switch {
 		case !ev.IsOpen(now):

@@ -224,3 +224,37 @@ func TestOpenEventsAreWhatIsOpenSays(t *testing.T) {
 		}
 	}
 }
+
+// Organisers and door staff reach an event's participants and door pages
+// from the events list; nobody else sees the links.
+func TestEventListLinksOrganisersToTheirPages(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{name: unique("Orga-Abend")})
+	participants := fmt.Sprintf(`href="/events/%d/participants/"`, ev.id)
+	door := fmt.Sprintf(`href="/events/%d/checkin/"`, ev.id)
+	organiser, _ := app.ClientWith(t, "get_participants", "event_checkin")
+	doorman, _ := app.ClientWith(t, "event_checkin")
+	member, _ := app.ClientWith(t)
+	for _, tt := range []struct {
+		name      string
+		c         *http.Client
+		want, not []string
+	}{
+		{"organiser", organiser, []string{participants, door}, nil},
+		{"door staff", doorman, []string{door}, []string{participants}},
+		{"member", member, nil, []string{participants, door}},
+		{"visitor", app.Client(), nil, []string{participants, door}},
+	} {
+		body := app.Get(t, tt.c, "/events/").Body
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the list lacks %s", tt.name, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(body, n) {
+				t.Errorf("%s: the list shows %s", tt.name, n)
+			}
+		}
+	}
+}

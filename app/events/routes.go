@@ -15,6 +15,11 @@ const (
 	// which registers its routes; the organisers' participant list links
 	// there for users who hold it.
 	LevelRegistrationAdmin auth.Level = "event_registration_admin"
+	// LevelParticipants and LevelCheckin open an event's participants
+	// list and its door page, which the organisers package serves; the
+	// events list links there for users who hold them.
+	LevelParticipants auth.Level = "get_participants"
+	LevelCheckin      auth.Level = "event_checkin"
 )
 
 func init() {

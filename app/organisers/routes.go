@@ -1,14 +1,17 @@
 package organisers
 
-import "github.com/pepalumni/memberdb/app/auth"
+import (
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/events"
+)
 
 // Access levels of the organiser pages.
 const (
-	LevelParticipants auth.Level = "get_participants"
+	LevelParticipants            = events.LevelParticipants
 	LevelWriteMail    auth.Level = "write_email"
 	// LevelCheckin lets door staff check participants in; it shows them
 	// names, emails and the answers the organisers chose, nothing more.
-	LevelCheckin auth.Level = "event_checkin"
+	LevelCheckin = events.LevelCheckin
 )
 
 func init() {

@@ -37,6 +37,9 @@ type IndexView struct {
 	// offers the user their editor.
 	LegalMissing []string
 	LegalLink    bool
+	// EventsLink points organisers and door staff, whose pages hang off
+	// each event, to the events list.
+	EventsLink bool
 }
 
 // Column is one list column header; SortURL is empty when the column does

@@ -10,6 +10,9 @@ type EventCard struct {
 	FreePlaces *int
 	// CalendarURL is the event's .ics file; empty without a start time.
 	CalendarURL string
+	// ParticipantsURL and CheckinURL are the organisers' pages of the
+	// event, for users who may open them.
+	ParticipantsURL, CheckinURL string
 }
 
 // ListView is the events list: open events with free places, open events
