@@ -100,6 +100,11 @@ func TestEventInlineEdit(t *testing.T) {
 		{"shortlink of another event refused", "shortlink", "taken-" + tag, 5, 422, []string{"schon vergeben"}, "coalesce(shortlink, '')", "fest-" + tag},
 		{"max participants", "max_participants", "7", 5, 200, []string{">7<"}, "coalesce(max_participants::text, '')", "7"},
 		{"negative max participants refused", "max_participants", "-1", 6, 422, []string{"Mindestens 0"}, "coalesce(max_participants::text, '')", "7"},
+		// A whole number, only too large: the message says the limit.
+		{"huge max participants refused", "max_participants", "99999999999", 6, 422, []string{"bis 1000000"}, "coalesce(max_participants::text, '')", "7"},
+		{"too large max participants refused", "max_participants", "1000001", 6, 422, []string{"bis 1000000"}, "coalesce(max_participants::text, '')", "7"},
+		{"hugely negative max participants refused", "max_participants", "-99999999999", 6, 422, []string{"Mindestens 0"}, "coalesce(max_participants::text, '')", "7"},
+		{"fraction refused", "max_participants", "2.5", 6, 422, []string{"ganze Zahl"}, "coalesce(max_participants::text, '')", "7"},
 		{"stale version refused", "max_participants", "9", 1, 409, []string{"Aktueller Wert: 7"}, "coalesce(max_participants::text, '')", "7"},
 	}
 	for _, tt := range tests {

@@ -2,7 +2,7 @@ package admin
 
 import (
 	"context"
-
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,8 +110,11 @@ func enumDisplay(prefix string) func(ctx context.Context, stored string) string 
 	}
 }
 
-// intParser accepts a whole number of at least min; empty is NULL unless
-// required.
+// maxInt is the largest number a number field takes (places, positions).
+const maxInt = 1_000_000
+
+// intParser accepts a whole number of at least min and at most maxInt;
+// empty is NULL unless required.
 func intParser(min int, required bool) parseFunc {
 	return func(ctx context.Context, _ querier, raw string) (any, string, error) {
 		s := strings.TrimSpace(raw)
@@ -122,10 +125,19 @@ func intParser(min int, required bool) parseFunc {
 			return nil, "", nil
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil || n > 1_000_000 {
-			return nil, tr(ctx, "admin.error.number"), nil
+		if errors.Is(err, strconv.ErrRange) {
+			// A whole number, only far too large or too small.
+			n, err = maxInt+1, nil
+			if strings.HasPrefix(s, "-") {
+				n = min - 1
+			}
 		}
-		if n < min {
+		switch {
+		case err != nil:
+			return nil, tr(ctx, "admin.error.number"), nil
+		case n > maxInt:
+			return nil, tr(ctx, "admin.error.number_max", maxInt), nil
+		case n < min:
 			return nil, tr(ctx, "admin.error.min", min), nil
 		}
 		return n, "", nil

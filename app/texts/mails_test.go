@@ -221,3 +221,19 @@ func TestEditorRefusesWhatNoPersonTypes(t *testing.T) {
 		})
 	}
 }
+
+// The list's language buttons name, for screen readers, the language in
+// the reader's own: "auf Englisch", not "auf English".
+func TestTextsListNamesLanguagesInTheReadersLanguage(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "texts_admin")
+	de := app.Get(t, c, "/admin/texts", "Accept-Language", "de")
+	wantStatus(t, "the German list", de, http.StatusOK)
+	if !strings.Contains(de.Body, "auf Englisch bearbeiten") || strings.Contains(de.Body, "auf English") {
+		t.Error("the German list does not name English in German")
+	}
+	en := app.Get(t, c, "/admin/texts", "Accept-Language", "en")
+	if !strings.Contains(en.Body, " in German") || strings.Contains(en.Body, " in Deutsch") {
+		t.Error("the English list does not name German in English")
+	}
+}
