@@ -30,7 +30,8 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if os.Getenv("DEV") == "" {
 		os.Setenv("DEV", "true")
 	}
-	if os.Getenv("DATABASE_URL") == "" {
+	private := os.Getenv("DATABASE_URL") == ""
+	if private {
 		logFile, err := openLog(filepath.Join(filepath.Dir(devDataDir), "postgres.log"))
 		if err != nil {
 			return err
@@ -60,8 +61,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		if _, err := server.SeedIfEmpty(ctx, pool, e.stdout); err != nil {
 			return err
 		}
-		if err := auth.GrantDemoAdmin(ctx, pool); err != nil {
-			return err
+		// Only the private database is ours to grant levels in.
+		if private {
+			if err := auth.GrantDemoAdmin(ctx, pool); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintf(e.stdout, "\nmemberdb is running at %s\n", cfg.BaseURL)
 		for _, line := range server.DemoLogins() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,14 +67,24 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	// Every typed word matches somewhere in the entry, in any order
 	// ("admin Paul": who renamed Paul); any word may be a row id, and the
 	// words the log shows for stored codes find them ("Warteliste" the
-	// status waitinglist).
+	// status waitinglist, a relation's name its id).
+	names, err := audit.LoadNames(ctx, h.pool)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for i, word := range auditWords(lq.Q) {
-		like, q, c := fmt.Sprintf("like%d", i), fmt.Sprintf("q%d", i), audit.CodesFor(i18n.LangOf(ctx), word)
-		fields, tables, values, actors := fmt.Sprintf("f%d", i), fmt.Sprintf("t%d", i), fmt.Sprintf("v%d", i), fmt.Sprintf("a%d", i)
-		wh.match(fmt.Sprintf(`(a.actor ILIKE @%[1]s OR a.field ILIKE @%[1]s OR a.row_id = @%[2]s OR a.old_value ILIKE @%[1]s OR a.new_value ILIKE @%[1]s
-			OR a.field = ANY(@%[3]s) OR a.table_name = ANY(@%[4]s) OR a.old_value = ANY(@%[5]s) OR a.new_value = ANY(@%[5]s) OR a.actor = ANY(@%[6]s))`,
-			like, q, fields, tables, values, actors),
-			like, likePattern(word), q, word, fields, nonNil(c.Fields), tables, nonNil(c.Tables), values, nonNil(c.Values), actors, nonNil(c.Actors))
+		c := audit.CodesFor(i18n.LangOf(ctx), word)
+		c.Values = append(c.Values, names.Matching(word)...)
+		n := strconv.Itoa(i)
+		wh.match(`(a.actor ILIKE @like`+n+` OR a.field ILIKE @like`+n+` OR a.row_id = @q`+n+`
+			OR a.old_value ILIKE @like`+n+` OR a.new_value ILIKE @like`+n+`
+			OR a.field = ANY(@f`+n+`) OR a.table_name = ANY(@t`+n+`) OR a.actor = ANY(@a`+n+`)
+			OR a.old_value = ANY(@v`+n+`) OR a.new_value = ANY(@v`+n+`)
+			OR coalesce(a.field, '') = '' AND (@created`+n+` AND a.old_value IS NULL AND a.new_value IS NOT NULL
+				OR @deleted`+n+` AND a.new_value IS NULL OR @anonymised`+n+` AND a.new_value = 'anonymised'))`,
+			"like"+n, likePattern(word), "q"+n, word, "f"+n, c.Fields, "t"+n, c.Tables, "a"+n, c.Actors, "v"+n, c.Values,
+			"created"+n, c.Created, "deleted"+n, c.Deleted, "anonymised"+n, c.Anonymised)
 	}
 	var total int
 	if err := h.pool.QueryRow(ctx, "SELECT count(*) FROM audit_log a "+wh.sql(), wh.queryArgs()...).Scan(&total); err != nil {
@@ -113,11 +124,6 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 				Options: []adminui.Option{allOption(ctx), {Value: val, Label: val}}})
 		}
 	}
-	names, err := audit.LoadNames(ctx, h.pool)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	for _, e := range entries {
 		rowCell := adminui.Cell{Text: e.RowID}
 		if slices.Contains(auditTables, e.Table) {
@@ -135,14 +141,6 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		}})
 	}
 	h.renderList(w, r, v)
-}
-
-// nonNil is list, or an empty list for PostgreSQL's ANY.
-func nonNil(list []string) []string {
-	if list == nil {
-		return []string{}
-	}
-	return list
 }
 
 // auditWords are the words of a search of the log, at most eight.

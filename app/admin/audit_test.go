@@ -187,16 +187,26 @@ func TestAuditSearchFindsTheWordsShown(t *testing.T) {
 	app := apptest.Start(t)
 	reader, _ := app.ClientWith(t, "audit_admin")
 	tag := unique("auditsearch")
+	rel := scalar[int64](t, app, `INSERT INTO tu_status (name, name_en, position) VALUES ($1, $2, 1003) RETURNING id`,
+		"Gasthörende "+tag, "Guest auditor "+tag)
 	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
 		('system', 'registrations', $1, 'checked_in_at', NULL, '2026-12-06T21:21:35Z'),
-		('participant via link', 'registrations', $1, 'status', 'pending', 'waitinglist')`, tag)
+		('participant via link', 'registrations', $1, 'status', 'pending', 'waitinglist'),
+		('vorstand', 'persons', $1, '', NULL, 'Sommerfest'),
+		('vorstand', 'persons', $1, 'language', 'de', 'en'),
+		('vorstand', 'persons', $1, 'tu_status', NULL, $2::bigint::text)`, tag, rel)
 	for _, tt := range []struct {
 		lang, q string
 		want    int
 	}{
+		{"de", "angelegt", 1},
+		{"de", "Englisch", 1},
+		{"en", "Guest auditor", 1},
+		{"de", "Gasthörende", 1},
 		{"de", "Eingecheckt", 1},
 		{"de", "warteliste", 1},
 		{"de", "Anmeldungen", 2},
+		{"de", "Personen", 3},
 		{"de", "Person selbst", 1},
 		{"de", "waitinglist", 1},
 		{"en", "checked in", 1},

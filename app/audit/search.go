@@ -14,12 +14,15 @@ import (
 // waitinglist.
 type Codes struct {
 	Fields, Tables, Values, Actors []string
+	// Created, Deleted, Anonymised: the word is how the log names an
+	// entry about a whole row (RowEvent).
+	Created, Deleted, Anonymised bool
 }
 
 // word is one catalog text the log shows for a stored code.
 type word struct {
 	text string // lower case
-	kind byte   // 'f'ield, 't'able, 'v'alue, 'a'ctor
+	kind byte   // 'f'ield, 't'able, 'v'alue, 'a'ctor, 'r'ow event
 	code string
 }
 
@@ -47,6 +50,10 @@ func CodesFor(lang i18n.Lang, typed string) Codes {
 			c.Values = appendNew(c.Values, w.code)
 		case 'a':
 			c.Actors = appendNew(c.Actors, w.code)
+		case 'r':
+			c.Created = c.Created || w.code == "created"
+			c.Deleted = c.Deleted || w.code == "deleted"
+			c.Anonymised = c.Anonymised || w.code == "anonymised"
 		}
 	}
 	return c
@@ -69,6 +76,10 @@ func loadWords() {
 			text = strings.ToLower(text)
 			add := func(kind byte, code string) { list = append(list, word{text: text, kind: kind, code: code}) }
 			switch {
+			case key == "admin.audit.created" || key == "admin.audit.deleted" || key == "admin.audit.anonymised":
+				add('r', strings.TrimPrefix(key, "admin.audit."))
+			case strings.HasPrefix(key, "admin.language."):
+				add('v', strings.TrimPrefix(key, "admin.language."))
 			case strings.HasPrefix(key, "admin.audit.field."):
 				add('f', strings.TrimPrefix(key, "admin.audit.field."))
 			case strings.HasPrefix(key, "admin.audit.table."):
@@ -96,4 +107,19 @@ func loadWords() {
 		}
 		wordsOf[lang] = list
 	}
+}
+
+// Matching are the keys of the relations and types whose names contain
+// the typed word (case ignored): a person's fields store those keys.
+func (n Names) Matching(typed string) []string {
+	typed = strings.ToLower(typed)
+	var keys []string
+	for _, m := range []map[string]string{n.relations, n.types} {
+		for key, name := range m {
+			if strings.Contains(strings.ToLower(name), typed) {
+				keys = append(keys, key)
+			}
+		}
+	}
+	return keys
 }

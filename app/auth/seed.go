@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -44,13 +45,26 @@ func SeedAdmin(ctx context.Context, tx pgx.Tx, out io.Writer) error {
 }
 
 // GrantDemoAdmin gives the demo admin's role the access levels declared
-// since it was seeded, so that `make run` on a database from an earlier
-// version still logs in with every level, as it says. A database without
-// the demo admin is left alone.
+// since it was seeded, so that `make run` on its private database from an
+// earlier version still logs in with every level, as it says. Only while
+// the demo admin still has the demo password: a database where someone
+// set a real one is no demo, and its levels are the board's.
 func GrantDemoAdmin(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }) error {
-	_, err := q.Exec(ctx, `
+	var hash string
+	err := q.QueryRow(ctx, `SELECT password_hash FROM users WHERE username = $1`, DemoAdminUsername).Scan(&hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("grant demo admin: %w", err)
+	}
+	if ok, _, _ := VerifyPassword(hash, DemoAdminPassword); !ok {
+		return nil
+	}
+	_, err = q.Exec(ctx, `
 		INSERT INTO role_access_levels (role, access_level)
 		SELECT ur.role, al.name FROM users u JOIN user_roles ur ON ur.user_id = u.id AND ur.role = $2, access_levels al
 		WHERE u.username = $1 AND al.in_use

@@ -53,9 +53,33 @@ func TestSeedAdmin(t *testing.T) {
 	if err := auth.GrantDemoAdmin(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	var granted bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM role_access_levels WHERE role = $1 AND access_level = 'texts_admin')`,
-		auth.DemoAdminRole).Scan(&granted); err != nil || !granted {
-		t.Errorf("the demo admin did not get texts_admin back (%v)", err)
+	granted := func() bool {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM role_access_levels WHERE role = $1 AND access_level = 'texts_admin')`,
+			auth.DemoAdminRole).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !granted() {
+		t.Error("the demo admin did not get texts_admin back")
+	}
+
+	// With a real password it is no demo admin: its levels stay as set.
+	if _, err := tx.Exec(ctx, `DELETE FROM role_access_levels WHERE role = $1 AND access_level = 'texts_admin'`, auth.DemoAdminRole); err != nil {
+		t.Fatal(err)
+	}
+	real, err := auth.HashPassword("ein echtes Passwort")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE username = $1`, auth.DemoAdminUsername, real); err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.GrantDemoAdmin(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if granted() {
+		t.Error("an admin with a real password got a level granted")
 	}
 }

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -253,10 +254,21 @@ func eachAnswer(fm *schema.Form, answers map[string]any, fn func(f *schema.Field
 	walk(fm.Fields, "")
 }
 
-// answerText is an answer in words: yes or no for a tick.
+// answerText is an answer in words: yes or no for a tick; a list (an
+// answer the old system stored) as its items.
 func answerText(v any, lang i18n.Lang) string {
-	if b, ok := v.(bool); ok {
-		return i18n.In(lang, "events.mail."+strconv.FormatBool(b))
+	switch v := v.(type) {
+	case bool:
+		return i18n.In(lang, "events.mail."+strconv.FormatBool(v))
+	case []any:
+		items := make([]string, len(v))
+		for i, item := range v {
+			items[i] = answerText(item, lang)
+		}
+		return strings.Join(items, ", ")
+	case map[string]any:
+		b, _ := json.Marshal(v)
+		return string(b)
 	}
 	return schema.FormatAnswer(v)
 }

@@ -82,8 +82,20 @@ func answerList(form, data []byte, lang i18n.Lang) []views.Answer {
 	var out []views.Answer
 	eachAnswer(fm, answers, func(f *schema.Field, label string, v any) {
 		out = append(out, views.Answer{Label: label, Value: answerText(v, lang)})
-		forget(answers, strings.Split(f.Path, "."))
 	})
+	// What the form asks for is shown (or was not answered); the rest
+	// follows under its keys.
+	var asked func(fields []*schema.Field)
+	asked = func(fields []*schema.Field) {
+		for _, f := range fields {
+			if f.Type == "object" {
+				asked(f.Children)
+			} else {
+				forget(answers, strings.Split(f.Path, "."))
+			}
+		}
+	}
+	asked(fm.Fields)
 	if rest, err := json.Marshal(answers); err == nil {
 		out = append(out, views.FlattenAnswers(rest)...)
 	}

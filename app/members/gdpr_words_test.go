@@ -21,11 +21,14 @@ func TestGDPRPageWordsAnswersAndChanges(t *testing.T) {
 			"languages": {"type": "object", "label": "Sprachen", "properties": {
 				"python": {"type": "boolean", "label": "Python"},
 				"fortran": {"type": "boolean", "label": "Fortran"}}},
-			"guests": {"type": "integer", "label": "Gäste<br><small>mit dir</small>"}}}`); err != nil {
+			"guests": {"type": "integer", "label": "Gäste<br><small>mit dir</small>"},
+			"diet": {"type": "string", "label": "Essen"},
+			"shirt": {"type": "string", "label": "T-Shirt"}}}`); err != nil {
 		t.Fatal(err)
 	}
 	reg := insertRegistration(t, app, ev, id, "waitinglist",
-		`{"languages": {"python": true, "fortran": false}, "guests": 2, "old_question": "aus dem alten System"}`)
+		`{"languages": {"python": true, "fortran": false}, "guests": 2, "old_question": "aus dem alten System",
+			"diet": ["vegan", "ohne Nüsse"], "shirt": null}`)
 	if _, err := app.Pool.Exec(context.Background(), `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value) VALUES
 		('system', 'persons', $1::bigint::text, '', NULL, 'created by event registration'),
 		('system', 'registrations', $2::bigint::text, 'status', 'pending', 'waitinglist')`, id, reg); err != nil {
@@ -37,7 +40,9 @@ func TestGDPRPageWordsAnswersAndChanges(t *testing.T) {
 	mustContain(t, "the German data page", page.Body,
 		"Sprachen – Python", "Sprachen – Fortran", ">ja<", ">nein<", "Gäste", "old_question", "aus dem alten System",
 		"durch Anmeldung zu einer Veranstaltung angelegt", "unbestätigt → Warteliste")
-	for _, raw := range []string{"languages › python", ">true<", "registrations · status", "pending", "created by event registration"} {
+	mustContain(t, "the German data page", page.Body, "vegan, ohne Nüsse")
+	for _, raw := range []string{"languages › python", ">true<", "registrations · status", "pending", "created by event registration",
+		"&lt;small&gt;", "mit dir", ">shirt<"} {
 		if strings.Contains(page.Body, raw) {
 			t.Errorf("the German data page shows %q", raw)
 		}

@@ -35,7 +35,8 @@ func fold(s string) string {
 // searchWords are the folded words of a search; a word of accents alone,
 // which folding would erase and so match everyone, is kept as typed.
 func searchWords(q string) []string {
-	words := strings.Fields(q)
+	// NUL separates a row's fields in matches: no word may hold it.
+	words := strings.Fields(strings.ReplaceAll(q, "\x00", " "))
 	for i, w := range words {
 		if f := fold(w); f != "" {
 			words[i] = f

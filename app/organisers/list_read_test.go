@@ -2,6 +2,7 @@ package organisers
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/events"
@@ -38,7 +39,7 @@ func TestRowsReadAsEncodingJSONReadsThem(t *testing.T) {
 		got := buildList(cols, []events.Registration{reg})[0]
 		want := participant{Number: 1, Reg: reg, Name: reg.Name, Answers: make([]answer, len(cols))}
 		decoded := decodeAnswers(reg.Data)
-		if name, ok := decoded["name"].(string); ok && name != "  " {
+		if name, ok := decoded["name"].(string); ok && strings.TrimSpace(name) != "" {
 			want.Name = name
 		}
 		for j, c := range cols {
