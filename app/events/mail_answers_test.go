@@ -13,7 +13,8 @@ import (
 // The answers in a mail are headed by the first line of each label, after
 // the label of the group a field sits in. The whole label once ran into the
 // answer ("Handynummer Nur für Notfälle …: 0231 …") and nested fields lost
-// their group ("c: nein").
+// their group ("c: nein"). A group of boxes is one line naming those
+// ticked; a box of its own says yes or no.
 func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 	app := apptest.Start(t)
 	ev := createEvent(t, app, testEvent{schema: `{"type": "object", "properties": {
@@ -21,7 +22,8 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 		"languages": {"type": "object", "label": "Programmiersprachen", "properties": {
 			"c": {"type": "boolean"},
 			"python": {"type": "boolean", "label": "Python <i>3</i>"}
-		}}
+		}},
+		"cake": {"type": "boolean", "label": "Ich bringe Kuchen mit"}
 	}}`})
 	email := unique("labels") + "@example.org"
 	resp := registerVia(t, app, app.Client(), ev.regPath(), "Label Reader", email, url.Values{
@@ -31,8 +33,20 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	m := app.SMTP.WaitTo(t, email, 1, 10*time.Second)[0]
-	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen – c: nein\n", "- Programmiersprachen – Python 3: ja\n")
+	// A group of boxes is one line naming the ticked ones.
+	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n")
 	if strings.Contains(m.Text, "Notfälle") {
 		t.Errorf("the label's hint is in the mail:\n%s", m.Text)
 	}
+	if strings.Contains(m.Text, "c: nein") || strings.Contains(m.Text, "Python 3: ja") {
+		t.Errorf("the group's boxes have a line each:\n%s", m.Text)
+	}
+
+	// None ticked: the group says so once.
+	other := unique("noticks") + "@example.org"
+	if resp := registerVia(t, app, app.Client(), ev.regPath(), "No Ticks", other, url.Values{"phone": {"0231"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("register = %d", resp.StatusCode)
+	}
+	none := app.SMTP.WaitTo(t, other, 1, 10*time.Second)[0]
+	mustContain(t, none.Text, "- Programmiersprachen: keine\n")
 }

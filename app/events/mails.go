@@ -209,8 +209,10 @@ func (s *Service) mailNotify(ctx context.Context, tx pgx.Tx, reg *Registration, 
 
 // answerLines lists the answers for a mail: the first line of each label
 // as plain text, after the labels of the groups it is nested in, booleans
-// in words. A schema that no longer parses shows no answers; answers that
-// cannot be read are an error.
+// in words. The ticks of a group of boxes ("Programmiersprachen") make
+// one line naming those ticked, not a "no" for each box left empty. A
+// schema that no longer parses shows no answers; answers that cannot be
+// read are an error.
 func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, error) {
 	fm, err := schema.ParseCached(ev.RegistrationSchema)
 	if err != nil {
@@ -221,13 +223,48 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 		return nil, err
 	}
 	var out []answerLine
-	eachAnswer(fm, answers, func(_ *schema.Field, label string, v any) {
-		value := oneLine(answerText(v, lang))
-		if _, ok := v.(string); ok {
-			value = quote(value)
+	var walk func(fields []*schema.Field, group string)
+	walk = func(fields []*schema.Field, group string) {
+		ticks := -1 // the group's line of ticks, once a box is answered
+		var ticked []string
+		for _, f := range fields {
+			label := f.ShortLabel()
+			full := label
+			if group != "" {
+				full = group + " – " + label
+			}
+			if f.Type == "object" {
+				walk(f.Children, full)
+				continue
+			}
+			v := schema.Lookup(answers, f.Path)
+			if v == nil {
+				continue
+			}
+			if tick, ok := v.(bool); ok && group != "" {
+				if ticks < 0 {
+					ticks = len(out)
+					out = append(out, answerLine{Label: oneLine(group)})
+				}
+				if tick {
+					ticked = append(ticked, oneLine(label))
+				}
+				continue
+			}
+			value := oneLine(answerText(v, lang))
+			if _, ok := v.(string); ok {
+				value = quote(value)
+			}
+			out = append(out, answerLine{Label: oneLine(full), Value: value})
 		}
-		out = append(out, answerLine{Label: oneLine(label), Value: value})
-	})
+		if ticks >= 0 {
+			out[ticks].Value = strings.Join(ticked, ", ")
+			if len(ticked) == 0 {
+				out[ticks].Value = i18n.In(lang, "events.mail.none")
+			}
+		}
+	}
+	walk(fm.Fields, "")
 	return out, nil
 }
 
