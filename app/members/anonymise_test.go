@@ -46,7 +46,7 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 	}
 
 	link := gdprLink(t, app, email, 1)
-	if resp := app.PostForm(t, app.Client(), link+"/delete", nil); resp.StatusCode != http.StatusOK {
+	if resp := app.PostForm(t, app.Client(), link+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("asking for erasure = %d", resp.StatusCode)
 	}
 	var reqID int64

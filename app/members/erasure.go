@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/tokens"
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
 )
@@ -135,12 +136,24 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	// The outcome is a page of its own, so that Back or a reload asks the
+	// browser for that page, not to send the deletion again.
 	if erased {
-		h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.done.title"), views.Erased())
+		web.Redirect(w, r, "/view_data/deleted")
 		return
 	}
-	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.erase.requested.title"), views.ErasureRequested())
+	web.Redirect(w, r, "/view_data/requested")
+}
+
+// erased is GET /view_data/deleted, where an erasure ends.
+func (h *Handler) erased(w http.ResponseWriter, r *http.Request) {
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "members.erase.done.title"), views.Erased())
+}
+
+// erasureRequested is GET /view_data/requested, where a request for the
+// board ends.
+func (h *Handler) erasureRequested(w http.ResponseWriter, r *http.Request) {
+	h.site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "members.erase.requested.title"), views.ErasureRequested())
 }
 
 // requestErasure files the person's request for the board, once.

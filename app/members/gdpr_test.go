@@ -227,9 +227,13 @@ func TestNonMemberErasesTheirDataAtOnce(t *testing.T) {
 	if p := loadPerson(t, app, email); p.Name != name {
 		t.Fatalf("opening the confirmation erased the data")
 	}
+	// The outcome is a page of its own: Back and reload do not post again.
 	done := app.PostForm(t, app.Client(), link+"/delete", nil)
-	if done.StatusCode != http.StatusOK || !strings.Contains(done.Body, `data-testid="erased"`) {
-		t.Fatalf("erase = %d", done.StatusCode)
+	if done.StatusCode != http.StatusSeeOther || done.Header.Get("Location") != "/view_data/deleted" {
+		t.Fatalf("erase = %d to %q", done.StatusCode, done.Header.Get("Location"))
+	}
+	if page := app.Get(t, app.Client(), "/view_data/deleted"); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `data-testid="erased"`) {
+		t.Fatalf("the outcome page = %d", page.StatusCode)
 	}
 
 	for _, needle := range []string{name, email, "Lottes geheime Allergie", "1991-01-01"} {
@@ -314,8 +318,11 @@ func TestErasureRequestGoesToTheBoard(t *testing.T) {
 		mustContain(t, "the confirmation", confirm.Body, `data-testid="erase-request"`, c.reason)
 		for range 2 { // asking twice files one request
 			resp := app.PostForm(t, app.Client(), link+"/delete", nil)
-			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, `data-testid="erasure-requested"`) {
-				t.Fatalf("request = %d", resp.StatusCode)
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/view_data/requested" {
+				t.Fatalf("request = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			if page := app.Get(t, app.Client(), "/view_data/requested"); !strings.Contains(page.Body, `data-testid="erasure-requested"`) {
+				t.Fatalf("the outcome page does not say the board has the request")
 			}
 		}
 		if again := app.Get(t, app.Client(), link+"/delete"); !strings.Contains(again.Body, `data-testid="erase-requested"`) {

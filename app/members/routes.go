@@ -38,7 +38,10 @@ func (h *Handler) Routes(rt *auth.Router) {
 	public.Get("/request_gdpr_data", h.requestForm(kindGDPR))
 	public.Post("/request_gdpr_data", h.request(kindGDPR))
 
-	// GDPR access and erasure.
+	// GDPR access and erasure; the two outcomes of an erasure are pages of
+	// their own (no token is 7 or 9 characters long).
+	public.Get("/view_data/deleted", h.erased)
+	public.Get("/view_data/requested", h.erasureRequested)
 	public.Get("/view_data/{token}", h.viewData)
 	public.Get("/view_data/{token}/delete", h.erasureForm)
 	public.Post("/view_data/{token}/delete", h.erase)
