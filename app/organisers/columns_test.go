@@ -111,14 +111,14 @@ func TestTotals(t *testing.T) {
 }
 
 func TestLegacyParticipantsKeepsNumbersAsWritten(t *testing.T) {
-	out := legacyEntryOf(&events.Registration{ID: 1, Email: "a@example.org", Status: "pending",
+	out := legacyEntryOf(&events.Registration{ID: 1, Email: "a@example.org", Name: "Lise", Status: "pending",
 		Data: []byte(`{"contribution": 0.0, "big": 12345678901234567890, "email": "typed@example.org"}`)})
 	b, err := json.Marshal(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `{"id":1,"event_id":0,"person_id":0,"status_name":"pending",` +
-		`"data":{"big":12345678901234567890,"contribution":0.0,"email":"typed@example.org"},"timestamp":null,"checked_in_at":null}`
+		`"data":{"big":12345678901234567890,"contribution":0.0,"email":"typed@example.org","name":"Lise"},"timestamp":null,"checked_in_at":null}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}

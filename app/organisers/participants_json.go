@@ -73,12 +73,16 @@ func (h *Handler) participantsJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 // legacyEntryOf is reg as the old system's JSON showed it. Answers go out
-// as stored (numbers as written); an email typed into the form wins over
-// the person's, as before.
+// as stored (numbers as written); a name or email typed into the form wins
+// over the person's, as before, and a form without one gets the person's,
+// so that every entry says who it is.
 func legacyEntryOf(reg *events.Registration) legacyEntry {
 	data := decodeAnswers(reg.Data)
 	if _, ok := data["email"]; !ok {
 		data["email"] = reg.Email
+	}
+	if _, ok := data["name"]; !ok {
+		data["name"] = reg.Name
 	}
 	e := legacyEntry{ID: reg.ID, EventID: reg.EventID, PersonID: reg.PersonID, StatusName: reg.Status, Data: data}
 	if reg.ConfirmedAt != nil {

@@ -44,5 +44,9 @@ func TestParticipantsJSONOfALongList(t *testing.T) {
 		if p.Data["guests"] != float64(i%5) {
 			t.Fatalf("entry %d has guests %v, want %d: not in confirmation order", i, p.Data["guests"], i%5)
 		}
+		// The form asks for no name: the person's says who it is.
+		if want := fmt.Sprintf("Person %03d", i); p.Data["name"] != want {
+			t.Fatalf("entry %d is named %v, want %s", i, p.Data["name"], want)
+		}
 	}
 }
