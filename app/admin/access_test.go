@@ -218,6 +218,8 @@ func TestAdminIndexShowsOnlyTheUsersTables(t *testing.T) {
 		c, _ := app.ClientWith(t, "event_checkin")
 		resp := app.Get(t, c, "/admin/")
 		wantStatus(t, resp, http.StatusOK)
-		wantBody(t, resp, `data-testid="no-tables"`, `data-testid="events-link"`)
+		wantBody(t, resp, `data-testid="no-tables"`, `data-testid="events-link"`, "Den Einlass")
+		// Nothing they could act on: no participants, no legal pages.
+		notBody(t, resp, "Teilnehmendenliste", `data-testid="legal-warning"`)
 	})
 }

@@ -75,15 +75,18 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	for i, word := range auditWords(lq.Q) {
 		c := audit.CodesFor(i18n.LangOf(ctx), word)
-		c.Values = append(c.Values, names.Matching(word)...)
+		c.FieldValues = append(c.FieldValues, names.Matching(word)...)
 		n := strconv.Itoa(i)
 		wh.match(`(a.actor ILIKE @like`+n+` OR a.field ILIKE @like`+n+` OR a.row_id = @q`+n+`
 			OR a.old_value ILIKE @like`+n+` OR a.new_value ILIKE @like`+n+`
-			OR a.field = ANY(@f`+n+`) OR a.table_name = ANY(@t`+n+`) OR a.actor = ANY(@a`+n+`)
+			OR a.field = ANY(@f`+n+`) OR a.table_name || '.' || a.field = ANY(@tf`+n+`)
+			OR a.table_name = ANY(@t`+n+`) OR a.actor = ANY(@a`+n+`)
 			OR a.old_value = ANY(@v`+n+`) OR a.new_value = ANY(@v`+n+`)
+			OR a.field || '=' || a.old_value = ANY(@fv`+n+`) OR a.field || '=' || a.new_value = ANY(@fv`+n+`)
 			OR coalesce(a.field, '') = '' AND (@created`+n+` AND a.old_value IS NULL AND a.new_value IS NOT NULL
 				OR @deleted`+n+` AND a.new_value IS NULL OR @anonymised`+n+` AND a.new_value = 'anonymised'))`,
-			"like"+n, likePattern(word), "q"+n, word, "f"+n, c.Fields, "t"+n, c.Tables, "a"+n, c.Actors, "v"+n, c.Values,
+			"like"+n, likePattern(word), "q"+n, word, "f"+n, c.Fields, "tf"+n, c.TableFields, "t"+n, c.Tables,
+			"a"+n, c.Actors, "v"+n, c.Values, "fv"+n, c.FieldValues,
 			"created"+n, c.Created, "deleted"+n, c.Deleted, "anonymised"+n, c.Anonymised)
 	}
 	var total int

@@ -194,19 +194,26 @@ func TestAuditSearchFindsTheWordsShown(t *testing.T) {
 		('participant via link', 'registrations', $1, 'status', 'pending', 'waitinglist'),
 		('vorstand', 'persons', $1, '', NULL, 'Sommerfest'),
 		('vorstand', 'persons', $1, 'language', 'de', 'en'),
-		('vorstand', 'persons', $1, 'tu_status', NULL, $2::bigint::text)`, tag, rel)
+		('vorstand', 'persons', $1, 'tu_status', NULL, $2::bigint::text),
+		('vorstand', 'events', $1, 'max_participants', NULL, $2::bigint::text),
+		('vorstand', 'events', $1, 'name', NULL, 'Sommerfest')`, tag, rel)
 	for _, tt := range []struct {
 		lang, q string
 		want    int
 	}{
 		{"de", "angelegt", 1},
 		{"de", "Englisch", 1},
+		// Words only where they are shown: a relation's name not for the
+		// same number in another field, "Deutsch" not for a field some
+		// other table calls "Bezeichnung (Deutsch)".
+		{"de", "Deutsch", 1},
 		{"en", "Guest auditor", 1},
 		{"de", "Gasthörende", 1},
 		{"de", "Eingecheckt", 1},
 		{"de", "warteliste", 1},
 		{"de", "Anmeldungen", 2},
 		{"de", "Personen", 3},
+		{"de", "Veranstaltungen", 2},
 		{"de", "Person selbst", 1},
 		{"de", "waitinglist", 1},
 		{"en", "checked in", 1},

@@ -106,6 +106,18 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Entries = append(v.Entries, entry)
 	}
-	v.EventsLink = u.Has(events.LevelParticipants) || u.Has(events.LevelCheckin)
+	// The legal pages' warning is for those who run the association's
+	// pages; door staff without a table could do nothing about it.
+	if len(v.Entries) == 0 && !v.LegalLink {
+		v.LegalMissing = nil
+	}
+	switch participants, door := u.Has(events.LevelParticipants), u.Has(events.LevelCheckin); {
+	case participants && door:
+		v.EventPages = tr(ctx, "admin.index.events.both")
+	case participants:
+		v.EventPages = tr(ctx, "admin.index.events.participants")
+	case door:
+		v.EventPages = tr(ctx, "admin.index.events.checkin")
+	}
 	h.page(w, r, http.StatusOK, v.Title, adminui.Index(v))
 }

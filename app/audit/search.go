@@ -13,7 +13,13 @@ import (
 // "Eingecheckt" must find the field checked_in_at, "Warteliste" the status
 // waitinglist.
 type Codes struct {
-	Fields, Tables, Values, Actors []string
+	// Fields are named alike in every table; TableFields ("table.field")
+	// only in theirs, as FieldName words them.
+	Fields, TableFields, Tables, Actors []string
+	// Values mean the same in any field (the code's phrases, yes and no,
+	// states); FieldValues ("field=value") only in theirs: a language
+	// code, a relation's id, a type's key.
+	Values, FieldValues []string
 	// Created, Deleted, Anonymised: the word is how the log names an
 	// entry about a whole row (RowEvent).
 	Created, Deleted, Anonymised bool
@@ -22,7 +28,7 @@ type Codes struct {
 // word is one catalog text the log shows for a stored code.
 type word struct {
 	text string // lower case
-	kind byte   // 'f'ield, 't'able, 'v'alue, 'a'ctor, 'r'ow event
+	kind byte   // 'f'ield, 'F' table.field, 't'able, 'v'alue, 'V' field=value, 'a'ctor, 'r'ow event
 	code string
 }
 
@@ -44,6 +50,10 @@ func CodesFor(lang i18n.Lang, typed string) Codes {
 		switch w.kind {
 		case 'f':
 			c.Fields = appendNew(c.Fields, w.code)
+		case 'F':
+			c.TableFields = appendNew(c.TableFields, w.code)
+		case 'V':
+			c.FieldValues = appendNew(c.FieldValues, w.code)
 		case 't':
 			c.Tables = appendNew(c.Tables, w.code)
 		case 'v':
@@ -79,7 +89,7 @@ func loadWords() {
 			case key == "admin.audit.created" || key == "admin.audit.deleted" || key == "admin.audit.anonymised":
 				add('r', strings.TrimPrefix(key, "admin.audit."))
 			case strings.HasPrefix(key, "admin.language."):
-				add('v', strings.TrimPrefix(key, "admin.language."))
+				add('V', "language="+strings.TrimPrefix(key, "admin.language."))
 			case strings.HasPrefix(key, "admin.audit.field."):
 				add('f', strings.TrimPrefix(key, "admin.audit.field."))
 			case strings.HasPrefix(key, "admin.audit.table."):
@@ -102,24 +112,27 @@ func loadWords() {
 				add('t', strings.TrimSuffix(strings.TrimPrefix(key, "admin."), ".title"))
 			case strings.Count(key, ".") == 2 && strings.HasPrefix(key, "admin."):
 				// admin.<table>.<field>, FieldName's first choice.
-				add('f', key[strings.LastIndexByte(key, '.')+1:])
+				add('F', strings.TrimPrefix(key, "admin."))
 			}
 		}
 		wordsOf[lang] = list
 	}
 }
 
-// Matching are the keys of the relations and types whose names contain
-// the typed word (case ignored): a person's fields store those keys.
+// Matching are the stored values ("field=value") of the relations and
+// types whose names contain the typed word (case ignored).
 func (n Names) Matching(typed string) []string {
 	typed = strings.ToLower(typed)
-	var keys []string
-	for _, m := range []map[string]string{n.relations, n.types} {
-		for key, name := range m {
-			if strings.Contains(strings.ToLower(name), typed) {
-				keys = append(keys, key)
-			}
+	var out []string
+	for id, name := range n.relations {
+		if strings.Contains(strings.ToLower(name), typed) {
+			out = append(out, "tu_status="+id, "tu_status_id="+id)
 		}
 	}
-	return keys
+	for key, name := range n.types {
+		if strings.Contains(strings.ToLower(name), typed) {
+			out = append(out, "membership_type="+key)
+		}
+	}
+	return out
 }

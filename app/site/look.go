@@ -217,7 +217,11 @@ func (h *Handler) saveAccent(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, fmt.Errorf("site: save accent: %w", err))
 		return
 	}
-	h.site.Flash(r, "success", i18n.T(ctx, "site.accent.saved"))
+	if colour == "" {
+		h.site.Flash(r, "success", i18n.T(ctx, "site.accent.default"))
+	} else {
+		h.site.Flash(r, "success", i18n.T(ctx, "site.accent.saved"))
+	}
 	web.Redirect(w, r, "/admin/site")
 }
 

@@ -158,9 +158,13 @@ func TestAccentColour(t *testing.T) {
 			t.Errorf("%s carries no accent colour", p)
 		}
 	}
-	// The default's button, as a browser sends it: with the colour typed.
+	// The default's button, as a browser sends it: with the colour typed;
+	// the message says the default is back.
 	if resp := app.PostForm(t, admin, "/admin/site/accent", url.Values{"accent": {"#1d4f91"}, "reset": {"yes"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset = %d", resp.StatusCode)
+	}
+	if page := app.Get(t, admin, "/admin/site"); !strings.Contains(page.Body, "Die Standardfarbe gilt wieder.") {
+		t.Error("after the reset the page does not say the default is back")
 	}
 	if strings.Contains(app.Get(t, app.Client(), "/").Body, "--accent:") {
 		t.Error("the default's button did not bring the default colour back")

@@ -37,9 +37,9 @@ type IndexView struct {
 	// offers the user their editor.
 	LegalMissing []string
 	LegalLink    bool
-	// EventsLink points organisers and door staff, whose pages hang off
-	// each event, to the events list.
-	EventsLink bool
+	// EventPages names the event pages the user may open (participants,
+	// check-in), which hang off each event: the index points there.
+	EventPages string
 }
 
 // Column is one list column header; SortURL is empty when the column does
