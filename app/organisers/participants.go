@@ -211,14 +211,18 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		}
 		for k, j := range cols.shown {
 			a := p.Answers[j]
-			row.Cells[k] = view.Cell{Text: a.Text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
+			text := a.Text
+			if a.Kind == answerNumber {
+				text = decimal(lang, text)
+			}
+			row.Cells[k] = view.Cell{Text: text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
 				Latex: cols.all[j].Latex}
 		}
 		vm.Rows[i] = row
 	}
 	sums := totals(cols.all, shown)
 	for _, j := range cols.shown {
-		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: sums[j].Text})
+		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: decimal(lang, sums[j].Text)})
 	}
 	counts := countStatuses(all)
 	for _, st := range view.Statuses {

@@ -106,6 +106,15 @@ func TestParticipantsCSV(t *testing.T) {
 	if got := column(t, recs, "Gäste"); !slices.Equal(got, []string{"1", "2", "3", "4", "5", "6", "7", "1"}) {
 		t.Errorf("guests %q", got)
 	}
+	// Decimals as German spreadsheets read them (the semicolons are theirs
+	// too); an English download keeps the point.
+	if got := column(t, recs, "Beitrag")[0]; got != "0,5" {
+		t.Errorf("contribution %q, want 0,5", got)
+	}
+	english := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID), "Accept-Language", "en").Body)
+	if got := english[1][slices.Index(english[0], "Beitrag")]; got != "0.5" {
+		t.Errorf("English contribution %q, want 0.5 (header %q)", got, english[0])
+	}
 	if got := column(t, recs, "Sprachen: python")[:2]; !slices.Equal(got, []string{"ja", "nein"}) {
 		t.Errorf("booleans %q", got)
 	}

@@ -171,7 +171,8 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			t.Errorf("totals labelled %q", got)
 		}
 		// Guests 3 + 2 and contributions 1.5 + 2.25 of the confirmed only.
-		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 2 3.75" {
+		// Decimals as German readers write them.
+		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 2 3,75" {
 			t.Errorf("totals %q", got)
 		}
 	})
@@ -203,7 +204,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		if got := p.texts("name"); !slices.Equal(got, []string{"Dora Decker", "Anna Albers", "Bernd Brandt"}) {
 			t.Errorf("names %v", got)
 		}
-		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste) 10 2 3.75" {
+		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste) 10 2 3,75" {
 			t.Errorf("totals %q", got)
 		}
 		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?status=confirmed&status=waitinglist", ev.ID) {
