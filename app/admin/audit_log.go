@@ -214,7 +214,7 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 func historyEntry(ctx context.Context, names audit.Names, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
 		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
-		Actor: actorName(ctx, e.Actor),
+		Actor: audit.ActorName(ctx, e.Actor),
 		Table: audit.TableName(ctx, e.Table),
 		RowID: e.RowID,
 		Field: audit.FieldName(ctx, e.Table, e.Field),
@@ -225,16 +225,6 @@ func historyEntry(ctx context.Context, names audit.Names, e auditRow) adminui.Hi
 		he.Field = audit.RowEvent(ctx, e.OldValue, e.NewValue)
 	}
 	return he
-}
-
-// actorName is who made a change: a user's name, or the part of the
-// system that did, in words.
-func actorName(ctx context.Context, actor string) string {
-	key := "admin.audit.actor." + strings.ReplaceAll(actor, " ", "_")
-	if i18n.Has(ctx, key) {
-		return tr(ctx, key)
-	}
-	return actor
 }
 
 func deref(s *string, def string) string {

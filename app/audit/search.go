@@ -86,22 +86,22 @@ func loadWords() {
 			text = strings.ToLower(text)
 			add := func(kind byte, code string) { list = append(list, word{text: text, kind: kind, code: code}) }
 			switch {
-			case key == "admin.audit.created" || key == "admin.audit.deleted" || key == "admin.audit.anonymised":
-				add('r', strings.TrimPrefix(key, "admin.audit."))
-			case strings.HasPrefix(key, "admin.language."):
-				add('V', "language="+strings.TrimPrefix(key, "admin.language."))
-			case strings.HasPrefix(key, "admin.audit.field."):
-				add('f', strings.TrimPrefix(key, "admin.audit.field."))
-			case strings.HasPrefix(key, "admin.audit.table."):
-				add('t', strings.TrimPrefix(key, "admin.audit.table."))
-			case strings.HasPrefix(key, "admin.audit.actor."):
-				add('a', strings.ReplaceAll(strings.TrimPrefix(key, "admin.audit.actor."), "_", " "))
-			case strings.HasPrefix(key, "admin.audit.value."):
-				add('v', strings.ReplaceAll(strings.TrimPrefix(key, "admin.audit.value."), "_", " "))
-			case strings.HasPrefix(key, "admin.audit.status."):
-				add('v', strings.TrimPrefix(key, "admin.audit.status."))
-			case strings.HasPrefix(key, "admin.status."):
-				add('v', strings.TrimPrefix(key, "admin.status."))
+			case key == rowKeys+"created" || key == rowKeys+"deleted" || key == rowKeys+"anonymised":
+				add('r', strings.TrimPrefix(key, rowKeys))
+			case strings.HasPrefix(key, languageKeys):
+				add('V', "language="+strings.TrimPrefix(key, languageKeys))
+			case strings.HasPrefix(key, fieldKeys):
+				add('f', strings.TrimPrefix(key, fieldKeys))
+			case strings.HasPrefix(key, tableKeys):
+				add('t', strings.TrimPrefix(key, tableKeys))
+			case strings.HasPrefix(key, actorKeys):
+				add('a', strings.ReplaceAll(strings.TrimPrefix(key, actorKeys), "_", " "))
+			case strings.HasPrefix(key, valueKeys):
+				add('v', strings.ReplaceAll(strings.TrimPrefix(key, valueKeys), "_", " "))
+			case strings.HasPrefix(key, statusKeys):
+				add('v', strings.TrimPrefix(key, statusKeys))
+			case strings.HasPrefix(key, memberKeys):
+				add('v', strings.TrimPrefix(key, memberKeys))
 			case strings.HasPrefix(key, events.StatusKeyPrefix):
 				add('v', strings.TrimPrefix(key, events.StatusKeyPrefix))
 			case key == "admin.yes":

@@ -19,9 +19,23 @@ import (
 // person's own view of their data: tables, fields and the values the
 // code logs in words of its own, in the reader's language.
 
+// The catalog keys the words come from, one family per prefix; the
+// search (search.go) reads the same families back into codes. A table's
+// own names are "admin.<table>.title" and "admin.<table>.<field>".
+const (
+	tableKeys    = "admin.audit.table."
+	fieldKeys    = "admin.audit.field."
+	actorKeys    = "admin.audit.actor."
+	valueKeys    = "admin.audit.value."
+	statusKeys   = "admin.audit.status."
+	memberKeys   = "admin.status."
+	languageKeys = "admin.language."
+	rowKeys      = "admin.audit." // + created, deleted, anonymised
+)
+
 // TableName is a logged table's name.
 func TableName(ctx context.Context, table string) string {
-	return textOr(ctx, table, "admin.audit.table."+table, "admin."+table+".title")
+	return textOr(ctx, table, tableKeys+table, "admin."+table+".title")
 }
 
 // FieldName is a logged field's name in its table.
@@ -29,7 +43,13 @@ func FieldName(ctx context.Context, table, field string) string {
 	if field == "" {
 		return ""
 	}
-	return textOr(ctx, field, "admin."+table+"."+field, "admin.audit.field."+field)
+	return textOr(ctx, field, "admin."+table+"."+field, fieldKeys+field)
+}
+
+// ActorName is who made a change: a user's name, or the part of the
+// system that did, in words.
+func ActorName(ctx context.Context, actor string) string {
+	return textOr(ctx, actor, actorKeys+strings.ReplaceAll(actor, " ", "_"))
 }
 
 // Names are the names of values the log keeps as keys: a person's
@@ -89,7 +109,7 @@ func (n Names) ValueName(ctx context.Context, table, field string, v *string) st
 				return name
 			}
 		case "language":
-			return textOr(ctx, *v, "admin.language."+*v)
+			return textOr(ctx, *v, languageKeys+*v)
 		}
 	}
 	return valueName(ctx, table, field, v)
@@ -111,7 +131,7 @@ func valueName(ctx context.Context, table, field string, v *string) string {
 	case *v == "false":
 		return i18n.T(ctx, "admin.no")
 	case field == "status" || field == "membership_status":
-		return textOr(ctx, *v, "admin.audit.status."+*v, "admin.status."+*v)
+		return textOr(ctx, *v, statusKeys+*v, memberKeys+*v)
 	}
 	return loggedWords(ctx, *v)
 }
@@ -139,7 +159,7 @@ func loggedWords(ctx context.Context, v string) string {
 	if m := importLogged.FindStringSubmatch(v); m != nil {
 		return i18n.T(ctx, "admin.audit.value.imported", m[1])
 	}
-	return textOr(ctx, v, "admin.audit.value."+strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(v))
+	return textOr(ctx, v, valueKeys+strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(v))
 }
 
 // loggedTime is a time the code logged (RFC 3339, UTC) as the log's
@@ -167,11 +187,11 @@ func textOr(ctx context.Context, raw string, keys ...string) string {
 func RowEvent(ctx context.Context, old, new *string) string {
 	switch {
 	case new != nil && *new == "anonymised":
-		return i18n.T(ctx, "admin.audit.anonymised")
+		return i18n.T(ctx, rowKeys+"anonymised")
 	case old == nil && new != nil:
-		return i18n.T(ctx, "admin.audit.created")
+		return i18n.T(ctx, rowKeys+"created")
 	case new == nil:
-		return i18n.T(ctx, "admin.audit.deleted")
+		return i18n.T(ctx, rowKeys+"deleted")
 	}
 	return ""
 }
