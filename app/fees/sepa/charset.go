@@ -18,8 +18,7 @@ var germanLetters = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä"
 // ) . , ' + and space), transliterating what it can and replacing the rest
 // with a space, and cuts it to max characters (0: no limit).
 func Latin(s string, max int) string {
-	s = germanLetters.Replace(s)
-	s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	s = transliterate(s)
 	var b strings.Builder
 	for _, r := range s {
 		if IsLatin(r) {
@@ -38,14 +37,18 @@ func Latin(s string, max int) string {
 // Transliterable reports whether Latin keeps every letter of s: "Müller"
 // becomes "Mueller", but "Лиза" would vanish from a bank file.
 func Transliterable(s string) bool {
-	s = germanLetters.Replace(s)
-	s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
-	for _, r := range s {
+	for _, r := range transliterate(s) {
 		if unicode.IsLetter(r) && !IsLatin(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// transliterate spells the German letters out and drops other accents.
+func transliterate(s string) string {
+	s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), germanLetters.Replace(s))
+	return s
 }
 
 // IsLatin reports whether r is in the SEPA Latin character set.
