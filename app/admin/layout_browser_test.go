@@ -16,8 +16,11 @@ import (
 func TestBrowserAdminListsLayout(t *testing.T) {
 	app := apptest.Start(t)
 	tag := unique("layout")
-	person := newPerson(t, app, "Lena Layout"+tag, tag+"@example.org")
-	exec(t, app, `UPDATE persons SET joining_date = '2024-03-01' WHERE id = $1`, person)
+	// Every column as wide as real data makes it: a long address, the
+	// longest type, status and relation.
+	person := newPerson(t, app, "Lena Layout"+tag, "christopher.vanderbilt."+tag+"@googlemail.example.org")
+	exec(t, app, `UPDATE persons SET joining_date = '2024-03-01', membership_status = 'email_unverified',
+		membership_type = 'ausserordentlich', tu_status_id = (SELECT id FROM tu_status WHERE name LIKE 'Mitarbeiterin/%') WHERE id = $1`, person)
 	ev := newEvent(t, app, "Layout-Fest mit einem recht langen Namen "+tag, intp(12))
 	for _, size := range [][2]int{{360, 740}, {1280, 900}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
@@ -35,6 +38,9 @@ func TestBrowserAdminListsLayout(t *testing.T) {
 				t.Error("what the search looks in is cut off or missing")
 			}
 			b.FitsWidth(t)
+			if size[0] >= 768 && !apptest.Eval[bool](t, b, `(function (box) { return box.scrollWidth <= box.clientWidth })(document.querySelector('#persons-list .table-responsive'))`) {
+				t.Error("the persons list is wider than its box: its row actions cover the last column")
+			}
 			b.Screenshot(t, fmt.Sprintf("persons-de-%d", size[0]))
 
 			erow := fmt.Sprintf("#events-%d", ev)
