@@ -155,6 +155,25 @@ func TestCollectingFees(t *testing.T) {
 	if again := app.Get(t, treasurer, "/admin/fees/runs/"+run1+"/pain.008.xml"); again.Body != file1.Body {
 		t.Error("the submitted run's file changed")
 	}
+	// Given to the bank, the debits are paid in the books, but the members'
+	// accounts are charged only on the due date: until then the pages say
+	// when, not "paid".
+	submitted := app.Get(t, treasurer, "/admin/fees/runs/"+run1)
+	if !strings.Contains(submitted.Body, "Einzug am "+due1.Format(time.DateOnly)) || strings.Contains(submitted.Body, ">bezahlt<") {
+		t.Error("the submitted run's debits read as paid before their due date")
+	}
+	if page := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(anna, 10), "Accept-Language", "en"); !strings.Contains(page.Body, "to be collected on "+due1.Format(time.DateOnly)) {
+		t.Error("Anna's history does not say when her debit is collected")
+	}
+	if _, err := app.Pool.Exec(ctx, `UPDATE fee_runs SET due_on = current_date - 1 WHERE id = $1`, run1); err != nil {
+		t.Fatal(err)
+	}
+	if due := app.Get(t, treasurer, "/admin/fees/runs/"+run1); strings.Contains(due.Body, "Einzug am") || !strings.Contains(due.Body, ">bezahlt<") {
+		t.Error("debits past their due date do not read as paid")
+	}
+	if _, err := app.Pool.Exec(ctx, `UPDATE fee_runs SET due_on = $2 WHERE id = $1`, run1, due1); err != nil {
+		t.Fatal(err)
+	}
 
 	// Between the runs Anna changes her account and Emil gives a mandate.
 	mustStatus(t, "Anna's new account", giveMandate(t, app, annaLink, url.Values{

@@ -194,6 +194,10 @@ func mandateView(m Mandate) views.MandateView {
 }
 
 func feeRow(f Fee) views.FeeRow {
-	return views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
+	row := views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
 		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason, Again: f.Again}
+	if f.CollectOn != nil {
+		row.CollectOn = f.CollectOn.Format(time.DateOnly)
+	}
+	return row
 }

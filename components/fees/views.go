@@ -59,12 +59,14 @@ type MandateView struct {
 
 // FeeRow is one fee in a history or a run.
 type FeeRow struct {
-	PersonID     int64
-	ID           int64
-	Name         string
-	Year         string
-	Amount       string
-	Status       string // due, paid, returned, waived
+	PersonID int64
+	ID       int64
+	Name     string
+	Year     string
+	Amount   string
+	Status   string // due, paid, returned, waived
+	// CollectOn is the coming due date of a debit given to the bank.
+	CollectOn    string
 	Reference    string
 	Sequence     string
 	ReturnReason string
