@@ -60,7 +60,10 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"unknown org field", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{.Org.Signature}}"}, "unknown", "body", 2, "Org.Signature"},
 		{"unknown in a list", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{.Lable}}{{end}}"}, "unknown", "body", 2, "Lable"},
 		{"broken syntax", mail.Text{Subject: "Hallo", Body: "a\nb\n{{.Link}\n"}, "syntax", "body", 3, ""},
-		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n"}, "syntax", "body", 0, ""},
+		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n\nGruß\n"}, "unclosed", "body", 2, "if"},
+		{"an unclosed if around a closed range", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{- if .Sie}}\n{{range .Answers}}x\n{{end}}\nEnde"}, "unclosed", "body", 2, "if"},
+		{"an unclosed range in an unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}\n{{ range .Answers }}x\nEnde"}, "unclosed", "body", 3, "range"},
+		{"an end too many", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie{{end}}\n{{end}}\n"}, "syntax", "body", 3, ""},
 		{"required link missing", mail.Text{Subject: "Hallo", Body: "Kein Link"}, "required", "", 0, "Link"},
 		{"two-line subject", mail.Text{Subject: "Hallo\nBcc: x@example.org", Body: "{{.Link}}"}, "subject", "subject", 1, ""},
 		// What would keep the server busy for hours or fill its memory.

@@ -46,7 +46,8 @@ var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subjec
 
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
-	// Kind is "syntax", "construct", "unknown", "required", "subject" or
+	// Kind is "syntax", "unclosed" (Placeholder is the block's word),
+	// "construct", "unknown", "required", "subject" or
 	// "render".
 	Kind string
 	// Field is "subject" or "body"; Line counts in it from 1 (0: the
@@ -190,6 +191,34 @@ func walkBranch(b *parse.BranchNode, scope, inner string, visit func(string, []s
 // lineOf finds the line in a template error or location ("name:3:5").
 var lineOf = regexp.MustCompile(`^(?:template: )?[^:]*:(\d+)`)
 
+// blockAction is an action that opens a block to be closed by {{end}}, or
+// that {{end}} itself.
+var blockAction = regexp.MustCompile(`\{\{-?\s*(if|range|with|block|define|end)\b`)
+
+// unclosed finds the line and the word of the innermost block action of
+// src left without its {{end}}: text/template reports a missing end at
+// the end of the text, far from where the writer forgot it.
+func unclosed(src string) (line int, word string, ok bool) {
+	type open struct {
+		at   int
+		word string
+	}
+	var stack []open
+	for _, m := range blockAction.FindAllStringSubmatchIndex(src, -1) {
+		w := src[m[2]:m[3]]
+		if w != "end" {
+			stack = append(stack, open{m[0], w})
+		} else if len(stack) > 0 {
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) == 0 {
+		return 0, "", false
+	}
+	last := stack[len(stack)-1]
+	return strings.Count(src[:last.at], "\n") + 1, last.word, true
+}
+
 // where turns a line of the whole text (subject line, blank line, body)
 // into a field and a line in it.
 func where(line int) (field string, n int) {
@@ -224,6 +253,11 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	if err != nil {
 		if te := (*ErrText)(nil); errors.As(err, &te) {
 			return te
+		}
+		if line, word, ok := unclosed(t.source()); ok && strings.Contains(err.Error(), "unexpected EOF") {
+			e := &ErrText{Kind: "unclosed", Placeholder: word, Detail: err.Error()}
+			e.Field, e.Line = where(line)
+			return e
 		}
 		return located("syntax", err.Error(), err.Error())
 	}

@@ -139,6 +139,8 @@ func checkMessage(ctx context.Context, err error) string {
 	switch te.Kind {
 	case "syntax":
 		return i18n.T(ctx, "texts.error.syntax", where, te.Line)
+	case "unclosed":
+		return i18n.T(ctx, "texts.error.unclosed", where, te.Line, "{{"+te.Placeholder+"}}")
 	case "construct":
 		return i18n.T(ctx, "texts.error.construct", where, te.Line)
 	case "unknown":

@@ -84,6 +84,7 @@ func TestTextChangesAreAudited(t *testing.T) {
 		wantStatus(t, "the audit log", log, http.StatusOK)
 		// The table filter offers the page texts and keeps to them.
 		pages := app.Get(t, admin, "/admin/audit?table=page_texts", "Accept-Language", lang)
+		pages.Body = strings.ReplaceAll(pages.Body, "<wbr>", "") // where long values may wrap
 		if !strings.Contains(pages.Body, `<option value="page_texts" selected>`) || strings.Contains(pages.Body, "members/denied/en") ||
 			!strings.Contains(pages.Body, "impressum/de") {
 			t.Errorf("the %s audit log filtered to page texts is not", lang)

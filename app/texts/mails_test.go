@@ -93,6 +93,8 @@ func TestEditorRefusesBrokenTexts(t *testing.T) {
 		{"unknown placeholder, English", "Hallo", "{{.Link}}\n{{.Vorname}}", "en", "Text, line 2: this mail has no placeholder {{.Vorname}}."},
 		{"broken syntax", "Hallo", "Hallo\n\n{{.Link}\n", "de", "Text, Zeile 3: Die Platzhalter-Schreibweise ist fehlerhaft"},
 		{"broken subject", "Hallo {{.Name", "{{.Link}}", "de", "Betreff, Zeile 1: Die Platzhalter-Schreibweise ist fehlerhaft"},
+		{"an if without end", "Hallo", "{{if .Sie}}Guten Tag{{else}}Hallo{{end}},\n{{if .Sie}}Ihr Link:\n{{.Link}}\n\nGruß", "de", "Text, Zeile 2: Zu diesem {{if}} fehlt das {{end}}."},
+		{"a range without end, English", "Hallo", "{{.Link}}\n\n{{range .Answers}}x\n", "en", "Text, line 3: this {{range}} has no {{end}}."},
 		{"required link missing", "Hallo", "Ohne Link", "de", "Der Platzhalter {{.Link}} fehlt"},
 		{"empty", "", "{{.Link}}", "de", "Betreff und Text dürfen nicht leer sein."},
 		{"huge", "Hallo", "{{.Link}}" + strings.Repeat("x", 20001), "de", "höchstens 20000 Zeichen"},
