@@ -299,9 +299,28 @@ func TestCollectingFees(t *testing.T) {
 		if err := app.Pool.QueryRow(ctx, `SELECT id FROM fees WHERE person_id = $1 AND run_id = $2`, person, run2).Scan(&fee); err != nil {
 			t.Fatal(err)
 		}
-		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {status}})
+		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {status}, "confirm": {"yes"}})
+	}
+	// Settling cannot be taken back, so the buttons ask first.
+	ask := app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "status": {"waived"}})
+	mustStatus(t, "waiving without confirming", ask, http.StatusOK)
+	if !strings.Contains(ask.Body, `data-testid="settle-question"`) || !strings.Contains(ask.Body, "Emil Spät") || !strings.Contains(ask.Body, "erlassen?") {
+		t.Error("waiving Emil's fee does not ask first, naming him")
+	}
+	if err := app.Pool.QueryRow(ctx, `SELECT status FROM fees WHERE id = $1`, emilFee).Scan(&status); err != nil || status != "returned" {
+		t.Errorf("asking changed Emil's fee: %s (%v)", status, err)
 	}
 	mustStatus(t, "Emil pays the returned fee by transfer", settle(emil, "paid"), http.StatusSeeOther)
+	// Paid by transfer after its return, the fee is no debit the bank
+	// could return again.
+	mustStatus(t, "returning a fee paid by transfer", app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/returns",
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(emilFee, 10)}, "reason": {"AC04"}}), http.StatusUnprocessableEntity)
+	runPage := app.Get(t, treasurer, "/admin/fees/runs/"+run2)
+	_, row, _ := strings.Cut(runPage.Body, `data-testid="fee-`+strconv.FormatInt(emilFee, 10)+`"`)
+	row, _, _ = strings.Cut(row, "</tr>")
+	if row == "" || strings.Contains(row, `data-testid="return-submit"`) || !strings.Contains(runPage.Body, `data-testid="return-submit"`) {
+		t.Error("the run offers a return of the fee Emil paid by transfer")
+	}
 	mustStatus(t, "the board waives Carl's fee", settle(carl, "waived"), http.StatusSeeOther)
 	mustStatus(t, "settling a collected debit", settle(dora, "waived"), http.StatusUnprocessableEntity)
 	mustStatus(t, "settling as something else", settle(beat, "due"), http.StatusUnprocessableEntity)

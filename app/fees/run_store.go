@@ -251,7 +251,7 @@ type Fee struct {
 }
 
 // collectOn is Fee.CollectOn, for fees f LEFT JOINed to their runs r.
-const collectOn = `CASE WHEN f.status = 'paid' AND f.mandate_id IS NOT NULL AND r.submitted_at IS NOT NULL
+const collectOn = `CASE WHEN f.status = 'paid' AND f.mandate_id IS NOT NULL AND f.return_reason IS NULL AND r.submitted_at IS NOT NULL
 	AND r.due_on > (now() AT TIME ZONE 'Europe/Berlin')::date THEN r.due_on END`
 
 // collectedAgain tells of fee f whether a later row of its person and
@@ -383,7 +383,8 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 // (R-transactions) that the treasurer can record.
 var ReturnCodes = []string{"AC01", "AC04", "AC06", "AG01", "AG02", "AM04", "AM05", "BE05", "FF01", "MD01", "MD02", "MD06", "MD07", "MS02", "MS03", "RR01", "RR02", "RR03", "RR04", "SL01"}
 
-// ErrNotReturnable is a fee that was not collected by a submitted run.
+// ErrNotReturnable is a fee that was not collected by a submitted run,
+// or one returned before and paid since by transfer.
 var ErrNotReturnable = errors.New("fees: only a collected debit of a submitted run can be returned")
 
 // RecordReturn records that the bank returned fee feeID of run runID with
@@ -399,7 +400,7 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 	}
 	var f Fee
 	err = tx.QueryRow(ctx, `UPDATE fees SET status = 'returned', return_reason = $3, returned_at = now(), updated_at = now()
-		WHERE id = $2 AND run_id = $1 AND mandate_id IS NOT NULL AND status = 'paid'
+		WHERE id = $2 AND run_id = $1 AND mandate_id IS NOT NULL AND status = 'paid' AND return_reason IS NULL
 		RETURNING id, person_id, '', year, cents, status, coalesce(mandate_reference, ''), coalesce(sequence, ''), return_reason`,
 		runID, feeID, reason).Scan(&f.ID, &f.PersonID, &f.Name, &f.Year, &f.Cents, &f.Status, &f.Reference, &f.Sequence, &f.ReturnReason)
 	if errors.Is(err, pgx.ErrNoRows) {

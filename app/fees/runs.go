@@ -232,6 +232,27 @@ func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Ru
 	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
 }
 
+// renderRunSettling is the run's page asking to confirm settling fee
+// feeID as status; a fee the page offers no settling for, or a status
+// other than paid and waived, is refused as settling itself would be.
+func (h *Handler) renderRunSettling(w http.ResponseWriter, r *http.Request, run Run, feeID int64, status string) {
+	ctx := r.Context()
+	v, err := h.runPage(ctx, run, "")
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	code := http.StatusUnprocessableEntity
+	v.Error = i18n.T(ctx, "fees.error.settle")
+	for _, f := range v.Fees {
+		if f.ID == feeID && f.CanSettle && (status == "paid" || status == "waived") {
+			code, v.Error = http.StatusOK, ""
+			v.AskSettle = &views.SettleQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Status: status}
+		}
+	}
+	h.site.Render(w, r, code, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
+}
+
 // reasonText says what a return code means, in the reader's language.
 func reasonText(ctx context.Context, code string) string {
 	return i18n.T(ctx, "fees.reason."+code)
@@ -266,7 +287,7 @@ func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.R
 		if f.Reference != "" {
 			v.Debits++
 			total += f.Cents
-			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid"
+			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid" && f.ReturnReason == ""
 		}
 		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned" && !f.Again
 		v.Fees = append(v.Fees, row)
@@ -401,9 +422,16 @@ func (h *Handler) settle(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	feeID, err := strconv.ParseInt(r.PostFormValue("fee_id"), 10, 64)
+	status := r.PostFormValue("status")
+	// Settling cannot be taken back: the page asks first, naming the
+	// member, the amount and what becomes of it.
+	if err == nil && r.PostFormValue("confirm") != "yes" {
+		h.renderRunSettling(w, r, run, feeID, status)
+		return
+	}
 	if err == nil {
 		err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-			return Settle(ctx, tx, run.ID, feeID, r.PostFormValue("status"))
+			return Settle(ctx, tx, run.ID, feeID, status)
 		})
 	}
 	switch {

@@ -162,6 +162,13 @@ type ReturnQuestion struct {
 	Name, Amount, Reason, ReasonText string
 }
 
+// SettleQuestion asks to confirm marking an open fee paid by transfer or
+// waived (Status).
+type SettleQuestion struct {
+	FeeID                int64
+	Name, Amount, Status string
+}
+
 // RunPage is one collection run.
 type RunPage struct {
 	ID        string
@@ -177,6 +184,8 @@ type RunPage struct {
 	Error string
 	// Ask, when set, asks to confirm a return.
 	Ask *ReturnQuestion
+	// AskSettle, when set, asks to confirm settling a fee.
+	AskSettle *SettleQuestion
 	// FileChanged is when the file was downloaded, if it changed since.
 	FileChanged string
 }
