@@ -355,6 +355,10 @@ func remittance(year int, ref string) string {
 	return "Mitgliedsbeitrag " + strconv.Itoa(year) + " " + ref
 }
 
+// ErrFileNotCurrent refuses to mark a run submitted whose bank file was
+// never downloaded, or has changed since its last download.
+var ErrFileNotCurrent = errors.New("fees: the bank file was not downloaded as it is now")
+
 // SubmitRun marks the run as given to the bank: its debits count as paid,
 // their mandates as used on the due date (the next collection is RCUR and
 // carries no amendment).
@@ -365,6 +369,18 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 	}
 	if run.SubmittedAt != nil {
 		return Run{}, ErrSubmitted
+	}
+	// The bank must have the file as it is now: what is marked submitted
+	// is what the run's fees say, not what an older download said.
+	var stale bool
+	if err := tx.QueryRow(ctx, `SELECT CASE WHEN r.downloaded_at IS NULL
+			THEN EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND octet_length(f.iban_sealed) > 0)
+			ELSE EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.file_changed_at > r.downloaded_at) END
+		FROM fee_runs r WHERE r.id = $1`, id).Scan(&stale); err != nil {
+		return Run{}, fmt.Errorf("fees: submit: %w", err)
+	}
+	if stale {
+		return Run{}, ErrFileNotCurrent
 	}
 	for _, q := range []string{
 		`UPDATE fee_runs SET submitted_at = now() WHERE id = $1`,

@@ -353,6 +353,9 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrSubmitted):
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submitted"))
 		return
+	case errors.Is(err, ErrFileNotCurrent):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.file_not_current"))
+		return
 	case err != nil:
 		h.site.ServerError(w, r, err)
 		return

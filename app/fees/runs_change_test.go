@@ -154,6 +154,16 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 	// Max changes his account: the run collects from the new one.
 	mustStatus(t, "Max's new account", giveMandate(t, app, maxLink, url.Values{
 		"account_holder": {"Max Kontowechsel"}, "iban": {ibanMaxNew}, "consent": {"yes"}}), http.StatusSeeOther)
+	// The bank must get the file as it is now: not marked submitted before
+	// it is downloaded again.
+	refused := app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/submit", url.Values{"confirm": {"yes"}})
+	mustStatus(t, "submitting a file changed since its download", refused, http.StatusUnprocessableEntity)
+	if !strings.Contains(refused.Body, "Lade sie jetzt herunter") {
+		t.Error("the refusal does not say to download the file again")
+	}
+	if _, status, _ := feeOf(max, runA); status != "due" {
+		t.Fatalf("the refused submission left Max's fee %s", status)
+	}
 	if body := file(runA); !strings.Contains(body, "<IBAN>"+ibanMaxNew+"</IBAN>") || strings.Contains(body, "<IBAN>"+ibanMax+"</IBAN>") {
 		t.Error("the run does not collect from Max's new account")
 	}
