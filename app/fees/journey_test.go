@@ -288,9 +288,12 @@ func TestCollectingFees(t *testing.T) {
 	if !strings.Contains(ret.Text, "MD06") || !strings.Contains(ret.Text, "Rückgabe auf Wunsch des Kontoinhabers") {
 		t.Errorf("the return mail lacks the reason:\n%s", ret.Text)
 	}
+	if !strings.Contains(ret.Text, "dann fordern wir ihn nicht noch einmal an") {
+		t.Errorf("the return mail does not say that a transfer settles it:\n%s", ret.Text)
+	}
 	feePage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate")
-	if !strings.Contains(feePage.Body, "zurückgegeben") {
-		t.Error("the member's page does not show the returned fee")
+	if !strings.Contains(feePage.Body, "zurückgegeben") || !strings.Contains(feePage.Body, "MD06: Rückgabe auf Wunsch des Kontoinhabers") {
+		t.Error("the member's page does not show the returned fee with its reason")
 	}
 
 	// Open fees are settled by transfer or waived; collected ones are not.

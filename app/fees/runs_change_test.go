@@ -211,6 +211,11 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 	if !strings.Contains(pageA2.Body, `data-testid="collected-again"`) || strings.Count(pageA2.Body, `data-testid="settle-paid"`) >= strings.Count(pageA.Body, `data-testid="settle-paid"`) {
 		t.Error("the first run's page still offers to settle the debit collected again, or does not say it was")
 	}
+	// Max's own page shows both rows of the year; the returned one says
+	// it was collected again, so it does not read as a second debt.
+	if own := app.Get(t, app.Client(), maxLink+"/mandate"); !strings.Contains(own.Body, `data-testid="collected-again"`) {
+		t.Error("Max's fee page does not say that the returned debit was collected again")
+	}
 	mustStatus(t, "settling the returned debit collected again", settle(runA, maxFee), http.StatusUnprocessableEntity)
 	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM fees WHERE person_id = $1 AND year = $2 AND status <> 'returned'`, max, year).Scan(&n); err != nil || n != 1 {
 		t.Errorf("Max has %d open or settled fees for %d (%v), want 1", n, year, err)
