@@ -118,7 +118,8 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		// Only a limited event has a waiting list to give the place to.
 		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil,
 	}
-	if ev.StartsAt != nil {
+	// Someone who cancelled is not coming: no calendar entry for them.
+	if ev.StartsAt != nil && reg.Status != StatusCanceled {
 		v.CalendarURL = calendarPath(ev)
 	}
 	if reg.Status == StatusWaitinglist {

@@ -102,9 +102,19 @@ func TestRegisterAgainAfterCancelling(t *testing.T) {
 	ev := createEvent(t, app, testEvent{max: places(1)})
 	addRegistration(t, app, ev.id, "Holder", unique("h")+"@example.org", "confirmed", time.Hour)
 	id, link := addRegistration(t, app, ev.id, "Returner", unique("ret")+"@example.org", "canceled", 0)
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '30 days' WHERE id = $1`, ev.id); err != nil {
+		t.Fatal(err)
+	}
 	c := app.Client()
-	mustContain(t, app.Get(t, c, link).Body, `data-testid="confirm"`)
+	// Someone who cancelled is offered no calendar entry; one waiting for
+	// a place gets a tentative one.
+	cancelled := app.Get(t, c, link).Body
+	mustContain(t, cancelled, `data-testid="confirm"`)
+	if strings.Contains(cancelled, `data-testid="calendar-link"`) {
+		t.Error("a cancelled registration's page offers a calendar entry")
+	}
 	post(t, app, c, link, "action", "confirm")
+	mustContain(t, app.Get(t, c, link).Body, `data-testid="calendar-link"`, "Vormerken im Kalender (noch ohne sicheren Platz)")
 	if s := statusOf(t, app, id); s != "waitinglist" {
 		t.Errorf("registering again on a full event: %s, want waitinglist", s)
 	}
