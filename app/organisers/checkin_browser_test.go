@@ -16,7 +16,8 @@ import (
 // sees the counters follow and undoes a mis-tap.
 func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	app := apptest.Start(t)
-	ev := newEvent(t, app, "Absolventenfeier", checkinSchema)
+	// A label with a formula is typeset at the door as everywhere else.
+	ev := newEvent(t, app, "Absolventenfeier", strings.Replace(checkinSchema, `"label": "Gäste"`, `"label": "Gäste ($n \\le 3$)"`, 1))
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET checkin_answers = 'guests, diet' WHERE id = $1`, ev.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +74,10 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	// The first phone hears of it by polling, and undoes its mis-tap.
 	first.WaitTrue(t, "the counter to follow the other phone", `document.querySelector('[data-testid="checked-in-count"]').textContent === "2"`)
 	first.WaitTrue(t, "the guests of both", `document.querySelector('[data-testid="checkin-sum"]').textContent === "3"`)
+	first.WaitTrue(t, "the sum's label typeset", `(function (box) { return !!box.querySelector('.katex') && !box.textContent.includes('$') })(document.querySelector('[data-testid="checkin-counts"]'))`)
+	if !apptest.Eval[bool](t, first, `(function (r) { return !!r.querySelector('dt .katex') && !r.querySelector('dt').textContent.includes('$') })(document.querySelector('[data-testid="checkin-result"]'))`) {
+		t.Error("the answer's label shows its formula as typed")
+	}
 	first.Do(t, "undo", chromedp.Click(css(`[data-testid="checkin-undo"]`)))
 	first.WaitTrue(t, "the grey answer", `document.querySelector('[data-testid="checkin-result"]').dataset.status === "undone"`)
 	first.WaitTrue(t, "the counter to drop", `document.querySelector('[data-testid="checked-in-count"]').textContent === "1"`)
