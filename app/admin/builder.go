@@ -256,8 +256,10 @@ func editorProps(form url.Values) formbuilder.Props {
 
 // schemaBuilder is the builder as the event's edit page shows it, for the
 // schema value (stored or typed) with the form's message for it.
-func (h *Handler) schemaBuilder(ctx context.Context, value, saveError string) (adminui.BuilderView, error) {
-	return h.builderView(ctx, value, builderState{saveError: saveError})
+func (h *Handler) schemaBuilder(ctx context.Context, value, saveError string, errorMath bool) (adminui.BuilderView, error) {
+	v, err := h.builderView(ctx, value, builderState{saveError: saveError})
+	v.ErrorMath = errorMath
+	return v, err
 }
 
 // builderView shapes the builder for the schema raw.

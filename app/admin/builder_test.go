@@ -147,12 +147,20 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	withoutA := `{"type": "object", "properties": {"b": {"type": "integer", "label": "Beta"}}}`
 	resp = post(t, app, c, path, withSchema(eventForm(name, version()), withoutA))
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
-	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`)
+	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`,
+		// It names questions, whose labels may be formulas: typeset.
+		`class="alert alert-danger math" role="alert" data-testid="form-problem"`, `class="invalid-feedback d-block math" data-testid="error-registration_schema"`)
 
 	bAsText := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
 	resp = post(t, app, c, path, withSchema(eventForm(name, version()), bAsText))
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
 	wantBody(t, resp, "Die Antworten von 3 Anmeldungen passen nicht zum geänderten Formular")
+	// A refusal quoting what was typed is not typeset.
+	resp = post(t, app, c, path, withSchema(eventForm("", version()), withoutA))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if strings.Contains(resp.Body, "alert-danger math") || strings.Contains(resp.Body, "d-block math") {
+		t.Error("a plain refusal is marked for typesetting")
+	}
 
 	// A new field, even a required one, is always allowed.
 	withC := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "integer", "label": "Beta"},

@@ -66,8 +66,11 @@ func (t *table) formFields(create bool) []*field {
 
 // formView shapes the form: stored values unless typed ones are given.
 func (h *Handler) formView(ctx context.Context, t *table, action string, create bool, stored map[string]string, fs formState) (adminui.FormView, error) {
-	fv := adminui.FormView{Name: t.name, Action: action, Version: fs.version, Problem: fs.problem, Conflict: fs.conflict,
-		Submit: tr(ctx, "admin.form.save")}
+	// Only a confirmation's text names questions; other problems may
+	// quote typed text, which is not typeset.
+	confirming := fs.confirm != ""
+	fv := adminui.FormView{Name: t.name, Action: action, Version: fs.version, Problem: fs.problem, ProblemMath: confirming,
+		Conflict: fs.conflict, Submit: tr(ctx, "admin.form.save")}
 	if create {
 		fv.Submit = tr(ctx, "admin.form.create")
 		fv.Cancel = t.listURL()
@@ -84,7 +87,7 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 			value = "" // a password is never sent back to the browser
 		}
 		fd := adminui.FormField{Name: f.name, Label: f.label(ctx, t), Kind: f.kind, Value: value, Required: f.required,
-			Error: fs.problems[f.name], Rows: f.rows, PreviewURL: f.preview}
+			Error: fs.problems[f.name], ErrorMath: confirming && fs.problems[f.name] == fs.problem, Rows: f.rows, PreviewURL: f.preview}
 		switch {
 		case f.helpRetention:
 			fd.Help = tr(ctx, f.help, h.retainRegistrations.String())
@@ -105,7 +108,7 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		case "html":
 			fd.Preview = h.preview(ctx, f.kind, value)
 		case "schema":
-			bv, err := h.schemaBuilder(ctx, value, fd.Error)
+			bv, err := h.schemaBuilder(ctx, value, fd.Error, fd.ErrorMath)
 			if err != nil {
 				return fv, err
 			}

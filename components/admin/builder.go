@@ -30,7 +30,9 @@ type BuilderView struct {
 	// Problems are what keeps the schema from being saved.
 	Problems []events.Problem
 	// Error is the event form's message for the schema (on a 422 save).
-	Error     string
+	Error string
+	// ErrorMath: Error names the form's questions, formulas and all.
+	ErrorMath bool
 	Preview   templ.Component
 	Kinds     []Option
 	Templates []Option

@@ -222,6 +222,8 @@ type FormField struct {
 	ReadOnly bool
 	Help     string
 	Error    string
+	// ErrorMath: Error names questions whose labels may hold formulas.
+	ErrorMath bool
 	// Current is the stored value when someone else changed it meanwhile.
 	Current string
 	// PreviewURL answers a POST of the field's value with its preview.
@@ -241,6 +243,9 @@ type FormView struct {
 	Fields  []FormField
 	// Problem is shown above the fields (a refused save).
 	Problem string
+	// ProblemMath: Problem names a form's questions, whose labels may
+	// hold formulas (a confirmation of a changed registration form).
+	ProblemMath bool
 	// Conflict explains that the row changed meanwhile.
 	Conflict string
 	Submit   string
