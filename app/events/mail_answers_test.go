@@ -23,18 +23,20 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 			"c": {"type": "boolean"},
 			"python": {"type": "boolean", "label": "Python <i>3</i>"}
 		}},
-		"cake": {"type": "boolean", "label": "Ich bringe Kuchen mit"}
+		"cake": {"type": "boolean", "label": "Ich bringe Kuchen mit"},
+		"height": {"type": "number", "label": "Größe in m"}
 	}}`})
 	email := unique("labels") + "@example.org"
 	resp := registerVia(t, app, app.Client(), ev.regPath(), "Label Reader", email, url.Values{
-		"phone": {"0231 755-0"}, "languages.python": {"on"},
+		"phone": {"0231 755-0"}, "languages.python": {"on"}, "height": {"1,85"},
 	})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	m := app.SMTP.WaitTo(t, email, 1, 10*time.Second)[0]
 	// A group of boxes is one line naming the ticked ones.
-	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n")
+	// A decimal reads as its reader writes it.
+	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n", "- Größe in m: 1,85\n")
 	if strings.Contains(m.Text, "Notfälle") {
 		t.Errorf("the label's hint is in the mail:\n%s", m.Text)
 	}
@@ -44,9 +46,10 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 
 	// None ticked: the group says so once.
 	other := unique("noticks") + "@example.org"
-	if resp := registerVia(t, app, app.Client(), ev.regPath(), "No Ticks", other, url.Values{"phone": {"0231"}}); resp.StatusCode != http.StatusOK {
+	if resp := registerVia(t, app, app.Client(), ev.regPath(), "No Ticks", other, url.Values{"phone": {"0231"}, "height": {"1.7"}},
+		"Accept-Language", "en"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	none := app.SMTP.WaitTo(t, other, 1, 10*time.Second)[0]
-	mustContain(t, none.Text, "- Programmiersprachen: keine\n")
+	mustContain(t, none.Text, "- Programmiersprachen: none\n", "1.7\n")
 }

@@ -306,6 +306,8 @@ func answerText(v any, lang i18n.Lang) string {
 	case map[string]any:
 		b, _ := json.Marshal(v)
 		return string(b)
+	case float64, json.Number:
+		return i18n.Decimal(lang, schema.FormatAnswer(v))
 	}
 	return schema.FormatAnswer(v)
 }

@@ -231,7 +231,7 @@ func relevantAnswers(lang i18n.Lang, ev *events.Event, reg events.Registration) 
 		case answerBool:
 			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: i18n.In(lang, yesNo(a.Bool))})
 		case answerNumber:
-			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: decimal(lang, a.Text)})
+			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: i18n.Decimal(lang, a.Text)})
 		default:
 			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: a.Text})
 		}

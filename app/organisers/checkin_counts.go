@@ -55,7 +55,7 @@ func (h *Handler) checkinCounts(r *http.Request, ev *events.Event) (view.Checkin
 	sums := totals(cols, buildList(cols, in))
 	for j, col := range cols {
 		if col.summable() {
-			c.Sums = append(c.Sums, view.CheckinAnswer{Label: col.Label, Value: decimal(i18n.LangOf(r.Context()), sums[j].Text)})
+			c.Sums = append(c.Sums, view.CheckinAnswer{Label: col.Label, Value: i18n.Decimal(i18n.LangOf(r.Context()), sums[j].Text)})
 		}
 	}
 	return c, nil

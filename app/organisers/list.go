@@ -11,7 +11,6 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/pepalumni/memberdb/app/events"
-	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // participant is one row of the participant list.
@@ -264,16 +263,6 @@ func totals(cols []column, rows []participant) []total {
 		}
 	}
 	return out
-}
-
-// decimal writes a number (as stored: a point before its fraction) the
-// way lang's readers write it: "1,85" in German, on the page and in the
-// CSV, whose semicolons are German spreadsheets' too.
-func decimal(lang i18n.Lang, number string) string {
-	if lang == i18n.DE {
-		return strings.Replace(number, ".", ",", 1)
-	}
-	return number
 }
 
 func ratText(r *big.Rat, isInt bool) string {

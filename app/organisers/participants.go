@@ -213,7 +213,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 			a := p.Answers[j]
 			text := a.Text
 			if a.Kind == answerNumber {
-				text = decimal(lang, text)
+				text = i18n.Decimal(lang, text)
 			}
 			row.Cells[k] = view.Cell{Text: text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
 				Latex: cols.all[j].Latex}
@@ -222,7 +222,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 	}
 	sums := totals(cols.all, shown)
 	for _, j := range cols.shown {
-		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: decimal(lang, sums[j].Text)})
+		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: i18n.Decimal(lang, sums[j].Text)})
 	}
 	counts := countStatuses(all)
 	for _, st := range view.Statuses {

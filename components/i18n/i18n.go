@@ -212,3 +212,14 @@ func matchAcceptLanguage(header string) Lang {
 	}
 	return Langs[idx]
 }
+
+// Decimal writes a number as stored (a point before its fraction) the way
+// lang's readers write it: "1,85" in German, on pages, in mails and in
+// the CSV, whose semicolons are German spreadsheets' too. It does not
+// group thousands: answers may be years.
+func Decimal(lang Lang, number string) string {
+	if lang == DE {
+		return strings.Replace(number, ".", ",", 1)
+	}
+	return number
+}
