@@ -65,7 +65,7 @@ func TestBrowserCheckinAtTheDoor(t *testing.T) {
 	second.Do(t, "check him in from the search", chromedp.Click(css(`[data-testid="checkin-hit-submit"]`)))
 	second.WaitTrue(t, "the green answer", `document.querySelector('[data-testid="checkin-result"]').dataset.status === "checked_in"`)
 	second.WaitTrue(t, "the hit to say he is in", `!document.querySelector('[data-testid="checkin-hit-submit"]') &&
-		(document.querySelector('[data-testid="checkin-hit"]') || {innerText: ""}).innerText.includes("Checked in") &&
+		/Checked in at \d\d:\d\d(?!\d)/.test((document.querySelector('[data-testid="checkin-hit"]') || {innerText: ""}).innerText) &&
 		!document.querySelector('#checkin-hits.htmx-settling')`)
 	second.Screenshot(t, "checkin-search-en-360x740")
 	second.FitsWidth(t)

@@ -3,9 +3,9 @@ package organisers
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/events"
-	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/organisers"
 )
@@ -101,7 +101,7 @@ func (h *Handler) search(r *http.Request, ev *events.Event, q string) (view.Chec
 			hit.Code = events.FormatCode(*reg.CheckinCode)
 		}
 		if reg.CheckedInAt != nil {
-			hit.CheckedIn = web.LocalTime(*reg.CheckedInAt)
+			hit.CheckedIn = clockTime(*reg.CheckedInAt, time.Now())
 		}
 		s.Hits = append(s.Hits, hit)
 	}
