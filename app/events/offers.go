@@ -40,6 +40,26 @@ type Offer struct {
 	ExpiresAt time.Time
 }
 
+// OpenOffers are the expiries of the event's open offers, by
+// registration: the places held for someone on the waiting list.
+func OpenOffers(ctx context.Context, q Querier, eventID int64) (map[int64]time.Time, error) {
+	rows, err := q.Query(ctx, `SELECT registration_id, expires_at FROM waitinglist_offers WHERE event_id = $1 AND state = 'open'`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: open offers: %w", err)
+	}
+	offers := map[int64]time.Time{}
+	var id int64
+	var at time.Time
+	_, err = pgx.ForEachRow(rows, []any{&id, &at}, func() error {
+		offers[id] = at
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: open offers: %w", err)
+	}
+	return offers, nil
+}
+
 // OpenOffer returns the registration's open offer, nil when it has none.
 func OpenOffer(ctx context.Context, q Querier, registrationID int64) (*Offer, error) {
 	var o Offer

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
@@ -37,9 +38,16 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A place on offer is neither free nor taken: the list says whom it
+	// is held for, and until when.
+	offers, err := events.OpenOffers(r.Context(), h.pool, ev.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
 	filter := filterOf(r.URL.Query())
 	shown := filter.apply(all)
-	vm := listView(r, ev, cols, all, shown, filter)
+	vm := listView(r, ev, cols, all, shown, filter, offers)
 	if web.IsFragment(r) {
 		// The address bar keeps the filter in one spelling, whatever
 		// the form sent (its marker for "no status ticked", an empty q).
@@ -154,7 +162,7 @@ func totalsLabel(lang i18n.Lang, f Filter) string {
 	return i18n.In(lang, "organisers.participants.totals_of", what)
 }
 
-func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []participant, f Filter) view.ParticipantList {
+func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []participant, f Filter, offers map[int64]time.Time) view.ParticipantList {
 	lang := i18n.LangOf(r.Context())
 	base := eventPath(r)
 	vm := view.ParticipantList{
@@ -206,6 +214,9 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		if p.Reg.CheckedInAt != nil {
 			row.CheckedInAt = web.LocalTime(*p.Reg.CheckedInAt)
 		}
+		if until, ok := offers[p.Reg.ID]; ok && p.Reg.Status == events.StatusWaitinglist {
+			row.OfferUntil = web.LocalTime(until)
+		}
 		if p.Reg.ConfirmedAt != nil {
 			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(*p.Reg.ConfirmedAt))
 		}
@@ -226,7 +237,11 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 	}
 	counts := countStatuses(all)
 	for _, st := range view.Statuses {
-		vm.Counts = append(vm.Counts, view.StatusCount{Status: st, Count: counts[st], Chosen: slices.Contains(f.Statuses, st)})
+		c := view.StatusCount{Status: st, Count: counts[st], Chosen: slices.Contains(f.Statuses, st)}
+		if st == events.StatusWaitinglist {
+			c.Offered = len(offers)
+		}
+		vm.Counts = append(vm.Counts, c)
 	}
 	return vm
 }

@@ -411,3 +411,25 @@ func TestParticipantsTypesetOnlyLatexAnswers(t *testing.T) {
 		t.Errorf("the latex answer's cell (class %q) is not marked as math", class)
 	}
 }
+
+// A place on offer is neither free nor taken: the list names whom it is
+// held for and until when, and counts the offers on the waiting list.
+func TestParticipantsShowPlacesOnOffer(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Sommerfest", testSchema)
+	register(t, app, ev, testRegistration{Name: "Clara Fest", Status: "confirmed", Confirmed: at(1)})
+	waiting := register(t, app, ev, testRegistration{Name: "Wanda Wartend", Status: "waitinglist", Confirmed: at(2)})
+	register(t, app, ev, testRegistration{Name: "Willi Wartend", Status: "waitinglist", Confirmed: at(3)})
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO waitinglist_offers (event_id, registration_id, offered_at, expires_at)
+		VALUES ($1, $2, now(), '2031-03-04 12:30+01')`, ev.ID, waiting.ID); err != nil {
+		t.Fatal(err)
+	}
+	organiser, _ := app.ClientWith(t, "get_participants")
+	page := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID))
+	wantContains(t, page.Body, "Platz angeboten bis 2031-03-04 12:30", ", davon 1 mit Platzangebot")
+	if strings.Count(page.Body, `data-testid="offer"`) != 1 {
+		t.Errorf("%d rows tell of an offer, want Wanda's alone", strings.Count(page.Body, `data-testid="offer"`))
+	}
+	en := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID), "Accept-Language", "en")
+	wantContains(t, en.Body, "place offered until 2031-03-04 12:30", ", 1 of them offered a place")
+}

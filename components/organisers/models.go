@@ -98,6 +98,9 @@ type Row struct {
 	// CheckedInAt is when the person was let in at the door; empty
 	// before.
 	CheckedInAt string
+	// OfferUntil is when the place offered to this person on the waiting
+	// list goes to the next; empty without an offer.
+	OfferUntil string
 	// AdminURL opens the registration in the admin console; empty when
 	// the user may not.
 	AdminURL string
@@ -125,6 +128,9 @@ type StatusCount struct {
 	Status string
 	Count  int
 	Chosen bool
+	// Offered counts those on the waiting list who hold an offer of a
+	// place.
+	Offered int
 }
 
 // MailForm is the form for writing to an event's participants.
