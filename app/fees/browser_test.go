@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,9 @@ func TestBrowserTreasurerPages(t *testing.T) {
 	year := strconv.Itoa(time.Now().Year() + 3)
 	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {year}, "due": {due}})
 	mustStatus(t, "a run", resp, http.StatusSeeOther)
+	run := resp.Header.Get("Location")
+	mustStatus(t, "the bank file", app.Get(t, treasurer, run+"/pain.008.xml"), http.StatusOK)
+	mustStatus(t, "submitting", app.PostForm(t, treasurer, run+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	paths := []string{"/admin/fees", "/admin/fees/mandates/new", "/admin/fees/runs/new?year=" + year + "&due=" + due, resp.Header.Get("Location"),
 		"/admin/fees/members/" + strconv.FormatInt(id, 10)}
 	for _, lang := range []string{"de", "en"} {
@@ -87,6 +91,16 @@ func TestBrowserTreasurerPages(t *testing.T) {
 				b.FitsWidth(t)
 				b.Screenshot(t, fmt.Sprintf("fees-admin-%d-%s-%d", i, lang, size[0]))
 			}
+			// Marking Olga's invoice paid asks first, and Cancel leaves it open.
+			b.Do(t, "open the run", chromedp.Navigate(app.URL+run), chromedp.WaitVisible(chromedp.CSS(`[data-testid="settle-paid"]`)))
+			b.Do(t, "mark the invoice paid", chromedp.Click(chromedp.CSS(`[data-testid="settle-paid"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="settle-question"]`)))
+			if text := apptest.Eval[string](t, b, `document.querySelector('[data-testid="settle-question"]').innerText`); !strings.Contains(text, "Olga Ohnemandat") {
+				t.Errorf("the question does not name Olga: %q", text)
+			}
+			b.FitsWidth(t)
+			b.Screenshot(t, fmt.Sprintf("fees-admin-settle-%s-%d", lang, size[0]))
+			b.Do(t, "cancel", chromedp.Click(chromedp.CSS(`[data-testid="settle-question"] a`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="settle-paid"]`)))
 			b.NoConsoleErrors(t)
 		}
 	}
