@@ -42,12 +42,20 @@ func (m Mailer) send(ctx context.Context, tx pgx.Tx, p members.Person, name stri
 	return nil
 }
 
-// mandateMail confirms a mandate given, changed or revoked (name).
-func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, name string, md Mandate) error {
-	return m.send(ctx, tx, p, name, map[string]string{
+// mandateMail confirms a mandate given, changed or revoked (name). atBank
+// is a debit of the mandate the bank already has and will still collect
+// (a revocation after its run was submitted); the mail says so.
+func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, name string, md Mandate, atBank *Debit) error {
+	data := map[string]string{
 		"Name": p.Name, "Reference": md.Reference, "CreditorID": m.cfg.SEPA.CreditorID,
 		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format("02.01.2006"),
-	})
+		"Due": "", "Amount": "", "AmountDE": "",
+	}
+	if atBank != nil {
+		data["Due"], data["Amount"] = atBank.Due.Format("02.01.2006"), sepa.Amount(atBank.Cents)
+		data["AmountDE"] = views.Euros(i18n.DE, data["Amount"])
+	}
+	return m.send(ctx, tx, p, name, data)
 }
 
 // runMails queues the pre-notifications for the run's debits and the

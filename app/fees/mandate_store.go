@@ -216,6 +216,29 @@ func withdraw(ctx context.Context, tx pgx.Tx, which string, arg int64) ([]Withdr
 	return out, nil
 }
 
+// Debit is a collection of a mandate: its amount and due date.
+type Debit struct {
+	Cents int64
+	Due   time.Time
+}
+
+// DebitAtBank is the next debit of mandate id that a submitted run still
+// has the bank collect (its due date is today or later), nil when none:
+// revoking the mandate cannot stop it any more.
+func DebitAtBank(ctx context.Context, q pgxQuerier, mandateID int64) (*Debit, error) {
+	var d Debit
+	err := q.QueryRow(ctx, `SELECT f.cents, r.due_on FROM fees f JOIN fee_runs r ON r.id = f.run_id
+		WHERE f.mandate_id = $1 AND f.status = 'paid' AND f.return_reason IS NULL AND r.submitted_at IS NOT NULL
+		AND r.due_on >= (now() AT TIME ZONE 'Europe/Berlin')::date ORDER BY r.due_on LIMIT 1`, mandateID).Scan(&d.Cents, &d.Due)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fees: debit at the bank: %w", err)
+	}
+	return &d, nil
+}
+
 // RevokeMandate ends the person's mandate; ErrNotFound when they have none.
 // Its debits in runs not yet given to the bank become invoices, returned
 // for their mails.

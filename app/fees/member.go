@@ -124,7 +124,7 @@ func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
 		if changed {
 			name = "mandate_changed"
 		}
-		return h.mailer().mandateMail(ctx, tx, p, name, m)
+		return h.mailer().mandateMail(ctx, tx, p, name, m, nil)
 	})
 	if err != nil {
 		h.site.ServerError(w, r, err)
@@ -153,7 +153,11 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m); err != nil {
+		atBank, err := DebitAtBank(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m, atBank); err != nil {
 			return err
 		}
 		// A fee a run would have collected is now asked for by invoice.
@@ -199,5 +203,6 @@ func feeRow(f Fee) views.FeeRow {
 	if f.CollectOn != nil {
 		row.CollectOn = f.CollectOn.Format(time.DateOnly)
 	}
+	row.RevokedAtBank = f.RevokedAtBank
 	return row
 }

@@ -95,7 +95,7 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 		if changed {
 			name = "mandate_changed"
 		}
-		return h.mailer().mandateMail(ctx, tx, *person, name, m)
+		return h.mailer().mandateMail(ctx, tx, *person, name, m, nil)
 	})
 	if errors.Is(err, ErrHasMandate) {
 		f.PersonError = i18n.T(ctx, "fees.error.has_mandate", person.Name)

@@ -248,11 +248,17 @@ type Fee struct {
 	// still to come: it counts as paid, but the member's account has not
 	// been charged yet.
 	CollectOn *time.Time
+	// RevokedAtBank: the mandate was revoked after the run went to the
+	// bank, which still collects on CollectOn.
+	RevokedAtBank bool
 }
 
 // collectOn is Fee.CollectOn, for fees f LEFT JOINed to their runs r.
 const collectOn = `CASE WHEN f.status = 'paid' AND f.mandate_id IS NOT NULL AND f.return_reason IS NULL AND r.submitted_at IS NOT NULL
 	AND r.due_on > (now() AT TIME ZONE 'Europe/Berlin')::date THEN r.due_on END`
+
+// revokedAtBank is Fee.RevokedAtBank, for fees f joined to their runs r.
+const revokedAtBank = `(` + collectOn + ` IS NOT NULL AND EXISTS (SELECT 1 FROM sepa_mandates m WHERE m.id = f.mandate_id AND m.revoked_at > r.submitted_at))`
 
 // collectedAgain tells of fee f whether a later row of its person and
 // year took its place.
@@ -261,7 +267,7 @@ const collectedAgain = `EXISTS (SELECT 1 FROM fees g WHERE g.person_id = f.perso
 // RunFees lists the fees of run id by name.
 func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
 	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, p.name, f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
-		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`, `+collectOn+`
+		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`, `+collectOn+`, `+revokedAtBank+`
 		FROM fees f JOIN persons p ON p.id = f.person_id LEFT JOIN fee_runs r ON r.id = f.run_id
 		WHERE f.run_id = $1 ORDER BY p.name, f.id`, runID)
 	if err != nil {
@@ -273,7 +279,7 @@ func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
 // PersonFees is the fee history of one person, newest first.
 func PersonFees(ctx context.Context, q pgxQuerier, personID int64) ([]Fee, error) {
 	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, '', f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
-		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`, `+collectOn+`
+		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`, `+collectOn+`, `+revokedAtBank+`
 		FROM fees f LEFT JOIN fee_runs r ON r.id = f.run_id WHERE f.person_id = $1 ORDER BY f.year DESC, f.id DESC`, personID)
 	if err != nil {
 		return nil, err

@@ -258,3 +258,45 @@ func TestErasureWithdrawsOpenDebits(t *testing.T) {
 		t.Errorf("the erased member's fee is %s with mandate %v; want an open invoice", status, mandate)
 	}
 }
+
+// A revocation after the run went to the bank cannot stop its debit: the
+// member's mail says it will still be collected, and the run's page tells
+// the treasurer, who may recall it at the bank.
+func TestRevokingAfterSubmittingSaysTheDebitStillComes(t *testing.T) {
+	const ibanRita = "DE12500105170648489890"
+	// Its own database: the run collects every member, and the rates are
+	// this test's.
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesrevoke"))...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	const year = 2039
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')
+		ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	rita, ritaMail := insertMember(t, app, "Rita Spätwiderruf", "ordentlich")
+	link := editLink(t, app, rita)
+	mustStatus(t, "Rita's mandate", giveMandate(t, app, link, url.Values{
+		"account_holder": {"Rita Spätwiderruf"}, "iban": {ibanRita}, "consent": {"yes"}}), http.StatusSeeOther)
+	due := dueAfter(20)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year)}, "due": {due.Format(time.DateOnly)}})
+	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
+	run := resp.Header.Get("Location")
+	mustStatus(t, "the bank file", app.Get(t, treasurer, run+"/pain.008.xml"), http.StatusOK)
+	if page := app.Get(t, treasurer, run); strings.Contains(page.Body, `data-testid="revoked-at-bank"`) {
+		t.Error("the run warns of a revocation before anyone revoked")
+	}
+	mustStatus(t, "submitting", app.PostForm(t, treasurer, run+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+
+	mustStatus(t, "Rita revokes", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	revoked := waitKind(t, app, ritaMail, "widerrufen", 1)
+	if want := "Die Lastschrift über 30,00 EUR zum " + due.Format("02.01.2006") + " war schon bei deiner Bank eingereicht"; !strings.Contains(revoked.Text, want) {
+		t.Errorf("the revocation mail does not say that the debit still comes (%q):\n%s", want, revoked.Text)
+	}
+	page := app.Get(t, treasurer, run)
+	_, row, _ := strings.Cut(page.Body, "Rita Spätwiderruf")
+	row, _, _ = strings.Cut(row, "</tr>")
+	if !strings.Contains(row, `data-testid="revoked-at-bank"`) || strings.Count(page.Body, `data-testid="revoked-at-bank"`) != 1 {
+		t.Error("the run's page does not tell the treasurer of Rita's revocation alone")
+	}
+}

@@ -66,10 +66,12 @@ type FeeRow struct {
 	Amount   string
 	Status   string // due, paid, returned, waived
 	// CollectOn is the coming due date of a debit given to the bank.
-	CollectOn    string
-	Reference    string
-	Sequence     string
-	ReturnReason string
+	CollectOn string
+	// RevokedAtBank: its mandate was revoked after the bank got the file.
+	RevokedAtBank bool
+	Reference     string
+	Sequence      string
+	ReturnReason  string
 	// Again: returned, and collected again by a later run.
 	Again     bool
 	CanReturn bool
