@@ -125,8 +125,11 @@ func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 		f.AmountError = i18n.T(ctx, "fees.error.amount")
 	}
 	from, err := time.Parse(time.DateOnly, f.ValidFrom)
-	if err != nil || from.Year() < 2000 || from.Year() > 2200 {
+	switch {
+	case err != nil:
 		f.ValidFromError = i18n.T(ctx, "fees.error.date")
+	case from.Year() < 2000 || from.Year() > 2200:
+		f.ValidFromError = i18n.T(ctx, "fees.error.valid_from_range", 2000, 2200)
 	}
 	rate.ValidFrom = from
 	if f.CategoryError != "" || f.AmountError != "" || f.ValidFromError != "" {

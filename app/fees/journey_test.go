@@ -111,8 +111,25 @@ func TestCollectingFees(t *testing.T) {
 	mustStatus(t, "Beat's mandate", giveMandate(t, app, editLink(t, app, beat), url.Values{
 		"account_holder": {"Beat Zürcher"}, "iban": {ibanBeat}, "bic": {"UBSWCHZH80A"},
 		"street": {"Bahnhofstrasse 1"}, "town": {"8001 Zürich"}, "consent": {"yes"}}), http.StatusSeeOther)
+	// A paper signed in the future, or so long ago that it lapsed unused,
+	// is refused, saying which.
+	today := time.Now()
+	for signed, want := range map[string]string{
+		today.AddDate(0, 0, 2).Format(time.DateOnly):   "liegt in der Zukunft",
+		today.AddDate(-3, 0, -2).Format(time.DateOnly): "ist erloschen",
+		"2008-01-01": "ist erloschen",
+		"gestern":    "Bitte das Datum der Unterschrift angeben.",
+	} {
+		resp := app.PostForm(t, treasurer, "/admin/fees/mandates/new", url.Values{
+			"person_id": {strconv.FormatInt(dora, 10)}, "signed_on": {signed}, "account_holder": {"Dora Papier"}, "iban": {ibanDora}})
+		mustStatus(t, "a paper signed "+signed, resp, http.StatusUnprocessableEntity)
+		if !strings.Contains(resp.Body, want) {
+			t.Errorf("a paper signed %s: the answer does not say %q", signed, want)
+		}
+	}
+	doraSigned := today.AddDate(-2, -11, 0).Format(time.DateOnly)
 	mustStatus(t, "Dora's paper mandate", app.PostForm(t, treasurer, "/admin/fees/mandates/new", url.Values{
-		"person_id": {strconv.FormatInt(dora, 10)}, "signed_on": {"2025-06-01"},
+		"person_id": {strconv.FormatInt(dora, 10)}, "signed_on": {doraSigned},
 		"account_holder": {"Dora Papier"}, "iban": {ibanDora}}), http.StatusSeeOther)
 
 	page = app.Get(t, app.Client(), annaLink+"/mandate")
@@ -217,7 +234,7 @@ func TestCollectingFees(t *testing.T) {
 		"<AmdmntInd>true</AmdmntInd>",
 		"<IBAN>" + ibanAnnaNew + "</IBAN>", "<Nm>Anna Aerger</Nm>",
 		"<BICFI>UBSWCHZH80A</BICFI>", "<Ctry>CH</Ctry>", "<AdrLine>8001 Zuerich</AdrLine>",
-		"<MndtId>PEP-" + strconv.FormatInt(dora, 10) + "-1</MndtId>", "<DtOfSgntr>2025-06-01</DtOfSgntr>",
+		"<MndtId>PEP-" + strconv.FormatInt(dora, 10) + "-1</MndtId>", "<DtOfSgntr>" + doraSigned + "</DtOfSgntr>",
 		"<Id>DE98ZZZ09999999999</Id>", `<InstdAmt Ccy="EUR">36.00</InstdAmt>`, `<InstdAmt Ccy="EUR">15.50</InstdAmt>`,
 	} {
 		if !strings.Contains(body, want) {
