@@ -71,7 +71,12 @@ func TestRevokeAndLapse(t *testing.T) {
 	id, email := insertMember(t, app, "Rita Widerruf", "ordentlich")
 	link := editLink(t, app, id)
 	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
-	mustStatus(t, "revoking unconfirmed", app.PostForm(t, app.Client(), link+"/mandate/revoke", nil), http.StatusUnprocessableEntity)
+	unconfirmed := app.PostForm(t, app.Client(), link+"/mandate/revoke", nil)
+	mustStatus(t, "revoking unconfirmed", unconfirmed, http.StatusUnprocessableEntity)
+	// The page stays, its box marked and saying why.
+	if !strings.Contains(unconfirmed.Body, `data-testid="revoke-form"`) || !strings.Contains(unconfirmed.Body, `id="revoke-error"`) {
+		t.Error("revoking without the box does not show the page with the box's error")
+	}
 	mustStatus(t, "revoking", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	m := waitKind(t, app, email, "widerrufen", 1)
 	if !strings.Contains(m.Text, "PEP-") {

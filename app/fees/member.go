@@ -145,7 +145,13 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if r.PostFormValue("confirm") != "yes" {
-		h.site.Error(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "fees.error.revoke_confirm"))
+		v, err := h.memberPage(ctx, p, token, views.MandateForm{})
+		if err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+		v.RevokeError = i18n.T(ctx, "fees.error.revoke_confirm")
+		h.renderMember(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {

@@ -88,6 +88,9 @@ type MemberPage struct {
 	Mandate   *MandateView
 	Fees      []FeeRow
 	Form      MandateForm
+	// RevokeError says why the revocation was not taken (its box was not
+	// ticked).
+	RevokeError string
 }
 
 // RateRow is one line of the fee schedule.
