@@ -219,7 +219,8 @@ func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) {
 // is written and ok is false.
 func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Person) (views.History, bool) {
 	ctx := r.Context()
-	v := views.History{Name: p.Name, Action: "/admin/fees/members/" + strconv.FormatInt(p.ID, 10) + "/category"}
+	base := "/admin/fees/members/" + strconv.FormatInt(p.ID, 10)
+	v := views.History{Name: p.Name, Action: base + "/category", RevokeURL: base + "/mandate/revoke"}
 	rates, err := Rates(ctx, h.pool)
 	if err != nil {
 		h.site.ServerError(w, r, err)
@@ -315,4 +316,41 @@ func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.category_saved"))
 	web.Redirect(w, r, "/admin/fees/members/"+strconv.FormatInt(p.ID, 10))
+}
+
+// adminRevoke is POST /admin/fees/members/{id}/mandate/revoke: a
+// revocation the member sent by letter or mail, recorded by the
+// treasurer after ticking that it is there. The member is mailed as when
+// revoking themselves.
+func (h *Handler) adminRevoke(w http.ResponseWriter, r *http.Request) {
+	if !h.site.ParseForm(w, r) {
+		return
+	}
+	p, ok := h.historyMember(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	var err error
+	if r.PostFormValue("confirm") == "yes" {
+		err = h.revoke(ctx, p, actor(ctx))
+		if err == nil {
+			h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.revoked", p.Name))
+			web.Redirect(w, r, "/admin/fees/members/"+strconv.FormatInt(p.ID, 10))
+			return
+		}
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	v, ok := h.history(w, r, p)
+	if !ok {
+		return
+	}
+	v.RevokeError = i18n.T(ctx, "fees.error.revoke_confirm_admin")
+	if err != nil {
+		v.RevokeError = i18n.T(ctx, "fees.error.no_mandate")
+	}
+	h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -183,5 +184,41 @@ func TestMandateFormsAtOnce(t *testing.T) {
 	var active int
 	if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&active); err != nil || active != 1 {
 		t.Errorf("%d active mandates (%v), want 1", active, err)
+	}
+}
+
+// A revocation sent by letter is recorded by the treasurer after ticking
+// that it is there; the member is mailed as when revoking online.
+func TestTreasurerRecordsARevocationByLetter(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	id, email := insertMember(t, app, "Brigitte Brief", "ordentlich")
+	mustStatus(t, "the mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {"Brigitte Brief"},
+		"iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	path := "/admin/fees/members/" + strconv.FormatInt(id, 10)
+	if page := app.Get(t, treasurer, path); !strings.Contains(page.Body, `data-testid="revoke-form"`) {
+		t.Fatal("the member's page offers no revocation")
+	}
+	unticked := app.PostForm(t, treasurer, path+"/mandate/revoke", nil)
+	mustStatus(t, "revoking without the box", unticked, http.StatusUnprocessableEntity)
+	if !strings.Contains(unticked.Body, "Bitte bestätige, dass der Widerruf vorliegt.") {
+		t.Error("the refusal does not say to tick the box")
+	}
+	var open int
+	if err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&open); err != nil || open != 1 {
+		t.Fatalf("the unticked revocation changed the mandate (%d open, %v)", open, err)
+	}
+	mustStatus(t, "revoking", app.PostForm(t, treasurer, path+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	waitKind(t, app, email, "widerrufen", 1)
+	var actor string
+	if err := app.Pool.QueryRow(ctx, `SELECT actor FROM audit_log WHERE table_name = 'sepa_mandates' AND field = 'revoked_at'
+		AND row_id = (SELECT id::text FROM sepa_mandates WHERE person_id = $1)`, id).Scan(&actor); err != nil || actor == "participant" {
+		t.Errorf("the revocation is audited as %q (%v), want the treasurer", actor, err)
+	}
+	again := app.PostForm(t, treasurer, path+"/mandate/revoke", url.Values{"confirm": {"yes"}})
+	mustStatus(t, "revoking again", again, http.StatusUnprocessableEntity)
+	if strings.Contains(again.Body, `data-testid="revoke-form"`) {
+		t.Error("the page still offers to revoke a revoked mandate")
 	}
 }

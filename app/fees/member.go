@@ -154,26 +154,7 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 		h.renderMember(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		m, withdrawn, err := RevokeMandate(ctx, tx, p.ID, audit.Entry{Actor: audit.ActorParticipant})
-		if err != nil {
-			return err
-		}
-		atBank, err := DebitAtBank(ctx, tx, m.ID)
-		if err != nil {
-			return err
-		}
-		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m, atBank); err != nil {
-			return err
-		}
-		// A fee a run would have collected is now asked for by invoice.
-		for _, d := range withdrawn {
-			if err := h.mailer().runMails(ctx, tx, d.Run, []Candidate{{Person: p, Cents: d.Cents}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := h.revoke(ctx, p, audit.Entry{Actor: audit.ActorParticipant})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(ctx, "fees.error.no_mandate"))
@@ -184,6 +165,31 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.revoked"))
 	web.Redirect(w, r, "/edit/"+token+"/mandate")
+}
+
+// revoke ends member p's mandate for actor and mails p: the revocation,
+// with a debit the bank still collects, and an invoice for each fee a run
+// not yet at the bank would have collected. ErrNotFound without a mandate.
+func (h *Handler) revoke(ctx context.Context, p members.Person, actor audit.Entry) error {
+	return pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		m, withdrawn, err := RevokeMandate(ctx, tx, p.ID, actor)
+		if err != nil {
+			return err
+		}
+		atBank, err := DebitAtBank(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m, atBank); err != nil {
+			return err
+		}
+		for _, d := range withdrawn {
+			if err := h.mailer().runMails(ctx, tx, d.Run, []Candidate{{Person: p, Cents: d.Cents}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (h *Handler) mailer() Mailer { return Mailer{cfg: h.cfg, texts: h.texts} }

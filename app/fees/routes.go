@@ -25,6 +25,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	admin.Post("/admin/fees/rates/{id}/delete", h.deleteRate)
 	admin.Get("/admin/fees/members/{id}", h.memberHistory)
 	admin.Post("/admin/fees/members/{id}/category", h.setCategory)
+	admin.Post("/admin/fees/members/{id}/mandate/revoke", h.adminRevoke)
 	admin.Get("/admin/fees/mandates/new", h.paperForm)
 	admin.Post("/admin/fees/mandates/new", h.paperSubmit)
 	admin.Get("/admin/fees/runs/new", h.newRun)

@@ -205,6 +205,9 @@ type History struct {
 	Categories                                      []Option
 	Mandate                                         *MandateView
 	Fees                                            []FeeRow
+	// RevokeURL records a revocation the member sent by letter;
+	// RevokeError says why one was not taken.
+	RevokeURL, RevokeError string
 }
 
 // euros writes an amount given as "1234.50" (sepa.Amount) as readers of
