@@ -281,18 +281,22 @@ func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.R
 	if changed != nil {
 		v.FileChanged = web.LocalTime(*changed)
 	}
-	var total int64
+	var total, returned int64
 	for _, f := range fees {
 		row := feeRow(f)
 		if f.Reference != "" {
 			v.Debits++
 			total += f.Cents
+			if f.ReturnReason != "" {
+				v.Returned++
+				returned += f.Cents
+			}
 			row.CanReturn = run.SubmittedAt != nil && f.Status == "paid" && f.ReturnReason == ""
 		}
 		row.CanSettle = f.Status == "due" && f.Reference == "" || f.Status == "returned" && !f.Again
 		v.Fees = append(v.Fees, row)
 	}
-	v.Total = amount(total)
+	v.Total, v.ReturnedTotal = amount(total), amount(returned)
 	return v, nil
 }
 

@@ -208,6 +208,9 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 		t.Error("the second run's debit has no end-to-end id of its own")
 	}
 	pageA2 := app.Get(t, treasurer, "/admin/fees/runs/"+runA)
+	if !strings.Contains(pageA2.Body, "Davon hat die Bank 1 über 30,00 € zurückgegeben.") {
+		t.Error("the first run's total does not say what came back")
+	}
 	if !strings.Contains(pageA2.Body, `data-testid="collected-again"`) || strings.Count(pageA2.Body, `data-testid="settle-paid"`) >= strings.Count(pageA.Body, `data-testid="settle-paid"`) {
 		t.Error("the first run's page still offers to settle the debit collected again, or does not say it was")
 	}

@@ -183,7 +183,11 @@ type RunPage struct {
 	FileURL   string
 	Debits    int
 	Total     string
-	Fees      []FeeRow
+	// Returned counts the debits the bank gave back, ReturnedTotal sums
+	// them: the run's total is what it asked for, not what came in.
+	Returned      int
+	ReturnedTotal string
+	Fees          []FeeRow
 	// Codes are the return reasons, with what they mean.
 	Codes []Option
 	Error string
