@@ -178,6 +178,16 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 			h.site.NotFound(w, r)
 			return
 		}
+		// Members of a reduced category (by fee_categories) or of a
+		// membership type (by persons) lose their amount with its last line.
+		if err := h.pool.QueryRow(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2) THEN 0
+			ELSE (SELECT count(*) FROM fee_categories WHERE category = $1)
+			   + (SELECT count(*) FROM persons p WHERE p.membership_status = 'confirmed' AND p.membership_type = $1
+			      AND NOT EXISTS (SELECT 1 FROM fee_categories c WHERE c.person_id = p.id)) END`,
+			v.AskDelete.Category, id).Scan(&v.Stranded); err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
 		h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "fees.admin.title"), views.Admin(v))
 		return
 	}
@@ -239,6 +249,11 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Pers
 	if v.Category, err = Category(ctx, h.pool, p.ID); err != nil {
 		h.site.ServerError(w, r, err)
 		return v, false
+	}
+	// A category whose every line was deleted stays the member's: shown
+	// as such, not as if they paid by their type.
+	if v.Category != "" && !slices.ContainsFunc(v.Categories, func(o views.Option) bool { return o.Value == v.Category }) {
+		v.Categories = append(v.Categories, views.Option{Value: v.Category, Label: i18n.T(ctx, "fees.admin.category_without_rate", v.Category)})
 	}
 	fees, err := PersonFees(ctx, h.pool, p.ID)
 	if err != nil {

@@ -33,6 +33,19 @@ type Candidate struct {
 	Mandate  *Mandate // nil: no valid mandate, the member gets an invoice
 }
 
+// NoRateError is ErrNoRate for a category of the schedule without an
+// amount in a year, with one member of it.
+type NoRateError struct {
+	Category, Name string
+	Year           int
+}
+
+func (e *NoRateError) Error() string {
+	return fmt.Sprintf("%v: %s (%s) in %d", ErrNoRate, e.Category, e.Name, e.Year)
+}
+
+func (e *NoRateError) Unwrap() error { return ErrNoRate }
+
 // Candidates lists the confirmed members whose fee of year is not yet
 // collected or settled, with their amount and mandate.
 func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error) {
@@ -83,7 +96,7 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 		}
 		cents, ok := rateOn(rates, c.Category, jan1)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s in %d", ErrNoRate, c.Category, year)
+			return nil, &NoRateError{Category: c.Category, Name: p.Name, Year: year}
 		}
 		if cents == 0 {
 			// Nothing to collect: a 0,00 € debit is no valid bank order,

@@ -85,9 +85,8 @@ func parseIDs(raw []string) (ids []int64, ok bool) {
 func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, year int, due time.Time, exclude []int64, problem string) {
 	ctx := r.Context()
 	cands, err := Candidates(ctx, h.pool, year)
-	if errors.Is(err, ErrNoRate) {
-		problem, status = i18n.T(ctx, "fees.error.no_rate", year), http.StatusUnprocessableEntity
-	} else if err != nil {
+	var noRate *NoRateError
+	if err != nil && !errors.As(err, &noRate) {
 		h.site.ServerError(w, r, err)
 		return
 	}
@@ -96,7 +95,12 @@ func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, y
 		h.site.ServerError(w, r, err)
 		return
 	}
-	v := views.NewRunPage{Year: itoa(year), Due: due.Format(time.DateOnly), Error: problem}
+	if noRate != nil {
+		// No run can be made: the page says which category lacks an
+		// amount, for whom, and offers nothing to create.
+		problem, status = i18n.T(ctx, "fees.error.no_rate", year, categoryName(ts, i18n.LangOf(ctx), noRate.Category), noRate.Name), http.StatusUnprocessableEntity
+	}
+	v := views.NewRunPage{Year: itoa(year), Due: due.Format(time.DateOnly), Error: problem, Blocked: noRate != nil}
 	var total int64
 	for _, c := range cands {
 		row := views.CandidateRow{PersonID: strconv.FormatInt(c.Person.ID, 10), Name: c.Person.Name,

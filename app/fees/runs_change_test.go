@@ -304,3 +304,44 @@ func TestRevokingAfterSubmittingSaysTheDebitStillComes(t *testing.T) {
 		t.Error("the run's page does not tell the treasurer of Rita's revocation alone")
 	}
 }
+
+// A category without an amount blocks a run: the page names it and a
+// member in it, and lists nothing to create; the member's page still
+// shows their category.
+func TestARunWithoutAnAmountNamesTheCategory(t *testing.T) {
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesnorate"))...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01'),
+		('studierende', 1000, '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	insertMember(t, app, "Olaf Ordentlich", "ordentlich")
+	carla, _ := insertMember(t, app, "Carla Studiert", "ordentlich")
+	mustStatus(t, "Carla's category", app.PostForm(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(carla, 10)+"/category",
+		url.Values{"category": {"studierende"}}), http.StatusSeeOther)
+	var rate int64
+	if err := app.Pool.QueryRow(ctx, `SELECT id FROM fee_rates WHERE category = 'studierende'`).Scan(&rate); err != nil {
+		t.Fatal(err)
+	}
+	ask := app.PostForm(t, treasurer, "/admin/fees/rates/"+strconv.FormatInt(rate, 10)+"/delete", nil)
+	mustStatus(t, "asking to delete the students' amount", ask, http.StatusOK)
+	if !strings.Contains(ask.Body, "1 Mitglied hat dann keinen Betrag") {
+		t.Error("the question does not say that Carla is left without an amount")
+	}
+	mustStatus(t, "deleting the students' amount", app.PostForm(t, treasurer, "/admin/fees/rates/"+strconv.FormatInt(rate, 10)+"/delete",
+		url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+
+	page := app.Get(t, treasurer, "/admin/fees/runs/new?year=2041&due="+dueAfter(20).Format(time.DateOnly))
+	mustStatus(t, "the run's preview", page, http.StatusUnprocessableEntity)
+	if !strings.Contains(page.Body, "keinen Betrag für studierende (zum Beispiel für Carla Studiert)") {
+		t.Error("the preview does not name the category without an amount and a member in it")
+	}
+	if strings.Contains(page.Body, `data-testid="candidates"`) || strings.Contains(page.Body, `data-testid="run-nobody"`) {
+		t.Error("the blocked preview still lists candidates or says nobody is left")
+	}
+	history := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(carla, 10))
+	if !strings.Contains(history.Body, `<option value="studierende" selected>studierende (ohne Betrag im Plan)</option>`) {
+		t.Error("Carla's page does not show her category without an amount")
+	}
+}

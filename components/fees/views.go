@@ -130,8 +130,11 @@ type AdminPage struct {
 	TypeKeys string
 	Missing  []string
 	Rates    []RateRow
-	// AskDelete asks to confirm deleting a line of the schedule.
+	// AskDelete asks to confirm deleting a line of the schedule;
+	// Stranded counts the members in its category when it is the
+	// category's last line, who then have no amount.
 	AskDelete *RateRow
+	Stranded  int
 	RateForm  RateForm
 	Mandates  []MandateRow
 	Runs      []RunRow
@@ -158,6 +161,8 @@ type NewRunPage struct {
 	// Summary says how many debits and invoices, and the sum.
 	Summary string
 	Error   string
+	// Blocked: no run can be made (Error says why); nothing is listed.
+	Blocked bool
 }
 
 // ReturnQuestion asks to confirm a returned debit before it is recorded
