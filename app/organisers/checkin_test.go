@@ -226,6 +226,7 @@ func TestParticipantsShowCheckinTime(t *testing.T) {
 	ev := newEvent(t, app, "Feier", checkinSchema)
 	here := register(t, app, ev, testRegistration{Name: "Hanna Hier", Status: "confirmed", Confirmed: at(1)})
 	register(t, app, ev, testRegistration{Name: "Fritz Fehlt", Status: "confirmed", Confirmed: at(2)})
+	register(t, app, ev, testRegistration{Name: "Anton Abgesagt", Status: "canceled", Confirmed: at(3), Data: `{"guests": 100}`})
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations SET checked_in_at = '2026-12-06 18:42:00+01' WHERE id = $1`, here.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -237,6 +238,11 @@ func TestParticipantsShowCheckinTime(t *testing.T) {
 	// The totals say they add up only those not here yet.
 	wantContains(t, missing.Body, "Fritz Fehlt", `name="not_here" value="1" id="filter-not-here" checked`, "Summe (bestätigt, noch nicht da)")
 	wantNotContains(t, missing.Body, "Hanna Hier")
+	// Someone who cancelled is not coming: not "not here yet", and not in
+	// the sums, even with cancellations ticked.
+	withCanceled := app.Get(t, c, path+"?status=confirmed&status=canceled&not_here=1")
+	wantContains(t, withCanceled.Body, "Fritz Fehlt", "Summe (bestätigt, noch nicht da)")
+	wantNotContains(t, withCanceled.Body, "Anton Abgesagt", "Hanna Hier")
 	csv := app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID))
 	wantContains(t, csv.Body, "Eingelassen", "2026-12-06 18:42")
 	csvMissing := app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv?status=confirmed&not_here=1", ev.ID))

@@ -186,9 +186,10 @@ func (f Filter) apply(rows []participant) []participant {
 	return out
 }
 
-// keeps reports whether the filter shows p.
+// keeps reports whether the filter shows p. Someone who cancelled is not
+// coming, so not "not here yet" either.
 func (f Filter) keeps(p participant) bool {
-	if !slices.Contains(f.Statuses, p.Reg.Status) || f.NotHere && p.Reg.CheckedInAt != nil {
+	if !slices.Contains(f.Statuses, p.Reg.Status) || f.NotHere && (p.Reg.CheckedInAt != nil || p.Reg.Status == events.StatusCanceled) {
 		return false
 	}
 	return len(f.words) == 0 || p.matches(f.words)

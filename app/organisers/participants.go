@@ -152,7 +152,11 @@ func statusNames(lang i18n.Lang, statuses []string) string {
 // totalsLabel says what the totals row adds up: the rows shown, by their
 // statuses, whether only those not here yet, and the search.
 func totalsLabel(lang i18n.Lang, f Filter) string {
-	what := statusNames(lang, f.Statuses)
+	statuses := f.Statuses
+	if coming := slices.DeleteFunc(slices.Clone(statuses), func(s string) bool { return s == events.StatusCanceled }); f.NotHere && len(coming) > 0 {
+		statuses = coming
+	}
+	what := statusNames(lang, statuses)
 	if f.NotHere {
 		what += ", " + i18n.In(lang, "organisers.participants.totals_not_here")
 	}
