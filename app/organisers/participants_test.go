@@ -426,10 +426,10 @@ func TestParticipantsShowPlacesOnOffer(t *testing.T) {
 	}
 	organiser, _ := app.ClientWith(t, "get_participants")
 	page := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID))
-	wantContains(t, page.Body, "Platz angeboten bis 2031-03-04 12:30", ", davon 1 mit Platzangebot")
+	wantContains(t, page.Body, "Platz angeboten bis 2031-03-04 12:30", ", 1 mit Angebot")
 	if strings.Count(page.Body, `data-testid="offer"`) != 1 {
 		t.Errorf("%d rows tell of an offer, want Wanda's alone", strings.Count(page.Body, `data-testid="offer"`))
 	}
 	en := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID), "Accept-Language", "en")
-	wantContains(t, en.Body, "place offered until 2031-03-04 12:30", ", 1 of them offered a place")
+	wantContains(t, en.Body, "place offered until 2031-03-04 12:30", ", 1 offered a place")
 }
