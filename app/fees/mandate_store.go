@@ -171,12 +171,46 @@ const openRuns = `f.status = 'due' AND r.id = f.run_id AND r.submitted_at IS NUL
 // bank the mandate's account as it is now: the mail confirming a change
 // says the next collection is from the new account.
 func followAccount(ctx context.Context, tx pgx.Tx, id int64) error {
-	_, err := tx.Exec(ctx, `UPDATE fees f SET account_holder = m.account_holder, iban_sealed = m.iban_sealed,
+	if err := lockOpenRuns(ctx, tx, "f.mandate_id = $1", id); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `UPDATE fees f SET account_holder = m.account_holder, iban_sealed = m.iban_sealed,
 		original_iban_sealed = m.original_iban_sealed, bic = m.bic, country = m.country,
-		address_lines = coalesce(m.address_lines, '{}'), updated_at = now(), file_changed_at = now()
-		FROM sepa_mandates m, fee_runs r WHERE m.id = $1 AND f.mandate_id = m.id AND `+openRuns, id)
+		address_lines = coalesce(m.address_lines, '{}'), updated_at = now()
+		FROM sepa_mandates m, fee_runs r WHERE m.id = $1 AND f.mandate_id = m.id AND `+openRuns+` RETURNING r.id`, id)
 	if err != nil {
 		return fmt.Errorf("fees: follow the account: %w", err)
+	}
+	runs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("fees: follow the account: %w", err)
+	}
+	return fileChanged(ctx, tx, runs)
+}
+
+// lockOpenRuns locks the runs not yet given to the bank that hold a due
+// debit of fees f matching which ($1 is arg), before their fees are
+// changed: in the order SubmitRun takes them (run, then fees), so that a
+// change and a submission wait for each other instead of deadlocking, and
+// a submission sees the change's new file version.
+func lockOpenRuns(ctx context.Context, tx pgx.Tx, which string, arg int64) error {
+	_, err := tx.Exec(ctx, `SELECT id FROM fee_runs WHERE submitted_at IS NULL AND id IN (
+		SELECT f.run_id FROM fees f WHERE `+which+` AND f.mandate_id IS NOT NULL AND f.status = 'due')
+		ORDER BY id FOR UPDATE`, arg)
+	if err != nil {
+		return fmt.Errorf("fees: lock the open runs: %w", err)
+	}
+	return nil
+}
+
+// fileChanged raises the file version of runs whose debits changed: a
+// file downloaded before is not the one to give the bank.
+func fileChanged(ctx context.Context, tx pgx.Tx, runs []int64) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE fee_runs SET file_version = file_version + 1 WHERE id = ANY($1)`, runs); err != nil {
+		return fmt.Errorf("fees: file version: %w", err)
 	}
 	return nil
 }
@@ -198,9 +232,12 @@ func withdrawDebits(ctx context.Context, tx pgx.Tx, id int64) ([]Withdrawn, erro
 // withdraw turns the debits of fees f matching which ($1 is arg) in runs
 // not yet given to the bank into invoices, forgetting their accounts.
 func withdraw(ctx context.Context, tx pgx.Tx, which string, arg int64) ([]Withdrawn, error) {
+	if err := lockOpenRuns(ctx, tx, which, arg); err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, `UPDATE fees f SET mandate_id = NULL, mandate_reference = NULL, signed_on = NULL,
 		sequence = NULL, account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
-		country = NULL, address_lines = '{}', updated_at = now(), file_changed_at = now()
+		country = NULL, address_lines = '{}', updated_at = now()
 		FROM fee_runs r WHERE `+which+` AND f.mandate_id IS NOT NULL AND `+openRuns+`
 		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, arg)
 	if err != nil {
@@ -213,7 +250,11 @@ func withdraw(ctx context.Context, tx pgx.Tx, which string, arg int64) ([]Withdr
 	if err != nil {
 		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
 	}
-	return out, nil
+	runs := make([]int64, len(out))
+	for i, w := range out {
+		runs[i] = w.Run.ID
+	}
+	return out, fileChanged(ctx, tx, runs)
 }
 
 // Debit is a collection of a mandate: its amount and due date.

@@ -349,12 +349,34 @@ func BankFile(ctx context.Context, q pgxQuerier, box *sepa.Box, cfg config.SEPA,
 	return f.XML()
 }
 
-// MarkDownloaded notes that run id's file went out; a change of the file
-// after it is told on the run's page (FileChanged).
-func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64) error {
-	_, err := q.Exec(ctx, `UPDATE fee_runs SET downloaded_at = now() WHERE id = $1 AND submitted_at IS NULL`, id)
+// CurrentFile builds run's bank file as it is now, with its version: in
+// one transaction that holds the run against changes (they lock it first,
+// lockOpenRuns), so the version is the file's.
+func CurrentFile(ctx context.Context, pool *pgxpool.Pool, box *sepa.Box, cfg config.SEPA, run Run) (data []byte, version int, err error) {
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT file_version FROM fee_runs WHERE id = $1 FOR SHARE`, run.ID).Scan(&version); err != nil {
+			return fmt.Errorf("fees: file version: %w", err)
+		}
+		data, err = BankFile(ctx, tx, box, cfg, run)
+		return err
+	})
+	return data, version, err
+}
+
+// MarkDownloaded notes that version of run id's file went out, unless the
+// file changed since it was built; a change after it is told on the run's
+// page (FileChanged), and SubmitRun insists on a download of the file as
+// it is.
+func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64, version int) error {
+	_, err := q.Exec(ctx, `UPDATE fee_runs SET downloaded_at = now(), downloaded_version = $2
+		WHERE id = $1 AND submitted_at IS NULL AND file_version = $2`, id, version)
 	return err
 }
+
+// staleFile is true for a run (fee_runs r) with debits whose file as it
+// is now was not downloaded.
+const staleFile = `(r.downloaded_version IS DISTINCT FROM r.file_version
+	AND EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.mandate_id IS NOT NULL))`
 
 // FileChanged tells when run id's file was last downloaded, if it was and
 // has changed since (a revocation, an account changed), so that the
@@ -362,7 +384,7 @@ func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64) error {
 func FileChanged(ctx context.Context, q pgxQuerier, id int64) (*time.Time, error) {
 	var at *time.Time
 	err := q.QueryRow(ctx, `SELECT r.downloaded_at FROM fee_runs r WHERE r.id = $1 AND r.submitted_at IS NULL
-		AND EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.file_changed_at > r.downloaded_at)`, id).Scan(&at)
+		AND r.downloaded_at IS NOT NULL AND `+staleFile, id).Scan(&at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -392,10 +414,7 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 	// The bank must have the file as it is now: what is marked submitted
 	// is what the run's fees say, not what an older download said.
 	var stale bool
-	if err := tx.QueryRow(ctx, `SELECT CASE WHEN r.downloaded_at IS NULL
-			THEN EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND octet_length(f.iban_sealed) > 0)
-			ELSE EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.file_changed_at > r.downloaded_at) END
-		FROM fee_runs r WHERE r.id = $1`, id).Scan(&stale); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT `+staleFile+` FROM fee_runs r WHERE r.id = $1`, id).Scan(&stale); err != nil {
 		return Run{}, fmt.Errorf("fees: submit: %w", err)
 	}
 	if stale {

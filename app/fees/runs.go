@@ -315,7 +315,7 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, err := BankFile(r.Context(), h.pool, h.box, h.cfg.SEPA, run)
+	data, version, err := CurrentFile(r.Context(), h.pool, h.box, h.cfg.SEPA, run)
 	if errors.Is(err, sepa.ErrEmpty) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.error.no_debits"))
 		return
@@ -328,14 +328,17 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, errors.New("fees: bank file fails its checks: "+strings.Join(problems, "; ")))
 		return
 	}
-	if err := MarkDownloaded(r.Context(), h.pool, run.ID); err != nil {
-		h.site.ServerError(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="pain.008-`+run.MsgID(h.cfg.SEPA.Prefix)+`.xml"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(data)
+	// Counted as downloaded once written: a client that went away did not
+	// get the file.
+	if _, err := w.Write(data); err != nil || web.ClientGone(r) {
+		return
+	}
+	if err := MarkDownloaded(r.Context(), h.pool, run.ID, version); err != nil {
+		h.site.Logger.Error("fees: mark downloaded", "run", run.ID, "err", err)
+	}
 }
 
 // submitRun is POST /admin/fees/runs/{id}/submit.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
 )
 
@@ -343,5 +345,52 @@ func TestARunWithoutAnAmountNamesTheCategory(t *testing.T) {
 	history := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(carla, 10))
 	if !strings.Contains(history.Body, `<option value="studierende" selected>studierende (ohne Betrag im Plan)</option>`) {
 		t.Error("Carla's page does not show her category without an amount")
+	}
+}
+
+// A revocation that began before a download and commits after it: the
+// download waits for it, so the file it gives is the file as it is after
+// the revocation, and marking the run submitted is consistent with it
+// (before, the revocation counted as older than the download, and the
+// bank got a debit the member was also invoiced for).
+func TestADownloadWaitsForARevocationUnderWay(t *testing.T) {
+	const ibanVera = "DE44500105175407324931"
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesrace"))...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	vera, _ := insertMember(t, app, "Vera Verspätet", "ordentlich")
+	mustStatus(t, "Vera's mandate", giveMandate(t, app, editLink(t, app, vera), url.Values{
+		"account_holder": {"Vera Verspätet"}, "iban": {ibanVera}, "consent": {"yes"}}), http.StatusSeeOther)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2040"}, "due": {dueAfter(20).Format(time.DateOnly)}})
+	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
+	run := resp.Header.Get("Location")
+
+	tx, err := app.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, _, err := fees.RevokeMandate(ctx, tx, vera, audit.Entry{Actor: audit.ActorParticipant}); err != nil {
+		t.Fatal(err)
+	}
+	download := make(chan apptest.Response, 1)
+	go func() { download <- app.Get(t, treasurer, run+"/pain.008.xml") }()
+	apptest.Eventually(t, 10*time.Second, "the download to wait for the revocation", func() bool {
+		var waiting int
+		err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%file_version%FOR SHARE%'`).Scan(&waiting)
+		return err == nil && waiting == 1
+	})
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	file := <-download
+	if file.StatusCode != http.StatusNotFound {
+		t.Errorf("after the revocation the run has no debit left; the download answered %d", file.StatusCode)
+	}
+	if strings.Contains(file.Body, ibanVera) {
+		t.Error("the file still collects from Vera")
 	}
 }

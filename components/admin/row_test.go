@@ -31,24 +31,3 @@ func TestTableRowClasses(t *testing.T) {
 		}
 	}
 }
-
-// Addresses may wrap before their @ and pairs after their slash, and the
-// text stays escaped around the breaks.
-func TestBreakableCellText(t *testing.T) {
-	for in, want := range map[string]string{
-		"anna@example.org":                    "anna<wbr>@example.org",
-		"Mitarbeiterin/Mitarbeiter, Lehrende": "Mitarbeiterin/<wbr>Mitarbeiter, Lehrende",
-		"<b>@x/y":                             "&lt;b&gt;<wbr>@x/<wbr>y",
-		"@start":                              "@start",
-		"plain":                               "plain",
-		"":                                    "",
-	} {
-		var b bytes.Buffer
-		if err := breakable(in).Render(context.Background(), &b); err != nil {
-			t.Fatal(err)
-		}
-		if b.String() != want {
-			t.Errorf("%q: got %q, want %q", in, b.String(), want)
-		}
-	}
-}

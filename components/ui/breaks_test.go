@@ -1,0 +1,31 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// Addresses may wrap after their @ and before their domain's dots, keeping
+// hyphenated parts whole; other text after a slash; the text stays escaped
+// and nothing else is added between the parts.
+func TestBreaks(t *testing.T) {
+	for in, want := range map[string]string{
+		"anna@example.org":                    "anna@<wbr>example<wbr>.org",
+		"ada@physik.tu-dortmund.de":           `ada@<wbr>physik<wbr><span class="text-nowrap">.tu-dortmund</span><wbr>.de`,
+		"Mitarbeiterin/Mitarbeiter, Lehrende": "Mitarbeiterin/<wbr>Mitarbeiter, Lehrende",
+		"<b>/x":                               "&lt;b&gt;/<wbr>x",
+		"a/":                                  "a/",
+		"Müller-Lüdenscheidt":                 "Müller-Lüdenscheidt",
+		"plain":                               "plain",
+		"":                                    "",
+	} {
+		var b bytes.Buffer
+		if err := Breaks(in).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Errorf("%q: got %q, want %q", in, b.String(), want)
+		}
+	}
+}
