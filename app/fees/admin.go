@@ -178,13 +178,12 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 			h.site.NotFound(w, r)
 			return
 		}
-		// Members of a reduced category (by fee_categories) or of a
-		// membership type (by persons) lose their amount with its last line.
-		if err := h.pool.QueryRow(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2) THEN 0
-			ELSE (SELECT count(*) FROM fee_categories WHERE category = $1)
-			   + (SELECT count(*) FROM persons p WHERE p.membership_status = 'confirmed' AND p.membership_type = $1
-			      AND NOT EXISTS (SELECT 1 FROM fee_categories c WHERE c.person_id = p.id)) END`,
-			v.AskDelete.Category, id).Scan(&v.Stranded); err != nil {
+		// The category's last line leaves its members without an amount.
+		last, err := LastRateOf(ctx, h.pool, v.AskDelete.Category, id)
+		if err == nil && last {
+			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Category, h.now().Year())
+		}
+		if err != nil {
 			h.site.ServerError(w, r, err)
 			return
 		}
@@ -346,26 +345,26 @@ func (h *Handler) adminRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var err error
-	if r.PostFormValue("confirm") == "yes" {
-		err = h.revoke(ctx, p, actor(ctx))
-		if err == nil {
-			h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.revoked", p.Name))
-			web.Redirect(w, r, "/admin/fees/members/"+strconv.FormatInt(p.ID, 10))
+	page := "/admin/fees/members/" + strconv.FormatInt(p.ID, 10)
+	if r.PostFormValue("confirm") != "yes" {
+		v, ok := h.history(w, r, p)
+		if !ok {
 			return
 		}
+		v.RevokeError = i18n.T(ctx, "fees.error.revoke_confirm_admin")
+		h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
+		return
 	}
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	switch err := h.revoke(ctx, p, actor(ctx)); {
+	case errors.Is(err, ErrNotFound):
+		// Revoked meanwhile (by the member, or a second click): the page
+		// shows the state as it is, and says why nothing was done.
+		h.site.Flash(r, "warning", i18n.T(ctx, "fees.error.no_mandate"))
+	case err != nil:
 		h.site.ServerError(w, r, err)
 		return
+	default:
+		h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.revoked", p.Name))
 	}
-	v, ok := h.history(w, r, p)
-	if !ok {
-		return
-	}
-	v.RevokeError = i18n.T(ctx, "fees.error.revoke_confirm_admin")
-	if err != nil {
-		v.RevokeError = i18n.T(ctx, "fees.error.no_mandate")
-	}
-	h.site.Render(w, r, http.StatusUnprocessableEntity, p.Name, views.MemberHistory(v))
+	web.Redirect(w, r, page)
 }

@@ -26,9 +26,17 @@ var (
 	ErrHasMandate = errors.New("fees: the member has a valid mandate")
 )
 
-// lapse is how long a mandate stays valid without a collection (SEPA
-// rulebook: 36 months).
-const lapse = "36 months"
+// How long a mandate stays valid without a collection (SEPA rulebook: 36
+// months), for Go and for SQL; the two say the same.
+const (
+	lapseMonths = 36
+	lapse       = "36 months"
+)
+
+// berlinToday is today's date where the association is, in SQL: due
+// dates and lapses are the association's calendar days, whatever the
+// session's time zone.
+const berlinToday = `(now() AT TIME ZONE 'Europe/Berlin')::date`
 
 // MandateInput is a valid mandate to store: from the member's form or a
 // paper mandate the treasurer enters.
@@ -65,7 +73,7 @@ type Mandate struct {
 func (m Mandate) Valid() bool { return m.RevokedAt == nil && !m.Lapsed }
 
 const mandateColumns = `id, person_id, reference, account_holder, iban_masked, coalesce(bic, ''), signed_on, paper,
-	last_collected_on, revoked_at, coalesce(last_collected_on, signed_on) < current_date - interval '` + lapse + `'`
+	last_collected_on, revoked_at, coalesce(last_collected_on, signed_on) < ` + berlinToday + ` - interval '` + lapse + `'`
 
 func scanMandate(row pgx.Row) (Mandate, error) {
 	var m Mandate
@@ -270,7 +278,7 @@ func DebitAtBank(ctx context.Context, q pgxQuerier, mandateID int64) (*Debit, er
 	var d Debit
 	err := q.QueryRow(ctx, `SELECT f.cents, r.due_on FROM fees f JOIN fee_runs r ON r.id = f.run_id
 		WHERE f.mandate_id = $1 AND f.status = 'paid' AND f.return_reason IS NULL AND r.submitted_at IS NOT NULL
-		AND r.due_on >= (now() AT TIME ZONE 'Europe/Berlin')::date ORDER BY r.due_on LIMIT 1`, mandateID).Scan(&d.Cents, &d.Due)
+		AND r.due_on >= `+berlinToday+` ORDER BY r.due_on LIMIT 1`, mandateID).Scan(&d.Cents, &d.Due)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

@@ -78,16 +78,16 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 		f.PersonError = i18n.T(ctx, "fees.error.member")
 	}
 	signed, err := time.Parse(time.DateOnly, f.SignedOn)
-	// A mandate never collected from lapses 36 months after it was
-	// signed (lapse): entered older, it could never be used.
-	oldest := today(h.now()).AddDate(-3, 0, 0)
+	// A mandate never collected from lapses lapseMonths after it was
+	// signed: entered older, it could never be used.
+	oldest := today(h.now()).AddDate(0, -lapseMonths, 0)
 	switch {
 	case err != nil:
 		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on")
 	case signed.After(today(h.now())):
 		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_future")
 	case signed.Before(oldest):
-		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_lapsed", oldest.Format(time.DateOnly))
+		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_lapsed", lapseMonths, oldest.Format(time.DateOnly))
 	}
 	if in == nil || f.PersonError != "" || f.SignedOnError != "" {
 		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)

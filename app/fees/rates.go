@@ -110,3 +110,11 @@ func categories(rates []Rate) []string {
 	}
 	return out
 }
+
+// LastRateOf reports whether line id is category's only line of the
+// schedule.
+func LastRateOf(ctx context.Context, q pgxQuerier, category string, id int64) (bool, error) {
+	var others bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2)`, category, id).Scan(&others)
+	return !others, err
+}

@@ -46,19 +46,64 @@ func (e *NoRateError) Error() string {
 
 func (e *NoRateError) Unwrap() error { return ErrNoRate }
 
+// memberCategories are the members confirmed in year and the category of
+// the schedule each pays by: their reduced one, else their membership
+// type's, else (without a type) the first type's in the admin's order.
+func memberCategories(ctx context.Context, q pgxQuerier, year int) ([]members.Person, func(members.Person) string, error) {
+	ms, err := members.ConfirmedMembers(ctx, q, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts, err := members.LoadTypes(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT person_id, category FROM fee_categories`)
+	if err != nil {
+		return nil, nil, err
+	}
+	reduced := map[int64]string{}
+	var pid int64
+	var cat string
+	if _, err := pgx.ForEachRow(rows, []any{&pid, &cat}, func() error { reduced[pid] = cat; return nil }); err != nil {
+		return nil, nil, err
+	}
+	return ms, func(p members.Person) string {
+		switch {
+		case reduced[p.ID] != "":
+			return reduced[p.ID]
+		case p.MembershipType != "":
+			return p.MembershipType
+		case len(ts) > 0:
+			return ts[0].Key
+		}
+		return ""
+	}, nil
+}
+
+// MembersIn counts the members confirmed in year who pay by category.
+func MembersIn(ctx context.Context, q pgxQuerier, category string, year int) (int, error) {
+	ms, categoryOf, err := memberCategories(ctx, q, year)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range ms {
+		if categoryOf(p) == category {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // Candidates lists the confirmed members whose fee of year is not yet
 // collected or settled, with their amount and mandate.
 func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error) {
-	ms, err := members.ConfirmedMembers(ctx, q, year)
+	ms, categoryOf, err := memberCategories(ctx, q, year)
 	if err != nil {
 		return nil, err
 	}
 	rates, err := Rates(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	// A member without a type pays as the first type in the admin's order.
-	ts, err := members.LoadTypes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -71,29 +116,13 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, `SELECT person_id, category FROM fee_categories`)
-	if err != nil {
-		return nil, err
-	}
-	reduced := map[int64]string{}
-	var pid int64
-	var cat string
-	if _, err := pgx.ForEachRow(rows, []any{&pid, &cat}, func() error { reduced[pid] = cat; return nil }); err != nil {
-		return nil, err
-	}
 	jan1 := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 	var out []Candidate
 	for _, p := range ms {
 		if slices.Contains(settled, p.ID) {
 			continue
 		}
-		c := Candidate{Person: p, Category: reduced[p.ID]}
-		if c.Category == "" {
-			c.Category = p.MembershipType
-		}
-		if c.Category == "" && len(ts) > 0 {
-			c.Category = ts[0].Key
-		}
+		c := Candidate{Person: p, Category: categoryOf(p)}
 		cents, ok := rateOn(rates, c.Category, jan1)
 		if !ok {
 			return nil, &NoRateError{Category: c.Category, Name: p.Name, Year: year}
@@ -268,7 +297,7 @@ type Fee struct {
 
 // collectOn is Fee.CollectOn, for fees f LEFT JOINed to their runs r.
 const collectOn = `CASE WHEN f.status = 'paid' AND f.mandate_id IS NOT NULL AND f.return_reason IS NULL AND r.submitted_at IS NOT NULL
-	AND r.due_on > (now() AT TIME ZONE 'Europe/Berlin')::date THEN r.due_on END`
+	AND r.due_on >= ` + berlinToday + ` THEN r.due_on END`
 
 // revokedAtBank is Fee.RevokedAtBank, for fees f joined to their runs r.
 const revokedAtBank = `(` + collectOn + ` IS NOT NULL AND EXISTS (SELECT 1 FROM sepa_mandates m WHERE m.id = f.mandate_id AND m.revoked_at > r.submitted_at))`
