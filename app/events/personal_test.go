@@ -114,7 +114,7 @@ func TestRegisterAgainAfterCancelling(t *testing.T) {
 		t.Error("a cancelled registration's page offers a calendar entry")
 	}
 	post(t, app, c, link, "action", "confirm")
-	mustContain(t, app.Get(t, c, link).Body, `data-testid="calendar-link"`, "Vormerken im Kalender (noch ohne sicheren Platz)")
+	mustContain(t, app.Get(t, c, link).Body, `data-testid="calendar-link"`, "In den Kalender (dein Platz ist noch nicht sicher)")
 	if s := statusOf(t, app, id); s != "waitinglist" {
 		t.Errorf("registering again on a full event: %s, want waitinglist", s)
 	}

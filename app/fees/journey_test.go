@@ -305,7 +305,7 @@ func TestCollectingFees(t *testing.T) {
 	if !strings.Contains(ret.Text, "MD06") || !strings.Contains(ret.Text, "Rückgabe auf Wunsch des Kontoinhabers") {
 		t.Errorf("the return mail lacks the reason:\n%s", ret.Text)
 	}
-	if !strings.Contains(ret.Text, "dann fordern wir ihn nicht noch einmal an") {
+	if !strings.Contains(ret.Text, "Ist deine Überweisung bei uns verbucht, ist der Beitrag erledigt.") {
 		t.Errorf("the return mail does not say that a transfer settles it:\n%s", ret.Text)
 	}
 	feePage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate")
