@@ -46,9 +46,8 @@ var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subjec
 
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
-	// Kind is "syntax", "unclosed" (Placeholder is the block's word),
-	// "construct", "unknown", "required", "subject" or
-	// "render".
+	// Kind is "syntax", "unclosed", "construct", "unknown", "required",
+	// "subject" or "render".
 	Kind string
 	// Field is "subject" or "body"; Line counts in it from 1 (0: the
 	// whole text).
@@ -56,6 +55,8 @@ type ErrText struct {
 	Line  int
 	// Placeholder names the unknown or missing placeholder.
 	Placeholder string
+	// Block is the word of a block left without its {{end}} ("if").
+	Block string
 	// Detail is the template package's words, for the log.
 	Detail string
 }
@@ -255,7 +256,7 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 			return te
 		}
 		if line, word, ok := unclosed(t.source()); ok && strings.Contains(err.Error(), "unexpected EOF") {
-			e := &ErrText{Kind: "unclosed", Placeholder: word, Detail: err.Error()}
+			e := &ErrText{Kind: "unclosed", Block: word, Detail: err.Error()}
 			e.Field, e.Line = where(line)
 			return e
 		}

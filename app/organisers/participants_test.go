@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -420,16 +422,18 @@ func TestParticipantsShowPlacesOnOffer(t *testing.T) {
 	register(t, app, ev, testRegistration{Name: "Clara Fest", Status: "confirmed", Confirmed: at(1)})
 	waiting := register(t, app, ev, testRegistration{Name: "Wanda Wartend", Status: "waitinglist", Confirmed: at(2)})
 	register(t, app, ev, testRegistration{Name: "Willi Wartend", Status: "waitinglist", Confirmed: at(3)})
-	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO waitinglist_offers (event_id, registration_id, offered_at, expires_at)
-		VALUES ($1, $2, now(), '2031-03-04 12:30+01')`, ev.ID, waiting.ID); err != nil {
+	var until time.Time
+	if err := app.Pool.QueryRow(t.Context(), `INSERT INTO waitinglist_offers (event_id, registration_id, offered_at, expires_at)
+		VALUES ($1, $2, now(), now() + interval '2 days') RETURNING expires_at`, ev.ID, waiting.ID).Scan(&until); err != nil {
 		t.Fatal(err)
 	}
+	at := web.LocalTime(until)
 	organiser, _ := app.ClientWith(t, "get_participants")
 	page := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID))
-	wantContains(t, page.Body, "Platz angeboten bis 2031-03-04 12:30", ", 1 mit Angebot")
+	wantContains(t, page.Body, "Platz angeboten bis "+at, ", 1 mit Angebot")
 	if strings.Count(page.Body, `data-testid="offer"`) != 1 {
 		t.Errorf("%d rows tell of an offer, want Wanda's alone", strings.Count(page.Body, `data-testid="offer"`))
 	}
 	en := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID), "Accept-Language", "en")
-	wantContains(t, en.Body, "place offered until 2031-03-04 12:30", ", 1 offered a place")
+	wantContains(t, en.Body, "place offered until "+at, ", 1 offered a place")
 }

@@ -140,7 +140,7 @@ func checkMessage(ctx context.Context, err error) string {
 	case "syntax":
 		return i18n.T(ctx, "texts.error.syntax", where, te.Line)
 	case "unclosed":
-		return i18n.T(ctx, "texts.error.unclosed", where, te.Line, "{{"+te.Placeholder+"}}")
+		return i18n.T(ctx, "texts.error.unclosed", where, te.Line, "{{"+te.Block+"}}")
 	case "construct":
 		return i18n.T(ctx, "texts.error.construct", where, te.Line)
 	case "unknown":
