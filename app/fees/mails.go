@@ -31,7 +31,13 @@ func langOf(p members.Person) i18n.Lang {
 }
 
 func (m Mailer) send(ctx context.Context, tx pgx.Tx, p members.Person, name string, data any, attach ...mail.Attachment) error {
-	msg, err := m.texts.Message(langOf(p), name, data, mail.Address(p.Name, p.Email))
+	return m.sendTelling(ctx, tx, p, name, data, nil, attach...)
+}
+
+// sendTelling is send for a mail that must tell each of must, even when
+// its text was edited before it could (mail.Texts.MessageTelling).
+func (m Mailer) sendTelling(ctx context.Context, tx pgx.Tx, p members.Person, name string, data any, must []string, attach ...mail.Attachment) error {
+	msg, err := m.texts.MessageTelling(langOf(p), name, data, must, mail.Address(p.Name, p.Email))
 	if err != nil {
 		return err
 	}
@@ -51,11 +57,15 @@ func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, na
 		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format("02.01.2006"),
 		"Due": "", "Amount": "", "AmountDE": "",
 	}
+	var must []string
 	if atBank != nil {
 		data["Due"], data["Amount"] = atBank.Due.Format("02.01.2006"), sepa.Amount(atBank.Cents)
 		data["AmountDE"] = views.Euros(i18n.DE, data["Amount"])
+		// A text edited before the mail told of such a debit would leave
+		// it out: the member must learn it is still collected.
+		must = []string{data["Due"]}
 	}
-	return m.send(ctx, tx, p, name, data)
+	return m.sendTelling(ctx, tx, p, name, data, must)
 }
 
 // runMails queues the pre-notifications for the run's debits and the

@@ -301,6 +301,11 @@ func TestRevokingAfterSubmittingSaysTheDebitStillComes(t *testing.T) {
 	}
 	mustStatus(t, "submitting", app.PostForm(t, treasurer, run+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 
+	// The association edited the mail before it told of such debits: the
+	// default text goes out instead, which does.
+	texts, _ := app.ClientWith(t, "texts_admin")
+	mustStatus(t, "an edited revocation mail", app.PostForm(t, texts, "/admin/texts/mail/fees/mandate_revoked/de", url.Values{
+		"subject": {"Mandat widerrufen"}, "body": {"Hallo {{.Name}},\n\ndein Mandat {{.Reference}} ist widerrufen.\n"}}), http.StatusSeeOther)
 	mustStatus(t, "Rita revokes", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	revoked := waitKind(t, app, ritaMail, "widerrufen", 1)
 	if want := "Die Lastschrift über 30,00 EUR zum " + due.Format("02.01.2006") + " war schon bei deiner Bank eingereicht"; !strings.Contains(revoked.Text, want) {

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/pepalumni/memberdb/app/config"
 	"io/fs"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"text/template"
 
+	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -100,6 +101,13 @@ func parseText(name, src string) (*template.Template, error) {
 // that fails with the mail's data gives way to the default text: the mail
 // goes out in the words the code knows rather than not at all.
 func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body string, err error) {
+	return t.render(lang, name, data, nil)
+}
+
+// render is Render; an edited text whose body lacks one of must (facts
+// this mail has to tell, which the edit may predate) gives way to the
+// default text too.
+func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (subject, body string, err error) {
 	tmpl, ok := t.templates[name+"."+string(lang)]
 	if !ok {
 		return "", "", fmt.Errorf("mail: no text %s.%s", name, lang)
@@ -107,7 +115,8 @@ func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body str
 	org := t.book.org()
 	if edits := t.book.Edits; edits != nil && t.domain != "" {
 		if edited, ok := edits.MailText(t.domain+"/"+name, lang); ok {
-			if subject, body, err := execute(edited, name, flatten(data, org), org); err == nil {
+			subject, body, err := execute(edited, name, flatten(data, org), org)
+			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(body, s) }) {
 				return subject, body, nil
 			}
 		}
@@ -181,7 +190,14 @@ func flatten(data any, org Org) map[string]any {
 // Message renders text name into a Message for to; the caller fills in
 // Kind and the related ids.
 func (t *Texts) Message(lang i18n.Lang, name string, data any, to ...string) (Message, error) {
-	subject, body, err := t.Render(lang, name, data)
+	return t.MessageTelling(lang, name, data, nil, to...)
+}
+
+// MessageTelling is Message for a mail that must tell each of must (a due
+// date, say): an edited text that leaves one out gives way to the
+// default text, which tells them all.
+func (t *Texts) MessageTelling(lang i18n.Lang, name string, data any, must []string, to ...string) (Message, error) {
+	subject, body, err := t.render(lang, name, data, must)
 	if err != nil {
 		return Message{}, err
 	}
