@@ -215,10 +215,11 @@ func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, status int, 
 	h.site.Render(w, r, status, i18n.T(r.Context(), "fees.run.name", v.Year, v.Due), views.Run(v))
 }
 
-// renderRunAsking is the run's page asking to confirm the return of fee
-// feeID for reason; a fee the page offers no return for is refused as the
-// return itself would be.
-func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Run, feeID int64, reason string) {
+// renderRunQuestion is the run's page asking to confirm an action on fee
+// feeID: ask puts the question on the page, or returns false where the
+// page offers no such action for the fee, which is then refused as the
+// action itself would be, saying refusal.
+func (h *Handler) renderRunQuestion(w http.ResponseWriter, r *http.Request, run Run, feeID int64, refusal string, ask func(f views.FeeRow, v *views.RunPage) bool) {
 	ctx := r.Context()
 	v, err := h.runPage(ctx, run, "")
 	if err != nil {
@@ -226,35 +227,13 @@ func (h *Handler) renderRunAsking(w http.ResponseWriter, r *http.Request, run Ru
 		return
 	}
 	status := http.StatusUnprocessableEntity
-	v.Error = i18n.T(ctx, "fees.error.return")
+	v.Error = i18n.T(ctx, refusal)
 	for _, f := range v.Fees {
-		if f.ID == feeID && f.CanReturn {
+		if f.ID == feeID && ask(f, &v) {
 			status, v.Error = http.StatusOK, ""
-			v.Ask = &views.ReturnQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Reason: reason, ReasonText: reasonText(ctx, reason)}
 		}
 	}
 	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
-}
-
-// renderRunSettling is the run's page asking to confirm settling fee
-// feeID as status; a fee the page offers no settling for, or a status
-// other than paid and waived, is refused as settling itself would be.
-func (h *Handler) renderRunSettling(w http.ResponseWriter, r *http.Request, run Run, feeID int64, status string) {
-	ctx := r.Context()
-	v, err := h.runPage(ctx, run, "")
-	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
-	}
-	code := http.StatusUnprocessableEntity
-	v.Error = i18n.T(ctx, "fees.error.settle")
-	for _, f := range v.Fees {
-		if f.ID == feeID && f.CanSettle && (status == "paid" || status == "waived") {
-			code, v.Error = http.StatusOK, ""
-			v.AskSettle = &views.SettleQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Status: status}
-		}
-	}
-	h.site.Render(w, r, code, i18n.T(ctx, "fees.run.name", v.Year, v.Due), views.Run(v))
 }
 
 // reasonText says what a return code means, in the reader's language.
@@ -395,7 +374,13 @@ func (h *Handler) recordReturn(w http.ResponseWriter, r *http.Request) {
 	// Recording a return mails the member and cannot be taken back: the
 	// page asks first, naming the member and the reason.
 	if r.PostFormValue("confirm") != "yes" {
-		h.renderRunAsking(w, r, run, feeID, reason)
+		h.renderRunQuestion(w, r, run, feeID, "fees.error.return", func(f views.FeeRow, v *views.RunPage) bool {
+			if !f.CanReturn {
+				return false
+			}
+			v.Ask = &views.ReturnQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Reason: reason, ReasonText: reasonText(r.Context(), reason)}
+			return true
+		})
 		return
 	}
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
@@ -440,7 +425,13 @@ func (h *Handler) settle(w http.ResponseWriter, r *http.Request) {
 	// Settling cannot be taken back: the page asks first, naming the
 	// member, the amount and what becomes of it.
 	if err == nil && r.PostFormValue("confirm") != "yes" {
-		h.renderRunSettling(w, r, run, feeID, status)
+		h.renderRunQuestion(w, r, run, feeID, "fees.error.settle", func(f views.FeeRow, v *views.RunPage) bool {
+			if !f.CanSettle || status != "paid" && status != "waived" {
+				return false
+			}
+			v.AskSettle = &views.SettleQuestion{FeeID: feeID, Name: f.Name, Amount: f.Amount, Status: status}
+			return true
+		})
 		return
 	}
 	if err == nil {
