@@ -334,9 +334,10 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submit_confirm"))
 		return
 	}
+	// A refused submission shows the run as it was loaded, not the zero
+	// run SubmitRun returns with its error.
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		var err error
-		run, err = SubmitRun(ctx, tx, run.ID)
+		_, err := SubmitRun(ctx, tx, run.ID)
 		return err
 	})
 	switch {

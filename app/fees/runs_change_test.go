@@ -162,8 +162,9 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 	// it is downloaded again.
 	refused := app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/submit", url.Values{"confirm": {"yes"}})
 	mustStatus(t, "submitting a file changed since its download", refused, http.StatusUnprocessableEntity)
-	if !strings.Contains(refused.Body, "Lade sie jetzt herunter") {
-		t.Error("the refusal does not say to download the file again")
+	if !strings.Contains(refused.Body, "Lade sie jetzt herunter") || !strings.Contains(refused.Body, `data-testid="bank-file"`) ||
+		!strings.Contains(refused.Body, "/admin/fees/runs/"+runA+"/submit") {
+		t.Error("the refusal does not show the run with its file to download again")
 	}
 	if _, status, _ := feeOf(max, runA); status != "due" {
 		t.Fatalf("the refused submission left Max's fee %s", status)
