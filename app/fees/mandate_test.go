@@ -83,7 +83,7 @@ func TestRevokeAndLapse(t *testing.T) {
 	if !strings.Contains(m.Text, "PEP-") {
 		t.Errorf("the revocation mail lacks the reference:\n%s", m.Text)
 	}
-	mustStatus(t, "revoking again", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+	mustStatus(t, "revoking again", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 
 	mustStatus(t, "a new mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanDora}, "consent": {"yes"}}), http.StatusSeeOther)
 	if _, err := app.Pool.Exec(ctx, `UPDATE sepa_mandates SET signed_on = current_date - interval '37 months' WHERE person_id = $1 AND revoked_at IS NULL`, id); err != nil {

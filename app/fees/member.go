@@ -154,16 +154,17 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 		h.renderMember(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	err := h.revoke(ctx, p, audit.Entry{Actor: audit.ActorParticipant})
-	switch {
+	switch err := h.revoke(ctx, p, audit.Entry{Actor: audit.ActorParticipant}); {
 	case errors.Is(err, ErrNotFound):
-		h.site.Error(w, r, http.StatusNotFound, i18n.T(ctx, "fees.error.no_mandate"))
-		return
+		// Revoked already (a second click, another tab): the page shows
+		// it so and says why nothing more happened.
+		h.site.Flash(r, "info", i18n.T(ctx, "fees.error.no_mandate"))
 	case err != nil:
 		h.site.ServerError(w, r, err)
 		return
+	default:
+		h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.revoked"))
 	}
-	h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.revoked"))
 	web.Redirect(w, r, "/edit/"+token+"/mandate")
 }
 

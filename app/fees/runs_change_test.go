@@ -309,7 +309,7 @@ func TestRevokingAfterSubmittingSaysTheDebitStillComes(t *testing.T) {
 		"subject": {"Mandat widerrufen"}, "body": {"Hallo {{.Name}},\n\ndein Mandat {{.Reference}} ist widerrufen.\n"}}), http.StatusSeeOther)
 	mustStatus(t, "Rita revokes", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	revoked := waitKind(t, app, ritaMail, "widerrufen", 1)
-	if want := "Die Lastschrift über 30,00 EUR zum " + due.Format("02.01.2006") + " war schon bei deiner Bank eingereicht"; !strings.Contains(revoked.Text, want) {
+	if want := "Die Lastschrift über 30,00 EUR zum " + due.Format("02.01.2006") + " hatten wir schon bei der Bank eingereicht"; !strings.Contains(revoked.Text, want) {
 		t.Errorf("the revocation mail does not say that the debit still comes (%q):\n%s", want, revoked.Text)
 	}
 	page := app.Get(t, treasurer, run)
