@@ -69,6 +69,15 @@ type Mandate struct {
 	Lapsed bool
 }
 
+// LapsedBy reports whether the mandate, unused since, has lapsed by day.
+func (m Mandate) LapsedBy(day time.Time) bool {
+	last := m.SignedOn
+	if m.LastCollectedOn != nil {
+		last = *m.LastCollectedOn
+	}
+	return last.Before(day.AddDate(0, -lapseMonths, 0))
+}
+
 // Valid reports whether debits may be collected with the mandate.
 func (m Mandate) Valid() bool { return m.RevokedAt == nil && !m.Lapsed }
 

@@ -21,6 +21,7 @@ import (
 var (
 	ErrDueDay   = errors.New("fees: the due date is not a TARGET2 business day")
 	ErrDueSoon  = errors.New("fees: the due date leaves too little time for the pre-notification")
+	ErrDueFar   = errors.New("fees: the due date is more than a year ahead")
 	ErrNoRate   = errors.New("fees: the schedule has no amount for a category")
 	ErrNoDebtor = errors.New("fees: nobody to collect from")
 )
@@ -98,7 +99,7 @@ func MembersIn(ctx context.Context, q pgxQuerier, category string, year int) (in
 
 // Candidates lists the confirmed members whose fee of year is not yet
 // collected or settled, with their amount and mandate.
-func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error) {
+func Candidates(ctx context.Context, q pgxQuerier, year int, due time.Time) ([]Candidate, error) {
 	ms, categoryOf, err := memberCategories(ctx, q, year)
 	if err != nil {
 		return nil, err
@@ -138,7 +139,9 @@ func Candidates(ctx context.Context, q pgxQuerier, year int) ([]Candidate, error
 		case errors.Is(err, ErrNotFound):
 		case err != nil:
 			return nil, err
-		case m.Valid():
+		case m.Valid() && !m.LapsedBy(due):
+			// A mandate that lapses before the due date is asked for by
+			// invoice: the bank would refuse it then.
 			c.Mandate = &m
 		}
 		out = append(out, c)
@@ -154,6 +157,11 @@ func CheckDue(cfg config.SEPA, due, now time.Time) error {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if due.Before(today.AddDate(0, 0, cfg.PrenotificationDays+1)) {
 		return ErrDueSoon
+	}
+	// A pre-notification more than a year ahead is no notice anyone
+	// keeps; such a date is a typo.
+	if due.After(today.AddDate(1, 0, 0)) {
+		return ErrDueFar
 	}
 	return nil
 }
@@ -194,7 +202,7 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE revoked_at IS NULL FOR SHARE`); err != nil {
 		return Run{}, nil, fmt.Errorf("fees: create run: %w", err)
 	}
-	all, err := Candidates(ctx, tx, year)
+	all, err := Candidates(ctx, tx, year, due)
 	if err != nil {
 		return Run{}, nil, err
 	}

@@ -38,6 +38,8 @@ func (h *Handler) runInput(w http.ResponseWriter, r *http.Request, year, due str
 			f.DueError = i18n.T(ctx, "fees.error.due_day")
 		case ErrDueSoon:
 			f.DueError = i18n.T(ctx, "fees.error.due_soon", h.cfg.SEPA.PrenotificationDays+1)
+		case ErrDueFar:
+			f.DueError = i18n.T(ctx, "fees.error.due_far")
 		}
 	}
 	if f.YearError != "" || f.DueError != "" {
@@ -84,7 +86,7 @@ func parseIDs(raw []string) (ids []int64, ok bool) {
 
 func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, year int, due time.Time, exclude []int64, problem string) {
 	ctx := r.Context()
-	cands, err := Candidates(ctx, h.pool, year)
+	cands, err := Candidates(ctx, h.pool, year, due)
 	var noRate *NoRateError
 	if err != nil && !errors.As(err, &noRate) {
 		h.site.ServerError(w, r, err)

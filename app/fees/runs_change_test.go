@@ -407,3 +407,33 @@ func TestADownloadWaitsForARevocationUnderWay(t *testing.T) {
 		t.Error("the file still collects from Vera")
 	}
 }
+
+// A mandate that lapses before the run's due date is asked for by
+// invoice, and a due date more than a year ahead is taken for a typo.
+func TestARunLooksAtItsDueDate(t *testing.T) {
+	const ibanUwe = "DE02500105170137075030"
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesdue"))...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	uwe, _ := insertMember(t, app, "Uwe Unbenutzt", "ordentlich")
+	signed := time.Now().AddDate(-3, 0, 10).Format(time.DateOnly)
+	mustStatus(t, "Uwe's old paper mandate", app.PostForm(t, treasurer, "/admin/fees/mandates/new", url.Values{
+		"person_id": {strconv.FormatInt(uwe, 10)}, "signed_on": {signed}, "account_holder": {"Uwe Unbenutzt"}, "iban": {ibanUwe}}), http.StatusSeeOther)
+
+	due := dueAfter(20).Format(time.DateOnly)
+	preview := app.Get(t, treasurer, "/admin/fees/runs/new?year=2041&due="+due)
+	mustStatus(t, "the preview", preview, http.StatusOK)
+	_, row, _ := strings.Cut(preview.Body, "Uwe Unbenutzt")
+	row, _, _ = strings.Cut(row, "</tr>")
+	if !strings.Contains(row, "Rechnung") || strings.Contains(row, "PEP-") {
+		t.Error("a mandate that lapses before the due date is collected from")
+	}
+	far := app.Get(t, treasurer, "/admin/fees/runs/new?year=2041&due="+dueAfter(400).Format(time.DateOnly))
+	mustStatus(t, "a due date years ahead", far, http.StatusUnprocessableEntity)
+	if !strings.Contains(far.Body, "mehr als ein Jahr voraus") {
+		t.Error("a due date more than a year ahead is not refused as such")
+	}
+}
