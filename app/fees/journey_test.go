@@ -322,8 +322,14 @@ func TestCollectingFees(t *testing.T) {
 		return app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(fee, 10)}, "status": {status}, "confirm": {"yes"}})
 	}
 	// Settling cannot be taken back, so the buttons ask first.
-	ask := app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "status": {"waived"}})
+	ask := app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "status": {"waived"}},
+		"Referer", app.URL+"/admin/fees/runs/"+run2)
 	mustStatus(t, "waiving without confirming", ask, http.StatusOK)
+	// Its language switch returns to the run's page: the question's own
+	// address answers no GET.
+	if !strings.Contains(ask.Body, `name="return" value="/admin/fees/runs/`+run2+`"`) {
+		t.Error("the question's language switch does not return to the run's page")
+	}
 	if !strings.Contains(ask.Body, `data-testid="settle-question"`) || !strings.Contains(ask.Body, "Emil Spät") || !strings.Contains(ask.Body, "erlassen?") {
 		t.Error("waiving Emil's fee does not ask first, naming him")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"unicode/utf16"
@@ -47,7 +48,7 @@ func (s *Site) Shell(r *http.Request, title string) layout.Shell {
 	sh := layout.Shell{
 		Title:   title,
 		Lang:    i18n.LangOf(r.Context()),
-		Path:    r.URL.RequestURI(),
+		Path:    returnPath(r),
 		Dev:     s.Dev,
 		Org:     s.Org,
 		Flashes: s.popFlashes(r),
@@ -56,6 +57,19 @@ func (s *Site) Shell(r *http.Request, title string) layout.Shell {
 		hook(r, &sh)
 	}
 	return sh
+}
+
+// returnPath is where the page's language switch brings the reader back:
+// the page itself, or, for the answer to a form (a POST, whose address
+// answers no GET), the page the form was on.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
+		return u.RequestURI()
+	}
+	return "/"
 }
 
 // write renders into a buffer first so a template error never sends half a
