@@ -3,6 +3,7 @@ package organisers
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/big"
 	"slices"
 	"strconv"
@@ -266,7 +267,16 @@ func totals(cols []column, rows []participant) []total {
 	return out
 }
 
+// hugeNumber is where numbers are written with an exponent, as JSON and
+// JavaScript write them.
+const hugeNumber = 1e21
+
 func ratText(r *big.Rat, isInt bool) string {
+	// A sum past what anyone writes out in digits (answers like 1e300)
+	// is written as the number it is, not three hundred digits wide.
+	if f, _ := r.Float64(); math.Abs(f) >= hugeNumber {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
 	if isInt {
 		return r.Num().String()
 	}

@@ -1,6 +1,7 @@
 package organisers
 
 import (
+	"math/big"
 	"reflect"
 	"strings"
 	"testing"
@@ -47,6 +48,24 @@ func TestRowsReadAsEncodingJSONReadsThem(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("data %s:\n got  %+v\n want %+v", data, got, want)
+		}
+	}
+}
+
+// Sums are written in digits, past 1e21 with an exponent.
+func TestSumsOfHugeAnswers(t *testing.T) {
+	for _, tt := range []struct {
+		r     *big.Rat
+		isInt bool
+		want  string
+	}{
+		{big.NewRat(7, 2), false, "3.5"},
+		{big.NewRat(12, 1), true, "12"},
+		{new(big.Rat).SetFloat64(1e300), false, "1e+300"},
+		{new(big.Rat).SetFloat64(3e21), true, "3e+21"},
+	} {
+		if got := ratText(tt.r, tt.isInt); got != tt.want {
+			t.Errorf("ratText(%v) = %q, want %q", tt.r, got, tt.want)
 		}
 	}
 }

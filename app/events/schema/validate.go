@@ -351,6 +351,11 @@ func FormatAnswer(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	case float64:
+		// Past 1e21 with an exponent, as JSON writes it: an answer like
+		// 1e300 is not three hundred digits wide in a mail or a list.
+		if math.Abs(x) >= 1e21 {
+			return strconv.FormatFloat(x, 'g', -1, 64)
+		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case json.Number:
 		return x.String()

@@ -331,3 +331,13 @@ func TestHiddenFields(t *testing.T) {
 		t.Errorf("a hidden required field without default: %v", err)
 	}
 }
+
+// Numbers read as written, and one past 1e21 with an exponent, as JSON
+// writes it, not hundreds of digits wide.
+func TestFormatAnswerNumbers(t *testing.T) {
+	for in, want := range map[float64]string{1.5: "1.5", 42: "42", 1e20: "100000000000000000000", 1e300: "1e+300", -2.5e25: "-2.5e+25"} {
+		if got := schema.FormatAnswer(in); got != want {
+			t.Errorf("FormatAnswer(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
