@@ -356,7 +356,7 @@ func TestARunWithoutAnAmountNamesTheCategory(t *testing.T) {
 		t.Error("the blocked preview still lists candidates or says nobody is left")
 	}
 	history := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(carla, 10))
-	if !strings.Contains(history.Body, `<option value="studierende" selected>studierende (ohne Betrag im Plan)</option>`) {
+	if !strings.Contains(history.Body, `<option value="studierende" selected>studierende (ohne Betrag in der Beitragsordnung)</option>`) {
 		t.Error("Carla's page does not show her category without an amount")
 	}
 }
