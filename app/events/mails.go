@@ -330,18 +330,15 @@ func quote(s string) string {
 // subject line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// The layouts of when, per language.
-var (
-	whenLayouts = map[i18n.Lang]string{i18n.DE: "02.01.2006, 15:04", i18n.EN: "2 Jan 2006, 15:04"}
-	dayLayouts  = map[i18n.Lang]string{i18n.DE: "02.01.2006", i18n.EN: "2 Jan 2006"}
-)
+// whenLayouts write a day with its time, per language.
+var whenLayouts = map[i18n.Lang]string{i18n.DE: "02.01.2006, 15:04", i18n.EN: "2 Jan 2006, 15:04"}
 
 // when formats when the event takes place, in lang; "" when no date is set.
 func when(ev *Event, lang i18n.Lang) string {
 	if ev.StartsAt == nil {
 		return ""
 	}
-	layout, dayLayout := whenLayouts[lang], dayLayouts[lang]
+	layout, dayLayout := whenLayouts[lang], i18n.DayLayout(lang)
 	start := ev.StartsAt.In(web.Berlin)
 	if ev.EndsAt == nil {
 		return start.Format(layout)

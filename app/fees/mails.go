@@ -54,12 +54,12 @@ func (m Mailer) sendTelling(ctx context.Context, tx pgx.Tx, p members.Person, na
 func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, name string, md Mandate, atBank *Debit) error {
 	data := map[string]string{
 		"Name": p.Name, "Reference": md.Reference, "CreditorID": m.cfg.SEPA.CreditorID,
-		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format("02.01.2006"),
+		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format(i18n.DayLayout(langOf(p))),
 		"Due": "", "Amount": "", "AmountDE": "",
 	}
 	var must []string
 	if atBank != nil {
-		data["Due"], data["Amount"] = atBank.Due.Format("02.01.2006"), sepa.Amount(atBank.Cents)
+		data["Due"], data["Amount"] = atBank.Due.Format(i18n.DayLayout(langOf(p))), sepa.Amount(atBank.Cents)
 		data["AmountDE"] = views.Euros(i18n.DE, data["Amount"])
 		// A text edited before the mail told of such a debit would leave
 		// it out: the member must learn it is still collected.
@@ -75,7 +75,7 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 	for _, c := range cands {
 		data := map[string]string{
 			"Name": c.Person.Name, "Year": strconv.Itoa(run.Year), "Amount": sepa.Amount(c.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(c.Cents)),
-			"Due": run.DueOn.Format("02.01.2006"), "CreditorID": s.CreditorID, "Creditor": s.CreditorName,
+			"Due": run.DueOn.Format(i18n.DayLayout(langOf(c.Person))), "CreditorID": s.CreditorID, "Creditor": s.CreditorName,
 			"CreditorIBAN": string(s.CreditorIBAN), "CreditorBIC": s.CreditorBIC,
 			"RequestLink": m.cfg.URL("/request_edit"),
 		}

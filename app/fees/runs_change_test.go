@@ -292,10 +292,21 @@ func TestRevokingAfterSubmittingSaysTheDebitStillComes(t *testing.T) {
 	link := editLink(t, app, rita)
 	mustStatus(t, "Rita's mandate", giveMandate(t, app, link, url.Values{
 		"account_holder": {"Rita Spätwiderruf"}, "iban": {ibanRita}, "consent": {"yes"}}), http.StatusSeeOther)
+	// An English speaker's pre-notification writes the due date as
+	// English readers do.
+	ruth, ruthMail := insertMember(t, app, "Ruth English", "ordentlich")
+	if _, err := app.Pool.Exec(ctx, `UPDATE persons SET language = 'en' WHERE id = $1`, ruth); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "Ruth's mandate", giveMandate(t, app, editLink(t, app, ruth), url.Values{
+		"account_holder": {"Ruth English"}, "iban": {"DE02100100109307118603"}, "consent": {"yes"}}), http.StatusSeeOther)
 	due := dueAfter(20)
 	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year)}, "due": {due.Format(time.DateOnly)}})
 	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
 	run := resp.Header.Get("Location")
+	if pre := waitKind(t, app, ruthMail, "Pre-notification", 1); !strings.Contains(pre.Text, "Due date: "+due.Format("2 Jan 2006")) {
+		t.Errorf("the English pre-notification does not write the due date in English:\n%s", pre.Text)
+	}
 	mustStatus(t, "the bank file", app.Get(t, treasurer, run+"/pain.008.xml"), http.StatusOK)
 	if page := app.Get(t, treasurer, run); strings.Contains(page.Body, `data-testid="revoked-at-bank"`) {
 		t.Error("the run warns of a revocation before anyone revoked")

@@ -338,8 +338,7 @@ var mailSamples = map[string][2]string{
 
 // samples are the preview's values of the common placeholders, in the
 // formats the mails fill in (events' when and deadline, a ticket's code, a
-// mandate's masked IBAN, the fees' dates, which are German in both
-// languages); a link not named here is a short one, and a placeholder
+// mandate's masked IBAN, the fees' dates); a link not named here is a short one, and a placeholder
 // without a sample (a test keeps there being none) shows its own name.
 var samples = map[string][2]string{
 	"Name":         {"Erika Mustermann", "Erika Mustermann"},
@@ -369,8 +368,8 @@ var samples = map[string][2]string{
 	"IBAN":         {"DE02 •••• •••• •••• ••20 51", "DE02 •••• •••• •••• ••20 51"},
 	"Holder":       {"Erika Mustermann", "Erika Mustermann"},
 	"Reference":    {"PEP-123-1", "PEP-123-1"},
-	"SignedOn":     {"01.12.2026", "01.12.2026"},
-	"Due":          {"15.01.2027", "15.01.2027"},
+	"SignedOn":     {"01.12.2026", "1 Dec 2026"},
+	"Due":          {"15.01.2027", "15 Jan 2027"},
 	"Reason":       {"AC04", "AC04"},
 	"ReasonText":   {"Konto erloschen", "account closed"},
 	"Remittance":   {"Mitgliedsbeitrag 2026 PEP-123-1", "Mitgliedsbeitrag 2026 PEP-123-1"},

@@ -223,3 +223,15 @@ func Decimal(lang Lang, number string) string {
 	}
 	return number
 }
+
+// dayLayouts write a calendar day as lang's readers do.
+var dayLayouts = map[Lang]string{DE: "02.01.2006", EN: "2 Jan 2006"}
+
+// DayLayout is the time layout of a calendar day in lang: "07.12.2026",
+// "7 Dec 2026".
+func DayLayout(lang Lang) string {
+	if l, ok := dayLayouts[lang]; ok {
+		return l
+	}
+	return dayLayouts[DE]
+}
