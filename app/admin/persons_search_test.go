@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/apptest"
@@ -61,5 +62,17 @@ func TestPersonSearchQuality(t *testing.T) {
 			}
 			notBody(t, resp, `data-testid="note"`)
 		})
+	}
+}
+
+// Bad input is refused in the user's own page: logged in, with their
+// navigation, not a visitor's.
+func TestBadInputIsRefusedInTheUsersPage(t *testing.T) {
+	app := apptest.Start(t)
+	c, user := app.ClientWith(t, "person_admin")
+	resp := app.Get(t, c, "/admin/persons?q=a%00b")
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(resp.Body, `data-testid="nav-user"`) || !strings.Contains(resp.Body, user.Username) {
+		t.Error("the refusal shows a visitor's navigation")
 	}
 }

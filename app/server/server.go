@@ -153,8 +153,10 @@ func (s *Server) route(d Deps) error {
 
 	textPages := texts.NewHandler(d.Config, site, s.texts, s.book)
 	mux.Group(func(r chi.Router) {
+		// The user is loaded before the input is checked, so a refusal of
+		// bad input is shown with the user's navigation, not a visitor's.
 		r.Use(web.LimitBody, site.Pages.ForgetAfterWrites, sm.LoadAndSave, site.SessionReady, site.Language, textPages.PageTexts,
-			crossOrigin, site.CheckInput, s.Users.LoadUser)
+			crossOrigin, s.Users.LoadUser, site.CheckInput)
 		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d, textPages)
 	})
 	s.mux, s.Handler = mux, mux
