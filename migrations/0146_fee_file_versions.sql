@@ -8,10 +8,11 @@
 -- file.
 ALTER TABLE fee_runs ADD COLUMN file_version integer NOT NULL DEFAULT 0,
     ADD COLUMN downloaded_version integer;
-UPDATE fee_runs r SET downloaded_version = 0,
-    file_version = CASE WHEN EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.file_changed_at > r.downloaded_at)
-        THEN 1 ELSE 0 END
-    WHERE r.downloaded_at IS NOT NULL;
+-- The times could miss a change, so a run downloaded but not yet
+-- submitted is downloaded once more before it can be.
+UPDATE fee_runs SET downloaded_version = 0,
+    file_version = CASE WHEN submitted_at IS NULL THEN 1 ELSE 0 END
+    WHERE downloaded_at IS NOT NULL;
 ALTER TABLE fees DROP COLUMN file_changed_at;
 
 -- +migrate Down

@@ -42,6 +42,10 @@ func TestEditAnswersAfterConfirming(t *testing.T) {
 		t.Fatalf("invalid save = %d:\n%.200s", bad.StatusCode, bad.Body)
 	}
 	mustContain(t, bad.Body, `data-testid="error-guests"`)
+	// The whole page after a refused save (no htmx, and this page sends
+	// no Referer): its language switch returns to the page itself.
+	whole := app.PostForm(t, c, link, save)
+	mustContain(t, whole.Body, `name="return" value="`+link+`"`)
 	if tag := tagNamed(bad.Body, "guests"); !strings.Contains(tag, `value="9"`) {
 		t.Errorf("typed value lost: %s", tag)
 	}

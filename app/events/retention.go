@@ -126,7 +126,7 @@ func (s *Service) NoticeAnonymisation(ctx context.Context, tx pgx.Tx, now time.T
 			id := strconv.FormatInt(n.ID, 10)
 			msg, err := s.texts.Message(i18n.DE, "registration_retention", map[string]any{
 				"EventName":   oneLine(n.Name),
-				"When":        n.At.In(web.Berlin).Format("02.01.2006"),
+				"When":        n.At.In(web.Berlin).Format(i18n.DayLayout(i18n.DE)),
 				"Registrants": n.Registrants,
 				"CSV":         s.cfg.URL("/events/" + id + "/participants.csv"),
 				"Edit":        s.cfg.URL("/admin/events/" + id),

@@ -330,6 +330,12 @@ func TestCollectingFees(t *testing.T) {
 	if !strings.Contains(ask.Body, `name="return" value="/admin/fees/runs/`+run2+`"`) {
 		t.Error("the question's language switch does not return to the run's page")
 	}
+	// Without a Referer the question's address, which answers no GET, is
+	// not where the switch goes.
+	noReferer := app.PostForm(t, treasurer, "/admin/fees/runs/"+run2+"/settle", url.Values{"fee_id": {strconv.FormatInt(emilFee, 10)}, "status": {"waived"}})
+	if !strings.Contains(noReferer.Body, `name="return" value="/"`) {
+		t.Error("without a Referer the language switch returns to an address that answers no GET")
+	}
 	if !strings.Contains(ask.Body, `data-testid="settle-question"`) || !strings.Contains(ask.Body, "Emil Spät") || !strings.Contains(ask.Body, "erlassen?") {
 		t.Error("waiving Emil's fee does not ask first, naming him")
 	}

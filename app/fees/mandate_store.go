@@ -207,9 +207,10 @@ func followAccount(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // lockOpenRuns locks the runs not yet given to the bank that hold a due
 // debit of fees f matching which ($1 is arg), before their fees are
-// changed: in the order SubmitRun takes them (run, then fees), so that a
-// change and a submission wait for each other instead of deadlocking, and
-// a submission sees the change's new file version.
+// changed. Every writer takes mandate, run, fees in this order (the
+// caller holds the mandates already; SubmitRun locks its mandates first),
+// so that a change and a submission wait for each other instead of
+// deadlocking, and a submission sees the change's new file version.
 func lockOpenRuns(ctx context.Context, tx pgx.Tx, which string, arg int64) error {
 	_, err := tx.Exec(ctx, `SELECT id FROM fee_runs WHERE submitted_at IS NULL AND id IN (
 		SELECT f.run_id FROM fees f WHERE `+which+` AND f.mandate_id IS NOT NULL AND f.status = 'due')

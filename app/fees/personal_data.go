@@ -28,8 +28,16 @@ func init() {
 				Why: "privacy.why.fees", HowLong: "privacy.while_person"},
 		},
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
-			// A run not yet at the bank no longer collects from the
-			// erased account; its fee stays open, as an invoice.
+			// The mandates first, as a revocation takes them, then the
+			// runs (lockOpenRuns): a run not yet at the bank no longer
+			// collects from the erased account; its fee stays open, as an
+			// invoice.
+			if err := lock(ctx, tx, "mandate", s.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE person_id = $1 ORDER BY id FOR NO KEY UPDATE`, s.ID); err != nil {
+				return err
+			}
 			if _, err := withdraw(ctx, tx, "f.person_id = $1", s.ID); err != nil {
 				return err
 			}

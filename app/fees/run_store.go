@@ -410,10 +410,13 @@ func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64, version int)
 	return err
 }
 
-// staleFile is true for a run (fee_runs r) with debits whose file as it
-// is now was not downloaded.
-const staleFile = `(r.downloaded_version IS DISTINCT FROM r.file_version
-	AND EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.mandate_id IS NOT NULL))`
+// staleFile is true for a run (fee_runs r) whose file as it is now was
+// not downloaded: one never downloaded that has debits, or one changed
+// since its download (also when the change took its last debit: the bank
+// may have the old file).
+const staleFile = `(CASE WHEN r.downloaded_version IS NULL
+	THEN EXISTS (SELECT 1 FROM fees f WHERE f.run_id = r.id AND f.mandate_id IS NOT NULL)
+	ELSE r.downloaded_version <> r.file_version END)`
 
 // FileChanged tells when run id's file was last downloaded, if it was and
 // has changed since (a revocation, an account changed), so that the
@@ -441,6 +444,12 @@ var ErrFileNotCurrent = errors.New("fees: the bank file was not downloaded as it
 // their mandates as used on the due date (the next collection is RCUR and
 // carries no amendment).
 func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
+	// Locks go mandate, run, fees, as revocations, account changes and
+	// erasures take them (lockOpenRuns): the mandates it marks used first.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE id IN (SELECT mandate_id FROM fees WHERE run_id = $1)
+		ORDER BY id FOR NO KEY UPDATE`, id); err != nil {
+		return Run{}, fmt.Errorf("fees: submit: %w", err)
+	}
 	run, err := LoadRun(ctx, tx, id, true)
 	if err != nil {
 		return Run{}, err

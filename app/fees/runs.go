@@ -297,6 +297,14 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, version, err := CurrentFile(r.Context(), h.pool, h.box, h.cfg.SEPA, run)
+	if errors.Is(err, sepa.ErrEmpty) && r.Method == http.MethodGet {
+		// Nothing left to give the bank is what the treasurer learns
+		// here: the run's file as it is now, empty.
+		if err := MarkDownloaded(r.Context(), h.pool, run.ID, version); err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+	}
 	if errors.Is(err, sepa.ErrEmpty) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.error.no_debits"))
 		return
@@ -312,9 +320,9 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="pain.008-`+run.MsgID(h.cfg.SEPA.Prefix)+`.xml"`)
 	w.Header().Set("Cache-Control", "no-store")
-	// Counted as downloaded once written: a client that went away did not
-	// get the file.
-	if _, err := w.Write(data); err != nil || web.ClientGone(r) {
+	// Counted as downloaded once written, and only when a body went out:
+	// a client that went away, or asked with HEAD, did not get the file.
+	if _, err := w.Write(data); err != nil || web.ClientGone(r) || r.Method != http.MethodGet {
 		return
 	}
 	if err := MarkDownloaded(r.Context(), h.pool, run.ID, version); err != nil {
@@ -336,12 +344,20 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submit_confirm"))
 		return
 	}
-	// A refused submission shows the run as it was loaded, not the zero
-	// run SubmitRun returns with its error.
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		_, err := SubmitRun(ctx, tx, run.ID)
 		return err
 	})
+	// A refused submission shows the run as it is now (a double click's
+	// first one may have submitted it meanwhile).
+	if errors.Is(err, ErrSubmitted) || errors.Is(err, ErrFileNotCurrent) {
+		fresh, lerr := LoadRun(ctx, h.pool, run.ID, false)
+		if lerr != nil {
+			h.site.ServerError(w, r, lerr)
+			return
+		}
+		run = fresh
+	}
 	switch {
 	case errors.Is(err, ErrSubmitted):
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.submitted"))

@@ -2,12 +2,16 @@ package fees_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 	"github.com/pepalumni/memberdb/app/audit"
@@ -400,8 +404,23 @@ func TestADownloadWaitsForARevocationUnderWay(t *testing.T) {
 	if _, _, err := fees.RevokeMandate(ctx, tx, vera, audit.Entry{Actor: audit.ActorParticipant}); err != nil {
 		t.Fatal(err)
 	}
-	download := make(chan apptest.Response, 1)
-	go func() { download <- app.Get(t, treasurer, run+"/pain.008.xml") }()
+	// Fetched without t: a test's goroutine may not stop it.
+	type answer struct {
+		status int
+		body   string
+		err    error
+	}
+	download := make(chan answer, 1)
+	go func() {
+		resp, err := treasurer.Get(app.URL + run + "/pain.008.xml")
+		if err != nil {
+			download <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		download <- answer{resp.StatusCode, string(body), err}
+	}()
 	apptest.Eventually(t, 10*time.Second, "the download to wait for the revocation", func() bool {
 		var waiting int
 		err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%file_version%FOR SHARE%'`).Scan(&waiting)
@@ -411,10 +430,13 @@ func TestADownloadWaitsForARevocationUnderWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := <-download
-	if file.StatusCode != http.StatusNotFound {
-		t.Errorf("after the revocation the run has no debit left; the download answered %d", file.StatusCode)
+	if file.err != nil {
+		t.Fatal(file.err)
 	}
-	if strings.Contains(file.Body, ibanVera) {
+	if file.status != http.StatusNotFound {
+		t.Errorf("after the revocation the run has no debit left; the download answered %d", file.status)
+	}
+	if strings.Contains(file.body, ibanVera) {
 		t.Error("the file still collects from Vera")
 	}
 }
@@ -446,5 +468,73 @@ func TestARunLooksAtItsDueDate(t *testing.T) {
 	mustStatus(t, "a due date years ahead", far, http.StatusUnprocessableEntity)
 	if !strings.Contains(far.Body, "mehr als ein Jahr voraus") {
 		t.Error("a due date more than a year ahead is not refused as such")
+	}
+}
+
+// A revocation and a submission of the run holding its debit take their
+// locks in one order (mandate, run, fees): whichever comes second waits,
+// neither dies in a deadlock.
+func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
+	const ibanWilma = "DE02100100109307118603"
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feeslocks"))...)
+	ctx := context.Background()
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	wilma, _ := insertMember(t, app, "Wilma Widerspruch", "ordentlich")
+	mustStatus(t, "Wilma's mandate", giveMandate(t, app, editLink(t, app, wilma), url.Values{
+		"account_holder": {"Wilma Widerspruch"}, "iban": {ibanWilma}, "consent": {"yes"}}), http.StatusSeeOther)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2042"}, "due": {dueAfter(20).Format(time.DateOnly)}})
+	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
+	run := resp.Header.Get("Location")
+	runID, _ := strconv.ParseInt(strings.TrimPrefix(run, "/admin/fees/runs/"), 10, 64)
+	// Asking with HEAD gets no file, so it counts as no download.
+	head, err := http.NewRequest(http.MethodHead, app.URL+run+"/pain.008.xml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := treasurer.Do(head); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("HEAD of the bank file: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	var downloaded *int
+	if err := app.Pool.QueryRow(ctx, `SELECT downloaded_version FROM fee_runs WHERE id = $1`, runID).Scan(&downloaded); err != nil || downloaded != nil {
+		t.Fatalf("a HEAD request counted as a download (%v, %v)", downloaded, err)
+	}
+	mustStatus(t, "the bank file", app.Get(t, treasurer, run+"/pain.008.xml"), http.StatusOK)
+
+	// The revocation has its mandate when the submission starts.
+	revoking, err := app.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer revoking.Rollback(ctx)
+	if _, err = revoking.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE person_id = $1 FOR NO KEY UPDATE`, wilma); err != nil {
+		t.Fatal(err)
+	}
+	submitted := make(chan error, 1)
+	go func() {
+		submitted <- pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+			_, err := fees.SubmitRun(ctx, tx, runID)
+			return err
+		})
+	}()
+	apptest.Eventually(t, 10*time.Second, "the submission to wait for the mandate", func() bool {
+		var waiting int
+		err := app.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'`).Scan(&waiting)
+		return err == nil && waiting == 1
+	})
+	if _, _, err := fees.RevokeMandate(ctx, revoking, wilma, audit.Entry{Actor: audit.ActorParticipant}); err != nil {
+		t.Fatalf("the revocation: %v", err)
+	}
+	if err := revoking.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The revocation took the debit out of the file: the downloaded one is
+	// no longer the one to give the bank.
+	if err := <-submitted; !errors.Is(err, fees.ErrFileNotCurrent) {
+		t.Errorf("the submission after the revocation: %v, want ErrFileNotCurrent", err)
 	}
 }

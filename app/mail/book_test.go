@@ -60,9 +60,9 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"unknown org field", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{.Org.Signature}}"}, "unknown", "body", 2, "Org.Signature"},
 		{"unknown in a list", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{.Lable}}{{end}}"}, "unknown", "body", 2, "Lable"},
 		{"broken syntax", mail.Text{Subject: "Hallo", Body: "a\nb\n{{.Link}\n"}, "syntax", "body", 3, ""},
-		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n\nGruß\n"}, "unclosed", "body", 2, ""},
-		{"an unclosed if around a closed range", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{- if .Sie}}\n{{range .Answers}}x\n{{end}}\nEnde"}, "unclosed", "body", 2, ""},
-		{"an unclosed range in an unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}\n{{ range .Answers }}x\nEnde"}, "unclosed", "body", 3, ""},
+		{"unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie\n\nGruß\n"}, "unclosed", "body", 2, "if"},
+		{"an unclosed if around a closed range", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{- if .Sie}}\n{{range .Answers}}x\n{{end}}\nEnde"}, "unclosed", "body", 2, "if"},
+		{"an unclosed range in an unclosed if", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}\n{{ range .Answers }}x\nEnde"}, "unclosed", "body", 3, "range"},
 		{"an end too many", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if .Sie}}Sie{{end}}\n{{end}}\n"}, "syntax", "body", 3, ""},
 		{"required link missing", mail.Text{Subject: "Hallo", Body: "Kein Link"}, "required", "", 0, "Link"},
 		{"two-line subject", mail.Text{Subject: "Hallo\nBcc: x@example.org", Body: "{{.Link}}"}, "subject", "subject", 1, ""},
@@ -91,7 +91,12 @@ func TestBookChecksEditedTexts(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Fatalf("Check = %v, want an *ErrText", err)
 			}
-			if te.Kind != tt.wantKind || te.Placeholder != tt.placeholder || (tt.wantField != "" && te.Field != tt.wantField) ||
+			// The placeholder column names an unclosed block's word.
+			named := te.Placeholder
+			if te.Kind == "unclosed" {
+				named = te.Block
+			}
+			if te.Kind != tt.wantKind || named != tt.placeholder || (tt.wantField != "" && te.Field != tt.wantField) ||
 				(tt.wantLine != 0 && te.Line != tt.wantLine) {
 				t.Errorf("Check = %+v, want kind %s, %s line %d, placeholder %q", te, tt.wantKind, tt.wantField, tt.wantLine, tt.placeholder)
 			}
@@ -150,5 +155,43 @@ func TestBookPreviewsBothFormsOfAddress(t *testing.T) {
 		if subject != "Anmeldung zu Sommerfest" || !strings.HasPrefix(body, tt.want) || !strings.Contains(body, "- Essen: vegetarisch") {
 			t.Errorf("preview (Sie %v) = %q / %q", tt.sie, subject, body)
 		}
+	}
+}
+
+// A mail that must tell a fact keeps an edit that tells it (in its body or
+// its subject) and gives way to the default text where the edit leaves it
+// out; without such a fact the edit goes out as it is.
+func TestMessageTellingKeepsEditsThatTell(t *testing.T) {
+	book := mail.NewBook(org)
+	texts := book.Texts("events", linkMail)
+	m, _ := book.Mail("events/pending")
+	d := struct {
+		Sie             bool
+		Name, EventName string
+		Link            string
+		Answers         []struct{ Label, Value string }
+	}{Name: "Ada", EventName: "Fest am 24.12.", Link: "https://example.org/x"}
+	for _, tt := range []struct {
+		name        string
+		text        mail.Text
+		must        []string
+		wantSubject string
+	}{
+		{"an edit that tells it in the body", mail.Text{Subject: "Eigen", Body: "{{.Link}} {{.EventName}}"}, []string{"24.12."}, "Eigen"},
+		{"an edit that tells it in the subject", mail.Text{Subject: "{{.EventName}}", Body: "{{.Link}}"}, []string{"24.12."}, "Fest am 24.12."},
+		{"an edit that leaves it out", mail.Text{Subject: "Eigen", Body: "{{.Link}}"}, []string{"24.12."}, "Anmeldung zu Fest am 24.12."},
+		{"nothing that must be told", mail.Text{Subject: "Eigen", Body: "{{.Link}}"}, nil, "Eigen"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			edited, err := mail.Parse(m.Key, i18n.DE, tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			book.Edits = edits{"events/pending.de": edited}
+			msg, err := texts.MessageTelling(i18n.DE, "pending", d, tt.must, "ada@example.org")
+			if err != nil || msg.Subject != tt.wantSubject {
+				t.Errorf("subject %q (%v), want %q", msg.Subject, err, tt.wantSubject)
+			}
+		})
 	}
 }

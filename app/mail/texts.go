@@ -116,7 +116,7 @@ func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (su
 	if edits := t.book.Edits; edits != nil && t.domain != "" {
 		if edited, ok := edits.MailText(t.domain+"/"+name, lang); ok {
 			subject, body, err := execute(edited, name, flatten(data, org), org)
-			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(body, s) }) {
+			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(subject+"\n"+body, s) }) {
 				return subject, body, nil
 			}
 		}

@@ -275,7 +275,8 @@ func ratText(r *big.Rat, isInt bool) string {
 	// A sum past what anyone writes out in digits (answers like 1e300)
 	// is written as the number it is, not three hundred digits wide.
 	if f, _ := r.Float64(); math.Abs(f) >= hugeNumber {
-		return strconv.FormatFloat(f, 'g', -1, 64)
+		// Through big.Float: a sum past float64's range is no +Inf.
+		return new(big.Float).SetPrec(53).SetRat(r).Text('g', -1)
 	}
 	if isInt {
 		return r.Num().String()

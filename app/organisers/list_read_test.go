@@ -63,6 +63,7 @@ func TestSumsOfHugeAnswers(t *testing.T) {
 		{big.NewRat(12, 1), true, "12"},
 		{new(big.Rat).SetFloat64(1e300), false, "1e+300"},
 		{new(big.Rat).SetFloat64(3e21), true, "3e+21"},
+		{new(big.Rat).Mul(new(big.Rat).SetFloat64(1.5e308), big.NewRat(2, 1)), false, "3e+308"},
 	} {
 		if got := ratText(tt.r, tt.isInt); got != tt.want {
 			t.Errorf("ratText(%v) = %q, want %q", tt.r, got, tt.want)

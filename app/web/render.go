@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 	"github.com/pepalumni/memberdb/components/layout"
@@ -61,13 +62,17 @@ func (s *Site) Shell(r *http.Request, title string) layout.Shell {
 
 // returnPath is where the page's language switch brings the reader back:
 // the page itself, or, for the answer to a form (a POST, whose address
-// answers no GET), the page the form was on.
+// may answer no GET), the page the form was on; without a Referer (pages
+// that send none) the form's own address if it answers GET, else home.
 func returnPath(r *http.Request) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return r.URL.RequestURI()
 	}
-	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
+	if u, err := url.Parse(r.Referer()); err == nil && r.Referer() != "" && u.Host == r.Host {
 		return u.RequestURI()
+	}
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.Routes != nil && rc.Routes.Match(chi.NewRouteContext(), http.MethodGet, r.URL.Path) {
+		return r.URL.RequestURI()
 	}
 	return "/"
 }

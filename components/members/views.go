@@ -200,8 +200,5 @@ func day(ctx context.Context, iso string) string {
 		}
 		t = ts.In(berlin)
 	}
-	if i18n.LangOf(ctx) == i18n.DE {
-		return t.Format("02.01.2006")
-	}
-	return t.Format("2 Jan 2006")
+	return t.Format(i18n.DayLayout(i18n.LangOf(ctx)))
 }

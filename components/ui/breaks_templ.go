@@ -9,7 +9,10 @@ package ui
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // Breaks writes s with places to wrap where a reader would break it, so a
 // column is not as wide as its longest address: an address after its @ and
@@ -42,7 +45,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var2 string
 				templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 13, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 16, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 				if templ_7745c5c3_Err != nil {
@@ -60,7 +63,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 15, Col: 15}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 18, Col: 15}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -74,7 +77,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 17, Col: 35}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 20, Col: 35}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -88,7 +91,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 19, Col: 9}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 22, Col: 9}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -102,14 +105,20 @@ func Breaks(s string) templ.Component {
 
 // whole keeps a hyphenated part of an address from wrapping.
 func whole(part, s string) bool {
-	return strings.Contains(part, "-") && strings.Contains(s, "@")
+	return strings.Contains(part, "-") && isAddress(s)
+}
+
+// isAddress tells an address from other text with an @ in it ("Treffen @
+// Raum 3-12"): one word.
+func isAddress(s string) bool {
+	return strings.Contains(s, "@") && !strings.ContainsFunc(s, unicode.IsSpace)
 }
 
 // breakParts cuts s where Breaks may wrap it: "ada@physik.tu-dortmund.de"
 // is "ada@", "physik", ".tu-dortmund", ".de"; "a/b" is "a/", "b".
 func breakParts(s string) []string {
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok {
+	local, domain, _ := strings.Cut(s, "@")
+	if !isAddress(s) {
 		parts := strings.SplitAfter(s, "/")
 		if parts[len(parts)-1] == "" {
 			parts = parts[:len(parts)-1]

@@ -18,6 +18,7 @@ func TestBreaks(t *testing.T) {
 		"a/":                                  "a/",
 		"Müller-Lüdenscheidt":                 "Müller-Lüdenscheidt",
 		"plain":                               "plain",
+		"Treffen @ Raum 3-12/4":               "Treffen @ Raum 3-12/<wbr>4",
 		"":                                    "",
 	} {
 		var b bytes.Buffer
