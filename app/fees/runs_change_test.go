@@ -383,18 +383,8 @@ func TestARunWithoutAnAmountNamesTheCategory(t *testing.T) {
 // bank got a debit the member was also invoiced for).
 func TestADownloadWaitsForARevocationUnderWay(t *testing.T) {
 	const ibanVera = "DE44500105175407324931"
-	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesrace"))...)
+	app, treasurer, vera, run, _ := oneDebitRun(t, "feesrace", "Vera Verspätet", ibanVera)
 	ctx := context.Background()
-	treasurer, _ := app.ClientWith(t, "fee_admin")
-	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
-		t.Fatal(err)
-	}
-	vera, _ := insertMember(t, app, "Vera Verspätet", "ordentlich")
-	mustStatus(t, "Vera's mandate", giveMandate(t, app, editLink(t, app, vera), url.Values{
-		"account_holder": {"Vera Verspätet"}, "iban": {ibanVera}, "consent": {"yes"}}), http.StatusSeeOther)
-	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2040"}, "due": {dueAfter(20).Format(time.DateOnly)}})
-	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
-	run := resp.Header.Get("Location")
 
 	tx, err := app.Pool.Begin(ctx)
 	if err != nil {
@@ -475,20 +465,8 @@ func TestARunLooksAtItsDueDate(t *testing.T) {
 // locks in one order (mandate, run, fees): whichever comes second waits,
 // neither dies in a deadlock.
 func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
-	const ibanWilma = "DE02100100109307118603"
-	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feeslocks"))...)
+	app, treasurer, wilma, run, runID := oneDebitRun(t, "feeslocks", "Wilma Widerspruch", "DE02100100109307118603")
 	ctx := context.Background()
-	treasurer, _ := app.ClientWith(t, "fee_admin")
-	if _, err := app.Pool.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
-		t.Fatal(err)
-	}
-	wilma, _ := insertMember(t, app, "Wilma Widerspruch", "ordentlich")
-	mustStatus(t, "Wilma's mandate", giveMandate(t, app, editLink(t, app, wilma), url.Values{
-		"account_holder": {"Wilma Widerspruch"}, "iban": {ibanWilma}, "consent": {"yes"}}), http.StatusSeeOther)
-	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2042"}, "due": {dueAfter(20).Format(time.DateOnly)}})
-	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
-	run := resp.Header.Get("Location")
-	runID, _ := strconv.ParseInt(strings.TrimPrefix(run, "/admin/fees/runs/"), 10, 64)
 	// Asking with HEAD gets no file, so it counts as no download.
 	head, err := http.NewRequest(http.MethodHead, app.URL+run+"/pain.008.xml", nil)
 	if err != nil {
@@ -537,4 +515,28 @@ func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
 	if err := <-submitted; !errors.Is(err, fees.ErrFileNotCurrent) {
 		t.Errorf("the submission after the revocation: %v, want ErrFileNotCurrent", err)
 	}
+}
+
+// oneDebitRun starts an app on a database of its own whose one member,
+// name, has a mandate for iban, and creates a run (not downloaded) that
+// collects from them: the app, a treasurer, the member, the run's path
+// and id.
+func oneDebitRun(t *testing.T, db, name, iban string) (app *apptest.App, treasurer *http.Client, member int64, run string, runID int64) {
+	t.Helper()
+	app = apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, db))...)
+	treasurer, _ = app.ClientWith(t, "fee_admin")
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	member, _ = insertMember(t, app, name, "ordentlich")
+	mustStatus(t, name+"'s mandate", giveMandate(t, app, editLink(t, app, member), url.Values{
+		"account_holder": {name}, "iban": {iban}, "consent": {"yes"}}), http.StatusSeeOther)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2040"}, "due": {dueAfter(20).Format(time.DateOnly)}})
+	mustStatus(t, "creating the run", resp, http.StatusSeeOther)
+	run = resp.Header.Get("Location")
+	runID, err := strconv.ParseInt(strings.TrimPrefix(run, "/admin/fees/runs/"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app, treasurer, member, run, runID
 }
