@@ -102,6 +102,25 @@ func ActiveMandate(ctx context.Context, q pgxQuerier, personID int64) (Mandate, 
 	return m, nil
 }
 
+// activeMandates are the mandates not revoked, by member: a run's
+// candidates read them at once, not with a query a member.
+func activeMandates(ctx context.Context, q pgxQuerier) (map[int64]Mandate, error) {
+	rows, err := q.Query(ctx, `SELECT `+mandateColumns+` FROM sepa_mandates WHERE revoked_at IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("fees: mandates: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]Mandate{}
+	for rows.Next() {
+		m, err := scanMandate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[m.PersonID] = m
+	}
+	return out, rows.Err()
+}
+
 type pgxQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

@@ -117,6 +117,10 @@ func Candidates(ctx context.Context, q pgxQuerier, year int, due time.Time) ([]C
 	if err != nil {
 		return nil, err
 	}
+	mandates, err := activeMandates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	jan1 := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 	var out []Candidate
 	for _, p := range ms {
@@ -134,12 +138,7 @@ func Candidates(ctx context.Context, q pgxQuerier, year int, due time.Time) ([]C
 			continue
 		}
 		c.Cents = cents
-		m, err := ActiveMandate(ctx, q, p.ID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return nil, err
-		case m.Valid() && !m.LapsedBy(due):
+		if m, ok := mandates[p.ID]; ok && m.Valid() && !m.LapsedBy(due) {
 			// A mandate that lapses before the due date is asked for by
 			// invoice: the bank would refuse it then.
 			c.Mandate = &m
