@@ -36,8 +36,9 @@ func Breaks(s string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		for i, part := range breakParts(s) {
-			if i > 0 && whole(part, s) {
+		addr := isAddress(s)
+		for i, part := range breakParts(s, addr) {
+			if i > 0 && addr && strings.Contains(part, "-") {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<wbr><span class=\"text-nowrap\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -45,7 +46,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var2 string
 				templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 16, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 17, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 				if templ_7745c5c3_Err != nil {
@@ -63,13 +64,13 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 18, Col: 15}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 19, Col: 15}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			} else if whole(part, s) {
+			} else if addr && strings.Contains(part, "-") {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<span class=\"text-nowrap\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -77,7 +78,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 20, Col: 35}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 21, Col: 35}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -91,7 +92,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 22, Col: 9}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 23, Col: 9}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -103,22 +104,17 @@ func Breaks(s string) templ.Component {
 	})
 }
 
-// whole keeps a hyphenated part of an address from wrapping.
-func whole(part, s string) bool {
-	return strings.Contains(part, "-") && isAddress(s)
-}
-
 // isAddress tells an address from other text with an @ in it ("Treffen @
 // Raum 3-12"): one word.
 func isAddress(s string) bool {
 	return strings.Contains(s, "@") && !strings.ContainsFunc(s, unicode.IsSpace)
 }
 
-// breakParts cuts s where Breaks may wrap it: "ada@physik.tu-dortmund.de"
+// breakParts cuts s (an address if addr) where Breaks may wrap it: "ada@physik.tu-dortmund.de"
 // is "ada@", "physik", ".tu-dortmund", ".de"; "a/b" is "a/", "b".
-func breakParts(s string) []string {
+func breakParts(s string, addr bool) []string {
 	local, domain, _ := strings.Cut(s, "@")
-	if !isAddress(s) {
+	if !addr {
 		parts := strings.SplitAfter(s, "/")
 		if parts[len(parts)-1] == "" {
 			parts = parts[:len(parts)-1]
