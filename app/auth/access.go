@@ -86,11 +86,24 @@ type Router struct {
 	mux   chi.Router
 	reg   *Registry
 	guard func(level Level) func(http.Handler) http.Handler
+	// bodies, when set, builds the check that an unsafe request's body is
+	// of a kind its route reads (see CheckBodies).
+	bodies func(types ...string) func(http.Handler) http.Handler
 }
 
 // NewRouter wraps mux; guard builds the middleware enforcing a level.
 func NewRouter(mux chi.Router, reg *Registry, guard func(level Level) func(http.Handler) http.Handler) *Router {
 	return &Router{mux: mux, reg: reg, guard: guard}
+}
+
+// CheckBodies has every unsafe route refuse a body of a kind it does not
+// read, through check (web.Site.AcceptBodies). Routes read forms
+// (urlencoded); Uploads routes also multipart bodies, API routes JSON.
+// Without the check, a form sent as multipart or plain text reached its
+// handler as an empty form: a Save that meant "keep these" saved nothing.
+func (rt *Router) CheckBodies(check func(types ...string) func(http.Handler) http.Handler) *Router {
+	rt.bodies = check
+	return rt
 }
 
 // Public returns routes anyone may use.
@@ -110,9 +123,10 @@ func (rt *Router) Level(level Level) Routes {
 
 // Routes adds routes sharing one access level.
 type Routes struct {
-	rt    *Router
-	level Level
-	api   bool
+	rt      *Router
+	level   Level
+	api     bool
+	uploads bool
 }
 
 // API marks routes of the JSON API for scripts: they take HTTP Basic
@@ -120,6 +134,13 @@ type Routes struct {
 // from requests asking for JSON (see Sessions.LoadUser).
 func (g Routes) API() Routes {
 	g.api = true
+	return g
+}
+
+// Uploads marks routes whose forms carry files: they read multipart
+// bodies as well as urlencoded ones.
+func (g Routes) Uploads() Routes {
+	g.uploads = true
 	return g
 }
 
@@ -132,6 +153,9 @@ func (g Routes) Post(pattern string, h http.HandlerFunc) { g.handle(http.MethodP
 // handle registers h for method and pattern behind the access check.
 func (g Routes) handle(method, pattern string, h http.Handler) {
 	handler := h
+	if g.rt.bodies != nil && method != http.MethodGet {
+		handler = g.rt.bodies(g.bodyTypes()...)(handler)
+	}
 	if g.level != Public {
 		handler = g.rt.guard(g.level)(handler)
 	}
@@ -140,4 +164,16 @@ func (g Routes) handle(method, pattern string, h http.Handler) {
 	}
 	g.rt.reg.add(method, pattern, g.level)
 	g.rt.mux.Method(method, pattern, handler)
+}
+
+// bodyTypes are the media types the routes' handlers read.
+func (g Routes) bodyTypes() []string {
+	types := []string{"application/x-www-form-urlencoded"}
+	if g.uploads {
+		types = append(types, "multipart/form-data")
+	}
+	if g.api {
+		types = append(types, "application/json")
+	}
+	return types
 }

@@ -35,7 +35,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 
 	write := rt.Level(LevelWriteMail)
 	write.Get("/events/{id}/write_mail/", h.writeMailForm)
-	write.Post("/events/{id}/write_mail/", h.writeMailSubmit)
+	write.Uploads().Post("/events/{id}/write_mail/", h.writeMailSubmit)
 	write.Get("/events/{id}/write_mail/{draft}/", h.mailPreview)
 	write.Post("/events/{id}/write_mail/{draft}/send", h.mailSend)
 }

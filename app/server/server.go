@@ -142,7 +142,7 @@ func (s *Server) route(d Deps) error {
 	mux.NotFound(withSession(site.NotFound))
 	mux.MethodNotAllowed(withSession(site.MethodNotAllowed))
 
-	bare := auth.NewRouter(mux, s.Registry, s.Users.Require)
+	bare := auth.NewRouter(mux, s.Registry, s.Users.Require).CheckBodies(site.AcceptBodies)
 	bare.Public().Get("/assets/*", assets.Handler(withSession(site.NotFound)).ServeHTTP)
 	bare.Public().Get(sitesettings.LogoPattern, s.SiteSettings.ServeLogo)
 	bare.Public().Get("/healthz", health(d.Pool))
@@ -157,7 +157,7 @@ func (s *Server) route(d Deps) error {
 		// bad input is shown with the user's navigation, not a visitor's.
 		r.Use(web.LimitBody, site.Pages.ForgetAfterWrites, sm.LoadAndSave, site.SessionReady, site.Language, textPages.PageTexts,
 			crossOrigin, s.Users.LoadUser, site.CheckInput)
-		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require), d, textPages)
+		s.domains(auth.NewRouter(r, s.Registry, s.Users.Require).CheckBodies(site.AcceptBodies), d, textPages)
 	})
 	s.mux, s.Handler = mux, mux
 	return nil

@@ -18,7 +18,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	look := rt.Level(LevelTextsAdmin)
 	look.Get("/admin/site", h.look)
 	look.Post("/admin/site/org", h.saveOrg)
-	look.Post("/admin/site/logo", h.uploadLogo)
+	look.Uploads().Post("/admin/site/logo", h.uploadLogo)
 	look.Get("/admin/site/logo/delete", h.confirmDeleteLogo)
 	look.Post("/admin/site/logo/delete", h.deleteLogo)
 	look.Post("/admin/site/accent", h.saveAccent)

@@ -44,6 +44,7 @@ var jsonStatus = map[int]string{
 	http.StatusMethodNotAllowed:      "method_not_allowed",
 	http.StatusGone:                  "gone",
 	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 	http.StatusTooManyRequests:       "too_many_requests",
 }
 
