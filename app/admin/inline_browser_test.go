@@ -172,3 +172,54 @@ func TestBrowserRolePageSavesLevelsAtOnce(t *testing.T) {
 	}
 	b.NoConsoleErrors(t)
 }
+
+// A closed list in an editor moves with the arrow keys, and Chromium
+// reports each step as a change: one press saved the first choice and
+// closed the editor. The keys now only move; Enter saves what they reached,
+// once. A choice made with the pointer still saves at once.
+func TestBrowserArrowKeysInAListSaveOnlyOnEnter(t *testing.T) {
+	app := apptest.Start(t)
+	tag := unique("arrows")
+	p := newPerson(t, app, "Arrow "+tag, tag+"@example.org")
+	b := apptest.NewBrowser(t, 1280, 900)
+	b.Login(t, app, "person_admin")
+	german(t, b, app)
+	row := fmt.Sprintf("#persons-%d", p)
+	cell := row + ` td[data-field="tu_status"]`
+	list := cell + ` select[name="value"]`
+	open := func() {
+		t.Helper()
+		b.Do(t, "open the relation", chromedp.Click(css(cell+` [data-editable]`)), chromedp.WaitVisible(css(list)))
+		b.WaitTrue(t, "the list has the focus", `document.activeElement === document.querySelector('`+list+`')`)
+	}
+	b.Do(t, "open the persons", chromedp.Navigate(app.URL+"/admin/persons?q="+tag), chromedp.WaitVisible(css(row)))
+	settled(t, b)
+	open()
+	start := apptest.Eval[int](t, b, `document.querySelector('`+list+`').selectedIndex`)
+	want := apptest.Eval[string](t, b, `document.querySelector('`+list+`').options[`+fmt.Sprint(start+2)+`].value`)
+	b.Do(t, "two arrows down", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	b.WaitTrue(t, "the list moved two steps and is still open", `!!document.querySelector('`+list+`') &&
+		document.querySelector('`+list+`').selectedIndex === `+fmt.Sprint(start+2))
+	b.Do(t, "Enter", chromedp.KeyEvent(kb.Enter))
+	apptest.Eventually(t, 5*time.Second, "the choice two steps down to be stored", func() bool {
+		return scalar[string](t, app, `SELECT coalesce(tu_status_id::text, '') FROM persons WHERE id = $1`, p) == want
+	})
+	if n := scalar[int](t, app, `SELECT count(*) FROM audit_log WHERE table_name = 'persons' AND row_id = $1 AND field = 'tu_status'`, fmt.Sprint(p)); n != 1 {
+		t.Errorf("%d changes of the relation were saved, want 1", n)
+	}
+	b.WaitTrue(t, "the editor closed", `!document.querySelector('`+list+`')`)
+	settled(t, b)
+
+	// The pointer: a choice made after pressing on the list saves at once.
+	open()
+	b.Do(t, "choose the first with the pointer", chromedp.Evaluate[chromedp.Void](`(function () {
+		var s = document.querySelector('`+list+`');
+		s.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
+		s.selectedIndex = 0;
+		s.dispatchEvent(new Event("change", { bubbles: true }));
+	})()`))
+	apptest.Eventually(t, 5*time.Second, "the first choice (none) to be stored", func() bool {
+		return scalar[string](t, app, `SELECT coalesce(tu_status_id::text, '') FROM persons WHERE id = $1`, p) == ""
+	})
+	b.NoConsoleErrors(t)
+}

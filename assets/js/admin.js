@@ -83,13 +83,30 @@
     if (form) cancel(form);
   });
 
+  // A choice made with the pointer saves at once. The keys that move
+  // through a closed list (arrows, letters) change it too, and Chromium
+  // fires "change" for each: those wait for Enter or leaving the field,
+  // as the hint under every editor says, so one arrow press saves nothing.
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (t.tagName === "SELECT" && t.hasAttribute("data-save-on-change") &&
+        e.key !== "Enter" && e.key !== "Escape" && e.key !== "Tab") {
+      t.dataset.keyed = "true";
+    }
+  }, true);
+
+  document.addEventListener("pointerdown", function (e) {
+    var t = e.target.closest && e.target.closest("select[data-save-on-change]");
+    if (t) delete t.dataset.keyed;
+  }, true);
+
   document.addEventListener("change", function (e) {
-    if (e.target.hasAttribute && e.target.hasAttribute("data-save-on-change")) {
-      var form = editorOf(e.target);
-      if (form) {
-        rememberFocus(form);
-        save(form);
-      }
+    var t = e.target;
+    if (!t.hasAttribute || !t.hasAttribute("data-save-on-change") || t.dataset.keyed) return;
+    var form = editorOf(t);
+    if (form) {
+      rememberFocus(form);
+      save(form);
     }
   });
 
