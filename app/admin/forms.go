@@ -263,8 +263,17 @@ func (h *Handler) create(t *table) http.HandlerFunc {
 			return
 		}
 		id, err := h.insert(ctx, t, values, r.PostForm)
-		var pe *problemError
+		var (
+			pe *problemError
+			ce *confirmError
+		)
 		switch {
+		case errors.As(err, &ce):
+			fs.problems[ce.Field] = ce.Text
+			fs.problem = ce.Text
+			fs.confirm = ce.Name
+			h.renderCreate(w, r, t, http.StatusUnprocessableEntity, fs)
+			return
 		case errors.As(err, &pe):
 			fs.problems[pe.Field] = pe.Text
 			fs.problem = pe.Text

@@ -88,15 +88,55 @@ func (registrationRules) lock(ctx context.Context, tx pgx.Tx, id string) error {
 	return nil
 }
 
+// confirmStatus names the choice to change a status knowing whom the
+// change mails.
+const confirmStatus = "confirm_status"
+
 // writeStatus changes the status by the events domain's rules, which also
-// write its audit entry and mails.
+// write its audit entry and mails. A change that mails anyone (the person,
+// and whoever moves up or is offered the freed place) is first tried in a
+// savepoint and undone, and the form asks, naming them, until it carries
+// confirm_status.
 func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value any, form url.Values) error {
 	over := form.Get("over_capacity") == "true"
-	_, err := h.eventsSvc.ChangeStatus(ctx, tx, intID(id), value.(string), eventActor(ctx), over)
-	if errors.Is(err, events.ErrEventFull) {
-		return &problemError{Field: "status", Text: tr(ctx, "admin.registrations.error.full")}
+	change := func(tx pgx.Tx) error {
+		_, err := h.eventsSvc.ChangeStatus(ctx, tx, intID(id), value.(string), eventActor(ctx), over)
+		if errors.Is(err, events.ErrEventFull) {
+			return &problemError{Field: "status", Text: tr(ctx, "admin.registrations.error.full")}
+		}
+		return err
 	}
-	return err
+	if form.Get(confirmStatus) == "true" {
+		return change(tx)
+	}
+	var last int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM mail_outbox`).Scan(&last); err != nil {
+		return fmt.Errorf("admin: last mail: %w", err)
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = sp.Rollback(ctx) }()
+	if err := change(sp); err != nil {
+		return err
+	}
+	// The rows this transaction queued: after the last one it saw, with its
+	// start time.
+	rows, err := sp.Query(ctx, `SELECT coalesce(p.name, array_to_string(o.to_addrs, ', ')) FROM mail_outbox o
+		LEFT JOIN persons p ON p.id = o.person_id WHERE o.id > $1 AND o.created_at = now() ORDER BY o.id`, last)
+	if err != nil {
+		return fmt.Errorf("admin: mails of a status change: %w", err)
+	}
+	mailed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("admin: mails of a status change: %w", err)
+	}
+	if len(mailed) == 0 {
+		return sp.Commit(ctx)
+	}
+	return &confirmError{Field: "status", Name: confirmStatus,
+		Text: i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(mailed, ", "))}
 }
 
 // created gives a new registration its chosen status through the same

@@ -80,7 +80,7 @@ func TestAdminStatusChangeFollowsTheCapacityRules(t *testing.T) {
 		}
 	})
 	t.Run("confirming over capacity when chosen explicitly", func(t *testing.T) {
-		resp := post(t, app, c, field(pending), url.Values{"value": {"confirmed"}, "version": {"1"}, "over_capacity": {"true"}}, htmx...)
+		resp := post(t, app, c, field(pending), url.Values{"value": {"confirmed"}, "version": {"1"}, "over_capacity": {"true"}, "confirm_status": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if s := status(t, app, pending); s != "confirmed" {
 			t.Fatalf("status %s, want confirmed", s)
@@ -102,15 +102,34 @@ func TestAdminStatusChangeFollowsTheCapacityRules(t *testing.T) {
 	})
 	t.Run("cancelling frees no place while still over capacity", func(t *testing.T) {
 		v := scalar[int](t, app, `SELECT version FROM registrations WHERE id = $1`, pending)
-		resp := post(t, app, c, field(pending), url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}}, htmx...)
+		resp := post(t, app, c, field(pending), url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}, "confirm_status": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if s := status(t, app, waiting); s != "waitinglist" {
 			t.Fatalf("waiting registration is %s; the event was still full", s)
 		}
 	})
+	t.Run("cancelling a confirmed place asks first, naming whom it mails", func(t *testing.T) {
+		v := scalar[int](t, app, `SELECT version FROM registrations WHERE id = $1`, confirmed)
+		mails := scalar[int](t, app, `SELECT count(*) FROM mail_outbox`)
+		resp := post(t, app, c, field(confirmed), url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "Beim Speichern gehen 2 Mails raus, an: Conf, Wait.", `name="confirm_status"`)
+		if s := status(t, app, confirmed); s != "confirmed" {
+			t.Fatalf("status %s before the question was answered", s)
+		}
+		if s := status(t, app, waiting); s != "waitinglist" {
+			t.Fatalf("the waiting list moved (%s) before the question was answered", s)
+		}
+		if n := scalar[int](t, app, `SELECT count(*) FROM mail_outbox`); n != mails {
+			t.Fatalf("%d mails queued before the question was answered", n-mails)
+		}
+		if n := auditEntries(t, app, "registrations", strconv.FormatInt(confirmed, 10), "status"); n != 0 {
+			t.Fatalf("%d status changes audited before the question was answered", n)
+		}
+	})
 	t.Run("cancelling a confirmed place moves the waiting list up", func(t *testing.T) {
 		v := scalar[int](t, app, `SELECT version FROM registrations WHERE id = $1`, confirmed)
-		resp := post(t, app, c, field(confirmed), url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}}, htmx...)
+		resp := post(t, app, c, field(confirmed), url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}, "confirm_status": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if s := status(t, app, confirmed); s != "canceled" {
 			t.Fatalf("status %s, want canceled", s)
@@ -148,7 +167,15 @@ func TestRegistrationCreateEditDelete(t *testing.T) {
 	})
 	var reg int64
 	t.Run("on the waiting list it is created", func(t *testing.T) {
-		resp := post(t, app, c, "/admin/registrations/new", url.Values{"event": {evID}, "person": {"NEWBIE." + tag + "@example.org"}, "status": {"waitinglist"}})
+		form := url.Values{"event": {evID}, "person": {"NEWBIE." + tag + "@example.org"}, "status": {"waitinglist"}}
+		resp := post(t, app, c, "/admin/registrations/new", form)
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, "Beim Speichern geht eine Mail an Newbie.", `name="confirm_status"`)
+		if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE event_id = $1`, ev); n != 1 {
+			t.Fatalf("%d registrations before the question was answered", n)
+		}
+		form.Set("confirm_status", "true")
+		resp = post(t, app, c, "/admin/registrations/new", form)
 		wantStatus(t, resp, http.StatusSeeOther)
 		reg = scalar[int64](t, app, `SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id WHERE p.email = $1`, "newbie."+tag+"@example.org")
 		if s := status(t, app, reg); s != "waitinglist" {
