@@ -167,10 +167,11 @@ func searchTerms(q string) []string {
 }
 
 // indexable reports whether the trigram index can narrow a search for
-// word: pg_trgm takes its trigrams from runs of letters and digits.
+// word: pg_trgm takes its trigrams from runs of letters and digits, of the
+// word as search_fold leaves it ("uel" is "ul").
 func indexable(word string) bool {
 	run := 0
-	for _, r := range word {
+	for _, r := range persons.FoldSpelledUmlauts(strings.ToLower(word)) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if run++; run == 3 {
 				return true

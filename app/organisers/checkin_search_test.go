@@ -41,6 +41,7 @@ func TestDoorSearchMatchesEveryWordWithoutAccents(t *testing.T) {
 		want []string
 	}{
 		{"muller", []string{"Jürgen Müller-Lüdenscheidt"}},
+		{"mueller luedenscheidt", []string{"Jürgen Müller-Lüdenscheidt"}},
 		{"LÜDENSCHEIDT jürgen", []string{"Jürgen Müller-Lüdenscheidt"}},
 		{"anna schmidt", []string{"Anna Maria Schmidt"}},
 		{"schmidt anna", []string{"Anna Maria Schmidt"}},

@@ -7,16 +7,23 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/pepalumni/memberdb/app/persons"
 )
 
 // The participants search finds what the persons search and the door find
-// (PostgreSQL's unaccent): "muller anna" finds Anna Müller.
+// (PostgreSQL's search_fold): "muller anna" and "mueller anna" find Anna
+// Müller.
 
 // letters unaccent spells out rather than strips.
 var letters = strings.NewReplacer("ß", "ss", "ẞ", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "þ", "th", "ð", "d")
 
-// fold is s without case and accents.
-func fold(s string) string {
+// fold is s without case and accents, ae, oe and ue folded to the bare
+// vowel as ä, ö and ü are (persons.FoldSpelledUmlauts).
+func fold(s string) string { return persons.FoldSpelledUmlauts(unaccent(s)) }
+
+// unaccent is s without case and accents.
+func unaccent(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

@@ -242,10 +242,24 @@ func RefsQuery(kind, q string) func(context.Context, pgx.Tx, *Subject) (map[stri
 }
 
 // SearchPattern is the LIKE pattern (SQL) that finds the word the SQL
-// expression expr holds in persons.search_text: normalised as search_text
-// is, LIKE's special characters escaped after normalising, since unaccent
+// expression expr holds in persons.search_text: folded as search_text is
+// (search_fold: case, accents, and ae/oe/ue as the bare vowel; migration
+// 0147), LIKE's special characters escaped after folding, since unaccent
 // turns some characters into them (％ into %). The admin's person search
 // and the door's search both match with it.
 func SearchPattern(expr string) string {
-	return `'%' || regexp_replace(lower(search_unaccent(` + expr + `)), '([\\%_])', '\\\1', 'g') || '%'`
+	return `'%' || regexp_replace(search_fold(` + expr + `), '([\\%_])', '\\\1', 'g') || '%'`
+}
+
+// umlautSpellings are ä, ö and ü as typed without umlauts.
+var umlautSpellings = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
+
+// FoldSpelledUmlauts is search_fold's last step in Go, for text already
+// without case and accents: ae, oe and ue become the bare vowel, as ä, ö
+// and ü did, so both spellings of a name meet.
+func FoldSpelledUmlauts(s string) string {
+	if !strings.Contains(s, "e") {
+		return s
+	}
+	return umlautSpellings.Replace(s)
 }
