@@ -15,6 +15,10 @@ const ActorParticipant = "participant via link"
 // ActorPurge names the purge of old personal data (app/retention).
 const ActorPurge = "purge"
 
+// ActorWaitingList names the waiting list moving up into a freed place:
+// the person who freed it did not confirm or offer anything to the next.
+const ActorWaitingList = "waiting list"
+
 // Entry is one changed field (or a whole-row action when Field is empty).
 type Entry struct {
 	UserID   *int64 // nil when no user was logged in

@@ -118,7 +118,7 @@ func (s *Service) offerFreePlaces(ctx context.Context, tx pgx.Tx, ev *Event, act
 		}
 		ev.Offered++
 		if err := audit.Record(ctx, tx, audit.Entry{
-			UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(id, 10),
+			UserID: actor.UserID, Actor: audit.ActorWaitingList, Table: "registrations", RowID: strconv.FormatInt(id, 10),
 			Field: "offer", NewValue: audit.Value("until " + expires.UTC().Format(time.RFC3339)),
 		}); err != nil {
 			return err

@@ -23,6 +23,13 @@ type Actor struct {
 // Participant is the actor of changes made through a personal link.
 var Participant = Actor{Name: audit.ActorParticipant}
 
+// movingUp is the actor of the waiting list's moves into a place that
+// actor freed: the audit names the waiting list, not the person who
+// cancelled, and keeps the user who caused it.
+func movingUp(actor Actor) Actor {
+	return Actor{UserID: actor.UserID, Name: audit.ActorWaitingList}
+}
+
 // Outcome says what a status change did.
 type Outcome struct {
 	// Changed is false when the registration already had the status (a
@@ -289,7 +296,7 @@ func (s *Service) fillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if _, err := setStatus(ctx, tx, reg, StatusConfirmed, actor, true); err != nil {
+		if _, err := setStatus(ctx, tx, reg, StatusConfirmed, movingUp(actor), true); err != nil {
 			return nil, err
 		}
 		if err := s.mailMovedUp(ctx, tx, reg, ev); err != nil {
