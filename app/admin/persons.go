@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/fees"
@@ -170,8 +171,20 @@ func optionLabel(opts []adminui.Option, value string) string {
 }
 
 // changed refuses to give a person a hidden membership type: hidden types
-// are offered for no new choice, and a person who has one keeps it.
-func (personRules) changed(ctx context.Context, tx pgx.Tx, _ string, before, after rowState, _ url.Values) error {
+// are offered for no new choice, and a person who has one keeps it. A
+// person made a member without a joining date joins today, as an accepted
+// application does: the fee runs and the member lists count from it.
+func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
+	if after.text("membership_status") == "confirmed" && before.text("membership_status") != "confirmed" && after.text("joining_date") == "" {
+		var joined string
+		if err := tx.QueryRow(ctx, `UPDATE persons SET joining_date = (now() AT TIME ZONE '`+web.Zone+`')::date
+			WHERE id = $1 RETURNING joining_date::text`, intID(id)).Scan(&joined); err != nil {
+			return fmt.Errorf("admin: joining date: %w", err)
+		}
+		if err := audit.Record(ctx, tx, entry(ctx, "persons", id, "joining_date", nil, &joined)); err != nil {
+			return err
+		}
+	}
 	key := after.text("membership_type")
 	if key == "" || key == before.text("membership_type") {
 		return nil

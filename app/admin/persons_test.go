@@ -82,6 +82,25 @@ func TestPersonsListSortFilterSearch(t *testing.T) {
 		exec(t, app, `DELETE FROM persons WHERE id = $1`, erwin)
 	})
 
+	// Without umlauts on the keyboard, ä, ö and ü are typed ae, oe and ue,
+	// and names keep either spelling: both find both, exactly.
+	t.Run("mueller finds Müller and nöther finds Noether", func(t *testing.T) {
+		jorg := newPerson(t, app, "Jörg Müller "+tag, "jm."+tag+"@example.org")
+		emmy := newPerson(t, app, "Emmy Noether "+tag, "emmy."+tag+"@example.org")
+		for q, want := range map[string]int64{
+			"mueller " + tag: jorg, "joerg mueller " + tag: jorg, "muller " + tag: jorg, "Müller " + tag: jorg,
+			"noether " + tag: emmy, "nöther " + tag: emmy, "Nother " + tag: emmy,
+		} {
+			resp := app.Get(t, c, "/admin/persons?q="+url.QueryEscape(q), htmx...)
+			wantStatus(t, resp, http.StatusOK)
+			if got := rowOrder(resp.Body); !slices.Equal(got, []string{personRowID(want)}) {
+				t.Errorf("%q: rows %v, want %s alone", q, got, personRowID(want))
+			}
+			notBody(t, resp, `data-testid="note"`)
+		}
+		exec(t, app, `DELETE FROM persons WHERE id IN ($1, $2)`, jorg, emmy)
+	})
+
 	t.Run("full page without htmx keeps the search in the form", func(t *testing.T) {
 		resp := app.Get(t, c, "/admin/persons?q="+tag+"&sort=name&dir=asc")
 		wantStatus(t, resp, http.StatusOK)
@@ -164,6 +183,26 @@ func TestPersonInlineEdit(t *testing.T) {
 			}
 		})
 	}
+	// A person made a member inline joins today, as an accepted application
+	// does; a joining date already set stays.
+	t.Run("a member made inline joins today", func(t *testing.T) {
+		today := scalar[string](t, app, `SELECT ((now() AT TIME ZONE 'Europe/Berlin')::date)::text`)
+		if got := scalar[string](t, app, `SELECT coalesce(joining_date::text, '') FROM persons WHERE id = $1`, id); got != today {
+			t.Errorf("joining date %q after becoming a member, want %s", got, today)
+		}
+		if n := auditEntries(t, app, "persons", sid, "joining_date"); n != 1 {
+			t.Errorf("%d joining date entries, want 1", n)
+		}
+		early := newPerson(t, app, "Ella Early", "early."+tag+"@example.org")
+		exec(t, app, `UPDATE persons SET joining_date = '2020-01-01' WHERE id = $1`, early)
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, early)
+		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/membership_status", early),
+			url.Values{"value": {"confirmed"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, 200)
+		if got := scalar[string](t, app, `SELECT joining_date::text FROM persons WHERE id = $1`, early); got != "2020-01-01" {
+			t.Errorf("a set joining date became %s", got)
+		}
+	})
 	t.Run("university relation saved and shown by name", func(t *testing.T) {
 		tu := scalar[int64](t, app, `INSERT INTO tu_status (name, position) VALUES ($1, 99) RETURNING id`, "Rel "+tag)
 		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, id)
