@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -280,6 +281,10 @@ func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, f
 			return err
 		}
 		created, _ := t.changes(ctx, id, rowState{values: map[string]*string{}}, after)
+		// A field left empty is no change worth a line of the history.
+		created = slices.DeleteFunc(created, func(e audit.Entry) bool {
+			return (e.NewValue == nil || *e.NewValue == "") && !t.field(e.Field).secret
+		})
 		if err := audit.Record(ctx, tx, created...); err != nil {
 			return err
 		}

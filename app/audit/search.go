@@ -90,6 +90,8 @@ func loadWords() {
 				add('r', strings.TrimPrefix(key, rowKeys))
 			case strings.HasPrefix(key, languageKeys):
 				add('V', "language="+strings.TrimPrefix(key, languageKeys))
+			case choiceKey(key) != "":
+				add('V', choiceKey(key))
 			case strings.HasPrefix(key, fieldKeys):
 				add('f', strings.TrimPrefix(key, fieldKeys))
 			case strings.HasPrefix(key, tableKeys):
@@ -135,4 +137,14 @@ func (n Names) Matching(typed string) []string {
 		}
 	}
 	return out
+}
+
+// choiceKey is the "field=value" code a choice's catalog key words, or "".
+func choiceKey(key string) string {
+	for field, prefix := range choiceKeys {
+		if value, ok := strings.CutPrefix(key, prefix); ok {
+			return field + "=" + value
+		}
+	}
+	return ""
 }

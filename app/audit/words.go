@@ -33,6 +33,14 @@ const (
 	rowKeys      = "admin.audit." // + created, deleted, anonymised
 )
 
+// choiceKeys are the catalog families of fields whose values are a
+// choice among codes, by field: the log shows the choice as its form
+// offers it.
+var choiceKeys = map[string]string{
+	"freed_places": "admin.freed_places.",
+	"formality":    "admin.formality.",
+}
+
 // TableName is a logged table's name.
 func TableName(ctx context.Context, table string) string {
 	return textOr(ctx, table, tableKeys+table, "admin."+table+".title")
@@ -126,6 +134,8 @@ func valueName(ctx context.Context, table, field string, v *string) string {
 	switch {
 	case table == "registrations" && field == "status":
 		return textOr(ctx, *v, events.StatusKeyPrefix+*v)
+	case choiceKeys[field] != "":
+		return textOr(ctx, *v, choiceKeys[field]+*v)
 	case *v == "true":
 		return i18n.T(ctx, "admin.yes")
 	case *v == "false":
@@ -146,6 +156,10 @@ var (
 func loggedWords(ctx context.Context, v string) string {
 	if at, ok := loggedTime(v); ok {
 		return at
+	}
+	// A form's local date and time (an event's start) as the log's own.
+	if at, err := time.Parse("2006-01-02T15:04", v); err == nil {
+		return at.Format("2006-01-02 15:04")
 	}
 	if rest, ok := strings.CutPrefix(v, "until "); ok {
 		if at, ok := loggedTime(rest); ok {
