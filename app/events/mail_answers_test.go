@@ -24,19 +24,21 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 			"python": {"type": "boolean", "label": "Python <i>3</i>"}
 		}},
 		"cake": {"type": "boolean", "label": "Ich bringe Kuchen mit"},
-		"height": {"type": "number", "label": "Größe in m"}
+		"height": {"type": "number", "label": "Größe in m"},
+		"born": {"type": "string", "format": "date", "label": "Geburtsdatum"}
 	}}`})
 	email := unique("labels") + "@example.org"
 	resp := registerVia(t, app, app.Client(), ev.regPath(), "Label Reader", email, url.Values{
-		"phone": {"0231 755-0"}, "languages.python": {"on"}, "height": {"1,85"},
+		"phone": {"0231 755-0"}, "languages.python": {"on"}, "height": {"1,85"}, "born": {"1990-05-17"},
 	})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	m := app.SMTP.WaitTo(t, email, 1, 10*time.Second)[0]
 	// A group of boxes is one line naming the ticked ones.
-	// A decimal reads as its reader writes it.
-	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n", "- Größe in m: 1,85\n")
+	// A decimal and a day read as their reader writes them.
+	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n", "- Größe in m: 1,85\n",
+		"- Geburtsdatum: 17.05.1990\n")
 	if strings.Contains(m.Text, "Notfälle") {
 		t.Errorf("the label's hint is in the mail:\n%s", m.Text)
 	}
@@ -46,10 +48,10 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 
 	// None ticked: the group says so once.
 	other := unique("noticks") + "@example.org"
-	if resp := registerVia(t, app, app.Client(), ev.regPath(), "No Ticks", other, url.Values{"phone": {"0231"}, "height": {"1.7"}},
+	if resp := registerVia(t, app, app.Client(), ev.regPath(), "No Ticks", other, url.Values{"phone": {"0231"}, "height": {"1.7"}, "born": {"1990-05-17"}},
 		"Accept-Language", "en"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("register = %d", resp.StatusCode)
 	}
 	none := app.SMTP.WaitTo(t, other, 1, 10*time.Second)[0]
-	mustContain(t, none.Text, "- Programmiersprachen: none\n", "1.7\n")
+	mustContain(t, none.Text, "- Programmiersprachen: none\n", "1.7\n", "17 May 1990\n")
 }

@@ -251,7 +251,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 				}
 				continue
 			}
-			value := oneLine(answerText(v, lang))
+			value := oneLine(fieldText(f, v, lang))
 			if _, ok := v.(string); ok {
 				value = quote(value)
 			}
@@ -289,6 +289,15 @@ func eachAnswer(fm *schema.Form, answers map[string]any, fn func(f *schema.Field
 		}
 	}
 	walk(fm.Fields, "")
+}
+
+// fieldText is f's answer v in words: a date as lang's readers write a
+// day, anything else as answerText has it.
+func fieldText(f *schema.Field, v any, lang i18n.Lang) string {
+	if s, ok := v.(string); ok && f.Format == "date" {
+		return i18n.Day(lang, s)
+	}
+	return answerText(v, lang)
 }
 
 // answerText is an answer in words: yes or no for a tick; a list (an

@@ -81,7 +81,7 @@ func answerList(form, data []byte, lang i18n.Lang) []views.Answer {
 	}
 	var out []views.Answer
 	eachAnswer(fm, answers, func(f *schema.Field, label string, v any) {
-		out = append(out, views.Answer{Label: label, Value: answerText(v, lang)})
+		out = append(out, views.Answer{Label: label, Value: fieldText(f, v, lang)})
 	})
 	// What the form asks for is shown (or was not answered); the rest
 	// follows under its keys.

@@ -230,10 +230,8 @@ func relevantAnswers(lang i18n.Lang, ev *events.Event, reg events.Registration) 
 			continue
 		case answerBool:
 			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: i18n.In(lang, yesNo(a.Bool))})
-		case answerNumber:
-			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: i18n.Decimal(lang, a.Text)})
 		default:
-			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: a.Text})
+			out = append(out, view.CheckinAnswer{Label: cols[j].Label, Value: cols[j].text(lang, a)})
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // column is one answer of the registration form: a leaf of the schema,
@@ -23,6 +24,21 @@ type column struct {
 	// Latex answers may hold $…$ math, which the page typesets; in every
 	// other answer a $ is just a dollar.
 	Latex bool
+	// Date answers are days, kept as 2026-12-07 and shown as the reader
+	// writes a day.
+	Date bool
+}
+
+// text is answer a of the column as lang's readers write it: numbers with
+// their decimal comma, days as days.
+func (c column) text(lang i18n.Lang, a answer) string {
+	switch {
+	case a.Kind == answerNumber:
+		return i18n.Decimal(lang, a.Text)
+	case c.Date:
+		return i18n.Day(lang, a.Text)
+	}
+	return a.Text
 }
 
 // Key is the dotted name the registration form uses for the field.
@@ -61,7 +77,7 @@ func columnsOf(raw []byte) ([]column, error) {
 				walk(f.Children, p, label)
 				continue
 			}
-			cols = append(cols, column{Path: p, Label: label, Detail: detail, Type: f.Type, Latex: f.Format == "latex"})
+			cols = append(cols, column{Path: p, Label: label, Detail: detail, Type: f.Type, Latex: f.Format == "latex", Date: f.Format == "date"})
 		}
 	}
 	walk(form.Fields, nil, "")
@@ -99,7 +115,7 @@ func appendColumns(cols *[]column, node []byte, path []string, parentLabel strin
 		if child.Type == "object" {
 			return appendColumns(cols, raw, p, label)
 		}
-		*cols = append(*cols, column{Path: p, Label: label, Detail: detail, Type: child.Type, Latex: child.Format == "latex"})
+		*cols = append(*cols, column{Path: p, Label: label, Detail: detail, Type: child.Type, Latex: child.Format == "latex", Date: child.Format == "date"})
 		return nil
 	})
 }

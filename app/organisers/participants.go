@@ -226,10 +226,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		}
 		for k, j := range cols.shown {
 			a := p.Answers[j]
-			text := a.Text
-			if a.Kind == answerNumber {
-				text = i18n.Decimal(lang, text)
-			}
+			text := cols.all[j].text(lang, a)
 			row.Cells[k] = view.Cell{Text: text, IsBool: a.Kind == answerBool, Checked: a.Bool, Numeric: a.Kind == answerNumber,
 				Latex: cols.all[j].Latex}
 		}

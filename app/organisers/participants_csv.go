@@ -149,9 +149,9 @@ func csvRecord(lang i18n.Lang, cols columnSet, p participant) []string {
 			rec = append(rec, i18n.In(lang, yesNo(a.Bool)))
 		case answerNumber:
 			// Numbers were validated as JSON numbers; "-3" is a value here.
-			rec = append(rec, i18n.Decimal(lang, a.Text))
+			rec = append(rec, cols.all[j].text(lang, a))
 		default:
-			rec = append(rec, neutralise(a.Text))
+			rec = append(rec, neutralise(cols.all[j].text(lang, a)))
 		}
 	}
 	confirmed := ""

@@ -199,3 +199,24 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// A date answer is a day as the reader writes one, on the page and in the
+// download; it was kept as 1990-05-17.
+func TestDateAnswersReadAsDays(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Days", `{"type": "object", "properties": {"born": {"type": "string", "format": "date", "label": "Geburtsdatum"}}}`)
+	register(t, app, ev, testRegistration{Name: "Dora Day", Status: "confirmed", Confirmed: at(1), Data: `{"born": "1990-05-17"}`})
+	c, _ := app.ClientWith(t, "get_participants")
+	page := app.Get(t, c, fmt.Sprintf("/events/%d/participants/", ev.ID))
+	wantStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.Body, "17.05.1990") || strings.Contains(page.Body, "1990-05-17") {
+		t.Errorf("the German page does not show the day as 17.05.1990")
+	}
+	if en := app.Get(t, c, fmt.Sprintf("/events/%d/participants/", ev.ID), "Accept-Language", "en"); !strings.Contains(en.Body, "17 May 1990") {
+		t.Errorf("the English page does not show the day as 17 May 1990")
+	}
+	recs := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID)).Body)
+	if got := column(t, recs, "Geburtsdatum"); !slices.Equal(got, []string{"17.05.1990"}) {
+		t.Errorf("CSV days %q, want 17.05.1990", got)
+	}
+}

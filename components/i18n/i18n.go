@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -222,6 +223,16 @@ func Decimal(lang Lang, number string) string {
 		return strings.Replace(number, ".", ",", 1)
 	}
 	return number
+}
+
+// Day writes a date as stored (2026-12-07, as a form's date field keeps
+// it) the way lang's readers write a day; anything else stays as it is.
+func Day(lang Lang, iso string) string {
+	d, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return d.Format(DayLayout(lang))
 }
 
 // dayLayouts write a calendar day as lang's readers do.

@@ -153,3 +153,20 @@ func TestCountsHaveSingularAndPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestDayWritesAStoredDateAsReadersDo(t *testing.T) {
+	for _, tt := range []struct {
+		lang     Lang
+		in, want string
+	}{
+		{DE, "1990-05-17", "17.05.1990"},
+		{EN, "1990-05-17", "17 May 1990"},
+		{DE, "17.05.1990", "17.05.1990"},
+		{DE, "", ""},
+		{DE, "2026-02-30", "2026-02-30"},
+	} {
+		if got := Day(tt.lang, tt.in); got != tt.want {
+			t.Errorf("Day(%s, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+	}
+}
