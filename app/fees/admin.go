@@ -260,7 +260,7 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Pers
 		return v, false
 	}
 	for _, f := range fees {
-		v.Fees = append(v.Fees, feeRow(f))
+		v.Fees = append(v.Fees, feeRow(f, i18n.LangOf(ctx)))
 	}
 	m, err := ActiveMandate(ctx, h.pool, p.ID)
 	switch {
@@ -269,7 +269,7 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request, p members.Pers
 		h.site.ServerError(w, r, err)
 		return v, false
 	default:
-		mv := mandateView(m)
+		mv := mandateView(m, i18n.LangOf(ctx))
 		v.Mandate = &mv
 	}
 	return v, true

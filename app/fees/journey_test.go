@@ -176,10 +176,10 @@ func TestCollectingFees(t *testing.T) {
 	// accounts are charged only on the due date: until then the pages say
 	// when, not "paid".
 	submitted := app.Get(t, treasurer, "/admin/fees/runs/"+run1)
-	if !strings.Contains(submitted.Body, "Einzug am "+due1.Format(time.DateOnly)) || strings.Contains(submitted.Body, ">bezahlt<") {
+	if !strings.Contains(submitted.Body, "Einzug am "+due1.Format("02.01.2006")) || strings.Contains(submitted.Body, ">bezahlt<") {
 		t.Error("the submitted run's debits read as paid before their due date")
 	}
-	if page := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(anna, 10), "Accept-Language", "en"); !strings.Contains(page.Body, "to be collected on "+due1.Format(time.DateOnly)) {
+	if page := app.Get(t, treasurer, "/admin/fees/members/"+strconv.FormatInt(anna, 10), "Accept-Language", "en"); !strings.Contains(page.Body, "to be collected on "+due1.Format("2 Jan 2006")) {
 		t.Error("Anna's history does not say when her debit is collected")
 	}
 	if _, err := app.Pool.Exec(ctx, `UPDATE fee_runs SET due_on = current_date - 1 WHERE id = $1`, run1); err != nil {
@@ -352,6 +352,11 @@ func TestCollectingFees(t *testing.T) {
 	row, _, _ = strings.Cut(row, "</tr>")
 	if row == "" || strings.Contains(row, `data-testid="return-submit"`) || !strings.Contains(runPage.Body, `data-testid="return-submit"`) {
 		t.Error("the run offers a return of the fee Emil paid by transfer")
+	}
+	// On Emil's own page the fee is paid; the return is what came before,
+	// not a reason next to "paid" that reads as if the payment failed.
+	if emilPage := app.Get(t, app.Client(), editLink(t, app, emil)+"/mandate"); !strings.Contains(emilPage.Body, "nach Rücklastschrift (MD06: Rückgabe auf Wunsch des Kontoinhabers)") {
+		t.Error("Emil's page does not say the fee was paid after a returned debit")
 	}
 	mustStatus(t, "the board waives Carl's fee", settle(carl, "waived"), http.StatusSeeOther)
 	mustStatus(t, "settling a collected debit", settle(dora, "waived"), http.StatusUnprocessableEntity)

@@ -13,6 +13,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
 	views "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // Domain errors.
@@ -363,7 +364,7 @@ func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 			&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed); err != nil {
 			return nil, err
 		}
-		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m)})
+		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m, i18n.LangOf(ctx))})
 	}
 	return out, rows.Err()
 }

@@ -47,7 +47,7 @@ func (h *Handler) memberPage(ctx context.Context, p members.Person, token string
 		return v, err
 	}
 	for _, f := range fees {
-		v.Fees = append(v.Fees, feeRow(f))
+		v.Fees = append(v.Fees, feeRow(f, i18n.LangOf(ctx)))
 	}
 	m, err := ActiveMandate(ctx, h.pool, p.ID)
 	switch {
@@ -55,7 +55,7 @@ func (h *Handler) memberPage(ctx context.Context, p members.Person, token string
 	case err != nil:
 		return v, err
 	case !m.Lapsed:
-		mv := mandateView(m)
+		mv := mandateView(m, i18n.LangOf(ctx))
 		v.Mandate = &mv
 		v.Text.Reference = m.Reference
 		f.Changing = true
@@ -201,20 +201,22 @@ func today(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func mandateView(m Mandate) views.MandateView {
+// mandateView is m for the pages, its days as lang's readers write them
+// (as the mails do).
+func mandateView(m Mandate, lang i18n.Lang) views.MandateView {
 	v := views.MandateView{Reference: m.Reference, Holder: m.AccountHolder, IBAN: m.IBANMasked,
-		SignedOn: m.SignedOn.Format(time.DateOnly), Paper: m.Paper, Lapsed: m.Lapsed}
+		SignedOn: m.SignedOn.Format(i18n.DayLayout(lang)), Paper: m.Paper, Lapsed: m.Lapsed}
 	if m.LastCollectedOn != nil {
-		v.LastCollected = m.LastCollectedOn.Format(time.DateOnly)
+		v.LastCollected = m.LastCollectedOn.Format(i18n.DayLayout(lang))
 	}
 	return v
 }
 
-func feeRow(f Fee) views.FeeRow {
+func feeRow(f Fee, lang i18n.Lang) views.FeeRow {
 	row := views.FeeRow{PersonID: f.PersonID, ID: f.ID, Name: f.Name, Year: itoa(f.Year), Amount: amount(f.Cents), Status: f.Status,
 		Reference: f.Reference, Sequence: f.Sequence, ReturnReason: f.ReturnReason, Again: f.Again}
 	if f.CollectOn != nil {
-		row.CollectOn = f.CollectOn.Format(time.DateOnly)
+		row.CollectOn = f.CollectOn.Format(i18n.DayLayout(lang))
 	}
 	row.RevokedAtBank = f.RevokedAtBank
 	return row

@@ -268,7 +268,7 @@ func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.R
 	}
 	var total, returned int64
 	for _, f := range fees {
-		row := feeRow(f)
+		row := feeRow(f, i18n.LangOf(ctx))
 		if f.Reference != "" {
 			v.Debits++
 			total += f.Cents
