@@ -244,7 +244,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 			if tick, ok := v.(bool); ok && group != "" {
 				if ticks < 0 {
 					ticks = len(out)
-					out = append(out, answerLine{Label: oneLine(group)})
+					out = append(out, answerLine{Label: mailLabel(group)})
 				}
 				if tick {
 					ticked = append(ticked, oneLine(label))
@@ -255,7 +255,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 			if _, ok := v.(string); ok {
 				value = quote(value)
 			}
-			out = append(out, answerLine{Label: oneLine(full), Value: value})
+			out = append(out, answerLine{Label: mailLabel(full), Value: value})
 		}
 		if ticks >= 0 {
 			out[ticks].Value = strings.Join(ticked, ", ")
@@ -289,6 +289,12 @@ func eachAnswer(fm *schema.Form, answers map[string]any, fn func(f *schema.Field
 		}
 	}
 	walk(fm.Fields, "")
+}
+
+// mailLabel is a label as the mails put it, before a colon: without its
+// own closing punctuation ("… dieser Feier.: ja").
+func mailLabel(label string) string {
+	return strings.TrimRight(oneLine(label), ".:?! ")
 }
 
 // fieldText is f's answer v in words: a date as lang's readers write a

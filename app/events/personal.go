@@ -115,8 +115,8 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		Position:   pos,
 		CanConfirm: reg.Status == StatusPending || (reg.Status == StatusCanceled && ev.IsOpen(now)),
 		CanCancel:  reg.Status != StatusCanceled,
-		// Only a limited event has a waiting list to give the place to.
-		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil,
+		// Only someone waiting can be given the place.
+		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil && ev.Waiting > 0,
 	}
 	// Someone who cancelled is not coming: no calendar entry for them.
 	if ev.StartsAt != nil && reg.Status != StatusCanceled {

@@ -31,9 +31,9 @@ func TestPersonalPageTexts(t *testing.T) {
 		{"confirmed on an unlimited event", unlimited, "confirmed",
 			[]string{"Willst du deine Anmeldung wirklich stornieren?"},
 			[]string{"Warteliste"}},
-		{"confirmed on a limited event", limited, "confirmed",
-			[]string{"Willst du deine Anmeldung wirklich stornieren?", "Dein Platz geht dann an die nächste Person auf der Warteliste."},
-			nil},
+		{"confirmed on a limited event nobody waits for", limited, "confirmed",
+			[]string{"Willst du deine Anmeldung wirklich stornieren?"},
+			[]string{"Dein Platz geht"}},
 		{"waiting", full, "waitinglist",
 			[]string{"Willst du deine Anmeldung wirklich stornieren?"},
 			[]string{"Dein Platz geht"}},
@@ -50,6 +50,16 @@ func TestPersonalPageTexts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A confirmed place on a full event with a waiting list goes to the next
+// one waiting; the page says so there, and only there.
+func TestCancelSaysWhoGetsThePlace(t *testing.T) {
+	app := apptest.Start(t)
+	busy := createEvent(t, app, testEvent{max: places(1)})
+	_, holder := addRegistration(t, app, busy.id, "Holder", unique("holder")+"@example.org", "confirmed", time.Hour)
+	addRegistration(t, app, busy.id, "Waiter", unique("waiter")+"@example.org", "waitinglist", 30*time.Minute)
+	mustContain(t, app.Get(t, app.Client(), holder).Body, "Dein Platz geht dann an die nächste Person auf der Warteliste.")
 }
 
 // containsText looks for s in the page's main part, leaving out the
