@@ -15,6 +15,7 @@ import (
 	"github.com/pepalumni/memberdb/app/events/formbuilder"
 	"github.com/pepalumni/memberdb/app/events/schema"
 	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
 	eventsui "github.com/pepalumni/memberdb/components/events"
 )
 
@@ -350,7 +351,12 @@ func kindOptions(ctx context.Context) []adminui.Option {
 func (h *Handler) templateOptions(ctx context.Context) ([]adminui.Option, error) {
 	out := []adminui.Option{{Value: "empty", Label: tr(ctx, "admin.builder.template.empty")}}
 	for _, name := range formbuilder.Examples() {
-		out = append(out, adminui.Option{Value: "example:" + name, Label: tr(ctx, "admin.builder.template.example", name)})
+		// Named as people call such an event, not by the file's name.
+		title := name
+		if key := "admin.builder.example." + name; i18n.Has(ctx, key) {
+			title = tr(ctx, key)
+		}
+		out = append(out, adminui.Option{Value: "example:" + name, Label: tr(ctx, "admin.builder.template.example", title)})
 	}
 	rows, err := h.pool.Query(ctx, `SELECT id, name FROM events
 		WHERE registration_schema::text <> '{}' ORDER BY starts_at DESC NULLS LAST, id DESC LIMIT 50`)

@@ -184,3 +184,16 @@ func withSchema(form url.Values, schema string) url.Values {
 	form.Set("registration_schema", schema)
 	return form
 }
+
+// The examples are offered by what they are, in the reader's language, not
+// by their files' names.
+func TestTemplateChooserNamesTheExamples(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	de := app.Get(t, c, "/admin/events/new")
+	wantStatus(t, de, http.StatusOK)
+	wantBody(t, de, ">Beispiel: Absolvent*innenfeier<", ">Beispiel: Sommerakademie<", ">Beispiel: Toolbox-Workshop<")
+	notBody(t, de, "graduation-ceremony<")
+	en := app.Get(t, c, "/admin/events/new", "Accept-Language", "en")
+	wantBody(t, en, "Graduation ceremony<")
+}
