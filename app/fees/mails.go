@@ -76,7 +76,7 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 		data := map[string]string{
 			"Name": c.Person.Name, "Year": strconv.Itoa(run.Year), "Amount": sepa.Amount(c.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(c.Cents)),
 			"Due": run.DueOn.Format(i18n.DayLayout(langOf(c.Person))), "CreditorID": s.CreditorID, "Creditor": s.CreditorName,
-			"CreditorIBAN": string(s.CreditorIBAN), "CreditorBIC": s.CreditorBIC,
+			"CreditorIBAN": s.CreditorIBAN.Grouped(), "CreditorBIC": s.CreditorBIC,
 			"RequestLink": m.cfg.URL("/request_edit"),
 		}
 		if c.Mandate != nil {
@@ -106,7 +106,7 @@ func (m Mailer) returnMail(ctx context.Context, tx pgx.Tx, p members.Person, f F
 	return m.send(ctx, tx, p, "returned", map[string]string{
 		"Name": p.Name, "Year": strconv.Itoa(f.Year), "Amount": sepa.Amount(f.Cents), "AmountDE": views.Euros(i18n.DE, sepa.Amount(f.Cents)), "Reference": f.Reference,
 		"Reason": f.ReturnReason, "ReasonText": i18n.In(langOf(p), "fees.reason."+f.ReturnReason),
-		"Creditor": s.CreditorName, "CreditorIBAN": string(s.CreditorIBAN),
+		"Creditor": s.CreditorName, "CreditorIBAN": s.CreditorIBAN.Grouped(),
 		"Remittance": remittance(f.Year, f.Reference), "RequestLink": m.cfg.URL("/request_edit"),
 	})
 }

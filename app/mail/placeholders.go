@@ -375,7 +375,7 @@ var samples = map[string][2]string{
 	"Remittance":   {"Mitgliedsbeitrag 2026 PEP-123-1", "Mitgliedsbeitrag 2026 PEP-123-1"},
 	"Creditor":     {"Musterverein e.V.", "Musterverein e.V."},
 	"CreditorID":   {"DE98ZZZ09999999999", "DE98ZZZ09999999999"},
-	"CreditorIBAN": {"DE02120300000000202051", "DE02120300000000202051"},
+	"CreditorIBAN": {"DE02 1203 0000 0000 2020 51", "DE02 1203 0000 0000 2020 51"},
 	"CreditorBIC":  {"BYLADEM1001", "BYLADEM1001"},
 	"Confirmed":    {"58", "58"},
 	"Waiting":      {"3", "3"},

@@ -96,14 +96,20 @@ func (i IBAN) Country() string { return string(i[:2]) }
 
 // Masked shows the country, check digits and the last four characters,
 // in groups of four: DE89 •••• •••• •••• ••30 00.
-func (i IBAN) Masked() string {
+func (i IBAN) Masked() string { return i.grouped(true) }
+
+// Grouped is the IBAN in groups of four, as it is printed for people to
+// type: DE89 3704 0044 0532 0130 00.
+func (i IBAN) Grouped() string { return i.grouped(false) }
+
+func (i IBAN) grouped(masked bool) string {
 	s := string(i)
 	var b strings.Builder
 	for n, r := range s {
 		if n > 0 && n%4 == 0 {
 			b.WriteByte(' ')
 		}
-		if n < 4 || n >= len(s)-4 {
+		if !masked || n < 4 || n >= len(s)-4 {
 			b.WriteRune(r)
 		} else {
 			b.WriteString("•")

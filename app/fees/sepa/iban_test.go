@@ -101,3 +101,14 @@ func TestCountries(t *testing.T) {
 		}
 	}
 }
+
+func TestGrouped(t *testing.T) {
+	for in, want := range map[IBAN]string{
+		"DE89370400440532013000": "DE89 3704 0044 0532 0130 00",
+		"NO9386011117947":        "NO93 8601 1117 947",
+	} {
+		if got := in.Grouped(); got != want {
+			t.Errorf("Grouped(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
