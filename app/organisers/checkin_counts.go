@@ -53,8 +53,10 @@ func (h *Handler) checkinCounts(r *http.Request, ev *events.Event) (view.Checkin
 		return c, nil
 	}
 	sums := totals(cols, buildList(cols, in))
+	// The door adds up whole numbers (guests, places) of those let in; a
+	// sum of heights or of decimals says nothing there.
 	for j, col := range cols {
-		if col.summable() {
+		if col.Type == "integer" && sums[j].Shown {
 			c.Sums = append(c.Sums, view.CheckinAnswer{Label: col.Label, Value: i18n.Decimal(i18n.LangOf(r.Context()), sums[j].Text)})
 		}
 	}

@@ -250,3 +250,25 @@ func TestParticipantsShowCheckinTime(t *testing.T) {
 	js := app.Get(t, c, path, "Accept", "application/json")
 	wantContains(t, js.Body, `"checked_in_at":"2026-12-06T17:42:00Z"`)
 }
+
+// The door adds up the whole numbers of those let in (guests); a sum of
+// their heights means nothing there, and a question nobody answered adds
+// up to nothing rather than to 0.
+func TestDoorSumsWholeNumbersOnly(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Door sums", `{"type": "object", "properties": {
+		"guests": {"type": "integer", "label": "Gäste"},
+		"height": {"type": "number", "label": "Körpergröße in m"},
+		"tickets": {"type": "integer", "label": "Tombola-Lose"}}}`)
+	in := register(t, app, ev, testRegistration{Name: "Ida Inside", Status: "confirmed", Confirmed: at(1), Data: `{"guests": 2, "height": 1.85}`})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations SET checked_in_at = now() WHERE id = $1`, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := app.ClientWith(t, "event_checkin")
+	counts := app.Get(t, c, fmt.Sprintf("/events/%d/checkin/counts", ev.ID))
+	if counts.StatusCode != http.StatusOK {
+		t.Fatalf("counts: %d", counts.StatusCode)
+	}
+	wantContains(t, counts.Body, "Gäste")
+	wantNotContains(t, counts.Body, "Körpergröße", "Tombola-Lose")
+}

@@ -96,6 +96,7 @@ func TestTotals(t *testing.T) {
 		{Path: []string{"amount"}, Type: "number"},
 		{Path: []string{"ok"}, Type: "boolean"},
 		{Path: []string{"text"}, Type: "string"},
+		{Path: []string{"height"}, Type: "number"},
 	}
 	regs := []events.Registration{
 		{Data: []byte(`{"guests": 2, "amount": 0.1, "ok": true, "text": "a"}`)},
@@ -104,7 +105,8 @@ func TestTotals(t *testing.T) {
 		{Data: []byte(`not json`)},
 	}
 	got := totals(cols, buildList(cols, regs))
-	want := []total{{Shown: true, Text: "5"}, {Shown: true, Text: "0.3"}, {Shown: true, Text: "2"}, {}}
+	// Nobody gave a height: no sum of 0 for it.
+	want := []total{{Shown: true, Text: "5"}, {Shown: true, Text: "0.3"}, {Shown: true, Text: "2"}, {}, {Text: "0"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("totals %v, want %v", got, want)
 	}

@@ -241,7 +241,7 @@ func totals(cols []column, rows []participant) []total {
 		switch {
 		case c.summable():
 			sum := new(big.Rat)
-			allInts := true
+			allInts, answered := true, false
 			for _, p := range rows {
 				if p.Answers[j].Kind != answerNumber {
 					continue
@@ -251,9 +251,11 @@ func totals(cols []column, rows []participant) []total {
 					continue
 				}
 				allInts = allInts && r.IsInt()
+				answered = true
 				sum.Add(sum, r)
 			}
-			out[j] = total{Shown: true, Text: ratText(sum, allInts)}
+			// Nobody's answer adds up to nothing, not to 0.
+			out[j] = total{Shown: answered, Text: ratText(sum, allInts)}
 		case c.Type == "boolean":
 			n := 0
 			for _, p := range rows {
