@@ -197,3 +197,28 @@ func TestTemplateChooserNamesTheExamples(t *testing.T) {
 	en := app.Get(t, c, "/admin/events/new", "Accept-Language", "en")
 	wantBody(t, en, "Graduation ceremony<")
 }
+
+// A label whose formula lacks its closing $ or brace was saved without a
+// word, and members saw KaTeX's English error. Creating or editing such a
+// form asks first, naming the field; confirmed, it is saved.
+func TestBrokenFormulaAsksBeforeSaving(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("kaputt")
+	broken := `{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{$ kaputt"}}}`
+	form := withSchema(eventForm("Kaputt "+tag, 0), broken)
+	resp := post(t, app, c, "/admin/events/new", form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Die Formel in „Bruch", "ist unvollständig", `name="confirm_math"`)
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name = $1`, "Kaputt "+tag); n != 0 {
+		t.Fatalf("the event was created before the question was answered")
+	}
+	form.Set("confirm_math", "true")
+	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+	id := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, "Kaputt "+tag)
+
+	// An edit that keeps a formula whole is not asked about.
+	whole := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
+		`{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{2}$ heil"}}}`)
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), whole), http.StatusSeeOther)
+}

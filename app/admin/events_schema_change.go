@@ -15,8 +15,34 @@ import (
 )
 
 // confirmSchema is the form value that confirms a change of the
-// registration form that affects stored answers.
-const confirmSchema = "confirm_schema"
+// registration form that affects stored answers; confirmMath one that
+// keeps a formula KaTeX cannot typeset.
+const (
+	confirmSchema = "confirm_schema"
+	confirmMath   = "confirm_math"
+)
+
+// brokenFormulas names the fields of fm whose label or choices hold a
+// formula without its closing $ or brace.
+func brokenFormulas(fm *schema.Form) []string {
+	var names []string
+	for _, f := range fm.Flatten() {
+		if brokenMath(f.Label) || slices.ContainsFunc(f.Enum, brokenMath) {
+			names = append(names, "„"+f.ShortLabel()+"“")
+		}
+	}
+	return names
+}
+
+// created asks, as an edit does, before a new event keeps a formula its
+// members would see as an error.
+func (r eventRules) created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error {
+	after, err := r.t.load(ctx, tx, id, false)
+	if err != nil {
+		return err
+	}
+	return r.schemaChanged(ctx, tx, id, rowState{values: map[string]*string{}}, after, form)
+}
 
 // schemaChanged refuses, until confirmed, a new registration form that
 // drops or renames fields with stored answers, or under which stored
@@ -24,16 +50,23 @@ const confirmSchema = "confirm_schema"
 // they are either way, and the organiser should know how many.
 func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	old, new := before.text(schemaField), after.text(schemaField)
-	if sameJSON(old, new) || form.Get(confirmSchema) == "true" {
+	if sameJSON(old, new) {
+		return nil
+	}
+	newForm, err := schema.Parse([]byte(new))
+	if err != nil {
+		return nil // the schema's own check refuses it
+	}
+	if broken := brokenFormulas(newForm); len(broken) > 0 && form.Get(confirmMath) != "true" {
+		return &confirmError{Field: schemaField, Name: confirmMath,
+			Text: i18n.N(ctx, "admin.builder.change.broken_math", len(broken), strings.Join(broken, ", "))}
+	}
+	if form.Get(confirmSchema) == "true" {
 		return nil
 	}
 	oldForm, err := schema.Parse([]byte(old))
 	if err != nil {
 		return nil // a form that was never valid has no answers to protect
-	}
-	newForm, err := schema.Parse([]byte(new))
-	if err != nil {
-		return nil // the schema's own check refuses it
 	}
 	var gone, kept []string
 	for _, f := range oldForm.Flatten() {
