@@ -15,8 +15,8 @@ import (
 	"github.com/pepalumni/memberdb/app/events/formbuilder"
 	"github.com/pepalumni/memberdb/app/events/schema"
 	adminui "github.com/pepalumni/memberdb/components/admin"
-	"github.com/pepalumni/memberdb/components/i18n"
 	eventsui "github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // builderURL answers every action of the registration form builder.
