@@ -224,7 +224,8 @@ func TestEventFormAndSchemaEditor(t *testing.T) {
 			registration_schema->'properties'->'shirt'->>'label') FROM events WHERE id = $1`, id)
 		if got != "20|true|sie|orga@example.org|@verein-b\\.example$|Club addresses only.|2031-06-01 18:00|2031-05-31 12:00|T-Shirt" {
 			t.Fatalf("stored %q", got)
-		} // The history lists what was filled in, not every field left empty.
+		}
+		// The history lists what was filled in, not every field left empty.
 		if n := scalar[int](t, app, `SELECT count(*) FROM audit_log WHERE table_name = 'events' AND row_id = $1
 			AND field <> '' AND coalesce(new_value, '') = ''`, fmt.Sprint(id)); n != 0 {
 			t.Errorf("%d history rows for fields left empty", n)
