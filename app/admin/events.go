@@ -70,7 +70,8 @@ func (h *Handler) eventsTable() *table {
 		fields: []*field{
 			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
 			{name: "shortlink", column: "shortlink", kind: "text", inline: true, parse: shortlinkParser},
-			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false)},
+			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false),
+				help: "admin.events.max_participants.help"},
 			{name: "registration_open", column: "registration_open", kind: "checkbox", inline: true, parse: boolParser, display: boolDisplay},
 			{name: "freed_places", column: "freed_places", kind: "select", required: true,
 				options: enumOptions("admin.freed_places.", freedPlaces, true), parse: orDefault(events.FillConfirm, enumParser(freedPlaces, true)),
