@@ -217,6 +217,21 @@ func TestBrokenFormulaAsksBeforeSaving(t *testing.T) {
 	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
 	id := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, "Kaputt "+tag)
 
+	// A save that asks twice (a new broken formula, then answers it drops)
+	// carries the first confirmation with the second question.
+	exec(t, app, `INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, '{"f": "a"}')`, id,
+		newPerson(t, app, "Answered", "answered."+tag+"@example.org"))
+	twice := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
+		`{"type": "object", "properties": {"g": {"type": "string", "label": "Neu $x"}}}`)
+	first := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), twice)
+	wantBody(t, first, `name="confirm_math"`)
+	twice.Set("confirm_math", "true")
+	second := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), twice)
+	wantStatus(t, second, http.StatusUnprocessableEntity)
+	wantBody(t, second, `name="confirm_schema"`, `<input type="hidden" name="confirm_math" value="true">`)
+	twice.Set("confirm_schema", "true")
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), twice), http.StatusSeeOther)
+
 	// An edit that keeps a formula whole is not asked about.
 	whole := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
 		`{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{2}$ heil"}}}`)

@@ -22,14 +22,25 @@ const (
 	confirmMath   = "confirm_math"
 )
 
-// brokenFormulas names the fields of fm whose label or choices hold a
-// formula without its closing $ or brace.
-func brokenFormulas(fm *schema.Form) []string {
+// brokenFormulas names, in the reader's quotes, the fields members see
+// whose label or choices hold a formula without its closing $ or brace,
+// leaving out those already so in old (nil: none), which were asked about
+// when they came.
+func brokenFormulas(ctx context.Context, fm, old *schema.Form) []string {
+	broken := func(f *schema.Field) bool {
+		return !f.Hidden && (brokenMath(f.Label) || slices.ContainsFunc(f.Enum, brokenMath))
+	}
 	var names []string
 	for _, f := range fm.Flatten() {
-		if brokenMath(f.Label) || slices.ContainsFunc(f.Enum, brokenMath) {
-			names = append(names, "„"+f.ShortLabel()+"“")
+		if !broken(f) {
+			continue
 		}
+		if old != nil {
+			if was := old.Field(f.Path); was != nil && broken(was) && was.Label == f.Label && slices.Equal(was.Enum, f.Enum) {
+				continue
+			}
+		}
+		names = append(names, i18n.T(ctx, "admin.builder.quoted", f.ShortLabel()))
 	}
 	return names
 }
@@ -57,16 +68,17 @@ func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, bef
 	if err != nil {
 		return nil // the schema's own check refuses it
 	}
-	if broken := brokenFormulas(newForm); len(broken) > 0 && form.Get(confirmMath) != "true" {
+	oldForm, oldErr := schema.Parse([]byte(old))
+	if oldErr != nil {
+		oldForm = nil
+	}
+	if broken := brokenFormulas(ctx, newForm, oldForm); len(broken) > 0 && form.Get(confirmMath) != "true" {
 		return &confirmError{Field: schemaField, Name: confirmMath,
 			Text: i18n.N(ctx, "admin.builder.change.broken_math", len(broken), strings.Join(broken, ", "))}
 	}
-	if form.Get(confirmSchema) == "true" {
+	if form.Get(confirmSchema) == "true" || oldForm == nil {
+		// A form that was never valid has no answers to protect.
 		return nil
-	}
-	oldForm, err := schema.Parse([]byte(old))
-	if err != nil {
-		return nil // a form that was never valid has no answers to protect
 	}
 	var gone, kept []string
 	for _, f := range oldForm.Flatten() {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -26,12 +28,15 @@ type formState struct {
 	// sections holds the problems of a detail page's other forms (a
 	// refused password, a refused set of roles), by section.
 	sections map[string]string
+	// posted is the form as sent: the choices that are no columns (over
+	// capacity) and the confirmations already given stay as they were.
+	posted url.Values
 }
 
 // readForm parses the table's fields of a create (create) or detail form.
 func (h *Handler) readForm(ctx context.Context, t *table, form url.Values, create bool) (map[string]any, formState, error) {
 	values := map[string]any{}
-	fs := formState{typed: map[string]string{}, problems: map[string]string{}}
+	fs := formState{typed: map[string]string{}, problems: map[string]string{}, posted: form}
 	for _, f := range t.formFields(create) {
 		raw := form.Get(f.name)
 		fs.typed[f.name] = raw
@@ -66,9 +71,11 @@ func (t *table) formFields(create bool) []*field {
 
 // formView shapes the form: stored values unless typed ones are given.
 func (h *Handler) formView(ctx context.Context, t *table, action string, create bool, stored map[string]string, fs formState) (adminui.FormView, error) {
-	// Only a confirmation's text names questions; other problems may
-	// quote typed text, which is not typeset.
-	confirming := fs.confirm != ""
+	// Only the confirmation of a changed registration form names its
+	// questions, whose labels may hold formulas; other problems and
+	// questions may quote typed text (names, a broken formula), which is
+	// not typeset.
+	confirming := fs.confirm == confirmSchema
 	fv := adminui.FormView{Name: t.name, Action: action, Version: fs.version, Problem: fs.problem, ProblemMath: confirming,
 		Conflict: fs.conflict, Submit: tr(ctx, "admin.form.save")}
 	if create {
@@ -116,9 +123,18 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		}
 		fv.Fields = append(fv.Fields, fd)
 	}
-	fv.Fields = append(fv.Fields, t.rules.extraFields(ctx)...)
+	for _, fd := range t.rules.extraFields(ctx) {
+		fd.Value = fs.posted.Get(fd.Name)
+		fv.Fields = append(fv.Fields, fd)
+	}
 	if fs.confirm != "" {
 		fv.Fields = append(fv.Fields, adminui.FormField{Name: fs.confirm, Kind: "checkbox", Label: tr(ctx, "admin.form.confirm")})
+		for name, values := range fs.posted {
+			if strings.HasPrefix(name, "confirm_") && name != fs.confirm && slices.Contains(values, "true") {
+				fv.Confirmed = append(fv.Confirmed, name)
+			}
+		}
+		slices.Sort(fv.Confirmed)
 	}
 	return fv, nil
 }

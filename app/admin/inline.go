@@ -93,6 +93,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		case errors.As(err, &ce):
 			h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Version, e.Confirm, e.ConfirmName = true, raw, version, ce.Text, ce.Name
+				e.OverCapacityChosen = r.PostFormValue("over_capacity") == "true"
 			})
 			return
 		case errors.As(err, &pe):

@@ -181,8 +181,11 @@ func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, af
 			WHERE id = $1 RETURNING joining_date::text`, intID(id)).Scan(&joined); err != nil {
 			return fmt.Errorf("admin: joining date: %w", err)
 		}
-		if err := audit.Record(ctx, tx, entry(ctx, "persons", id, "joining_date", nil, &joined)); err != nil {
-			return err
+		// A new person's creation records all of its fields, this one too.
+		if creating := len(before.values) == 0; !creating {
+			if err := audit.Record(ctx, tx, entry(ctx, "persons", id, "joining_date", nil, &joined)); err != nil {
+				return err
+			}
 		}
 	}
 	key := after.text("membership_type")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,8 +136,14 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	if len(mailed) == 0 {
 		return sp.Commit(ctx)
 	}
+	var names []string
+	for _, name := range mailed {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
 	return &confirmError{Field: "status", Name: confirmStatus,
-		Text: i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(mailed, ", "))}
+		Text: i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(names, ", "))}
 }
 
 // created gives a new registration its chosen status through the same

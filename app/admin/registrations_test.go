@@ -79,6 +79,20 @@ func TestAdminStatusChangeFollowsTheCapacityRules(t *testing.T) {
 			t.Fatalf("status %s, want still pending", s)
 		}
 	})
+	// The question before the mail keeps the box ticked: confirming it
+	// without ticking again once answered "the event is full".
+	t.Run("the question keeps the over-capacity choice", func(t *testing.T) {
+		resp := post(t, app, c, field(pending), url.Values{"value": {"confirmed"}, "version": {"1"}, "over_capacity": {"true"}}, htmx...)
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, `name="confirm_status"`, `data-testid="over-capacity" checked`)
+		detail := post(t, app, c, fmt.Sprintf("/admin/registrations/%d", pending), url.Values{"version": {"1"}, "status": {"confirmed"},
+			"data": {"{}"}, "over_capacity": {"true"}})
+		wantStatus(t, detail, http.StatusUnprocessableEntity)
+		wantBody(t, detail, `name="confirm_status"`, `name="over_capacity" value="true" checked`)
+		if s := status(t, app, pending); s != "pending" {
+			t.Fatalf("status %s before the question was answered", s)
+		}
+	})
 	t.Run("confirming over capacity when chosen explicitly", func(t *testing.T) {
 		resp := post(t, app, c, field(pending), url.Values{"value": {"confirmed"}, "version": {"1"}, "over_capacity": {"true"}, "confirm_status": {"true"}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)

@@ -18,9 +18,20 @@ import (
 // letters unaccent spells out rather than strips.
 var letters = strings.NewReplacer("ß", "ss", "ẞ", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "þ", "th", "ð", "d")
 
-// fold is s without case and accents, ae, oe and ue folded to the bare
-// vowel as ä, ö and ü are (persons.FoldSpelledUmlauts).
-func fold(s string) string { return persons.FoldSpelledUmlauts(unaccent(s)) }
+// fold is a row's text for the search, as persons.search_text keeps a
+// name (migration 0147): without case and accents, and where ae, oe or ue
+// occur, also with them folded to the bare vowel, so both a fragment as
+// written ("el" of Manuel) and a folded word ("mueller") find it.
+func fold(s string) string {
+	plain := unaccent(s)
+	if folded := persons.FoldSpelledUmlauts(plain); folded != plain {
+		return plain + " " + folded
+	}
+	return plain
+}
+
+// foldWord is a typed word as the search compares it with fold's text.
+func foldWord(w string) string { return persons.FoldSpelledUmlauts(unaccent(w)) }
 
 // unaccent is s without case and accents.
 func unaccent(s string) string {
@@ -45,7 +56,7 @@ func searchWords(q string) []string {
 	// NUL separates a row's fields in matches: no word may hold it.
 	words := strings.Fields(strings.ReplaceAll(q, "\x00", " "))
 	for i, w := range words {
-		if f := fold(w); f != "" {
+		if f := foldWord(w); f != "" {
 			words[i] = f
 		} else {
 			words[i] = strings.ToLower(w)

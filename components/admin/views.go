@@ -153,6 +153,8 @@ type Edit struct {
 	// OverCapacity offers the explicit "over capacity" choice (status of a
 	// registration).
 	OverCapacity bool
+	// OverCapacityChosen: the box was ticked in the save being confirmed.
+	OverCapacityChosen bool
 	Label        string // accessible name of the input
 	// Confirm says what the typed value would do (people moved up from
 	// the waiting list and mailed); the editor asks before it saves, with
@@ -250,6 +252,10 @@ type FormView struct {
 	Conflict string
 	Submit   string
 	Cancel   string
+	// Confirmed are the consequences confirmed before the one asked now,
+	// sent again with it: a save that asks twice (a formula, then lost
+	// answers) is confirmed once for each.
+	Confirmed []string
 }
 
 // Fact is a read-only line of a detail page.
