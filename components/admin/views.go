@@ -155,7 +155,7 @@ type Edit struct {
 	OverCapacity bool
 	// OverCapacityChosen: the box was ticked in the save being confirmed.
 	OverCapacityChosen bool
-	Label        string // accessible name of the input
+	Label              string // accessible name of the input
 	// Confirm says what the typed value would do (people moved up from
 	// the waiting list and mailed); the editor asks before it saves, with
 	// ConfirmName=true.
