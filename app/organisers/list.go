@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // participant is one row of the participant list.
@@ -207,6 +208,10 @@ func (p participant) matches(words []string) bool {
 		if a.Text != "" {
 			b.WriteByte(0)
 			b.WriteString(fold(a.Text))
+			// A day is found as the page shows it, too (17.05.1990).
+			if de := i18n.Day(i18n.DE, a.Text); de != a.Text {
+				b.WriteString(" " + de + " " + fold(i18n.Day(i18n.EN, a.Text)))
+			}
 		}
 	}
 	text := b.String()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -218,5 +219,12 @@ func TestDateAnswersReadAsDays(t *testing.T) {
 	recs := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID)).Body)
 	if got := column(t, recs, "Geburtsdatum"); !slices.Equal(got, []string{"17.05.1990"}) {
 		t.Errorf("CSV days %q, want 17.05.1990", got)
+	}
+	// The search finds a day as the page shows it.
+	for _, q := range []string{"17.05.1990", "17 may 1990", "1990-05-17"} {
+		found := app.Get(t, c, fmt.Sprintf("/events/%d/participants/?q=%s", ev.ID, url.QueryEscape(q)))
+		if !strings.Contains(found.Body, "Dora Day") {
+			t.Errorf("searching %q does not find the day", q)
+		}
 	}
 }
