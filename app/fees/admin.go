@@ -63,7 +63,7 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 	lang := i18n.LangOf(ctx)
 	for _, r := range rates {
 		v.Rates = append(v.Rates, views.RateRow{ID: r.ID, Category: categoryName(ts, lang, r.Category), Amount: amount(r.Cents),
-			ValidFrom: r.ValidFrom.Format(time.DateOnly)})
+			ValidFrom: r.ValidFrom.Format(i18n.DayLayout(lang))})
 	}
 	v.TypeKeys = strings.Join(ts.Keys(), ", ")
 	ms, err := Mandates(ctx, h.pool)
@@ -76,16 +76,18 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 		return v, err
 	}
 	for _, r := range runs {
-		row := views.RunRow{ID: strconv.FormatInt(r.ID, 10), Year: itoa(r.Year), Due: r.DueOn.Format(time.DateOnly)}
+		// Days as the member's pages and mails write them; an ISO day broke
+		// at its hyphens on a phone.
+		row := views.RunRow{ID: strconv.FormatInt(r.ID, 10), Year: itoa(r.Year), Due: r.DueOn.Format(i18n.DayLayout(lang))}
 		if r.SubmittedAt != nil {
-			row.Submitted = r.SubmittedAt.In(web.Berlin).Format(time.DateOnly)
+			row.Submitted = r.SubmittedAt.In(web.Berlin).Format(i18n.DayLayout(lang))
 		}
 		v.Runs = append(v.Runs, row)
 	}
 	if v.RunForm.Year == "" {
 		v.RunForm.Year = itoa(h.now().In(web.Berlin).Year())
 	}
-	v.RunForm.MinDue = today(h.now()).AddDate(0, 0, h.cfg.SEPA.PrenotificationDays+1).Format(time.DateOnly)
+	v.RunForm.MinDue = today(h.now()).AddDate(0, 0, h.cfg.SEPA.PrenotificationDays+1).Format(i18n.DayLayout(lang))
 	return v, nil
 }
 

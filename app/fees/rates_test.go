@@ -32,7 +32,7 @@ func TestMistypedRateIsDeletedAfterAsking(t *testing.T) {
 	}
 	ask := app.PostForm(t, treasurer, path, nil)
 	mustStatus(t, "deleting without confirming", ask, http.StatusOK)
-	if !strings.Contains(ask.Body, `data-testid="rate-delete-question"`) || !strings.Contains(ask.Body, "ordentich ab 2031-01-01") {
+	if !strings.Contains(ask.Body, `data-testid="rate-delete-question"`) || !strings.Contains(ask.Body, "ordentich ab 01.01.2031") {
 		t.Error("the page does not ask about the rate")
 	}
 	if count() != 1 {

@@ -251,7 +251,7 @@ func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.R
 		return views.RunPage{}, err
 	}
 	id := strconv.FormatInt(run.ID, 10)
-	v := views.RunPage{ID: id, Year: itoa(run.Year), Due: run.DueOn.Format(time.DateOnly),
+	v := views.RunPage{ID: id, Year: itoa(run.Year), Due: run.DueOn.Format(i18n.DayLayout(i18n.LangOf(ctx))),
 		FileURL: "/admin/fees/runs/" + id + "/pain.008.xml", Error: problem}
 	for _, c := range ReturnCodes {
 		v.Codes = append(v.Codes, views.Option{Value: c, Label: c + " – " + reasonText(ctx, c)})
