@@ -17,6 +17,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/events/schema"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -110,9 +111,9 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	if form.Get(confirmStatus) == "true" {
 		return change(tx)
 	}
-	var last int64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM mail_outbox`).Scan(&last); err != nil {
-		return fmt.Errorf("admin: last mail: %w", err)
+	mark, err := mail.MarkOutbox(ctx, tx)
+	if err != nil {
+		return err
 	}
 	sp, err := tx.Begin(ctx)
 	if err != nil {
@@ -122,28 +123,49 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	if err := change(sp); err != nil {
 		return err
 	}
-	// The rows this transaction queued: after the last one it saw, with its
-	// start time.
-	rows, err := sp.Query(ctx, `SELECT coalesce(p.name, array_to_string(o.to_addrs, ', ')) FROM mail_outbox o
-		LEFT JOIN persons p ON p.id = o.person_id WHERE o.id > $1 AND o.created_at = now() ORDER BY o.id`, last)
+	mailed, err := mail.QueuedSince(ctx, sp, mark)
 	if err != nil {
-		return fmt.Errorf("admin: mails of a status change: %w", err)
-	}
-	mailed, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("admin: mails of a status change: %w", err)
+		return err
 	}
 	if len(mailed) == 0 {
 		return sp.Commit(ctx)
 	}
-	var names []string
-	for _, name := range mailed {
-		if !slices.Contains(names, name) {
-			names = append(names, name)
-		}
+	names, err := recipientNames(ctx, sp, mailed)
+	if err != nil {
+		return err
 	}
 	return &confirmError{Field: "status", Name: confirmStatus,
 		Text: i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(names, ", "))}
+}
+
+// recipientNames names each person mailed once, in order: by name, or by
+// address for a mail that concerns nobody in the person table.
+func recipientNames(ctx context.Context, q querier, mailed []mail.Queued) ([]string, error) {
+	var ids []int64
+	for _, m := range mailed {
+		ids = append(ids, m.PersonID)
+	}
+	rows, err := q.Query(ctx, `SELECT id, name FROM persons WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("admin: names of the mailed: %w", err)
+	}
+	byID := map[int64]string{}
+	var id int64
+	var name string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { byID[id] = name; return nil }); err != nil {
+		return nil, fmt.Errorf("admin: names of the mailed: %w", err)
+	}
+	var names []string
+	for _, m := range mailed {
+		n, ok := byID[m.PersonID]
+		if !ok {
+			n = strings.Join(m.To, ", ")
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 // created gives a new registration its chosen status through the same
