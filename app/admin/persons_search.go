@@ -89,6 +89,9 @@ type searchSettings struct {
 	// sorts them, instead of walking the id index, which a page of a term
 	// not found in walkBudget persons in a row would walk for long.
 	sortedMatches bool
+	// inOrder reads an index in its order, never through a bitmap, which
+	// would read every key of a range before a limit could stop it.
+	inOrder bool
 }
 
 // sql sets s for the rest of the transaction. A parallel scan starts
@@ -128,6 +131,9 @@ func (s searchSettings) sql() (string, []any) {
 	}
 	if s.sortedMatches {
 		set("enable_indexscan", "off")
+	}
+	if s.inOrder {
+		set("enable_bitmapscan", "off")
 	}
 	return "SELECT " + strings.Join(sets, ", "), args
 }
@@ -188,6 +194,14 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	// planned once per connection; a filter's values change what is
 	// cheapest.
 	filtered := len(wh.conds) > 0
+	if common, err := commonWord(ctx, pool, lq.Q, filtered); err != nil {
+		return err
+	} else if common {
+		found.total, found.capped = searchCountCap, true
+		lq.clampPage(found.total)
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered)
+		return err
+	}
 	searchWords(wh, lq.Q, unaccented)
 	// The matches keep every column the page shows, so paging through
 	// them never goes back to the table. This statement is planned for its
@@ -228,6 +242,35 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	}
 	return err
 }
+
+// commonWord reports whether q, one word without a filter, begins a word
+// of more than searchCountCap persons (person_search_words, migration
+// 0148): then it occurs in their search_text and the search is capped,
+// known from at most commonWordKeys ordered keys instead of every
+// posting of its trigrams, which grow with the table. false says nothing;
+// the matches are collected as for any term.
+func commonWord(ctx context.Context, pool *pgxpool.Pool, q string, filtered bool) (bool, error) {
+	words := searchTerms(q)
+	if filtered || len(words) != 1 {
+		return false, nil
+	}
+	args := pgx.NamedArgs{"word": words[0], "cap": searchCountCap, "keys": commonWordKeys}
+	common, err := searchQuery(ctx, pool, searchSettings{once: true, indexOnly: true, inOrder: true}, commonWordSQL, args, pgx.RowTo[bool])
+	if err != nil {
+		return false, fmt.Errorf("admin: search persons: common word: %w", err)
+	}
+	return common[0], nil
+}
+
+// commonWordSQL says whether word begins the words of more than cap
+// persons among the first keys keys of such words: the keys are ordered,
+// so those beginning with word are the stretch from word up to word
+// followed by the last character there is, read in their order through
+// the index until the limit (searchSettings.inOrder).
+const commonWordSQL = `SELECT count(*) > @cap FROM (SELECT DISTINCT person_id FROM (
+	SELECT person_id FROM person_search_words
+	WHERE word >= search_fold(@word) COLLATE "C" AND word < (search_fold(@word) || chr(1114111)) COLLATE "C"
+	ORDER BY word, person_id LIMIT @keys) k) p`
 
 // commonTermPage is the page lq asks for of a term too common to page
 // through its collected matches. In the order by id, the persons next in

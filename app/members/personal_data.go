@@ -13,11 +13,15 @@ import (
 // members per year can still be counted; name and address are replaced,
 // date of birth and relation to the university removed. Applications go
 // entirely; deletion requests are marked done. The person row is the
-// last domain erased (see persons.eraseOrder).
+// last domain erased (see persons.eraseOrder). person_search_words, the
+// words of a person's name and address for the admin's search, is kept by
+// triggers from the person row (migration 0148): replacing name and
+// address replaces the words; it is never exported, being the same
+// name and address again.
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "members",
-		Tables: []string{"persons", "membership_applications", "deletion_requests"},
+		Tables: []string{"persons", "person_search_words", "membership_applications", "deletion_requests"},
 		Holds: `EXISTS (SELECT 1 FROM membership_applications WHERE person_id = p.id)
 			OR EXISTS (SELECT 1 FROM deletion_requests WHERE person_id = p.id AND done_at IS NULL)`,
 		Data: []persons.Category{

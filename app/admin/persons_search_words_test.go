@@ -1,0 +1,171 @@
+package admin
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/db/dbtest"
+	"github.com/pepalumni/memberdb/app/persons"
+)
+
+// wordsOutOfStep counts the words person_search_words lacks or keeps
+// beyond those of the persons' search_text.
+const wordsOutOfStep = `SELECT
+	(SELECT count(*) FROM persons p, unnest(search_words_of(p.search_text)) w
+	 WHERE NOT EXISTS (SELECT 1 FROM person_search_words s WHERE s.word = w AND s.person_id = p.id))
+	+ (SELECT count(*) FROM person_search_words s
+	 WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = s.person_id AND s.word = ANY (search_words_of(p.search_text))))`
+
+// The search's words follow every way a person row is written: created
+// (also by the upsert registrations use), renamed, readdressed, changed in
+// a column outside the search, anonymised and deleted.
+func TestSearchWordsFollowThePersons(t *testing.T) {
+	ctx := t.Context()
+	pool := dbtest.Pool(t)
+	wordsOf := func(id int64) []string {
+		t.Helper()
+		var words []string
+		if err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(word::text ORDER BY word), '{}') FROM person_search_words WHERE person_id = $1`, id).Scan(&words); err != nil {
+			t.Fatal(err)
+		}
+		return words
+	}
+	var id int64
+	if err := pool.QueryRow(ctx, `INSERT INTO persons (name, email) VALUES ('Wortprobe Müller-Lüdenscheidt', 'wp.ml@beispiel.de') RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = pool.Exec(ctx, `DELETE FROM persons WHERE id = $1`, id) })
+	steps := []struct {
+		sql  string
+		want []string
+	}{
+		{``, []string{"beispiel", "de", "ludenscheidt", "ml", "muller", "wortprobe", "wp"}},
+		{`UPDATE persons SET name = 'Wortprobe Noether' WHERE id = $1`, []string{"beispiel", "de", "ml", "noether", "nother", "wortprobe", "wp"}},
+		{`UPDATE persons SET email = 'neu@beispiel.de' WHERE id = $1`, []string{"beispiel", "de", "neu", "noether", "nother", "wortprobe"}},
+		{`UPDATE persons SET membership_status = 'pending' WHERE id = $1`, []string{"beispiel", "de", "neu", "noether", "nother", "wortprobe"}},
+		{`UPDATE persons SET name = 'Anonymisiert', email = 'geloescht-' || id || '@invalid' WHERE id = $1`, nil},
+	}
+	for i, s := range steps {
+		if s.sql != "" {
+			if _, err := pool.Exec(ctx, s.sql, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := wordsOf(id)
+		if s.want == nil {
+			if slices.Contains(got, "noether") || slices.Contains(got, "wortprobe") || len(got) == 0 {
+				t.Fatalf("step %d: anonymised person's words %v", i, got)
+			}
+			continue
+		}
+		if !slices.Equal(got, s.want) {
+			t.Fatalf("step %d (%s): words %v, want %v", i, s.sql, got, s.want)
+		}
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _, err := persons.FindOrCreate(ctx, tx, persons.New{Name: "Wortprobe Zweite", Email: "wortprobe.zweite@beispiel.de"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = pool.Exec(ctx, `DELETE FROM persons WHERE id = $1`, found) })
+	if got := wordsOf(found); !slices.Equal(got, []string{"beispiel", "de", "wortprobe", "zweite"}) {
+		t.Fatalf("a person created by FindOrCreate has the words %v", got)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM persons WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if got := wordsOf(id); len(got) != 0 {
+		t.Fatalf("a deleted person keeps the words %v", got)
+	}
+	var apart int
+	if err := pool.QueryRow(ctx, wordsOutOfStep).Scan(&apart); err != nil {
+		t.Fatal(err)
+	}
+	if apart != 0 {
+		t.Fatalf("%d words of persons are missing or left over", apart)
+	}
+}
+
+// A word that begins the words of many persons answers "more than 200"
+// without collecting the matches, and the page is the one the matches
+// give; any other term is collected as before. Either way the answer is
+// what the persons hold.
+func TestCommonWordsAreOnlyAShortcut(t *testing.T) {
+	seedPlanProbes(t)
+	pool := oneConnection(t)
+	tests := []struct {
+		q      string
+		common bool
+		// like is the LIKE pattern of search_text the matches fulfil.
+		like string
+	}{
+		{"planprobe", true, "%planprobe%"},
+		{"PLANPRÖBE", true, "%planprobe%"},
+		{"plan", true, "%plan%"}, // begins planprobe and planrare
+		{"planrare", true, "%planrare%"},
+		{"lanprobe", false, "%lanprobe%"}, // inside words only
+		{"planrare3", false, "%planrare3%"},
+		{"planrare30", false, "%planrare30%"},
+		{"müller", true, "%muller%"},
+		{"planprobe7@", false, "%planprobe7@%"}, // words end at the @
+		{"planprobe müller", false, "%planprobe%muller%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			common, err := commonWord(t.Context(), pool, tt.q, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if common != tt.common {
+				t.Fatalf("commonWord(%q) = %v, want %v", tt.q, common, tt.common)
+			}
+			if common, err := commonWord(t.Context(), pool, tt.q, true); err != nil || common {
+				t.Fatalf("with a filter, commonWord(%q) = %v, %v; want false", tt.q, common, err)
+			}
+			var count int
+			var want []int64
+			err = pool.QueryRow(t.Context(), `SELECT count(*), coalesce((array_agg(id ORDER BY id DESC))[1:25], '{}')
+				FROM persons WHERE search_text LIKE $1`, tt.like).Scan(&count, &want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := search(t, pool, "q="+url.QueryEscape(tt.q))
+			var got []int64
+			for _, r := range found.rows {
+				got = append(got, r.ID)
+			}
+			if found.fuzzy || found.capped != (count > searchCountCap) || found.total != min(count, searchCountCap) || !slices.Equal(got, want) {
+				t.Fatalf("capped %v, total %d, rows %v; want %d matches, rows %v", found.capped, found.total, got, count, want)
+			}
+		})
+	}
+}
+
+// Knowing a word is common reads a bounded stretch of the words' keys,
+// never the table or every key of the word.
+func TestCommonWordReadsABoundedStretchOfKeys(t *testing.T) {
+	seedPlanProbes(t)
+	pool := oneConnection(t)
+	args := pgx.NamedArgs{"word": "plan", "cap": searchCountCap, "keys": commonWordKeys}
+	plan, err := searchQuery(t.Context(), pool, searchSettings{once: true, indexOnly: true, inOrder: true},
+		`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) `+commonWordSQL, args, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	if !strings.Contains(text, "using person_search_words_pkey") || !strings.Contains(text, "Limit (actual rows="+strconv.Itoa(commonWordKeys)+" loops=1)") ||
+		strings.Contains(text, "Seq Scan") || strings.Contains(text, "Bitmap") {
+		t.Fatalf("the words of a common term are not read through a bounded stretch of their keys:\n%s", text)
+	}
+}
