@@ -24,18 +24,22 @@ type personsFound struct {
 const personMatchColumns = `p.id, p.name, p.email, p.membership_status, p.membership_type, p.tu_status_id,
 	p.joining_date, p.anonymised_at, p.version`
 
-// personMatch is a page row together with the number of matches, in the
-// order of its columns.
+// personMatch is a page row together with the number of matches and the
+// ids they span, in the order of its columns.
 type personMatch struct {
 	personRow
 	Total int
+	// Span is one more than the difference of the highest and the lowest
+	// id among the matches collected.
+	Span int64
 }
 
 // findPersons reads the page lq asks for. A search first collects up to
 // searchCountCap+1 matching persons and pages through those; only a term
-// found in more pages through the table (commonTermPage). When nothing
-// matches as typed, similar names are suggested. lq's page is clamped to
-// the last.
+// found in more pages through the table (commonTermPage), and a single
+// word known to be that common from the words of persons (commonWord)
+// goes there without collecting. When nothing matches as typed, similar
+// names are suggested. lq's page is clamped to the last.
 func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound, error) {
 	var found personsFound
 	if lq.Q == "" {
@@ -199,7 +203,7 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	} else if common {
 		found.total, found.capped = searchCountCap, true
 		lq.clampPage(found.total)
-		found.rows, err = commonTermPage(ctx, pool, *lq, filtered)
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, true)
 		return err
 	}
 	searchWords(wh, lq.Q, unaccented)
@@ -209,7 +213,8 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	// fastest from the table, any other through the trigram index.
 	limit := strconv.Itoa(searchCountCap + 1)
 	q := `WITH p AS MATERIALIZED (SELECT ` + personMatchColumns + ` FROM persons p ` + wh.sql() + ` LIMIT ` + limit + `)
-		SELECT ` + personColumns + `, (SELECT count(*) FROM p)::int AS total
+		SELECT ` + personColumns + `, (SELECT count(*) FROM p)::int AS total,
+			(SELECT max(id) - min(id) + 1 FROM p) AS span
 		FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
 		ORDER BY ` + lq.orderBy("p.id") + ` ` + wh.page(*lq)
 	matching := searchSettings{cost: searchOperatorCost, rowCost: searchRowCost}
@@ -230,17 +235,31 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 		return searchPage(ctx, pool, lq, found)
 	}
 	found.rows = found.rows[:0]
+	var span int64
 	for _, m := range matches {
-		found.total = m.Total
+		found.total, span = m.Total, m.Span
 		found.rows = append(found.rows, m.personRow)
 	}
 	if found.total > searchCountCap {
 		found.total, found.capped = searchCountCap, true
 		// The 201st match made a page past the counted ones look full.
 		lq.clampPage(found.total)
-		found.rows, err = commonTermPage(ctx, pool, *lq, filtered)
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, dense(span))
 	}
 	return err
+}
+
+// dense reports whether matches collected across span ids are dense
+// enough that walking the persons in the list's order fills a page
+// (commonTermPage). They were collected in the table's order, which is
+// about that of the ids, so span is about the persons read to find them;
+// a walk reads at most walkBudget persons a row. Ids left unused (a
+// registration rolled back) make the span longer than the persons in it,
+// so only a span twice what the walk could read passes the walk by: a
+// term in one of 1,200 among 500,000 persons walked 10,000 persons for
+// 8 of its matches, 4 ms, before fetching them all.
+func dense(span int64) bool {
+	return span <= 2*walkBudget*(searchCountCap+1)
 }
 
 // commonWord reports whether q, one word without a filter, begins a word
@@ -279,9 +298,10 @@ const commonWordSQL = `SELECT count(*) > @cap FROM (SELECT DISTINCT person_id FR
 // fills its page from them, at a cost that does not grow with the table.
 // A term with more than searchCountCap matches but fewer than one in
 // walkBudget among the persons walked (a few hundred among 500,000) has
-// its matches fetched through the trigram index and sorted. In another
-// order, or when no word can use the trigram index, the planner chooses.
-func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered bool) ([]personRow, error) {
+// its matches fetched through the trigram index and sorted, without the
+// walk when its collected matches were not dense. In another order, or
+// when no word can use the trigram index, the planner chooses.
+func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered, walk bool) ([]personRow, error) {
 	wh := personFilters(lq)
 	order := lq.orderBy("p.id")
 	if lq.spec.sorts[lq.Sort] != "p.id" || !slices.ContainsFunc(searchTerms(lq.Q), indexable) {
@@ -289,12 +309,14 @@ func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filte
 		return searchRows(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
 	}
 	searchWords(wh, lq.Q, unaccentedOnce)
-	wh.args["budget"] = walkBudget * (lq.offset() + lq.Size)
-	walk := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
-		LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
-	rows, err := searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walk, wh)
-	if err != nil || len(rows) == lq.Size {
-		return rows, err
+	if walk {
+		wh.args["budget"] = walkBudget * (lq.offset() + lq.Size)
+		walked := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
+			LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
+		rows, err := searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walked, wh)
+		if err != nil || len(rows) == lq.Size {
+			return rows, err
+		}
 	}
 	sorted := personSelect + " " + wh.sql() + " ORDER BY " + order + " " + wh.page(lq)
 	return searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true, sortedMatches: true}, sorted, wh)

@@ -323,3 +323,65 @@ func TestSearchInputsMatchAsTyped(t *testing.T) {
 		t.Errorf("a search of 199 a and ü found %d", found.total)
 	}
 }
+
+// A capped term whose collected matches lie far apart has its page
+// fetched and sorted without first walking the persons in the list's
+// order, which would not fill it; one whose matches lie close is walked.
+// Either way the page is its matches in order.
+func TestSparseMatchesAreNotWalked(t *testing.T) {
+	seedPlanProbes(t)
+	ctx := t.Context()
+	admin := dbtest.Pool(t)
+	// 150 persons, ids far beyond the span a walk reads, 150 more.
+	for _, seed := range []string{
+		`INSERT INTO persons (name, email) SELECT 'Planthin Weber ' || i, 'planthin' || i || '@example.org' FROM generate_series(1, 150) i`,
+		`SELECT setval('persons_id_seq', nextval('persons_id_seq') + ` + strconv.Itoa(4*walkBudget*(searchCountCap+1)) + `)`,
+		`INSERT INTO persons (name, email) SELECT 'Planthin Weber ' || i, 'planthin' || i || '@example.org' FROM generate_series(151, 300) i`,
+		`ANALYZE persons`,
+	} {
+		if _, err := admin.Exec(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE 'planthin%@example.org'`); err != nil {
+			t.Error(err)
+		}
+	})
+	pool := oneConnection(t)
+	walks := func() int64 {
+		t.Helper()
+		var n int64
+		err := pool.QueryRow(ctx, `SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements
+			WHERE statement LIKE '%FROM (SELECT * FROM persons p ORDER BY%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		q, where string
+		walked   bool
+	}{
+		{"planthin weber", "name LIKE 'Planthin Weber %'", false},
+		{"planprobe müller", "name LIKE 'Planprobe %'", true},
+	} {
+		var want []int64
+		err := pool.QueryRow(ctx, `SELECT array_agg(id) FROM (SELECT id FROM persons WHERE `+tt.where+` ORDER BY id DESC LIMIT 25) s`).Scan(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := walks()
+		found := search(t, pool, "q="+url.QueryEscape(tt.q))
+		var got []int64
+		for _, r := range found.rows {
+			got = append(got, r.ID)
+		}
+		if !found.capped || !slices.Equal(got, want) {
+			t.Fatalf("%q: capped %v, rows %v; want capped, %v", tt.q, found.capped, got, want)
+		}
+		if walked := walks() > before; walked != tt.walked {
+			t.Errorf("%q: walked %v, want %v", tt.q, walked, tt.walked)
+		}
+	}
+}
