@@ -9,18 +9,28 @@
 -- search_text, so it never shows a person the search would not find.
 --
 -- Kept by triggers from persons alone (no foreign key, whose cascade
--- would want an index by person): the words a row loses are deleted by
--- their keys, and an anonymised person's words are those of the
--- placeholder.
+-- would want a second index, by person, on every registration): the
+-- words a row loses are deleted by their keys, worked out again from the
+-- old search_text, and an anonymised person's words are those of the
+-- placeholder. So search_words_of must give the same words for the same
+-- text for good: it splits at ASCII's punctuation, spaces and control
+-- characters, which no locale or library upgrade reclassifies. A
+-- migration that rewrites search_text without updating rows (dropping
+-- and adding the generated column, as 0141 and 0147 did) must rebuild
+-- this table from the new text. The keys are in byte order (COLLATE
+-- "C"), where the words beginning with a term are one stretch; a
+-- linguistic order would scatter them. Words longer than a search can be
+-- (200 bytes) are left out, also keeping every key within what a B-tree
+-- entry can hold.
 CREATE TABLE person_search_words (
     word      text COLLATE "C" NOT NULL,
-    person_id bigint NOT NULL,
-    PRIMARY KEY (word, person_id)
+    person_id bigint NOT NULL
 );
 
 CREATE FUNCTION search_words_of(text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    RETURN ARRAY(SELECT DISTINCT w FROM regexp_split_to_table($1, '[^[:alnum:]]+') w WHERE w <> '');
+    RETURN ARRAY(SELECT DISTINCT w FROM regexp_split_to_table($1, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w
+                 WHERE w <> '' AND octet_length(w) <= 200);
 
 -- +migrate StatementBegin
 CREATE FUNCTION person_search_words_sync() RETURNS trigger
@@ -64,6 +74,7 @@ CREATE TRIGGER person_search_words_truncate AFTER TRUNCATE ON persons
 
 INSERT INTO person_search_words (word, person_id)
 SELECT w, p.id FROM persons p, unnest(search_words_of(p.search_text)) w;
+ALTER TABLE person_search_words ADD PRIMARY KEY (word, person_id);
 
 -- +migrate Down
 DROP TRIGGER person_search_words_truncate ON persons;

@@ -71,6 +71,10 @@ const (
 	// may repeat a person, which twice the cap allows for. Reading 1,000
 	// keys took 0.5 ms, 400 about a third of that.
 	commonWordKeys = 2 * searchCountCap
+	// sparseWalkBudget is walkBudget for matches that lie far apart
+	// (walkFor): a page of a term in one of 50 persons, 1,250 persons for
+	// the first page.
+	sparseWalkBudget = 50
 )
 
 // similarityThresholds are the word similarities a suggested name must

@@ -30,7 +30,8 @@ type personMatch struct {
 	personRow
 	Total int
 	// Span is one more than the difference of the highest and the lowest
-	// id among the matches collected.
+	// id among the matches collected: how far a walk through the persons
+	// may have to go for a page of them (walkFor).
 	Span int64
 }
 
@@ -203,7 +204,7 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 	} else if common {
 		found.total, found.capped = searchCountCap, true
 		lq.clampPage(found.total)
-		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, true)
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, walkBudget)
 		return err
 	}
 	searchWords(wh, lq.Q, unaccented)
@@ -244,22 +245,26 @@ func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *p
 		found.total, found.capped = searchCountCap, true
 		// The 201st match made a page past the counted ones look full.
 		lq.clampPage(found.total)
-		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, dense(span))
+		found.rows, err = commonTermPage(ctx, pool, *lq, filtered, walkFor(span))
 	}
 	return err
 }
 
-// dense reports whether matches collected across span ids are dense
-// enough that walking the persons in the list's order fills a page
-// (commonTermPage). They were collected in the table's order, which is
-// about that of the ids, so span is about the persons read to find them;
-// a walk reads at most walkBudget persons a row. Ids left unused (a
-// registration rolled back) make the span longer than the persons in it,
-// so only a span twice what the walk could read passes the walk by: a
-// term in one of 1,200 among 500,000 persons walked 10,000 persons for
-// 8 of its matches, 4 ms, before fetching them all.
-func dense(span int64) bool {
-	return span <= 2*walkBudget*(searchCountCap+1)
+// walkFor is how many persons a row commonTermPage walks for matches that
+// were collected across span ids. A term in one of 1,200 among 500,000
+// persons walked 10,000 persons for 8 of its matches, 4 ms, before
+// fetching them all. The matches were collected in the table's order,
+// which is about that of the ids in a table mostly added to, so a span
+// beyond twice what a walk reads (ids are left unused, and rows move)
+// says the matches lie far apart; but they were the oldest, and the walk
+// starts at the newest, so it is shortened, not left out: a term common
+// among the newest persons still fills its page from them, and one that
+// does not is fetched and sorted after a tenth of a millisecond.
+func walkFor(span int64) int {
+	if span > 2*walkBudget*(searchCountCap+1) {
+		return sparseWalkBudget
+	}
+	return walkBudget
 }
 
 // commonWord reports whether q, one word without a filter, begins a word
@@ -282,10 +287,11 @@ func commonWord(ctx context.Context, pool *pgxpool.Pool, q string, filtered bool
 }
 
 // commonWordSQL says whether word begins the words of more than cap
-// persons among the first keys keys of such words: the keys are ordered,
-// so those beginning with word are the stretch from word up to word
-// followed by the last character there is, read in their order through
-// the index until the limit (searchSettings.inOrder).
+// persons among the first of such words' keys. In byte order (COLLATE
+// "C") the words beginning with word are one stretch, up to word followed
+// by the last character there is; asked in the index's order, PostgreSQL
+// stops reading at the limit (searchSettings.inOrder). DISTINCT: words
+// beginning alike (anna, annika) may be one person's.
 const commonWordSQL = `SELECT count(*) > @cap FROM (SELECT DISTINCT person_id FROM (
 	SELECT person_id FROM person_search_words
 	WHERE word >= search_fold(@word) COLLATE "C" AND word < (search_fold(@word) || chr(1114111)) COLLATE "C"
@@ -298,10 +304,11 @@ const commonWordSQL = `SELECT count(*) > @cap FROM (SELECT DISTINCT person_id FR
 // fills its page from them, at a cost that does not grow with the table.
 // A term with more than searchCountCap matches but fewer than one in
 // walkBudget among the persons walked (a few hundred among 500,000) has
-// its matches fetched through the trigram index and sorted, without the
-// walk when its collected matches were not dense. In another order, or
-// when no word can use the trigram index, the planner chooses.
-func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered, walk bool) ([]personRow, error) {
+// its matches fetched through the trigram index and sorted; budget is
+// walkBudget, or less for matches that lie far apart (walkFor). In
+// another order, or when no word can use the trigram index, the planner
+// chooses.
+func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filtered bool, budget int) ([]personRow, error) {
 	wh := personFilters(lq)
 	order := lq.orderBy("p.id")
 	if lq.spec.sorts[lq.Sort] != "p.id" || !slices.ContainsFunc(searchTerms(lq.Q), indexable) {
@@ -309,14 +316,12 @@ func commonTermPage(ctx context.Context, pool *pgxpool.Pool, lq listQuery, filte
 		return searchRows(ctx, pool, searchSettings{}, personSelect+" "+wh.sql()+" ORDER BY "+order+" "+wh.page(lq), wh)
 	}
 	searchWords(wh, lq.Q, unaccentedOnce)
-	if walk {
-		wh.args["budget"] = walkBudget * (lq.offset() + lq.Size)
-		walked := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
-			LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
-		rows, err := searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walked, wh)
-		if err != nil || len(rows) == lq.Size {
-			return rows, err
-		}
+	wh.args["budget"] = budget * (lq.offset() + lq.Size)
+	walk := `SELECT ` + personColumns + ` FROM (SELECT * FROM persons p ORDER BY ` + order + ` LIMIT @budget) p
+		LEFT JOIN tu_status t ON t.id = p.tu_status_id ` + wh.sql() + ` ORDER BY ` + order + ` ` + wh.page(lq)
+	rows, err := searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true}, walk, wh)
+	if err != nil || len(rows) == lq.Size {
+		return rows, err
 	}
 	sorted := personSelect + " " + wh.sql() + " ORDER BY " + order + " " + wh.page(lq)
 	return searchRows(ctx, pool, searchSettings{once: !filtered, indexOnly: true, sortedMatches: true}, sorted, wh)

@@ -233,6 +233,5 @@ func SeedRegistrations(ctx context.Context, pool *pgxpool.Pool, ev int64, from, 
 		return fmt.Errorf("seeding registrations %d to %d: %w", from+1, to, err)
 	}
 	// As after SeedPersons: rows marked visible, as in a table in use.
-	_, err := pool.Exec(ctx, `VACUUM ANALYZE persons, registrations`)
-	return err
+	return vacuumPersons(ctx, pool, "registrations")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -99,20 +100,24 @@ func SeedPersons(ctx context.Context, pool *pgxpool.Pool, from, to int) error {
 	if _, err := pool.Exec(ctx, q, from, to); err != nil {
 		return fmt.Errorf("seeding persons %d to %d: %w", from+1, to, err)
 	}
-	// VACUUM, not only ANALYZE: a table that served for a while has its
-	// rows marked visible; fresh ones make the first searches set those
-	// marks (writes) and measure that instead, and autovacuum would do it
-	// during the runs. The persons' search words (migration 0148) are
-	// vacuumed too where the binary measured has them.
-	tables := "persons"
+	return vacuumPersons(ctx, pool)
+}
+
+// vacuumPersons vacuums and analyses persons, the persons' search words
+// (migration 0148) where the binary measured has them, and more. VACUUM,
+// not only ANALYZE: a table that served for a while has its rows marked
+// visible; fresh ones make the first reads set those marks (writes) and
+// measure that instead, and autovacuum would do it during the runs.
+func vacuumPersons(ctx context.Context, pool *pgxpool.Pool, more ...string) error {
+	tables := append([]string{"persons"}, more...)
 	var words bool
 	if err := pool.QueryRow(ctx, `SELECT to_regclass('person_search_words') IS NOT NULL`).Scan(&words); err != nil {
 		return err
 	}
 	if words {
-		tables += ", person_search_words"
+		tables = append(tables, "person_search_words")
 	}
-	_, err := pool.Exec(ctx, `VACUUM ANALYZE `+tables)
+	_, err := pool.Exec(ctx, `VACUUM ANALYZE `+strings.Join(tables, ", "))
 	return err
 }
 

@@ -25,7 +25,7 @@ func init() {
 		Holds: `EXISTS (SELECT 1 FROM membership_applications WHERE person_id = p.id)
 			OR EXISTS (SELECT 1 FROM deletion_requests WHERE person_id = p.id AND done_at IS NULL)`,
 		Data: []persons.Category{
-			{What: "privacy.data.persons", Where: "persons",
+			{What: "privacy.data.persons", Where: "persons, person_search_words",
 				Why: "privacy.why.persons", HowLong: "privacy.while_member"},
 			{What: "privacy.data.applications", Where: "membership_applications",
 				Why: "privacy.why.applications", HowLong: "privacy.retain.applications"},
