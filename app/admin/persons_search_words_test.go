@@ -152,7 +152,9 @@ func TestCommonWordsAreOnlyAShortcut(t *testing.T) {
 		SELECT 'Plandup Plandupa Plandupb', 'x' || i || '@dup.example.org' FROM generate_series(1, 150) i`); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE '%@dup.example.org'`) })
+	t.Cleanup(func() {
+		_, _ = admin.Exec(context.Background(), `DELETE FROM persons WHERE email LIKE '%@dup.example.org'`)
+	})
 	pool := oneConnection(t)
 	tests := []struct {
 		q      string
