@@ -157,10 +157,7 @@ func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := search(t, pool, "q=planrare")
-	var got []int64
-	for _, r := range found.rows {
-		got = append(got, r.ID)
-	}
+	got := foundIDs(found)
 	if !found.capped || !slices.Equal(got, newestRare) {
 		t.Fatalf("a search for 300 old persons: capped %v, rows %v; want capped, the newest 25 %v", found.capped, got, newestRare)
 	}
@@ -277,10 +274,7 @@ func TestCommonTermPagesFollowTheOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			found := search(t, pool, tt.query)
-			var got []int64
-			for _, r := range found.rows {
-				got = append(got, r.ID)
-			}
+			got := foundIDs(found)
 			if !found.capped || len(want) != 25 || !slices.Equal(got, want) {
 				t.Fatalf("capped %v, rows %v; want capped, %v", found.capped, got, want)
 			}
@@ -372,12 +366,18 @@ func TestFarApartMatchesHaveTheirPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := search(t, pool, tt.query)
-		var got []int64
-		for _, r := range found.rows {
-			got = append(got, r.ID)
-		}
+		got := foundIDs(found)
 		if !found.capped || !slices.Equal(got, want) {
 			t.Fatalf("%s: capped %v, rows %v; want capped, %v", tt.query, found.capped, got, want)
 		}
 	}
+}
+
+// foundIDs are the ids of found's rows, in order.
+func foundIDs(found personsFound) []int64 {
+	var ids []int64
+	for _, r := range found.rows {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

@@ -198,10 +198,7 @@ func TestCommonWordsAreOnlyAShortcut(t *testing.T) {
 				t.Fatal(err)
 			}
 			found := search(t, pool, "q="+url.QueryEscape(tt.q))
-			var got []int64
-			for _, r := range found.rows {
-				got = append(got, r.ID)
-			}
+			got := foundIDs(found)
 			if found.fuzzy || found.capped != (count > searchCountCap) || found.total != min(count, searchCountCap) || !slices.Equal(got, want) {
 				t.Fatalf("capped %v, total %d, rows %v; want %d matches, rows %v", found.capped, found.total, got, count, want)
 			}
