@@ -17,7 +17,8 @@ import (
 // Breaks writes s with places to wrap where a reader would break it, so a
 // column is not as wide as its longest address: an address after its @ and
 // before the dots of its domain, other text after a slash
-// ("Mitarbeiterin/Mitarbeiter"). A part of an address with a hyphen stays
+// ("Mitarbeiterin/Mitarbeiter") or an underscore (a table's name,
+// "membership_applications"). A part of an address with a hyphen stays
 // whole, since a break there would read as part of the address.
 func Breaks(s string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -46,7 +47,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var2 string
 				templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 17, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 18, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 				if templ_7745c5c3_Err != nil {
@@ -64,7 +65,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 19, Col: 15}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 20, Col: 15}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -78,7 +79,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 21, Col: 35}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 22, Col: 35}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -92,7 +93,7 @@ func Breaks(s string) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(part)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 23, Col: 9}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/ui/breaks.templ`, Line: 24, Col: 9}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -111,13 +112,20 @@ func isAddress(s string) bool {
 }
 
 // breakParts cuts s (an address if addr) where Breaks may wrap it: "ada@physik.tu-dortmund.de"
-// is "ada@", "physik", ".tu-dortmund", ".de"; "a/b" is "a/", "b".
+// is "ada@", "physik", ".tu-dortmund", ".de"; "a/b_c" is "a/", "b_", "c".
 func breakParts(s string, addr bool) []string {
 	local, domain, _ := strings.Cut(s, "@")
 	if !addr {
-		parts := strings.SplitAfter(s, "/")
-		if parts[len(parts)-1] == "" {
-			parts = parts[:len(parts)-1]
+		var parts []string
+		start := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] == '/' || s[i] == '_' {
+				parts = append(parts, s[start:i+1])
+				start = i + 1
+			}
+		}
+		if start < len(s) || len(parts) == 0 {
+			parts = append(parts, s[start:])
 		}
 		return parts
 	}

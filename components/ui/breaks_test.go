@@ -7,7 +7,8 @@ import (
 )
 
 // Addresses may wrap after their @ and before their domain's dots, keeping
-// hyphenated parts whole; other text after a slash; the text stays escaped
+// hyphenated parts whole; other text after a slash or an underscore; the
+// text stays escaped
 // and nothing else is added between the parts.
 func TestBreaks(t *testing.T) {
 	for in, want := range map[string]string{
@@ -19,6 +20,8 @@ func TestBreaks(t *testing.T) {
 		"Müller-Lüdenscheidt":                 "Müller-Lüdenscheidt",
 		"plain":                               "plain",
 		"Treffen @ Raum 3-12/4":               "Treffen @ Raum 3-12/<wbr>4",
+		"persons, person_search_words":        "persons, person_<wbr>search_<wbr>words",
+		"events.notify_email":                 "events.notify_<wbr>email",
 		"":                                    "",
 	} {
 		var b bytes.Buffer
