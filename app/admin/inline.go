@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -71,6 +73,14 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
+		values := map[string]any{f.name: value}
+		if problem == "" {
+			problem, err = undoneAlso(ctx, h.pool, t, f, r.PostForm, values)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		if problem != "" {
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Error, e.Version = true, raw, problem, version
@@ -84,7 +94,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		current, err := h.save(ctx, t, id, version, map[string]any{f.name: value}, r.PostForm)
+		current, err := h.save(ctx, t, id, version, values, r.PostForm)
 		var (
 			pe *problemError
 			ce *confirmError
@@ -124,9 +134,50 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		// moved people up.
 		undoable := f.write == nil && !confirmedSave(r) && before.version == version
 		h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
-			e.Undo, e.UndoValue = undoable, before.text(f.name)
+			e.Undo, e.UndoValue, e.UndoAlso = undoable, before.text(f.name), changedAlso(t, f, before, current)
 		})
 	}
+}
+
+// changedAlso are the fields besides f that a save changed by a rule (a
+// joining date set with the membership), as they were before: an undo
+// puts them back too, or it would leave half of what the save did.
+func changedAlso(t *table, f *field, before, after rowState) map[string]string {
+	also := map[string]string{}
+	for _, g := range t.fields {
+		if g != f && undoable(g) && before.text(g.name) != after.text(g.name) {
+			also[g.name] = before.text(g.name)
+		}
+	}
+	return also
+}
+
+// undoable reports a field an undo may put back besides the one edited:
+// one the table's edit form writes as it is.
+func undoable(f *field) bool {
+	return f.write == nil && f.parse != nil && !f.secret && !f.createOnly
+}
+
+// undoneAlso adds to values the other fields an undo puts back
+// (changedAlso), parsed as the edit form parses them; problem names one
+// refused.
+func undoneAlso(ctx context.Context, q querier, t *table, f *field, form url.Values, values map[string]any) (problem string, err error) {
+	for key, raws := range form {
+		name, ok := strings.CutPrefix(key, adminui.UndoAlsoPrefix)
+		if !ok {
+			continue
+		}
+		g := t.field(name)
+		if g == nil || g == f || !undoable(g) || len(raws) != 1 {
+			return tr(ctx, "admin.error.undo_field"), nil
+		}
+		v, problem, err := g.value(ctx, q, raws[0])
+		if err != nil || problem != "" {
+			return problem, err
+		}
+		values[g.name] = v
+	}
+	return "", nil
 }
 
 // cellAnswer renders the row with the field's editor adjusted by adjust.

@@ -1,9 +1,12 @@
 package admin_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,6 +207,44 @@ func TestPersonInlineEdit(t *testing.T) {
 		wantStatus(t, resp, 200)
 		if got := scalar[string](t, app, `SELECT joining_date::text FROM persons WHERE id = $1`, early); got != "2020-01-01" {
 			t.Errorf("a set joining date became %s", got)
+		}
+	})
+	// Undoing a membership given inline takes back the joining date it
+	// set too; a tampered undo cannot reach a field the form does not
+	// write as it is.
+	t.Run("undo takes back the joining date set with the membership", func(t *testing.T) {
+		p := newPerson(t, app, "Uma Undo", "uma."+tag+"@example.org")
+		path := fmt.Sprintf("/admin/persons/%d/fields/membership_status", p)
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)
+		resp := post(t, app, c, path, url.Values{"value": {"confirmed"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantStatus(t, resp, 200)
+		undo := undoForm(t, resp)
+		if undo.Get("also.joining_date") != "" || !undo.Has("also.joining_date") || undo.Get("value") != "" {
+			t.Fatalf("the undo sends %v, want the empty status and joining date", undo)
+		}
+		for _, tampered := range []url.Values{
+			{"also.password_hash": {"x"}}, {"also.membership_status": {"confirmed"}}, {"also.nonsense": {""}},
+			{"also.joining_date": {"1.1.2020"}}, {"also.joining_date": {"", ""}},
+		} {
+			form := url.Values{"value": undo["value"], "version": undo["version"]}
+			for k, vs := range tampered {
+				form[k] = vs
+			}
+			wantStatus(t, post(t, app, c, path, form, htmx...), http.StatusUnprocessableEntity)
+		}
+		resp = post(t, app, c, path, undo, htmx...)
+		wantStatus(t, resp, 200)
+		got := scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)
+		if got != "/" {
+			t.Errorf("after the undo status/joining date = %q, want both empty", got)
+		}
+		// Undoing the undo gives both back.
+		resp = post(t, app, c, path, undoForm(t, resp), htmx...)
+		wantStatus(t, resp, 200)
+		today := scalar[string](t, app, `SELECT ((now() AT TIME ZONE 'Europe/Berlin')::date)::text`)
+		got = scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)
+		if got != "confirmed/"+today {
+			t.Errorf("after undoing the undo status/joining date = %q, want confirmed/%s", got, today)
 		}
 	})
 	t.Run("university relation saved and shown by name", func(t *testing.T) {
@@ -451,4 +492,24 @@ func TestMemberCreatedJoinsTodayOnce(t *testing.T) {
 	if n := auditEntries(t, app, "persons", strconv.FormatInt(id, 10), "joining_date"); n != 1 {
 		t.Errorf("%d joining date entries, want 1", n)
 	}
+}
+
+var undoVals = regexp.MustCompile(`data-testid="undo-button"[^>]*hx-vals="([^"]*)"`)
+
+// undoForm is what the undo button in resp posts.
+func undoForm(t *testing.T, resp apptest.Response) url.Values {
+	t.Helper()
+	m := undoVals.FindStringSubmatch(resp.Body)
+	if m == nil {
+		t.Fatalf("%s: no undo button", resp.Request.URL.Path)
+	}
+	var vals map[string]string
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &vals); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	for k, v := range vals {
+		form.Set(k, v)
+	}
+	return form
 }

@@ -138,7 +138,11 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 		if err := audit.Record(ctx, tx, entries...); err != nil {
 			return err
 		}
-		saved = after
+		// Read again: a rule may have changed more (a joining date), which
+		// an undo must put back too.
+		if saved, err = t.load(ctx, tx, id, false); err != nil {
+			return err
+		}
 		return t.keepsAccess(ctx, tx)
 	})
 	if errors.Is(err, errUnchanged) {

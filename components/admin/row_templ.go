@@ -1528,9 +1528,17 @@ func beginning(s string) (string, bool) {
 }
 
 func undoVals(e *Edit) string {
-	b, _ := json.Marshal(map[string]string{"value": e.UndoValue, "version": strconv.Itoa(e.Version)})
+	vals := map[string]string{"value": e.UndoValue, "version": strconv.Itoa(e.Version)}
+	for name, v := range e.UndoAlso {
+		vals[UndoAlsoPrefix+name] = v
+	}
+	b, _ := json.Marshal(vals)
 	return string(b)
 }
+
+// UndoAlsoPrefix names, in an undo's form, a field other than the one
+// edited that the undo puts back too (Edit.UndoAlso).
+const UndoAlsoPrefix = "also."
 
 func versionVals(v int) string {
 	b, _ := json.Marshal(map[string]string{"version": strconv.Itoa(v)})

@@ -161,9 +161,12 @@ type Edit struct {
 	// ConfirmName=true.
 	Confirm     string
 	ConfirmName string
-	// Undo offers, for a few seconds after a save, to put back UndoValue.
+	// Undo offers, for a few seconds after a save, to put back UndoValue,
+	// and UndoAlso: the other fields the save changed by a rule (a joining
+	// date set with the membership), by name, as they were before it.
 	Undo      bool
 	UndoValue string
+	UndoAlso  map[string]string
 }
 
 // Toggle is a checkbox that saves on change and is swapped in place.
