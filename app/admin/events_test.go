@@ -105,7 +105,7 @@ func TestEventInlineEdit(t *testing.T) {
 		{"too large max participants refused", "max_participants", "1000001", 6, 422, []string{"bis 1000000"}, "coalesce(max_participants::text, '')", "7"},
 		{"hugely negative max participants refused", "max_participants", "-99999999999", 6, 422, []string{"Mindestens 0"}, "coalesce(max_participants::text, '')", "7"},
 		{"fraction refused", "max_participants", "2.5", 6, 422, []string{"ganze Zahl"}, "coalesce(max_participants::text, '')", "7"},
-		{"stale version refused", "max_participants", "9", 1, 409, []string{"Aktueller Wert: 7"}, "coalesce(max_participants::text, '')", "7"},
+		{"stale version refused", "max_participants", "9", 1, 409, []string{"Aktueller Wert hier: 7"}, "coalesce(max_participants::text, '')", "7"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,7 +115,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.cellAnswer(w, r, t, id, f, http.StatusConflict, func(e *adminui.Edit) {
 				e.Open = e.Kind != "checkbox"
 				if e.Open {
-					e.Value = raw
+					e.Value, e.UndoAlso = raw, alsoIn(r.PostForm)
 				}
 				e.Conflict = orDash(h.showValue(ctx, f, current.text(f.name)))
 			})
@@ -156,6 +156,17 @@ func changedAlso(t *table, f *field, before, after rowState) map[string]string {
 // one the table's edit form writes as it is.
 func undoable(f *field) bool {
 	return f.write == nil && f.parse != nil && !f.secret && !f.createOnly
+}
+
+// alsoIn are the other fields an undo's form puts back, by name.
+func alsoIn(form url.Values) map[string]string {
+	also := map[string]string{}
+	for key := range form {
+		if name, ok := strings.CutPrefix(key, adminui.UndoAlsoPrefix); ok {
+			also[name] = form.Get(key)
+		}
+	}
+	return also
 }
 
 // undoneAlso adds to values the other fields an undo puts back

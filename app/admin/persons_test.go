@@ -169,7 +169,7 @@ func TestPersonInlineEdit(t *testing.T) {
 		{"a line break in the name refused", "name", "Evil\r\nBcc: victim@example.org", 2, 422, []string{`data-testid="cell-error"`, "ohne Zeilenumbrüche"}, "Ina Renamed", "name"},
 		{"bad email refused", "email", "not-an-address", 2, 422, []string{`value="not-an-address"`, "gültige E-Mail-Adresse"}, tag + "@example.org", "email"},
 		{"email of someone else refused", "email", "other." + tag + "@example.org", 2, 422, []string{"schon vergeben"}, tag + "@example.org", "email"},
-		{"stale version refused with the current value", "name", "Lost Update", 1, 409, []string{`data-testid="conflict"`, "Aktueller Wert: Ina Renamed", `value="Lost Update"`}, "Ina Renamed", "name"},
+		{"stale version refused with the current value", "name", "Lost Update", 1, 409, []string{`data-testid="conflict"`, "Aktueller Wert hier: Ina Renamed", `value="Lost Update"`}, "Ina Renamed", "name"},
 		{"membership status saved", "membership_status", "confirmed", 2, 200, []string{"Mitglied"}, "confirmed", "coalesce(membership_status, '')"},
 		{"unknown status refused", "membership_status", "emperor", 3, 422, []string{"angebotenen Werte"}, "confirmed", "coalesce(membership_status, '')"},
 		{"membership type saved", "membership_type", "ausserordentlich", 3, 200, []string{"außerordentlich"}, "ausserordentlich", "coalesce(membership_type, '')"},
@@ -232,6 +232,13 @@ func TestPersonInlineEdit(t *testing.T) {
 			}
 			wantStatus(t, post(t, app, c, path, form, htmx...), http.StatusUnprocessableEntity)
 		}
+		// A change of another field meanwhile refuses the undo; saved again
+		// from the editor it asks with, it still takes back the date.
+		exec(t, app, `UPDATE persons SET name = 'Uma Renamed', version = version + 1 WHERE id = $1`, p)
+		resp = post(t, app, c, path, undo, htmx...)
+		wantStatus(t, resp, http.StatusConflict)
+		wantBody(t, resp, "Diese Zeile wurde inzwischen geändert", `name="also.joining_date" value=""`)
+		undo.Set("version", strconv.Itoa(scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)))
 		resp = post(t, app, c, path, undo, htmx...)
 		wantStatus(t, resp, 200)
 		got := scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)

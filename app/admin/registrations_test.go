@@ -109,7 +109,7 @@ func TestAdminStatusChangeFollowsTheCapacityRules(t *testing.T) {
 	t.Run("a stale version is refused", func(t *testing.T) {
 		resp := post(t, app, c, field(pending), url.Values{"value": {"canceled"}, "version": {"1"}}, htmx...)
 		wantStatus(t, resp, http.StatusConflict)
-		wantBody(t, resp, "Aktueller Wert: bestätigt")
+		wantBody(t, resp, "Aktueller Wert hier: bestätigt")
 		if s := status(t, app, pending); s != "confirmed" {
 			t.Fatalf("status %s, want still confirmed", s)
 		}

@@ -32,6 +32,10 @@ func init() {
 func (h *Handler) Routes(rt *auth.Router) {
 	// Anyone logged in sees the tables they may open (maybe none).
 	rt.LoggedIn().Get("/admin/", h.index)
+	// Typed without its slash, the console's address found nothing.
+	rt.LoggedIn().Get("/admin", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
+	})
 	rt.Level(levelAudit).Get("/admin/audit", h.auditLog)
 
 	persons := rt.Level(members.LevelPersonAdmin)

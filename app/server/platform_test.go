@@ -119,6 +119,24 @@ func TestNotFoundAsHTMLAndJSON(t *testing.T) {
 	}
 }
 
+// A logged-in user who mistypes an address stays shown as logged in, and
+// the console's address without its slash leads to it.
+func TestNotFoundKeepsTheUsersNavigation(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	html := app.Get(t, c, "/no/such/page")
+	if html.StatusCode != http.StatusNotFound || !strings.Contains(html.Body, `data-testid="user-menu"`) {
+		t.Errorf("404 of a logged-in user = %d, user menu shown: %v", html.StatusCode, strings.Contains(html.Body, `data-testid="user-menu"`))
+	}
+	if anon := app.Get(t, app.Client(), "/no/such/page"); strings.Contains(anon.Body, `data-testid="user-menu"`) {
+		t.Error("a visitor's 404 shows a user menu")
+	}
+	admin := app.Get(t, c, "/admin")
+	if admin.StatusCode != http.StatusMovedPermanently || admin.Header.Get("Location") != "/admin/" {
+		t.Errorf("GET /admin = %d to %q, want the console at /admin/", admin.StatusCode, admin.Header.Get("Location"))
+	}
+}
+
 func TestServerErrorPageHidesDetails(t *testing.T) {
 	app := apptest.Start(t)
 	app.ExpectErrors() // the panic is logged with its stack

@@ -134,10 +134,12 @@ func (s *Server) route(d Deps) error {
 	mux.Use(s.idle.count, middleware.GetHead, middleware.RequestID, s.Metrics.Middleware, site.AccessLog, site.Recover, web.SecurityHeaders,
 		web.Compress("text/html", "text/css", "text/plain", "text/javascript",
 			"application/javascript", "application/json", "text/csv"))
-	// The error pages show flashes and speak the user's language, so they
-	// run inside the session and language middleware too.
+	// The error pages show flashes, speak the user's language and show a
+	// logged-in user's navigation (not a visitor's, which looked like being
+	// logged out), so they run inside the session, language and user
+	// middleware too.
 	withSession := func(h http.HandlerFunc) http.HandlerFunc {
-		return sm.LoadAndSave(site.SessionReady(site.Language(h))).ServeHTTP
+		return sm.LoadAndSave(site.SessionReady(site.Language(s.Users.LoadUser(h)))).ServeHTTP
 	}
 	mux.NotFound(withSession(site.NotFound))
 	mux.MethodNotAllowed(withSession(site.MethodNotAllowed))
