@@ -213,7 +213,7 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 // has only a new value and a deletion when it has only an old one.
 func historyEntry(ctx context.Context, names audit.Names, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
-		At:    e.At.In(web.Berlin).Format("2006-01-02 15:04:05"),
+		At:    e.At.In(web.Berlin).Format(i18n.DayTimeLayout(i18n.LangOf(ctx)) + ":05"),
 		Actor: audit.ActorName(ctx, e.Actor),
 		Table: audit.TableName(ctx, e.Table),
 		RowID: e.RowID,

@@ -101,11 +101,11 @@ func TestAuditLogWordsTheCodesOwnValues(t *testing.T) {
 		lang      string
 		want, not []string
 	}{
-		{"de", []string{"Eingecheckt", "2026-12-06 22:21:35", "durch Anmeldung zu einer Veranstaltung angelegt", "an 4 Personen, Veranstaltung 3",
-			"SEPA-Mandate", "Mandat erteilt", "bis 2026-12-08 12:00:00"},
+		{"de", []string{"Eingecheckt", "06.12.2026 22:21:35", "durch Anmeldung zu einer Veranstaltung angelegt", "an 4 Personen, Veranstaltung 3",
+			"SEPA-Mandate", "Mandat erteilt", "bis 08.12.2026 12:00:00"},
 			[]string{"checked_in_at", "T21:21:35Z", "created by", "recipients", "sepa_mandates", "mandate given", "until"}},
-		{"en", []string{"Checked in", "2026-12-06 22:21:35", "created by registering for an event", "to 4 people, event 3",
-			"SEPA mandates", "mandate given", "until 2026-12-08 12:00:00"},
+		{"en", []string{"Checked in", "6 Dec 2026 22:21:35", "created by registering for an event", "to 4 people, event 3",
+			"SEPA mandates", "mandate given", "until 8 Dec 2026 12:00:00"},
 			[]string{"checked_in_at", "T21:21:35Z", "recipients", "sepa_mandates"}},
 	} {
 		resp := app.Get(t, reader, "/admin/audit?row="+tag, "Accept-Language", tt.lang)

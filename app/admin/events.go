@@ -303,7 +303,7 @@ func eventTableRow(ctx context.Context, t *table, e eventRow) adminui.Row {
 	id := strconv.FormatInt(e.ID, 10)
 	starts := ""
 	if e.StartsAt != nil {
-		starts = web.LocalTime(*e.StartsAt)
+		starts = web.LocalTime(ctx, *e.StartsAt)
 	}
 	max := ""
 	if e.MaxParticipants != nil {
@@ -358,8 +358,8 @@ func (r eventRules) detail(ctx context.Context, id string, _ rowState, _ formSta
 	regs := "/admin/registrations?event=" + id
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},
-		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(created)},
-		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(updated)},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(ctx, created)},
+		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(ctx, updated)},
 		{Label: tr(ctx, "admin.events.count.confirmed"), Value: strconv.Itoa(confirmed), Href: regs + "&status=confirmed"},
 		{Label: tr(ctx, "admin.events.count.waitinglist"), Value: strconv.Itoa(waiting), Href: regs + "&status=waitinglist"},
 		{Label: tr(ctx, "admin.events.count.pending"), Value: strconv.Itoa(pending), Href: regs + "&status=pending"},

@@ -126,7 +126,7 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 	}
 	joined := ""
 	if p.JoiningDate != nil {
-		joined = p.JoiningDate.Format("2006-01-02")
+		joined = p.JoiningDate.Format(i18n.DayLayout(i18n.LangOf(ctx)))
 	}
 	tuCell := editCell(ctx, t, id, p.Version, t.field("tu_status"), tu, opts.tu)
 	// The relation in the reader's language, read with the row: a
@@ -261,11 +261,11 @@ func (r personRules) detail(ctx context.Context, id string, _ rowState, _ formSt
 	}
 	v.Facts = []adminui.Fact{
 		{Label: "ID", Value: id},
-		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(created)},
-		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(updated)},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(ctx, created)},
+		{Label: tr(ctx, "admin.updated_at"), Value: web.LocalTime(ctx, updated)},
 	}
 	if anonymised != nil {
-		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: web.LocalTime(*anonymised)})
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.persons.anonymised_at"), Value: web.LocalTime(ctx, *anonymised)})
 	}
 	users, err := r.h.links(ctx, `SELECT username, '/admin/users/' || id FROM users WHERE person_id = $1 ORDER BY id`, intID(id))
 	if err != nil {

@@ -37,7 +37,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 	v := adminui.PrivacyView{
 		Title:     tr(ctx, "privacy.title"),
 		Intro:     tr(ctx, "privacy.intro", h.cfg.OrgName, h.cfg.OrgEmail),
-		Generated: tr(ctx, "privacy.generated", web.LocalTime(now)),
+		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format("02.01.2006")),
 	}
 	domains := persons.Domains()

@@ -326,7 +326,7 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 	id := strconv.FormatInt(reg.ID, 10)
 	confirmed := ""
 	if reg.ConfirmedAt != nil {
-		confirmed = web.LocalTime(*reg.ConfirmedAt)
+		confirmed = web.LocalTime(ctx, *reg.ConfirmedAt)
 	}
 	status := editCellOpts(ctx, t, id, reg.Version, t.field("status"), reg.Status)
 	status.Edit.OverCapacity = true
@@ -341,7 +341,7 @@ func registrationTableRow(ctx context.Context, t *table, reg registrationRow) ad
 			{Text: reg.PersonEmail, Small: true},
 			status,
 			{Text: confirmed, Small: true, NoWrap: true},
-			{Text: web.LocalTime(reg.CreatedAt), Small: true, NoWrap: true},
+			{Text: web.LocalTime(ctx, reg.CreatedAt), Small: true, NoWrap: true},
 		},
 	}
 }
@@ -361,11 +361,11 @@ func (r registrationRules) detail(ctx context.Context, id string, _ rowState, _ 
 		{Label: tr(ctx, "admin.registrations.event"), Value: reg.EventName, Href: "/admin/events/" + strconv.FormatInt(reg.EventID, 10)},
 		{Label: tr(ctx, "admin.registrations.person"), Value: reg.PersonName + " <" + reg.PersonEmail + ">",
 			Href: "/admin/persons/" + strconv.FormatInt(reg.PersonID, 10)},
-		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(reg.CreatedAt)},
+		{Label: tr(ctx, "admin.created_at"), Value: web.LocalTime(ctx, reg.CreatedAt)},
 	}
 	if reg.ConfirmedAt != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.registrations.confirmed_at"),
-			Value: web.LocalTime(*reg.ConfirmedAt)})
+			Value: web.LocalTime(ctx, *reg.ConfirmedAt)})
 	}
 	return nil
 }

@@ -187,8 +187,13 @@ func (f *field) label(ctx context.Context, t *table) string {
 }
 
 func (f *field) show(ctx context.Context, stored string) string {
-	if f.display != nil {
+	switch {
+	case f.display != nil:
 		return f.display(ctx, stored)
+	case f.kind == "date":
+		return i18n.Day(i18n.LangOf(ctx), stored)
+	case f.kind == "datetime-local":
+		return i18n.DayTime(i18n.LangOf(ctx), stored)
 	}
 	return stored
 }

@@ -190,7 +190,7 @@ func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 		{Label: tr(ctx, "admin.audit.title"), Value: tr(ctx, "admin.users.changes_by"), Href: "/admin/audit?user=" + u.Username},
 	}
 	if u.DisabledAt != nil {
-		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: web.LocalTime(*u.DisabledAt)})
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: web.LocalTime(ctx, *u.DisabledAt)})
 	}
 	all, err := names(ctx, r.h.pool, `SELECT name FROM roles ORDER BY name`)
 	if err != nil {

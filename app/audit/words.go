@@ -154,15 +154,20 @@ var (
 )
 
 func loggedWords(ctx context.Context, v string) string {
-	if at, ok := loggedTime(v); ok {
+	lang := i18n.LangOf(ctx)
+	if at, ok := loggedTime(lang, v); ok {
 		return at
 	}
-	// A form's local date and time (an event's start) as the log's own.
+	// A form's local date and time (an event's start), and a day (a
+	// joining date), as the reader writes them.
 	if at, err := time.Parse("2006-01-02T15:04", v); err == nil {
-		return at.Format("2006-01-02 15:04")
+		return at.Format(i18n.DayTimeLayout(lang))
+	}
+	if _, err := time.Parse(time.DateOnly, v); err == nil {
+		return i18n.Day(lang, v)
 	}
 	if rest, ok := strings.CutPrefix(v, "until "); ok {
-		if at, ok := loggedTime(rest); ok {
+		if at, ok := loggedTime(lang, rest); ok {
 			return i18n.T(ctx, "admin.audit.value.until", at)
 		}
 	}
@@ -177,13 +182,13 @@ func loggedWords(ctx context.Context, v string) string {
 }
 
 // loggedTime is a time the code logged (RFC 3339, UTC) as the log's
-// other times are shown.
-func loggedTime(v string) (string, bool) {
+// other times are shown, to the second.
+func loggedTime(lang i18n.Lang, v string) (string, bool) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		return "", false
 	}
-	return t.In(web.Berlin).Format("2006-01-02 15:04:05"), true
+	return t.In(web.Berlin).Format(i18n.DayTimeLayout(lang) + ":05"), true
 }
 
 // textOr is the text of the first of keys the catalog has, or raw.

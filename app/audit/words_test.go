@@ -24,7 +24,9 @@ func TestChoicesAndLocalTimesReadAsTheFormShowsThem(t *testing.T) {
 		{de, "freed_places", "confirm", "Nächsten der Warteliste sofort bestätigen"},
 		{en, "freed_places", "offer", i18n.In(i18n.EN, "admin.freed_places.offer")},
 		{de, "formality", "sie", "Sie"},
-		{de, "starts_at", "2027-03-01T10:00", "2027-03-01 10:00"},
+		{de, "starts_at", "2027-03-01T10:00", "01.03.2027 10:00"},
+		{en, "starts_at", "2027-03-01T10:00", "1 Mar 2027 10:00"},
+		{de, "joining_date", "2026-12-07", "07.12.2026"},
 		{de, "location", "offer", "offer"},
 	} {
 		if got := (Names{}).ValueName(tt.ctx, "events", tt.field, value(tt.value)); got != tt.want {

@@ -35,6 +35,8 @@ type Checkin struct {
 	// By names the door staff who checked the person in; "" when not
 	// checked in or when their account is gone.
 	By string
+	// OtherEvent names the event an UnknownCode is a ticket of, if any.
+	OtherEvent string
 }
 
 // Door is the staff member at the door, for the record.
@@ -103,7 +105,7 @@ func CheckIn(ctx context.Context, tx pgx.Tx, eventID int64, code string, door Do
 	}
 	row, err := findByCode(ctx, tx, eventID, code)
 	if errors.Is(err, ErrNotFound) {
-		return Checkin{Status: UnknownCode}, nil
+		return unknownCode(ctx, tx, eventID, code)
 	}
 	if err != nil {
 		return Checkin{}, err
@@ -120,6 +122,21 @@ func CheckIn(ctx context.Context, tx pgx.Tx, eventID int64, code string, door Do
 	return out, nil
 }
 
+// unknownCode is the outcome of a code the event did not issue. A ticket
+// of another event names it, so the door can tell a guest who brought the
+// wrong ticket from one without any. The code alone is looked up, without
+// an index of its own: this happens rarely, and registrations are few
+// thousand.
+func unknownCode(ctx context.Context, q Querier, eventID int64, code string) (Checkin, error) {
+	var name string
+	err := q.QueryRow(ctx, `SELECT e.name FROM registrations r JOIN events e ON e.id = r.event_id
+		WHERE r.checkin_code = $1 AND r.event_id <> $2 ORDER BY r.id DESC LIMIT 1`, code, eventID).Scan(&name)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Checkin{}, fmt.Errorf("events: code of another event: %w", err)
+	}
+	return Checkin{Status: UnknownCode, OtherEvent: name}, nil
+}
+
 // UndoCheckIn takes back the check-in of code (a mis-tap at the door) and
 // records who did.
 func UndoCheckIn(ctx context.Context, tx pgx.Tx, eventID int64, code string, door Door) (Checkin, error) {
@@ -129,7 +146,7 @@ func UndoCheckIn(ctx context.Context, tx pgx.Tx, eventID int64, code string, doo
 	}
 	row, err := findByCode(ctx, tx, eventID, code)
 	if errors.Is(err, ErrNotFound) {
-		return Checkin{Status: UnknownCode}, nil
+		return unknownCode(ctx, tx, eventID, code)
 	}
 	if err != nil {
 		return Checkin{}, err

@@ -61,6 +61,15 @@ func TestJourneyOnePlace(t *testing.T) {
 			if got := mailsTo(t, app, second); strings.Join(got, ",") != "event_registration_pending,event_registration_waitinglist" {
 				t.Errorf("mails to second: %v", got)
 			}
+			// The request to confirm says what confirming does: the second
+			// registered when the place was taken.
+			for email, full := range map[string]bool{first: false, second: true} {
+				for _, m := range app.SMTP.WaitTo(t, email, 2, 10*time.Second) {
+					if strings.Contains(m.Subject, "Bitte bestätige") && strings.Contains(m.Text, "im Moment ausgebucht") != full {
+						t.Errorf("the request to confirm to the %s says booked out: %v, want %v", email, !full, full)
+					}
+				}
+			}
 			if got := mailsTo(t, app, "orga@example.org"); len(got) < 2 {
 				t.Errorf("organisers got %v, want a notification per confirmation", got)
 			}

@@ -65,6 +65,10 @@ type mailData struct {
 	Ticket string
 	// Deadline is when an offered place must be taken by.
 	Deadline string
+	// Full: no place is free as the mail is written, so confirming puts
+	// the participant on the waiting list (the request to confirm says so,
+	// as the form did).
+	Full bool
 }
 
 type answerLine struct{ Label, Value string }
@@ -156,7 +160,8 @@ func (s *Service) mailStatus(ctx context.Context, tx pgx.Tx, with *pgx.Batch, re
 	if err != nil {
 		return err
 	}
-	return s.participantMail(ctx, tx, with, reg, ev, name, mailData{Position: position, Answers: answers})
+	data := mailData{Position: position, Answers: answers, Full: status == StatusPending && ev.Full()}
+	return s.participantMail(ctx, tx, with, reg, ev, name, data)
 }
 
 func (s *Service) mailMovedUp(ctx context.Context, tx pgx.Tx, reg *Registration, ev *Event) error {

@@ -159,7 +159,7 @@ func ticketView(ctx context.Context, reg *Registration) (events.Ticket, error) {
 	}
 	t := events.Ticket{Code: code, QR: svg}
 	if reg.CheckedInAt != nil {
-		t.CheckedIn = web.LocalTime(*reg.CheckedInAt)
+		t.CheckedIn = web.LocalTime(ctx, *reg.CheckedInAt)
 	}
 	return t, nil
 }

@@ -257,14 +257,14 @@ func (h *Handler) runPage(ctx context.Context, run Run, problem string) (views.R
 		v.Codes = append(v.Codes, views.Option{Value: c, Label: c + " – " + reasonText(ctx, c)})
 	}
 	if run.SubmittedAt != nil {
-		v.Submitted = run.SubmittedAt.In(web.Berlin).Format("2006-01-02 15:04")
+		v.Submitted = web.LocalTime(ctx, *run.SubmittedAt)
 	}
 	changed, err := FileChanged(ctx, h.pool, run.ID)
 	if err != nil {
 		return views.RunPage{}, err
 	}
 	if changed != nil {
-		v.FileChanged = web.LocalTime(*changed)
+		v.FileChanged = web.LocalTime(ctx, *changed)
 	}
 	var total, returned int64
 	for _, f := range fees {

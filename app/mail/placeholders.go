@@ -314,6 +314,9 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 		case strings.HasPrefix(p, "Org."):
 		case p == "Sie":
 			data[p] = sie
+		case p == "Full":
+			// The preview shows what a full event's mail adds.
+			data[p] = true
 		case m.elements[p] != nil:
 			el := map[string]any{}
 			for _, f := range m.elements[p] {

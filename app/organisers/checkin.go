@@ -177,14 +177,14 @@ func checkinJSON(out events.Checkin) checkinAnswer {
 
 // resultView shapes the answer to a code for the door.
 func (h *Handler) resultView(r *http.Request, ev *events.Event, code string, out events.Checkin) view.CheckinResult {
-	v := view.CheckinResult{Status: out.Status, Code: strings.TrimSpace(code)}
+	v := view.CheckinResult{Status: out.Status, Code: strings.TrimSpace(code), OtherEvent: out.OtherEvent}
 	reg := out.Registration
 	if reg == nil {
 		return v
 	}
 	v.Name, v.RegStatus, v.By = reg.Name, reg.Status, out.By
 	if reg.CheckedInAt != nil {
-		v.At = clockTime(*reg.CheckedInAt, time.Now())
+		v.At = clockTime(r.Context(), *reg.CheckedInAt, time.Now())
 		v.UndoURL = eventPath(r) + "checkin/undo"
 	}
 	if reg.CheckinCode != nil {
@@ -197,12 +197,12 @@ func (h *Handler) resultView(r *http.Request, ev *events.Event, code string, out
 }
 
 // clockTime shows a time of today as 18:42, of another day with its date.
-func clockTime(t, now time.Time) string {
+func clockTime(ctx context.Context, t, now time.Time) string {
 	t, now = t.In(web.Berlin), now.In(web.Berlin)
 	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
 		return t.Format("15:04")
 	}
-	return web.LocalTime(t)
+	return web.LocalTime(ctx, t)
 }
 
 // relevantAnswers are the answers the event's checkin_answers name, in

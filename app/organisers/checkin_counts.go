@@ -103,7 +103,7 @@ func (h *Handler) search(r *http.Request, ev *events.Event, q string) (view.Chec
 			hit.Code = events.FormatCode(*reg.CheckinCode)
 		}
 		if reg.CheckedInAt != nil {
-			hit.CheckedIn = clockTime(*reg.CheckedInAt, time.Now())
+			hit.CheckedIn = clockTime(r.Context(), *reg.CheckedInAt, time.Now())
 		}
 		s.Hits = append(s.Hits, hit)
 	}

@@ -106,6 +106,14 @@ func TestCheckinAnswers(t *testing.T) {
 		}
 	}
 
+	// A ticket of another event says which, on the page; the JSON keeps
+	// its four statuses.
+	frag = app.PostForm(t, door, path, url.Values{"code": {codeOf(t, app, elsewhere.ID)}}, "HX-Request", "true")
+	wantContains(t, frag.Body, `data-status="unknown_code"`, `data-testid="checkin-other-event"`, "„Andere Feier“, nicht für diese Veranstaltung")
+	wantNotContains(t, frag.Body, "Otto Anders")
+	frag = app.PostForm(t, door, path, url.Values{"code": {"ZZZZZ-ZZZZZ"}}, "HX-Request", "true")
+	wantNotContains(t, frag.Body, `data-testid="checkin-other-event"`)
+
 	// The door sees the chosen answers, not the others.
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations SET checked_in_at = NULL WHERE id = $1`, anna.ID); err != nil {
 		t.Fatal(err)
@@ -233,7 +241,7 @@ func TestParticipantsShowCheckinTime(t *testing.T) {
 	c, _ := app.ClientWith(t, "get_participants")
 	path := fmt.Sprintf("/events/%d/participants/", ev.ID)
 	page := app.Get(t, c, path)
-	wantContains(t, page.Body, "2026-12-06 18:42", "Fritz Fehlt", "Hanna Hier")
+	wantContains(t, page.Body, "06.12.2026 18:42", "Fritz Fehlt", "Hanna Hier")
 	missing := app.Get(t, c, path+"?status=confirmed&not_here=1")
 	// The totals say they add up only those not here yet.
 	wantContains(t, missing.Body, "Fritz Fehlt", `name="not_here" value="1" id="filter-not-here" checked`, "Summe (bestätigt, noch nicht da)")

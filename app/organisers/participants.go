@@ -216,13 +216,13 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 			row.AdminURL = "/admin/registrations/" + strconv.FormatInt(p.Reg.ID, 10)
 		}
 		if p.Reg.CheckedInAt != nil {
-			row.CheckedInAt = web.LocalTime(*p.Reg.CheckedInAt)
+			row.CheckedInAt = web.LocalTime(r.Context(), *p.Reg.CheckedInAt)
 		}
 		if until, ok := offers[p.Reg.ID]; ok && p.Reg.Status == events.StatusWaitinglist {
-			row.OfferUntil = web.LocalTime(until)
+			row.OfferUntil = web.LocalTime(r.Context(), until)
 		}
 		if p.Reg.ConfirmedAt != nil {
-			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(*p.Reg.ConfirmedAt))
+			row.ConfirmedAt = i18n.In(lang, "organisers.confirmed_at", web.LocalTime(r.Context(), *p.Reg.ConfirmedAt))
 		}
 		for k, j := range cols.shown {
 			a := p.Answers[j]

@@ -156,11 +156,11 @@ func csvRecord(lang i18n.Lang, cols columnSet, p participant) []string {
 	}
 	confirmed := ""
 	if p.Reg.ConfirmedAt != nil {
-		confirmed = web.LocalTime(*p.Reg.ConfirmedAt)
+		confirmed = web.ISOTime(*p.Reg.ConfirmedAt)
 	}
 	checkedIn := ""
 	if p.Reg.CheckedInAt != nil {
-		checkedIn = web.LocalTime(*p.Reg.CheckedInAt)
+		checkedIn = web.ISOTime(*p.Reg.CheckedInAt)
 	}
 	rec = append(rec, confirmed, checkedIn)
 	return rec

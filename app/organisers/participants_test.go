@@ -427,7 +427,7 @@ func TestParticipantsShowPlacesOnOffer(t *testing.T) {
 		VALUES ($1, $2, now(), now() + interval '2 days') RETURNING expires_at`, ev.ID, waiting.ID).Scan(&until); err != nil {
 		t.Fatal(err)
 	}
-	at := web.LocalTime(until)
+	at := until.In(web.Berlin).Format("02.01.2006 15:04")
 	organiser, _ := app.ClientWith(t, "get_participants")
 	page := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID))
 	wantContains(t, page.Body, "Platz angeboten bis "+at, ", 1 mit Angebot")
@@ -435,5 +435,5 @@ func TestParticipantsShowPlacesOnOffer(t *testing.T) {
 		t.Errorf("%d rows tell of an offer, want Wanda's alone", strings.Count(page.Body, `data-testid="offer"`))
 	}
 	en := app.Get(t, organiser, fmt.Sprintf("/events/%d/participants/?status=waitinglist", ev.ID), "Accept-Language", "en")
-	wantContains(t, en.Body, "place offered until "+at, ", 1 offered a place")
+	wantContains(t, en.Body, "place offered until "+until.In(web.Berlin).Format("2 Jan 2006 15:04"), ", 1 offered a place")
 }

@@ -235,6 +235,21 @@ func Day(lang Lang, iso string) string {
 	return d.Format(DayLayout(lang))
 }
 
+// DayTime writes a local date and time as a form keeps it
+// (2026-12-07T10:00) the way lang's readers write it; anything else stays
+// as it is.
+func DayTime(lang Lang, local string) string {
+	t, err := time.Parse("2006-01-02T15:04", local)
+	if err != nil {
+		return local
+	}
+	return t.Format(DayTimeLayout(lang))
+}
+
+// DayTimeLayout is the time layout of a day and a time in lang, to the
+// minute: "07.12.2026 10:00", "7 Dec 2026 10:00".
+func DayTimeLayout(lang Lang) string { return DayLayout(lang) + " 15:04" }
+
 // dayLayouts write a calendar day as lang's readers do.
 var dayLayouts = map[Lang]string{DE: "02.01.2006", EN: "2 Jan 2006"}
 

@@ -236,6 +236,8 @@ type CheckinResult struct {
 	Answers []CheckinAnswer
 	// UndoURL undoes the check-in; empty when there is none to undo.
 	UndoURL string
+	// OtherEvent names the event an unknown code is a ticket of.
+	OtherEvent string
 }
 
 // CheckinAnswer is an answer the organisers want the door to see.

@@ -53,7 +53,7 @@ func (h *Handler) detail(ctx context.Context, id int64) (view.MailDetail, error)
 	if err != nil {
 		return v, err
 	}
-	v.Row = outboxRow(e, outboxFilter{Page: 1})
+	v.Row = outboxRow(ctx, e, outboxFilter{Page: 1})
 	// The text is shown, not its links: a mailed link (a password reset,
 	// a registration's personal page) would let whoever reads the outbox
 	// act as its recipient.
@@ -70,7 +70,7 @@ func (h *Handler) detail(ctx context.Context, id int64) (view.MailDetail, error)
 		var a view.MailAttempt
 		var at time.Time
 		err := row.Scan(&at, &a.Answer)
-		a.At = web.LocalTime(at)
+		a.At = web.LocalTime(ctx, at)
 		return a, err
 	})
 	if err != nil {

@@ -43,7 +43,7 @@ func scanMail(row pgx.CollectableRow) (view.DevMail, error) {
 	var body string
 	err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
 		&body, &m.HasHTML, &m.Attachments)
-	m.CreatedAt = web.LocalTime(created)
+	m.CreatedAt = web.ISOTime(created)
 	m.To, m.Cc, m.Bcc = displayAddresses(toAddrs), displayAddresses(cc), displayAddresses(bcc)
 	m.ReplyTo = displayAddresses([]string{m.ReplyTo})
 	m.Body = linkify(body)

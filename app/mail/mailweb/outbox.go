@@ -1,6 +1,7 @@
 package mailweb
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -23,7 +24,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 	}
 	v := view.Outbox{Status: f.Status, Query: f.Query, Total: total, Page: f.Page, Pages: max(1, (total+pageSize-1)/pageSize)}
 	for _, e := range entries {
-		v.Rows = append(v.Rows, outboxRow(e, f))
+		v.Rows = append(v.Rows, outboxRow(r.Context(), e, f))
 	}
 	if f.Page > 1 {
 		v.PrevURL = f.url(f.Page - 1)
@@ -73,7 +74,7 @@ func (f outboxFilter) url(page int) string {
 	return "/admin/mail"
 }
 
-func outboxRow(e outboxEntry, f outboxFilter) view.OutboxRow {
+func outboxRow(ctx context.Context, e outboxEntry, f outboxFilter) view.OutboxRow {
 	row := view.OutboxRow{
 		ID:         e.ID,
 		Kind:       e.Kind,
@@ -82,11 +83,11 @@ func outboxRow(e outboxEntry, f outboxFilter) view.OutboxRow {
 		Status:     e.Status,
 		Attempts:   e.Attempts,
 		LastError:  e.LastError,
-		CreatedAt:  web.LocalTime(e.CreatedAt),
+		CreatedAt:  web.LocalTime(ctx, e.CreatedAt),
 		Query:      f.values(f.Page).Encode(),
 	}
 	if e.SentAt != nil {
-		row.SentAt = web.LocalTime(*e.SentAt)
+		row.SentAt = web.LocalTime(ctx, *e.SentAt)
 	}
 	return row
 }

@@ -46,7 +46,7 @@ func (h *Handler) retry(w http.ResponseWriter, r *http.Request) {
 		h.site.Flash(r, "success", i18n.T(r.Context(), "mail.admin.retried"))
 	}
 	if web.IsFragment(r) {
-		h.site.RenderFragment(w, r, http.StatusOK, view.OutboxRowView(outboxRow(e, f)))
+		h.site.RenderFragment(w, r, http.StatusOK, view.OutboxRowView(outboxRow(r.Context(), e, f)))
 		return
 	}
 	web.Redirect(w, r, f.url(f.Page))
