@@ -8,7 +8,7 @@ import (
 
 var eventsList = listSpec{
 	sorts: map[string]string{
-		"id": "e.id", "name": "lower(e.name)", "starts_at": "e.starts_at", "open": "e.registration_open",
+		"id": "e.id", "name": "lower(e.name) COLLATE alphabetical", "starts_at": "e.starts_at", "open": "e.registration_open",
 		"shortlink": "e.shortlink", "max": "e.max_participants",
 	},
 	defaultSort: "id",

@@ -16,7 +16,7 @@ import (
 
 var personsList = listSpec{
 	sorts: map[string]string{
-		"id": "p.id", "name": "lower(p.name)", "email": "lower(p.email)", "status": "p.membership_status",
+		"id": "p.id", "name": "lower(p.name) COLLATE alphabetical", "email": "lower(p.email)", "status": "p.membership_status",
 		"type": "p.membership_type", "tu_status": "t.position", "joining_date": "p.joining_date",
 	},
 	defaultSort: "id",

@@ -26,6 +26,12 @@ func TestPersonsListSortFilterSearch(t *testing.T) {
 	carl := newPerson(t, app, "Carl "+tag+"mann", "carl."+tag+"@example.org")
 	exec(t, app, `UPDATE persons SET membership_status = 'confirmed', membership_type = 'ordentlich' WHERE id = $1`, bert)
 	exec(t, app, `UPDATE persons SET membership_status = 'pending' WHERE id = $1`, carl)
+	// Sorted by name as a German reader expects: Ö beside O, not after Z.
+	umlauts := unique("zqumlaut")
+	zoe := newPerson(t, app, "Zoë "+umlauts, "zoe."+umlauts+"@example.org")
+	odon := newPerson(t, app, "Ödön "+umlauts, "odon."+umlauts+"@example.org")
+	otto := newPerson(t, app, "Otto "+umlauts, "otto."+umlauts+"@example.org")
+	aron := newPerson(t, app, "Áron "+umlauts, "aron."+umlauts+"@example.org")
 
 	tests := []struct {
 		name  string
@@ -35,6 +41,7 @@ func TestPersonsListSortFilterSearch(t *testing.T) {
 		{"search, newest first by default", "q=" + tag, []int64{carl, bert, anna}},
 		{"sort by name ascending", "q=" + tag + "&sort=name&dir=asc", []int64{anna, bert, carl}},
 		{"sort by name descending", "q=" + tag + "&sort=name&dir=desc", []int64{carl, bert, anna}},
+		{"umlauts and accents sort beside their letters", "q=" + umlauts + "&sort=name&dir=asc", []int64{aron, odon, otto, zoe}},
 		{"filter by membership status", "q=" + tag + "&status=confirmed", []int64{bert}},
 		{"filter persons without status", "q=" + tag + "&status=none", []int64{anna}},
 		{"filter by type", "q=" + tag + "&type=ordentlich", []int64{bert}},

@@ -11,7 +11,7 @@ import (
 
 var registrationsList = listSpec{
 	sorts: map[string]string{
-		"id": "r.id", "event": "lower(e.name)", "person": "lower(p.name)", "email": "lower(p.email)",
+		"id": "r.id", "event": "lower(e.name) COLLATE alphabetical", "person": "lower(p.name) COLLATE alphabetical", "email": "lower(p.email)",
 		"status": "r.status", "confirmed_at": "r.confirmed_at", "created_at": "r.created_at",
 	},
 	defaultSort: "id",

@@ -10,7 +10,7 @@ import (
 
 var usersList = listSpec{
 	sorts: map[string]string{
-		"id": "u.id", "username": "lower(u.username)", "person": "lower(p.name)", "email": "lower(p.email)",
+		"id": "u.id", "username": "lower(u.username)", "person": "lower(p.name) COLLATE alphabetical", "email": "lower(p.email)",
 		"state": "u.disabled_at IS NOT NULL",
 	},
 	defaultSort: "username",

@@ -56,6 +56,8 @@ func schemaOf(t *testing.T, q interface {
 		SELECT 'type ' || typname FROM pg_type t
 		WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd', 'c') AND t.typrelid = 0
 		  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')
+		UNION ALL
+		SELECT 'collation ' || collname FROM pg_collation WHERE collnamespace = 'public'::regnamespace
 		ORDER BY 1`
 	rows, err := q.Query(context.Background(), sql)
 	if err != nil {
