@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/config"
@@ -47,6 +52,9 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		os.Setenv("DATABASE_URL", cluster.URL("memberdb"))
+		if err := demoSEPA(filepath.Dir(devDataDir)); err != nil {
+			return err
+		}
 	}
 	cfg, err := config.FromEnv(os.Getenv)
 	if err != nil {
@@ -82,4 +90,33 @@ func openLog(path string) (*os.File, error) {
 		return nil, err
 	}
 	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+}
+
+// demoSEPA gives the private database's demo association the test
+// identifiers of SEPA (the Bundesbank's example creditor id and IBAN)
+// unless any SEPA setting is given, so the fee pages can be tried: without
+// them they only name what is missing. The key that encrypts the demo
+// members' IBANs is made once and kept beside the database it belongs to.
+func demoSEPA(dir string) error {
+	for _, key := range []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY"} {
+		if os.Getenv(key) != "" {
+			return nil
+		}
+	}
+	path := filepath.Join(dir, "sepa-demo.key")
+	key, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		random := make([]byte, 32)
+		rand.Read(random)
+		key = []byte(base64.StdEncoding.EncodeToString(random))
+		err = os.WriteFile(path, key, 0o600)
+	}
+	if err != nil {
+		return fmt.Errorf("dev: demo SEPA key: %w", err)
+	}
+	os.Setenv("SEPA_CREDITOR_NAME", "Demo-Verein e.V.")
+	os.Setenv("SEPA_CREDITOR_IBAN", "DE02120300000000202051")
+	os.Setenv("SEPA_CREDITOR_ID", "DE98ZZZ09999999999")
+	os.Setenv("SEPA_KEY", strings.TrimSpace(string(key)))
+	return nil
 }
