@@ -127,8 +127,16 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 				Options: []adminui.Option{allOption(ctx), {Value: val, Label: val}}})
 		}
 	}
+	named, err := rowNames(ctx, h.pool, entries)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, e := range entries {
 		rowCell := adminui.Cell{Text: e.RowID}
+		if name := named[e.Table][e.RowID]; name != "" {
+			rowCell.Text = name + " (" + e.RowID + ")"
+		}
 		if slices.Contains(auditTables, e.Table) {
 			rowCell.Href = "/admin/" + e.Table + "/" + escapePath(e.RowID)
 		}

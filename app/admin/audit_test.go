@@ -29,6 +29,8 @@ func TestAuditLogListsAndFiltersChanges(t *testing.T) {
 		}
 		// The user's name may wrap after its underscores (ui.Breaks).
 		wantBody(t, resp, "Audit "+tag, "Audited "+tag, "Antrag offen", strings.ReplaceAll(who.Username, "_", "_<wbr>"), `href="/admin/persons/`+sid+`"`)
+		// The row is named, not only numbered: whose row it was.
+		wantBody(t, resp, `href="/admin/persons/`+sid+`">Audited `+tag+` (`+sid+`)</a>`)
 	})
 	t.Run("filtered by user", func(t *testing.T) {
 		resp := app.Get(t, reader, "/admin/audit?user="+url.QueryEscape(who.Username), htmx...)
