@@ -137,6 +137,10 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		if name := named[e.Table][e.RowID]; name != "" {
 			rowCell.Text = name + " (" + e.RowID + ")"
 		}
+		if e.Table == "purge" {
+			// A purge's row is its day.
+			rowCell.Text = i18n.Day(i18n.LangOf(ctx), e.RowID)
+		}
 		if slices.Contains(auditTables, e.Table) {
 			rowCell.Href = "/admin/" + e.Table + "/" + escapePath(e.RowID)
 		}

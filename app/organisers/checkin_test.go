@@ -109,7 +109,7 @@ func TestCheckinAnswers(t *testing.T) {
 	// A ticket of another event says which, on the page; the JSON keeps
 	// its four statuses.
 	frag = app.PostForm(t, door, path, url.Values{"code": {codeOf(t, app, elsewhere.ID)}}, "HX-Request", "true")
-	wantContains(t, frag.Body, `data-status="unknown_code"`, `data-testid="checkin-other-event"`, "„Andere Feier“, nicht für diese Veranstaltung")
+	wantContains(t, frag.Body, `data-status="unknown_code"`, `data-testid="checkin-other-event"`, "„Andere Feier“, nicht für diese Veranstaltung", "Karte einer anderen Veranstaltung")
 	wantNotContains(t, frag.Body, "Otto Anders")
 	frag = app.PostForm(t, door, path, url.Values{"code": {"ZZZZZ-ZZZZZ"}}, "HX-Request", "true")
 	wantNotContains(t, frag.Body, `data-testid="checkin-other-event"`)

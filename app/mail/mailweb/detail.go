@@ -46,7 +46,7 @@ func (h *Handler) detail(ctx context.Context, id int64) (view.MailDetail, error)
 	if err != nil {
 		return v, fmt.Errorf("mailweb: mail %d: %w", id, err)
 	}
-	if v.Mail, err = pgx.CollectExactlyOneRow(rows, scanMail); err != nil {
+	if v.Mail, err = pgx.CollectExactlyOneRow(rows, scanMail(ctx)); err != nil {
 		return v, fmt.Errorf("mailweb: mail %d: %w", id, db.Map(err))
 	}
 	e, err := h.entry(ctx, id)

@@ -36,14 +36,18 @@ const mailSelect = `
 	       coalesce((SELECT array_agg(filename ORDER BY id) FROM mail_attachments WHERE mail_id = o.id), '{}')
 	FROM mail_outbox o`
 
-func scanMail(row pgx.CollectableRow) (view.DevMail, error) {
+func scanMail(ctx context.Context) pgx.RowToFunc[view.DevMail] {
+	return func(row pgx.CollectableRow) (view.DevMail, error) { return scanMailRow(ctx, row) }
+}
+
+func scanMailRow(ctx context.Context, row pgx.CollectableRow) (view.DevMail, error) {
 	var m view.DevMail
 	var created time.Time
 	var toAddrs, cc, bcc []string
 	var body string
 	err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
 		&body, &m.HasHTML, &m.Attachments)
-	m.CreatedAt = web.ISOTime(created)
+	m.CreatedAt = web.LocalTime(ctx, created)
 	m.To, m.Cc, m.Bcc = displayAddresses(toAddrs), displayAddresses(cc), displayAddresses(bcc)
 	m.ReplyTo = displayAddresses([]string{m.ReplyTo})
 	m.Body = linkify(body)
@@ -59,7 +63,7 @@ func (h *Handler) devMails(ctx context.Context, to string) ([]view.DevMail, erro
 	if err != nil {
 		return nil, fmt.Errorf("mailweb: dev mailbox: %w", err)
 	}
-	mails, err := pgx.CollectRows(rows, scanMail)
+	mails, err := pgx.CollectRows(rows, scanMail(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("mailweb: dev mailbox: %w", err)
 	}
