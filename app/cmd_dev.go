@@ -94,12 +94,12 @@ func openLog(path string) (*os.File, error) {
 
 // demoSEPA gives the private database's demo association the test
 // identifiers of SEPA (the Bundesbank's example creditor id and IBAN)
-// unless any SEPA setting is given, so the fee pages can be tried: without
+// unless a SEPA setting is given, so the fee pages can be tried: without
 // them they only name what is missing. The key that encrypts the demo
 // members' IBANs is made once and kept beside the database it belongs to.
 func demoSEPA(dir string) error {
-	for _, key := range []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY"} {
-		if os.Getenv(key) != "" {
+	for _, kv := range os.Environ() {
+		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "SEPA_") && value != "" {
 			return nil
 		}
 	}
@@ -113,6 +113,9 @@ func demoSEPA(dir string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("dev: demo SEPA key: %w", err)
+	}
+	if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(key))); err != nil || len(raw) != 32 {
+		return fmt.Errorf("dev: %s holds no key made by memberdb dev; delete it to make a new one (the demo mandates' stored IBANs can then no longer be read)", path)
 	}
 	os.Setenv("SEPA_CREDITOR_NAME", "Demo-Verein e.V.")
 	os.Setenv("SEPA_CREDITOR_IBAN", "DE02120300000000202051")

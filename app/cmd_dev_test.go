@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/config"
@@ -11,7 +12,8 @@ import (
 // `make run` on its own database can collect fees: the demo association
 // gets SEPA's test identifiers and one key for good; given settings win.
 func TestDevGivesTheDemoSEPASettings(t *testing.T) {
-	sepaKeys := []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY"}
+	sepaKeys := []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY", "SEPA_CREDITOR_BIC",
+		"SEPA_PRENOTIFICATION_DAYS", "SEPA_REFERENCE_PREFIX"}
 	for _, k := range sepaKeys {
 		t.Setenv(k, "")
 	}
@@ -42,11 +44,19 @@ func TestDevGivesTheDemoSEPASettings(t *testing.T) {
 	for _, k := range sepaKeys {
 		t.Setenv(k, "")
 	}
-	t.Setenv("SEPA_CREDITOR_NAME", "Eigener Verein")
+	t.Setenv("SEPA_REFERENCE_PREFIX", "EIGEN")
 	if err := demoSEPA(dir); err != nil {
 		t.Fatal(err)
 	}
-	if os.Getenv("SEPA_CREDITOR_IBAN") != "" || os.Getenv("SEPA_CREDITOR_NAME") != "Eigener Verein" {
-		t.Error("the demo settings replaced one that was given")
+	if os.Getenv("SEPA_CREDITOR_IBAN") != "" {
+		t.Error("the demo settings were added to one that was given")
+	}
+
+	t.Setenv("SEPA_REFERENCE_PREFIX", "")
+	if err := os.WriteFile(filepath.Join(dir, "sepa-demo.key"), []byte("kaputt"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoSEPA(dir); err == nil || !strings.Contains(err.Error(), "sepa-demo.key") {
+		t.Errorf("a broken key file: %v, want it named", err)
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -74,9 +72,12 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			return
 		}
 		values := map[string]any{f.name: value}
+		with, ok := readUndoWith(t, f, r.PostForm)
+		if !ok {
+			problem = tr(ctx, "admin.error.undo_field")
+		}
 		if problem == "" {
-			problem, err = undoneAlso(ctx, h.pool, t, f, r.PostForm, values)
-			if err != nil {
+			if problem, err = with.add(ctx, h.pool, t, raw, values); err != nil {
 				h.fail(w, r, err)
 				return
 			}
@@ -84,6 +85,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		if problem != "" {
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Error, e.Version = true, raw, problem, version
+				with.keep(e)
 			})
 			return
 		}
@@ -104,18 +106,23 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Version, e.Confirm, e.ConfirmName = true, raw, version, ce.Text, ce.Name
 				e.OverCapacityChosen = r.PostFormValue("over_capacity") == "true"
+				with.keep(e)
 			})
 			return
 		case errors.As(err, &pe):
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
 				e.Open, e.Value, e.Error, e.Version = true, raw, pe.Text, version
+				with.keep(e)
 			})
 			return
 		case errors.Is(err, errVersion):
 			h.cellAnswer(w, r, t, id, f, http.StatusConflict, func(e *adminui.Edit) {
 				e.Open = e.Kind != "checkbox"
 				if e.Open {
-					e.Value, e.UndoAlso = raw, alsoIn(r.PostForm)
+					// Saved again with the row's new version, the undo puts
+					// back only what still holds what its save left.
+					e.Value = raw
+					with.still(current).keep(e)
 				}
 				e.Conflict = orDash(h.showValue(ctx, f, current.text(f.name)))
 			})
@@ -132,63 +139,12 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		// Undo is offered where it only puts the value back: not after a
 		// domain write (a status, which mails) nor a confirmed change that
 		// moved people up.
-		undoable := f.write == nil && !confirmedSave(r) && before.version == version
+		offer := f.write == nil && !confirmedSave(r) && before.version == version
 		h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
-			e.Undo, e.UndoValue, e.UndoAlso = undoable, before.text(f.name), changedAlso(t, f, before, current)
+			e.Undo, e.UndoValue = offer, before.text(f.name)
+			undoWithOf(t, f, before, current).keep(e)
 		})
 	}
-}
-
-// changedAlso are the fields besides f that a save changed by a rule (a
-// joining date set with the membership), as they were before: an undo
-// puts them back too, or it would leave half of what the save did.
-func changedAlso(t *table, f *field, before, after rowState) map[string]string {
-	also := map[string]string{}
-	for _, g := range t.fields {
-		if g != f && undoable(g) && before.text(g.name) != after.text(g.name) {
-			also[g.name] = before.text(g.name)
-		}
-	}
-	return also
-}
-
-// undoable reports a field an undo may put back besides the one edited:
-// one the table's edit form writes as it is.
-func undoable(f *field) bool {
-	return f.write == nil && f.parse != nil && !f.secret && !f.createOnly
-}
-
-// alsoIn are the other fields an undo's form puts back, by name.
-func alsoIn(form url.Values) map[string]string {
-	also := map[string]string{}
-	for key := range form {
-		if name, ok := strings.CutPrefix(key, adminui.UndoAlsoPrefix); ok {
-			also[name] = form.Get(key)
-		}
-	}
-	return also
-}
-
-// undoneAlso adds to values the other fields an undo puts back
-// (changedAlso), parsed as the edit form parses them; problem names one
-// refused.
-func undoneAlso(ctx context.Context, q querier, t *table, f *field, form url.Values, values map[string]any) (problem string, err error) {
-	for key, raws := range form {
-		name, ok := strings.CutPrefix(key, adminui.UndoAlsoPrefix)
-		if !ok {
-			continue
-		}
-		g := t.field(name)
-		if g == nil || g == f || !undoable(g) || len(raws) != 1 {
-			return tr(ctx, "admin.error.undo_field"), nil
-		}
-		v, problem, err := g.value(ctx, q, raws[0])
-		if err != nil || problem != "" {
-			return problem, err
-		}
-		values[g.name] = v
-	}
-	return "", nil
 }
 
 // cellAnswer renders the row with the field's editor adjusted by adjust.

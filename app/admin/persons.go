@@ -46,7 +46,7 @@ func (h *Handler) personsTable() *table {
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
 				options: tuStatusOptions, parse: tuStatusParser},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
-			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false)},
+			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false), setByRule: true},
 			{name: "language", column: "language", kind: "select", required: true,
 				options: enumOptions("admin.language.", languages, true), parse: enumParser(languages, true),
 				display: enumDisplay("admin.language.")},

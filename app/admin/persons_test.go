@@ -217,48 +217,87 @@ func TestPersonInlineEdit(t *testing.T) {
 		}
 	})
 	// Undoing a membership given inline takes back the joining date it
-	// set too; a tampered undo cannot reach a field the form does not
-	// write as it is.
+	// set too, but never over someone else's change; a tampered undo
+	// cannot reach a field no rule sets.
 	t.Run("undo takes back the joining date set with the membership", func(t *testing.T) {
 		p := newPerson(t, app, "Uma Undo", "uma."+tag+"@example.org")
 		path := fmt.Sprintf("/admin/persons/%d/fields/membership_status", p)
-		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)
-		resp := post(t, app, c, path, url.Values{"value": {"confirmed"}, "version": {strconv.Itoa(v)}}, htmx...)
-		wantStatus(t, resp, 200)
-		undo := undoForm(t, resp)
-		if undo.Get("also.joining_date") != "" || !undo.Has("also.joining_date") || undo.Get("value") != "" {
-			t.Fatalf("the undo sends %v, want the empty status and joining date", undo)
+		state := func() string {
+			return scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)
+		}
+		version := func() string {
+			return strconv.Itoa(scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p))
+		}
+		today := scalar[string](t, app, `SELECT ((now() AT TIME ZONE 'Europe/Berlin')::date)::text`)
+		makeMember := func() url.Values {
+			t.Helper()
+			resp := post(t, app, c, path, url.Values{"value": {"confirmed"}, "version": {version()}}, htmx...)
+			wantStatus(t, resp, 200)
+			return undoForm(t, resp)
+		}
+		undo := makeMember()
+		want := url.Values{"value": {""}, "version": {version()}, "also.joining_date": {""}, "was.joining_date": {today}, "also_for": {""}}
+		if fmt.Sprint(undo) != fmt.Sprint(want) {
+			t.Fatalf("the undo sends %v, want %v", undo, want)
 		}
 		for _, tampered := range []url.Values{
-			{"also.password_hash": {"x"}}, {"also.membership_status": {"confirmed"}}, {"also.nonsense": {""}},
-			{"also.joining_date": {"1.1.2020"}}, {"also.joining_date": {"", ""}},
+			{"also.name": {"Someone Else"}, "was.name": {"Uma Undo"}},
+			{"also.membership_status": {"confirmed"}, "was.membership_status": {"confirmed"}},
+			{"also.nonsense": {""}, "was.nonsense": {""}},
+			{"was.joining_date": {""}},
+			{"also.joining_date": {"", ""}, "was.joining_date": {today}},
+			{"also.joining_date": {"1.1.2020"}, "was.joining_date": {today}},
 		} {
-			form := url.Values{"value": undo["value"], "version": undo["version"]}
+			form := url.Values{"value": undo["value"], "version": undo["version"], "also_for": undo["also_for"]}
 			for k, vs := range tampered {
 				form[k] = vs
 			}
 			wantStatus(t, post(t, app, c, path, form, htmx...), http.StatusUnprocessableEntity)
 		}
+		if got := state(); got != "confirmed/"+today {
+			t.Fatalf("refused undos changed the person: %s", got)
+		}
+
 		// A change of another field meanwhile refuses the undo; saved again
 		// from the editor it asks with, it still takes back the date.
 		exec(t, app, `UPDATE persons SET name = 'Uma Renamed', version = version + 1 WHERE id = $1`, p)
-		resp = post(t, app, c, path, undo, htmx...)
+		resp := post(t, app, c, path, undo, htmx...)
 		wantStatus(t, resp, http.StatusConflict)
-		wantBody(t, resp, "Diese Zeile wurde inzwischen geändert", `name="also.joining_date" value=""`)
-		undo.Set("version", strconv.Itoa(scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)))
-		resp = post(t, app, c, path, undo, htmx...)
+		wantBody(t, resp, "Diese Zeile wurde inzwischen geändert", `name="also.joining_date" value=""`, `name="was.joining_date" value="`+today+`"`)
+		again := url.Values{"value": {""}, "version": {version()}, "also.joining_date": {""}, "was.joining_date": {today}, "also_for": {""}}
+		resp = post(t, app, c, path, again, htmx...)
 		wantStatus(t, resp, 200)
-		got := scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)
-		if got != "/" {
+		if got := state(); got != "/" {
 			t.Errorf("after the undo status/joining date = %q, want both empty", got)
 		}
 		// Undoing the undo gives both back.
 		resp = post(t, app, c, path, undoForm(t, resp), htmx...)
 		wantStatus(t, resp, 200)
-		today := scalar[string](t, app, `SELECT ((now() AT TIME ZONE 'Europe/Berlin')::date)::text`)
-		got = scalar[string](t, app, `SELECT coalesce(membership_status, '') || '/' || coalesce(joining_date::text, '') FROM persons WHERE id = $1`, p)
-		if got != "confirmed/"+today {
+		if got := state(); got != "confirmed/"+today {
 			t.Errorf("after undoing the undo status/joining date = %q, want confirmed/%s", got, today)
+		}
+
+		// A joining date someone typed meanwhile stays: the editor asking
+		// again no longer puts the date back.
+		exec(t, app, `UPDATE persons SET membership_status = NULL, joining_date = NULL WHERE id = $1`, p)
+		undo = makeMember()
+		exec(t, app, `UPDATE persons SET joining_date = '2019-03-01', version = version + 1 WHERE id = $1`, p)
+		resp = post(t, app, c, path, undo, htmx...)
+		wantStatus(t, resp, http.StatusConflict)
+		notBody(t, resp, `name="also.joining_date"`)
+		resp = post(t, app, c, path, url.Values{"value": {""}, "version": {version()}}, htmx...)
+		wantStatus(t, resp, 200)
+		if got := state(); got != "/2019-03-01" {
+			t.Errorf("after saving the refused undo again: %q, want the typed date kept", got)
+		}
+		// An undo's date goes with its value only: choosing "Mitglied"
+		// instead keeps the date.
+		exec(t, app, `UPDATE persons SET joining_date = NULL WHERE id = $1`, p)
+		undo = makeMember()
+		undo.Set("value", "confirmed")
+		wantStatus(t, post(t, app, c, path, undo, htmx...), 200)
+		if got := state(); got != "confirmed/"+today {
+			t.Errorf("a save of another value with the undo's date: %q, want the date kept", got)
 		}
 	})
 	t.Run("university relation saved and shown by name", func(t *testing.T) {

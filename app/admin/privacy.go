@@ -38,7 +38,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 		Title:     tr(ctx, "privacy.title"),
 		Intro:     tr(ctx, "privacy.intro", h.cfg.OrgName, h.cfg.OrgEmail),
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
-		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format("02.01.2006")),
+		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))),
 	}
 	domains := persons.Domains()
 	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
@@ -52,7 +52,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 	for _, l := range rep.Lines {
 		d := adminui.PrivacyDue{Key: l.Key, Label: tr(ctx, "privacy.purge."+l.Key), Count: l.Count, Oldest: "–"}
 		if l.Oldest != nil {
-			d.Oldest = l.Oldest.In(web.Berlin).Format("02.01.2006")
+			d.Oldest = l.Oldest.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))
 		}
 		v.Due = append(v.Due, d)
 	}

@@ -145,6 +145,10 @@ type field struct {
 	// write replaces the plain UPDATE for fields that domain rules change
 	// (a registration's status).
 	write func(ctx context.Context, tx pgx.Tx, id string, value any, form url.Values) error
+	// setByRule fields may be set by a rule along with another field's
+	// save (a joining date with the membership): undoing that save puts
+	// them back too (undoWith).
+	setByRule bool
 	// audited fields are recorded by their write (the domain's own entry).
 	audited bool
 	// preview is the URL rendering a preview of the field (html, schema).

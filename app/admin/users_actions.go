@@ -167,17 +167,17 @@ func (h *Handler) setDisabled(disable bool) http.HandlerFunc {
 		}
 		err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 			var old *string
-			if err := tx.QueryRow(ctx, `SELECT to_char(disabled_at, 'YYYY-MM-DD HH24:MI:SS') FROM users WHERE id = $1 FOR UPDATE`, key).Scan(&old); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM users WHERE id = $1 FOR UPDATE`, key).Scan(&old); err != nil {
 				return fmt.Errorf("admin: user %s: %w", idText, db.Map(err))
 			}
 			if (old != nil) == disable {
 				return nil
 			}
 			q := `UPDATE users SET disabled_at = NULL, version = version + 1 WHERE id = $1
-				RETURNING to_char(disabled_at, 'YYYY-MM-DD HH24:MI:SS')`
+				RETURNING to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
 			if disable {
 				q = `UPDATE users SET disabled_at = now(), session_epoch = session_epoch + 1, version = version + 1 WHERE id = $1
-					RETURNING to_char(disabled_at, 'YYYY-MM-DD HH24:MI:SS')`
+					RETURNING to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
 			}
 			var new *string
 			if err := tx.QueryRow(ctx, q, key).Scan(&new); err != nil {

@@ -122,15 +122,16 @@ func CheckIn(ctx context.Context, tx pgx.Tx, eventID int64, code string, door Do
 	return out, nil
 }
 
-// unknownCode is the outcome of a code the event did not issue. A ticket
-// of another event names it, so the door can tell a guest who brought the
-// wrong ticket from one without any. The code alone is looked up, without
-// an index of its own: this happens rarely, and registrations are few
-// thousand.
+// unknownCode is the outcome of a code the event did not issue. A valid
+// ticket of another event names it, so the door can tell a guest who
+// brought the wrong ticket from one without any. The code alone is looked
+// up without an index of its own (a scan of the registrations, a few
+// milliseconds for tens of thousands): a wrong ticket is rare, and an
+// index would cost every confirmation.
 func unknownCode(ctx context.Context, q Querier, eventID int64, code string) (Checkin, error) {
 	var name string
 	err := q.QueryRow(ctx, `SELECT e.name FROM registrations r JOIN events e ON e.id = r.event_id
-		WHERE r.checkin_code = $1 AND r.event_id <> $2 ORDER BY r.id DESC LIMIT 1`, code, eventID).Scan(&name)
+		WHERE r.checkin_code = $1 AND r.event_id <> $2 AND r.status = 'confirmed' ORDER BY r.id DESC LIMIT 1`, code, eventID).Scan(&name)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return Checkin{}, fmt.Errorf("events: code of another event: %w", err)
 	}
@@ -206,7 +207,7 @@ func SearchAtDoor(ctx context.Context, q Querier, eventID int64, query string, l
 	sql := `SELECT ` + registrationColumns + ` FROM registrations r JOIN persons p ON p.id = r.person_id
 		WHERE r.event_id = $1 AND p.search_text LIKE ALL (ARRAY(
 			SELECT ` + persons.SearchPattern("w") + ` FROM unnest($2::text[]) w))
-		ORDER BY r.status <> 'confirmed', p.name, r.id LIMIT $3`
+		ORDER BY r.status <> 'confirmed', p.name COLLATE alphabetical, r.id LIMIT $3`
 	rows, err := q.Query(ctx, sql, eventID, words[:min(len(words), doorSearchWords)], limit)
 	if err != nil {
 		return nil, fmt.Errorf("events: search at door: %w", err)

@@ -64,10 +64,18 @@ func TestJourneyOnePlace(t *testing.T) {
 			// The request to confirm says what confirming does: the second
 			// registered when the place was taken.
 			for email, full := range map[string]bool{first: false, second: true} {
+				requests := 0
 				for _, m := range app.SMTP.WaitTo(t, email, 2, 10*time.Second) {
-					if strings.Contains(m.Subject, "Bitte bestätige") && strings.Contains(m.Text, "im Moment ausgebucht") != full {
+					if !strings.Contains(m.Subject, "Bitte bestätige") {
+						continue
+					}
+					requests++
+					if strings.Contains(m.Text, "im Moment ausgebucht") != full {
 						t.Errorf("the request to confirm to the %s says booked out: %v, want %v", email, !full, full)
 					}
+				}
+				if requests != 1 {
+					t.Errorf("%d requests to confirm reached %s, want 1", requests, email)
 				}
 			}
 			if got := mailsTo(t, app, "orga@example.org"); len(got) < 2 {

@@ -351,7 +351,7 @@ func nonNil(s []string) []string {
 func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 	rows, err := q.Query(ctx, `SELECT p.name, m.* FROM persons p
 		JOIN (SELECT `+mandateColumns+` FROM sepa_mandates WHERE revoked_at IS NULL) m ON m.person_id = p.id
-		ORDER BY p.name, m.id`)
+		ORDER BY p.name COLLATE alphabetical, m.id`)
 	if err != nil {
 		return nil, err
 	}

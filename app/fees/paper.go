@@ -87,7 +87,7 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 	case signed.After(today(h.now())):
 		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_future")
 	case signed.Before(oldest):
-		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_lapsed", lapseMonths, oldest.Format(time.DateOnly))
+		f.SignedOnError = i18n.T(ctx, "fees.error.signed_on_lapsed", lapseMonths, oldest.Format(i18n.DayLayout(i18n.LangOf(ctx))))
 	}
 	if in == nil || f.PersonError != "" || f.SignedOnError != "" {
 		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)

@@ -318,7 +318,7 @@ func RunFees(ctx context.Context, q pgxQuerier, runID int64) ([]Fee, error) {
 	rows, err := q.Query(ctx, `SELECT f.id, f.person_id, p.name, f.year, f.cents, f.status, coalesce(f.mandate_reference, ''),
 		coalesce(f.sequence, ''), coalesce(f.return_reason, ''), `+collectedAgain+`, `+collectOn+`, `+revokedAtBank+`
 		FROM fees f JOIN persons p ON p.id = f.person_id LEFT JOIN fee_runs r ON r.id = f.run_id
-		WHERE f.run_id = $1 ORDER BY p.name, f.id`, runID)
+		WHERE f.run_id = $1 ORDER BY p.name COLLATE alphabetical, f.id`, runID)
 	if err != nil {
 		return nil, err
 	}

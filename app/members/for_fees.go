@@ -37,7 +37,7 @@ func ConfirmedMembers(ctx context.Context, q Querier, year int) ([]Person, error
 	rows, err := q.Query(ctx, `SELECT `+personColumns+` FROM persons
 		WHERE membership_status = $1 AND anonymised_at IS NULL
 		  AND (joining_date IS NULL OR extract(year FROM joining_date) <= $2)
-		ORDER BY name, id`, StatusConfirmed, year)
+		ORDER BY name COLLATE alphabetical, id`, StatusConfirmed, year)
 	if err != nil {
 		return nil, fmt.Errorf("members: confirmed: %w", err)
 	}

@@ -833,15 +833,15 @@ func EditCell(e Edit) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, name := range sortedKeys(e.UndoAlso) {
+		for _, name := range slices.Sorted(maps.Keys(e.undoFields())) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<input type=\"hidden\" name=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var40 string
-			templ_7745c5c3_Var40, templ_7745c5c3_Err = templruntime.NewAttributeExpression(UndoAlsoPrefix + name).Resolve(ctx)
+			templ_7745c5c3_Var40, templ_7745c5c3_Err = templruntime.NewAttributeExpression(name).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/row.templ`, Line: 133, Col: 53}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/row.templ`, Line: 133, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var40)
 			if templ_7745c5c3_Err != nil {
@@ -852,9 +852,9 @@ func EditCell(e Edit) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var41 string
-			templ_7745c5c3_Var41, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.UndoAlso[name]).Resolve(ctx)
+			templ_7745c5c3_Var41, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.undoFields()[name]).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/row.templ`, Line: 133, Col: 80}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/admin/row.templ`, Line: 133, Col: 67}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var41)
 			if templ_7745c5c3_Err != nil {
@@ -1562,21 +1562,11 @@ func beginning(s string) (string, bool) {
 }
 
 func undoVals(e *Edit) string {
-	vals := map[string]string{"value": e.UndoValue, "version": strconv.Itoa(e.Version)}
-	for name, v := range e.UndoAlso {
-		vals[UndoAlsoPrefix+name] = v
-	}
+	vals := e.undoFields()
+	vals["value"], vals["version"] = e.UndoValue, strconv.Itoa(e.Version)
 	b, _ := json.Marshal(vals)
 	return string(b)
 }
-
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
-}
-
-// UndoAlsoPrefix names, in an undo's form, a field other than the one
-// edited that the undo puts back too (Edit.UndoAlso).
-const UndoAlsoPrefix = "also."
 
 func versionVals(v int) string {
 	b, _ := json.Marshal(map[string]string{"version": strconv.Itoa(v)})

@@ -161,12 +161,37 @@ type Edit struct {
 	// ConfirmName=true.
 	Confirm     string
 	ConfirmName string
-	// Undo offers, for a few seconds after a save, to put back UndoValue,
-	// and UndoAlso: the other fields the save changed by a rule (a joining
-	// date set with the membership), by name, as they were before it.
+	// Undo offers, for a few seconds after a save, to put back UndoValue.
 	Undo      bool
 	UndoValue string
-	UndoAlso  map[string]string
+	// UndoAlso are the other fields the save changed by a rule (a joining
+	// date set with the membership), by name, as they were before it;
+	// UndoWas what the save left in them; UndoFor the value they go with.
+	// An undo puts them back, and so does an editor that asks again.
+	UndoAlso map[string]string
+	UndoWas  map[string]string
+	UndoFor  string
+}
+
+// The names an undo's form gives the fields it puts back besides its
+// value (Edit.UndoAlso, UndoWas, UndoFor).
+const (
+	UndoAlsoPrefix = "also."
+	UndoWasPrefix  = "was."
+	UndoForName    = "also_for"
+)
+
+// undoFields are the form fields of e's other fields to put back.
+func (e *Edit) undoFields() map[string]string {
+	fields := map[string]string{}
+	for name, v := range e.UndoAlso {
+		fields[UndoAlsoPrefix+name] = v
+		fields[UndoWasPrefix+name] = e.UndoWas[name]
+	}
+	if len(e.UndoAlso) > 0 {
+		fields[UndoForName] = e.UndoFor
+	}
+	return fields
 }
 
 // Toggle is a checkbox that saves on change and is swapped in place.
