@@ -65,9 +65,10 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		wh.add("a.row_id = @row", "row", row)
 	}
 	// Every typed word matches somewhere in the entry, in any order
-	// ("admin Paul": who renamed Paul); any word may be a row id, and the
-	// words the log shows for stored codes find them ("Warteliste" the
-	// status waitinglist, a relation's name its id).
+	// ("admin Paul": who renamed Paul); any word may be a row id or its
+	// name, a day as the log writes it, and the words the log shows for
+	// stored codes find them ("Warteliste" the status waitinglist, a
+	// relation's name its id).
 	names, err := audit.LoadNames(ctx, h.pool)
 	if err != nil {
 		h.fail(w, r, err)
@@ -77,7 +78,9 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		c := audit.CodesFor(i18n.LangOf(ctx), word)
 		c.FieldValues = append(c.FieldValues, names.Matching(word)...)
 		n := strconv.Itoa(i)
-		wh.match(`(a.actor ILIKE @like`+n+` OR a.field ILIKE @like`+n+` OR a.row_id = @q`+n+`
+		shown, shownArgs := shownMatch(word, n)
+		wh.args = mergeArgs(wh.args, shownArgs)
+		wh.match(`(a.actor ILIKE @like`+n+` OR a.field ILIKE @like`+n+` OR a.row_id = @q`+n+shown+`
 			OR a.old_value ILIKE @like`+n+` OR a.new_value ILIKE @like`+n+`
 			OR a.field = ANY(@f`+n+`) OR a.table_name || '.' || a.field = ANY(@tf`+n+`)
 			OR a.table_name = ANY(@t`+n+`) OR a.actor = ANY(@a`+n+`)

@@ -39,12 +39,14 @@ func TestAuditLogListsAndFiltersChanges(t *testing.T) {
 		}
 	})
 	t.Run("searched", func(t *testing.T) {
+		// The person's name as the log shows it finds both of their
+		// entries.
 		resp := app.Get(t, reader, "/admin/audit?q=Audited+"+tag, htmx...)
-		if n := len(rowOrder(resp.Body)); n != 1 {
-			t.Fatalf("%d entries found, want 1", n)
+		if n := len(rowOrder(resp.Body)); n != 2 {
+			t.Fatalf("%d entries found, want 2", n)
 		}
 		// Every word, in any order, anywhere in the entry: who and what.
-		resp = app.Get(t, reader, "/admin/audit?q="+url.QueryEscape(tag+" "+who.Username+" audited"), htmx...)
+		resp = app.Get(t, reader, "/admin/audit?q="+url.QueryEscape(tag+" "+who.Username+" antrag"), htmx...)
 		if n := len(rowOrder(resp.Body)); n != 1 {
 			t.Fatalf("%d entries found for three words, want 1", n)
 		}
@@ -227,6 +229,34 @@ func TestAuditSearchFindsTheWordsShown(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK)
 		if got := strings.Count(resp.Body, `data-testid="row"`); got != tt.want {
 			t.Errorf("%s %q found %d entries, want %d", tt.lang, tt.q, got, tt.want)
+		}
+	}
+}
+
+// The log names rows and writes days as the reader does; its search
+// finds them so too.
+func TestAuditSearchFindsRowNamesAndDays(t *testing.T) {
+	app := apptest.Start(t)
+	reader, _ := app.ClientWith(t, "audit_admin")
+	tag := unique("auditnames")
+	person := newPerson(t, app, "Zacharias Q"+tag, "zq."+tag+"@example.org")
+	exec(t, app, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value, at) VALUES
+		('vorstand', 'persons', $1, 'joining_date', NULL, '2026-03-15', '2026-12-01 10:00+01'),
+		('vorstand', 'persons', $1, 'language', 'de', 'en', '2026-11-20 10:00+01')`, strconv.FormatInt(person, 10))
+	for _, tt := range []struct {
+		q    string
+		want int
+	}{
+		{"zacharias q" + tag, 2},
+		{"15.03.2026", 1},
+		{"20.11.2026 zacharias", 1},
+		{"1.12.2026", 1},
+		{"16.03.2026", 0},
+	} {
+		resp := app.Get(t, reader, "/admin/audit?table=persons&q="+url.QueryEscape(tt.q))
+		wantStatus(t, resp, http.StatusOK)
+		if got := strings.Count(resp.Body, `data-testid="row"`); got != tt.want {
+			t.Errorf("%q found %d entries, want %d", tt.q, got, tt.want)
 		}
 	}
 }
