@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -117,7 +118,7 @@ func demoSEPA(dir string) error {
 	if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(key))); err != nil || len(raw) != 32 {
 		return fmt.Errorf("dev: %s holds no key made by memberdb dev; delete it to make a new one (the demo mandates' stored IBANs can then no longer be read)", path)
 	}
-	os.Setenv("SEPA_CREDITOR_NAME", "Demo-Verein e.V.")
+	os.Setenv("SEPA_CREDITOR_NAME", cmp.Or(os.Getenv("ORG_NAME"), config.DefaultOrgName))
 	os.Setenv("SEPA_CREDITOR_IBAN", "DE02120300000000202051")
 	os.Setenv("SEPA_CREDITOR_ID", "DE98ZZZ09999999999")
 	os.Setenv("SEPA_KEY", strings.TrimSpace(string(key)))

@@ -101,6 +101,9 @@ func LoadWithoutSMTP(envFile string) (*Config, error) {
 }
 
 // FromEnv builds a Config from a lookup function, so tests need not touch the
+// DefaultOrgName is the association's name when ORG_NAME is not set.
+const DefaultOrgName = "PeP et al. e.V."
+
 // process environment.
 func FromEnv(getenv func(string) string) (*Config, error) { return fromEnv(getenv, true) }
 
@@ -126,7 +129,7 @@ func fromEnv(getenv func(string) string, delivers bool) (*Config, error) {
 		ListenAddr:     get("LISTEN_ADDR", "127.0.0.1:8080"),
 		Dev:            boolean("DEV", false),
 		MigrateOnStart: boolean("MIGRATE_ON_START", true),
-		OrgName:        get("ORG_NAME", "PeP et al. e.V."),
+		OrgName:        get("ORG_NAME", DefaultOrgName),
 		OrgEmail:       get("ORG_EMAIL", "vorstand@pep-dortmund.org"),
 		OrgWebsite:     get("ORG_WEBSITE", "https://pep-dortmund.org"),
 		ApproveMail:    get("APPROVE_MAIL", ""),

@@ -74,7 +74,7 @@ func TestCollectingFees(t *testing.T) {
 	}
 	page = app.Get(t, app.Client(), annaLink+"/mandate")
 	mustStatus(t, "the fee page", page, http.StatusOK)
-	for _, want := range []string{"DE98ZZZ09999999999", "Ich ermächtige PeP et al. e.V.", "you authorise (A) PeP et al. e.V.", "instructions from PeP et al. e.V.</p>", `name="consent"`} {
+	for _, want := range []string{"DE98ZZZ09999999999", "Ich ermächtige PeP Beitragskasse e.V.", "you authorise (A) PeP Beitragskasse e.V.", "instructions from PeP Beitragskasse e.V.</p>", `name="consent"`} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the fee page lacks %q", want)
 		}
@@ -262,7 +262,9 @@ func TestCollectingFees(t *testing.T) {
 	}
 	waitKind(t, app, annaMail, "Konto für die Lastschrift wurde geändert", 1)
 	waitKind(t, app, beatMail, "Vorabankündigung", 2)
-	waitKind(t, app, doraMail, "Dein SEPA-Lastschriftmandat", 1)
+	if given := waitKind(t, app, doraMail, "Dein SEPA-Lastschriftmandat", 1); !strings.Contains(given.Text, "du hast PeP Beitragskasse e.V. ein SEPA-Lastschriftmandat") {
+		t.Errorf("the mandate's confirmation does not name its payee:\n%s", given.Text)
+	}
 	waitKind(t, app, emilMail, "Vorabankündigung", 1)
 	inv := waitKind(t, app, carlMail, "Rechnung", 2)
 	// Grouped in fours, as people copy an IBAN by hand.

@@ -53,7 +53,9 @@ func (m Mailer) sendTelling(ctx context.Context, tx pgx.Tx, p members.Person, na
 // (a revocation after its run was submitted); the mail says so.
 func (m Mailer) mandateMail(ctx context.Context, tx pgx.Tx, p members.Person, name string, md Mandate, atBank *Debit) error {
 	data := map[string]string{
-		"Name": p.Name, "Reference": md.Reference, "CreditorID": m.cfg.SEPA.CreditorID,
+		// The payee the mandate names (SEPA_CREDITOR_NAME), which may be
+		// written otherwise than the association's name.
+		"Name": p.Name, "Reference": md.Reference, "Creditor": m.cfg.SEPA.CreditorName, "CreditorID": m.cfg.SEPA.CreditorID,
 		"Holder": md.AccountHolder, "IBAN": md.IBANMasked, "SignedOn": md.SignedOn.Format(i18n.DayLayout(langOf(p))),
 		"Due": "", "Amount": "", "AmountDE": "",
 	}

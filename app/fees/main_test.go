@@ -32,7 +32,9 @@ var testKey = func() []byte {
 func sepaEnv() []apptest.Option {
 	key := testKey
 	return []apptest.Option{
-		apptest.Env("SEPA_CREDITOR_NAME", "PeP et al. e.V."),
+		// The payee written otherwise than the association (ORG_NAME): the
+		// mandate and its mails must name the payee.
+		apptest.Env("SEPA_CREDITOR_NAME", "PeP Beitragskasse e.V."),
 		apptest.Env("SEPA_CREDITOR_IBAN", "DE89 3704 0044 0532 0130 00"),
 		apptest.Env("SEPA_CREDITOR_BIC", "COBADEFFXXX"),
 		apptest.Env("SEPA_CREDITOR_ID", "DE98ZZZ09999999999"),
