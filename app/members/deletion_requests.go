@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
@@ -106,7 +107,18 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return fmt.Errorf("members: deletion request: %w", err)
 		}
-		return Anonymise(ctx, tx, personID, Actor{UserID: &u.ID, Name: u.Username})
+		var email, lang string
+		if err := tx.QueryRow(ctx, `SELECT email, language FROM persons WHERE id = $1`, personID).Scan(&email, &lang); err != nil {
+			return fmt.Errorf("members: deletion request: %w", db.Map(err))
+		}
+		if err := Anonymise(ctx, tx, personID, Actor{UserID: &u.ID, Name: u.Username}); err != nil {
+			return err
+		}
+		// The person was told they would hear when it is done. Queued
+		// after the erasure, which would blank a mail to the address, and
+		// about no person: the address stays in the outbox as long as
+		// sent mails do, and the mail names nothing else.
+		return h.send(ctx, tx, outgoing{kind: mailErased, text: "erased", lang: langOf(lang), to: email})
 	})
 	switch {
 	case errors.Is(err, errRequestDone), isAnonymised(err):

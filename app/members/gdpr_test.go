@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/mail/mailtest"
 	"github.com/pepalumni/memberdb/app/tokens"
 )
 
@@ -369,8 +372,28 @@ func TestErasureRequestGoesToTheBoard(t *testing.T) {
 	if done.StatusCode != http.StatusSeeOther || done.Header.Get("Location") != "/admin/deletion_requests" {
 		t.Fatalf("anonymise = %d", done.StatusCode)
 	}
-	if where := tablesContaining(t, app, member); len(where) > 0 {
-		t.Errorf("the member's address is still in %v", where)
+	// The member hears that it is done, in a mail that names nothing but
+	// the association; that mail is the one place their address stays,
+	// as long as sent mails do.
+	erased := apptest.EventuallyValue(t, 10*time.Second, "the mail saying the data is deleted", func() (mailtest.Message, bool) {
+		for _, m := range app.SMTP.To(member) {
+			if strings.Contains(m.Subject, "Deine Daten sind gelöscht") {
+				return m, true
+			}
+		}
+		return mailtest.Message{}, false
+	})
+	if strings.Contains(erased.Text, "Mara") {
+		t.Errorf("the confirmation names the erased person:\n%s", erased.Text)
+	}
+	if where := tablesContaining(t, app, member); !slices.Equal(where, []string{"mail_outbox"}) {
+		t.Errorf("the member's address is still in %v, want only the outbox's confirmation", where)
+	}
+	var kinds string
+	_ = app.Pool.QueryRow(context.Background(), `SELECT string_agg(kind || '/' || coalesce(person_id::text, '-'), ',')
+		FROM mail_outbox WHERE strpos(lower(to_addrs::text), lower($1)) > 0`, member).Scan(&kinds)
+	if kinds != "gdpr_erased/-" {
+		t.Errorf("mails still addressed to the member: %s, want the confirmation alone, about no person", kinds)
 	}
 	var actor string
 	var userID int64

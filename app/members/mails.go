@@ -25,6 +25,7 @@ const (
 	mailCanceled        = "membership_canceled"
 	mailBoardCanceled   = "membership_board_canceled"
 	mailBoardErasureReq = "gdpr_board_erasure_request"
+	mailErased          = "gdpr_erased"
 )
 
 // outgoing is one mail to queue: text is the name of the text file in
