@@ -30,6 +30,16 @@ func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
 	if st.anonymised {
 		v.Blocked = tr(ctx, "admin.persons.anonymise.already")
 	}
+	// Places they hold stay taken: whoever will not come should be
+	// cancelled first, so the waiting list moves up.
+	events, err := members.UpcomingEvents(ctx, h.pool, intID(id))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if events != "" && !st.anonymised {
+		v.Consequences = append(v.Consequences, tr(ctx, "admin.persons.anonymise.upcoming", events))
+	}
 	h.page(w, r, http.StatusOK, v.Title, adminui.ConfirmDelete(v))
 }
 

@@ -501,6 +501,13 @@ func TestAnonymisePersonFromTheConsole(t *testing.T) {
 	confirm := app.Get(t, c, path)
 	wantStatus(t, confirm, http.StatusOK)
 	wantBody(t, confirm, `data-testid="confirm"`, "Anonymisieren")
+	notBody(t, confirm, "Noch angemeldet zu")
+	// Places the person holds stay taken: the page says which, before.
+	ev := newEvent(t, app, "Kommendes Fest "+tag, intp(10))
+	exec(t, app, `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, ev)
+	newRegistration(t, app, ev, id, "confirmed")
+	confirm = app.Get(t, c, path)
+	wantBody(t, confirm, "Noch angemeldet zu: Kommendes Fest "+tag+".")
 	wantStatus(t, post(t, app, c, path, nil), http.StatusSeeOther)
 	if scalar[bool](t, app, `SELECT anonymised_at IS NULL OR name LIKE 'Erika%' FROM persons WHERE id = $1`, id) {
 		t.Fatal("not anonymised")

@@ -29,6 +29,20 @@ const upcoming = `r.status <> 'canceled'
 const upcomingSQL = `SELECT string_agg(DISTINCT e.name, ', ') FROM registrations r JOIN events e ON e.id = r.event_id
 	WHERE r.person_id = $1 AND ` + upcoming
 
+// UpcomingEvents names the events the person is still registered for
+// (not cancelled, not over): their places stay taken after an erasure.
+// "" for none.
+func UpcomingEvents(ctx context.Context, q Querier, personID int64) (string, error) {
+	var events *string
+	if err := q.QueryRow(ctx, upcomingSQL, personID).Scan(&events); err != nil {
+		return "", fmt.Errorf("members: upcoming events: %w", err)
+	}
+	if events == nil {
+		return "", nil
+	}
+	return *events, nil
+}
+
 // blocker is a reason why the person cannot be erased at once: a catalog
 // key and its arguments.
 type blocker struct {
@@ -44,13 +58,13 @@ func erasureBlockers(ctx context.Context, q querier, p Person) ([]blocker, error
 	if p.MembershipStatus == StatusConfirmed {
 		reasons = append(reasons, blocker{key: "members.erase.reason.member"})
 	}
-	var events *string
 	var accounts int
-	if err := q.QueryRow(ctx, upcomingSQL, p.ID).Scan(&events); err != nil {
-		return nil, fmt.Errorf("members: upcoming events: %w", err)
+	events, err := UpcomingEvents(ctx, q, p.ID)
+	if err != nil {
+		return nil, err
 	}
-	if events != nil {
-		reasons = append(reasons, blocker{key: "members.erase.reason.events", args: []any{*events}})
+	if events != "" {
+		reasons = append(reasons, blocker{key: "members.erase.reason.events", args: []any{events}})
 	}
 	if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE person_id = $1 AND disabled_at IS NULL`, p.ID).Scan(&accounts); err != nil {
 		return nil, fmt.Errorf("members: user accounts: %w", err)
