@@ -139,6 +139,9 @@ func TestExportAndErasure(t *testing.T) {
 	}
 
 	page := app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw))
+	if !strings.Contains(page.Body, `data-testid="gdpr-iban-masked"`) {
+		t.Error("the export does not say why the IBAN is shortened")
+	}
 	if !strings.Contains(page.Body, `data-testid="gdpr-mandates"`) || !strings.Contains(page.Body, "DE02 •••• •••• •••• ••01 01") || strings.Contains(page.Body, ibanAnna[4:]) {
 		t.Error("the GDPR page does not show the mandate masked")
 	}
