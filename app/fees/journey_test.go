@@ -142,6 +142,20 @@ func TestCollectingFees(t *testing.T) {
 			t.Errorf("the treasurer's list lacks %q", want)
 		}
 	}
+	if strings.Contains(list.Body, `data-testid="mandate-not-member"`) {
+		t.Error("a member's mandate is marked as a former member's")
+	}
+	// A member who left keeps the mandate until someone revokes it; the
+	// list says so.
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'canceled' WHERE id = $1`, dora); err != nil {
+		t.Fatal(err)
+	}
+	if list := app.Get(t, treasurer, "/admin/fees"); strings.Count(list.Body, `data-testid="mandate-not-member"`) != 1 {
+		t.Error("the mandate of a member who left is not marked")
+	}
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'confirmed' WHERE id = $1`, dora); err != nil {
+		t.Fatal(err)
+	}
 
 	// The first run, for this year.
 	due1 := dueAfter(16)

@@ -349,7 +349,7 @@ func nonNil(s []string) []string {
 
 // Mandates lists the mandates that are not revoked, by member, masked.
 func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
-	rows, err := q.Query(ctx, `SELECT p.name, m.* FROM persons p
+	rows, err := q.Query(ctx, `SELECT p.name, p.membership_status IS DISTINCT FROM 'confirmed', m.* FROM persons p
 		JOIN (SELECT `+mandateColumns+` FROM sepa_mandates WHERE revoked_at IS NULL) m ON m.person_id = p.id
 		ORDER BY p.name COLLATE alphabetical, m.id`)
 	if err != nil {
@@ -359,12 +359,13 @@ func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 	var out []views.MandateRow
 	for rows.Next() {
 		var name string
+		var former bool
 		var m Mandate
-		if err := rows.Scan(&name, &m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
+		if err := rows.Scan(&name, &former, &m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
 			&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed); err != nil {
 			return nil, err
 		}
-		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, MandateView: mandateView(m, i18n.LangOf(ctx))})
+		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, NotMember: former, MandateView: mandateView(m, i18n.LangOf(ctx))})
 	}
 	return out, rows.Err()
 }

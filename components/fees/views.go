@@ -109,6 +109,9 @@ type RateForm struct {
 type MandateRow struct {
 	PersonID int64
 	Name     string
+	// NotMember: the person left (or was never confirmed) while the
+	// mandate stands; the treasurer decides whether to revoke it.
+	NotMember bool
 	MandateView
 }
 
