@@ -249,6 +249,11 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 	if err := r.schemaChanged(ctx, tx, id, before, after, form); err != nil {
 		return err
 	}
+	if before.text("ends_at") != after.text("ends_at") && len(before.values) > 0 {
+		if err := events.FollowDates(ctx, tx, intID(id)); err != nil {
+			return err
+		}
+	}
 	old, new := before.values["max_participants"], after.values["max_participants"]
 	if ptrEq(old, new) {
 		return nil

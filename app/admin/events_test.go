@@ -435,3 +435,30 @@ func TestEventFormEventDaySettings(t *testing.T) {
 		t.Errorf("stored %q", got)
 	}
 }
+
+// An event moved to new dates takes its mailed links along: a link that
+// ran out by the old end works again until the new end's grace.
+func TestMovedEventsLinksFollowItsDates(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("moved")
+	ev := newEvent(t, app, "Verschoben "+tag, intp(10))
+	exec(t, app, `UPDATE events SET starts_at = now() - interval '200 days', ends_at = now() - interval '199 days' WHERE id = $1`, ev)
+	person := newPerson(t, app, "Mo Ved", tag+"@example.org")
+	reg := newRegistration(t, app, ev, person, "pending")
+	other := newRegistration(t, app, newEvent(t, app, "Anderes "+tag, nil), person, "pending")
+	for _, r := range []int64{reg, other} {
+		exec(t, app, `INSERT INTO tokens (hash, purpose, subject_id, expires_at, single_use)
+			VALUES (sha256(convert_to($1, 'UTF8')), 'registration_manage', $2, now() - interval '1 day', false)`, tag+strconv.FormatInt(r, 10), r)
+	}
+	form := eventForm("Verschoben "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, ev))
+	form.Set("allowed_addresses", "")
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form), http.StatusSeeOther)
+	// The form's end is 2031-06-01 23:00 Berlin; links last 30 days more.
+	if got := scalar[string](t, app, `SELECT (expires_at AT TIME ZONE 'Europe/Berlin')::text FROM tokens WHERE subject_id = $1 AND purpose = 'registration_manage'`, reg); got != "2031-07-01 23:00:00" {
+		t.Errorf("the moved event's link runs until %s, want 2031-07-01 23:00:00", got)
+	}
+	if scalar[bool](t, app, `SELECT expires_at > now() FROM tokens WHERE subject_id = $1 AND purpose = 'registration_manage'`, other) {
+		t.Error("another event's link was extended")
+	}
+}

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -97,12 +98,22 @@ func (e *Event) Address() i18n.Formality {
 	return i18n.Du
 }
 
-// IsOpen reports whether registration is open at now: switched on, and
-// within opens_at and closes_at when those are set.
+// IsOpen reports whether registration is open at now: switched on,
+// within opens_at and closes_at when those are set, and the event not
+// over. An event given past dates with registration left on took
+// registrations whose mailed links had already run out (LinkTTL).
 func (e *Event) IsOpen(now time.Time) bool {
 	return e.RegistrationOpen &&
 		(e.OpensAt == nil || !now.Before(*e.OpensAt)) &&
-		(e.ClosesAt == nil || now.Before(*e.ClosesAt))
+		(e.ClosesAt == nil || now.Before(*e.ClosesAt)) &&
+		!e.Over(now)
+}
+
+// Over reports whether the event has taken place: its end, or without
+// one its start, has passed. An event without dates is never over.
+func (e *Event) Over(now time.Time) bool {
+	last := cmp.Or(e.EndsAt, e.StartsAt)
+	return last != nil && !now.Before(*last)
 }
 
 // FreePlaces is the number of places left, nil when unlimited.
@@ -210,7 +221,8 @@ const (
 	listEventsSQL     = listEventsFrom + listEventsOrder
 	listOpenEventsSQL = listEventsFrom + `
 		WHERE e.registration_open AND (e.opens_at IS NULL OR e.opens_at <= now())
-		  AND (e.closes_at IS NULL OR e.closes_at > now())` + listEventsOrder
+		  AND (e.closes_at IS NULL OR e.closes_at > now())
+		  AND coalesce(e.ends_at, e.starts_at, 'infinity') > now()` + listEventsOrder
 )
 
 // listEvents returns the events with what the list shows, ordered by when

@@ -117,3 +117,27 @@ func TestConfirmationMailArrives(t *testing.T) {
 		t.Error("participant mails are plain text; an HTML part would interpret the name's markup")
 	}
 }
+
+// An event that is over takes no registrations, whatever its switch says:
+// the links it would mail could not be used.
+func TestAnEventThatIsOverTakesNoRegistrations(t *testing.T) {
+	app := apptest.Start(t)
+	ago := time.Hour
+	ev := createEvent(t, app, testEvent{endsAgo: &ago})
+	c := app.Client()
+	page := app.Get(t, c, ev.regPath())
+	if page.StatusCode != http.StatusSeeOther || !strings.Contains(page.Header.Get("Location"), "/events/?closed=") {
+		t.Errorf("GET the form of an event that is over = %d to %q, want the list saying it is closed", page.StatusCode, page.Header.Get("Location"))
+	}
+	email := unique("late") + "@example.org"
+	resp := registerVia(t, app, c, ev.regPath(), "Lea Late", email, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("registering for an event that is over = %d, want a redirect", resp.StatusCode)
+	}
+	if n := statusCounts(t, app, ev.id); len(n) != 0 {
+		t.Errorf("registrations stored for an event that is over: %v", n)
+	}
+	if list := app.Get(t, c, "/events/"); strings.Contains(list.Body, ev.shortRegPath()) {
+		t.Error("the event list offers an event that is over")
+	}
+}

@@ -369,3 +369,22 @@ func when(ev *Event, lang i18n.Lang) string {
 	}
 	return start.Format(dayLayout) + " – " + end.Format(dayLayout)
 }
+
+// FollowDates gives the personal links of the event's registrations the
+// validity a link issued now gets (LinkTTL), after its dates changed:
+// links mailed before would run out by the old dates (an event moved a
+// year on, whose links had died at its first end).
+func FollowDates(ctx context.Context, tx pgx.Tx, eventID int64) error {
+	var ev Event
+	if err := tx.QueryRow(ctx, `SELECT ends_at FROM events WHERE id = $1`, eventID).Scan(&ev.EndsAt); err != nil {
+		return fmt.Errorf("events: links follow dates: %w", err)
+	}
+	now := time.Now()
+	_, err := tx.Exec(ctx, `UPDATE tokens SET expires_at = $3 WHERE purpose = $1 AND used_at IS NULL
+		AND subject_id IN (SELECT id FROM registrations WHERE event_id = $2)`,
+		tokens.RegistrationManage, eventID, now.Add(ev.LinkTTL(now)))
+	if err != nil {
+		return fmt.Errorf("events: links follow dates: %w", err)
+	}
+	return nil
+}
