@@ -149,16 +149,26 @@ func statusNames(lang i18n.Lang, statuses []string) string {
 	return strings.Join(names, " + ")
 }
 
-// totalsLabel says what the totals row adds up: the rows shown, by their
-// statuses, whether only those not here yet, and the search.
-func totalsLabel(lang i18n.Lang, f Filter) string {
-	statuses := f.Statuses
-	if coming := slices.DeleteFunc(slices.Clone(statuses), func(s string) bool { return s == events.StatusCanceled }); f.NotHere && len(coming) > 0 {
-		statuses = coming
+// summedStatuses are the statuses the totals add up: those shown, but
+// not the cancelled beside others, who are not coming (catering counts
+// guests); cancellations alone are added up when they are all shown.
+func summedStatuses(f Filter) []string {
+	coming := slices.DeleteFunc(slices.Clone(f.Statuses), func(s string) bool { return s == events.StatusCanceled })
+	if len(coming) > 0 {
+		return coming
 	}
+	return f.Statuses
+}
+
+// totalsLabel says what the totals row adds up: the rows shown, by the
+// statuses summed, whether only those not here yet, and the search.
+func totalsLabel(lang i18n.Lang, f Filter) string {
+	statuses := summedStatuses(f)
 	what := statusNames(lang, statuses)
 	if f.NotHere {
 		what += ", " + i18n.In(lang, "organisers.participants.totals_not_here")
+	} else if len(statuses) < len(f.Statuses) {
+		what += ", " + i18n.In(lang, "organisers.participants.totals_without_canceled")
 	}
 	if f.Query != "" {
 		return i18n.In(lang, "organisers.participants.totals_search", what, f.Query)
@@ -232,7 +242,10 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		}
 		vm.Rows[i] = row
 	}
-	sums := totals(cols.all, shown)
+	summed := slices.DeleteFunc(slices.Clone(shown), func(p participant) bool {
+		return !slices.Contains(summedStatuses(f), p.Reg.Status)
+	})
+	sums := totals(cols.all, summed)
 	for _, j := range cols.shown {
 		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: i18n.Decimal(lang, sums[j].Text)})
 	}

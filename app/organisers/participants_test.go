@@ -140,7 +140,8 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			}
 		}
 		wantContains(t, p.text(t, "shown"), "5 von 5")
-		wantContains(t, p.text(t, "totals"), "15")
+		// Guests of all but the cancelled: 3 + 2 + 5 + 1.
+		wantContains(t, p.text(t, "totals"), "ohne Stornierte) 11 ")
 
 		// Columns follow the schema as written, nested fields inside.
 		wantCols := []string{"Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag"}
@@ -176,6 +177,21 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		// Decimals as German readers write them.
 		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 2 3,75" {
 			t.Errorf("totals %q", got)
+		}
+	})
+
+	// Ticking the cancelled shows them, but they are not coming: the
+	// totals leave them out and say so; shown alone, they add up.
+	t.Run("totals leave out the cancelled shown beside others", func(t *testing.T) {
+		p := parsePage(t, app.Get(t, c, path+"?status=confirmed&status=canceled").Body)
+		if got := p.texts("name"); !slices.Contains(got, "Emil Engel") {
+			t.Errorf("names %v lack the cancelled", got)
+		}
+		if got := p.text(t, "totals"); got != "Summe (bestätigt, ohne Stornierte) 5 2 3,75" {
+			t.Errorf("totals %q", got)
+		}
+		if got := parsePage(t, app.Get(t, c, path+"?status=canceled").Body).text(t, "totals"); got != "Summe (storniert) 4 0 0" {
+			t.Errorf("totals of the cancelled alone %q", got)
 		}
 	})
 
