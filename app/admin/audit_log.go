@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
-	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -79,7 +79,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		c.FieldValues = append(c.FieldValues, names.Matching(word)...)
 		n := strconv.Itoa(i)
 		shown, shownArgs := shownMatch(word, n)
-		wh.args = mergeArgs(wh.args, shownArgs)
+		maps.Copy(wh.args, shownArgs)
 		wh.match(`(a.actor ILIKE @like`+n+` OR a.field ILIKE @like`+n+` OR a.row_id = @q`+n+shown+`
 			OR a.old_value ILIKE @like`+n+` OR a.new_value ILIKE @like`+n+`
 			OR a.field = ANY(@f`+n+`) OR a.table_name || '.' || a.field = ANY(@tf`+n+`)
@@ -228,7 +228,7 @@ func (h *Handler) history(ctx context.Context, table, id string) ([]adminui.Hist
 // has only a new value and a deletion when it has only an old one.
 func historyEntry(ctx context.Context, names audit.Names, e auditRow) adminui.HistoryEntry {
 	he := adminui.HistoryEntry{
-		At:    e.At.In(web.Berlin).Format(i18n.DayTimeLayout(i18n.LangOf(ctx)) + ":05"),
+		At:    audit.Time(i18n.LangOf(ctx), e.At),
 		Actor: audit.ActorName(ctx, e.Actor),
 		Table: audit.TableName(ctx, e.Table),
 		RowID: e.RowID,

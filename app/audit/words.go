@@ -182,13 +182,19 @@ func loggedWords(ctx context.Context, v string) string {
 }
 
 // loggedTime is a time the code logged (RFC 3339, UTC) as the log's
-// other times are shown, to the second.
+// other times are shown.
 func loggedTime(lang i18n.Lang, v string) (string, bool) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		return "", false
 	}
-	return t.In(web.Berlin).Format(i18n.DayTimeLayout(lang) + ":05"), true
+	return Time(lang, t), true
+}
+
+// Time is a time as the log shows it: local, to the second, as lang's
+// readers write a day.
+func Time(lang i18n.Lang, t time.Time) string {
+	return t.In(web.Berlin).Format(i18n.DayTimeLayout(lang) + ":05")
 }
 
 // textOr is the text of the first of keys the catalog has, or raw.

@@ -242,9 +242,12 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 		}
 		vm.Rows[i] = row
 	}
-	summed := slices.DeleteFunc(slices.Clone(shown), func(p participant) bool {
-		return !slices.Contains(summedStatuses(f), p.Reg.Status)
-	})
+	summed := shown
+	if statuses := summedStatuses(f); len(statuses) < len(f.Statuses) {
+		summed = slices.DeleteFunc(slices.Clone(shown), func(p participant) bool {
+			return !slices.Contains(statuses, p.Reg.Status)
+		})
+	}
 	sums := totals(cols.all, summed)
 	for _, j := range cols.shown {
 		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: i18n.Decimal(lang, sums[j].Text)})
