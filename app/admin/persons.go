@@ -174,16 +174,7 @@ func optionLabel(opts []adminui.Option, value string) string {
 // are offered for no new choice, and a person who has one keeps it. A
 // person made a member without a joining date joins today, as an accepted
 // application does: the fee runs and the member lists count from it.
-func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
-	// Erased is erased: nobody types a name or an address back into the
-	// placeholder.
-	if before.anonymised {
-		for _, f := range r.t.fields {
-			if f.personal && before.text(f.name) != after.text(f.name) {
-				return &problemError{Field: f.name, Text: tr(ctx, "admin.persons.anonymised_edit")}
-			}
-		}
-	}
+func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
 	if after.text("membership_status") == "confirmed" && before.text("membership_status") != "confirmed" && after.text("joining_date") == "" {
 		var joined string
 		if err := tx.QueryRow(ctx, `UPDATE persons SET joining_date = (now() AT TIME ZONE '`+web.Zone+`')::date

@@ -225,6 +225,18 @@ func TestRegistrationCreateEditDelete(t *testing.T) {
 			t.Fatalf("size %q", d)
 		}
 	})
+	// Answers of an anonymised person cannot be typed back in.
+	t.Run("answers of an anonymised person are refused", func(t *testing.T) {
+		person := scalar[int64](t, app, `SELECT person_id FROM registrations WHERE id = $1`, reg)
+		exec(t, app, `UPDATE persons SET anonymised_at = now() WHERE id = $1`, person)
+		defer exec(t, app, `UPDATE persons SET anonymised_at = NULL WHERE id = $1`, person)
+		resp := answers(`{"size": "S", "age": 31}`)
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, "lassen sich nicht wieder eintragen")
+		if d := scalar[string](t, app, `SELECT data->>'size' FROM registrations WHERE id = $1`, reg); d != "M" {
+			t.Fatalf("size %q stored for an anonymised person", d)
+		}
+	})
 	t.Run("delete asks first and then deletes", func(t *testing.T) {
 		confirm := app.Get(t, c, fmt.Sprintf("/admin/registrations/%d/delete", reg))
 		wantStatus(t, confirm, http.StatusOK)

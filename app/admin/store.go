@@ -128,6 +128,9 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 		if err != nil {
 			return err
 		}
+		if err := keepsErased(ctx, t, before, after); err != nil {
+			return err
+		}
 		entries, changed := t.changes(ctx, id, before, after)
 		if !changed {
 			return errUnchanged
@@ -224,7 +227,7 @@ func (t *table) changes(ctx context.Context, id string, before, after rowState) 
 		if f.audited {
 			continue
 		}
-		if f.secret || (f.personal && (before.anonymised || after.anonymised)) {
+		if f.secret {
 			old, new = nil, nil
 		}
 		out = append(out, entry(ctx, t.name, id, f.name, old, new))
@@ -295,6 +298,21 @@ func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, f
 		return audit.Record(ctx, tx, entry(ctx, t.name, id, "", nil, t.summaryOf(after, false)))
 	})
 	return id, err
+}
+
+// keepsErased refuses personal values for a row whose person was
+// anonymised (a person, a registration of theirs): erased is erased, and
+// nobody types a name, an address or answers back in.
+func keepsErased(ctx context.Context, t *table, before, after rowState) error {
+	if !before.anonymised {
+		return nil
+	}
+	for _, f := range t.fields {
+		if f.personal && before.text(f.name) != after.text(f.name) {
+			return &problemError{Field: f.name, Text: tr(ctx, "admin.error.anonymised")}
+		}
+	}
+	return nil
 }
 
 // summaryOf names the row in the audit log's create and delete entries.

@@ -126,8 +126,9 @@ type field struct {
 	// fields are not asked when creating.
 	createOnly bool
 	editOnly   bool
-	// personal values are left out of the audit log of anonymised persons;
-	// secret values never reach it.
+	// personal values are not taken for rows of anonymised persons
+	// (keepsErased) and left out of deletion entries; secret values never
+	// reach the audit log.
 	personal bool
 	secret   bool
 	options  func(ctx context.Context, q querier) ([]adminui.Option, error)
