@@ -160,11 +160,11 @@ func loggedWords(ctx context.Context, v string) string {
 	}
 	// A form's local date and time (an event's start), and a day (a
 	// joining date), as the reader writes them.
-	if at, err := time.Parse("2006-01-02T15:04", v); err == nil {
-		return at.Format(i18n.DayTimeLayout(lang))
+	if at := i18n.DayTime(lang, v); at != v {
+		return at
 	}
-	if _, err := time.Parse(time.DateOnly, v); err == nil {
-		return i18n.Day(lang, v)
+	if day := i18n.Day(lang, v); day != v {
+		return day
 	}
 	if rest, ok := strings.CutPrefix(v, "until "); ok {
 		if at, ok := loggedTime(lang, rest); ok {
