@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/auth"
 	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -50,8 +51,22 @@ func (r roleRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 
 func (roleRules) title(_ context.Context, id string, _ rowState) string { return id }
 
-// consequences: the role's users lose it.
+// consequences: the role's users lose it. Deleting the role through
+// which the editor alone holds role_admin is refused (keepsRoleAdmin), so
+// the confirmation says so instead of offering the button.
 func (r roleRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	if u := auth.CurrentUser(ctx); u.Has(levelRoleAdmin) {
+		var elsewhere bool
+		err := r.h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM user_roles ur
+			JOIN role_access_levels ral ON ral.role = ur.role
+			WHERE ur.user_id = $1 AND ur.role <> $2 AND ral.access_level = $3)`, u.ID, id, levelRoleAdmin).Scan(&elsewhere)
+		if err != nil {
+			return nil, "", fmt.Errorf("admin: role consequences: %w", err)
+		}
+		if !elsewhere {
+			return nil, tr(ctx, "admin.error.lockout"), nil
+		}
+	}
 	users, err := names(ctx, r.h.pool, `SELECT u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id
 		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
 	if err != nil {

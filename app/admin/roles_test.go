@@ -113,6 +113,12 @@ func TestNobodyRemovesTheirOwnLastRoleAdmin(t *testing.T) {
 		refused(t, post(t, app, c, fmt.Sprintf("/admin/users/%d/roles/%s", me.ID, mine), url.Values{}, htmx...))
 	})
 	t.Run("deleting the role", func(t *testing.T) {
+		// The confirmation says so before anyone presses a button.
+		ask := app.Get(t, c, "/admin/roles/"+mine+"/delete")
+		wantBody(t, ask, `data-testid="blocked"`)
+		if strings.Contains(ask.Body, `data-testid="confirm"`) {
+			t.Error("the confirmation offers to delete the role the server refuses to delete")
+		}
 		resp := post(t, app, c, "/admin/roles/"+mine+"/delete", nil)
 		refused(t, resp)
 		wantBody(t, resp, `data-testid="blocked"`)
@@ -125,6 +131,9 @@ func TestNobodyRemovesTheirOwnLastRoleAdmin(t *testing.T) {
 		exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, spare)
 		exec(t, app, `INSERT INTO role_access_levels (role, access_level) VALUES ($1, 'role_admin')`, spare)
 		exec(t, app, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, me.ID, spare)
+		if ask := app.Get(t, c, "/admin/roles/"+mine+"/delete"); !strings.Contains(ask.Body, `data-testid="confirm"`) {
+			t.Error("with role_admin from another role, deleting this one is not offered")
+		}
 		resp := post(t, app, c, "/admin/roles/"+mine+"/levels/role_admin", url.Values{}, htmx...)
 		wantStatus(t, resp, http.StatusOK)
 		if granted(t, app, mine, "role_admin") {

@@ -62,10 +62,18 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 	}
 	lang := i18n.LangOf(ctx)
 	for _, r := range rates {
-		v.Rates = append(v.Rates, views.RateRow{ID: r.ID, Category: categoryName(ts, lang, r.Category), Amount: amount(r.Cents),
+		v.Rates = append(v.Rates, views.RateRow{ID: r.ID, Category: ts.NameOf(lang, r.Category), Key: r.Category, Amount: amount(r.Cents),
 			ValidFrom: r.ValidFrom.Format(i18n.DayLayout(lang))})
 	}
 	v.TypeKeys = strings.Join(ts.Keys(), ", ")
+	for _, t := range ts {
+		v.Categories = append(v.Categories, views.Option{Value: t.Key, Label: t.Name(lang)})
+	}
+	for _, c := range categories(rates) {
+		if _, ok := ts.Find(c); !ok {
+			v.Categories = append(v.Categories, views.Option{Value: c, Label: i18n.T(ctx, "fees.admin.reduced")})
+		}
+	}
 	ms, err := Mandates(ctx, h.pool)
 	if err != nil {
 		return v, err
@@ -181,9 +189,9 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The category's last line leaves its members without an amount.
-		last, err := LastRateOf(ctx, h.pool, v.AskDelete.Category, id)
+		last, err := LastRateOf(ctx, h.pool, v.AskDelete.Key, id)
 		if err == nil && last {
-			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Category, h.now().Year())
+			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Key, h.now().Year())
 		}
 		if err != nil {
 			h.site.ServerError(w, r, err)

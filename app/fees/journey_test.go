@@ -224,10 +224,12 @@ func TestCollectingFees(t *testing.T) {
 	mustStatus(t, "an unknown category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"rentner"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "Carl's category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"studierende"}}), http.StatusSeeOther)
 	// The schedule's categories are the membership types, named as the
-	// reader's language names them, and the reduced ones as written.
+	// reader's language names them beside their keys, and the reduced
+	// ones as written; typing a category offers them all.
 	for lang, want := range map[string][]string{
-		"de": {"ordentliches Mitglied (ordentlich)", "studierende", "(ordentlich, ausserordentlich)"},
-		"en": {"regular member (ordentlich)", "extraordinary member (ausserordentlich)"},
+		"de": {"ordentliches Mitglied <span class=\"text-body-secondary small ms-1\">ordentlich</span>", "studierende <span class=\"text-body-secondary small ms-1\">ermäßigt</span>",
+			"(ordentlich, ausserordentlich)", `list="category-choices"`, `<option value="ausserordentlich" label="außerordentliches Mitglied">`, `<option value="studierende" label="ermäßigt">`},
+		"en": {"regular member <span class=\"text-body-secondary small ms-1\">ordentlich</span>", "extraordinary member"},
 	} {
 		page := app.Get(t, treasurer, "/admin/fees", "Accept-Language", lang)
 		for _, w := range want {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/fees/sepa"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/tokens"
 )
@@ -62,6 +63,38 @@ func TestFeePageNeedsAMembersLink(t *testing.T) {
 	}
 	mustStatus(t, "an expired link", app.PostForm(t, app.Client(), link+"/mandate",
 		url.Values{"account_holder": {"X"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusGone)
+}
+
+// Leaving does not revoke a mandate, so whoever left can still reach the
+// fee page from their edit page and revoke it, but give no new one; once
+// nothing concerns them there, the page is a member's again.
+func TestFormerMemberRevokesTheirMandate(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	id, email := insertMember(t, app, "Lea Ausgetreten", "ordentlich")
+	link := editLink(t, app, id)
+	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Lea"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'canceled' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if edit := app.Get(t, app.Client(), link); !strings.Contains(edit.Body, `data-testid="fees-link"`) {
+		t.Error("the edit page of someone who left with a mandate does not link the fee page")
+	}
+	page := app.Get(t, app.Client(), link+"/mandate")
+	mustStatus(t, "the fee page after leaving", page, http.StatusOK)
+	if !strings.Contains(page.Body, `data-testid="revoke-form"`) || !strings.Contains(page.Body, `data-testid="fees-former"`) || strings.Contains(page.Body, `data-testid="mandate-form"`) {
+		t.Errorf("after leaving, the fee page should offer the revocation and no new mandate:\n%s", page.Body)
+	}
+	mustStatus(t, "a new account after leaving", giveMandate(t, app, link, url.Values{"account_holder": {"Lea"}, "iban": {ibanDora}, "consent": {"yes"}}), http.StatusNotFound)
+	var masked string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT iban_masked FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&masked); err != nil || masked != sepa.IBAN(ibanAnna).Masked() {
+		t.Fatalf("the refused change left the mandate at %q (%v)", masked, err)
+	}
+	mustStatus(t, "revoking after leaving", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	waitKind(t, app, email, "widerrufen", 1)
+	mustStatus(t, "the fee page once nothing is open", app.Get(t, app.Client(), link+"/mandate"), http.StatusNotFound)
+	if edit := app.Get(t, app.Client(), link); strings.Contains(edit.Body, `data-testid="fees-link"`) {
+		t.Error("the edit page links a fee page that is no longer there")
+	}
 }
 
 // Revoking is confirmed by mail; a mandate unused for 36 months is not

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	views "github.com/pepalumni/memberdb/components/fees"
@@ -18,10 +19,18 @@ import (
 )
 
 // linkPerson is the member behind the request's edit link; a link that
-// does not work is answered, and ok is false.
-func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request) (members.Person, string, bool) {
+// does not work is answered, and ok is false. With former, someone who
+// left is let in too while the fees still hold them (a mandate not
+// revoked, a fee open): leaving does not revoke a mandate, and its
+// holder must be able to.
+func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request, former bool) (members.Person, string, bool) {
 	token := chi.URLParam(r, "token")
 	p, err := members.EditLinkPerson(r.Context(), h.pool, token)
+	if err == nil && !p.IsMember() && former {
+		var held bool
+		held, err = persons.HeldBy(r.Context(), h.pool, domainName, p.ID)
+		former = held
+	}
 	switch {
 	case errors.Is(err, tokens.ErrNotFound):
 		h.site.NotFound(w, r)
@@ -29,7 +38,7 @@ func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request) (members.Pe
 		h.site.Error(w, r, http.StatusGone, i18n.T(r.Context(), "fees.member.link_gone"))
 	case err != nil:
 		h.site.ServerError(w, r, err)
-	case !p.IsMember():
+	case !p.IsMember() && !former:
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.member.not_member"))
 	default:
 		return p, token, true
@@ -40,8 +49,8 @@ func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request) (members.Pe
 // memberPage is the member's fee page with form f.
 func (h *Handler) memberPage(ctx context.Context, p members.Person, token string, f views.MandateForm) (views.MemberPage, error) {
 	v := views.MemberPage{EditLink: "/edit/" + token, RevokeURL: "/edit/" + token + "/mandate/revoke",
-		Missing: !h.cfg.SEPA.Ready() || h.box == nil,
-		Text:    views.MandateText{Creditor: h.cfg.SEPA.CreditorName, CreditorID: h.cfg.SEPA.CreditorID}}
+		Missing: !h.cfg.SEPA.Ready() || h.box == nil, Former: !p.IsMember(),
+		Text: views.MandateText{Creditor: h.cfg.SEPA.CreditorName, CreditorID: h.cfg.SEPA.CreditorID}}
 	fees, err := PersonFees(ctx, h.pool, p.ID)
 	if err != nil {
 		return v, err
@@ -75,7 +84,7 @@ func (h *Handler) renderMember(w http.ResponseWriter, r *http.Request, status in
 
 // mandateForm is GET /edit/{token}/mandate: the member's fees and mandate.
 func (h *Handler) mandateForm(w http.ResponseWriter, r *http.Request) {
-	p, token, ok := h.linkPerson(w, r)
+	p, token, ok := h.linkPerson(w, r, true)
 	if !ok {
 		return
 	}
@@ -93,7 +102,7 @@ func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
 	if !h.site.ParseForm(w, r) {
 		return
 	}
-	p, token, ok := h.linkPerson(w, r)
+	p, token, ok := h.linkPerson(w, r, false)
 	if !ok {
 		return
 	}
@@ -139,7 +148,7 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 	if !h.site.ParseForm(w, r) {
 		return
 	}
-	p, token, ok := h.linkPerson(w, r)
+	p, token, ok := h.linkPerson(w, r, true)
 	if !ok {
 		return
 	}

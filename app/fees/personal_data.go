@@ -14,9 +14,11 @@ import (
 // what names the person or their account goes: the mandates' holder,
 // sealed IBAN, BIC and address are overwritten and the mandates revoked,
 // and so is what each fee kept for its bank file.
+const domainName = "fees"
+
 func init() {
 	persons.Register(persons.Domain{
-		Name:   "fees",
+		Name:   domainName,
 		Tables: []string{"sepa_mandates", "fees", "fee_categories"},
 		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
 			OR EXISTS (SELECT 1 FROM fees f WHERE f.person_id = p.id

@@ -359,6 +359,15 @@ func TestARunWithoutAnAmountNamesTheCategory(t *testing.T) {
 	if !strings.Contains(ask.Body, "1 Mitglied hat dann keinen Betrag") {
 		t.Error("the question does not say that Carla is left without an amount")
 	}
+	// So does the last amount of a membership type, named by the type.
+	var regular int64
+	if err := app.Pool.QueryRow(ctx, `SELECT id FROM fee_rates WHERE category = 'ordentlich'`).Scan(&regular); err != nil {
+		t.Fatal(err)
+	}
+	askRegular := app.PostForm(t, treasurer, "/admin/fees/rates/"+strconv.FormatInt(regular, 10)+"/delete", nil)
+	if !strings.Contains(askRegular.Body, "für ordentliches Mitglied ab") || !strings.Contains(askRegular.Body, "1 Mitglied hat dann keinen Betrag") {
+		t.Errorf("the question about the regular members' last amount does not name the type or Olaf left without an amount:\n%s", askRegular.Body)
+	}
 	mustStatus(t, "deleting the students' amount", app.PostForm(t, treasurer, "/admin/fees/rates/"+strconv.FormatInt(rate, 10)+"/delete",
 		url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 

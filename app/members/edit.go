@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -157,6 +158,11 @@ func (h *Handler) editView(ctx context.Context, token string, p Person) (views.E
 		return views.EditForm{}, err
 	}
 	f := editFrame(i18n.LangOf(ctx), p, tus, ts)
+	if !f.ShowFees {
+		if f.ShowFees, err = persons.HeldBy(ctx, h.pool, "fees", p.ID); err != nil {
+			return views.EditForm{}, err
+		}
+	}
 	f.Action = "/edit/" + token
 	f.Version = p.Version
 	f.Name = p.Name

@@ -83,6 +83,7 @@ func editFrame(lang i18n.Lang, p Person, tus []tuStatus, ts Types) views.EditFor
 		MembershipStatus: p.MembershipStatus,
 		TUStatuses:       tuOptions(lang, tus),
 		ShowType:         p.IsMember(),
+		ShowFees:         p.IsMember(),
 		CanCancel:        p.MembershipStatus == StatusConfirmed,
 	}
 }

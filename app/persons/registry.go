@@ -2,6 +2,7 @@ package persons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -226,6 +227,28 @@ func Held() string {
 		return "false"
 	}
 	return strings.Join(conds, " OR ")
+}
+
+// HeldBy reports whether the domain named still needs person id (its
+// Holds), for pages that stay open to a former member while it does: a
+// mandate is revoked and a returned fee paid after leaving. A domain not
+// registered holds nobody.
+func HeldBy(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, name string, id int64) (bool, error) {
+	for _, d := range Domains() {
+		if d.Name != name || d.Holds == "" {
+			continue
+		}
+		var held bool
+		err := q.QueryRow(ctx, `SELECT `+d.Holds+` FROM persons p WHERE p.id = $1`, id).Scan(&held)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return false, nil
+		}
+		return held, err
+	}
+	// A binary without the domain (a package's tests) has nobody it holds.
+	return false, nil
 }
 
 // RefsQuery is a Domain.Refs that reports the ids q (with the person's id

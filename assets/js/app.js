@@ -209,7 +209,20 @@
         el.removeAttribute("tabindex");
         el.removeAttribute("data-scroll-box");
       }
+      if (el.classList.contains("table-responsive")) markHiddenColumns(el);
     });
+  }
+  // A wide table on a phone fades at the side where more columns hide
+  // (app.css), so nobody takes its visible part for all of it.
+  function markHiddenColumns(el) {
+    if (!el.hasAttribute("data-edges")) {
+      el.setAttribute("data-edges", "");
+      el.addEventListener("scroll", function () { markHiddenColumns(el); }, { passive: true });
+    }
+    var left = Math.abs(el.scrollLeft);
+    var hidden = el.scrollWidth - el.clientWidth;
+    el.toggleAttribute("data-more-left", left > 1);
+    el.toggleAttribute("data-more-right", hidden - left > 1);
   }
   var resizing = false;
   window.addEventListener("resize", function () {

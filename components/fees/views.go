@@ -88,6 +88,9 @@ type MemberPage struct {
 	Mandate   *MandateView
 	Fees      []FeeRow
 	Form      MandateForm
+	// Former is someone who left: they see their fees and can revoke
+	// their mandate, but give none.
+	Former bool
 	// RevokeError says why the revocation was not taken (its box was not
 	// ticked).
 	RevokeError string
@@ -95,8 +98,10 @@ type MemberPage struct {
 
 // RateRow is one line of the fee schedule.
 type RateRow struct {
-	ID                          int64
-	Category, Amount, ValidFrom string
+	ID int64
+	// Category is the category's name for the reader: a membership
+	// type's, or a reduced category's key; Key is what the form takes.
+	Category, Key, Amount, ValidFrom string
 }
 
 // RateForm adds a line to the schedule.
@@ -131,8 +136,11 @@ type AdminPage struct {
 	// TypeKeys lists the membership types' keys, the schedule's
 	// categories besides reduced ones.
 	TypeKeys string
-	Missing  []string
-	Rates    []RateRow
+	// Categories are offered while typing a category: the membership
+	// types and the reduced categories the schedule has.
+	Categories []Option
+	Missing    []string
+	Rates      []RateRow
 	// AskDelete asks to confirm deleting a line of the schedule;
 	// Stranded counts the members in its category when it is the
 	// category's last line, who then have no amount.

@@ -81,6 +81,9 @@ type EditForm struct {
 	Types    []TypeOption
 	// CanCancel is set for members, who may end their membership.
 	CanCancel bool
+	// ShowFees links the fee page: for members, and for someone who left
+	// while a mandate or an open fee still concerns them.
+	ShowFees bool
 	// Notice is a form-level message (e.g. changed in another tab).
 	Notice           string
 	NameError        string
