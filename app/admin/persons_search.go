@@ -66,6 +66,9 @@ func (h *Handler) findPersons(ctx context.Context, lq *listQuery) (personsFound,
 	lq.Page = 1
 	var err error
 	found.rows, err = similarNames(ctx, h.pool, *lq)
+	if err == nil && len(found.rows) == 0 {
+		found.rows, err = swappedNames(ctx, h.pool, *lq)
+	}
 	found.total = len(found.rows)
 	return found, err
 }

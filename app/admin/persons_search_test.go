@@ -20,6 +20,7 @@ func TestPersonSearchQuality(t *testing.T) {
 	joerg := newPerson(t, app, "Jörg Krüger "+tag, "joerg.k@"+tag+".example.org")
 	schmidt := newPerson(t, app, "Hanna Schmidt "+tag, "hanna@uni-"+tag+".example.org")
 	schmitz := newPerson(t, app, "Hanna Schmitz "+tag, "hs@"+tag+".example.org")
+	feynman := newPerson(t, app, "Richard Feynman", "rf@"+tag+".example.org")
 	// Many persons with a name like the one mistyped below, so that the
 	// closest must be ranked, not merely found.
 	for i := range 30 {
@@ -40,6 +41,10 @@ func TestPersonSearchQuality(t *testing.T) {
 		// The closest by trigrams, as before the search was made to scale.
 		{"typo among many similar names", "Hanna Schmidz " + tag, nil, schmidt, true},
 		{"swapped letters", "Hanna Schmitd " + tag, nil, schmitz, true},
+		// Alone, a swap shares too few trigrams to count as similar.
+		{"swapped letters, one word", "Fenyman", nil, feynman, true},
+		{"swapped letters, twice in a word", "Feymnan", nil, feynman, true},
+		{"swapped letters, begun", "Fenym", nil, feynman, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
