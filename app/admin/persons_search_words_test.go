@@ -62,7 +62,7 @@ func TestSearchWordsFollowThePersons(t *testing.T) {
 		}
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
+		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"}, nil)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pepalumni/memberdb/app/apptest"
 )
@@ -509,15 +510,32 @@ func TestAnonymisePersonFromTheConsole(t *testing.T) {
 	wantStatus(t, confirm, http.StatusOK)
 	wantBody(t, confirm, `data-testid="confirm"`, "Anonymisieren")
 	notBody(t, confirm, "Noch angemeldet zu")
-	// Places the person holds stay taken: the page says which, before.
-	ev := newEvent(t, app, "Kommendes Fest "+tag, intp(10))
+	// Places the person holds at upcoming events are given up, and the
+	// page says so before; one at an event that is over stays.
+	ev := newEvent(t, app, "Kommendes Fest "+tag, intp(1))
 	exec(t, app, `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, ev)
-	newRegistration(t, app, ev, id, "confirmed")
+	held := newRegistration(t, app, ev, id, "confirmed")
+	waiting := newPerson(t, app, "Wanda Warteliste", "wanda."+tag+"@example.org")
+	movesUp := newRegistration(t, app, ev, waiting, "waitinglist")
+	past := newEvent(t, app, "Vergangenes Fest "+tag, intp(10))
+	exec(t, app, `UPDATE events SET starts_at = now() - interval '10 days' WHERE id = $1`, past)
+	attended := newRegistration(t, app, past, id, "confirmed")
 	confirm = app.Get(t, c, path)
-	wantBody(t, confirm, "Noch angemeldet zu: Kommendes Fest "+tag+".")
+	wantBody(t, confirm, "Noch angemeldet zu: Kommendes Fest "+tag+". Anonymisieren storniert diese Anmeldungen")
 	wantStatus(t, post(t, app, c, path, nil), http.StatusSeeOther)
 	if scalar[bool](t, app, `SELECT anonymised_at IS NULL OR name LIKE 'Erika%' FROM persons WHERE id = $1`, id) {
 		t.Fatal("not anonymised")
+	}
+	statuses := scalar[string](t, app, `SELECT string_agg(status, ',' ORDER BY id) FROM registrations WHERE id IN ($1, $2, $3)`, held, movesUp, attended)
+	if statuses != "canceled,confirmed,confirmed" {
+		t.Errorf("after erasure the held place, the waiting one and the past one are %s, want canceled,confirmed,confirmed", statuses)
+	}
+	// Wanda hears she moved up; the erased address gets nothing.
+	app.SMTP.WaitTo(t, "wanda."+tag+"@example.org", 1, 10*time.Second)
+	erased := tag + "@example.org"
+	if n := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE EXISTS (SELECT 1 FROM unnest(to_addrs) a
+		WHERE a = $1 OR a LIKE '%<' || $1 || '>')`, erased); n != 0 || len(app.SMTP.To(erased)) != 0 {
+		t.Errorf("%d mails queued, %d delivered to the erased address", n, len(app.SMTP.To(erased)))
 	}
 	if n := scalar[int](t, app, `SELECT count(*) FROM audit_log WHERE table_name = 'persons' AND row_id = $1
 		AND (old_value LIKE '%Erika%' OR new_value LIKE '%Erika%')`, strconv.FormatInt(id, 10)); n != 0 {

@@ -180,7 +180,7 @@ func TestExportAndErasure(t *testing.T) {
 	}
 
 	if err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
+		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"}, nil)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -23,14 +23,20 @@ type Actor struct {
 	Name   string // username, or audit.ActorParticipant
 }
 
+// Release cancels, in the erasure's transaction, the registrations of the
+// person for events not over yet, so that their places go to the waiting
+// list (events.Service.ReleasePlaces, which this package cannot import).
+type Release func(ctx context.Context, tx pgx.Tx, personID int64, by Actor) error
+
 // Anonymise erases the personal data of person id inside tx, in every
 // domain that keeps some (persons.EraseAll; each domain's personal_data.go
 // says what it erases and what it keeps). What is kept are the rows that
 // counts rest on (members per year, participants per event). The erasure
 // is recorded with when and by whom, never with the old values. It
 // returns db.ErrNotFound for an unknown person and ErrAnonymised for one
-// erased already. The admin console uses it too.
-func Anonymise(ctx context.Context, tx pgx.Tx, id int64, by Actor) error {
+// erased already. The admin console uses it too. release, when set,
+// first gives up the places the person holds at upcoming events.
+func Anonymise(ctx context.Context, tx pgx.Tx, id int64, by Actor, release Release) error {
 	var (
 		name, email string
 		done        *time.Time
@@ -41,6 +47,11 @@ func Anonymise(ctx context.Context, tx pgx.Tx, id int64, by Actor) error {
 	}
 	if done != nil {
 		return ErrAnonymised
+	}
+	if release != nil {
+		if err := release(ctx, tx, id, by); err != nil {
+			return fmt.Errorf("members: anonymise: %w", err)
+		}
 	}
 	s, err := persons.Collect(ctx, tx, id, name, email)
 	if err != nil {

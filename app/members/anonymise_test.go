@@ -30,6 +30,12 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := insertEvent(t, app, "Vergangenes Seminar", "-10 days")
+	// A place at an upcoming event is given up with the data.
+	var held int64
+	if err := app.Pool.QueryRow(ctx, `INSERT INTO registrations (event_id, person_id, status, confirmed_at)
+		VALUES ($1, $2, 'confirmed', now()) RETURNING id`, insertEvent(t, app, "Kommendes Seminar", "10 days"), id).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := app.Pool.Exec(ctx, `INSERT INTO organiser_mail_drafts (key, event_id, user_id, sender_name, sender_email,
 		subject, body, statuses) VALUES ($1, $2, $3, $4, $5, 'Programm', 'Liebe alle', '{confirmed}')`,
 		"draft-"+strconv.FormatInt(id, 10), ev, user.ID, name, email); err != nil {
@@ -65,6 +71,10 @@ func TestAnonymisingReachesDraftsAndMailsToThemAlone(t *testing.T) {
 		}
 	}
 	onlyInErasedMail(t, app, email)
+	var status string
+	if err := app.Pool.QueryRow(ctx, `SELECT status FROM registrations WHERE id = $1`, held).Scan(&status); err != nil || status != "canceled" {
+		t.Errorf("the place at the upcoming event is %q after erasure (%v), want canceled", status, err)
+	}
 	var drafts int
 	_ = app.Pool.QueryRow(ctx, `SELECT count(*) FROM organiser_mail_drafts WHERE user_id = $1`, user.ID).Scan(&drafts)
 	if drafts != 1 {
@@ -107,7 +117,7 @@ func TestAnonymisingDeletesTheirAttachments(t *testing.T) {
 	}
 
 	err = pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"})
+		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"}, nil)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -111,7 +111,7 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 		if err := tx.QueryRow(ctx, `SELECT email, language FROM persons WHERE id = $1`, personID).Scan(&email, &lang); err != nil {
 			return fmt.Errorf("members: deletion request: %w", db.Map(err))
 		}
-		if err := Anonymise(ctx, tx, personID, Actor{UserID: &u.ID, Name: u.Username}); err != nil {
+		if err := Anonymise(ctx, tx, personID, Actor{UserID: &u.ID, Name: u.Username}, h.Release); err != nil {
 			return err
 		}
 		// The person was told they would hear when it is done. Queued

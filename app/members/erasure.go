@@ -138,7 +138,7 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(blockers) == 0 {
 			erased = true
-			return Anonymise(ctx, tx, p.ID, Actor{Name: audit.ActorParticipant})
+			return Anonymise(ctx, tx, p.ID, Actor{Name: audit.ActorParticipant}, h.Release)
 		}
 		return h.requestErasure(ctx, tx, p)
 	})

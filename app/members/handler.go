@@ -38,6 +38,9 @@ type Handler struct {
 	// tells nothing about who is a member.
 	byClient  *ratelimit.Limiter
 	byAddress *ratelimit.Limiter
+	// Release gives up an erased person's places at upcoming events;
+	// the server sets it from the events domain.
+	Release Release
 }
 
 // NewHandler builds the handler; its mails are entered in book.
