@@ -73,8 +73,13 @@ func TestFormerMemberRevokesTheirMandate(t *testing.T) {
 	id, email := insertMember(t, app, "Lea Ausgetreten", "ordentlich")
 	link := editLink(t, app, id)
 	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Lea"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
-	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'canceled' WHERE id = $1`, id); err != nil {
-		t.Fatal(err)
+	// Leaving says, on its page and in its mail, that the mandate stays.
+	if ask := app.Get(t, app.Client(), link+"/cancel"); !strings.Contains(ask.Body, `data-testid="cancel-fees"`) {
+		t.Error("the page before leaving does not say the mandate outlasts the membership")
+	}
+	mustStatus(t, "leaving", app.PostForm(t, app.Client(), link+"/cancel", nil), http.StatusSeeOther)
+	if m := waitKind(t, app, email, "beendet", 1); !strings.Contains(m.Text, "Lastschriftmandat") || !strings.Contains(m.Text, "/request_edit") {
+		t.Errorf("the mail about leaving does not say the mandate stays and where to revoke it:\n%s", m.Text)
 	}
 	if edit := app.Get(t, app.Client(), link); !strings.Contains(edit.Body, `data-testid="fees-link"`) {
 		t.Error("the edit page of someone who left with a mandate does not link the fee page")

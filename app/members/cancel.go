@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -35,9 +36,14 @@ func (h *Handler) cancelForm(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/edit/"+l.token)
 		return
 	}
+	fees, err := persons.HeldBy(ctx, h.pool, "fees", p.ID)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.cancel.title"), views.CancelConfirm(views.CancelPage{
-		Action: "/edit/" + l.token + "/cancel", Back: "/edit/" + l.token, Name: p.Name,
+		Action: "/edit/" + l.token + "/cancel", Back: "/edit/" + l.token, Name: p.Name, Fees: fees,
 	}))
 }
 
@@ -90,6 +96,10 @@ func (h *Handler) cancelTx(ctx context.Context, tx pgx.Tx, personID int64) error
 		}}); err != nil {
 		return err
 	}
+	fees, err := persons.HeldBy(ctx, tx, "fees", p.ID)
+	if err != nil {
+		return err
+	}
 	return h.send(ctx, tx, outgoing{kind: mailCanceled, text: "canceled", lang: i18n.LangOf(ctx),
-		to: p.Email, personID: p.ID, data: map[string]any{"Name": p.Name}})
+		to: p.Email, personID: p.ID, data: map[string]any{"Name": p.Name, "Fees": fees, "EditLink": h.cfg.URL("/request_edit")}})
 }

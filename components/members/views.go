@@ -94,6 +94,8 @@ type EditForm struct {
 
 // CancelPage is the second confirmation before ending a membership.
 type CancelPage struct {
+	// Fees: a mandate or an open fee outlasts the membership.
+	Fees   bool
 	Action string
 	Back   string
 	Name   string
