@@ -183,6 +183,17 @@ func TestExportAndErasure(t *testing.T) {
 	if !strings.Contains(page.Body, `data-testid="gdpr-mandates"`) || !strings.Contains(page.Body, "DE02 •••• •••• •••• ••01 01") || strings.Contains(page.Body, ibanAnna[4:]) {
 		t.Error("the GDPR page does not show the mandate masked")
 	}
+	// A revoked mandate says so; it looked like a valid one.
+	if !strings.Contains(page.Body, "<dd class=\"col-12 col-sm-8 text-break\">gilt</dd>") || strings.Contains(page.Body, "Widerrufen am") {
+		t.Error("the GDPR page does not say the mandate is valid")
+	}
+	if _, err := app.Pool.Exec(ctx, `UPDATE sepa_mandates SET revoked_at = '2026-03-01 10:00+01' WHERE person_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	page = app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw))
+	if !strings.Contains(page.Body, "Widerrufen am") || !strings.Contains(page.Body, "01.03.2026") {
+		t.Error("the GDPR page does not say when the mandate was revoked")
+	}
 
 	if err := pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
 		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"}, nil)

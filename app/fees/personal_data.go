@@ -3,6 +3,7 @@ package fees
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,11 +66,21 @@ func init() {
 
 func exportFees(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
 	rows, err := tx.Query(ctx, `SELECT reference, account_holder, iban_masked, signed_on::text, paper,
-		last_collected_on::text, revoked_at::text FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, s.ID)
+		last_collected_on::text, revoked_at FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, s.ID)
 	if err != nil {
 		return err
 	}
-	ex.Mandates, err = pgx.CollectRows(rows, pgx.RowToStructByPos[views.ExportMandate])
+	ex.Mandates, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (views.ExportMandate, error) {
+		var (
+			m       views.ExportMandate
+			revoked *time.Time
+		)
+		err := row.Scan(&m.Reference, &m.AccountHolder, &m.IBAN, &m.SignedOn, &m.Paper, &m.LastCollectedOn, &revoked)
+		// A time as every other of the export's (RFC 3339), not as
+		// PostgreSQL writes it.
+		m.RevokedAt = persons.ISOTimePtr(revoked)
+		return m, err
+	})
 	if err != nil {
 		return err
 	}

@@ -95,6 +95,10 @@ func exportMails(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.E
 		)
 		err := row.Scan(&created, &sent, &m.Kind, &m.Status, &m.Subject, &m.Text, &m.To)
 		m.CreatedAt, m.SentAt = persons.ISOTime(created), persons.ISOTimePtr(sent)
+		// Names as the person reads them, not MIME-encoded as stored.
+		for i, a := range m.To {
+			m.To[i] = DisplayAddress(a)
+		}
 		return m, err
 	})
 	return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/mail"
@@ -48,8 +49,8 @@ func scanMailRow(ctx context.Context, row pgx.CollectableRow) (view.DevMail, err
 	err := row.Scan(&m.ID, &m.Kind, &m.Status, &created, &toAddrs, &cc, &bcc, &m.ReplyTo, &m.Subject,
 		&body, &m.HasHTML, &m.Attachments)
 	m.CreatedAt = web.LocalTime(ctx, created)
-	m.To, m.Cc, m.Bcc = displayAddresses(toAddrs), displayAddresses(cc), displayAddresses(bcc)
-	m.ReplyTo = displayAddresses([]string{m.ReplyTo})
+	m.To, m.Cc, m.Bcc = mail.DisplayAddresses(toAddrs), mail.DisplayAddresses(cc), mail.DisplayAddresses(bcc)
+	m.ReplyTo = mail.DisplayAddresses([]string{m.ReplyTo})
 	m.Body = linkify(body)
 	return m, err
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/mail"
@@ -78,7 +79,7 @@ func outboxRow(ctx context.Context, e outboxEntry, f outboxFilter) view.OutboxRo
 	row := view.OutboxRow{
 		ID:         e.ID,
 		Kind:       e.Kind,
-		Recipients: displayAddresses(slices.Concat(e.To, e.Cc, e.Bcc)),
+		Recipients: mail.DisplayAddresses(slices.Concat(e.To, e.Cc, e.Bcc)),
 		Subject:    e.Subject,
 		Status:     e.Status,
 		Attempts:   e.Attempts,

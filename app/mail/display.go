@@ -1,26 +1,27 @@
-package mailweb
+package mail
 
 import (
 	"mime"
-	"net/mail"
+	netmail "net/mail"
 	"strings"
 )
 
-// displayAddresses shows addresses as a person reads them: names that the
+// DisplayAddresses shows addresses as a person reads them: names that the
 // outbox keeps MIME-encoded (=?utf-8?q?J=C3=BCrgen?=) decoded, so the
 // board sees "Jürgen Müller <j@example.org>".
-func displayAddresses(addrs []string) string {
+func DisplayAddresses(addrs []string) string {
 	out := make([]string, 0, len(addrs))
 	for _, a := range addrs {
 		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, displayAddress(a))
+			out = append(out, DisplayAddress(a))
 		}
 	}
 	return strings.Join(out, ", ")
 }
 
-func displayAddress(a string) string {
-	if parsed, err := mail.ParseAddress(a); err == nil {
+// DisplayAddress is one address as DisplayAddresses shows it.
+func DisplayAddress(a string) string {
+	if parsed, err := netmail.ParseAddress(a); err == nil {
 		if parsed.Name == "" {
 			return parsed.Address
 		}
