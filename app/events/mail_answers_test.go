@@ -26,11 +26,13 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 		"cake": {"type": "boolean", "label": "Ich bringe Kuchen mit"},
 		"height": {"type": "number", "label": "Größe in m"},
 		"born": {"type": "string", "format": "date", "label": "Geburtsdatum"},
-		"agree": {"type": "boolean", "label": "Ich komme zur Feier."}
+		"agree": {"type": "boolean", "label": "Ich komme zur Feier."},
+		"comments": {"type": "string", "format": "multiline", "label": "Anmerkungen"}
 	}}`})
 	email := unique("labels") + "@example.org"
 	resp := registerVia(t, app, app.Client(), ev.regPath(), "Label Reader", email, url.Values{
 		"phone": {"0231 755-0"}, "languages.python": {"on"}, "height": {"1,85"}, "born": {"1990-05-17"}, "agree": {"on"},
+		"comments": {"Zeile 1\r\n\r\n  Zeile 2  mit   Abstand"},
 	})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("register = %d", resp.StatusCode)
@@ -39,7 +41,9 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 	// A group of boxes is one line naming the ticked ones.
 	// A decimal and a day read as their reader writes them.
 	mustContain(t, m.Text, "- Handynummer: 0231 755-0\n", "- Programmiersprachen: Python 3\n", "- Ich bringe Kuchen mit: nein\n", "- Größe in m: 1,85\n",
-		"- Geburtsdatum: 17.05.1990\n", "- Ich komme zur Feier: ja\n")
+		"- Geburtsdatum: 17.05.1990\n", "- Ich komme zur Feier: ja\n",
+		// Lines typed on several stay lines, under the dash.
+		"- Anmerkungen: Zeile 1\n  Zeile 2 mit Abstand\n")
 	if strings.Contains(m.Text, "Notfälle") {
 		t.Errorf("the label's hint is in the mail:\n%s", m.Text)
 	}

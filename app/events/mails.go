@@ -258,7 +258,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 			}
 			value := oneLine(fieldText(f, v, lang))
 			if _, ok := v.(string); ok {
-				value = quote(value)
+				value = quote(indentLines(fieldText(f, v, lang)))
 			}
 			out = append(out, answerLine{Label: mailLabel(full), Value: value})
 		}
@@ -349,6 +349,19 @@ func quote(s string) string {
 // oneLine keeps names and answers from breaking a mail's layout or its
 // subject line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// indentLines keeps the lines of a text typed on several (an address, a
+// remark) under the answer's dash, indented, without empty ones: on one
+// line they ran together.
+func indentLines(s string) string {
+	var lines []string
+	for l := range strings.Lines(s) {
+		if l = oneLine(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n  ")
+}
 
 // whenLayouts write a day with its time, per language.
 var whenLayouts = map[i18n.Lang]string{i18n.DE: "02.01.2006, 15:04", i18n.EN: "2 Jan 2006, 15:04"}
