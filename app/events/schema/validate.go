@@ -80,11 +80,22 @@ func countProblem(key string, n int) problem {
 	return problem{key: i18n.PluralKey(key, n), args: []any{n}}
 }
 
+// hintOr is the message for problem p of field f: the organiser's
+// error_hint, written for what they expected to go wrong. A rule the
+// server adds (balanced $, the default length limit) speaks for itself:
+// "Der Titel fehlt" answered a title with a lone $. A number out of range
+// or not a number gets the hint and the range, since a hint such as
+// "Höchstens 8" said nothing to someone who typed 0.
 func hintOr(f *Field, lang i18n.Lang, p problem) string {
-	if f != nil && f.ErrorHint != "" {
-		return f.ErrorHint
+	own := i18n.In(lang, p.key, p.args...)
+	if f == nil || f.ErrorHint == "" || p.key == "events.field.latex" || strings.HasPrefix(p.key, "events.field.maxlength") {
+		return own
 	}
-	return i18n.In(lang, p.key, p.args...)
+	switch p.key {
+	case "events.field.integer", "events.field.number", "events.field.between", "events.field.min", "events.field.max":
+		return f.ErrorHint + " " + own
+	}
+	return f.ErrorHint
 }
 
 // readField types one submitted value; a problem with an empty key means

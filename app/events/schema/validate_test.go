@@ -67,7 +67,17 @@ func TestValidate(t *testing.T) {
 		},
 		{
 			name: "number not a number", schema: graduation, values: with(goodGraduation, "guests", "zwei"),
-			wantErrors: map[string]string{"guests": "*"},
+			wantErrors: map[string]string{"guests": "Wie viele Personen kommen mit dir (dich eingeschlossen)? Höchstens 8. Bitte eine ganze Zahl eingeben."},
+		},
+		{
+			// The hint alone ("Höchstens 8") said nothing to someone who typed 0.
+			name: "number below minimum: hint and range", schema: graduation, values: with(goodGraduation, "guests", "0"),
+			wantErrors: map[string]string{"guests": "Wie viele Personen kommen mit dir (dich eingeschlossen)? Höchstens 8. Bitte eine Zahl von 1 bis 8 eingeben."},
+		},
+		{
+			// Not the hint "Der Titel deiner Abschlussarbeit fehlt.": it is there.
+			name: "unbalanced $ says so whatever the hint", schema: graduation, values: with(goodGraduation, "title", "Preis 5$"),
+			wantErrors: map[string]string{"title": "Die $-Zeichen passen nicht zusammen: Jede Formel braucht ein öffnendes und ein schließendes $ (ein einzelnes Dollarzeichen als \\$)."},
 		},
 		{
 			name: "unchecked const checkbox", schema: graduation, values: with(goodGraduation, "valid_exam_date", ""),
