@@ -138,3 +138,19 @@ func TestEnglishMailsForEnglishSpeakers(t *testing.T) {
 		t.Errorf("mail %q:\n%s", msgs[0].Subject, msgs[0].Text)
 	}
 }
+
+// A personal link whose last slash a mail client cut, and a form's path
+// typed without it, still arrive; so does an edit link with one too many.
+func TestLinksWithoutTheirSlashArrive(t *testing.T) {
+	app := apptest.Start(t)
+	for path, want := range map[string]string{
+		"/events/registration/QUJD-ZGVm_Z2hp": "/events/registration/QUJD-ZGVm_Z2hp/",
+		"/events/7/registration":               "/events/7/registration/",
+		"/edit/QUJD-ZGVm_Z2hp/":               "/edit/QUJD-ZGVm_Z2hp",
+	} {
+		resp := app.Get(t, app.Client(), path)
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s = %d to %q, want 301 to %s", path, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/web"
 )
 
 // Access levels of registrations.
@@ -42,9 +43,12 @@ func (h *Handler) Routes(rt *auth.Router, reg *auth.Registry) {
 	pub.Get("/events/", cached(h.list))
 	pub.Get("/events/resend_emails/", h.resendPage)
 	pub.Post("/events/resend_emails/", h.resend)
+	// A mail client that wraps a long link may cut its last slash.
+	pub.Get("/events/registration/{token}", web.AddSlash)
 	pub.Get("/events/registration/{token}/", h.personalPage)
 	pub.Post("/events/registration/{token}/", h.personalAction)
 	// {id} is an event's id or its shortlink.
+	pub.Get("/events/{id}/registration", web.AddSlash)
 	pub.Get("/events/{id}/registration/", cached(h.registrationPage))
 	pub.Post("/events/{id}/registration/", h.register)
 	pub.Get("/events/{id}/", cached(h.eventJSON))

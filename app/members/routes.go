@@ -1,6 +1,9 @@
 package members
 
-import "github.com/pepalumni/memberdb/app/auth"
+import (
+	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/web"
+)
 
 // Access levels of this domain.
 const (
@@ -28,6 +31,7 @@ func (h *Handler) Routes(rt *auth.Router) {
 	public.Post("/register/", h.apply)
 	// Verification links (one button) and edit links (the form) share a URL.
 	public.Get("/edit/{token}", h.edit)
+	public.Get("/edit/{token}/", web.DropSlash)
 	public.Post("/edit/{token}", h.editSubmit)
 	public.Get("/edit/{token}/cancel", h.cancelForm)
 	public.Post("/edit/{token}/cancel", h.cancel)

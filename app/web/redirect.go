@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -30,4 +31,17 @@ func LocalPath(p, fallback string) string {
 		return fallback
 	}
 	return p
+}
+
+// AddSlash redirects a GET of a page's path without its last slash to the
+// page, and DropSlash one with a slash too many: links typed by hand or
+// cut by a mail client still arrive. Only the path is kept; it is one
+// that a route matched, so it stays on this site.
+func AddSlash(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, LocalPath(r.URL.EscapedPath()+"/", "/"), http.StatusMovedPermanently)
+}
+
+// DropSlash: see AddSlash.
+func DropSlash(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, LocalPath(strings.TrimSuffix(r.URL.EscapedPath(), "/"), "/"), http.StatusMovedPermanently)
 }
