@@ -145,7 +145,7 @@ func TestLinksWithoutTheirSlashArrive(t *testing.T) {
 	app := apptest.Start(t)
 	for path, want := range map[string]string{
 		"/events/registration/QUJD-ZGVm_Z2hp": "/events/registration/QUJD-ZGVm_Z2hp/",
-		"/events/7/registration":               "/events/7/registration/",
+		"/events/7/registration":              "/events/7/registration/",
 		"/edit/QUJD-ZGVm_Z2hp/":               "/edit/QUJD-ZGVm_Z2hp",
 	} {
 		resp := app.Get(t, app.Client(), path)
