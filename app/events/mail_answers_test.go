@@ -60,3 +60,20 @@ func TestMailListsAnswersUnderShortLabels(t *testing.T) {
 	none := app.SMTP.WaitTo(t, other, 1, 10*time.Second)[0]
 	mustContain(t, none.Text, "- Programmiersprachen: none\n", "1.7\n", "17 May 1990\n")
 }
+
+// A registration's mails are in the language it was made in, not the one
+// the person gave when they first applied.
+func TestRegistrationMailsInTheLanguageOfTheRegistration(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{})
+	email := unique("sprache") + "@example.org"
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO persons (name, email, language) VALUES ('Deutsch Dora', $1, 'de')`, email); err != nil {
+		t.Fatal(err)
+	}
+	if resp := registerVia(t, app, app.Client(), ev.regPath(), "Deutsch Dora", email, nil, "Accept-Language", "en"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("register = %d", resp.StatusCode)
+	}
+	if m := app.SMTP.WaitTo(t, email, 1, 10*time.Second)[0]; !strings.Contains(m.Text, "confirm") || strings.Contains(m.Text, "bestätige") {
+		t.Errorf("the request to confirm an English registration is not English:\n%s", m.Text)
+	}
+}

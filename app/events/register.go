@@ -159,18 +159,18 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			retry = verdict.RetryAfter
 			return errTooMany
 		}
-		reg, created, err := createRegistration(ctx, tx, ev.ID, person, data)
+		reg, created, err := createRegistration(ctx, tx, ev.ID, person, data, lang)
 		if err != nil {
 			return err
 		}
 		with := &pgx.Batch{} // written with the mail
 		audit.Queue(with, createdEntries(person, reg, created)...)
 		if !created && reg.Status == StatusCanceled {
-			if created, err = reopenCanceled(ctx, tx, ev.ID, reg.ID, data); err != nil {
+			if created, err = reopenCanceled(ctx, tx, ev.ID, reg.ID, data, lang); err != nil {
 				return err
 			}
 			if created {
-				reg.Status, reg.Data, reg.ConfirmedAt, reg.CanceledAt = StatusPending, data, nil, nil
+				reg.Status, reg.Data, reg.ConfirmedAt, reg.CanceledAt, reg.Language = StatusPending, data, nil, nil, string(lang)
 			} else {
 				// A concurrent submit reopened it first; the state mail
 				// below tells the state it has now.
@@ -228,15 +228,16 @@ var errTooMany = errors.New("events: too many registrations from this client")
 // createRegistration stores a pending registration of person, or finds
 // the one the person already has for the event (also one committed a
 // moment ago by a concurrent double submit). The caller records a new one
-// in the audit log.
-func createRegistration(ctx context.Context, tx pgx.Tx, eventID int64, person *persons.Found, data []byte) (reg *Registration, created bool, err error) {
+// in the audit log. A new registration's mails are in lang, the language
+// it was made in.
+func createRegistration(ctx context.Context, tx pgx.Tx, eventID int64, person *persons.Found, data []byte, lang i18n.Lang) (reg *Registration, created bool, err error) {
 	const insert = `
-		INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, $3)
+		INSERT INTO registrations (event_id, person_id, data, language) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (event_id, person_id) DO NOTHING
 		RETURNING id, status, version`
 	reg = &Registration{EventID: eventID, PersonID: person.ID, Data: data,
-		Name: person.Name, Email: person.Email, Language: person.Language}
-	err = tx.QueryRow(ctx, insert, eventID, person.ID, data).Scan(&reg.ID, &reg.Status, &reg.Version)
+		Name: person.Name, Email: person.Email, Language: string(lang)}
+	err = tx.QueryRow(ctx, insert, eventID, person.ID, data, string(lang)).Scan(&reg.ID, &reg.Status, &reg.Version)
 	if err == nil {
 		return reg, true, nil
 	}
@@ -258,14 +259,14 @@ func createRegistration(ctx context.Context, tx pgx.Tx, eventID int64, person *p
 // not be lost. It takes the event lock first, as every status change does,
 // so it cannot deadlock with a confirmation. reopened is false when the
 // registration is not cancelled.
-func reopenCanceled(ctx context.Context, tx pgx.Tx, eventID, id int64, data []byte) (reopened bool, err error) {
+func reopenCanceled(ctx context.Context, tx pgx.Tx, eventID, id int64, data []byte, lang i18n.Lang) (reopened bool, err error) {
 	if _, err := lockEvent(ctx, tx, eventID); err != nil {
 		return false, err
 	}
-	const q = `UPDATE registrations SET status = 'pending', data = $2, confirmed_at = NULL, canceled_at = NULL,
+	const q = `UPDATE registrations SET status = 'pending', data = $2, language = $3, confirmed_at = NULL, canceled_at = NULL,
 			version = version + 1, updated_at = now()
 		WHERE id = $1 AND status = 'canceled'`
-	tag, err := tx.Exec(ctx, q, id, data)
+	tag, err := tx.Exec(ctx, q, id, data, string(lang))
 	if err != nil {
 		return false, fmt.Errorf("events: reopen registration: %w", err)
 	}

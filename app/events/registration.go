@@ -54,7 +54,7 @@ func (r *Registration) Lang() i18n.Lang {
 const registrationColumns = `
 	r.id, r.event_id, r.person_id, r.status, r.data, r.confirmed_at, r.canceled_at, r.version,
 	r.checkin_code, r.checked_in_at,
-	p.name AS person_name, p.email AS person_email, p.language AS person_language`
+	p.name AS person_name, p.email AS person_email, coalesce(r.language, p.language) AS person_language`
 
 // scanRegistration reads a row of registrationColumns by position: the
 // participants list reads thousands, and pgx's scanning by name spent

@@ -167,7 +167,7 @@ type Recipient struct {
 // recipientsQuery selects the participants of an event with one of the
 // statuses; anonymised persons have no address left to write to.
 const recipientsQuery = `
-	SELECT r.id AS registration_id, p.id AS person_id, p.name, p.email, p.language
+	SELECT r.id AS registration_id, p.id AS person_id, p.name, p.email, coalesce(r.language, p.language) AS language
 	FROM registrations r
 	JOIN persons p ON p.id = r.person_id
 	WHERE r.event_id = $1 AND r.status = ANY($2) AND p.anonymised_at IS NULL AND p.email <> ''
