@@ -61,9 +61,10 @@ var vereinB = struct {
 // B's words, on the pages and in the mails.
 func TestBrowserVereinB(t *testing.T) {
 	// ORG_NAME and ORG_EMAIL are left to their defaults, PeP's: what the
-	// setup page asks for must win over them.
+	// setup page asks for must win over them. So is APPROVE_MAIL: the
+	// board's mails go to the contact address set there, not to PeP.
 	fr := startFirstRun(t, map[string]string{
-		"MAIL_SENDER": "Verein B <noreply@verein-b.example>", "APPROVE_MAIL": "vorstand@verein-b.example",
+		"MAIL_SENDER": "Verein B <noreply@verein-b.example>", "APPROVE_MAIL": "",
 		"ORG_WEBSITE": "https://verein-b.example",
 	})
 	base, link, dbURL, smtp := fr.base, fr.link, fr.dbURL, fr.smtp
@@ -175,6 +176,10 @@ func TestBrowserVereinB(t *testing.T) {
 	postLang(t, c, base+"/register/", "en", url.Values{"name": {"John Young"}, "email": {john}, "membership_type": {"foerdermitglied"}})
 	postLang(t, c, mailLink(t, smtp.WaitTo(t, john, 1, 30*time.Second)[0], base), "en", nil)
 
+	// The board hears of both applications at its own address.
+	for _, m := range smtp.WaitTo(t, "vorstand@verein-b.example", 2, 30*time.Second) {
+		noPeP(t, "the board's mail "+m.Subject, m.Subject+m.Text)
+	}
 	for _, who := range []string{"Anna Alt", "John Young"} {
 		b.Do(t, "accept "+who, chromedp.Navigate(base+"/applications"), chromedp.WaitVisible(`[data-testid="accept-open"]`))
 		b.WaitTrue(t, who+"'s application", `document.body.textContent.includes(`+strconv.Quote(who)+`)`)

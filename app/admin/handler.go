@@ -18,6 +18,7 @@ import (
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/texts"
 	"github.com/pepalumni/memberdb/app/web"
@@ -36,6 +37,9 @@ type Deps struct {
 	// Texts tell the index whether the legal pages are written; nil
 	// warns of nothing.
 	Texts *texts.Store
+	// Org is the association as the browser settings name it (mail.Book's
+	// Org); nil for the configuration's.
+	Org func() mail.Org
 }
 
 // Handler serves /admin/.
@@ -43,6 +47,7 @@ type Handler struct {
 	pool      *pgxpool.Pool
 	site      *web.Site
 	eventsSvc *events.Service
+	orgOf     func() mail.Org
 	cfg       *config.Config
 	texts     *texts.Store
 	// retainRegistrations is the default an event's own period replaces.
@@ -63,7 +68,7 @@ type Handler struct {
 
 // NewHandler builds the console and its table descriptions.
 func NewHandler(d Deps) *Handler {
-	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, cfg: d.Config, texts: d.Texts, retainRegistrations: d.Config.Retain.Registrations,
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, orgOf: d.Org, cfg: d.Config, texts: d.Texts, retainRegistrations: d.Config.Retain.Registrations,
 		purge: retention.New(d.Config, d.Pool, nil)}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()
@@ -134,4 +139,15 @@ func tail(opts []adminui.Option) []adminui.Option {
 		return nil
 	}
 	return opts[1:]
+}
+
+// org is the association's name and contact address as its pages and
+// mails give them: set in the browser, else configured.
+func (h *Handler) org() mail.Org {
+	if h.orgOf != nil {
+		if o := h.orgOf(); o.Email != "" {
+			return o
+		}
+	}
+	return mail.ConfiguredOrg(h.cfg)
 }

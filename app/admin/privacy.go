@@ -36,7 +36,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 	}
 	v := adminui.PrivacyView{
 		Title:     tr(ctx, "privacy.title"),
-		Intro:     tr(ctx, "privacy.intro", h.cfg.OrgName, h.cfg.OrgEmail),
+		Intro:     tr(ctx, "privacy.intro", h.org().Name, h.org().Email),
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))),
 	}

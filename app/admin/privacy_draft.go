@@ -17,13 +17,14 @@ import (
 func (h *Handler) PrivacyDraft(ctx context.Context) (string, error) {
 	esc := html.EscapeString
 	var b strings.Builder
-	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.controller")) + "</h2>\n<p>" + esc(h.cfg.OrgName))
+	org := h.org()
+	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.controller")) + "</h2>\n<p>" + esc(org.Name))
 	for _, line := range strings.Split(h.cfg.OrgAddress, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			b.WriteString("<br>" + esc(line))
 		}
 	}
-	b.WriteString("<br>" + esc(h.cfg.OrgEmail) + "</p>\n")
+	b.WriteString("<br>" + esc(org.Email) + "</p>\n")
 	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.data")) + "</h2>\n<ul>\n")
 	domains := persons.Domains()
 	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
@@ -34,6 +35,6 @@ func (h *Handler) PrivacyDraft(ctx context.Context) (string, error) {
 		}
 	}
 	b.WriteString("</ul>\n<h2>" + esc(tr(ctx, "privacy.draft.rights")) + "</h2>\n<p>" +
-		esc(tr(ctx, "privacy.draft.rights.text", h.cfg.OrgEmail)) + "</p>\n")
+		esc(tr(ctx, "privacy.draft.rights.text", org.Email)) + "</p>\n")
 	return b.String(), nil
 }

@@ -43,6 +43,9 @@ type Config struct {
 
 	// ApproveMail receives new membership applications.
 	ApproveMail string
+	// ApproveMailSet: APPROVE_MAIL was given. Else the board's mails go
+	// to the contact address, which the browser settings may change.
+	ApproveMailSet bool
 	// Warnings name settings that are set but no longer used; the
 	// commands log them.
 	Warnings []string
@@ -145,6 +148,7 @@ func fromEnv(getenv func(string) string, delivers bool) (*Config, error) {
 	// An environment variable holds one line: "\n" separates the
 	// address's lines.
 	c.OrgAddress = strings.TrimSpace(strings.ReplaceAll(get("ORG_ADDRESS", ""), `\n`, "\n"))
+	c.ApproveMailSet = c.ApproveMail != ""
 	if c.ApproveMail == "" {
 		c.ApproveMail = c.OrgEmail
 	}

@@ -49,6 +49,9 @@ type Texts struct {
 	templates map[string]*template.Template
 }
 
+// Org is the association its mails speak for now.
+func (t *Texts) Org() Org { return t.book.org() }
+
 // NewTexts parses every *.txt file of fsys once, at start-up, and checks
 // that each text exists in every language. The texts belong to a book of
 // their own: no edits, org for every mail.

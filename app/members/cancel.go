@@ -91,7 +91,7 @@ func (h *Handler) cancelTx(ctx context.Context, tx pgx.Tx, personID int64) error
 		return err
 	}
 	if err := h.send(ctx, tx, outgoing{kind: mailBoardCanceled, text: "board_canceled", lang: i18n.DE,
-		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
+		to: h.board(), personID: p.ID, data: map[string]any{
 			"Name": p.Name, "Email": p.Email, "JoiningDate": dateIn(i18n.DE, p.JoiningDate),
 		}}); err != nil {
 		return err

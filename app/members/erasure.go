@@ -187,7 +187,7 @@ func (h *Handler) requestErasure(ctx context.Context, tx pgx.Tx, p Person) error
 		return err
 	}
 	return h.send(ctx, tx, outgoing{kind: mailBoardErasureReq, text: "board_erasure_request", lang: i18n.DE,
-		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
+		to: h.board(), personID: p.ID, data: map[string]any{
 			"Name": p.Name, "Email": p.Email, "Link": h.cfg.URL("/admin/deletion_requests"),
 		}})
 }

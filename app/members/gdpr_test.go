@@ -247,6 +247,13 @@ func TestNonMemberErasesTheirDataAtOnce(t *testing.T) {
 	if page := app.Get(t, app.Client(), "/view_data/deleted"); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `data-testid="erased"`) {
 		t.Fatalf("the outcome page = %d", page.StatusCode)
 	}
+	// The link opened again, or a second click, says the data is gone,
+	// not that a new link would help.
+	for _, again := range []apptest.Response{app.Get(t, app.Client(), link), app.PostForm(t, app.Client(), link+"/delete", nil)} {
+		if again.StatusCode != http.StatusGone || !strings.Contains(again.Body, `data-testid="erased"`) || strings.Contains(again.Body, `data-testid="new-link"`) {
+			t.Errorf("the link after erasure = %d, erased page %v", again.StatusCode, strings.Contains(again.Body, `data-testid="erased"`))
+		}
+	}
 
 	for _, needle := range []string{name, email, "Lottes geheime Allergie", "1991-01-01"} {
 		if where := tablesContaining(t, app, needle); len(where) > 0 {

@@ -90,6 +90,12 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, kind strin
 		// shows this page instead of a button that does nothing.
 		w.Header().Set("HX-Refresh", "true")
 	}
+	// A link of someone whose data is erased says so: a new link would
+	// lead nowhere.
+	if status == http.StatusGone && kind != kindVerify && h.erasedBehind(r, kind, err) {
+		h.site.Render(w, r, status, i18n.T(ctx, "members.erase.done.title"), views.Erased())
+		return
+	}
 	// A confirmation link used already: the address is confirmed, and
 	// applying again is not what the person wants.
 	used := kind == kindVerify && errors.Is(err, tokens.ErrUsed)
@@ -104,4 +110,18 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, kind strin
 // visitor rather than a failure of ours.
 func isLinkProblem(err error) bool {
 	return errors.Is(err, tokens.ErrNotFound) || errors.Is(err, tokens.ErrExpired) || errors.Is(err, ErrGone)
+}
+
+// erasedBehind reports whether the dead link of kind in r belongs to a
+// person whose data was erased.
+func (h *Handler) erasedBehind(r *http.Request, kind string, err error) bool {
+	if errors.Is(err, ErrGone) {
+		return true
+	}
+	id, err := tokens.Subject(r.Context(), h.pool, linkPurposes[kind], chi.URLParam(r, "token"))
+	if err != nil {
+		return false
+	}
+	_, err = loadPerson(r.Context(), h.pool, id, false)
+	return errors.Is(err, ErrGone)
 }

@@ -40,6 +40,21 @@ type outgoing struct {
 	data     any
 }
 
+// board is where the board's mails go (new applications, members leaving,
+// deletion requests): APPROVE_MAIL, else the association's contact
+// address as the browser settings have it, so that an association which
+// set its own address there does not mail its members' data to the
+// configured default.
+func (h *Handler) board() string {
+	if h.cfg.ApproveMailSet {
+		return h.cfg.ApproveMail
+	}
+	if e := h.texts.Org().Email; e != "" {
+		return e
+	}
+	return h.cfg.ApproveMail
+}
+
 // send renders m and queues it inside tx.
 func (h *Handler) send(ctx context.Context, tx pgx.Tx, m outgoing) error {
 	msg, err := h.texts.Message(m.lang, m.text, m.data, m.to)

@@ -135,7 +135,7 @@ func (h *Handler) verifyTx(ctx context.Context, tx pgx.Tx, p Person, a applicati
 		return err
 	}
 	return h.send(ctx, tx, outgoing{kind: mailBoardApplied, text: "board_application", lang: i18n.DE,
-		to: h.cfg.ApproveMail, personID: p.ID, data: map[string]any{
+		to: h.board(), personID: p.ID, data: map[string]any{
 			"Name":  a.name,
 			"Email": p.Email,
 			"Type":  typeName,

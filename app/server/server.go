@@ -187,7 +187,7 @@ func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	mh.Routes(rt)
 	fees.NewHandler(cfg, d.Pool, site, book).Routes(rt)
 	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)
-	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts})
+	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts, Org: book.Org})
 	adm.Routes(rt)
 	textPages.PrivacyDraft = adm.PrivacyDraft
 	textPages.Routes(rt)
