@@ -119,6 +119,11 @@ func demoSEPA(dir string) error {
 		return fmt.Errorf("dev: %s holds no key made by memberdb dev; delete it to make a new one (the demo mandates' stored IBANs can then no longer be read)", path)
 	}
 	os.Setenv("SEPA_CREDITOR_NAME", cmp.Or(os.Getenv("ORG_NAME"), config.DefaultOrgName))
+	if os.Getenv("ORG_NAME") == "" {
+		// PeP's demo uses PeP's prefix on purpose; another association
+		// trying memberdb sees the warning to set its own.
+		os.Setenv("SEPA_REFERENCE_PREFIX", "PEP")
+	}
 	os.Setenv("SEPA_CREDITOR_IBAN", "DE02120300000000202051")
 	os.Setenv("SEPA_CREDITOR_ID", "DE98ZZZ09999999999")
 	os.Setenv("SEPA_KEY", strings.TrimSpace(string(key)))

@@ -248,7 +248,7 @@ func typeOptions(ctx context.Context, q querier) ([]adminui.Option, error) {
 		if mt.Hidden {
 			label = tr(ctx, "admin.membership-types.hidden_option", label)
 		}
-		out = append(out, adminui.Option{Value: mt.Key, Label: label})
+		out = append(out, adminui.Option{Value: mt.Key, Label: label, Retired: mt.Hidden})
 	}
 	return out, nil
 }

@@ -187,6 +187,10 @@ func TestHiddenMembershipTypeInThePersonsConsole(t *testing.T) {
 	wantBody(t, resp, "Altmitglied (ausgeblendet)")
 	list := app.Get(t, c, "/admin/persons?type="+key)
 	wantBody(t, list, "Alt Person", "Altmitglied")
+	// Neither the new person's form nor another person's editor offers it.
+	notBody(t, app.Get(t, c, "/admin/persons/new"), `value="`+key+`"`)
+	notBody(t, app.Get(t, c, fmt.Sprintf("/admin/persons/%d/fields/membership_type", other), htmx...), `value="`+key+`"`)
+	wantBody(t, app.Get(t, c, fmt.Sprintf("/admin/persons/%d/fields/membership_type", holder), htmx...), `value="`+key+`"`)
 
 	version := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, other)
 	resp = post(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/membership_type", other),

@@ -25,6 +25,8 @@ type SEPA struct {
 	// message ids (SEPA_REFERENCE_PREFIX): what members read on their
 	// bank statements.
 	Prefix string
+	// PrefixSet: SEPA_REFERENCE_PREFIX was given, not PeP's default.
+	PrefixSet bool
 	// Missing names the variables that are not set; empty when direct
 	// debits can be collected.
 	Missing []string
@@ -75,6 +77,7 @@ func readSEPA(get func(key, def string) string, problems *[]string) SEPA {
 		s.CreditorID = id
 	}
 	s.Prefix = get("SEPA_REFERENCE_PREFIX", "PEP")
+	s.PrefixSet = get("SEPA_REFERENCE_PREFIX", "") != ""
 	if !referencePrefix.MatchString(s.Prefix) {
 		*problems = append(*problems, fmt.Sprintf("SEPA_REFERENCE_PREFIX=%q must be 1 to 8 capital letters or digits, such as PEP", s.Prefix))
 	}

@@ -128,7 +128,18 @@ func TestMailQuotesTheStartOfLongAnswers(t *testing.T) {
 	if !found {
 		t.Fatalf("the mail does not quote the letter:\n%s", m.Text)
 	}
-	quote, _, _ = strings.Cut(quote, "\n")
+	// Its lines stay lines, indented under the dash.
+	var lines []string
+	for i, l := range strings.Split(quote, "\n") {
+		if i > 0 && !strings.HasPrefix(l, "  ") {
+			break
+		}
+		lines = append(lines, strings.TrimPrefix(l, "  "))
+	}
+	if len(lines) < 5 {
+		t.Errorf("the letter's lines are not kept: %q", lines)
+	}
+	quote = strings.Join(lines, " ")
 	if n := utf8.RuneCountInString(quote); n > 300 || n < 250 || !strings.HasSuffix(quote, "…") ||
 		!strings.HasPrefix(quote, "Sehr geehrte Damen und Herren, Sehr geehrte") {
 		t.Errorf("the letter is quoted as %d characters: %q", n, quote)

@@ -49,6 +49,9 @@ var category = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 // adminPage is /admin/fees with the forms given.
 func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.RunForm) (views.AdminPage, error) {
 	v := views.AdminPage{Missing: h.cfg.SEPA.Missing, RateForm: rf, RunForm: runf}
+	if !h.cfg.SEPA.PrefixSet {
+		v.DefaultPrefix = h.cfg.SEPA.Prefix
+	}
 	if len(v.Missing) > 0 {
 		return v, nil
 	}

@@ -21,6 +21,9 @@ func TestReferencesCarryTheAssociationsPrefix(t *testing.T) {
 		('ordentlich', 3000, '2020-01-01'), ('ausserordentlich', 1550, '2020-01-01') ON CONFLICT DO NOTHING`); err != nil {
 		t.Fatal(err)
 	}
+	if strings.Contains(app.Get(t, treasurer, "/admin/fees").Body, `data-testid="fees-default-prefix"`) {
+		t.Error("the fee page warns of the default prefix when one is set")
+	}
 	vera, veraMail := insertMember(t, app, "Vera Verein", "ordentlich")
 	const iban = "DE66500105170137075333"
 	mustStatus(t, "Vera's mandate", giveMandate(t, app, editLink(t, app, vera), url.Values{
@@ -40,5 +43,17 @@ func TestReferencesCarryTheAssociationsPrefix(t *testing.T) {
 		if !strings.Contains(file.Body, want) {
 			t.Errorf("the bank file lacks %s", want)
 		}
+	}
+}
+
+// While SEPA_REFERENCE_PREFIX is unset the treasurer is told that PeP's
+// PEP starts every reference, before a mandate makes it permanent.
+func TestFeePageWarnsOfTheDefaultPrefix(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	page := app.Get(t, treasurer, "/admin/fees")
+	mustStatus(t, "the fee page", page, http.StatusOK)
+	if !strings.Contains(page.Body, `data-testid="fees-default-prefix"`) || !strings.Contains(page.Body, "SEPA_REFERENCE_PREFIX") {
+		t.Error("the fee page does not warn that references begin with the default PEP")
 	}
 }

@@ -124,7 +124,7 @@ func (h *Handler) renderNewRun(w http.ResponseWriter, r *http.Request, status, y
 	v.Total = amount(total)
 	v.Summary = i18n.T(ctx, "fees.run.summary", i18n.N(ctx, "fees.run.summary_debits", v.Debits),
 		i18n.N(ctx, "fees.run.summary_invoices", v.Invoices), views.Euros(i18n.LangOf(ctx), v.Total))
-	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.new_title", v.Year, v.Due), views.NewRun(v))
+	h.site.Render(w, r, status, i18n.T(ctx, "fees.run.new_title", v.Year, i18n.Day(i18n.LangOf(ctx), v.Due)), views.NewRun(v))
 }
 
 // createRun is POST /admin/fees/runs: creates the run and queues the

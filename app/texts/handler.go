@@ -40,7 +40,7 @@ func (h *Handler) PageTexts(next http.Handler) http.Handler {
 			if !ok {
 				return ""
 			}
-			html, err := h.store.PageHTML(ctx, p, lang)
+			html, err := h.pageHTML(ctx, p, lang)
 			if err != nil {
 				// The page shows its default; the next page tries again.
 				h.site.Logger.Error("texts: reading the page texts failed", "err", err)
@@ -50,6 +50,23 @@ func (h *Handler) PageTexts(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(layout.WithPageTexts(ctx, text)))
 	})
+}
+
+// pageHTML is the association's text of page p in lang or, where it
+// wrote none in lang, in another language: its own words read better
+// than the default ones, which speak of another association. "" when
+// there is none.
+func (h *Handler) pageHTML(ctx context.Context, p Page, lang i18n.Lang) (string, error) {
+	html, err := h.store.PageHTML(ctx, p, lang)
+	for _, other := range i18n.Langs {
+		if html != "" || err != nil {
+			break
+		}
+		if other != lang {
+			html, err = h.store.PageHTML(ctx, p, other)
+		}
+	}
+	return html, err
 }
 
 // langOf is the {lang} segment of an editor's address.

@@ -15,7 +15,7 @@ import (
 func (h *Handler) legal(p Page) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		html, err := h.store.PageHTML(ctx, p, i18n.LangOf(ctx))
+		html, err := h.pageHTML(ctx, p, i18n.LangOf(ctx))
 		if err != nil {
 			h.site.ServerError(w, r, err)
 			return

@@ -10,6 +10,9 @@ import "github.com/a-h/templ"
 type Option struct {
 	Value string
 	Label string
+	// Retired is offered only where it is the value already (a hidden
+	// membership type): a row that has it keeps it, no other gets it.
+	Retired bool
 }
 
 // Link is a labelled URL.

@@ -140,7 +140,10 @@ type AdminPage struct {
 	// types and the reduced categories the schedule has.
 	Categories []Option
 	Missing    []string
-	Rates      []RateRow
+	// DefaultPrefix is the reference prefix while SEPA_REFERENCE_PREFIX
+	// is unset ("PEP"); "" once set.
+	DefaultPrefix string
+	Rates         []RateRow
 	// AskDelete asks to confirm deleting a line of the schedule;
 	// Stranded counts the members in its category when it is the
 	// category's last line, who then have no amount.
