@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -140,11 +141,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		h.renderAnswers(w, r, http.StatusUnprocessableEntity, reg, ev, r.PostForm, errs)
 		return
 	}
-	data, err := json.Marshal(answers)
-	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
-	}
+	var data []byte
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var old, status string
 		err := tx.QueryRow(ctx, `SELECT data::text, status FROM registrations WHERE id = $1 FOR UPDATE`, reg.ID).Scan(&old, &status)
@@ -153,6 +150,9 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		}
 		if status != StatusConfirmed && status != StatusWaitinglist {
 			return errNotEditable
+		}
+		if data, err = keepFormerAnswers(fm, old, answers); err != nil {
+			return err
 		}
 		const q = `UPDATE registrations SET data = $2, version = version + 1, updated_at = now() WHERE id = $1`
 		if _, err := tx.Exec(ctx, q, reg.ID, data); err != nil {
@@ -201,4 +201,25 @@ func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	h.renderPersonal(w, r, status, ev, v)
+}
+
+// keepFormerAnswers is answers with the answers in old (as stored) to
+// questions the form no longer asks: the organisers still see them
+// ("Früheres Feld"), and a participant changing another answer must not
+// erase them unseen.
+func keepFormerAnswers(fm *schema.Form, old string, answers map[string]any) ([]byte, error) {
+	var before map[string]any
+	if err := json.Unmarshal([]byte(old), &before); err != nil {
+		return nil, fmt.Errorf("events: stored answers: %w", err)
+	}
+	asked := map[string]bool{}
+	for _, f := range fm.Fields {
+		asked[f.Name] = true
+	}
+	for k, v := range before {
+		if !asked[k] {
+			answers[k] = v
+		}
+	}
+	return json.Marshal(answers)
 }

@@ -49,6 +49,11 @@ func TestEditAnswersAfterConfirming(t *testing.T) {
 	if tag := tagNamed(bad.Body, "guests"); !strings.Contains(tag, `value="9"`) {
 		t.Errorf("typed value lost: %s", tag)
 	}
+	// An answer to a question the form no longer asks survives the save.
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations r SET data = data || '{"frueher": "Alt"}'
+		FROM persons p WHERE p.id = r.person_id AND p.email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
 	save.Set("guests", "5")
 	good := app.PostForm(t, c, link, save, "HX-Request", "true")
 	if good.StatusCode != http.StatusOK || !strings.Contains(good.Header.Get("HX-Trigger"), "Gespeichert") {
@@ -60,6 +65,9 @@ func TestEditAnswersAfterConfirming(t *testing.T) {
 	_ = json.Unmarshal(data, &stored)
 	if stored["guests"] != float64(5) {
 		t.Errorf("stored guests = %#v, want the number 5", stored["guests"])
+	}
+	if stored["frueher"] != "Alt" {
+		t.Errorf("the save erased the answer to a former question: %s", data)
 	}
 	var audits int
 	_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE actor = 'participant via link' AND field = 'data'`).Scan(&audits)
