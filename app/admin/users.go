@@ -29,7 +29,7 @@ func (h *Handler) usersTable() *table {
 		fields: []*field{
 			{name: "username", column: "username", kind: "text", required: true, inline: true, parse: usernameParser},
 			{name: "person", column: "person_id", read: "(SELECT email FROM persons WHERE id = person_id)", kind: "email",
-				required: true, parse: personParser},
+				required: true, parse: personParser, help: "admin.users.person.help"},
 			{name: "password", column: "password_hash", read: "''", kind: "password", required: true, createOnly: true,
 				secret: true, parse: passwordParser},
 		},
