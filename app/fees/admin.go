@@ -116,6 +116,20 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	h.renderAdmin(w, r, http.StatusOK, views.RateForm{}, views.RunForm{})
 }
 
+// knownCategory reports whether c is a membership type's key or a
+// category the schedule has.
+func (h *Handler) knownCategory(ctx context.Context, c string) (bool, error) {
+	ts, err := members.LoadTypes(ctx, h.pool)
+	if err != nil {
+		return false, err
+	}
+	if _, ok := ts.Find(c); ok {
+		return true, nil
+	}
+	rates, err := Rates(ctx, h.pool)
+	return slices.Contains(categories(rates), c), err
+}
+
 // addRate is POST /admin/fees/rates: a line of the schedule.
 func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 	if !h.site.ParseForm(w, r) {
@@ -132,6 +146,15 @@ func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 	var ok bool
 	if !category.MatchString(f.Category) {
 		f.CategoryError = i18n.T(ctx, "fees.error.category")
+	} else if r.PostFormValue("new_category") != "yes" {
+		known, err := h.knownCategory(ctx, f.Category)
+		if err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+		if !known {
+			f.CategoryError, f.AskNew = i18n.T(ctx, "fees.error.category_new", f.Category), true
+		}
 	}
 	rate.Category = f.Category
 	if rate.Cents, ok = parseEuros(f.Amount); !ok {

@@ -219,7 +219,7 @@ func TestCollectingFees(t *testing.T) {
 
 	// Carl studies now and pays the reduced fee.
 	mustStatus(t, "a reduced rate", app.PostForm(t, treasurer, "/admin/fees/rates",
-		url.Values{"category": {"studierende"}, "amount": {"10"}, "valid_from": {"2020-01-01"}}), http.StatusSeeOther)
+		url.Values{"category": {"studierende"}, "amount": {"10"}, "valid_from": {"2020-01-01"}, "new_category": {"yes"}}), http.StatusSeeOther)
 	carlCategory := "/admin/fees/members/" + strconv.FormatInt(carl, 10) + "/category"
 	mustStatus(t, "an unknown category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"rentner"}}), http.StatusUnprocessableEntity)
 	mustStatus(t, "Carl's category", app.PostForm(t, treasurer, carlCategory, url.Values{"category": {"studierende"}}), http.StatusSeeOther)

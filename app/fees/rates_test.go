@@ -16,8 +16,20 @@ import (
 func TestMistypedRateIsDeletedAfterAsking(t *testing.T) {
 	app := apptest.Start(t, sepaEnv()...)
 	treasurer, _ := app.ClientWith(t, "fee_admin")
-	mustStatus(t, "a mistyped rate", app.PostForm(t, treasurer, "/admin/fees/rates",
-		url.Values{"category": {"ordentich"}, "amount": {"300"}, "valid_from": {"2031-01-01"}}), http.StatusSeeOther)
+	// A category that is no type and not in the schedule is asked about
+	// first: a typo would leave everyone without the new amount.
+	typo := url.Values{"category": {"ordentich"}, "amount": {"300"}, "valid_from": {"2031-01-01"}}
+	asked := app.PostForm(t, treasurer, "/admin/fees/rates", typo)
+	mustStatus(t, "a mistyped rate, unconfirmed", asked, http.StatusUnprocessableEntity)
+	if !strings.Contains(asked.Body, `name="new_category"`) || !strings.Contains(asked.Body, "Vertippt?") {
+		t.Error("the unknown category is not asked about")
+	}
+	var stored int
+	if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM fee_rates WHERE category = 'ordentich'`).Scan(&stored); err != nil || stored != 0 {
+		t.Fatalf("the unconfirmed category was stored (%d, %v)", stored, err)
+	}
+	typo.Set("new_category", "yes")
+	mustStatus(t, "a mistyped rate, confirmed", app.PostForm(t, treasurer, "/admin/fees/rates", typo), http.StatusSeeOther)
 	var id int64
 	if err := app.Pool.QueryRow(context.Background(), `SELECT id FROM fee_rates WHERE category = 'ordentich'`).Scan(&id); err != nil {
 		t.Fatal(err)

@@ -108,6 +108,10 @@ type RateRow struct {
 type RateForm struct {
 	Category, Amount, ValidFrom                string
 	CategoryError, AmountError, ValidFromError string
+	// AskNew asks to confirm a category that is neither a membership
+	// type nor in the schedule yet: a typo would leave everyone without
+	// the new amount.
+	AskNew bool
 }
 
 // MandateRow is a member's mandate in the treasurer's list.
