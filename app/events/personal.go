@@ -2,10 +2,14 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -179,17 +183,62 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 	if err != nil {
 		return events.AnswersForm{}, err
 	}
+	answers, err := reg.Answers()
+	if err != nil {
+		return events.AnswersForm{}, err
+	}
 	if values == nil {
-		answers, err := reg.Answers()
-		if err != nil {
-			return events.AnswersForm{}, err
-		}
 		values = schema.Values(fm, answers)
 	}
-	return events.AnswersForm{
+	f := events.AnswersForm{
 		Action:    r.URL.Path,
 		Fields:    schema.View(fm, values, errs, !editable),
 		Editable:  editable,
 		HasErrors: len(errs) > 0,
-	}, nil
+	}
+	if editable {
+		if f.Former, err = h.formerAnswers(r.Context(), reg, ev, fm, answers); err != nil {
+			return events.AnswersForm{}, err
+		}
+	}
+	return f, nil
+}
+
+// formerAnswers are the answers the form fm cannot show after the
+// organisers changed it: to questions it no longer asks, or a choice it
+// no longer offers. They are labelled as the form the person answered
+// asked them, so the person sees what stays stored (and what saving a
+// required choice will replace).
+func (h *Handler) formerAnswers(ctx context.Context, reg *Registration, ev *Event, fm *schema.Form, answers map[string]any) ([]events.FormerAnswer, error) {
+	rest := maps.Clone(answers)
+	var shown func(fields []*schema.Field)
+	shown = func(fields []*schema.Field) {
+		for _, f := range fields {
+			if f.Type == "object" {
+				shown(f.Children)
+				continue
+			}
+			v, ok := schema.Lookup(answers, f.Path).(string)
+			if !ok || len(f.Enum) == 0 || slices.Contains(f.Enum, v) {
+				forget(rest, strings.Split(f.Path, "."))
+			}
+		}
+	}
+	shown(fm.Fields)
+	if len(rest) == 0 {
+		return nil, nil
+	}
+	answered, err := h.answeredForm(ctx, reg, ev)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(rest)
+	if err != nil {
+		return nil, err
+	}
+	var out []events.FormerAnswer
+	for _, a := range answerList(answered, data, i18n.LangOf(ctx)) {
+		out = append(out, events.FormerAnswer{Label: a.Label, Value: a.Value})
+	}
+	return out, nil
 }

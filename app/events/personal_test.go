@@ -49,10 +49,14 @@ func TestEditAnswersAfterConfirming(t *testing.T) {
 	if tag := tagNamed(bad.Body, "guests"); !strings.Contains(tag, `value="9"`) {
 		t.Errorf("typed value lost: %s", tag)
 	}
-	// An answer to a question the form no longer asks survives the save.
-	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations r SET data = data || '{"frueher": "Alt"}'
+	// An answer to a question the form no longer asks survives the save;
+	// the page shows it, and a choice no longer offered, apart.
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations r SET data = data || '{"frueher": "Alt", "course": "Astronomie"}'
 		FROM persons p WHERE p.id = r.person_id AND p.email = $1`, email); err != nil {
 		t.Fatal(err)
+	}
+	if page := app.Get(t, c, link); !strings.Contains(page.Body, ">Studiengang<") || !strings.Contains(page.Body, ">Astronomie<") {
+		t.Error("the page does not show the stored choice the form no longer offers")
 	}
 	save.Set("guests", "5")
 	good := app.PostForm(t, c, link, save, "HX-Request", "true")
@@ -68,6 +72,10 @@ func TestEditAnswersAfterConfirming(t *testing.T) {
 	}
 	if stored["frueher"] != "Alt" {
 		t.Errorf("the save erased the answer to a former question: %s", data)
+	}
+	// The person sees it, apart from the form's questions.
+	if page := app.Get(t, c, link); !strings.Contains(page.Body, `data-testid="former-answers"`) || !strings.Contains(page.Body, ">Alt<") {
+		t.Error("the page does not show the answer to a question the form no longer asks")
 	}
 	var audits int
 	_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE actor = 'participant via link' AND field = 'data'`).Scan(&audits)

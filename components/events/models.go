@@ -110,7 +110,13 @@ type AnswersForm struct {
 	// Editable is false once the event closed editing.
 	Editable  bool
 	HasErrors bool
+	// Former are stored answers the form cannot show: to questions it no
+	// longer asks, or choices it no longer offers. They stay stored.
+	Former []FormerAnswer
 }
+
+// FormerAnswer is a stored answer under the question it answered.
+type FormerAnswer struct{ Label, Value string }
 
 // ResendView is the page asking for an address to resend links to.
 type ResendView struct {
