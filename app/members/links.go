@@ -92,7 +92,7 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, kind strin
 	}
 	// A link of someone whose data is erased says so: a new link would
 	// lead nowhere.
-	if status == http.StatusGone && kind != kindVerify && h.erasedBehind(r, kind, err) {
+	if status == http.StatusGone && kind != kindVerify && h.erasedBehind(r, kind) {
 		h.site.Render(w, r, status, i18n.T(ctx, "members.erase.done.title"), views.Erased())
 		return
 	}
@@ -113,15 +113,14 @@ func isLinkProblem(err error) bool {
 }
 
 // erasedBehind reports whether the dead link of kind in r belongs to a
-// person whose data was erased.
-func (h *Handler) erasedBehind(r *http.Request, kind string, err error) bool {
-	if errors.Is(err, ErrGone) {
-		return true
-	}
+// person whose data was erased (anonymised; one deleted with an
+// unconfirmed application may simply apply again).
+func (h *Handler) erasedBehind(r *http.Request, kind string) bool {
 	id, err := tokens.Subject(r.Context(), h.pool, linkPurposes[kind], chi.URLParam(r, "token"))
 	if err != nil {
 		return false
 	}
-	_, err = loadPerson(r.Context(), h.pool, id, false)
-	return errors.Is(err, ErrGone)
+	var erased bool
+	err = h.pool.QueryRow(r.Context(), `SELECT anonymised_at IS NOT NULL FROM persons WHERE id = $1`, id).Scan(&erased)
+	return err == nil && erased
 }

@@ -170,7 +170,8 @@ func (s *Server) route(d Deps) error {
 func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	cfg, site, book := d.Config, s.Site, s.book
 	rt.Public().Get("/", func(w http.ResponseWriter, r *http.Request) {
-		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(s.SiteSettings.OrgName(r.Context())))
+		org := s.SiteSettings.OrgName(r.Context())
+		site.Render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title"), home.Page(org, org == config.DefaultOrgName))
 	})
 	rt.Public().Post("/lang", site.SwitchLanguage)
 	mailweb.NewHandler(d.Pool, site, cfg.Dev).Routes(rt)

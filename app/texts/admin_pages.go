@@ -2,6 +2,7 @@ package texts
 
 import (
 	"context"
+	"github.com/pepalumni/memberdb/app/config"
 	"html"
 	"net/http"
 	"strings"
@@ -55,8 +56,12 @@ func (h *Handler) pageView(ctx context.Context, p Page, lang i18n.Lang, body str
 func (h *Handler) defaultPage(p Page, lang i18n.Lang) string {
 	switch p {
 	case PageHome:
-		return "<p>" + html.EscapeString(i18n.In(lang, "home.lead", h.book.Org().Name)) + "</p>\n<p>" +
-			html.EscapeString(i18n.In(lang, "home.motto")) + "</p>"
+		name := h.book.Org().Name
+		lead := "<p>" + html.EscapeString(i18n.In(lang, "home.lead", name)) + "</p>"
+		if name != config.DefaultOrgName {
+			return lead // the motto is PeP's
+		}
+		return lead + "\n<p>" + html.EscapeString(i18n.In(lang, "home.motto")) + "</p>"
 	case PageApply:
 		return "<p>" + html.EscapeString(i18n.In(lang, "members.apply.intro")) + "</p>"
 	}

@@ -40,7 +40,7 @@ func (h *Handler) PageTexts(next http.Handler) http.Handler {
 			if !ok {
 				return ""
 			}
-			html, err := h.pageHTML(ctx, p, lang)
+			html, err := h.store.PageHTML(ctx, p, lang)
 			if err != nil {
 				// The page shows its default; the next page tries again.
 				h.site.Logger.Error("texts: reading the page texts failed", "err", err)
@@ -52,10 +52,9 @@ func (h *Handler) PageTexts(next http.Handler) http.Handler {
 	})
 }
 
-// pageHTML is the association's text of page p in lang or, where it
-// wrote none in lang, in another language: its own words read better
-// than the default ones, which speak of another association. "" when
-// there is none.
+// pageHTML is the association's text of legal page p in lang or, where
+// it wrote none in lang, in another language: its Impressum in German
+// says more than the placeholder in English. "" when there is none.
 func (h *Handler) pageHTML(ctx context.Context, p Page, lang i18n.Lang) (string, error) {
 	html, err := h.store.PageHTML(ctx, p, lang)
 	for _, other := range i18n.Langs {

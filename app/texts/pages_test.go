@@ -148,3 +148,24 @@ func TestPrivacyDraftFromTheRecordOfProcessing(t *testing.T) {
 		t.Error("the Impressum offers the privacy draft")
 	}
 }
+
+// Another association's home page has no PeP motto, and its Impressum
+// written in German only is what English readers get too, not the
+// placeholder.
+func TestAnotherAssociationsDefaultsSayNothingOfPeP(t *testing.T) {
+	app := apptest.Start(t, apptest.Env("ORG_NAME", "Chor Harmonie e.V."))
+	c, _ := app.ClientWith(t, "texts_admin")
+	for _, lang := range []string{"de", "en"} {
+		if home := app.Get(t, app.Client(), "/", "Accept-Language", lang); strings.Contains(home.Body, `data-testid="motto"`) {
+			t.Errorf("the %s home page of another association shows PeP's motto", lang)
+		}
+	}
+	if editor := app.Get(t, c, "/admin/texts/pages/home/de"); strings.Contains(editor.Body, "Physik verbindet") {
+		t.Error("the home text's editor starts from PeP's motto")
+	}
+	savePage(t, app, c, "impressum", "de", "<p>Chor Harmonie e.V., Notenweg 1</p>")
+	en := app.Get(t, app.Client(), "/impressum", "Accept-Language", "en")
+	if !strings.Contains(en.Body, "Notenweg 1") || strings.Contains(en.Body, `data-testid="legal-fallback"`) {
+		t.Error("the English Impressum shows the placeholder although the German one is written")
+	}
+}
