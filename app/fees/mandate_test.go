@@ -94,7 +94,28 @@ func TestFormerMemberRevokesTheirMandate(t *testing.T) {
 	if err := app.Pool.QueryRow(t.Context(), `SELECT iban_masked FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&masked); err != nil || masked != sepa.IBAN(ibanAnna).Masked() {
 		t.Fatalf("the refused change left the mandate at %q (%v)", masked, err)
 	}
-	mustStatus(t, "revoking after leaving", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	// Asking to be erased with a mandate standing goes to the board,
+	// which settles it, instead of revoking it unseen.
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	h := sha256.Sum256(raw)
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO tokens (hash, purpose, subject_id, expires_at, single_use)
+		VALUES ($1, $2, $3, now() + interval '1 hour', false)`, h[:], tokens.GDPRView, id); err != nil {
+		t.Fatal(err)
+	}
+	gdpr := "/view_data/" + base64.RawURLEncoding.EncodeToString(raw)
+	if ask := app.Get(t, app.Client(), gdpr+"/delete"); !strings.Contains(ask.Body, "Lastschriftmandat") {
+		t.Error("the erasure's page does not say the mandate goes to the board")
+	}
+	erase := app.PostForm(t, app.Client(), gdpr+"/delete", nil)
+	if erase.StatusCode != http.StatusSeeOther || erase.Header.Get("Location") != "/view_data/requested" {
+		t.Errorf("asking for erasure with a mandate = %d to %q, want the board's request", erase.StatusCode, erase.Header.Get("Location"))
+	}
+	revoked := app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}})
+	// The fee page is gone with the mandate: back to their data.
+	if revoked.StatusCode != http.StatusSeeOther || revoked.Header.Get("Location") != link {
+		t.Errorf("revoking after leaving = %d to %q, want their edit page", revoked.StatusCode, revoked.Header.Get("Location"))
+	}
 	waitKind(t, app, email, "widerrufen", 1)
 	mustStatus(t, "the fee page once nothing is open", app.Get(t, app.Client(), link+"/mandate"), http.StatusNotFound)
 	if edit := app.Get(t, app.Client(), link); strings.Contains(edit.Body, `data-testid="fees-link"`) {

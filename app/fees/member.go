@@ -174,6 +174,12 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.revoked"))
 	}
+	// Whoever left has the fee page only while something concerns them
+	// there; the revocation may have been the last.
+	if !p.IsMember() {
+		web.Redirect(w, r, "/edit/"+token)
+		return
+	}
 	web.Redirect(w, r, "/edit/"+token+"/mandate")
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/audit"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/tokens"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -65,6 +66,13 @@ func erasureBlockers(ctx context.Context, q querier, p Person) ([]blocker, error
 	}
 	if events != "" {
 		reasons = append(reasons, blocker{key: "members.erase.reason.events", args: []any{events}})
+	}
+	// A mandate or an open fee outlasts a membership; the board settles
+	// them rather than an erasure revoking a mandate unseen.
+	if fees, err := persons.HeldBy(ctx, q, "fees", p.ID); err != nil {
+		return nil, err
+	} else if fees {
+		reasons = append(reasons, blocker{key: "members.erase.reason.fees"})
 	}
 	if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE person_id = $1 AND disabled_at IS NULL`, p.ID).Scan(&accounts); err != nil {
 		return nil, fmt.Errorf("members: user accounts: %w", err)
