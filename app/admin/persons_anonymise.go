@@ -1,14 +1,12 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
-	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/members"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 )
@@ -58,7 +56,7 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	u := auth.CurrentUser(ctx)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		return members.Anonymise(ctx, tx, key.(int64), members.Actor{UserID: &u.ID, Name: u.Username}, h.releasePlaces)
+		return members.Anonymise(ctx, tx, key.(int64), members.Actor{UserID: &u.ID, Name: u.Username}, h.eventsSvc.Release)
 	})
 	switch {
 	case errors.Is(err, members.ErrAnonymised):
@@ -70,10 +68,4 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 		h.site.Flash(r, "success", tr(ctx, "admin.persons.anonymise.done"))
 	}
 	http.Redirect(w, r, h.persons.detailURL(id), http.StatusSeeOther)
-}
-
-// releasePlaces is members.Release through the events' rules.
-func (h *Handler) releasePlaces(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
-	_, err := h.eventsSvc.ReleasePlaces(ctx, tx, personID, events.Actor{UserID: by.UserID, Name: by.Name})
-	return err
 }

@@ -3,9 +3,12 @@ package admin
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pepalumni/memberdb/app/persons"
 )
 
 // Two neighbouring letters typed the wrong way round ("Fenyman") leave a
@@ -15,8 +18,9 @@ import (
 // beginning of the persons' words instead: a few index ranges of
 // person_search_words, whatever the table's size.
 func swappedNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]personRow, error) {
+	words := searchTerms(lq.Q)
 	var swaps []string
-	for _, w := range searchTerms(lq.Q) {
+	for _, w := range words {
 		swaps = append(swaps, swappedLetters(w)...)
 	}
 	if len(swaps) == 0 {
@@ -30,6 +34,13 @@ func swappedNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]pers
 		SELECT person_id FROM person_search_words
 		WHERE word >= search_fold(v.w) COLLATE "C" AND word < (search_fold(v.w) || chr(1114111)) COLLATE "C"
 		ORDER BY word, person_id LIMIT @swapKeys) k)`, "swaps", swaps, "swapKeys", similarCandidates)
+	// Every word is there as typed or with a pair swapped back, as every
+	// word is in any other search ("Maria Fenyman" is no Maira).
+	for i, w := range words {
+		arg := "sw" + strconv.Itoa(i)
+		wh.match(`EXISTS (SELECT 1 FROM unnest(@`+arg+`::text[]) f WHERE p.search_text LIKE `+persons.SearchPattern("f")+`)`,
+			arg, append([]string{w}, swappedLetters(w)...))
+	}
 	lq.Page = 1
 	return searchRows(ctx, pool, settings, personSelect+" "+wh.sql()+" ORDER BY "+lq.orderBy("p.id")+" "+wh.page(lq), wh)
 }

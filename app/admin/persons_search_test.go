@@ -68,6 +68,11 @@ func TestPersonSearchQuality(t *testing.T) {
 			notBody(t, resp, `data-testid="note"`)
 		})
 	}
+	// The other words still count beside a swapped one.
+	resp := app.Get(t, c, "/admin/persons?q="+url.QueryEscape("Zelda Fenyman"), htmx...)
+	if got := rowOrder(resp.Body); slices.Contains(got, personRowID(feynman)) {
+		t.Errorf("Zelda Fenyman lists Richard Feynman: %v", got)
+	}
 }
 
 // Bad input is refused in the user's own page: logged in, with their

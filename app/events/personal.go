@@ -210,21 +210,7 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 // asked them, so the person sees what stays stored (and what saving a
 // required choice will replace).
 func (h *Handler) formerAnswers(ctx context.Context, reg *Registration, ev *Event, fm *schema.Form, answers map[string]any) ([]events.FormerAnswer, error) {
-	rest := maps.Clone(answers)
-	var shown func(fields []*schema.Field)
-	shown = func(fields []*schema.Field) {
-		for _, f := range fields {
-			if f.Type == "object" {
-				shown(f.Children)
-				continue
-			}
-			v, ok := schema.Lookup(answers, f.Path).(string)
-			if !ok || len(f.Enum) == 0 || slices.Contains(f.Enum, v) {
-				forget(rest, strings.Split(f.Path, "."))
-			}
-		}
-	}
-	shown(fm.Fields)
+	rest := unshownAnswers(fm, answers)
 	if len(rest) == 0 {
 		return nil, nil
 	}
@@ -241,4 +227,36 @@ func (h *Handler) formerAnswers(ctx context.Context, reg *Registration, ev *Even
 		out = append(out, events.FormerAnswer{Label: a.Label, Value: a.Value})
 	}
 	return out, nil
+}
+
+// unshownAnswers is what of answers the form fm cannot show: answers to
+// questions it no longer asks, and choices it no longer offers.
+func unshownAnswers(fm *schema.Form, answers map[string]any) map[string]any {
+	rest := deepClone(answers)
+	var shown func(fields []*schema.Field)
+	shown = func(fields []*schema.Field) {
+		for _, f := range fields {
+			if f.Type == "object" {
+				shown(f.Children)
+				continue
+			}
+			v, ok := schema.Lookup(answers, f.Path).(string)
+			if !ok || len(f.Enum) == 0 || slices.Contains(f.Enum, v) {
+				forget(rest, strings.Split(f.Path, "."))
+			}
+		}
+	}
+	shown(fm.Fields)
+	return rest
+}
+
+// deepClone copies answers with their groups, which forget changes.
+func deepClone(answers map[string]any) map[string]any {
+	out := maps.Clone(answers)
+	for k, v := range out {
+		if g, ok := v.(map[string]any); ok {
+			out[k] = deepClone(g)
+		}
+	}
+	return out
 }

@@ -203,23 +203,31 @@ func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, status i
 	h.renderPersonal(w, r, status, ev, v)
 }
 
-// keepFormerAnswers is answers with the answers in old (as stored) to
-// questions the form no longer asks: the organisers still see them
-// ("Früheres Feld"), and a participant changing another answer must not
-// erase them unseen.
+// keepFormerAnswers is answers with what old (as stored) holds that the
+// form fm cannot show (unshownAnswers): the page lists those as staying
+// stored, and the organisers still see them, so a participant changing
+// another answer must not erase them unseen. An answer typed now wins.
 func keepFormerAnswers(fm *schema.Form, old string, answers map[string]any) ([]byte, error) {
 	var before map[string]any
 	if err := json.Unmarshal([]byte(old), &before); err != nil {
 		return nil, fmt.Errorf("events: stored answers: %w", err)
 	}
-	asked := map[string]bool{}
-	for _, f := range fm.Fields {
-		asked[f.Name] = true
-	}
-	for k, v := range before {
-		if !asked[k] {
-			answers[k] = v
+	addMissing(answers, unshownAnswers(fm, before))
+	return json.Marshal(answers)
+}
+
+// addMissing copies into dst what src has and dst lacks, group by group.
+func addMissing(dst, src map[string]any) {
+	for k, v := range src {
+		d, ok := dst[k]
+		if !ok {
+			dst[k] = v
+			continue
+		}
+		dg, dok := d.(map[string]any)
+		sg, sok := v.(map[string]any)
+		if dok && sok {
+			addMissing(dg, sg)
 		}
 	}
-	return json.Marshal(answers)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/pepalumni/memberdb/app/members"
 )
 
 // ReleasePlaces cancels, inside tx, the registrations of person personID
@@ -13,15 +15,11 @@ import (
 // ticket would still let someone in. A confirmed place, or a place on
 // offer, goes to the waiting list as a cancellation's would. The person
 // is not mailed (their address is being erased); nor are the organisers,
-// as that mail would name them. It returns how many were cancelled.
+// as that mail would name them. It returns how many it cancelled.
 func (s *Service) ReleasePlaces(ctx context.Context, tx pgx.Tx, personID int64, actor Actor) (int, error) {
-	// The same registrations members.UpcomingEvents names on the
-	// erasure's confirmation.
+	// The registrations the erasure's confirmation names.
 	rows, err := tx.Query(ctx, `SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id
-		WHERE r.person_id = $1 AND r.status <> 'canceled'
-		  AND (coalesce(e.ends_at, e.starts_at) > now()
-		       OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))
-		ORDER BY r.event_id, r.id`, personID)
+		WHERE r.person_id = $1 AND `+members.Upcoming+` ORDER BY r.event_id, r.id`, personID)
 	if err != nil {
 		return 0, fmt.Errorf("events: release places: %w", err)
 	}
@@ -29,21 +27,32 @@ func (s *Service) ReleasePlaces(ctx context.Context, tx pgx.Tx, personID int64, 
 	if err != nil {
 		return 0, fmt.Errorf("events: release places: %w", err)
 	}
+	n := 0
 	for _, id := range ids {
 		reg, _, err := lockRegistration(ctx, tx, id)
 		if err != nil {
 			return 0, err
+		}
+		if reg.Status == StatusCanceled {
+			continue // by the person themselves, since it was read
 		}
 		held := reg.Status == StatusConfirmed
 		withdrawn, err := setStatus(ctx, tx, reg, StatusCanceled, actor, false)
 		if err != nil {
 			return 0, err
 		}
+		n++
 		if held || withdrawn {
 			if _, err := s.FillFreePlaces(ctx, tx, reg.EventID, actor); err != nil {
 				return 0, err
 			}
 		}
 	}
-	return len(ids), nil
+	return n, nil
+}
+
+// Release is ReleasePlaces as the erasure calls it (members.Release).
+func (s *Service) Release(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
+	_, err := s.ReleasePlaces(ctx, tx, personID, Actor{UserID: by.UserID, Name: by.Name})
+	return err
 }

@@ -65,8 +65,9 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 	}
 	lang := i18n.LangOf(ctx)
 	for _, r := range rates {
+		_, typed := ts.Find(r.Category)
 		v.Rates = append(v.Rates, views.RateRow{ID: r.ID, Category: ts.NameOf(lang, r.Category), Key: r.Category, Amount: amount(r.Cents),
-			ValidFrom: r.ValidFrom.Format(i18n.DayLayout(lang))})
+			ValidFrom: r.ValidFrom.Format(i18n.DayLayout(lang)), Reduced: !typed})
 	}
 	v.TypeKeys = strings.Join(ts.Keys(), ", ")
 	for _, t := range ts {

@@ -83,7 +83,10 @@ func (m Mandate) LapsedBy(day time.Time) bool {
 func (m Mandate) Valid() bool { return m.RevokedAt == nil && !m.Lapsed }
 
 const mandateColumns = `id, person_id, reference, account_holder, iban_masked, coalesce(bic, ''), signed_on, paper,
-	last_collected_on, revoked_at, coalesce(last_collected_on, signed_on) < ` + berlinToday + ` - interval '` + lapse + `'`
+	last_collected_on, revoked_at, ` + lapsedSQL
+
+// lapsedSQL is true for a mandate unused for 36 months.
+const lapsedSQL = `coalesce(last_collected_on, signed_on) < ` + berlinToday + ` - interval '` + lapse + `'`
 
 func scanMandate(row pgx.Row) (Mandate, error) {
 	var m Mandate

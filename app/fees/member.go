@@ -28,7 +28,7 @@ func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request, former bool
 	p, err := members.EditLinkPerson(r.Context(), h.pool, token)
 	if err == nil && !p.IsMember() && former {
 		var held bool
-		held, err = persons.HeldBy(r.Context(), h.pool, domainName, p.ID)
+		held, err = persons.HeldBy(r.Context(), h.pool, persons.DomainFees, p.ID)
 		former = held
 	}
 	switch {

@@ -15,11 +15,9 @@ import (
 // what names the person or their account goes: the mandates' holder,
 // sealed IBAN, BIC and address are overwritten and the mandates revoked,
 // and so is what each fee kept for its bank file.
-const domainName = "fees"
-
 func init() {
 	persons.Register(persons.Domain{
-		Name:   domainName,
+		Name:   persons.DomainFees,
 		Tables: []string{"sepa_mandates", "fees", "fee_categories"},
 		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
 			OR EXISTS (SELECT 1 FROM fees f WHERE f.person_id = p.id
@@ -66,7 +64,7 @@ func init() {
 
 func exportFees(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
 	rows, err := tx.Query(ctx, `SELECT reference, account_holder, iban_masked, signed_on::text, paper,
-		last_collected_on::text, revoked_at FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, s.ID)
+		last_collected_on::text, revoked_at, `+lapsedSQL+` FROM sepa_mandates WHERE person_id = $1 ORDER BY id`, s.ID)
 	if err != nil {
 		return err
 	}
@@ -75,7 +73,7 @@ func exportFees(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Ex
 			m       views.ExportMandate
 			revoked *time.Time
 		)
-		err := row.Scan(&m.Reference, &m.AccountHolder, &m.IBAN, &m.SignedOn, &m.Paper, &m.LastCollectedOn, &revoked)
+		err := row.Scan(&m.Reference, &m.AccountHolder, &m.IBAN, &m.SignedOn, &m.Paper, &m.LastCollectedOn, &revoked, &m.Lapsed)
 		// A time as every other of the export's (RFC 3339), not as
 		// PostgreSQL writes it.
 		m.RevokedAt = persons.ISOTimePtr(revoked)

@@ -36,7 +36,7 @@ func (h *Handler) cancelForm(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/edit/"+l.token)
 		return
 	}
-	fees, err := persons.HeldBy(ctx, h.pool, "fees", p.ID)
+	fees, err := persons.HeldBy(ctx, h.pool, persons.DomainFees, p.ID)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (h *Handler) cancelTx(ctx context.Context, tx pgx.Tx, personID int64) error
 		}}); err != nil {
 		return err
 	}
-	fees, err := persons.HeldBy(ctx, tx, "fees", p.ID)
+	fees, err := persons.HeldBy(ctx, tx, persons.DomainFees, p.ID)
 	if err != nil {
 		return err
 	}

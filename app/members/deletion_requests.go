@@ -24,7 +24,7 @@ var errRequestDone = errors.New("members: deletion request already done")
 const deletionRequestSQL = `
 	SELECT d.id, p.id, p.name, p.email, coalesce(p.membership_status, ''), d.requested_at,
 	       (SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
-	        WHERE r.person_id = p.id AND ` + upcoming + `)
+	        WHERE r.person_id = p.id AND ` + Upcoming + `)
 	FROM deletion_requests d JOIN persons p ON p.id = d.person_id
 	WHERE d.done_at IS NULL AND p.anonymised_at IS NULL`
 

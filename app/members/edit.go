@@ -159,7 +159,7 @@ func (h *Handler) editView(ctx context.Context, token string, p Person) (views.E
 	}
 	f := editFrame(i18n.LangOf(ctx), p, tus, ts)
 	if !f.ShowFees {
-		if f.ShowFees, err = persons.HeldBy(ctx, h.pool, "fees", p.ID); err != nil {
+		if f.ShowFees, err = persons.HeldBy(ctx, h.pool, persons.DomainFees, p.ID); err != nil {
 			return views.EditForm{}, err
 		}
 	}

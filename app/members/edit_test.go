@@ -231,6 +231,11 @@ func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
 	mustContain(t, "the board's mail", boardMail.Subject+boardMail.Text, "Tschüss", email, "02.02.2020")
 	own := lastMailTo(t, app, email, 1)
 	mustContain(t, "the member's mail", own.Subject, "beendet")
+	// Without a mandate or an open fee the mail says nothing of them, and
+	// leaves no gap where it would have.
+	if strings.Contains(own.Text, "Lastschriftmandat") || strings.Contains(own.Text, "\n\n\n") {
+		t.Errorf("the mail of a member without fees:\n%s", own.Text)
+	}
 
 	// Again: not a member any more, nothing happens.
 	again := app.PostForm(t, app.Client(), link+"/cancel", nil)

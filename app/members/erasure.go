@@ -18,17 +18,18 @@ import (
 	views "github.com/pepalumni/memberdb/components/members"
 )
 
-// upcoming is SQL true for a registration r (of event e) that still counts:
-// not canceled, for an event not over yet; an event without dates counts
-// while its registration is open.
-const upcoming = `r.status <> 'canceled'
+// Upcoming is SQL true for a registration r (of event e) that still
+// counts: not canceled, for an event not over yet; an event without dates
+// counts while its registration is open. Erasure names these and gives
+// them up (events.Service.ReleasePlaces).
+const Upcoming = `r.status <> 'canceled'
 	AND (coalesce(e.ends_at, e.starts_at) > now()
 	     OR (e.starts_at IS NULL AND e.ends_at IS NULL AND e.registration_open))`
 
 // upcomingSQL names the events of a person's ($1) upcoming registrations;
 // NULL for none.
 const upcomingSQL = `SELECT string_agg(DISTINCT e.name, ', ') FROM registrations r JOIN events e ON e.id = r.event_id
-	WHERE r.person_id = $1 AND ` + upcoming
+	WHERE r.person_id = $1 AND ` + Upcoming
 
 // UpcomingEvents names the events the person is still registered for
 // (not cancelled, not over): their places stay taken after an erasure.
@@ -69,7 +70,7 @@ func erasureBlockers(ctx context.Context, q querier, p Person) ([]blocker, error
 	}
 	// A mandate or an open fee outlasts a membership; the board settles
 	// them rather than an erasure revoking a mandate unseen.
-	if fees, err := persons.HeldBy(ctx, q, "fees", p.ID); err != nil {
+	if fees, err := persons.HeldBy(ctx, q, persons.DomainFees, p.ID); err != nil {
 		return nil, err
 	} else if fees {
 		reasons = append(reasons, blocker{key: "members.erase.reason.fees"})

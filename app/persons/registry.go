@@ -229,6 +229,10 @@ func Held() string {
 	return strings.Join(conds, " OR ")
 }
 
+// DomainFees names the fees domain, which members ask HeldBy about and
+// cannot import.
+const DomainFees = "fees"
+
 // HeldBy reports whether the domain named still needs person id (its
 // Holds), for pages that stay open to a former member while it does: a
 // mandate is revoked and a returned fee paid after leaving. A domain not

@@ -14,7 +14,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pepalumni/memberdb/app/admin"
@@ -181,10 +180,7 @@ func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	ev.Routes(rt, s.Registry)
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
 	mh := members.NewHandler(cfg, d.Pool, site, book)
-	mh.Release = func(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
-		_, err := ev.Service().ReleasePlaces(ctx, tx, personID, events.Actor{UserID: by.UserID, Name: by.Name})
-		return err
-	}
+	mh.Release = ev.Service().Release
 	mh.Routes(rt)
 	fees.NewHandler(cfg, d.Pool, site, book).Routes(rt)
 	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)

@@ -102,6 +102,8 @@ type RateRow struct {
 	// Category is the category's name for the reader: a membership
 	// type's, or a reduced category's key; Key is what the form takes.
 	Category, Key, Amount, ValidFrom string
+	// Reduced: no membership type's key.
+	Reduced bool
 }
 
 // RateForm adds a line to the schedule.

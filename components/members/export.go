@@ -29,6 +29,8 @@ type ExportMandate struct {
 	Paper           bool    `json:"paper"`
 	LastCollectedOn *string `json:"last_collected_on"`
 	RevokedAt       *string `json:"revoked_at"`
+	// Lapsed: unused for 36 months, so no longer collected from.
+	Lapsed bool `json:"lapsed"`
 }
 
 // ExportFee is the membership fee of one year.

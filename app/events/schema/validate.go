@@ -81,9 +81,10 @@ func countProblem(key string, n int) problem {
 }
 
 // hintOr is the message for problem p of field f: the organiser's
-// error_hint, written for what they expected to go wrong. A rule the
-// server adds (balanced $, the default length limit) speaks for itself:
-// "Der Titel fehlt" answered a title with a lone $. A number out of range
+// error_hint, written for what they expected to go wrong. Balanced $ and
+// a length limit (the server's default one, or the organiser's, which
+// the message states as precisely) speak for themselves: "Der Titel
+// fehlt" answered a title with a lone $. A number out of range
 // or not a number gets the hint and the range, since a hint such as
 // "Höchstens 8" said nothing to someone who typed 0.
 func hintOr(f *Field, lang i18n.Lang, p problem) string {
