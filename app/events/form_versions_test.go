@@ -37,12 +37,17 @@ func TestOldAnswersShowWithTheirQuestions(t *testing.T) {
 		t.Errorf("%d versions kept, the registration answered version %d, the form is at %d; want 2, 1, 2", versions, answered, current)
 	}
 
-	// While answers may change, the page asks the current questions.
-	if page := app.Get(t, c, link); !strings.Contains(page.Body, "T-Shirt-Größe") || strings.Contains(page.Body, "Unverträglichkeiten") {
+	// While answers may change, the page asks the current questions; the
+	// old answers show apart, under the questions they answered.
+	page := app.Get(t, c, link)
+	if !strings.Contains(page.Body, "T-Shirt-Größe") || tagNamed(page.Body, "intolerances") != "" {
 		t.Error("the editable page does not ask the current form's questions")
 	}
+	if _, former, ok := strings.Cut(page.Body, `data-testid="former-answers"`); !ok || !strings.Contains(former, "Unverträglichkeiten") || !strings.Contains(former, "Nüsse") {
+		t.Error("the editable page does not show the answers to the old questions apart")
+	}
 	exec(`UPDATE events SET editing_closes_at = now() - interval '1 day' WHERE id = $1`, ev.id)
-	page := app.Get(t, c, link)
+	page = app.Get(t, c, link)
 	mustContain(t, page.Body, "Unverträglichkeiten", `value="Nüsse"`)
 	if strings.Contains(page.Body, "T-Shirt-Größe") {
 		t.Error("the closed page shows a question the registration never answered")

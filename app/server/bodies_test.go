@@ -89,7 +89,9 @@ func TestRoutesRefuseBodiesTheyDoNotRead(t *testing.T) {
 // language, and a form without a body or with a urlencoded one still
 // works; a half-sent multipart body is refused before it is read.
 func TestMultipartFormKeepsTheSettings(t *testing.T) {
-	app := apptest.Start(t)
+	// A database of its own: the association's name it sets would take
+	// PeP's motto off the other tests' home page.
+	app := apptest.Start(t, apptest.FreshDatabase(t, "multipart"))
 	admin, _ := app.ClientWith(t, app.Server.Registry.Levels()...)
 	var name string
 	orgName := func() string {
