@@ -58,6 +58,18 @@ func (h *Handler) applyTx(ctx context.Context, tx pgx.Tx, a submission) error {
 			personID: p.ID, data: map[string]any{"Name": p.Name}})
 	}
 	// New, unverified, never applied (known from events) or a former member.
+	// The same form sent again while its link is fresh (a double click,
+	// a second tab) sends no second link: the first is on its way. The
+	// person's row, locked by findOrCreateApplicant, orders the two.
+	var again bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM membership_applications
+		WHERE person_id = $1 AND name = $2 AND membership_type = $3 AND verified_at IS NULL
+		  AND created_at > now() - interval '1 minute')`, p.ID, a.name, a.membershipType).Scan(&again); err != nil {
+		return fmt.Errorf("members: earlier application: %w", err)
+	}
+	if again {
+		return nil
+	}
 	const q = `INSERT INTO membership_applications (person_id, name, membership_type, language)
 		VALUES ($1, $2, $3, $4) RETURNING id`
 	var applicationID int64

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -160,6 +161,14 @@ func TestConcurrentIdenticalApplicationsMakeOnePerson(t *testing.T) {
 		email).Scan(&persons); err != nil || persons != 1 {
 		t.Fatalf("%d persons with the address (err %v), want 1", persons, err)
 	}
+	// One application and one link: the copies find the first's fresh.
+	var applications, mails int
+	if err := app.Pool.QueryRow(context.Background(), `SELECT
+		(SELECT count(*) FROM membership_applications a JOIN persons p ON p.id = a.person_id WHERE lower(p.email) = lower($1)),
+		(SELECT count(*) FROM mail_outbox WHERE kind = 'membership_verify' AND lower(array_to_string(to_addrs, ',')) LIKE '%' || lower($1) || '%')`,
+		email).Scan(&applications, &mails); err != nil || applications != 1 || mails != 1 {
+		t.Errorf("%d applications and %d mails with a link (err %v), want 1 and 1", applications, mails, err)
+	}
 }
 
 func TestApplyValidation(t *testing.T) {
@@ -215,8 +224,9 @@ func TestApplyIsRateLimited(t *testing.T) {
 	t.Run("per address", func(t *testing.T) {
 		app := apptest.Start(t)
 		email := newAddress(t)
+		// Five different submissions: the same one again sends no mail.
 		for i := range 5 {
-			if resp := applyFor(t, app, "Viel", email, "ordentlich"); resp.StatusCode != http.StatusOK {
+			if resp := applyFor(t, app, "Viel "+strconv.Itoa(i), email, "ordentlich"); resp.StatusCode != http.StatusOK {
 				t.Fatalf("submission %d = %d", i+1, resp.StatusCode)
 			}
 		}
