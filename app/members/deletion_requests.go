@@ -24,7 +24,8 @@ var errRequestDone = errors.New("members: deletion request already done")
 const deletionRequestSQL = `
 	SELECT d.id, p.id, p.name, p.email, coalesce(p.membership_status, ''), d.requested_at,
 	       (SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id
-	        WHERE r.person_id = p.id AND ` + Upcoming + `)
+	        WHERE r.person_id = p.id AND ` + Upcoming + `),
+	       EXISTS (SELECT 1 FROM membership_applications a WHERE a.person_id = p.id AND a.created_at > d.requested_at)
 	FROM deletion_requests d JOIN persons p ON p.id = d.person_id
 	WHERE d.done_at IS NULL AND p.anonymised_at IS NULL`
 
@@ -33,7 +34,7 @@ func scanDeletionRequest(row pgx.CollectableRow) (views.DeletionRequest, error) 
 		d  views.DeletionRequest
 		at time.Time
 	)
-	err := row.Scan(&d.ID, &d.PersonID, &d.Name, &d.Email, &d.MembershipStatus, &at, &d.UpcomingEvents)
+	err := row.Scan(&d.ID, &d.PersonID, &d.Name, &d.Email, &d.MembershipStatus, &at, &d.UpcomingEvents, &d.AppliedSince)
 	d.RequestedAt = isoTime(at)
 	return d, err
 }

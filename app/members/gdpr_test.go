@@ -389,6 +389,15 @@ func TestErasureRequestGoesToTheBoard(t *testing.T) {
 	list := app.Get(t, admin, "/admin/deletion_requests")
 	mustContain(t, "the requests", list.Body, "Mitglied Mara", "Gast Gustav", "Noch 1 Anmeldung",
 		"beantragt am "+berlinToday(t)+", ")
+	if strings.Contains(list.Body, `data-testid="applied-since"`) {
+		t.Error("a request is marked as followed by an application nobody made")
+	}
+	// Gustav applies after asking to be erased: the board is told.
+	applyFor(t, app, "Gast Gustav", guest, "ordentlich")
+	list = app.Get(t, admin, "/admin/deletion_requests")
+	if strings.Count(list.Body, `data-testid="applied-since"`) != 1 {
+		t.Error("the request of someone who applied since is not marked")
+	}
 	var reqID int64
 	_ = app.Pool.QueryRow(context.Background(), `SELECT id FROM deletion_requests WHERE person_id = $1`, memberID).Scan(&reqID)
 	path := "/admin/deletion_requests/" + strconv.FormatInt(reqID, 10) + "/anonymise"

@@ -141,6 +141,9 @@ type DeletionRequest struct {
 	RequestedAt      string // RFC 3339
 	// UpcomingEvents counts registrations for events still to come.
 	UpcomingEvents int
+	// AppliedSince: the person applied for membership after asking to
+	// be erased, so the two wishes contradict each other.
+	AppliedSince bool
 }
 
 // Erasure says what "delete my data" will do for this person.
