@@ -27,11 +27,21 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func amount(cents int64) string { return sepa.Amount(cents) }
 
-var euros = regexp.MustCompile(`^([0-9]{1,6})(?:[.,]([0-9]{1,2}))?$`)
+var (
+	euros = regexp.MustCompile(`^([0-9]{1,6})(?:[.,]([0-9]{1,2}))?$`)
+	// grouped is a German amount with thousands points and its cents
+	// ("1.234,50"); without the cents "1.234" could be either reading.
+	grouped = regexp.MustCompile(`^[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]{1,2}$`)
+)
 
-// parseEuros reads an amount such as 30, 30,00 or 12.5 into cents.
+// parseEuros reads an amount such as 30, 30,00, 12.5 or 1.234,50 into
+// cents.
 func parseEuros(s string) (int64, bool) {
-	m := euros.FindStringSubmatch(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if grouped.MatchString(s) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	m := euros.FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
 	}

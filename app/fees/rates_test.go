@@ -57,3 +57,19 @@ func TestMistypedRateIsDeletedAfterAsking(t *testing.T) {
 	}
 	mustStatus(t, "deleting it again", app.PostForm(t, treasurer, path, url.Values{"confirm": {"yes"}}), http.StatusNotFound)
 }
+
+// Amounts are read as German treasurers write them, thousands points and
+// all; "1.234" alone could be read two ways and is refused.
+func TestAmountsWithThousandsPoints(t *testing.T) {
+	// A database of its own: the others' runs must not meet this amount.
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesgrouped"))...)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	mustStatus(t, "an amount without cents", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"ordentlich"}, "amount": {"1.234"}, "valid_from": {"2041-01-01"}}), http.StatusUnprocessableEntity)
+	mustStatus(t, "an amount with thousands points", app.PostForm(t, treasurer, "/admin/fees/rates",
+		url.Values{"category": {"ordentlich"}, "amount": {"1.234,50"}, "valid_from": {"2041-01-01"}}), http.StatusSeeOther)
+	var cents int64
+	if err := app.Pool.QueryRow(context.Background(), `SELECT cents FROM fee_rates WHERE category = 'ordentlich' AND valid_from = '2041-01-01'`).Scan(&cents); err != nil || cents != 123450 {
+		t.Errorf("stored %d cents (%v), want 123450", cents, err)
+	}
+}

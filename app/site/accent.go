@@ -26,12 +26,23 @@ const (
 	accentBackground  = "#e9ecef"
 )
 
-var hexColour = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+var (
+	hexColour   = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+	shortColour = regexp.MustCompile(`^#[0-9a-f]{3}$`)
+)
 
 // CheckAccent returns colour as stored (#rrggbb in lower case), or why it
 // cannot be the accent colour.
 func CheckAccent(colour string) (string, error) {
 	colour = strings.ToLower(strings.TrimSpace(colour))
+	// Copied from a style guide, a colour often comes without its # or
+	// in three digits.
+	if !strings.HasPrefix(colour, "#") {
+		colour = "#" + colour
+	}
+	if shortColour.MatchString(colour) {
+		colour = "#" + strings.Repeat(colour[1:2], 2) + strings.Repeat(colour[2:3], 2) + strings.Repeat(colour[3:4], 2)
+	}
 	if !hexColour.MatchString(colour) {
 		return "", ErrAccentFormat
 	}

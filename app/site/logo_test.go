@@ -130,7 +130,9 @@ func TestCheckAccent(t *testing.T) {
 		{"#ffffff", "", site.ErrAccentLight},
 		{"#ffd700", "", site.ErrAccentLight},
 		{"#0d6efd", "", site.ErrAccentLight}, // Bootstrap's blue is too light for links on grey
-		{"1d4f91", "", site.ErrAccentFormat},
+		{"1d4f91", "#1d4f91", nil},
+		{"#135", "#113355", nil},
+		{"#1d4f91ff", "", site.ErrAccentFormat},
 		{"#1d4f9", "", site.ErrAccentFormat},
 		{"red", "", site.ErrAccentFormat},
 		{"#1d4f91;}body{display:none", "", site.ErrAccentFormat},
