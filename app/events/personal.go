@@ -233,20 +233,12 @@ func (h *Handler) formerAnswers(ctx context.Context, reg *Registration, ev *Even
 // questions it no longer asks, and choices it no longer offers.
 func unshownAnswers(fm *schema.Form, answers map[string]any) map[string]any {
 	rest := deepClone(answers)
-	var shown func(fields []*schema.Field)
-	shown = func(fields []*schema.Field) {
-		for _, f := range fields {
-			if f.Type == "object" {
-				shown(f.Children)
-				continue
-			}
-			v, ok := schema.Lookup(answers, f.Path).(string)
-			if !ok || len(f.Enum) == 0 || slices.Contains(f.Enum, v) {
-				forget(rest, strings.Split(f.Path, "."))
-			}
+	for _, f := range fm.Flatten() {
+		v, ok := schema.Lookup(answers, f.Path).(string)
+		if !ok || len(f.Enum) == 0 || slices.Contains(f.Enum, v) {
+			forget(rest, strings.Split(f.Path, "."))
 		}
 	}
-	shown(fm.Fields)
 	return rest
 }
 

@@ -91,19 +91,7 @@ func Check(ctx context.Context, q Querier, purpose, token string) (int64, error)
 // Subject returns the subject of a token issued for purpose, valid or
 // not, for a page that explains why a link no longer works.
 func Subject(ctx context.Context, q Querier, purpose, token string) (int64, error) {
-	raw, err := decode(token)
-	if err != nil {
-		return 0, err
-	}
-	var subject int64
-	err = q.QueryRow(ctx, `SELECT subject_id FROM tokens WHERE hash = $1 AND purpose = $2`, hash(raw), purpose).Scan(&subject)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, ErrNotFound
-	}
-	if err != nil {
-		return 0, fmt.Errorf("tokens: subject: %w", err)
-	}
-	return subject, nil
+	return lookup(ctx, q, purpose, token, `SELECT subject_id, true, false FROM tokens WHERE hash = $1 AND purpose = $2`)
 }
 
 // Consume returns the subject of a valid token and, if it is single-use,
