@@ -183,9 +183,17 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 			return h.svc.mailStatus(ctx, tx, with, reg, ev, StatusPending, 0)
 		}
 		// A repeated attempt mails the link again, but not without end:
-		// the address may be a stranger's.
-		if ok, _ := h.mailsByAddress.AllowIn(ctx, tx, strings.ToLower(email)); ok {
-			return h.svc.mailState(ctx, tx, with, reg, ev)
+		// the address may be a stranger's. Nor when the registration's
+		// last mail left a minute ago: a double click or a second tab
+		// would send a "you are already registered" after the link.
+		recent, err := mailedRecently(ctx, tx, reg)
+		if err != nil {
+			return err
+		}
+		if !recent {
+			if ok, _ := h.mailsByAddress.AllowIn(ctx, tx, strings.ToLower(email)); ok {
+				return h.svc.mailState(ctx, tx, with, reg, ev)
+			}
 		}
 		if with.Len() == 0 {
 			return nil
@@ -251,6 +259,22 @@ func createRegistration(ctx context.Context, tx pgx.Tx, eventID int64, person *p
 	}
 	reg, err = loadRegistration(ctx, tx, id, false)
 	return reg, false, err
+}
+
+// mailedRecently tells whether the participant of reg was sent its link
+// (to confirm, or with its state) within the last minute and since it last
+// changed. A concurrent first submit has committed its
+// mail by now: createRegistration waited for its row.
+func mailedRecently(ctx context.Context, tx pgx.Tx, reg *Registration) (bool, error) {
+	var recent bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_outbox m JOIN registrations r ON r.id = m.registration_id
+		WHERE m.person_id = $1 AND m.registration_id = $2
+		  AND m.kind IN ('event_registration_pending', 'event_registration_state')
+		  AND m.created_at > now() - interval '1 minute' AND m.created_at >= r.updated_at)`, reg.PersonID, reg.ID).Scan(&recent)
+	if err != nil {
+		return false, fmt.Errorf("events: recent registration mail: %w", err)
+	}
+	return recent, nil
 }
 
 // reopenCanceled turns the person's cancelled registration back into a
