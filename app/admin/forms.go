@@ -109,6 +109,9 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 			if err != nil {
 				return fv, err
 			}
+			if f.omitWithoutChoice && len(opts) <= 1 && value == "" {
+				continue
+			}
 			fd.Options = opts
 		}
 		switch f.kind {

@@ -64,6 +64,8 @@ type Handler struct {
 	accessLevels    *table
 	events          *table
 	registrations   *table
+	// relations is whether the association keeps university relations.
+	relations relationsSeen
 }
 
 // NewHandler builds the console and its table descriptions.

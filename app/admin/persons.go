@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,7 +45,7 @@ func (h *Handler) personsTable() *table {
 			{name: "membership_type", column: "membership_type", kind: "select", inline: true,
 				options: typeOptions, parse: typeParser},
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
-				options: tuStatusOptions, parse: tuStatusParser},
+				options: tuStatusOptions, parse: tuStatusParser, omitWithoutChoice: true},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
 			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false), setByRule: true},
 			{name: "language", column: "language", kind: "select", required: true,
@@ -80,7 +81,8 @@ func (r personRules) row(ctx context.Context, q querier, id string) (adminui.Row
 		return adminui.Row{}, err
 	}
 	status, _ := r.t.field("membership_status").options(ctx, nil)
-	return personTableRow(ctx, r.t, p, personOptions{tu: opts, types: types, status: status}), nil
+	r.h.relations.seen(opts)
+	return personTableRow(ctx, r.t, p, personOptions{tu: opts, types: types, status: status, noTU: !keepsRelations(opts)}), nil
 }
 
 // title is the name; an anonymised person has none left.
@@ -116,6 +118,8 @@ const personSelect = `SELECT ` + personColumns + ` FROM persons p LEFT JOIN tu_s
 // every row of a list.
 type personOptions struct {
 	tu, types, status []adminui.Option
+	// noTU leaves out the relation's column: the association keeps none.
+	noTU bool
 }
 
 func personTableRow(ctx context.Context, t *table, p personRow, opts personOptions) adminui.Row {
@@ -137,17 +141,21 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 	}
 	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), opts.types)
 	typeCell.Text = optionLabel(opts.types, deref(p.MembershipType, ""))
+	cells := []adminui.Cell{
+		{Text: id, Href: t.detailURL(id)},
+		editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
+		editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
+		editCell(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, ""), opts.status),
+		typeCell,
+		tuCell,
+		{Text: joined, Small: true, NoWrap: true},
+	}
+	if opts.noTU {
+		cells = slices.Delete(cells, 5, 6)
+	}
 	return adminui.Row{
 		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: p.Anonymised,
-		Cells: []adminui.Cell{
-			{Text: id, Href: t.detailURL(id)},
-			editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
-			editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
-			editCell(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, ""), opts.status),
-			typeCell,
-			tuCell,
-			{Text: joined, Small: true, NoWrap: true},
-		},
+		Cells: cells,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -114,15 +115,25 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 	}
 	list, total, capped, fuzzy := found.rows, found.total, found.capped, found.fuzzy
 	// The list's cells need the relations only once an editor opens; the
-	// filter needs them on the full page.
+	// filter needs them on the full page. A search's fragment only needs
+	// to know whether there are any.
 	var tuOpts []adminui.Option
+	keeps := true
 	if !web.IsFragment(r) {
 		if tuOpts, err = tuStatusOptions(ctx, h.pool); err != nil {
 			h.fail(w, r, err)
 			return
 		}
+		keeps = h.relations.seen(tuOpts)
+	} else if keeps, err = h.relations.kept(ctx, h.pool); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v := h.listView(ctx, t, lq, total, personsColumns)
+	columns := personsColumns
+	if !keeps {
+		columns = slices.DeleteFunc(slices.Clone(columns), func(c column) bool { return c.key == "tu_status" })
+	}
+	v := h.listView(ctx, t, lq, total, columns)
 	v.Pager.Capped = capped
 	if fuzzy && total > 0 {
 		v.Note = tr(ctx, "admin.persons.similar", lq.Q)
@@ -143,10 +154,12 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, statuses...)},
 		{Name: "type", Label: tr(ctx, "admin.persons.membership_type"), Value: lq.Filters["type"],
 			Options: append([]adminui.Option{allOption(ctx), {Value: "none", Label: tr(ctx, "admin.none")}}, tail(typeOpts)...)},
-		{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"), Value: lq.Filters["tu_status"],
-			Options: append([]adminui.Option{allOption(ctx)}, tail(tuOpts)...)},
 	}
-	opts := personOptions{tu: tuOpts, types: typeOpts}
+	if keeps {
+		v.Filters = append(v.Filters, adminui.Filter{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"),
+			Value: lq.Filters["tu_status"], Options: append([]adminui.Option{allOption(ctx)}, tail(tuOpts)...)})
+	}
+	opts := personOptions{tu: tuOpts, types: typeOpts, noTU: !keeps}
 	opts.status, _ = t.field("membership_status").options(ctx, nil)
 	for _, p := range list {
 		v.Rows = append(v.Rows, personTableRow(ctx, t, p, opts))

@@ -132,6 +132,10 @@ type field struct {
 	personal bool
 	secret   bool
 	options  func(ctx context.Context, q querier) ([]adminui.Option, error)
+	// omitWithoutChoice leaves the field out of forms while its options
+	// offer nothing but "none" and it holds nothing: an association that
+	// keeps no university relations is not asked for one.
+	omitWithoutChoice bool
 	// parse turns the submitted text into the value to store; problem is
 	// the translated message when the text is not acceptable.
 	parse func(ctx context.Context, q querier, raw string) (value any, problem string, err error)

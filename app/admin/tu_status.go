@@ -4,8 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pepalumni/memberdb/app/members"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -49,6 +54,18 @@ func (r tuStatusRules) row(ctx context.Context, q querier, id string) (adminui.R
 }
 
 func (tuStatusRules) title(_ context.Context, _ string, st rowState) string { return st.text("name") }
+
+// created and deleting make the persons' search ask again whether there
+// are relations, as the next full page would.
+func (r tuStatusRules) created(context.Context, pgx.Tx, string, url.Values) error {
+	r.h.relations.forget()
+	return nil
+}
+
+func (r tuStatusRules) deleting(context.Context, pgx.Tx, string) error {
+	r.h.relations.forget()
+	return nil
+}
 
 // consequences: the relation's persons keep their rows, without it.
 func (r tuStatusRules) consequences(ctx context.Context, id string) ([]string, string, error) {
@@ -171,4 +188,44 @@ func tuStatusParser(ctx context.Context, q querier, raw string) (any, string, er
 		return nil, tr(ctx, "admin.error.choice"), nil
 	}
 	return id, "", nil
+}
+
+// keepsRelations tells from the options of tuStatusOptions whether the
+// association keeps any university relations: the first is "none".
+func keepsRelations(opts []adminui.Option) bool { return len(opts) > 1 }
+
+// relationsSeen remembers whether the association keeps university
+// relations, as the last full persons page or row found, so that a
+// search's fragment need not ask each time. This instance forgets it when
+// a relation is created or deleted, and every instance after
+// relationsMemory (another may have changed them). A fragment renders its
+// own header, so one that reads a stale answer is still whole.
+type relationsSeen struct {
+	keeps atomic.Bool
+	at    atomic.Int64 // when keeps was learnt, in Unix nanoseconds; 0 for never
+}
+
+const relationsMemory = time.Minute
+
+// seen records what opts say and returns it.
+func (s *relationsSeen) seen(opts []adminui.Option) bool { return s.store(keepsRelations(opts)) }
+
+func (s *relationsSeen) store(keeps bool) bool {
+	s.keeps.Store(keeps)
+	s.at.Store(time.Now().UnixNano())
+	return keeps
+}
+
+func (s *relationsSeen) forget() { s.at.Store(0) }
+
+// kept answers from memory while it is fresh, else asks the database.
+func (s *relationsSeen) kept(ctx context.Context, q querier) (bool, error) {
+	if at := s.at.Load(); at != 0 && time.Since(time.Unix(0, at)) < relationsMemory {
+		return s.keeps.Load(), nil
+	}
+	var keeps bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tu_status)`).Scan(&keeps); err != nil {
+		return false, fmt.Errorf("admin: any tu_status: %w", err)
+	}
+	return s.store(keeps), nil
 }

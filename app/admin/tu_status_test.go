@@ -61,3 +61,52 @@ func TestUniversityRelationsInTheReadersLanguage(t *testing.T) {
 	}
 	wantBody(t, app.Get(t, c, "/admin/tu_status?q=Auditor+"+tag, "Accept-Language", "en"), "Auditor "+tag, "Name (English)")
 }
+
+// An association that keeps no university relations sees none: the
+// persons list has no such column or filter, nor the search's fragment,
+// and the person form does not ask. The first relation brings them back.
+func TestNoUniversityRelationsNoColumn(t *testing.T) {
+	app := apptest.Start(t, apptest.FreshDatabase(t, "norelations"))
+	exec(t, app, `DELETE FROM tu_status`)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("norel")
+	p := newPerson(t, app, "Chor "+tag, tag+"@example.org")
+	pages := map[string]string{
+		"list":     "/admin/persons",
+		"fragment": "/admin/persons?q=" + tag,
+		"new":      "/admin/persons/new",
+		"detail":   fmt.Sprintf("/admin/persons/%d", p),
+	}
+	read := func(page string) string {
+		var resp apptest.Response
+		if page == "fragment" {
+			resp = app.Get(t, c, pages[page], "HX-Request", "true")
+		} else {
+			resp = app.Get(t, c, pages[page])
+		}
+		wantStatus(t, resp, http.StatusOK)
+		return resp.Body
+	}
+	for page := range pages {
+		body := read(page)
+		if strings.Contains(body, `name="tu_status"`) || strings.Contains(body, "Bezug zur Uni") {
+			t.Errorf("%s asks for or shows a university relation the association does not keep", page)
+		}
+		if !strings.Contains(body, "Chor "+tag) && page != "new" && page != "list" {
+			t.Errorf("%s does not show the person", page)
+		}
+	}
+	if body := read("list"); !strings.Contains(body, ">Chor "+tag+"<") {
+		t.Error("the list does not show the person")
+	}
+
+	// The search's fragment first, which remembers there were none.
+	_ = read("fragment")
+	admin, _ := app.ClientWith(t, "person_admin")
+	wantStatus(t, post(t, app, admin, "/admin/tu_status/new", url.Values{"name": {"Alumni"}, "position": {"1"}}), http.StatusSeeOther)
+	for _, page := range []string{"fragment", "list", "new", "detail"} {
+		if body := read(page); !strings.Contains(body, "Bezug zur Uni") {
+			t.Errorf("%s does not show the relation once there is one", page)
+		}
+	}
+}
