@@ -13,6 +13,7 @@ import (
 	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 var personsList = listSpec{
@@ -136,7 +137,7 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 	v := h.listView(ctx, t, lq, total, columns)
 	v.Pager.Capped = capped
 	if fuzzy && total > 0 {
-		v.Note = tr(ctx, "admin.persons.similar", lq.Q)
+		v.Note = i18n.N(ctx, "admin.persons.similar", total, lq.Q)
 	}
 	if fuzzy && !lq.chosen {
 		for i := range v.Columns {
