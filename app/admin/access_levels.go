@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -51,6 +52,11 @@ func (r accessLevelRules) row(ctx context.Context, q querier, id string) (adminu
 
 func (accessLevelRules) title(_ context.Context, id string, _ rowState) string { return id }
 
+// deleting refuses to take from every role a level the editor lacks.
+func (accessLevelRules) deleting(ctx context.Context, _ pgx.Tx, id string) error {
+	return beyondEditor(ctx, beyondGrant, []string{id})
+}
+
 // created: a level made by hand protects nothing until the code declares
 // it; start-up marks it in use then.
 func (accessLevelRules) created(ctx context.Context, tx pgx.Tx, id string, _ url.Values) error {
@@ -63,6 +69,10 @@ func (accessLevelRules) created(ctx context.Context, tx pgx.Tx, id string, _ url
 // consequences: the roles holding the level lose it; a level in use comes
 // back at the next start.
 func (r accessLevelRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	var pe *problemError
+	if errors.As(beyondEditor(ctx, beyondGrant, []string{id}), &pe) {
+		return nil, pe.Text, nil
+	}
 	l, err := queryOne[accessLevelRow](ctx, r.h.pool, "access level consequences", accessLevelSelect+" WHERE a.name = $1", id)
 	if err != nil {
 		return nil, "", err

@@ -136,7 +136,7 @@ func TestBrowserToggleRoleAccessLevel(t *testing.T) {
 	role := unique("browser_role_")
 	exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, role)
 	b := apptest.NewBrowser(t, 360, 740)
-	b.Login(t, app, "role_admin")
+	b.Login(t, app, "role_admin", "event_admin") // who gives a level holds it
 	box := fmt.Sprintf("#rl-%x-%x-box", role, "event_admin")
 
 	b.Do(t, "open the matrix", chromedp.Navigate(app.URL+"/admin/roles?q="+role), chromedp.WaitVisible(css(`#roles-list`)),

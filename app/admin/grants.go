@@ -33,6 +33,13 @@ func setUserRole(ctx context.Context, tx pgx.Tx, userID int64, role string, gran
 	if tag.RowsAffected() == 0 {
 		return nil
 	}
+	levels, err := roleLevels(ctx, tx, role)
+	if err != nil {
+		return err
+	}
+	if err := beyondEditor(ctx, beyondGrant, levels); err != nil {
+		return err
+	}
 	old, new := audit.Value(role), (*string)(nil)
 	if granted {
 		old, new = nil, audit.Value(role)
@@ -52,6 +59,9 @@ func setRoleLevel(ctx context.Context, tx pgx.Tx, role, level string, granted bo
 	}
 	if tag.RowsAffected() == 0 {
 		return nil
+	}
+	if err := beyondEditor(ctx, beyondGrant, []string{level}); err != nil {
+		return err
 	}
 	old, new := audit.Value(level), (*string)(nil)
 	if granted {

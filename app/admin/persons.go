@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -178,11 +179,23 @@ func optionLabel(opts []adminui.Option, value string) string {
 	return value
 }
 
-// changed refuses to give a person a hidden membership type: hidden types
+// changed refuses a new address of a person whose accounts hold levels
+// the editor lacks (personWithin), and to give a person a hidden membership type: hidden types
 // are offered for no new choice, and a person who has one keeps it. A
 // person made a member without a joining date joins today, as an accepted
 // application does: the fee runs and the member lists count from it.
 func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
+	// A new address would take the person's accounts along: their
+	// password reset goes there.
+	if len(before.values) > 0 && after.text("email") != before.text("email") {
+		if err := personWithin(ctx, tx, intID(id)); err != nil {
+			var pe *problemError
+			if errors.As(err, &pe) {
+				pe.Field = "email"
+			}
+			return err
+		}
+	}
 	if after.text("membership_status") == "confirmed" && before.text("membership_status") != "confirmed" && after.text("joining_date") == "" {
 		var joined string
 		if err := tx.QueryRow(ctx, `UPDATE persons SET joining_date = (now() AT TIME ZONE '`+web.Zone+`')::date

@@ -29,6 +29,13 @@ func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.anonymised {
 		v.Blocked = tr(ctx, "admin.persons.anonymise.already")
+	} else if err := personWithin(ctx, h.pool, intID(id)); err != nil {
+		var pe *problemError
+		if !errors.As(err, &pe) {
+			h.fail(w, r, err)
+			return
+		}
+		v.Blocked = pe.Text
 	}
 	// Places they hold stay taken: whoever will not come should be
 	// cancelled first, so the waiting list moves up.
@@ -56,11 +63,17 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	u := auth.CurrentUser(ctx)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		if err := personWithin(ctx, tx, key.(int64)); err != nil {
+			return err
+		}
 		return members.Anonymise(ctx, tx, key.(int64), members.Actor{UserID: &u.ID, Name: u.Username}, h.eventsSvc.Release)
 	})
+	var pe *problemError
 	switch {
 	case errors.Is(err, members.ErrAnonymised):
 		h.site.Flash(r, "info", tr(ctx, "admin.persons.anonymise.already"))
+	case errors.As(err, &pe):
+		h.site.Flash(r, "danger", pe.Text)
 	case err != nil:
 		h.fail(w, r, err)
 		return

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -46,15 +47,32 @@ func (r roleRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 	if err != nil {
 		return adminui.Row{}, err
 	}
-	return roleTableRow(r.t, role, byArea(levels)), nil
+	return roleTableRow(ctx, r.t, role, byArea(levels)), nil
 }
 
 func (roleRules) title(_ context.Context, id string, _ rowState) string { return id }
+
+// deleting refuses to take from the role's users levels the editor lacks.
+func (roleRules) deleting(ctx context.Context, tx pgx.Tx, id string) error {
+	levels, err := roleLevels(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return beyondEditor(ctx, beyondGrant, levels)
+}
 
 // consequences: the role's users lose it. Deleting the role through
 // which the editor alone holds role_admin is refused (keepsRoleAdmin), so
 // the confirmation says so instead of offering the button.
 func (r roleRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	levels, err := roleLevels(ctx, r.h.pool, id)
+	if err != nil {
+		return nil, "", err
+	}
+	var pe *problemError
+	if errors.As(beyondEditor(ctx, beyondGrant, levels), &pe) {
+		return nil, pe.Text, nil
+	}
 	if u := auth.CurrentUser(ctx); u.Has(levelRoleAdmin) {
 		var elsewhere bool
 		err := r.h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM user_roles ur
@@ -105,24 +123,27 @@ const roleSelect = `
 
 // roleTableRow is a row of the matrix: the role, its users beside it, and
 // one checkbox per access level.
-func roleTableRow(t *table, role roleRow, levels []string) adminui.Row {
+func roleTableRow(ctx context.Context, t *table, role roleRow, levels []string) adminui.Row {
 	cells := []adminui.Cell{
 		{Text: role.Name, Href: t.detailURL(role.Name)},
 		{Text: strings.Join(role.Users, ", "), Small: true},
 	}
 	for _, level := range levels {
-		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(role.Name, level, checked(role.Levels, level))}})
+		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(ctx, role.Name, level, checked(role.Levels, level))}})
 	}
 	return adminui.Row{DomID: "roles-" + domKey(role.Name), URL: t.detailURL(role.Name), DeleteURL: t.detailURL(role.Name) + "/delete", Cells: cells}
 }
 
-func roleLevelToggle(role, level string, granted bool) adminui.Toggle {
+// roleLevelToggle is the box of level for role; only who holds the level
+// can change it.
+func roleLevelToggle(ctx context.Context, role, level string, granted bool) adminui.Toggle {
 	return adminui.Toggle{
 		DomID:     "rl-" + domKey(role) + "-" + domKey(level),
 		URL:       "/admin/roles/" + escapePath(role) + "/levels/" + escapePath(level),
 		Label:     role + ": " + level,
 		HideLabel: true,
 		Checked:   granted,
+		Disabled:  len(lackedLevels(ctx, []string{level})) > 0,
 	}
 }
 
@@ -134,7 +155,7 @@ const detailView = `{"view": "detail"}`
 // the level and sent as level=<level>, so the boxes are a plain form
 // without JavaScript.
 func roleLevelChoice(ctx context.Context, role, level string, granted bool) adminui.Toggle {
-	t := roleLevelToggle(role, level, granted)
+	t := roleLevelToggle(ctx, role, level, granted)
 	t.Label, t.HideLabel, t.Name, t.Value, t.Vals = level, false, "level", level, detailView
 	t.Help = levelText(ctx, level)
 	return t
@@ -159,6 +180,9 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	choices.Groups = levelGroups(ctx, levels, func(l string) adminui.Toggle {
 		return roleLevelChoice(ctx, id, l, checked(role.Levels, l))
 	})
+	if len(lackedLevels(ctx, levels)) > 0 {
+		choices.Note = tr(ctx, "admin.choices.beyond")
+	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
 	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
 		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)

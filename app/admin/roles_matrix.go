@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -74,7 +75,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Filters = []adminui.Filter{{Name: "level", Label: tr(ctx, "admin.roles.level"), Value: lq.Filters["level"], Options: levelOpts}}
 	for _, role := range list {
-		v.Rows = append(v.Rows, roleTableRow(t, role, levels))
+		v.Rows = append(v.Rows, roleTableRow(ctx, t, role, levels))
 	}
 	h.renderList(w, r, v)
 }
@@ -116,7 +117,7 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 		if r.PostFormValue("view") == "detail" {
 			return roleLevelChoice(ctx, role, level, len(held) > 0), err
 		}
-		return roleLevelToggle(role, level, len(held) > 0), err
+		return roleLevelToggle(ctx, role, level, len(held) > 0), err
 	}, done, h.roles.listURL())
 }
 
@@ -138,7 +139,9 @@ func (h *Handler) setRoleLevels(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		for _, level := range all {
+		// A level beyond the editor shows as a box they cannot change,
+		// which a form does not send: it keeps what it holds.
+		for _, level := range slices.DeleteFunc(all, func(l string) bool { return len(lackedLevels(ctx, []string{l})) > 0 }) {
 			if err := setRoleLevel(ctx, tx, role, level, checked(want, level)); err != nil {
 				return err
 			}

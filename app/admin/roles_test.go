@@ -18,7 +18,8 @@ func granted(t *testing.T, app *apptest.App, role, level string) bool {
 
 func TestRoleMatrixTogglesGrants(t *testing.T) {
 	app := apptest.Start(t)
-	c, _ := app.ClientWith(t, "role_admin")
+	// Who gives a level holds it.
+	c, _ := app.ClientWith(t, "role_admin", "event_admin", "get_members", "person_admin", "user_admin")
 	role := unique("matrix_")
 	exec(t, app, `INSERT INTO roles (name) VALUES ($1)`, role)
 	holder := app.NewUser(t)

@@ -53,7 +53,7 @@ func (r userRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 	if err != nil {
 		return adminui.Row{}, err
 	}
-	roles, err := names(ctx, q, `SELECT name FROM roles ORDER BY name`)
+	roles, err := loadRoleChoices(ctx, q)
 	if err != nil {
 		return adminui.Row{}, err
 	}
@@ -62,12 +62,21 @@ func (r userRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 
 func (userRules) title(_ context.Context, _ string, st rowState) string { return st.text("username") }
 
-// consequences: the person stays, the roles go; nobody deletes themselves.
-func (userRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+// consequences: the person stays, the roles go; nobody deletes themselves,
+// nor an account above them.
+func (r userRules) consequences(ctx context.Context, id string) ([]string, string, error) {
 	if isSelf(ctx, id) {
 		return nil, tr(ctx, "admin.users.error.self"), nil
 	}
+	if above, err := accountAbove(ctx, r.h.pool, intID(id)); err != nil || above != "" {
+		return nil, above, err
+	}
 	return []string{tr(ctx, "admin.users.delete.person"), tr(ctx, "admin.users.delete.roles")}, "", nil
+}
+
+// lock refuses every change of an account above the editor.
+func (userRules) lock(ctx context.Context, tx pgx.Tx, id string) error {
+	return accountWithin(ctx, tx, id)
 }
 
 // deleting refuses to delete the editor's own user.
@@ -128,7 +137,7 @@ const userSelect = `
 	       coalesce((SELECT array_agg(ur.role ORDER BY ur.role) FROM user_roles ur WHERE ur.user_id = u.id), '{}') AS roles
 	FROM users u JOIN persons p ON p.id = u.person_id`
 
-func userTableRow(ctx context.Context, t *table, u userRow, allRoles []string) adminui.Row {
+func userTableRow(ctx context.Context, t *table, u userRow, roles roleChoices) adminui.Row {
 	id := strconv.FormatInt(u.ID, 10)
 	state := adminui.Cell{Text: tr(ctx, "admin.users.active"), Badge: "success"}
 	if u.DisabledAt != nil {
@@ -141,34 +150,37 @@ func userTableRow(ctx context.Context, t *table, u userRow, allRoles []string) a
 			editCell(ctx, t, id, u.Version, t.field("username"), u.Username, nil),
 			{Text: u.PersonName, Href: "/admin/persons/" + strconv.FormatInt(u.PersonID, 10)},
 			{Text: u.Email, Small: true},
-			{Toggles: userRoleToggles(ctx, u.ID, u.Roles, allRoles)},
+			{Toggles: userRoleToggles(u.ID, u.Roles, roles)},
 			state,
 		},
 	}
 }
 
-func userRoleToggles(ctx context.Context, userID int64, held, all []string) []adminui.Toggle {
-	out := make([]adminui.Toggle, len(all))
-	for i, role := range all {
-		out[i] = userRoleToggle(userID, role, checked(held, role))
+func userRoleToggles(userID int64, held []string, roles roleChoices) []adminui.Toggle {
+	out := make([]adminui.Toggle, len(roles.names))
+	for i, role := range roles.names {
+		out[i] = userRoleToggle(userID, role, checked(held, role), roles.beyond[role])
 	}
 	return out
 }
 
-func userRoleToggle(userID int64, role string, held bool) adminui.Toggle {
+// userRoleToggle is the box of role for a user; beyond, the editor lacks
+// some of the role's levels and cannot change it.
+func userRoleToggle(userID int64, role string, held, beyond bool) adminui.Toggle {
 	id := strconv.FormatInt(userID, 10)
 	return adminui.Toggle{
-		DomID:   "ur-" + id + "-" + domKey(role),
-		URL:     "/admin/users/" + id + "/roles/" + escapePath(role),
-		Label:   role,
-		Checked: held,
+		DomID:    "ur-" + id + "-" + domKey(role),
+		URL:      "/admin/users/" + id + "/roles/" + escapePath(role),
+		Label:    role,
+		Checked:  held,
+		Disabled: beyond,
 	}
 }
 
 // userRoleChoice is the box of role on the user's own page, sent as
 // role=<role>, so the boxes are a plain form without JavaScript.
-func userRoleChoice(userID int64, role string, held bool) adminui.Toggle {
-	t := userRoleToggle(userID, role, held)
+func userRoleChoice(userID int64, role string, held, beyond bool) adminui.Toggle {
+	t := userRoleToggle(userID, role, held, beyond)
 	t.Name, t.Value, t.Vals = "role", role, detailView
 	return t
 }
@@ -192,17 +204,30 @@ func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	if u.DisabledAt != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.users.disabled_at"), Value: web.LocalTime(ctx, *u.DisabledAt)})
 	}
-	all, err := names(ctx, r.h.pool, `SELECT name FROM roles ORDER BY name`)
+	roles, err := loadRoleChoices(ctx, r.h.pool)
 	if err != nil {
 		return err
 	}
 	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: r.h.users.detailURL(id) + "/roles",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["role"]}
-	for _, role := range all {
-		choices.Toggles = append(choices.Toggles, userRoleChoice(u.ID, role, checked(u.Roles, role)))
+	for _, role := range roles.names {
+		choices.Toggles = append(choices.Toggles, userRoleChoice(u.ID, role, checked(u.Roles, role), roles.beyond[role]))
+	}
+	if len(roles.beyond) > 0 {
+		choices.Note = tr(ctx, "admin.choices.beyond")
+	}
+	// An account holding levels the editor lacks is theirs to look at,
+	// not to change.
+	above, err := accountAbove(ctx, r.h.pool, u.ID)
+	if err != nil {
+		return err
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices),
-		adminui.PasswordForm(adminui.PasswordView{Action: r.h.users.detailURL(id) + "/password", Error: fs.sections["password"]}))
+		adminui.PasswordForm(adminui.PasswordView{Action: r.h.users.detailURL(id) + "/password", Error: fs.sections["password"], Blocked: above}))
+	if above != "" {
+		v.Form, v.DeleteURL = nil, ""
+		return nil
+	}
 	if u.DisabledAt == nil {
 		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.users.disable"), URL: r.h.users.detailURL(id) + "/disable",
 			Style: "warning", TestID: "disable"})

@@ -63,10 +63,14 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 	}
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
 		held, err := names(ctx, h.pool, `SELECT role FROM user_roles WHERE user_id = $1 AND role = $2`, id, role)
-		if r.PostFormValue("view") == "detail" {
-			return userRoleChoice(id, role, len(held) > 0), err
+		if err != nil {
+			return adminui.Toggle{}, err
 		}
-		return userRoleToggle(id, role, len(held) > 0), err
+		beyond, err := roleBeyond(ctx, h.pool, role)
+		if r.PostFormValue("view") == "detail" {
+			return userRoleChoice(id, role, len(held) > 0, beyond), err
+		}
+		return userRoleToggle(id, role, len(held) > 0, beyond), err
 	}, done, h.users.detailURL(rowID(r)))
 }
 
@@ -88,6 +92,15 @@ func (h *Handler) setUserRoles(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		for _, role := range all {
+			// A role beyond the editor shows as a box they cannot change,
+			// which a form does not send: it keeps what it holds.
+			levels, err := roleLevels(ctx, tx, role)
+			if err != nil {
+				return err
+			}
+			if len(lackedLevels(ctx, levels)) > 0 {
+				continue
+			}
 			if err := setUserRole(ctx, tx, id, role, checked(want, role)); err != nil {
 				return err
 			}
@@ -126,6 +139,9 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		if err := accountWithin(ctx, tx, idText); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, version = version + 1
 			WHERE id = $1`, id, hash)
 		if err != nil {
@@ -136,6 +152,11 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Record(ctx, tx, entry(ctx, "users", idText, "password", nil, nil))
 	})
+	var pe *problemError
+	if errors.As(err, &pe) {
+		h.renderDetail(w, r, h.users, idText, http.StatusUnprocessableEntity, formState{sections: map[string]string{"password": pe.Text}})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -166,6 +187,9 @@ func (h *Handler) setDisabled(disable bool) http.HandlerFunc {
 			return
 		}
 		err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+			if err := accountWithin(ctx, tx, idText); err != nil {
+				return err
+			}
 			var old *string
 			if err := tx.QueryRow(ctx, `SELECT to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM users WHERE id = $1 FOR UPDATE`, key).Scan(&old); err != nil {
 				return fmt.Errorf("admin: user %s: %w", idText, db.Map(err))
@@ -185,6 +209,12 @@ func (h *Handler) setDisabled(disable bool) http.HandlerFunc {
 			}
 			return audit.Record(ctx, tx, entry(ctx, "users", idText, "disabled_at", old, new))
 		})
+		var pe *problemError
+		if errors.As(err, &pe) {
+			h.site.Flash(r, "danger", pe.Text)
+			http.Redirect(w, r, h.users.detailURL(idText), http.StatusSeeOther)
+			return
+		}
 		if err != nil {
 			h.fail(w, r, err)
 			return

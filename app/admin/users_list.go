@@ -62,13 +62,13 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	roles, err := names(ctx, h.pool, `SELECT name FROM roles ORDER BY name`)
+	roles, err := loadRoleChoices(ctx, h.pool)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	roleOpts := []adminui.Option{allOption(ctx)}
-	for _, role := range roles {
+	for _, role := range roles.names {
 		roleOpts = append(roleOpts, adminui.Option{Value: role, Label: role})
 	}
 	v := h.listView(ctx, t, lq, total, usersColumns)

@@ -371,6 +371,8 @@ type PasswordView struct {
 	Action string
 	Value  string
 	Error  string
+	// Blocked, when set, says why the password cannot be set here.
+	Blocked string
 }
 
 // Choice is one checkbox of a ChoicesForm.
@@ -395,4 +397,6 @@ type ChoicesView struct {
 	Groups []ToggleGroup
 	Submit string
 	Error  string
+	// Note explains the boxes that cannot be changed.
+	Note string
 }
