@@ -192,13 +192,46 @@ func sameJSON(a, b string) bool {
 }
 
 // indentJSON formats a JSON document for the editor, keeping the order of
-// its keys (the order of the form's fields).
+// its keys (the order of the form's fields). A document nested deeper than
+// any form stays as typed: indenting ten thousand "[" wrote 200 MB.
 func indentJSON(raw string) string {
+	if nesting(raw) > maxIndentNesting {
+		return raw
+	}
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, []byte(strings.TrimSpace(raw)), "", "    "); err != nil {
 		return raw
 	}
 	return buf.String()
+}
+
+// maxIndentNesting is beyond the nesting of any form schema.Parse accepts.
+const maxIndentNesting = 64
+
+// nesting is how deep the arrays and objects of a JSON text go, strings
+// left out; it reads text that is no JSON too.
+func nesting(s string) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // check refuses an end before its start.

@@ -44,10 +44,21 @@ func (e errDuplicateKey) Error() string { return fmt.Sprintf("duplicate key %q",
 // errTrailingData refuses text after the top-level value.
 var errTrailingData = errors.New("unexpected data after the top-level value")
 
+// errTooDeep stops decoding at maxJSONDepth: each level is a call and a
+// node, and a megabyte of "[" took a gigabyte of memory before any check
+// of the form's depth could see it.
+var errTooDeep = errors.New("nested too deeply")
+
+// maxJSONDepth bounds the nesting of a schema's JSON. A form of maxDepth
+// levels of groups needs about four per level (the field, its
+// properties, items, their properties), so this refuses no form Parse
+// would accept.
+const maxJSONDepth = 8 * maxDepth
+
 func decodeOrdered(raw []byte) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	n, err := decodeNode(dec)
+	n, err := decodeNode(dec, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -57,13 +68,16 @@ func decodeOrdered(raw []byte) (*node, error) {
 	return n, nil
 }
 
-func decodeNode(dec *json.Decoder) (*node, error) {
+func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depth >= maxJSONDepth {
+			return nil, errTooDeep
+		}
 		switch t {
 		case '{':
 			n := &node{typ: kindObject, obj: map[string]*node{}}
@@ -73,7 +87,7 @@ func decodeNode(dec *json.Decoder) (*node, error) {
 					return nil, err
 				}
 				key := kt.(string)
-				val, err := decodeNode(dec)
+				val, err := decodeNode(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -88,7 +102,7 @@ func decodeNode(dec *json.Decoder) (*node, error) {
 		case '[':
 			n := &node{typ: kindArray}
 			for dec.More() {
-				val, err := decodeNode(dec)
+				val, err := decodeNode(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}

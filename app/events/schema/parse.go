@@ -79,17 +79,28 @@ const schemaURL = "urn:memberdb:registration-schema"
 // maxDepth bounds nesting: a form deeper than this is unreadable anyway.
 const maxDepth = 6
 
+// MaxBytes bounds a schema's size; the largest form used for real (the
+// toolbox workshop's) has 4 kB.
+const MaxBytes = 100_000
+
 // Parse checks a registration schema and returns its form. It accepts only
 // valid JSON that is a valid draft 7 JSON Schema and uses only constructs
 // the form renderer supports; otherwise the error is a *ParseError with
 // every problem and its location. $ref is refused, and the compiler never
 // loads anything from the network or the file system.
 func Parse(raw []byte) (*Form, error) {
+	// Refused before any work: every editor's preview parses what is typed.
+	if len(raw) > MaxBytes {
+		return nil, fail("", "events.schema.too_long", MaxBytes)
+	}
 	root, err := decodeOrdered(raw)
 	if err != nil {
 		var dup errDuplicateKey
 		if errors.As(err, &dup) {
 			return nil, fail("", "events.schema.duplicate", dup.key)
+		}
+		if errors.Is(err, errTooDeep) {
+			return nil, fail("", i18n.PluralKey("events.schema.too_deep", maxDepth), maxDepth)
 		}
 		return nil, &ParseError{Problems: []Problem{jsonProblem(raw, err)}}
 	}

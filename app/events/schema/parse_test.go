@@ -166,6 +166,10 @@ func TestParseRefusesWithLocation(t *testing.T) {
 		{"min over max", `{"type": "object", "properties": {"a": {"type": "number", "minimum": 5, "maximum": 1}}}`, "properties.a.minimum", "events.schema.range"},
 		{"draft 2020", `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}`, "$schema", "events.schema.draft"},
 		{"duplicate key", `{"type": "object", "properties": {"a": {"type": "string"}, "a": {"type": "integer"}}}`, "", "events.schema.duplicate"},
+		// Decoding stops at the limit: a megabyte of "[" took a gigabyte.
+		{"too long", strings.Repeat("[", 1<<20), "", "events.schema.too_long"},
+		{"nested too deeply", strings.Repeat("[", 90_000), "", "events.schema.too_deep.other"},
+		{"objects nested too deeply", strings.Repeat(`{"a":`, 5_000), "", "events.schema.too_deep.other"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
