@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,6 +26,9 @@ var (
 	// ErrHasMandate is a paper mandate for a member who has a valid one:
 	// it would only change that one's account, dropping the paper's date.
 	ErrHasMandate = errors.New("fees: the member has a valid mandate")
+	// ErrUnchanged is a mandate given again with the data it has (the
+	// form sent twice): nothing is written, nobody is mailed.
+	ErrUnchanged = errors.New("fees: the mandate has these data already")
 )
 
 // How long a mandate stays valid without a collection (SEPA rulebook: 36
@@ -182,6 +186,12 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 }
 
 func changeAccount(ctx context.Context, tx pgx.Tx, box *sepa.Box, old Mandate, in MandateInput, actor audit.Entry) (Mandate, bool, error) {
+	if same, err := sameAccount(ctx, tx, box, old.ID, in); err != nil || same {
+		if err == nil {
+			err = ErrUnchanged
+		}
+		return old, false, err
+	}
 	// The amendment names the account of the last collection; a mandate
 	// never collected has nothing to amend, and a second change before
 	// the next collection keeps the first original.
@@ -200,6 +210,26 @@ func changeAccount(ctx context.Context, tx pgx.Tx, box *sepa.Box, old Mandate, i
 	}
 	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "iban", audit.Value("IBAN changed")
 	return m, true, audit.Record(ctx, tx, actor)
+}
+
+// sameAccount reports whether mandate id has the account in gives already.
+func sameAccount(ctx context.Context, tx pgx.Tx, box *sepa.Box, id int64, in MandateInput) (bool, error) {
+	var (
+		sealed               []byte
+		holder, bic, country string
+		lines                []string
+	)
+	err := tx.QueryRow(ctx, `SELECT iban_sealed, account_holder, coalesce(bic, ''), coalesce(address_lines, '{}'), coalesce(country, '')
+		FROM sepa_mandates WHERE id = $1`, id).Scan(&sealed, &holder, &bic, &lines, &country)
+	if err != nil {
+		return false, fmt.Errorf("fees: mandate account: %w", err)
+	}
+	iban, err := box.Open(sealed)
+	if err != nil {
+		return false, nil // sealed with another key: the new data replace it
+	}
+	return iban == in.IBAN && holder == in.AccountHolder && bic == in.BIC && country == in.Country &&
+		slices.Equal(lines, nonNil(in.AddressLines)), nil
 }
 
 // openRuns limits an UPDATE of fees f to the due debits of runs not yet

@@ -258,6 +258,28 @@ func TestMandateFormsAtOnce(t *testing.T) {
 	if err := app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&active); err != nil || active != 1 {
 		t.Errorf("%d active mandates (%v), want 1", active, err)
 	}
+	// The copies change nothing: one confirmation, no "your account was
+	// changed, if this was not you…" alarm, no change in the audit log.
+	c := app.Client()
+	again := app.PostForm(t, c, link+"/mandate", url.Values{"account_holder": {"Doppelt"}, "iban": {ibanAnna}, "consent": {"yes"}})
+	mustStatus(t, "the same form once more", again, http.StatusSeeOther)
+	var mails, changes int
+	_ = app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM mail_outbox WHERE person_id = $1`, id).Scan(&mails)
+	_ = app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE table_name = 'sepa_mandates' AND field = 'iban'
+		AND row_id IN (SELECT id::text FROM sepa_mandates WHERE person_id = $1)`, id).Scan(&changes)
+	if mails != 1 || changes != 0 {
+		t.Errorf("%d mails and %d account changes, want the one confirmation and none", mails, changes)
+	}
+	if page := app.Get(t, c, link+"/mandate"); !strings.Contains(page.Body, "unverändert") {
+		t.Error("the page does not say the mandate is unchanged")
+	}
+	// Another account is a change, and says so.
+	mustStatus(t, "another account", giveMandate(t, app, link, url.Values{"account_holder": {"Doppelt"}, "iban": {ibanAnnaNew}, "consent": {"yes"}}),
+		http.StatusSeeOther)
+	_ = app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM mail_outbox WHERE person_id = $1`, id).Scan(&mails)
+	if mails != 2 {
+		t.Errorf("%d mails after another account, want 2", mails)
+	}
 }
 
 // A revocation sent by letter is recorded by the treasurer after ticking

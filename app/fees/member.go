@@ -135,11 +135,15 @@ func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		return h.mailer().mandateMail(ctx, tx, p, name, m, nil)
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrUnchanged):
+		h.site.Flash(r, "info", i18n.T(ctx, "fees.mandate.unchanged"))
+	case err != nil:
 		h.site.ServerError(w, r, err)
 		return
+	default:
+		h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.saved"))
 	}
-	h.site.Flash(r, "success", i18n.T(ctx, "fees.mandate.saved"))
 	web.Redirect(w, r, "/edit/"+token+"/mandate")
 }
 
