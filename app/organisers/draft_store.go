@@ -191,6 +191,9 @@ type Sender struct {
 	UserID   int64
 	PersonID int64
 	Username string
+	// Name and Email are the user's own, where "a copy to me" goes:
+	// the reply address typed in the form may be anyone's.
+	Name, Email string
 }
 
 // Compose renders the mail of a draft for one recipient.
@@ -230,7 +233,7 @@ func (s *Store) SendDraft(ctx context.Context, key string, eventID int64, by Sen
 			return ErrNoRecipients
 		}
 		if d.CopyToSender {
-			recipients = append(recipients, Recipient{PersonID: by.PersonID, Name: d.SenderName, Email: d.SenderEmail})
+			recipients = append(recipients, Recipient{PersonID: by.PersonID, Name: by.Name, Email: by.Email})
 		}
 		atts, err := storeAttachments(ctx, tx, key)
 		if err != nil {

@@ -74,7 +74,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		p.Recipients = append(p.Recipients, view.Recipient{Name: rc.Name, Email: rc.Email})
 	}
 	if d.CopyToSender {
-		p.CopyTo = d.SenderEmail
+		p.CopyTo = auth.CurrentUser(ctx).Email
 	}
 	for _, a := range atts {
 		p.Attachments = append(p.Attachments, view.AttachmentView{Filename: a.Filename, Size: sizeText(a.Size)})
@@ -106,7 +106,7 @@ func (h *Handler) mailSend(w http.ResponseWriter, r *http.Request) {
 		m.ReplyTo = mail.Address(d.SenderName, d.SenderEmail)
 		return m, nil
 	}
-	n, err := h.store.SendDraft(ctx, key, ev.ID, Sender{UserID: u.ID, PersonID: u.PersonID, Username: u.Username}, compose)
+	n, err := h.store.SendDraft(ctx, key, ev.ID, Sender{UserID: u.ID, PersonID: u.PersonID, Username: u.Username, Name: u.Name, Email: u.Email}, compose)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		h.site.Error(w, r, http.StatusNotFound, "")
