@@ -29,9 +29,20 @@
     }
   }
 
+  // An editor is sent once. Enter saves on keydown; a keyboard whose
+  // Enter still reaches the form as a keypress (a phone's, or a browser
+  // driven by a test) submits it a second time with the same version,
+  // which came back as a conflict when the first answer was slow.
   document.addEventListener("submit", function (e) {
     var form = editorOf(e.target);
-    if (form) form.dataset.state = "saving";
+    if (!form) return;
+    if (form.dataset.sent) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
+    form.dataset.sent = "true";
+    form.dataset.state = "saving";
   }, true);
 
   // After Enter, Escape or a choice the row comes back without the
