@@ -291,18 +291,23 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 	if ptrEq(old, new) {
 		return nil
 	}
-	var confirmed, waiting int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(c.confirmed, 0), coalesce(c.waiting, 0)
-		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id WHERE e.id = $1`, intID(id)).Scan(&confirmed, &waiting); err != nil {
+	var confirmed, waiting, offered int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(c.confirmed, 0), coalesce(c.waiting, 0),
+			(SELECT count(*) FROM waitinglist_offers o WHERE o.event_id = e.id AND o.state = 'open')::int
+		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id WHERE e.id = $1`, intID(id)).Scan(&confirmed, &waiting, &offered); err != nil {
 		return fmt.Errorf("admin: event counts: %w", err)
 	}
-	moves, places := waiting, -1
+	// Places on offer are taken: only those beyond them move anyone up.
+	moves, places, withdrawn := max(waiting-offered, 0), -1, 0
 	if new != nil {
 		places, _ = strconv.Atoi(*new)
-		moves = min(waiting, max(places-confirmed, 0))
+		moves = min(max(waiting-offered, 0), max(places-confirmed-offered, 0))
+		withdrawn = events.OffersBeyond(&places, confirmed, offered)
 	}
 	if form.Get(confirmCapacity) != "true" {
 		switch {
+		case withdrawn > 0:
+			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.withdraw", withdrawn)}
 		case moves > 0 && after.text("freed_places") == events.FillOffer:
 			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.offers", moves)}
 		case moves > 0:
@@ -311,6 +316,10 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 			return &confirmError{Field: "max_participants", Name: confirmCapacity,
 				Text: i18n.N(ctx, "admin.events.confirm.over", confirmed, places)}
 		}
+	}
+	if withdrawn > 0 {
+		_, err := r.h.eventsSvc.WithdrawOffers(ctx, tx, intID(id), eventActor(ctx))
+		return err
 	}
 	if moves == 0 {
 		return nil

@@ -462,3 +462,51 @@ func TestMovedEventsLinksFollowItsDates(t *testing.T) {
 		t.Error("another event's link was extended")
 	}
 }
+
+// Fewer places than confirmed and offered take back the offers beyond
+// them, after the admin confirms: the last on the waiting list lose
+// theirs first, stay on the waiting list and are mailed. Before, the
+// offers stood, their takers were told the place was gone, and when
+// they lapsed the registrations were cancelled.
+func TestFewerPlacesWithdrawOffers(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	tag := unique("withdraw")
+	ev := newEvent(t, app, "Withdraw "+tag, intp(3))
+	exec(t, app, `UPDATE events SET freed_places = 'offer' WHERE id = $1`, ev)
+	newRegistration(t, app, ev, newPerson(t, app, "Fix", "fix."+tag+"@example.org"), "confirmed")
+	gina := newRegistration(t, app, ev, newPerson(t, app, "Gina", "gina."+tag+"@example.org"), "waitinglist")
+	ben := newRegistration(t, app, ev, newPerson(t, app, "Ben", "ben."+tag+"@example.org"), "waitinglist")
+	exec(t, app, `UPDATE registrations SET confirmed_at = now() - interval '2 hours' WHERE id = $1`, gina)
+	exec(t, app, `UPDATE registrations SET confirmed_at = now() - interval '1 hour' WHERE id = $1`, ben)
+	exec(t, app, `INSERT INTO waitinglist_offers (event_id, registration_id, offered_at, expires_at)
+		SELECT $1, unnest($2::bigint[]), now(), now() + interval '1 day'`, ev, []int64{gina, ben})
+	cell := fmt.Sprintf("/admin/events/%d/fields/max_participants", ev)
+	version := func() string {
+		return strconv.Itoa(scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, ev))
+	}
+	offers := func() string {
+		return scalar[string](t, app, `SELECT string_agg(state, ',' ORDER BY registration_id) FROM waitinglist_offers WHERE event_id = $1`, ev)
+	}
+
+	// The editor asks first, as for more places.
+	resp := post(t, app, c, cell, url.Values{"value": {"2"}, "version": {version()}}, htmx...)
+	wantBody(t, resp, `data-testid="confirm"`, "1 offenes Platzangebot wird zurückgezogen", `name="confirm_capacity"`)
+	if got := offers(); got != "open,open" {
+		t.Fatalf("offers %s before the confirmation, want both open", got)
+	}
+	wantStatus(t, post(t, app, c, cell, url.Values{"value": {"2"}, "version": {version()}, "confirm_capacity": {"true"}}, htmx...), http.StatusOK)
+	if got := offers(); got != "open,withdrawn" {
+		t.Fatalf("offers %s, want Gina's open and Ben's (the later) withdrawn", got)
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE id IN ($1, $2) AND status = 'waitinglist'`, gina, ben); n != 2 {
+		t.Errorf("%d of the two stay on the waiting list", n)
+	}
+	body := scalar[string](t, app, `SELECT body_text FROM mail_outbox WHERE registration_id = $1 AND kind = 'event_registration_offer_withdrawn'`, ben)
+	if !strings.Contains(body, "Platz 2 der Warteliste") {
+		t.Errorf("Ben's mail:\n%s", body)
+	}
+	if n := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE registration_id = $1`, gina); n != 0 {
+		t.Errorf("Gina, whose offer stands, got %d mails", n)
+	}
+}

@@ -55,6 +55,9 @@ type mailData struct {
 	Status     string
 	StatusText string
 	Position   int
+	// OfferHours is how long an offer of a freed place holds; 0 when
+	// freed places are confirmed at once.
+	OfferHours int
 	Answers    []answerLine
 	Confirmed  int
 	Waiting    int
@@ -114,6 +117,9 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, with *pgx.Batc
 	}
 	lang := reg.Lang()
 	data.Sie = ev.Address() == i18n.Sie
+	if ev.FreedPlaces == FillOffer {
+		data.OfferHours = ev.OfferHours
+	}
 	data.Name = oneLine(reg.Name)
 	data.Email = reg.Email
 	data.EventName = oneLine(ev.Name)

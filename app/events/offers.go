@@ -291,3 +291,60 @@ func (s *Service) OffersJob(pool *pgxpool.Pool, now func() time.Time) jobs.Job {
 		return s.FillOffers(ctx, pool, t)
 	}}
 }
+
+// WithdrawOffers takes back the open offers of event eventID that its
+// places no longer hold, after they were lowered: the last on the waiting
+// list lose theirs first. They stay on the waiting list and are told so.
+// It returns how many were withdrawn.
+func (s *Service) WithdrawOffers(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) (int, error) {
+	ev, err := lockEvent(ctx, tx, eventID)
+	if err != nil {
+		return 0, err
+	}
+	n := OffersBeyond(ev.MaxParticipants, ev.Confirmed, ev.Offered)
+	if n == 0 {
+		return 0, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT r.id FROM waitinglist_offers o JOIN registrations r ON r.id = o.registration_id
+		WHERE o.event_id = $1 AND o.state = 'open' ORDER BY r.confirmed_at DESC, r.id DESC LIMIT $2`, eventID, n)
+	if err != nil {
+		return 0, fmt.Errorf("events: offers to withdraw: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, fmt.Errorf("events: offers to withdraw: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := closeOffer(ctx, tx, id, OfferWithdrawn); err != nil {
+			return 0, err
+		}
+		ev.Offered--
+		if err := audit.Record(ctx, tx, audit.Entry{
+			UserID: actor.UserID, Actor: actor.Name, Table: "registrations", RowID: strconv.FormatInt(id, 10),
+			Field: "offer", NewValue: audit.Value(OfferWithdrawn),
+		}); err != nil {
+			return 0, err
+		}
+		reg, err := loadRegistration(ctx, tx, id, true)
+		if err != nil {
+			return 0, err
+		}
+		pos, err := waitingPosition(ctx, tx, reg)
+		if err != nil {
+			return 0, err
+		}
+		if err := s.participantMail(ctx, tx, nil, reg, ev, "registration_offer_withdrawn", mailData{Position: pos}); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// OffersBeyond is how many of an event's open offers its places (nil for
+// unlimited) no longer hold beside the confirmed.
+func OffersBeyond(places *int, confirmed, offered int) int {
+	if places == nil {
+		return 0
+	}
+	return min(offered, max(confirmed+offered-*places, 0))
+}

@@ -67,6 +67,12 @@ func TestWaitingListOffers(t *testing.T) {
 	if s := statusOf(t, app, newID); s != events.StatusWaitinglist {
 		t.Errorf("a newcomer took the offered place: %s", s)
 	}
+	// The waiting list's mail says how a place comes: as an offer that
+	// holds for the event's hours, not by moving up.
+	wl := app.SMTP.WaitTo(t, newcomer, 1, 10*time.Second)[0]
+	if !strings.Contains(wl.Text, "hast 2 Stunden, es anzunehmen") || strings.Contains(wl.Text, "rückst du") {
+		t.Errorf("the waiting list's mail:\n%s", wl.Text)
+	}
 
 	svc := events.NewService(app.Config, mail.NewBook(mail.Org{Name: "PeP"}))
 	run := func(at time.Time) {

@@ -354,6 +354,7 @@ var samples = map[string][2]string{
 	"Status":       {"confirmed", "confirmed"},
 	"StatusText":   {"bestätigt", "confirmed"},
 	"Validity":     {"48 Stunden", "48 hours"},
+	"OfferHours":   {"48", "48"},
 	"Type":         {"ordentliches Mitglied", "full member"},
 	"JoiningDate":  {"01.07.2026", "1 July 2026"},
 	"Ticket":       {"K7QXB-M2PD4", "K7QXB-M2PD4"},

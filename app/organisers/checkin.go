@@ -99,7 +99,7 @@ func (h *Handler) checkinAction(w http.ResponseWriter, r *http.Request, act chec
 	}
 	code := r.PostForm.Get("code")
 	if strings.TrimSpace(code) == "" || utf8.RuneCountInString(code) > 64 || !utf8.ValidString(code) {
-		h.badCode(w, r, ev)
+		h.badCode(w, r, ev, strings.TrimSpace(code) == "")
 		return
 	}
 	user := auth.CurrentUser(r.Context())
@@ -133,13 +133,17 @@ func (h *Handler) checkinAction(w http.ResponseWriter, r *http.Request, act chec
 	h.renderCheckinPage(w, r, ev, q, &result)
 }
 
-// badCode answers a form without a code, or with more than a code can be.
-func (h *Handler) badCode(w http.ResponseWriter, r *http.Request, ev *events.Event) {
+// badCode answers a form without a code (empty), or with more than a code
+// can be, which the door reads as an unknown code.
+func (h *Handler) badCode(w http.ResponseWriter, r *http.Request, ev *events.Event, empty bool) {
 	if web.WantsJSON(r) {
 		web.JSON(w, http.StatusUnprocessableEntity, map[string]string{"status": events.UnknownCode})
 		return
 	}
 	result := view.CheckinResult{Status: "invalid"}
+	if !empty {
+		result.Status = events.UnknownCode
+	}
 	if web.IsFragment(r) {
 		h.site.RenderFragment(w, r, http.StatusUnprocessableEntity, view.CheckinResultFragment(result))
 		return

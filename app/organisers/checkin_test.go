@@ -158,6 +158,12 @@ func TestCheckinAnswers(t *testing.T) {
 			t.Errorf("code %.20q: status %d", bad.Get("code"), resp.StatusCode)
 		}
 	}
+	// A code too long to be one is unknown, not missing.
+	long := app.PostForm(t, door, path, url.Values{"code": {strings.Repeat("A", 5000)}}, "HX-Request", "true")
+	wantContains(t, long.Body, "Unbekannter Code")
+	wantNotContains(t, long.Body, "Bitte einen Code eingeben")
+	empty := app.PostForm(t, door, path, url.Values{"code": {" "}}, "HX-Request", "true")
+	wantContains(t, empty.Body, "Bitte einen Code eingeben")
 	if resp := app.Get(t, door, path+"search?q=%00"); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("NUL in the search: %d", resp.StatusCode)
 	}

@@ -208,9 +208,13 @@ func (p participant) matches(words []string) bool {
 		if a.Text != "" {
 			b.WriteByte(0)
 			b.WriteString(fold(a.Text))
-			// A day is found as the page shows it, too (17.05.1990).
+			// A day is found as the page shows it, too (17.05.1990), and
+			// a decimal with its comma (12,5).
 			if de := i18n.Day(i18n.DE, a.Text); de != a.Text {
 				b.WriteString(" " + de + " " + fold(i18n.Day(i18n.EN, a.Text)))
+			}
+			if a.Kind == answerNumber {
+				b.WriteString(" " + i18n.Decimal(i18n.DE, a.Text))
 			}
 		}
 	}

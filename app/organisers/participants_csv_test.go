@@ -220,8 +220,16 @@ func TestDateAnswersReadAsDays(t *testing.T) {
 	if got := column(t, recs, "Geburtsdatum"); !slices.Equal(got, []string{"17.05.1990"}) {
 		t.Errorf("CSV days %q, want 17.05.1990", got)
 	}
-	// The search finds a day as the page shows it.
-	for _, q := range []string{"17.05.1990", "17 may 1990", "1990-05-17"} {
+	// The search finds a day as the page shows it, and a decimal.
+	for _, q := range []string{
+		`UPDATE events SET registration_schema = '{"type": "object", "properties": {"born": {"type": "string", "format": "date", "label": "Geburtsdatum"}, "km": {"type": "number", "label": "km"}}}' WHERE id = $1`,
+		`UPDATE registrations SET data = '{"born": "1990-05-17", "km": 12.5}' WHERE event_id = $1`,
+	} {
+		if _, err := app.Pool.Exec(t.Context(), q, ev.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"17.05.1990", "17 may 1990", "1990-05-17", "12,5", "12.5"} {
 		found := app.Get(t, c, fmt.Sprintf("/events/%d/participants/?q=%s", ev.ID, url.QueryEscape(q)))
 		if !strings.Contains(found.Body, "Dora Day") {
 			t.Errorf("searching %q does not find the day", q)

@@ -116,6 +116,16 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 			probs["maximum"] = "admin.builder.error.range"
 		}
 	}
+	// A default outside the range is said at the field, as for a choice;
+	// the schema's check named only its JSON path.
+	if numeric && p.Default != "" && len(probs) == 0 {
+		x, _ := strconv.ParseFloat(p.Default, 64)
+		lo, errLo := strconv.ParseFloat(p.Minimum, 64)
+		hi, errHi := strconv.ParseFloat(p.Maximum, 64)
+		if errLo == nil && x < lo || errHi == nil && x > hi {
+			probs["default"] = "admin.builder.error.default_range"
+		}
+	}
 	switch {
 	case p.Kind == KindChoice && p.Default != "" && !slices.Contains(options, p.Default):
 		probs["default"] = "admin.builder.error.default_choice"
