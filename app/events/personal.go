@@ -118,7 +118,9 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		Status:     reg.Status,
 		Position:   pos,
 		CanConfirm: reg.Status == StatusPending || (reg.Status == StatusCanceled && ev.IsOpen(now)),
-		CanCancel:  reg.Status != StatusCanceled,
+		// Whoever was let in at the door has come: their place is not
+		// given to the waiting list from their phone.
+		CanCancel: reg.Status != StatusCanceled && reg.CheckedInAt == nil,
 		// Only someone waiting can be given the place.
 		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil && ev.Waiting > 0,
 	}

@@ -87,6 +87,10 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, r.URL.Path)
 }
 
+// errCheckedIn refuses a participant's cancellation after the door let
+// them in.
+var errCheckedIn = errors.New("events: checked in already")
+
 // cancel sets canceled; a freed place goes to the waiting list's first.
 func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 	var out Outcome
@@ -97,10 +101,18 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		address = ev.Address()
+		if reg.CheckedInAt != nil {
+			return errCheckedIn
+		}
 		out, err = h.svc.Cancel(r.Context(), tx, reg.ID, Participant)
 		return err
 	})
 	r = r.WithContext(i18n.WithFormality(r.Context(), address))
+	if errors.Is(err, errCheckedIn) {
+		h.site.FlashTo(w, r, "warning", i18n.T(r.Context(), "events.personal.checked_in_no_cancel"))
+		web.Redirect(w, r, r.URL.Path)
+		return
+	}
 	if err != nil {
 		h.linkError(w, r, err)
 		return

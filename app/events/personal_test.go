@@ -170,3 +170,29 @@ func TestLinksWithoutTheirSlashArrive(t *testing.T) {
 		}
 	}
 }
+
+// Whoever was let in at the door cannot cancel from their phone: their
+// place went to the waiting list while they stood in the room, and the
+// list showed them cancelled with a check-in time.
+func TestCheckedInCannotCancel(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{max: places(1)})
+	id, link := addRegistration(t, app, ev.id, "Drinnen", unique("in")+"@example.org", "confirmed", time.Hour)
+	waiting, _ := addRegistration(t, app, ev.id, "Draußen", unique("out")+"@example.org", "waitinglist", 0)
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE registrations SET checked_in_at = now() WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	c := app.Client()
+	page := app.Get(t, c, link)
+	if strings.Contains(page.Body, `data-testid="cancel-section"`) {
+		t.Error("the page of someone let in offers to cancel")
+	}
+	post(t, app, c, link, "action", "cancel")
+	if s := statusOf(t, app, id); s != "confirmed" {
+		t.Errorf("a cancel after check-in left %s", s)
+	}
+	if s := statusOf(t, app, waiting); s != "waitinglist" {
+		t.Errorf("the waiting list moved up: %s", s)
+	}
+	mustContain(t, app.Get(t, c, link).Body, "schon eingelassen")
+}
