@@ -85,7 +85,7 @@ func TestParticipantsColumnChoice(t *testing.T) {
 
 	t.Run("the CSV has the columns shown", func(t *testing.T) {
 		recs := readCSV(t, app.Get(t, c, fmt.Sprintf("/events/%d/participants.csv", ev.ID)).Body)
-		if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Sprachen: Weitere", "Bestätigt am", "Eingelassen"}; !slices.Equal(recs[0], want) {
+		if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Sprachen: Weitere", "Anmeldung bestätigt am", "Eingelassen"}; !slices.Equal(recs[0], want) {
 			t.Errorf("CSV header %q, want %q", recs[0], want)
 		}
 		if got := recs[1][4:6]; !slices.Equal(got, []string{"2", "Julia"}) {

@@ -83,7 +83,7 @@ func TestParticipantsCSV(t *testing.T) {
 		t.Fatalf("%d records, want header and %d rows", len(recs), len(titles)+1)
 	}
 	// The page's columns in the page's order: status right after the name.
-	if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Bestätigt am", "Eingelassen"}; !slices.Equal(recs[0], want) {
+	if want := []string{"Nr.", "Name", "Status", "E-Mail", "Gäste", "Titel der Arbeit", "Sprachen: python", "Sprachen: Weitere", "Beitrag", "Anmeldung bestätigt am", "Eingelassen"}; !slices.Equal(recs[0], want) {
 		t.Errorf("header %q, want %q", recs[0], want)
 	}
 
@@ -122,7 +122,7 @@ func TestParticipantsCSV(t *testing.T) {
 	if got := column(t, recs, "Status"); got[0] != "bestätigt" || got[len(got)-1] != "unbestätigt" {
 		t.Errorf("statuses %q", got)
 	}
-	if got := column(t, recs, "Bestätigt am")[0]; got != "2024-10-01 10:00" {
+	if got := column(t, recs, "Anmeldung bestätigt am")[0]; got != "2024-10-01 10:00" {
 		t.Errorf("confirmation time %q, want Berlin time", got)
 	}
 
