@@ -82,6 +82,12 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 			http.StatusUnprocessableEntity)
 		post(t, app, roles, "/admin/roles/"+role+"/levels", url.Values{"level": {"audit_admin", "role_admin"}})
 		post(t, app, roles, "/admin/roles/"+topRole+"/delete", nil)
+		renamed := post(t, app, roles, "/admin/roles/"+topRole, url.Values{"name": {"harmless"}})
+		wantStatus(t, renamed, http.StatusUnprocessableEntity)
+		wantBody(t, renamed, "Vergeben oder entziehen kann das nur, wer audit_admin, person_admin, user_admin selbst hat.")
+		if n := scalar[int](t, app, `SELECT count(*) FROM roles WHERE name = $1`, topRole); n != 1 {
+			t.Error("a role_admin renamed or deleted a role with levels they lack")
+		}
 		if !granted(t, app, role, "role_admin") || granted(t, app, role, "audit_admin") || !granted(t, app, topRole, "audit_admin") {
 			t.Error("a role_admin gave or took a level they lack")
 		}

@@ -52,9 +52,11 @@ func TestBuilderActions(t *testing.T) {
 		{"a bad edit is refused and changes nothing", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
 			"fb_present", "1", "fb_kind", "integer", "fb_name", "email", "fb_label", "Beta"),
 			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-name"`, `&#34;b&#34;: {`}, nil},
-		{"a change the schema check refuses", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+		// Said at the field, as for a choice, and the typed value stays.
+		{"a default outside its range", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
 			"fb_present", "1", "fb_kind", "integer", "fb_name", "b", "fb_label", "Beta", "fb_minimum", "5", "fb_default", "1"),
-			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`}, []string{`&#34;default&#34;`}},
+			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-default"`, "Der Vorgabewert muss im Bereich liegen.", `name="fb_default" value="1"`},
+			[]string{`&#34;default&#34;`, "properties.b.default"}},
 		{"broken JSON keeps the last state", builderForm(`{"type": `, "builder_action", "json", "builder_last", twoFields),
 			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`, `data-testid="builder-json-problem"`, `data-path="a"`}, nil},
 		{"a field on its way out", builderForm(twoFields, "builder_action", "delete", "builder_path", "zz"),

@@ -171,8 +171,9 @@ func shortlinkParser(ctx context.Context, _ querier, raw string) (any, string, e
 // schemaParser accepts a registration schema the form renderer supports;
 // otherwise the problems, each with its location, refuse the save.
 func schemaParser(ctx context.Context, _ querier, raw string) (any, string, error) {
-	if len(raw) > maxHTML {
-		return nil, tr(ctx, "admin.error.too_long", maxHTML), nil
+	// As stored: indented, which may double what was typed.
+	if len(raw) > schema.MaxBytes || len(indentJSON(raw)) > schema.MaxBytes {
+		return nil, tr(ctx, "admin.error.too_long", schema.MaxBytes), nil
 	}
 	if _, problems := parseSchema(ctx, raw); len(problems) > 0 {
 		texts := make([]string, len(problems))
@@ -195,7 +196,7 @@ func sameJSON(a, b string) bool {
 // its keys (the order of the form's fields). A document nested deeper than
 // any form stays as typed: indenting ten thousand "[" wrote 200 MB.
 func indentJSON(raw string) string {
-	if nesting(raw) > maxIndentNesting {
+	if schema.Nesting(raw) > schema.MaxNesting {
 		return raw
 	}
 	var buf bytes.Buffer
@@ -203,35 +204,6 @@ func indentJSON(raw string) string {
 		return raw
 	}
 	return buf.String()
-}
-
-// maxIndentNesting is beyond the nesting of any form schema.Parse accepts.
-const maxIndentNesting = 64
-
-// nesting is how deep the arrays and objects of a JSON text go, strings
-// left out; it reads text that is no JSON too.
-func nesting(s string) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case inString && escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case inString:
-			inString = c != '"'
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			deepest = max(deepest, depth)
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return deepest
 }
 
 // check refuses an end before its start.
@@ -297,8 +269,10 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 		FROM events e LEFT JOIN event_counts c ON c.event_id = e.id WHERE e.id = $1`, intID(id)).Scan(&confirmed, &waiting, &offered); err != nil {
 		return fmt.Errorf("admin: event counts: %w", err)
 	}
-	// Places on offer are taken: only those beyond them move anyone up.
-	moves, places, withdrawn := max(waiting-offered, 0), -1, 0
+	// Without a limit everyone waiting is confirmed, offers or not; with
+	// one, places on offer are taken and only those beyond them move
+	// anyone up.
+	moves, places, withdrawn := waiting, -1, 0
 	if new != nil {
 		places, _ = strconv.Atoi(*new)
 		moves = min(max(waiting-offered, 0), max(places-confirmed-offered, 0))
@@ -307,8 +281,12 @@ func (r eventRules) changed(ctx context.Context, tx pgx.Tx, id string, before, a
 	if form.Get(confirmCapacity) != "true" {
 		switch {
 		case withdrawn > 0:
-			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.withdraw", withdrawn)}
-		case moves > 0 && after.text("freed_places") == events.FillOffer:
+			text := i18n.N(ctx, "admin.events.confirm.withdraw", withdrawn)
+			if confirmed > places {
+				text += " " + i18n.N(ctx, "admin.events.confirm.over", confirmed, places)
+			}
+			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: text}
+		case moves > 0 && after.text("freed_places") == events.FillOffer && places >= 0:
 			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.offers", moves)}
 		case moves > 0:
 			return &confirmError{Field: "max_participants", Name: confirmCapacity, Text: i18n.N(ctx, "admin.events.confirm.moves", moves)}

@@ -509,4 +509,15 @@ func TestFewerPlacesWithdrawOffers(t *testing.T) {
 	if n := scalar[int](t, app, `SELECT count(*) FROM mail_outbox WHERE registration_id = $1`, gina); n != 0 {
 		t.Errorf("Gina, whose offer stands, got %d mails", n)
 	}
+	// No limit at all confirms everyone waiting, Gina's offer too, and
+	// says so first.
+	resp = post(t, app, c, cell, url.Values{"value": {""}, "version": {version()}}, htmx...)
+	wantBody(t, resp, "2 Personen von der Warteliste werden bestätigt")
+	post(t, app, c, cell, url.Values{"value": {""}, "version": {version()}, "confirm_capacity": {"true"}}, htmx...)
+	if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE id IN ($1, $2) AND status = 'confirmed'`, gina, ben); n != 2 {
+		t.Errorf("%d of the two confirmed without a limit", n)
+	}
+	if got := offers(); got != "taken,withdrawn" {
+		t.Errorf("offers %s, want Gina's taken", got)
+	}
 }

@@ -52,8 +52,10 @@ func (r roleRules) row(ctx context.Context, q querier, id string) (adminui.Row, 
 
 func (roleRules) title(_ context.Context, id string, _ rowState) string { return id }
 
-// deleting refuses to take from the role's users levels the editor lacks.
-func (roleRules) deleting(ctx context.Context, tx pgx.Tx, id string) error {
+// lock refuses any change of a role holding levels the editor lacks:
+// deleting it takes them from its users, and whoever gives it later reads
+// what it is by its name.
+func (roleRules) lock(ctx context.Context, tx pgx.Tx, id string) error {
 	levels, err := roleLevels(ctx, tx, id)
 	if err != nil {
 		return err

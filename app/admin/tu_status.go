@@ -198,14 +198,15 @@ func keepsRelations(opts []adminui.Option) bool { return len(opts) > 1 }
 // relations, as the last full persons page or row found, so that a
 // search's fragment need not ask each time. This instance forgets it when
 // a relation is created or deleted, and every instance after
-// relationsMemory (another may have changed them). A fragment renders its
+// relationsMemory (another may have changed them, or a search may have
+// read between the forgetting and the commit). A fragment renders its
 // own header, so one that reads a stale answer is still whole.
 type relationsSeen struct {
 	keeps atomic.Bool
 	at    atomic.Int64 // when keeps was learnt, in Unix nanoseconds; 0 for never
 }
 
-const relationsMemory = time.Minute
+const relationsMemory = 10 * time.Second
 
 // seen records what opts say and returns it.
 func (s *relationsSeen) seen(opts []adminui.Option) bool { return s.store(keepsRelations(opts)) }

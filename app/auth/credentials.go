@@ -30,14 +30,17 @@ type credentials struct {
 	Epoch  int
 }
 
-// findCredentials returns the active user named userOrEmail. A user name
-// wins over a mail address when both match different users.
+// findCredentials returns the active user named userOrEmail. When both
+// match different users, a user name wins, except that a typed address
+// is first the address of a person: otherwise whoever may name accounts
+// could name one after a staff member's address, and their login and
+// password reset by address would reach that account instead.
 func (s *Sessions) findCredentials(ctx context.Context, userOrEmail string) (credentials, error) {
 	const q = `
 		SELECT u.id, u.password_hash, u.session_epoch
 		FROM users u JOIN persons p ON p.id = u.person_id
 		WHERE u.disabled_at IS NULL AND (lower(u.username) = lower($1) OR lower(p.email) = lower($1))
-		ORDER BY lower(u.username) = lower($1) DESC, u.id
+		ORDER BY strpos($1, '@') > 0 AND lower(p.email) = lower($1) DESC, lower(u.username) = lower($1) DESC, u.id
 		LIMIT 1`
 	var c credentials
 	err := s.Pool.QueryRow(ctx, q, userOrEmail).Scan(&c.UserID, &c.Hash, &c.Epoch)

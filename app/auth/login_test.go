@@ -304,3 +304,21 @@ func TestAccountFormsLimitTheName(t *testing.T) {
 		}
 	}
 }
+
+// An account named after another's address does not take that address
+// over: typed, the address logs in whoever's person has it.
+func TestAddressLogsInItsOwnAccount(t *testing.T) {
+	app := apptest.Start(t)
+	staff := newUser(t, app, "richtig-geheim")
+	other := newUser(t, app, "anderes-geheim")
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE users SET username = $2 WHERE id = $1`, other.ID, staff.Email); err != nil {
+		t.Fatal(err)
+	}
+	c := app.Client()
+	if resp := login(t, app, c, staff.Email, "richtig-geheim"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login by address = %d, want 303", resp.StatusCode)
+	}
+	if got := loggedInAs(t, app, c); got != "Test "+staff.Username {
+		t.Errorf("logged in as %q, want the address's own account", got)
+	}
+}

@@ -45,6 +45,16 @@
     form.dataset.state = "saving";
   }, true);
 
+  // An answer that is no row (a server error, a timeout, no network)
+  // leaves the editor in place: it may be sent again.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = editorOf(e.detail && e.detail.elt);
+    if (form && form.isConnected && !e.detail.successful) {
+      delete form.dataset.sent;
+      delete form.dataset.state;
+    }
+  });
+
   // After Enter, Escape or a choice the row comes back without the
   // editor; the focus goes back to the cell's button, where the keyboard
   // was, instead of to the start of the page.

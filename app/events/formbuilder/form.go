@@ -10,8 +10,14 @@ package formbuilder
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
 )
+
+// errTooLarge refuses a schema longer or deeper than a form can be.
+var errTooLarge = errors.New("formbuilder: schema too long or nested too deeply")
 
 // Kinds of field the builder offers, each mapped to one schema construct.
 const (
@@ -79,6 +85,11 @@ type Field struct {
 // Load reads a schema. It refuses only what is not a JSON object with
 // an object of properties; fields it cannot show become KindOther.
 func Load(raw []byte) (*Form, error) {
+	// What JSON writes back indented would grow with the square of the
+	// nesting: ten thousand levels kept as typed wrote 400 MB.
+	if len(raw) > schema.MaxBytes || schema.Nesting(string(raw)) > schema.MaxNesting {
+		return nil, errTooLarge
+	}
 	root, err := members(bytes.TrimSpace(raw))
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/events/formbuilder"
@@ -45,5 +46,18 @@ func TestRoundTripOfTheExampleForms(t *testing.T) {
 				t.Errorf("saved unchanged, the schema became\n%s\nwant\n%s", got, want)
 			}
 		})
+	}
+}
+
+// A schema nested deeper or longer than a form can be is refused before
+// it is read: kept as typed and written back indented, ten thousand
+// levels wrote 400 MB.
+func TestLoadRefusesDeepOrLongText(t *testing.T) {
+	deep := `{"type":"object","properties":{},"x":` + strings.Repeat("[", 9990) + strings.Repeat("]", 9990) + `}`
+	long := `{"type":"object","properties":{},"x":"` + strings.Repeat("a", 200_000) + `"}`
+	for name, raw := range map[string]string{"deep": deep, "long": long} {
+		if _, err := formbuilder.Load([]byte(raw)); err == nil {
+			t.Errorf("%s text loaded", name)
+		}
 	}
 }

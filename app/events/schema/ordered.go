@@ -44,16 +44,42 @@ func (e errDuplicateKey) Error() string { return fmt.Sprintf("duplicate key %q",
 // errTrailingData refuses text after the top-level value.
 var errTrailingData = errors.New("unexpected data after the top-level value")
 
-// errTooDeep stops decoding at maxJSONDepth: each level is a call and a
+// errTooDeep stops decoding at MaxNesting: each level is a call and a
 // node, and a megabyte of "[" took a gigabyte of memory before any check
 // of the form's depth could see it.
 var errTooDeep = errors.New("nested too deeply")
 
-// maxJSONDepth bounds the nesting of a schema's JSON. A form of maxDepth
+// MaxNesting bounds the nesting of a schema's JSON. A form of maxDepth
 // levels of groups needs about four per level (the field, its
 // properties, items, their properties), so this refuses no form Parse
 // would accept.
-const maxJSONDepth = 8 * maxDepth
+const MaxNesting = 8 * maxDepth
+
+// Nesting is how deep the arrays and objects of a JSON text go, strings
+// left out; it reads text that is no JSON too, without building anything.
+func Nesting(s string) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
+}
 
 func decodeOrdered(raw []byte) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -75,7 +101,7 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 	}
 	switch t := tok.(type) {
 	case json.Delim:
-		if depth >= maxJSONDepth {
+		if depth >= MaxNesting {
 			return nil, errTooDeep
 		}
 		switch t {

@@ -79,9 +79,13 @@ const schemaURL = "urn:memberdb:registration-schema"
 // maxDepth bounds nesting: a form deeper than this is unreadable anyway.
 const maxDepth = 6
 
-// MaxBytes bounds a schema's size; the largest form used for real (the
-// toolbox workshop's) has 4 kB.
+// MaxBytes bounds a schema as the admin console stores it (indented); the
+// largest form used for real (the toolbox workshop's) has 4 kB.
 const MaxBytes = 100_000
+
+// maxParseBytes is what Parse reads at most: room beyond MaxBytes for a
+// schema stored otherwise (imported from the old system).
+const maxParseBytes = 4 * MaxBytes
 
 // Parse checks a registration schema and returns its form. It accepts only
 // valid JSON that is a valid draft 7 JSON Schema and uses only constructs
@@ -90,8 +94,8 @@ const MaxBytes = 100_000
 // loads anything from the network or the file system.
 func Parse(raw []byte) (*Form, error) {
 	// Refused before any work: every editor's preview parses what is typed.
-	if len(raw) > MaxBytes {
-		return nil, fail("", "events.schema.too_long", MaxBytes)
+	if len(raw) > maxParseBytes {
+		return nil, fail("", "events.schema.too_long", maxParseBytes)
 	}
 	root, err := decodeOrdered(raw)
 	if err != nil {

@@ -238,3 +238,13 @@ func TestJSONProblemsAreTranslated(t *testing.T) {
 		t.Errorf("pattern problem %q (%q)", p.Text(i18n.DE), p.Detail)
 	}
 }
+
+// Nesting reads how deep a text's arrays and objects go, strings left
+// out, also of text that is no JSON.
+func TestNesting(t *testing.T) {
+	for text, want := range map[string]int{`{}`: 1, `[[],[[]]]`: 3, `"[[["`: 0, `{"a\\"[": [1]}`: 2, `[[[`: 3, `x`: 0} {
+		if got := schema.Nesting(text); got != want {
+			t.Errorf("Nesting(%s) = %d, want %d", text, got, want)
+		}
+	}
+}
