@@ -22,9 +22,11 @@ import (
 // with no user, is not limited.
 
 // Which problem text a refusal uses: giving or taking a role or level,
-// changing an account, or a person with an account.
+// changing or deleting a role, changing an account, or a person with an
+// account.
 const (
 	beyondGrant   = "admin.error.beyond.grant"
+	beyondRole    = "admin.error.beyond.role"
 	beyondAccount = "admin.error.beyond.account"
 	beyondPerson  = "admin.error.beyond.person"
 )
@@ -55,7 +57,19 @@ func beyondEditor(ctx context.Context, key string, levels []string) error {
 	if len(lacked) == 0 {
 		return nil
 	}
-	return &problemError{Text: tr(ctx, key, strings.Join(lacked, ", "))}
+	return &problemError{Text: tr(ctx, key, levelList(ctx, lacked))}
+}
+
+// namedLevels is how many missing levels a refusal names before it
+// counts the rest: the admin's account lacks sixteen to most, which
+// filled a phone's screen.
+const namedLevels = 3
+
+func levelList(ctx context.Context, levels []string) string {
+	if len(levels) <= namedLevels+1 {
+		return strings.Join(levels, ", ")
+	}
+	return tr(ctx, "admin.error.beyond.more", strings.Join(levels[:namedLevels], ", "), len(levels)-namedLevels)
 }
 
 // levelsOf reads the access levels a query names, one per row.
@@ -138,6 +152,17 @@ func loadRoleChoices(ctx context.Context, q querier) (roleChoices, error) {
 		return roleChoices{}, fmt.Errorf("admin: role choices: %w", err)
 	}
 	return c, nil
+}
+
+// above tells whether an account holding roles has levels the editor
+// lacks, as accountWithin finds.
+func (c roleChoices) above(roles []string) bool {
+	for _, r := range roles {
+		if c.beyond[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // roleBeyond tells whether one role holds levels the editor lacks.

@@ -46,6 +46,12 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 		if n := scalar[int](t, app, `SELECT count(*) FROM users WHERE id = $1 AND disabled_at IS NULL AND username = $2`, top.ID, top.Username); n != 1 {
 			t.Error("a user_admin disabled, renamed or deleted an account above theirs")
 		}
+		// Nor the roles of an account above, even roles within their own
+		// levels.
+		resp = post(t, app, users, fmt.Sprintf("/admin/users/%d/roles/%s", top.ID, "role_"+self.Username), url.Values{"granted": {"true"}}, htmx...)
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		list := app.Get(t, users, "/admin/users?q="+top.Username, htmx...)
+		notBody(t, list, fmt.Sprintf(`hx-get="/admin/users/%d/fields/username"`, top.ID), fmt.Sprintf(`href="/admin/users/%d/delete"`, top.ID))
 		page := app.Get(t, users, fmt.Sprintf("/admin/users/%d", top.ID))
 		wantBody(t, page, `data-testid="password-blocked"`, `data-testid="choices-note"`)
 		notBody(t, page, `data-testid="set-password"`, `data-testid="disable"`)
@@ -68,6 +74,9 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 			t.Error("a person_admin changed or erased the address of an account above theirs")
 		}
 		wantBody(t, app.Get(t, persons, fmt.Sprintf("/admin/persons/%d/anonymise", top.PersonID)), "audit_admin, role_admin, user_admin")
+		detail := app.Get(t, persons, fmt.Sprintf("/admin/persons/%d", top.PersonID))
+		notBody(t, detail, `data-testid="anonymise"`)
+		wantBody(t, detail, "audit_admin, role_admin, user_admin")
 		// A person whose account holds only person_admin is theirs to change.
 		low := app.NewUser(t, "person_admin")
 		wantStatus(t, post(t, app, persons, fmt.Sprintf("/admin/persons/%d/fields/email", low.PersonID),
@@ -84,7 +93,8 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 		post(t, app, roles, "/admin/roles/"+topRole+"/delete", nil)
 		renamed := post(t, app, roles, "/admin/roles/"+topRole, url.Values{"name": {"harmless"}})
 		wantStatus(t, renamed, http.StatusUnprocessableEntity)
-		wantBody(t, renamed, "Vergeben oder entziehen kann das nur, wer audit_admin, person_admin, user_admin selbst hat.")
+		wantBody(t, renamed, "Diese Rolle gibt Zugriffsrechte, die du nicht hast (audit_admin, person_admin, user_admin).")
+		notBody(t, app.Get(t, roles, "/admin/roles/"+topRole), `name="name"`)
 		if n := scalar[int](t, app, `SELECT count(*) FROM roles WHERE name = $1`, topRole); n != 1 {
 			t.Error("a role_admin renamed or deleted a role with levels they lack")
 		}

@@ -256,11 +256,47 @@ func editorProps(form url.Values) formbuilder.Props {
 }
 
 // schemaBuilder is the builder as the event's edit page shows it, for the
-// schema value (stored or typed) with the form's message for it.
-func (h *Handler) schemaBuilder(ctx context.Context, value, saveError string, errorMath bool) (adminui.BuilderView, error) {
-	v, err := h.builderView(ctx, value, builderState{saveError: saveError})
+// schema value (stored or typed) with the form's message for it. posted
+// is the form sent, if any: a field open in its editor stays open with
+// what was typed and its problems.
+func (h *Handler) schemaBuilder(ctx context.Context, value, saveError string, errorMath bool, posted url.Values) (adminui.BuilderView, error) {
+	st := builderState{saveError: saveError}
+	if p, errs, open := pendingEditor(value, posted); open != "" {
+		st.open = open
+		if len(errs) > 0 {
+			st.props, st.errs = &p, errs
+		}
+	}
+	v, err := h.builderView(ctx, value, st)
 	v.ErrorMath = errorMath
 	return v, err
+}
+
+// pendingEditor is the field of schema raw open in the form's editor
+// (open, "" for none), what was typed into it and what the builder would
+// refuse of that.
+func pendingEditor(raw string, form url.Values) (p formbuilder.Props, errs formbuilder.Problems, open string) {
+	open = form.Get("builder_open")
+	if form.Get("fb_present") != "1" || open == "" {
+		return p, nil, ""
+	}
+	fm, err := formbuilder.Load([]byte(raw))
+	if err != nil || fm.Find(open) == nil {
+		return p, nil, ""
+	}
+	p = editorProps(form)
+	_, errs = fm.Apply(open, p)
+	return p, errs, open
+}
+
+// unappliedEditor refuses to save an event while a field of its form is
+// open with a value the builder refused: the save would store the form
+// without it, and say "saved".
+func unappliedEditor(ctx context.Context, raw string, form url.Values) error {
+	if _, errs, _ := pendingEditor(raw, form); len(errs) > 0 {
+		return &problemError{Field: schemaField, Text: tr(ctx, "admin.builder.error.unapplied")}
+	}
+	return nil
 }
 
 // builderView shapes the builder for the schema raw.

@@ -239,3 +239,26 @@ func TestBrokenFormulaAsksBeforeSaving(t *testing.T) {
 		`{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{2}$ heil"}}}`)
 	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), whole), http.StatusSeeOther)
 }
+
+// An event is not saved while a field open in the builder holds a value
+// the builder refused: the save stored the form without it and said
+// "saved". The page comes back with the field open, as typed.
+func TestEventSaveWaitsForTheOpenField(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := unique("pending")
+	form := eventForm(name, 0)
+	form.Set("registration_schema", `{"type": "object", "properties": {"guests": {"type": "integer", "label": "Gäste"}}}`)
+	for k, v := range map[string]string{"builder_open": "guests", "fb_present": "1", "fb_kind": "integer", "fb_name": "guests",
+		"fb_label": "Gäste", "fb_minimum": "0", "fb_maximum": "3", "fb_default": "5"} {
+		form.Set(k, v)
+	}
+	resp := post(t, app, c, "/admin/events/new", form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Ein Feld im Formular-Baukasten ist noch nicht übernommen", `data-testid="fb-problem-default"`, `name="fb_default" value="5"`)
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name = $1`, name); n != 0 {
+		t.Errorf("%d events saved with a refused field", n)
+	}
+	form.Set("fb_default", "2")
+	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+}

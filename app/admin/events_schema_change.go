@@ -61,6 +61,9 @@ func (r eventRules) created(ctx context.Context, tx pgx.Tx, id string, form url.
 // they are either way, and the organiser should know how many.
 func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	old, new := before.text(schemaField), after.text(schemaField)
+	if err := unappliedEditor(ctx, new, form); err != nil {
+		return err
+	}
 	if sameJSON(old, new) {
 		return nil
 	}

@@ -118,7 +118,7 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 		case "html":
 			fd.Preview = h.preview(ctx, f.kind, value)
 		case "schema":
-			bv, err := h.schemaBuilder(ctx, value, fd.Error, fd.ErrorMath)
+			bv, err := h.schemaBuilder(ctx, value, fd.Error, fd.ErrorMath, fs.posted)
 			if err != nil {
 				return fv, err
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,6 +39,10 @@ func setUserRole(ctx context.Context, tx pgx.Tx, userID int64, role string, gran
 		return err
 	}
 	if err := beyondEditor(ctx, beyondGrant, levels); err != nil {
+		return err
+	}
+	// Nor are an account's roles changed by someone it is above.
+	if err := accountWithin(ctx, tx, strconv.FormatInt(userID, 10)); err != nil {
 		return err
 	}
 	old, new := audit.Value(role), (*string)(nil)

@@ -301,7 +301,28 @@ func (r personRules) detail(ctx context.Context, id string, _ rowState, _ formSt
 		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.fees"), URL: "/admin/fees/members/" + id,
 			Style: "secondary", TestID: "fees", Method: "get"})
 	}
-	if anonymised == nil {
+	// A person whose account holds levels the editor lacks keeps their
+	// address and is not anonymised by them: the page says so instead of
+	// offering what would be refused.
+	above := ""
+	if err := personWithin(ctx, r.h.pool, intID(id)); err != nil {
+		var pe *problemError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		above = pe.Text
+	}
+	if above != "" && v.Form != nil {
+		for i := range v.Form.Fields {
+			if f := &v.Form.Fields[i]; f.Name == "email" {
+				f.ReadOnly, f.Help = true, above
+			}
+		}
+	}
+	if above != "" {
+		v.DeleteURL = ""
+	}
+	if anonymised == nil && above == "" {
 		v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.persons.anonymise"), URL: r.h.persons.detailURL(id) + "/anonymise",
 			Style: "warning", TestID: "anonymise", Method: "get"})
 	}

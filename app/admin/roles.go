@@ -60,7 +60,7 @@ func (roleRules) lock(ctx context.Context, tx pgx.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	return beyondEditor(ctx, beyondGrant, levels)
+	return beyondEditor(ctx, beyondRole, levels)
 }
 
 // consequences: the role's users lose it. Deleting the role through
@@ -72,7 +72,7 @@ func (r roleRules) consequences(ctx context.Context, id string) ([]string, strin
 		return nil, "", err
 	}
 	var pe *problemError
-	if errors.As(beyondEditor(ctx, beyondGrant, levels), &pe) {
+	if errors.As(beyondEditor(ctx, beyondRole, levels), &pe) {
 		return nil, pe.Text, nil
 	}
 	if u := auth.CurrentUser(ctx); u.Has(levelRoleAdmin) {
@@ -185,6 +185,14 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	if len(lackedLevels(ctx, levels)) > 0 {
 		choices.Note = tr(ctx, "admin.choices.beyond")
 	}
+	// A role giving levels the editor lacks is theirs to look at.
+	if len(lackedLevels(ctx, role.Levels)) > 0 {
+		v.Form, v.DeleteURL = nil, ""
+		var pe *problemError
+		if errors.As(beyondEditor(ctx, beyondRole, role.Levels), &pe) {
+			v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.roles.changes"), Value: pe.Text})
+		}
+	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
 	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id
 		WHERE ur.role = $1 ORDER BY lower(u.username)`, id)
@@ -192,6 +200,6 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 		return err
 	}
 	v.Related = append(v.Related, adminui.Related{Title: tr(ctx, "admin.users.title"), Items: users, Empty: tr(ctx, "admin.roles.no_users")})
-	v.Facts = []adminui.Fact{{Label: tr(ctx, "admin.roles.users"), Value: strconv.Itoa(len(role.Users))}}
+	v.Facts = append([]adminui.Fact{{Label: tr(ctx, "admin.roles.users"), Value: strconv.Itoa(len(role.Users))}}, v.Facts...)
 	return nil
 }

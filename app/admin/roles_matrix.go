@@ -77,6 +77,9 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	for _, role := range list {
 		v.Rows = append(v.Rows, roleTableRow(ctx, t, role, levels))
 	}
+	if len(lackedLevels(ctx, levels)) > 0 {
+		v.Note = tr(ctx, "admin.choices.beyond")
+	}
 	h.renderList(w, r, v)
 }
 

@@ -143,23 +143,33 @@ func userTableRow(ctx context.Context, t *table, u userRow, roles roleChoices) a
 	if u.DisabledAt != nil {
 		state = adminui.Cell{Text: tr(ctx, "admin.users.disabled"), Badge: "secondary"}
 	}
-	return adminui.Row{
+	// An account above the editor (a role of it gives levels they lack)
+	// is shown, not offered for change.
+	above := roles.above(u.Roles)
+	name := editCell(ctx, t, id, u.Version, t.field("username"), u.Username, nil)
+	row := adminui.Row{
 		DomID: "users-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: u.DisabledAt != nil,
-		Cells: []adminui.Cell{
-			{Text: id, Href: t.detailURL(id)},
-			editCell(ctx, t, id, u.Version, t.field("username"), u.Username, nil),
-			{Text: u.PersonName, Href: "/admin/persons/" + strconv.FormatInt(u.PersonID, 10)},
-			{Text: u.Email, Small: true},
-			{Toggles: userRoleToggles(u.ID, u.Roles, roles)},
-			state,
-		},
 	}
+	if above {
+		name, row.DeleteURL = adminui.Cell{Text: u.Username}, ""
+	}
+	row.Cells = []adminui.Cell{
+		{Text: id, Href: t.detailURL(id)},
+		name,
+		{Text: u.PersonName, Href: "/admin/persons/" + strconv.FormatInt(u.PersonID, 10)},
+		{Text: u.Email, Small: true},
+		{Toggles: userRoleToggles(u.ID, u.Roles, roles, above)},
+		state,
+	}
+	return row
 }
 
-func userRoleToggles(userID int64, held []string, roles roleChoices) []adminui.Toggle {
+// userRoleToggles are a user's role boxes; above, the account holds levels
+// the editor lacks, and none can be changed.
+func userRoleToggles(userID int64, held []string, roles roleChoices, above bool) []adminui.Toggle {
 	out := make([]adminui.Toggle, len(roles.names))
 	for i, role := range roles.names {
-		out[i] = userRoleToggle(userID, role, checked(held, role), roles.beyond[role])
+		out[i] = userRoleToggle(userID, role, checked(held, role), above || roles.beyond[role])
 	}
 	return out
 }
@@ -210,17 +220,17 @@ func (r userRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	}
 	choices := adminui.ChoicesView{Name: "role", Title: tr(ctx, "admin.users.roles"), Action: r.h.users.detailURL(id) + "/roles",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["role"]}
-	for _, role := range roles.names {
-		choices.Toggles = append(choices.Toggles, userRoleChoice(u.ID, role, checked(u.Roles, role), roles.beyond[role]))
-	}
-	if len(roles.beyond) > 0 {
-		choices.Note = tr(ctx, "admin.choices.beyond")
-	}
 	// An account holding levels the editor lacks is theirs to look at,
 	// not to change.
 	above, err := accountAbove(ctx, r.h.pool, u.ID)
 	if err != nil {
 		return err
+	}
+	for _, role := range roles.names {
+		choices.Toggles = append(choices.Toggles, userRoleChoice(u.ID, role, checked(u.Roles, role), above != "" || roles.beyond[role]))
+	}
+	if len(roles.beyond) > 0 || above != "" {
+		choices.Note = tr(ctx, "admin.choices.beyond")
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices),
 		adminui.PasswordForm(adminui.PasswordView{Action: r.h.users.detailURL(id) + "/password", Error: fs.sections["password"], Blocked: above}))

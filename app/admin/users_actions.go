@@ -67,6 +67,11 @@ func (h *Handler) toggleUserRole(w http.ResponseWriter, r *http.Request) {
 			return adminui.Toggle{}, err
 		}
 		beyond, err := roleBeyond(ctx, h.pool, role)
+		if err != nil {
+			return adminui.Toggle{}, err
+		}
+		above, err := accountAbove(ctx, h.pool, id)
+		beyond = beyond || above != ""
 		if r.PostFormValue("view") == "detail" {
 			return userRoleChoice(id, role, len(held) > 0, beyond), err
 		}

@@ -80,5 +80,8 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 	for _, u := range list {
 		v.Rows = append(v.Rows, userTableRow(ctx, t, u, roles))
 	}
+	if len(roles.beyond) > 0 {
+		v.Note = tr(ctx, "admin.choices.beyond")
+	}
 	h.renderList(w, r, v)
 }

@@ -317,6 +317,9 @@ func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {
 		case p == "Full":
 			// The preview shows what a full event's mail adds.
 			data[p] = true
+		case p == "OfferHours":
+			// A number, which texts compare ({{if eq .OfferHours 1}}).
+			data[p] = 48
 		case m.elements[p] != nil:
 			el := map[string]any{}
 			for _, f := range m.elements[p] {
@@ -354,7 +357,6 @@ var samples = map[string][2]string{
 	"Status":       {"confirmed", "confirmed"},
 	"StatusText":   {"bestätigt", "confirmed"},
 	"Validity":     {"48 Stunden", "48 hours"},
-	"OfferHours":   {"48", "48"},
 	"Type":         {"ordentliches Mitglied", "full member"},
 	"JoiningDate":  {"01.07.2026", "1 July 2026"},
 	"Ticket":       {"K7QXB-M2PD4", "K7QXB-M2PD4"},
