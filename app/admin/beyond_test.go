@@ -95,6 +95,11 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 		wantStatus(t, renamed, http.StatusUnprocessableEntity)
 		wantBody(t, renamed, "Diese Rolle gibt Zugriffsrechte, die du nicht hast (audit_admin, person_admin, user_admin).")
 		notBody(t, app.Get(t, roles, "/admin/roles/"+topRole), `name="name"`)
+		// Nor does a level they hold leave a role above them.
+		wantStatus(t, post(t, app, roles, "/admin/roles/"+topRole+"/levels/role_admin", nil, htmx...), http.StatusUnprocessableEntity)
+		if !granted(t, app, topRole, "role_admin") {
+			t.Error("a role_admin took role_admin from a role above them")
+		}
 		if n := scalar[int](t, app, `SELECT count(*) FROM roles WHERE name = $1`, topRole); n != 1 {
 			t.Error("a role_admin renamed or deleted a role with levels they lack")
 		}

@@ -68,6 +68,14 @@ func setRoleLevel(ctx context.Context, tx pgx.Tx, role, level string, granted bo
 	if err := beyondEditor(ctx, beyondGrant, []string{level}); err != nil {
 		return err
 	}
+	// Nor are the levels of a role above the editor changed by them.
+	levels, err := roleLevels(ctx, tx, role)
+	if err != nil {
+		return err
+	}
+	if err := beyondEditor(ctx, beyondRole, levels); err != nil {
+		return err
+	}
 	old, new := audit.Value(level), (*string)(nil)
 	if granted {
 		old, new = nil, audit.Value(level)

@@ -126,26 +126,28 @@ const roleSelect = `
 // roleTableRow is a row of the matrix: the role, its users beside it, and
 // one checkbox per access level.
 func roleTableRow(ctx context.Context, t *table, role roleRow, levels []string) adminui.Row {
+	above := len(lackedLevels(ctx, role.Levels)) > 0
 	cells := []adminui.Cell{
 		{Text: role.Name, Href: t.detailURL(role.Name)},
 		{Text: strings.Join(role.Users, ", "), Small: true},
 	}
 	for _, level := range levels {
-		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(ctx, role.Name, level, checked(role.Levels, level))}})
+		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(ctx, role.Name, level, checked(role.Levels, level), above)}})
 	}
 	return adminui.Row{DomID: "roles-" + domKey(role.Name), URL: t.detailURL(role.Name), DeleteURL: t.detailURL(role.Name) + "/delete", Cells: cells}
 }
 
 // roleLevelToggle is the box of level for role; only who holds the level
-// can change it.
-func roleLevelToggle(ctx context.Context, role, level string, granted bool) adminui.Toggle {
+// can change it, and nobody a role above them (one giving levels they
+// lack).
+func roleLevelToggle(ctx context.Context, role, level string, granted, above bool) adminui.Toggle {
 	return adminui.Toggle{
 		DomID:     "rl-" + domKey(role) + "-" + domKey(level),
 		URL:       "/admin/roles/" + escapePath(role) + "/levels/" + escapePath(level),
 		Label:     role + ": " + level,
 		HideLabel: true,
 		Checked:   granted,
-		Disabled:  len(lackedLevels(ctx, []string{level})) > 0,
+		Disabled:  above || len(lackedLevels(ctx, []string{level})) > 0,
 	}
 }
 
@@ -156,8 +158,8 @@ const detailView = `{"view": "detail"}`
 // roleLevelChoice is the box of level on the role's own page: named by
 // the level and sent as level=<level>, so the boxes are a plain form
 // without JavaScript.
-func roleLevelChoice(ctx context.Context, role, level string, granted bool) adminui.Toggle {
-	t := roleLevelToggle(ctx, role, level, granted)
+func roleLevelChoice(ctx context.Context, role, level string, granted, above bool) adminui.Toggle {
+	t := roleLevelToggle(ctx, role, level, granted, above)
 	t.Label, t.HideLabel, t.Name, t.Value, t.Vals = level, false, "level", level, detailView
 	t.Help = levelText(ctx, level)
 	return t
@@ -180,7 +182,7 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: r.h.roles.detailURL(id) + "/levels",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
 	choices.Groups = levelGroups(ctx, levels, func(l string) adminui.Toggle {
-		return roleLevelChoice(ctx, id, l, checked(role.Levels, l))
+		return roleLevelChoice(ctx, id, l, checked(role.Levels, l), len(lackedLevels(ctx, role.Levels)) > 0)
 	})
 	if len(lackedLevels(ctx, levels)) > 0 {
 		choices.Note = tr(ctx, "admin.choices.beyond")

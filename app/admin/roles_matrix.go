@@ -116,11 +116,12 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 		done = tr(ctx, "admin.roles.granted", level, role)
 	}
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
-		held, err := names(ctx, h.pool, `SELECT access_level FROM role_access_levels WHERE role = $1 AND access_level = $2`, role, level)
+		levels, err := roleLevels(ctx, h.pool, role)
+		held, above := checked(levels, level), len(lackedLevels(ctx, levels)) > 0
 		if r.PostFormValue("view") == "detail" {
-			return roleLevelChoice(ctx, role, level, len(held) > 0), err
+			return roleLevelChoice(ctx, role, level, held, above), err
 		}
-		return roleLevelToggle(ctx, role, level, len(held) > 0), err
+		return roleLevelToggle(ctx, role, level, held, above), err
 	}, done, h.roles.listURL())
 }
 
