@@ -250,6 +250,7 @@ func editorProps(form url.Values) formbuilder.Props {
 		Kind: form.Get("fb_kind"), Name: form.Get("fb_name"), Label: form.Get("fb_label"), Help: form.Get("fb_help"),
 		Required: form.Get("fb_required") == "true", Radio: form.Get("fb_radio") == "true", Hidden: form.Get("fb_hidden") == "true",
 		Default: form.Get("fb_default"), Minimum: form.Get("fb_minimum"), Maximum: form.Get("fb_maximum"),
+		LabelEN: form.Get("fb_label_en"), HelpEN: form.Get("fb_help_en"), ErrorHintEN: form.Get("fb_error_hint_en"),
 		Options:   strings.Split(strings.ReplaceAll(form.Get("fb_options"), "\r\n", "\n"), "\n"),
 		ErrorHint: form.Get("fb_error_hint"),
 	}
@@ -361,6 +362,7 @@ func builderFields(ctx context.Context, fields []*formbuilder.Field, prefix, ope
 func editorView(ctx context.Context, path string, p formbuilder.Props, errs formbuilder.Problems) *adminui.BuilderEditor {
 	e := &adminui.BuilderEditor{Path: path, Kind: p.Kind, Name: p.Name, Label: p.Label, Help: p.Help, Default: p.Default,
 		Minimum: p.Minimum, Maximum: p.Maximum, Options: strings.Join(p.Options, "\n"), ErrorHint: p.ErrorHint,
+		LabelEN: p.LabelEN, HelpEN: p.HelpEN, ErrorHintEN: p.ErrorHintEN,
 		Required: p.Required, Radio: p.Radio, Hidden: p.Hidden, InGroup: strings.Contains(path, "."), Group: p.Kind == formbuilder.KindGroup,
 		Errors: map[string]string{}}
 	for prop, key := range errs {

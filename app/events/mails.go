@@ -229,6 +229,7 @@ func answerLines(ev *Event, reg *Registration, lang i18n.Lang) ([]answerLine, er
 	if err != nil {
 		return nil, nil
 	}
+	fm = fm.In(lang)
 	answers, err := reg.Answers()
 	if err != nil {
 		return nil, err

@@ -185,6 +185,7 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 	if err != nil {
 		return events.AnswersForm{}, err
 	}
+	fm = fm.In(i18n.LangOf(r.Context()))
 	answers, err := reg.Answers()
 	if err != nil {
 		return events.AnswersForm{}, err

@@ -138,6 +138,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
+	fm = fm.In(i18n.LangOf(ctx))
 	if reg.Status != StatusConfirmed && reg.Status != StatusWaitinglist {
 		h.site.FlashTo(w, r, "warning", i18n.T(ctx, "events.personal.not_editable"))
 		web.Redirect(w, r, r.URL.Path)

@@ -79,6 +79,7 @@ func answerList(form, data []byte, lang i18n.Lang) []views.Answer {
 	if err != nil || json.Unmarshal(data, &answers) != nil || answers == nil {
 		return views.FlattenAnswers(data)
 	}
+	fm = fm.In(lang)
 	var out []views.Answer
 	eachAnswer(fm, answers, func(f *schema.Field, label string, v any) {
 		out = append(out, views.Answer{Label: label, Value: fieldText(f, v, lang)})

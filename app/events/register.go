@@ -54,6 +54,7 @@ func (h *Handler) registrationEvent(w http.ResponseWriter, r *http.Request, allo
 		h.site.ServerError(w, r, fmt.Errorf("events: event %d: stored schema: %w", ev.ID, err))
 		return nil, nil, false, false
 	}
+	fm = fm.In(i18n.LangOf(r.Context()))
 	return ev, fm, preview, true
 }
 

@@ -59,6 +59,7 @@ type BuilderEditor struct {
 	Path, Kind, Name, Label, Help string
 	Default, Minimum, Maximum     string
 	Options, ErrorHint            string
+	LabelEN, HelpEN, ErrorHintEN  string
 	Required, Radio, Hidden       bool
 	InGroup, Group                bool
 	// Errors are the messages by property (kind, name, label, options,

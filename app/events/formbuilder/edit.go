@@ -15,12 +15,16 @@ type Props struct {
 	Minimum, Maximum        string
 	Options                 []string
 	ErrorHint               string
+	// LabelEN, HelpEN and ErrorHintEN are what English readers see
+	// instead; empty, they read the German.
+	LabelEN, HelpEN, ErrorHintEN string
 }
 
 // Props returns the field's properties for its editor.
 func (f *Field) Props() Props {
 	return Props{Kind: f.Kind, Name: f.Name, Label: f.Label, Help: f.Help, Required: f.Required, Radio: f.Radio, Hidden: f.Hidden,
-		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), ErrorHint: f.ErrorHint}
+		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), ErrorHint: f.ErrorHint,
+		LabelEN: f.LabelEN, HelpEN: f.HelpEN, ErrorHintEN: f.ErrorHintEN}
 }
 
 // Problems maps a property (kind, name, label, options, minimum, maximum,
@@ -144,6 +148,7 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	f.Kind, f.Label, f.Help = p.Kind, p.Label, p.Help
 	f.Required = p.Required && p.Kind != KindCheckbox && p.Kind != KindConsent && p.Kind != KindGroup
 	f.Default, f.Minimum, f.Maximum, f.ErrorHint = p.Default, p.Minimum, p.Maximum, strings.TrimSpace(p.ErrorHint)
+	f.LabelEN, f.HelpEN, f.ErrorHintEN = strings.TrimSpace(p.LabelEN), strings.TrimSpace(p.HelpEN), strings.TrimSpace(p.ErrorHintEN)
 	f.Radio = p.Radio && p.Kind == KindChoice
 	f.Hidden = p.Hidden && p.Kind != KindGroup
 	f.Options = nil

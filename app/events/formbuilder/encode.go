@@ -9,8 +9,8 @@ import (
 
 // fieldKeys are the keys of a property the builder writes, in the order a
 // new field gets them; every other key is kept as it was.
-var fieldKeys = []string{"type", "label", "format", "enum", "minimum", "maximum", "default", "const", "error_hint", "hidden",
-	"properties", "required"}
+var fieldKeys = []string{"type", "label", "label_en", "format", "enum", "minimum", "maximum", "default", "const", "error_hint",
+	"error_hint_en", "hidden", "properties", "required"}
 
 // JSON writes the form as a schema, indented as the admin's editor shows
 // it.
@@ -106,6 +106,14 @@ func (f *Field) encode() []member {
 		}
 	}
 	str("error_hint", f.ErrorHint)
+	str("error_hint_en", f.ErrorHintEN)
+	if f.LabelEN != "" {
+		en := f.LabelEN
+		if f.HelpEN != "" {
+			en += helpOpen + f.HelpEN + helpClose
+		}
+		want["label_en"] = mustJSON(en)
+	}
 	if f.Hidden {
 		want["hidden"] = json.RawMessage("true")
 	} else if h, ok := get(f.members, "hidden"); ok && sameJSON(h, json.RawMessage("false")) {

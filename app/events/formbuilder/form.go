@@ -71,6 +71,9 @@ type Field struct {
 	Radio   bool
 	// ErrorHint is shown whenever the answer is invalid.
 	ErrorHint string
+	// LabelEN, HelpEN and ErrorHintEN are what English readers see
+	// instead (label_en, error_hint_en); empty, they read the German.
+	LabelEN, HelpEN, ErrorHintEN string
 	// Hidden keeps the field in the schema without showing it.
 	Hidden bool
 	// Children are a group's fields.
@@ -188,6 +191,10 @@ func loadField(m member, depth int) (*Field, error) {
 		}
 	}
 	f.ErrorHint, _ = getString(ms, "error_hint")
+	f.ErrorHintEN, _ = getString(ms, "error_hint_en")
+	if en, ok := getString(ms, "label_en"); ok {
+		f.LabelEN, f.HelpEN = splitLabel(en)
+	}
 	if h, ok := get(ms, "hidden"); ok && f.Kind != KindGroup {
 		f.Hidden = sameJSON(h, json.RawMessage("true"))
 		if !f.Hidden && !sameJSON(h, json.RawMessage("false")) {

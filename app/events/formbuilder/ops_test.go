@@ -244,3 +244,31 @@ func TestNameForLeavesFormulasOut(t *testing.T) {
 		}
 	}
 }
+
+// English labels, help and hints are written as label_en and
+// error_hint_en, read back, and left out when empty.
+func TestEnglishTexts(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindInteger, "", formbuilder.Props{Name: "guests", Label: "Gäste", Help: "ohne dich", ErrorHint: "Höchstens 3.",
+		LabelEN: "Guests", HelpEN: "besides you", ErrorHintEN: "At most 3.", Maximum: "3"})
+	add(t, fm, formbuilder.KindText, "", formbuilder.Props{Name: "diet", Label: "Essen"})
+	want := `{"type":"object","properties":{"guests":{"type":"integer","label":"Gäste<br><small>ohne dich</small>",` +
+		`"label_en":"Guests<br><small>besides you</small>","maximum":3,"error_hint":"Höchstens 3.","error_hint_en":"At most 3."},` +
+		`"diet":{"type":"string","label":"Essen"}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	again, err := formbuilder.Load(fm.JSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := again.Find("guests").Props(); p.LabelEN != "Guests" || p.HelpEN != "besides you" || p.ErrorHintEN != "At most 3." {
+		t.Errorf("read back %+v", p)
+	}
+	if _, err := schema.Parse(fm.JSON()); err != nil {
+		t.Error(err)
+	}
+}

@@ -48,6 +48,9 @@ type Form struct {
 	// Raw is the schema as given to Parse.
 	Raw      []byte
 	compiled *jsonschema.Schema
+	// en is the form as English readers see it, where the schema gives
+	// English labels or hints (label_en, error_hint_en); nil otherwise.
+	en *Form
 }
 
 // Field is one property of the schema. Objects have Children; all other
@@ -98,6 +101,9 @@ type Field struct {
 	// labelName and labelHelp are SplitLabel's answer, worked out once by
 	// Parse: every rendering of the form shows the label's parts.
 	labelName, labelHelp string
+	// labelEN and errorHintEN are the schema's label_en (sanitised) and
+	// error_hint_en: what English readers see (Form.In).
+	labelEN, errorHintEN string
 }
 
 // Widget says how the field is rendered.

@@ -117,7 +117,9 @@ func Parse(raw []byte) (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Form{Fields: fields, Raw: append([]byte(nil), raw...), compiled: compiled}, nil
+	fm := &Form{Fields: fields, Raw: append([]byte(nil), raw...), compiled: compiled}
+	fm.en = fm.english()
+	return fm, nil
 }
 
 func fail(location, key string, args ...any) *ParseError {
@@ -328,8 +330,9 @@ func validName(name string) bool {
 }
 
 var (
-	commonKeys = []string{"type", "label", "title", "description", "default", "error_hint", "hidden", "$comment"}
-	typeKeys   = map[string][]string{
+	commonKeys = []string{"type", "label", "title", "description", "default", "error_hint", "hidden", "$comment",
+		"label_en", "error_hint_en"}
+	typeKeys = map[string][]string{
 		"string":  {"enum", "format", "pattern", "minLength", "maxLength"},
 		"integer": {"minimum", "maximum"},
 		"number":  {"minimum", "maximum"},
@@ -371,6 +374,11 @@ func (p *parser) field(n *node, loc, path, name string, depth int) *Field {
 	f.shortLabel = f.ShortLabel()
 	f.labelName, f.labelHelp = SplitLabel(f.Label)
 	f.ErrorHint = p.text(n, "error_hint", at)
+	// What English readers see instead, where the organiser wrote it.
+	if en := p.text(n, "label_en", at); en != "" {
+		f.labelEN = Sanitize(en)
+	}
+	f.errorHintEN = p.text(n, "error_hint_en", at)
 	// description is plain schema documentation; the form shows the label.
 	_ = p.text(n, "description", at)
 

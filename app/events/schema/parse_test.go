@@ -248,3 +248,34 @@ func TestNesting(t *testing.T) {
 		}
 	}
 }
+
+// English readers see the labels and hints the schema gives in English;
+// a field without them keeps its German, and a form without any is the
+// same form.
+func TestFormInEnglish(t *testing.T) {
+	fm, err := schema.Parse([]byte(`{"type": "object", "properties": {
+		"guests": {"type": "integer", "label": "Gäste<br><small>ohne dich</small>", "label_en": "Guests<br><small>besides you</small>",
+			"error_hint": "Höchstens 3.", "error_hint_en": "At most 3.", "maximum": 3},
+		"diet": {"type": "string", "label": "Essen"},
+		"travel": {"type": "object", "label": "Anreise", "properties": {"train": {"type": "boolean", "label": "Bahn", "label_en": "Train"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := fm.In(i18n.EN), fm.In(i18n.DE)
+	if de != fm {
+		t.Error("the German form is not the form")
+	}
+	if got := en.Fields[0]; got.Label != "Guests<br><small>besides you</small>" || got.ErrorHint != "At most 3." || got.ShortLabel() != "Guests" {
+		t.Errorf("English guests: %q, %q", got.Label, got.ErrorHint)
+	}
+	if en.Fields[1].Label != "Essen" || en.Fields[2].Children[0].Label != "Train" || fm.Fields[2].Children[0].Label != "Bahn" {
+		t.Errorf("English fields: %q, %q; German child %q", en.Fields[1].Label, en.Fields[2].Children[0].Label, fm.Fields[2].Children[0].Label)
+	}
+	plain, err := schema.Parse([]byte(`{"type": "object", "properties": {"diet": {"type": "string", "label": "Essen"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.In(i18n.EN) != plain {
+		t.Error("a form without English is copied for English readers")
+	}
+}

@@ -1,0 +1,47 @@
+package schema
+
+import "github.com/pepalumni/memberdb/components/i18n"
+
+// In is the form as lang's readers see it: for English, the labels and
+// hints the schema gives in English (label_en, error_hint_en), each field
+// without them keeping its German. The answers' names, choices and checks
+// are the same. The form is shared; callers must not change it.
+func (fm *Form) In(lang i18n.Lang) *Form {
+	if lang == i18n.EN && fm.en != nil {
+		return fm.en
+	}
+	return fm
+}
+
+// english builds the English form, or nil when no field has English.
+func (fm *Form) english() *Form {
+	fields, any := englishFields(fm.Fields)
+	if !any {
+		return nil
+	}
+	return &Form{Fields: fields, Raw: fm.Raw, compiled: fm.compiled}
+}
+
+func englishFields(fields []*Field) ([]*Field, bool) {
+	out := make([]*Field, len(fields))
+	any := false
+	for i, f := range fields {
+		c := *f
+		if f.labelEN != "" {
+			c.Label, any = f.labelEN, true
+			c.shortLabel = "" // worked out again from the English
+			c.shortLabel = c.ShortLabel()
+			c.labelName, c.labelHelp = SplitLabel(c.Label)
+		}
+		if f.errorHintEN != "" {
+			c.ErrorHint, any = f.errorHintEN, true
+		}
+		if len(f.Children) > 0 {
+			var childAny bool
+			c.Children, childAny = englishFields(f.Children)
+			any = any || childAny
+		}
+		out[i] = &c
+	}
+	return out, any
+}
