@@ -282,12 +282,20 @@ func pendingEditor(raw string, form url.Values) (p formbuilder.Props, errs formb
 		return p, nil, ""
 	}
 	fm, err := formbuilder.Load([]byte(raw))
-	if err != nil || fm.Find(open) == nil {
+	if err != nil || !editable(fm, open) {
 		return p, nil, ""
 	}
 	p = editorProps(form)
 	_, errs = fm.Apply(open, p)
 	return p, errs, open
+}
+
+// editable tells whether the field at path exists and the builder's
+// editor can show it: one it cannot (a group in a group typed in the
+// JSON) is edited there, and an editor left open on it could never close.
+func editable(fm *formbuilder.Form, path string) bool {
+	f := fm.Find(path)
+	return f != nil && f.Kind != formbuilder.KindOther
 }
 
 // unappliedEditor refuses to save an event while a field of its form is
@@ -317,7 +325,7 @@ func (h *Handler) builderView(ctx context.Context, raw string, st builderState) 
 		st.last = raw
 	}
 	v.LastValid = st.last
-	if fm.Find(v.Open) == nil {
+	if !editable(fm, v.Open) {
 		v.Open = ""
 	}
 	v.Fields = builderFields(ctx, fm.Fields, "", v.Open, st)

@@ -261,4 +261,16 @@ func TestEventSaveWaitsForTheOpenField(t *testing.T) {
 	}
 	form.Set("fb_default", "2")
 	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+
+	// An editor left open on a field it cannot show (a group typed into
+	// a group in the JSON) does not hold the save.
+	other := eventForm(unique("nested"), 0)
+	other.Set("registration_schema", `{"type": "object", "properties": {"g": {"type": "object", "label": "G",
+		"properties": {"h": {"type": "object", "properties": {"x": {"type": "string"}}}}}}}`)
+	for k, v := range map[string]string{"builder_open": "g", "fb_present": "1", "fb_kind": "group", "fb_name": "g", "fb_label": "G"} {
+		other.Set(k, v)
+	}
+	if resp := post(t, app, c, "/admin/events/new", other); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("saving with an editor open on a field it cannot show = %d", resp.StatusCode)
+	}
 }

@@ -134,7 +134,11 @@ func roleTableRow(ctx context.Context, t *table, role roleRow, levels []string) 
 	for _, level := range levels {
 		cells = append(cells, adminui.Cell{Toggles: []adminui.Toggle{roleLevelToggle(ctx, role.Name, level, checked(role.Levels, level), above)}})
 	}
-	return adminui.Row{DomID: "roles-" + domKey(role.Name), URL: t.detailURL(role.Name), DeleteURL: t.detailURL(role.Name) + "/delete", Cells: cells}
+	row := adminui.Row{DomID: "roles-" + domKey(role.Name), URL: t.detailURL(role.Name), DeleteURL: t.detailURL(role.Name) + "/delete", Cells: cells}
+	if above {
+		row.DeleteURL = ""
+	}
+	return row
 }
 
 // roleLevelToggle is the box of level for role; only who holds the level

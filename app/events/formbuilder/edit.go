@@ -138,6 +138,10 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	case p.Kind == KindConsent || p.Kind == KindGroup:
 		p.Default = ""
 	}
+	// English help shows under an English label; alone it would be lost.
+	if strings.TrimSpace(p.HelpEN) != "" && strings.TrimSpace(p.LabelEN) == "" {
+		probs["label_en"] = "admin.builder.error.label_en"
+	}
 	if len(probs) > 0 {
 		return path, probs
 	}

@@ -131,6 +131,7 @@ func TestApplyRefusesWhatTheSchemaCannotHold(t *testing.T) {
 		{"fraction for a whole number", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "1.5"}, "minimum"},
 		{"min above max", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "3", Maximum: "2"}, "maximum"},
 		{"text as a number", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Default: "x"}, "default"},
+		{"English help without an English label", formbuilder.Props{Kind: "text", Name: "a", Label: "A", HelpEN: "help"}, "label_en"},
 		{"default above the range", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "0", Maximum: "3", Default: "5"}, "default"},
 		{"default below the minimum", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "1,5", Default: "1"}, "default"},
 		{"unknown kind", formbuilder.Props{Kind: "file", Name: "a", Label: "A"}, "kind"},

@@ -5,7 +5,8 @@ import "github.com/pepalumni/memberdb/components/i18n"
 // In is the form as lang's readers see it: for English, the labels and
 // hints the schema gives in English (label_en, error_hint_en), each field
 // without them keeping its German. The answers' names, choices and checks
-// are the same. The form is shared; callers must not change it.
+// are the same. The form is shared; callers must not change it. Call it
+// on the form ParseCached returns: the English form has no German.
 func (fm *Form) In(lang i18n.Lang) *Form {
 	if lang == i18n.EN && fm.en != nil {
 		return fm.en
