@@ -332,7 +332,9 @@ func (h *Handler) builderView(ctx context.Context, raw string, st builderState) 
 	parsed, problems := parseSchema(ctx, raw)
 	v.Problems = problems
 	if parsed != nil {
-		v.Preview = eventsui.RegistrationFields(previewFields(schema.View(parsed, schema.Defaults(parsed), nil, false)))
+		// In the organiser's language: an English page shows the English
+		// texts the form has.
+		v.Preview = eventsui.RegistrationFields(previewFields(schema.View(parsed.In(i18n.LangOf(ctx)), schema.Defaults(parsed), nil, false)))
 	}
 	var err2 error
 	v.Templates, err2 = h.templateOptions(ctx)

@@ -180,6 +180,15 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	if got := stored(); got != answers {
 		t.Errorf("answers changed from %s to %s", answers, got)
 	}
+
+	// Once confirmed, answers the form refused already do not ask again
+	// at every later change (an English label).
+	bAsChoice := `{"type": "object", "properties": {"b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
+	form = withSchema(eventForm(name, version()), bAsChoice)
+	form.Set("confirm_schema", "true")
+	wantStatus(t, post(t, app, c, path, form), http.StatusSeeOther)
+	translated := `{"type": "object", "properties": {"b": {"type": "string", "enum": ["S", "M"], "label": "Beta", "label_en": "Beta (en)"}}}`
+	wantStatus(t, post(t, app, c, path, withSchema(eventForm(name, version()), translated)), http.StatusSeeOther)
 }
 
 func withSchema(form url.Values, schema string) url.Values {

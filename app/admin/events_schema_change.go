@@ -112,9 +112,14 @@ func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, bef
 				answered[path]++
 			}
 		}
+		// Only answers the change makes invalid count: those the old form
+		// refused already were counted when it was saved, and asking
+		// again at every later change (a translation) says nothing new.
+		oldBad := schema.CheckAnswers(oldForm, answers, lang)
 		for path := range schema.CheckAnswers(newForm, answers, lang) {
+			_, before := oldBad[path]
 			// New required fields are not the old answers' fault.
-			if slices.Contains(kept, path) && schema.Lookup(answers, path) != nil {
+			if slices.Contains(kept, path) && schema.Lookup(answers, path) != nil && !before {
 				invalid++
 				break
 			}

@@ -33,9 +33,17 @@ func englishFields(fields []*Field) ([]*Field, bool) {
 			c.shortLabel = "" // worked out again from the English
 			c.shortLabel = c.ShortLabel()
 			c.labelName, c.labelHelp = SplitLabel(c.Label)
+			// Help not given in English is read in German, as the
+			// builder says.
+			if c.labelHelp == "" {
+				c.labelHelp = f.labelHelp
+			}
 		}
+		// A hint written in German only is left out: the English check's
+		// own message follows instead of a sentence in each language.
+		c.ErrorHint = f.errorHintEN
 		if f.errorHintEN != "" {
-			c.ErrorHint, any = f.errorHintEN, true
+			any = true
 		}
 		if len(f.Children) > 0 {
 			var childAny bool

@@ -257,7 +257,8 @@ func TestFormInEnglish(t *testing.T) {
 		"guests": {"type": "integer", "label": "Gäste<br><small>ohne dich</small>", "label_en": "Guests<br><small>besides you</small>",
 			"error_hint": "Höchstens 3.", "error_hint_en": "At most 3.", "maximum": 3},
 		"diet": {"type": "string", "label": "Essen"},
-		"travel": {"type": "object", "label": "Anreise", "properties": {"train": {"type": "boolean", "label": "Bahn", "label_en": "Train"}}}}}`))
+		"travel": {"type": "object", "label": "Anreise", "properties": {"train": {"type": "boolean", "label": "Bahn", "label_en": "Train"}}},
+		"note": {"type": "string", "label": "Notiz<br><small>kurz bitte</small>", "label_en": "Note", "error_hint": "Zu lang.", "maxLength": 9}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +271,12 @@ func TestFormInEnglish(t *testing.T) {
 	}
 	if en.Fields[1].Label != "Essen" || en.Fields[2].Children[0].Label != "Train" || fm.Fields[2].Children[0].Label != "Bahn" {
 		t.Errorf("English fields: %q, %q; German child %q", en.Fields[1].Label, en.Fields[2].Children[0].Label, fm.Fields[2].Children[0].Label)
+	}
+	// Help given in German only is read in German; a hint given in German
+	// only gives way to the English check's own message.
+	note := schema.View(en, nil, nil, false)[3]
+	if note.Label != "Note" || note.Help != schema.View(fm, nil, nil, false)[3].Help || en.Fields[3].ErrorHint != "" {
+		t.Errorf("English note: %q, %q, hint %q", note.Label, note.Help, en.Fields[3].ErrorHint)
 	}
 	plain, err := schema.Parse([]byte(`{"type": "object", "properties": {"diet": {"type": "string", "label": "Essen"}}}`))
 	if err != nil {
