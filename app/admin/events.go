@@ -71,7 +71,7 @@ func (h *Handler) eventsTable() *table {
 			{name: "name", column: "name", kind: "text", required: true, inline: true, parse: textParser(true, false, maxText)},
 			{name: "shortlink", column: "shortlink", kind: "text", inline: true, parse: shortlinkParser},
 			{name: "max_participants", column: "max_participants", kind: "number", inline: true, parse: intParser(0, false),
-				help: "admin.events.max_participants.help"},
+				help: "admin.events.max_participants.help", display: placesDisplay},
 			{name: "registration_open", column: "registration_open", kind: "checkbox", inline: true, parse: boolParser, display: boolDisplay},
 			{name: "freed_places", column: "freed_places", kind: "select", required: true,
 				options: enumOptions("admin.freed_places.", freedPlaces, true), parse: orDefault(events.FillConfirm, enumParser(freedPlaces, true)),
@@ -190,6 +190,15 @@ func schemaParser(ctx context.Context, _ querier, raw string) (any, string, erro
 func sameJSON(a, b string) bool {
 	var ca, cb bytes.Buffer
 	return json.Compact(&ca, []byte(a)) == nil && json.Compact(&cb, []byte(b)) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// placesDisplay words an event's places: none set is no limit, which a
+// dash left to guess ("Plätze: – gespeichert").
+func placesDisplay(ctx context.Context, stored string) string {
+	if stored == "" {
+		return tr(ctx, "admin.events.unlimited")
+	}
+	return stored
 }
 
 // indentJSON formats a JSON document for the editor, keeping the order of

@@ -513,7 +513,12 @@ func TestFewerPlacesWithdrawOffers(t *testing.T) {
 	// says so first.
 	resp = post(t, app, c, cell, url.Values{"value": {""}, "version": {version()}}, htmx...)
 	wantBody(t, resp, "2 Personen von der Warteliste werden bestätigt")
-	post(t, app, c, cell, url.Values{"value": {""}, "version": {version()}, "confirm_capacity": {"true"}}, htmx...)
+	resp = post(t, app, c, cell, url.Values{"value": {""}, "version": {version()}, "confirm_capacity": {"true"}}, htmx...)
+	// No limit is said, not left to a dash.
+	wantBody(t, resp, ">unbegrenzt<")
+	if toast := resp.Header.Get("HX-Trigger"); !strings.Contains(toast, "unbegrenzt") {
+		t.Errorf("the toast says %s", toast)
+	}
 	if n := scalar[int](t, app, `SELECT count(*) FROM registrations WHERE id IN ($1, $2) AND status = 'confirmed'`, gina, ben); n != 2 {
 		t.Errorf("%d of the two confirmed without a limit", n)
 	}
