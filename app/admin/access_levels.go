@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,9 +68,8 @@ func (accessLevelRules) created(ctx context.Context, tx pgx.Tx, id string, _ url
 // consequences: the roles holding the level lose it; a level in use comes
 // back at the next start.
 func (r accessLevelRules) consequences(ctx context.Context, id string) ([]string, string, error) {
-	var pe *problemError
-	if errors.As(beyondEditor(ctx, beyondGrant, []string{id}), &pe) {
-		return nil, pe.Text, nil
+	if blocked, err := refusal(beyondEditor(ctx, beyondGrant, []string{id})); blocked != "" || err != nil {
+		return nil, blocked, err
 	}
 	l, err := queryOne[accessLevelRow](ctx, r.h.pool, "access level consequences", accessLevelSelect+" WHERE a.name = $1", id)
 	if err != nil {

@@ -143,7 +143,7 @@ func loadRoleChoices(ctx context.Context, q querier) (roleChoices, error) {
 	var levels []string
 	_, err = pgx.ForEachRow(rows, []any{&role, &levels}, func() error {
 		c.names = append(c.names, role)
-		if len(lackedLevels(ctx, levels)) > 0 {
+		if lacks(ctx, levels) {
 			c.beyond[role] = true
 		}
 		return nil
@@ -168,16 +168,24 @@ func (c roleChoices) above(roles []string) bool {
 // roleBeyond tells whether one role holds levels the editor lacks.
 func roleBeyond(ctx context.Context, q querier, role string) (bool, error) {
 	levels, err := roleLevels(ctx, q, role)
-	return len(lackedLevels(ctx, levels)) > 0, err
+	return lacks(ctx, levels), err
 }
 
 // accountAbove is why the editor may not change user id's account, or ""
 // when they may.
 func accountAbove(ctx context.Context, q querier, id int64) (string, error) {
-	err := accountWithin(ctx, q, strconv.FormatInt(id, 10))
+	return refusal(accountWithin(ctx, q, strconv.FormatInt(id, 10)))
+}
+
+// refusal is the text of a check's refusal, for a page that says so
+// instead of offering what would be refused; other errors stay errors.
+func refusal(err error) (string, error) {
 	var pe *problemError
 	if errors.As(err, &pe) {
 		return pe.Text, nil
 	}
 	return "", err
 }
+
+// lacks tells whether the editor lacks any of levels.
+func lacks(ctx context.Context, levels []string) bool { return len(lackedLevels(ctx, levels)) > 0 }

@@ -304,13 +304,9 @@ func (r personRules) detail(ctx context.Context, id string, _ rowState, _ formSt
 	// A person whose account holds levels the editor lacks keeps their
 	// address and is not anonymised by them: the page says so instead of
 	// offering what would be refused.
-	above := ""
-	if err := personWithin(ctx, r.h.pool, intID(id)); err != nil {
-		var pe *problemError
-		if !errors.As(err, &pe) {
-			return err
-		}
-		above = pe.Text
+	above, err := refusal(personWithin(ctx, r.h.pool, intID(id)))
+	if err != nil {
+		return err
 	}
 	if above != "" && v.Form != nil {
 		for i := range v.Form.Fields {

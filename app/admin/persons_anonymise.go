@@ -29,13 +29,9 @@ func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.anonymised {
 		v.Blocked = tr(ctx, "admin.persons.anonymise.already")
-	} else if err := personWithin(ctx, h.pool, intID(id)); err != nil {
-		var pe *problemError
-		if !errors.As(err, &pe) {
-			h.fail(w, r, err)
-			return
-		}
-		v.Blocked = pe.Text
+	} else if v.Blocked, err = refusal(personWithin(ctx, h.pool, intID(id))); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	// Places they hold stay taken: whoever will not come should be
 	// cancelled first, so the waiting list moves up.

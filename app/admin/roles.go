@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -71,9 +70,8 @@ func (r roleRules) consequences(ctx context.Context, id string) ([]string, strin
 	if err != nil {
 		return nil, "", err
 	}
-	var pe *problemError
-	if errors.As(beyondEditor(ctx, beyondRole, levels), &pe) {
-		return nil, pe.Text, nil
+	if blocked, err := refusal(beyondEditor(ctx, beyondRole, levels)); blocked != "" || err != nil {
+		return nil, blocked, err
 	}
 	if u := auth.CurrentUser(ctx); u.Has(levelRoleAdmin) {
 		var elsewhere bool
@@ -126,7 +124,7 @@ const roleSelect = `
 // roleTableRow is a row of the matrix: the role, its users beside it, and
 // one checkbox per access level.
 func roleTableRow(ctx context.Context, t *table, role roleRow, levels []string) adminui.Row {
-	above := len(lackedLevels(ctx, role.Levels)) > 0
+	above := lacks(ctx, role.Levels)
 	cells := []adminui.Cell{
 		{Text: role.Name, Href: t.detailURL(role.Name)},
 		{Text: strings.Join(role.Users, ", "), Small: true},
@@ -151,7 +149,7 @@ func roleLevelToggle(ctx context.Context, role, level string, granted, above boo
 		Label:     role + ": " + level,
 		HideLabel: true,
 		Checked:   granted,
-		Disabled:  above || len(lackedLevels(ctx, []string{level})) > 0,
+		Disabled:  above || lacks(ctx, []string{level}),
 	}
 }
 
@@ -185,19 +183,20 @@ func (r roleRules) detail(ctx context.Context, id string, _ rowState, fs formSta
 	}
 	choices := adminui.ChoicesView{Name: "level", Title: tr(ctx, "admin.access_levels.title"), Action: r.h.roles.detailURL(id) + "/levels",
 		Submit: tr(ctx, "admin.form.save"), Error: fs.sections["level"]}
+	// A role giving levels the editor lacks is theirs to look at.
+	above, err := refusal(beyondEditor(ctx, beyondRole, role.Levels))
+	if err != nil {
+		return err
+	}
 	choices.Groups = levelGroups(ctx, levels, func(l string) adminui.Toggle {
-		return roleLevelChoice(ctx, id, l, checked(role.Levels, l), len(lackedLevels(ctx, role.Levels)) > 0)
+		return roleLevelChoice(ctx, id, l, checked(role.Levels, l), above != "")
 	})
-	if len(lackedLevels(ctx, levels)) > 0 {
+	if lacks(ctx, levels) {
 		choices.Note = tr(ctx, "admin.choices.beyond")
 	}
-	// A role giving levels the editor lacks is theirs to look at.
-	if len(lackedLevels(ctx, role.Levels)) > 0 {
+	if above != "" {
 		v.Form, v.DeleteURL = nil, ""
-		var pe *problemError
-		if errors.As(beyondEditor(ctx, beyondRole, role.Levels), &pe) {
-			v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.roles.changes"), Value: pe.Text})
-		}
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.roles.changes"), Value: above})
 	}
 	v.Sections = append(v.Sections, adminui.ChoicesForm(choices))
 	users, err := r.h.links(ctx, `SELECT u.username, '/admin/users/' || u.id FROM user_roles ur JOIN users u ON u.id = ur.user_id

@@ -77,7 +77,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	for _, role := range list {
 		v.Rows = append(v.Rows, roleTableRow(ctx, t, role, levels))
 	}
-	if len(lackedLevels(ctx, levels)) > 0 {
+	if lacks(ctx, levels) {
 		v.Note = tr(ctx, "admin.choices.beyond")
 	}
 	h.renderList(w, r, v)
@@ -117,7 +117,7 @@ func (h *Handler) toggleRoleLevel(w http.ResponseWriter, r *http.Request) {
 	}
 	h.grantAnswer(w, r, err, func() (adminui.Toggle, error) {
 		levels, err := roleLevels(ctx, h.pool, role)
-		held, above := checked(levels, level), len(lackedLevels(ctx, levels)) > 0
+		held, above := checked(levels, level), lacks(ctx, levels)
 		if r.PostFormValue("view") == "detail" {
 			return roleLevelChoice(ctx, role, level, held, above), err
 		}
@@ -145,7 +145,7 @@ func (h *Handler) setRoleLevels(w http.ResponseWriter, r *http.Request) {
 		}
 		// A level beyond the editor shows as a box they cannot change,
 		// which a form does not send: it keeps what it holds.
-		for _, level := range slices.DeleteFunc(all, func(l string) bool { return len(lackedLevels(ctx, []string{l})) > 0 }) {
+		for _, level := range slices.DeleteFunc(all, func(l string) bool { return lacks(ctx, []string{l}) }) {
 			if err := setRoleLevel(ctx, tx, role, level, checked(want, level)); err != nil {
 				return err
 			}

@@ -103,7 +103,7 @@ func (h *Handler) setUserRoles(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if len(lackedLevels(ctx, levels)) > 0 {
+			if lacks(ctx, levels) {
 				continue
 			}
 			if err := setUserRole(ctx, tx, id, role, checked(want, role)); err != nil {
