@@ -23,26 +23,30 @@ const (
 )
 
 // brokenFormulas names, in the reader's quotes, the fields members see
-// whose label or choices hold a formula without its closing $ or brace,
-// leaving out those already so in old (nil: none), which were asked about
-// when they came.
+// whose label or choices, in German or English, hold a formula without
+// its closing $ or brace, leaving out those already so in old (nil:
+// none), which were asked about when they came.
 func brokenFormulas(ctx context.Context, fm, old *schema.Form) []string {
-	broken := func(f *schema.Field) bool {
-		return !f.Hidden && (brokenMath(f.Label) || slices.ContainsFunc(f.Enum, brokenMath))
-	}
 	var names []string
 	for _, f := range fm.Flatten() {
-		if !broken(f) {
+		texts := readTexts(fm, f.Path)
+		if f.Hidden || !slices.ContainsFunc(texts, brokenMath) {
 			continue
 		}
-		if old != nil {
-			if was := old.Field(f.Path); was != nil && broken(was) && was.Label == f.Label && slices.Equal(was.Enum, f.Enum) {
-				continue
-			}
+		if old != nil && old.Field(f.Path) != nil && slices.Equal(readTexts(old, f.Path), texts) {
+			continue
 		}
 		names = append(names, i18n.T(ctx, "admin.builder.quoted", f.ShortLabel()))
 	}
 	return names
+}
+
+// readTexts are what readers of either language read of the field at
+// path: its labels and its choices.
+func readTexts(fm *schema.Form, path string) []string {
+	de, en := fm.Field(path), fm.In(i18n.EN).Field(path)
+	texts := append([]string{de.Label, en.Label}, de.ChoiceLabels()...)
+	return append(texts, en.ChoiceLabels()...)
 }
 
 // created asks, as an edit does, before a new event keeps a formula its

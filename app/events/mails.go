@@ -310,10 +310,14 @@ func mailLabel(label string) string {
 }
 
 // fieldText is f's answer v in words: a date as lang's readers write a
-// day, anything else as answerText has it.
+// day, a choice as f's readers read it, anything else as answerText has
+// it.
 func fieldText(f *schema.Field, v any, lang i18n.Lang) string {
 	if s, ok := v.(string); ok && f.Format == "date" {
 		return i18n.Day(lang, s)
+	}
+	if s, ok := v.(string); ok && len(f.Enum) > 0 {
+		return f.ChoiceLabel(s)
 	}
 	return answerText(v, lang)
 }

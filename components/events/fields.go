@@ -26,9 +26,12 @@ type Field struct {
 	// Widget: text, select, radio, textarea, email, latex, date,
 	// integer, number, checkbox or fieldset.
 	Widget string
-	// Options of a select or radio field.
-	Options  []string
-	Required bool
+	// Options of a select or radio field: the values sent. OptionLabels
+	// are what the reader sees for each, in the same order; nil shows the
+	// values.
+	Options      []string
+	OptionLabels []string
+	Required     bool
 	// MustTick marks a checkbox that has to be ticked.
 	MustTick bool
 	// Attribute values; empty ones are left out.
@@ -68,6 +71,14 @@ func (f Field) previewID() string { return f.ID + "-preview" }
 func (f Field) helpID() string { return f.ID + "-help" }
 
 func (f Field) optionID(i int) string { return f.ID + "-" + strconv.Itoa(i) }
+
+// optionLabel is what the reader sees for the i-th option.
+func (f Field) optionLabel(i int) string {
+	if i < len(f.OptionLabels) {
+		return f.OptionLabels[i]
+	}
+	return f.Options[i]
+}
 
 func (f Field) describedBy() string {
 	var ids []string

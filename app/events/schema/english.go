@@ -1,11 +1,16 @@
 package schema
 
-import "github.com/pepalumni/memberdb/components/i18n"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/pepalumni/memberdb/components/i18n"
+)
 
 // In is the form as lang's readers see it: for English, the labels and
-// hints the schema gives in English (label_en, error_hint_en), each field
-// without them keeping its German. The answers' names, choices and checks
-// are the same. The form is shared; callers must not change it. Call it
+// hints the schema gives in English (label_en, error_hint_en) and its
+// choices' English (enum_en), each without them keeping its German. The
+// answers' names, values and checks are the same. The form is shared; callers must not change it. Call it
 // on the form ParseCached returns: the English form has no German.
 func (fm *Form) In(lang i18n.Lang) *Form {
 	if lang == i18n.EN && fm.en != nil {
@@ -44,6 +49,12 @@ func englishFields(fields []*Field) ([]*Field, bool) {
 		c.ErrorHint = f.errorHintEN
 		if f.errorHintEN != "" {
 			any = true
+		}
+		if slices.ContainsFunc(f.enumEN, func(s string) bool { return s != "" }) {
+			c.choiceLabels, any = make([]string, len(f.Enum)), true
+			for i, s := range f.enumEN {
+				c.choiceLabels[i] = cmp.Or(s, f.Enum[i])
+			}
 		}
 		if len(f.Children) > 0 {
 			var childAny bool

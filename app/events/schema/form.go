@@ -13,6 +13,7 @@ package schema
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -104,6 +105,30 @@ type Field struct {
 	// labelEN and errorHintEN are the schema's label_en (sanitised) and
 	// error_hint_en: what English readers see (Form.In).
 	labelEN, errorHintEN string
+	// enumEN is the schema's enum_en: the choices as English readers
+	// read them, in Enum's order, "" where one has no English.
+	enumEN []string
+	// choiceLabels are the choices as this form's readers read them; nil
+	// when they read Enum.
+	choiceLabels []string
+}
+
+// ChoiceLabels are the choices as the form's readers read them, in
+// Enum's order: the answers stay Enum's.
+func (f *Field) ChoiceLabels() []string {
+	if f.choiceLabels != nil {
+		return f.choiceLabels
+	}
+	return f.Enum
+}
+
+// ChoiceLabel is the answer v as the form's readers read it: the
+// English of a choice for English readers, v itself otherwise.
+func (f *Field) ChoiceLabel(v string) string {
+	if i := slices.Index(f.Enum, v); i >= 0 && f.choiceLabels != nil {
+		return f.choiceLabels[i]
+	}
+	return v
 }
 
 // Widget says how the field is rendered.

@@ -333,7 +333,7 @@ var (
 	commonKeys = []string{"type", "label", "title", "description", "default", "error_hint", "hidden", "$comment",
 		"label_en", "error_hint_en"}
 	typeKeys = map[string][]string{
-		"string":  {"enum", "format", "pattern", "minLength", "maxLength"},
+		"string":  {"enum", "enum_en", "format", "pattern", "minLength", "maxLength"},
 		"integer": {"minimum", "maximum"},
 		"number":  {"minimum", "maximum"},
 		"boolean": {"const"},
@@ -430,6 +430,29 @@ func (p *parser) text(n *node, key string, at func(string) string) string {
 	return v.str
 }
 
+// englishChoices reads enum_en: one English text for each choice of
+// enum, in its order; an empty one leaves that choice in German.
+func (p *parser) englishChoices(e *node, f *Field, at func(string) string) {
+	if e.typ != kindArray || len(e.arr) != len(f.Enum) {
+		p.add(at("enum_en"), "events.schema.enum_en")
+		return
+	}
+	for _, v := range e.arr {
+		if v.typ != kindString {
+			p.add(at("enum_en"), "events.schema.enum_en")
+			f.enumEN = nil
+			return
+		}
+		f.enumEN = append(f.enumEN, v.str)
+	}
+	// Two choices English readers cannot tell apart would be one.
+	named := slices.DeleteFunc(slices.Clone(f.enumEN), func(s string) bool { return s == "" })
+	if len(slices.Compact(slices.Sorted(slices.Values(named)))) != len(named) {
+		p.add(at("enum_en"), "events.schema.enum_en")
+		f.enumEN = nil
+	}
+}
+
 func (p *parser) stringField(n *node, f *Field, at func(string) string) {
 	f.Format = p.text(n, "format", at)
 	if f.Format != "" && !slices.Contains(formats, f.Format) {
@@ -446,6 +469,9 @@ func (p *parser) stringField(n *node, f *Field, at func(string) string) {
 			}
 			f.Enum = append(f.Enum, v.str)
 		}
+	}
+	if e, ok := n.obj["enum_en"]; ok {
+		p.englishChoices(e, f, at)
 	}
 	if f.Format == "radio" && len(f.Enum) == 0 {
 		p.add(at("format"), "events.schema.radio_enum")

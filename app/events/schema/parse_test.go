@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -156,6 +157,9 @@ func TestParseRefusesWithLocation(t *testing.T) {
 			"properties.languages.properties.python.type", "events.schema.type"},
 		{"unknown format", `{"type": "object", "properties": {"a": {"type": "string", "format": "uri"}}}`, "properties.a.format", "events.schema.format"},
 		{"radio without enum", `{"type": "object", "properties": {"a": {"type": "string", "format": "radio"}}}`, "properties.a.format", "events.schema.radio_enum"},
+		{"English choices short", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["X"]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
+		{"English choices twice", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["X", "X"]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
+		{"English choices not texts", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x"], "enum_en": [1]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
 		{"bad pattern", `{"type": "object", "properties": {"a": {"type": "string", "pattern": "("}}}`, "properties.a.pattern", "events.schema.pattern"},
 		{"required names unknown field", `{"type": "object", "properties": {}, "required": ["x"]}`, "required", "events.schema.required_unknown"},
 		{"reserved name", `{"type": "object", "properties": {"email": {"type": "string"}}}`, "properties.email", "events.schema.reserved"},
@@ -284,5 +288,36 @@ func TestFormInEnglish(t *testing.T) {
 	}
 	if plain.In(i18n.EN) != plain {
 		t.Error("a form without English is copied for English readers")
+	}
+}
+
+// English readers read a choice in English where the schema gives it
+// (enum_en; an empty one stays German) and send the German value, which
+// is what is stored and checked.
+func TestChoicesInEnglish(t *testing.T) {
+	fm, err := schema.Parse([]byte(`{"type": "object", "properties": {
+		"diet": {"type": "string", "label": "Essen", "enum": ["vegan", "mit Fleisch", "Sonstiges"], "enum_en": ["", "with meat", "Other"]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := fm.In(i18n.EN)
+	if en == fm {
+		t.Fatal("English choices alone make no English form")
+	}
+	v := schema.View(en, url.Values{"diet": {"mit Fleisch"}}, nil, false)[0]
+	if !slices.Equal(v.Options, []string{"vegan", "mit Fleisch", "Sonstiges"}) || !slices.Equal(v.OptionLabels, []string{"vegan", "with meat", "Other"}) {
+		t.Errorf("English options %q labelled %q", v.Options, v.OptionLabels)
+	}
+	if got := en.Fields[0].ChoiceLabel("mit Fleisch"); got != "with meat" {
+		t.Errorf("English answer %q", got)
+	}
+	if got := fm.Fields[0].ChoiceLabel("mit Fleisch"); got != "mit Fleisch" {
+		t.Errorf("German answer %q", got)
+	}
+	if de := schema.View(fm, nil, nil, false)[0]; de.OptionLabels != nil {
+		t.Errorf("German readers read %q", de.OptionLabels)
+	}
+	if _, errs := schema.Validate(en, url.Values{"diet": {"with meat"}}, i18n.EN); errs["diet"] == "" {
+		t.Error("the English text was taken as an answer")
 	}
 }

@@ -225,6 +225,19 @@ func TestCheckAnswersLimitsTextWithoutMaxLength(t *testing.T) {
 	}
 }
 
+// A required answer emptied in the admin console is refused as the form
+// refuses it: the schema's own check asks for the key only.
+func TestCheckAnswersRefusesBlankRequired(t *testing.T) {
+	fm, err := schema.Parse(readExample(t, "summer-academy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := schema.CheckAnswers(fm, map[string]any{"phone": "  ", "comments": "", "arrival_by_myself": false}, i18n.EN)
+	if len(errs) != 1 || errs["phone"] == "" {
+		t.Errorf("errors %v, want phone's", errs)
+	}
+}
+
 func TestBalanced(t *testing.T) {
 	tests := map[string]bool{
 		"":                true,

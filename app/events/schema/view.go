@@ -26,16 +26,17 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 		}
 		label, help := f.labelParts()
 		v := events.Field{
-			Path:     f.Path,
-			ID:       FieldID(f.Path),
-			Label:    label,
-			Help:     help,
-			Widget:   f.Widget(),
-			Options:  f.Enum,
-			Required: f.Required && f.Type != "boolean",
-			MustTick: f.MustTick(),
-			Error:    errs[f.Path],
-			Disabled: disabled,
+			Path:         f.Path,
+			ID:           FieldID(f.Path),
+			Label:        label,
+			Help:         help,
+			Widget:       f.Widget(),
+			Options:      f.Enum,
+			OptionLabels: f.choiceLabels,
+			Required:     f.Required && f.Type != "boolean",
+			MustTick:     f.MustTick(),
+			Error:        errs[f.Path],
+			Disabled:     disabled,
 		}
 		switch f.Type {
 		case "object":
