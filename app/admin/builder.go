@@ -81,6 +81,7 @@ func (h *Handler) builder(w http.ResponseWriter, r *http.Request) {
 
 	if st.open != "" && form.Get("fb_present") == "1" {
 		p := editorProps(form)
+		p.Draft = action == "apply"
 		newPath, errs := fm.Apply(st.open, p)
 		if len(errs) > 0 {
 			st.props, st.errs = &p, errs
@@ -251,9 +252,15 @@ func editorProps(form url.Values) formbuilder.Props {
 		Required: form.Get("fb_required") == "true", Radio: form.Get("fb_radio") == "true", Hidden: form.Get("fb_hidden") == "true",
 		Default: form.Get("fb_default"), Minimum: form.Get("fb_minimum"), Maximum: form.Get("fb_maximum"),
 		LabelEN: form.Get("fb_label_en"), HelpEN: form.Get("fb_help_en"), ErrorHintEN: form.Get("fb_error_hint_en"),
-		Options:   strings.Split(strings.ReplaceAll(form.Get("fb_options"), "\r\n", "\n"), "\n"),
+		Options:   lines(form.Get("fb_options")),
+		OptionsEN: lines(form.Get("fb_options_en")),
 		ErrorHint: form.Get("fb_error_hint"),
 	}
+}
+
+// lines are a text area's lines.
+func lines(text string) []string {
+	return strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 }
 
 // schemaBuilder is the builder as the event's edit page shows it, for the
@@ -371,7 +378,7 @@ func builderFields(ctx context.Context, fields []*formbuilder.Field, prefix, ope
 
 func editorView(ctx context.Context, path string, p formbuilder.Props, errs formbuilder.Problems) *adminui.BuilderEditor {
 	e := &adminui.BuilderEditor{Path: path, Kind: p.Kind, Name: p.Name, Label: p.Label, Help: p.Help, Default: p.Default,
-		Minimum: p.Minimum, Maximum: p.Maximum, Options: strings.Join(p.Options, "\n"), ErrorHint: p.ErrorHint,
+		Minimum: p.Minimum, Maximum: p.Maximum, Options: strings.Join(p.Options, "\n"), OptionsEN: strings.Join(p.OptionsEN, "\n"), ErrorHint: p.ErrorHint,
 		LabelEN: p.LabelEN, HelpEN: p.HelpEN, ErrorHintEN: p.ErrorHintEN,
 		Required: p.Required, Radio: p.Radio, Hidden: p.Hidden, InGroup: strings.Contains(path, "."), Group: p.Kind == formbuilder.KindGroup,
 		Errors: map[string]string{}}

@@ -57,6 +57,23 @@ func TestBuilderActions(t *testing.T) {
 			"fb_present", "1", "fb_kind", "integer", "fb_name", "b", "fb_label", "Beta", "fb_minimum", "5", "fb_default", "1"),
 			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-default"`, "Der Vorgabewert muss im Bereich liegen.", `name="fb_default" value="1"`},
 			[]string{`&#34;default&#34;`, "properties.b.default"}},
+		{"English choices are written beside the German", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+			"fb_present", "1", "fb_kind", "choice", "fb_name", "meal", "fb_label", "Essen", "fb_options", "vegetarisch\r\nmit Fleisch",
+			"fb_options_en", "\r\nwith meat\r\n"),
+			http.StatusOK, []string{`&#34;enum_en&#34;: [`, `&#34;with meat&#34;`}, nil},
+		{"English choices must match the German", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+			"fb_present", "1", "fb_kind", "choice", "fb_name", "meal", "fb_label", "Essen", "fb_options", "vegetarisch\nmit Fleisch\nvegan",
+			"fb_options_en", "vegetarian\nwith meat"),
+			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-options_en"`, "Genau eine englische Zeile", "vegetarian\nwith meat</textarea>"},
+			[]string{`&#34;enum_en&#34;`}},
+		// Organisers choose a new field's type before its label; Done
+		// asks for the label.
+		{"a new field's type before its label", builderForm(`{"type": "object", "properties": {"field_1": {"type": "string"}}}`, "builder_action", "apply",
+			"builder_path", "field_1", "builder_open", "field_1", "fb_present", "1", "fb_kind", "integer", "fb_name", "field_1"),
+			http.StatusOK, []string{`&#34;type&#34;: &#34;integer&#34;`, `id="fb-minimum"`}, []string{`data-testid="fb-problem-`}},
+		{"done without a label", builderForm(`{"type": "object", "properties": {"field_1": {"type": "integer"}}}`, "builder_action", "close",
+			"builder_open", "field_1", "fb_present", "1", "fb_kind", "integer", "fb_name", "field_1"),
+			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-label"`, `data-testid="builder-editor"`}, nil},
 		{"broken JSON keeps the last state", builderForm(`{"type": `, "builder_action", "json", "builder_last", twoFields),
 			http.StatusUnprocessableEntity, []string{`data-testid="builder-problem"`, `data-testid="builder-json-problem"`, `data-path="a"`}, nil},
 		{"a field on its way out", builderForm(twoFields, "builder_action", "delete", "builder_path", "zz"),
@@ -151,7 +168,10 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
 	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`,
 		// It names questions, whose labels may be formulas: typeset.
-		`class="alert alert-danger math" role="alert" data-testid="form-problem"`, `class="invalid-feedback d-block math" data-testid="error-registration_schema"`)
+		`data-testid="form-problem"><div class="math">`, `class="invalid-feedback d-block math" data-testid="error-registration_schema"`,
+		// Answered where it is read, and Enter saves without answering.
+		`data-testid="form-problem"><div class="math">„Alpha“`, `name="confirm_schema" value="true" data-testid="confirm-save"`,
+		`<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">`)
 
 	bAsText := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
 	resp = post(t, app, c, path, withSchema(eventForm(name, version()), bAsText))
@@ -160,7 +180,7 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	// A refusal quoting what was typed is not typeset.
 	resp = post(t, app, c, path, withSchema(eventForm("", version()), withoutA))
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
-	if strings.Contains(resp.Body, "alert-danger math") || strings.Contains(resp.Body, "d-block math") {
+	if strings.Contains(resp.Body, `<div class="math">`) || strings.Contains(resp.Body, "d-block math") {
 		t.Error("a plain refusal is marked for typesetting")
 	}
 
@@ -247,6 +267,16 @@ func TestBrokenFormulaAsksBeforeSaving(t *testing.T) {
 	whole := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
 		`{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{2}$ heil"}}}`)
 	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), whole), http.StatusSeeOther)
+
+	// English readers' formulas are asked about too: in a label and in a
+	// choice.
+	for _, english := range []string{`"label_en": "Fraction $\\frac{1}{$ broken"`, `"enum_en": ["$x", "b"]`} {
+		form := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
+			`{"type": "object", "properties": {"f": {"type": "string", "enum": ["a", "b"], "label": "Bruch $\\frac{1}{2}$ heil", `+english+`}}}`)
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, `name="confirm_math"`)
+	}
 }
 
 // An event is not saved while a field open in the builder holds a value

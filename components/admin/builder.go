@@ -58,7 +58,7 @@ type BuilderField struct {
 type BuilderEditor struct {
 	Path, Kind, Name, Label, Help string
 	Default, Minimum, Maximum     string
-	Options, ErrorHint            string
+	Options, OptionsEN, ErrorHint string
 	LabelEN, HelpEN, ErrorHintEN  string
 	Required, Radio, Hidden       bool
 	InGroup, Group                bool

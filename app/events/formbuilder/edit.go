@@ -14,16 +14,22 @@ type Props struct {
 	Default                 string
 	Minimum, Maximum        string
 	Options                 []string
-	ErrorHint               string
+	// OptionsEN are the English choices, one per choice in its order; a
+	// blank one stays German.
+	OptionsEN []string
+	ErrorHint string
 	// LabelEN, HelpEN and ErrorHintEN are what English readers see
 	// instead; empty, they read the German.
 	LabelEN, HelpEN, ErrorHintEN string
+	// Draft is a change while the editor stays open: a field not yet
+	// labelled may stay so until it is closed (its type chosen first).
+	Draft bool
 }
 
 // Props returns the field's properties for its editor.
 func (f *Field) Props() Props {
 	return Props{Kind: f.Kind, Name: f.Name, Label: f.Label, Help: f.Help, Required: f.Required, Radio: f.Radio, Hidden: f.Hidden,
-		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), ErrorHint: f.ErrorHint,
+		Default: f.Default, Minimum: f.Minimum, Maximum: f.Maximum, Options: slices.Clone(f.Options), OptionsEN: slices.Clone(f.OptionsEN), ErrorHint: f.ErrorHint,
 		LabelEN: f.LabelEN, HelpEN: f.HelpEN, ErrorHintEN: f.ErrorHintEN}
 }
 
@@ -58,7 +64,7 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	}
 	p.Label = strings.TrimSpace(p.Label)
 	p.Help = strings.TrimSpace(p.Help)
-	if p.Label == "" {
+	if p.Label == "" && !(p.Draft && f.Label == "") {
 		probs["label"] = "admin.builder.error.label"
 	}
 	p.Name = strings.TrimSpace(p.Name)
@@ -89,12 +95,19 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 			options = append(options, o)
 		}
 	}
+	optionsEN := englishOptions(p.OptionsEN)
 	if p.Kind == KindChoice {
 		switch {
 		case len(options) == 0:
 			probs["options"] = "admin.builder.error.options"
-		case len(slices.Compact(slices.Sorted(slices.Values(options)))) != len(options):
+		case twice(options):
 			probs["options"] = "admin.builder.error.options_twice"
+		}
+		switch {
+		case optionsEN != nil && len(optionsEN) != len(options):
+			probs["options_en"] = "admin.builder.error.options_en"
+		case twice(slices.DeleteFunc(slices.Clone(optionsEN), func(s string) bool { return s == "" })):
+			probs["options_en"] = "admin.builder.error.options_twice"
 		}
 	}
 	numeric := p.Kind == KindNumber || p.Kind == KindInteger
@@ -155,9 +168,30 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	f.LabelEN, f.HelpEN, f.ErrorHintEN = strings.TrimSpace(p.LabelEN), strings.TrimSpace(p.HelpEN), strings.TrimSpace(p.ErrorHintEN)
 	f.Radio = p.Radio && p.Kind == KindChoice
 	f.Hidden = p.Hidden && p.Kind != KindGroup
-	f.Options = nil
+	f.Options, f.OptionsEN = nil, nil
 	if p.Kind == KindChoice {
-		f.Options = options
+		f.Options, f.OptionsEN = options, optionsEN
 	}
 	return newPath, nil
+}
+
+// englishOptions are the English lines as typed, each trimmed, blank
+// lines at the end left out: a blank line among them keeps its choice
+// German. nil when no line has text.
+func englishOptions(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, strings.TrimSpace(l))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func twice(list []string) bool {
+	return len(slices.Compact(slices.Sorted(slices.Values(list)))) != len(list)
 }

@@ -9,7 +9,7 @@ import (
 
 // fieldKeys are the keys of a property the builder writes, in the order a
 // new field gets them; every other key is kept as it was.
-var fieldKeys = []string{"type", "label", "label_en", "format", "enum", "minimum", "maximum", "default", "const", "error_hint",
+var fieldKeys = []string{"type", "label", "label_en", "format", "enum", "enum_en", "minimum", "maximum", "default", "const", "error_hint",
 	"error_hint_en", "hidden", "properties", "required"}
 
 // JSON writes the form as a schema, indented as the admin's editor shows
@@ -93,6 +93,9 @@ func (f *Field) encode() []member {
 		want["format"] = mustJSON(f.Kind)
 	case KindChoice:
 		want["enum"] = mustJSON(f.Options)
+		if f.OptionsEN != nil {
+			want["enum_en"] = mustJSON(f.OptionsEN)
+		}
 		if f.Radio {
 			want["format"] = mustJSON("radio")
 		}

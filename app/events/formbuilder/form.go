@@ -69,6 +69,10 @@ type Field struct {
 	// a dropdown.
 	Options []string
 	Radio   bool
+	// OptionsEN are the choices as English readers read them, in
+	// Options' order, "" where one stays German; nil when none has
+	// English.
+	OptionsEN []string
 	// ErrorHint is shown whenever the answer is invalid.
 	ErrorHint string
 	// LabelEN, HelpEN and ErrorHintEN are what English readers see
@@ -149,6 +153,9 @@ func loadField(m member, depth int) (*Field, error) {
 		f.Radio = format == "radio"
 		raw, _ := get(ms, "enum")
 		if json.Unmarshal(raw, &f.Options) != nil {
+			f.Kind = KindOther
+		}
+		if raw, ok := get(ms, "enum_en"); ok && json.Unmarshal(raw, &f.OptionsEN) != nil {
 			f.Kind = KindOther
 		}
 	case typ == "string" && !hasFormat:

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/events/formbuilder"
@@ -131,6 +133,9 @@ func TestApplyRefusesWhatTheSchemaCannotHold(t *testing.T) {
 		{"fraction for a whole number", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "1.5"}, "minimum"},
 		{"min above max", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "3", Maximum: "2"}, "maximum"},
 		{"text as a number", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Default: "x"}, "default"},
+		{"fewer English choices", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x", "y"}, OptionsEN: []string{"X"}}, "options_en"},
+		{"more English choices", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x"}, OptionsEN: []string{"X", "Y"}}, "options_en"},
+		{"English choices twice", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x", "y"}, OptionsEN: []string{"X", " X"}}, "options_en"},
 		{"English help without an English label", formbuilder.Props{Kind: "text", Name: "a", Label: "A", HelpEN: "help"}, "label_en"},
 		{"default above the range", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "0", Maximum: "3", Default: "5"}, "default"},
 		{"default below the minimum", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "1,5", Default: "1"}, "default"},
@@ -271,5 +276,72 @@ func TestEnglishTexts(t *testing.T) {
 	}
 	if _, err := schema.Parse(fm.JSON()); err != nil {
 		t.Error(err)
+	}
+}
+
+// English choices are written as enum_en beside enum, a blank line as an
+// empty text (that choice stays German), blank lines at the end left out;
+// none written when no line has text.
+func TestEnglishChoices(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "diet", Label: "Essen", Options: []string{"vegan", "mit Fleisch", "Sonstiges"},
+		OptionsEN: []string{"", " with meat", "Other", "", " "}})
+	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "size", Label: "Größe", Options: []string{"S", "M"}, OptionsEN: []string{"", ""}})
+	want := `{"type":"object","properties":{"diet":{"type":"string","label":"Essen","enum":["vegan","mit Fleisch","Sonstiges"],` +
+		`"enum_en":["","with meat","Other"]},"size":{"type":"string","label":"Größe","enum":["S","M"]}}}`
+	if got := compactJSON(t, fm.JSON()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	again, err := formbuilder.Load(fm.JSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := again.Find("diet").Props(); !slices.Equal(p.OptionsEN, []string{"", "with meat", "Other"}) {
+		t.Errorf("read back %q", p.OptionsEN)
+	}
+	// Made a text, the field keeps no English choices.
+	p := again.Find("diet").Props()
+	p.Kind = formbuilder.KindText
+	if _, probs := again.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if strings.Contains(string(again.JSON()), "enum_en") {
+		t.Errorf("a text keeps English choices:\n%s", again.JSON())
+	}
+	if _, err := schema.Parse(fm.JSON()); err != nil {
+		t.Error(err)
+	}
+}
+
+// While its editor stays open, a field not yet labelled takes a change of
+// type without a label (organisers choose the type first); closing it
+// asks for one, and a label once given cannot be taken away.
+func TestDraftWithoutLabel(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := fm.Add(formbuilder.KindText, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, probs := fm.Apply(path, formbuilder.Props{Kind: formbuilder.KindInteger, Name: path}); probs["label"] == "" {
+		t.Errorf("closed without a label: %v", probs)
+	}
+	if _, probs := fm.Apply(path, formbuilder.Props{Kind: formbuilder.KindInteger, Name: path, Draft: true}); len(probs) > 0 {
+		t.Fatalf("the type of an unlabelled field: %v", probs)
+	}
+	if k := fm.Find(path).Kind; k != formbuilder.KindInteger {
+		t.Errorf("kind %s after the change", k)
+	}
+	named, probs := fm.Apply(path, formbuilder.Props{Kind: formbuilder.KindInteger, Name: path, Label: "Gäste", Draft: true})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if _, probs := fm.Apply(named, formbuilder.Props{Kind: formbuilder.KindInteger, Name: named, Draft: true}); probs["label"] == "" {
+		t.Errorf("a label was taken away: %v", probs)
 	}
 }
