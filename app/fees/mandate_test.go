@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -317,5 +318,45 @@ func TestTreasurerRecordsARevocationByLetter(t *testing.T) {
 	again := app.Get(t, treasurer, path)
 	if strings.Contains(again.Body, `data-testid="revoke-form"`) || !strings.Contains(again.Body, "Es gibt kein Mandat zu widerrufen.") {
 		t.Error("the page after a second revocation offers to revoke or does not say why nothing happened")
+	}
+}
+
+// An applicant may give a mandate before the board decides. Denied, they
+// are no member and never will be collected from: the mandate is revoked
+// in the decision and they are told, so their account details are not
+// kept for good. Accepted, it stands.
+func TestDeniedApplicantsMandateEnds(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	board, _ := app.ClientWith(t, "member_management")
+	var ids []int64
+	var emails []string
+	for _, name := range []string{"Ada Abgelehnt", "Bea Angenommen"} {
+		id, email := insertMember(t, app, name, "ordentlich")
+		if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'pending', joining_date = NULL WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		mustStatus(t, "the applicant's mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {name}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+		ids, emails = append(ids, id), append(emails, email)
+	}
+	mustStatus(t, "denying", app.PostForm(t, board, fmt.Sprintf("/applications/%d/deny", ids[0]), nil), http.StatusSeeOther)
+	mustStatus(t, "accepting", app.PostForm(t, board, fmt.Sprintf("/applications/%d/accept", ids[1]), nil), http.StatusSeeOther)
+	var standing []int64
+	rows, err := app.Pool.Query(t.Context(), `SELECT person_id FROM sepa_mandates WHERE person_id = ANY($1) AND revoked_at IS NULL`, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if standing, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		t.Fatal(err)
+	}
+	if len(standing) != 1 || standing[0] != ids[1] {
+		t.Errorf("mandates standing: %v, want only the accepted applicant's %d", standing, ids[1])
+	}
+	if m := waitKind(t, app, emails[0], "widerrufen", 1); !strings.Contains(m.Text, "nicht angenommen") || !strings.Contains(m.Text, "nichts von deinem Konto") {
+		t.Errorf("the denied applicant's mail:\n%s", m.Text)
+	}
+	var audited int
+	if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE table_name = 'sepa_mandates' AND field = 'revoked_at'
+		AND actor <> '' AND user_id IS NOT NULL AND row_id IN (SELECT id::text FROM sepa_mandates WHERE person_id = $1)`, ids[0]).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("%d revocations recorded with the board member (%v)", audited, err)
 	}
 }

@@ -212,6 +212,24 @@ func (h *Handler) revoke(ctx context.Context, p members.Person, actor audit.Entr
 	})
 }
 
+// EndMandate revokes the mandate of person personID, an applicant the
+// board denied (members.EndMandate), and mails them that nothing will be
+// collected. Nothing happens without a mandate.
+func (h *Handler) EndMandate(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
+	m, _, err := RevokeMandate(ctx, tx, personID, audit.Entry{UserID: by.UserID, Actor: by.Name})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := members.Load(ctx, tx, personID)
+	if err != nil {
+		return err
+	}
+	return h.mailer().mandateMail(ctx, tx, p, "mandate_ended", m, nil)
+}
+
 func (h *Handler) mailer() Mailer { return Mailer{cfg: h.cfg, texts: h.texts} }
 
 // today is the date in the association's time zone.

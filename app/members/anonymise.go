@@ -28,6 +28,12 @@ type Actor struct {
 // list (events.Service.ReleasePlaces, which this package cannot import).
 type Release func(ctx context.Context, tx pgx.Tx, personID int64, by Actor) error
 
+// EndMandate revokes, in the decision's transaction, the SEPA mandate an
+// applicant gave before the board denied them, and tells them (the fees
+// domain, which this package cannot import): it would never be used, and
+// an unrevoked mandate keeps their account details for good.
+type EndMandate func(ctx context.Context, tx pgx.Tx, personID int64, by Actor) error
+
 // Anonymise erases the personal data of person id inside tx, in every
 // domain that keeps some (persons.EraseAll; each domain's personal_data.go
 // says what it erases and what it keeps). What is kept are the rows that

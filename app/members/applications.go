@@ -180,6 +180,11 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	if err := audit.Record(ctx, tx, entries...); err != nil {
 		return a, err
 	}
+	if status == StatusDenied && h.EndMandate != nil {
+		if err := h.EndMandate(ctx, tx, id, Actor{UserID: &u.ID, Name: u.Username}); err != nil {
+			return a, err
+		}
+	}
 	to := langOf(lang)
 	ts, err := LoadTypes(ctx, tx)
 	if err != nil {

@@ -41,6 +41,9 @@ type Handler struct {
 	// Release gives up an erased person's places at upcoming events;
 	// the server sets it from the events domain.
 	Release Release
+	// EndMandate revokes the mandate of an applicant the board denies;
+	// the server sets it from the fees domain.
+	EndMandate EndMandate
 }
 
 // NewHandler builds the handler; its mails are entered in book.

@@ -179,10 +179,11 @@ func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	ev := events.NewHandler(cfg, d.Pool, site, book)
 	ev.Routes(rt, s.Registry)
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
+	fh := fees.NewHandler(cfg, d.Pool, site, book)
 	mh := members.NewHandler(cfg, d.Pool, site, book)
-	mh.Release = ev.Service().Release
+	mh.Release, mh.EndMandate = ev.Service().Release, fh.EndMandate
 	mh.Routes(rt)
-	fees.NewHandler(cfg, d.Pool, site, book).Routes(rt)
+	fh.Routes(rt)
 	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)
 	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts, Org: book.Org})
 	adm.Routes(rt)
