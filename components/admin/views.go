@@ -287,6 +287,9 @@ type FormView struct {
 	// sent again with it: a save that asks twice (a formula, then lost
 	// answers) is confirmed once for each.
 	Confirmed []string
+	// ConfirmName is the consequence asked about now (Problem says
+	// what it is): saving with it set confirms it. ConfirmLabel says so.
+	ConfirmName, ConfirmLabel string
 }
 
 // Fact is a read-only line of a detail page.
