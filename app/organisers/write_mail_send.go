@@ -70,8 +70,26 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		Text:     text,
 		Statuses: d.Statuses,
 	}
+	others := map[i18n.Lang]int{}
 	for _, rc := range recipients {
 		p.Recipients = append(p.Recipients, view.Recipient{Name: rc.Name, Email: rc.Email})
+		if lang := recipientLang(rc, i18n.LangOf(ctx)); lang != i18n.LangOf(ctx) {
+			others[lang]++
+		}
+	}
+	// The mail's own lines (the footer) are in each recipient's language:
+	// the organiser sees those the others read too.
+	for _, lang := range i18n.Langs {
+		if others[lang] == 0 {
+			continue
+		}
+		_, text, err := h.texts.Render(lang, "organiser_mail", mailTextOf(ev, d))
+		if err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
+		p.Others = append(p.Others, view.OtherLanguage{
+			Summary: i18n.N(ctx, "organisers.preview.other_language", others[lang], i18n.T(ctx, "organisers.preview.lang."+string(lang))), Text: text})
 	}
 	if d.CopyToSender {
 		p.CopyTo = auth.CurrentUser(ctx).Email
@@ -95,11 +113,7 @@ func (h *Handler) mailSend(w http.ResponseWriter, r *http.Request) {
 	key := chi.URLParam(r, "draft")
 	senderLang := i18n.LangOf(ctx)
 	compose := func(d Draft, to Recipient) (mail.Message, error) {
-		lang, ok := i18n.Parse(to.Language)
-		if !ok {
-			lang = senderLang
-		}
-		m, err := h.texts.Message(lang, "organiser_mail", mailTextOf(ev, d), mail.Address(to.Name, to.Email))
+		m, err := h.texts.Message(recipientLang(to, senderLang), "organiser_mail", mailTextOf(ev, d), mail.Address(to.Name, to.Email))
 		if err != nil {
 			return mail.Message{}, err
 		}
@@ -122,6 +136,15 @@ func (h *Handler) mailSend(w http.ResponseWriter, r *http.Request) {
 		h.site.Flash(r, "success", i18n.T(ctx, "organisers.mail.sent", n))
 		web.Redirect(w, r, h.afterSend(r))
 	}
+}
+
+// recipientLang is the language to's mail is written in: theirs, or the
+// sender's when it is not known.
+func recipientLang(to Recipient, sender i18n.Lang) i18n.Lang {
+	if lang, ok := i18n.Parse(to.Language); ok {
+		return lang
+	}
+	return sender
 }
 
 // afterSend is where an organiser lands after sending: the participant

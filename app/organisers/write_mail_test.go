@@ -204,6 +204,12 @@ func TestWriteMailRecipientsByStatus(t *testing.T) {
 		t.Errorf("recipients listed %q, want %q", listed, wantListed)
 	}
 	wantContains(t, p.text(t, "preview-text"), "wir treffen uns um 18 Uhr.", "Teilnehmenden von „Absolventenfeier“")
+	// Ben reads English: the organiser sees the closing lines he gets.
+	if others := p.all("preview-other"); len(others) != 1 {
+		t.Errorf("%d other languages previewed, want English", len(others))
+	} else {
+		wantContains(t, textOf(others[0]), "die eine Person, die auf Englisch liest", "wir treffen uns um 18 Uhr.", "participants of “Absolventenfeier”")
+	}
 	if n := outboxCount(t, app, ev); n != 0 {
 		t.Fatalf("preview queued %d mails", n)
 	}

@@ -189,6 +189,14 @@ type MailPreview struct {
 	// order.
 	Recipients []Recipient
 	Statuses   []string
+	// Others are the mail as recipients reading another language than
+	// the organiser get it (its own lines translated).
+	Others []OtherLanguage
+}
+
+// OtherLanguage is the mail in another language, with who reads it.
+type OtherLanguage struct {
+	Summary, Text string
 }
 
 // Recipient is a participant a mail goes to.
