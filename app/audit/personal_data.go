@@ -13,7 +13,8 @@ import (
 // The audit log keeps who changed which field when; of an erased person
 // it loses the old and new values of their rows and, where they acted as
 // a user, their name as the actor. The export shows the changes to the
-// person's own rows.
+// person's own rows, their mandates' too (given, account changed,
+// revoked: the entries name no account).
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "audit",
@@ -48,6 +49,7 @@ func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views
 		WHERE (table_name = 'persons' AND row_id = @id::bigint::text)
 		   OR (table_name = 'registrations' AND row_id = ANY(@regs::bigint[]::text[]))
 		   OR (table_name = 'users' AND row_id = ANY(@users::bigint[]::text[]))
+		   OR (table_name = 'sepa_mandates' AND row_id IN (SELECT id::text FROM sepa_mandates WHERE person_id = @id))
 		ORDER BY at, id`, pgx.NamedArgs{"id": s.ID, "regs": s.Ref("registration"), "users": s.Ref("user")})
 	if err != nil {
 		return err

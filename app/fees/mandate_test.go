@@ -198,6 +198,10 @@ func TestExportAndErasure(t *testing.T) {
 		t.Errorf("export: %+v", ex.Mandates)
 	}
 
+	// Giving it is among the changes to their data, as is revoking.
+	if !strings.Contains(resp.Body, `"table": "sepa_mandates"`) && !strings.Contains(resp.Body, `"table":"sepa_mandates"`) {
+		t.Errorf("the export's changes leave out the mandate:\n%s", resp.Body)
+	}
 	page := app.Get(t, app.Client(), "/view_data/"+base64.RawURLEncoding.EncodeToString(raw))
 	if !strings.Contains(page.Body, `data-testid="gdpr-iban-masked"`) {
 		t.Error("the export does not say why the IBAN is shortened")
