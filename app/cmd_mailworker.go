@@ -5,6 +5,8 @@ import (
 
 	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/server"
+	"github.com/pepalumni/memberdb/app/site"
 )
 
 // runMailWorker delivers the outbox without serving HTTP, for deployments
@@ -19,7 +21,7 @@ func runMailWorker(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	wcfg := mail.NewWorkerConfig(cfg, e.logger)
+	wcfg := server.MailWorkerConfig(cfg, site.NewStore(pool, cfg, e.logger), e.logger)
 	e.logger.Info("mail worker running", "server", cfg.Mail.Server, "port", cfg.Mail.Port, "capture", wcfg.Capture)
 	// The claim recovery runs here too, for deployments whose web servers
 	// send no mail.

@@ -86,7 +86,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, pool *pgxpool.Pool, 
 
 	// The worker outlives ctx so that it stops only after the HTTP server
 	// has shut down (deferred), finishing the mail it is sending.
-	worker := mail.NewWorker(pool, mail.NewWorkerConfig(cfg, e.logger))
+	worker := mail.NewWorker(pool, server.MailWorkerConfig(cfg, srv.SiteSettings, e.logger))
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	srv.AddReadyCheck(server.MailWorkerCheck(worker.Connected))

@@ -305,11 +305,11 @@ func editable(fm *formbuilder.Form, path string) bool {
 	return f != nil && f.Kind != formbuilder.KindOther
 }
 
-// unappliedEditor refuses to save an event while a field of its form is
-// open with a value the builder refused: the save would store the form
-// without it, and say "saved".
-func unappliedEditor(ctx context.Context, raw string, form url.Values) error {
-	if _, errs, _ := pendingEditor(raw, form); len(errs) > 0 {
+// submitted refuses to save an event while a field of its form is open
+// with a value the builder refused: the save would store the form without
+// it (or nothing, when nothing else changed), and say "saved".
+func (eventRules) submitted(ctx context.Context, form url.Values) error {
+	if _, errs, _ := pendingEditor(form.Get(schemaField), form); len(errs) > 0 {
 		return &problemError{Field: schemaField, Text: tr(ctx, "admin.builder.error.unapplied")}
 	}
 	return nil

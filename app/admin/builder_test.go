@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -277,6 +278,38 @@ func TestBrokenFormulaAsksBeforeSaving(t *testing.T) {
 		wantStatus(t, resp, http.StatusUnprocessableEntity)
 		wantBody(t, resp, `name="confirm_math"`)
 	}
+
+	// A broken formula asked about once is not asked about again for a
+	// translation; hidden, it is asked about once shown.
+	save := func(schemaJSON string, confirm bool) apptest.Response {
+		t.Helper()
+		form := withSchema(eventForm("Kaputt "+tag, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)), schemaJSON)
+		if confirm {
+			form.Set("confirm_math", "true")
+		}
+		return post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+	}
+	const label = `"enum": ["a", "b"], "label": "Bruch $\\frac{1}{$ kaputt"`
+	wantStatus(t, save(`{"type": "object", "properties": {"f": {"type": "string", `+label+`}}}`, true), http.StatusSeeOther)
+	wantStatus(t, save(`{"type": "object", "properties": {"f": {"type": "string", `+label+`, "label_en": "Fraction"}}}`, false), http.StatusSeeOther)
+	wantStatus(t, save(`{"type": "object", "properties": {"f": {"type": "string", `+label+`, "hidden": true, "default": "a"}}}`, false), http.StatusSeeOther)
+	wantBody(t, save(`{"type": "object", "properties": {"f": {"type": "string", `+label+`, "default": "a"}}}`, false), `name="confirm_math"`)
+}
+
+// Answers the old system stored as empty texts are no answers: making
+// their question required asks nothing.
+func TestNewlyRequiredSkipsEmptyOldAnswers(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := unique("leer")
+	form := withSchema(eventForm(name, 0), `{"type": "object", "properties": {"note": {"type": "string", "label": "Notiz"}}}`)
+	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+	id := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, name)
+	exec(t, app, `INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, '{"note": ""}')`, id,
+		newPerson(t, app, "Leer", "leer."+name+"@example.org"))
+	required := withSchema(eventForm(name, scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)),
+		`{"type": "object", "properties": {"note": {"type": "string", "label": "Notiz"}}, "required": ["note"]}`)
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", id), required), http.StatusSeeOther)
 }
 
 // An event is not saved while a field open in the builder holds a value
@@ -300,6 +333,15 @@ func TestEventSaveWaitsForTheOpenField(t *testing.T) {
 	}
 	form.Set("fb_default", "2")
 	wantStatus(t, post(t, app, c, "/admin/events/new", form), http.StatusSeeOther)
+
+	// Saved again with nothing else changed, a refused value is still
+	// refused: it said "saved" and dropped what was typed.
+	id := scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, name)
+	form.Set("version", strconv.Itoa(scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, id)))
+	form.Set("fb_default", "5")
+	resp = post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Ein Feld im Formular-Baukasten ist noch nicht übernommen")
 
 	// An editor left open on a field it cannot show (a group typed into
 	// a group in the JSON) does not hold the save.

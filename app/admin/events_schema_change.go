@@ -29,24 +29,37 @@ const (
 func brokenFormulas(ctx context.Context, fm, old *schema.Form) []string {
 	var names []string
 	for _, f := range fm.Flatten() {
-		texts := readTexts(fm, f.Path)
-		if f.Hidden || !slices.ContainsFunc(texts, brokenMath) {
+		broken := brokenTexts(fm, f.Path)
+		if f.Hidden || len(broken) == 0 {
 			continue
 		}
-		if old != nil && old.Field(f.Path) != nil && slices.Equal(readTexts(old, f.Path), texts) {
-			continue
+		// Asked about when they came; another change (a translation)
+		// asks only about what it breaks.
+		if was := oldField(old, f.Path); was != nil && !was.Hidden {
+			before := brokenTexts(old, f.Path)
+			if !slices.ContainsFunc(broken, func(s string) bool { return !slices.Contains(before, s) }) {
+				continue
+			}
 		}
 		names = append(names, i18n.T(ctx, "admin.builder.quoted", f.ShortLabel()))
 	}
 	return names
 }
 
-// readTexts are what readers of either language read of the field at
-// path: its labels and its choices.
-func readTexts(fm *schema.Form, path string) []string {
+// oldField is the field at path of the form before, if there was one.
+func oldField(old *schema.Form, path string) *schema.Field {
+	if old == nil {
+		return nil
+	}
+	return old.Field(path)
+}
+
+// brokenTexts are the texts readers of either language read of the field
+// at path (its labels and its choices) that hold a broken formula.
+func brokenTexts(fm *schema.Form, path string) []string {
 	de, en := fm.Field(path), fm.In(i18n.EN).Field(path)
 	texts := append([]string{de.Label, en.Label}, de.ChoiceLabels()...)
-	return append(texts, en.ChoiceLabels()...)
+	return slices.DeleteFunc(append(texts, en.ChoiceLabels()...), func(s string) bool { return !brokenMath(s) })
 }
 
 // created asks, as an edit does, before a new event keeps a formula its
@@ -65,9 +78,6 @@ func (r eventRules) created(ctx context.Context, tx pgx.Tx, id string, form url.
 // they are either way, and the organiser should know how many.
 func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	old, new := before.text(schemaField), after.text(schemaField)
-	if err := unappliedEditor(ctx, new, form); err != nil {
-		return err
-	}
 	if sameJSON(old, new) {
 		return nil
 	}
@@ -122,8 +132,13 @@ func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, bef
 		oldBad := schema.CheckAnswers(oldForm, answers, lang)
 		for path := range schema.CheckAnswers(newForm, answers, lang) {
 			_, before := oldBad[path]
-			// New required fields are not the old answers' fault.
-			if slices.Contains(kept, path) && schema.Lookup(answers, path) != nil && !before {
+			// New required fields are not the old answers' fault, and an
+			// empty text (the old system stored them) is no answer.
+			v := schema.Lookup(answers, path)
+			if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+				v = nil
+			}
+			if slices.Contains(kept, path) && v != nil && !before {
 				invalid++
 				break
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/mail"
+	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/retention"
 	"github.com/pepalumni/memberdb/app/texts"
 	"github.com/pepalumni/memberdb/app/web"
@@ -40,6 +41,10 @@ type Deps struct {
 	// Org is the association as the browser settings name it (mail.Book's
 	// Org); nil for the configuration's.
 	Org func() mail.Org
+	// EndMandate revokes the mandate of a person set to "denied" here, as
+	// the board's decision does (fees.Handler.EndMandate); nil revokes
+	// nothing.
+	EndMandate members.EndMandate
 }
 
 // Handler serves /admin/.
@@ -50,6 +55,8 @@ type Handler struct {
 	orgOf     func() mail.Org
 	cfg       *config.Config
 	texts     *texts.Store
+	// endMandate is Deps.EndMandate.
+	endMandate members.EndMandate
 	// retainRegistrations is the default an event's own period replaces.
 	retainRegistrations config.Period
 	// purge is the privacy page's look ahead (its dry run).
@@ -70,7 +77,7 @@ type Handler struct {
 
 // NewHandler builds the console and its table descriptions.
 func NewHandler(d Deps) *Handler {
-	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, orgOf: d.Org, cfg: d.Config, texts: d.Texts, retainRegistrations: d.Config.Retain.Registrations,
+	h := &Handler{pool: d.Pool, site: d.Site, eventsSvc: d.Events, orgOf: d.Org, cfg: d.Config, texts: d.Texts, endMandate: d.EndMandate, retainRegistrations: d.Config.Retain.Registrations,
 		purge: retention.New(d.Config, d.Pool, nil)}
 	h.persons = h.personsTable()
 	h.tuStatus = h.tuStatusTable()

@@ -49,6 +49,7 @@ func (h *Handler) personsTable() *table {
 				options: tuStatusOptions, parse: tuStatusParser, omitWithoutChoice: true},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
 			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false), setByRule: true},
+			{name: "leaving_date", column: "leaving_date", kind: "date", parse: dateParser(false), setByRule: true},
 			{name: "language", column: "language", kind: "select", required: true,
 				options: enumOptions("admin.language.", languages, true), parse: enumParser(languages, true),
 				display: enumDisplay("admin.language.")},
@@ -183,8 +184,10 @@ func optionLabel(opts []adminui.Option, value string) string {
 // the editor lacks (personWithin), and to give a person a hidden membership type: hidden types
 // are offered for no new choice, and a person who has one keeps it. A
 // person made a member without a joining date joins today, as an accepted
-// application does: the fee runs and the member lists count from it.
-func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
+// application does: the fee runs and the member lists count from it. A
+// member set to have left leaves today unless a day is given, and one
+// set back to member loses the day they left.
+func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
 	// A new address would take the person's accounts along: their
 	// password reset goes there.
 	if len(before.values) > 0 && after.text("email") != before.text("email") {
@@ -196,17 +199,29 @@ func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, af
 			return err
 		}
 	}
-	if after.text("membership_status") == "confirmed" && before.text("membership_status") != "confirmed" && after.text("joining_date") == "" {
-		var joined string
-		if err := tx.QueryRow(ctx, `UPDATE persons SET joining_date = (now() AT TIME ZONE '`+web.Zone+`')::date
-			WHERE id = $1 RETURNING joining_date::text`, intID(id)).Scan(&joined); err != nil {
-			return fmt.Errorf("admin: joining date: %w", err)
+	status, was := after.text("membership_status"), before.text("membership_status")
+	// Denied here as by the board's decision: a mandate given with the
+	// application would stand for good.
+	if status == "denied" && was != "denied" && len(before.values) > 0 && r.h.endMandate != nil {
+		uid, actor := actorOf(ctx)
+		if err := r.h.endMandate(ctx, tx, intID(id), members.Actor{UserID: uid, Name: actor}); err != nil {
+			return err
 		}
-		// A new person's creation records all of its fields, this one too.
-		if creating := len(before.values) == 0; !creating {
-			if err := audit.Record(ctx, tx, entry(ctx, "persons", id, "joining_date", nil, &joined)); err != nil {
-				return err
-			}
+	}
+	switch {
+	case status == "confirmed" && was != "confirmed" && after.text("joining_date") == "":
+		if err := setByRule(ctx, tx, id, before, after, "joining_date", "(now() AT TIME ZONE '"+web.Zone+"')::date"); err != nil {
+			return err
+		}
+	// A member who leaves leaves today, as leaving through their link
+	// does; one who comes back has not left.
+	case status == "canceled" && was != "canceled" && after.text("leaving_date") == "":
+		if err := setByRule(ctx, tx, id, before, after, "leaving_date", "(now() AT TIME ZONE '"+web.Zone+"')::date"); err != nil {
+			return err
+		}
+	case status == "confirmed" && was == "canceled" && after.text("leaving_date") != "" && after.text("leaving_date") == before.text("leaving_date"):
+		if err := setByRule(ctx, tx, id, before, after, "leaving_date", "NULL"); err != nil {
+			return err
 		}
 	}
 	key := after.text("membership_type")
@@ -221,6 +236,21 @@ func (personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, af
 		return &problemError{Field: "membership_type", Text: tr(ctx, "admin.membership-types.hidden_refused")}
 	}
 	return nil
+}
+
+// setByRule sets column (a date field the rules set) to the SQL value
+// after the save that left it at after's value, and records it; a new
+// person's creation records all of its fields, this one too.
+func setByRule(ctx context.Context, tx pgx.Tx, id string, before, after rowState, column, value string) error {
+	var set *string
+	if err := tx.QueryRow(ctx, `UPDATE persons SET `+column+` = `+value+` WHERE id = $1 RETURNING `+column+`::text`,
+		intID(id)).Scan(&set); err != nil {
+		return fmt.Errorf("admin: %s: %w", column, err)
+	}
+	if creating := len(before.values) == 0; creating {
+		return nil
+	}
+	return audit.Record(ctx, tx, entry(ctx, "persons", id, column, after.values[column], set))
 }
 
 // created refuses a new person with a hidden membership type.

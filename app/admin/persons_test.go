@@ -220,6 +220,36 @@ func TestPersonInlineEdit(t *testing.T) {
 			t.Errorf("a set joining date became %s", got)
 		}
 	})
+	// A member set to have left leaves today, as leaving by their link
+	// does; set back to member, they have not left.
+	t.Run("a member who leaves leaves today", func(t *testing.T) {
+		today := scalar[string](t, app, `SELECT ((now() AT TIME ZONE 'Europe/Berlin')::date)::text`)
+		p := newPerson(t, app, "Lena Leaving", "leaving."+tag+"@example.org")
+		exec(t, app, `UPDATE persons SET membership_status = 'confirmed', joining_date = '2020-01-01' WHERE id = $1`, p)
+		path := fmt.Sprintf("/admin/persons/%d/fields/membership_status", p)
+		set := func(status string) {
+			t.Helper()
+			v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)
+			wantStatus(t, post(t, app, c, path, url.Values{"value": {status}, "version": {strconv.Itoa(v)}}, htmx...), 200)
+		}
+		left := func() string {
+			return scalar[string](t, app, `SELECT coalesce(leaving_date::text, '') FROM persons WHERE id = $1`, p)
+		}
+		set("canceled")
+		if got := left(); got != today {
+			t.Errorf("leaving date %q after leaving, want %s", got, today)
+		}
+		if n := auditEntries(t, app, "persons", strconv.FormatInt(p, 10), "leaving_date"); n != 1 {
+			t.Errorf("%d leaving date entries, want 1", n)
+		}
+		if page := app.Get(t, c, fmt.Sprintf("/admin/persons/%d", p)); !strings.Contains(page.Body, `name="leaving_date" value="`+today+`"`) {
+			t.Error("the person's page does not show the day they left")
+		}
+		set("confirmed")
+		if got := left(); got != "" {
+			t.Errorf("leaving date %q after coming back", got)
+		}
+	})
 	// Undoing a membership given inline takes back the joining date it
 	// set too, but never over someone else's change; a tampered undo
 	// cannot reach a field no rule sets.

@@ -96,6 +96,9 @@ func entry(ctx context.Context, table, rowID, field string, old, new *string) au
 // stored afterwards; errVersion comes with the current row.
 func (h *Handler) save(ctx context.Context, t *table, id string, version int, values map[string]any, form url.Values) (rowState, error) {
 	var saved rowState
+	if err := t.rules.submitted(ctx, form); err != nil {
+		return saved, err
+	}
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		if err := t.rules.lock(ctx, tx, id); err != nil {
 			return err
@@ -265,6 +268,9 @@ func (t *table) mapWriteError(ctx context.Context, err error) error {
 // insert creates a row from values and records it; it returns the new key.
 func (h *Handler) insert(ctx context.Context, t *table, values map[string]any, form url.Values) (string, error) {
 	var id string
+	if err := t.rules.submitted(ctx, form); err != nil {
+		return "", err
+	}
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		args := pgx.NamedArgs{}
 		var cols, marks []string

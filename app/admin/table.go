@@ -84,6 +84,9 @@ type rules interface {
 	lock(ctx context.Context, tx pgx.Tx, id string) error
 	// created follows the insert of a new row.
 	created(ctx context.Context, tx pgx.Tx, id string, form url.Values) error
+	// submitted refuses a form before anything is written, whether or
+	// not it changes the row (an open editor holding a refused value).
+	submitted(ctx context.Context, form url.Values) error
 	// changed follows an edit that changed the row; form is the submitted
 	// form (a confirmation of the edit's consequences).
 	changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error
@@ -101,6 +104,7 @@ func (noRules) check(context.Context, map[string]any) map[string]string   { retu
 func (noRules) extraFields(context.Context) []adminui.FormField           { return nil }
 func (noRules) lock(context.Context, pgx.Tx, string) error                { return nil }
 func (noRules) created(context.Context, pgx.Tx, string, url.Values) error { return nil }
+func (noRules) submitted(context.Context, url.Values) error               { return nil }
 func (noRules) changed(context.Context, pgx.Tx, string, rowState, rowState, url.Values) error {
 	return nil
 }

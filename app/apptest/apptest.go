@@ -135,7 +135,7 @@ func Start(t testing.TB, opts ...Option) *App {
 		srv.Handler.ServeHTTP(w, r)
 	})
 	ts.Start()
-	mailCfg := mail.NewWorkerConfig(cfg, logger)
+	mailCfg := server.MailWorkerConfig(cfg, srv.SiteSettings, logger)
 	mailCfg.Origin = origin
 	mailCfg.PollInterval = 50 * time.Millisecond
 	mailCfg.RetryBase = 50 * time.Millisecond

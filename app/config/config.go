@@ -38,8 +38,11 @@ type Config struct {
 
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []*net.IPNet
-	// CORSOrigins may read the event JSON cross-origin.
-	CORSOrigins []string
+	// CORSOrigins may read the event JSON cross-origin; without
+	// CORS_ORIGINS (CORSOriginsSet false) the website set in the browser
+	// may too.
+	CORSOrigins    []string
+	CORSOriginsSet bool
 
 	// ApproveMail receives new membership applications.
 	ApproveMail string
@@ -73,7 +76,10 @@ type Mail struct {
 	Username string
 	Password string
 	Sender   string
-	TLS      string // starttls | tls | none
+	// SenderSet: MAIL_SENDER was given. Without it mails go from the
+	// association as set in the browser (its name and contact address).
+	SenderSet bool
+	TLS       string // starttls | tls | none
 }
 
 // Secure reports whether cookies must be marked Secure.
@@ -152,6 +158,7 @@ func fromEnv(getenv func(string) string, delivers bool) (*Config, error) {
 	if c.ApproveMail == "" {
 		c.ApproveMail = c.OrgEmail
 	}
+	c.Mail.SenderSet = c.Mail.Sender != ""
 	if c.Mail.Sender == "" {
 		c.Mail.Sender = fmt.Sprintf("%s <%s>", c.OrgName, c.OrgEmail)
 	}
@@ -199,6 +206,7 @@ func fromEnv(getenv func(string) string, delivers bool) (*Config, error) {
 		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
 	c.CORSOrigins = splitList(get("CORS_ORIGINS", c.OrgWebsite))
+	c.CORSOriginsSet = get("CORS_ORIGINS", "") != ""
 	ttl, err := time.ParseDuration(get("LINK_TTL", "30m"))
 	if err != nil || ttl <= 0 {
 		problems = append(problems, "LINK_TTL must be a duration such as 30m")

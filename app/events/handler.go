@@ -5,6 +5,7 @@
 package events
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"strconv"
@@ -37,6 +38,10 @@ type Handler struct {
 	registerByIP   *ratelimit.Limiter
 	resendByIP     *ratelimit.Limiter
 	mailsByAddress *ratelimit.Limiter
+
+	// Website is the association's website as set in the browser, which
+	// may read the event JSON while CORS_ORIGINS is not set; nil: none.
+	Website func(ctx context.Context) string
 }
 
 // NewHandler builds the handler; its mails are entered in book.

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -39,7 +40,7 @@ type eventJSON struct {
 // when unlimited), readable cross-origin by the configured origins only.
 func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Add("Vary", "Origin")
-	if origin := r.Header.Get("Origin"); origin != "" && h.allowedOrigin(origin) {
+	if origin := r.Header.Get("Origin"); origin != "" && h.allowedOrigin(r.Context(), origin) {
 		w.Header().Set("Access-Control-Allow-Origin", origin)
 	}
 	ev, err := LoadEvent(r.Context(), h.pool, chi.URLParam(r, "id"))
@@ -62,8 +63,12 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (h *Handler) allowedOrigin(origin string) bool {
-	return slices.ContainsFunc(h.cfg.CORSOrigins, func(o string) bool {
-		return strings.EqualFold(strings.TrimRight(o, "/"), origin)
+func (h *Handler) allowedOrigin(ctx context.Context, origin string) bool {
+	allowed := h.cfg.CORSOrigins
+	if !h.cfg.CORSOriginsSet && h.Website != nil {
+		allowed = append(slices.Clip(allowed), h.Website(ctx))
+	}
+	return slices.ContainsFunc(allowed, func(o string) bool {
+		return o != "" && strings.EqualFold(strings.TrimRight(o, "/"), origin)
 	})
 }

@@ -334,7 +334,7 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 	board, _ := app.ClientWith(t, "member_management")
 	var ids []int64
 	var emails []string
-	for _, name := range []string{"Ada Abgelehnt", "Bea Angenommen"} {
+	for _, name := range []string{"Ada Abgelehnt", "Bea Angenommen", "Cem Konsole"} {
 		id, email := insertMember(t, app, name, "ordentlich")
 		if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'pending', joining_date = NULL WHERE id = $1`, id); err != nil {
 			t.Fatal(err)
@@ -342,8 +342,21 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 		mustStatus(t, "the applicant's mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {name}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
 		ids, emails = append(ids, id), append(emails, email)
 	}
+	// The board is told before denying.
+	if list := app.Get(t, board, "/applications"); strings.Count(list.Body, `data-testid="deny-mandate"`) < 3 {
+		t.Error("the applications do not say that denying revokes the mandate")
+	}
 	mustStatus(t, "denying", app.PostForm(t, board, fmt.Sprintf("/applications/%d/deny", ids[0]), nil), http.StatusSeeOther)
 	mustStatus(t, "accepting", app.PostForm(t, board, fmt.Sprintf("/applications/%d/accept", ids[1]), nil), http.StatusSeeOther)
+	// Set to denied in the console, as by the board's decision.
+	console, _ := app.ClientWith(t, "person_admin")
+	var version int
+	if err := app.Pool.QueryRow(t.Context(), `SELECT version FROM persons WHERE id = $1`, ids[2]).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "denying in the console", app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", ids[2]),
+		url.Values{"value": {"denied"}, "version": {strconv.Itoa(version)}}, "HX-Request", "true"), http.StatusOK)
+	waitKind(t, app, emails[2], "widerrufen", 1)
 	var standing []int64
 	rows, err := app.Pool.Query(t.Context(), `SELECT person_id FROM sepa_mandates WHERE person_id = ANY($1) AND revoked_at IS NULL`, ids)
 	if err != nil {
@@ -355,7 +368,7 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 	if len(standing) != 1 || standing[0] != ids[1] {
 		t.Errorf("mandates standing: %v, want only the accepted applicant's %d", standing, ids[1])
 	}
-	if m := waitKind(t, app, emails[0], "widerrufen", 1); !strings.Contains(m.Text, "nicht angenommen") || !strings.Contains(m.Text, "nichts von deinem Konto") {
+	if m := waitKind(t, app, emails[0], "widerrufen", 1); !strings.Contains(m.Text, "nicht angenommen") || !strings.Contains(m.Text, "nichts mehr von deinem Konto") {
 		t.Errorf("the denied applicant's mail:\n%s", m.Text)
 	}
 	var audited int

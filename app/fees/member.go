@@ -187,47 +187,50 @@ func (h *Handler) mandateRevoke(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/edit/"+token+"/mandate")
 }
 
-// revoke ends member p's mandate for actor and mails p: the revocation,
-// with a debit the bank still collects, and an invoice for each fee a run
-// not yet at the bank would have collected. ErrNotFound without a mandate.
+// revoke ends member p's mandate for actor and mails p (revokeTx).
 func (h *Handler) revoke(ctx context.Context, p members.Person, actor audit.Entry) error {
 	return pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		m, withdrawn, err := RevokeMandate(ctx, tx, p.ID, actor)
-		if err != nil {
-			return err
-		}
-		atBank, err := DebitAtBank(ctx, tx, m.ID)
-		if err != nil {
-			return err
-		}
-		if err := h.mailer().mandateMail(ctx, tx, p, "mandate_revoked", m, atBank); err != nil {
-			return err
-		}
-		for _, d := range withdrawn {
-			if err := h.mailer().runMails(ctx, tx, d.Run, []Candidate{{Person: p, Cents: d.Cents}}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return h.revokeTx(ctx, tx, p, actor, "mandate_revoked")
 	})
 }
 
-// EndMandate revokes the mandate of person personID, an applicant the
-// board denied (members.EndMandate), and mails them that nothing will be
-// collected. Nothing happens without a mandate.
-func (h *Handler) EndMandate(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
-	m, _, err := RevokeMandate(ctx, tx, personID, audit.Entry{UserID: by.UserID, Actor: by.Name})
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
+// revokeTx ends p's mandate for actor inside tx and mails p: the
+// revocation (mail text name), with a debit the bank still collects, and
+// an invoice for each fee a run not yet at the bank would have collected.
+// ErrNotFound without a mandate.
+func (h *Handler) revokeTx(ctx context.Context, tx pgx.Tx, p members.Person, actor audit.Entry, name string) error {
+	m, withdrawn, err := RevokeMandate(ctx, tx, p.ID, actor)
 	if err != nil {
 		return err
 	}
+	atBank, err := DebitAtBank(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
+	if err := h.mailer().mandateMail(ctx, tx, p, name, m, atBank); err != nil {
+		return err
+	}
+	for _, d := range withdrawn {
+		if err := h.mailer().runMails(ctx, tx, d.Run, []Candidate{{Person: p, Cents: d.Cents}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EndMandate revokes the mandate of person personID, whose application
+// was denied (members.EndMandate), and mails them that nothing more will
+// be collected. Nothing happens without a mandate.
+func (h *Handler) EndMandate(ctx context.Context, tx pgx.Tx, personID int64, by members.Actor) error {
 	p, err := members.Load(ctx, tx, personID)
 	if err != nil {
 		return err
 	}
-	return h.mailer().mandateMail(ctx, tx, p, "mandate_ended", m, nil)
+	err = h.revokeTx(ctx, tx, p, audit.Entry{UserID: by.UserID, Actor: by.Name}, "mandate_ended")
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 func (h *Handler) mailer() Mailer { return Mailer{cfg: h.cfg, texts: h.texts} }

@@ -19,6 +19,10 @@ import (
 // timings are the production defaults.
 type WorkerConfig struct {
 	SMTP config.Mail
+	// Sender, when set, is the From of each batch of mails: the
+	// association as set in the browser while MAIL_SENDER is not set. Nil
+	// sends from SMTP.Sender.
+	Sender func(ctx context.Context) string
 	// Capture keeps mails in the outbox as captured instead of sending them:
 	// the development mailbox.
 	Capture bool

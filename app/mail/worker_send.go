@@ -38,11 +38,15 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 	defer func() {
 		err = errors.Join(err, w.markSent(record, sent))
 	}()
+	from := w.cfg.SMTP.Sender
+	if w.cfg.Sender != nil {
+		from = w.cfg.Sender(ctx)
+	}
 	for i, c := range batch {
 		if ctx.Err() != nil {
 			return w.release(record, batch[i:])
 		}
-		msg, err := w.compose(c)
+		msg, err := w.compose(c, from)
 		if err != nil {
 			if err := w.markFailed(record, c, err, true); err != nil {
 				return err
@@ -96,12 +100,12 @@ func (w *Worker) dial(ctx context.Context) (*gomail.Client, error) {
 
 // compose builds the MIME message. The outbox may have been written by
 // something other than Enqueue, so it is validated again here.
-func (w *Worker) compose(c claimed) (*gomail.Msg, error) {
+func (w *Worker) compose(c claimed, from string) (*gomail.Msg, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	m := gomail.NewMsg()
-	if err := m.From(w.cfg.SMTP.Sender); err != nil {
+	if err := m.From(from); err != nil {
 		return nil, fmt.Errorf("mail: sender: %w", err)
 	}
 	if err := m.To(c.To...); err != nil {
@@ -125,7 +129,7 @@ func (w *Worker) compose(c claimed) (*gomail.Msg, error) {
 	m.Subject(c.Subject)
 	// A stable Message-ID lets mail clients drop the copy a retry after a
 	// crash may produce.
-	m.SetMessageIDWithValue(fmt.Sprintf("memberdb.%d.%d@%s", c.ID, c.CreatedAt.Unix(), senderDomain(w.cfg.SMTP.Sender)))
+	m.SetMessageIDWithValue(fmt.Sprintf("memberdb.%d.%d@%s", c.ID, c.CreatedAt.Unix(), senderDomain(from)))
 	m.SetDate()
 	m.SetBodyString(gomail.TypeTextPlain, c.Text)
 	if c.HTML != "" {

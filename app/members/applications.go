@@ -15,6 +15,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	views "github.com/pepalumni/memberdb/components/members"
@@ -60,6 +61,11 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range apps {
 		apps[i].TypeName = ts.NameOf(i18n.LangOf(ctx), apps[i].MembershipType)
+		// Few apply at a time: a question each is cheap.
+		if apps[i].HeldByFees, err = persons.HeldBy(ctx, h.pool, persons.DomainFees, apps[i].ID); err != nil {
+			h.site.ServerError(w, r, err)
+			return
+		}
 	}
 	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.applications.title"), views.ApplicationsPage(apps))
 }
@@ -155,18 +161,22 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, message string, u *auth.User) (views.Application, error) {
+	// Someone who left and applies again is a member from today, and has
+	// not left.
 	const q = `
+		WITH was AS (SELECT leaving_date FROM persons WHERE id = $1 FOR UPDATE)
 		UPDATE persons SET membership_status = $2,
 		       joining_date = CASE WHEN $2 = 'confirmed' THEN $3::date ELSE joining_date END,
+		       leaving_date = CASE WHEN $2 = 'confirmed' THEN NULL ELSE leaving_date END,
 		       version = version + 1, updated_at = now()
 		WHERE id = $1 AND membership_status = 'pending' AND anonymised_at IS NULL
-		RETURNING name, email, coalesce(membership_type, ''), language, joining_date`
+		RETURNING name, email, coalesce(membership_type, ''), language, joining_date, (SELECT leaving_date FROM was)`
 	var (
-		a       = views.Application{ID: id, Status: status, Message: message}
-		lang    string
-		joining *time.Time
+		a             = views.Application{ID: id, Status: status, Message: message}
+		lang          string
+		joining, left *time.Time
 	)
-	err := tx.QueryRow(ctx, q, id, status, dayAt(time.Now())).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining)
+	err := tx.QueryRow(ctx, q, id, status, dayAt(time.Now())).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining, &left)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrAlreadyDecided
 	}
@@ -175,7 +185,8 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	}
 	entries := changed(id, u.Username, &u.ID, field{"membership_status", StatusPending, status})
 	if status == StatusConfirmed {
-		entries = append(entries, changed(id, u.Username, &u.ID, field{"joining_date", "", isoDate(joining)})...)
+		entries = append(entries, changed(id, u.Username, &u.ID, field{"joining_date", "", isoDate(joining)},
+			field{"leaving_date", isoDate(left), ""})...)
 	}
 	if err := audit.Record(ctx, tx, entries...); err != nil {
 		return a, err

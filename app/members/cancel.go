@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
@@ -82,12 +83,15 @@ func (h *Handler) cancelTx(ctx context.Context, tx pgx.Tx, personID int64) error
 	if p.MembershipStatus != StatusConfirmed {
 		return errNotMember
 	}
-	const q = `UPDATE persons SET membership_status = 'canceled', version = version + 1, updated_at = now() WHERE id = $1`
-	if _, err := tx.Exec(ctx, q, p.ID); err != nil {
+	const q = `UPDATE persons SET membership_status = 'canceled', leaving_date = (now() AT TIME ZONE '` + web.Zone + `')::date,
+		version = version + 1, updated_at = now() WHERE id = $1 RETURNING leaving_date`
+	var left time.Time
+	if err := tx.QueryRow(ctx, q, p.ID).Scan(&left); err != nil {
 		return err
 	}
 	if err := audit.Record(ctx, tx, changed(p.ID, audit.ActorParticipant, nil,
-		field{"membership_status", p.MembershipStatus, StatusCanceled})...); err != nil {
+		field{"membership_status", p.MembershipStatus, StatusCanceled},
+		field{"leaving_date", isoDate(p.LeavingDate), isoDate(&left)})...); err != nil {
 		return err
 	}
 	if err := h.send(ctx, tx, outgoing{kind: mailBoardCanceled, text: "board_canceled", lang: i18n.DE,

@@ -80,6 +80,7 @@ func editFrame(lang i18n.Lang, p Person, tus []tuStatus, ts Types) views.EditFor
 		Types:            ts.Choices(lang, p.MembershipType, true),
 		Email:            p.Email,
 		JoiningDate:      isoDate(p.JoiningDate),
+		LeavingDate:      isoDate(p.LeavingDate),
 		MembershipStatus: p.MembershipStatus,
 		TUStatuses:       tuOptions(lang, tus),
 		ShowType:         p.IsMember(),

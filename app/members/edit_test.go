@@ -227,6 +227,15 @@ func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
 	if p := loadPerson(t, app, email); p.Status != "canceled" {
 		t.Fatalf("status after ending = %q", p.Status)
 	}
+	// The day they left is kept, and their page says it.
+	var left, today string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT coalesce(leaving_date::text, ''), ((now() AT TIME ZONE 'Europe/Berlin')::date)::text
+		FROM persons WHERE id = $1`, id).Scan(&left, &today); err != nil || left != today {
+		t.Errorf("leaving date %q, want today %s (%v)", left, today, err)
+	}
+	if page := app.Get(t, app.Client(), link); !strings.Contains(page.Body, `data-testid="ro-leaving"`) {
+		t.Error("the page of whoever left does not say when")
+	}
 	boardMail := lastMailTo(t, app, board, 1)
 	mustContain(t, "the board's mail", boardMail.Subject+boardMail.Text, "Tschüss", email, "02.02.2020")
 	own := lastMailTo(t, app, email, 1)

@@ -62,9 +62,10 @@ func exportPerson(p Person) views.ExportPerson {
 			MembershipStatus: nullable(p.MembershipStatus),
 			MembershipType:   nullable(p.MembershipType),
 		},
-		Language:  p.Language,
-		CreatedAt: isoTime(p.CreatedAt),
-		UpdatedAt: isoTime(p.UpdatedAt),
+		LeavingDate: isoDatePtr(p.LeavingDate),
+		Language:    p.Language,
+		CreatedAt:   isoTime(p.CreatedAt),
+		UpdatedAt:   isoTime(p.UpdatedAt),
 	}
 }
 

@@ -50,6 +50,7 @@ type Person struct {
 	EmailValid       bool
 	DateOfBirth      *time.Time
 	JoiningDate      *time.Time
+	LeavingDate      *time.Time
 	MembershipStatus string
 	MembershipType   string
 	TUStatusID       *int64
@@ -66,13 +67,13 @@ func (p Person) IsMember() bool {
 	return p.MembershipStatus == StatusConfirmed || p.MembershipStatus == StatusPending
 }
 
-const personColumns = `id, name, email, email_valid, date_of_birth, joining_date,
+const personColumns = `id, name, email, email_valid, date_of_birth, joining_date, leaving_date,
 	coalesce(membership_status, ''), coalesce(membership_type, ''), tu_status_id, language,
 	anonymised_at, version, created_at, updated_at`
 
 func scanPerson(row pgx.Row) (Person, error) {
 	var p Person
-	err := row.Scan(&p.ID, &p.Name, &p.Email, &p.EmailValid, &p.DateOfBirth, &p.JoiningDate,
+	err := row.Scan(&p.ID, &p.Name, &p.Email, &p.EmailValid, &p.DateOfBirth, &p.JoiningDate, &p.LeavingDate,
 		&p.MembershipStatus, &p.MembershipType, &p.TUStatusID, &p.Language,
 		&p.AnonymisedAt, &p.Version, &p.CreatedAt, &p.UpdatedAt)
 	return p, err

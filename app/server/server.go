@@ -177,6 +177,7 @@ func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	auth.NewHandler(s.Users, cfg, book).Routes(rt)
 	organisers.NewHandler(d.Pool, site, book).Routes(rt)
 	ev := events.NewHandler(cfg, d.Pool, site, book)
+	ev.Website = s.SiteSettings.Website
 	ev.Routes(rt, s.Registry)
 	s.extraJobs = append(s.extraJobs, ev.Service().OffersJob(d.Pool, time.Now))
 	fh := fees.NewHandler(cfg, d.Pool, site, book)
@@ -185,7 +186,8 @@ func (s *Server) domains(rt *auth.Router, d Deps, textPages *texts.Handler) {
 	mh.Routes(rt)
 	fh.Routes(rt)
 	sitesettings.NewHandler(s.SiteSettings, site, s.Users.LogIn).Routes(rt)
-	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts, Org: book.Org})
+	adm := admin.NewHandler(admin.Deps{Pool: d.Pool, Site: site, Events: ev.Service(), Config: cfg, Texts: s.texts, Org: book.Org,
+		EndMandate: fh.EndMandate})
 	adm.Routes(rt)
 	textPages.PrivacyDraft = adm.PrivacyDraft
 	textPages.Routes(rt)

@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/app/mail"
 )
 
 var logoImg = regexp.MustCompile(`<img class="site-logo" src="(/site/logo/[0-9a-f]{16}\.(svg|png|jpg))"`)
@@ -243,5 +246,50 @@ func TestOrgOnLookPage(t *testing.T) {
 	}
 	if body := app.Get(t, app.Client(), "/events/").Body; !strings.Contains(body, app.Config.OrgName) || strings.Contains(body, "Verein C") {
 		t.Error("empty fields did not bring back the configuration's name")
+	}
+}
+
+// Without MAIL_SENDER, mails go from the association as set in the
+// browser: another association's went out under PeP's name and address.
+func TestMailsGoFromTheAssociation(t *testing.T) {
+	app := apptest.Start(t, apptest.Env("MAIL_SENDER", ""))
+	resetSettings(t, app)
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE site_settings SET org_name = 'Verein B', contact_address = 'kontakt@verein-b.example'`); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Eventually(t, 5*time.Second, "the settings are read", func() bool {
+		return strings.Contains(app.Server.SiteSettings.MailSender(t.Context()), "kontakt@verein-b.example")
+	})
+	to := "mitglied.b@example.org"
+	if err := pgx.BeginFunc(t.Context(), app.Pool, func(tx pgx.Tx) error {
+		_, err := mail.Enqueue(t.Context(), tx, mail.Message{Kind: "test", To: []string{to}, Subject: "Hallo", Text: "Hallo"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := app.SMTP.WaitTo(t, to, 1, 10*time.Second)[0]
+	if from := m.Header.Get("From"); !strings.Contains(from, "Verein B") || !strings.Contains(from, "<kontakt@verein-b.example>") {
+		t.Errorf("From: %q", from)
+	}
+	if id := m.Header.Get("Message-Id"); !strings.HasSuffix(id, "@verein-b.example>") {
+		t.Errorf("Message-ID %q", id)
+	}
+}
+
+// The website set in the browser may read the event JSON while
+// CORS_ORIGINS is not set: another association's site could not show its
+// free places, PeP's could.
+func TestWebsiteFromSettingsReadsTheEventJSON(t *testing.T) {
+	app := apptest.Start(t, apptest.Env("ORG_WEBSITE", "https://pep.example"))
+	resetSettings(t, app)
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE site_settings SET website = 'https://verein-b.example'`); err != nil {
+		t.Fatal(err)
+	}
+	allowed := func(origin string) string {
+		return app.Get(t, app.Client(), "/events/999999/", "Accept", "application/json", "Origin", origin).Header.Get("Access-Control-Allow-Origin")
+	}
+	apptest.Eventually(t, 5*time.Second, "the website may read", func() bool { return allowed("https://verein-b.example") == "https://verein-b.example" })
+	if got := allowed("https://evil.example"); got != "" {
+		t.Errorf("another origin may read: %q", got)
 	}
 }

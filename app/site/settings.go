@@ -174,6 +174,16 @@ func (s *Store) website(st *Settings) string {
 	return s.cfg.OrgWebsite
 }
 
+// Website is the association's website (the configuration's also when
+// the settings cannot be read).
+func (s *Store) Website(ctx context.Context) string {
+	st, err := s.Current(ctx)
+	if err != nil {
+		st = nil
+	}
+	return s.website(st)
+}
+
 // Org is the association as pages show it.
 func (s *Store) Org(st *Settings) layout.Org {
 	name, email := s.nameAndEmail(st)
@@ -216,6 +226,17 @@ func (s *Store) MailOrg() mail.Org {
 	}
 	org.Accent = st.Accent
 	return org
+}
+
+// MailSender is the From of mails while MAIL_SENDER is not set: the
+// association's name and contact address as set in the browser, read
+// outside any transaction (the mail worker, once a batch).
+func (s *Store) MailSender(ctx context.Context) string {
+	st, err := s.Current(ctx)
+	if err != nil {
+		st = nil
+	}
+	return mail.Address(s.nameAndEmail(st))
 }
 
 // Load reads the settings into the cache, outside any transaction: the

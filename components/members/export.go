@@ -94,9 +94,11 @@ type ExportPerson struct {
 	PersonJSON
 	// MembershipTypeName is the type's name in the reader's language.
 	MembershipTypeName *string `json:"membership_type_name"`
-	Language           string  `json:"language"`
-	CreatedAt          string  `json:"created_at"`
-	UpdatedAt          string  `json:"updated_at"`
+	// LeavingDate is the day a member left (yyyy-mm-dd).
+	LeavingDate *string `json:"leaving_date"`
+	Language    string  `json:"language"`
+	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
 }
 
 // ExportApplication is one submission of the membership form.

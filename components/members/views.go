@@ -73,6 +73,7 @@ type EditForm struct {
 	// Read-only facts.
 	Email            string
 	JoiningDate      string // yyyy-mm-dd or empty
+	LeavingDate      string // yyyy-mm-dd or empty
 	MembershipStatus string // raw status, translated by the template; may be empty
 	TUStatuses       []Option
 	// ShowType is set for members and applicants, who may change their
@@ -127,6 +128,9 @@ type Application struct {
 	Status string
 	// AlreadyDecided says that someone else decided first; nothing changed.
 	AlreadyDecided bool
+	// HeldByFees: the applicant gave a mandate (or owes a fee from an
+	// earlier membership); denying revokes the mandate and mails them.
+	HeldByFees bool
 	Message        string
 	MessageError   string
 }

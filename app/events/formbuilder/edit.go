@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pepalumni/memberdb/app/events/schema"
 )
 
 // Props are a field's properties as the builder's editor sends them.
@@ -95,19 +97,33 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 			options = append(options, o)
 		}
 	}
-	optionsEN := englishOptions(p.OptionsEN)
+	// The English go with their German choice: reordered or removed, the
+	// German take their English along, unless the English were typed
+	// anew too.
+	if f.Kind == KindChoice && !slices.Equal(options, f.Options) && slices.Equal(trimmed(p.OptionsEN), trimmed(f.OptionsEN)) {
+		byGerman := map[string]string{}
+		for i, o := range f.Options {
+			if i < len(f.OptionsEN) {
+				byGerman[o] = f.OptionsEN[i]
+			}
+		}
+		p.OptionsEN = make([]string, len(options))
+		for i, o := range options {
+			p.OptionsEN[i] = byGerman[o]
+		}
+	}
+	optionsEN, extra := englishOptions(p.OptionsEN, len(options))
 	if p.Kind == KindChoice {
 		switch {
 		case len(options) == 0:
 			probs["options"] = "admin.builder.error.options"
-		case twice(options):
+		case len(slices.Compact(slices.Sorted(slices.Values(options)))) != len(options):
 			probs["options"] = "admin.builder.error.options_twice"
 		}
-		switch {
-		case optionsEN != nil && len(optionsEN) != len(options):
+		if _, ok := schema.EnglishChoices(options, optionsEN); extra {
 			probs["options_en"] = "admin.builder.error.options_en"
-		case twice(slices.DeleteFunc(slices.Clone(optionsEN), func(s string) bool { return s == "" })):
-			probs["options_en"] = "admin.builder.error.options_twice"
+		} else if !ok && probs["options"] == "" {
+			probs["options_en"] = "admin.builder.error.options_en_twice"
 		}
 	}
 	numeric := p.Kind == KindNumber || p.Kind == KindInteger
@@ -175,23 +191,37 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	return newPath, nil
 }
 
-// englishOptions are the English lines as typed, each trimmed, blank
-// lines at the end left out: a blank line among them keeps its choice
-// German. nil when no line has text.
-func englishOptions(lines []string) []string {
-	var out []string
-	for _, l := range lines {
-		out = append(out, strings.TrimSpace(l))
+// trimmed are lines trimmed, without blank ones at the end.
+func trimmed(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.TrimSpace(l)
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]
 	}
-	if len(out) == 0 {
-		return nil
-	}
 	return out
 }
 
-func twice(list []string) bool {
-	return len(slices.Compact(slices.Sorted(slices.Values(list)))) != len(list)
+// englishOptions are the English lines as typed for n choices, each
+// trimmed, one per choice: a blank or missing line keeps its choice
+// German. nil when no line has text; extra when text is typed past the
+// n-th line, which no choice would show.
+func englishOptions(lines []string, n int) (en []string, extra bool) {
+	en = make([]string, n)
+	any := false
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+		case i >= n:
+			extra = true
+		default:
+			en[i], any = l, true
+		}
+	}
+	if !any {
+		return nil, extra
+	}
+	return en, extra
 }

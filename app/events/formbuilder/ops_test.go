@@ -133,7 +133,7 @@ func TestApplyRefusesWhatTheSchemaCannotHold(t *testing.T) {
 		{"fraction for a whole number", formbuilder.Props{Kind: "integer", Name: "a", Label: "A", Minimum: "1.5"}, "minimum"},
 		{"min above max", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Minimum: "3", Maximum: "2"}, "maximum"},
 		{"text as a number", formbuilder.Props{Kind: "number", Name: "a", Label: "A", Default: "x"}, "default"},
-		{"fewer English choices", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x", "y"}, OptionsEN: []string{"X"}}, "options_en"},
+		{"English choices alike a German one", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"vegan", "vegetarisch"}, OptionsEN: []string{"", "vegan"}}, "options_en"},
 		{"more English choices", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x"}, OptionsEN: []string{"X", "Y"}}, "options_en"},
 		{"English choices twice", formbuilder.Props{Kind: "choice", Name: "a", Label: "A", Options: []string{"x", "y"}, OptionsEN: []string{"X", " X"}}, "options_en"},
 		{"English help without an English label", formbuilder.Props{Kind: "text", Name: "a", Label: "A", HelpEN: "help"}, "label_en"},
@@ -290,8 +290,11 @@ func TestEnglishChoices(t *testing.T) {
 	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "diet", Label: "Essen", Options: []string{"vegan", "mit Fleisch", "Sonstiges"},
 		OptionsEN: []string{"", " with meat", "Other", "", " "}})
 	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "size", Label: "Größe", Options: []string{"S", "M"}, OptionsEN: []string{"", ""}})
+	// Lines left out at the end keep their choices German.
+	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "when", Label: "Wann", Options: []string{"früh", "spät"}, OptionsEN: []string{"early"}})
 	want := `{"type":"object","properties":{"diet":{"type":"string","label":"Essen","enum":["vegan","mit Fleisch","Sonstiges"],` +
-		`"enum_en":["","with meat","Other"]},"size":{"type":"string","label":"Größe","enum":["S","M"]}}}`
+		`"enum_en":["","with meat","Other"]},"size":{"type":"string","label":"Größe","enum":["S","M"]},` +
+		`"when":{"type":"string","label":"Wann","enum":["früh","spät"],"enum_en":["early",""]}}}`
 	if got := compactJSON(t, fm.JSON()); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -302,13 +305,19 @@ func TestEnglishChoices(t *testing.T) {
 	if p := again.Find("diet").Props(); !slices.Equal(p.OptionsEN, []string{"", "with meat", "Other"}) {
 		t.Errorf("read back %q", p.OptionsEN)
 	}
+	// What it wrote, the builder takes again unchanged.
+	for _, name := range []string{"diet", "when"} {
+		if _, probs := again.Apply(name, again.Find(name).Props()); len(probs) > 0 {
+			t.Errorf("%s applied as read: %v", name, probs)
+		}
+	}
 	// Made a text, the field keeps no English choices.
 	p := again.Find("diet").Props()
 	p.Kind = formbuilder.KindText
 	if _, probs := again.Apply("diet", p); len(probs) > 0 {
 		t.Fatal(probs)
 	}
-	if strings.Contains(string(again.JSON()), "enum_en") {
+	if strings.Contains(string(again.JSON()), "with meat") {
 		t.Errorf("a text keeps English choices:\n%s", again.JSON())
 	}
 	if _, err := schema.Parse(fm.JSON()); err != nil {
@@ -343,5 +352,34 @@ func TestDraftWithoutLabel(t *testing.T) {
 	}
 	if _, probs := fm.Apply(named, formbuilder.Props{Kind: formbuilder.KindInteger, Name: named, Draft: true}); probs["label"] == "" {
 		t.Errorf("a label was taken away: %v", probs)
+	}
+}
+
+// Reordering or removing German choices takes their English along; a
+// new German choice has none until it is typed.
+func TestEnglishChoicesFollowTheirGerman(t *testing.T) {
+	fm, err := formbuilder.Load([]byte(empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, fm, formbuilder.KindChoice, "", formbuilder.Props{Name: "diet", Label: "Essen", Options: []string{"Fleisch ok", "Vegetarisch", "Vegan"},
+		OptionsEN: []string{"Meat is fine", "Vegetarian", "Vegan"}})
+	p := fm.Find("diet").Props()
+	p.Options = []string{"Vegan", "Vegetarisch", "Halal", ""}
+	p.OptionsEN = append(p.OptionsEN, "") // the text area as shown, with a blank last line
+	if _, probs := fm.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Vegan", "Vegetarian", ""}) {
+		t.Errorf("English after reordering %q", got)
+	}
+	// Typed anew in the same change, the English are taken as typed.
+	p = fm.Find("diet").Props()
+	p.Options, p.OptionsEN = []string{"Halal", "Vegan"}, []string{"Halal food", "Vegan"}
+	if _, probs := fm.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Halal food", "Vegan"}) {
+		t.Errorf("English typed anew %q", got)
 	}
 }

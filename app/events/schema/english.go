@@ -3,6 +3,7 @@ package schema
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -17,6 +18,21 @@ func (fm *Form) In(lang i18n.Lang) *Form {
 		return fm.en
 	}
 	return fm
+}
+
+// EnglishChoices are the choices of enum as English readers read them:
+// en's text where it has one (en in enum's order, shorter or with ""
+// for those left German), enum's otherwise. ok is false when readers
+// would see two alike, which they could not tell apart.
+func EnglishChoices(enum, en []string) (labels []string, ok bool) {
+	labels = make([]string, len(enum))
+	for i, s := range enum {
+		labels[i] = s
+		if i < len(en) {
+			labels[i] = cmp.Or(strings.TrimSpace(en[i]), s)
+		}
+	}
+	return labels, len(slices.Compact(slices.Sorted(slices.Values(labels)))) == len(labels)
 }
 
 // english builds the English form, or nil when no field has English.
@@ -51,10 +67,8 @@ func englishFields(fields []*Field) ([]*Field, bool) {
 			any = true
 		}
 		if slices.ContainsFunc(f.enumEN, func(s string) bool { return s != "" }) {
-			c.choiceLabels, any = make([]string, len(f.Enum)), true
-			for i, s := range f.enumEN {
-				c.choiceLabels[i] = cmp.Or(s, f.Enum[i])
-			}
+			c.choiceLabels, _ = EnglishChoices(f.Enum, f.enumEN)
+			any = true
 		}
 		if len(f.Children) > 0 {
 			var childAny bool

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // node is a decoded JSON value that keeps the order of object keys, which
@@ -48,6 +49,18 @@ var errTrailingData = errors.New("unexpected data after the top-level value")
 // node, and a megabyte of "[" took a gigabyte of memory before any check
 // of the form's depth could see it.
 var errTooDeep = errors.New("nested too deeply")
+
+// errControl is a text holding a control character (an escaped NUL):
+// PostgreSQL stores no NUL in text, so the mail quoting it failed, and no
+// page shows the others.
+type errControl struct{ text string }
+
+func (e errControl) Error() string { return fmt.Sprintf("control character in %q", e.text) }
+
+// hasControl reports a control character other than tab and line breaks.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f })
+}
 
 // MaxNesting bounds the nesting of a schema's JSON. A form of maxDepth
 // levels of groups needs about four per level (the field, its
@@ -113,6 +126,9 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 					return nil, err
 				}
 				key := kt.(string)
+				if hasControl(key) {
+					return nil, errControl{key}
+				}
 				val, err := decodeNode(dec, depth+1)
 				if err != nil {
 					return nil, err
@@ -138,6 +154,9 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 			return n, err
 		}
 	case string:
+		if hasControl(t) {
+			return nil, errControl{t}
+		}
 		return &node{typ: kindString, str: t}, nil
 	case json.Number:
 		return &node{typ: kindNumber, num: t}, nil

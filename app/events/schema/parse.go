@@ -106,6 +106,19 @@ func Parse(raw []byte) (*Form, error) {
 		if errors.Is(err, errTooDeep) {
 			return nil, fail("", i18n.PluralKey("events.schema.too_deep", maxDepth), maxDepth)
 		}
+		var ctl errControl
+		if errors.As(err, &ctl) {
+			shown := strings.Map(func(r rune) rune {
+				if hasControl(string(r)) {
+					return '�'
+				}
+				return r
+			}, ctl.text)
+			if utf8.RuneCountInString(shown) > 40 {
+				shown = string([]rune(shown)[:40]) + "…"
+			}
+			return nil, fail("", "events.schema.control", shown)
+		}
 		return nil, &ParseError{Problems: []Problem{jsonProblem(raw, err)}}
 	}
 	p := &parser{}
@@ -431,26 +444,28 @@ func (p *parser) text(n *node, key string, at func(string) string) string {
 }
 
 // englishChoices reads enum_en: one English text for each choice of
-// enum, in its order; an empty one leaves that choice in German.
-func (p *parser) englishChoices(e *node, f *Field, at func(string) string) {
-	if e.typ != kindArray || len(e.arr) != len(f.Enum) {
+// enum, in its order; an empty one (or blanks) leaves that choice in
+// German. Two choices English readers cannot tell apart would be one.
+func (p *parser) englishChoices(e *node, f *Field, hasEnum bool, at func(string) string) {
+	if len(f.Enum) == 0 {
+		// A broken enum is said at enum.
+		if !hasEnum {
+			p.add(at("enum_en"), "events.schema.enum_en")
+		}
+		return
+	}
+	var en []string
+	for _, v := range e.arr {
+		if v.typ != kindString {
+			break
+		}
+		en = append(en, strings.TrimSpace(v.str))
+	}
+	if _, ok := EnglishChoices(f.Enum, en); e.typ != kindArray || len(en) != len(e.arr) || len(en) != len(f.Enum) || !ok {
 		p.add(at("enum_en"), "events.schema.enum_en")
 		return
 	}
-	for _, v := range e.arr {
-		if v.typ != kindString {
-			p.add(at("enum_en"), "events.schema.enum_en")
-			f.enumEN = nil
-			return
-		}
-		f.enumEN = append(f.enumEN, v.str)
-	}
-	// Two choices English readers cannot tell apart would be one.
-	named := slices.DeleteFunc(slices.Clone(f.enumEN), func(s string) bool { return s == "" })
-	if len(slices.Compact(slices.Sorted(slices.Values(named)))) != len(named) {
-		p.add(at("enum_en"), "events.schema.enum_en")
-		f.enumEN = nil
-	}
+	f.enumEN = en
 }
 
 func (p *parser) stringField(n *node, f *Field, at func(string) string) {
@@ -471,7 +486,8 @@ func (p *parser) stringField(n *node, f *Field, at func(string) string) {
 		}
 	}
 	if e, ok := n.obj["enum_en"]; ok {
-		p.englishChoices(e, f, at)
+		_, hasEnum := n.obj["enum"]
+		p.englishChoices(e, f, hasEnum, at)
 	}
 	if f.Format == "radio" && len(f.Enum) == 0 {
 		p.add(at("format"), "events.schema.radio_enum")

@@ -159,6 +159,11 @@ func TestParseRefusesWithLocation(t *testing.T) {
 		{"radio without enum", `{"type": "object", "properties": {"a": {"type": "string", "format": "radio"}}}`, "properties.a.format", "events.schema.radio_enum"},
 		{"English choices short", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["X"]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
 		{"English choices twice", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["X", "X"]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
+		// PostgreSQL stores no NUL in text: the mail quoting it failed.
+		{"an escaped NUL", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["Me\u0000at", ""]}}}`, "", "events.schema.control"},
+		{"a control character in a label", `{"type": "object", "properties": {"a": {"type": "string", "label": "A\u0007"}}}`, "", "events.schema.control"},
+		{"English choices alike a German one", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["vegan", "vegetarisch"], "enum_en": [" ", "vegan"]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
+		{"English choices without choices", `{"type": "object", "properties": {"a": {"type": "string", "enum_en": []}}}`, "properties.a.enum_en", "events.schema.enum_en"},
 		{"English choices not texts", `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x"], "enum_en": [1]}}}`, "properties.a.enum_en", "events.schema.enum_en"},
 		{"bad pattern", `{"type": "object", "properties": {"a": {"type": "string", "pattern": "("}}}`, "properties.a.pattern", "events.schema.pattern"},
 		{"required names unknown field", `{"type": "object", "properties": {}, "required": ["x"]}`, "required", "events.schema.required_unknown"},

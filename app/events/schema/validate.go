@@ -232,7 +232,7 @@ func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 		case !ok:
 		// The schema's required asks for the key only; the form asks
 		// for an answer.
-		case f.Required && strings.TrimSpace(s) == "" && len(f.Enum) == 0:
+		case f.Required && !f.Hidden && strings.TrimSpace(s) == "" && len(f.Enum) == 0:
 			errs[f.Path] = hintOr(f, lang, problemOf("events.field.required"))
 		case f.MaxLength != nil && utf8.RuneCountInString(s) > *f.MaxLength:
 			errs[f.Path] = hintOr(f, lang, countProblem("events.field.maxlength", *f.MaxLength))
