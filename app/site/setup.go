@@ -166,8 +166,8 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 		if userID, err = auth.CreateFirstAdmin(ctx, tx, acc, AdminRole, setupActor); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, updated_at = now()`,
-			f.OrgName, f.ContactAddress); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, website = $3, updated_at = now()`,
+			f.OrgName, f.ContactAddress, f.Website); err != nil {
 			return fmt.Errorf("site: name the association: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE tokens SET used_at = now() WHERE purpose = $1 AND used_at IS NULL`, tokens.FirstRunSetup); err != nil {
@@ -209,7 +209,7 @@ const (
 // into f.Errors.
 func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupForm) (auth.NewAccount, string) {
 	get := func(name string) string { return strings.TrimSpace(r.PostForm.Get(name)) }
-	f.OrgName, f.ContactAddress = get("org_name"), get("contact_address")
+	f.OrgName, f.ContactAddress, f.Website = get("org_name"), get("contact_address"), get("website")
 	f.Name, f.Email, f.Username = get("name"), get("email"), get("username")
 	password, confirm := r.PostForm.Get("password"), r.PostForm.Get("confirm")
 	required := func(name, value string, max int) bool {
@@ -230,6 +230,9 @@ func (h *Handler) readSetup(ctx context.Context, r *http.Request, f *view.SetupF
 	}
 	required("org_name", f.OrgName, maxOrgName)
 	address("contact_address", f.ContactAddress)
+	if f.Website != "" && !isWebsite(f.Website) {
+		f.Errors["website"] = i18n.T(ctx, "site.error.website")
+	}
 	required("name", f.Name, maxName)
 	address("email", f.Email)
 	if required("username", f.Username, maxUsername) && strings.ContainsAny(f.Username, ": \t\r\n") {

@@ -42,7 +42,7 @@ func announce(t *testing.T, app *apptest.App) string {
 }
 
 func setupForm(name string) url.Values {
-	return url.Values{"org_name": {"Verein B"}, "contact_address": {"vorstand@verein-b.example"}, "name": {"Berta " + name},
+	return url.Values{"org_name": {"Verein B"}, "contact_address": {"vorstand@verein-b.example"}, "website": {"https://verein-b.example"}, "name": {"Berta " + name},
 		"email": {name + "@verein-b.example"}, "username": {name}, "password": {"ein langes Passwort"}, "confirm": {"ein langes Passwort"}}
 }
 
@@ -110,6 +110,10 @@ func TestSetupRace(t *testing.T) {
 	if l := announce(t, app); l != "" {
 		t.Errorf("after setup a start printed %s", l)
 	}
+	var website string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT website FROM site_settings`).Scan(&website); err != nil || website != "https://verein-b.example" {
+		t.Errorf("the website set up is %q (%v)", website, err)
+	}
 }
 
 // An expired link and a made-up one are refused with a clear message;
@@ -122,11 +126,13 @@ func TestSetupRefusals(t *testing.T) {
 	bad.Set("confirm", "anders")
 	bad.Set("username", "mit leerzeichen")
 	bad.Set("org_name", strings.Repeat("V", 201))
+	bad.Set("website", "verein-b.example")
 	resp := app.PostForm(t, app.Client(), link, bad)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad fields = %d, want 422", resp.StatusCode)
 	}
-	for _, want := range []string{`data-testid="contact_address-error"`, `data-testid="confirm-error"`, `data-testid="username-error"`, `data-testid="org_name-error"`} {
+	for _, want := range []string{`data-testid="contact_address-error"`, `data-testid="confirm-error"`, `data-testid="username-error"`, `data-testid="org_name-error"`,
+		`data-testid="website-error"`} {
 		if !strings.Contains(resp.Body, want) {
 			t.Errorf("no %s", want)
 		}

@@ -130,9 +130,9 @@ type Application struct {
 	AlreadyDecided bool
 	// HeldByFees: the applicant gave a mandate (or owes a fee from an
 	// earlier membership); denying revokes the mandate and mails them.
-	HeldByFees bool
-	Message        string
-	MessageError   string
+	HeldByFees   bool
+	Message      string
+	MessageError string
 }
 
 // DeletionRequest is a member's open wish to be erased, on the board's list.

@@ -34,10 +34,12 @@ type SetupForm struct {
 	Action         string
 	OrgName        string
 	ContactAddress string
-	Name           string
-	Email          string
-	Username       string
-	MinLength      int
+	// Website is optional: empty, the configuration's stands.
+	Website   string
+	Name      string
+	Email     string
+	Username  string
+	MinLength int
 	// Errors are by field name.
 	Errors map[string]string
 }
