@@ -62,10 +62,10 @@ func TestBuilderActions(t *testing.T) {
 			"fb_present", "1", "fb_kind", "choice", "fb_name", "meal", "fb_label", "Essen", "fb_options", "vegetarisch\r\nmit Fleisch",
 			"fb_options_en", "\r\nwith meat\r\n"),
 			http.StatusOK, []string{`&#34;enum_en&#34;: [`, `&#34;with meat&#34;`}, nil},
-		{"English choices must match the German", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
+		{"English choices past the German", builderForm(twoFields, "builder_action", "apply", "builder_path", "b", "builder_open", "b",
 			"fb_present", "1", "fb_kind", "choice", "fb_name", "meal", "fb_label", "Essen", "fb_options", "vegetarisch\nmit Fleisch\nvegan",
-			"fb_options_en", "vegetarian\nwith meat"),
-			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-options_en"`, "Genau eine englische Zeile", "vegetarian\nwith meat</textarea>"},
+			"fb_options_en", "vegetarian\nwith meat\nvegan\nhalal"),
+			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-options_en"`, "Mehr englische Zeilen als Auswahlmöglichkeiten", "vegetarian\nwith meat\nvegan\nhalal</textarea>"},
 			[]string{`&#34;enum_en&#34;`}},
 		// Organisers choose a new field's type before its label; Done
 		// asks for the label.
