@@ -71,7 +71,7 @@ func TestBrowserFirstRunSetup(t *testing.T) {
 		t.Error("the first admin does not see every part of the console")
 	}
 	b.Do(t, "open the link again", chromedp.Navigate(link), chromedp.WaitVisible(`[data-testid="error"]`))
-	if text := apptest.Eval[string](t, b, `document.body.textContent`); !strings.Contains(text, "abgelaufen oder schon benutzt") {
+	if text := apptest.Eval[string](t, b, `document.body.textContent`); !strings.Contains(text, "abgelaufen oder wurde schon benutzt") {
 		t.Error("the used link does not say why it is refused")
 	}
 	b.Screenshot(t, "setup-used-de-360")

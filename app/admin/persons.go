@@ -200,9 +200,10 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 		}
 	}
 	status, was := after.text("membership_status"), before.text("membership_status")
-	// Denied here as by the board's decision: a mandate given with the
-	// application would stand for good.
-	if status == "denied" && was != "denied" && len(before.values) > 0 && r.h.endMandate != nil {
+	// An applicant denied here as by the board's decision: a mandate
+	// given with the application would stand for good. (A member set to
+	// "denied" is a correction, not an application refused.)
+	if status == "denied" && was == "pending" && r.h.endMandate != nil {
 		uid, actor := actorOf(ctx)
 		if err := r.h.endMandate(ctx, tx, intID(id), members.Actor{UserID: uid, Name: actor}); err != nil {
 			return err

@@ -357,6 +357,19 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 	mustStatus(t, "denying in the console", app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", ids[2]),
 		url.Values{"value": {"denied"}, "version": {strconv.Itoa(version)}}, "HX-Request", "true"), http.StatusOK)
 	waitKind(t, app, emails[2], "widerrufen", 1)
+	// A member set to "denied" is a correction, not an application
+	// refused: their mandate stands.
+	member, _ := insertMember(t, app, "Dora Mitglied", "ordentlich")
+	mustStatus(t, "the member's mandate", giveMandate(t, app, editLink(t, app, member), url.Values{"account_holder": {"Dora"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	if err := app.Pool.QueryRow(t.Context(), `SELECT version FROM persons WHERE id = $1`, member).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "a member set to denied", app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", member),
+		url.Values{"value": {"denied"}, "version": {strconv.Itoa(version)}}, "HX-Request", "true"), http.StatusOK)
+	var memberRevoked bool
+	if err := app.Pool.QueryRow(t.Context(), `SELECT revoked_at IS NOT NULL FROM sepa_mandates WHERE person_id = $1`, member).Scan(&memberRevoked); err != nil || memberRevoked {
+		t.Errorf("a member's mandate was revoked by a correction (%v)", err)
+	}
 	var standing []int64
 	rows, err := app.Pool.Query(t.Context(), `SELECT person_id FROM sepa_mandates WHERE person_id = ANY($1) AND revoked_at IS NULL`, ids)
 	if err != nil {

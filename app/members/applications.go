@@ -191,11 +191,6 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	if err := audit.Record(ctx, tx, entries...); err != nil {
 		return a, err
 	}
-	if status == StatusDenied && h.EndMandate != nil {
-		if err := h.EndMandate(ctx, tx, id, Actor{UserID: &u.ID, Name: u.Username}); err != nil {
-			return a, err
-		}
-	}
 	to := langOf(lang)
 	ts, err := LoadTypes(ctx, tx)
 	if err != nil {
@@ -210,6 +205,10 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	case message != "":
 		err = h.send(ctx, tx, outgoing{kind: mailDenied, text: "denied", lang: to, to: a.Email, personID: id,
 			data: map[string]any{"Name": a.Name, "Message": message}})
+	}
+	// After the denial's own mail, which the revocation's follows.
+	if err == nil && status == StatusDenied && h.EndMandate != nil {
+		err = h.EndMandate(ctx, tx, id, Actor{UserID: &u.ID, Name: u.Username})
 	}
 	return a, err
 }

@@ -158,6 +158,9 @@ func (h *Handler) editView(ctx context.Context, token string, p Person) (views.E
 		return views.EditForm{}, err
 	}
 	f := editFrame(i18n.LangOf(ctx), p, tus, ts)
+	// Without the SEPA settings the fee page only says so: an
+	// association that collects no fees here shows members no link to it.
+	f.ShowFees = f.ShowFees && h.cfg.SEPA.Ready()
 	if !f.ShowFees {
 		if f.ShowFees, err = persons.HeldBy(ctx, h.pool, persons.DomainFees, p.ID); err != nil {
 			return views.EditForm{}, err

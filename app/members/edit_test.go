@@ -258,3 +258,17 @@ func TestMemberEndsMembershipAfterConfirming(t *testing.T) {
 		t.Errorf("the confirmation for a non-member = %d, want 303 back", page.StatusCode)
 	}
 }
+
+// An association that collects no fees here (no SEPA settings) shows its
+// members no link to a fee page that would only say so.
+func TestNoFeeLinkWithoutFees(t *testing.T) {
+	app := apptest.Start(t)
+	if app.Config.SEPA.Ready() {
+		t.Fatal("the test app has SEPA settings")
+	}
+	id := insertPerson(t, app, "Ohne Beiträge", newAddress(t), "confirmed", "ordentlich")
+	link := issueLink(t, app, tokens.MembershipEdit, id, "/edit/")
+	if page := app.Get(t, app.Client(), link); page.StatusCode != http.StatusOK || strings.Contains(page.Body, `data-testid="fees-link"`) {
+		t.Errorf("the member's page (%d) links the fees", page.StatusCode)
+	}
+}

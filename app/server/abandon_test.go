@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -108,5 +109,28 @@ func TestFormWhoseClientLeftDuringTheFloor(t *testing.T) {
 		if resp := app.Get(t, app.Client(), "/healthz"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("after %s /healthz = %d", path, resp.StatusCode)
 		}
+	}
+}
+
+// A client that sends half its body and half-closes still reads the
+// answer: it was "200 OK" with nothing saved, now 400.
+func TestHalfClosedBodyIsRefused(t *testing.T) {
+	app := apptest.Start(t)
+	host := strings.TrimPrefix(app.URL, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /request_edit HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=", host)
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	status := make([]byte, 12)
+	if _, err := io.ReadFull(conn, status); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(status); got != "HTTP/1.1 400" {
+		t.Errorf("answer %q, want 400", got)
 	}
 }

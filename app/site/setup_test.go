@@ -103,7 +103,7 @@ func TestSetupRace(t *testing.T) {
 		t.Errorf("the admin role holds %d levels, want every one of %d", levels, want)
 	}
 	for _, l := range []string{link, second} {
-		if resp := app.Get(t, app.Client(), l); resp.StatusCode != http.StatusGone || !strings.Contains(resp.Body, "abgelaufen oder schon benutzt") {
+		if resp := app.Get(t, app.Client(), l); resp.StatusCode != http.StatusGone || !strings.Contains(resp.Body, "abgelaufen oder wurde schon benutzt") {
 			t.Errorf("GET %s after setup = %d, want 410 with the reason", l, resp.StatusCode)
 		}
 	}
@@ -161,7 +161,7 @@ func TestSetupRefusals(t *testing.T) {
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE tokens SET expires_at = now() - interval '1 second'`); err != nil {
 		t.Fatal(err)
 	}
-	if resp := app.Get(t, app.Client(), link, "Accept-Language", "en"); resp.StatusCode != http.StatusGone || !strings.Contains(resp.Body, "has expired or has been used") {
+	if resp := app.Get(t, app.Client(), link, "Accept-Language", "en"); resp.StatusCode != http.StatusGone || !strings.Contains(resp.Body, "has expired or was already used") {
 		t.Errorf("expired link = %d", resp.StatusCode)
 	}
 	if resp := app.PostForm(t, app.Client(), link, setupForm("late")); resp.StatusCode != http.StatusGone {
