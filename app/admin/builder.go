@@ -79,7 +79,9 @@ func (h *Handler) builder(w http.ResponseWriter, r *http.Request) {
 	}
 	_, inputProblems := parseSchema(ctx, raw)
 
-	if st.open != "" && form.Get("fb_present") == "1" {
+	// A field deleted with its editor open goes as it is: an unlabelled
+	// new one could not be deleted before it had a label.
+	if st.open != "" && form.Get("fb_present") == "1" && !(action == "delete" && path == st.open) {
 		p := editorProps(form)
 		p.Draft = action == "apply"
 		newPath, errs := fm.Apply(st.open, p)

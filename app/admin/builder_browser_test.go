@@ -315,3 +315,42 @@ func TestBrowserBuilderTemplateDragUndoAndJSON(t *testing.T) {
 	}
 	b.NoConsoleErrors(t, "422")
 }
+
+// A save that asks first is answered where it asks: at the top, with the
+// button under the question. Enter in a field saves without answering
+// (and is asked again); the button saves with the consequences.
+func TestBrowserConfirmWhereAsked(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, unique("Gefragt "), nil)
+	exec(t, app, `UPDATE events SET registration_schema = $1 WHERE id = $2`,
+		`{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "label": "Beta"}}}`, ev)
+	exec(t, app, `INSERT INTO registrations (event_id, person_id, data) VALUES ($1, $2, '{"a": "x"}')`, ev,
+		newPerson(t, app, "Antwortet", unique("antwortet")+"@example.org"))
+	hasA := func() bool {
+		return scalar[bool](t, app, `SELECT registration_schema::jsonb->'properties' ? 'a' FROM events WHERE id = $1`, ev)
+	}
+	b := apptest.NewBrowser(t, 360, 740)
+	b.Login(t, app, "event_admin")
+	b.Do(t, "open the event", chromedp.Navigate(fmt.Sprintf("%s/admin/events/%d", app.URL, ev)),
+		chromedp.WaitVisible(css(`[data-path="a"] [data-testid="builder-delete"]`)))
+	settled(t, b)
+	b.Do(t, "delete the answered field", chromedp.Click(css(`[data-path="a"] [data-testid="builder-delete"]`)))
+	b.WaitTrue(t, "the field is gone", `!document.querySelector('[data-path="a"]')`)
+	settled(t, b)
+	b.Do(t, "save", chromedp.Click(css(`[data-testid="save"]`)))
+	b.WaitTrue(t, "the question with its button", `document.readyState === "complete" && !!document.querySelector('[data-testid="form-problem"] [data-testid="confirm-save"]')`)
+	if top := apptest.Eval[float64](t, b, `document.querySelector('[data-testid="confirm-save"]').getBoundingClientRect().top + window.scrollY`); top > 1200 {
+		t.Errorf("the confirming button is %.0f px down the page", top)
+	}
+	b.Screenshot(t, "confirm-where-asked-360")
+	b.Do(t, "press Enter in the name", chromedp.Evaluate[chromedp.Void](`window.asked = 1`), chromedp.Focus(css(`#af-name`)), chromedp.KeyEvent(kb.Enter))
+	b.WaitTrue(t, "asked again", `document.readyState === "complete" && window.asked === undefined && !!document.querySelector('[data-testid="confirm-save"]')`)
+	if !hasA() {
+		t.Fatal("Enter saved the change without its confirmation")
+	}
+	b.Do(t, "confirm", chromedp.Click(css(`[data-testid="confirm-save"]`)))
+	b.WaitTrue(t, "saved", `document.readyState === "complete" && !!document.querySelector('[data-testid="toast"]') && !document.querySelector('[data-testid="confirm-save"]')`)
+	if hasA() {
+		t.Error("the confirmed change was not saved")
+	}
+}

@@ -72,6 +72,9 @@ func TestBuilderActions(t *testing.T) {
 		{"a new field's type before its label", builderForm(`{"type": "object", "properties": {"field_1": {"type": "string"}}}`, "builder_action", "apply",
 			"builder_path", "field_1", "builder_open", "field_1", "fb_present", "1", "fb_kind", "integer", "fb_name", "field_1"),
 			http.StatusOK, []string{`&#34;type&#34;: &#34;integer&#34;`, `id="fb-minimum"`}, []string{`data-testid="fb-problem-`}},
+		{"a new field deleted before its label", builderForm(`{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "field_1": {"type": "string"}}}`,
+			"builder_action", "delete", "builder_path", "field_1", "builder_open", "field_1", "fb_present", "1", "fb_kind", "text", "fb_name", "field_1"),
+			http.StatusOK, []string{`data-path="a"`, `data-testid="builder-undo"`}, []string{`data-path="field_1"`}},
 		{"done without a label", builderForm(`{"type": "object", "properties": {"field_1": {"type": "integer"}}}`, "builder_action", "close",
 			"builder_open", "field_1", "fb_present", "1", "fb_kind", "integer", "fb_name", "field_1"),
 			http.StatusUnprocessableEntity, []string{`data-testid="fb-problem-label"`, `data-testid="builder-editor"`}, nil},
@@ -169,9 +172,9 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
 	wantBody(t, resp, "„Alpha“ (a) fehlt im neuen Formular; 2 Anmeldungen haben es beantwortet.", `name="confirm_schema"`,
 		// It names questions, whose labels may be formulas: typeset.
-		`data-testid="form-problem"><div class="math">`, `class="invalid-feedback d-block math" data-testid="error-registration_schema"`,
+		`data-testid="form-problem"><div class="math" id="events-problem">`, `class="invalid-feedback d-block math" data-testid="error-registration_schema"`,
 		// Answered where it is read, and Enter saves without answering.
-		`data-testid="form-problem"><div class="math">„Alpha“`, `name="confirm_schema" value="true" data-testid="confirm-save"`,
+		`data-testid="form-problem"><div class="math" id="events-problem">„Alpha“`, `name="confirm_schema" value="true" data-testid="confirm-save"`,
 		`<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">`)
 
 	bAsText := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alpha"}, "b": {"type": "string", "enum": ["S", "M"], "label": "Beta"}}}`
@@ -181,7 +184,7 @@ func TestChangingAFormWithAnswersAsksFirst(t *testing.T) {
 	// A refusal quoting what was typed is not typeset.
 	resp = post(t, app, c, path, withSchema(eventForm("", version()), withoutA))
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
-	if strings.Contains(resp.Body, `<div class="math">`) || strings.Contains(resp.Body, "d-block math") {
+	if strings.Contains(resp.Body, `<div class="math" id="events-problem">`) || strings.Contains(resp.Body, "d-block math") {
 		t.Error("a plain refusal is marked for typesetting")
 	}
 

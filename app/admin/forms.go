@@ -132,7 +132,6 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 	}
 	if fs.confirm != "" {
 		fv.ConfirmName, fv.ConfirmLabel = fs.confirm, tr(ctx, "admin.form.confirm")
-		fv.Fields = append(fv.Fields, adminui.FormField{Name: fs.confirm, Kind: "checkbox", Label: fv.ConfirmLabel})
 		for name, values := range fs.posted {
 			if strings.HasPrefix(name, "confirm_") && name != fs.confirm && slices.Contains(values, "true") {
 				fv.Confirmed = append(fv.Confirmed, name)

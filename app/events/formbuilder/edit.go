@@ -35,8 +35,9 @@ func (f *Field) Props() Props {
 		LabelEN: f.LabelEN, HelpEN: f.HelpEN, ErrorHintEN: f.ErrorHintEN}
 }
 
-// Problems maps a property (kind, name, label, options, minimum, maximum,
-// default) to the catalog key of what is wrong with it.
+// Problems maps a property (kind, name, label, label_en, options,
+// options_en, minimum, maximum, default) to the catalog key of what is
+// wrong with it.
 type Problems map[string]string
 
 // validName is a name the builder accepts when one is typed: it becomes a

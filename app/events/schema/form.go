@@ -50,7 +50,8 @@ type Form struct {
 	Raw      []byte
 	compiled *jsonschema.Schema
 	// en is the form as English readers see it, where the schema gives
-	// English labels or hints (label_en, error_hint_en); nil otherwise.
+	// English labels, hints or choices (label_en, error_hint_en, enum_en);
+	// nil otherwise.
 	en *Form
 }
 
