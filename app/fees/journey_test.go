@@ -287,6 +287,10 @@ func TestCollectingFees(t *testing.T) {
 	if !strings.Contains(inv.Text, "IBAN: DE89 3704 0044 0532 0130 00\n") || !strings.Contains(inv.Text, "10,00 EUR") {
 		t.Errorf("the invoice lacks the association's account or the amount:\n%s", inv.Text)
 	}
+	// A member may give a mandate, and is told how (whoever left is not).
+	if !strings.Contains(inv.Text, "SEPA-Lastschriftmandat: Über den Link") || strings.Contains(inv.Text, "\n\n\n") {
+		t.Errorf("the member's invoice does not offer a mandate, or leaves a gap:\n%s", inv.Text)
+	}
 	if len(inv.Attachments) != 1 || !strings.HasPrefix(string(inv.Attachments[0].Content), "\x89PNG") {
 		t.Fatalf("the invoice has no GiroCode image: %d attachments", len(inv.Attachments))
 	}

@@ -88,6 +88,10 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 			}
 			continue
 		}
+		// Only members may give a mandate: whoever left is not asked to.
+		if !c.Person.IsMember() {
+			data["RequestLink"] = ""
+		}
 		ref := "M" + strconv.FormatInt(c.Person.ID, 10)
 		data["Remittance"] = remittance(run.Year, ref)
 		png, err := giroCodePNG(sepa.GiroCode(s.CreditorName, s.CreditorIBAN, s.CreditorBIC, c.Cents, data["Remittance"]))
