@@ -167,6 +167,10 @@ func TestCollectingFees(t *testing.T) {
 	if !strings.Contains(preview.Body, "Carl Ohnekonto") || !strings.Contains(preview.Body, "15,50 €") {
 		t.Error("the preview lacks the member without mandate or the reduced amount")
 	}
+	// Each member leads to their fee page, where a category is set.
+	if !strings.Contains(preview.Body, `<a href="/admin/fees/members/`+strconv.FormatInt(emil, 10)+`" data-testid="candidate-link">`) {
+		t.Error("the preview does not link the members' fee pages")
+	}
 	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(year1)}, "due": {due1.Format(time.DateOnly)},
 		"exclude": {strconv.FormatInt(emil, 10)}})
 	mustStatus(t, "creating the first run", resp, http.StatusSeeOther)
