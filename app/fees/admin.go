@@ -194,6 +194,11 @@ func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.site.Flash(r, "success", i18n.T(ctx, "fees.admin.rate_added"))
+	// A year's fee is the amount valid on 1 January: one from later in
+	// the year first counts the next, which the treasurer may not expect.
+	if from.YearDay() != 1 {
+		h.site.Flash(r, "info", i18n.T(ctx, "fees.admin.rate_next_year", from.Year()+1))
+	}
 	web.Redirect(w, r, "/admin/fees")
 }
 

@@ -390,3 +390,20 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 		t.Errorf("%d revocations recorded with the board member (%v)", audited, err)
 	}
 }
+
+// A rate valid from later than 1 January first counts the next year: the
+// treasurer is told so when saving it.
+func TestMidYearRateSaysWhenItCounts(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	resp := app.PostForm(t, treasurer, "/admin/fees/rates", url.Values{"category": {"ordentlich"}, "amount": {"20"}, "valid_from": {"2027-07-01"}})
+	mustStatus(t, "a mid-year rate", resp, http.StatusSeeOther)
+	if page := app.Get(t, treasurer, resp.Header.Get("Location")); !strings.Contains(page.Body, "zählt erst ab 2028") {
+		t.Error("saving a mid-year rate does not say it first counts the next year")
+	}
+	resp = app.PostForm(t, treasurer, "/admin/fees/rates", url.Values{"category": {"ordentlich"}, "amount": {"20"}, "valid_from": {"2029-01-01"}})
+	mustStatus(t, "a rate from 1 January", resp, http.StatusSeeOther)
+	if page := app.Get(t, treasurer, resp.Header.Get("Location")); strings.Contains(page.Body, "zählt erst ab") {
+		t.Error("a rate from 1 January is said to count later")
+	}
+}
