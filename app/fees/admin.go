@@ -230,10 +230,12 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 			h.site.NotFound(w, r)
 			return
 		}
-		// The category's last line leaves its members without an amount.
-		last, err := LastRateOf(ctx, h.pool, v.AskDelete.Key, id)
-		if err == nil && last {
-			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Key, h.now().Year())
+		// A line whose year (this one, or the next, whose run is made
+		// in December) then has no amount leaves its members without one.
+		year := h.now().Year()
+		v.StrandedYear, err = StrandedYear(ctx, h.pool, v.AskDelete.Key, id, year, year+1)
+		if err == nil && v.StrandedYear != 0 {
+			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Key, v.StrandedYear)
 		}
 		if err != nil {
 			h.site.ServerError(w, r, err)

@@ -111,10 +111,25 @@ func categories(rates []Rate) []string {
 	return out
 }
 
-// LastRateOf reports whether line id is category's only line of the
-// schedule.
-func LastRateOf(ctx context.Context, q pgxQuerier, category string, id int64) (bool, error) {
+// StrandedYear is the first of years in which deleting line id leaves
+// category without an amount (none valid on its 1 January) while it has
+// one now; 0 for none. A later line does not keep an earlier year's
+// run: a year's fee is the amount valid on its 1 January.
+func StrandedYear(ctx context.Context, q pgxQuerier, category string, id int64, years ...int) (int, error) {
+	for _, year := range years {
+		var stranded bool
+		err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM fee_rates WHERE id = $2 AND valid_from <= make_date($3, 1, 1))
+			AND NOT EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2 AND valid_from <= make_date($3, 1, 1))`,
+			category, id, year).Scan(&stranded)
+		if err != nil || stranded {
+			return year, err
+		}
+	}
+	// The category's last line leaves it without an amount for good.
 	var others bool
 	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2)`, category, id).Scan(&others)
-	return !others, err
+	if err != nil || others {
+		return 0, err
+	}
+	return years[len(years)-1], nil
 }

@@ -3,6 +3,7 @@ package fees_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -548,4 +549,25 @@ func oneDebitRun(t *testing.T, db, name, iban string) (app *apptest.App, treasur
 		t.Fatal(err)
 	}
 	return app, treasurer, member, run, runID
+}
+
+// Deleting the amount this year reckons with is asked about even when a
+// later line stays: that line counts only from its own year.
+func TestDeletingThisYearsAmountAsks(t *testing.T) {
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesyear"))...)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	year := time.Now().Year()
+	var now int64
+	if err := app.Pool.QueryRow(t.Context(), `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3000, '2020-01-01') RETURNING id`).Scan(&now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 3600, make_date($1, 1, 1))`, year+2); err != nil {
+		t.Fatal(err)
+	}
+	insertMember(t, app, "Olaf Ordentlich", "ordentlich")
+	ask := app.PostForm(t, treasurer, "/admin/fees/rates/"+strconv.FormatInt(now, 10)+"/delete", nil)
+	mustStatus(t, "asking to delete this year's amount", ask, http.StatusOK)
+	if want := fmt.Sprintf("für %d keinen: 1 Mitglied hat dann keinen Betrag", year); !strings.Contains(ask.Body, want) {
+		t.Errorf("the question does not say %q", want)
+	}
 }

@@ -151,14 +151,16 @@ type AdminPage struct {
 	DefaultPrefix string
 	Rates         []RateRow
 	// AskDelete asks to confirm deleting a line of the schedule;
-	// Stranded counts the members in its category when it is the
-	// category's last line, who then have no amount.
+	// Stranded counts the members in its category who then have no
+	// amount for StrandedYear (this year or the next).
 	AskDelete *RateRow
 	Stranded  int
-	RateForm  RateForm
-	Mandates  []MandateRow
-	Runs      []RunRow
-	RunForm   RunForm
+	// StrandedYear is the year Stranded are left without an amount.
+	StrandedYear int
+	RateForm     RateForm
+	Mandates     []MandateRow
+	Runs         []RunRow
+	RunForm      RunForm
 }
 
 // CandidateRow is a member a new run would collect from.
