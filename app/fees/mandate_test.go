@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -405,5 +406,29 @@ func TestMidYearRateSaysWhenItCounts(t *testing.T) {
 	mustStatus(t, "a rate from 1 January", resp, http.StatusSeeOther)
 	if page := app.Get(t, treasurer, resp.Header.Get("Location")); strings.Contains(page.Body, "zählt erst ab") {
 		t.Error("a rate from 1 January is said to count later")
+	}
+}
+
+// A member whose invoice went out before they gave a mandate is told on
+// their page that it is still to be transferred: the mandate collects
+// only the fees after it, and a later run skips the year.
+func TestInvoiceBeforeTheMandateIsStillToTransfer(t *testing.T) {
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feestransfer"))...)
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 2500, '2019-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := insertMember(t, app, "Ines Invoice", "ordentlich")
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {strconv.Itoa(time.Now().Year() + 1)},
+		"due": {dueAfter(20).Format(time.DateOnly)}})
+	mustStatus(t, "a run of invoices", resp, http.StatusSeeOther)
+	mustStatus(t, "submitting it", app.PostForm(t, treasurer, resp.Header.Get("Location")+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	link := editLink(t, app, id)
+	if page := app.Get(t, app.Client(), link+"/mandate"); strings.Contains(page.Body, `data-testid="fee-transfer"`) {
+		t.Error("without a mandate the invoice needs no word")
+	}
+	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Ines"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	if page := app.Get(t, app.Client(), link+"/mandate"); !strings.Contains(page.Body, `data-testid="fee-transfer"`) {
+		t.Error("the open invoice is not said to be still to transfer")
 	}
 }

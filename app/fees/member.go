@@ -68,6 +68,9 @@ func (h *Handler) memberPage(ctx context.Context, p members.Person, token string
 		v.Mandate = &mv
 		v.Text.Reference = m.Reference
 		f.Changing = true
+		for i := range v.Fees {
+			v.Fees[i].Transfer = v.Fees[i].Status == "due" && v.Fees[i].Reference == ""
+		}
 	}
 	f.Action = "/edit/" + token + "/mandate"
 	if f.Holder == "" && v.Mandate == nil {

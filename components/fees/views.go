@@ -77,6 +77,9 @@ type FeeRow struct {
 	CanReturn bool
 	// CanSettle: an open fee the treasurer can mark paid or waived.
 	CanSettle bool
+	// Transfer: an invoice still open while the member has a mandate,
+	// which collects only fees to come; it is still to be transferred.
+	Transfer bool
 }
 
 // MemberPage is the member's fee page behind their edit link.
