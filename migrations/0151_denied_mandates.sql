@@ -3,11 +3,17 @@
 -- to be used, and standing it kept the person (and their sealed account)
 -- from the retention's deletion. Denying now revokes it; those denied
 -- before are revoked here, without a mail (it told of nothing they had
--- to do), and the log says so.
+-- to do), and the log says so. Only applicants: a person who was a member
+-- (a joining date) and was set to "denied" as a correction keeps theirs,
+-- and so does one whose mandate a run not yet at the bank collects from
+-- (the board settles that by hand, as a revocation would withdraw it).
 WITH revoked AS (
     UPDATE sepa_mandates m SET revoked_at = now(), updated_at = now()
     FROM persons p
-    WHERE p.id = m.person_id AND p.membership_status = 'denied' AND m.revoked_at IS NULL
+    WHERE p.id = m.person_id AND p.membership_status = 'denied' AND p.joining_date IS NULL
+      AND m.revoked_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM fees f JOIN fee_runs r ON r.id = f.run_id
+                      WHERE f.mandate_id = m.id AND r.submitted_at IS NULL)
     RETURNING m.id)
 INSERT INTO audit_log (actor, table_name, row_id, field, new_value)
 SELECT 'system', 'sepa_mandates', id::text, 'revoked_at', 'revoked' FROM revoked;

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -162,8 +164,17 @@ func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, i
 	h.site.RenderFragment(w, r, status, adminui.TableRow(row))
 }
 
-// confirmedSave reports a save that confirmed its consequences.
-func confirmedSave(r *http.Request) bool { return r.PostFormValue(confirmCapacity) == "true" }
+// confirmedSave reports a save that confirmed its consequences (any
+// confirm_… the rules asked for): they are not undone by putting a value
+// back.
+func confirmedSave(r *http.Request) bool {
+	for name, values := range r.PostForm {
+		if strings.HasPrefix(name, "confirm_") && slices.Contains(values, "true") {
+			return true
+		}
+	}
+	return false
+}
 
 func editOf(row adminui.Row, field string) *adminui.Edit {
 	for i := range row.Cells {

@@ -16,6 +16,7 @@ import (
 	"github.com/pepalumni/memberdb/app/events"
 	"github.com/pepalumni/memberdb/app/fees"
 	"github.com/pepalumni/memberdb/app/members"
+	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
 	adminui "github.com/pepalumni/memberdb/components/admin"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -187,7 +188,7 @@ func optionLabel(opts []adminui.Option, value string) string {
 // application does: the fee runs and the member lists count from it. A
 // member set to have left leaves today unless a day is given, and one
 // set back to member loses the day they left.
-func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, _ url.Values) error {
+func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	// A new address would take the person's accounts along: their
 	// password reset goes there.
 	if len(before.values) > 0 && after.text("email") != before.text("email") {
@@ -204,24 +205,35 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 	// given with the application would stand for good. (A member set to
 	// "denied" is a correction, not an application refused.)
 	if status == "denied" && was == "pending" && r.h.endMandate != nil {
+		// It mails them and cannot be undone: asked first, as the
+		// applications page says it beforehand.
+		held, err := persons.HeldBy(ctx, tx, persons.DomainFees, intID(id))
+		if err != nil {
+			return err
+		}
+		if held && form.Get(confirmDenial) != "true" {
+			return &confirmError{Field: "membership_status", Name: confirmDenial, Text: tr(ctx, "admin.persons.confirm_denial")}
+		}
 		uid, actor := actorOf(ctx)
 		if err := r.h.endMandate(ctx, tx, intID(id), members.Actor{UserID: uid, Name: actor}); err != nil {
 			return err
 		}
 	}
-	switch {
-	case status == "confirmed" && was != "confirmed" && after.text("joining_date") == "":
-		if err := setByRule(ctx, tx, id, before, after, "joining_date", "(now() AT TIME ZONE '"+web.Zone+"')::date"); err != nil {
+	today := web.Today()
+	if status == "confirmed" && was != "confirmed" && after.text("joining_date") == "" {
+		if err := setByRule(ctx, tx, id, before, after, "joining_date", &today); err != nil {
 			return err
 		}
+	}
 	// A member who leaves leaves today, as leaving through their link
 	// does; one who comes back has not left.
-	case status == "canceled" && was != "canceled" && after.text("leaving_date") == "":
-		if err := setByRule(ctx, tx, id, before, after, "leaving_date", "(now() AT TIME ZONE '"+web.Zone+"')::date"); err != nil {
+	switch {
+	case status == "canceled" && was == "confirmed" && after.text("leaving_date") == "":
+		if err := setByRule(ctx, tx, id, before, after, "leaving_date", &today); err != nil {
 			return err
 		}
 	case status == "confirmed" && was == "canceled" && after.text("leaving_date") != "" && after.text("leaving_date") == before.text("leaving_date"):
-		if err := setByRule(ctx, tx, id, before, after, "leaving_date", "NULL"); err != nil {
+		if err := setByRule(ctx, tx, id, before, after, "leaving_date", nil); err != nil {
 			return err
 		}
 	}
@@ -239,19 +251,25 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 	return nil
 }
 
-// setByRule sets column (a date field the rules set) to the SQL value
-// after the save that left it at after's value, and records it; a new
-// person's creation records all of its fields, this one too.
-func setByRule(ctx context.Context, tx pgx.Tx, id string, before, after rowState, column, value string) error {
-	var set *string
-	if err := tx.QueryRow(ctx, `UPDATE persons SET `+column+` = `+value+` WHERE id = $1 RETURNING `+column+`::text`,
-		intID(id)).Scan(&set); err != nil {
+// confirmDenial is the form value that confirms denying an applicant who
+// gave a mandate, which is revoked and mailed.
+const confirmDenial = "confirm_denial"
+
+// setByRule sets column (joining_date or leaving_date, which the rules
+// set) to day (nil empties it) after the save that left it at after's
+// value, and records it; a new person's creation records all of its
+// fields, this one too.
+func setByRule(ctx context.Context, tx pgx.Tx, id string, before, after rowState, column string, day *string) error {
+	if column != "joining_date" && column != "leaving_date" {
+		return fmt.Errorf("admin: %s is set by no rule", column)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE persons SET `+column+` = $2::date WHERE id = $1`, intID(id), day); err != nil {
 		return fmt.Errorf("admin: %s: %w", column, err)
 	}
 	if creating := len(before.values) == 0; creating {
 		return nil
 	}
-	return audit.Record(ctx, tx, entry(ctx, "persons", id, column, after.values[column], set))
+	return audit.Record(ctx, tx, entry(ctx, "persons", id, column, after.values[column], day))
 }
 
 // created refuses a new person with a hidden membership type.

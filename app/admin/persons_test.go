@@ -249,6 +249,19 @@ func TestPersonInlineEdit(t *testing.T) {
 		if got := left(); got != "" {
 			t.Errorf("leaving date %q after coming back", got)
 		}
+		// Imported without a joining date: coming back joins today and
+		// has not left either.
+		exec(t, app, `UPDATE persons SET membership_status = 'canceled', joining_date = NULL, leaving_date = '2021-03-01' WHERE id = $1`, p)
+		set("confirmed")
+		if got := scalar[string](t, app, `SELECT coalesce(joining_date::text, '') || '/' || coalesce(leaving_date::text, '') FROM persons WHERE id = $1`, p); got != today+"/" {
+			t.Errorf("joining/leaving %q after coming back, want %s/", got, today)
+		}
+		// Only a member leaves: an applicant set to have left gets no day.
+		exec(t, app, `UPDATE persons SET membership_status = 'pending', leaving_date = NULL WHERE id = $1`, p)
+		set("canceled")
+		if got := left(); got != "" {
+			t.Errorf("an applicant set to have left got leaving date %q", got)
+		}
 	})
 	// Undoing a membership given inline takes back the joining date it
 	// set too, but never over someone else's change; a tampered undo

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -163,5 +164,48 @@ func TestMigrationsGoUpDownAndUpAgain(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Migration 0151 revokes the standing mandates of applicants denied
+// before denying revoked them, and only theirs: a member set to "denied"
+// as a correction (who has a joining date) keeps theirs, and so does
+// anyone else.
+func TestDeniedApplicantsMandatesRevoked(t *testing.T) {
+	pool := freshDatabase(t)
+	if _, err := db.MigrateUp(pool); err != nil {
+		t.Fatal(err)
+	}
+	// Back to before 0151 (0152 after it goes too), with the people.
+	if _, err := db.MigrateDown(pool, 2); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	mandate := func(name, status string, joined *string) int64 {
+		t.Helper()
+		var id int64
+		err := pool.QueryRow(ctx, `WITH p AS (INSERT INTO persons (name, email, membership_status, joining_date)
+			VALUES ($1, $1 || '@example.org', $2, $3::date) RETURNING id)
+			INSERT INTO sepa_mandates (person_id, reference, account_holder, iban_sealed, iban_masked, signed_on)
+			SELECT id, 'T-' || id, $1, '\x00'::bytea, 'DE02 •••• 51', DATE '2026-01-01' FROM p RETURNING id`, name, status, joined).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	joined := "2020-01-01"
+	denied, corrected, member := mandate("denied", "denied", nil), mandate("corrected", "denied", &joined), mandate("member", "confirmed", &joined)
+	if _, err := db.MigrateUp(pool); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[int64]bool{denied: true, corrected: false, member: false} {
+		var revoked, logged bool
+		if err := pool.QueryRow(ctx, `SELECT revoked_at IS NOT NULL, EXISTS (SELECT 1 FROM audit_log WHERE table_name = 'sepa_mandates'
+			AND row_id = $2 AND field = 'revoked_at') FROM sepa_mandates WHERE id = $1`, id, strconv.FormatInt(id, 10)).Scan(&revoked, &logged); err != nil {
+			t.Fatal(err)
+		}
+		if revoked != want || logged != want {
+			t.Errorf("mandate %d: revoked %v, logged %v; want %v", id, revoked, logged, want)
+		}
 	}
 }

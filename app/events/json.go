@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -65,10 +66,13 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) allowedOrigin(ctx context.Context, origin string) bool {
 	allowed := h.cfg.CORSOrigins
+	// Without CORS_ORIGINS the website (as set in the browser, else
+	// ORG_WEBSITE) may read: its origin, whatever path it names.
 	if !h.cfg.CORSOriginsSet && h.Website != nil {
-		allowed = append(slices.Clip(allowed), h.Website(ctx))
+		allowed = []string{h.Website(ctx)}
 	}
 	return slices.ContainsFunc(allowed, func(o string) bool {
-		return o != "" && strings.EqualFold(strings.TrimRight(o, "/"), origin)
+		u, err := url.Parse(strings.TrimSpace(o))
+		return err == nil && u.Host != "" && strings.EqualFold(u.Scheme+"://"+u.Host, origin)
 	})
 }

@@ -232,7 +232,7 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 		}
 		// A line whose year (this one, or the next, whose run is made
 		// in December) then has no amount leaves its members without one.
-		year := h.now().Year()
+		year := h.now().In(web.Berlin).Year()
 		v.StrandedYear, err = StrandedYear(ctx, h.pool, v.AskDelete.Key, id, year, year+1)
 		if err == nil && v.StrandedYear != 0 {
 			v.Stranded, err = MembersIn(ctx, h.pool, v.AskDelete.Key, v.StrandedYear)

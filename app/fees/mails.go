@@ -89,8 +89,8 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 			continue
 		}
 		// Only members may give a mandate: whoever left is not asked to.
-		if !c.Person.IsMember() {
-			data["RequestLink"] = ""
+		if c.Person.IsMember() {
+			data["CanMandate"] = "yes"
 		}
 		ref := "M" + strconv.FormatInt(c.Person.ID, 10)
 		data["Remittance"] = remittance(run.Year, ref)

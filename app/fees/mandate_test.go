@@ -355,8 +355,22 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 	if err := app.Pool.QueryRow(t.Context(), `SELECT version FROM persons WHERE id = $1`, ids[2]).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	mustStatus(t, "denying in the console", app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", ids[2]),
-		url.Values{"value": {"denied"}, "version": {strconv.Itoa(version)}}, "HX-Request", "true"), http.StatusOK)
+	deny := url.Values{"value": {"denied"}, "version": {strconv.Itoa(version)}}
+	// Asked first: it mails them and cannot be undone.
+	asked := app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", ids[2]), deny, "HX-Request", "true")
+	if !strings.Contains(asked.Body, `name="confirm_denial"`) {
+		t.Error("denying an applicant with a mandate in the console does not ask first")
+	}
+	var status string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT membership_status FROM persons WHERE id = $1`, ids[2]).Scan(&status); err != nil || status != "pending" {
+		t.Errorf("denied before the question was answered: %q (%v)", status, err)
+	}
+	deny.Set("confirm_denial", "true")
+	confirmed := app.PostForm(t, console, fmt.Sprintf("/admin/persons/%d/fields/membership_status", ids[2]), deny, "HX-Request", "true")
+	mustStatus(t, "denying in the console", confirmed, http.StatusOK)
+	if strings.Contains(confirmed.Body, `data-testid="undo"`) {
+		t.Error("an undo is offered for a denial that revoked and mailed")
+	}
 	waitKind(t, app, emails[2], "widerrufen", 1)
 	// A member set to "denied" is a correction, not an application
 	// refused: their mandate stands.
@@ -395,7 +409,8 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 // A rate valid from later than 1 January first counts the next year: the
 // treasurer is told so when saving it.
 func TestMidYearRateSaysWhenItCounts(t *testing.T) {
-	app := apptest.Start(t, sepaEnv()...)
+	// Its rates would change the amounts of the package's other tests.
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesmidyear"))...)
 	treasurer, _ := app.ClientWith(t, "fee_admin")
 	resp := app.PostForm(t, treasurer, "/admin/fees/rates", url.Values{"category": {"ordentlich"}, "amount": {"20"}, "valid_from": {"2027-07-01"}})
 	mustStatus(t, "a mid-year rate", resp, http.StatusSeeOther)

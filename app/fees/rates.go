@@ -111,12 +111,13 @@ func categories(rates []Rate) []string {
 	return out
 }
 
-// StrandedYear is the first of years in which deleting line id leaves
-// category without an amount (none valid on its 1 January) while it has
-// one now; 0 for none. A later line does not keep an earlier year's
-// run: a year's fee is the amount valid on its 1 January.
-func StrandedYear(ctx context.Context, q pgxQuerier, category string, id int64, years ...int) (int, error) {
-	for _, year := range years {
+// StrandedYear is the first year from from to to in which deleting line
+// id leaves category without an amount (none valid on its 1 January)
+// while it has one now; for the category's last line, the first year it
+// counts if none of those. 0 for none. A later line does not keep an
+// earlier year's run: a year's fee is the amount valid on its 1 January.
+func StrandedYear(ctx context.Context, q pgxQuerier, category string, id int64, from, to int) (int, error) {
+	for year := from; year <= to; year++ {
 		var stranded bool
 		err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM fee_rates WHERE id = $2 AND valid_from <= make_date($3, 1, 1))
 			AND NOT EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2 AND valid_from <= make_date($3, 1, 1))`,
@@ -125,11 +126,11 @@ func StrandedYear(ctx context.Context, q pgxQuerier, category string, id int64, 
 			return year, err
 		}
 	}
-	// The category's last line leaves it without an amount for good.
-	var others bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2)`, category, id).Scan(&others)
-	if err != nil || others {
-		return 0, err
-	}
-	return years[len(years)-1], nil
+	// The category's last line leaves it without an amount for good,
+	// from the first year the line counts.
+	var first int
+	err := q.QueryRow(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM fee_rates WHERE category = $1 AND id <> $2) THEN 0
+		ELSE coalesce((SELECT extract(year FROM valid_from)::int + CASE WHEN extract(doy FROM valid_from) = 1 THEN 0 ELSE 1 END
+		      FROM fee_rates WHERE id = $2), 0) END`, category, id).Scan(&first)
+	return first, err
 }

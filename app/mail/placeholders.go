@@ -374,6 +374,7 @@ var samples = map[string][2]string{
 	"IBAN":         {"DE02 •••• •••• •••• ••20 51", "DE02 •••• •••• •••• ••20 51"},
 	"Holder":       {"Erika Mustermann", "Erika Mustermann"},
 	"Reference":    {"VEREIN-123-1", "VEREIN-123-1"},
+	"CanMandate":   {"ja", "yes"},
 	"SignedOn":     {"01.12.2026", "1 Dec 2026"},
 	"Due":          {"15.01.2027", "15 Jan 2027"},
 	"Reason":       {"AC04", "AC04"},

@@ -21,8 +21,9 @@ type WorkerConfig struct {
 	SMTP config.Mail
 	// Sender, when set, is the From of each batch of mails: the
 	// association as set in the browser while MAIL_SENDER is not set. Nil
-	// sends from SMTP.Sender.
-	Sender func(ctx context.Context) string
+	// sends from SMTP.Sender. A batch it cannot name a sender for waits
+	// for the next try rather than go from another's.
+	Sender func(ctx context.Context) (string, error)
 	// Capture keeps mails in the outbox as captured instead of sending them:
 	// the development mailbox.
 	Capture bool

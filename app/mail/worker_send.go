@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -21,6 +22,16 @@ import (
 func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 	// Results are recorded even while shutting down: they happened.
 	record := context.WithoutCancel(ctx)
+	from := w.cfg.SMTP.Sender
+	if w.cfg.Sender != nil {
+		lookup, cancel := context.WithTimeout(ctx, 5*time.Second)
+		from, err = w.cfg.Sender(lookup)
+		cancel()
+		if err != nil {
+			w.cfg.Logger.Warn("mail: the sender cannot be read; the batch waits for the next try", "err", err)
+			return w.release(record, batch)
+		}
+	}
 	client, err := w.dial(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -38,10 +49,6 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 	defer func() {
 		err = errors.Join(err, w.markSent(record, sent))
 	}()
-	from := w.cfg.SMTP.Sender
-	if w.cfg.Sender != nil {
-		from = w.cfg.Sender(ctx)
-	}
 	for i, c := range batch {
 		if ctx.Err() != nil {
 			return w.release(record, batch[i:])

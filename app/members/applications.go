@@ -163,14 +163,16 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, stat
 func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, message string, u *auth.User) (views.Application, error) {
 	// Someone who left and applies again is a member from today, and has
 	// not left.
+	// was reads the row before the update (a CTE read in RETURNING would
+	// see it after).
 	const q = `
-		WITH was AS (SELECT leaving_date FROM persons WHERE id = $1 FOR UPDATE)
-		UPDATE persons SET membership_status = $2,
-		       joining_date = CASE WHEN $2 = 'confirmed' THEN $3::date ELSE joining_date END,
-		       leaving_date = CASE WHEN $2 = 'confirmed' THEN NULL ELSE leaving_date END,
-		       version = version + 1, updated_at = now()
-		WHERE id = $1 AND membership_status = 'pending' AND anonymised_at IS NULL
-		RETURNING name, email, coalesce(membership_type, ''), language, joining_date, (SELECT leaving_date FROM was)`
+		UPDATE persons p SET membership_status = $2,
+		       joining_date = CASE WHEN $2 = 'confirmed' THEN $3::date ELSE p.joining_date END,
+		       leaving_date = CASE WHEN $2 = 'confirmed' THEN NULL ELSE p.leaving_date END,
+		       version = p.version + 1, updated_at = now()
+		FROM (SELECT id, leaving_date FROM persons WHERE id = $1 FOR UPDATE) was
+		WHERE p.id = was.id AND p.membership_status = 'pending' AND p.anonymised_at IS NULL
+		RETURNING p.name, p.email, coalesce(p.membership_type, ''), p.language, p.joining_date, was.leaving_date`
 	var (
 		a             = views.Application{ID: id, Status: status, Message: message}
 		lang          string

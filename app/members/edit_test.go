@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -270,5 +271,27 @@ func TestNoFeeLinkWithoutFees(t *testing.T) {
 	link := issueLink(t, app, tokens.MembershipEdit, id, "/edit/")
 	if page := app.Get(t, app.Client(), link); page.StatusCode != http.StatusOK || strings.Contains(page.Body, `data-testid="fees-link"`) {
 		t.Errorf("the member's page (%d) links the fees", page.StatusCode)
+	}
+}
+
+// Whoever left and is accepted again after applying anew has not left:
+// the day is emptied, and the log says from what.
+func TestAcceptedAgainHasNotLeft(t *testing.T) {
+	app := apptest.Start(t)
+	id := insertPerson(t, app, "Wieder Da", newAddress(t), "pending", "ordentlich")
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET leaving_date = '2023-05-01' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	board, _ := app.ClientWith(t, "member_management")
+	if resp := app.PostForm(t, board, fmt.Sprintf("/applications/%d/accept", id), nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accepting = %d", resp.StatusCode)
+	}
+	var left, old string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT coalesce(p.leaving_date::text, ''), coalesce((SELECT old_value FROM audit_log
+		WHERE table_name = 'persons' AND row_id = p.id::text AND field = 'leaving_date'), '') FROM persons p WHERE id = $1`, id).Scan(&left, &old); err != nil {
+		t.Fatal(err)
+	}
+	if left != "" || old != "2023-05-01" {
+		t.Errorf("leaving date %q after acceptance, logged from %q", left, old)
 	}
 }

@@ -230,13 +230,15 @@ func (s *Store) MailOrg() mail.Org {
 
 // MailSender is the From of mails while MAIL_SENDER is not set: the
 // association's name and contact address as set in the browser, read
-// outside any transaction (the mail worker, once a batch).
-func (s *Store) MailSender(ctx context.Context) string {
+// outside any transaction (the mail worker, once a batch). It fails while
+// the settings cannot be read: a mail then waits rather than go out under
+// the configuration's name, which may be another association's.
+func (s *Store) MailSender(ctx context.Context) (string, error) {
 	st, err := s.Current(ctx)
 	if err != nil {
-		st = nil
+		return "", err
 	}
-	return mail.Address(s.nameAndEmail(st))
+	return mail.Address(s.nameAndEmail(st)), nil
 }
 
 // Load reads the settings into the cache, outside any transaction: the

@@ -54,7 +54,10 @@ var jsonStatus = map[int]string{
 // the client gets a fixed plain-text answer instead.
 func (s *Site) Error(w http.ResponseWriter, r *http.Request, status int, detail string) {
 	if ClientGone(r) {
+		// A client that only half-closed still reads the status: it was
+		// an empty 200 for a request nothing came of.
 		s.logGone(r, nil)
+		w.WriteHeader(status)
 		return
 	}
 	if status == http.StatusServiceUnavailable {

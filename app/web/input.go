@@ -68,10 +68,7 @@ func (s *Site) parseBody(w http.ResponseWriter, r *http.Request) bool {
 	case err == nil:
 		return true
 	case ClientGone(r):
-		// A client that only half-closed still reads the answer: it
-		// said 200 with nothing saved.
-		s.logGone(r, err)
-		w.WriteHeader(http.StatusBadRequest)
+		s.Error(w, r, http.StatusBadRequest, "")
 	case IsTooLarge(err):
 		s.Error(w, r, http.StatusRequestEntityTooLarge, "")
 	default:

@@ -32,3 +32,6 @@ func LocalTime(ctx context.Context, t time.Time) string {
 // ISOTime formats t to the minute in the association's zone in ISO order
 // (2026-12-07 10:00), for exports that programs read and sort.
 func ISOTime(t time.Time) string { return t.In(Berlin).Format("2006-01-02 15:04") }
+
+// Today is the day it is in the association's zone (yyyy-mm-dd).
+func Today() string { return time.Now().In(Berlin).Format(time.DateOnly) }

@@ -98,10 +98,10 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 			options = append(options, o)
 		}
 	}
-	// The English go with their German choice: reordered or removed, the
-	// German take their English along, unless the English were typed
-	// anew too.
-	if f.Kind == KindChoice && !slices.Equal(options, f.Options) && slices.Equal(trimmed(p.OptionsEN), trimmed(f.OptionsEN)) {
+	// The English go with their German choice: reordered, added or
+	// removed, the German take their English along, unless the English
+	// were typed anew too. A typo mended in place keeps its English.
+	if f.Kind == KindChoice && !mended(f.Options, options) && slices.Equal(trimmed(p.OptionsEN), trimmed(f.OptionsEN)) {
 		byGerman := map[string]string{}
 		for i, o := range f.Options {
 			if i < len(f.OptionsEN) {
@@ -190,6 +190,21 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 		f.Options, f.OptionsEN = options, optionsEN
 	}
 	return newPath, nil
+}
+
+// mended reports whether new is old with texts changed in place: every
+// choice that differs is a text old did not have, where old's is gone
+// (a typo mended, not a choice moved). Equal lists are mended too.
+func mended(old, new []string) bool {
+	if len(old) != len(new) {
+		return false
+	}
+	for i := range new {
+		if new[i] != old[i] && (slices.Contains(old, new[i]) || slices.Contains(new, old[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // trimmed are lines trimmed, without blank ones at the end.

@@ -373,6 +373,15 @@ func TestEnglishChoicesFollowTheirGerman(t *testing.T) {
 	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Vegan", "Vegetarian", ""}) {
 		t.Errorf("English after reordering %q", got)
 	}
+	// A typo mended keeps its English.
+	p = fm.Find("diet").Props()
+	p.Options = []string{"Vegane", "Vegetarisch", "Halal"}
+	if _, probs := fm.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Vegan", "Vegetarian", ""}) {
+		t.Errorf("English after mending a typo %q", got)
+	}
 	// Typed anew in the same change, the English are taken as typed.
 	p = fm.Find("diet").Props()
 	p.Options, p.OptionsEN = []string{"Halal", "Vegan"}, []string{"Halal food", "Vegan"}

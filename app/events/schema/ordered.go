@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // node is a decoded JSON value that keeps the order of object keys, which
@@ -52,14 +53,15 @@ var errTooDeep = errors.New("nested too deeply")
 
 // errControl is a text holding a control character (an escaped NUL):
 // PostgreSQL stores no NUL in text, so the mail quoting it failed, and no
-// page shows the others.
+// page shows the others. Only a schema saved anew is held to it: one
+// stored before keeps working.
 type errControl struct{ text string }
 
 func (e errControl) Error() string { return fmt.Sprintf("control character in %q", e.text) }
 
 // hasControl reports a control character other than tab and line breaks.
 func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f })
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' })
 }
 
 // MaxNesting bounds the nesting of a schema's JSON. A form of maxDepth
@@ -94,10 +96,10 @@ func Nesting(s string) int {
 	return deepest
 }
 
-func decodeOrdered(raw []byte) (*node, error) {
+func decodeOrdered(raw []byte, strict bool) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	n, err := decodeNode(dec, 0)
+	n, err := decodeNode(dec, 0, strict)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +109,9 @@ func decodeOrdered(raw []byte) (*node, error) {
 	return n, nil
 }
 
-func decodeNode(dec *json.Decoder, depth int) (*node, error) {
+// decodeNode reads one value; strict refuses texts with control
+// characters (what is saved anew).
+func decodeNode(dec *json.Decoder, depth int, strict bool) (*node, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -126,10 +130,10 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 					return nil, err
 				}
 				key := kt.(string)
-				if hasControl(key) {
+				if strict && hasControl(key) {
 					return nil, errControl{key}
 				}
-				val, err := decodeNode(dec, depth+1)
+				val, err := decodeNode(dec, depth+1, strict)
 				if err != nil {
 					return nil, err
 				}
@@ -144,7 +148,7 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 		case '[':
 			n := &node{typ: kindArray}
 			for dec.More() {
-				val, err := decodeNode(dec, depth+1)
+				val, err := decodeNode(dec, depth+1, strict)
 				if err != nil {
 					return nil, err
 				}
@@ -154,7 +158,7 @@ func decodeNode(dec *json.Decoder, depth int) (*node, error) {
 			return n, err
 		}
 	case string:
-		if hasControl(t) {
+		if strict && hasControl(t) {
 			return nil, errControl{t}
 		}
 		return &node{typ: kindString, str: t}, nil

@@ -92,12 +92,19 @@ const maxParseBytes = 4 * MaxBytes
 // the form renderer supports; otherwise the error is a *ParseError with
 // every problem and its location. $ref is refused, and the compiler never
 // loads anything from the network or the file system.
-func Parse(raw []byte) (*Form, error) {
+func Parse(raw []byte) (*Form, error) { return parse(raw, false) }
+
+// ParseNew is Parse for a schema about to be saved: its texts may hold no
+// control characters either (an escaped NUL failed the mails quoting it).
+// Stored schemas are read with Parse, which a stricter rule cannot break.
+func ParseNew(raw []byte) (*Form, error) { return parse(raw, true) }
+
+func parse(raw []byte, strict bool) (*Form, error) {
 	// Refused before any work: every editor's preview parses what is typed.
 	if len(raw) > maxParseBytes {
 		return nil, fail("", "events.schema.too_long", maxParseBytes)
 	}
-	root, err := decodeOrdered(raw)
+	root, err := decodeOrdered(raw, strict)
 	if err != nil {
 		var dup errDuplicateKey
 		if errors.As(err, &dup) {
