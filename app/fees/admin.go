@@ -247,7 +247,9 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return DeleteRate(ctx, tx, id) })
 	switch {
 	case errors.Is(err, ErrNotFound):
-		h.site.NotFound(w, r)
+		// Gone meanwhile (the confirmation clicked twice): said so, not
+		// only "page not found".
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(ctx, "fees.admin.rate_gone"))
 		return
 	case err != nil:
 		h.site.ServerError(w, r, err)

@@ -29,6 +29,9 @@ var (
 	// ErrUnchanged is a mandate given again with the data it has (the
 	// form sent twice): nothing is written, nobody is mailed.
 	ErrUnchanged = errors.New("fees: the mandate has these data already")
+	// ErrNotMember is a mandate for someone who is no member (any more)
+	// nor applying: denied or left while the form was on its way.
+	ErrNotMember = errors.New("fees: not a member")
 )
 
 // How long a mandate stays valid without a collection (SEPA rulebook: 36
@@ -142,6 +145,18 @@ type pgxQuerier interface {
 func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput, actor audit.Entry) (m Mandate, changed bool, err error) {
 	if box == nil {
 		return Mandate{}, false, ErrNotConfigured
+	}
+	// Whoever gives one is a member or applying, read under a share lock
+	// before the mandate's own, in the order a denial takes them: a
+	// denial committed meanwhile is seen (its revocation found nothing to
+	// revoke), one after it waits and then revokes this mandate.
+	var member bool
+	if err := tx.QueryRow(ctx, `SELECT membership_status IN ('confirmed', 'pending') FROM persons WHERE id = $1 FOR SHARE`,
+		in.PersonID).Scan(&member); err != nil {
+		return Mandate{}, false, fmt.Errorf("fees: the mandate's person: %w", db.Map(err))
+	}
+	if !member {
+		return Mandate{}, false, ErrNotMember
 	}
 	// Two forms sent at once for one person would both find no mandate;
 	// the second waits here and then changes the first one's account.
@@ -382,7 +397,7 @@ func nonNil(s []string) []string {
 
 // Mandates lists the mandates that are not revoked, by member, masked.
 func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
-	rows, err := q.Query(ctx, `SELECT p.name, p.membership_status IS DISTINCT FROM 'confirmed', m.* FROM persons p
+	rows, err := q.Query(ctx, `SELECT p.name, coalesce(p.membership_status, ''), m.* FROM persons p
 		JOIN (SELECT `+mandateColumns+` FROM sepa_mandates WHERE revoked_at IS NULL) m ON m.person_id = p.id
 		ORDER BY p.name COLLATE alphabetical, m.id`)
 	if err != nil {
@@ -391,14 +406,15 @@ func Mandates(ctx context.Context, q pgxQuerier) ([]views.MandateRow, error) {
 	defer rows.Close()
 	var out []views.MandateRow
 	for rows.Next() {
-		var name string
-		var former bool
+		var name, status string
 		var m Mandate
-		if err := rows.Scan(&name, &former, &m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
+		if err := rows.Scan(&name, &status, &m.ID, &m.PersonID, &m.Reference, &m.AccountHolder, &m.IBANMasked, &m.BIC, &m.SignedOn, &m.Paper,
 			&m.LastCollectedOn, &m.RevokedAt, &m.Lapsed); err != nil {
 			return nil, err
 		}
-		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, NotMember: former, MandateView: mandateView(m, i18n.LangOf(ctx))})
+		// An applicant may give one before the board decides.
+		out = append(out, views.MandateRow{PersonID: m.PersonID, Name: name, NotMember: status != "confirmed" && status != "pending",
+			Applying: status == "pending", MandateView: mandateView(m, i18n.LangOf(ctx))})
 	}
 	return out, rows.Err()
 }

@@ -343,9 +343,20 @@ func TestDeniedApplicantsMandateEnds(t *testing.T) {
 		mustStatus(t, "the applicant's mandate", giveMandate(t, app, editLink(t, app, id), url.Values{"account_holder": {name}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
 		ids, emails = append(ids, id), append(emails, email)
 	}
+	// The treasurer sees them as applying, not as having left.
+	fees, _ := app.ClientWith(t, "fee_admin")
+	if list := app.Get(t, fees, "/admin/fees"); strings.Count(list.Body, `data-testid="mandate-applying"`) < 3 {
+		t.Error("the mandates list does not mark applicants as applying")
+	}
 	// The board is told before denying.
 	if list := app.Get(t, board, "/applications"); strings.Count(list.Body, `data-testid="deny-mandate"`) < 3 {
 		t.Error("the applications do not say that denying revokes the mandate")
+	}
+	// A message refused as too long keeps the card as it was.
+	long := app.PostForm(t, board, fmt.Sprintf("/applications/%d/deny", ids[0]), url.Values{"message": {strings.Repeat("x", 5001)}})
+	mustStatus(t, "a message too long", long, http.StatusUnprocessableEntity)
+	if !strings.Contains(long.Body, `data-testid="deny-mandate"`) {
+		t.Error("the refused denial's card no longer says the mandate is revoked")
 	}
 	mustStatus(t, "denying", app.PostForm(t, board, fmt.Sprintf("/applications/%d/deny", ids[0]), nil), http.StatusSeeOther)
 	mustStatus(t, "accepting", app.PostForm(t, board, fmt.Sprintf("/applications/%d/accept", ids[1]), nil), http.StatusSeeOther)
@@ -445,5 +456,66 @@ func TestInvoiceBeforeTheMandateIsStillToTransfer(t *testing.T) {
 	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Ines"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
 	if page := app.Get(t, app.Client(), link+"/mandate"); !strings.Contains(page.Body, `data-testid="fee-transfer"`) {
 		t.Error("the open invoice is not said to be still to transfer")
+	}
+}
+
+// A mandate sent while the board denies its applicant does not survive
+// the denial: sent while the denial waits to revoke, it is refused once
+// the denial has committed. Before, the form's check came first, the
+// denial found nothing to revoke, and the mandate stood.
+func TestMandateRacingADenial(t *testing.T) {
+	app := apptest.Start(t, sepaEnv()...)
+	board, _ := app.ClientWith(t, "member_management")
+	id, _ := insertMember(t, app, "Rita Rennen", "ordentlich")
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET membership_status = 'pending', joining_date = NULL WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	link := editLink(t, app, id)
+	// Hold the mandate's lock (the fees' lock space, "FEES") so the
+	// denial waits inside its transaction, after it has changed the person.
+	hold, err := app.Pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(context.Background()) }()
+	if _, err := hold.Exec(t.Context(), `SELECT pg_advisory_xact_lock(1178944851, hashtext('mandate:' || $1::bigint))`, id); err != nil {
+		t.Fatal(err)
+	}
+	waiting := func(what string) {
+		t.Helper()
+		apptest.Eventually(t, 10*time.Second, what, func() bool {
+			var n int
+			_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&n)
+			return n > 0
+		})
+	}
+	denied := make(chan int, 1)
+	go func() {
+		denied <- app.PostForm(t, board, fmt.Sprintf("/applications/%d/deny", id), nil).StatusCode
+	}()
+	waiting("the denial waits for the mandate's lock")
+	given := make(chan int, 1)
+	go func() {
+		given <- giveMandate(t, app, link, url.Values{"account_holder": {"Rita"}, "iban": {ibanAnna}, "consent": {"yes"}}).StatusCode
+	}()
+	// The form waits too (for the person the denial changed), or is
+	// done; either way the denial may go on.
+	apptest.Eventually(t, 10*time.Second, "the form waits for the person", func() bool {
+		var n int
+		_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`).Scan(&n)
+		return n > 0 || len(given) > 0
+	})
+	if err := hold.Rollback(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-denied; s != http.StatusSeeOther {
+		t.Fatalf("denying = %d", s)
+	}
+	if s := <-given; s != http.StatusNotFound {
+		t.Errorf("the mandate sent during the denial = %d, want 404", s)
+	}
+	var standing int
+	if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM sepa_mandates WHERE person_id = $1 AND revoked_at IS NULL`, id).Scan(&standing); err != nil || standing != 0 {
+		t.Errorf("%d mandates stand on a denied applicant (%v)", standing, err)
 	}
 }

@@ -139,6 +139,9 @@ func (h *Handler) mandateSubmit(w http.ResponseWriter, r *http.Request) {
 		return h.mailer().mandateMail(ctx, tx, p, name, m, nil)
 	})
 	switch {
+	case errors.Is(err, ErrNotMember):
+		h.site.Error(w, r, http.StatusNotFound, i18n.T(ctx, "fees.member.not_member"))
+		return
 	case errors.Is(err, ErrUnchanged):
 		h.site.Flash(r, "info", i18n.T(ctx, "fees.mandate.unchanged"))
 	case err != nil:

@@ -105,6 +105,11 @@ func (h *Handler) paperSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		return h.mailer().mandateMail(ctx, tx, *person, name, m, nil)
 	})
+	if errors.Is(err, ErrNotMember) {
+		f.PersonError = i18n.T(ctx, "fees.member.not_member")
+		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
 	if errors.Is(err, ErrHasMandate) {
 		f.PersonError = i18n.T(ctx, "fees.error.has_mandate", person.Name)
 		h.renderPaper(w, r, http.StatusUnprocessableEntity, f)

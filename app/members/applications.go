@@ -24,8 +24,21 @@ import (
 // applications is GET /applications: the pending applications, oldest first.
 func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	const q = `
-		SELECT p.id, p.name, p.email, coalesce(p.membership_type, ''),
+	apps, err := applicationRows(ctx, h.pool, `p.membership_status = 'pending'`)
+	if err != nil {
+		h.site.ServerError(w, r, err)
+		return
+	}
+	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.applications.title"), views.ApplicationsPage(apps))
+}
+
+// applicationRows are the persons matching where (on persons p; args
+// from $1) as the board's list shows them: when they applied, their
+// type's name, and whether the fees hold them (a mandate a denial
+// revokes), oldest application first.
+func applicationRows(ctx context.Context, q querier, where string, args ...any) ([]views.Application, error) {
+	rows, err := q.Query(ctx, `
+		SELECT p.id, p.name, p.email, coalesce(p.membership_type, ''), coalesce(p.membership_status, ''),
 		       coalesce(a.verified_at, p.updated_at) AS applied_at
 		FROM persons p
 		LEFT JOIN LATERAL (
@@ -33,41 +46,35 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 			WHERE person_id = p.id AND verified_at IS NOT NULL
 			ORDER BY verified_at DESC LIMIT 1
 		) a ON true
-		WHERE p.membership_status = 'pending' AND p.anonymised_at IS NULL
-		ORDER BY applied_at, p.id`
-	rows, err := h.pool.Query(ctx, q)
+		WHERE `+where+` AND p.anonymised_at IS NULL
+		ORDER BY applied_at, p.id`, args...)
 	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
+		return nil, err
 	}
 	apps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (views.Application, error) {
 		var (
 			a  views.Application
 			at time.Time
 		)
-		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.MembershipType, &at)
+		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.MembershipType, &a.Status, &at)
 		a.AppliedAt = isoTime(at)
-		a.Status = StatusPending
 		return a, err
 	})
 	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
+		return nil, err
 	}
-	ts, err := LoadTypes(ctx, h.pool)
+	ts, err := LoadTypes(ctx, q)
 	if err != nil {
-		h.site.ServerError(w, r, err)
-		return
+		return nil, err
 	}
 	for i := range apps {
 		apps[i].TypeName = ts.NameOf(i18n.LangOf(ctx), apps[i].MembershipType)
 		// Few apply at a time: a question each is cheap.
-		if apps[i].HeldByFees, err = persons.HeldBy(ctx, h.pool, persons.DomainFees, apps[i].ID); err != nil {
-			h.site.ServerError(w, r, err)
-			return
+		if apps[i].HeldByFees, err = persons.HeldBy(ctx, q, persons.DomainFees, apps[i].ID); err != nil {
+			return nil, err
 		}
 	}
-	h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "members.applications.title"), views.ApplicationsPage(apps))
+	return apps, nil
 }
 
 // accept is POST /applications/{id}/accept: the applicant becomes a member
@@ -170,15 +177,15 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 		       joining_date = CASE WHEN $2 = 'confirmed' THEN $3::date ELSE p.joining_date END,
 		       leaving_date = CASE WHEN $2 = 'confirmed' THEN NULL ELSE p.leaving_date END,
 		       version = p.version + 1, updated_at = now()
-		FROM (SELECT id, leaving_date FROM persons WHERE id = $1 FOR UPDATE) was
+		FROM (SELECT id, joining_date, leaving_date FROM persons WHERE id = $1 FOR UPDATE) was
 		WHERE p.id = was.id AND p.membership_status = 'pending' AND p.anonymised_at IS NULL
-		RETURNING p.name, p.email, coalesce(p.membership_type, ''), p.language, p.joining_date, was.leaving_date`
+		RETURNING p.name, p.email, coalesce(p.membership_type, ''), p.language, p.joining_date, was.joining_date, was.leaving_date`
 	var (
-		a             = views.Application{ID: id, Status: status, Message: message}
-		lang          string
-		joining, left *time.Time
+		a                     = views.Application{ID: id, Status: status, Message: message}
+		lang                  string
+		joining, joined, left *time.Time
 	)
-	err := tx.QueryRow(ctx, q, id, status, dayAt(time.Now())).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining, &left)
+	err := tx.QueryRow(ctx, q, id, status, dayAt(time.Now())).Scan(&a.Name, &a.Email, &a.MembershipType, &lang, &joining, &joined, &left)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrAlreadyDecided
 	}
@@ -187,7 +194,7 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 	}
 	entries := changed(id, u.Username, &u.ID, field{"membership_status", StatusPending, status})
 	if status == StatusConfirmed {
-		entries = append(entries, changed(id, u.Username, &u.ID, field{"joining_date", "", isoDate(joining)},
+		entries = append(entries, changed(id, u.Username, &u.ID, field{"joining_date", isoDate(joined), isoDate(joining)},
 			field{"leaving_date", isoDate(left), ""})...)
 	}
 	if err := audit.Record(ctx, tx, entries...); err != nil {
@@ -216,18 +223,16 @@ func (h *Handler) decideTx(ctx context.Context, tx pgx.Tx, id int64, status, mes
 }
 
 // loadApplicationRow is a person as the board's list shows them, whatever
-// their status now.
+// their status now (ErrGone when erased or unknown).
 func loadApplicationRow(ctx context.Context, q querier, id int64) (views.Application, error) {
-	p, err := loadPerson(ctx, q, id, false)
+	apps, err := applicationRows(ctx, q, `p.id = $1`, id)
 	if err != nil {
 		return views.Application{}, err
 	}
-	name, err := TypeName(ctx, q, i18n.LangOf(ctx), p.MembershipType)
-	if err != nil {
-		return views.Application{}, err
+	if len(apps) == 0 {
+		return views.Application{}, ErrGone
 	}
-	return views.Application{ID: p.ID, Name: p.Name, Email: p.Email, MembershipType: p.MembershipType,
-		TypeName: name, Status: p.MembershipStatus}, nil
+	return apps[0], nil
 }
 
 // statusLabel is a membership status in the request's language.

@@ -279,7 +279,7 @@ func TestNoFeeLinkWithoutFees(t *testing.T) {
 func TestAcceptedAgainHasNotLeft(t *testing.T) {
 	app := apptest.Start(t)
 	id := insertPerson(t, app, "Wieder Da", newAddress(t), "pending", "ordentlich")
-	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET leaving_date = '2023-05-01' WHERE id = $1`, id); err != nil {
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET leaving_date = '2023-05-01', joining_date = '2019-10-01' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	board, _ := app.ClientWith(t, "member_management")
@@ -293,5 +293,10 @@ func TestAcceptedAgainHasNotLeft(t *testing.T) {
 	}
 	if left != "" || old != "2023-05-01" {
 		t.Errorf("leaving date %q after acceptance, logged from %q", left, old)
+	}
+	var joinedFrom string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT coalesce(old_value, '') FROM audit_log WHERE table_name = 'persons'
+		AND row_id = $1 AND field = 'joining_date'`, strconv.FormatInt(id, 10)).Scan(&joinedFrom); err != nil || joinedFrom != "2019-10-01" {
+		t.Errorf("the joining date was logged as changed from %q, want the old one (%v)", joinedFrom, err)
 	}
 }

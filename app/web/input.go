@@ -11,10 +11,9 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/pepalumni/memberdb/app/text"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -129,21 +128,8 @@ func CheckValues(values url.Values) (field string, bad bool) {
 	return "", false
 }
 
-// badText reports invalid UTF-8, a control character other than tab,
-// line feed and carriage return (browsers send line breaks as CR LF), or a
-// bidirectional embedding, override or isolate: with those a name reads
-// differently from what it is ("rechnung\u202efdp.exe" shows as
-// "rechnungexe.pdf"), in the board's lists and in mails alike. Text in
-// Arabic or Hebrew needs none of them.
-func badText(s string) bool {
-	if !utf8.ValidString(s) {
-		return true
-	}
-	return strings.IndexFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' ||
-			r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
-	}) >= 0
-}
+// badText is text no person types (text.Bad).
+func badText(s string) bool { return text.Bad(s) }
 
 // printableName shows a refused field's name safely: its bad bytes would
 // otherwise end up in the page.

@@ -126,6 +126,8 @@ type MandateRow struct {
 	// NotMember: the person left (or was never confirmed) while the
 	// mandate stands; the treasurer decides whether to revoke it.
 	NotMember bool
+	// Applying: the person's application is not decided yet.
+	Applying bool
 	MandateView
 }
 

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
+
+	"github.com/pepalumni/memberdb/app/text"
 )
 
 // node is a decoded JSON value that keeps the order of object keys, which
@@ -59,10 +59,10 @@ type errControl struct{ text string }
 
 func (e errControl) Error() string { return fmt.Sprintf("control character in %q", e.text) }
 
-// hasControl reports a control character other than tab and line breaks.
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' })
-}
+// hasControl reports text no person types (text.Bad): a control
+// character, a bidirectional override (a choice "e1\u202efdp.exe" was
+// offered, and refused when picked).
+func hasControl(s string) bool { return text.Bad(s) }
 
 // MaxNesting bounds the nesting of a schema's JSON. A form of maxDepth
 // levels of groups needs about four per level (the field, its

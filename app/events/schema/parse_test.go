@@ -332,6 +332,7 @@ func TestControlCharactersOnlyInNewSchemas(t *testing.T) {
 		`{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["Me\u0000at", ""]}}}`,
 		`{"type": "object", "properties": {"a": {"type": "string", "label": "A\u0007"}}}`,
 		`{"type": "object", "properties": {"a": {"type": "string", "label": "A\u0085"}}}`,
+		`{"type": "object", "properties": {"a": {"type": "string", "enum": ["e1\u202efdp.exe"]}}}`,
 	} {
 		_, err := schema.ParseNew([]byte(raw))
 		var pe *schema.ParseError
