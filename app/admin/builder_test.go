@@ -358,3 +358,25 @@ func TestEventSaveWaitsForTheOpenField(t *testing.T) {
 		t.Errorf("saving with an editor open on a field it cannot show = %d", resp.StatusCode)
 	}
 }
+
+// A form saved anew may hold no control character (an escaped NUL failed
+// the mails quoting it); an event whose stored form has one still saves
+// its other fields.
+func TestControlCharactersRefusedWhenSaved(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "event_admin")
+	name := unique("steuer")
+	bad := `{"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"], "enum_en": ["Me\u0000at", ""]}}}`
+	resp := post(t, app, c, "/admin/events/new", withSchema(eventForm(name, 0), bad))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantBody(t, resp, "Steuerzeichen")
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name = $1`, name); n != 0 {
+		t.Fatal("an event with a NUL in its form was saved")
+	}
+	ev := newEvent(t, app, name, nil)
+	stored := `{"type": "object", "properties": {"a": {"type": "string", "label": "Alt\u0007"}}}`
+	exec(t, app, `UPDATE events SET registration_schema = $1 WHERE id = $2`, stored, ev)
+	form := withSchema(eventForm(name+" umbenannt", scalar[int](t, app, `SELECT version FROM events WHERE id = $1`, ev)),
+		scalar[string](t, app, `SELECT registration_schema::text FROM events WHERE id = $1`, ev))
+	wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d", ev), form), http.StatusSeeOther)
+}

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -80,6 +81,15 @@ func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, bef
 	old, new := before.text(schemaField), after.text(schemaField)
 	if sameJSON(old, new) {
 		return nil
+	}
+	// A form saved anew is held to what a stored one is not (control
+	// characters): an event whose old form has one still saves its other
+	// fields.
+	if _, err := schema.ParseNew([]byte(new)); err != nil {
+		var pe *schema.ParseError
+		if errors.As(err, &pe) && len(pe.Problems) > 0 && pe.Problems[0].Key == "events.schema.control" {
+			return &problemError{Field: schemaField, Text: pe.Problems[0].Text(i18n.LangOf(ctx))}
+		}
 	}
 	newForm, err := schema.Parse([]byte(new))
 	if err != nil {

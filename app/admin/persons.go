@@ -220,19 +220,26 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 		}
 	}
 	today := web.Today()
-	if status == "confirmed" && was != "confirmed" && after.text("joining_date") == "" {
+	// One who left and is a member again (a leaving date the save left
+	// as it was) has not left. Accepted after applying anew, they join
+	// today, as accepting them on the applications page does; set back
+	// from "Ausgetreten" (a correction, or a return) they keep their day.
+	returning := status == "confirmed" && was != "confirmed" && was != "" &&
+		after.text("leaving_date") != "" && after.text("leaving_date") == before.text("leaving_date")
+	rejoins := returning && was == "pending" && after.text("joining_date") == before.text("joining_date")
+	if status == "confirmed" && was != "confirmed" && (after.text("joining_date") == "" || rejoins) {
 		if err := setByRule(ctx, tx, id, before, after, "joining_date", &today); err != nil {
 			return err
 		}
 	}
-	// A member who leaves leaves today, as leaving through their link
-	// does; one who comes back has not left.
 	switch {
+	// A member who leaves leaves today, as leaving through their link
+	// does.
 	case status == "canceled" && was == "confirmed" && after.text("leaving_date") == "":
 		if err := setByRule(ctx, tx, id, before, after, "leaving_date", &today); err != nil {
 			return err
 		}
-	case status == "confirmed" && was == "canceled" && after.text("leaving_date") != "" && after.text("leaving_date") == before.text("leaving_date"):
+	case returning:
 		if err := setByRule(ctx, tx, id, before, after, "leaving_date", nil); err != nil {
 			return err
 		}

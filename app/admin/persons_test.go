@@ -256,6 +256,13 @@ func TestPersonInlineEdit(t *testing.T) {
 		if got := scalar[string](t, app, `SELECT coalesce(joining_date::text, '') || '/' || coalesce(leaving_date::text, '') FROM persons WHERE id = $1`, p); got != today+"/" {
 			t.Errorf("joining/leaving %q after coming back, want %s/", got, today)
 		}
+		// Having left and applied anew, accepted in the console: joins
+		// today and has not left, as on the applications page.
+		exec(t, app, `UPDATE persons SET membership_status = 'pending', joining_date = '2015-11-11', leaving_date = '2021-03-01' WHERE id = $1`, p)
+		set("confirmed")
+		if got := scalar[string](t, app, `SELECT coalesce(joining_date::text, '') || '/' || coalesce(leaving_date::text, '') FROM persons WHERE id = $1`, p); got != today+"/" {
+			t.Errorf("joining/leaving %q after being accepted again, want %s/", got, today)
+		}
 		// Only a member leaves: an applicant set to have left gets no day.
 		exec(t, app, `UPDATE persons SET membership_status = 'pending', leaving_date = NULL WHERE id = $1`, p)
 		set("canceled")

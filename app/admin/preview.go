@@ -47,7 +47,7 @@ func parseSchema(ctx context.Context, raw string) (*schema.Form, []eventsui.Prob
 	if strings.TrimSpace(raw) == "" {
 		return nil, []eventsui.Problem{{Text: tr(ctx, "admin.error.required")}}
 	}
-	fm, err := schema.ParseNew([]byte(raw))
+	fm, err := schema.Parse([]byte(raw))
 	if err == nil {
 		return fm, nil
 	}

@@ -195,10 +195,16 @@ func TestDeniedApplicantsMandatesRevoked(t *testing.T) {
 	}
 	joined := "2020-01-01"
 	denied, corrected, member := mandate("denied", "denied", nil), mandate("corrected", "denied", &joined), mandate("member", "confirmed", &joined)
+	// A former member who applied again and was denied.
+	returning := mandate("returning", "denied", &joined)
+	if _, err := pool.Exec(ctx, `INSERT INTO audit_log (actor, table_name, row_id, field, old_value, new_value)
+		SELECT 'vorstand', 'persons', person_id::text, 'membership_status', 'pending', 'denied' FROM sepa_mandates WHERE id = $1`, returning); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.MigrateUp(pool); err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[int64]bool{denied: true, corrected: false, member: false} {
+	for id, want := range map[int64]bool{denied: true, returning: true, corrected: false, member: false} {
 		var revoked, logged bool
 		if err := pool.QueryRow(ctx, `SELECT revoked_at IS NOT NULL, EXISTS (SELECT 1 FROM audit_log WHERE table_name = 'sepa_mandates'
 			AND row_id = $2 AND field = 'revoked_at') FROM sepa_mandates WHERE id = $1`, id, strconv.FormatInt(id, 10)).Scan(&revoked, &logged); err != nil {

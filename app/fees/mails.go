@@ -89,6 +89,8 @@ func (m Mailer) runMails(ctx context.Context, tx pgx.Tx, run Run, cands []Candid
 			continue
 		}
 		// Only members may give a mandate: whoever left is not asked to.
+		// Set either way: the texts name it, and a missing key fails them.
+		data["CanMandate"] = ""
 		if c.Person.IsMember() {
 			data["CanMandate"] = "yes"
 		}

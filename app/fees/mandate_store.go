@@ -151,7 +151,7 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 	// denial committed meanwhile is seen (its revocation found nothing to
 	// revoke), one after it waits and then revokes this mandate.
 	var member bool
-	if err := tx.QueryRow(ctx, `SELECT membership_status IN ('confirmed', 'pending') FROM persons WHERE id = $1 FOR SHARE`,
+	if err := tx.QueryRow(ctx, `SELECT membership_status IN ('confirmed', 'pending') AND anonymised_at IS NULL FROM persons WHERE id = $1 FOR SHARE`,
 		in.PersonID).Scan(&member); err != nil {
 		return Mandate{}, false, fmt.Errorf("fees: the mandate's person: %w", db.Map(err))
 	}

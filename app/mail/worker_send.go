@@ -28,8 +28,9 @@ func (w *Worker) deliver(ctx context.Context, batch []claimed) (err error) {
 		from, err = w.cfg.Sender(lookup)
 		cancel()
 		if err != nil {
-			w.cfg.Logger.Warn("mail: the sender cannot be read; the batch waits for the next try", "err", err)
-			return w.release(record, batch)
+			// The batch waits for the next try; the error makes the worker
+			// wait its poll interval, not claim the same mails at once.
+			return errors.Join(fmt.Errorf("mail: the sender cannot be read: %w", err), w.release(record, batch))
 		}
 	}
 	client, err := w.dial(ctx)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pepalumni/memberdb/app/events/schema"
 )
@@ -192,19 +193,46 @@ func (fm *Form) Apply(path string, p Props) (string, Problems) {
 	return newPath, nil
 }
 
-// mended reports whether new is old with texts changed in place: every
-// choice that differs is a text old did not have, where old's is gone
-// (a typo mended, not a choice moved). Equal lists are mended too.
+// mended reports whether new is old with typos mended in place: every
+// choice that differs is a text old did not have, close to the one it
+// replaced, which is gone (not a choice moved, nor another put in its
+// place). Equal lists are mended too.
 func mended(old, new []string) bool {
 	if len(old) != len(new) {
 		return false
 	}
 	for i := range new {
-		if new[i] != old[i] && (slices.Contains(old, new[i]) || slices.Contains(new, old[i])) {
+		if new[i] == old[i] {
+			continue
+		}
+		if slices.Contains(old, new[i]) || slices.Contains(new, old[i]) ||
+			distance(old[i], new[i]) > max(2, utf8.RuneCountInString(old[i])/3) {
 			return false
 		}
 	}
 	return true
+}
+
+// distance is the number of letters to insert, delete or replace to
+// turn a into b (Levenshtein's).
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	row := make([]int, len(rb)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		diag := row[0]
+		row[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			diag, row[j] = row[j], min(row[j]+1, row[j-1]+1, diag+cost)
+		}
+	}
+	return row[len(rb)]
 }
 
 // trimmed are lines trimmed, without blank ones at the end.

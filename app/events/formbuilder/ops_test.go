@@ -382,6 +382,20 @@ func TestEnglishChoicesFollowTheirGerman(t *testing.T) {
 	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Vegan", "Vegetarian", ""}) {
 		t.Errorf("English after mending a typo %q", got)
 	}
+	// Another choice in its place is no typo: its English is not kept.
+	p = fm.Find("diet").Props()
+	p.OptionsEN = []string{"Vegan", "Vegetarian", "Halal food"}
+	if _, probs := fm.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	p = fm.Find("diet").Props()
+	p.Options = []string{"Vegane", "Vegetarisch", "Koscher"}
+	if _, probs := fm.Apply("diet", p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if got := fm.Find("diet").Props().OptionsEN; !slices.Equal(got, []string{"Vegan", "Vegetarian", ""}) {
+		t.Errorf("English after replacing a choice %q", got)
+	}
 	// Typed anew in the same change, the English are taken as typed.
 	p = fm.Find("diet").Props()
 	p.Options, p.OptionsEN = []string{"Halal", "Vegan"}, []string{"Halal food", "Vegan"}
