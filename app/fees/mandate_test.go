@@ -519,3 +519,26 @@ func TestMandateRacingADenial(t *testing.T) {
 		t.Errorf("%d mandates stand on a denied applicant (%v)", standing, err)
 	}
 }
+
+// Whoever left and revokes a mandate an open run collects from gets an
+// invoice for that fee, which offers them no new mandate (they cannot
+// give one). The invoice text failed for them before: it named a key only
+// members' mails had.
+func TestFormerMembersInvoiceOffersNoMandate(t *testing.T) {
+	app := apptest.Start(t, append(sepaEnv(), apptest.FreshDatabase(t, "feesformer"))...)
+	if _, err := app.Pool.Exec(t.Context(), `INSERT INTO fee_rates (category, cents, valid_from) VALUES ('ordentlich', 2500, '2019-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	id, email := insertMember(t, app, "Otto Offen", "ordentlich")
+	link := editLink(t, app, id)
+	mustStatus(t, "the mandate", giveMandate(t, app, link, url.Values{"account_holder": {"Otto"}, "iban": {ibanAnna}, "consent": {"yes"}}), http.StatusSeeOther)
+	treasurer, _ := app.ClientWith(t, "fee_admin")
+	mustStatus(t, "a run, not yet at the bank", app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"},
+		"year": {strconv.Itoa(time.Now().Year() + 1)}, "due": {dueAfter(20).Format(time.DateOnly)}}), http.StatusSeeOther)
+	mustStatus(t, "leaving", app.PostForm(t, app.Client(), link+"/cancel", nil), http.StatusSeeOther)
+	mustStatus(t, "revoking after leaving", app.PostForm(t, app.Client(), link+"/mandate/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	inv := waitKind(t, app, email, "Rechnung", 1)
+	if strings.Contains(inv.Text, "Lastschriftmandat: Über den Link") {
+		t.Errorf("the invoice of whoever left offers a mandate:\n%s", inv.Text)
+	}
+}
