@@ -159,9 +159,9 @@ func (s *Site) logError(r *http.Request, msg string, err error) {
 // gets 503 with Retry-After.
 func (s *Site) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	if ClientGone(r) {
-		// A half-closed client still reads the status (as in Error).
+		// Not the server's fault, and no 500 in its log or metrics: a
+		// client that left mid-request is not told of a failure it caused.
 		s.logGone(r, err)
-		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
 	if db.Unavailable(err) {
