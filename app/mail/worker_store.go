@@ -3,6 +3,7 @@ package mail
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -39,6 +40,10 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 			FOR UPDATE SKIP LOCKED)
 		RETURNING o.id, o.created_at, o.claimed_at, o.attempts, o.kind, o.to_addrs, o.cc_addrs, o.bcc_addrs,
 		          o.reply_to, o.subject, o.body_text, o.body_html`
+	// The claim commits with its UPDATE: read to the end even when the
+	// worker stops meanwhile, so that deliver gives the mails back (a
+	// stop during the read left them claimed until the claim timed out).
+	ctx = context.WithoutCancel(ctx)
 	rows, err := w.pool.Query(ctx, q, w.cfg.ClaimTimeout, w.cfg.Origin, w.cfg.BatchSize, w.claimer.String())
 	if err != nil {
 		return nil, fmt.Errorf("mail: claim: %w", err)
@@ -58,7 +63,10 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 	// UPDATE … RETURNING gives no order; mails of one change go out in the
 	// order they were written ("cancelled" before "moved up").
 	slices.SortFunc(batch, func(a, b claimed) int { return cmp.Compare(a.ID, b.ID) })
-	return batch, w.loadAttachments(ctx, batch)
+	if err := w.loadAttachments(ctx, batch); err != nil {
+		return nil, errors.Join(err, w.release(ctx, batch))
+	}
+	return batch, nil
 }
 
 func (w *Worker) loadAttachments(ctx context.Context, batch []claimed) error {
