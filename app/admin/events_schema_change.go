@@ -85,14 +85,12 @@ func (r eventRules) schemaChanged(ctx context.Context, tx pgx.Tx, id string, bef
 	// A form saved anew is held to what a stored one is not (control
 	// characters): an event whose old form has one still saves its other
 	// fields.
-	if _, err := schema.ParseNew([]byte(new)); err != nil {
+	newForm, err := schema.ParseNew([]byte(new))
+	if err != nil {
 		var pe *schema.ParseError
 		if errors.As(err, &pe) && len(pe.Problems) > 0 && pe.Problems[0].Key == "events.schema.control" {
 			return &problemError{Field: schemaField, Text: pe.Problems[0].Text(i18n.LangOf(ctx))}
 		}
-	}
-	newForm, err := schema.Parse([]byte(new))
-	if err != nil {
 		return nil // the schema's own check refuses it
 	}
 	oldForm, oldErr := schema.Parse([]byte(old))

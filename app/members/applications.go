@@ -35,11 +35,11 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request) {
 // applicationRows are the persons matching where (on persons p; args
 // from $1) as the board's list shows them: when they applied, their
 // type's name, and whether the fees hold them (a mandate a denial
-// revokes), oldest application first.
+// revokes), oldest application first, in one query.
 func applicationRows(ctx context.Context, q querier, where string, args ...any) ([]views.Application, error) {
 	rows, err := q.Query(ctx, `
 		SELECT p.id, p.name, p.email, coalesce(p.membership_type, ''), coalesce(p.membership_status, ''),
-		       coalesce(a.verified_at, p.updated_at) AS applied_at
+		       coalesce(a.verified_at, p.updated_at) AS applied_at, `+persons.HeldByDomain(persons.DomainFees)+`
 		FROM persons p
 		LEFT JOIN LATERAL (
 			SELECT verified_at FROM membership_applications
@@ -56,7 +56,7 @@ func applicationRows(ctx context.Context, q querier, where string, args ...any) 
 			a  views.Application
 			at time.Time
 		)
-		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.MembershipType, &a.Status, &at)
+		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.MembershipType, &a.Status, &at, &a.HeldByFees)
 		a.AppliedAt = isoTime(at)
 		return a, err
 	})
@@ -69,10 +69,6 @@ func applicationRows(ctx context.Context, q querier, where string, args ...any) 
 	}
 	for i := range apps {
 		apps[i].TypeName = ts.NameOf(i18n.LangOf(ctx), apps[i].MembershipType)
-		// Few apply at a time: a question each is cheap.
-		if apps[i].HeldByFees, err = persons.HeldBy(ctx, q, persons.DomainFees, apps[i].ID); err != nil {
-			return nil, err
-		}
 	}
 	return apps, nil
 }

@@ -240,19 +240,24 @@ const DomainFees = "fees"
 func HeldBy(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, name string, id int64) (bool, error) {
-	for _, d := range Domains() {
-		if d.Name != name || d.Holds == "" {
-			continue
-		}
-		var held bool
-		err := q.QueryRow(ctx, `SELECT `+d.Holds+` FROM persons p WHERE p.id = $1`, id).Scan(&held)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return false, nil
-		}
-		return held, err
+	var held bool
+	err := q.QueryRow(ctx, `SELECT `+HeldByDomain(name)+` FROM persons p WHERE p.id = $1`, id).Scan(&held)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
 	}
-	// A binary without the domain (a package's tests) has nobody it holds.
-	return false, nil
+	return held, err
+}
+
+// HeldByDomain is SQL true while the domain named still needs the person
+// p, for lists that ask it of every row in their own query. A binary
+// without the domain (a package's tests) has nobody it holds.
+func HeldByDomain(name string) string {
+	for _, d := range Domains() {
+		if d.Name == name && d.Holds != "" {
+			return "(" + d.Holds + ")"
+		}
+	}
+	return "false"
 }
 
 // RefsQuery is a Domain.Refs that reports the ids q (with the person's id
