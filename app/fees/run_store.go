@@ -173,7 +173,13 @@ type Run struct {
 	CreatedBy   string
 	CreatedAt   time.Time
 	SubmittedAt *time.Time
+	// Debits counts what the run collects by debit (not set by
+	// CreateRun): a run of invoices alone has nothing to give the bank.
+	Debits int
 }
+
+const runColumns = `id, year, due_on, created_by, created_at, submitted_at,
+	(SELECT count(*) FROM fees f WHERE f.run_id = fee_runs.id AND f.mandate_id IS NOT NULL)`
 
 // MsgID is the bank file's message id: the same for every download.
 func (r Run) MsgID(prefix string) string {
@@ -184,6 +190,9 @@ func (r Run) MsgID(prefix string) string {
 // exclude, with a fee row each that keeps what the bank file needs.
 // Fees with a mandate are debits (FRST for a mandate's first collection,
 // RCUR after); the others are invoiced. It returns the run and the fee ids.
+// A mandate whose first collection waits in a run not yet given to the
+// bank is collected as RCUR: the bank is to see one FRST a mandate, and
+// since the rulebook of 2016 may take RCUR for a first collection.
 func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, now time.Time, exclude []int64, by string) (Run, []Candidate, error) {
 	if !cfg.Ready() {
 		return Run{}, nil, ErrNotConfigured
@@ -232,7 +241,10 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 		const q = `INSERT INTO fees (person_id, year, cents, status, run_id, mandate_id, mandate_reference, signed_on,
 		        sequence, account_holder, iban_sealed, original_iban_sealed, bic, country, address_lines)
 			SELECT $1, $2, $3, 'due', $4, m.id, m.reference, m.signed_on,
-			       CASE WHEN m.id IS NULL THEN NULL WHEN m.last_collected_on IS NULL THEN 'FRST' ELSE 'RCUR' END,
+			       CASE WHEN m.id IS NULL THEN NULL
+			            WHEN m.last_collected_on IS NULL AND NOT EXISTS (SELECT 1 FROM fees o JOIN fee_runs r ON r.id = o.run_id
+			                 WHERE o.mandate_id = m.id AND o.sequence = 'FRST' AND o.status = 'due' AND r.submitted_at IS NULL AND r.id <> $4)
+			            THEN 'FRST' ELSE 'RCUR' END,
 			       m.account_holder, m.iban_sealed, m.original_iban_sealed, m.bic, m.country, coalesce(m.address_lines, '{}')
 			FROM (SELECT 1) one LEFT JOIN sepa_mandates m ON m.id = $5
 			ON CONFLICT (person_id, year) WHERE status <> 'returned' DO UPDATE SET cents = EXCLUDED.cents, status = 'due', run_id = EXCLUDED.run_id,
@@ -259,12 +271,12 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 
 // LoadRun returns run id.
 func LoadRun(ctx context.Context, q pgxQuerier, id int64, lock bool) (Run, error) {
-	sql := `SELECT id, year, due_on, created_by, created_at, submitted_at FROM fee_runs WHERE id = $1`
+	sql := `SELECT ` + runColumns + ` FROM fee_runs WHERE id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
 	var r Run
-	err := q.QueryRow(ctx, sql, id).Scan(&r.ID, &r.Year, &r.DueOn, &r.CreatedBy, &r.CreatedAt, &r.SubmittedAt)
+	err := q.QueryRow(ctx, sql, id).Scan(&r.ID, &r.Year, &r.DueOn, &r.CreatedBy, &r.CreatedAt, &r.SubmittedAt, &r.Debits)
 	if err != nil {
 		return Run{}, fmt.Errorf("fees: run: %w", db.Map(err))
 	}
@@ -273,7 +285,7 @@ func LoadRun(ctx context.Context, q pgxQuerier, id int64, lock bool) (Run, error
 
 // Runs lists every run, newest first.
 func Runs(ctx context.Context, q pgxQuerier) ([]Run, error) {
-	rows, err := q.Query(ctx, `SELECT id, year, due_on, created_by, created_at, submitted_at FROM fee_runs ORDER BY id DESC`)
+	rows, err := q.Query(ctx, `SELECT `+runColumns+` FROM fee_runs ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -435,6 +447,10 @@ func remittance(year int, ref string) string {
 	return "Mitgliedsbeitrag " + strconv.Itoa(year) + " " + ref
 }
 
+// ErrNoDebits refuses to mark a run submitted that collects nothing by
+// debit: there is no file to give the bank.
+var ErrNoDebits = errors.New("fees: the run collects no debit")
+
 // ErrFileNotCurrent refuses to mark a run submitted whose bank file was
 // never downloaded, or has changed since its last download.
 var ErrFileNotCurrent = errors.New("fees: the bank file was not downloaded as it is now")
@@ -455,6 +471,9 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 	}
 	if run.SubmittedAt != nil {
 		return Run{}, ErrSubmitted
+	}
+	if run.Debits == 0 {
+		return Run{}, ErrNoDebits
 	}
 	// The bank must have the file as it is now: what is marked submitted
 	// is what the run's fees say, not what an older download said.

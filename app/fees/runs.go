@@ -350,7 +350,7 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 	})
 	// A refused submission shows the run as it is now (a double click's
 	// first one may have submitted it meanwhile).
-	if errors.Is(err, ErrSubmitted) || errors.Is(err, ErrFileNotCurrent) {
+	if errors.Is(err, ErrSubmitted) || errors.Is(err, ErrFileNotCurrent) || errors.Is(err, ErrNoDebits) {
 		fresh, lerr := LoadRun(ctx, h.pool, run.ID, false)
 		if lerr != nil {
 			h.site.ServerError(w, r, lerr)
@@ -364,6 +364,9 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, ErrFileNotCurrent):
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.file_not_current"))
+		return
+	case errors.Is(err, ErrNoDebits):
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.run.nothing_to_submit"))
 		return
 	case err != nil:
 		h.site.ServerError(w, r, err)

@@ -520,10 +520,10 @@ func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
 	if err := revoking.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// The revocation took the debit out of the file: the downloaded one is
-	// no longer the one to give the bank.
-	if err := <-submitted; !errors.Is(err, fees.ErrFileNotCurrent) {
-		t.Errorf("the submission after the revocation: %v, want ErrFileNotCurrent", err)
+	// The revocation took the run's one debit out of the file: there is
+	// nothing left to give the bank.
+	if err := <-submitted; !errors.Is(err, fees.ErrNoDebits) {
+		t.Errorf("the submission after the revocation: %v, want ErrNoDebits", err)
 	}
 }
 

@@ -134,6 +134,9 @@ type MandateRow struct {
 // RunRow is a collection run in the list.
 type RunRow struct {
 	ID, Year, Due, Created, Submitted string
+	// InvoicesOnly: the run collects nothing by debit, so it is never
+	// submitted.
+	InvoicesOnly bool
 }
 
 // RunForm starts a collection run: year and due date.
