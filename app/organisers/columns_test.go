@@ -103,10 +103,12 @@ func TestTotals(t *testing.T) {
 		{Data: []byte(`{"guests": 3, "amount": 0.2, "ok": false}`)},
 		{Data: []byte(`{"guests": "viele", "ok": true}`)},
 		{Data: []byte(`not json`)},
+		{Data: []byte(`{"height": -0.01}`)},
+		{Data: []byte(`{"height": 0.02}`)},
 	}
 	got := totals(cols, buildList(cols, regs))
-	// Nobody gave a height: no sum of 0 for it.
-	want := []total{{Shown: true, Text: "5"}, {Shown: true, Text: "0.3"}, {Shown: true, Text: "2"}, {}, {Text: "0"}}
+	// A mean of 0.005 is written 0, not 0.0 or -0.
+	want := []total{{Shown: true, Text: "5", Mean: "2.5"}, {Shown: true, Text: "0.3", Mean: "0.2"}, {Shown: true, Text: "2"}, {}, {Shown: true, Text: "0.01", Mean: "0"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("totals %v, want %v", got, want)
 	}

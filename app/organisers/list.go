@@ -237,9 +237,12 @@ func countStatuses(rows []participant) map[string]int {
 }
 
 // total is a column's footer: the sum of numbers or the count of ticks.
+// Numbers have their mean too: a sum of guests is what the organiser
+// counts, a sum of semesters or ratings says nothing, their mean does.
 type total struct {
 	Shown bool
 	Text  string
+	Mean  string
 }
 
 // totals adds up number columns and counts ticked checkboxes of rows.
@@ -250,7 +253,7 @@ func totals(cols []column, rows []participant) []total {
 		switch {
 		case c.summable():
 			sum := new(big.Rat)
-			allInts, answered := true, false
+			allInts, n := true, int64(0)
 			for _, p := range rows {
 				if p.Answers[j].Kind != answerNumber {
 					continue
@@ -260,11 +263,14 @@ func totals(cols []column, rows []participant) []total {
 					continue
 				}
 				allInts = allInts && r.IsInt()
-				answered = true
+				n++
 				sum.Add(sum, r)
 			}
 			// Nobody's answer adds up to nothing, not to 0.
-			out[j] = total{Shown: answered, Text: ratText(sum, allInts)}
+			out[j] = total{Shown: n > 0, Text: ratText(sum, allInts)}
+			if n > 1 {
+				out[j].Mean = meanText(new(big.Rat).Quo(sum, big.NewRat(n, 1)))
+			}
 		case c.Type == "boolean":
 			n := 0
 			for _, p := range rows {
@@ -281,6 +287,17 @@ func totals(cols []column, rows []participant) []total {
 // hugeNumber is where numbers are written with an exponent, as JSON and
 // JavaScript write them.
 const hugeNumber = 1e21
+
+// meanText writes a mean to one decimal, as people read an average.
+func meanText(r *big.Rat) string {
+	if f, _ := r.Float64(); math.Abs(f) >= hugeNumber {
+		return ratText(r, false)
+	}
+	if s := strings.TrimSuffix(r.FloatString(1), ".0"); s != "-0" {
+		return s
+	}
+	return "0"
+}
 
 func ratText(r *big.Rat, isInt bool) string {
 	// A sum past what anyone writes out in digits (answers like 1e300)

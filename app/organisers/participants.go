@@ -250,7 +250,7 @@ func listView(r *http.Request, ev *events.Event, cols columnSet, all, shown []pa
 	}
 	sums := totals(cols.all, summed)
 	for _, j := range cols.shown {
-		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: i18n.Decimal(lang, sums[j].Text)})
+		vm.Totals = append(vm.Totals, view.Total{Shown: sums[j].Shown, Text: i18n.Decimal(lang, sums[j].Text), Mean: i18n.Decimal(lang, sums[j].Mean)})
 	}
 	counts := countStatuses(all)
 	for _, st := range view.Statuses {

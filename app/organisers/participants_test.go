@@ -173,9 +173,9 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		if got := p.text(t, "totals-label"); got != "Summe (bestätigt)" {
 			t.Errorf("totals labelled %q", got)
 		}
-		// Guests 3 + 2 and contributions 1.5 + 2.25 of the confirmed only.
-		// Decimals as German readers write them.
-		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 2 3,75" {
+		// Guests 3 + 2 and contributions 1.5 + 2.25 of the confirmed only,
+		// with their means. Decimals as German readers write them.
+		if got := p.text(t, "totals"); got != "Summe (bestätigt) 5 Mittel 2,5 2 3,75 Mittel 1,9" {
 			t.Errorf("totals %q", got)
 		}
 	})
@@ -187,7 +187,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		if got := p.texts("name"); !slices.Contains(got, "Emil Engel") {
 			t.Errorf("names %v lack the cancelled", got)
 		}
-		if got := p.text(t, "totals"); got != "Summe (bestätigt, ohne Stornierte) 5 2 3,75" {
+		if got := p.text(t, "totals"); got != "Summe (bestätigt, ohne Stornierte) 5 Mittel 2,5 2 3,75 Mittel 1,9" {
 			t.Errorf("totals %q", got)
 		}
 		if got := parsePage(t, app.Get(t, c, path+"?status=canceled").Body).text(t, "totals"); got != "Summe (storniert) 4 0 0" {
@@ -222,7 +222,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 		if got := p.texts("name"); !slices.Equal(got, []string{"Dora Decker", "Anna Albers", "Bernd Brandt"}) {
 			t.Errorf("names %v", got)
 		}
-		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste) 10 2 3,75" {
+		if got := p.text(t, "totals"); got != "Summe (bestätigt + Warteliste) 10 Mittel 3,3 2 3,75 Mittel 1,3" {
 			t.Errorf("totals %q", got)
 		}
 		if href := attr(p.all("csv")[0], "href"); href != fmt.Sprintf("/events/%d/participants.csv?status=confirmed&status=waitinglist", ev.ID) {

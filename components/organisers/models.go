@@ -120,6 +120,8 @@ type Cell struct {
 type Total struct {
 	Shown bool
 	Text  string
+	// Mean is the numbers' average; "" for ticks.
+	Mean string
 }
 
 // StatusCount is how many registrations have a status, and whether the
