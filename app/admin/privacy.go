@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -15,7 +16,37 @@ import (
 
 // recordOrder lists the domains on the privacy page as a reader meets
 // them: the person first, the technical records last.
-var recordOrder = map[string]int{"members": 1, "events": 2, "mail": 3, "auth": 4, "organisers": 5, "tokens": 6, "audit": 7}
+var recordOrder = map[string]int{"members": 1, persons.DomainFees: 2, "events": 3, "mail": 4, "auth": 5, "organisers": 6, "tokens": 7, "audit": 8}
+
+// processed lists the categories of personal data this association
+// processes, its domains in recordOrder: those needing direct debits or
+// university relations it does not use are left out, so that another
+// association's privacy statement promises nothing it does not do.
+func (h *Handler) processed(ctx context.Context) ([]persons.Category, error) {
+	relations, err := h.relations.kept(ctx, h.pool)
+	if err != nil {
+		return nil, err
+	}
+	// Mandates or fees kept from before count even with SEPA unset now.
+	sepa := h.cfg.SEPA.Ready()
+	if !sepa {
+		if err := h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sepa_mandates) OR EXISTS (SELECT 1 FROM fees)`).Scan(&sepa); err != nil {
+			return nil, fmt.Errorf("admin: any fees: %w", err)
+		}
+	}
+	used := map[string]bool{"": true, persons.NeedsSEPA: sepa, persons.NeedsRelations: relations}
+	domains := persons.Domains()
+	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
+	var out []persons.Category
+	for _, d := range domains {
+		for _, c := range d.Data {
+			if used[c.Needs] {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
 
 // privacyAhead is how far ahead the privacy page looks for what the purge
 // will take.
@@ -40,14 +71,15 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))),
 	}
-	domains := persons.Domains()
-	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
-	for _, d := range domains {
-		for _, c := range d.Data {
-			v.Records = append(v.Records, adminui.PrivacyRecord{
-				What: tr(ctx, c.What), Where: c.Where, Why: tr(ctx, c.Why), HowLong: h.howLong(ctx, c.HowLong),
-			})
-		}
+	cats, err := h.processed(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, c := range cats {
+		v.Records = append(v.Records, adminui.PrivacyRecord{
+			What: tr(ctx, c.What), Where: c.Where, Why: tr(ctx, c.Why), HowLong: h.howLong(ctx, c.HowLong),
+		})
 	}
 	for _, l := range rep.Lines {
 		d := adminui.PrivacyDue{Key: l.Key, Label: tr(ctx, "privacy.purge."+l.Key), Count: l.Count, Oldest: "–"}

@@ -3,10 +3,7 @@ package admin
 import (
 	"context"
 	"html"
-	"slices"
 	"strings"
-
-	"github.com/pepalumni/memberdb/app/persons"
 )
 
 // PrivacyDraft is a privacy statement for the public /datenschutz page in
@@ -26,13 +23,13 @@ func (h *Handler) PrivacyDraft(ctx context.Context) (string, error) {
 	}
 	b.WriteString("<br>" + esc(org.Email) + "</p>\n")
 	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.data")) + "</h2>\n<ul>\n")
-	domains := persons.Domains()
-	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
-	for _, d := range domains {
-		for _, c := range d.Data {
-			b.WriteString("<li><strong>" + esc(tr(ctx, c.What)) + "</strong>: " + esc(tr(ctx, c.Why)) + ". " +
-				esc(tr(ctx, "privacy.draft.how_long", h.howLong(ctx, c.HowLong))) + "</li>\n")
-		}
+	cats, err := h.processed(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range cats {
+		b.WriteString("<li><strong>" + esc(tr(ctx, c.What)) + "</strong>: " + esc(tr(ctx, c.Why)) + ". " +
+			esc(tr(ctx, "privacy.draft.how_long", h.howLong(ctx, c.HowLong))) + "</li>\n")
 	}
 	b.WriteString("</ul>\n<h2>" + esc(tr(ctx, "privacy.draft.rights")) + "</h2>\n<p>" +
 		esc(tr(ctx, "privacy.draft.rights.text", org.Email)) + "</p>\n")

@@ -24,9 +24,9 @@ func init() {
 			           AND (f.status = 'due' OR f.status = 'returned' AND NOT ` + collectedAgain + `))`,
 		Data: []persons.Category{
 			{What: "privacy.data.mandates", Where: "sepa_mandates",
-				Why: "privacy.why.mandates", HowLong: "privacy.while_person"},
+				Why: "privacy.why.mandates", HowLong: "privacy.while_person", Needs: persons.NeedsSEPA},
 			{What: "privacy.data.fees", Where: "fees",
-				Why: "privacy.why.fees", HowLong: "privacy.while_person"},
+				Why: "privacy.why.fees", HowLong: "privacy.while_person", Needs: persons.NeedsSEPA},
 		},
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			// The mandates first, as a revocation takes them, then the

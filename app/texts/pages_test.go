@@ -169,3 +169,43 @@ func TestAnotherAssociationsDefaultsSayNothingOfPeP(t *testing.T) {
 		t.Error("the English Impressum shows the placeholder although the German one is written")
 	}
 }
+
+// An association that keeps no university relations and collects no fees
+// by direct debit gets a privacy draft that mentions neither; once it
+// does, the draft names them.
+func TestPrivacyDraftNamesOnlyWhatIsProcessed(t *testing.T) {
+	app := apptest.Start(t, apptest.FreshDatabase(t, "privacydraft"))
+	c, _ := app.ClientWith(t, "texts_admin")
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := app.Pool.Exec(t.Context(), sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE persons SET tu_status_id = NULL`)
+	exec(`DELETE FROM tu_status`)
+	draft := app.Get(t, c, "/admin/texts/pages/datenschutz/de?draft=1")
+	wantStatus(t, "the draft", draft, http.StatusOK)
+	for _, absent := range []string{"SEPA", "Bezug zur Universität", "Mitgliedsbeiträge"} {
+		if strings.Contains(draft.Body, absent) {
+			t.Errorf("the draft of an association without them mentions %q", absent)
+		}
+	}
+	if !strings.Contains(draft.Body, "Anmeldungen zu Veranstaltungen") {
+		t.Error("the draft lost what every association processes")
+	}
+
+	// A relation made as the persons' admins make one (the admin pages
+	// remember for seconds whether there are any; creating one forgets).
+	admin, _ := app.ClientWith(t, "person_admin")
+	wantStatus(t, "a new relation", app.PostForm(t, admin, "/admin/tu_status/new", url.Values{"name": {"Studierende"}, "position": {"1"}}),
+		http.StatusSeeOther)
+	exec(`INSERT INTO persons (name, email) VALUES ('Frieda Beitrag', 'frieda.beitrag@example.org')`)
+	exec(`INSERT INTO fees (person_id, year, cents) SELECT id, 2040, 1000 FROM persons WHERE email = 'frieda.beitrag@example.org'`)
+	draft = app.Get(t, c, "/admin/texts/pages/datenschutz/en?draft=1")
+	for _, present := range []string{"SEPA", "Relation to the university", "Membership fees"} {
+		if !strings.Contains(draft.Body, present) {
+			t.Errorf("the draft of an association with them lacks %q", present)
+		}
+	}
+}
