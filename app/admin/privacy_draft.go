@@ -16,10 +16,8 @@ func (h *Handler) PrivacyDraft(ctx context.Context) (string, error) {
 	var b strings.Builder
 	org := h.org()
 	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.controller")) + "</h2>\n<p>" + esc(org.Name))
-	for _, line := range strings.Split(h.cfg.OrgAddress, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			b.WriteString("<br>" + esc(line))
-		}
+	for _, line := range org.Postal {
+		b.WriteString("<br>" + esc(line))
 	}
 	b.WriteString("<br>" + esc(org.Email) + "</p>\n")
 	b.WriteString("<h2>" + esc(tr(ctx, "privacy.draft.data")) + "</h2>\n<ul>\n")

@@ -22,6 +22,9 @@ type Org struct {
 	Email     string
 	Website   string
 	Signature string
+	// Postal is the postal address, a line each (legal pages, the privacy
+	// statement's draft); none when unknown.
+	Postal []string
 	// Logo is shown atop the HTML part of mails that have one: PNG or
 	// JPEG (LogoType), as mail readers show no SVG; nil for none.
 	Logo     []byte
@@ -34,7 +37,19 @@ type Org struct {
 // ConfiguredOrg is the association as the configuration names it, which
 // mails say until the association sets its own name and address.
 func ConfiguredOrg(cfg *config.Config) Org {
-	return Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature}
+	return Org{Name: cfg.OrgName, Email: cfg.OrgEmail, Website: cfg.OrgWebsite, Signature: cfg.OrgSignature,
+		Postal: PostalLines(cfg.OrgAddress)}
+}
+
+// PostalLines splits a postal address into its lines, blank ones left out.
+func PostalLines(address string) []string {
+	var lines []string
+	for _, line := range strings.Split(address, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }
 
 // Texts renders one domain's mail texts: text/template files named

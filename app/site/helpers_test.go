@@ -40,7 +40,7 @@ func postLogo(t *testing.T, app *apptest.App, c *http.Client, name string, data 
 // the tests of this package share its one row, so none runs in parallel.
 func resetSettings(t *testing.T, app *apptest.App) {
 	t.Cleanup(func() {
-		_, err := app.Pool.Exec(context.Background(), `UPDATE site_settings SET org_name = '', contact_address = '', website = '', accent = '', logo = NULL, logo_type = NULL`)
+		_, err := app.Pool.Exec(context.Background(), `UPDATE site_settings SET org_name = '', contact_address = '', website = '', postal_address = '', accent = '', logo = NULL, logo_type = NULL`)
 		if err != nil {
 			t.Errorf("reset settings: %v", err)
 		}

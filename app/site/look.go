@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/mail"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/site"
@@ -31,6 +32,7 @@ func (h *Handler) lookView(st *Settings) view.LookView {
 	return view.LookView{LogoURL: st.LogoPath(), Accent: st.Accent, MaxLogoKB: MaxLogoBytes >> 10, MaxLogoPixels: MaxLogoPixels,
 		OrgName: st.OrgName, ContactAddress: st.ContactAddress, ConfigName: h.store.cfg.OrgName, ConfigAddress: h.store.cfg.OrgEmail,
 		Website: st.Website, ConfigWebsite: h.store.cfg.OrgWebsite,
+		PostalAddress: st.PostalAddress, ConfigPostal: h.store.cfg.OrgAddress,
 		OrgErrors: map[string]string{}}
 }
 
@@ -259,6 +261,15 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 	if v.Website != "" && !isWebsite(v.Website) {
 		v.OrgErrors["website"] = i18n.T(ctx, "site.error.website")
 	}
+	// Lines as the pages show them: trimmed, blank ones left out.
+	postal := mail.PostalLines(strings.ReplaceAll(r.PostForm.Get("postal_address"), "\r", ""))
+	v.PostalAddress = strings.Join(postal, "\n")
+	switch {
+	case len([]rune(v.PostalAddress)) > maxPostal:
+		v.OrgErrors["postal_address"] = i18n.T(ctx, "site.error.too_long", fmt.Sprint(maxPostal))
+	case len(postal) > maxPostalLines:
+		v.OrgErrors["postal_address"] = i18n.T(ctx, "site.error.postal_lines", fmt.Sprint(maxPostalLines))
+	}
 	switch {
 	case len([]rune(v.OrgName)) > maxOrgName:
 		v.OrgErrors["org_name"] = i18n.T(ctx, "site.error.too_long", fmt.Sprint(maxOrgName))
@@ -272,17 +283,18 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(v.OrgErrors) > 0 {
 		v.OrgName, v.ContactAddress = truncate(v.OrgName, maxOrgName+20), truncate(v.ContactAddress, maxAddress+20)
-		v.Website = truncate(v.Website, maxWebsite+20)
+		v.Website, v.PostalAddress = truncate(v.Website, maxWebsite+20), truncate(v.PostalAddress, maxPostal+20)
 		h.renderLook(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	err = h.store.update(ctx, func(tx pgx.Tx) error {
-		var oldName, oldAddress, oldWebsite string
-		if err := tx.QueryRow(ctx, `SELECT org_name, contact_address, website FROM site_settings FOR UPDATE`).Scan(&oldName, &oldAddress, &oldWebsite); err != nil {
+		var oldName, oldAddress, oldWebsite, oldPostal string
+		if err := tx.QueryRow(ctx, `SELECT org_name, contact_address, website, postal_address FROM site_settings FOR UPDATE`).
+			Scan(&oldName, &oldAddress, &oldWebsite, &oldPostal); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, website = $3, updated_at = now()`,
-			v.OrgName, v.ContactAddress, v.Website); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE site_settings SET org_name = $1, contact_address = $2, website = $3, postal_address = $4, updated_at = now()`,
+			v.OrgName, v.ContactAddress, v.Website, v.PostalAddress); err != nil {
 			return err
 		}
 		var entries []audit.Entry
@@ -294,6 +306,9 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 		}
 		if oldWebsite != v.Website {
 			entries = append(entries, change(ctx, "website", audit.Value(oldWebsite), audit.Value(v.Website)))
+		}
+		if oldPostal != v.PostalAddress {
+			entries = append(entries, change(ctx, "postal_address", audit.Value(oldPostal), audit.Value(v.PostalAddress)))
 		}
 		return audit.Record(ctx, tx, entries...)
 	})

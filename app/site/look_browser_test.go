@@ -12,9 +12,11 @@ import (
 )
 
 // The look page in a browser: a logo uploaded through the form appears in
-// the navigation, an accent colour colours the buttons, and both pages pass
+// the navigation, an accent colour colours the buttons, a postal address
+// reaches the legal notice, and the pages pass
 // the accessibility check (contrast among it) on a phone and a desktop, in
-// German and English. A colour too light is refused on the page.
+// German and English. A colour too light and an address of seven lines
+// are refused on the page.
 func TestBrowserLookPage(t *testing.T) {
 	app := apptest.Start(t)
 	resetSettings(t, app)
@@ -42,7 +44,15 @@ func TestBrowserLookPage(t *testing.T) {
 					chromedp.WaitVisible(`[data-testid="logo-preview"]`))
 				b.Do(t, "set the accent colour", chromedp.SetValue(`#accent`, "#6f2da8"), chromedp.Click(`[data-testid="accent-submit"]`),
 					chromedp.WaitVisible(`[data-testid="logo-preview"]`))
+				b.WaitTrue(t, "the colour to be saved", `getComputedStyle(document.querySelector('[data-testid="accent-submit"]')).backgroundColor === "rgb(111, 45, 168)"`)
+				b.Do(t, "a postal address of seven lines", chromedp.SetValue(`#postal_address`, "a\nb\nc\nd\ne\nf\ng"),
+					chromedp.Click(`[data-testid="org-submit"]`), chromedp.WaitVisible(`[data-testid="postal_address-error"]`))
+				b.Do(t, "scroll to it", chromedp.ScrollIntoView(`#postal_address`))
+				b.Screenshot(t, "look-postal-error-"+name)
+				b.Do(t, "a postal address", chromedp.SetValue(`#postal_address`, "Verein B\nNotenweg 1\n12345 Klangstadt"),
+					chromedp.Click(`[data-testid="org-submit"]`), chromedp.WaitNotPresent(`[data-testid="postal_address-error"]`))
 			}
+			b.WaitTrue(t, "the postal address is kept", `document.querySelector('#postal_address').value === "Verein B\nNotenweg 1\n12345 Klangstadt"`)
 			b.WaitTrue(t, "the logo is shown in the navigation", `(function (img) {
 				return !!img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height >= 24 })(document.querySelector('[data-testid="site-logo"]'))`)
 			b.WaitTrue(t, "buttons take the accent colour", `getComputedStyle(document.querySelector('[data-testid="accent-submit"]')).backgroundColor === "rgb(111, 45, 168)"`)
@@ -53,6 +63,10 @@ func TestBrowserLookPage(t *testing.T) {
 			b.Screenshot(t, "home-"+name)
 			b.Do(t, "open the events", chromedp.Navigate(app.URL+"/events/"), chromedp.WaitVisible(`[data-testid="site-logo"]`))
 			b.Screenshot(t, "events-"+name)
+			b.Do(t, "open the legal notice", chromedp.Navigate(app.URL+"/impressum"), chromedp.WaitVisible(`main`))
+			b.WaitTrue(t, "it shows the postal address", `document.querySelector('main').innerText.includes("Notenweg 1")`)
+			b.FitsWidth(t)
+			b.Screenshot(t, "impressum-"+name)
 		}
 		if i == 0 {
 			b.Do(t, "ask to remove the logo", chromedp.Navigate(app.URL+"/admin/site"), chromedp.Click(`[data-testid="logo-delete"]`),

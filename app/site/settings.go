@@ -27,6 +27,7 @@ type Settings struct {
 	OrgName        string
 	ContactAddress string
 	Website        string
+	PostalAddress  string
 	Accent         string
 	Logo           []byte
 	LogoType       string
@@ -138,8 +139,8 @@ func load(ctx context.Context, q interface {
 		st       Settings
 		logoType *string
 	)
-	const sql = `SELECT org_name, contact_address, website, accent, logo, logo_type FROM site_settings`
-	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Website, &st.Accent, &st.Logo, &logoType); err != nil {
+	const sql = `SELECT org_name, contact_address, website, postal_address, accent, logo, logo_type FROM site_settings`
+	if err := q.QueryRow(ctx, sql).Scan(&st.OrgName, &st.ContactAddress, &st.Website, &st.PostalAddress, &st.Accent, &st.Logo, &logoType); err != nil {
 		return nil, fmt.Errorf("site: load settings: %w", err)
 	}
 	if logoType != nil && st.Logo != nil {
@@ -214,6 +215,9 @@ func (s *Store) MailOrg() mail.Org {
 	org := mail.ConfiguredOrg(s.cfg)
 	org.Name, org.Email = s.nameAndEmail(st)
 	org.Website = s.website(st)
+	if st != nil && st.PostalAddress != "" {
+		org.Postal = mail.PostalLines(st.PostalAddress)
+	}
 	// A signature the configuration did not set apart is the name.
 	if org.Signature == s.cfg.OrgName {
 		org.Signature = org.Name

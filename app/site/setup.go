@@ -200,6 +200,10 @@ const (
 	maxOrgName  = 200
 	maxAddress  = 254
 	maxWebsite  = 200
+	// A postal address of six lines at most holds a c/o line, a
+	// faculty, a street, a place and a country.
+	maxPostal      = 500
+	maxPostalLines = 6
 	maxName     = 200
 	maxUsername = 100
 	maxPassword = 1000

@@ -2,7 +2,6 @@ package texts
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
@@ -23,10 +22,7 @@ func (h *Handler) legal(p Page) http.HandlerFunc {
 		// The association as its mails name it (mail.Book.Org), so one
 		// setting serves both.
 		org := h.book.Org()
-		v := view.LegalPage{Title: pageTitle(ctx, p), HTML: html, OrgName: org.Name, OrgEmail: org.Email}
-		if h.cfg.OrgAddress != "" {
-			v.OrgAddress = strings.Split(h.cfg.OrgAddress, "\n")
-		}
+		v := view.LegalPage{Title: pageTitle(ctx, p), HTML: html, OrgName: org.Name, OrgEmail: org.Email, OrgAddress: org.Postal}
 		h.site.Render(w, r, http.StatusOK, v.Title, view.Legal(v))
 	}
 }

@@ -17,6 +17,10 @@ type LookView struct {
 	// falls back to ConfigWebsite.
 	Website       string
 	ConfigWebsite string
+	// PostalAddress is the association's postal address as set here (or
+	// sent), a line each; empty falls back to ConfigPostal.
+	PostalAddress string
+	ConfigPostal  string
 	// OrgErrors are by field name.
 	OrgErrors map[string]string
 	LogoURL   string
