@@ -197,16 +197,16 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 
 // Limits of the setup page's fields, as the columns hold them.
 const (
-	maxOrgName  = 200
-	maxAddress  = 254
-	maxWebsite  = 200
+	maxOrgName = 200
+	maxAddress = 254
+	maxWebsite = 200
 	// A postal address of six lines at most holds a c/o line, a
 	// faculty, a street, a place and a country.
 	maxPostal      = 500
 	maxPostalLines = 6
-	maxName     = 200
-	maxUsername = 100
-	maxPassword = 1000
+	maxName        = 200
+	maxUsername    = 100
+	maxPassword    = 1000
 )
 
 // readSetup reads the form into f and acc, putting a message per bad field
