@@ -9,11 +9,14 @@ import (
 
 	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/db"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // duplicateEvent answers POST /admin/events/{id}/duplicate: a copy for the
 // next edition, with registration closed, no shortlink (it is unique) and
-// no registrations. The admin lands on the copy's form to adjust it.
+// no registrations. The admin lands on the copy's form to adjust it. An
+// English name is marked as a copy in English, as the German one is in
+// the admin's language, so that it too is seen to need adjusting.
 func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	src, ok := h.events.keyArg(rowID(r))
@@ -25,18 +28,20 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 	var id int64
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		const q = `
-			INSERT INTO events (name, description, footer, notify_email, allowed_addresses,
-			                    allowed_addresses_message_de, allowed_addresses_message_en, shortlink, max_participants,
+			INSERT INTO events (name, description, footer, name_en, description_en, footer_en,
+			                    notify_email, allowed_addresses, allowed_addresses_message_de,
+			                    allowed_addresses_message_en, shortlink, max_participants,
 			                    registration_open, registration_schema, starts_at, ends_at, opens_at, closes_at,
 			                    editing_closes_at, formality, location, checkin_answers,
 			                    freed_places, offer_hours, retain_registrations)
-			SELECT name || $2, description, footer, notify_email, allowed_addresses,
+			SELECT name || $2, description, footer, CASE WHEN name_en = '' THEN '' ELSE name_en || $3 END,
+			       description_en, footer_en, notify_email, allowed_addresses,
 			       allowed_addresses_message_de, allowed_addresses_message_en, NULL, max_participants,
 			       false, registration_schema, starts_at, ends_at, opens_at, closes_at, editing_closes_at, formality,
 			       location, checkin_answers, freed_places, offer_hours, retain_registrations
 			FROM events WHERE id = $1
 			RETURNING id`
-		if err := tx.QueryRow(ctx, q, src, suffix).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, q, src, suffix, i18n.In(i18n.EN, "admin.events.copy_suffix")).Scan(&id); err != nil {
 			return fmt.Errorf("admin: duplicate event: %w", db.Map(err))
 		}
 		newID := strconv.FormatInt(id, 10)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/web"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // CalendarType is the media type of the calendar files: of the mails'
@@ -28,8 +29,9 @@ func calendarPath(ev *Event) string { return "/events/" + ev.Ref() + "/calendar.
 // 5545): times in Europe/Berlin with its VTIMEZONE, so a calendar shows
 // them right on either side of a change to or from summer time. The UID
 // of an event stays the same whatever changes, so importing the file
-// again updates the entry instead of adding a second one.
-func (s *Service) Calendar(evs []*Event, now time.Time) ([]byte, error) {
+// again updates the entry instead of adding a second one. Names and
+// descriptions are in lang, as the event's pages show them.
+func (s *Service) Calendar(evs []*Event, lang i18n.Lang, now time.Time) ([]byte, error) {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, "-//memberdb//Veranstaltungen//DE")
@@ -49,8 +51,8 @@ func (s *Service) Calendar(evs []*Event, now time.Time) ([]byte, error) {
 		if ev.EndsAt != nil {
 			e.Props.SetDateTime(ical.PropDateTimeEnd, ev.EndsAt.In(web.Berlin))
 		}
-		e.Props.SetText(ical.PropSummary, oneLine(ev.Name))
-		if d := schema.Lines(ev.Description); d != "" {
+		e.Props.SetText(ical.PropSummary, oneLine(ev.NameIn(lang)))
+		if d := schema.Lines(ev.DescriptionIn(lang)); d != "" {
 			e.Props.SetText(ical.PropDescription, d)
 		}
 		if ev.Location != "" {

@@ -26,7 +26,7 @@ func (h *Handler) calendarFile(w http.ResponseWriter, r *http.Request) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "events.calendar.no_date"))
 		return
 	}
-	body, err := h.svc.Calendar([]*Event{ev}, time.Now())
+	body, err := h.svc.Calendar([]*Event{ev}, i18n.LangOf(r.Context()), time.Now())
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -43,7 +43,7 @@ func (h *Handler) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	body, err := h.svc.Calendar(evs, now)
+	body, err := h.svc.Calendar(evs, i18n.LangOf(r.Context()), now)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -12,6 +12,7 @@ import (
 	ical "github.com/emersion/go-ical"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // parseCalendar fetches path and parses it with a real iCalendar parser.
@@ -203,7 +204,7 @@ func TestBrowserEventListLinksTheCalendar(t *testing.T) {
 // A feed without events is still a calendar a parser reads.
 func TestEmptyCalendarFeed(t *testing.T) {
 	app := apptest.Start(t)
-	body, err := service(app).Calendar(nil, time.Now())
+	body, err := service(app).Calendar(nil, i18n.DE, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,11 +46,16 @@ const linkGrace = 30 * 24 * time.Hour
 
 // Event is a row of events with its registration counts.
 type Event struct {
-	ID          int64   `db:"id"`
-	Name        string  `db:"name"`
-	Description string  `db:"description"`
-	Footer      string  `db:"footer"`
-	NotifyEmail *string `db:"notify_email"`
+	ID          int64  `db:"id"`
+	Name        string `db:"name"`
+	Description string `db:"description"`
+	Footer      string `db:"footer"`
+	// NameEN, DescriptionEN and FooterEN are what English visitors read
+	// instead (NameIn); empty: the German.
+	NameEN        string  `db:"name_en"`
+	DescriptionEN string  `db:"description_en"`
+	FooterEN      string  `db:"footer_en"`
+	NotifyEmail   *string `db:"notify_email"`
 	// AllowedAddresses is a regular expression every registering address
 	// must match (lowercased); empty lets anyone register.
 	AllowedAddresses          string     `db:"allowed_addresses"`
@@ -170,7 +175,8 @@ type Querier interface {
 
 // eventFields are the event's own columns.
 const eventFields = `
-	e.id, e.name, e.description, e.footer, e.notify_email, e.allowed_addresses, e.allowed_addresses_message_de,
+	e.id, e.name, e.description, e.footer, e.name_en, e.description_en, e.footer_en,
+	e.notify_email, e.allowed_addresses, e.allowed_addresses_message_de,
 	e.allowed_addresses_message_en, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
 	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at,
@@ -212,7 +218,7 @@ func LoadEvent(ctx context.Context, q Querier, ref string) (*Event, error) {
 // once per connection.
 const (
 	listEventsFrom = `
-		SELECT e.id, e.name, e.shortlink, e.max_participants, e.registration_open,
+		SELECT e.id, e.name, e.name_en, e.shortlink, e.max_participants, e.registration_open,
 		       e.starts_at, e.ends_at, e.opens_at, e.closes_at,
 		       coalesce((SELECT c.confirmed FROM event_counts c WHERE c.event_id = e.id), 0),
 		       ` + openOffers + `
@@ -244,7 +250,7 @@ func listEvents(ctx context.Context, q Querier, openOnly bool) ([]*Event, error)
 	}
 	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Event, error) {
 		ev := &Event{}
-		err := row.Scan(&ev.ID, &ev.Name, &ev.Shortlink, &ev.MaxParticipants, &ev.RegistrationOpen,
+		err := row.Scan(&ev.ID, &ev.Name, &ev.NameEN, &ev.Shortlink, &ev.MaxParticipants, &ev.RegistrationOpen,
 			&ev.StartsAt, &ev.EndsAt, &ev.OpensAt, &ev.ClosesAt, &ev.Confirmed, &ev.Offered)
 		return ev, err
 	})

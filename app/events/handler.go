@@ -78,14 +78,14 @@ func addressing(r *http.Request, ev *Event) *http.Request {
 	return r.WithContext(i18n.WithFormality(r.Context(), ev.Address()))
 }
 
-// eventHeader shapes what the pages show about ev.
+// eventHeader shapes what the pages show about ev to a reader of lang.
 func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 	return events.EventHeader{
-		Name:        ev.Name,
+		Name:        ev.NameIn(lang),
 		When:        when(ev, lang),
 		Location:    ev.Location,
-		Description: schema.Sanitize(ev.Description),
-		Footer:      schema.Sanitize(ev.Footer),
+		Description: schema.Sanitize(ev.DescriptionIn(lang)),
+		Footer:      schema.Sanitize(ev.FooterIn(lang)),
 		FreePlaces:  ev.FreePlaces(),
 		Full:        ev.Full(),
 		Preview:     preview,

@@ -24,9 +24,11 @@ import (
 // testEvent describes an event to create; zero values are sensible.
 type testEvent struct {
 	name, description, footer, notify, formality string
-	shortlink                                    string
-	max                                          *int
-	closed, forceTU                              bool
+	// The English ones; empty: none.
+	nameEN, descriptionEN, footerEN string
+	shortlink                       string
+	max                             *int
+	closed, forceTU                 bool
 	// allowed is the allowed-addresses pattern with its messages;
 	// forceTU sets PeP's TU pattern.
 	allowed, allowedDE, allowedEN string
@@ -108,11 +110,12 @@ func createEvent(t testing.TB, app *apptest.App, e testEvent) created {
 	}
 	const q = `INSERT INTO events (name, description, footer, notify_email, allowed_addresses,
 			allowed_addresses_message_de, allowed_addresses_message_en, shortlink, max_participants,
-			registration_open, registration_schema, opens_at, closes_at, starts_at, ends_at, editing_closes_at, formality)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`
+			registration_open, registration_schema, opens_at, closes_at, starts_at, ends_at, editing_closes_at, formality,
+			name_en, description_en, footer_en)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
 	err := app.Pool.QueryRow(t.Context(), q, e.name, e.description, e.footer, notify, e.allowed, e.allowedDE, e.allowedEN,
 		c.shortlink, e.max, !e.closed, schemaJSON(t, e.schema), at(e.opensIn), at(e.closesIn), starts, ends, editing,
-		e.formality).Scan(&c.id)
+		e.formality, e.nameEN, e.descriptionEN, e.footerEN).Scan(&c.id)
 	if err != nil {
 		t.Fatal(err)
 	}

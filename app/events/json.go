@@ -18,9 +18,14 @@ import (
 // eventJSON is the public shape of an event, which the association's
 // website reads to show free places.
 type eventJSON struct {
-	ID               int64   `json:"id"`
-	Name             string  `json:"name"`
-	Description      string  `json:"description"`
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// NameEN and DescriptionEN are the English ones as the organiser
+	// wrote them: empty where there are none, and the website shows the
+	// German then, as the event's pages do.
+	NameEN           string  `json:"name_en"`
+	DescriptionEN    string  `json:"description_en"`
 	Shortlink        *string `json:"shortlink"`
 	MaxParticipants  *int    `json:"max_participants"`
 	FreePlaces       *int    `json:"free_places"`
@@ -54,7 +59,8 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.JSON(w, http.StatusOK, eventJSON{
-		ID: ev.ID, Name: ev.Name, Description: schema.Sanitize(ev.Description), Shortlink: ev.Shortlink,
+		ID: ev.ID, Name: ev.Name, Description: schema.Sanitize(ev.Description),
+		NameEN: ev.NameEN, DescriptionEN: schema.Sanitize(ev.DescriptionEN), Shortlink: ev.Shortlink,
 		MaxParticipants: ev.MaxParticipants, FreePlaces: ev.FreePlaces(),
 		RegistrationOpen: ev.IsOpen(time.Now()), ForceTUMail: ev.Restricted(),
 		AllowedAddresses: ev.AllowedAddresses,

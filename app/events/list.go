@@ -25,10 +25,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.LangOf(r.Context())
 	for _, ev := range evs {
 		if closed != "" && ev.Ref() == closed && !ev.IsOpen(now) {
-			v.ClosedNotice = ev.Name
+			v.ClosedNotice = ev.NameIn(lang)
 		}
 		card := events.EventCard{
-			Name: ev.Name, URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
+			Name: ev.NameIn(lang), URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
 		}
 		if ev.StartsAt != nil {
 			card.CalendarURL = calendarPath(ev)

@@ -122,7 +122,7 @@ func (s *Service) participantMail(ctx context.Context, tx pgx.Tx, with *pgx.Batc
 	}
 	data.Name = oneLine(reg.Name)
 	data.Email = reg.Email
-	data.EventName = oneLine(ev.Name)
+	data.EventName = oneLine(ev.NameIn(lang))
 	data.When = when(ev, lang)
 	data.Link = link
 	data.Status = reg.Status

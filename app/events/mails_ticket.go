@@ -13,7 +13,7 @@ const ticketImage = "ticket.png"
 
 // addTicket gives a mail that confirms a place what the participant needs
 // on the day: the ticket's QR code shown in the mail (its code is in the
-// text already) and the event as a calendar entry.
+// text already) and the event as a calendar entry, both in lang.
 func (s *Service) addTicket(msg *mail.Message, reg *Registration, ev *Event, lang i18n.Lang) error {
 	if reg.Status == StatusConfirmed && reg.CheckinCode != nil {
 		png, err := TicketPNG(*reg.CheckinCode)
@@ -27,7 +27,7 @@ func (s *Service) addTicket(msg *mail.Message, reg *Registration, ev *Event, lan
 		})
 	}
 	if ev.StartsAt != nil {
-		ics, err := s.Calendar([]*Event{ev}, time.Now())
+		ics, err := s.Calendar([]*Event{ev}, lang, time.Now())
 		if err != nil {
 			return err
 		}

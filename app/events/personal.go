@@ -98,7 +98,7 @@ func (h *Handler) renderPersonal(w http.ResponseWriter, r *http.Request, status 
 	// The link is a password: keep it out of caches and Referer headers.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	h.site.Render(w, r, status, ev.Name, events.PersonalPage(v))
+	h.site.Render(w, r, status, ev.NameIn(i18n.LangOf(r.Context())), events.PersonalPage(v))
 }
 
 // personalView shapes the page. values and errs are a rejected save;

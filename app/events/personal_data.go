@@ -44,7 +44,7 @@ func init() {
 
 func exportRegistrations(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
 	const q = `
-		SELECT r.id, e.id, e.name, e.starts_at, r.status, r.data, r.created_at, r.confirmed_at, r.canceled_at,
+		SELECT r.id, e.id, e.name, e.name_en, e.starts_at, r.status, r.data, r.created_at, r.confirmed_at, r.canceled_at,
 		       coalesce(v.registration_schema, e.registration_schema)::text
 		FROM registrations r JOIN events e ON e.id = r.event_id
 		LEFT JOIN event_form_versions v ON v.event_id = r.event_id AND v.version = r.form_version
@@ -53,18 +53,22 @@ func exportRegistrations(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex 
 	if err != nil {
 		return err
 	}
+	lang := i18n.LangOf(ctx)
 	ex.Registrations, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (views.ExportRegistration, error) {
 		var (
 			reg                        views.ExportRegistration
+			ev                         Event
 			start, confirmed, canceled *time.Time
 			created                    time.Time
 			data, form                 []byte
 		)
-		err := row.Scan(&reg.ID, &reg.EventID, &reg.EventName, &start, &reg.Status, &data, &created, &confirmed, &canceled, &form)
+		err := row.Scan(&reg.ID, &reg.EventID, &ev.Name, &ev.NameEN, &start, &reg.Status, &data, &created, &confirmed, &canceled, &form)
+		// The event as its pages name it to the reader.
+		reg.EventName = ev.NameIn(lang)
 		reg.EventStart, reg.ConfirmedAt, reg.CanceledAt = persons.ISOTimePtr(start), persons.ISOTimePtr(confirmed), persons.ISOTimePtr(canceled)
 		reg.CreatedAt = persons.ISOTime(created)
 		reg.Answers = json.RawMessage(data)
-		reg.AnswerList = answerList(form, data, i18n.LangOf(ctx))
+		reg.AnswerList = answerList(form, data, lang)
 		return reg, err
 	})
 	return err

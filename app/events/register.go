@@ -79,8 +79,8 @@ func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	v := events.RegistrationView{Event: eventHeader(ev, i18n.LangOf(r.Context()), preview), Form: form}
-	r = r.WithContext(layout.WithDescription(r.Context(), pageDescription(r.Context(), ev, v.Event)))
-	h.site.Render(w, r, status, ev.Name, events.RegistrationPage(v))
+	r = r.WithContext(layout.WithDescription(r.Context(), pageDescription(r.Context(), v.Event)))
+	h.site.Render(w, r, status, v.Event.Name, events.RegistrationPage(v))
 }
 
 // descriptionLength is about what search results show of a description.
@@ -88,8 +88,8 @@ const descriptionLength = 200
 
 // pageDescription describes the registration page for search results and
 // link previews: the event, when it is, and the start of its description.
-func pageDescription(ctx context.Context, ev *Event, head events.EventHeader) string {
-	d := i18n.T(ctx, "events.registration.description", oneLine(ev.Name))
+func pageDescription(ctx context.Context, head events.EventHeader) string {
+	d := i18n.T(ctx, "events.registration.description", oneLine(head.Name))
 	if head.When != "" {
 		d += " (" + head.When + ")"
 	}

@@ -93,9 +93,11 @@ func (s *Service) mailLinks(ctx context.Context, tx pgx.Tx, email string) error 
 			first = reg
 		}
 		sie = sie || ev.Formality == "sie"
-		lang := reg.Lang()
+		// One mail, one language: that of the first registration, which
+		// the mail is written in.
+		lang := first.Lang()
 		lines = append(lines, linkLine{
-			Event: oneLine(ev.Name), When: when(ev, lang), Link: link,
+			Event: oneLine(ev.NameIn(lang)), When: when(ev, lang), Link: link,
 			StatusText: events.StatusLabelIn(lang, reg.Status),
 		})
 	}

@@ -25,17 +25,20 @@ var exampleSchemas embed.FS
 // startClock, ending endDays later at endClock.
 type demoEvent struct {
 	name, shortlink, schemaFile, description, footer, formality string
-	max                                                         *int
-	open, forceTU                                               bool
-	startDay, endDays                                           int
-	startClock, endClock                                        string
+	// The English ones, for English visitors; empty: the German.
+	nameEN, descriptionEN, footerEN string
+	max                             *int
+	open, forceTU                   bool
+	startDay, endDays               int
+	startClock, endClock            string
 	// registrations: person index → status.
 	registrations []string
 }
 
 func intp(i int) *int { return &i }
 
-// demoEvents: one with a single place and a waiting list, one unlimited
+// demoEvents: one with a single place and a waiting list (in English
+// too, for English visitors), one unlimited
 // addressing participants with Sie, the graduation ceremony with the
 // largest form open to try, and one closed, each saying so.
 var demoEvents = []demoEvent{
@@ -45,7 +48,12 @@ var demoEvents = []demoEvent{
 			`Am Ende setzt du Formeln wie $\int_0^1 x^2\,\mathrm{d}x = \tfrac{1}{3}$ im Schlaf.</p>` +
 			`<p>Es gibt nur einen Platz; wer danach kommt, steht auf der Warteliste.</p>`,
 		footer: `<p>Fragen? Schreib an <a href="mailto:toolbox@example.org">toolbox@example.org</a>.</p>`,
-		max:    intp(1), open: true, startDay: 30, startClock: "10:00", endDays: 11, endClock: "16:00",
+		nameEN: "Toolbox workshop",
+		descriptionEN: `<p>Two weeks of tools for your studies: Python, Make, Git and LaTeX. ` +
+			`By the end you typeset formulas like $\int_0^1 x^2\,\mathrm{d}x = \tfrac{1}{3}$ in your sleep.</p>` +
+			`<p>There is only one place; whoever comes after is on the waiting list.</p>`,
+		footerEN: `<p>Questions? Write to <a href="mailto:toolbox@example.org">toolbox@example.org</a>.</p>`,
+		max:      intp(1), open: true, startDay: 30, startClock: "10:00", endDays: 11, endClock: "16:00",
 		registrations: []string{StatusConfirmed, StatusWaitinglist, StatusWaitinglist, StatusPending, StatusCanceled},
 	},
 	{
@@ -140,10 +148,11 @@ func Seed(ctx context.Context, tx pgx.Tx, out io.Writer) error {
 		}
 		const q = `INSERT INTO events (name, description, footer, shortlink, max_participants, registration_open,
 				allowed_addresses, allowed_addresses_message_de, allowed_addresses_message_en,
-				registration_schema, starts_at, ends_at, formality, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`
+				registration_schema, starts_at, ends_at, formality, created_at, updated_at,
+				name_en, description_en, footer_en)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) RETURNING id`
 		err = tx.QueryRow(ctx, q, d.name, d.description, d.footer, d.shortlink, d.max, d.open, allowed, allowedDE, allowedEN,
-			raw, starts, ends, d.formality, now.Add(-30*24*time.Hour)).Scan(&eventID)
+			raw, starts, ends, d.formality, now.Add(-30*24*time.Hour), d.nameEN, d.descriptionEN, d.footerEN).Scan(&eventID)
 		if err != nil {
 			return fmt.Errorf("events: seed event %s: %w", d.name, err)
 		}

@@ -96,6 +96,9 @@ func TestSeedDemoEvents(t *testing.T) {
 			t.Errorf("GET %s = %d", path, resp.StatusCode)
 		}
 	}
+	// The toolbox workshop shows English visitors its English.
+	en := app.Get(t, app.Client(), "/events/toolbox/registration/", "Accept-Language", "en").Body
+	mustContain(t, en, `data-testid="event-name">Toolbox workshop<`, "Two weeks of tools", "Questions? Write to")
 	link := linkRE.FindString(out.String())
 	if link == "" {
 		t.Fatalf("no link printed: %s", out.String())

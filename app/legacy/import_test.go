@@ -189,6 +189,10 @@ func checkEvents(t *testing.T, pool *pgxpool.Pool) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("events =\n%+v\nwant\n%+v", got, want)
 	}
+	// The old system knew no English: visitors read the German.
+	if n := queryInt(t, pool, `SELECT count(*) FROM events WHERE name_en <> '' OR description_en <> '' OR footer_en <> ''`); n != 0 {
+		t.Errorf("%d imported events have English texts", n)
+	}
 	if n := queryInt(t, pool, `SELECT count(*) FROM events WHERE id = 1 AND strpos(description, '$\alpha_s(M_Z) \approx 0.118$') > 0`); n != 1 {
 		t.Error("event 1's description lost its math")
 	}

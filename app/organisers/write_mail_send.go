@@ -23,8 +23,9 @@ type mailText struct {
 	SenderEmail string
 }
 
-func mailTextOf(ev *events.Event, d Draft) mailText {
-	return mailText{Subject: d.Subject, Body: d.Body, EventName: ev.Name, SenderName: d.SenderName, SenderEmail: d.SenderEmail}
+// mailTextOf is d as a reader of lang gets it: the event named in lang.
+func mailTextOf(ev *events.Event, d Draft, lang i18n.Lang) mailText {
+	return mailText{Subject: d.Subject, Body: d.Body, EventName: ev.NameIn(lang), SenderName: d.SenderName, SenderEmail: d.SenderEmail}
 }
 
 // mailPreview is GET /events/{id}/write_mail/{draft}/: the mail as it will
@@ -54,7 +55,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	subject, text, err := h.texts.Render(i18n.LangOf(ctx), "organiser_mail", mailTextOf(ev, d))
+	subject, text, err := h.texts.Render(i18n.LangOf(ctx), "organiser_mail", mailTextOf(ev, d, i18n.LangOf(ctx)))
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -83,7 +84,7 @@ func (h *Handler) mailPreview(w http.ResponseWriter, r *http.Request) {
 		if others[lang] == 0 {
 			continue
 		}
-		_, text, err := h.texts.Render(lang, "organiser_mail", mailTextOf(ev, d))
+		_, text, err := h.texts.Render(lang, "organiser_mail", mailTextOf(ev, d, lang))
 		if err != nil {
 			h.site.ServerError(w, r, err)
 			return
@@ -113,7 +114,8 @@ func (h *Handler) mailSend(w http.ResponseWriter, r *http.Request) {
 	key := chi.URLParam(r, "draft")
 	senderLang := i18n.LangOf(ctx)
 	compose := func(d Draft, to Recipient) (mail.Message, error) {
-		m, err := h.texts.Message(recipientLang(to, senderLang), "organiser_mail", mailTextOf(ev, d), mail.Address(to.Name, to.Email))
+		lang := recipientLang(to, senderLang)
+		m, err := h.texts.Message(lang, "organiser_mail", mailTextOf(ev, d, lang), mail.Address(to.Name, to.Email))
 		if err != nil {
 			return mail.Message{}, err
 		}
