@@ -19,28 +19,22 @@ import (
 var recordOrder = map[string]int{"members": 1, persons.DomainFees: 2, "events": 3, "mail": 4, "auth": 5, "organisers": 6, "tokens": 7, "audit": 8}
 
 // processed lists the categories of personal data this association
-// processes, its domains in recordOrder: those needing direct debits or
-// university relations it does not use are left out, so that another
+// processes, its domains in recordOrder: those whose domain says it does
+// not use them (Category.InUse) are left out, so that another
 // association's privacy statement promises nothing it does not do.
 func (h *Handler) processed(ctx context.Context) ([]persons.Category, error) {
-	relations, err := h.relations.kept(ctx, h.pool)
-	if err != nil {
-		return nil, err
-	}
-	// Mandates or fees kept from before count even with SEPA unset now.
-	sepa := h.cfg.SEPA.Ready()
-	if !sepa {
-		if err := h.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sepa_mandates) OR EXISTS (SELECT 1 FROM fees)`).Scan(&sepa); err != nil {
-			return nil, fmt.Errorf("admin: any fees: %w", err)
-		}
-	}
-	used := map[string]bool{"": true, persons.NeedsSEPA: sepa, persons.NeedsRelations: relations}
 	domains := persons.Domains()
 	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
 	var out []persons.Category
 	for _, d := range domains {
 		for _, c := range d.Data {
-			if used[c.Needs] {
+			used := true
+			if c.InUse != "" {
+				if err := h.pool.QueryRow(ctx, `SELECT `+c.InUse).Scan(&used); err != nil {
+					return nil, fmt.Errorf("admin: is %s in use: %w", c.What, err)
+				}
+			}
+			if used {
 				out = append(out, c)
 			}
 		}

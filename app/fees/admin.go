@@ -101,7 +101,7 @@ func (h *Handler) adminPage(ctx context.Context, rf views.RateForm, runf views.R
 		// Days as the member's pages and mails write them; an ISO day broke
 		// at its hyphens on a phone.
 		row := views.RunRow{ID: strconv.FormatInt(r.ID, 10), Year: itoa(r.Year), Due: r.DueOn.Format(i18n.DayLayout(lang)),
-			InvoicesOnly: r.Debits == 0}
+			InvoicesOnly: r.Debits == 0, Withdrawn: r.Debits == 0 && r.Downloaded}
 		if r.SubmittedAt != nil {
 			row.Submitted = r.SubmittedAt.In(web.Berlin).Format(i18n.DayLayout(lang))
 		}

@@ -12,6 +12,11 @@ import (
 )
 
 // Fees stay when their person is erased, for the association's books;
+// feesInUse is true once the association keeps fees: a rate, a mandate,
+// a fee or a reduced category.
+const feesInUse = `EXISTS (SELECT 1 FROM fee_rates) OR EXISTS (SELECT 1 FROM sepa_mandates)
+	OR EXISTS (SELECT 1 FROM fees) OR EXISTS (SELECT 1 FROM fee_categories)`
+
 // what names the person or their account goes: the mandates' holder,
 // sealed IBAN, BIC and address are overwritten and the mandates revoked,
 // and so is what each fee kept for its bank file.
@@ -24,9 +29,9 @@ func init() {
 			           AND (f.status = 'due' OR f.status = 'returned' AND NOT ` + collectedAgain + `))`,
 		Data: []persons.Category{
 			{What: "privacy.data.mandates", Where: "sepa_mandates",
-				Why: "privacy.why.mandates", HowLong: "privacy.while_person", Needs: persons.NeedsSEPA},
-			{What: "privacy.data.fees", Where: "fees",
-				Why: "privacy.why.fees", HowLong: "privacy.while_person", Needs: persons.NeedsSEPA},
+				Why: "privacy.why.mandates", HowLong: "privacy.while_person", InUse: feesInUse},
+			{What: "privacy.data.fees", Where: "fees, fee_categories",
+				Why: "privacy.why.fees", HowLong: "privacy.while_person", InUse: feesInUse},
 		},
 		Erase: func(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 			// The mandates first, as a revocation takes them, then the

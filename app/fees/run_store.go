@@ -173,13 +173,15 @@ type Run struct {
 	CreatedBy   string
 	CreatedAt   time.Time
 	SubmittedAt *time.Time
-	// Debits counts what the run collects by debit (not set by
-	// CreateRun): a run of invoices alone has nothing to give the bank.
-	Debits int
+	// Debits counts what the run collects by debit: a run of invoices
+	// alone has nothing to give the bank. Downloaded: its file went out
+	// once, so the bank may have debits the run no longer holds.
+	Debits     int
+	Downloaded bool
 }
 
 const runColumns = `id, year, due_on, created_by, created_at, submitted_at,
-	(SELECT count(*) FROM fees f WHERE f.run_id = fee_runs.id AND f.mandate_id IS NOT NULL)`
+	(SELECT count(*) FROM fees f WHERE f.run_id = fee_runs.id AND f.mandate_id IS NOT NULL), downloaded_at IS NOT NULL`
 
 // MsgID is the bank file's message id: the same for every download.
 func (r Run) MsgID(prefix string) string {
@@ -200,9 +202,7 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if err := CheckDue(cfg, due, now); err != nil {
 		return Run{}, nil, err
 	}
-	// Runs of one year are created one after the other, so that a member
-	// is collected from once.
-	if err := lock(ctx, tx, "run", int64(year)); err != nil {
+	if err := lockRuns(ctx, tx); err != nil {
 		return Run{}, nil, err
 	}
 	// A mandate revoked or changed while the run is made waits for it,
@@ -266,7 +266,19 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if len(made) == 0 {
 		return Run{}, nil, ErrNoDebtor
 	}
+	for _, c := range made {
+		if c.Mandate != nil {
+			run.Debits++
+		}
+	}
 	return run, made, nil
+}
+
+// lockRuns makes runs one after the other, of every year: a member is
+// collected from once a year, and a new mandate is FRST in one run only
+// (a run's NOT EXISTS cannot see the FRST of another being made).
+func lockRuns(ctx context.Context, tx pgx.Tx) error {
+	return lock(ctx, tx, "run", 0)
 }
 
 // LoadRun returns run id.
@@ -276,7 +288,7 @@ func LoadRun(ctx context.Context, q pgxQuerier, id int64, lock bool) (Run, error
 		sql += ` FOR UPDATE`
 	}
 	var r Run
-	err := q.QueryRow(ctx, sql, id).Scan(&r.ID, &r.Year, &r.DueOn, &r.CreatedBy, &r.CreatedAt, &r.SubmittedAt, &r.Debits)
+	err := q.QueryRow(ctx, sql, id).Scan(&r.ID, &r.Year, &r.DueOn, &r.CreatedBy, &r.CreatedAt, &r.SubmittedAt, &r.Debits, &r.Downloaded)
 	if err != nil {
 		return Run{}, fmt.Errorf("fees: run: %w", db.Map(err))
 	}
@@ -487,7 +499,9 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 	for _, q := range []string{
 		`UPDATE fee_runs SET submitted_at = now() WHERE id = $1`,
 		`UPDATE fees SET status = 'paid', updated_at = now() WHERE run_id = $1 AND mandate_id IS NOT NULL AND status = 'due'`,
-		`UPDATE sepa_mandates m SET last_collected_on = r.due_on, original_iban_sealed = NULL, updated_at = now()
+		// Runs may go to the bank out of the order of their due dates: the
+		// mandate's lapse counts from its latest collection.
+		`UPDATE sepa_mandates m SET last_collected_on = greatest(m.last_collected_on, r.due_on), original_iban_sealed = NULL, updated_at = now()
 		 FROM fees f JOIN fee_runs r ON r.id = f.run_id WHERE f.run_id = $1 AND m.id = f.mandate_id`,
 	} {
 		if _, err := tx.Exec(ctx, q, id); err != nil {
@@ -547,17 +561,9 @@ func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) e
 	if status != "paid" && status != "waived" {
 		return ErrNotOpen
 	}
-	// A run of the fee's year being made waits, so that it neither
-	// collects a fee settled now nor moves it.
-	var year int
-	err := tx.QueryRow(ctx, `SELECT year FROM fees WHERE id = $1 AND run_id = $2`, feeID, runID).Scan(&year)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotOpen
-	}
-	if err != nil {
-		return fmt.Errorf("fees: settle: %w", err)
-	}
-	if err := lock(ctx, tx, "run", int64(year)); err != nil {
+	// A run being made waits, so that it neither collects a fee settled
+	// now nor moves it.
+	if err := lockRuns(ctx, tx); err != nil {
 		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE fees f SET status = $3, updated_at = now()

@@ -366,7 +366,8 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.error.file_not_current"))
 		return
 	case errors.Is(err, ErrNoDebits):
-		h.renderRun(w, r, http.StatusUnprocessableEntity, run, i18n.T(ctx, "fees.run.nothing_to_submit"))
+		// The page says why there is nothing to submit.
+		h.renderRun(w, r, http.StatusUnprocessableEntity, run, "")
 		return
 	case err != nil:
 		h.site.ServerError(w, r, err)

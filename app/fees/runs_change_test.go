@@ -142,6 +142,11 @@ func TestRunsFollowMandatesUntilTheBankHasThem(t *testing.T) {
 	if !stale() {
 		t.Error("the run's page does not say that the downloaded file changed")
 	}
+	outdated := app.PostForm(t, treasurer, "/admin/fees/runs/"+runA+"/submit", url.Values{"confirm": {"yes"}})
+	mustStatus(t, "submitting the file downloaded before the revocation", outdated, http.StatusUnprocessableEntity)
+	if !strings.Contains(outdated.Body, "seit dem letzten Herunterladen geändert") {
+		t.Error("the refused submission does not say the file changed since its download")
+	}
 	if body := file(runA); strings.Contains(body, liseRef) || strings.Contains(body, "<IBAN>"+ibanLise+"</IBAN>") {
 		t.Error("the run still collects from the revoked mandate")
 	}
@@ -521,9 +526,17 @@ func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The revocation took the run's one debit out of the file: there is
-	// nothing left to give the bank.
+	// nothing left to give the bank, and the bank may hold the old file.
 	if err := <-submitted; !errors.Is(err, fees.ErrNoDebits) {
 		t.Errorf("the submission after the revocation: %v, want ErrNoDebits", err)
+	}
+	page := app.Get(t, treasurer, run)
+	if !strings.Contains(page.Body, "Lastschriften dieses Laufs sind zurückgezogen") || strings.Contains(page.Body, `data-testid="run-submit"`) ||
+		strings.Contains(page.Body, "Lade sie neu herunter") {
+		t.Error("the run's page does not say its downloaded debits were withdrawn, or offers what cannot be done")
+	}
+	if list := app.Get(t, treasurer, "/admin/fees"); !strings.Contains(list.Body, "Lastschriften zurückgezogen") {
+		t.Error("the list of runs does not mark the run's debits withdrawn")
 	}
 }
 

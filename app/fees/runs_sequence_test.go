@@ -13,8 +13,8 @@ import (
 )
 
 // A mandate's first collection is FRST once: a second run made before
-// the first went to the bank collects RCUR, and FRST again only once the
-// first run is gone from it (its debit withdrawn) or returned.
+// the first went to the bank collects RCUR. Submitted in either order,
+// the runs leave the mandate last collected on the later due date.
 func TestAMandateIsCollectedFirstOnce(t *testing.T) {
 	app, treasurer, member, _, firstRun := oneDebitRun(t, "feesfrst", "Frieda Erstmals", "DE02120300000000202051")
 	ctx := context.Background()
@@ -45,6 +45,18 @@ func TestAMandateIsCollectedFirstOnce(t *testing.T) {
 	mustStatus(t, "the first run's bank file", first, http.StatusOK)
 	if !strings.Contains(first.Body, "<SeqTp>FRST</SeqTp>") {
 		t.Error("the first run's bank file lost its FRST")
+	}
+	// Given to the bank later first, the earlier run does not set the
+	// mandate's last collection back: its lapse counts from the latest.
+	mustStatus(t, "submitting the second run", app.PostForm(t, treasurer, resp.Header.Get("Location")+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	mustStatus(t, "submitting the first run", app.PostForm(t, treasurer, "/admin/fees/runs/"+strconv.FormatInt(firstRun, 10)+"/submit",
+		url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	var last time.Time
+	if err := app.Pool.QueryRow(ctx, `SELECT last_collected_on FROM sepa_mandates WHERE person_id = $1`, member).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if want := dueAfter(25); !last.Equal(want) {
+		t.Errorf("the mandate was last collected on %s, want the later due date %s", last.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 }
 

@@ -28,7 +28,7 @@ func init() {
 			{What: "privacy.data.persons", Where: "persons, person_search_words",
 				Why: "privacy.why.persons", HowLong: "privacy.while_member"},
 			{What: "privacy.data.relations", Where: "persons.tu_status_id",
-				Why: "privacy.why.relations", HowLong: "privacy.while_member", Needs: persons.NeedsRelations},
+				Why: "privacy.why.relations", HowLong: "privacy.while_member", InUse: `EXISTS (SELECT 1 FROM tu_status)`},
 			{What: "privacy.data.applications", Where: "membership_applications",
 				Why: "privacy.why.applications", HowLong: "privacy.retain.applications"},
 			{What: "privacy.data.deletion_requests", Where: "deletion_requests",

@@ -97,6 +97,8 @@ func TestTotals(t *testing.T) {
 		{Path: []string{"ok"}, Type: "boolean"},
 		{Path: []string{"text"}, Type: "string"},
 		{Path: []string{"height"}, Type: "number"},
+		{Path: []string{"age"}, Type: "integer"},
+		{Path: []string{"rating"}, Type: "integer"},
 	}
 	regs := []events.Registration{
 		{Data: []byte(`{"guests": 2, "amount": 0.1, "ok": true, "text": "a"}`)},
@@ -104,11 +106,13 @@ func TestTotals(t *testing.T) {
 		{Data: []byte(`{"guests": "viele", "ok": true}`)},
 		{Data: []byte(`not json`)},
 		{Data: []byte(`{"height": -0.01}`)},
-		{Data: []byte(`{"height": 0.02}`)},
+		{Data: []byte(`{"height": 0.02, "rating": 4}`)},
 	}
 	got := totals(cols, buildList(cols, regs))
-	// A mean of 0.005 is written 0, not 0.0 or -0.
-	want := []total{{Shown: true, Text: "5", Mean: "2.5"}, {Shown: true, Text: "0.3", Mean: "0.2"}, {Shown: true, Text: "2"}, {}, {Shown: true, Text: "0.01", Mean: "0"}}
+	// A mean of 0.005 is written 0, not 0.0 or -0. Nobody gave an age: no
+	// sum of 0 for it. One rating has no mean beside it.
+	want := []total{{Shown: true, Text: "5", Mean: "2.5"}, {Shown: true, Text: "0.3", Mean: "0.2"}, {Shown: true, Text: "2"}, {},
+		{Shown: true, Text: "0.01", Mean: "0"}, {Text: "0"}, {Shown: true, Text: "4"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("totals %v, want %v", got, want)
 	}

@@ -50,18 +50,12 @@ type Domain struct {
 // The texts are catalog keys (components/i18n).
 type Category struct {
 	What, Where, Why, HowLong string
-	// Needs names what an association must use for the category to be
-	// processed at all (NeedsSEPA, NeedsRelations); "" for always. The
-	// record of processing and the privacy statement's draft leave out
-	// what it does not use.
-	Needs string
+	// InUse is SQL true where the association uses what the category
+	// needs (a list of university relations, the fees); "" for always.
+	// The record of processing and the privacy statement's draft leave
+	// out what it does not use.
+	InUse string
 }
-
-// What categories may need.
-const (
-	NeedsSEPA      = "sepa"
-	NeedsRelations = "relations"
-)
 
 // Subject is the person whose data is erased or exported: their id and
 // address as they were before erasure began, and the ids every domain's

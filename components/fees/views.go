@@ -135,8 +135,8 @@ type MandateRow struct {
 type RunRow struct {
 	ID, Year, Due, Created, Submitted string
 	// InvoicesOnly: the run collects nothing by debit, so it is never
-	// submitted.
-	InvoicesOnly bool
+	// submitted; Withdrawn: it did when its file was downloaded.
+	InvoicesOnly, Withdrawn bool
 }
 
 // RunForm starts a collection run: year and due date.

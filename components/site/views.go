@@ -21,6 +21,7 @@ type LookView struct {
 	// sent), a line each; empty falls back to ConfigPostal.
 	PostalAddress string
 	ConfigPostal  string
+	MaxPostal     int
 	// OrgErrors are by field name.
 	OrgErrors map[string]string
 	LogoURL   string
