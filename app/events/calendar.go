@@ -22,8 +22,16 @@ import (
 // not an invitation to answer.
 const CalendarType = "text/calendar; charset=utf-8; method=PUBLISH"
 
-// calendarPath is the URL of one event's calendar file.
-func calendarPath(ev *Event) string { return "/events/" + ev.Ref() + "/calendar.ics" }
+// calendarPath is the URL of one event's calendar file in lang: a
+// calendar that subscribes to it sends no language, so an English one is
+// asked for by name.
+func calendarPath(ev *Event, lang i18n.Lang) string {
+	path := "/events/" + ev.Ref() + "/calendar.ics"
+	if lang != i18n.DE {
+		path += "?lang=" + string(lang)
+	}
+	return path
+}
 
 // Calendar writes events with a start time as an iCalendar file (RFC
 // 5545): times in Europe/Berlin with its VTIMEZONE, so a calendar shows

@@ -26,7 +26,7 @@ func (h *Handler) calendarFile(w http.ResponseWriter, r *http.Request) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "events.calendar.no_date"))
 		return
 	}
-	body, err := h.svc.Calendar([]*Event{ev}, i18n.LangOf(r.Context()), time.Now())
+	body, err := h.svc.Calendar([]*Event{ev}, calendarLang(r), time.Now())
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
@@ -43,12 +43,22 @@ func (h *Handler) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	body, err := h.svc.Calendar(evs, i18n.LangOf(r.Context()), now)
+	body, err := h.svc.Calendar(evs, calendarLang(r), now)
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return
 	}
 	writeCalendar(w, "events.ics", body)
+}
+
+// calendarLang is the language a calendar file is asked for in (?lang=en,
+// for calendars that subscribe and send no language of their own), else
+// the request's.
+func calendarLang(r *http.Request) i18n.Lang {
+	if lang, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		return lang
+	}
+	return i18n.LangOf(r.Context())
 }
 
 func writeCalendar(w http.ResponseWriter, filename string, body []byte) {

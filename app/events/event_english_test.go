@@ -78,6 +78,16 @@ func TestEventPagesInEnglish(t *testing.T) {
 			ics := app.Get(t, c, "/events/"+ev.shortlink+"/calendar.ics", "Accept-Language", tt.lang)
 			mustContain(t, ics.Body, tt.summary)
 			mustLack(t, ics.Body, tt.notWant)
+			// A calendar that subscribes sends no language: the link on
+			// the page names it, and the feed takes it too.
+			cards := app.Get(t, c, "/events/", "Accept-Language", tt.lang)
+			link := "/events/" + ev.shortlink + "/calendar.ics"
+			if tt.lang == "en" {
+				link += "?lang=en"
+			}
+			mustContain(t, cards.Body, `href="`+link+`"`)
+			mustContain(t, app.Get(t, app.Client(), link).Body, tt.summary)
+			mustContain(t, app.Get(t, app.Client(), "/events.ics?lang="+tt.lang).Body, tt.summary)
 		})
 	}
 }

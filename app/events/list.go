@@ -31,7 +31,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 			Name: ev.NameIn(lang), URL: "/events/" + ev.Ref() + "/registration/", When: when(ev, lang), FreePlaces: ev.FreePlaces(),
 		}
 		if ev.StartsAt != nil {
-			card.CalendarURL = calendarPath(ev)
+			card.CalendarURL = calendarPath(ev, lang)
 		}
 		// Organisers and door staff reach an event's pages from its card.
 		id := strconv.FormatInt(ev.ID, 10)

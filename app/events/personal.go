@@ -126,7 +126,7 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 	}
 	// Someone who cancelled is not coming: no calendar entry for them.
 	if ev.StartsAt != nil && reg.Status != StatusCanceled {
-		v.CalendarURL = calendarPath(ev)
+		v.CalendarURL = calendarPath(ev, i18n.LangOf(ctx))
 	}
 	if reg.Status == StatusWaitinglist {
 		offer, err := OpenOffer(ctx, h.pool, reg.ID)
