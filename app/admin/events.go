@@ -99,11 +99,11 @@ func (h *Handler) eventsTable() *table {
 			{name: "checkin_answers", column: "checkin_answers", kind: "text", parse: textParser(false, false, maxText)},
 			{name: "description", column: "description", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/description", rows: 10},
-			{name: "description_en", column: "description_en", kind: "html", parse: textParser(false, false, maxHTML),
+			{name: "description_en", column: "description_en", kind: "html", parse: translationParser(maxHTML),
 				preview: "/admin/events/preview/description_en", rows: 10, help: "admin.events.description_en.help"},
 			{name: "footer", column: "footer", kind: "html", parse: textParser(false, false, maxHTML),
 				preview: "/admin/events/preview/footer", rows: 4},
-			{name: "footer_en", column: "footer_en", kind: "html", parse: textParser(false, false, maxHTML),
+			{name: "footer_en", column: "footer_en", kind: "html", parse: translationParser(maxHTML),
 				preview: "/admin/events/preview/footer_en", rows: 4, help: "admin.events.footer_en.help"},
 			{name: "registration_schema", column: "registration_schema", kind: "schema", formValue: indentJSON, same: sameJSON,
 				parse: schemaParser, preview: "/admin/events/preview/registration_schema", rows: 20},
@@ -411,4 +411,26 @@ func (r eventRules) detail(ctx context.Context, id string, _ rowState, _ formSta
 	v.Actions = append(v.Actions, adminui.Action{Label: tr(ctx, "admin.events.duplicate"), URL: "/admin/events/" + id + "/duplicate",
 		Style: "secondary", TestID: "duplicate"})
 	return nil
+}
+
+// translationParser reads an English text of an event: optional, but
+// one that shows nothing once sanitised (a comment, an empty paragraph,
+// a script) is refused, since English readers would see neither it nor
+// the German they get where the English is left empty.
+func translationParser(max int) parseFunc {
+	text := textParser(false, false, max)
+	return func(ctx context.Context, q querier, raw string) (any, string, error) {
+		v, problem, err := text(ctx, q, raw)
+		if s, _ := v.(string); problem == "" && err == nil && s != "" && !shows(s) {
+			return nil, tr(ctx, "admin.error.shows_nothing"), nil
+		}
+		return v, problem, err
+	}
+}
+
+// shows reports whether HTML shows anything once sanitised: text or an
+// image.
+func shows(htmlText string) bool {
+	s := schema.Sanitize(htmlText)
+	return schema.PlainText(s) != "" || strings.Contains(s, "<img")
 }

@@ -68,6 +68,9 @@ func TestEventFormInEnglish(t *testing.T) {
 		{"a description longer than the German may be", "description_en", strings.Repeat("d", 100_001), `data-testid="error-description_en"`},
 		{"a control character in the description", "description_en", "<p>\x07</p>", "„description_en“ enthält Zeichen"},
 		{"a control character in the footer", "footer_en", "<p>\x1b[31m</p>", "„footer_en“ enthält Zeichen"},
+		// English readers would see neither it nor the German.
+		{"a description that shows nothing", "description_en", "<!-- todo --><p> </p><script>alert(1)</script>", `data-testid="error-description_en"`},
+		{"a footer that shows nothing", "footer_en", "<p></p>", "zeigt nichts an"},
 	}
 	for _, tt := range refused {
 		t.Run("refused: "+tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pepalumni/memberdb/app/config"
@@ -61,7 +62,7 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 	}
 	v := adminui.PrivacyView{
 		Title:     tr(ctx, "privacy.title"),
-		Intro:     tr(ctx, "privacy.intro", h.org().Name, h.org().Email),
+		Intro:     tr(ctx, "privacy.intro", strings.Join(append([]string{h.org().Name}, h.org().Postal...), ", "), h.org().Email),
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))),
 	}

@@ -170,13 +170,15 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 }
 
 // The calendar link of an event in the list is its own link, above the
-// card's link to the registration page.
+// card's link to the registration page, and a long name wraps.
 func TestBrowserEventListLinksTheCalendar(t *testing.T) {
 	app := apptest.Start(t)
 	ev := createEvent(t, app, testEvent{name: "Sternwartenbesuch"})
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, ev.id); err != nil {
 		t.Fatal(err)
 	}
+	// A name of one long word wraps on a phone (FitsWidth below).
+	createEvent(t, app, testEvent{name: "Donaudampfschifffahrtsgesellschaftskapitänsmützenausstellungseröffnung"})
 	for _, lang := range []string{"de", "en"} {
 		for _, size := range [][2]int{{360, 740}, {1280, 900}} {
 			b := apptest.NewBrowser(t, size[0], size[1])

@@ -32,7 +32,8 @@ func (h *Handler) lookView(st *Settings) view.LookView {
 	return view.LookView{LogoURL: st.LogoPath(), Accent: st.Accent, MaxLogoKB: MaxLogoBytes >> 10, MaxLogoPixels: MaxLogoPixels,
 		OrgName: st.OrgName, ContactAddress: st.ContactAddress, ConfigName: h.store.cfg.OrgName, ConfigAddress: h.store.cfg.OrgEmail,
 		Website: st.Website, ConfigWebsite: h.store.cfg.OrgWebsite,
-		PostalAddress: st.PostalAddress, ConfigPostal: h.store.cfg.OrgAddress, MaxPostal: maxPostal,
+		PostalAddress: st.PostalAddress, ConfigPostal: h.store.cfg.OrgAddress,
+		MaxPostal: maxPostal, MaxPostalLines: maxPostalLines,
 		OrgErrors: map[string]string{}}
 }
 

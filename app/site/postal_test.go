@@ -10,8 +10,9 @@ import (
 )
 
 // The postal address is set in the browser like the name: the legal
-// pages show it until their texts are written, the privacy draft names
-// it, and emptied, the configuration's stands again. Before, only
+// pages show it until their texts are written, the privacy draft and the
+// record of processing name it, and emptied, the configuration's stands
+// again. Before, only
 // ORG_ADDRESS could set it.
 func TestPostalAddressFromSettings(t *testing.T) {
 	app := apptest.Start(t, apptest.Env("ORG_ADDRESS", `Otto-Hahn-Str. 4\n44227 Dortmund`))
@@ -55,6 +56,10 @@ func TestPostalAddressFromSettings(t *testing.T) {
 	privacy, _ := app.ClientWith(t, "texts_admin")
 	if draft := app.Get(t, privacy, "/admin/texts/pages/datenschutz/de?draft=1").Body; !strings.Contains(draft, "Chorstraße 7") {
 		t.Error("the privacy draft does not name the address set in the browser")
+	}
+	records, _ := app.ClientWith(t, "person_admin")
+	if page := app.Get(t, records, "/admin/privacy").Body; !strings.Contains(page, "Chorstraße 7") {
+		t.Error("the record of processing does not name the controller's postal address")
 	}
 	if page := app.Get(t, admin, "/admin/site").Body; !strings.Contains(page, "Chorstraße 7\n54321 Tonhausen</textarea>") {
 		t.Error("the look page does not show the stored address")

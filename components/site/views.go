@@ -21,7 +21,8 @@ type LookView struct {
 	// sent), a line each; empty falls back to ConfigPostal.
 	PostalAddress string
 	ConfigPostal  string
-	MaxPostal     int
+	// MaxPostal and MaxPostalLines bound it; its box shows every line.
+	MaxPostal, MaxPostalLines int
 	// OrgErrors are by field name.
 	OrgErrors map[string]string
 	LogoURL   string
