@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 
 	"github.com/pepalumni/memberdb/app/jobs"
 	"github.com/pepalumni/memberdb/app/mail"
@@ -21,7 +22,17 @@ func runMailWorker(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	wcfg := server.MailWorkerConfig(cfg, site.NewStore(pool, cfg, e.logger), e.logger)
+	settings := site.NewStore(pool, cfg, e.logger)
+	if !cfg.Mail.SenderSet {
+		// Mails go from the association as set in the browser: a change
+		// there reaches this process at once, as it reaches serve.
+		listening, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { server.ListenSettings(listening, pool, settings, e.logger) })
+		defer wg.Wait()
+		defer stop()
+	}
+	wcfg := server.MailWorkerConfig(cfg, settings, e.logger)
 	e.logger.Info("mail worker running", "server", cfg.Mail.Server, "port", cfg.Mail.Port, "capture", wcfg.Capture)
 	// The claim recovery runs here too, for deployments whose web servers
 	// send no mail.

@@ -62,6 +62,13 @@ type instance struct {
 // own) until t ends.
 func startInstance(t *testing.T, env map[string]string) *instance {
 	t.Helper()
+	return startCommand(t, env, "serve")
+}
+
+// startCommand runs memberdb with args and env (and a listen address of
+// its own) until t ends.
+func startCommand(t *testing.T, env map[string]string, args ...string) *instance {
+	t.Helper()
 	addr := freeAddr(t)
 	vars := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LISTEN_ADDR=" + addr}
 	for k, v := range env {
@@ -74,7 +81,7 @@ func startInstance(t *testing.T, env map[string]string) *instance {
 	// the thread that started it, which stays locked until the child ends.
 	go func() {
 		runtime.LockOSThread()
-		cmd := exec.Command(bin, "serve")
+		cmd := exec.Command(bin, args...)
 		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, vars, in.logs, in.logs
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/site"
 	"github.com/pepalumni/memberdb/app/web"
 )
 
@@ -101,4 +102,18 @@ func (l *pagesListener) listenOnce(ctx context.Context) error {
 		}
 		l.pages.Forget()
 	}
+}
+
+// ListenSettings keeps the association's settings of a process that
+// serves no pages (the mail worker) current until ctx ends: it forgets
+// them on every change of site_settings, by whichever instance, and
+// whenever a change may have gone unheard.
+func ListenSettings(ctx context.Context, pool *pgxpool.Pool, settings *site.Store, logger *slog.Logger) {
+	l := newPagesListener(pool, nil, logger)
+	l.also = append(l.also, func(table string) {
+		if table == "" || table == "site_settings" {
+			settings.Forget()
+		}
+	})
+	l.run(ctx)
 }
