@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,8 +72,19 @@ func eraseMails(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 	return DeleteUnusedBlobs(ctx, tx)
 }
 
+// linkKey is the key a mailed link carries (app/tokens: 32 random bytes,
+// base64url), after the slash it follows.
+var linkKey = regexp.MustCompile(`/[A-Za-z0-9_-]{43}([^A-Za-z0-9_-]|$)`)
+
+// withoutLinkKeys shortens the keys of the links in a mail's text to "…":
+// shown on the data page and in its download, a key that still works
+// would let whoever is shown or sent the export edit the person's data.
+func withoutLinkKeys(text string) string {
+	return linkKey.ReplaceAllString(text, "/…$1")
+}
+
 // exportMails lists the mails about the person and those addressed to
-// them. Of a mail to many, only the person's own address is shown: the
+// them. Their links' keys are left out (withoutLinkKeys). Of a mail to many, only the person's own address is shown: the
 // others' addresses are not theirs to see.
 func exportMails(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.Export) error {
 	q := `
@@ -94,6 +106,7 @@ func exportMails(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views.E
 			sent    *time.Time
 		)
 		err := row.Scan(&created, &sent, &m.Kind, &m.Status, &m.Subject, &m.Text, &m.To)
+		m.Text = withoutLinkKeys(m.Text)
 		m.CreatedAt, m.SentAt = persons.ISOTime(created), persons.ISOTimePtr(sent)
 		// Names as the person reads them, not MIME-encoded as stored.
 		for i, a := range m.To {

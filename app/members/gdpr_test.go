@@ -153,6 +153,7 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 				Mails []struct {
 					Subject string
 					To      []string
+					Text    string
 				}
 				Changes []struct {
 					Field    string  `json:"field"`
@@ -180,6 +181,12 @@ func TestGDPRPageAndJSONShowEverything(t *testing.T) {
 			}
 			if len(ex.Mails) < 2 || !strings.Contains(ex.Mails[1].Subject, "Auskunft") {
 				t.Errorf("mails = %+v", ex.Mails)
+			}
+			// The link that opened the page is in the mail that sent it,
+			// without its key: shared, the export opens nothing.
+			key := link[strings.LastIndex(link, "/")+1:]
+			if len(ex.Mails) >= 2 && (strings.Contains(ex.Mails[1].Text, key) || !strings.Contains(ex.Mails[1].Text, "/…")) {
+				t.Errorf("the mail's link keeps its key in the export:\n%s", ex.Mails[1].Text)
 			}
 			if len(ex.Changes) != 1 || ex.Changes[0].Field != "name" || ex.Changes[0].OldValue == nil || *ex.Changes[0].OldValue != "Grete Gruendlich" {
 				t.Errorf("changes = %+v", ex.Changes)
