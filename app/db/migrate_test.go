@@ -71,22 +71,6 @@ func schemaOf(t *testing.T, q interface {
 	return strings.Join(lines, "\n")
 }
 
-// migrationsFrom counts the migrations numbered first and later: how far
-// back a test of migration first goes, however many came after it.
-func migrationsFrom(t *testing.T, first string) int {
-	t.Helper()
-	files, err := fs.Glob(migrations.FS, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, f := range files {
-		if f >= first {
-			n++
-		}
-	}
-	return n
-}
 
 // applied counts the migrations MigrateStatus reports applied and pending.
 func applied(t *testing.T, pool *pgxpool.Pool) (applied, pending int) {
@@ -189,14 +173,7 @@ func TestMigrationsGoUpDownAndUpAgain(t *testing.T) {
 // as a correction (who has a joining date) keeps theirs, and so does
 // anyone else.
 func TestDeniedApplicantsMandatesRevoked(t *testing.T) {
-	pool := freshDatabase(t)
-	if _, err := db.MigrateUp(pool); err != nil {
-		t.Fatal(err)
-	}
-	// Back to before 0151 (those after it go too), with the people.
-	if _, err := db.MigrateDown(pool, migrationsFrom(t, "0151")); err != nil {
-		t.Fatal(err)
-	}
+	pool := rolledBackTo(t, "0151")
 	ctx := context.Background()
 	mandate := func(name, status string, joined *string) int64 {
 		t.Helper()
