@@ -50,7 +50,8 @@ func memberdbBinary(t *testing.T) string {
 	return builtBin
 }
 
-// instance is one running `memberdb serve`.
+// instance is one running memberdb process: `memberdb serve` unless
+// started with other arguments (startCommand).
 type instance struct {
 	URL  string
 	cmd  *exec.Cmd

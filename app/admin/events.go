@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -428,9 +429,12 @@ func translationParser(max int) parseFunc {
 	}
 }
 
-// shows reports whether HTML shows anything once sanitised: text or an
-// image.
+// shows reports whether HTML shows anything once sanitised: text that is
+// not all invisible (a zero-width space, a soft hyphen) or an image.
 func shows(htmlText string) bool {
 	s := schema.Sanitize(htmlText)
-	return schema.PlainText(s) != "" || strings.Contains(s, "<img")
+	visible := strings.IndexFunc(schema.PlainText(s), func(r rune) bool {
+		return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r)
+	}) >= 0
+	return visible || strings.Contains(s, "<img")
 }

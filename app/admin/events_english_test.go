@@ -71,6 +71,7 @@ func TestEventFormInEnglish(t *testing.T) {
 		// English readers would see neither it nor the German.
 		{"a description that shows nothing", "description_en", "<!-- todo --><p> </p><script>alert(1)</script>", `data-testid="error-description_en"`},
 		{"a footer that shows nothing", "footer_en", "<p></p>", "zeigt nichts an"},
+		{"a description of invisible characters", "description_en", "<p>&#8203;&shy;&#x2060;</p>", "zeigt nichts an"},
 	}
 	for _, tt := range refused {
 		t.Run("refused: "+tt.name, func(t *testing.T) {
@@ -86,15 +87,25 @@ func TestEventFormInEnglish(t *testing.T) {
 		})
 	}
 
+	// What shows something is kept, however little text it has.
+	for i, shown := range []string{`<p>$E=mc^2$</p>`, `<img src="https://example.org/plakat.png" alt="">`} {
+		t.Run("kept: "+shown, func(t *testing.T) {
+			resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(1+i, "", shown, ""))
+			wantStatus(t, resp, http.StatusSeeOther)
+			if got := stored(id); !strings.Contains(got, shown) {
+				t.Fatalf("stored %q, want the description %q", got, shown)
+			}
+		})
+	}
 	t.Run("an English description without an English name is kept", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(1, "", "<p>Only the text in English.</p>", ""))
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(3, "", "<p>Only the text in English.</p>", ""))
 		wantStatus(t, resp, http.StatusSeeOther)
 		if got, want := stored(id), "Sommerfest "+tag+"||<p>Only the text in English.</p>|"; got != want {
 			t.Fatalf("stored %q, want %q", got, want)
 		}
 	})
 	t.Run("emptied, visitors read the German again", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(2, "  ", "", ""))
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(4, "  ", "", ""))
 		wantStatus(t, resp, http.StatusSeeOther)
 		if got, want := stored(id), "Sommerfest "+tag+"|||"; got != want {
 			t.Fatalf("stored %q, want %q", got, want)

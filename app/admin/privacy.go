@@ -60,9 +60,10 @@ func (h *Handler) privacy(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	org := h.org()
 	v := adminui.PrivacyView{
 		Title:     tr(ctx, "privacy.title"),
-		Intro:     tr(ctx, "privacy.intro", strings.Join(append([]string{h.org().Name}, h.org().Postal...), ", "), h.org().Email),
+		Intro:     tr(ctx, "privacy.intro", strings.Join(append([]string{org.Name}, org.Postal...), ", "), org.Email),
 		Generated: tr(ctx, "privacy.generated", web.LocalTime(ctx, now)),
 		DueHelp:   tr(ctx, "privacy.due.help", ahead.In(web.Berlin).Format(i18n.DayLayout(i18n.LangOf(ctx)))),
 	}

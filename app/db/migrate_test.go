@@ -71,7 +71,6 @@ func schemaOf(t *testing.T, q interface {
 	return strings.Join(lines, "\n")
 }
 
-
 // applied counts the migrations MigrateStatus reports applied and pending.
 func applied(t *testing.T, pool *pgxpool.Pool) (applied, pending int) {
 	t.Helper()

@@ -22,15 +22,10 @@ import (
 // not an invitation to answer.
 const CalendarType = "text/calendar; charset=utf-8; method=PUBLISH"
 
-// calendarPath is the URL of one event's calendar file in lang: a
-// calendar that subscribes to it sends no language, so an English one is
-// asked for by name.
+// calendarPath is the URL of one event's calendar file in lang, named:
+// the calendar app it is copied into asks in its own language, or none.
 func calendarPath(ev *Event, lang i18n.Lang) string {
-	path := "/events/" + ev.Ref() + "/calendar.ics"
-	if lang != i18n.DE {
-		path += "?lang=" + string(lang)
-	}
-	return path
+	return "/events/" + ev.Ref() + "/calendar.ics?lang=" + string(lang)
 }
 
 // Calendar writes events with a start time as an iCalendar file (RFC

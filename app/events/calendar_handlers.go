@@ -51,9 +51,9 @@ func (h *Handler) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	writeCalendar(w, "events.ics", body)
 }
 
-// calendarLang is the language a calendar file is asked for in (?lang=en,
-// for calendars that subscribe and send no language of their own), else
-// the request's.
+// calendarLang is the language a calendar file is asked for in (?lang=en:
+// the page that links it names its own, as the calendar app that fetches
+// it asks in the app's, or in none), else the request's.
 func calendarLang(r *http.Request) i18n.Lang {
 	if lang, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 		return lang

@@ -78,16 +78,15 @@ func TestEventPagesInEnglish(t *testing.T) {
 			ics := app.Get(t, c, "/events/"+ev.shortlink+"/calendar.ics", "Accept-Language", tt.lang)
 			mustContain(t, ics.Body, tt.summary)
 			mustLack(t, ics.Body, tt.notWant)
-			// A calendar that subscribes sends no language: the link on
-			// the page names it, and the feed takes it too.
+			// The calendar app a link is copied into asks in its own
+			// language: the link on the page names the page's, and so may
+			// the feed's.
 			cards := app.Get(t, c, "/events/", "Accept-Language", tt.lang)
-			link := "/events/" + ev.shortlink + "/calendar.ics"
-			if tt.lang == "en" {
-				link += "?lang=en"
-			}
+			link := "/events/" + ev.shortlink + "/calendar.ics?lang=" + tt.lang
 			mustContain(t, cards.Body, `href="`+link+`"`)
-			mustContain(t, app.Get(t, app.Client(), link).Body, tt.summary)
-			mustContain(t, app.Get(t, app.Client(), "/events.ics?lang="+tt.lang).Body, tt.summary)
+			other := map[string]string{"de": "en", "en": "de"}[tt.lang]
+			mustContain(t, app.Get(t, app.Client(), link, "Accept-Language", other).Body, tt.summary)
+			mustContain(t, app.Get(t, app.Client(), "/events.ics?lang="+tt.lang, "Accept-Language", other).Body, tt.summary)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -73,14 +74,36 @@ func eraseMails(ctx context.Context, tx pgx.Tx, s *persons.Subject) error {
 }
 
 // linkKey is the key a mailed link carries (app/tokens: 32 random bytes,
-// base64url), after the slash it follows.
-var linkKey = regexp.MustCompile(`/[A-Za-z0-9_-]{43}([^A-Za-z0-9_-]|$)`)
+// base64url) after its slash; ticketCode a ticket's check-in code as
+// mails write it (app/events.FormatCode: Crockford's base32, 5-5).
+var (
+	linkKey    = regexp.MustCompile(`/[A-Za-z0-9_-]{43}`)
+	ticketCode = regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b`)
+)
 
-// withoutLinkKeys shortens the keys of the links in a mail's text to "…":
-// shown on the data page and in its download, a key that still works
-// would let whoever is shown or sent the export edit the person's data.
+// withoutLinkKeys shortens the keys of the links in a mail's text and its
+// ticket codes to "…": shown on the data page and in its download, a key
+// that still works would let whoever is shown or sent the export edit the
+// person's data, and a code would let them in at the door in their name.
 func withoutLinkKeys(text string) string {
-	return linkKey.ReplaceAllString(text, "/…$1")
+	var b strings.Builder
+	last := 0
+	for _, m := range linkKey.FindAllStringIndex(text, -1) {
+		// A key ends where the base64url letters do: a longer run is
+		// something else.
+		if m[1] < len(text) && isKeyByte(text[m[1]]) {
+			continue
+		}
+		b.WriteString(text[last:m[0]])
+		b.WriteString("/…")
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return ticketCode.ReplaceAllString(b.String(), "…")
+}
+
+func isKeyByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // exportMails lists the mails about the person and those addressed to

@@ -51,7 +51,7 @@ func (l *pagesListener) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		l.logger.Warn("page cache: listening for changes failed; reconnecting", "err", err)
+		l.logger.Warn("listening for changes (pages, texts, settings) failed; reconnecting", "err", err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(l.retry):
