@@ -48,6 +48,11 @@ func TestEventFormInEnglish(t *testing.T) {
 				`data-testid="preview-description_en"`, "<p>Party with $E=mc^2$</p>", `data-testid="preview-footer_en"`)
 		}
 	})
+	t.Run("the list finds the event by its English name", func(t *testing.T) {
+		resp := app.Get(t, c, "/admin/events?q=Summer+party")
+		wantStatus(t, resp, http.StatusOK)
+		wantBody(t, resp, "Sommerfest "+tag)
+	})
 	t.Run("the English description's preview is sanitised HTML", func(t *testing.T) {
 		resp := post(t, app, c, "/admin/events/preview/description_en", url.Values{"description_en": {`<b>Bold</b> $x$ <img src=x onerror=alert(1)>`}}, htmx...)
 		wantStatus(t, resp, http.StatusOK)

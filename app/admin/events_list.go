@@ -47,7 +47,7 @@ func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) {
 		wh.add("coalesce(e.ends_at, e.starts_at) < now()")
 	}
 	if lq.Q != "" {
-		wh.match("(e.name ILIKE @like OR e.shortlink ILIKE @like)", "like", likePattern(lq.Q))
+		wh.match("(e.name ILIKE @like OR e.name_en ILIKE @like OR e.shortlink ILIKE @like)", "like", likePattern(lq.Q))
 	}
 	total, _, err := countRows(ctx, h.pool, "events e", wh, false)
 	if err != nil {
