@@ -542,12 +542,39 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 		return Fee{}, fmt.Errorf("fees: return: %w", err)
 	}
 	if f.Sequence == sepa.First {
-		if _, err := tx.Exec(ctx, `UPDATE sepa_mandates SET last_collected_on = NULL, updated_at = now()
-			WHERE id = (SELECT mandate_id FROM fees WHERE id = $1)`, f.ID); err != nil {
+		if err := firstAgain(ctx, tx, f.ID); err != nil {
 			return Fee{}, err
 		}
 	}
 	return f, nil
+}
+
+// firstAgain makes the next collection of the mandate whose first one,
+// fee feeID, came back a first collection again: the mandate counts as
+// unused, and a run made meanwhile and not yet given to the bank
+// collects its earliest due debit of it as FRST instead of RCUR (its
+// downloaded file is then not the one to give the bank).
+func firstAgain(ctx context.Context, tx pgx.Tx, feeID int64) error {
+	var mandate int64
+	if err := tx.QueryRow(ctx, `UPDATE sepa_mandates SET last_collected_on = NULL, updated_at = now()
+		WHERE id = (SELECT mandate_id FROM fees WHERE id = $1) RETURNING id`, feeID).Scan(&mandate); err != nil {
+		return fmt.Errorf("fees: first again: %w", err)
+	}
+	if err := lockOpenRuns(ctx, tx, "f.mandate_id = $1", mandate); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `UPDATE fees f SET sequence = 'FRST', updated_at = now() FROM fee_runs r
+		WHERE r.id = f.run_id AND f.sequence = 'RCUR' AND f.id = (
+			SELECT f.id FROM fees f, fee_runs r WHERE f.mandate_id = $1 AND `+openRuns+` ORDER BY r.due_on, r.id LIMIT 1)
+		RETURNING r.id`, mandate)
+	if err != nil {
+		return fmt.Errorf("fees: first again: %w", err)
+	}
+	runs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("fees: first again: %w", err)
+	}
+	return fileChanged(ctx, tx, runs)
 }
 
 // ErrNotOpen is a fee that is not open (due or returned) any more.

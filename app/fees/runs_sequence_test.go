@@ -96,3 +96,45 @@ func TestARunOfInvoicesIsNotSubmitted(t *testing.T) {
 		t.Error("the list of runs does not say the run is invoices only")
 	}
 }
+
+// A returned first collection makes the next one first again, also in a
+// run made meanwhile and not yet at the bank: its debit turns FRST, and
+// its downloaded file is said to have changed.
+func TestAReturnedFirstCollectionIsFirstAgainInAnOpenRun(t *testing.T) {
+	app, treasurer, member, first, _ := oneDebitRun(t, "feesfrstagain", "Rita Rueckgabe", "DE02500105170137075030")
+	ctx := context.Background()
+	mustStatus(t, "the first run's bank file", app.Get(t, treasurer, first+"/pain.008.xml"), http.StatusOK)
+	mustStatus(t, "submitting it", app.PostForm(t, treasurer, first+"/submit", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	resp := app.PostForm(t, treasurer, "/admin/fees/runs", url.Values{"confirm": {"yes"}, "year": {"2041"},
+		"due": {dueAfter(25).Format(time.DateOnly)}})
+	mustStatus(t, "the next year's run", resp, http.StatusSeeOther)
+	second := resp.Header.Get("Location")
+	mustStatus(t, "its bank file", app.Get(t, treasurer, second+"/pain.008.xml"), http.StatusOK)
+	sequence := func(year int) string {
+		t.Helper()
+		var s string
+		if err := app.Pool.QueryRow(ctx, `SELECT coalesce(sequence, '') FROM fees WHERE person_id = $1 AND year = $2 AND run_id IS NOT NULL
+			ORDER BY id DESC LIMIT 1`, member, year).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if got := sequence(2041); got != "RCUR" {
+		t.Fatalf("the run after a submitted first collection collects %q, want RCUR", got)
+	}
+	var fee int64
+	if err := app.Pool.QueryRow(ctx, `SELECT id FROM fees WHERE person_id = $1 AND year = 2040`, member).Scan(&fee); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, "the bank returns the first collection", app.PostForm(t, treasurer, first+"/returns",
+		url.Values{"confirm": {"yes"}, "fee_id": {strconv.FormatInt(fee, 10)}, "reason": {"AC04"}}), http.StatusSeeOther)
+	if got := sequence(2041); got != "FRST" {
+		t.Errorf("the open run still collects %q after the first collection came back, want FRST", got)
+	}
+	if page := app.Get(t, treasurer, second); !strings.Contains(page.Body, `data-testid="file-changed"`) {
+		t.Error("the open run's page does not say its downloaded file changed")
+	}
+	if file := app.Get(t, treasurer, second+"/pain.008.xml"); !strings.Contains(file.Body, "<SeqTp>FRST</SeqTp>") {
+		t.Error("the open run's bank file does not collect FRST")
+	}
+}
