@@ -14,6 +14,8 @@ import (
 // calendarFile is GET /events/{id}/calendar.ics: the event as a calendar
 // entry. An event without a start time has none.
 func (h *Handler) calendarFile(w http.ResponseWriter, r *http.Request) {
+	// Its refusals too are in the language the link names.
+	r = r.WithContext(i18n.WithLang(r.Context(), calendarLang(r)))
 	ev, err := LoadEvent(r.Context(), h.pool, chi.URLParam(r, "id"))
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -26,7 +28,7 @@ func (h *Handler) calendarFile(w http.ResponseWriter, r *http.Request) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "events.calendar.no_date"))
 		return
 	}
-	body, err := h.svc.Calendar([]*Event{ev}, calendarLang(r), time.Now())
+	body, err := h.svc.Calendar([]*Event{ev}, i18n.LangOf(r.Context()), time.Now())
 	if err != nil {
 		h.site.ServerError(w, r, err)
 		return

@@ -159,6 +159,10 @@ func TestCalendarTimesAcrossSummerTime(t *testing.T) {
 	if resp := app.Get(t, app.Client(), "/events/"+undated.shortlink+"/calendar.ics"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an event without date: %d", resp.StatusCode)
 	}
+	// In the language the link names, as the file would have been.
+	if resp := app.Get(t, app.Client(), "/events/"+undated.shortlink+"/calendar.ics?lang=en", "Accept-Language", "de"); !strings.Contains(resp.Body, "This event has no date yet.") {
+		t.Error("an English link's refusal is not in English")
+	}
 	if resp := app.Get(t, app.Client(), "/events/999999999/calendar.ics"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown event: %d", resp.StatusCode)
 	}
