@@ -209,3 +209,22 @@ func TestPrivacyDraftNamesOnlyWhatIsProcessed(t *testing.T) {
 		}
 	}
 }
+
+// A page text's preview looks as the page shows it: the home page's as
+// its lead, the footer's small and grey, the others plain.
+func TestPagePreviewLooksLikeThePage(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "texts_admin")
+	for page, want := range map[string]string{
+		"home":      `class="text-break math lead"`,
+		"footer":    `class="text-break math small text-body-secondary"`,
+		"impressum": `class="text-break math"`,
+	} {
+		resp := app.PostForm(t, c, "/admin/texts/pages/"+page+"/de/preview", url.Values{"body": {"<p>Vorschau</p>"}})
+		wantStatus(t, page+"'s preview", resp, http.StatusOK)
+		if !strings.Contains(resp.Body, want+` data-testid="page-preview-text"`) {
+			_, after, _ := strings.Cut(resp.Body, `data-testid="page-preview"`)
+			t.Errorf("%s's preview is not styled as its page (%s): %.300s", page, want, after)
+		}
+	}
+}

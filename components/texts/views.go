@@ -86,6 +86,18 @@ type PageEditor struct {
 	Public   string // the public address of a legal page
 }
 
+// previewClass styles the preview as the page shows the text: the home
+// page's as its lead, the footer's small and grey.
+func (e PageEditor) previewClass() string {
+	switch e.Key {
+	case "home":
+		return "lead"
+	case "footer":
+		return "small text-body-secondary"
+	}
+	return ""
+}
+
 // LegalPage is /impressum or /datenschutz.
 type LegalPage struct {
 	Title string
