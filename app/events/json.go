@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/net/idna"
 
 	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/web"
@@ -77,8 +79,30 @@ func (h *Handler) allowedOrigin(ctx context.Context, origin string) bool {
 	if !h.cfg.CORSOriginsSet && h.Website != nil {
 		allowed = []string{h.Website(ctx)}
 	}
-	return slices.ContainsFunc(allowed, func(o string) bool {
-		u, err := url.Parse(strings.TrimSpace(o))
-		return err == nil && u.Host != "" && strings.EqualFold(u.Scheme+"://"+u.Host, origin)
-	})
+	want := webOrigin(origin)
+	return want != "" && slices.ContainsFunc(allowed, func(o string) bool { return webOrigin(o) == want })
+}
+
+// webOrigin writes the origin of an address as browsers send it: scheme
+// and host in lower case, the host in ASCII (a Unicode name as punycode),
+// the scheme's default port left out; "" for what has no host. A website
+// configured as https://münchen.example:443/verein is read by the origin
+// https://xn--mnchen-3ya.example.
+func webOrigin(address string) string {
+	u, err := url.Parse(strings.TrimSpace(address))
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	scheme, host := strings.ToLower(u.Scheme), u.Hostname()
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		host = "[" + ip.String() + "]"
+	} else if ip == nil {
+		if host, err = idna.Lookup.ToASCII(host); err != nil {
+			return ""
+		}
+	}
+	if port := u.Port(); port != "" && !(scheme == "https" && port == "443" || scheme == "http" && port == "80") {
+		host += ":" + port
+	}
+	return scheme + "://" + strings.ToLower(host)
 }
