@@ -77,6 +77,7 @@ func TestEventFormInEnglish(t *testing.T) {
 		{"a description that shows nothing", "description_en", "<!-- todo --><p> </p><script>alert(1)</script>", `data-testid="error-description_en"`},
 		{"a footer that shows nothing", "footer_en", "<p></p>", "zeigt nichts an"},
 		{"a description of invisible characters", "description_en", "<p>&#8203;&shy;&#x2060;</p>", "zeigt nichts an"},
+		{"a description of blank letters", "description_en", "<p>\u3164\u2800\u00a0</p>", "zeigt nichts an"},
 	}
 	for _, tt := range refused {
 		t.Run("refused: "+tt.name, func(t *testing.T) {

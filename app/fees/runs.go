@@ -297,14 +297,9 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, version, err := CurrentFile(r.Context(), h.pool, h.box, h.cfg.SEPA, run)
-	if errors.Is(err, sepa.ErrEmpty) && r.Method == http.MethodGet {
-		// Nothing left to give the bank is what the treasurer learns
-		// here: the run's file as it is now, empty.
-		if err := MarkDownloaded(r.Context(), h.pool, run.ID, version); err != nil {
-			h.site.ServerError(w, r, err)
-			return
-		}
-	}
+	// An empty file is not counted as downloaded: a run without debits
+	// is never submitted, and one whose debits were withdrawn after its
+	// download keeps saying the bank may hold the old file.
 	if errors.Is(err, sepa.ErrEmpty) {
 		h.site.Error(w, r, http.StatusNotFound, i18n.T(r.Context(), "fees.error.no_debits"))
 		return

@@ -90,9 +90,11 @@ func TestARunOfInvoicesIsNotSubmitted(t *testing.T) {
 	if submitted {
 		t.Error("a run of invoices was marked submitted")
 	}
+	// Its empty file is not a download: nothing was withdrawn from it.
+	mustStatus(t, "its bank file", app.Get(t, treasurer, run+"/pain.008.xml"), http.StatusNotFound)
 	list := app.Get(t, treasurer, "/admin/fees")
 	mustStatus(t, "the fees page", list, http.StatusOK)
-	if !strings.Contains(list.Body, "nur Rechnungen") {
+	if !strings.Contains(list.Body, "nur Rechnungen") || strings.Contains(list.Body, "Lastschriften zurückgezogen") {
 		t.Error("the list of runs does not say the run is invoices only")
 	}
 }

@@ -22,6 +22,9 @@ func TestPostalAddressFromSettings(t *testing.T) {
 	for _, bad := range []url.Values{
 		{"postal_address": {strings.Repeat("Straße 1\n", 60)}},
 		{"postal_address": {"a\nb\nc\nd\ne\nf\ng"}},
+		// Seven lines however they are broken.
+		{"postal_address": {"a\rb\rc\rd\re\rf\rg"}},
+		{"postal_address": {"a\u2028b\u2028c\u2028d\u2029e\u2029f\u2029g"}},
 	} {
 		resp := app.PostForm(t, admin, "/admin/site/org", bad)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, `data-testid="postal_address-error"`) {
