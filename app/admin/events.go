@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -422,24 +421,9 @@ func translationParser(max int) parseFunc {
 	text := textParser(false, false, max)
 	return func(ctx context.Context, q querier, raw string) (any, string, error) {
 		v, problem, err := text(ctx, q, raw)
-		if s, _ := v.(string); problem == "" && err == nil && s != "" && !shows(s) {
+		if s, _ := v.(string); problem == "" && err == nil && s != "" && !schema.Shows(s) {
 			return nil, tr(ctx, "admin.error.shows_nothing"), nil
 		}
 		return v, problem, err
 	}
 }
-
-// shows reports whether HTML shows anything once sanitised: text that is
-// not all invisible (a zero-width space, a soft hyphen, a filler) or an
-// image.
-func shows(htmlText string) bool {
-	s := schema.Sanitize(htmlText)
-	visible := strings.IndexFunc(schema.PlainText(s), func(r rune) bool {
-		return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !blankLetters[r]
-	}) >= 0
-	return visible || strings.Contains(s, "<img")
-}
-
-// blankLetters are characters Unicode counts as letters or symbols that
-// draw nothing: Hangul's fillers and the blank braille pattern.
-var blankLetters = map[rune]bool{'\u115F': true, '\u1160': true, '\u3164': true, '\uFFA0': true, '\u2800': true}

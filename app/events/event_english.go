@@ -7,20 +7,13 @@ import "github.com/pepalumni/memberdb/components/i18n"
 // Name, description and footer fall back each on its own, so an event
 // whose name is the same in both languages may still describe itself in
 // English.
-func (e *Event) NameIn(lang i18n.Lang) string { return inLang(lang, e.Name, e.NameEN) }
+func (e *Event) NameIn(lang i18n.Lang) string { return i18n.Pick(lang, e.Name, e.NameEN) }
 
 // DescriptionIn is the event's description (HTML, unsanitised) in lang,
 // as NameIn.
 func (e *Event) DescriptionIn(lang i18n.Lang) string {
-	return inLang(lang, e.Description, e.DescriptionEN)
+	return i18n.Pick(lang, e.Description, e.DescriptionEN)
 }
 
 // FooterIn is the event's footer (HTML, unsanitised) in lang, as NameIn.
-func (e *Event) FooterIn(lang i18n.Lang) string { return inLang(lang, e.Footer, e.FooterEN) }
-
-func inLang(lang i18n.Lang, de, en string) string {
-	if lang == i18n.EN && en != "" {
-		return en
-	}
-	return de
-}
+func (e *Event) FooterIn(lang i18n.Lang) string { return i18n.Pick(lang, e.Footer, e.FooterEN) }

@@ -140,10 +140,10 @@ type tuStatus struct {
 // TUStatusName is a university relation's name in lang: the English one
 // where it has one, else the German.
 func TUStatusName(lang i18n.Lang, de string, en *string) string {
-	if lang == i18n.EN && en != nil {
-		return *en
+	if en == nil {
+		return de
 	}
-	return de
+	return i18n.Pick(lang, de, *en)
 }
 
 // dayAt is the association's date at the instant t, as yyyy-mm-dd.

@@ -2,7 +2,6 @@ package texts
 
 import (
 	"context"
-	"github.com/pepalumni/memberdb/app/config"
 	"html"
 	"net/http"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/pepalumni/memberdb/app/auth"
+	"github.com/pepalumni/memberdb/app/config"
+	"github.com/pepalumni/memberdb/app/events/schema"
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
@@ -112,7 +113,7 @@ func postedPage(ctx context.Context, r *http.Request) (string, string) {
 		return body, i18n.T(ctx, "texts.error.page_empty")
 	case utf8.RuneCountInString(body) > maxPage:
 		return body, i18n.T(ctx, "texts.error.too_long", maxPage)
-	case strings.TrimSpace(sanitize(body)) == "":
+	case !schema.Shows(body):
 		return body, i18n.T(ctx, "texts.error.page_nothing")
 	}
 	return body, ""

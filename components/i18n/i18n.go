@@ -128,6 +128,16 @@ func T(ctx context.Context, key string, args ...any) string {
 	return InF(LangOf(ctx), FormalityOf(ctx), key, args...)
 }
 
+// Pick is a text the association wrote in both languages as a reader of
+// lang reads it: the English for English readers where there is one,
+// else the German.
+func Pick(lang Lang, de, en string) string {
+	if lang == EN && en != "" {
+		return en
+	}
+	return de
+}
+
 // In translates key into lang. A missing key shows itself, so it is seen
 // in review rather than rendering as an empty string.
 func In(lang Lang, key string, args ...any) string {

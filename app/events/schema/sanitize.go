@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -114,3 +115,18 @@ func Lines(htmlText string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// Shows reports whether HTML shows anything once sanitised: text that is
+// not all invisible (a zero-width space, a soft hyphen, a filler) or an
+// image.
+func Shows(htmlText string) bool {
+	s := Sanitize(htmlText)
+	visible := strings.IndexFunc(PlainText(s), func(r rune) bool {
+		return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !blankLetters[r]
+	}) >= 0
+	return visible || strings.Contains(s, "<img")
+}
+
+// blankLetters are characters Unicode counts as letters or symbols that
+// draw nothing: Hangul's fillers and the blank braille pattern.
+var blankLetters = map[rune]bool{'\u115F': true, '\u1160': true, '\u3164': true, '\uFFA0': true, '\u2800': true}
