@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -26,18 +27,23 @@ var recordOrder = map[string]int{"members": 1, persons.DomainFees: 2, "events": 
 func (h *Handler) processed(ctx context.Context) ([]persons.Category, error) {
 	domains := persons.Domains()
 	slices.SortStableFunc(domains, func(a, b persons.Domain) int { return recordOrder[a.Name] - recordOrder[b.Name] })
-	var out []persons.Category
+	var cats []persons.Category
+	var asks []string
 	for _, d := range domains {
 		for _, c := range d.Data {
-			used := true
-			if c.InUse != "" {
-				if err := h.pool.QueryRow(ctx, `SELECT `+c.InUse).Scan(&used); err != nil {
-					return nil, fmt.Errorf("admin: is %s in use: %w", c.What, err)
-				}
-			}
-			if used {
-				out = append(out, c)
-			}
+			cats = append(cats, c)
+			asks = append(asks, "("+cmp.Or(c.InUse, "true")+")")
+		}
+	}
+	// One query answers for every category.
+	var used []bool
+	if err := h.pool.QueryRow(ctx, `SELECT ARRAY[`+strings.Join(asks, ", ")+`]`).Scan(&used); err != nil {
+		return nil, fmt.Errorf("admin: categories in use: %w", err)
+	}
+	var out []persons.Category
+	for i, c := range cats {
+		if used[i] {
+			out = append(out, c)
 		}
 	}
 	return out, nil

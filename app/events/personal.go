@@ -91,14 +91,14 @@ func (h *Handler) personalPage(w http.ResponseWriter, r *http.Request) {
 		h.site.ServerError(w, r, err)
 		return
 	}
-	h.renderPersonal(w, r, http.StatusOK, ev, v)
+	h.renderPersonal(w, r, http.StatusOK, v)
 }
 
-func (h *Handler) renderPersonal(w http.ResponseWriter, r *http.Request, status int, ev *Event, v events.PersonalView) {
+func (h *Handler) renderPersonal(w http.ResponseWriter, r *http.Request, status int, v events.PersonalView) {
 	// The link is a password: keep it out of caches and Referer headers.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	h.site.Render(w, r, status, ev.NameIn(i18n.LangOf(r.Context())), events.PersonalPage(v))
+	h.site.Render(w, r, status, v.Event.Name, events.PersonalPage(v))
 }
 
 // personalView shapes the page. values and errs are a rejected save;

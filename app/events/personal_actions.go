@@ -213,7 +213,7 @@ func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, status i
 		h.site.ServerError(w, r, err)
 		return
 	}
-	h.renderPersonal(w, r, status, ev, v)
+	h.renderPersonal(w, r, status, v)
 }
 
 // keepFormerAnswers is answers with what old (as stored) holds that the

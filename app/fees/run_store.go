@@ -173,7 +173,8 @@ type Run struct {
 	CreatedBy   string
 	CreatedAt   time.Time
 	SubmittedAt *time.Time
-	// Debits counts what the run collects by debit: a run of invoices
+	// Debits counts what the run collects by debit (LoadRun and Runs; not
+	// CreateRun, whose callers read its candidates): a run of invoices
 	// alone has nothing to give the bank. Downloaded: its file went out
 	// once, so the bank may have debits the run no longer holds.
 	Debits     int
@@ -265,11 +266,6 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	}
 	if len(made) == 0 {
 		return Run{}, nil, ErrNoDebtor
-	}
-	for _, c := range made {
-		if c.Mandate != nil {
-			run.Debits++
-		}
 	}
 	return run, made, nil
 }

@@ -41,16 +41,20 @@ func ConfiguredOrg(cfg *config.Config) Org {
 		Postal: PostalLines(cfg.OrgAddress)}
 }
 
-// PostalLines splits a postal address into its lines, blank ones left out.
+// PostalLines splits a postal address into its lines, however they are
+// broken (CR LF as browsers send it, a lone CR, Unicode's line and
+// paragraph separators), trimmed, blank ones left out.
 func PostalLines(address string) []string {
 	var lines []string
-	for _, line := range strings.Split(address, "\n") {
+	for _, line := range strings.Split(lineBreaks.Replace(address), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			lines = append(lines, line)
 		}
 	}
 	return lines
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n")
 
 // Texts renders one domain's mail texts: text/template files named
 // <name>.<lang>.txt whose first line is "Subject: …", then a blank line,

@@ -243,10 +243,6 @@ func change(ctx context.Context, field string, old, new *string) audit.Entry {
 	return e
 }
 
-// lineBreaks turns every way of breaking a line (CR LF as browsers send
-// it, a lone CR, Unicode's line and paragraph separators) into LF.
-var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n")
-
 // saveOrg is POST /admin/site/org: the association's name and contact
 // address; empty ones fall back to the configuration's.
 func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
@@ -267,7 +263,7 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) {
 		v.OrgErrors["website"] = i18n.T(ctx, "site.error.website")
 	}
 	// Lines as the pages show them: trimmed, blank ones left out.
-	postal := mail.PostalLines(lineBreaks.Replace(r.PostForm.Get("postal_address")))
+	postal := mail.PostalLines(r.PostForm.Get("postal_address"))
 	v.PostalAddress = strings.Join(postal, "\n")
 	switch {
 	case len([]rune(v.PostalAddress)) > maxPostal:
