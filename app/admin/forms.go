@@ -5,9 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/pepalumni/memberdb/app/db"
 	adminui "github.com/pepalumni/memberdb/components/admin"
@@ -132,12 +130,11 @@ func (h *Handler) formView(ctx context.Context, t *table, action string, create 
 	}
 	if fs.confirm != "" {
 		fv.ConfirmName, fv.ConfirmLabel = fs.confirm, tr(ctx, "admin.form.confirm")
-		for name, values := range fs.posted {
-			if strings.HasPrefix(name, "confirm_") && name != fs.confirm && slices.Contains(values, "true") {
+		for _, name := range confirmations(fs.posted) {
+			if name != fs.confirm {
 				fv.Confirmed = append(fv.Confirmed, name)
 			}
 		}
-		slices.Sort(fv.Confirmed)
 	}
 	return fv, nil
 }

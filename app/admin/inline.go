@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,13 +168,19 @@ func (h *Handler) cellAnswer(w http.ResponseWriter, r *http.Request, t *table, i
 // confirmedSave reports a save that confirmed its consequences (any
 // confirm_… the rules asked for): they are not undone by putting a value
 // back.
-func confirmedSave(r *http.Request) bool {
-	for name, values := range r.PostForm {
+func confirmedSave(r *http.Request) bool { return len(confirmations(r.PostForm)) > 0 }
+
+// confirmations are the names of the questions a form answered yes
+// (confirm_…=true), sorted.
+func confirmations(posted url.Values) []string {
+	var names []string
+	for name, values := range posted {
 		if strings.HasPrefix(name, "confirm_") && slices.Contains(values, "true") {
-			return true
+			names = append(names, name)
 		}
 	}
-	return false
+	slices.Sort(names)
+	return names
 }
 
 func editOf(row adminui.Row, field string) *adminui.Edit {

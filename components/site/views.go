@@ -59,6 +59,8 @@ type input struct {
 	Autocomplete, Placeholder string
 	MaxLength                 int
 	Required                  bool
+	// Rows makes the input a text area of that many lines.
+	Rows int
 }
 
 // describedBy names the help line and the message the input has.
