@@ -148,6 +148,7 @@ func (b *Bench) Report(w io.Writer) {
 	writeCosts(w, b.Costs)
 	writeRequestCosts(w, b.RequestCosts)
 	writeGoals(w, b.Goals)
+	writeBounds(w, b)
 	if len(b.Missing) > 0 {
 		fmt.Fprintln(w, "\nNot measured (endpoint missing):")
 		fmt.Fprintln(w)
