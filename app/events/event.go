@@ -121,6 +121,12 @@ func (e *Event) Over(now time.Time) bool {
 	return last != nil && !now.Before(*last)
 }
 
+// Begun reports whether the event's start has passed; an event without
+// a start never begins.
+func (e *Event) Begun(now time.Time) bool {
+	return e.StartsAt != nil && !now.Before(*e.StartsAt)
+}
+
 // FreePlaces is the number of places left, nil when unlimited.
 func (e *Event) FreePlaces() *int {
 	if e.MaxParticipants == nil {

@@ -88,6 +88,7 @@ func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 		Footer:      schema.Sanitize(ev.FooterIn(lang)),
 		FreePlaces:  ev.FreePlaces(),
 		Full:        ev.Full(),
+		Begun:       ev.Begun(time.Now()),
 		Preview:     preview,
 	}
 }

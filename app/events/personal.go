@@ -121,8 +121,9 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		// Whoever was let in at the door has come: their place is not
 		// given to the waiting list from their phone.
 		CanCancel: reg.Status != StatusCanceled && reg.CheckedInAt == nil,
-		// Only someone waiting can be given the place.
-		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil && ev.Waiting > 0,
+		// Only someone waiting can be given the place, and only before
+		// the event begins (passOnPlaces).
+		CancelFreesPlace: reg.Status == StatusConfirmed && ev.MaxParticipants != nil && ev.Waiting > 0 && !ev.Begun(now),
 	}
 	// Someone who cancelled is not coming: no calendar entry for them.
 	if ev.StartsAt != nil && reg.Status != StatusCanceled {

@@ -43,7 +43,7 @@ func (s *Service) ReleasePlaces(ctx context.Context, tx pgx.Tx, personID int64, 
 		}
 		n++
 		if held || withdrawn {
-			if _, err := s.FillFreePlaces(ctx, tx, reg.EventID, actor); err != nil {
+			if _, err := s.passOnPlaces(ctx, tx, reg.EventID, actor); err != nil {
 				return 0, err
 			}
 		}

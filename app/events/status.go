@@ -200,7 +200,7 @@ func (s *Service) Cancel(ctx context.Context, tx pgx.Tx, registrationID int64, a
 	}
 	// A place on offer to this person is free again too.
 	if wasConfirmed || withdrawn {
-		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
+		out.MovedUp, err = s.passOnPlaces(ctx, tx, reg.EventID, actor)
 	}
 	return out, err
 }
@@ -251,26 +251,44 @@ func (s *Service) ChangeStatus(ctx context.Context, tx pgx.Tx, registrationID in
 	// Demoting to the waiting list is a deliberate choice; filling the
 	// place at once could promote the same person again.
 	if wasConfirmed && (status == StatusCanceled || status == StatusPending) || withdrawn && status != StatusConfirmed {
-		out.MovedUp, err = s.FillFreePlaces(ctx, tx, reg.EventID, actor)
+		out.MovedUp, err = s.passOnPlaces(ctx, tx, reg.EventID, actor)
 	}
 	return out, err
 }
 
 // FillFreePlaces moves people from the waiting list to confirmed, in order
 // of their confirmation time, while the event has free places, and mails
-// each of them. Call it in the transaction that freed places or raised
-// max_participants; it takes the event lock itself.
+// each of them. Call it in the transaction that raised max_participants,
+// which the organiser was asked about: it fills places also once the
+// event has begun. It takes the event lock itself.
 func (s *Service) FillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) ([]int64, error) {
+	return s.fill(ctx, tx, eventID, actor, time.Now(), true)
+}
+
+// passOnPlaces fills the places a cancellation freed, until the event
+// begins: a waiting person told "you got a place" hours into the event
+// could not come any more, and the organiser at the door decides who
+// takes a place then.
+func (s *Service) passOnPlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor) ([]int64, error) {
 	return s.fillFreePlaces(ctx, tx, eventID, actor, time.Now())
 }
 
-// fillFreePlaces is FillFreePlaces at now, the clock of the offers. An
-// event set to offer its freed places offers them instead (offerFreePlaces)
-// and returns no ids: nobody was confirmed.
+// fillFreePlaces is passOnPlaces at now, the clock of the offers.
 func (s *Service) fillFreePlaces(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor, now time.Time) ([]int64, error) {
+	return s.fill(ctx, tx, eventID, actor, now, false)
+}
+
+// fill gives the event's free places to its waiting list; asked fills
+// them also once it has begun. An event set to offer its freed places
+// offers them instead (offerFreePlaces) and returns no ids: nobody was
+// confirmed.
+func (s *Service) fill(ctx context.Context, tx pgx.Tx, eventID int64, actor Actor, now time.Time, asked bool) ([]int64, error) {
 	ev, err := lockEvent(ctx, tx, eventID)
 	if err != nil {
 		return nil, err
+	}
+	if !asked && ev.Begun(now) {
+		return nil, nil
 	}
 	if ev.FreedPlaces == FillOffer && ev.MaxParticipants != nil {
 		return nil, s.offerFreePlaces(ctx, tx, ev, actor, now)

@@ -39,6 +39,8 @@ type EventHeader struct {
 	// FreePlaces is nil when unlimited; Full means no place is left.
 	FreePlaces *int
 	Full       bool
+	// Begun: the event has started, so its waiting list moves up no more.
+	Begun bool
 	// Preview: registration is closed, shown to a user who may look.
 	Preview bool
 }
