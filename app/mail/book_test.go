@@ -76,6 +76,13 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"a value doubled", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{with print . .}}{{with print . .}}{{.}}{{end}}{{end}}"}, "construct", "body", 2, ""},
 		{"a variable doubled", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{$x := .Name}}{{$x = print $x $x}}{{$x}}"}, "construct", "body", 2, ""},
 		{"the answers by index and element", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range $i, $a := .Answers}}{{$i}} {{$a.Label}}{{end}}"}, "", "", 0, ""},
+		// A personal link run into an address of someone else's site
+		// would hand every reset and registration link to it.
+		{"a link glued to another address", mail.Text{Subject: "Hallo", Body: "Hier: https://evil.example/r?u={{.Link}}"}, "glued", "body", 0, ""},
+		{"a link glued by with", mail.Text{Subject: "Hallo", Body: "{{.Link}}\nhttps://evil.example/{{with .Link}}{{.}}{{end}}"}, "glued", "body", 0, ""},
+		{"a link glued after it", mail.Text{Subject: "Hallo", Body: "{{.Link}}&next=https://evil.example"}, "glued", "body", 0, ""},
+		{"a link glued in the subject", mail.Text{Subject: "evil.example/?{{.Link}}", Body: "{{.Link}}"}, "glued", "subject", 0, ""},
+		{"a link in brackets, quotes and at a sentence's end", mail.Text{Subject: "Hallo", Body: "Link: {{.Link}}\n<{{.Link}}>\n({{.Link}}), „{{.Link}}“ und {{.Link}}."}, "", "", 0, ""},
 		{"the list of answers, once", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{range .Answers}}{{if eq .Label \"x\"}}{{.Value}}{{end}}{{end}}"}, "", "", 0, ""},
 	}
 	for _, tt := range tests {
@@ -137,6 +144,14 @@ func TestBookRendersEditsWithFlatDataAndFallsBack(t *testing.T) {
 	subject, _, err = texts.Render(i18n.DE, "pending", d)
 	if err != nil || subject != "Anmeldung zu Fest" {
 		t.Errorf("failing edit rendered %q, %v; want the default", subject, err)
+	}
+	// An edit saved before the editor refused links run into another
+	// site's address does not send the link there.
+	glued, _ := mail.Parse(m.Key, i18n.DE, mail.Text{Subject: "Eigener Betreff", Body: "https://evil.example/r?u={{.Link}}"})
+	book.Edits = edits{"events/pending.de": glued}
+	subject, body, err = texts.Render(i18n.DE, "pending", d)
+	if err != nil || subject != "Anmeldung zu Fest" || strings.Contains(body, "evil.example") {
+		t.Errorf("an edit gluing the link rendered %q / %q, %v; want the default", subject, body, err)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -47,7 +49,8 @@ var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subjec
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
 	// Kind is "syntax", "unclosed", "construct", "unknown", "required",
-	// "subject" or "render".
+	// "subject", "render" or "glued" (a personal link run into other
+	// text).
 	Kind string
 	// Field is "subject" or "body"; Line counts in it from 1 (0: the
 	// whole text).
@@ -295,15 +298,51 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	}
 	org := Org{Name: "Org", Email: "org@example.org", Website: "https://example.org"}
 	for _, sie := range []bool{false, true} {
-		if _, _, err := execute(tmpl, m.Key, m.sample(lang, sie, org), org); err != nil {
+		subject, body, err := execute(tmpl, m.Key, m.sample(lang, sie, org), org)
+		if err != nil {
 			var ee template.ExecError
 			if errors.As(err, &ee) {
 				return located("render", ee.Err.Error(), ee.Err.Error())
 			}
 			return &ErrText{Kind: "render", Detail: err.Error()}
 		}
+		if runsInto(subject, sampleLink) {
+			return &ErrText{Kind: "glued", Field: "subject"}
+		}
+		if runsInto(body, sampleLink) {
+			return &ErrText{Kind: "glued", Field: "body"}
+		}
 	}
 	return nil
+}
+
+// sampleLink is what a personal link says in a preview and in Check.
+const sampleLink = "https://example.org/l/Xb3kQ9"
+
+// runsInto reports whether link, where s has it, touches other text: a
+// texts admin who writes "https://elsewhere.example/?u={{.Link}}" would
+// have every password reset and registration link sent to another site
+// at one click. A link stands alone after white space or an opening
+// bracket or quote, and before white space, a closing one or
+// punctuation.
+func runsInto(s, link string) bool {
+	for offset := 0; ; {
+		i := strings.Index(s[offset:], link)
+		if i < 0 {
+			return false
+		}
+		at := offset + i
+		end := at + len(link)
+		before, _ := utf8.DecodeLastRuneInString(s[:at])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if at > 0 && !unicode.IsSpace(before) && !strings.ContainsRune("(<[\"'«„“‚", before) {
+			return true
+		}
+		if end < len(s) && !unicode.IsSpace(after) && !strings.ContainsRune(")>]\"'»“”‘’.,;:!?", after) {
+			return true
+		}
+		offset = end
+	}
 }
 
 // sample is data for a preview: each placeholder with a likely value.
@@ -397,7 +436,7 @@ func sampleValue(lang i18n.Lang, name string) string {
 		return inLang(lang, s)
 	}
 	if vital.MatchString(name) && strings.HasSuffix(name, "Link") {
-		return "https://example.org/l/Xb3kQ9"
+		return sampleLink
 	}
 	return "‹" + name + "›"
 }

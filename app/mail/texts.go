@@ -127,8 +127,8 @@ func (t *Texts) Render(lang i18n.Lang, name string, data any) (subject, body str
 }
 
 // render is Render; an edited text whose body lacks one of must (facts
-// this mail has to tell, which the edit may predate) gives way to the
-// default text too.
+// this mail has to tell, which the edit may predate), or that runs a
+// personal link into other text, gives way to the default text too.
 func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (subject, body string, err error) {
 	tmpl, ok := t.templates[name+"."+string(lang)]
 	if !ok {
@@ -137,13 +137,27 @@ func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (su
 	org := t.book.org()
 	if edits := t.book.Edits; edits != nil && t.domain != "" {
 		if edited, ok := edits.MailText(t.domain+"/"+name, lang); ok {
-			subject, body, err := execute(edited, name, flatten(data, org), org)
-			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(subject+"\n"+body, s) }) {
+			flat := flatten(data, org)
+			subject, body, err := execute(edited, name, flat, org)
+			text := subject + "\n" + body
+			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(text, s) }) && !linkRunsInto(text, flat) {
 				return subject, body, nil
 			}
 		}
 	}
 	return execute(tmpl, name, flatten(data, org), org)
+}
+
+// linkRunsInto reports whether text runs one of data's personal links
+// into other text: a text saved before the editor refused that (Check)
+// must not send them elsewhere either.
+func linkRunsInto(text string, data map[string]any) bool {
+	for k, v := range data {
+		if link, ok := v.(string); ok && link != "" && strings.HasSuffix(k, "Link") && runsInto(text, link) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxRendered bounds a rendered text: no mail is longer, and a text

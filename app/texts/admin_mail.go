@@ -149,6 +149,8 @@ func checkMessage(ctx context.Context, err error) string {
 		return i18n.T(ctx, "texts.error.required", "{{."+te.Placeholder+"}}")
 	case "subject":
 		return i18n.T(ctx, "texts.error.subject")
+	case "glued":
+		return i18n.T(ctx, "texts.error.glued", where)
 	default:
 		return i18n.T(ctx, "texts.error.render", where, max(te.Line, 1))
 	}

@@ -63,6 +63,13 @@ func TestEveryMailTextIsEditable(t *testing.T) {
 				}
 				body := "Eigener Text " + string(l) + "\n"
 				for _, p := range m.Required[l] {
+					if fields := m.Elements(p); fields != nil {
+						// A list is walked, each field on a line of its own:
+						// printed whole it would run its links into Go's
+						// notation of a map.
+						body += "{{range ." + p + "}}\n{{." + strings.Join(fields, "}}\n{{.") + "}}\n{{end}}\n"
+						continue
+					}
 					body += "{{." + p + "}}\n"
 				}
 				saveMail(t, app, c, key, string(l), "Eigener Betreff "+string(l), body)
@@ -101,6 +108,12 @@ func TestEditorRefusesBrokenTexts(t *testing.T) {
 		{"a loop over a number", "Hallo", "{{.Link}}\n{{range 10}}{{range 1000}}{{range 1000}}x{{end}}{{end}}{{end}}", "de",
 			"Text, Zeile 2: Erlaubt sind Platzhalter"},
 		{"a padded printf, English", "Hallo", "{{.Link}}\n{{printf \"%0999999999d\" 1}}", "en", "Text, line 2: placeholders, {{if}}"},
+		// A texts admin could have sent every personal link to a site of
+		// their own, one click from the account it opens.
+		{"a link glued to another site", "Hallo", "Bitte hier klicken: https://evil.example/r?u={{.Link}}", "de",
+			"Text: Ein Link-Platzhalter wie {{.Link}} muss für sich stehen"},
+		{"a link glued to another site, English", "Hallo", "https://evil.example/#{{.Link}}", "en",
+			"Text: a link placeholder such as {{.Link}} must stand on its own"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
