@@ -5,6 +5,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"unicode"
 
 	qr "github.com/piglig/go-qr"
 )
@@ -29,7 +30,8 @@ func FormatCode(code string) string {
 }
 
 // NormalizeCode reads a code typed at the door or scanned: any case,
-// spaces and dashes anywhere, I and L for 1 and O for 0, as Crockford's
+// spaces and dashes anywhere (the en dash a phone's keyboard or a mail
+// client makes of one too), I and L for 1 and O for 0, as Crockford's
 // base32 reads them. ok is false when what remains cannot be a code.
 func NormalizeCode(s string) (code string, ok bool) {
 	if len(s) > 64 {
@@ -38,7 +40,7 @@ func NormalizeCode(s string) (code string, ok bool) {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
 		switch {
-		case r == ' ' || r == '-' || r == '\t':
+		case unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212':
 			continue
 		case r == 'I' || r == 'L':
 			r = '1'

@@ -156,6 +156,10 @@ func TestNormalizeCode(t *testing.T) {
 		{"ABCDE-FGHJK", "ABCDEFGHJK", true},
 		{" abcde fghjk ", "ABCDEFGHJK", true},
 		{"O1IL0-23456", "0111023456", true},
+		// A phone's keyboard or a mail client makes an en dash of the
+		// hyphen, and a copy may bring a no-break space.
+		{"0ETF2–CPVBP", "0ETF2CPVBP", true},
+		{"0ETF2\u00a0—\u2212CPVBP", "0ETF2CPVBP", true},
 		{"ABCDE-FGHJ", "", false},
 		{"ABCDE-FGHJKU", "", false},
 		{"ABCDE\x00FGHJK", "", false},

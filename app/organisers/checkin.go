@@ -61,6 +61,9 @@ func (h *Handler) checkinView(r *http.Request, ev *events.Event, q string) (view
 	v := view.CheckinPage{
 		EventName: ev.Name, Path: base, UndoURL: base + "undo", SearchURL: base + "search", CountsURL: base + "counts",
 	}
+	if auth.CurrentUser(r.Context()).Has(LevelParticipants) {
+		v.ParticipantsURL = eventPath(r) + "participants/"
+	}
 	counts, err := h.checkinCounts(r, ev)
 	if err != nil {
 		return v, err

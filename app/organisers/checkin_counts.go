@@ -28,36 +28,43 @@ func (h *Handler) checkinCountsFragment(w http.ResponseWriter, r *http.Request) 
 }
 
 // checkinCounts counts the checked-in of the confirmed and adds up the
-// number answers of those checked in (guests they bring, say).
+// number answers (guests they bring, say) of those checked in and of all
+// the confirmed: a sum of those let in alone read like the guests
+// expected.
 func (h *Handler) checkinCounts(r *http.Request, ev *events.Event) (view.CheckinCounts, error) {
 	c := view.CheckinCounts{URL: eventPath(r) + "checkin/counts"}
 	regs, err := events.Registrations(r.Context(), h.pool, ev.ID)
 	if err != nil {
 		return c, err
 	}
-	var in []events.Registration
+	var in, confirmed []events.Registration
 	for _, reg := range regs {
 		if reg.Status != events.StatusConfirmed {
 			continue
 		}
-		c.Confirmed++
+		confirmed = append(confirmed, reg)
 		if reg.CheckedInAt != nil {
 			in = append(in, reg)
 		}
 	}
-	c.CheckedIn = len(in)
+	c.Confirmed, c.CheckedIn = len(confirmed), len(in)
 	cols, err := columnsOf(ev.RegistrationSchema)
 	if err != nil {
 		// A schema that no longer parses has no columns to add up; the
 		// counts still help the door.
 		return c, nil
 	}
-	sums := totals(cols, buildList(cols, in))
-	// The door adds up whole numbers (guests, places) of those let in; a
-	// sum of heights or of decimals says nothing there.
+	sums, of := totals(cols, buildList(cols, in)), totals(cols, buildList(cols, confirmed))
+	lang := i18n.LangOf(r.Context())
+	// The door adds up whole numbers (guests, places); a sum of heights
+	// or of decimals says nothing there.
 	for j, col := range cols {
-		if col.Type == "integer" && sums[j].Shown {
-			c.Sums = append(c.Sums, view.CheckinAnswer{Label: col.Label, Value: i18n.Decimal(i18n.LangOf(r.Context()), sums[j].Text)})
+		if col.Type == "integer" && of[j].Shown {
+			in := "0"
+			if sums[j].Shown {
+				in = sums[j].Text
+			}
+			c.Sums = append(c.Sums, view.CheckinSum{Label: col.Label, In: i18n.Decimal(lang, in), Of: i18n.Decimal(lang, of[j].Text)})
 		}
 	}
 	return c, nil

@@ -126,7 +126,13 @@ func TestCheckinAnswers(t *testing.T) {
 	}
 	page := app.Get(t, door, path)
 	wantStatus(t, page, http.StatusOK)
-	wantContains(t, page.Body, `data-testid="checked-in-count">1<`, `data-testid="confirmed-count">1<`, `data-testid="checkin-sum">2<`)
+	wantContains(t, page.Body, `data-testid="checked-in-count">1<`, `data-testid="confirmed-count">1<`, `data-testid="checkin-sum">2<`,
+		`data-testid="checkin-sum-of">2<`)
+	// Door staff who may not read the list get no link to it; an
+	// organiser who may finds the way back.
+	wantNotContains(t, page.Body, `data-testid="checkin-participants"`)
+	both, _ := app.ClientWith(t, "event_checkin", "get_participants")
+	wantContains(t, app.Get(t, both, path).Body, `data-testid="checkin-participants"`, `href="`+strings.TrimSuffix(path, "checkin/")+`participants/"`)
 	if pp := page.Header.Get("Permissions-Policy"); !strings.Contains(pp, "camera=(self)") {
 		t.Errorf("Permissions-Policy %q keeps the camera off", pp)
 	}
@@ -143,6 +149,11 @@ func TestCheckinAnswers(t *testing.T) {
 	}
 	undo = app.PostForm(t, door, path+"undo", url.Values{"code": {code}}, "Accept", "application/json")
 	wantContains(t, undo.Body, `"not_checked_in"`)
+	// With nobody let in, the guests expected still show beside the
+	// none let in: the door read a sum of those let in alone as the
+	// guests to expect.
+	page = app.Get(t, door, path)
+	wantContains(t, page.Body, `data-testid="checkin-sum">0<`, `data-testid="checkin-sum-of">2<`)
 
 	// Search by name or email, for people without their code.
 	hits := app.Get(t, door, path+"search?q=gast", "HX-Request", "true")

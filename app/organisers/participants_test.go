@@ -179,7 +179,7 @@ func TestParticipantsOrderCountsAndSums(t *testing.T) {
 			t.Errorf("totals %q", got)
 		}
 		// On a phone the footer sits under its columns, off screen to the
-		// right; the same sums stand above the table with their questions.
+		// right; the same sums stand under the table with their questions.
 		if got := p.text(t, "totals-phone"); got != "Summe (bestätigt) Gäste 5 Mittel 2,5 Sprachen: python 2 Beitrag 3,75 Mittel 1,9" {
 			t.Errorf("totals for phones %q", got)
 		}

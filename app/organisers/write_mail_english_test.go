@@ -26,11 +26,11 @@ func TestWriteMailNamesTheEventInEachLanguage(t *testing.T) {
 	resp := app.Get(t, c, preview)
 	wantStatus(t, resp, http.StatusOK)
 	p := parsePage(t, resp.Body)
-	wantContains(t, p.text(t, "preview-text"), "Teilnehmenden von „Absolventenfeier“")
+	wantContains(t, p.text(t, "preview-text"), "die sich zu „Absolventenfeier“ angemeldet haben")
 	if others := p.all("preview-other"); len(others) != 1 {
 		t.Fatalf("%d other languages previewed, want English", len(others))
 	} else {
-		wantContains(t, textOf(others[0]), "participants of “Graduation party”")
+		wantContains(t, textOf(others[0]), "people who registered for “Graduation party”")
 		wantNotContains(t, textOf(others[0]), "Absolventenfeier")
 	}
 
@@ -40,8 +40,8 @@ func TestWriteMailNamesTheEventInEachLanguage(t *testing.T) {
 		email         string
 		want, wantNot string
 	}{
-		{"Anna", anna.Email, "Teilnehmenden von „Absolventenfeier“", "Graduation party"},
-		{"Ben", ben.Email, "participants of “Graduation party”", "Absolventenfeier"},
+		{"Anna", anna.Email, "die sich zu „Absolventenfeier“ angemeldet haben", "Graduation party"},
+		{"Ben", ben.Email, "people who registered for “Graduation party”", "Absolventenfeier"},
 	} {
 		m := app.SMTP.WaitTo(t, tt.email, 1, mailWait)[0]
 		if !strings.Contains(m.Text, tt.want) || strings.Contains(m.Text, tt.wantNot) {

@@ -203,12 +203,12 @@ func TestWriteMailRecipientsByStatus(t *testing.T) {
 	if !slices.Equal(listed, wantListed) {
 		t.Errorf("recipients listed %q, want %q", listed, wantListed)
 	}
-	wantContains(t, p.text(t, "preview-text"), "wir treffen uns um 18 Uhr.", "Teilnehmenden von „Absolventenfeier“")
+	wantContains(t, p.text(t, "preview-text"), "wir treffen uns um 18 Uhr.", "die sich zu „Absolventenfeier“ angemeldet haben")
 	// Ben reads English: the organiser sees the closing lines he gets.
 	if others := p.all("preview-other"); len(others) != 1 {
 		t.Errorf("%d other languages previewed, want English", len(others))
 	} else {
-		wantContains(t, textOf(others[0]), "die eine Person, die auf Englisch liest", "wir treffen uns um 18 Uhr.", "participants of “Absolventenfeier”")
+		wantContains(t, textOf(others[0]), "die eine Person, die auf Englisch liest", "wir treffen uns um 18 Uhr.", "people who registered for “Absolventenfeier”")
 	}
 	if n := outboxCount(t, app, ev); n != 0 {
 		t.Fatalf("preview queued %d mails", n)
@@ -273,9 +273,9 @@ func TestWriteMailRecipientsByStatus(t *testing.T) {
 	if rt := anna.Header.Get("Reply-To"); !strings.Contains(rt, "lea.schaefer@example.org") {
 		t.Errorf("Reply-To %q", rt)
 	}
-	wantContains(t, anna.Text, "Hallo zusammen,\n\nwir treffen uns um 18 Uhr.\n\nLea", "Diese Nachricht geht an die Teilnehmenden")
+	wantContains(t, anna.Text, "Hallo zusammen,\n\nwir treffen uns um 18 Uhr.\n\nLea", "Diese Nachricht geht an Personen, die sich zu")
 	ben := app.SMTP.WaitTo(t, regs["Ben Confirmed"].Email, 1, mailWait)[0]
-	wantContains(t, ben.Text, "This message goes to the participants")
+	wantContains(t, ben.Text, "This message goes to people who registered for")
 	app.SMTP.WaitTo(t, regs["Cem Waiting"].Email, 1, mailWait)
 	// "A copy to me" goes to the user's own address, not to the reply
 	// address typed in the form, which may be anyone's.

@@ -222,6 +222,8 @@ type CheckinPage struct {
 	UndoURL   string
 	SearchURL string
 	CountsURL string
+	// ParticipantsURL leads back to the list, for those who may read it.
+	ParticipantsURL string
 	// Result is the answer to the code just sent without JavaScript.
 	Result *CheckinResult
 	Counts CheckinCounts
@@ -254,13 +256,17 @@ type CheckinResult struct {
 type CheckinAnswer struct{ Label, Value string }
 
 // CheckinCounts are the door's counters: checked in of confirmed, and the
-// sums of the number answers of those checked in.
+// sums of the number answers of those checked in of the confirmed's.
 type CheckinCounts struct {
 	URL       string
 	CheckedIn int
 	Confirmed int
-	Sums      []CheckinAnswer
+	Sums      []CheckinSum
 }
+
+// CheckinSum is a number answer added up over those let in (In) and over
+// every confirmed person (Of): "Gäste: 2 / 6".
+type CheckinSum struct{ Label, In, Of string }
 
 // CheckinSearch is the search by name or email and what it found.
 type CheckinSearch struct {
