@@ -111,6 +111,14 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	if form.Get(confirmStatus) == "true" {
 		return change(tx)
 	}
+	// Someone the door let in is at the event: cancelling them, or putting
+	// them back on a list, is asked about first.
+	var asks []string
+	if at, _, err := events.LetIn(ctx, tx, intID(id)); err != nil {
+		return err
+	} else if at != nil && value.(string) != events.StatusConfirmed {
+		asks = append(asks, tr(ctx, "admin.registrations.confirm.checked_in", web.LocalTime(ctx, *at)))
+	}
 	mark, err := mail.MarkOutbox(ctx, tx)
 	if err != nil {
 		return err
@@ -127,15 +135,17 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	if err != nil {
 		return err
 	}
-	if len(mailed) == 0 {
+	if len(mailed) > 0 {
+		names, err := recipientNames(ctx, sp, mailed)
+		if err != nil {
+			return err
+		}
+		asks = append(asks, i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(names, ", ")))
+	}
+	if len(asks) == 0 {
 		return sp.Commit(ctx)
 	}
-	names, err := recipientNames(ctx, sp, mailed)
-	if err != nil {
-		return err
-	}
-	return &confirmError{Field: "status", Name: confirmStatus,
-		Text: i18n.N(ctx, "admin.registrations.confirm.mails", len(mailed), strings.Join(names, ", "))}
+	return &confirmError{Field: "status", Name: confirmStatus, Text: strings.Join(asks, " ")}
 }
 
 // recipientNames names each person mailed once, in order: by name, or by
@@ -366,6 +376,18 @@ func (r registrationRules) detail(ctx context.Context, id string, _ rowState, _ 
 	if reg.ConfirmedAt != nil {
 		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.registrations.confirmed_at"),
 			Value: web.LocalTime(ctx, *reg.ConfirmedAt)})
+	}
+	at, by, err := events.LetIn(ctx, r.h.pool, reg.ID)
+	if err != nil {
+		return err
+	}
+	if at != nil {
+		// As the door says it: when, and by whom.
+		in := web.LocalTime(ctx, *at)
+		if by != "" {
+			in += " " + tr(ctx, "admin.registrations.checked_in_by", by)
+		}
+		v.Facts = append(v.Facts, adminui.Fact{Label: tr(ctx, "admin.registrations.checked_in_at"), Value: in})
 	}
 	return nil
 }

@@ -54,6 +54,21 @@ const checkinFind = `SELECT ` + registrationColumns + `,
 	LEFT JOIN persons bp ON bp.id = bu.person_id
 	WHERE r.event_id = $1 AND r.checkin_code = $2`
 
+// LetIn says when the door let the registration's person in and who
+// did; a nil time for someone not let in.
+func LetIn(ctx context.Context, q Querier, registrationID int64) (at *time.Time, by string, err error) {
+	err = q.QueryRow(ctx, `SELECT r.checked_in_at, coalesce(nullif(bp.name, ''), bu.username, '')
+		FROM registrations r LEFT JOIN users bu ON bu.id = r.checked_in_by
+		LEFT JOIN persons bp ON bp.id = bu.person_id WHERE r.id = $1`, registrationID).Scan(&at, &by)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", ErrNotFound
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("events: checked in: %w", err)
+	}
+	return at, by, nil
+}
+
 type checkinRow struct {
 	Registration
 	By string `db:"checked_in_by_name"`
