@@ -97,7 +97,7 @@ func TestEventAddressesParticipantsAsItsMails(t *testing.T) {
 
 			// English has no such distinction.
 			en := app.Get(t, app.Client(), ev.regPath(), "Accept-Language", "en")
-			mustContain(t, en.Body, "Booked out: if you register now, you will join the waiting list.")
+			mustContain(t, en.Body, "Fully booked: if you register now, you will join the waiting list.")
 		})
 	}
 }

@@ -59,7 +59,11 @@ func TestWaitingListOffers(t *testing.T) {
 		t.Errorf("the offer mail has no button:\n%s", m.HTML)
 	}
 	page := app.Get(t, client, bLink)
-	mustContain(t, page.Body, `data-testid="offer-deadline"`, `data-testid="take-offer"`)
+	mustContain(t, page.Body, `data-testid="offer-deadline"`, `data-testid="take-offer"`, `data-testid="offered"`)
+	// Their number in the queue read beside "a place is free for you".
+	if strings.Contains(page.Body, `data-testid="position"`) {
+		t.Error("the status names a waiting-list position beside the offer")
+	}
 	// The offered place is kept: a newcomer goes to the waiting list.
 	newcomer := unique("new") + "@example.org"
 	newID, newLink := addRegistration(t, app, ev.id, "Neu", newcomer, "pending", 0)

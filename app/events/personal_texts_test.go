@@ -59,7 +59,7 @@ func TestCancelSaysWhoGetsThePlace(t *testing.T) {
 	busy := createEvent(t, app, testEvent{max: places(1)})
 	_, holder := addRegistration(t, app, busy.id, "Holder", unique("holder")+"@example.org", "confirmed", time.Hour)
 	addRegistration(t, app, busy.id, "Waiter", unique("waiter")+"@example.org", "waitinglist", 30*time.Minute)
-	mustContain(t, app.Get(t, app.Client(), holder).Body, "Dein Platz geht dann an die nächste Person auf der Warteliste.")
+	mustContain(t, app.Get(t, app.Client(), holder).Body, "Dein Platz geht dann an die nächste Person auf der Warteliste; das lässt sich nicht rückgängig machen.")
 }
 
 // containsText looks for s in the page's main part, leaving out the

@@ -28,7 +28,7 @@ func TestCountsHaveSingularAndPlural(t *testing.T) {
 		pageOne, pageThree, max string
 	}{
 		{"de", "1 Platz frei", "3 Plätze frei", "Noch 1 Platz frei", "Noch 3 Plätze frei", "Bitte höchstens 1 Zeichen eingeben."},
-		{"en", "1 place free", "3 places free", "1 place left", "3 places left", "Please enter at most 1 character."},
+		{"en", "1 place left", "3 places left", "1 place left", "3 places left", "Please enter at most 1 character."},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
 			list := visibleText(app.Get(t, app.Client(), "/events/", "Accept-Language", tt.lang).Body)
