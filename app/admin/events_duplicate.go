@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,6 +28,21 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 	suffix := tr(ctx, "admin.events.copy_suffix")
 	var id int64
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		// A double click (or a form sent twice) makes one copy: a copy of
+		// this event made seconds ago, under this lock, is the one asked
+		// for, and the admin lands on it again.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('events/duplicate ' || $1::bigint, 0))`, src); err != nil {
+			return fmt.Errorf("admin: duplicate event: %w", err)
+		}
+		err := tx.QueryRow(ctx, `SELECT id FROM events
+			WHERE name = (SELECT name || $2 FROM events WHERE id = $1) AND created_at > now() - interval '10 seconds'
+			ORDER BY id DESC LIMIT 1`, src, suffix).Scan(&id)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("admin: duplicate event: %w", err)
+		}
 		const q = `
 			INSERT INTO events (name, description, footer, name_en, description_en, footer_en,
 			                    notify_email, allowed_addresses, allowed_addresses_message_de,

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -353,6 +354,25 @@ func TestDuplicateEvent(t *testing.T) {
 	}
 	if auditEntries(t, app, "events", strconv.FormatInt(copyID, 10), "") != 1 {
 		t.Error("the copy is not audited")
+	}
+
+	// A double click, or the same form sent twenty times at once, makes
+	// no more copies: each lands on the one made.
+	var wg sync.WaitGroup
+	locations := make([]string, 20)
+	for i := range locations {
+		wg.Go(func() {
+			locations[i] = post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil).Header.Get("Location")
+		})
+	}
+	wg.Wait()
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+" (Kopie)%"); n != 1 {
+		t.Errorf("%d copies after a second burst of clicks, want the one", n)
+	}
+	for _, loc := range locations {
+		if loc != fmt.Sprintf("/admin/events/%d", copyID) {
+			t.Errorf("a repeated click went to %q", loc)
+		}
 	}
 }
 
