@@ -48,6 +48,11 @@ type AttachmentInfo struct {
 // live for the minutes between preview and send.
 const draftLifetime = 7 * 24 * time.Hour
 
+// draftsKept is how many unsent drafts a user keeps: a preview in another
+// tab still sends, but a script posting drafts with large attachments
+// fills the database with no more than this many of them.
+const draftsKept = 5
+
 // Keep names attachments of an earlier draft of the same mail to carry over.
 type Keep struct {
 	DraftKey string
@@ -101,7 +106,11 @@ func (s *Store) CreateDraft(ctx context.Context, d Draft, files []Attachment, ke
 				return err
 			}
 		}
-		return nil
+		const oldest = `DELETE FROM organiser_mail_drafts WHERE user_id = $1 AND sent_at IS NULL AND key NOT IN (
+				SELECT key FROM organiser_mail_drafts WHERE user_id = $1 AND sent_at IS NULL
+				ORDER BY created_at DESC, key LIMIT $2)`
+		_, err := tx.Exec(ctx, oldest, d.UserID, draftsKept)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("organisers: create draft: %w", err)

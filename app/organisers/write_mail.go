@@ -22,6 +22,10 @@ import (
 // body limit of web.LimitBody leaves room for the text fields above it.
 const maxAttachmentBytes = 10 << 20
 
+// maxAttachments limits their number: a mail with two hundred files is a
+// mistake, and each one is a row the draft keeps.
+const maxAttachments = 20
+
 // Limits of the text fields.
 const (
 	maxSenderName = 100
@@ -130,6 +134,8 @@ func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
 	if size > maxAttachmentBytes {
 		errs["attachments"] = tooLargeText(ctx)
 		status = http.StatusRequestEntityTooLarge
+	} else if n := len(files) + len(in.KeepIDs); n > maxAttachments {
+		errs["attachments"] = i18n.T(ctx, "organisers.mail.error.too_many", maxAttachments)
 	}
 	if len(errs) > 0 {
 		notice := ""

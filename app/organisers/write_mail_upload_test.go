@@ -1,6 +1,7 @@
 package organisers_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,4 +55,36 @@ func TestWriteMailAttachmentNamesLoseBidiControls(t *testing.T) {
 		WHERE o.event_id = $1 AND a.filename = ANY($2)`, ev.ID, wantNames); n != len(wantNames) {
 		t.Errorf("%d of the outbox's attachments are stored under the cleaned names, want %d", n, len(wantNames))
 	}
+}
+
+// An attacker's pass stored five drafts of 9 MB each, one of them with
+// two hundred files, kept for a week: a mail takes at most twenty files,
+// and a user keeps their last few unsent drafts.
+func TestWriteMailCapsFilesAndDrafts(t *testing.T) {
+	app := apptest.Start(t)
+	ev := newEvent(t, app, "Vorrat", testSchema)
+	register(t, app, ev, testRegistration{Name: "Anna", Status: "confirmed", Confirmed: at(1)})
+	c, u := app.ClientWith(t, "write_email")
+
+	var many []upload
+	for i := range 21 {
+		many = append(many, upload{Name: fmt.Sprintf("f%d.txt", i), ContentType: "text/plain", Content: []byte("x")})
+	}
+	resp := postMultipart(t, app, c, fmt.Sprintf("/events/%d/write_mail/", ev.ID), mailFields(), many)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantContains(t, resp.Body, "Höchstens 20 Anhänge pro Mail.")
+	if n := draftCount(t, app, ev); n != 0 {
+		t.Fatalf("%d drafts stored for a refused mail", n)
+	}
+	writeDraft(t, app, c, ev, mailFields(), many[:20]...)
+
+	var last string
+	for range 7 {
+		last = writeDraft(t, app, c, ev, mailFields(), upload{Name: "a.pdf", ContentType: "application/pdf", Content: []byte("%PDF")})
+	}
+	if n := count(t, app, `SELECT count(*) FROM organiser_mail_drafts WHERE user_id = $1 AND sent_at IS NULL`, u.ID); n != 5 {
+		t.Errorf("%d unsent drafts kept, want 5", n)
+	}
+	// The newest still sends.
+	wantStatus(t, send(t, app, c, last), http.StatusSeeOther)
 }
