@@ -311,6 +311,13 @@ func (h *Handler) confirmDelete(t *table) http.HandlerFunc {
 	}
 }
 
+// keeper is the rules of a table whose rows other tables keep (persons):
+// kept sets the delete page's reason, what keeps the row and what to do
+// instead, both before the click and after a refused one.
+type keeper interface {
+	kept(ctx context.Context, id string, v *adminui.DeleteView) error
+}
+
 func (h *Handler) renderDelete(w http.ResponseWriter, r *http.Request, t *table, id string, status int, blocked string) {
 	ctx := r.Context()
 	st, err := t.load(ctx, h.pool, id, false)
@@ -330,6 +337,17 @@ func (h *Handler) renderDelete(w http.ResponseWriter, r *http.Request, t *table,
 	if v.Blocked == "" {
 		v.Blocked = block
 	}
+	if k, ok := t.rules.(keeper); ok && v.Blocked == "" {
+		if err := k.kept(ctx, id, &v); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	// The database refused what no rule names: still a reason, if a
+	// vague one, rather than a button that fails again.
+	if v.Blocked == "" && status == http.StatusConflict {
+		v.Blocked = tr(ctx, "admin."+t.name+".referenced")
+	}
 	h.page(w, r, status, v.Title, adminui.ConfirmDelete(v))
 }
 
@@ -346,7 +364,7 @@ func (h *Handler) deleteRow(t *table) http.HandlerFunc {
 			h.renderDelete(w, r, t, id, http.StatusUnprocessableEntity, pe.Text)
 			return
 		case errors.Is(err, db.ErrReferenced):
-			h.renderDelete(w, r, t, id, http.StatusConflict, tr(ctx, "admin."+t.name+".referenced"))
+			h.renderDelete(w, r, t, id, http.StatusConflict, "")
 			return
 		case err != nil:
 			h.fail(w, r, err)

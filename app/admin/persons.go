@@ -49,8 +49,8 @@ func (h *Handler) personsTable() *table {
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
 				options: tuStatusOptions, parse: tuStatusParser, omitWithoutChoice: true},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
-			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false), setByRule: true},
-			{name: "leaving_date", column: "leaving_date", kind: "date", parse: dateParser(false), setByRule: true},
+			{name: "joining_date", column: "joining_date", kind: "date", parse: membershipDayParser, setByRule: true},
+			{name: "leaving_date", column: "leaving_date", kind: "date", parse: membershipDayParser, setByRule: true},
 			{name: "language", column: "language", kind: "select", required: true,
 				options: enumOptions("admin.language.", languages, true), parse: enumParser(languages, true),
 				display: enumDisplay("admin.language.")},
@@ -187,7 +187,8 @@ func optionLabel(opts []adminui.Option, value string) string {
 // person made a member without a joining date joins today, as an accepted
 // application does: the fee runs and the member lists count from it. A
 // member set to have left leaves today unless a day is given, and one
-// set back to member loses the day they left.
+// set back to member loses the day they left. Whichever way the days were
+// set, a leaving day before the joining day is refused.
 func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, after rowState, form url.Values) error {
 	// A new address would take the person's accounts along: their
 	// password reset goes there.
@@ -244,6 +245,9 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 			return err
 		}
 	}
+	if err := leftBeforeJoining(ctx, tx, id, before); err != nil {
+		return err
+	}
 	key := after.text("membership_type")
 	if key == "" || key == before.text("membership_type") {
 		return nil
@@ -286,44 +290,6 @@ func (r personRules) created(ctx context.Context, tx pgx.Tx, id string, form url
 		return err
 	}
 	return r.changed(ctx, tx, id, rowState{values: map[string]*string{}}, st, form)
-}
-
-// deleting clears the personal values of the person from the audit log;
-// that the rows changed stays recorded.
-func (personRules) deleting(ctx context.Context, tx pgx.Tx, id string) error {
-	const q = `
-		UPDATE audit_log
-		SET old_value = CASE WHEN old_value IS NOT NULL THEN '' END,
-		    new_value = CASE WHEN new_value IS NOT NULL THEN '' END
-		WHERE table_name = 'persons' AND row_id = $1 AND (field = '' OR field = ANY($2))`
-	if _, err := tx.Exec(ctx, q, id, personalFields); err != nil {
-		return fmt.Errorf("admin: forget person %s: %w", id, err)
-	}
-	return nil
-}
-
-// consequences: registrations, applications and deletion requests go with
-// a person; a person with a user account cannot be deleted.
-func (r personRules) consequences(ctx context.Context, id string) ([]string, string, error) {
-	const q = `
-		SELECT (SELECT count(*) FROM registrations WHERE person_id = $1),
-		       (SELECT string_agg(username, ', ') FROM users WHERE person_id = $1)`
-	var (
-		regs  int
-		users *string
-	)
-	if err := r.h.pool.QueryRow(ctx, q, intID(id)).Scan(&regs, &users); err != nil {
-		return nil, "", fmt.Errorf("admin: person consequences: %w", err)
-	}
-	var list []string
-	if regs > 0 {
-		list = append(list, i18n.N(ctx, "admin.persons.delete.registrations", regs))
-	}
-	list = append(list, tr(ctx, "admin.persons.delete.history"))
-	if users != nil {
-		return list, tr(ctx, "admin.persons.referenced_by", *users), nil
-	}
-	return list, "", nil
 }
 
 // detail adds the person's facts, user accounts and registrations.

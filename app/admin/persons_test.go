@@ -515,7 +515,8 @@ func TestPersonDelete(t *testing.T) {
 		u := app.NewUser(t)
 		resp := app.Get(t, c, fmt.Sprintf("/admin/persons/%d/delete", u.PersonID))
 		wantStatus(t, resp, http.StatusOK)
-		wantBody(t, resp, `data-testid="blocked"`, u.Username)
+		wantBody(t, resp, `data-testid="blocked"`, u.Username, fmt.Sprintf(`href="/admin/users/%d"`, u.ID),
+			fmt.Sprintf(`href="/admin/persons/%d/anonymise"`, u.PersonID))
 		notBody(t, resp, `data-testid="confirm"`)
 		del := post(t, app, c, fmt.Sprintf("/admin/persons/%d/delete", u.PersonID), nil)
 		wantStatus(t, del, http.StatusConflict)

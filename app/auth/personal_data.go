@@ -19,6 +19,7 @@ func init() {
 		Name:   "auth",
 		Tables: []string{"users", "user_roles", "sessions"},
 		Holds:  `EXISTS (SELECT 1 FROM users WHERE person_id = p.id)`,
+		Keeps:  []persons.Keep{{Table: "users", Column: "person_id", Rows: "admin.persons.kept.users"}},
 		Data: []persons.Category{{What: "privacy.data.accounts", Where: "users, user_roles, sessions",
 			Why: "privacy.why.accounts", HowLong: "privacy.while_account"}},
 		Refs: persons.RefsQuery("user", `SELECT id FROM users WHERE person_id = $1`),

@@ -27,6 +27,13 @@ func init() {
 		Holds: `EXISTS (SELECT 1 FROM sepa_mandates WHERE person_id = p.id AND revoked_at IS NULL)
 			OR EXISTS (SELECT 1 FROM fees f WHERE f.person_id = p.id
 			           AND (f.status = 'due' OR f.status = 'returned' AND NOT ` + collectedAgain + `))`,
+		// Mandates and fees, revoked and paid ones too, are the books:
+		// their person is anonymised, never deleted.
+		Keeps: []persons.Keep{
+			{Table: "sepa_mandates", Column: "person_id", Rows: "admin.persons.kept.mandates"},
+			{Table: "fees", Column: "person_id", Rows: "admin.persons.kept.fees"},
+			{Table: "fee_categories", Column: "person_id", Rows: "admin.persons.kept.fee_categories"},
+		},
 		Data: []persons.Category{
 			{What: "privacy.data.mandates", Where: "sepa_mandates",
 				Why: "privacy.why.mandates", HowLong: "privacy.while_person", InUse: feesInUse},

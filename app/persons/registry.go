@@ -34,6 +34,12 @@ type Domain struct {
 	// changed for RETAIN_APPLICATIONS is deleted. Empty when the domain
 	// never holds anyone.
 	Holds string
+	// Keeps are the domain's columns that point at a person and neither
+	// cascade nor clear when the person is deleted (ON DELETE RESTRICT or
+	// NO ACTION): while a row of them does, the person cannot be deleted,
+	// only anonymised. The schema test (personal_data_test in app/server)
+	// fails for such a foreign key that no domain declares.
+	Keeps []Keep
 	// Refs returns the ids of the domain's rows that belong to the person,
 	// by kind ("registration", "user", …), for the other domains whose
 	// rows point at them (mails about a registration, links to it).
@@ -151,6 +157,64 @@ func ExportAll(ctx context.Context, tx pgx.Tx, s *Subject, ex *views.Export) err
 		}
 	}
 	return nil
+}
+
+// Keep is a column that keeps its person from being deleted.
+type Keep struct {
+	Table, Column string
+	// Rows is the catalog key of the plural (i18n.N) that names n such
+	// rows to whoever tries to delete the person.
+	Rows string
+}
+
+// Kept is what keeps a person from being deleted: Count rows of Keep.
+type Kept struct {
+	Keep
+	Count int
+}
+
+// Keeping returns what still keeps person id from being deleted, in the
+// domains' order; empty when nothing does.
+func Keeping(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id int64) ([]Kept, error) {
+	var (
+		keeps  []Keep
+		counts []string
+	)
+	for _, d := range Domains() {
+		for _, k := range d.Keeps {
+			keeps = append(keeps, k)
+			counts = append(counts, `(SELECT count(*) FROM `+k.Table+` WHERE `+k.Column+` = $1)`)
+		}
+	}
+	if len(keeps) == 0 {
+		return nil, nil
+	}
+	n := make([]int, len(keeps))
+	dest := make([]any, len(keeps))
+	for i := range n {
+		dest[i] = &n[i]
+	}
+	if err := q.QueryRow(ctx, `SELECT `+strings.Join(counts, ", "), id).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("persons: keeping %d: %w", id, err)
+	}
+	var out []Kept
+	for i, k := range keeps {
+		if n[i] > 0 {
+			out = append(out, Kept{Keep: k, Count: n[i]})
+		}
+	}
+	return out, nil
+}
+
+// Keeps returns every column some domain declares as keeping its person.
+func Keeps() []Keep {
+	var out []Keep
+	for _, d := range Domains() {
+		out = append(out, d.Keeps...)
+	}
+	return out
 }
 
 // Covered returns every table some domain declares, with its domain.

@@ -72,6 +72,42 @@ func TestEveryPersonalTableIsCovered(t *testing.T) {
 	}
 }
 
+// Every foreign key on persons that refuses the person's deletion must be
+// declared by its domain (persons.Keep), so that the admin's delete page
+// names it instead of failing on it; a declared one must be such a key.
+func TestEveryKeepingReferenceIsDeclared(t *testing.T) {
+	_ = server.New // the server's imports register every domain
+	pool := dbtest.Pool(t)
+	rows, err := pool.Query(context.Background(), `
+		SELECT c.conrelid::regclass::text, a.attname::text
+		FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+		WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass AND c.confdeltype IN ('a', 'r')
+		ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ Table, Column string }])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) == 0 {
+		t.Fatal("no foreign key on persons refuses a deletion; is the query still right?")
+	}
+	declared := map[[2]string]bool{}
+	for _, k := range persons.Keeps() {
+		declared[[2]string{k.Table, k.Column}] = true
+	}
+	for _, k := range keys {
+		if !declared[[2]string{k.Table, k.Column}] {
+			t.Errorf("%s.%s keeps its person from being deleted, which no domain declares: add a persons.Keep", k.Table, k.Column)
+		}
+		delete(declared, [2]string{k.Table, k.Column})
+	}
+	for k := range declared {
+		t.Errorf("%s.%s is declared as keeping its person, but no such foreign key refuses a deletion", k[0], k[1])
+	}
+}
+
 // A person with everything memberdb can store about someone is anonymised
 // through the admin; afterwards no table holds their name, address or a
 // unique answer of theirs, in text or in a binary column.

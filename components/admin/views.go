@@ -362,11 +362,24 @@ type DeleteView struct {
 	What         string
 	Consequences []string
 	// Blocked explains why the row cannot be deleted; no button then.
-	Blocked   string
+	Blocked string
+	// BlockedBy lists what keeps the row (other rows that need it),
+	// linked where they have a page of their own.
+	BlockedBy []Link
+	// Instead is the way to take where the row cannot be deleted.
+	Instead   *Instead
 	Action    string
 	CancelURL string
 	// Confirm labels the button; "delete for good" when empty.
 	Confirm string
+}
+
+// Instead says what to do where a row cannot be deleted (anonymise a
+// person); Label and URL make its button, none when URL is empty.
+type Instead struct {
+	Text  string
+	Label string
+	URL   string
 }
 
 // PasswordView is the "set new password" form of a user.
