@@ -37,10 +37,13 @@ func PurgeApplications(ctx context.Context, tx pgx.Tx, before time.Time) (person
 // application, registration, user account or open deletion request) and
 // have not changed since before.
 // Each is erased through every domain first, so the mails about them go
-// too, and then their row is deleted.
+// too, and then their row is deleted, unless the association's books
+// keep it (a revoked mandate, a paid fee: persons.Keeping): then it stays
+// anonymised, as the erasure left it. Deleting those failed the whole
+// run.
 func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Purged, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT id, name, email, created_at FROM persons p
+		SELECT id, name, email, created_at, anonymised_at IS NOT NULL FROM persons p
 		WHERE (membership_status IS NULL OR membership_status IN ('email_unverified', 'denied'))
 		  AND updated_at < $1 AND created_at < $1 AND NOT (`+persons.Held()+`)
 		ORDER BY id
@@ -52,6 +55,7 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 		ID          int64
 		Name, Email string
 		Created     time.Time
+		Anonymised  bool
 	}
 	found, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idle])
 	if err != nil {
@@ -59,6 +63,13 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 	}
 	var p persons.Purged
 	for _, f := range found {
+		kept, err := persons.Keeping(ctx, tx, f.ID)
+		if err != nil {
+			return p, err
+		}
+		if f.Anonymised && len(kept) > 0 {
+			continue // erased before; the books still keep the row
+		}
 		s, err := persons.Collect(ctx, tx, f.ID, f.Name, f.Email)
 		if err != nil {
 			return p, err
@@ -66,8 +77,10 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 		if err := persons.EraseAll(ctx, tx, s); err != nil {
 			return p, err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM persons WHERE id = $1`, f.ID); err != nil {
-			return p, err
+		if len(kept) == 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM persons WHERE id = $1`, f.ID); err != nil {
+				return p, err
+			}
 		}
 		created := f.Created
 		p.Add(persons.Purged{Count: 1, Oldest: &created})

@@ -318,3 +318,39 @@ func berlin(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// A denied applicant whose mandate the denial revoked, and someone whose
+// fees were paid, are the association's books: their rows keep them from
+// being deleted. The purge found them idle, and deleting them failed the
+// whole run, every night; it anonymises them instead.
+func TestPurgeAnonymisesWhomTheBooksKeep(t *testing.T) {
+	f := newFixture(t)
+	denied := f.person(t, "denied-mandate", "denied", "7 months")
+	f.exec(t, `INSERT INTO sepa_mandates (person_id, reference, account_holder, iban_sealed, iban_masked, signed_on, revoked_at)
+		VALUES ($1, 'REF-PURGE-1', 'Kontoinhaberin', '\x00'::bytea, 'DE** **** 1234', DATE '2024-01-01', now() - interval '7 months')`, denied)
+	paid := f.person(t, "paid-fee", "", "7 months")
+	f.exec(t, `INSERT INTO fees (person_id, year, cents, status) VALUES ($1, 2024, 2000, 'paid')`, paid)
+	f.exec(t, `UPDATE persons SET updated_at = now() - interval '7 months' WHERE id IN ($1, $2)`, denied, paid)
+
+	p := retention.New(f.app.Config, f.app.Pool, nil)
+	if _, err := p.Run(context.Background(), time.Now(), false); err != nil {
+		t.Fatalf("the purge failed: %v", err)
+	}
+	for _, id := range []int64{denied, paid} {
+		if n := f.count(t, `SELECT count(*) FROM persons WHERE id = $1 AND anonymised_at IS NOT NULL AND email NOT LIKE '%example%'`, id); n != 1 {
+			t.Errorf("person %d is not kept anonymised", id)
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM persons WHERE id = $1`, f.ids["idle"]); n != 0 {
+		t.Error("the person nobody needs was not purged beside them")
+	}
+	// Months later they are not erased again, nor counted.
+	f.exec(t, `UPDATE persons SET updated_at = now() - interval '7 months' WHERE id IN ($1, $2)`, denied, paid)
+	again, err := p.Run(context.Background(), time.Now(), false)
+	if err != nil {
+		t.Fatalf("the next purge failed: %v", err)
+	}
+	if n := counts(again)["persons"]; n != 0 {
+		t.Errorf("the next purge counted %d persons", n)
+	}
+}
