@@ -105,7 +105,7 @@ func TestAuditLogWordsTheCodesOwnValues(t *testing.T) {
 		lang      string
 		want, not []string
 	}{
-		{"de", []string{"Eingecheckt", "06.12.2026 22:21:35", "durch Anmeldung zu einer Veranstaltung angelegt", "an 4 Personen, Veranstaltung 3",
+		{"de", []string{"Eingelassen", "06.12.2026 22:21:35", "durch Anmeldung zu einer Veranstaltung angelegt", "an 4 Personen, Veranstaltung 3",
 			"SEPA-Mandate", "Mandat erteilt", "bis 08.12.2026 12:00:00"},
 			[]string{"checked_in_at", "T21:21:35Z", "created by", "recipients", "sepa_mandates", "mandate given", "until"}},
 		{"en", []string{"Checked in", "6 Dec 2026 22:21:35", "created by registering for an event", "to 4 people, event 3",
@@ -214,7 +214,7 @@ func TestAuditSearchFindsTheWordsShown(t *testing.T) {
 		{"de", "Deutsch", 1},
 		{"en", "Guest auditor", 1},
 		{"de", "Gasthörende", 1},
-		{"de", "Eingecheckt", 1},
+		{"de", "Eingelassen", 1},
 		{"de", "warteliste", 1},
 		{"de", "Anmeldungen", 2},
 		{"de", "Personen", 3},
@@ -223,7 +223,7 @@ func TestAuditSearchFindsTheWordsShown(t *testing.T) {
 		{"de", "waitinglist", 1},
 		{"en", "checked in", 1},
 		{"en", "waiting list", 1},
-		{"de", "Warteliste Eingecheckt", 0},
+		{"de", "Warteliste Eingelassen", 0},
 	} {
 		resp := app.Get(t, reader, "/admin/audit?row="+tag+"&q="+url.QueryEscape(tt.q), "Accept-Language", tt.lang)
 		wantStatus(t, resp, http.StatusOK)

@@ -220,6 +220,11 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 			return err
 		}
 	}
+	// The applications page's "Annehmen" mails a welcome; a status set
+	// here does not, which the board did not know.
+	if status == "confirmed" && was == "pending" && form.Get(confirmAccept) != "true" {
+		return &confirmError{Field: "membership_status", Name: confirmAccept, Text: tr(ctx, "admin.persons.confirm_accept")}
+	}
 	today := web.Today()
 	// One who left and is a member again (a leaving date the save left
 	// as it was) has not left. Accepted after applying anew, they join
@@ -265,6 +270,10 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 // confirmDenial is the form value that confirms denying an applicant who
 // gave a mandate, which is revoked and mailed.
 const confirmDenial = "confirm_denial"
+
+// confirmAccept confirms making an applicant a member without the
+// welcome mail the applications page sends.
+const confirmAccept = "confirm_accept"
 
 // setByRule sets column (joining_date or leaving_date, which the rules
 // set) to day (nil empties it) after the save that left it at after's

@@ -259,7 +259,15 @@ func TestPersonInlineEdit(t *testing.T) {
 		// Having left and applied anew, accepted in the console: joins
 		// today and has not left, as on the applications page.
 		exec(t, app, `UPDATE persons SET membership_status = 'pending', joining_date = '2015-11-11', leaving_date = '2021-03-01' WHERE id = $1`, p)
-		set("confirmed")
+		// The applications page mails a welcome; here the board is told
+		// that none goes, and confirms.
+		v := scalar[int](t, app, `SELECT version FROM persons WHERE id = $1`, p)
+		asked := post(t, app, c, path, url.Values{"value": {"confirmed"}, "version": {strconv.Itoa(v)}}, htmx...)
+		wantBody(t, asked, "keine Willkommensmail", `name="confirm_accept"`)
+		if s := scalar[string](t, app, `SELECT membership_status FROM persons WHERE id = $1`, p); s != "pending" {
+			t.Fatalf("accepted (%s) before the question was answered", s)
+		}
+		wantStatus(t, post(t, app, c, path, url.Values{"value": {"confirmed"}, "version": {strconv.Itoa(v)}, "confirm_accept": {"true"}}, htmx...), 200)
 		if got := scalar[string](t, app, `SELECT coalesce(joining_date::text, '') || '/' || coalesce(leaving_date::text, '') FROM persons WHERE id = $1`, p); got != today+"/" {
 			t.Errorf("joining/leaving %q after being accepted again, want %s/", got, today)
 		}
@@ -454,9 +462,16 @@ func TestPersonCreateDetailAndUpdate(t *testing.T) {
 		wantBody(t, resp, `data-testid="detail-persons"`, `value="Neu `+tag+`"`, `data-testid="history-entry"`, "(angelegt)")
 	})
 	t.Run("detail form saves every field", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), url.Values{"version": {"1"}, "name": {"Neu Geändert"},
+		form := url.Values{"version": {"1"}, "name": {"Neu Geändert"},
 			"email": {tag + "@example.org"}, "language": {"de"}, "membership_status": {"confirmed"}, "membership_type": {"ordentlich"},
-			"joining_date": {"2024-02-29"}, "email_valid": {"true"}})
+			"joining_date": {"2024-02-29"}, "email_valid": {"true"}}
+		if was := scalar[string](t, app, `SELECT coalesce(membership_status, '') FROM persons WHERE id = $1`, id); was == "pending" {
+			asked := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), form)
+			wantStatus(t, asked, http.StatusUnprocessableEntity)
+			wantBody(t, asked, "keine Willkommensmail", `name="confirm_accept"`)
+			form.Set("confirm_accept", "true")
+		}
+		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), form)
 		wantStatus(t, resp, http.StatusSeeOther)
 		got := scalar[string](t, app, `SELECT name || '|' || language || '|' || membership_status || '|' || joining_date::text || '|' ||
 			email_valid::text || '|' || coalesce(date_of_birth::text, 'null') FROM persons WHERE id = $1`, id)

@@ -10,7 +10,7 @@ import (
 )
 
 // Codes are what the log stores for the words a reader sees: a search for
-// "Eingecheckt" must find the field checked_in_at, "Warteliste" the status
+// "Eingelassen" must find the field checked_in_at, "Warteliste" the status
 // waitinglist.
 type Codes struct {
 	// Fields are named alike in every table; TableFields ("table.field")
