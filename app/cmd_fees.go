@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/fees"
 )
 
@@ -39,7 +40,7 @@ func runFees(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("fee collection is not configured; set %v", cfg.SEPA.Missing)
 	}
 	book := mailBook(ctx, cfg, pool, e.logger)
-	run, err := fees.NewHandler(cfg, pool, nil, book).CreateRunAndMail(ctx, *year, day, nil, fees.ActorCommandLine)
+	run, err := fees.NewHandler(cfg, pool, nil, book).CreateRunAndMail(ctx, *year, day, nil, audit.Entry{Actor: fees.ActorCommandLine})
 	switch {
 	case errors.Is(err, fees.ErrDueDay):
 		return fmt.Errorf("%s is not a TARGET2 business day", *due)

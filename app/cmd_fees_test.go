@@ -60,4 +60,10 @@ func TestFeesRunCommand(t *testing.T) {
 	if fees != 1 || invoices != 1 {
 		t.Errorf("run %d: %d fees and %d invoices for the member, want 1 and 1", id, fees, invoices)
 	}
+	// The audit log has the run, made on the command line by no user.
+	var logged int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE table_name = 'fee_runs' AND row_id = $1::bigint::text
+		AND field = '' AND new_value = '2031' AND actor = 'command line' AND user_id IS NULL`, id).Scan(&logged); err != nil || logged != 1 {
+		t.Errorf("the run's creation is logged %d times (%v), want once by the command line", logged, err)
+	}
 }

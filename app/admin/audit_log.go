@@ -21,6 +21,10 @@ import (
 // rows link to their detail pages.
 var auditTables = []string{"persons", "events", "registrations", "users", "roles", "access_levels", "tu_status", "membership-types"}
 
+// auditPages are the pages of logged rows outside the admin's tables, by
+// table: the row's id follows.
+var auditPages = map[string]string{"fee_runs": "/admin/fees/runs/"}
+
 var auditList = listSpec{
 	sorts:       map[string]string{"at": "a.at", "actor": "lower(a.actor)", "table": "a.table_name", "field": "a.field"},
 	defaultSort: "at",
@@ -146,6 +150,9 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		}
 		if slices.Contains(auditTables, e.Table) {
 			rowCell.Href = "/admin/" + e.Table + "/" + escapePath(e.RowID)
+		}
+		if page, ok := auditPages[e.Table]; ok {
+			rowCell.Href = page + escapePath(e.RowID)
 		}
 		he := historyEntry(ctx, names, e)
 		v.Rows = append(v.Rows, adminui.Row{DomID: fmt.Sprintf("audit-%d", e.ID), Cells: []adminui.Cell{

@@ -33,10 +33,18 @@ var namedPersons = namedTable{
 }
 
 // namedTables are the logged tables with names; a fee category is kept
-// per person.
+// per person. A member's fee is named by whose it is, its year and amount
+// (as its bank file writes it): its entries log only what changed.
 var namedTables = map[string]namedTable{
 	"persons":        namedPersons,
 	"fee_categories": namedPersons,
+	"fees": {
+		names: `SELECT f.id, p.name || ' · ' || f.year || ' · ' || to_char(f.cents / 100.0, 'FM999999990.00') || ' €'
+			FROM fees f JOIN persons p ON p.id = f.person_id WHERE f.id = ANY($1)`,
+		matching: func(n string) string {
+			return `SELECT f.id::text FROM fees f JOIN persons p ON p.id = f.person_id WHERE p.search_text LIKE ` + persons.SearchPattern("@q"+n)
+		},
+	},
 	"events": {
 		names:    `SELECT id, name FROM events WHERE id = ANY($1)`,
 		matching: func(n string) string { return `SELECT id::text FROM events WHERE name ILIKE @like` + n },

@@ -11,10 +11,14 @@ import (
 )
 
 // The audit log keeps who changed which field when; of an erased person
-// it loses the old and new values of their rows and, where they acted as
-// a user, their name as the actor. The export shows the changes to the
-// person's own rows, their mandates' too (given, account changed,
-// revoked: the entries name no account).
+// it loses the old and new values of their rows (their reduced fee
+// category too, whose row goes) and, where they acted as a user, their
+// name as the actor. The export shows the changes to the person's own
+// rows, their mandates' (given, account changed, revoked: the entries
+// name no account) and fees' too. A fee's entries keep their values:
+// the fee stays for the association's books with the same status,
+// reason and sequence, and the entries name no person (the log names
+// the row from the fee's person as it is now).
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "audit",
@@ -28,6 +32,7 @@ func init() {
 			if _, err := tx.Exec(ctx, `
 				UPDATE audit_log SET old_value = NULL, new_value = NULL
 				WHERE (table_name = 'persons' AND row_id = @id::bigint::text)
+				   OR (table_name = 'fee_categories' AND row_id = @id::bigint::text)
 				   OR (table_name = 'registrations' AND row_id = ANY(@regs::bigint[]::text[]))
 				   OR (table_name = 'users' AND row_id = ANY(@users::bigint[]::text[]))
 				   OR (table_name = 'membership_applications' AND row_id = ANY(@apps::bigint[]::text[]))`, args); err != nil {
@@ -50,6 +55,8 @@ func exportChanges(ctx context.Context, tx pgx.Tx, s *persons.Subject, ex *views
 		   OR (table_name = 'registrations' AND row_id = ANY(@regs::bigint[]::text[]))
 		   OR (table_name = 'users' AND row_id = ANY(@users::bigint[]::text[]))
 		   OR (table_name = 'sepa_mandates' AND row_id IN (SELECT id::text FROM sepa_mandates WHERE person_id = @id))
+		   OR (table_name = 'fee_categories' AND row_id = @id::bigint::text)
+		   OR (table_name = 'fees' AND row_id IN (SELECT id::text FROM fees WHERE person_id = @id))
 		ORDER BY at, id`, pgx.NamedArgs{"id": s.ID, "regs": s.Ref("registration"), "users": s.Ref("user")})
 	if err != nil {
 		return err

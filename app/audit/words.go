@@ -12,6 +12,7 @@ import (
 
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/events"
+	feesviews "github.com/pepalumni/memberdb/components/fees"
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
@@ -37,9 +38,14 @@ const (
 // choice among codes, by field: the log shows the choice as its form
 // offers it.
 var choiceKeys = map[string]string{
-	"freed_places": "admin.freed_places.",
-	"formality":    "admin.formality.",
+	"freed_places":  "admin.freed_places.",
+	"formality":     "admin.formality.",
+	"return_reason": "fees.reason.",
 }
+
+// moneyFields are the fields ("table.field") the fee domain logs amounts
+// in, as its bank file writes them ("1234.50").
+var moneyFields = map[string]bool{"fee_rates.amount": true, "fee_runs.total": true}
 
 // TableName is a logged table's name.
 func TableName(ctx context.Context, table string) string {
@@ -136,6 +142,8 @@ func valueName(ctx context.Context, table, field string, v *string) string {
 		return textOr(ctx, *v, events.StatusKeyPrefix+*v)
 	case choiceKeys[field] != "":
 		return textOr(ctx, *v, choiceKeys[field]+*v)
+	case moneyFields[table+"."+field]:
+		return i18n.T(ctx, "fees.money", feesviews.Euros(i18n.LangOf(ctx), *v))
 	case *v == "true":
 		return i18n.T(ctx, "admin.yes")
 	case *v == "false":

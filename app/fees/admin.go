@@ -184,7 +184,10 @@ func (h *Handler) addRate(w http.ResponseWriter, r *http.Request) {
 		h.renderAdmin(w, r, http.StatusUnprocessableEntity, f, views.RunForm{})
 		return
 	}
-	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return AddRate(ctx, tx, rate) })
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+		_, err := AddRate(ctx, tx, rate, actor(ctx))
+		return err
+	})
 	switch {
 	case errors.Is(err, db.ErrConflict):
 		f.ValidFromError = i18n.T(ctx, "fees.error.rate_exists")
@@ -245,7 +248,7 @@ func (h *Handler) deleteRate(w http.ResponseWriter, r *http.Request) {
 		h.site.Render(w, r, http.StatusOK, i18n.T(ctx, "fees.admin.title"), views.Admin(v))
 		return
 	}
-	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return DeleteRate(ctx, tx, id) })
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error { return DeleteRate(ctx, tx, id, actor(ctx)) })
 	switch {
 	case errors.Is(err, ErrNotFound):
 		// Gone meanwhile (the confirmation clicked twice): said so, not

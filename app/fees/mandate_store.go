@@ -174,7 +174,11 @@ func GiveMandate(ctx context.Context, tx pgx.Tx, box *sepa.Box, in MandateInput,
 		}
 		// Its debits, should a run hold any, are no longer collected
 		// (no mail: the new mandate's confirmation follows).
-		if _, err := withdrawDebits(ctx, tx, old.ID); err != nil {
+		withdrawn, err := withdrawDebits(ctx, tx, old.ID)
+		if err != nil {
+			return Mandate{}, false, err
+		}
+		if err := audit.Record(ctx, tx, withdrawnEntries(actor, withdrawn)...); err != nil {
 			return Mandate{}, false, err
 		}
 	case in.Paper:
@@ -305,6 +309,7 @@ func fileChanged(ctx context.Context, tx pgx.Tx, runs []int64) error {
 // mandate turned into an invoice.
 type Withdrawn struct {
 	Run   Run
+	FeeID int64
 	Cents int64
 }
 
@@ -325,13 +330,13 @@ func withdraw(ctx context.Context, tx pgx.Tx, which string, arg int64) ([]Withdr
 		sequence = NULL, account_holder = NULL, iban_sealed = NULL, original_iban_sealed = NULL, bic = NULL,
 		country = NULL, address_lines = '{}', updated_at = now()
 		FROM fee_runs r WHERE `+which+` AND f.mandate_id IS NOT NULL AND `+openRuns+`
-		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.cents`, arg)
+		RETURNING r.id, r.year, r.due_on, r.created_by, r.created_at, r.submitted_at, f.id, f.cents`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
 	}
 	var out []Withdrawn
 	var w Withdrawn
-	_, err = pgx.ForEachRow(rows, []any{&w.Run.ID, &w.Run.Year, &w.Run.DueOn, &w.Run.CreatedBy, &w.Run.CreatedAt, &w.Run.SubmittedAt, &w.Cents},
+	_, err = pgx.ForEachRow(rows, []any{&w.Run.ID, &w.Run.Year, &w.Run.DueOn, &w.Run.CreatedBy, &w.Run.CreatedAt, &w.Run.SubmittedAt, &w.FeeID, &w.Cents},
 		func() error { out = append(out, w); return nil })
 	if err != nil {
 		return nil, fmt.Errorf("fees: withdraw debits: %w", err)
@@ -384,8 +389,9 @@ func RevokeMandate(ctx context.Context, tx pgx.Tx, personID int64, actor audit.E
 	if err != nil {
 		return Mandate{}, nil, err
 	}
-	actor.Table, actor.RowID, actor.Field, actor.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "revoked_at", audit.Value("revoked")
-	return m, withdrawn, audit.Record(ctx, tx, actor)
+	by := actor
+	by.Table, by.RowID, by.Field, by.NewValue = "sepa_mandates", strconv.FormatInt(m.ID, 10), "revoked_at", audit.Value("revoked")
+	return m, withdrawn, audit.Record(ctx, tx, append([]audit.Entry{by}, withdrawnEntries(actor, withdrawn)...)...)
 }
 
 func nonNil(s []string) []string {

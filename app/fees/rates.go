@@ -2,12 +2,14 @@ package fees
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/components/i18n"
@@ -30,26 +32,30 @@ func Rates(ctx context.Context, q pgxQuerier) ([]Rate, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Rate])
 }
 
-// AddRate adds a line to the schedule; one per category and date.
-func AddRate(ctx context.Context, tx pgx.Tx, r Rate) error {
-	_, err := tx.Exec(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ($1, $2, $3)`, r.Category, r.Cents, r.ValidFrom)
+// AddRate adds a line to the schedule; one per category and date. by
+// is logged as having added it.
+func AddRate(ctx context.Context, tx pgx.Tx, r Rate, by audit.Entry) (Rate, error) {
+	err := tx.QueryRow(ctx, `INSERT INTO fee_rates (category, cents, valid_from) VALUES ($1, $2, $3) RETURNING id`,
+		r.Category, r.Cents, r.ValidFrom).Scan(&r.ID)
 	if err != nil {
-		return fmt.Errorf("fees: add rate: %w", db.Map(err))
+		return Rate{}, fmt.Errorf("fees: add rate: %w", db.Map(err))
 	}
-	return nil
+	return r, audit.Record(ctx, tx, rateEntries(by, r, false)...)
 }
 
-// DeleteRate deletes line id of the schedule; ErrNotFound when there is
-// none.
-func DeleteRate(ctx context.Context, tx pgx.Tx, id int64) error {
-	tag, err := tx.Exec(ctx, `DELETE FROM fee_rates WHERE id = $1`, id)
+// DeleteRate deletes line id of the schedule, logged as by's;
+// ErrNotFound when there is none.
+func DeleteRate(ctx context.Context, tx pgx.Tx, id int64, by audit.Entry) error {
+	r := Rate{ID: id}
+	err := tx.QueryRow(ctx, `DELETE FROM fee_rates WHERE id = $1 RETURNING category, cents, valid_from`, id).
+		Scan(&r.Category, &r.Cents, &r.ValidFrom)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
 	if err != nil {
 		return fmt.Errorf("fees: delete rate: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return audit.Record(ctx, tx, rateEntries(by, r, true)...)
 }
 
 // rateOn is the amount of category on day: the line valid from the latest

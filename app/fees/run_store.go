@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/config"
 	"github.com/pepalumni/memberdb/app/db"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
@@ -195,8 +196,9 @@ func (r Run) MsgID(prefix string) string {
 // RCUR after); the others are invoiced. It returns the run and the fee ids.
 // A mandate whose first collection waits in a run not yet given to the
 // bank is collected as RCUR: the bank is to see one FRST a mandate, and
-// since the rulebook of 2016 may take RCUR for a first collection.
-func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, now time.Time, exclude []int64, by string) (Run, []Candidate, error) {
+// since the rulebook of 2016 may take RCUR for a first collection. by is
+// logged as having created the run, with its year, due date and counts.
+func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, now time.Time, exclude []int64, by audit.Entry) (Run, []Candidate, error) {
 	if !cfg.Ready() {
 		return Run{}, nil, ErrNotConfigured
 	}
@@ -226,7 +228,7 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	}
 	var run Run
 	err = tx.QueryRow(ctx, `INSERT INTO fee_runs (year, due_on, created_by) VALUES ($1, $2, $3)
-		RETURNING id, year, due_on, created_by, created_at, submitted_at`, year, due, by).
+		RETURNING id, year, due_on, created_by, created_at, submitted_at`, year, due, by.Actor).
 		Scan(&run.ID, &run.Year, &run.DueOn, &run.CreatedBy, &run.CreatedAt, &run.SubmittedAt)
 	if err != nil {
 		return Run{}, nil, fmt.Errorf("fees: create run: %w", err)
@@ -267,7 +269,7 @@ func CreateRun(ctx context.Context, tx pgx.Tx, cfg config.SEPA, year int, due, n
 	if len(made) == 0 {
 		return Run{}, nil, ErrNoDebtor
 	}
-	return run, made, nil
+	return run, made, audit.Record(ctx, tx, runEntries(by, run, made, len(all)-len(cands))...)
 }
 
 // lockRuns makes runs one after the other, of every year: a member is
@@ -422,11 +424,28 @@ func CurrentFile(ctx context.Context, pool *pgxpool.Pool, box *sepa.Box, cfg con
 // MarkDownloaded notes that version of run id's file went out, unless the
 // file changed since it was built; a change after it is told on the run's
 // page (FileChanged), and SubmitRun insists on a download of the file as
-// it is.
-func MarkDownloaded(ctx context.Context, q *pgxpool.Pool, id int64, version int) error {
-	_, err := q.Exec(ctx, `UPDATE fee_runs SET downloaded_at = now(), downloaded_version = $2
-		WHERE id = $1 AND submitted_at IS NULL AND file_version = $2`, id, version)
-	return err
+// it is. A download that counts is logged as by's: the file holds every
+// debtor's IBAN.
+func MarkDownloaded(ctx context.Context, pool *pgxpool.Pool, id int64, version int, by audit.Entry) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var before *time.Time
+		var at time.Time
+		err := tx.QueryRow(ctx, `UPDATE fee_runs r SET downloaded_at = now(), downloaded_version = $2
+			FROM (SELECT id, downloaded_at FROM fee_runs WHERE id = $1 FOR UPDATE) old
+			WHERE r.id = old.id AND r.submitted_at IS NULL AND r.file_version = $2
+			RETURNING old.downloaded_at, r.downloaded_at`, id, version).Scan(&before, &at)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("fees: mark downloaded: %w", err)
+		}
+		var old *string
+		if before != nil {
+			old = loggedTime(*before)
+		}
+		return audit.Record(ctx, tx, change(by, auditRuns, id, "downloaded_at", old, loggedTime(at)))
+	})
 }
 
 // staleFile is true for a run (fee_runs r) whose file as it is now was
@@ -465,8 +484,9 @@ var ErrFileNotCurrent = errors.New("fees: the bank file was not downloaded as it
 
 // SubmitRun marks the run as given to the bank: its debits count as paid,
 // their mandates as used on the due date (the next collection is RCUR and
-// carries no amendment).
-func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
+// carries no amendment). by is logged as having submitted it, with the
+// number of debits it marked paid.
+func SubmitRun(ctx context.Context, tx pgx.Tx, id int64, by audit.Entry) (Run, error) {
 	// Locks go mandate, run, fees, as revocations, account changes and
 	// erasures take them (lockOpenRuns): the mandates it marks used first.
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM sepa_mandates WHERE id IN (SELECT mandate_id FROM fees WHERE run_id = $1)
@@ -492,19 +512,28 @@ func SubmitRun(ctx context.Context, tx pgx.Tx, id int64) (Run, error) {
 	if stale {
 		return Run{}, ErrFileNotCurrent
 	}
-	for _, q := range []string{
-		`UPDATE fee_runs SET submitted_at = now() WHERE id = $1`,
-		`UPDATE fees SET status = 'paid', updated_at = now() WHERE run_id = $1 AND mandate_id IS NOT NULL AND status = 'due'`,
-		// Runs may go to the bank out of the order of their due dates: the
-		// mandate's lapse counts from its latest collection.
-		`UPDATE sepa_mandates m SET last_collected_on = greatest(m.last_collected_on, r.due_on), original_iban_sealed = NULL, updated_at = now()
-		 FROM fees f JOIN fee_runs r ON r.id = f.run_id WHERE f.run_id = $1 AND m.id = f.mandate_id`,
-	} {
-		if _, err := tx.Exec(ctx, q, id); err != nil {
-			return Run{}, fmt.Errorf("fees: submit: %w", err)
-		}
+	if _, err := tx.Exec(ctx, `UPDATE fee_runs SET submitted_at = now() WHERE id = $1`, id); err != nil {
+		return Run{}, fmt.Errorf("fees: submit: %w", err)
 	}
-	return LoadRun(ctx, tx, id, false)
+	paid, err := tx.Exec(ctx, `UPDATE fees SET status = 'paid', updated_at = now() WHERE run_id = $1 AND mandate_id IS NOT NULL AND status = 'due'`, id)
+	if err != nil {
+		return Run{}, fmt.Errorf("fees: submit: %w", err)
+	}
+	// Runs may go to the bank out of the order of their due dates: the
+	// mandate's lapse counts from its latest collection.
+	if _, err := tx.Exec(ctx, `UPDATE sepa_mandates m SET last_collected_on = greatest(m.last_collected_on, r.due_on), original_iban_sealed = NULL, updated_at = now()
+		FROM fees f JOIN fee_runs r ON r.id = f.run_id WHERE f.run_id = $1 AND m.id = f.mandate_id`, id); err != nil {
+		return Run{}, fmt.Errorf("fees: submit: %w", err)
+	}
+	run, err = LoadRun(ctx, tx, id, false)
+	if err != nil {
+		return Run{}, err
+	}
+	// One line for the run, not one per debit: the count is what the
+	// bank's statement is checked against.
+	return run, audit.Record(ctx, tx,
+		change(by, auditRuns, id, "submitted_at", nil, loggedTime(*run.SubmittedAt)),
+		change(by, auditRuns, id, "paid", nil, audit.Value(strconv.FormatInt(paid.RowsAffected(), 10))))
 }
 
 // ReturnCodes are the reasons banks give for returned debits
@@ -517,8 +546,8 @@ var ErrNotReturnable = errors.New("fees: only a collected debit of a submitted r
 
 // RecordReturn records that the bank returned fee feeID of run runID with
 // reason: the fee is open again, and a returned first collection makes
-// the next one a first collection too.
-func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason string) (Fee, error) {
+// the next one a first collection too. by is logged as having recorded it.
+func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason string, by audit.Entry) (Fee, error) {
 	run, err := LoadRun(ctx, tx, runID, true)
 	if err != nil {
 		return Fee{}, err
@@ -537,8 +566,14 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 	if err != nil {
 		return Fee{}, fmt.Errorf("fees: return: %w", err)
 	}
+	// Only a paid debit is returned (the update's condition).
+	if err := audit.Record(ctx, tx,
+		change(by, auditFees, f.ID, "status", audit.Value("paid"), audit.Value(f.Status)),
+		change(by, auditFees, f.ID, "return_reason", nil, audit.Value(f.ReturnReason))); err != nil {
+		return Fee{}, err
+	}
 	if f.Sequence == sepa.First {
-		if err := firstAgain(ctx, tx, f.ID); err != nil {
+		if err := firstAgain(ctx, tx, f.ID, by); err != nil {
 			return Fee{}, err
 		}
 	}
@@ -550,7 +585,7 @@ func RecordReturn(ctx context.Context, tx pgx.Tx, runID, feeID int64, reason str
 // unused, and a run made meanwhile and not yet given to the bank
 // collects its earliest due debit of it as FRST instead of RCUR (its
 // downloaded file is then not the one to give the bank).
-func firstAgain(ctx context.Context, tx pgx.Tx, feeID int64) error {
+func firstAgain(ctx context.Context, tx pgx.Tx, feeID int64, by audit.Entry) error {
 	var mandate int64
 	if err := tx.QueryRow(ctx, `UPDATE sepa_mandates SET last_collected_on = NULL, updated_at = now()
 		WHERE id = (SELECT mandate_id FROM fees WHERE id = $1) RETURNING id`, feeID).Scan(&mandate); err != nil {
@@ -559,18 +594,21 @@ func firstAgain(ctx context.Context, tx pgx.Tx, feeID int64) error {
 	if err := lockOpenRuns(ctx, tx, "f.mandate_id = $1", mandate); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `UPDATE fees f SET sequence = 'FRST', updated_at = now() FROM fee_runs r
+	var run, fee int64
+	err := tx.QueryRow(ctx, `UPDATE fees f SET sequence = 'FRST', updated_at = now() FROM fee_runs r
 		WHERE r.id = f.run_id AND f.sequence = 'RCUR' AND f.id = (
 			SELECT f.id FROM fees f, fee_runs r WHERE f.mandate_id = $1 AND `+openRuns+` ORDER BY r.due_on, r.id LIMIT 1)
-		RETURNING r.id`, mandate)
+		RETURNING r.id, f.id`, mandate).Scan(&run, &fee)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("fees: first again: %w", err)
 	}
-	runs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return fmt.Errorf("fees: first again: %w", err)
+	if err := audit.Record(ctx, tx, change(by, auditFees, fee, "sequence", audit.Value(sepa.Recurrent), audit.Value(sepa.First))); err != nil {
+		return err
 	}
-	return fileChanged(ctx, tx, runs)
+	return fileChanged(ctx, tx, []int64{run})
 }
 
 // ErrNotOpen is a fee that is not open (due or returned) any more.
@@ -579,8 +617,8 @@ var ErrNotOpen = errors.New("fees: the fee is not open")
 // Settle marks an open fee of run runID as paid (a transfer came in) or
 // waived by the board: an invoice, or a returned debit not collected again
 // since. A debit the run is still to collect is not open to it: the bank
-// file would collect it all the same.
-func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) error {
+// file would collect it all the same. by is logged as having settled it.
+func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string, by audit.Entry) error {
 	if status != "paid" && status != "waived" {
 		return ErrNotOpen
 	}
@@ -589,15 +627,19 @@ func Settle(ctx context.Context, tx pgx.Tx, runID, feeID int64, status string) e
 	if err := lockRuns(ctx, tx); err != nil {
 		return err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE fees f SET status = $3, updated_at = now()
-		WHERE f.id = $2 AND f.run_id = $1
+	// old is the row as it was: its status is the entry's old value.
+	var was string
+	err := tx.QueryRow(ctx, `UPDATE fees f SET status = $3, updated_at = now()
+		FROM (SELECT id, status FROM fees WHERE id = $2 FOR UPDATE) old
+		WHERE f.id = old.id AND f.run_id = $1
 		  AND (f.status = 'due' AND f.mandate_id IS NULL OR f.status = 'returned')
-		  AND NOT `+collectedAgain, runID, feeID, status)
+		  AND NOT `+collectedAgain+`
+		RETURNING old.status`, runID, feeID, status).Scan(&was)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotOpen
+	}
 	if err != nil {
 		return fmt.Errorf("fees: settle: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotOpen
-	}
-	return nil
+	return audit.Record(ctx, tx, change(by, auditFees, feeID, "status", audit.Value(was), audit.Value(status)))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/audit"
 	"github.com/pepalumni/memberdb/app/fees/sepa"
 	"github.com/pepalumni/memberdb/app/members"
 	"github.com/pepalumni/memberdb/app/web"
@@ -148,7 +149,7 @@ func (h *Handler) createRun(w http.ResponseWriter, r *http.Request) {
 		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, exclude, i18n.T(ctx, "fees.error.create_confirm"))
 		return
 	}
-	run, err := h.CreateRunAndMail(ctx, year, due, exclude, actor(ctx).Actor)
+	run, err := h.CreateRunAndMail(ctx, year, due, exclude, actor(ctx))
 	switch {
 	case errors.Is(err, ErrNoDebtor):
 		h.renderNewRun(w, r, http.StatusUnprocessableEntity, year, due, exclude, i18n.T(ctx, "fees.error.nobody"))
@@ -164,9 +165,9 @@ func (h *Handler) createRun(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/admin/fees/runs/"+strconv.FormatInt(run.ID, 10))
 }
 
-// CreateRunAndMail creates a run in one transaction with its mails; the
-// command line uses it too.
-func (h *Handler) CreateRunAndMail(ctx context.Context, year int, due time.Time, exclude []int64, by string) (Run, error) {
+// CreateRunAndMail creates a run in one transaction with its mails and
+// its audit entries, as by's; the command line uses it too.
+func (h *Handler) CreateRunAndMail(ctx context.Context, year int, due time.Time, exclude []int64, by audit.Entry) (Run, error) {
 	var run Run
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var cands []Candidate
@@ -320,7 +321,7 @@ func (h *Handler) bankFile(w http.ResponseWriter, r *http.Request) {
 	if _, err := w.Write(data); err != nil || web.ClientGone(r) || r.Method != http.MethodGet {
 		return
 	}
-	if err := MarkDownloaded(r.Context(), h.pool, run.ID, version); err != nil {
+	if err := MarkDownloaded(r.Context(), h.pool, run.ID, version, actor(r.Context())); err != nil {
 		h.site.Logger.Error("fees: mark downloaded", "run", run.ID, "err", err)
 	}
 }
@@ -340,7 +341,7 @@ func (h *Handler) submitRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		_, err := SubmitRun(ctx, tx, run.ID)
+		_, err := SubmitRun(ctx, tx, run.ID, actor(ctx))
 		return err
 	})
 	// A refused submission shows the run as it is now (a double click's
@@ -402,7 +403,7 @@ func (h *Handler) recordReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		f, err := RecordReturn(ctx, tx, run.ID, feeID, reason)
+		f, err := RecordReturn(ctx, tx, run.ID, feeID, reason, actor(ctx))
 		if err != nil {
 			return err
 		}
@@ -454,7 +455,7 @@ func (h *Handler) settle(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-			return Settle(ctx, tx, run.ID, feeID, status)
+			return Settle(ctx, tx, run.ID, feeID, status, actor(ctx))
 		})
 	}
 	switch {

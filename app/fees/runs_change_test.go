@@ -510,7 +510,7 @@ func TestARevocationAndASubmissionWaitForEachOther(t *testing.T) {
 	submitted := make(chan error, 1)
 	go func() {
 		submitted <- pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-			_, err := fees.SubmitRun(ctx, tx, runID)
+			_, err := fees.SubmitRun(ctx, tx, runID, audit.Entry{Actor: "test"})
 			return err
 		})
 	}()
