@@ -79,7 +79,14 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		// A personal link run into an address of someone else's site
 		// would hand every reset and registration link to it.
 		{"a link glued to another address", mail.Text{Subject: "Hallo", Body: "Hier: https://evil.example/r?u={{.Link}}"}, "glued", "body", 0, ""},
-		{"a link glued by with", mail.Text{Subject: "Hallo", Body: "{{.Link}}\nhttps://evil.example/{{with .Link}}{{.}}{{end}}"}, "glued", "body", 0, ""},
+		{"a link glued by with", mail.Text{Subject: "Hallo", Body: "{{.Link}}\nhttps://evil.example/{{with .Link}}{{.}}{{end}}"}, "link_use", "body", 2, ""},
+		{"a link glued after a no-break space", mail.Text{Subject: "Hallo", Body: "https://evil.example/?u=\u00a0{{.Link}}"}, "glued", "body", 0, ""},
+		{"a link glued in brackets", mail.Text{Subject: "Hallo", Body: "https://evil.example/?u=({{.Link}})"}, "glued", "body", 0, ""},
+		{"a link spelt out by index", mail.Text{Subject: "Hallo", Body: "{{.Link}}\nhttps://evil.example/?a={{index .Link 0}}"}, "link_use", "body", 2, ""},
+		{"a link measured", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if gt (len .Link) 40}}x{{end}}"}, "link_use", "body", 2, ""},
+		{"a link compared with a guess", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if lt .Link \"https://example.org/l/M\"}}0{{else}}1{{end}}"}, "link_use", "body", 2, ""},
+		{"a link piped", mail.Text{Subject: "Hallo", Body: "{{.Link | len}}"}, "link_use", "body", 1, ""},
+		{"a link asked for", mail.Text{Subject: "Hallo", Body: "{{if .Link}}Dein Link:\n{{.Link}}{{end}}"}, "", "", 0, ""},
 		{"a link glued after it", mail.Text{Subject: "Hallo", Body: "{{.Link}}&next=https://evil.example"}, "glued", "body", 0, ""},
 		{"a link glued in the subject", mail.Text{Subject: "evil.example/?{{.Link}}", Body: "{{.Link}}"}, "glued", "subject", 0, ""},
 		{"a link in brackets, quotes and at a sentence's end", mail.Text{Subject: "Hallo", Body: "Link: {{.Link}}\n<{{.Link}}>\n({{.Link}}), „{{.Link}}“ und {{.Link}}."}, "", "", 0, ""},

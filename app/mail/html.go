@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // links finds the addresses in a mail's text to make them clickable in its
@@ -68,6 +69,7 @@ func linked(text string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range links.FindAllStringIndex(text, -1) {
+		m[1] = m[0] + len(trimClosers(text[m[0]:m[1]]))
 		b.WriteString(html.EscapeString(text[last:m[0]]))
 		u := html.EscapeString(text[m[0]:m[1]])
 		b.WriteString(`<a href="` + u + `">` + u + `</a>`)
@@ -75,4 +77,18 @@ func linked(text string) string {
 	}
 	b.WriteString(html.EscapeString(text[last:]))
 	return b.String()
+}
+
+// trimClosers cuts the punctuation, quotes and brackets a sentence puts
+// after an address ("(see https://x.example/a)."), which are not part of
+// it; a closing bracket the address opened stays (…/Foo_(bar)).
+func trimClosers(u string) string {
+	for u != "" {
+		r, size := utf8.DecodeLastRuneInString(u)
+		if !strings.ContainsRune(closers, r) || r == ')' && strings.Count(u, "(") >= strings.Count(u, ")") {
+			return u
+		}
+		u = u[:len(u)-size]
+	}
+	return u
 }

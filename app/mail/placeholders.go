@@ -9,8 +9,6 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/pepalumni/memberdb/components/i18n"
 )
@@ -49,8 +47,8 @@ var vital = regexp.MustCompile(`Link$|Links$|^Ticket$|^Code$|^Reference$|^Subjec
 // ErrText is what Check finds wrong with an edited text.
 type ErrText struct {
 	// Kind is "syntax", "unclosed", "construct", "unknown", "required",
-	// "subject", "render" or "glued" (a personal link run into other
-	// text).
+	// "subject", "render", "glued" (a personal link run into other
+	// text) or "link_use" (a link used other than printed or tested).
 	Kind string
 	// Field is "subject" or "body"; Line counts in it from 1 (0: the
 	// whole text).
@@ -268,6 +266,10 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 	if n := refusedConstruct(tmpl, func(p string) bool { return m.elements[p] != nil }); n != nil {
 		return constructError(tmpl, n)
 	}
+	if n := linkMisused(tmpl.Tree); n != nil {
+		loc, _ := tmpl.Tree.ErrorContext(n)
+		return located("link_use", "", loc)
+	}
 	var unknown *ErrText
 	used := map[string]bool{}
 	known := m.Known()
@@ -318,32 +320,6 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 
 // sampleLink is what a personal link says in a preview and in Check.
 const sampleLink = "https://example.org/l/Xb3kQ9"
-
-// runsInto reports whether link, where s has it, touches other text: a
-// texts admin who writes "https://elsewhere.example/?u={{.Link}}" would
-// have every password reset and registration link sent to another site
-// at one click. A link stands alone after white space or an opening
-// bracket or quote, and before white space, a closing one or
-// punctuation.
-func runsInto(s, link string) bool {
-	for offset := 0; ; {
-		i := strings.Index(s[offset:], link)
-		if i < 0 {
-			return false
-		}
-		at := offset + i
-		end := at + len(link)
-		before, _ := utf8.DecodeLastRuneInString(s[:at])
-		after, _ := utf8.DecodeRuneInString(s[end:])
-		if at > 0 && !unicode.IsSpace(before) && !strings.ContainsRune("(<[\"'«„“‚", before) {
-			return true
-		}
-		if end < len(s) && !unicode.IsSpace(after) && !strings.ContainsRune(")>]\"'»“”‘’.,;:!?", after) {
-			return true
-		}
-		offset = end
-	}
-}
 
 // sample is data for a preview: each placeholder with a likely value.
 func (m *Mail) sample(lang i18n.Lang, sie bool, org Org) map[string]any {

@@ -140,24 +140,13 @@ func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (su
 			flat := flatten(data, org)
 			subject, body, err := execute(edited, name, flat, org)
 			text := subject + "\n" + body
-			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(text, s) }) && !linkRunsInto(text, flat) {
+			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(text, s) }) &&
+				linkMisused(edited.Tree) == nil && !linkRunsInto(text, flat) {
 				return subject, body, nil
 			}
 		}
 	}
 	return execute(tmpl, name, flatten(data, org), org)
-}
-
-// linkRunsInto reports whether text runs one of data's personal links
-// into other text: a text saved before the editor refused that (Check)
-// must not send them elsewhere either.
-func linkRunsInto(text string, data map[string]any) bool {
-	for k, v := range data {
-		if link, ok := v.(string); ok && link != "" && strings.HasSuffix(k, "Link") && runsInto(text, link) {
-			return true
-		}
-	}
-	return false
 }
 
 // maxRendered bounds a rendered text: no mail is longer, and a text

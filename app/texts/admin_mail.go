@@ -151,6 +151,8 @@ func checkMessage(ctx context.Context, err error) string {
 		return i18n.T(ctx, "texts.error.subject")
 	case "glued":
 		return i18n.T(ctx, "texts.error.glued", where)
+	case "link_use":
+		return i18n.T(ctx, "texts.error.link_use", where, max(te.Line, 1))
 	default:
 		return i18n.T(ctx, "texts.error.render", where, max(te.Line, 1))
 	}

