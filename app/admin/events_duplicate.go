@@ -28,15 +28,18 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 	suffix := tr(ctx, "admin.events.copy_suffix")
 	var id int64
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		// A double click (or a form sent twice) makes one copy: a copy of
-		// this event made seconds ago, under this lock, is the one asked
-		// for, and the admin lands on it again.
+		// A double click (or a form sent twice) makes one copy: this
+		// admin's copy of this event made seconds ago, under this lock,
+		// is the one asked for, and the admin lands on it again.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('events/duplicate ' || $1::bigint, 0))`, src); err != nil {
 			return fmt.Errorf("admin: duplicate event: %w", err)
 		}
-		err := tx.QueryRow(ctx, `SELECT id FROM events
-			WHERE name = (SELECT name || $2 FROM events WHERE id = $1) AND created_at > now() - interval '10 seconds'
-			ORDER BY id DESC LIMIT 1`, src, suffix).Scan(&id)
+		uid, _ := actorOf(ctx)
+		err := tx.QueryRow(ctx, `SELECT e.id FROM events e
+			JOIN audit_log a ON a.table_name = 'events' AND a.row_id = e.id::text AND a.field = 'duplicated_from'
+			WHERE e.created_at > now() - interval '10 seconds' AND a.new_value = $1::bigint::text
+			  AND a.user_id IS NOT DISTINCT FROM $2
+			ORDER BY e.id DESC LIMIT 1`, src, uid).Scan(&id)
 		if err == nil {
 			return nil
 		}

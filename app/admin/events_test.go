@@ -337,6 +337,24 @@ func TestDuplicateEvent(t *testing.T) {
 		WHERE id = $1`, src, "sf-"+tag)
 	newRegistration(t, app, src, newPerson(t, app, "Reg", unique("dupreg")+"@example.org"), "confirmed")
 
+	// A double click, or the same form sent twenty times at once, makes
+	// one copy, and each lands on it.
+	var wg sync.WaitGroup
+	locations := make([]string, 20)
+	for i := range locations {
+		wg.Go(func() {
+			locations[i] = post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil).Header.Get("Location")
+		})
+	}
+	wg.Wait()
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+" (Kopie)%"); n != 1 {
+		t.Errorf("%d copies after twenty clicks at once, want one", n)
+	}
+	for _, loc := range locations[1:] {
+		if loc != locations[0] {
+			t.Errorf("clicks went to %q and %q", locations[0], loc)
+		}
+	}
 	resp := post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil)
 	wantStatus(t, resp, http.StatusSeeOther)
 	copyID := scalar[int64](t, app, `SELECT max(id) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+"%")
@@ -356,23 +374,17 @@ func TestDuplicateEvent(t *testing.T) {
 		t.Error("the copy is not audited")
 	}
 
-	// A double click, or the same form sent twenty times at once, makes
-	// no more copies: each lands on the one made.
-	var wg sync.WaitGroup
-	locations := make([]string, 20)
-	for i := range locations {
-		wg.Go(func() {
-			locations[i] = post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil).Header.Get("Location")
-		})
+	// Another admin's copy, and a copy of another event of the same
+	// name, are theirs: this admin gets a copy of their own.
+	other, _ := app.ClientWith(t, "event_admin")
+	wantStatus(t, post(t, app, other, fmt.Sprintf("/admin/events/%d/duplicate", src), nil), http.StatusSeeOther)
+	twin := newEvent(t, app, "Sommerfest "+tag, nil)
+	twinCopy := post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", twin), nil).Header.Get("Location")
+	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+" (Kopie)%"); n != 3 {
+		t.Errorf("%d copies, want one each for two admins and one of the other event", n)
 	}
-	wg.Wait()
-	if n := scalar[int](t, app, `SELECT count(*) FROM events WHERE name LIKE $1`, "Sommerfest "+tag+" (Kopie)%"); n != 1 {
-		t.Errorf("%d copies after a second burst of clicks, want the one", n)
-	}
-	for _, loc := range locations {
-		if loc != fmt.Sprintf("/admin/events/%d", copyID) {
-			t.Errorf("a repeated click went to %q", loc)
-		}
+	if twinCopy == fmt.Sprintf("/admin/events/%d", copyID) {
+		t.Error("the copy of the other event of the same name led to this one's")
 	}
 }
 

@@ -49,8 +49,8 @@ func (h *Handler) personsTable() *table {
 			{name: "tu_status", column: "tu_status_id", kind: "select", inline: true,
 				options: tuStatusOptions, parse: tuStatusParser, omitWithoutChoice: true},
 			{name: "date_of_birth", column: "date_of_birth", kind: "date", personal: true, parse: dateParser(true)},
-			{name: "joining_date", column: "joining_date", kind: "date", parse: membershipDayParser, setByRule: true},
-			{name: "leaving_date", column: "leaving_date", kind: "date", parse: membershipDayParser, setByRule: true},
+			{name: "joining_date", column: "joining_date", kind: "date", parse: dateParser(false), setByRule: true},
+			{name: "leaving_date", column: "leaving_date", kind: "date", parse: dateParser(false), setByRule: true},
 			{name: "language", column: "language", kind: "select", required: true,
 				options: enumOptions("admin.language.", languages, true), parse: enumParser(languages, true),
 				display: enumDisplay("admin.language.")},
@@ -249,6 +249,9 @@ func (r personRules) changed(ctx context.Context, tx pgx.Tx, id string, before, 
 		if err := setByRule(ctx, tx, id, before, after, "leaving_date", nil); err != nil {
 			return err
 		}
+	}
+	if err := daysOutOfBounds(ctx, before, after); err != nil {
+		return err
 	}
 	if err := leftBeforeJoining(ctx, tx, id, before); err != nil {
 		return err

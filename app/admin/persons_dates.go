@@ -12,30 +12,34 @@ import (
 	"github.com/pepalumni/memberdb/components/i18n"
 )
 
-// membershipDayParser reads a joining or leaving day, refusing one outside
-// members.MembershipDays with the bound it crossed.
-func membershipDayParser(ctx context.Context, q querier, raw string) (any, string, error) {
-	v, problem, err := dateParser(false)(ctx, q, raw)
-	if v == nil || problem != "" || err != nil {
-		return v, problem, err
-	}
-	day, err := time.Parse(time.DateOnly, v.(string))
-	if err != nil {
-		return nil, "", fmt.Errorf("admin: membership day %q: %w", v, err)
-	}
+// daysOutOfBounds refuses a joining or leaving day the save changed to
+// one outside members.MembershipDays, naming the bound it crossed. A day
+// stored before is left alone: a person imported with the old system's
+// 1900-01-01 can still have their name corrected.
+func daysOutOfBounds(ctx context.Context, before, after rowState) error {
 	today, err := time.Parse(time.DateOnly, web.Today())
 	if err != nil {
-		return nil, "", fmt.Errorf("admin: today: %w", err)
+		return fmt.Errorf("admin: today: %w", err)
 	}
 	first, last := members.MembershipDays(today)
 	layout := i18n.DayLayout(i18n.LangOf(ctx))
-	switch {
-	case day.Before(first):
-		return nil, tr(ctx, "admin.persons.error.day_early", first.Format(layout)), nil
-	case day.After(last):
-		return nil, tr(ctx, "admin.persons.error.day_late", last.Format(layout)), nil
+	for _, field := range []string{"joining_date", "leaving_date"} {
+		v := after.text(field)
+		if v == "" || v == before.text(field) {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return fmt.Errorf("admin: membership day %q: %w", v, err)
+		}
+		switch {
+		case day.Before(first):
+			return &problemError{Field: field, Text: tr(ctx, "admin.persons.error.day_early", first.Format(layout))}
+		case day.After(last):
+			return &problemError{Field: field, Text: tr(ctx, "admin.persons.error.day_late", last.Format(layout))}
+		}
 	}
-	return v, "", nil
+	return nil
 }
 
 // leftBeforeJoining refuses a save that left the person with a leaving day

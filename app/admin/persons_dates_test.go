@@ -132,6 +132,24 @@ func TestPersonDaysAreRefusedOutOfOrderOrImplausible(t *testing.T) {
 		wantStatus(t, resp, http.StatusUnprocessableEntity)
 		wantBody(t, resp, `data-testid="error-joining_date"`, "Der Austritt (01.01.2020) kann nicht vor dem Eintritt (01.01.2022) liegen")
 	})
+
+	// The old system's placeholder day stays until someone changes it:
+	// the person's other fields can still be saved on their form.
+	t.Run("an imported 1900 joining day", func(t *testing.T) {
+		id := newPerson(t, app, "Paul Alt", unique("paul")+"@example.org")
+		exec(t, app, `UPDATE persons SET membership_status = 'confirmed', joining_date = '1900-01-01' WHERE id = $1`, id)
+		email := scalar[string](t, app, `SELECT email FROM persons WHERE id = $1`, id)
+		resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), url.Values{"version": {"1"}, "name": {"Paul Neu"},
+			"email": {email}, "language": {"de"}, "membership_status": {"confirmed"}, "joining_date": {"1900-01-01"}})
+		wantStatus(t, resp, http.StatusSeeOther)
+		if got := scalar[string](t, app, `SELECT name || '|' || joining_date::text FROM persons WHERE id = $1`, id); got != "Paul Neu|1900-01-01" {
+			t.Errorf("stored %q", got)
+		}
+		resp = post(t, app, c, fmt.Sprintf("/admin/persons/%d", id), url.Values{"version": {"2"}, "name": {"Paul Neu"},
+			"email": {email}, "language": {"de"}, "membership_status": {"confirmed"}, "joining_date": {"1901-01-01"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		wantBody(t, resp, `data-testid="error-joining_date"`)
+	})
 }
 
 // germanDay writes an ISO day as German readers do.

@@ -35,7 +35,7 @@ func TestNobodyMovesUpOnceTheEventHasBegun(t *testing.T) {
 	if strings.Contains(page.Body, "nächste Person auf der Warteliste") {
 		t.Error("the cancel question promises the place to the waiting list during the event")
 	}
-	mustContain(t, app.Get(t, app.Client(), ev.regPath()).Body, "hat schon begonnen: Von der Warteliste rückt niemand mehr nach.")
+	mustContain(t, app.Get(t, app.Client(), ev.regPath()).Body, "hat schon begonnen: Frei werdende Plätze gehen nicht mehr von selbst an die Warteliste.")
 
 	if resp := post(t, app, c, link, "action", "cancel"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel = %d", resp.StatusCode)

@@ -424,8 +424,9 @@ func CurrentFile(ctx context.Context, pool *pgxpool.Pool, box *sepa.Box, cfg con
 // MarkDownloaded notes that version of run id's file went out, unless the
 // file changed since it was built; a change after it is told on the run's
 // page (FileChanged), and SubmitRun insists on a download of the file as
-// it is. A download that counts is logged as by's: the file holds every
-// debtor's IBAN.
+// it is. A download that counts is logged as by's, as the step that
+// makes the run's file the one for the bank; a file fetched again after
+// the submission changes nothing and is not logged.
 func MarkDownloaded(ctx context.Context, pool *pgxpool.Pool, id int64, version int, by audit.Entry) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var before *time.Time

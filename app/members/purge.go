@@ -77,6 +77,10 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 		if err := persons.EraseAll(ctx, tx, s); err != nil {
 			return p, err
 		}
+		// The erasure takes some of those rows (a reduced category).
+		if kept, err = persons.Keeping(ctx, tx, f.ID); err != nil {
+			return p, err
+		}
 		if len(kept) == 0 {
 			if _, err := tx.Exec(ctx, `DELETE FROM persons WHERE id = $1`, f.ID); err != nil {
 				return p, err

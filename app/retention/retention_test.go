@@ -331,6 +331,10 @@ func TestPurgeAnonymisesWhomTheBooksKeep(t *testing.T) {
 	paid := f.person(t, "paid-fee", "", "7 months")
 	f.exec(t, `INSERT INTO fees (person_id, year, cents, status) VALUES ($1, 2024, 2000, 'paid')`, paid)
 	f.exec(t, `UPDATE persons SET updated_at = now() - interval '7 months' WHERE id IN ($1, $2)`, denied, paid)
+	// A reduced fee category goes with the erasure: it keeps no one.
+	reduced := f.person(t, "reduced", "", "7 months")
+	f.exec(t, `INSERT INTO fee_categories (person_id, category) VALUES ($1, 'ermaessigt')`, reduced)
+	f.exec(t, `UPDATE persons SET updated_at = now() - interval '7 months' WHERE id = $1`, reduced)
 
 	p := retention.New(f.app.Config, f.app.Pool, nil)
 	if _, err := p.Run(context.Background(), time.Now(), false); err != nil {
@@ -343,6 +347,9 @@ func TestPurgeAnonymisesWhomTheBooksKeep(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM persons WHERE id = $1`, f.ids["idle"]); n != 0 {
 		t.Error("the person nobody needs was not purged beside them")
+	}
+	if n := f.count(t, `SELECT count(*) FROM persons WHERE id = $1`, reduced); n != 0 {
+		t.Error("the person of a reduced category alone was kept")
 	}
 	// Months later they are not erased again, nor counted.
 	f.exec(t, `UPDATE persons SET updated_at = now() - interval '7 months' WHERE id IN ($1, $2)`, denied, paid)
