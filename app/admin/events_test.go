@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
