@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/jackc/pgx/v5"
@@ -29,7 +31,7 @@ func (h *Handler) confirmAnonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.anonymised {
 		v.Blocked = tr(ctx, "admin.persons.anonymise.already")
-	} else if v.Blocked, err = refusal(personWithin(ctx, h.pool, intID(id))); err != nil {
+	} else if v.Blocked, err = refusal(anonymisable(ctx, h.pool, intID(id))); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -59,7 +61,7 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 	}
 	u := auth.CurrentUser(ctx)
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
-		if err := personWithin(ctx, tx, key.(int64)); err != nil {
+		if err := anonymisable(ctx, tx, key.(int64)); err != nil {
 			return err
 		}
 		return members.Anonymise(ctx, tx, key.(int64), members.Actor{UserID: &u.ID, Name: u.Username}, h.eventsSvc.Release)
@@ -77,4 +79,29 @@ func (h *Handler) anonymise(w http.ResponseWriter, r *http.Request) {
 		h.site.Flash(r, "success", tr(ctx, "admin.persons.anonymise.done"))
 	}
 	http.Redirect(w, r, h.persons.detailURL(id), http.StatusSeeOther)
+}
+
+// anonymisable refuses to anonymise the editor's own person and a
+// person whose accounts hold levels the editor lacks (personWithin).
+func anonymisable(ctx context.Context, q querier, personID int64) error {
+	if err := notSelf(ctx, q, personID); err != nil {
+		return err
+	}
+	return personWithin(ctx, q, personID)
+}
+
+// notSelf refuses to anonymise the person whose account is the editor's
+// own: the erasure disables it, and an admin who did so locked the only
+// admin out, as /admin/users refuses for one's own account.
+func notSelf(ctx context.Context, q querier, personID int64) error {
+	var own bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE person_id = $1 AND id = $2)`,
+		personID, auth.CurrentUser(ctx).ID).Scan(&own)
+	if err != nil {
+		return fmt.Errorf("admin: own person: %w", err)
+	}
+	if own {
+		return &problemError{Text: tr(ctx, "admin.persons.anonymise.self")}
+	}
+	return nil
 }

@@ -71,7 +71,7 @@ func (r personRules) kept(ctx context.Context, id string, v *adminui.DeleteView)
 	if err := r.h.pool.QueryRow(ctx, `SELECT anonymised_at IS NOT NULL FROM persons WHERE id = $1`, intID(id)).Scan(&anonymised); err != nil {
 		return fmt.Errorf("admin: person kept: %w", err)
 	}
-	above, err := refusal(personWithin(ctx, r.h.pool, intID(id)))
+	above, err := refusal(anonymisable(ctx, r.h.pool, intID(id)))
 	if err != nil {
 		return err
 	}

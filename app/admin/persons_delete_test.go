@@ -36,7 +36,7 @@ func TestPersonDeleteNamesWhatKeepsThem(t *testing.T) {
 		anonymed bool
 	}{
 		{name: "a revoked mandate", setup: []func(int64){mandate},
-			want:    []string{"1 SEPA-Mandat (auch ein widerrufenes", "Anonymisiere die Person stattdessen"},
+			want:    []string{"1 SEPA-Mandat (es bleibt für die Buchhaltung, auch widerrufen)", "Anonymisiere die Person stattdessen"},
 			wantNot: []string{"Benutzerkonto „", "hat ein Benutzerkonto", "Lösche zuerst"}, instead: true},
 		{name: "mandates and a fee", setup: []func(int64){mandate, mandate, fee},
 			want:    []string{"2 SEPA-Mandate", "1 Beitrag (Rechnung oder Lastschrift)"},
