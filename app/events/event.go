@@ -106,12 +106,14 @@ func (e *Event) Address() i18n.Formality {
 // IsOpen reports whether registration is open at now: switched on,
 // within opens_at and closes_at when those are set, and the event not
 // over. An event given past dates with registration left on took
-// registrations whose mailed links had already run out (LinkTTL).
+// registrations whose mailed links had already run out (LinkTTL). A full
+// event that has begun takes no one either: its waiting list moves no
+// more (passOnPlaces), and its mails would have promised otherwise.
 func (e *Event) IsOpen(now time.Time) bool {
 	return e.RegistrationOpen &&
 		(e.OpensAt == nil || !now.Before(*e.OpensAt)) &&
 		(e.ClosesAt == nil || now.Before(*e.ClosesAt)) &&
-		!e.Over(now)
+		!e.Over(now) && !(e.Begun(now) && e.Full())
 }
 
 // Over reports whether the event has taken place: its end, or without
@@ -239,7 +241,8 @@ const (
 
 // listEvents returns the events with what the list shows, ordered by when
 // they take place (events without a date last): every event, or with
-// openOnly those open for registration now (as IsOpen decides), so that
+// openOnly those open for registration now (as IsOpen decides, but for
+// fullness, which the caller asks of each), so that
 // what a visitor's list costs does not grow with the years of past events.
 // Texts and forms, most of a row's bytes, stay in the database: this is the
 // most visited page. Each count is looked up by its key; joining the

@@ -142,6 +142,8 @@ func (h *Handler) writeMailSubmit(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case status == http.StatusRequestEntityTooLarge:
 			notice = tooLargeText(ctx)
+		case len(files)+len(in.KeepIDs) > maxAttachments:
+			notice = errs["attachments"] + " " + i18n.T(ctx, "organisers.mail.error.reattach")
 		case len(files) > 0:
 			// A browser cannot be handed files back; say so rather than
 			// let the mail go out without them.
@@ -247,7 +249,7 @@ func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status 
 		EventName: ev.Name, Action: base + "write_mail/",
 		SenderName: in.SenderName, SenderEmail: in.SenderEmail, Subject: in.Subject, Body: in.Body,
 		CopyToSender: in.CopyToSender, FromDraft: in.FromDraft,
-		MaxSize: sizeText(maxAttachmentBytes), MaxBytes: maxAttachmentBytes,
+		MaxSize: sizeText(maxAttachmentBytes), MaxBytes: maxAttachmentBytes, MaxFiles: maxAttachments,
 		Errors: errs, Notice: notice,
 	}
 	if auth.CurrentUser(r.Context()).Has(LevelParticipants) {

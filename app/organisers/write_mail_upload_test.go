@@ -72,7 +72,7 @@ func TestWriteMailCapsFilesAndDrafts(t *testing.T) {
 	}
 	resp := postMultipart(t, app, c, fmt.Sprintf("/events/%d/write_mail/", ev.ID), mailFields(), many)
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
-	wantContains(t, resp.Body, "Höchstens 20 Anhänge pro Mail.")
+	wantContains(t, resp.Body, "Höchstens 20 Anhänge pro Mail. Es wurde nichts verschickt.", "Höchstens 20 Dateien, zusammen höchstens 10 MB.")
 	if n := draftCount(t, app, ev); n != 0 {
 		t.Fatalf("%d drafts stored for a refused mail", n)
 	}

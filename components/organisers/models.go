@@ -152,7 +152,9 @@ type MailForm struct {
 	FromDraft string
 	Kept      []KeptAttachment
 	MaxSize   string
-	MaxBytes  int64
+	// MaxFiles is how many files a mail may carry.
+	MaxFiles int
+	MaxBytes int64
 	// Errors are messages by field: sender_name, sender_email, subject,
 	// body, statuses, attachments.
 	Errors map[string]string
