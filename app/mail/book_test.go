@@ -86,6 +86,8 @@ func TestBookChecksEditedTexts(t *testing.T) {
 		{"a link measured", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if gt (len .Link) 40}}x{{end}}"}, "link_use", "body", 2, ""},
 		{"a link compared with a guess", mail.Text{Subject: "Hallo", Body: "{{.Link}}\n{{if lt .Link \"https://example.org/l/M\"}}0{{else}}1{{end}}"}, "link_use", "body", 2, ""},
 		{"a link piped", mail.Text{Subject: "Hallo", Body: "{{.Link | len}}"}, "link_use", "body", 1, ""},
+		{"a link in another address's angle brackets", mail.Text{Subject: "Hallo", Body: "<https://evil.example/?u= {{.Link}}>"}, "glued", "body", 0, ""},
+		{"a link after a form feed", mail.Text{Subject: "Hallo", Body: "https://evil.example/?u=\f{{.Link}}"}, "glued", "body", 0, ""},
 		{"a link asked for", mail.Text{Subject: "Hallo", Body: "{{if .Link}}Dein Link:\n{{.Link}}{{end}}"}, "", "", 0, ""},
 		{"a link glued after it", mail.Text{Subject: "Hallo", Body: "{{.Link}}&next=https://evil.example"}, "glued", "body", 0, ""},
 		{"a link glued in the subject", mail.Text{Subject: "evil.example/?{{.Link}}", Body: "{{.Link}}"}, "glued", "subject", 0, ""},

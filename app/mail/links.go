@@ -16,8 +16,9 @@ import (
 // whether there is one; Check refuses anything else, and a stored text
 // that does it gives way to the default when a mail is sent.
 
-// isLink reports whether a placeholder's name is that of a personal link.
-func isLink(name string) bool { return strings.HasSuffix(name, "Link") }
+// isLink reports whether a placeholder's name is that of a personal link,
+// or of a ticket's code, which lets its holder in at the door.
+func isLink(name string) bool { return strings.HasSuffix(name, "Link") || name == "Ticket" }
 
 // openers may stand right before a link, closers after it: "(link)."
 const (
@@ -25,14 +26,18 @@ const (
 	closers = `)>]"'»“”‘’.,;:!?`
 )
 
-// isSpace is white space as the mails' linkifier (links) and mail readers
-// end an address at; a no-break space or another Unicode space is not.
-func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
+// isSpace is white space every mail reader ends an address at; a
+// no-break space, another Unicode space or a form feed (which a reader
+// drops from an address it joins) is not.
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' }
 
 // runsInto reports whether link, where text has it, is not a word of its
 // own: after the start or white space, at most one opening bracket or
 // quote, the link, then closing brackets, quotes or punctuation and white
 // space or the end. Anything else could make it part of another address.
+// Nor may an angle bracket or a straight quote be open before it: a mail
+// reader takes "<https://elsewhere.example/?u= link>" as one address,
+// white space dropped.
 func runsInto(text, link string) bool {
 	for offset := 0; ; {
 		i := strings.Index(text[offset:], link)
@@ -40,11 +45,19 @@ func runsInto(text, link string) bool {
 			return false
 		}
 		at, end := offset+i, offset+i+len(link)
-		if !wordStart(text[:at]) || !wordEnd(text[end:]) {
+		if !wordStart(text[:at]) || !wordEnd(text[end:]) || opened(text[:at]) {
 			return true
 		}
 		offset = end
 	}
+}
+
+// opened reports whether before leaves an angle bracket or a straight
+// double quote open, not counting one right before the link, which
+// wordStart allows as the link's own.
+func opened(before string) bool {
+	before = strings.TrimRight(before, openers)
+	return strings.LastIndexByte(before, '<') > strings.LastIndexByte(before, '>') || strings.Count(before, `"`)%2 == 1
 }
 
 func wordStart(before string) bool {

@@ -26,6 +26,15 @@ func TestRunsIntoAndLinked(t *testing.T) {
 		{l + "&x=1", true},
 		{l + "\u00a0evil", true},
 		{"((" + l, true},
+		// A mail reader joins what an angle bracket or a quote holds,
+		// white space dropped, and ends no address at a form feed.
+		{"<https://evil.example/?u= " + l + ">", true},
+		{"<URL:https://evil.example/?u= " + l + ">", true},
+		{"\"https://evil.example/?u= " + l + "\"", true},
+		{"<https://evil.example/?u=\n" + l + ">", true},
+		{"https://evil.example/?u=\f" + l, true},
+		{"Schreib an <vorstand@example.org>.\n<" + l + ">", false},
+		{"Er sagte \"hallo\".\n\"" + l + "\"", false},
 	} {
 		if got := runsInto(tt.text, l); got != tt.glued {
 			t.Errorf("runsInto(%q) = %v, want %v", tt.text, got, tt.glued)
@@ -45,11 +54,12 @@ func TestLinksInWalksLists(t *testing.T) {
 	type entry struct {
 		Event, Link string
 	}
+	// A ticket's code lets its holder in at the door: kept as a link is.
 	data := map[string]any{"Name": "Ada", "EditLink": "https://x/e", "Links": []entry{{"A", "https://x/a"}, {"B", "https://x/b"}},
-		"Other": []map[string]any{{"Link": "https://x/c"}}}
+		"Other": []map[string]any{{"Link": "https://x/c"}}, "Ticket": "K7QXB-M2PD4"}
 	got := linksIn(data)
 	slices.Sort(got)
-	if want := []string{"https://x/a", "https://x/b", "https://x/c", "https://x/e"}; !slices.Equal(got, want) {
+	if want := []string{"K7QXB-M2PD4", "https://x/a", "https://x/b", "https://x/c", "https://x/e"}; !slices.Equal(got, want) {
 		t.Errorf("links %v, want %v", got, want)
 	}
 	if !linkRunsInto("https://evil.example/?u=https://x/b", data) {

@@ -308,10 +308,10 @@ func (m *Mail) Check(lang i18n.Lang, t Text) error {
 			}
 			return &ErrText{Kind: "render", Detail: err.Error()}
 		}
-		if runsInto(subject, sampleLink) {
+		if runsInto(subject, sampleLink) || runsInto(subject, samples["Ticket"][0]) {
 			return &ErrText{Kind: "glued", Field: "subject"}
 		}
-		if runsInto(body, sampleLink) {
+		if runsInto(body, sampleLink) || runsInto(body, samples["Ticket"][0]) {
 			return &ErrText{Kind: "glued", Field: "body"}
 		}
 	}
