@@ -73,9 +73,19 @@ func (registrationRules) title(ctx context.Context, id string, _ rowState) strin
 	return tr(ctx, "admin.registrations.one", id)
 }
 
-// consequences: a deleted registration frees its place.
-func (registrationRules) consequences(ctx context.Context, _ string) ([]string, string, error) {
-	return []string{tr(ctx, "admin.registrations.delete.place")}, "", nil
+// consequences: a deleted registration frees its place, and one the door
+// let in leaves the door's count, which the page says as changing its
+// status does.
+func (r registrationRules) consequences(ctx context.Context, id string) ([]string, string, error) {
+	out := []string{tr(ctx, "admin.registrations.delete.place")}
+	at, _, err := events.LetIn(ctx, r.h.pool, intID(id))
+	if err != nil && !errors.Is(err, events.ErrNotFound) {
+		return nil, "", err
+	}
+	if at != nil {
+		out = append(out, tr(ctx, "admin.registrations.confirm.checked_in", web.LocalTime(ctx, *at)))
+	}
+	return out, "", nil
 }
 
 // lock locks the registration's event before the registration, in the

@@ -30,6 +30,9 @@ func TestCheckedInPersonIsShownAndCancellingThemAsks(t *testing.T) {
 	wantStatus(t, page, http.StatusOK)
 	wantBody(t, page, "Eingelassen", "von Doris Tür")
 
+	del := app.Get(t, c, fmt.Sprintf("/admin/registrations/%d/delete", reg))
+	wantBody(t, del, "Die Person wurde am Einlass schon eingelassen")
+
 	field := fmt.Sprintf("/admin/registrations/%d/fields/status", reg)
 	v := scalar[int](t, app, `SELECT version FROM registrations WHERE id = $1`, reg)
 	resp := post(t, app, c, field, url.Values{"value": {"canceled"}, "version": {strconv.Itoa(v)}}, htmx...)
