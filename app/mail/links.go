@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"text/template/parse"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,10 +35,9 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' }
 // runsInto reports whether link, where text has it, is not a word of its
 // own: after the start or white space, at most one opening bracket or
 // quote, the link, then closing brackets, quotes or punctuation and white
-// space or the end. Anything else could make it part of another address.
-// Nor may an angle bracket or a straight quote be open before it: a mail
-// reader takes "<https://elsewhere.example/?u= link>" as one address,
-// white space dropped.
+// space or the end. Anything else could make it part of another address,
+// and so could an angle bracket or straight quote around it that holds
+// more (joined).
 func runsInto(text, link string) bool {
 	for offset := 0; ; {
 		i := strings.Index(text[offset:], link)
@@ -45,19 +45,31 @@ func runsInto(text, link string) bool {
 			return false
 		}
 		at, end := offset+i, offset+i+len(link)
-		if !wordStart(text[:at]) || !wordEnd(text[end:]) || opened(text[:at]) {
+		if !wordStart(text[:at]) || !wordEnd(text[end:]) || joined(text, at, end) {
 			return true
 		}
 		offset = end
 	}
 }
 
-// opened reports whether before leaves an angle bracket or a straight
-// double quote open, not counting one right before the link, which
-// wordStart allows as the link's own.
-func opened(before string) bool {
-	before = strings.TrimRight(before, openers)
-	return strings.LastIndexByte(before, '<') > strings.LastIndexByte(before, '>') || strings.Count(before, `"`)%2 == 1
+// joined reports whether the link at text[at:end] stands between an angle
+// bracket or a straight double quote and the next "<", ">" or `"` with
+// anything but white space and closers beside it: a mail reader
+// (Thunderbird) takes from the nearest of those before an address to the
+// next one after it as one address, white space dropped, so
+// `13" … "https://elsewhere.example/?u= link"` sends the link elsewhere.
+func joined(text string, at, end int) bool {
+	b := strings.LastIndexAny(text[:at], `<>"`)
+	if b < 0 || text[b] == '>' {
+		return false
+	}
+	a := strings.IndexAny(text[end:], `<>"`)
+	if a < 0 {
+		return false
+	}
+	other := func(r rune) bool { return !unicode.IsSpace(r) }
+	closing := func(r rune) bool { return !unicode.IsSpace(r) && !strings.ContainsRune(closers, r) }
+	return strings.IndexFunc(text[b+1:at], other) >= 0 || strings.IndexFunc(text[end:end+a], closing) >= 0
 }
 
 func wordStart(before string) bool {

@@ -35,6 +35,10 @@ func TestRunsIntoAndLinked(t *testing.T) {
 		{"https://evil.example/?u=\f" + l, true},
 		{"Schreib an <vorstand@example.org>.\n<" + l + ">", false},
 		{"Er sagte \"hallo\".\n\"" + l + "\"", false},
+		{"Er sagte \"hallo\". " + l, false},
+		// An earlier stray quote made the quotes before the link even.
+		{"Bitte bring dein 13\" Notebook mit.\n\n\"https://evil.example/?u= " + l + "\"", true},
+		{"\"" + l + "\t@evil.example\"", true},
 	} {
 		if got := runsInto(tt.text, l); got != tt.glued {
 			t.Errorf("runsInto(%q) = %v, want %v", tt.text, got, tt.glued)
