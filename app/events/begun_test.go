@@ -69,3 +69,19 @@ func TestNobodyMovesUpOnceTheEventHasBegun(t *testing.T) {
 	}
 	app.SMTP.WaitTo(t, waitingEmail, 1, 10*time.Second)
 }
+
+// A walker found "Deine Angaben" over nothing on the personal page of an
+// event that asks no questions.
+func TestPersonalPageOfAnEventWithoutQuestions(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{schema: `{"type": "object", "properties": {}}`})
+	_, link := addRegistration(t, app, ev.id, "Ohne Fragen", unique("plain")+"@example.org", "confirmed", time.Hour)
+	page := app.Get(t, app.Client(), link)
+	mustContain(t, page.Body, `data-testid="status"`)
+	if strings.Contains(page.Body, "Deine Angaben") {
+		t.Error("the page has an answers heading without answers")
+	}
+	asked := createEvent(t, app, testEvent{schema: `{"type": "object", "properties": {"diet": {"type": "string", "label": "Essen"}}}`})
+	_, link = addRegistration(t, app, asked.id, "Mit Fragen", unique("asked")+"@example.org", "confirmed", time.Hour)
+	mustContain(t, app.Get(t, app.Client(), link).Body, "Deine Angaben")
+}

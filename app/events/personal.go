@@ -152,7 +152,11 @@ func (h *Handler) personalView(r *http.Request, reg *Registration, ev *Event, va
 		if err != nil {
 			return v, err
 		}
-		v.Answers = &form
+		// An event that asks nothing shows no "your answers" heading
+		// over nothing.
+		if len(form.Fields) > 0 || len(form.Former) > 0 {
+			v.Answers = &form
+		}
 	}
 	return v, nil
 }
