@@ -124,10 +124,14 @@ func (h *Handler) writeStatus(ctx context.Context, tx pgx.Tx, id string, value a
 	// Someone the door let in is at the event: cancelling them, or putting
 	// them back on a list, is asked about first.
 	var asks []string
-	if at, _, err := events.LetIn(ctx, tx, intID(id)); err != nil {
-		return err
-	} else if at != nil && value.(string) != events.StatusConfirmed {
-		asks = append(asks, tr(ctx, "admin.registrations.confirm.checked_in", web.LocalTime(ctx, *at)))
+	if value.(string) != events.StatusConfirmed {
+		at, _, err := events.LetIn(ctx, tx, intID(id))
+		if err != nil {
+			return err
+		}
+		if at != nil {
+			asks = append(asks, tr(ctx, "admin.registrations.confirm.checked_in", web.LocalTime(ctx, *at)))
+		}
 	}
 	mark, err := mail.MarkOutbox(ctx, tx)
 	if err != nil {

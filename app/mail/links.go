@@ -170,7 +170,7 @@ func linkMisused(tree *parse.Tree) parse.Node {
 		}
 		for _, c := range p.Cmds {
 			for _, a := range c.Args {
-				if namesLink(a) || (isPipe(a) && linkIn(a)) {
+				if namesLink(a) || linkIn(a) {
 					return true
 				}
 			}
@@ -223,11 +223,6 @@ func namesLink(n parse.Node) bool {
 		return len(n.Field) > 0 && isLink(n.Field[len(n.Field)-1])
 	}
 	return false
-}
-
-func isPipe(n parse.Node) bool {
-	_, ok := n.(*parse.PipeNode)
-	return ok
 }
 
 // linkIn reports whether a parenthesised pipeline uses a link anywhere.

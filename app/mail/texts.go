@@ -135,9 +135,9 @@ func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (su
 		return "", "", fmt.Errorf("mail: no text %s.%s", name, lang)
 	}
 	org := t.book.org()
+	flat := flatten(data, org)
 	if edits := t.book.Edits; edits != nil && t.domain != "" {
 		if edited, ok := edits.MailText(t.domain+"/"+name, lang); ok {
-			flat := flatten(data, org)
 			subject, body, err := execute(edited, name, flat, org)
 			text := subject + "\n" + body
 			if err == nil && !slices.ContainsFunc(must, func(s string) bool { return !strings.Contains(text, s) }) &&
@@ -146,7 +146,7 @@ func (t *Texts) render(lang i18n.Lang, name string, data any, must []string) (su
 			}
 		}
 	}
-	return execute(tmpl, name, flatten(data, org), org)
+	return execute(tmpl, name, flat, org)
 }
 
 // maxRendered bounds a rendered text: no mail is longer, and a text

@@ -63,12 +63,14 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 	}
 	var p persons.Purged
 	for _, f := range found {
-		kept, err := persons.Keeping(ctx, tx, f.ID)
-		if err != nil {
-			return p, err
-		}
-		if f.Anonymised && len(kept) > 0 {
-			continue // erased before; the books still keep the row
+		if f.Anonymised {
+			kept, err := persons.Keeping(ctx, tx, f.ID)
+			if err != nil {
+				return p, err
+			}
+			if len(kept) > 0 {
+				continue // erased before; the books still keep the row
+			}
 		}
 		s, err := persons.Collect(ctx, tx, f.ID, f.Name, f.Email)
 		if err != nil {
@@ -77,8 +79,10 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 		if err := persons.EraseAll(ctx, tx, s); err != nil {
 			return p, err
 		}
-		// The erasure takes some of those rows (a reduced category).
-		if kept, err = persons.Keeping(ctx, tx, f.ID); err != nil {
+		// Counted after the erasure, which takes some of those rows (a
+		// reduced category).
+		kept, err := persons.Keeping(ctx, tx, f.ID)
+		if err != nil {
 			return p, err
 		}
 		if len(kept) == 0 {
