@@ -164,37 +164,6 @@ func searchQuery[T any](ctx context.Context, pool *pgxpool.Pool, settings search
 	return out, err
 }
 
-// similarNames fills one page with the persons whose names are most like
-// lq.Q. Thresholds are tried strictest first, until one fills the page:
-// a strict threshold lets the trigram index hand over few candidates, and
-// at most similarCandidates of them are ranked (the LIMIT sits on the
-// index scan), so a typo in a common name costs about the same among
-// 500,000 persons as among 50,000.
-func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]personRow, error) {
-	var found []personRow
-	for _, threshold := range similarityThresholds {
-		wh := personFilters(lq)
-		settings := searchSettings{cost: searchOperatorCost, threshold: threshold, once: len(wh.conds) == 0, indexOnly: true}
-		wh.match("@q <% p.name", "q", lq.Q)
-		order := "word_similarity(@q, p.name) DESC, p.id DESC"
-		if lq.chosen {
-			order = lq.orderBy("p.id")
-		}
-		q := `WITH p AS MATERIALIZED (SELECT ` + personMatchColumns + ` FROM persons p ` + wh.sql() +
-			` LIMIT ` + strconv.Itoa(similarCandidates) + `)
-			SELECT ` + personColumns + ` FROM p LEFT JOIN tu_status t ON t.id = p.tu_status_id
-			ORDER BY ` + order + ` ` + wh.page(lq)
-		var err error
-		if found, err = searchQuery(ctx, pool, settings, q, wh.args, pgx.RowToStructByPos[personRow]); err != nil {
-			return nil, fmt.Errorf("admin: similar names: %w", err)
-		}
-		if len(found) >= lq.Size {
-			break
-		}
-	}
-	return found, nil
-}
-
 // searchPage fills found with the page of exact matches of lq.
 func searchPage(ctx context.Context, pool *pgxpool.Pool, lq *listQuery, found *personsFound) error {
 	wh := personFilters(*lq)

@@ -164,6 +164,9 @@ func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
 	if found := search(t, pool, "q=planprobr+m%C3%BCllr"); !found.fuzzy || len(found.rows) == 0 {
 		t.Fatalf("a mistyped name finds no similar names: %+v", found)
 	}
+	if found := search(t, pool, "q=planprobr"); !found.fuzzy || len(found.rows) != 25 || !strings.HasPrefix(found.rows[0].Name, "Planprobe ") {
+		t.Fatalf("a mistyped word finds no page of similar names: %+v", found)
+	}
 	tests := []struct {
 		statement string
 		settings  searchSettings
@@ -174,8 +177,12 @@ func TestSearchPlansMadeOnceFitEveryWord(t *testing.T) {
 			[]string{"Index Scan Backward using persons_pkey"}, []string{"Seq Scan on persons", "Bitmap"}},
 		{"SELECT p.id, %FROM persons p LEFT JOIN tu_status%search_text LIKE % ORDER BY p.id DESC%", searchSettings{once: true, indexOnly: true, sortedMatches: true},
 			[]string{"Bitmap Index Scan on persons_search_text_trgm_idx", "Sort"}, []string{"Seq Scan on persons", "persons_pkey"}},
-		{"WITH p AS MATERIALIZED (SELECT % <% p.name %", searchSettings{cost: searchOperatorCost, threshold: "0.5", once: true, indexOnly: true},
+		{"WITH p AS MATERIALIZED (SELECT % FROM persons p WHERE % <% p.name %", searchSettings{cost: searchOperatorCost, threshold: "0.5", once: true, indexOnly: true},
 			[]string{"Bitmap Index Scan on persons_name_trgm_idx"}, []string{"Seq Scan on persons"}},
+		// A word's similar names: through the words of names, whose number
+		// does not grow with the persons', then by id.
+		{"WITH p AS MATERIALIZED (SELECT %FROM (SELECT word FROM search_name_words%", searchSettings{cost: searchOperatorCost, threshold: "0.5", once: true, indexOnly: true, inOrder: true},
+			[]string{"search_name_words_trgm_idx", "person_search_words_pkey", "persons_pkey"}, []string{"Seq Scan", "persons_name_trgm_idx", "Bitmap"}},
 	}
 	for _, tt := range tests {
 		plan := genericPlan(t, pool, tt.statement, tt.settings)

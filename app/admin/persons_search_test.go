@@ -21,6 +21,7 @@ func TestPersonSearchQuality(t *testing.T) {
 	schmidt := newPerson(t, app, "Hanna Schmidt "+tag, "hanna@uni-"+tag+".example.org")
 	schmitz := newPerson(t, app, "Hanna Schmitz "+tag, "hs@"+tag+".example.org")
 	feynman := newPerson(t, app, "Richard Feynman", "rf@"+tag+".example.org")
+	quasten := newPerson(t, app, "Karla Quastenflösser", "kq@"+tag+".example.org")
 	// Many persons with a name like the one mistyped below, so that the
 	// closest must be ranked, not merely found.
 	for i := range 30 {
@@ -41,6 +42,9 @@ func TestPersonSearchQuality(t *testing.T) {
 		// The closest by trigrams, as before the search was made to scale.
 		{"typo among many similar names", "Hanna Schmidz " + tag, nil, schmidt, true},
 		{"swapped letters", "Hanna Schmitd " + tag, nil, schmitz, true},
+		// One word is looked up among the words of names.
+		{"typo, one word", "Quastenflosr", nil, quasten, true},
+		{"typo with an umlaut, one word", "quastenflössr", nil, quasten, true},
 		// Alone, a swap shares too few trigrams to count as similar.
 		{"swapped letters, one word", "Fenyman", nil, feynman, true},
 		{"swapped letters, twice in a word", "Feymnan", nil, feynman, true},

@@ -23,6 +23,14 @@ const wordsOutOfStep = `SELECT
 	+ (SELECT count(*) FROM person_search_words s
 	 WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = s.person_id AND s.word = ANY (search_words_of(p.search_text))))`
 
+// nameWordsOutOfStep counts the words of names search_name_words lacks,
+// and the words it keeps that no person's search words hold any more.
+const nameWordsOutOfStep = `SELECT
+	(SELECT count(*) FROM persons p, unnest(search_words_of(search_text_of(p.name))) w
+	 WHERE NOT EXISTS (SELECT 1 FROM search_name_words n WHERE n.word = w))
+	+ (SELECT count(*) FROM search_name_words n
+	 WHERE NOT EXISTS (SELECT 1 FROM person_search_words s WHERE s.word = n.word))`
+
 // The search's words follow every way a person row is written: created
 // (also by the upsert registrations use), renamed, readdressed, changed in
 // a column outside the search, anonymised and deleted.
@@ -51,6 +59,24 @@ func TestSearchWordsFollowThePersons(t *testing.T) {
 		{`UPDATE persons SET email = 'neu@beispiel.de' WHERE id = $1`, []string{"beispiel", "de", "neu", "noether", "nother", "wortprobe"}},
 		{`UPDATE persons SET membership_status = 'pending' WHERE id = $1`, []string{"beispiel", "de", "neu", "noether", "nother", "wortprobe"}},
 	}
+	inNames := func(w string) bool {
+		t.Helper()
+		var held bool
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM search_name_words WHERE word = $1)`, w).Scan(&held); err != nil {
+			t.Fatal(err)
+		}
+		return held
+	}
+	namesInStep := func() {
+		t.Helper()
+		var names int
+		if err := pool.QueryRow(ctx, nameWordsOutOfStep).Scan(&names); err != nil {
+			t.Fatal(err)
+		}
+		if names != 0 {
+			t.Fatalf("%d words of names are missing or left over", names)
+		}
+	}
 	for i, s := range steps {
 		if s.sql != "" {
 			if _, err := pool.Exec(ctx, s.sql, id); err != nil {
@@ -60,6 +86,12 @@ func TestSearchWordsFollowThePersons(t *testing.T) {
 		if got := wordsOf(id); !slices.Equal(got, s.want) {
 			t.Fatalf("step %d (%s): words %v, want %v", i, s.sql, got, s.want)
 		}
+		// The name's words are suggested for typos; the address's are not
+		// names, and a name's word nobody bears any more goes.
+		if i == 0 && (!inNames("ludenscheidt") || !inNames("wortprobe") || inNames("beispiel")) {
+			t.Fatalf("step %d: the names' words lack the new name's or hold the address's", i)
+		}
+		namesInStep()
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		return members.Anonymise(ctx, tx, id, members.Actor{Name: "test"}, nil)
@@ -98,6 +130,12 @@ func TestSearchWordsFollowThePersons(t *testing.T) {
 	if got := wordsOf(id); len(got) != 0 {
 		t.Fatalf("a deleted person keeps the words %v", got)
 	}
+	// Wortprobe Zweite still bears the word; whether anyone else bears
+	// noether, the count of words out of step says.
+	if !inNames("wortprobe") {
+		t.Fatalf("after anonymising and deleting, the names' words lack wortprobe, still borne by Wortprobe Zweite")
+	}
+	namesInStep()
 	var apart, foreign int
 	if err := pool.QueryRow(ctx, wordsOutOfStep).Scan(&apart); err != nil {
 		t.Fatal(err)

@@ -104,18 +104,21 @@ func SeedPersons(ctx context.Context, pool *pgxpool.Pool, from, to int) error {
 }
 
 // vacuumPersons vacuums and analyses persons, the persons' search words
-// (migration 0148) where the binary measured has them, and more. VACUUM,
+// and the names' words (migrations 0148 and 0156) where the binary
+// measured has them, and more. VACUUM,
 // not only ANALYZE: a table that served for a while has its rows marked
 // visible; fresh ones make the first reads set those marks (writes) and
 // measure that instead, and autovacuum would do it during the runs.
 func vacuumPersons(ctx context.Context, pool *pgxpool.Pool, more ...string) error {
 	tables := append([]string{"persons"}, more...)
-	var words bool
-	if err := pool.QueryRow(ctx, `SELECT to_regclass('person_search_words') IS NOT NULL`).Scan(&words); err != nil {
-		return err
-	}
-	if words {
-		tables = append(tables, "person_search_words")
+	for _, words := range []string{"person_search_words", "search_name_words"} {
+		var held bool
+		if err := pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, words).Scan(&held); err != nil {
+			return err
+		}
+		if held {
+			tables = append(tables, words)
+		}
 	}
 	_, err := pool.Exec(ctx, `VACUUM ANALYZE `+strings.Join(tables, ", "))
 	return err

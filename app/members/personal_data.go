@@ -17,15 +17,17 @@ import (
 // words of a person's name and address for the admin's search, is kept by
 // triggers from the person row (migration 0148): replacing name and
 // address replaces the words; it is never exported, being the same
-// name and address again.
+// name and address again. search_name_words, the words of all names once
+// each (for suggesting names like a mistyped one, migration 0156), loses a
+// word with the last person whose words hold it.
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "members",
-		Tables: []string{"persons", "person_search_words", "membership_applications", "deletion_requests"},
+		Tables: []string{"persons", "person_search_words", "search_name_words", "membership_applications", "deletion_requests"},
 		Holds: `EXISTS (SELECT 1 FROM membership_applications WHERE person_id = p.id)
 			OR EXISTS (SELECT 1 FROM deletion_requests WHERE person_id = p.id AND done_at IS NULL)`,
 		Data: []persons.Category{
-			{What: "privacy.data.persons", Where: "persons, person_search_words",
+			{What: "privacy.data.persons", Where: "persons, person_search_words, search_name_words",
 				Why: "privacy.why.persons", HowLong: "privacy.while_member"},
 			{What: "privacy.data.relations", Where: "persons.tu_status_id",
 				Why: "privacy.why.relations", HowLong: "privacy.while_member", InUse: `EXISTS (SELECT 1 FROM tu_status)`},
