@@ -343,7 +343,7 @@ func (h *Handler) builderView(ctx context.Context, raw string, st builderState) 
 	if parsed != nil {
 		// In the organiser's language: an English page shows the English
 		// texts the form has.
-		v.Preview = eventsui.RegistrationFields(previewFields(schema.View(parsed.In(i18n.LangOf(ctx)), schema.Defaults(parsed), nil, false)))
+		v.Preview = eventsui.RegistrationFields(previewFields(schema.View(parsed.In(i18n.LangOf(ctx)), schema.Defaults(parsed, i18n.LangOf(ctx)), nil, false)))
 	}
 	var err2 error
 	v.Templates, err2 = h.templateOptions(ctx)

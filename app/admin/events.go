@@ -81,6 +81,7 @@ func (h *Handler) eventsTable() *table {
 			{name: "starts_at", column: "starts_at", read: localTimeSQL("starts_at"), kind: "datetime-local", parse: timeParser},
 			{name: "ends_at", column: "ends_at", read: localTimeSQL("ends_at"), kind: "datetime-local", parse: timeParser},
 			{name: "location", column: "location", kind: "text", parse: textParser(false, false, maxText)},
+			{name: "location_en", column: "location_en", kind: "text", parse: textParser(false, false, maxText), help: "admin.events.location_en.help"},
 			{name: "opens_at", column: "opens_at", read: localTimeSQL("opens_at"), kind: "datetime-local", parse: timeParser},
 			{name: "closes_at", column: "closes_at", read: localTimeSQL("closes_at"), kind: "datetime-local", parse: timeParser},
 			{name: "editing_closes_at", column: "editing_closes_at", read: localTimeSQL("editing_closes_at"), kind: "datetime-local", parse: timeParser},

@@ -51,13 +51,13 @@ func (h *Handler) duplicateEvent(w http.ResponseWriter, r *http.Request) {
 			                    notify_email, allowed_addresses, allowed_addresses_message_de,
 			                    allowed_addresses_message_en, shortlink, max_participants,
 			                    registration_open, registration_schema, starts_at, ends_at, opens_at, closes_at,
-			                    editing_closes_at, formality, location, checkin_answers,
+			                    editing_closes_at, formality, location, location_en, checkin_answers,
 			                    freed_places, offer_hours, retain_registrations)
 			SELECT name || $2, description, footer, CASE WHEN name_en = '' THEN '' ELSE name_en || $3 END,
 			       description_en, footer_en, notify_email, allowed_addresses,
 			       allowed_addresses_message_de, allowed_addresses_message_en, NULL, max_participants,
 			       false, registration_schema, starts_at, ends_at, opens_at, closes_at, editing_closes_at, formality,
-			       location, checkin_answers, freed_places, offer_hours, retain_registrations
+			       location, location_en, checkin_answers, freed_places, offer_hours, retain_registrations
 			FROM events WHERE id = $1
 			RETURNING id`
 		if err := tx.QueryRow(ctx, q, src, suffix, i18n.In(i18n.EN, "admin.events.copy_suffix")).Scan(&id); err != nil {

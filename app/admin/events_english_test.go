@@ -21,10 +21,12 @@ func TestEventFormInEnglish(t *testing.T) {
 		form.Set("name_en", name)
 		form.Set("description_en", description)
 		form.Set("footer_en", footer)
+		form.Set("location", "Hörsaal 1")
+		form.Set("location_en", " Lecture hall 1 ")
 		return form
 	}
 	stored := func(id int64) string {
-		return scalar[string](t, app, `SELECT concat_ws('|', name, name_en, description_en, footer_en) FROM events WHERE id = $1`, id)
+		return scalar[string](t, app, `SELECT concat_ws('|', name, name_en, description_en, footer_en, location, location_en) FROM events WHERE id = $1`, id)
 	}
 
 	var id int64
@@ -32,20 +34,21 @@ func TestEventFormInEnglish(t *testing.T) {
 		resp := post(t, app, c, "/admin/events/new", english(0, " Summer party $E=mc^2$ ", "<p>Party with $E=mc^2$</p>\r\n<p>Bring friends.</p>", "<small>Foot</small>"))
 		wantStatus(t, resp, http.StatusSeeOther)
 		id = scalar[int64](t, app, `SELECT id FROM events WHERE name = $1`, "Sommerfest "+tag)
-		if got, want := stored(id), "Sommerfest "+tag+"|Summer party $E=mc^2$|<p>Party with $E=mc^2$</p>\n<p>Bring friends.</p>|<small>Foot</small>"; got != want {
+		if got, want := stored(id), "Sommerfest "+tag+"|Summer party $E=mc^2$|<p>Party with $E=mc^2$</p>\n<p>Bring friends.</p>|<small>Foot</small>|Hörsaal 1|Lecture hall 1"; got != want {
 			t.Fatalf("stored %q, want %q", got, want)
 		}
 	})
 	t.Run("the form shows them with labels and help in the organiser's language", func(t *testing.T) {
 		for lang, want := range map[string][]string{
-			"de": {"Name (englisch)", "Beschreibung (englisch; HTML, Formeln zwischen Dollarzeichen)", "Fußzeile (englisch; HTML)", "leer lesen sie den deutschen Namen"},
-			"en": {"Name (English)", "Description (English; HTML, maths between dollar signs)", "Footer (English; HTML)", "left empty, they read the German name"},
+			"de": {"Name (englisch)", "Beschreibung (englisch; HTML, Formeln zwischen Dollarzeichen)", "Fußzeile (englisch; HTML)", "leer lesen sie den deutschen Namen", "Ort (englisch)", "leer lesen sie den deutschen Ort"},
+			"en": {"Name (English)", "Description (English; HTML, maths between dollar signs)", "Footer (English; HTML)", "left empty, they read the German name", "Location (English)", "left empty, they read the German location"},
 		} {
 			resp := app.Get(t, c, fmt.Sprintf("/admin/events/%d", id), "Accept-Language", lang)
 			wantStatus(t, resp, http.StatusOK)
 			wantBody(t, resp, want...)
 			wantBody(t, resp, `name="name_en"`, `value="Summer party $E=mc^2$"`, `name="description_en"`, `name="footer_en"`,
-				`data-testid="preview-description_en"`, "<p>Party with $E=mc^2$</p>", `data-testid="preview-footer_en"`)
+				`data-testid="preview-description_en"`, "<p>Party with $E=mc^2$</p>", `data-testid="preview-footer_en"`,
+				`name="location_en"`, `value="Lecture hall 1"`)
 		}
 	})
 	t.Run("the list finds the event by its English name", func(t *testing.T) {
@@ -70,6 +73,8 @@ func TestEventFormInEnglish(t *testing.T) {
 		{"a line break in the name", "name_en", "Summer\nparty", `data-testid="error-name_en"`},
 		{"a control character in the name", "name_en", "Summer\x00party", "„name_en“ enthält Zeichen"},
 		{"a direction override in the name", "name_en", "Summer \u202eparty", "„name_en“ enthält Zeichen"},
+		{"a line break in the location", "location_en", "Lecture\nhall", `data-testid="error-location_en"`},
+		{"a control character in the location", "location_en", "Hall\x00 1", "„location_en“ enthält Zeichen"},
 		{"a description longer than the German may be", "description_en", strings.Repeat("d", 100_001), `data-testid="error-description_en"`},
 		{"a control character in the description", "description_en", "<p>\x07</p>", "„description_en“ enthält Zeichen"},
 		{"a control character in the footer", "footer_en", "<p>\x1b[31m</p>", "„footer_en“ enthält Zeichen"},
@@ -106,14 +111,16 @@ func TestEventFormInEnglish(t *testing.T) {
 	t.Run("an English description without an English name is kept", func(t *testing.T) {
 		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(3, "", "<p>Only the text in English.</p>", ""))
 		wantStatus(t, resp, http.StatusSeeOther)
-		if got, want := stored(id), "Sommerfest "+tag+"||<p>Only the text in English.</p>|"; got != want {
+		if got, want := stored(id), "Sommerfest "+tag+"||<p>Only the text in English.</p>||Hörsaal 1|Lecture hall 1"; got != want {
 			t.Fatalf("stored %q, want %q", got, want)
 		}
 	})
 	t.Run("emptied, visitors read the German again", func(t *testing.T) {
-		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), english(4, "  ", "", ""))
+		form := english(4, "  ", "", "")
+		form.Set("location_en", " ")
+		resp := post(t, app, c, fmt.Sprintf("/admin/events/%d", id), form)
 		wantStatus(t, resp, http.StatusSeeOther)
-		if got, want := stored(id), "Sommerfest "+tag+"|||"; got != want {
+		if got, want := stored(id), "Sommerfest "+tag+"||||Hörsaal 1|"; got != want {
 			t.Fatalf("stored %q, want %q", got, want)
 		}
 	})
@@ -135,11 +142,11 @@ func TestDuplicateEventKeepsTheEnglish(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tag := unique("dupen")
 			src := newEvent(t, app, "Sommerfest "+tag, nil)
-			exec(t, app, `UPDATE events SET name_en = $2, description_en = '<p>Party</p>', footer_en = '<p>Foot</p>' WHERE id = $1`, src, tt.nameEN)
+			exec(t, app, `UPDATE events SET name_en = $2, description_en = '<p>Party</p>', footer_en = '<p>Foot</p>', location_en = 'Hall 1' WHERE id = $1`, src, tt.nameEN)
 			wantStatus(t, post(t, app, c, fmt.Sprintf("/admin/events/%d/duplicate", src), nil), http.StatusSeeOther)
-			got := scalar[string](t, app, `SELECT concat_ws('|', name, name_en, description_en, footer_en) FROM events
+			got := scalar[string](t, app, `SELECT concat_ws('|', name, name_en, description_en, footer_en, location_en) FROM events
 				WHERE name LIKE $1 AND id <> $2`, "Sommerfest "+tag+"%", src)
-			if want := "Sommerfest " + tag + " (Kopie)|" + tt.wantNameEN + "|<p>Party</p>|<p>Foot</p>"; got != want {
+			if want := "Sommerfest " + tag + " (Kopie)|" + tt.wantNameEN + "|<p>Party</p>|<p>Foot</p>|Hall 1"; got != want {
 				t.Fatalf("copy is %q, want %q", got, want)
 			}
 		})

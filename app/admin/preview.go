@@ -23,7 +23,7 @@ func (h *Handler) preview(ctx context.Context, kind, value string) templ.Compone
 		if len(problems) > 0 {
 			return adminui.SchemaPreview(problems, nil)
 		}
-		fields := schema.View(fm.In(i18n.LangOf(ctx)), schema.Defaults(fm), nil, false)
+		fields := schema.View(fm.In(i18n.LangOf(ctx)), schema.Defaults(fm, i18n.LangOf(ctx)), nil, false)
 		return adminui.SchemaPreview(nil, eventsui.RegistrationFields(previewFields(fields)))
 	}
 	return adminui.HTMLPreview(schema.Sanitize(value))

@@ -32,8 +32,8 @@ func calendarPath(ev *Event, lang i18n.Lang) string {
 // 5545): times in Europe/Berlin with its VTIMEZONE, so a calendar shows
 // them right on either side of a change to or from summer time. The UID
 // of an event stays the same whatever changes, so importing the file
-// again updates the entry instead of adding a second one. Names and
-// descriptions are in lang, as the event's pages show them.
+// again updates the entry instead of adding a second one. Names,
+// descriptions and locations are in lang, as the event's pages show them.
 func (s *Service) Calendar(evs []*Event, lang i18n.Lang, now time.Time) ([]byte, error) {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
@@ -58,8 +58,8 @@ func (s *Service) Calendar(evs []*Event, lang i18n.Lang, now time.Time) ([]byte,
 		if d := schema.Lines(ev.DescriptionIn(lang)); d != "" {
 			e.Props.SetText(ical.PropDescription, d)
 		}
-		if ev.Location != "" {
-			e.Props.SetText(ical.PropLocation, ev.Location)
+		if l := ev.LocationIn(lang); l != "" {
+			e.Props.SetText(ical.PropLocation, l)
 		}
 		u, err := url.Parse(s.cfg.URL("/events/" + ev.Ref() + "/registration/"))
 		if err != nil {

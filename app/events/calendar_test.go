@@ -222,3 +222,32 @@ func TestEmptyCalendarFeed(t *testing.T) {
 		t.Errorf("%d events in an empty feed", n)
 	}
 }
+
+// A description's math stays TeX source in a calendar, as written
+// between its dollars: a calendar shows plain text, and the source is
+// what the association's readers read best without KaTeX (a converter
+// to Unicode would get most formulas half right). Backslashes, commas
+// and semicolons are escaped as RFC 5545 asks and long lines folded, so
+// a calendar gives back exactly the source.
+func TestCalendarKeepsTheTeXSource(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{name: "Formeln", description: `<p>Wir rechnen $\frac{a}{b} = 0{,}5$; dazu ` +
+		`$$\sum_{i=1}^{n} i = \frac{n(n+1)}{2}\quad\text{für alle } n \in \mathbb{N}\,.$$</p><p>Kosten:&nbsp;5&nbsp;€ &lt;&gt;</p>`})
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '10 days' WHERE id = $1`, ev.id); err != nil {
+		t.Fatal(err)
+	}
+	path := "/events/" + ev.shortlink + "/calendar.ics"
+	raw := app.Get(t, app.Client(), path).Body
+	for line := range strings.SplitSeq(strings.TrimSuffix(raw, "\r\n"), "\r\n") {
+		if len(line) > 75 {
+			t.Errorf("content line of %d octets, not folded: %q", len(line), line)
+		}
+	}
+	mustContain(t, strings.ReplaceAll(raw, "\r\n ", ""), `DESCRIPTION:Wir rechnen $\\frac{a}{b} = 0{\,}5$\; dazu $$\\sum_{i=1}^{n}`)
+	desc, _ := parseCalendar(t, app, path).Events()[0].Props.Text(ical.PropDescription)
+	want := `Wir rechnen $\frac{a}{b} = 0{,}5$; dazu $$\sum_{i=1}^{n} i = \frac{n(n+1)}{2}\quad\text{für alle } n \in \mathbb{N}\,.$$` +
+		"\nKosten: 5 € <>"
+	if desc != want {
+		t.Errorf("DESCRIPTION = %q\nwant          %q", desc, want)
+	}
+}

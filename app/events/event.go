@@ -50,8 +50,8 @@ type Event struct {
 	Name        string `db:"name"`
 	Description string `db:"description"`
 	Footer      string `db:"footer"`
-	// NameEN, DescriptionEN and FooterEN are what English visitors read
-	// instead (NameIn); empty: the German.
+	// NameEN, DescriptionEN, FooterEN and LocationEN are what English
+	// visitors read instead (NameIn); empty: the German.
 	NameEN        string  `db:"name_en"`
 	DescriptionEN string  `db:"description_en"`
 	FooterEN      string  `db:"footer_en"`
@@ -72,6 +72,7 @@ type Event struct {
 	EditingClosesAt           *time.Time `db:"editing_closes_at"`
 	Formality                 string     `db:"formality"`
 	Location                  string     `db:"location"`
+	LocationEN                string     `db:"location_en"`
 	CheckinAnswers            string     `db:"checkin_answers"`
 	UpdatedAt                 time.Time  `db:"updated_at"`
 	// FreedPlaces is how a freed place is filled: FillConfirm or
@@ -187,7 +188,7 @@ const eventFields = `
 	e.notify_email, e.allowed_addresses, e.allowed_addresses_message_de,
 	e.allowed_addresses_message_en, e.shortlink,
 	e.max_participants, e.registration_open, e.registration_schema, e.starts_at, e.ends_at,
-	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.checkin_answers, e.updated_at,
+	e.opens_at, e.closes_at, e.editing_closes_at, e.formality, e.location, e.location_en, e.checkin_answers, e.updated_at,
 	e.freed_places, e.offer_hours`
 
 // openOffers counts the open offers of freed places of event e (Offered).

@@ -17,3 +17,8 @@ func (e *Event) DescriptionIn(lang i18n.Lang) string {
 
 // FooterIn is the event's footer (HTML, unsanitised) in lang, as NameIn.
 func (e *Event) FooterIn(lang i18n.Lang) string { return i18n.Pick(lang, e.Footer, e.FooterEN) }
+
+// LocationIn is where the event takes place, in lang, as NameIn: a
+// "Hörsaal 1" may be a "Lecture hall 1" for English readers, while a
+// place's own name needs no translation and keeps the German.
+func (e *Event) LocationIn(lang i18n.Lang) string { return i18n.Pick(lang, e.Location, e.LocationEN) }

@@ -16,8 +16,14 @@ import (
 	"github.com/pepalumni/memberdb/app/tokens"
 )
 
-// englishEvent is an event named, described and with a footer in both
-// languages, taking place in a month.
+// The location of englishEvent in German and English.
+const (
+	placeDE = "Hörsaal 1"
+	placeEN = "Lecture hall 1"
+)
+
+// englishEvent is an event named, described, with a footer and taking
+// place (placeDE) in both languages, in a month.
 func englishEvent(t *testing.T, app *apptest.App) (ev created, de, en string) {
 	t.Helper()
 	tag := unique("")
@@ -28,7 +34,7 @@ func englishEvent(t *testing.T, app *apptest.App) (ev created, de, en string) {
 		footer: `<p>Fragen an orga@example.org</p>`, footerEN: `<p>Questions to orga@example.org</p>`,
 	})
 	if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET starts_at = now() + interval '30 days',
-		ends_at = now() + interval '30 days 4 hours' WHERE id = $1`, ev.id); err != nil {
+		ends_at = now() + interval '30 days 4 hours', location = $2, location_en = $3 WHERE id = $1`, ev.id, placeDE, placeEN); err != nil {
 		t.Fatal(err)
 	}
 	return ev, de, en
@@ -44,8 +50,8 @@ func mustLack(t *testing.T, body string, texts ...string) {
 	}
 }
 
-// An English visitor reads an event's English name, description and
-// footer wherever a visitor reads them: the list, the form and its
+// An English visitor reads an event's English name, description, footer
+// and location wherever a visitor reads them: the list, the form and its
 // title, the calendar file; a German visitor reads the German.
 func TestEventPagesInEnglish(t *testing.T) {
 	app := apptest.Start(t)
@@ -55,9 +61,10 @@ func TestEventPagesInEnglish(t *testing.T) {
 		want, wantNot    []string
 		name, notName    string
 		summary, notWant string
+		place, notPlace  string
 	}{
-		{"en", []string{"We celebrate with", "Questions to"}, []string{"Wir feiern", "Fragen an"}, en, de, "SUMMARY:" + en, de},
-		{"de", []string{"Wir feiern mit", "Fragen an"}, []string{"We celebrate", "Questions to"}, de, en, "SUMMARY:" + de, en},
+		{"en", []string{"We celebrate with", "Questions to"}, []string{"Wir feiern", "Fragen an"}, en, de, "SUMMARY:" + en, de, placeEN, placeDE},
+		{"de", []string{"Wir feiern mit", "Fragen an"}, []string{"We celebrate", "Questions to"}, de, en, "SUMMARY:" + de, en, placeDE, placeEN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -71,13 +78,13 @@ func TestEventPagesInEnglish(t *testing.T) {
 				t.Fatalf("GET %s = %d", ev.regPath(), page.StatusCode)
 			}
 			mustContain(t, page.Body, "<title>"+tt.name+" · ", `data-testid="event-name">`+tt.name+"<")
-			mustContain(t, page.Body, tt.want...)
+			mustContain(t, page.Body, append(tt.want, " "+tt.place+"</p>")...)
 			// Nor in the description for search results and previews.
-			mustLack(t, page.Body, append(tt.wantNot, tt.notName)...)
+			mustLack(t, page.Body, append(tt.wantNot, tt.notName, tt.notPlace)...)
 
 			ics := app.Get(t, c, "/events/"+ev.shortlink+"/calendar.ics", "Accept-Language", tt.lang)
-			mustContain(t, ics.Body, tt.summary)
-			mustLack(t, ics.Body, tt.notWant)
+			mustContain(t, ics.Body, tt.summary, "LOCATION:"+tt.place+"\r\n")
+			mustLack(t, ics.Body, tt.notWant, tt.notPlace)
 			// The calendar app a link is copied into asks in its own
 			// language: the link on the page names the page's, and so may
 			// the feed's.
@@ -108,13 +115,14 @@ func TestEventMailsAndPersonalPagesInEnglish(t *testing.T) {
 	app := apptest.Start(t)
 	ev, de, en := englishEvent(t, app)
 	tests := []struct {
-		lang, person   string
-		name, notName  string
-		wantConfirmed  string
-		wantLinkedFrom string
+		lang, person    string
+		name, notName   string
+		wantConfirmed   string
+		wantLinkedFrom  string
+		place, notPlace string
 	}{
-		{"en", "Ann English", en, de, "is confirmed", "Here are the links"},
-		{"de", "Bert Deutsch", de, en, "ist bestätigt", "die Links zu deinen Anmeldungen"},
+		{"en", "Ann English", en, de, "is confirmed", "Here are the links", placeEN, placeDE},
+		{"de", "Bert Deutsch", de, en, "ist bestätigt", "die Links zu deinen Anmeldungen", placeDE, placeEN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -133,11 +141,12 @@ func TestEventMailsAndPersonalPagesInEnglish(t *testing.T) {
 			if ics == nil {
 				t.Fatal("the confirmation carries no calendar entry")
 			}
-			mustContain(t, string(ics.Content), "SUMMARY:"+tt.name)
+			mustContain(t, string(ics.Content), "SUMMARY:"+tt.name, "LOCATION:"+tt.place+"\r\n")
+			mustLack(t, string(ics.Content), tt.notPlace)
 
 			page := app.Get(t, c, link, "Accept-Language", tt.lang)
-			mustContain(t, page.Body, "<title>"+tt.name+" · ", `data-testid="event-name">`+tt.name+"<")
-			mustLack(t, page.Body, tt.notName)
+			mustContain(t, page.Body, "<title>"+tt.name+" · ", `data-testid="event-name">`+tt.name+"<", " "+tt.place+"</p>")
+			mustLack(t, page.Body, tt.notName, tt.notPlace)
 
 			resp := app.PostForm(t, app.Client(), "/events/resend_emails/", url.Values{"email": {email}}, "Accept-Language", tt.lang)
 			if resp.StatusCode != http.StatusOK {
@@ -189,7 +198,8 @@ func dataLink(t *testing.T, app *apptest.App, email string) string {
 	return "/view_data/" + token
 }
 
-// Name, description and footer fall back to the German each on its own:
+// Name, description, footer and location fall back to the German each
+// on its own (a place's own name needs no English):
 // an event known by its German name may still describe itself in
 // English, and one with an English name alone keeps its German text.
 func TestEventEnglishFallsBackEachOnItsOwn(t *testing.T) {
@@ -214,9 +224,12 @@ func TestEventEnglishFallsBackEachOnItsOwn(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := createEvent(t, app, tt.ev)
+			if _, err := app.Pool.Exec(t.Context(), `UPDATE events SET location = 'Audimax' WHERE id = $1`, ev.id); err != nil {
+				t.Fatal(err)
+			}
 			c := app.Client()
 			page := app.Get(t, c, ev.regPath(), "Accept-Language", "en")
-			mustContain(t, page.Body, append(tt.want, `data-testid="event-name">`+tt.wantName+"<", "<title>"+tt.wantName+" · ")...)
+			mustContain(t, page.Body, append(tt.want, `data-testid="event-name">`+tt.wantName+"<", "<title>"+tt.wantName+" · ", " Audimax</p>")...)
 			mustLack(t, page.Body, tt.wantNot...)
 			mustContain(t, app.Get(t, c, "/events/", "Accept-Language", "en").Body, ">"+tt.wantName+"<")
 
@@ -231,7 +244,8 @@ func TestEventEnglishFallsBackEachOnItsOwn(t *testing.T) {
 }
 
 // The event JSON keeps its fields and gives the English beside them:
-// name_en and description_en (sanitised) as written, empty without.
+// name_en, description_en (sanitised) and location_en as written, empty
+// without.
 func TestEventJSONCarriesTheEnglish(t *testing.T) {
 	app := apptest.Start(t)
 	ev, de, en := englishEvent(t, app)
@@ -244,9 +258,10 @@ func TestEventJSONCarriesTheEnglish(t *testing.T) {
 		name, path                 string
 		wantName, wantNameEN       string
 		wantDescription, wantDescE string
+		wantPlaceEN                string
 	}{
-		{"with English", "/events/" + ev.shortlink + "/", de, en, `<p>Wir feiern mit $e^{i\pi}$.</p>`, `<p>We celebrate with $e^{i\pi}$.</p>`},
-		{"without", "/events/" + german.shortlink + "/", germanName, "", "<p>Deutsch.</p>", ""},
+		{"with English", "/events/" + ev.shortlink + "/", de, en, `<p>Wir feiern mit $e^{i\pi}$.</p>`, `<p>We celebrate with $e^{i\pi}$.</p>`, placeEN},
+		{"without", "/events/" + german.shortlink + "/", germanName, "", "<p>Deutsch.</p>", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,7 +275,7 @@ func TestEventJSONCarriesTheEnglish(t *testing.T) {
 			if got["name"] != tt.wantName {
 				t.Errorf("name = %v, want %q", got["name"], tt.wantName)
 			}
-			for key, want := range map[string]string{"name_en": tt.wantNameEN, "description": tt.wantDescription, "description_en": tt.wantDescE} {
+			for key, want := range map[string]string{"name_en": tt.wantNameEN, "description": tt.wantDescription, "description_en": tt.wantDescE, "location_en": tt.wantPlaceEN} {
 				if v, ok := got[key]; !ok || v != want {
 					t.Errorf("%s = %v (present %v), want %q", key, v, ok, want)
 				}

@@ -83,7 +83,7 @@ func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 	return events.EventHeader{
 		Name:        ev.NameIn(lang),
 		When:        when(ev, lang),
-		Location:    ev.Location,
+		Location:    ev.LocationIn(lang),
 		Description: schema.Sanitize(ev.DescriptionIn(lang)),
 		Footer:      schema.Sanitize(ev.FooterIn(lang)),
 		FreePlaces:  ev.FreePlaces(),

@@ -42,6 +42,9 @@ type eventJSON struct {
 	ClosesAt         *time.Time `json:"closes_at"`
 	RegistrationURL  string     `json:"registration_url"`
 	Location         string     `json:"location"`
+	// LocationEN is the English location, empty where there is none, as
+	// NameEN.
+	LocationEN string `json:"location_en"`
 }
 
 // eventJSON is GET /events/{id}/: the event with its free places (null
@@ -69,6 +72,7 @@ func (h *Handler) eventJSON(w http.ResponseWriter, r *http.Request) {
 		StartsAt:         ev.StartsAt, EndsAt: ev.EndsAt, OpensAt: ev.OpensAt, ClosesAt: ev.ClosesAt,
 		RegistrationURL: h.cfg.URL("/events/" + ev.Ref() + "/registration/"),
 		Location:        ev.Location,
+		LocationEN:      ev.LocationEN,
 	})
 }
 

@@ -196,7 +196,7 @@ func (h *Handler) answersForm(r *http.Request, reg *Registration, ev *Event, val
 		return events.AnswersForm{}, err
 	}
 	if values == nil {
-		values = schema.Values(fm, answers)
+		values = schema.Values(fm, answers, i18n.LangOf(r.Context()))
 	}
 	f := events.AnswersForm{
 		Action:    r.URL.Path,

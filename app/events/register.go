@@ -67,7 +67,7 @@ func (h *Handler) registrationPage(w http.ResponseWriter, r *http.Request) {
 	r = addressing(r, ev)
 	form := events.RegistrationForm{
 		Action:  r.URL.Path,
-		Fields:  append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm), nil, false)...),
+		Fields:  append(h.personFields(r, ev, nil, nil), schema.View(fm, schema.Defaults(fm, i18n.LangOf(r.Context())), nil, false)...),
 		Preview: preview,
 	}
 	h.renderRegistration(w, r, http.StatusOK, ev, preview, form)

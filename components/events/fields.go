@@ -35,7 +35,6 @@ type Field struct {
 	// MustTick marks a checkbox that has to be ticked.
 	MustTick bool
 	// Attribute values; empty ones are left out.
-	Min, Max, Step       string
 	MinLength, MaxLength string
 	Autocomplete         string
 	// Value is what the user typed (or the stored answer, or the default);
@@ -98,8 +97,6 @@ func inputType(widget string) string {
 	switch widget {
 	case "email":
 		return "email"
-	case "integer", "number":
-		return "number"
 	case "date":
 		return "date"
 	}
@@ -127,18 +124,19 @@ func inputAttrs(f Field) templ.OrderedAttributes {
 		set("disabled", true)
 	}
 	a = append(a, templ.KeyValue[string, any]{Key: "id", Value: f.ID})
+	// Numbers are text with a number keyboard: an input of type number
+	// reads what is typed by the browser's locale, not the page's, and
+	// hands the server "15" for a German "1,5" or "1.000" for a German
+	// thousand; the server reads them as the form's language writes them.
 	switch f.Widget {
 	case "integer":
 		set("inputmode", "numeric")
 	case "number":
 		set("inputmode", "decimal")
 	}
-	set("max", f.Max)
 	set("maxlength", f.MaxLength)
-	set("min", f.Min)
 	set("minlength", f.MinLength)
 	a = append(a, templ.KeyValue[string, any]{Key: "name", Value: f.Path})
-	set("step", f.Step)
 	return a
 }
 

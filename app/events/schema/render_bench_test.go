@@ -26,7 +26,7 @@ func BenchmarkRenderToolboxForm(b *testing.B) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		fields := schema.View(fm, schema.Defaults(fm), nil, false)
+		fields := schema.View(fm, schema.Defaults(fm, i18n.DE), nil, false)
 		if err := events.RegistrationFields(fields).Render(ctx, &buf); err != nil {
 			b.Fatal(err)
 		}

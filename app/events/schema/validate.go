@@ -55,7 +55,7 @@ func readObject(fields []*Field, values url.Values, errs Errors, lang i18n.Lang)
 			}
 			continue
 		}
-		v, prob := readField(f, values.Get(f.Path))
+		v, prob := readField(f, values.Get(f.Path), lang)
 		if prob.key != "" {
 			errs[f.Path] = hintOr(f, lang, prob)
 		}
@@ -93,15 +93,15 @@ func hintOr(f *Field, lang i18n.Lang, p problem) string {
 		return own
 	}
 	switch p.key {
-	case "events.field.integer", "events.field.number", "events.field.between", "events.field.min", "events.field.max":
+	case "events.field.integer", "events.field.integer_marks", "events.field.number", "events.field.number_marks", "events.field.between", "events.field.min", "events.field.max":
 		return f.ErrorHint + " " + own
 	}
 	return f.ErrorHint
 }
 
-// readField types one submitted value; a problem with an empty key means
-// the value is fine.
-func readField(f *Field, raw string) (any, problem) {
+// readField types one submitted value, numbers as lang's readers write
+// them; a problem with an empty key means the value is fine.
+func readField(f *Field, raw string, lang i18n.Lang) (any, problem) {
 	if f.Type == "boolean" {
 		checked := raw != "" && raw != "false" && raw != "0" && raw != "off"
 		if f.MustTick() && !checked {
@@ -125,37 +125,47 @@ func readField(f *Field, raw string) (any, problem) {
 	}
 	switch f.Type {
 	case "integer":
-		i, err := strconv.ParseInt(raw, 10, 64)
+		plain, ok := plainNumber(raw, lang, true)
+		i, err := strconv.ParseInt(plain, 10, 64)
+		if !ok {
+			return nil, numberProblem(raw, "events.field.integer", "events.field.integer_marks")
+		}
 		if err != nil {
 			return nil, problemOf("events.field.integer")
 		}
-		return i, rangeProblem(f, float64(i))
+		return i, rangeProblem(f, float64(i), lang)
 	case "number":
-		x, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+		plain, ok := plainNumber(raw, lang, false)
+		x, err := strconv.ParseFloat(plain, 64)
+		if !ok {
+			return nil, numberProblem(raw, "events.field.number", "events.field.number_marks")
+		}
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, problemOf("events.field.number")
 		}
-		return x, rangeProblem(f, x)
+		return x, rangeProblem(f, x, lang)
 	}
 	return raw, stringProblem(f, raw)
 }
 
 // rangeProblem names the allowed range, so the message says what to enter.
-func rangeProblem(f *Field, x float64) problem {
+func rangeProblem(f *Field, x float64, lang i18n.Lang) problem {
 	if inRange(x, f) {
 		return problem{}
 	}
-	return rangeMessage(f)
+	return rangeMessage(f, lang)
 }
 
-func rangeMessage(f *Field) problem {
+// rangeMessage writes the bounds as lang's readers write numbers, as
+// they are asked to type them.
+func rangeMessage(f *Field, lang i18n.Lang) problem {
 	switch {
 	case f.Minimum != nil && f.Maximum != nil:
-		return problemOf("events.field.between", FormatAnswer(*f.Minimum), FormatAnswer(*f.Maximum))
+		return problemOf("events.field.between", FormatNumber(*f.Minimum, lang), FormatNumber(*f.Maximum, lang))
 	case f.Minimum != nil:
-		return problemOf("events.field.min", FormatAnswer(*f.Minimum))
+		return problemOf("events.field.min", FormatNumber(*f.Minimum, lang))
 	case f.Maximum != nil:
-		return problemOf("events.field.max", FormatAnswer(*f.Maximum))
+		return problemOf("events.field.max", FormatNumber(*f.Maximum, lang))
 	}
 	return problemOf("events.field.invalid")
 }
@@ -273,7 +283,7 @@ func CheckAnswers(fm *Form, answers map[string]any, lang i18n.Lang) Errors {
 			continue
 		case *kind.Minimum, *kind.Maximum:
 			if f != nil {
-				p = rangeMessage(f)
+				p = rangeMessage(f, lang)
 			}
 		case *kind.Pattern:
 			p = problemOf("events.field.pattern")
@@ -313,8 +323,9 @@ func lookup(answers map[string]any, path string) any {
 func Lookup(answers map[string]any, path string) any { return lookup(answers, path) }
 
 // Values turns stored answers back into form values, so a saved
-// registration shows in its form. Fields without an answer are left out.
-func Values(fm *Form, answers map[string]any) url.Values {
+// registration shows in its form, numbers as lang's readers write them
+// (and Validate reads them back). Fields without an answer are left out.
+func Values(fm *Form, answers map[string]any, lang i18n.Lang) url.Values {
 	out := url.Values{}
 	for _, f := range fm.Flatten() {
 		v := lookup(answers, f.Path)
@@ -328,15 +339,15 @@ func Values(fm *Form, answers map[string]any) url.Values {
 				}
 				continue
 			}
-			out.Set(f.Path, s)
+			out.Set(f.Path, formValue(v, s, lang))
 		}
 	}
 	return out
 }
 
 // Defaults are the form values of a new registration: the schema's
-// defaults.
-func Defaults(fm *Form) url.Values {
+// defaults, numbers as lang's readers write them.
+func Defaults(fm *Form, lang i18n.Lang) url.Values {
 	out := url.Values{}
 	for _, f := range fm.Flatten() {
 		switch d := f.Default.(type) {
@@ -346,10 +357,27 @@ func Defaults(fm *Form) url.Values {
 				out.Set(f.Path, "on")
 			}
 		default:
-			out.Set(f.Path, FormatAnswer(d))
+			out.Set(f.Path, formValue(d, FormatAnswer(d), lang))
 		}
 	}
 	return out
+}
+
+// formValue is answer v, written s by FormatAnswer, as a form field
+// shows it: a number with lang's decimal mark, so that a German 1.125
+// is not read back as 1125.
+func formValue(v any, s string, lang i18n.Lang) string {
+	switch v.(type) {
+	case float64, json.Number:
+		return i18n.Decimal(lang, s)
+	}
+	return s
+}
+
+// FormatNumber writes a number as lang's readers write it, e.g. a bound
+// of a number field in a message: 2,5 in German.
+func FormatNumber(x float64, lang i18n.Lang) string {
+	return i18n.Decimal(lang, FormatAnswer(x))
 }
 
 // FormatAnswer writes one answer as text: numbers without exponent or

@@ -276,7 +276,7 @@ func TestValuesRoundTrip(t *testing.T) {
 	b, _ := json.Marshal(answers)
 	var stored map[string]any
 	_ = json.Unmarshal(b, &stored)
-	out := schema.Values(fm, stored)
+	out := schema.Values(fm, stored, i18n.DE)
 	if !reflect.DeepEqual(out, in) {
 		t.Errorf("Values = %v, want %v", out, in)
 	}
@@ -287,7 +287,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := schema.Defaults(fm).Get("guests"); got != "1" {
+	if got := schema.Defaults(fm, i18n.DE).Get("guests"); got != "1" {
 		t.Errorf("default guests = %q, want 1", got)
 	}
 }
@@ -338,7 +338,7 @@ func TestHiddenFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fields := schema.View(fm, schema.Defaults(fm), nil, false); len(fields) != 1 || fields[0].Path != "name_tag" {
+	if fields := schema.View(fm, schema.Defaults(fm, i18n.DE), nil, false); len(fields) != 1 || fields[0].Path != "name_tag" {
 		t.Errorf("the form shows %+v, want name_tag alone", fields)
 	}
 	answers, errs := schema.Validate(fm, url.Values{"batch": {"1999"}, "secret": {"on"}}, i18n.EN)

@@ -45,17 +45,8 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 			raw := values.Get(f.Path)
 			v.Checked = raw != "" && raw != "false" && raw != "0" && raw != "off"
 		case "integer", "number":
+			// The range is checked when sent and named in the message.
 			v.Value = values.Get(f.Path)
-			if f.Minimum != nil {
-				v.Min = FormatAnswer(*f.Minimum)
-			}
-			if f.Maximum != nil {
-				v.Max = FormatAnswer(*f.Maximum)
-			}
-			v.Step = "1"
-			if f.Type == "number" {
-				v.Step = "any"
-			}
 		default:
 			v.Value = values.Get(f.Path)
 			if f.MinLength != nil {
