@@ -78,3 +78,34 @@ func TestBrowserBrokenFormulaIsFlagged(t *testing.T) {
 	// reports that it showed no dialog for a page nobody clicked on.
 	b.NoConsoleErrors(t, "beforeunload")
 }
+
+// A dollar written \$ stands for itself on the page, as the texts' check
+// and the latex previews read it, beside formulas before and after it and
+// a \$ inside one.
+func TestBrowserEscapedDollarIsADollar(t *testing.T) {
+	app := apptest.Start(t)
+	ev := createEvent(t, app, testEvent{
+		description: `<p>Eintritt 5 \$ pro Person, Energie $E = mc^2$ und $x = \$3$ bar.</p>`,
+		schema:      `{"type": "object", "properties": {"title": {"type": "string", "format": "latex", "label": "Titel"}}}`})
+	b := apptest.NewBrowser(t, 360, 740)
+	b.Do(t, "open the event's page",
+		chromedp.Navigate(app.URL+ev.regPath()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="description"] .katex`)))
+	desc := `document.querySelector('[data-testid="description"]')`
+	if n := apptest.Eval[int](t, b, desc+`.querySelectorAll('.katex').length`); n != 2 {
+		t.Errorf("%d formulas typeset, want 2", n)
+	}
+	if n := apptest.Eval[int](t, b, desc+`.querySelectorAll('[data-testid="math-problem"]').length`); n != 0 {
+		t.Errorf("%d formulas flagged as broken, want none", n)
+	}
+	text := apptest.Eval[string](t, b, `(function () {
+		var el = `+desc+`.cloneNode(true);
+		el.querySelectorAll('.katex').forEach(function (k) { k.replaceWith('[formula]'); });
+		return el.textContent.replace(/\s+/g, ' ').trim();
+	})()`)
+	if text != "Eintritt 5 $ pro Person, Energie [formula] und [formula] bar." {
+		t.Errorf("the description reads %q", text)
+	}
+	b.Screenshot(t, "ev-registration-escaped-dollar")
+	b.NoConsoleErrors(t)
+}

@@ -31,7 +31,90 @@
     return !!marked && marked.classList.contains("math");
   }
 
+  // splitMath cuts s into text and math parts as the texts are checked
+  // ($…$ inline, $$…$$ display, \$ a literal dollar), or returns null
+  // when the dollars do not pair up. It mirrors schema.Balanced in Go.
+  function splitMath(s) {
+    var parts = [], text = "", math = "", open = "";
+    function flushText() {
+      if (text) parts.push({ math: false, text: text });
+      text = "";
+    }
+    for (var i = 0; i < s.length;) {
+      var c = s.charAt(i);
+      if (c === "\\") {
+        var pair = s.substr(i, 2);
+        if (open) math += pair; else text += (pair === "\\$" ? "$" : pair);
+        i += 2;
+      } else if (c !== "$") {
+        if (open) math += c; else text += c;
+        i++;
+      } else if (open === "$") {
+        parts.push({ math: true, display: false, text: math });
+        math = ""; open = "";
+        i++;
+      } else if (s.substr(i, 2) === "$$") {
+        if (open === "$$") {
+          parts.push({ math: true, display: true, text: math });
+          math = ""; open = "";
+        } else {
+          flushText();
+          open = "$$";
+        }
+        i += 2;
+      } else if (open === "$$") {
+        return null;
+      } else {
+        flushText();
+        open = "$";
+        i++;
+      }
+    }
+    if (open) return null;
+    flushText();
+    return parts;
+  }
+
+  // KaTeX's auto-render reads every $ as a delimiter, where the texts'
+  // check (schema.Balanced) and the latex previews read \$ as a dollar
+  // ("5 \$ pro Person"). In each text holding one, the dollars that stand
+  // for themselves go into a no-math span, which auto-render leaves
+  // alone, and the formulas are written out again around them.
+  function literalDollars(el) {
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.nodeValue.indexOf("\\$") >= 0 && !n.parentElement.closest(".katex, .no-math, .math-problem") ?
+          NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      }
+    });
+    var texts = [];
+    while (walker.nextNode()) texts.push(walker.currentNode);
+    texts.forEach(function (node) {
+      var parts = splitMath(node.nodeValue);
+      if (!parts) return;
+      var frag = document.createDocumentFragment();
+      parts.forEach(function (p) {
+        if (p.math) {
+          var d = p.display ? "$$" : "$";
+          frag.appendChild(document.createTextNode(d + p.text + d));
+          return;
+        }
+        p.text.split("$").forEach(function (piece, i) {
+          if (i > 0) {
+            var dollar = document.createElement("span");
+            dollar.className = "no-math";
+            dollar.textContent = "$";
+            frag.appendChild(dollar);
+          }
+          if (piece) frag.appendChild(document.createTextNode(piece));
+        });
+      });
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+
   function typeset(el) {
+    literalDollars(el);
     window.renderMathInElement(el, katexOptions({
       delimiters: mathDelimiters,
       throwOnError: false,
@@ -260,5 +343,5 @@
   });
 
   // Domains hook their own behaviour (latex previews, inline editing) here.
-  window.memberdb = { renderMath: renderMath, katexOptions: katexOptions, showToast: showToast };
+  window.memberdb = { renderMath: renderMath, katexOptions: katexOptions, showToast: showToast, splitMath: splitMath };
 })();

@@ -4,48 +4,9 @@
 (function () {
   "use strict";
 
-  // split cuts s into text and math parts the way KaTeX's auto-render reads
-  // them ($…$ inline, $$…$$ display, \$ a literal dollar), or returns null
-  // when the dollars do not pair up. It mirrors schema.Balanced in Go.
+  // split cuts s into text and math parts (app.js's splitMath).
   function split(s) {
-    var parts = [], text = "", math = "", open = "";
-    function flushText() {
-      if (text) parts.push({ math: false, text: text });
-      text = "";
-    }
-    for (var i = 0; i < s.length;) {
-      var c = s.charAt(i);
-      if (c === "\\") {
-        var pair = s.substr(i, 2);
-        if (open) math += pair; else text += (pair === "\\$" ? "$" : pair);
-        i += 2;
-      } else if (c !== "$") {
-        if (open) math += c; else text += c;
-        i++;
-      } else if (open === "$") {
-        parts.push({ math: true, display: false, text: math });
-        math = ""; open = "";
-        i++;
-      } else if (s.substr(i, 2) === "$$") {
-        if (open === "$$") {
-          parts.push({ math: true, display: true, text: math });
-          math = ""; open = "";
-        } else {
-          flushText();
-          open = "$$";
-        }
-        i += 2;
-      } else if (open === "$$") {
-        return null;
-      } else {
-        flushText();
-        open = "$";
-        i++;
-      }
-    }
-    if (open) return null;
-    flushText();
-    return parts;
+    return window.memberdb.splitMath(s);
   }
 
   // The limits app.js (loaded before this file) gives every formula:
