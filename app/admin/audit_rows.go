@@ -6,23 +6,30 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pepalumni/memberdb/app/fees/sepa"
 	"github.com/pepalumni/memberdb/app/persons"
 	"github.com/pepalumni/memberdb/app/web"
+	feesviews "github.com/pepalumni/memberdb/components/fees"
+	"github.com/pepalumni/memberdb/components/i18n"
 )
 
 // namedTable is a logged table whose rows have a name people know them
 // by: names reads the names of an array of ids; matching gives the ids
 // (as text, as the log keeps them) of the rows whose names have the n-th
 // word of a search, which the caller passes as @q<n> and, as a LIKE
-// pattern, @like<n>.
+// pattern, @like<n>. A name that ends in an amount (cents) has names read
+// it as a third column: the reader's language writes it, as the fee pages
+// do, not the database.
 type namedTable struct {
 	names    string
 	matching func(n string) string
+	cents    bool
 }
 
 var namedPersons = namedTable{
@@ -33,17 +40,18 @@ var namedPersons = namedTable{
 }
 
 // namedTables are the logged tables with names; a fee category is kept
-// per person. A member's fee is named by whose it is, its year and amount
-// (as its bank file writes it): its entries log only what changed.
+// per person. A member's fee is named by whose it is, its year and
+// amount: its entries log only what changed.
 var namedTables = map[string]namedTable{
 	"persons":        namedPersons,
 	"fee_categories": namedPersons,
 	"fees": {
-		names: `SELECT f.id, p.name || ' · ' || f.year || ' · ' || to_char(f.cents / 100.0, 'FM999999990.00') || ' €'
+		names: `SELECT f.id, p.name || ' · ' || f.year, f.cents
 			FROM fees f JOIN persons p ON p.id = f.person_id WHERE f.id = ANY($1)`,
 		matching: func(n string) string {
 			return `SELECT f.id::text FROM fees f JOIN persons p ON p.id = f.person_id WHERE p.search_text LIKE ` + persons.SearchPattern("@q"+n)
 		},
+		cents: true,
 	},
 	"events": {
 		names:    `SELECT id, name FROM events WHERE id = ANY($1)`,
@@ -85,12 +93,22 @@ func rowNames(ctx context.Context, q batcher, entries []auditRow) (map[string]ma
 	var b pgx.Batch
 	for table, list := range ids {
 		names[table] = map[string]string{}
-		b.Queue(namedTables[table].names, list).Query(func(rows pgx.Rows) error {
+		nt := namedTables[table]
+		b.Queue(nt.names, list).Query(func(rows pgx.Rows) error {
 			var (
-				id   int64
-				name string
+				id, cents int64
+				name      string
 			)
-			_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+			scan := []any{&id, &name}
+			if nt.cents {
+				scan = append(scan, &cents)
+			}
+			_, err := pgx.ForEachRow(rows, scan, func() error {
+				if nt.cents {
+					// In one piece: a narrow column would part "30,00" and "€".
+					money := i18n.T(ctx, "fees.money", feesviews.Euros(i18n.LangOf(ctx), sepa.Amount(cents)))
+					name += " · " + strings.ReplaceAll(money, " ", "\u00a0")
+				}
 				names[table][strconv.FormatInt(id, 10)] = name
 				return nil
 			})

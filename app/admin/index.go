@@ -62,7 +62,10 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := auth.CurrentUser(ctx)
 	v := adminui.IndexView{Title: tr(ctx, "admin.title")}
-	if h.texts != nil {
+	// The legal pages' warning is for those who may write them: a
+	// treasurer or the board could do nothing about it but worry, and
+	// whoever may is shown it with the editor's link.
+	if h.texts != nil && u.Has(texts.LevelTextsAdmin) {
 		missing, err := h.texts.LegalMissing(ctx)
 		if err != nil {
 			h.fail(w, r, err)
@@ -71,7 +74,6 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		for _, p := range missing {
 			v.LegalMissing = append(v.LegalMissing, tr(ctx, "texts."+string(p)+".title"))
 		}
-		v.LegalLink = u.Has(texts.LevelTextsAdmin)
 	}
 	for _, e := range indexEntries {
 		if !u.Has(e.level) {
@@ -105,11 +107,6 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 			entry.Note = strings.Join(parts, " · ")
 		}
 		v.Entries = append(v.Entries, entry)
-	}
-	// The legal pages' warning is for those who run the association's
-	// pages; door staff without a table could do nothing about it.
-	if len(v.Entries) == 0 && !v.LegalLink {
-		v.LegalMissing = nil
 	}
 	switch participants, door := u.Has(events.LevelParticipants), u.Has(events.LevelCheckin); {
 	case participants && door:

@@ -94,7 +94,7 @@ func eventHeader(ev *Event, lang i18n.Lang, preview bool) events.EventHeader {
 }
 
 // personFields are the name and email fields every registration form
-// starts with.
+// starts with; a value refused for its length comes back cut to it.
 func (h *Handler) personFields(r *http.Request, ev *Event, values map[string]string, errs schema.Errors) []events.Field {
 	emailLabel := i18n.T(r.Context(), "events.form.email")
 	help := ""
@@ -105,9 +105,9 @@ func (h *Handler) personFields(r *http.Request, ev *Event, values map[string]str
 	}
 	return []events.Field{
 		{Path: "name", ID: "f-name", Label: html.EscapeString(i18n.T(r.Context(), "events.form.name")), Widget: "text",
-			Required: true, MaxLength: strconv.Itoa(ui.MaxNameLength), Autocomplete: "name", Value: values["name"], Error: errs["name"]},
+			Required: true, MaxLength: strconv.Itoa(ui.MaxNameLength), Autocomplete: "name", Value: ui.Kept(values["name"], ui.MaxNameLength), Error: errs["name"]},
 		{Path: "email", ID: "f-email", Label: html.EscapeString(emailLabel), Widget: "email",
-			Required: true, MaxLength: strconv.Itoa(ui.MaxEmailLength), Autocomplete: "email", Value: values["email"], Error: errs["email"], Help: help},
+			Required: true, MaxLength: strconv.Itoa(ui.MaxEmailLength), Autocomplete: "email", Value: ui.Kept(values["email"], ui.MaxEmailLength), Error: errs["email"], Help: help},
 	}
 }
 

@@ -34,17 +34,23 @@ func TestRegistrationRefusesOverlongText(t *testing.T) {
 		lang        string
 		wantField   string
 		wantMessage string
+		// wantKept is the field's value as the form shows it again:
+		// the refused one cut to the limit, as the whole would travel
+		// back.
+		wantKept string
 	}{
 		{name: "answer", answers: url.Values{"note": {strings.Repeat("ä", 5001)}},
-			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben."},
+			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("ä", 5000) + `"`},
 		{name: "answer in English", answers: url.Values{"note": {strings.Repeat("x", 5001)}}, lang: "en",
 			wantField: "note", wantMessage: "Please enter at most 5000 characters."},
 		{name: "a hundred thousand characters", answers: url.Values{"note": {strings.Repeat("x", 100_000)}},
-			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben."},
+			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("x", 5000) + `"`},
+		{name: "almost a megabyte", answers: url.Values{"note": {strings.Repeat("x", 1<<20-1000)}},
+			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("x", 5000) + `"`},
 		{name: "long text", answers: url.Values{"letter": {strings.Repeat("Zeile\r\n", 4000) + "x"}},
-			wantField: "letter", wantMessage: "Bitte höchstens 20000 Zeichen eingeben."},
+			wantField: "letter", wantMessage: "Bitte höchstens 20000 Zeichen eingeben.", wantKept: ">" + strings.Repeat("Zeile\r\n", 2857) + "Z</textarea>"},
 		{name: "name", person: strings.Repeat("N", 201),
-			wantField: "name", wantMessage: "Bitte höchstens 200 Zeichen eingeben."},
+			wantField: "name", wantMessage: "Bitte höchstens 200 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("N", 200) + `"`},
 		{name: "email", email: longAddress(),
 			wantField: "email", wantMessage: "Bitte höchstens 254 Zeichen eingeben."},
 	}
@@ -73,6 +79,15 @@ func TestRegistrationRefusesOverlongText(t *testing.T) {
 				msg := `data-testid="error-` + tt.wantField + `">` + tt.wantMessage + `</div>`
 				if !strings.Contains(resp.Body, msg) {
 					t.Errorf("htmx %v: the form lacks %s", hx, msg)
+				}
+				if tt.wantKept != "" {
+					refused := tt.answers.Get(tt.wantField)
+					if tt.wantField == "name" {
+						refused = person
+					}
+					if strings.Contains(resp.Body, refused) || !strings.Contains(resp.Body, tt.wantKept) {
+						t.Errorf("htmx %v: the form does not show the refused value cut to its limit (%d bytes of answer)", hx, len(resp.Body))
+					}
 				}
 			}
 			var persons, registrations, mails int

@@ -92,7 +92,14 @@ func (s *Service) mailLinks(ctx context.Context, tx pgx.Tx, email string) error 
 		if first == nil {
 			first = reg
 		}
-		sie = sie || ev.Formality == "sie"
+		// One mail speaks to the person once, for every event in it:
+		// with Sie if any of them asks for it (events have no site-wide
+		// default to fall back on; du is the column's). Whoever is
+		// addressed formally for one event would read du in the mail
+		// that carries that event's link as a lapse; Sie where another
+		// event says du is merely polite. The order of the events, or
+		// which registration came first, does not decide it.
+		sie = sie || ev.Address() == i18n.Sie
 		// One mail, one language: that of the first registration, which
 		// the mail is written in.
 		lang := first.Lang()

@@ -3,6 +3,7 @@ package events_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -163,4 +164,56 @@ func TestResendTakesAsLongForUnknownAddresses(t *testing.T) {
 	apptest.AnswerAlike(t, web.AnswerFloor, 40*time.Millisecond, len(known),
 		func(i int) { send(known[i]) },
 		func(int) { send(unique("stranger") + "@example.org") })
+}
+
+// The mail with a person's links addresses them once for all the events
+// in it: with Sie if any of them asks for it, whichever comes first or
+// last; du when none does.
+func TestResendAddressesFormallyIfAnyEventDoes(t *testing.T) {
+	app := apptest.Start(t)
+	first := createEvent(t, app, testEvent{name: "Sommerfest"})
+	formal := createEvent(t, app, testEvent{name: "Festakt", formality: "sie"})
+	last := createEvent(t, app, testEvent{name: "Grillabend"})
+	for _, tt := range []struct {
+		name        string
+		events      []created
+		wantSubject string
+		wantWords   *regexp.Regexp
+		notWords    *regexp.Regexp
+	}{
+		{"a formal event between informal ones", []created{first, formal, last}, "Ihre Anmeldungen", sieWords, duWords},
+		{"only informal events", []created{first, last}, "Deine Anmeldungen", duWords, sieWords},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			email := unique("address") + "@example.org"
+			c := app.Client()
+			registerVia(t, app, c, tt.events[0].regPath(), "Anna Anrede", email, nil)
+			var personID int64
+			_ = app.Pool.QueryRow(t.Context(), `SELECT id FROM persons WHERE email = $1`, email).Scan(&personID)
+			for _, ev := range tt.events[1:] {
+				if _, err := app.Pool.Exec(t.Context(), `INSERT INTO registrations (event_id, person_id, status, confirmed_at)
+					VALUES ($1, $2, 'confirmed', now())`, ev.id, personID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if resp := app.PostForm(t, c, "/events/resend_emails/", url.Values{"email": {email}}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("resend = %d", resp.StatusCode)
+			}
+			var list string
+			for _, m := range app.SMTP.WaitTo(t, email, 2, 10*time.Second) {
+				if strings.Contains(m.Subject, "Anmeldungen") {
+					if !strings.HasPrefix(m.Subject, tt.wantSubject) {
+						t.Errorf("subject %q, want it to begin %q", m.Subject, tt.wantSubject)
+					}
+					list = m.Text
+				}
+			}
+			if strings.Count(list, "/events/registration/") != len(tt.events) {
+				t.Fatalf("the mail does not list the %d links:\n%s", len(tt.events), list)
+			}
+			if !tt.wantWords.MatchString(list) || tt.notWords.MatchString(list) {
+				t.Errorf("the mail does not address the person throughout as %v:\n%s", tt.wantWords, list)
+			}
+		})
+	}
 }

@@ -171,9 +171,9 @@ func TestTreasurersChangesAreAudited(t *testing.T) {
 		}{
 			{"de", []string{"Beitragsordnung", "Einzugsläufe", "Beiträge der Mitglieder", "1.234,50 €", "2.469,00 €", "Gültig ab", "01.01.2020",
 				"Ausgelassene Mitglieder", "An die Bank gegeben", "Rückgabegrund", "Konto erloschen", "bezahlt", "erlassen", "zurückgegeben",
-				"Lastschrift", "Rechnung", "Erstlastschrift", "Anna Audit · 2035 · 1234.50 €", `href="/admin/fees/runs/` + run + `"`}},
+				"Lastschrift", "Rechnung", "Erstlastschrift", "Anna Audit · 2035 · 1.234,50\u00a0€", `href="/admin/fees/runs/` + run + `"`}},
 			{"en", []string{"Fee schedule", "Collection runs", "Members&#39; fees", "€1,234.50", "Valid from", "Members left out",
-				"Given to the bank", "Reason for the return", "paid", "waived", "direct debit", "invoice", "first collection"}},
+				"Given to the bank", "Reason for the return", "paid", "waived", "direct debit", "invoice", "first collection", "Anna Audit · 2035 · €1,234.50"}},
 		} {
 			resp := app.Get(t, reader, "/admin/audit?size=100", "Accept-Language", tt.lang)
 			mustStatus(t, "the audit log", resp, http.StatusOK)

@@ -10,6 +10,14 @@ import (
 	"github.com/pepalumni/memberdb/app/fees/sepa"
 	views "github.com/pepalumni/memberdb/components/fees"
 	"github.com/pepalumni/memberdb/components/i18n"
+	"github.com/pepalumni/memberdb/components/ui"
+)
+
+// Limits of a mandate's account holder (characters) and address lines
+// (bytes, as the bank file counts them).
+const (
+	maxHolder      = 70
+	maxAddressLine = 140
 )
 
 // readMandateForm validates a posted mandate form. The IBAN typed in is
@@ -27,7 +35,7 @@ func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) 
 	switch n := utf8.RuneCountInString(f.Holder); {
 	case n == 0:
 		f.HolderError = i18n.T(ctx, "fees.error.holder")
-	case n > 70 || sepa.Latin(f.Holder, 0) == "":
+	case n > maxHolder || sepa.Latin(f.Holder, 0) == "":
 		f.HolderError = i18n.T(ctx, "fees.error.holder_long")
 	case !sepa.Transliterable(f.Holder):
 		f.HolderError = i18n.T(ctx, "fees.error.holder_latin")
@@ -62,7 +70,7 @@ func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) 
 		switch {
 		case f.Street == "" || f.Town == "":
 			f.AddressError = i18n.T(ctx, "fees.error.address_needed")
-		case len(country) != 2 || sepa.Latin(country, 0) != country || len(f.Street) > 140 || len(f.Town) > 140:
+		case len(country) != 2 || sepa.Latin(country, 0) != country || len(f.Street) > maxAddressLine || len(f.Town) > maxAddressLine:
 			f.AddressError = i18n.T(ctx, "fees.error.address")
 		default:
 			in.Country, in.AddressLines = country, []string{f.Street, f.Town}
@@ -76,6 +84,12 @@ func readMandateForm(ctx context.Context, r *http.Request, f views.MandateForm) 
 			// The form never shows an IBAN again; say why the field
 			// is empty.
 			f.IBANError = i18n.T(ctx, "fees.error.iban_again")
+		}
+		// A value refused for its length comes back cut to the most any
+		// of these fields takes, not whole (ui.Kept).
+		f.Holder = ui.Kept(f.Holder, maxHolder)
+		for _, v := range []*string{&f.BIC, &f.Street, &f.Town, &f.Country} {
+			*v = ui.Kept(*v, maxAddressLine)
 		}
 		return nil, f
 	}

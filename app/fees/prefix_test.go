@@ -56,4 +56,12 @@ func TestFeePageWarnsOfTheDefaultPrefix(t *testing.T) {
 	if !strings.Contains(page.Body, `data-testid="fees-default-prefix"`) || !strings.Contains(page.Body, "SEPA_REFERENCE_PREFIX") {
 		t.Error("the fee page does not warn that references begin with the default PEP")
 	}
+	// The treasurer cannot change the server's configuration: the warning
+	// says whom to ask.
+	en := app.Get(t, treasurer, "/admin/fees", "Accept-Language", "en")
+	for _, want := range []string{"wer den Server von memberdb betreibt", "whoever runs memberdb&#39;s server"} {
+		if !strings.Contains(page.Body+en.Body, want) {
+			t.Errorf("the default prefix's warning does not say whom to ask (%q)", want)
+		}
+	}
 }

@@ -28,13 +28,23 @@ func TestApplicationLimitsNameAndAddress(t *testing.T) {
 
 	local := strings.TrimSuffix(newAddress(t), "@example.org")
 	longAddress := local + strings.Repeat("x", 64-len(local)) + "@" + strings.Repeat("d", 63) + "." + strings.Repeat("e", 63) + "." + strings.Repeat("f", 58) + ".org"
+	// wantValue is the refused field as the form shows it again: cut to
+	// its limit, as the whole would travel back.
 	tests := []struct {
 		name, person, email, lang string
 		wantField, wantText       string
+		wantValue                 string
 	}{
-		{"long name", strings.Repeat("N", 201), newAddress(t), "de", "name-error", "Der Name darf höchstens 200 Zeichen lang sein."},
-		{"long address", "Erika", longAddress, "de", "email-error", "Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein."},
-		{"long address in English", "Erika", longAddress, "en", "email-error", "The email address may be at most 254 characters long."},
+		{"long name", strings.Repeat("N", 201), newAddress(t), "de", "name-error", "Der Name darf höchstens 200 Zeichen lang sein.",
+			`name="name" value="` + strings.Repeat("N", 200) + `"`},
+		{"almost a megabyte of name", strings.Repeat("N", 1<<20-1000), newAddress(t), "de", "name-error", "Der Name darf höchstens 200 Zeichen lang sein.",
+			`name="name" value="` + strings.Repeat("N", 200) + `"`},
+		{"a name in letters of two bytes", strings.Repeat("Ü", 201), newAddress(t), "de", "name-error", "Der Name darf höchstens 200 Zeichen lang sein.",
+			`name="name" value="` + strings.Repeat("Ü", 200) + `"`},
+		{"long address", "Erika", longAddress, "de", "email-error", "Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein.",
+			`name="email" value="` + longAddress[:254] + `"`},
+		{"long address in English", "Erika", longAddress, "en", "email-error", "The email address may be at most 254 characters long.",
+			`name="email" value="` + longAddress[:254] + `"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +53,10 @@ func TestApplicationLimitsNameAndAddress(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", resp.StatusCode)
 			}
-			mustContain(t, "the form", resp.Body, `data-testid="`+tt.wantField+`">`+tt.wantText+`</div>`)
+			mustContain(t, "the form", resp.Body, `data-testid="`+tt.wantField+`">`+tt.wantText+`</div>`, tt.wantValue)
+			if len(resp.Body) > 100_000 {
+				t.Errorf("the refusal is %d bytes long", len(resp.Body))
+			}
 			var persons, mails int
 			_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM persons WHERE lower(email) = lower($1)`, tt.email).Scan(&persons)
 			_ = app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM mail_outbox WHERE lower($1) = ANY (SELECT lower(unnest(to_addrs)))`, tt.email).Scan(&mails)

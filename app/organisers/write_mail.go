@@ -16,6 +16,7 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/organisers"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // maxAttachmentBytes limits the attachments of one mail together. The
@@ -245,9 +246,11 @@ func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	base := eventPath(r)
+	// A value refused for its length comes back cut to it (ui.Kept).
 	f := view.MailForm{
 		EventName: ev.Name, Action: base + "write_mail/",
-		SenderName: in.SenderName, SenderEmail: in.SenderEmail, Subject: in.Subject, Body: in.Body,
+		SenderName: ui.Kept(in.SenderName, maxSenderName), SenderEmail: ui.Kept(in.SenderEmail, ui.MaxEmailLength),
+		Subject: ui.Kept(in.Subject, maxSubject), Body: ui.Kept(in.Body, maxBody),
 		CopyToSender: in.CopyToSender, FromDraft: in.FromDraft,
 		MaxSize: sizeText(maxAttachmentBytes), MaxBytes: maxAttachmentBytes, MaxFiles: maxAttachments,
 		Errors: errs, Notice: notice,

@@ -15,6 +15,7 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // mailOf is the mail text and language the address names; false answered
@@ -121,7 +122,9 @@ func (h *Handler) postedMail(ctx context.Context, r *http.Request, m *mail.Mail,
 	case t.Subject == "" || strings.TrimSpace(t.Body) == "":
 		return t, i18n.T(ctx, "texts.error.empty")
 	case utf8.RuneCountInString(t.Subject) > maxSubject || utf8.RuneCountInString(t.Body) > maxMailBody:
-		return t, i18n.T(ctx, "texts.error.too_long", maxMailBody)
+		// The editor comes back with the text cut to the limits, not whole.
+		return mail.Text{Subject: ui.Kept(t.Subject, maxSubject), Body: ui.Kept(t.Body, maxMailBody)},
+			i18n.T(ctx, "texts.error.too_long", maxMailBody)
 	}
 	return t, checkMessage(ctx, m.Check(lang, t))
 }

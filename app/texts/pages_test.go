@@ -34,10 +34,23 @@ func TestLegalPagesFallBackToTheAddress(t *testing.T) {
 	if !strings.Contains(home.Body, `href="/impressum"`) || !strings.Contains(home.Body, `href="/datenschutz"`) {
 		t.Error("the footer does not link the legal pages")
 	}
-	c, _ := app.ClientWith(t, "person_admin")
-	index := app.Get(t, c, "/admin/")
-	if !strings.Contains(index.Body, `data-testid="legal-warning"`) || strings.Contains(index.Body, `data-testid="legal-edit"`) {
-		t.Error("the admin index does not warn of the missing legal pages (or offers an editor to one who may not use it)")
+	// Those who may write the pages are warned, with the editor's link;
+	// a treasurer or the board, who could not act on it, are not.
+	writer, _ := app.ClientWith(t, "texts_admin")
+	index := app.Get(t, writer, "/admin/")
+	if !strings.Contains(index.Body, `data-testid="legal-warning"`) || !strings.Contains(index.Body, `data-testid="legal-edit"`) {
+		t.Error("the admin index does not warn the texts' admin of the missing legal pages, with the editor's link")
+	}
+	for _, level := range []string{"fee_admin", "person_admin"} {
+		c, _ := app.ClientWith(t, level)
+		index := app.Get(t, c, "/admin/")
+		wantStatus(t, level+"'s index", index, http.StatusOK)
+		if !strings.Contains(index.Body, `data-testid="table-`) {
+			t.Errorf("%s's index lists no table", level)
+		}
+		if strings.Contains(index.Body, `data-testid="legal-warning"`) || strings.Contains(index.Body, `data-testid="legal-edit"`) {
+			t.Errorf("the admin index warns %s of the legal pages, which they may not write", level)
+		}
 	}
 }
 

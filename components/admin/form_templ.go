@@ -2652,7 +2652,7 @@ func Index(v IndexView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.LegalLink && len(v.LegalMissing) > 0 {
+		if len(v.LegalMissing) > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 231, "<p><a href=\"/admin/texts\" data-testid=\"legal-edit\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

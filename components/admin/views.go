@@ -36,10 +36,9 @@ type IndexEntry struct {
 type IndexView struct {
 	Title   string
 	Entries []IndexEntry
-	// LegalMissing names the legal pages still without a text; LegalLink
-	// offers the user their editor.
+	// LegalMissing names the legal pages still without a text, for a
+	// user who may write them: the warning links their editor.
 	LegalMissing []string
-	LegalLink    bool
 	// EventPages names the event pages the user may open (participants,
 	// check-in), which hang off each event: the index points there.
 	EventPages string

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/pepalumni/memberdb/components/events"
+	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // View shapes fm's fields for events.RegistrationFields: values are what
@@ -54,6 +55,7 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 			}
 			if f.MaxLength != nil {
 				v.MaxLength = FormatAnswer(*f.MaxLength)
+				v.Value = ui.Kept(v.Value, *f.MaxLength)
 			}
 		}
 		out = append(out, v)
