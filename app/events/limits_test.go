@@ -11,8 +11,10 @@ import (
 	"github.com/pepalumni/memberdb/app/apptest"
 )
 
-// limitsSchema has a line and a long text, neither with a maxLength.
+// limitsSchema has a line and a long text, neither with a maxLength, and
+// a number.
 const limitsSchema = `{"type": "object", "properties": {
+	"count": {"type": "number", "label": "Anzahl"},
 	"note": {"type": "string", "label": "Anmerkung"},
 	"letter": {"type": "string", "format": "multiline", "label": "Brief"}
 }}`
@@ -49,6 +51,8 @@ func TestRegistrationRefusesOverlongText(t *testing.T) {
 			wantField: "note", wantMessage: "Bitte höchstens 5000 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("x", 5000) + `"`},
 		{name: "long text", answers: url.Values{"letter": {strings.Repeat("Zeile\r\n", 4000) + "x"}},
 			wantField: "letter", wantMessage: "Bitte höchstens 20000 Zeichen eingeben.", wantKept: ">" + strings.Repeat("Zeile\r\n", 2857) + "Z</textarea>"},
+		{name: "a megabyte of digits", answers: url.Values{"count": {strings.Repeat("9", 1<<20-1000)}},
+			wantField: "count", wantMessage: "Bitte eine Zahl eingeben.", wantKept: `value="` + strings.Repeat("9", 100) + `"`},
 		{name: "name", person: strings.Repeat("N", 201),
 			wantField: "name", wantMessage: "Bitte höchstens 200 Zeichen eingeben.", wantKept: `value="` + strings.Repeat("N", 200) + `"`},
 		{name: "email", email: longAddress(),

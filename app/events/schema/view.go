@@ -47,7 +47,9 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 			v.Checked = raw != "" && raw != "false" && raw != "0" && raw != "off"
 		case "integer", "number":
 			// The range is checked when sent and named in the message.
-			v.Value = values.Get(f.Path)
+			// No number anyone types is longer than numberShown; a refused
+			// megabyte of digits is not sent back whole.
+			v.Value = ui.Kept(values.Get(f.Path), numberShown)
 		default:
 			v.Value = values.Get(f.Path)
 			if f.MinLength != nil {
@@ -62,6 +64,9 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 	}
 	return out
 }
+
+// numberShown is as much of a number answer as a form shown again keeps.
+const numberShown = 100
 
 // FieldID is the element id of the field at path: dots would need
 // escaping in CSS selectors.
