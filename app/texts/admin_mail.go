@@ -122,9 +122,13 @@ func (h *Handler) postedMail(ctx context.Context, r *http.Request, m *mail.Mail,
 	case t.Subject == "" || strings.TrimSpace(t.Body) == "":
 		return t, i18n.T(ctx, "texts.error.empty")
 	case utf8.RuneCountInString(t.Subject) > maxSubject || utf8.RuneCountInString(t.Body) > maxMailBody:
-		// The editor comes back with the text cut to the limits, not whole.
-		return mail.Text{Subject: ui.Kept(t.Subject, maxSubject), Body: ui.Kept(t.Body, maxMailBody)},
-			i18n.T(ctx, "texts.error.too_long", maxMailBody)
+		// The editor comes back with the text cut to the limits, not whole,
+		// saying which limit was passed.
+		msg := i18n.T(ctx, "texts.error.too_long", maxMailBody)
+		if utf8.RuneCountInString(t.Subject) > maxSubject {
+			msg = i18n.T(ctx, "texts.error.subject_too_long", maxSubject)
+		}
+		return mail.Text{Subject: ui.Kept(t.Subject, maxSubject), Body: ui.Kept(t.Body, maxMailBody)}, msg
 	}
 	return t, checkMessage(ctx, m.Check(lang, t))
 }
