@@ -124,6 +124,36 @@ func personWithin(ctx context.Context, q querier, personID int64) error {
 	return beyondEditor(ctx, beyondPerson, levels)
 }
 
+// personsAbove are, of the persons ids, those whose accounts hold levels
+// the editor lacks, with the refusal personWithin gives them: a list
+// shows their address as it is instead of offering an editor that would
+// be refused.
+func personsAbove(ctx context.Context, q querier, ids []int64) (map[int64]string, error) {
+	rows, err := q.Query(ctx, `SELECT u.person_id, array_agg(DISTINCT ral.access_level) FROM users u
+		JOIN user_roles ur ON ur.user_id = u.id
+		JOIN role_access_levels ral ON ral.role = ur.role
+		WHERE u.person_id = ANY($1) GROUP BY u.person_id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("admin: persons above the editor: %w", err)
+	}
+	above := map[int64]string{}
+	var (
+		id     int64
+		levels []string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &levels}, func() error {
+		text, err := refusal(beyondEditor(ctx, beyondPerson, levels))
+		if text != "" {
+			above[id] = text
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admin: persons above the editor: %w", err)
+	}
+	return above, nil
+}
+
 // roleChoices are the roles a user may be given, in name order, and those
 // among them holding levels the editor lacks: their boxes are shown but
 // cannot be changed.

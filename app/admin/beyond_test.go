@@ -117,3 +117,34 @@ func TestNobodyGivesMoreThanTheyHold(t *testing.T) {
 		}
 	})
 }
+
+// The persons list offers no address editor and no delete for a person
+// whose account holds levels the editor lacks (both would be refused): the
+// address is shown muted with the reason, the editor's route finds nothing, and
+// the row as it comes back after another cell's save stays so. Other
+// persons' addresses stay editable.
+func TestPersonsListShowsAddressesAboveTheEditorReadOnly(t *testing.T) {
+	app := apptest.Start(t)
+	top := app.NewUser(t, "audit_admin", "person_admin")
+	low := app.NewUser(t, "person_admin")
+	c, _ := app.ClientWith(t, "person_admin")
+	email := func(id int64) string { return fmt.Sprintf(`hx-get="/admin/persons/%d/fields/email"`, id) }
+
+	list := app.Get(t, c, "/admin/persons?q="+top.Email)
+	wantStatus(t, list, http.StatusOK)
+	notBody(t, list, email(top.PersonID), fmt.Sprintf(`href="/admin/persons/%d/delete"`, top.PersonID))
+	wantBody(t, list, `data-testid="read-only"`, "(audit_admin)", fmt.Sprintf(`hx-get="/admin/persons/%d/fields/name"`, top.PersonID),
+		"Grau gezeigte E-Mail-Adressen")
+	wantStatus(t, app.Get(t, c, fmt.Sprintf("/admin/persons/%d/fields/email", top.PersonID), htmx...), http.StatusNotFound)
+
+	name := openEditor(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/name", top.PersonID))
+	name.Set("value", "Top Renamed")
+	resp := post(t, app, c, fmt.Sprintf("/admin/persons/%d/fields/name", top.PersonID), name, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	notBody(t, resp, email(top.PersonID))
+	wantBody(t, resp, `data-testid="read-only"`)
+
+	list = app.Get(t, c, "/admin/persons?q="+low.Email)
+	wantBody(t, list, email(low.PersonID), fmt.Sprintf(`href="/admin/persons/%d/delete"`, low.PersonID))
+	notBody(t, list, `data-testid="read-only"`, "Grau gezeigte E-Mail-Adressen")
+}

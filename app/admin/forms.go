@@ -206,7 +206,7 @@ func (h *Handler) update(t *table) http.HandlerFunc {
 			h.renderDetail(w, r, t, id, http.StatusUnprocessableEntity, fs)
 			return
 		}
-		saved, err := h.save(ctx, t, id, version, values, r.PostForm)
+		_, saved, err := h.save(ctx, t, id, expected{version: version}, values, r.PostForm)
 		var (
 			pe *problemError
 			ce *confirmError

@@ -52,9 +52,10 @@ func (h *Handler) openCell(t *table) http.HandlerFunc {
 }
 
 // saveCell answers POST …/{id}/fields/{field}: it saves one value if the
-// row still has the version the editor was opened with, and answers with
-// the row. A refused value comes back in the open editor (422); a row
-// changed meanwhile comes back with its current value and a note (409).
+// field still holds what the editor was opened with (expected), and
+// answers with the row. A refused value comes back in the open editor
+// (422); a field changed meanwhile comes back with its current value and
+// a note (409).
 func (h *Handler) saveCell(t *table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -68,6 +69,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		loaded := r.PostFormValue(adminui.LoadedName)
 		raw := r.PostFormValue("value")
 		value, problem, err := f.value(ctx, h.pool, raw)
 		if err != nil {
@@ -87,19 +89,12 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		}
 		if problem != "" {
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
-				e.Open, e.Value, e.Error, e.Version = true, raw, problem, version
+				e.Open, e.Value, e.Error, e.Version, e.Loaded = true, raw, problem, version, loaded
 				with.keep(e)
 			})
 			return
 		}
-		// The row before the save, for the undo: the save checks that it is
-		// still the row the editor was opened with.
-		before, err := t.load(ctx, h.pool, id, false)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		current, err := h.save(ctx, t, id, version, values, r.PostForm)
+		before, current, err := h.save(ctx, t, id, expectedOf(f, r.PostForm, with), values, r.PostForm)
 		var (
 			pe *problemError
 			ce *confirmError
@@ -107,14 +102,14 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		switch {
 		case errors.As(err, &ce):
 			h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
-				e.Open, e.Value, e.Version, e.Confirm, e.ConfirmName = true, raw, version, ce.Text, ce.Name
+				e.Open, e.Value, e.Version, e.Loaded, e.Confirm, e.ConfirmName = true, raw, version, loaded, ce.Text, ce.Name
 				e.OverCapacityChosen = r.PostFormValue("over_capacity") == "true"
 				with.keep(e)
 			})
 			return
 		case errors.As(err, &pe):
 			h.cellAnswer(w, r, t, id, f, http.StatusUnprocessableEntity, func(e *adminui.Edit) {
-				e.Open, e.Value, e.Error, e.Version = true, raw, pe.Text, version
+				e.Open, e.Value, e.Error, e.Version, e.Loaded = true, raw, pe.Text, version, loaded
 				with.keep(e)
 			})
 			return
@@ -122,8 +117,9 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			h.cellAnswer(w, r, t, id, f, http.StatusConflict, func(e *adminui.Edit) {
 				e.Open = e.Kind != "checkbox"
 				if e.Open {
-					// Saved again with the row's new version, the undo puts
-					// back only what still holds what its save left.
+					// Saved again, now expecting the current value, the
+					// undo puts back only what still holds what its save
+					// left.
 					e.Value = raw
 					with.still(current).keep(e)
 				}
@@ -142,7 +138,7 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 		// Undo is offered where it only puts the value back: not after a
 		// domain write (a status, which mails) nor a confirmed change that
 		// moved people up.
-		offer := f.write == nil && !confirmedSave(r) && before.version == version
+		offer := f.write == nil && !confirmedSave(r)
 		h.cellAnswer(w, r, t, id, f, http.StatusOK, func(e *adminui.Edit) {
 			e.Undo, e.UndoValue = offer, before.text(f.name)
 			undoWithOf(t, f, before, current).keep(e)
@@ -212,6 +208,7 @@ func editCell(ctx context.Context, t *table, id string, version int, f *field, s
 			Value:   stored,
 			Options: opts,
 			Version: version,
+			Loaded:  stored,
 			Label:   f.label(ctx, t),
 		},
 	}

@@ -83,9 +83,13 @@ func (r personRules) row(ctx context.Context, q querier, id string) (adminui.Row
 	if err != nil {
 		return adminui.Row{}, err
 	}
+	above, err := personsAbove(ctx, q, []int64{p.ID})
+	if err != nil {
+		return adminui.Row{}, err
+	}
 	status, _ := r.t.field("membership_status").options(ctx, nil)
 	r.h.relations.seen(opts)
-	return personTableRow(ctx, r.t, p, personOptions{tu: opts, types: types, status: status, noTU: !keepsRelations(opts)}), nil
+	return personTableRow(ctx, r.t, p, personOptions{tu: opts, types: types, status: status, noTU: !keepsRelations(opts), above: above}), nil
 }
 
 // title is the name; an anonymised person has none left.
@@ -123,6 +127,9 @@ type personOptions struct {
 	tu, types, status []adminui.Option
 	// noTU leaves out the relation's column: the association keeps none.
 	noTU bool
+	// above are the persons whose address the editor may not change
+	// (personsAbove), with why.
+	above map[int64]string
 }
 
 func personTableRow(ctx context.Context, t *table, p personRow, opts personOptions) adminui.Row {
@@ -144,10 +151,17 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 	}
 	typeCell := editCell(ctx, t, id, p.Version, t.field("membership_type"), deref(p.MembershipType, ""), opts.types)
 	typeCell.Text = optionLabel(opts.types, deref(p.MembershipType, ""))
+	// A person whose accounts hold levels the editor lacks keeps their
+	// address and is not deleted by them (personWithin): the row offers
+	// neither.
+	email, deleteURL := editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil), t.detailURL(id)+"/delete"
+	if why := opts.above[p.ID]; why != "" {
+		email, deleteURL = adminui.Cell{Text: p.Email, Hint: why}, ""
+	}
 	cells := []adminui.Cell{
 		{Text: id, Href: t.detailURL(id)},
 		editCell(ctx, t, id, p.Version, t.field("name"), p.Name, nil),
-		editCell(ctx, t, id, p.Version, t.field("email"), p.Email, nil),
+		email,
 		editCell(ctx, t, id, p.Version, t.field("membership_status"), deref(p.MembershipStatus, ""), opts.status),
 		typeCell,
 		tuCell,
@@ -157,7 +171,7 @@ func personTableRow(ctx context.Context, t *table, p personRow, opts personOptio
 		cells = slices.Delete(cells, 5, 6)
 	}
 	return adminui.Row{
-		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: t.detailURL(id) + "/delete", Muted: p.Anonymised,
+		DomID: "persons-" + id, URL: t.detailURL(id), DeleteURL: deleteURL, Muted: p.Anonymised,
 		Cells: cells,
 	}
 }

@@ -160,7 +160,19 @@ func (h *Handler) listPersons(w http.ResponseWriter, r *http.Request) {
 		v.Filters = append(v.Filters, adminui.Filter{Name: "tu_status", Label: tr(ctx, "admin.persons.tu_status"),
 			Value: lq.Filters["tu_status"], Options: append([]adminui.Option{allOption(ctx)}, tail(tuOpts)...)})
 	}
-	opts := personOptions{tu: tuOpts, types: typeOpts, noTU: !keeps}
+	ids := make([]int64, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	above, err := personsAbove(ctx, h.pool, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(above) > 0 {
+		v.Note = strings.TrimSpace(v.Note + " " + tr(ctx, "admin.persons.above"))
+	}
+	opts := personOptions{tu: tuOpts, types: typeOpts, noTU: !keeps, above: above}
 	opts.status, _ = t.field("membership_status").options(ctx, nil)
 	for _, p := range list {
 		v.Rows = append(v.Rows, personTableRow(ctx, t, p, opts))

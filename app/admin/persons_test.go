@@ -159,7 +159,7 @@ func TestPersonInlineEdit(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK)
 		wantBody(t, resp, `data-inline-edit`, `name="value" value="Ina Inline"`, `name="version" value="1"`, `data-cancel="`+base+`/row"`)
 		// Without a minimum width the editor was a 3-letter box on a phone.
-		wantBody(t, resp, `style="min-width: 10rem"`)
+		wantBody(t, resp, `class="edit-cell"`)
 	})
 	t.Run("Escape fetches the stored row", func(t *testing.T) {
 		resp := app.Get(t, c, base+"/row", htmx...)
@@ -298,7 +298,7 @@ func TestPersonInlineEdit(t *testing.T) {
 			return undoForm(t, resp)
 		}
 		undo := makeMember()
-		want := url.Values{"value": {""}, "version": {version()}, "also.joining_date": {""}, "was.joining_date": {today}, "also_for": {""}}
+		want := url.Values{"value": {""}, "version": {version()}, "loaded": {"confirmed"}, "also.joining_date": {""}, "was.joining_date": {today}, "also_for": {""}}
 		if fmt.Sprint(undo) != fmt.Sprint(want) {
 			t.Fatalf("the undo sends %v, want %v", undo, want)
 		}
@@ -310,7 +310,7 @@ func TestPersonInlineEdit(t *testing.T) {
 			{"also.joining_date": {"", ""}, "was.joining_date": {today}},
 			{"also.joining_date": {"1.1.2020"}, "was.joining_date": {today}},
 		} {
-			form := url.Values{"value": undo["value"], "version": undo["version"], "also_for": undo["also_for"]}
+			form := url.Values{"value": undo["value"], "loaded": undo["loaded"], "also_for": undo["also_for"]}
 			for k, vs := range tampered {
 				form[k] = vs
 			}
@@ -320,14 +320,10 @@ func TestPersonInlineEdit(t *testing.T) {
 			t.Fatalf("refused undos changed the person: %s", got)
 		}
 
-		// A change of another field meanwhile refuses the undo; saved again
-		// from the editor it asks with, it still takes back the date.
+		// A change of another field meanwhile is none of the undo's
+		// business: it takes back the status and the date.
 		exec(t, app, `UPDATE persons SET name = 'Uma Renamed', version = version + 1 WHERE id = $1`, p)
 		resp := post(t, app, c, path, undo, htmx...)
-		wantStatus(t, resp, http.StatusConflict)
-		wantBody(t, resp, "Diese Zeile wurde inzwischen geändert", `name="also.joining_date" value=""`, `name="was.joining_date" value="`+today+`"`)
-		again := url.Values{"value": {""}, "version": {version()}, "also.joining_date": {""}, "was.joining_date": {today}, "also_for": {""}}
-		resp = post(t, app, c, path, again, htmx...)
 		wantStatus(t, resp, 200)
 		if got := state(); got != "/" {
 			t.Errorf("after the undo status/joining date = %q, want both empty", got)
@@ -339,18 +335,27 @@ func TestPersonInlineEdit(t *testing.T) {
 			t.Errorf("after undoing the undo status/joining date = %q, want confirmed/%s", got, today)
 		}
 
-		// A joining date someone typed meanwhile stays: the editor asking
-		// again no longer puts the date back.
+		// A status someone set meanwhile refuses the undo; saved again
+		// from the editor it asks with, it still takes back the date.
 		exec(t, app, `UPDATE persons SET membership_status = NULL, joining_date = NULL WHERE id = $1`, p)
 		undo = makeMember()
-		exec(t, app, `UPDATE persons SET joining_date = '2019-03-01', version = version + 1 WHERE id = $1`, p)
+		exec(t, app, `UPDATE persons SET membership_status = 'pending', version = version + 1 WHERE id = $1`, p)
 		resp = post(t, app, c, path, undo, htmx...)
 		wantStatus(t, resp, http.StatusConflict)
-		notBody(t, resp, `name="also.joining_date"`)
-		resp = post(t, app, c, path, url.Values{"value": {""}, "version": {version()}}, htmx...)
+		wantBody(t, resp, "Dieser Wert wurde inzwischen geändert", `name="also.joining_date" value=""`, `name="was.joining_date" value="`+today+`"`)
+		resp = post(t, app, c, path, editorFields(t, resp.Body), htmx...)
 		wantStatus(t, resp, 200)
+		if got := state(); got != "/" {
+			t.Errorf("after the undo saved again status/joining date = %q, want both empty", got)
+		}
+
+		// A joining date someone typed meanwhile stays: the undo takes
+		// back the status alone.
+		undo = makeMember()
+		exec(t, app, `UPDATE persons SET joining_date = '2019-03-01', version = version + 1 WHERE id = $1`, p)
+		wantStatus(t, post(t, app, c, path, undo, htmx...), 200)
 		if got := state(); got != "/2019-03-01" {
-			t.Errorf("after saving the refused undo again: %q, want the typed date kept", got)
+			t.Errorf("after the undo: %q, want the typed date kept", got)
 		}
 		// An undo's date goes with its value only: choosing "Mitglied"
 		// instead keeps the date.

@@ -91,28 +91,30 @@ func entry(ctx context.Context, table, rowID, field string, old, new *string) au
 	return audit.Entry{UserID: uid, Actor: actor, Table: table, RowID: rowID, Field: field, OldValue: old, NewValue: new}
 }
 
-// save writes the given fields of row id if it still has version, and
-// records every changed field in the audit log. It returns the row as
-// stored afterwards; errVersion comes with the current row.
-func (h *Handler) save(ctx context.Context, t *table, id string, version int, values map[string]any, form url.Values) (rowState, error) {
-	var saved rowState
+// save writes the given fields of row id if it still holds what exp
+// expects, and records every changed field in the audit log. It returns
+// the row as stored before and after; errVersion comes with the current
+// row as after.
+func (h *Handler) save(ctx context.Context, t *table, id string, exp expected, values map[string]any, form url.Values) (before, saved rowState, err error) {
 	if err := t.rules.submitted(ctx, form); err != nil {
-		return saved, err
+		return before, saved, err
 	}
-	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		if err := t.rules.lock(ctx, tx, id); err != nil {
 			return err
 		}
-		before, err := t.load(ctx, tx, id, true)
-		if err != nil {
+		var err error
+		if before, err = t.load(ctx, tx, id, true); err != nil {
 			return err
 		}
-		// The row is locked: before stays the current row until the end.
+		// The row is locked: before stays the current row until the end,
+		// so what the check finds is what the rules below work on.
 		saved = before
-		if t.versioned && before.version != version {
+		if !exp.holds(t, before) {
 			return errVersion
 		}
-		if err := t.update(ctx, tx, id, version, values); err != nil {
+		values = exp.unchanged(before, values)
+		if err := t.update(ctx, tx, id, before.version, values); err != nil {
 			return err
 		}
 		// Domain writes bump the version themselves, so they come after
@@ -152,14 +154,15 @@ func (h *Handler) save(ctx context.Context, t *table, id string, version int, va
 		return t.keepsAccess(ctx, tx)
 	})
 	if errors.Is(err, errUnchanged) {
-		return saved, nil
+		return before, saved, nil
 	}
-	return saved, err
+	return before, saved, err
 }
 
 // update writes the plain fields among values (fields with a write of
 // their own are left to it), counts the version up and touches updated_at.
-// A row whose version is no longer version is errVersion.
+// A row whose version is no longer version (the locked row's) is
+// errVersion.
 func (t *table) update(ctx context.Context, tx pgx.Tx, id string, version int, values map[string]any) error {
 	key, _ := t.keyArg(id)
 	args := pgx.NamedArgs{"row_key": key, "row_version": version}

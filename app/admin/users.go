@@ -161,6 +161,11 @@ func userTableRow(ctx context.Context, t *table, u userRow, roles roleChoices) a
 		{Toggles: userRoleToggles(u.ID, u.Roles, roles, above)},
 		state,
 	}
+	// The list stacks on a phone (StackOnPhone): each cell is headed by
+	// its column's name.
+	for i := range row.Cells {
+		row.Cells[i].Label = tr(ctx, usersColumns[i].label)
+	}
 	return row
 }
 

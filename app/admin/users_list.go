@@ -72,6 +72,7 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 		roleOpts = append(roleOpts, adminui.Option{Value: role, Label: role})
 	}
 	v := h.listView(ctx, t, lq, total, usersColumns)
+	v.StackOnPhone = true
 	v.Filters = []adminui.Filter{
 		{Name: "state", Label: tr(ctx, "admin.users.state"), Value: lq.Filters["state"], Options: []adminui.Option{
 			allOption(ctx), {Value: "active", Label: tr(ctx, "admin.users.active")}, {Value: "disabled", Label: tr(ctx, "admin.users.disabled")}}},

@@ -52,6 +52,44 @@
     if (form && form.isConnected && !e.detail.successful) {
       delete form.dataset.sent;
       delete form.dataset.state;
+      pressed = null;
+    }
+  });
+
+  // A click from an open editor onto another cell: leaving the editor
+  // saves it, and the row that comes back replaces the button clicked (in
+  // the same row) or the editor it opened. So the cell pressed opens once
+  // the save has settled, and the click itself opens nothing; an editor
+  // that came back open (a refused value, a conflict) keeps the user.
+  var pressed = null, swallow = false;
+
+  document.addEventListener("pointerdown", function (e) {
+    var cell = e.target.closest && e.target.closest("td[data-field]");
+    var row = cell && cell.closest("tr[id]");
+    // Only an editor that is being saved, or will be as the focus leaves
+    // it, comes back.
+    var open = document.querySelector("form[data-inline-edit]:not([data-confirming])");
+    var saves = open && (open.dataset.state || open.contains(document.activeElement));
+    swallow = !!(row && saves && !cell.contains(open) && cell.querySelector(":scope > [data-editable]"));
+    pressed = swallow ? { row: row.id, field: cell.dataset.field } : null;
+  }, true);
+
+  document.addEventListener("click", function (e) {
+    if (!swallow || !e.target.closest || !e.target.closest("[data-editable]")) return;
+    swallow = false;
+    e.preventDefault();
+    e.stopPropagation();
+  }, true);
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pressed || document.querySelector('form[data-inline-edit][data-state="saving"]')) return;
+    var p = pressed;
+    pressed = null;
+    if (document.querySelector("form[data-inline-edit]") || !window.htmx) return;
+    var row = document.getElementById(p.row);
+    var button = row && row.querySelector('td[data-field="' + p.field + '"] > [data-editable]');
+    if (button) {
+      window.htmx.ajax("GET", button.getAttribute("hx-get"), { source: button, target: button.closest("td"), swap: "outerHTML" });
     }
   });
 
@@ -171,7 +209,11 @@
     var form = editorOf(input);
     var confirm = form && form.hasAttribute("data-confirming") ? form.querySelector('button[type="submit"]') : null;
     if (confirm) {
-      confirm.focus();
+      // The question as a whole comes into view, not just its button: on
+      // a phone it sits in a column scrolled off to the side.
+      var question = confirm.closest("[role=alert]") || confirm;
+      question.scrollIntoView({ block: "nearest", inline: "nearest" });
+      confirm.focus({ preventScroll: true });
       return;
     }
     input.focus();

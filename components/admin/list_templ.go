@@ -941,7 +941,7 @@ func list(v ListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var56 = []any{"table table-sm table-hover align-middle", templ.KV("table-sticky-first", v.StickyFirst)}
+			var templ_7745c5c3_Var56 = []any{"table table-sm table-hover align-middle", templ.KV("table-sticky-first", v.StickyFirst), templ.KV("stack-sm", v.StackOnPhone)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var56...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -108,6 +108,9 @@ type ListView struct {
 	// StickyFirst keeps the first column in view while a wide table
 	// scrolls sideways (the role matrix).
 	StickyFirst bool
+	// StackOnPhone shows each row as a block on a phone, every cell headed
+	// by its Label: a row of role boxes is too wide to read sideways.
+	StackOnPhone bool
 }
 
 // Row is one list row; it is swapped in place after an inline edit.
@@ -122,12 +125,19 @@ type Row struct {
 // Cell is one list cell: read-only text, a link, a badge, an inline editor
 // or a set of toggles.
 type Cell struct {
+	// Label names the cell's column above it where rows stack
+	// (ListView.StackOnPhone); an editor's is its Edit.Label.
+	Label string
 	Text  string
 	Href  string
 	Badge string // Bootstrap colour of a badge around Text
 	Small bool
 	// NoWrap keeps a value on one line (a date).
 	NoWrap bool
+	// Hint says why a value others may change is not editable here; the
+	// cell shows it muted, with the hint as its title and for screen
+	// readers.
+	Hint string
 	// Collapse shows a long text (a schema in the audit log) behind its
 	// beginning (LongText).
 	Collapse bool
@@ -147,7 +157,11 @@ type Edit struct {
 	Kind    string // text, email, number, select, date, checkbox
 	Value   string // stored value, or what the user typed after an error
 	Options []Option
+	// Version is the row's; Loaded the field's stored value as the editor
+	// shows it. A save is refused as a conflict only when the field no
+	// longer holds Loaded: a change of another field is no reason.
 	Version int
+	Loaded  string
 	Open    bool
 	Error   string
 	// Conflict is the current value after someone else changed the row.
@@ -174,6 +188,9 @@ type Edit struct {
 	UndoWas  map[string]string
 	UndoFor  string
 }
+
+// LoadedName is the form field carrying Edit.Loaded.
+const LoadedName = "loaded"
 
 // The names an undo's form gives the fields it puts back besides its
 // value (Edit.UndoAlso, UndoWas, UndoFor).

@@ -1,0 +1,100 @@
+package admin_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/pepalumni/memberdb/app/apptest"
+)
+
+// Two staff members edit different cells of one person, each in the
+// editor they opened before the other saved: both edits are kept. Only a
+// change of the same field since its editor opened is a conflict, which
+// shows the value as it is now and saves when sent again.
+func TestInlineConflictIsPerField(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("pf")
+	p := newPerson(t, app, "Fritz Feld", "fritz."+tag+"@example.org")
+	field := func(name string) string { return fmt.Sprintf("/admin/persons/%d/fields/%s", p, name) }
+	stored := func(col string) string {
+		return scalar[string](t, app, `SELECT coalesce(`+col+`::text, '') FROM persons WHERE id = $1`, p)
+	}
+
+	name := openEditor(t, app, c, field("name"))
+	email := openEditor(t, app, c, field("email"))
+	status := openEditor(t, app, c, field("membership_status"))
+
+	email.Set("value", "fritz.neu."+tag+"@example.org")
+	wantStatus(t, post(t, app, c, field("email"), email, htmx...), http.StatusOK)
+	name.Set("value", "Fritz Neu")
+	resp := post(t, app, c, field("name"), name, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	notBody(t, resp, `data-testid="conflict"`)
+	if got := stored("name") + " " + stored("email"); got != "Fritz Neu fritz.neu."+tag+"@example.org" {
+		t.Fatalf("stored %q, want both edits", got)
+	}
+	if n := auditEntries(t, app, "persons", fmt.Sprint(p), "name"); n != 1 {
+		t.Errorf("%d audit entries of the name, want 1", n)
+	}
+
+	// Someone set the status while this editor was open: the save is
+	// refused and shows what it is now; sent again, it saves.
+	other := openEditor(t, app, c, field("membership_status"))
+	other.Set("value", "canceled")
+	wantStatus(t, post(t, app, c, field("membership_status"), other, htmx...), http.StatusOK)
+	status.Set("value", "pending")
+	resp = post(t, app, c, field("membership_status"), status, htmx...)
+	wantStatus(t, resp, http.StatusConflict)
+	wantBody(t, resp, `data-testid="conflict"`, "Ausgetreten")
+	if got := stored("membership_status"); got != "canceled" {
+		t.Fatalf("the refused save stored %q", got)
+	}
+	again := editorFields(t, resp.Body)
+	if again.Get("loaded") != "canceled" || again.Get("value") != "pending" {
+		t.Fatalf("the editor asking again sends %v", again)
+	}
+	wantStatus(t, post(t, app, c, field("membership_status"), again, htmx...), http.StatusOK)
+	if got := stored("membership_status"); got != "pending" {
+		t.Errorf("saved again: %q, want pending", got)
+	}
+}
+
+// openEditor opens a cell's editor and returns what its form sends.
+func openEditor(t *testing.T, app *apptest.App, c *http.Client, path string) url.Values {
+	t.Helper()
+	resp := app.Get(t, c, path, htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	return editorFields(t, resp.Body)
+}
+
+var (
+	editorForm  = regexp.MustCompile(`(?s)<form[^>]*data-inline-edit.*?</form>`)
+	editorInput = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)"`)
+	editorValue = regexp.MustCompile(`<(?:input|select)[^>]*name="value"[^>]*?(?: value="([^"]*)")?[^>]*>`)
+	editorOpt   = regexp.MustCompile(`<option value="([^"]*)" selected`)
+)
+
+// editorFields are the hidden fields and the value of the open editor in
+// body.
+func editorFields(t *testing.T, body string) url.Values {
+	t.Helper()
+	form := editorForm.FindString(body)
+	if form == "" {
+		t.Fatal("no open editor")
+	}
+	vals := url.Values{}
+	for _, m := range editorInput.FindAllStringSubmatch(form, -1) {
+		vals.Set(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
+	}
+	if m := editorOpt.FindStringSubmatch(form); m != nil {
+		vals.Set("value", html.UnescapeString(m[1]))
+	} else if m := editorValue.FindStringSubmatch(form); m != nil {
+		vals.Set("value", html.UnescapeString(m[1]))
+	}
+	return vals
+}
