@@ -28,7 +28,7 @@ func TestPurgeCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "would purge") || valued() != 1 {
 		t.Fatalf("purge --dry-run = %d, values left %d\n%s%s", code, valued(), out, errOut)
 	}
-	for _, category := range []string{"notices", "registrations", "mails", "applications", "persons", "audit", "tokens", "sessions", "drafts"} {
+	for _, category := range []string{"notices", "registrations", "mails", "applications", "persons", "name_words", "audit", "tokens", "sessions", "drafts"} {
 		if !strings.Contains(out, category) {
 			t.Errorf("the summary does not name %s:\n%s", category, out)
 		}

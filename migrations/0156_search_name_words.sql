@@ -11,10 +11,13 @@
 -- Kept in step by the same trigger function as person_search_words (0148):
 -- a new name adds its words; a word goes once nobody's search words hold
 -- it any more, so an erased or renamed person's name leaves nothing here
--- that is theirs alone. A word dropped by one transaction while another,
--- not yet committed, gives it to a new person stays out until that name
--- is written again: a suggestion missed, no person shown wrongly, as the
--- search compares every person it suggests with the typed word itself.
+-- that is theirs alone. The trigger decides from what its transaction
+-- sees: two erasing a word's last two bearers at once keep it, one
+-- erasing the last bearer while another adds one drops it (a suggestion
+-- missed; the search compares every person it suggests with the typed
+-- word itself). The daily purge mends both (members.SweepNameWords).
+-- Locking each word instead would make registrations of people with the
+-- same first name wait for each other.
 -- The words are in the form of the search's words (search_text_of).
 CREATE TABLE search_name_words (
     word text COLLATE "C" PRIMARY KEY

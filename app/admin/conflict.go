@@ -21,7 +21,8 @@ import (
 type expected struct {
 	// version of the row as the form showed it; used without loaded.
 	version int
-	// loaded are the fields' values as the editor showed them.
+	// loaded are the digests (adminui.Digest) of the fields' values as
+	// the editor showed them.
 	loaded map[string]string
 	// still are fields an undo puts back besides its value, with what its
 	// save left in them: one changed since keeps the newer value.
@@ -29,7 +30,7 @@ type expected struct {
 }
 
 // expectedOf reads what an inline save of f expects: the value its editor
-// loaded, or the row's version from an editor rendered before editors
+// loaded (its digest), or the row's version from an editor rendered before editors
 // carried their value (a page open across an update); the undo's other
 // fields with what their save left in them.
 func expectedOf(f *field, form url.Values, with undoWith) expected {
@@ -47,7 +48,7 @@ func (exp expected) holds(t *table, st rowState) bool {
 		return !t.versioned || st.version == exp.version
 	}
 	for name, v := range exp.loaded {
-		if st.text(name) != v {
+		if adminui.Digest(st.text(name)) != v {
 			return false
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pepalumni/memberdb/app/apptest"
+	adminui "github.com/pepalumni/memberdb/components/admin"
 )
 
 // Two staff members edit different cells of one person, each in the
@@ -55,7 +56,7 @@ func TestInlineConflictIsPerField(t *testing.T) {
 		t.Fatalf("the refused save stored %q", got)
 	}
 	again := editorFields(t, resp.Body)
-	if again.Get("loaded") != "canceled" || again.Get("value") != "pending" {
+	if again.Get("loaded") != adminui.Digest("canceled") || again.Get("value") != "pending" {
 		t.Fatalf("the editor asking again sends %v", again)
 	}
 	wantStatus(t, post(t, app, c, field("membership_status"), again, htmx...), http.StatusOK)
@@ -97,4 +98,27 @@ func editorFields(t *testing.T, body string) url.Values {
 		vals.Set("value", html.UnescapeString(m[1]))
 	}
 	return vals
+}
+
+// A value stored with what a form would not send back as it is (a CR,
+// which HTML reads as a LF; a bidi control, which the site refuses in
+// what is posted, from before it did) can still be edited inline: the
+// editor carries a digest of it, not the value.
+func TestInlineEditorOfAnOddStoredValue(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	tag := unique("odd")
+	for i, odd := range []string{"Carla\rReturn", "Bidi \u202eetrof"} {
+		p := newPerson(t, app, "Odd Person", fmt.Sprintf("odd%d.%s@example.org", i, tag))
+		if _, err := app.Pool.Exec(t.Context(), `UPDATE persons SET name = $2 WHERE id = $1`, p, odd); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/admin/persons/%d/fields/name", p)
+		form := openEditor(t, app, c, path)
+		form.Set("value", "Fixed Name")
+		wantStatus(t, post(t, app, c, path, form, htmx...), http.StatusOK)
+		if got := scalar[string](t, app, `SELECT name FROM persons WHERE id = $1`, p); got != "Fixed Name" {
+			t.Errorf("%q: stored %q after the save", odd, got)
+		}
+	}
 }

@@ -208,7 +208,7 @@ func editCell(ctx context.Context, t *table, id string, version int, f *field, s
 			Value:   stored,
 			Options: opts,
 			Version: version,
-			Loaded:  stored,
+			Loaded:  adminui.Digest(stored),
 			Label:   f.label(ctx, t),
 		},
 	}

@@ -19,7 +19,8 @@ import (
 // address replaces the words; it is never exported, being the same
 // name and address again. search_name_words, the words of all names once
 // each (for suggesting names like a mistyped one, migration 0156), loses a
-// word with the last person whose words hold it.
+// word with the last person whose words hold it, or at the latest in the
+// next daily purge (SweepNameWords).
 func init() {
 	persons.Register(persons.Domain{
 		Name:   "members",

@@ -95,3 +95,27 @@ func PurgePersons(ctx context.Context, tx pgx.Tx, before time.Time) (persons.Pur
 	}
 	return p, nil
 }
+
+// SweepNameWords deletes the words of names (search_name_words, migration
+// 0156) that nobody's search words hold any more, and adds those a name
+// has and the table lacks. The trigger keeping them decides from what its
+// transaction sees: two transactions erasing a word's last two bearers at
+// once each see the other's, and keep the word; one erasing the last
+// bearer while another adds a new one drops it. The daily purge mends both.
+func SweepNameWords(ctx context.Context, tx pgx.Tx, _ time.Time) (persons.Purged, error) {
+	p, err := persons.PurgeRows(ctx, tx, `
+		WITH gone AS (
+		    DELETE FROM search_name_words n
+		    WHERE NOT EXISTS (SELECT 1 FROM person_search_words s WHERE s.word = n.word)
+		    RETURNING 1)
+		SELECT count(*), NULL::timestamptz FROM gone`)
+	if err != nil {
+		return p, err
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO search_name_words (word)
+		SELECT DISTINCT w FROM persons p, unnest(search_words_of(search_text_of(p.name))) w
+		ORDER BY w
+		ON CONFLICT DO NOTHING`)
+	return p, err
+}

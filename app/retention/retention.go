@@ -74,6 +74,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, book *mail.Book) *Purge {
 		{"mails", before(r.Mail, mail.PurgeBefore)},
 		{"applications", before(r.Applications, members.PurgeApplications)},
 		{"persons", before(r.Applications, members.PurgePersons)},
+		{"name_words", members.SweepNameWords},
 		{"audit", before(r.Audit, audit.StripBefore)},
 		{"tokens", tokens.PurgeExpired},
 		{"sessions", auth.PurgeSessions},

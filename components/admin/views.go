@@ -4,7 +4,12 @@
 // are plain structs shaped by app/admin before rendering.
 package admin
 
-import "github.com/a-h/templ"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/a-h/templ"
+)
 
 // Option is one choice of a select.
 type Option struct {
@@ -157,9 +162,10 @@ type Edit struct {
 	Kind    string // text, email, number, select, date, checkbox
 	Value   string // stored value, or what the user typed after an error
 	Options []Option
-	// Version is the row's; Loaded the field's stored value as the editor
-	// shows it. A save is refused as a conflict only when the field no
-	// longer holds Loaded: a change of another field is no reason.
+	// Version is the row's; Loaded the digest (Digest) of the field's
+	// stored value as the editor shows it, "" for none. A save is refused
+	// as a conflict only when the field's digest is no longer Loaded: a
+	// change of another field is no reason.
 	Version int
 	Loaded  string
 	Open    bool
@@ -191,6 +197,15 @@ type Edit struct {
 
 // LoadedName is the form field carrying Edit.Loaded.
 const LoadedName = "loaded"
+
+// Digest stands for a stored value in an editor's form. The value itself
+// would not come back as it went: HTML turns a CR in an attribute into a
+// LF, and a value imported with a character the site refuses (a bidi
+// control) would have every save of the cell refused with it.
+func Digest(stored string) string {
+	sum := sha256.Sum256([]byte(stored))
+	return hex.EncodeToString(sum[:16])
+}
 
 // The names an undo's form gives the fields it puts back besides its
 // value (Edit.UndoAlso, UndoWas, UndoFor).
