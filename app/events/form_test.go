@@ -19,6 +19,7 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 	app := apptest.Start(t)
 	edge := `{"type": "object", "properties": {
 		"n": {"type": "number", "minimum": 0.5, "maximum": 2.5, "label": "Faktor"},
+		"delta": {"type": "integer", "label": "Abweichung"},
 		"mail": {"type": "string", "format": "email", "label": "Zweitadresse"},
 		"code": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "ABC", "error_hint": "Drei Großbuchstaben."}
 	}, "required": ["code"]}`
@@ -69,9 +70,11 @@ func TestFormRendersEveryConstruct(t *testing.T) {
 		{edge, tags{
 			// Text with a number keyboard: an input of type number reads
 			// by the browser's locale, not the page's.
-			"n":    {`type="text"`, `inputmode="decimal"`, "!step=", "!min=", "!max="},
-			"mail": {`type="email"`, `maxlength="254"`},
-			"code": {`value="ABC"`, "required"},
+			"n": {`type="text"`, `inputmode="decimal"`, "!step=", "!min=", "!max="},
+			// Below zero: phones' number keyboards have no minus key.
+			"delta": {`type="text"`, "!inputmode"},
+			"mail":  {`type="email"`, `maxlength="254"`},
+			"code":  {`value="ABC"`, "required"},
 		}, nil},
 	}
 	for _, tt := range tests {

@@ -246,11 +246,13 @@ func (h *Handler) renderMailForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	base := eventPath(r)
-	// A value refused for its length comes back cut to it (ui.Kept).
+	// A sender refused for its length comes back cut to it (ui.Kept); the
+	// subject and text come back whole, as cut one more click would send
+	// them without their end.
 	f := view.MailForm{
 		EventName: ev.Name, Action: base + "write_mail/",
 		SenderName: ui.Kept(in.SenderName, maxSenderName), SenderEmail: ui.Kept(in.SenderEmail, ui.MaxEmailLength),
-		Subject: ui.Kept(in.Subject, maxSubject), Body: ui.Kept(in.Body, maxBody),
+		Subject: in.Subject, Body: in.Body,
 		CopyToSender: in.CopyToSender, FromDraft: in.FromDraft,
 		MaxSize: sizeText(maxAttachmentBytes), MaxBytes: maxAttachmentBytes, MaxFiles: maxAttachments,
 		Errors: errs, Notice: notice,

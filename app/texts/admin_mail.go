@@ -15,7 +15,6 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
-	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // mailOf is the mail text and language the address names; false answered
@@ -122,13 +121,14 @@ func (h *Handler) postedMail(ctx context.Context, r *http.Request, m *mail.Mail,
 	case t.Subject == "" || strings.TrimSpace(t.Body) == "":
 		return t, i18n.T(ctx, "texts.error.empty")
 	case utf8.RuneCountInString(t.Subject) > maxSubject || utf8.RuneCountInString(t.Body) > maxMailBody:
-		// The editor comes back with the text cut to the limits, not whole,
-		// saying which limit was passed.
+		// The editor comes back with the text whole (cut to the limits,
+		// one more click would save it without its end), saying which
+		// limit was passed.
 		msg := i18n.T(ctx, "texts.error.too_long", maxMailBody)
 		if utf8.RuneCountInString(t.Subject) > maxSubject {
 			msg = i18n.T(ctx, "texts.error.subject_too_long", maxSubject)
 		}
-		return mail.Text{Subject: ui.Kept(t.Subject, maxSubject), Body: ui.Kept(t.Body, maxMailBody)}, msg
+		return t, msg
 	}
 	return t, checkMessage(ctx, m.Check(lang, t))
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/pepalumni/memberdb/app/web"
 	"github.com/pepalumni/memberdb/components/i18n"
 	view "github.com/pepalumni/memberdb/components/texts"
-	"github.com/pepalumni/memberdb/components/ui"
 )
 
 // pageTitle names a page text in the language of ctx.
@@ -113,8 +112,9 @@ func postedPage(ctx context.Context, r *http.Request) (string, string) {
 	case strings.TrimSpace(body) == "":
 		return body, i18n.T(ctx, "texts.error.page_empty")
 	case utf8.RuneCountInString(body) > maxPage:
-		// The editor comes back with the text cut to the limit, not whole.
-		return ui.Kept(body, maxPage), i18n.T(ctx, "texts.error.too_long", maxPage)
+		// The editor comes back with the text whole: cut to the limit, one
+		// more click would save it without its end.
+		return body, i18n.T(ctx, "texts.error.too_long", maxPage)
 	case !schema.Shows(body):
 		return body, i18n.T(ctx, "texts.error.page_nothing")
 	}

@@ -64,7 +64,12 @@
   var pressed = null, swallow = false;
 
   document.addEventListener("pointerdown", function (e) {
-    var cell = e.target.closest && e.target.closest("td[data-field]");
+    // Only a plain press on a cell's button: a right click, a touch that
+    // becomes a scroll (pointercancel) or a press on Undo opens nothing.
+    swallow = false;
+    pressed = null;
+    if (e.button !== 0 || !e.isPrimary || !e.target.closest || !e.target.closest("[data-editable]")) return;
+    var cell = e.target.closest("td[data-field]");
     var row = cell && cell.closest("tr[id]");
     // Only an editor that is being saved, or will be as the focus leaves
     // it, comes back.
@@ -72,6 +77,11 @@
     var saves = open && (open.dataset.state || open.contains(document.activeElement));
     swallow = !!(row && saves && !cell.contains(open) && cell.querySelector(":scope > [data-editable]"));
     pressed = swallow ? { row: row.id, field: cell.dataset.field } : null;
+  }, true);
+
+  document.addEventListener("pointercancel", function () {
+    swallow = false;
+    pressed = null;
   }, true);
 
   document.addEventListener("click", function (e) {

@@ -80,10 +80,13 @@
   // ("5 \$ pro Person"). In each text holding one, the dollars that stand
   // for themselves go into a no-math span, which auto-render leaves
   // alone, and the formulas are written out again around them.
+  // The elements whose text auto-render never typesets (its ignoredTags).
+  var untypeset = "script, noscript, style, textarea, pre, code, option";
+
   function literalDollars(el) {
     var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
       acceptNode: function (n) {
-        return n.nodeValue.indexOf("\\$") >= 0 && !n.parentElement.closest(".katex, .no-math, .math-problem") ?
+        return n.nodeValue.indexOf("\\$") >= 0 && !n.parentElement.closest(".katex, .no-math, .math-problem, " + untypeset) ?
           NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       }
     });

@@ -47,6 +47,9 @@ type Field struct {
 	Children []Field
 	// Disabled renders the field read-only (editing closed).
 	Disabled bool
+	// Signed: a number answer may be below zero. Phones' number keyboards
+	// (inputmode) have no minus key, so such a field gets the letters'.
+	Signed bool
 }
 
 // anyRequired reports whether one of fields, or of their children, must
@@ -128,10 +131,11 @@ func inputAttrs(f Field) templ.OrderedAttributes {
 	// reads what is typed by the browser's locale, not the page's, and
 	// hands the server "15" for a German "1,5" or "1.000" for a German
 	// thousand; the server reads them as the form's language writes them.
-	switch f.Widget {
-	case "integer":
+	switch {
+	case f.Signed:
+	case f.Widget == "integer":
 		set("inputmode", "numeric")
-	case "number":
+	case f.Widget == "number":
 		set("inputmode", "decimal")
 	}
 	set("maxlength", f.MaxLength)

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"math"
 	"net/url"
 	"testing"
 
@@ -115,5 +116,20 @@ func TestNumbersRoundTrip(t *testing.T) {
 	_, errs := schema.Validate(fm, url.Values{"n": {"0,25"}}, i18n.DE)
 	if want := i18n.In(i18n.DE, "events.field.between", "0,5", "2000,25"); errs["n"] != want {
 		t.Errorf("German range message = %q, want %q", errs["n"], want)
+	}
+}
+
+// A "-0" is stored as 0, not as a negative zero the pages would show as
+// "-0".
+func TestMinusZeroIsZero(t *testing.T) {
+	fm, err := schema.Parse([]byte(`{"type": "object", "properties": {"n": {"type": "number"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{"-0", "-0,0", "−0"} {
+		answers, errs := schema.Validate(fm, url.Values{"n": {in}}, i18n.DE)
+		if x, ok := answers["n"].(float64); !ok || len(errs) > 0 || x != 0 || math.Signbit(x) {
+			t.Errorf("%q: answer %#v (errors %v), want 0", in, answers["n"], errs)
+		}
 	}
 }

@@ -126,22 +126,25 @@ func readField(f *Field, raw string, lang i18n.Lang) (any, problem) {
 	switch f.Type {
 	case "integer":
 		plain, ok := plainNumber(raw, lang, true)
-		i, err := strconv.ParseInt(plain, 10, 64)
 		if !ok {
 			return nil, numberProblem(raw, "events.field.integer", "events.field.integer_marks")
 		}
+		i, err := strconv.ParseInt(plain, 10, 64)
 		if err != nil {
 			return nil, problemOf("events.field.integer")
 		}
 		return i, rangeProblem(f, float64(i), lang)
 	case "number":
 		plain, ok := plainNumber(raw, lang, false)
-		x, err := strconv.ParseFloat(plain, 64)
 		if !ok {
 			return nil, numberProblem(raw, "events.field.number", "events.field.number_marks")
 		}
+		x, err := strconv.ParseFloat(plain, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, problemOf("events.field.number")
+		}
+		if x == 0 {
+			x = 0 // "-0" is stored and shown as 0
 		}
 		return x, rangeProblem(f, x, lang)
 	}

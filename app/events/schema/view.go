@@ -49,7 +49,11 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 			// The range is checked when sent and named in the message.
 			// No number anyone types is longer than numberShown; a refused
 			// megabyte of digits is not sent back whole.
-			v.Value = ui.Kept(values.Get(f.Path), numberShown)
+			v.Value = values.Get(f.Path)
+			if v.Error != "" {
+				v.Value = ui.Kept(v.Value, numberShown)
+			}
+			v.Signed = f.Minimum == nil || *f.Minimum < 0
 		default:
 			v.Value = values.Get(f.Path)
 			if f.MinLength != nil {
@@ -57,7 +61,12 @@ func viewFields(fields []*Field, values url.Values, errs Errors, disabled bool) 
 			}
 			if f.MaxLength != nil {
 				v.MaxLength = FormatAnswer(*f.MaxLength)
-				v.Value = ui.Kept(v.Value, *f.MaxLength)
+				if v.Error != "" {
+					// Only a value refused is cut: a stored answer longer
+					// than a limit lowered since stays whole, as cut it
+					// would be saved so with the next change of another.
+					v.Value = ui.Kept(v.Value, *f.MaxLength)
+				}
 			}
 		}
 		out = append(out, v)
