@@ -122,3 +122,21 @@ func TestInlineEditorOfAnOddStoredValue(t *testing.T) {
 		}
 	}
 }
+
+// Leaving an editor without a change saves nothing, and nothing says it
+// did: no toast, no undo.
+func TestInlineSaveOfTheSameValueSaysNothing(t *testing.T) {
+	app := apptest.Start(t)
+	c, _ := app.ClientWith(t, "person_admin")
+	p := newPerson(t, app, "Gleich Bleibend", unique("same")+"@example.org")
+	path := fmt.Sprintf("/admin/persons/%d/fields/name", p)
+	resp := post(t, app, c, path, openEditor(t, app, c, path), htmx...)
+	wantStatus(t, resp, http.StatusOK)
+	notBody(t, resp, `data-testid="undo"`)
+	if toast := resp.Header.Get("HX-Trigger"); toast != "" {
+		t.Errorf("an unchanged value is announced: %s", toast)
+	}
+	if n := auditEntries(t, app, "persons", fmt.Sprint(p), "name"); n != 0 {
+		t.Errorf("%d audit entries of the unchanged name", n)
+	}
+}

@@ -134,6 +134,12 @@ func (h *Handler) saveCell(t *table) http.HandlerFunc {
 			web.Redirect(w, r, t.listURL())
 			return
 		}
+		if before.version == current.version && before.text(f.name) == current.text(f.name) {
+			// Left without a change: nothing was saved, so nothing says so
+			// and there is nothing to undo.
+			h.cellAnswer(w, r, t, id, f, http.StatusOK, nil)
+			return
+		}
 		h.site.Flash(r, "success", tr(ctx, "admin.saved.value", f.label(ctx, t), orDash(h.showValue(ctx, f, current.text(f.name)))))
 		// Undo is offered where it only puts the value back: not after a
 		// domain write (a status, which mails) nor a confirmed change that

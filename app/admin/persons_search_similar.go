@@ -51,22 +51,25 @@ func similarNames(ctx context.Context, pool *pgxpool.Pool, lq listQuery) ([]pers
 }
 
 // nameWordCandidates are the persons bearing the words of names most like
-// @q (search_name_words, migration 0156) whose whole name is like @q, as
-// through the index on the names. The words are a vocabulary, a few
-// thousand for an association, so finding them costs the same among
-// 500,000 persons as among 5,000; the persons of a word are a range of
-// person_search_words. No ORDER BY: the nested loop hands over the
-// persons of the words most alike first, newest first, and stops at the
-// limit, where an order would have every person of every word fetched
-// and compared first. Which candidates it stops at only decides who is
-// ranked, as the trigram index's order did before.
+// @q (search_name_words, migration 0156) whose whole name is like @q, both
+// compared as the search compares, accents and spelled umlauts folded
+// ("schrodingr" is like Schrödinger; raw, a third of its trigrams differ).
+// The words are a vocabulary, a few thousand for an association, so
+// finding them costs the same among 500,000 persons as among 5,000; the
+// persons of a word are a range of person_search_words. No ORDER BY: the
+// nested loop hands over the persons of the words most alike first,
+// newest first, and stops at the limit, where an order would have every
+// person of every word fetched and compared first. Which candidates it
+// stops at only decides who is ranked, as the trigram index's order did
+// before. @q is folded once (q), not for every row compared.
 const nameWordCandidates = `SELECT ` + personMatchColumns + `
-	FROM (SELECT word FROM search_name_words WHERE search_fold(@q) <% word
-	      ORDER BY search_fold(@q) <<-> word, word LIMIT @words) w
+	FROM (SELECT search_fold(@q) AS f) q
+	CROSS JOIN LATERAL (SELECT word FROM search_name_words WHERE q.f <% word
+	      ORDER BY q.f <<-> word, word LIMIT @words) w
 	CROSS JOIN LATERAL (SELECT person_id FROM person_search_words s
 	      WHERE s.word = w.word ORDER BY s.person_id DESC LIMIT @candidates) k
 	JOIN persons p ON p.id = k.person_id
-	WHERE @q <% p.name`
+	WHERE q.f <% p.search_text`
 
 // similarWords bounds the words of names a mistyped word is compared
 // with the persons of: the closest of them are enough to fill a page.
