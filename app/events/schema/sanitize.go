@@ -99,12 +99,13 @@ var textOnly = bluemonday.StrictPolicy()
 // their words ("am <b>Teleskop</b>." reads "am Teleskop.").
 func Summary(htmlText string) string {
 	s := textOnly.Sanitize(blockTag.ReplaceAllString(htmlText, " "))
-	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+	return literalDollars(strings.Join(strings.Fields(html.UnescapeString(s)), " "))
 }
 
 // Lines turns HTML such as a description into plain text that keeps its
 // paragraphs and line breaks apart, for calendar entries: one line per
-// block, blank lines dropped, LaTeX left as written.
+// block, blank lines dropped, LaTeX left as written but for a dollar
+// written \$ outside it, which is a dollar there as on the page.
 func Lines(htmlText string) string {
 	s := html.UnescapeString(textOnly.Sanitize(blockTag.ReplaceAllString(htmlText, "\n")))
 	var out []string
@@ -113,7 +114,40 @@ func Lines(htmlText string) string {
 			out = append(out, l)
 		}
 	}
-	return strings.Join(out, "\n")
+	return literalDollars(strings.Join(out, "\n"))
+}
+
+// literalDollars writes each \$ outside a formula as the $ it stands for
+// (the pages show it so); formulas, and a \$ inside one, stay as written.
+// Text whose dollars do not pair up stays as it is, as on the page.
+func literalDollars(s string) string {
+	if !strings.Contains(s, `\$`) || !Balanced(s) {
+		return s
+	}
+	var b strings.Builder
+	open := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			if !open && s[i+1] == '$' {
+				b.WriteByte('$')
+			} else {
+				b.WriteString(s[i : i+2])
+			}
+			i++
+		case s[i] == '$':
+			if strings.HasPrefix(s[i:], "$$") {
+				b.WriteString("$$")
+				i++
+			} else {
+				b.WriteByte('$')
+			}
+			open = !open
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // Shows reports whether HTML shows anything once sanitised: text that is
