@@ -31,7 +31,7 @@ func TestFeePagesNameMissingSettings(t *testing.T) {
 	mustStatus(t, "/admin/fees", page, http.StatusOK)
 	// The treasurer cannot set them: the page says whom to ask.
 	for _, want := range []string{"SEPA_CREDITOR_NAME", "SEPA_CREDITOR_IBAN", "SEPA_CREDITOR_ID", "SEPA_KEY", `data-testid="fees-missing"`,
-		"wer den Server von memberdb betreibt"} {
+		"die Person, die den Server von memberdb betreibt"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the page does not name %s", want)
 		}

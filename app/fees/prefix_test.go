@@ -59,7 +59,7 @@ func TestFeePageWarnsOfTheDefaultPrefix(t *testing.T) {
 	// The treasurer cannot change the server's configuration: the warning
 	// says whom to ask.
 	en := app.Get(t, treasurer, "/admin/fees", "Accept-Language", "en")
-	for _, want := range []string{"wer den Server von memberdb betreibt", "whoever runs memberdb&#39;s server"} {
+	for _, want := range []string{"die Person, die den Server von memberdb betreibt", "whoever runs memberdb&#39;s server"} {
 		if !strings.Contains(page.Body+en.Body, want) {
 			t.Errorf("the default prefix's warning does not say whom to ask (%q)", want)
 		}
