@@ -4,11 +4,6 @@
 (function () {
   "use strict";
 
-  // split cuts s into text and math parts (app.js's splitMath).
-  function split(s) {
-    return window.memberdb.splitMath(s);
-  }
-
   // The limits app.js (loaded before this file) gives every formula:
   // size, macro expansion, trust.
   function katexOptions(extra) {
@@ -20,7 +15,7 @@
     if (!preview) return;
     preview.textContent = "";
     var problem = "", detail = "";
-    var parts = split(input.value);
+    var parts = window.memberdb.splitMath(input.value);
     if (parts === null) {
       problem = input.getAttribute("data-latex-unbalanced");
       preview.appendChild(document.createTextNode(input.value));
